@@ -1,0 +1,359 @@
+//! Roles, data scopes and permissions.
+//!
+//! A user's role decides *what* they may do ([`Role::can`]) and *which
+//! records* it applies to ([`Role::scope`]).
+
+use serde::{Deserialize, Serialize};
+
+/// The role of a platform user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Platform administrator (平台管理员).
+    Admin,
+    /// Leader of the management committee (管委会领导).
+    Leader,
+    /// Staff of a functional department (职能部门).
+    Department,
+    /// Member of an industry task force (产业专班).
+    TaskForce,
+    /// Party-building worker (党建工作者).
+    PartyWorker,
+    /// Party-building instructor assigned to organisations (党建指导员).
+    Instructor,
+    /// Chief service officer assigned to enterprises (首席服务官).
+    ServiceOfficer,
+    /// Technology-transfer broker (科创经纪人).
+    Broker,
+    /// Enterprise user, acting for their own organisation (企业用户).
+    Enterprise,
+    /// Individual talent (人才).
+    Talent,
+}
+
+/// Which records a role's permissions apply to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    /// Every record (全部).
+    All,
+    /// Records of the user's department and its sub-departments (本部门及下级).
+    DepartmentTree,
+    /// Records of the user's department only (本部门).
+    Department,
+    /// Records of the user's own organisation (本单位).
+    OwnOrg,
+    /// The user's own records only (本人).
+    SelfOnly,
+}
+
+/// An action guarded by the permission check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// View organisations.
+    OrgsRead,
+    /// Create and edit organisations.
+    OrgsWrite,
+    /// Bulk-import organisations (Excel).
+    OrgsImport,
+    /// View departments.
+    DepartmentsRead,
+    /// Create and edit departments.
+    DepartmentsWrite,
+    /// View industry chains.
+    ChainsRead,
+    /// Create and edit industry chains.
+    ChainsWrite,
+    /// View the work calendar.
+    CalendarRead,
+    /// Edit the work calendar.
+    CalendarWrite,
+    /// Manage user accounts.
+    UsersAdmin,
+    /// View the audit log.
+    AuditRead,
+}
+
+impl Role {
+    /// Every role, in declaration order.
+    pub const ALL: [Role; 10] = [
+        Role::Admin,
+        Role::Leader,
+        Role::Department,
+        Role::TaskForce,
+        Role::PartyWorker,
+        Role::Instructor,
+        Role::ServiceOfficer,
+        Role::Broker,
+        Role::Enterprise,
+        Role::Talent,
+    ];
+
+    /// Stable snake_case code, as stored in the database and used in serde.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Leader => "leader",
+            Role::Department => "department",
+            Role::TaskForce => "task_force",
+            Role::PartyWorker => "party_worker",
+            Role::Instructor => "instructor",
+            Role::ServiceOfficer => "service_officer",
+            Role::Broker => "broker",
+            Role::Enterprise => "enterprise",
+            Role::Talent => "talent",
+        }
+    }
+
+    /// Parses a code produced by [`Role::as_str`].
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Chinese label shown to users.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Admin => "平台管理员",
+            Role::Leader => "管委会领导",
+            Role::Department => "职能部门",
+            Role::TaskForce => "产业专班",
+            Role::PartyWorker => "党建工作者",
+            Role::Instructor => "党建指导员",
+            Role::ServiceOfficer => "首席服务官",
+            Role::Broker => "科创经纪人",
+            Role::Enterprise => "企业用户",
+            Role::Talent => "人才",
+        }
+    }
+
+    /// The data scope of the role.
+    ///
+    /// Instructors and service officers look after many organisations, so
+    /// they see all records.
+    pub fn scope(self) -> ScopeKind {
+        match self {
+            Role::Admin
+            | Role::Leader
+            | Role::PartyWorker
+            | Role::Broker
+            | Role::Instructor
+            | Role::ServiceOfficer => ScopeKind::All,
+            Role::Department => ScopeKind::DepartmentTree,
+            Role::TaskForce => ScopeKind::Department,
+            Role::Enterprise => ScopeKind::OwnOrg,
+            Role::Talent => ScopeKind::SelfOnly,
+        }
+    }
+
+    /// Every permission the role holds. This is the single permission table
+    /// of the platform; [`Role::can`] looks it up.
+    pub fn permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Role::Admin => &Permission::ALL,
+            Role::Leader => &[
+                OrgsRead,
+                DepartmentsRead,
+                ChainsRead,
+                CalendarRead,
+                AuditRead,
+            ],
+            Role::Department | Role::TaskForce | Role::Instructor | Role::ServiceOfficer => &[
+                OrgsRead,
+                OrgsWrite,
+                DepartmentsRead,
+                ChainsRead,
+                CalendarRead,
+            ],
+            Role::PartyWorker | Role::Broker => &[
+                OrgsRead,
+                OrgsWrite,
+                DepartmentsRead,
+                ChainsRead,
+                ChainsWrite,
+                CalendarRead,
+            ],
+            // Scope limits organisation access to the user's own organisation.
+            Role::Enterprise => &[OrgsRead, OrgsWrite, ChainsRead, CalendarRead],
+            Role::Talent => &[ChainsRead, CalendarRead],
+        }
+    }
+
+    /// Whether the role holds permission `p` (within its [`scope`](Role::scope)).
+    pub fn can(self, p: Permission) -> bool {
+        self.permissions().contains(&p)
+    }
+}
+
+impl ScopeKind {
+    /// Every scope kind, from widest to narrowest.
+    pub const ALL: [ScopeKind; 5] = [
+        ScopeKind::All,
+        ScopeKind::DepartmentTree,
+        ScopeKind::Department,
+        ScopeKind::OwnOrg,
+        ScopeKind::SelfOnly,
+    ];
+
+    /// Stable snake_case code, as used in serde.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeKind::All => "all",
+            ScopeKind::DepartmentTree => "department_tree",
+            ScopeKind::Department => "department",
+            ScopeKind::OwnOrg => "own_org",
+            ScopeKind::SelfOnly => "self_only",
+        }
+    }
+
+    /// Chinese label shown to users.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ScopeKind::All => "全部",
+            ScopeKind::DepartmentTree => "本部门及下级",
+            ScopeKind::Department => "本部门",
+            ScopeKind::OwnOrg => "本单位",
+            ScopeKind::SelfOnly => "本人",
+        }
+    }
+}
+
+impl Permission {
+    /// Every permission, in declaration order.
+    pub const ALL: [Permission; 11] = [
+        Permission::OrgsRead,
+        Permission::OrgsWrite,
+        Permission::OrgsImport,
+        Permission::DepartmentsRead,
+        Permission::DepartmentsWrite,
+        Permission::ChainsRead,
+        Permission::ChainsWrite,
+        Permission::CalendarRead,
+        Permission::CalendarWrite,
+        Permission::UsersAdmin,
+        Permission::AuditRead,
+    ];
+
+    /// Stable snake_case code, as used in serde.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::OrgsRead => "orgs_read",
+            Permission::OrgsWrite => "orgs_write",
+            Permission::OrgsImport => "orgs_import",
+            Permission::DepartmentsRead => "departments_read",
+            Permission::DepartmentsWrite => "departments_write",
+            Permission::ChainsRead => "chains_read",
+            Permission::ChainsWrite => "chains_write",
+            Permission::CalendarRead => "calendar_read",
+            Permission::CalendarWrite => "calendar_write",
+            Permission::UsersAdmin => "users_admin",
+            Permission::AuditRead => "audit_read",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_match_serde() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            assert_eq!(serde_code(&role), role.as_str());
+        }
+        for scope in ScopeKind::ALL {
+            assert_eq!(serde_code(&scope), scope.as_str());
+        }
+        for p in Permission::ALL {
+            assert_eq!(serde_code(&p), p.as_str());
+        }
+        assert_eq!(Role::parse("task_force"), Some(Role::TaskForce));
+        assert_eq!(Role::parse("Admin"), None);
+        assert_eq!(Role::parse(""), None);
+    }
+
+    /// The serde representation of a unit enum variant.
+    fn serde_code<T: Serialize>(v: &T) -> String {
+        #[derive(Serialize)]
+        struct W<'a, T> {
+            v: &'a T,
+        }
+        let s = toml::to_string(&W { v }).unwrap();
+        s.trim()
+            .strip_prefix("v = \"")
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(Role::ServiceOfficer.label_zh(), "首席服务官");
+        assert_eq!(Role::Broker.label_zh(), "科创经纪人");
+        assert_eq!(ScopeKind::DepartmentTree.label_zh(), "本部门及下级");
+        assert_eq!(Role::Talent.scope().label_zh(), "本人");
+    }
+
+    #[test]
+    fn scopes() {
+        assert_eq!(Role::Admin.scope(), ScopeKind::All);
+        assert_eq!(Role::Instructor.scope(), ScopeKind::All);
+        assert_eq!(Role::ServiceOfficer.scope(), ScopeKind::All);
+        assert_eq!(Role::Department.scope(), ScopeKind::DepartmentTree);
+        assert_eq!(Role::TaskForce.scope(), ScopeKind::Department);
+        assert_eq!(Role::Enterprise.scope(), ScopeKind::OwnOrg);
+        assert_eq!(Role::Talent.scope(), ScopeKind::SelfOnly);
+    }
+
+    #[test]
+    fn admin_can_everything() {
+        assert!(Permission::ALL.into_iter().all(|p| Role::Admin.can(p)));
+    }
+
+    #[test]
+    fn only_admin_holds_administrative_permissions() {
+        use Permission::*;
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
+            for p in [OrgsImport, DepartmentsWrite, CalendarWrite, UsersAdmin] {
+                assert!(!role.can(p), "{role:?} must not hold {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn enterprise_cannot_import_or_admin_users() {
+        assert!(!Role::Enterprise.can(Permission::OrgsImport));
+        assert!(!Role::Enterprise.can(Permission::UsersAdmin));
+        assert!(!Role::Enterprise.can(Permission::AuditRead));
+        assert!(Role::Enterprise.can(Permission::OrgsWrite));
+    }
+
+    #[test]
+    fn every_role_can_read_calendar_and_chains() {
+        for role in Role::ALL {
+            assert!(role.can(Permission::CalendarRead), "{role:?}");
+            assert!(role.can(Permission::ChainsRead), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn chains_and_audit() {
+        let chain_writers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(Permission::ChainsWrite))
+            .collect();
+        assert_eq!(
+            chain_writers,
+            [Role::Admin, Role::PartyWorker, Role::Broker]
+        );
+        let auditors: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(Permission::AuditRead))
+            .collect();
+        assert_eq!(auditors, [Role::Admin, Role::Leader]);
+        assert!(!Role::Leader.can(Permission::OrgsWrite));
+        assert!(!Role::Talent.can(Permission::OrgsRead));
+    }
+}

@@ -1,0 +1,14 @@
+//! Pure domain rules of Kechuang (科创): value types, the official work
+//! calendar, roles and data scopes, money arithmetic, audit hashing and
+//! password policy.
+//!
+//! This crate performs no I/O. Everything here is deterministic and cheap to
+//! test; the storage and web layers build on it.
+
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod money;
+pub mod org;
+pub mod password;
+pub mod uscc;

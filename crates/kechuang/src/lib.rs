@@ -1,0 +1,7 @@
+//! The kechuang binary's library: configuration, server wiring and the demo
+//! dataset. `main.rs` is the CLI on top of it; the test kit starts the same
+//! server through [`server::start`].
+
+pub mod config;
+pub mod demo;
+pub mod server;

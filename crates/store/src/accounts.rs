@@ -1,0 +1,325 @@
+//! Accounts, password hashes (argon2id), server-side sessions, API tokens
+//! and login throttling. Sessions and attempts live in the database so
+//! every replica shares them.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::Duration;
+use kechuang_domain::auth::Role;
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, snap};
+use crate::entities::{api_token, login_attempt, session, user};
+use crate::scope::{self, Principal};
+use crate::{new_id, now, Db, StoreError, StoreResult};
+
+/// How long a browser session lives without being renewed.
+pub const SESSION_HOURS: i64 = 12;
+/// Failed sign-ins allowed per account (and per address) in the window.
+pub const MAX_FAILURES: u64 = 5;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// A random secret as 64 hex characters.
+pub fn random_secret() -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// What is needed to create an account.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+    pub department_id: Option<String>,
+    pub org_id: Option<String>,
+}
+
+pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::Model> {
+    let username = u.username.trim().to_string();
+    if username.is_empty() || username.chars().count() > 64 {
+        return Err(StoreError::rule("invalid_username", "用户名不能为空，且不超过64个字符"));
+    }
+    if let Err(msg) = kechuang_domain::password::check_strength(&u.password) {
+        return Err(StoreError::rule("weak_password", msg));
+    }
+    let hash = hash_password(&u.password);
+    let t = now();
+    let model = user::ActiveModel {
+        id: Set(new_id()),
+        username: Set(username.clone()),
+        display_name: Set(if u.display_name.trim().is_empty() { username } else { u.display_name.trim().into() }),
+        password_hash: Set(hash),
+        role: Set(u.role.as_str().into()),
+        department_id: Set(u.department_id),
+        org_id: Set(u.org_id),
+        active: Set(true),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+    };
+    let tx = db.begin().await?;
+    let m = model.insert(&tx).await.map_err(|e| match StoreError::from(e) {
+        StoreError::Conflict { .. } => StoreError::Conflict {
+            code: "duplicate_username",
+            message: "用户名已存在".into(),
+        },
+        other => other,
+    })?;
+    audit::record(&tx, actor, "users", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn find_user(db: &Db, username: &str) -> StoreResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await?)
+}
+
+pub async fn list_users(db: &Db) -> StoreResult<Vec<user::Model>> {
+    Ok(user::Entity::find()
+        .order_by_asc(user::Column::Username)
+        .all(db)
+        .await?)
+}
+
+/// Change a password after checking the current one.
+pub async fn change_password(db: &Db, user_id: &str, current: &str, new: &str) -> StoreResult<()> {
+    let u = user::Entity::find_by_id(user_id.to_string())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if !verify_password(&u.password_hash, current) {
+        return Err(StoreError::rule("wrong_password", "当前密码不正确"));
+    }
+    if let Err(msg) = kechuang_domain::password::check_strength(new) {
+        return Err(StoreError::rule("weak_password", msg));
+    }
+    let tx = db.begin().await?;
+    audit::bump_version(&tx, "users", &u.id, u.version).await?;
+    let before = snap(&u);
+    let version = u.version + 1;
+    let mut am = u.into_active_model();
+    am.password_hash = Set(hash_password(new));
+    am.version = Set(version);
+    am.updated_at = Set(now());
+    let m = am.update(&tx).await?;
+    audit::record(&tx, &m.username, "users", &m.id, "change_password", before, snap(&m)).await?;
+    // Other sessions of this user end with the old password.
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(m.id.clone()))
+        .exec(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Build the principal for an active user.
+pub async fn principal(db: &Db, u: user::Model, via_session: bool, csrf: String) -> StoreResult<Option<Principal>> {
+    if !u.active {
+        return Ok(None);
+    }
+    let Some(role) = Role::parse(&u.role) else {
+        return Ok(None);
+    };
+    let scope = scope::resolve(db, &u, role).await?;
+    Ok(Some(Principal {
+        user_id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        role,
+        department_id: u.department_id,
+        org_id: u.org_id,
+        scope,
+        via_session,
+        csrf,
+    }))
+}
+
+/// Whether sign-in for this account or from this address is throttled now.
+pub async fn throttled(db: &Db, username: &str, ip: &str) -> StoreResult<bool> {
+    let since = now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let by_user = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Username.eq(username))
+        .filter(login_attempt::Column::Success.eq(false))
+        .filter(login_attempt::Column::At.gt(since))
+        .count(db)
+        .await?;
+    let by_ip = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Ip.eq(ip))
+        .filter(login_attempt::Column::Success.eq(false))
+        .filter(login_attempt::Column::At.gt(since))
+        .count(db)
+        .await?;
+    Ok(by_user >= MAX_FAILURES || by_ip >= MAX_FAILURES * 4)
+}
+
+pub async fn note_attempt(db: &Db, username: &str, ip: &str, success: bool) -> StoreResult<()> {
+    if success {
+        // A good sign-in clears the account's failure count.
+        login_attempt::Entity::delete_many()
+            .filter(login_attempt::Column::Username.eq(username))
+            .exec(db)
+            .await?;
+        return Ok(());
+    }
+    login_attempt::Entity::insert(login_attempt::ActiveModel {
+        id: Set(new_id()),
+        username: Set(username.chars().take(64).collect()),
+        ip: Set(ip.chars().take(64).collect()),
+        success: Set(false),
+        at: Set(now()),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Check a username and password. `None` for any mismatch (no hint which).
+pub async fn authenticate(db: &Db, username: &str, password: &str) -> StoreResult<Option<user::Model>> {
+    let u = find_user(db, username).await?;
+    match u {
+        Some(u) if u.active && verify_password(&u.password_hash, password) => Ok(Some(u)),
+        Some(_) => Ok(None),
+        None => {
+            // Spend the same time as a real check, so timing does not reveal accounts.
+            static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let _ = verify_password(DUMMY.get_or_init(|| hash_password("kechuang-dummy-1")), password);
+            Ok(None)
+        }
+    }
+}
+
+/// Start a session: returns (cookie token, csrf token). Only the token's
+/// hash is stored.
+pub async fn create_session(db: &Db, user_id: &str) -> StoreResult<(String, String)> {
+    let token = random_secret();
+    let csrf = random_secret();
+    let t = now();
+    session::Entity::insert(session::ActiveModel {
+        id: Set(sha256_hex(&token)),
+        user_id: Set(user_id.into()),
+        csrf: Set(csrf.clone()),
+        created_at: Set(t),
+        expires_at: Set(t + Duration::hours(SESSION_HOURS)),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok((token, csrf))
+}
+
+/// The live session for a cookie token, with its user.
+pub async fn session_user(db: &Db, token: &str) -> StoreResult<Option<(session::Model, user::Model)>> {
+    let Some(s) = session::Entity::find_by_id(sha256_hex(token)).one(db).await? else {
+        return Ok(None);
+    };
+    if s.expires_at <= now() {
+        session::Entity::delete_by_id(s.id).exec(db).await?;
+        return Ok(None);
+    }
+    let u = user::Entity::find_by_id(s.user_id.clone()).one(db).await?;
+    Ok(u.map(|u| (s, u)))
+}
+
+pub async fn end_session(db: &Db, token: &str) -> StoreResult<()> {
+    session::Entity::delete_by_id(sha256_hex(token)).exec(db).await?;
+    Ok(())
+}
+
+/// Remove expired sessions and old failed attempts (housekeeping).
+pub async fn purge_expired<C: ConnectionTrait>(db: &C) -> StoreResult<u64> {
+    let t = now();
+    let s = session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lte(t))
+        .exec(db)
+        .await?;
+    login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::At.lte(t - Duration::days(1)))
+        .exec(db)
+        .await?;
+    Ok(s.rows_affected)
+}
+
+/// Create an API token for a user; returns the secret (shown once) and its row.
+pub async fn create_token(db: &Db, user_id: &str, name: &str) -> StoreResult<(String, api_token::Model)> {
+    let secret = format!("kc_{}", random_secret());
+    let m = api_token::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(user_id.into()),
+        name: Set(name.chars().take(100).collect()),
+        token_hash: Set(sha256_hex(&secret)),
+        prefix: Set(secret.chars().take(10).collect()),
+        created_at: Set(now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((secret, m))
+}
+
+/// The user behind a bearer token, if the token is live.
+pub async fn token_user(db: &Db, secret: &str) -> StoreResult<Option<user::Model>> {
+    let Some(t) = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(sha256_hex(secret)))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if t.revoked_at.is_some() {
+        return Ok(None);
+    }
+    let user_id = t.user_id.clone();
+    let mut am = t.into_active_model();
+    am.last_used_at = Set(Some(now()));
+    am.update(db).await?;
+    Ok(user::Entity::find_by_id(user_id).one(db).await?)
+}
+
+pub async fn list_tokens(db: &Db, user_id: &str) -> StoreResult<Vec<api_token::Model>> {
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::UserId.eq(user_id))
+        .order_by_desc(api_token::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+pub async fn revoke_token(db: &Db, user_id: &str, token_id: &str) -> StoreResult<()> {
+    let t = api_token::Entity::find_by_id(token_id.to_string())
+        .filter(api_token::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut am = t.into_active_model();
+    am.revoked_at = Set(Some(now()));
+    am.update(db).await?;
+    Ok(())
+}

@@ -1,0 +1,417 @@
+//! Industrial chains (产业链): nested nodes, each organisation's place on a
+//! chain (up-, mid-, downstream) and yearly output values, from which the
+//! chain's output and year-on-year growth are computed.
+
+use std::collections::BTreeMap;
+
+use kechuang_domain::org::{yoy_growth_permille, ChainPosition};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde::Serialize;
+
+use crate::audit::{self, snap};
+use crate::entities::{chain, chain_node, chain_org, chain_output, org};
+use crate::{new_id, now, Db, StoreError, StoreResult};
+
+/// A chain with its counts, for the list page.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChainSummary {
+    pub chain: chain::Model,
+    pub nodes: u64,
+    pub orgs: u64,
+    /// Latest year with output, its total and growth over the year before.
+    pub latest: Option<YearTotal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct YearTotal {
+    pub year: i32,
+    pub output_fen: i64,
+    /// Growth over the previous year in per-mille; None without a previous year.
+    pub growth_permille: Option<i64>,
+}
+
+/// An organisation's place on a chain.
+#[derive(Clone, Debug, Serialize)]
+pub struct Member {
+    pub link: chain_org::Model,
+    pub org_name: String,
+    pub node_name: Option<String>,
+    /// Output by year (fen).
+    pub outputs: BTreeMap<i32, i64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChainDetail {
+    pub chain: chain::Model,
+    pub nodes: Vec<chain_node::Model>,
+    pub members: Vec<Member>,
+    pub totals: Vec<YearTotal>,
+}
+
+/// Yearly totals with growth; years are consecutive where growth is shown.
+pub fn year_totals(outputs: &[chain_output::Model]) -> Vec<YearTotal> {
+    let mut by_year: BTreeMap<i32, i64> = BTreeMap::new();
+    for o in outputs {
+        *by_year.entry(o.year).or_default() += o.output_fen;
+    }
+    by_year
+        .iter()
+        .map(|(&year, &output_fen)| YearTotal {
+            year,
+            output_fen,
+            growth_permille: by_year
+                .get(&(year - 1))
+                .and_then(|&prev| yoy_growth_permille(output_fen, prev)),
+        })
+        .collect()
+}
+
+pub async fn list(db: &Db) -> StoreResult<Vec<ChainSummary>> {
+    let chains = chain::Entity::find().order_by_asc(chain::Column::Name).all(db).await?;
+    let mut out = Vec::with_capacity(chains.len());
+    for c in chains {
+        let nodes = chain_node::Entity::find()
+            .filter(chain_node::Column::ChainId.eq(c.id.clone()))
+            .count(db)
+            .await?;
+        let orgs = chain_org::Entity::find()
+            .filter(chain_org::Column::ChainId.eq(c.id.clone()))
+            .count(db)
+            .await?;
+        let outputs = chain_output::Entity::find()
+            .filter(chain_output::Column::ChainId.eq(c.id.clone()))
+            .all(db)
+            .await?;
+        let latest = year_totals(&outputs).pop();
+        out.push(ChainSummary { chain: c, nodes, orgs, latest });
+    }
+    Ok(out)
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<chain::Model> {
+    chain::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn detail(db: &Db, id: &str) -> StoreResult<ChainDetail> {
+    let c = get(db, id).await?;
+    let nodes = chain_node::Entity::find()
+        .filter(chain_node::Column::ChainId.eq(id))
+        .order_by_asc(chain_node::Column::SortOrder)
+        .order_by_asc(chain_node::Column::Name)
+        .all(db)
+        .await?;
+    let links = chain_org::Entity::find()
+        .filter(chain_org::Column::ChainId.eq(id))
+        .all(db)
+        .await?;
+    let outputs = chain_output::Entity::find()
+        .filter(chain_output::Column::ChainId.eq(id))
+        .all(db)
+        .await?;
+    let org_ids: Vec<String> = links.iter().map(|l| l.org_id.clone()).collect();
+    let mut names = BTreeMap::new();
+    for chunk in org_ids.chunks(500) {
+        for o in org::Entity::find()
+            .filter(org::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            names.insert(o.id, o.name);
+        }
+    }
+    let mut members: Vec<Member> = links
+        .into_iter()
+        .map(|link| Member {
+            org_name: names.get(&link.org_id).cloned().unwrap_or_default(),
+            node_name: link
+                .node_id
+                .as_ref()
+                .and_then(|n| nodes.iter().find(|x| &x.id == n))
+                .map(|n| n.name.clone()),
+            outputs: outputs
+                .iter()
+                .filter(|o| o.org_id == link.org_id)
+                .map(|o| (o.year, o.output_fen))
+                .collect(),
+            link,
+        })
+        .collect();
+    members.sort_by(|a, b| {
+        position_rank(&a.link.position)
+            .cmp(&position_rank(&b.link.position))
+            .then(a.org_name.cmp(&b.org_name))
+    });
+    Ok(ChainDetail { chain: c, nodes, members, totals: year_totals(&outputs) })
+}
+
+fn position_rank(p: &str) -> u8 {
+    match ChainPosition::parse(p) {
+        Some(ChainPosition::Upstream) => 0,
+        Some(ChainPosition::Midstream) => 1,
+        Some(ChainPosition::Downstream) => 2,
+        None => 3,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainInput {
+    pub name: String,
+    pub description: String,
+}
+
+fn dup_name(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Conflict { code: "duplicate", .. } => StoreError::Conflict {
+            code: "duplicate_name",
+            message: "同名产业链已存在".into(),
+        },
+        other => other,
+    }
+}
+
+pub async fn create(db: &Db, actor: &str, i: ChainInput) -> StoreResult<chain::Model> {
+    let tx = db.begin().await?;
+    let t = now();
+    let m = chain::ActiveModel {
+        id: Set(new_id()),
+        name: Set(i.name),
+        description: Set(i.description),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+    }
+    .insert(&tx)
+    .await
+    .map_err(|e| dup_name(e.into()))?;
+    audit::record(&tx, actor, "chains", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn update(db: &Db, actor: &str, id: &str, version: i32, i: ChainInput) -> StoreResult<chain::Model> {
+    let tx = db.begin().await?;
+    let before = get(&tx, id).await?;
+    audit::bump_version(&tx, "chains", id, version).await?;
+    let mut am: chain::ActiveModel = before.clone().into();
+    am.name = Set(i.name);
+    am.description = Set(i.description);
+    am.version = Set(version + 1);
+    am.updated_at = Set(now());
+    let m = am.update(&tx).await.map_err(|e| dup_name(e.into()))?;
+    audit::record(&tx, actor, "chains", id, "update", snap(&before), snap(&m)).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// A node under a chain (or under another node of the same chain).
+pub async fn add_node(db: &Db, actor: &str, chain_id: &str, parent_id: Option<String>, name: String, sort_order: i32) -> StoreResult<chain_node::Model> {
+    let tx = db.begin().await?;
+    get(&tx, chain_id).await?;
+    if let Some(p) = &parent_id {
+        let parent = chain_node::Entity::find_by_id(p.clone()).one(&tx).await?;
+        if parent.is_none_or(|n| n.chain_id != chain_id) {
+            return Err(StoreError::rule("invalid_parent", "上级节点不属于该产业链"));
+        }
+    }
+    let t = now();
+    let m = chain_node::ActiveModel {
+        id: Set(new_id()),
+        chain_id: Set(chain_id.into()),
+        parent_id: Set(parent_id),
+        name: Set(name),
+        sort_order: Set(sort_order),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(&tx, actor, "chain_nodes", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn delete_node(db: &Db, actor: &str, chain_id: &str, node_id: &str) -> StoreResult<()> {
+    let tx = db.begin().await?;
+    let node = chain_node::Entity::find_by_id(node_id.to_string())
+        .filter(chain_node::Column::ChainId.eq(chain_id))
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let children = chain_node::Entity::find()
+        .filter(chain_node::Column::ParentId.eq(node_id))
+        .count(&tx)
+        .await?;
+    let members = chain_org::Entity::find()
+        .filter(chain_org::Column::NodeId.eq(node_id))
+        .count(&tx)
+        .await?;
+    if children + members > 0 {
+        return Err(StoreError::rule("node_in_use", "该节点下还有子节点或挂接单位，不能删除"));
+    }
+    audit::bump_version(&tx, "chain_nodes", node_id, node.version).await?;
+    chain_node::Entity::delete_by_id(node_id.to_string()).exec(&tx).await?;
+    audit::record(&tx, actor, "chain_nodes", node_id, "delete", snap(&node), serde_json::Value::Null).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Put an organisation on a chain (or change its node / position).
+pub async fn set_member(db: &Db, actor: &str, chain_id: &str, org_id: &str, node_id: Option<String>, position: ChainPosition) -> StoreResult<chain_org::Model> {
+    let tx = db.begin().await?;
+    get(&tx, chain_id).await?;
+    if org::Entity::find_by_id(org_id.to_string()).one(&tx).await?.is_none() {
+        return Err(StoreError::rule("invalid_org", "单位不存在"));
+    }
+    if let Some(n) = &node_id {
+        let node = chain_node::Entity::find_by_id(n.clone()).one(&tx).await?;
+        if node.is_none_or(|x| x.chain_id != chain_id) {
+            return Err(StoreError::rule("invalid_node", "链节点不属于该产业链"));
+        }
+    }
+    let existing = chain_org::Entity::find()
+        .filter(chain_org::Column::ChainId.eq(chain_id))
+        .filter(chain_org::Column::OrgId.eq(org_id))
+        .one(&tx)
+        .await?;
+    let t = now();
+    let m = match existing {
+        Some(old) => {
+            audit::bump_version(&tx, "chain_orgs", &old.id, old.version).await?;
+            let mut am: chain_org::ActiveModel = old.clone().into();
+            am.node_id = Set(node_id);
+            am.position = Set(position.as_str().into());
+            am.version = Set(old.version + 1);
+            am.updated_at = Set(t);
+            let m = am.update(&tx).await?;
+            audit::record(&tx, actor, "chain_orgs", &m.id, "update", snap(&old), snap(&m)).await?;
+            m
+        }
+        None => {
+            let m = chain_org::ActiveModel {
+                id: Set(new_id()),
+                chain_id: Set(chain_id.into()),
+                node_id: Set(node_id),
+                org_id: Set(org_id.into()),
+                position: Set(position.as_str().into()),
+                version: Set(1),
+                created_at: Set(t),
+                updated_at: Set(t),
+            }
+            .insert(&tx)
+            .await?;
+            audit::record(&tx, actor, "chain_orgs", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+            m
+        }
+    };
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Take an organisation off a chain, with its output values.
+pub async fn remove_member(db: &Db, actor: &str, chain_id: &str, org_id: &str) -> StoreResult<()> {
+    let tx = db.begin().await?;
+    let link = chain_org::Entity::find()
+        .filter(chain_org::Column::ChainId.eq(chain_id))
+        .filter(chain_org::Column::OrgId.eq(org_id))
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let outputs = chain_output::Entity::find()
+        .filter(chain_output::Column::ChainId.eq(chain_id))
+        .filter(chain_output::Column::OrgId.eq(org_id))
+        .all(&tx)
+        .await?;
+    for o in outputs {
+        audit::bump_version(&tx, "chain_outputs", &o.id, o.version).await?;
+        chain_output::Entity::delete_by_id(o.id.clone()).exec(&tx).await?;
+        audit::record(&tx, actor, "chain_outputs", &o.id, "delete", snap(&o), serde_json::Value::Null).await?;
+    }
+    audit::bump_version(&tx, "chain_orgs", &link.id, link.version).await?;
+    chain_org::Entity::delete_by_id(link.id.clone()).exec(&tx).await?;
+    audit::record(&tx, actor, "chain_orgs", &link.id, "delete", snap(&link), serde_json::Value::Null).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Record (or correct) an organisation's output on a chain for one year.
+pub async fn set_output(db: &Db, actor: &str, chain_id: &str, org_id: &str, year: i32, output_fen: i64) -> StoreResult<chain_output::Model> {
+    if output_fen < 0 {
+        return Err(StoreError::rule("negative_amount", "产值不能为负数"));
+    }
+    if !(1990..=2100).contains(&year) {
+        return Err(StoreError::rule("invalid_year", "年份应在1990—2100之间"));
+    }
+    let tx = db.begin().await?;
+    let member = chain_org::Entity::find()
+        .filter(chain_org::Column::ChainId.eq(chain_id))
+        .filter(chain_org::Column::OrgId.eq(org_id))
+        .count(&tx)
+        .await?;
+    if member == 0 {
+        return Err(StoreError::rule("not_on_chain", "该单位尚未挂接到这条产业链，请先挂接"));
+    }
+    let existing = chain_output::Entity::find()
+        .filter(chain_output::Column::ChainId.eq(chain_id))
+        .filter(chain_output::Column::OrgId.eq(org_id))
+        .filter(chain_output::Column::Year.eq(year))
+        .one(&tx)
+        .await?;
+    let t = now();
+    let m = match existing {
+        Some(old) => {
+            audit::bump_version(&tx, "chain_outputs", &old.id, old.version).await?;
+            let mut am: chain_output::ActiveModel = old.clone().into();
+            am.output_fen = Set(output_fen);
+            am.version = Set(old.version + 1);
+            am.updated_at = Set(t);
+            let m = am.update(&tx).await?;
+            audit::record(&tx, actor, "chain_outputs", &m.id, "update", snap(&old), snap(&m)).await?;
+            m
+        }
+        None => {
+            let m = chain_output::ActiveModel {
+                id: Set(new_id()),
+                chain_id: Set(chain_id.into()),
+                org_id: Set(org_id.into()),
+                year: Set(year),
+                output_fen: Set(output_fen),
+                version: Set(1),
+                created_at: Set(t),
+                updated_at: Set(t),
+            }
+            .insert(&tx)
+            .await?;
+            audit::record(&tx, actor, "chain_outputs", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+            m
+        }
+    };
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Chains an organisation sits on: (chain name, position, node name).
+pub async fn places_of_org(db: &Db, org_id: &str) -> StoreResult<Vec<(chain::Model, chain_org::Model, Option<String>)>> {
+    let links = chain_org::Entity::find()
+        .filter(chain_org::Column::OrgId.eq(org_id))
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for l in links {
+        let Some(c) = chain::Entity::find_by_id(l.chain_id.clone()).one(db).await? else {
+            continue;
+        };
+        let node = match &l.node_id {
+            Some(n) => chain_node::Entity::find_by_id(n.clone()).one(db).await?.map(|n| n.name),
+            None => None,
+        };
+        out.push((c, l, node));
+    }
+    Ok(out)
+}

@@ -1,0 +1,177 @@
+//! Connecting, migrating (under a cross-replica lock) and backing up.
+
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
+};
+use sea_orm_migration::MigratorTrait;
+
+use crate::migration::Migrator;
+
+pub type Db = DatabaseConnection;
+
+/// Hide the password of a database URL for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Open a connection pool. Fails fast (a few seconds) with a readable
+/// message when the server is unreachable. For SQLite the file and its
+/// folder are created, WAL mode and a busy timeout are set.
+pub async fn connect(url: &str) -> Result<Db, String> {
+    let mut url = url.to_string();
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let file = path.split('?').next().unwrap_or_default();
+        if file != ":memory:" && !file.is_empty() {
+            if let Some(dir) = std::path::Path::new(file).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| format!("无法创建数据库目录 {}：{e}", dir.display()))?;
+                }
+            }
+        }
+        if !url.contains("mode=") {
+            url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+        }
+    } else if !(url.starts_with("postgres://")
+        || url.starts_with("postgresql://")
+        || url.starts_with("mysql://"))
+    {
+        return Err(format!(
+            "不支持的数据库地址 {}：请使用 sqlite://、postgres:// 或 mysql:// 开头的地址",
+            redact_url(&url)
+        ));
+    }
+    let mut opt = ConnectOptions::new(url.clone());
+    opt.connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    let connecting = Database::connect(opt);
+    match tokio::time::timeout(Duration::from_secs(8), connecting).await {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(e)) => Err(format!(
+            "无法连接数据库 {}：{e}。请检查数据库服务是否已启动、地址和账号是否正确。",
+            redact_url(&url)
+        )),
+        Err(_) => Err(format!(
+            "连接数据库 {} 超时：请检查数据库服务是否已启动、网络是否可达。",
+            redact_url(&url)
+        )),
+    }
+}
+
+const LOCK_KEY: i64 = 0x6b65_6368_7561_6e67; // "kechuang"
+
+/// Apply pending migrations. On PostgreSQL and MySQL an advisory lock keeps
+/// two replicas from migrating at once; SQLite serialises by itself.
+pub async fn migrate(url: &str) -> Result<(), String> {
+    // One connection, so the session-level lock and the migration share it.
+    let db = connect_single(url).await?;
+    let backend = db.get_database_backend();
+    let lock = |sql: String| Statement::from_string(backend, sql);
+    match backend {
+        DatabaseBackend::Postgres => {
+            db.execute(lock(format!("SELECT pg_advisory_lock({LOCK_KEY})")))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        DatabaseBackend::MySql => {
+            db.execute(lock("SELECT GET_LOCK('kechuang_migrate', 120)".into()))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        DatabaseBackend::Sqlite => {}
+    }
+    let result = Migrator::up(&db, None).await.map_err(|e| format!("数据库迁移失败：{e}"));
+    match backend {
+        DatabaseBackend::Postgres => {
+            let _ = db
+                .execute(lock(format!("SELECT pg_advisory_unlock({LOCK_KEY})")))
+                .await;
+        }
+        DatabaseBackend::MySql => {
+            let _ = db
+                .execute(lock("SELECT RELEASE_LOCK('kechuang_migrate')".into()))
+                .await;
+        }
+        DatabaseBackend::Sqlite => {}
+    }
+    let _ = db.close().await;
+    result
+}
+
+async fn connect_single(url: &str) -> Result<Db, String> {
+    // Reuse the checks and messages of `connect`, then narrow to one connection.
+    let probe = connect(url).await?;
+    let _ = probe.close().await;
+    let mut opt = ConnectOptions::new(with_sqlite_mode(url));
+    opt.max_connections(1)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(130))
+        .sqlx_logging(false);
+    Database::connect(opt).await.map_err(|e| e.to_string())
+}
+
+fn with_sqlite_mode(url: &str) -> String {
+    if url.starts_with("sqlite://") && !url.contains("mode=") {
+        format!("{url}{}mode=rwc", if url.contains('?') { "&" } else { "?" })
+    } else {
+        url.to_string()
+    }
+}
+
+/// Whether every known migration has been applied (for /readyz).
+pub async fn migrations_current(db: &Db) -> Result<bool, String> {
+    let pending = Migrator::get_pending_migrations(db)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(pending.is_empty())
+}
+
+/// A cheap round trip to the database (for /readyz).
+pub async fn ping(db: &Db) -> bool {
+    db.ping().await.is_ok()
+}
+
+/// Write a consistent copy of an SQLite database to `to` while it is in use
+/// (`VACUUM INTO` reads one snapshot). Other backends have their own tools.
+pub async fn backup(db: &Db, to: &std::path::Path) -> Result<(), String> {
+    match db.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            if to.exists() {
+                return Err(format!("{} 已存在：请指定一个新文件", to.display()));
+            }
+            let path = to.to_string_lossy().replace('\'', "''");
+            db.execute(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                format!("VACUUM INTO '{path}'"),
+            ))
+            .await
+            .map_err(|e| format!("备份失败：{e}"))?;
+            Ok(())
+        }
+        DatabaseBackend::Postgres => Err(
+            "PostgreSQL 请使用 pg_dump 备份（例如 pg_dump -Fc kechuang > kechuang.dump）".into(),
+        ),
+        DatabaseBackend::MySql => Err(
+            "MySQL/MariaDB 请使用 mysqldump --single-transaction 备份".into(),
+        ),
+    }
+}

@@ -1,0 +1,188 @@
+//! The committee's department tree. Each row keeps a materialised path of
+//! ids ("/root/child/") so "department and below" is one prefix condition.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Select, TransactionTrait,
+};
+
+use crate::audit::{self, snap};
+use crate::entities::{department, org, user};
+use crate::{new_id, now, Db, Scope, StoreError, StoreResult};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DepartmentInput {
+    pub name: String,
+    pub code: String,
+    pub parent_id: Option<String>,
+    pub sort_order: i32,
+    pub phone: String,
+}
+
+fn scoped(q: Select<department::Entity>, scope: &Scope) -> Select<department::Entity> {
+    match scope {
+        Scope::All => q,
+        Scope::Departments(ids) => q.filter(department::Column::Id.is_in(ids.clone())),
+        Scope::Org(_) | Scope::User(_) => q.filter(Expr::val(1).eq(0)),
+    }
+}
+
+/// All departments in scope, parents before children, siblings by sort order.
+pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope) -> StoreResult<Vec<department::Model>> {
+    let mut rows = scoped(department::Entity::find(), scope)
+        .order_by_asc(department::Column::SortOrder)
+        .order_by_asc(department::Column::Name)
+        .all(db)
+        .await?;
+    sort_as_tree(&mut rows);
+    Ok(rows)
+}
+
+/// Depth-first order (parents first); rows whose parent is out of the list are roots.
+pub fn sort_as_tree(rows: &mut Vec<department::Model>) {
+    let ids: std::collections::HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut out = Vec::with_capacity(rows.len());
+    fn visit(parent: Option<&str>, rows: &[department::Model], ids: &std::collections::HashSet<String>, out: &mut Vec<department::Model>) {
+        for r in rows.iter().filter(|r| match (parent, r.parent_id.as_deref()) {
+            (None, None) => true,
+            (None, Some(p)) => !ids.contains(p),
+            (Some(a), Some(b)) => a == b,
+            (Some(_), None) => false,
+        }) {
+            out.push(r.clone());
+            visit(Some(&r.id), rows, ids, out);
+        }
+    }
+    visit(None, rows, &ids, &mut out);
+    *rows = out;
+}
+
+/// Depth of a department in the tree (0 for a root).
+pub fn depth(d: &department::Model) -> usize {
+    d.path.matches('/').count().saturating_sub(2)
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: &str) -> StoreResult<department::Model> {
+    scoped(department::Entity::find_by_id(id.to_string()), scope)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+fn dup_code(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Conflict { code: "duplicate", .. } => StoreError::Conflict {
+            code: "duplicate_code",
+            message: "部门编码已存在".into(),
+        },
+        other => other,
+    }
+}
+
+async fn parent_path<C: ConnectionTrait>(db: &C, parent: &Option<String>) -> StoreResult<String> {
+    match parent {
+        None => Ok("/".into()),
+        Some(p) => department::Entity::find_by_id(p.clone())
+            .one(db)
+            .await?
+            .map(|d| d.path)
+            .ok_or_else(|| StoreError::rule("invalid_parent", "上级部门不存在")),
+    }
+}
+
+pub async fn create(db: &Db, actor: &str, i: DepartmentInput) -> StoreResult<department::Model> {
+    let tx = db.begin().await?;
+    let id = new_id();
+    let path = format!("{}{}/", parent_path(&tx, &i.parent_id).await?, id);
+    let t = now();
+    let m = department::ActiveModel {
+        id: Set(id),
+        parent_id: Set(i.parent_id),
+        name: Set(i.name),
+        code: Set(i.code),
+        path: Set(path),
+        sort_order: Set(i.sort_order),
+        phone: Set(i.phone),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+    }
+    .insert(&tx)
+    .await
+    .map_err(|e| dup_code(e.into()))?;
+    audit::record(&tx, actor, "departments", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Update a department; moving it moves its whole subtree (each moved row is audited).
+pub async fn update(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32, i: DepartmentInput) -> StoreResult<department::Model> {
+    let tx = db.begin().await?;
+    let before = get(&tx, scope, id).await?;
+    audit::bump_version(&tx, "departments", id, version).await?;
+    let mut path = before.path.clone();
+    if i.parent_id != before.parent_id {
+        let pp = parent_path(&tx, &i.parent_id).await?;
+        if pp.starts_with(&before.path) {
+            return Err(StoreError::rule("invalid_parent", "不能把部门移到它自己或它的下级部门之下"));
+        }
+        path = format!("{pp}{id}/");
+        let descendants = department::Entity::find()
+            .filter(department::Column::Path.starts_with(before.path.as_str()))
+            .filter(department::Column::Id.ne(id))
+            .all(&tx)
+            .await?;
+        for d in descendants {
+            audit::bump_version(&tx, "departments", &d.id, d.version).await?;
+            let old = snap(&d);
+            let mut am: department::ActiveModel = d.clone().into();
+            am.path = Set(format!("{path}{}", &d.path[before.path.len()..]));
+            am.version = Set(d.version + 1);
+            am.updated_at = Set(now());
+            let moved = am.update(&tx).await?;
+            audit::record(&tx, actor, "departments", &moved.id, "move", old, snap(&moved)).await?;
+        }
+    }
+    let mut am: department::ActiveModel = before.clone().into();
+    am.parent_id = Set(i.parent_id);
+    am.name = Set(i.name);
+    am.code = Set(i.code);
+    am.path = Set(path);
+    am.sort_order = Set(i.sort_order);
+    am.phone = Set(i.phone);
+    am.version = Set(version + 1);
+    am.updated_at = Set(now());
+    let m = am.update(&tx).await.map_err(|e| dup_code(e.into()))?;
+    audit::record(&tx, actor, "departments", id, "update", snap(&before), snap(&m)).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn delete(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32) -> StoreResult<()> {
+    let tx = db.begin().await?;
+    let before = get(&tx, scope, id).await?;
+    audit::bump_version(&tx, "departments", id, version).await?;
+    let children = department::Entity::find()
+        .filter(department::Column::ParentId.eq(id))
+        .count(&tx)
+        .await?;
+    let users = user::Entity::find()
+        .filter(user::Column::DepartmentId.eq(id))
+        .count(&tx)
+        .await?;
+    let orgs = org::Entity::find()
+        .filter(org::Column::DepartmentId.eq(id))
+        .count(&tx)
+        .await?;
+    if children + users + orgs > 0 {
+        return Err(StoreError::rule(
+            "department_in_use",
+            format!("该部门下还有{children}个下级部门、{users}个账号、{orgs}家服务单位，请先转移后再删除"),
+        ));
+    }
+    department::Entity::delete_by_id(id.to_string()).exec(&tx).await?;
+    audit::record(&tx, actor, "departments", id, "delete", snap(&before), serde_json::Value::Null).await?;
+    tx.commit().await?;
+    Ok(())
+}

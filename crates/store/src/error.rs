@@ -1,0 +1,45 @@
+use sea_orm::{DbErr, SqlErr};
+
+/// What can go wrong in the store, in terms the web layer maps to HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("记录不存在")]
+    NotFound,
+    /// A unique key is taken, or a stale version was written (HTTP 409).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// A business rule forbids the change (HTTP 422).
+    #[error("{message}")]
+    Rule { code: &'static str, message: String },
+    #[error("数据库错误：{0}")]
+    Db(DbErr),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> Self {
+        if let Some(SqlErr::UniqueConstraintViolation(detail)) = e.sql_err() {
+            return StoreError::Conflict {
+                code: "duplicate",
+                message: format!("记录重复：{detail}"),
+            };
+        }
+        StoreError::Db(e)
+    }
+}
+
+impl StoreError {
+    pub fn stale() -> Self {
+        StoreError::Conflict {
+            code: "stale_version",
+            message: "该记录已被他人修改，请刷新后重试".into(),
+        }
+    }
+    pub fn rule(code: &'static str, message: impl Into<String>) -> Self {
+        StoreError::Rule {
+            code,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Database access for Kechuang.
+//!
+//! One code base for SQLite, PostgreSQL and MySQL/MariaDB (SeaORM). Every
+//! change to a business record goes through [`audit::record`] in the same
+//! transaction, which writes the audit entry (hash-chained per record) and
+//! the change-feed row. Queries apply the caller's data [`scope::Scope`].
+
+pub mod accounts;
+pub mod audit;
+pub mod calendar;
+pub mod chains;
+pub mod db;
+pub mod departments;
+pub mod entities;
+pub mod error;
+pub mod migration;
+pub mod orgs;
+pub mod page;
+pub mod scope;
+
+pub use db::{connect, Db};
+pub use error::{StoreError, StoreResult};
+pub use page::{Page, PageReq};
+pub use scope::{Principal, Scope};
+
+/// A new primary key (UUIDv7: time-ordered, generated in the app).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Current time, truncated to whole seconds so every backend stores and
+/// returns the same value (MySQL's TIMESTAMP keeps whole seconds).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().trunc_subsecs(0)
+}

@@ -1,0 +1,15 @@
+//! The one portable migration set. Written with SeaORM's schema builder only,
+//! so the same statements run on SQLite, PostgreSQL and MySQL/MariaDB.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,282 @@
+//! Organisations register (政产学研金介): queries, writes, all-or-nothing import.
+
+use chrono::NaiveDate;
+use kechuang_domain::org::OrgKind;
+use kechuang_domain::uscc::Uscc;
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+};
+
+use crate::audit::{self, snap};
+use crate::entities::{chain_org, org};
+use crate::{new_id, now, Db, Page, PageReq, Scope, StoreError, StoreResult};
+
+/// A validated organisation, as written by forms, the API and imports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrgInput {
+    pub name: String,
+    pub kind: OrgKind,
+    pub uscc: Option<Uscc>,
+    pub legal_person: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    pub address: String,
+    pub tags: Vec<String>,
+    pub is_high_tech: bool,
+    pub is_tech_sme: bool,
+    pub is_specialized: bool,
+    pub department_id: Option<String>,
+    pub founded_on: Option<NaiveDate>,
+    pub description: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OrgSort {
+    #[default]
+    Name,
+    Kind,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl OrgSort {
+    pub fn parse(s: &str) -> Option<OrgSort> {
+        Some(match s {
+            "name" => OrgSort::Name,
+            "kind" => OrgSort::Kind,
+            "created_at" => OrgSort::CreatedAt,
+            "updated_at" => OrgSort::UpdatedAt,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgSort::Name => "name",
+            OrgSort::Kind => "kind",
+            OrgSort::CreatedAt => "created_at",
+            OrgSort::UpdatedAt => "updated_at",
+        }
+    }
+}
+
+/// List filters; every field narrows the list.
+#[derive(Clone, Debug, Default)]
+pub struct OrgFilter {
+    /// Chinese substring of name, credit code, address or tags.
+    pub q: Option<String>,
+    pub kind: Option<OrgKind>,
+    pub high_tech: Option<bool>,
+    pub specialized: Option<bool>,
+    pub department_id: Option<String>,
+    pub chain_id: Option<String>,
+    pub tag: Option<String>,
+    pub sort: OrgSort,
+    pub desc: bool,
+}
+
+/// Rows the scope allows, as a query condition.
+fn scoped(q: Select<org::Entity>, scope: &Scope) -> Select<org::Entity> {
+    match scope {
+        Scope::All => q,
+        Scope::Departments(ids) => q.filter(org::Column::DepartmentId.is_in(ids.clone())),
+        Scope::Org(Some(id)) => q.filter(org::Column::Id.eq(id.clone())),
+        // No organisation: nothing matches.
+        Scope::Org(None) | Scope::User(_) => q.filter(Expr::val(1).eq(0)),
+    }
+}
+
+fn filtered(scope: &Scope, f: &OrgFilter) -> Select<org::Entity> {
+    let mut q = scoped(org::Entity::find(), scope);
+    if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(
+            Condition::any()
+                .add(org::Column::Name.contains(text))
+                .add(org::Column::Uscc.contains(text.to_uppercase()))
+                .add(org::Column::Address.contains(text))
+                .add(org::Column::Tags.contains(text)),
+        );
+    }
+    if let Some(k) = f.kind {
+        q = q.filter(org::Column::Kind.eq(k.as_str()));
+    }
+    if let Some(b) = f.high_tech {
+        q = q.filter(org::Column::IsHighTech.eq(b));
+    }
+    if let Some(b) = f.specialized {
+        q = q.filter(org::Column::IsSpecialized.eq(b));
+    }
+    if let Some(d) = &f.department_id {
+        q = q.filter(org::Column::DepartmentId.eq(d.clone()));
+    }
+    if let Some(t) = f.tag.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(org::Column::Tags.contains(t));
+    }
+    if let Some(c) = &f.chain_id {
+        q = q.filter(
+            org::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(chain_org::Column::OrgId)
+                    .from(chain_org::Entity)
+                    .and_where(chain_org::Column::ChainId.eq(c.clone()))
+                    .to_owned(),
+            ),
+        );
+    }
+    let col = match f.sort {
+        OrgSort::Name => org::Column::Name,
+        OrgSort::Kind => org::Column::Kind,
+        OrgSort::CreatedAt => org::Column::CreatedAt,
+        OrgSort::UpdatedAt => org::Column::UpdatedAt,
+    };
+    let q = if f.desc { q.order_by_desc(col) } else { q.order_by_asc(col) };
+    q.order_by_asc(org::Column::Id)
+}
+
+pub async fn list(db: &Db, scope: &Scope, f: &OrgFilter, p: PageReq) -> StoreResult<Page<org::Model>> {
+    let q = filtered(scope, f);
+    let total = q.clone().count(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    Ok(Page { items, total, page: p.page, per_page: p.per_page })
+}
+
+/// Every row of a filtered list (for Excel export), at most `cap` rows.
+pub async fn list_all(db: &Db, scope: &Scope, f: &OrgFilter, cap: u64) -> StoreResult<Vec<org::Model>> {
+    Ok(filtered(scope, f).limit(cap).all(db).await?)
+}
+
+/// One organisation; out of scope is the same as missing (404).
+pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: &str) -> StoreResult<org::Model> {
+    scoped(org::Entity::find_by_id(id.to_string()), scope)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+fn duplicate_uscc(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Conflict { code: "duplicate", .. } => StoreError::Conflict {
+            code: "duplicate_uscc",
+            message: "统一社会信用代码已被其他单位使用".into(),
+        },
+        other => other,
+    }
+}
+
+fn apply(am: &mut org::ActiveModel, i: OrgInput) {
+    am.name = Set(i.name);
+    am.kind = Set(i.kind.as_str().into());
+    am.uscc = Set(i.uscc.map(|u| u.as_str().to_string()));
+    am.legal_person = Set(i.legal_person);
+    am.contact_name = Set(i.contact_name);
+    am.contact_phone = Set(i.contact_phone);
+    am.contact_email = Set(i.contact_email);
+    am.address = Set(i.address);
+    am.tags = Set(i.tags.join(","));
+    am.is_high_tech = Set(i.is_high_tech);
+    am.is_tech_sme = Set(i.is_tech_sme);
+    am.is_specialized = Set(i.is_specialized);
+    am.department_id = Set(i.department_id);
+    am.founded_on = Set(i.founded_on);
+    am.description = Set(i.description);
+}
+
+async fn insert<C: ConnectionTrait>(tx: &C, actor: &str, i: OrgInput) -> StoreResult<org::Model> {
+    let t = now();
+    let mut am = org::ActiveModel {
+        id: Set(new_id()),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    };
+    apply(&mut am, i);
+    let m = am.insert(tx).await.map_err(|e| duplicate_uscc(e.into()))?;
+    audit::record(tx, actor, "orgs", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+    Ok(m)
+}
+
+pub async fn create(db: &Db, actor: &str, i: OrgInput) -> StoreResult<org::Model> {
+    let tx = db.begin().await?;
+    let m = insert(&tx, actor, i).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Update with optimistic concurrency: `version` is the one the editor saw.
+pub async fn update(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32, i: OrgInput) -> StoreResult<org::Model> {
+    let tx = db.begin().await?;
+    let before = get(&tx, scope, id).await?;
+    audit::bump_version(&tx, "orgs", id, version).await?;
+    let mut am: org::ActiveModel = before.clone().into();
+    apply(&mut am, i);
+    am.version = Set(version + 1);
+    am.updated_at = Set(now());
+    let m = am.update(&tx).await.map_err(|e| duplicate_uscc(e.into()))?;
+    audit::record(&tx, actor, "orgs", id, "update", snap(&before), snap(&m)).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn delete(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32) -> StoreResult<()> {
+    let tx = db.begin().await?;
+    let before = get(&tx, scope, id).await?;
+    audit::bump_version(&tx, "orgs", id, version).await?;
+    let linked = chain_org::Entity::find()
+        .filter(chain_org::Column::OrgId.eq(id))
+        .count(&tx)
+        .await?;
+    if linked > 0 {
+        return Err(StoreError::rule("org_in_use", "该单位已挂接到产业链，请先在产业链中移除后再删除"));
+    }
+    let users = crate::entities::user::Entity::find()
+        .filter(crate::entities::user::Column::OrgId.eq(id))
+        .count(&tx)
+        .await?;
+    if users > 0 {
+        return Err(StoreError::rule("org_in_use", "该单位下还有用户账号，请先停用或转移账号"));
+    }
+    org::Entity::delete_by_id(id.to_string()).exec(&tx).await?;
+    audit::record(&tx, actor, "orgs", id, "delete", snap(&before), serde_json::Value::Null).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Credit codes among `codes` that are already registered.
+pub async fn existing_usccs(db: &Db, codes: &[String]) -> StoreResult<Vec<String>> {
+    let mut found = Vec::new();
+    for chunk in codes.chunks(500) {
+        let rows = org::Entity::find()
+            .filter(org::Column::Uscc.is_in(chunk.to_vec()))
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().filter_map(|r| r.uscc));
+    }
+    Ok(found)
+}
+
+/// Import validated rows in one transaction: all of them or none.
+pub async fn import(db: &Db, actor: &str, rows: Vec<OrgInput>) -> StoreResult<usize> {
+    let tx = db.begin().await?;
+    let n = rows.len();
+    for i in rows {
+        insert(&tx, actor, i).await?;
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Number of organisations per kind (for summaries).
+pub async fn count_by_kind(db: &Db, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
+    let rows: Vec<(String, i64)> = scoped(org::Entity::find(), scope)
+        .select_only()
+        .column(org::Column::Kind)
+        .column_as(org::Column::Id.count(), "n")
+        .group_by(org::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows)
+}

@@ -1,0 +1,122 @@
+//! /api/v1/calendar: the statutory work calendar and workday arithmetic.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::NaiveDate;
+use kechuang_domain::auth::Permission;
+use kechuang_domain::calendar::{CalendarDay, DayKind};
+use kechuang_store::calendar;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{ApiJson, ApiQuery};
+use crate::auth::{require, ApiUser};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::AppState;
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct CalendarDayView {
+    pub date: NaiveDate,
+    /// holiday（放假）或 workday（调休上班）
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// 年份，缺省为全部
+    pub year: Option<i32>,
+}
+
+/// Holidays and adjusted working days
+#[utoipa::path(get, path = "/api/v1/calendar", tag = "admin", params(YearQuery),
+    responses((status = 200, body = [CalendarDayView]), (status = 401, body = ErrorBody)))]
+pub async fn list_days(State(s): State<AppState>, ApiUser(p): ApiUser, ApiQuery(q): ApiQuery<YearQuery>) -> ApiResult<Json<Vec<CalendarDayView>>> {
+    require(&p, Permission::CalendarRead)?;
+    let rows = calendar::list(&s.db, q.year).await?;
+    Ok(Json(rows.into_iter().map(|m| CalendarDayView { date: m.day, kind: m.kind, name: m.name }).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DayBody {
+    /// holiday 或 workday
+    pub kind: String,
+    /// 例如 国庆节、国庆节调休上班
+    pub name: String,
+}
+
+pub fn parse_kind(k: &str) -> ApiResult<DayKind> {
+    match k {
+        "holiday" => Ok(DayKind::Holiday),
+        "workday" => Ok(DayKind::Workday),
+        _ => Err(ApiError::invalid("invalid_input", &[("kind", "类型只能是 holiday（放假）或 workday（调休上班）".into())])),
+    }
+}
+
+pub fn parse_day(s: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ApiError::bad_request("invalid_date", "日期格式应为 YYYY-MM-DD，例如 2026-10-01"))
+}
+
+/// Mark a date as a holiday or an adjusted working day
+#[utoipa::path(put, path = "/api/v1/calendar/{date}", tag = "admin", params(("date" = String, Path, description = "YYYY-MM-DD")), request_body = DayBody,
+    responses((status = 200, body = CalendarDayView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_day(State(s): State<AppState>, ApiUser(p): ApiUser, Path(date): Path<String>, ApiJson(b): ApiJson<DayBody>) -> ApiResult<Json<CalendarDayView>> {
+    require(&p, Permission::CalendarWrite)?;
+    let date = parse_day(&date)?;
+    let kind = parse_kind(&b.kind)?;
+    let name = b.name.trim().chars().take(50).collect::<String>();
+    if name.is_empty() {
+        return Err(ApiError::invalid("invalid_input", &[("name", "请填写名称，如“国庆节”".into())]));
+    }
+    let m = calendar::set_day(&s.db, &p.username, CalendarDay { date, kind, name }).await?;
+    Ok(Json(CalendarDayView { date: m.day, kind: m.kind, name: m.name }))
+}
+
+/// Make a date an ordinary day again
+#[utoipa::path(delete, path = "/api/v1/calendar/{date}", tag = "admin", params(("date" = String, Path, description = "YYYY-MM-DD")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_day(State(s): State<AppState>, ApiUser(p): ApiUser, Path(date): Path<String>) -> ApiResult<StatusCode> {
+    require(&p, Permission::CalendarWrite)?;
+    calendar::remove_day(&s.db, &p.username, parse_day(&date)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AddWorkdaysQuery {
+    /// 起始日期 YYYY-MM-DD（不计入）
+    pub from: String,
+    /// 工作日数（0—3650）
+    pub days: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AddWorkdaysResult {
+    pub from: NaiveDate,
+    pub days: u32,
+    /// from 之后第 days 个工作日
+    pub date: NaiveDate,
+}
+
+/// The date N workdays after a date (counting starts the first workday after `from`)
+#[utoipa::path(get, path = "/api/v1/calendar/add-workdays", tag = "admin", params(AddWorkdaysQuery),
+    responses((status = 200, body = AddWorkdaysResult), (status = 400, body = ErrorBody)))]
+pub async fn add_workdays(State(s): State<AppState>, ApiUser(p): ApiUser, ApiQuery(q): ApiQuery<AddWorkdaysQuery>) -> ApiResult<Json<AddWorkdaysResult>> {
+    require(&p, Permission::CalendarRead)?;
+    let from = parse_day(&q.from)?;
+    if q.days > 3650 {
+        return Err(ApiError::bad_request("invalid_query", "days 不能超过3650"));
+    }
+    let cal = calendar::load(&s.db).await?;
+    Ok(Json(AddWorkdaysResult { from, days: q.days, date: cal.add_workdays(from, q.days) }))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_days))
+        .routes(routes!(add_workdays))
+        .routes(routes!(set_day, delete_day))
+}

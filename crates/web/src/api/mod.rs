@@ -1,0 +1,103 @@
+//! The JSON API under /api/v1, described by OpenAPI (utoipa). Routes are
+//! registered through `utoipa_axum::routes!`, so a route cannot exist
+//! without its OpenAPI description.
+
+pub mod calendar;
+pub mod chains;
+pub mod departments;
+pub mod me;
+pub mod orgs;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "科创服务平台 API", version = "1", description = "Kechuang JSON API. 认证：`Authorization: Bearer <令牌>`（在“API 令牌”页面或 `kechuang token create` 创建），或浏览器会话（写操作须带 `X-CSRF-Token`）。错误统一为 `{\"code\",\"message\",\"details\"}`。"),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "orgs", description = "单位名录（政产学研金介）"),
+        (name = "admin", description = "部门架构、工作日历、账号"),
+        (name = "chains", description = "产业链、链节点、链上单位与产值"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+impl Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let c = api.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        c.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))));
+    }
+}
+
+/// All API routes with their OpenAPI document.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(me::router())
+        .merge(orgs::router())
+        .merge(departments::router())
+        .merge(chains::router())
+        .merge(calendar::router())
+}
+
+/// JSON body whose rejections use the API error format (400 `invalid_json`).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(json_rejection(e)),
+        }
+    }
+}
+
+fn json_rejection(e: JsonRejection) -> ApiError {
+    match e {
+        JsonRejection::MissingJsonContentType(_) => ApiError::bad_request("invalid_json", "请求体须为 JSON（Content-Type: application/json）"),
+        other => ApiError::bad_request("invalid_json", format!("请求体不是有效的 JSON 或字段类型不符：{}", other.body_text())),
+    }
+}
+
+/// Query parameters whose rejections use the API error format (400 `invalid_query`).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(query_rejection(e)),
+        }
+    }
+}
+
+fn query_rejection(e: QueryRejection) -> ApiError {
+    ApiError::bad_request("invalid_query", format!("查询参数有误：{}", e.body_text()))
+}
+
+/// The `version` an editor saw, for optimistic concurrency.
+#[derive(Debug, Deserialize, IntoParams, ToSchema)]
+pub struct VersionParam {
+    /// 记录的当前版本号（读取时返回的 version）
+    pub version: i32,
+}
+
+/// Field errors as a 422 API error.
+pub fn invalid((code, fields): (&'static str, crate::forms::FieldErrors)) -> ApiError {
+    ApiError::invalid(code, &fields)
+}

@@ -1,0 +1,182 @@
+//! Who is calling: session cookie or bearer token, resolved once per request
+//! by [`resolve`]; CSRF protection for cookie-authenticated writes; the
+//! extractors handlers use ([`ApiUser`], [`PageUser`]) and permission checks.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{header, request::Parts, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use kechuang_domain::auth::Permission;
+use kechuang_store::{accounts, Principal};
+
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "kc_session";
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The caller, if signed in; put in request extensions by [`resolve`].
+#[derive(Clone, Debug, Default)]
+pub struct Caller(pub Option<Principal>);
+
+pub fn cookie_value(parts_headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    parts_headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+}
+
+/// Middleware: resolve the caller, and enforce CSRF on cookie-authenticated
+/// writes (token in the `X-CSRF-Token` header, the `csrf_token` query
+/// parameter, or the `csrf_token` field of a urlencoded form).
+pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let caller = if let Some(token) = bearer(headers) {
+        match accounts::token_user(&state.db, &token).await {
+            Ok(Some(u)) => accounts::principal(&state.db, u, false, String::new()).await,
+            Ok(None) => {
+                return ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", "API 令牌无效或已被吊销，请重新创建令牌").into_response()
+            }
+            Err(e) => Err(e),
+        }
+    } else if let Some(token) = cookie_value(headers, SESSION_COOKIE) {
+        match accounts::session_user(&state.db, &token).await {
+            Ok(Some((s, u))) => accounts::principal(&state.db, u, true, s.csrf).await,
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        }
+    } else {
+        Ok(None)
+    };
+    let caller = match caller {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut req = req;
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if let Some(p) = caller.as_ref().filter(|p| p.via_session && unsafe_method) {
+        let (ok, rebuilt) = csrf_ok(req, &p.csrf).await;
+        req = rebuilt;
+        if !ok {
+            return ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "页面已过期或请求来源不可信，请刷新页面后重试").into_response();
+        }
+    }
+    req.extensions_mut().insert(Caller(caller));
+    next.run(req).await
+}
+
+async fn csrf_ok(req: Request, expected: &str) -> (bool, Request) {
+    let matches = |v: &str| !expected.is_empty() && constant_eq(v.as_bytes(), expected.as_bytes());
+    if let Some(v) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return (matches(v), req);
+    }
+    if let Some(q) = req.uri().query() {
+        if let Some((_, v)) = serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+        {
+            return (matches(&v), req);
+        }
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (false, req);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, 2 * 1024 * 1024).await {
+        Ok(b) => b,
+        Err(_) => return (false, Request::from_parts(parts, Body::empty())),
+    };
+    let ok = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .unwrap_or_default()
+        .into_iter()
+        .any(|(k, v)| k == CSRF_FIELD && matches(&v));
+    (ok, Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn caller_of(parts: &Parts) -> Option<Principal> {
+    parts.extensions.get::<Caller>().and_then(|c| c.0.clone())
+}
+
+/// A signed-in caller of the JSON API (401 otherwise).
+pub struct ApiUser(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        caller_of(parts).map(ApiUser).ok_or_else(ApiError::unauthorized)
+    }
+}
+
+/// A signed-in caller of a web page (redirect to the sign-in page otherwise).
+pub struct PageUser(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageUser {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        caller_of(parts).map(PageUser).ok_or_else(|| {
+            let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let target = format!("/login?next={}", urlencode(next));
+            if parts.headers.contains_key("hx-request") {
+                // htmx follows this header with a full-page navigation.
+                ([("hx-redirect", target)], StatusCode::UNAUTHORIZED).into_response()
+            } else {
+                Redirect::to(&target).into_response()
+            }
+        })
+    }
+}
+
+/// Permission check shared by pages and API.
+pub fn require(p: &Principal, perm: Permission) -> ApiResult<()> {
+    if p.can(perm) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+/// `Set-Cookie` value for the session cookie (empty token clears it).
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let max_age = if token.is_empty() { 0 } else { accounts::SESSION_HOURS * 3600 };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Only same-site relative paths are followed after sign-in.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
+}

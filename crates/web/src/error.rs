@@ -1,0 +1,89 @@
+//! One error type for every handler: JSON `{"code","message","details"}`
+//! for the API, a friendly page for browsers (see `pages::error_page`).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kechuang_store::StoreError;
+use serde::Serialize;
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+
+/// The error body of every API error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable snake_case code, e.g. `invalid_uscc`, `stale_version`.
+    pub code: String,
+    /// What went wrong and what to do, in Chinese.
+    pub message: String,
+    /// Extra facts, e.g. field errors `{"fields": {"uscc": "..."}}`.
+    #[schema(value_type = Object)]
+    pub details: Value,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Value,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into(), details: json!({}) }
+    }
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+    pub fn unauthorized() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录，或在请求头中提供有效的 API 令牌（Authorization: Bearer …）")
+    }
+    pub fn forbidden() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "您的角色无权执行此操作，如需权限请联系平台管理员")
+    }
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "记录不存在，或您无权查看")
+    }
+    /// Field errors from validation (HTTP 422). The code of the first field
+    /// error is used when given, e.g. `invalid_uscc`.
+    pub fn invalid(code: &'static str, fields: &[(&'static str, String)]) -> Self {
+        let map: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), Value::String(v.clone())))
+            .collect();
+        let message = fields
+            .first()
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| "输入有误".into());
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).with_details(json!({ "fields": map }))
+    }
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %e, "internal error");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试；如持续出现请联系管理员")
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::not_found(),
+            StoreError::Conflict { code, message } => ApiError::new(StatusCode::CONFLICT, code, message),
+            StoreError::Rule { code, message } => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
+            StoreError::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { code: self.code.into(), message: self.message, details: self.details };
+        (self.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,254 @@
+//! Sign-in, sign-out, password change and personal API tokens.
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use kechuang_store::{accounts, entities::api_token};
+use serde::Deserialize;
+
+use super::{fmt_time, render, render_status, PageCtx};
+use crate::auth::{cookie_value, safe_next, session_cookie, Caller, PageUser, SESSION_COOKIE};
+use crate::error::ApiError;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: PageCtx,
+    username: String,
+    error: Option<String>,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(State(state): State<AppState>, Query(q): Query<NextQuery>, caller: axum::Extension<Caller>) -> Response {
+    let next = safe_next(q.next.as_deref().unwrap_or("/")).to_string();
+    if caller.0 .0.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    render(&LoginPage { page: PageCtx::anonymous(&state, "登录"), username: String::new(), error: None, next })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+fn client_ip(ci: ConnectInfo<std::net::SocketAddr>) -> String {
+    ci.0.ip().to_string()
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ci: ConnectInfo<std::net::SocketAddr>,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let ip = client_ip(ci);
+    let username = f.username.trim().to_string();
+    let next = safe_next(&f.next).to_string();
+    let fail = |status: StatusCode, msg: &str| {
+        render_status(
+            status,
+            &LoginPage {
+                page: PageCtx::anonymous(&state, "登录"),
+                username: username.clone(),
+                error: Some(msg.into()),
+                next: next.clone(),
+            },
+        )
+    };
+    if username.is_empty() || f.password.is_empty() {
+        return fail(StatusCode::UNPROCESSABLE_ENTITY, "请输入用户名和密码");
+    }
+    match accounts::throttled(&state.db, &username, &ip).await {
+        Ok(true) => {
+            return fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("登录失败次数过多，请{}分钟后再试", accounts::FAILURE_WINDOW_MINUTES),
+            )
+        }
+        Ok(false) => {}
+        Err(e) => return ApiError::from(e).into_response(),
+    }
+    let user = match accounts::authenticate(&state.db, &username, &f.password).await {
+        Ok(u) => u,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let _ = accounts::note_attempt(&state.db, &username, &ip, user.is_some()).await;
+    let Some(user) = user else {
+        return fail(StatusCode::UNAUTHORIZED, "用户名或密码不正确");
+    };
+    match accounts::create_session(&state.db, &user.id).await {
+        Ok((token, _)) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::SET_COOKIE, session_cookie(&token, state.secure_cookies)),
+                (header::LOCATION, next),
+            ],
+        )
+            .into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = cookie_value(&headers, SESSION_COOKIE) {
+        let _ = accounts::end_session(&state.db, &token).await;
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, session_cookie("", state.secure_cookies)),
+            (header::LOCATION, "/login".to_string()),
+        ],
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    page: PageCtx,
+    errors: Vec<(String, String)>,
+}
+
+impl PasswordPage {
+    fn fields(&self) -> [(&'static str, &'static str, &'static str, &'static str); 3] {
+        [
+            ("current", "当前密码", "current-password", ""),
+            ("new", "新密码", "new-password", "至少8位，且同时包含字母和数字。修改后其他设备上的登录将失效。"),
+            ("confirm", "确认新密码", "new-password", ""),
+        ]
+    }
+    fn err(&self, field: &str) -> String {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()).unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct FlashQuery {
+    pub flash: Option<String>,
+}
+
+pub async fn password_form(State(state): State<AppState>, PageUser(p): PageUser, Query(q): Query<FlashQuery>) -> Response {
+    let page = PageCtx::new(&state, &p, "修改密码", "/account/password", &[("修改密码", "")]).flash_code(q.flash.as_deref());
+    render(&PasswordPage { page, errors: vec![] })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn change_password(State(state): State<AppState>, PageUser(p): PageUser, Form(f): Form<PasswordForm>) -> Response {
+    let mut errors = vec![];
+    if f.new != f.confirm {
+        errors.push(("confirm".to_string(), "两次输入的新密码不一致".to_string()));
+    } else if let Err(e) = accounts::change_password(&state.db, &p.user_id, &f.current, &f.new).await {
+        let field = match &e {
+            kechuang_store::StoreError::Rule { code: "wrong_password", .. } => "current",
+            _ => "new",
+        };
+        errors.push((field.to_string(), e.to_string()));
+    }
+    if errors.is_empty() {
+        // The change ended every session; start a fresh one for this browser.
+        return match accounts::create_session(&state.db, &p.user_id).await {
+            Ok((token, _)) => (
+                StatusCode::SEE_OTHER,
+                [
+                    (header::SET_COOKIE, session_cookie(&token, state.secure_cookies)),
+                    (header::LOCATION, "/account/password?flash=password_changed".to_string()),
+                ],
+            )
+                .into_response(),
+            Err(e) => ApiError::from(e).into_response(),
+        };
+    }
+    let page = PageCtx::new(&state, &p, "修改密码", "/account/password", &[("修改密码", "")]);
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { page, errors })
+}
+
+pub struct TokenRow {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: bool,
+}
+
+impl From<api_token::Model> for TokenRow {
+    fn from(t: api_token::Model) -> Self {
+        TokenRow {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created: fmt_time(t.created_at),
+            last_used: t.last_used_at.map(fmt_time).unwrap_or_else(|| "从未使用".into()),
+            revoked: t.revoked_at.is_some(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/tokens.html")]
+struct TokensPage {
+    page: PageCtx,
+    tokens: Vec<TokenRow>,
+    new_secret: Option<String>,
+}
+
+async fn tokens_page(state: &AppState, p: &kechuang_store::Principal, new_secret: Option<String>, flash: Option<&str>) -> Response {
+    match accounts::list_tokens(&state.db, &p.user_id).await {
+        Ok(ts) => {
+            let mut page = PageCtx::new(state, p, "API 令牌", "/account/tokens", &[("API 令牌", "")]);
+            if let Some(f) = flash {
+                page = page.flash("success", f);
+            }
+            render(&TokensPage { page, tokens: ts.into_iter().map(TokenRow::from).collect(), new_secret })
+        }
+        Err(e) => super::error_page(state, Some(p), e.into()),
+    }
+}
+
+pub async fn tokens(State(state): State<AppState>, PageUser(p): PageUser) -> Response {
+    tokens_page(&state, &p, None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct NewTokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create_token(State(state): State<AppState>, PageUser(p): PageUser, Form(f): Form<NewTokenForm>) -> Response {
+    let name = if f.name.trim().is_empty() { "未命名令牌".to_string() } else { f.name.trim().to_string() };
+    match accounts::create_token(&state.db, &p.user_id, &name).await {
+        Ok((secret, _)) => tokens_page(&state, &p, Some(secret), Some("令牌已创建，请立即复制保存")).await,
+        Err(e) => super::error_page(&state, Some(&p), e.into()),
+    }
+}
+
+pub async fn revoke_token(State(state): State<AppState>, PageUser(p): PageUser, axum::extract::Path(id): axum::extract::Path<String>) -> Response {
+    match accounts::revoke_token(&state.db, &p.user_id, &id).await {
+        Ok(()) => tokens_page(&state, &p, None, Some("令牌已吊销")).await,
+        Err(e) => super::error_page(&state, Some(&p), e.into()),
+    }
+}

@@ -1,0 +1,163 @@
+//! The work calendar page: a year's holidays and adjusted working days,
+//! editable by an administrator, with a workday calculator.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::{Datelike, NaiveDate, Utc};
+use kechuang_domain::auth::Permission;
+use kechuang_domain::calendar::CalendarDay;
+use kechuang_store::calendar;
+use serde::Deserialize;
+
+use super::{cst, error_page, fmt_date, render_status, PageCtx};
+use crate::api::calendar::{parse_day, parse_kind};
+use crate::auth::{require, PageUser};
+use crate::error::ApiError;
+use crate::AppState;
+
+pub struct DayRow {
+    pub date: String,
+    pub date_text: String,
+    pub weekday: String,
+    pub kind: String,
+    pub holiday: bool,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "calendar/page.html")]
+struct CalendarPage {
+    page: PageCtx,
+    year: i32,
+    years: Vec<(i32, bool)>,
+    rows: Vec<DayRow>,
+    can_write: bool,
+    error: String,
+    calc_from: String,
+    calc_days: String,
+    calc_result: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct CalQuery {
+    year: Option<i32>,
+    from: Option<String>,
+    days: Option<String>,
+    flash: Option<String>,
+}
+
+pub fn weekday_zh(d: NaiveDate) -> &'static str {
+    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][d.weekday().num_days_from_monday() as usize]
+}
+
+async fn show(st: &AppState, p: &kechuang_store::Principal, status: StatusCode, q: CalQuery, error: String) -> Response {
+    if let Err(e) = require(p, Permission::CalendarRead) {
+        return error_page(st, Some(p), e);
+    }
+    let today = Utc::now().with_timezone(&cst()).date_naive();
+    let year = q.year.unwrap_or(today.year()).clamp(1990, 2100);
+    let r = async {
+        let rows = calendar::list(&st.db, Some(year)).await?;
+        let mut years = calendar::years(&st.db).await?;
+        if !years.contains(&year) {
+            years.push(year);
+            years.sort_unstable();
+        }
+        let mut calc_result = String::new();
+        if let (Some(from), Some(days)) = (q.from.as_deref(), q.days.as_deref()) {
+            calc_result = match (NaiveDate::parse_from_str(from, "%Y-%m-%d"), days.trim().parse::<u32>()) {
+                (Ok(f), Ok(n)) if n <= 3650 => {
+                    let d = calendar::load(&st.db).await?.add_workdays(f, n);
+                    format!("{} 之后第 {} 个工作日是 {}（{}）", fmt_date(f), n, fmt_date(d), weekday_zh(d))
+                }
+                _ => "请输入正确的日期和 0—3650 之间的工作日数".into(),
+            };
+        }
+        Ok::<_, kechuang_store::StoreError>((rows, years, calc_result))
+    }
+    .await;
+    match r {
+        Ok((rows, years, calc_result)) => {
+            let page = PageCtx::new(st, p, "工作日历", "/calendar", &[("工作日历", "")]).flash_code(q.flash.as_deref());
+            let rows = rows
+                .into_iter()
+                .map(|d| DayRow {
+                    date: d.day.to_string(),
+                    date_text: fmt_date(d.day),
+                    weekday: weekday_zh(d.day).into(),
+                    holiday: d.kind != "workday",
+                    kind: if d.kind == "workday" { "调休上班" } else { "放假" }.into(),
+                    name: d.name,
+                })
+                .collect();
+            render_status(
+                status,
+                &CalendarPage {
+                    page,
+                    year,
+                    years: years.into_iter().map(|y| (y, y == year)).collect(),
+                    rows,
+                    can_write: p.can(Permission::CalendarWrite),
+                    error,
+                    calc_from: q.from.unwrap_or_else(|| today.to_string()),
+                    calc_days: q.days.unwrap_or_else(|| "5".into()),
+                    calc_result,
+                },
+            )
+        }
+        Err(e) => error_page(st, Some(p), e.into()),
+    }
+}
+
+pub async fn page(State(st): State<AppState>, PageUser(p): PageUser, Query(q): Query<CalQuery>) -> Response {
+    show(&st, &p, StatusCode::OK, q, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct DayForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn set_day(State(st): State<AppState>, PageUser(p): PageUser, Form(f): Form<DayForm>) -> Response {
+    let r = async {
+        require(&p, Permission::CalendarWrite)?;
+        let date = parse_day(f.date.trim())?;
+        let kind = parse_kind(&f.kind)?;
+        let name: String = f.name.trim().chars().take(50).collect();
+        if name.is_empty() {
+            return Err(ApiError::invalid("invalid_input", &[("name", "请填写名称，如“国庆节”".into())]));
+        }
+        calendar::set_day(&st.db, &p.username, CalendarDay { date, kind, name }).await?;
+        Ok(date.year())
+    }
+    .await;
+    match r {
+        Ok(y) => Redirect::to(&format!("/calendar?year={y}&flash=saved")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            show(&st, &p, e.status, CalQuery::default(), e.message).await
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+pub async fn delete_day(State(st): State<AppState>, PageUser(p): PageUser, Path(date): Path<String>) -> Response {
+    let r = async {
+        require(&p, Permission::CalendarWrite)?;
+        let d = parse_day(&date)?;
+        calendar::remove_day(&st.db, &p.username, d).await?;
+        Ok::<_, ApiError>(d.year())
+    }
+    .await;
+    match r {
+        Ok(y) => Redirect::to(&format!("/calendar?year={y}&flash=deleted")).into_response(),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}

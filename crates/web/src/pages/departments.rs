@@ -1,0 +1,191 @@
+//! The department tree page: list with indentation, inline create, edit, delete, export.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use kechuang_domain::auth::Permission;
+use kechuang_store::entities::department;
+use kechuang_store::{departments, Principal, Scope};
+use serde::Deserialize;
+
+use super::account::FlashQuery;
+use super::{error_page, render_status, PageCtx};
+use crate::auth::{require, PageUser};
+use crate::error::ApiError;
+use crate::excel::{self, Cell};
+use crate::forms::{field_error, DepartmentDraft, FieldErrors};
+use crate::AppState;
+
+pub struct DeptRow {
+    pub d: department::Model,
+    pub indent: String,
+    pub parent: String,
+}
+
+#[derive(Template)]
+#[template(path = "departments/list.html")]
+struct ListPage {
+    page: PageCtx,
+    rows: Vec<DeptRow>,
+    draft: DepartmentDraft,
+    errors: FieldErrors,
+    editing: Option<department::Model>,
+    can_write: bool,
+}
+
+impl ListPage {
+    fn fields(&self) -> [(&'static str, &'static str, String, bool); 4] {
+        let d = &self.draft;
+        [
+            ("name", "部门名称", d.name.clone(), true),
+            ("code", "部门编码", d.code.clone(), true),
+            ("sort_order", "排序号", d.sort_order.clone(), false),
+            ("phone", "电话", d.phone.clone(), false),
+        ]
+    }
+    fn err(&self, f: &str) -> String {
+        field_error(&self.errors, f)
+    }
+}
+
+async fn page(st: &AppState, p: &Principal, status: StatusCode, draft: DepartmentDraft, errors: FieldErrors, editing: Option<department::Model>, flash: Option<&str>) -> Response {
+    if let Err(e) = require(p, Permission::DepartmentsRead) {
+        return error_page(st, Some(p), e);
+    }
+    let all = match departments::list(&st.db, &p.scope).await {
+        Ok(a) => a,
+        Err(e) => return error_page(st, Some(p), e.into()),
+    };
+    let rows = all
+        .iter()
+        .map(|d| DeptRow {
+            indent: "　　".repeat(departments::depth(d)),
+            parent: d.parent_id.as_ref().and_then(|pid| all.iter().find(|x| &x.id == pid)).map(|x| x.name.clone()).unwrap_or_default(),
+            d: d.clone(),
+        })
+        .collect();
+    let title = if editing.is_some() { "编辑部门" } else { "部门架构" };
+    let pg = PageCtx::new(st, p, title, "/departments", &[("部门架构", "/departments")]).flash_code(flash);
+    render_status(status, &ListPage { page: pg, rows, draft, errors, editing, can_write: p.can(Permission::DepartmentsWrite) })
+}
+
+pub async fn list(State(st): State<AppState>, PageUser(p): PageUser, Query(f): Query<FlashQuery>) -> Response {
+    page(&st, &p, StatusCode::OK, DepartmentDraft::default(), vec![], None, f.flash.as_deref()).await
+}
+
+#[derive(Deserialize)]
+pub struct DeptForm {
+    #[serde(flatten)]
+    draft: DepartmentDraft,
+    #[serde(default)]
+    version: i32,
+}
+
+fn to_fields(e: ApiError) -> Result<FieldErrors, ApiError> {
+    match e.status.as_u16() {
+        409 if e.code == "duplicate_code" => Ok(vec![("code", e.message)]),
+        409 | 422 => Ok(match e.details.get("fields").and_then(|f| f.as_object()) {
+            Some(m) if !m.is_empty() => m
+                .iter()
+                .map(|(k, v)| (["name", "code", "sort_order", "phone", "parent_id"].into_iter().find(|f| f == k).unwrap_or("_form"), v.as_str().unwrap_or_default().to_string()))
+                .collect(),
+            _ => vec![("_form", e.message)],
+        }),
+        _ => Err(e),
+    }
+}
+
+pub async fn create(State(st): State<AppState>, PageUser(p): PageUser, Form(f): Form<DeptForm>) -> Response {
+    let r = async {
+        require(&p, Permission::DepartmentsWrite)?;
+        let input = f.draft.validate().map_err(crate::api::invalid)?;
+        departments::create(&st.db, &p.username, input).await.map_err(ApiError::from)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to("/departments?flash=created").into_response(),
+        Err(e) => match to_fields(e) {
+            Ok(errors) => page(&st, &p, StatusCode::UNPROCESSABLE_ENTITY, f.draft, errors, None, None).await,
+            Err(e) => error_page(&st, Some(&p), e),
+        },
+    }
+}
+
+pub async fn edit_form(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>) -> Response {
+    match departments::get(&st.db, &p.scope, &id).await {
+        Ok(d) => {
+            let draft = DepartmentDraft {
+                name: d.name.clone(),
+                code: d.code.clone(),
+                parent_id: d.parent_id.clone().unwrap_or_default(),
+                sort_order: d.sort_order.to_string(),
+                phone: d.phone.clone(),
+            };
+            page(&st, &p, StatusCode::OK, draft, vec![], Some(d), None).await
+        }
+        Err(e) => error_page(&st, Some(&p), e.into()),
+    }
+}
+
+pub async fn update(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Form(f): Form<DeptForm>) -> Response {
+    let r = async {
+        require(&p, Permission::DepartmentsWrite)?;
+        let input = f.draft.validate().map_err(crate::api::invalid)?;
+        departments::update(&st.db, &p.scope, &p.username, &id, f.version, input).await.map_err(ApiError::from)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to("/departments?flash=saved").into_response(),
+        Err(e) => match to_fields(e) {
+            Ok(errors) => {
+                let editing = departments::get(&st.db, &p.scope, &id).await.ok().map(|mut d| {
+                    d.version = f.version;
+                    d
+                });
+                page(&st, &p, StatusCode::UNPROCESSABLE_ENTITY, f.draft, errors, editing, None).await
+            }
+            Err(e) => error_page(&st, Some(&p), e),
+        },
+    }
+}
+
+pub async fn delete(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Form(f): Form<DeptForm>) -> Response {
+    let r = async {
+        require(&p, Permission::DepartmentsWrite)?;
+        departments::delete(&st.db, &p.scope, &p.username, &id, f.version).await.map_err(ApiError::from)
+    }
+    .await;
+    match r {
+        Ok(()) => Redirect::to("/departments?flash=deleted").into_response(),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+pub async fn export(State(st): State<AppState>, PageUser(p): PageUser) -> Response {
+    let r = async {
+        require(&p, Permission::DepartmentsRead)?;
+        let all = departments::list(&st.db, &p.scope).await?;
+        let names: std::collections::HashMap<String, String> = departments::list(&st.db, &Scope::All).await?.into_iter().map(|d| (d.id, d.name)).collect();
+        excel::workbook(
+            "部门架构",
+            &["部门名称", "部门编码", "上级部门", "层级", "排序", "电话"],
+            all.iter().map(|d| {
+                vec![
+                    Cell::Text(d.name.clone()),
+                    Cell::Text(d.code.clone()),
+                    Cell::Text(d.parent_id.as_ref().and_then(|x| names.get(x)).cloned().unwrap_or_default()),
+                    Cell::Number(departments::depth(d) as f64 + 1.0),
+                    Cell::Number(f64::from(d.sort_order)),
+                    Cell::Text(d.phone.clone()),
+                ]
+            }),
+        )
+    }
+    .await;
+    match r {
+        Ok(b) => excel::xlsx_response("部门架构.xlsx", b),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}

@@ -1,0 +1,255 @@
+//! Server-rendered Chinese pages (askama + htmx). A handler returns the list
+//! fragment for an htmx request and the whole page otherwise.
+
+pub mod account;
+pub mod admin;
+pub mod calendar;
+pub mod chains;
+pub mod departments;
+pub mod home;
+pub mod orgs;
+
+use askama::Template;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use kechuang_domain::auth::Permission;
+use kechuang_store::{Page, Principal};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub struct PageCtx {
+    pub title: String,
+    pub user_display: String,
+    pub role_label: String,
+    pub csrf: String,
+    pub nav: Vec<NavSection>,
+    pub breadcrumbs: Vec<Crumb>,
+    pub flash: Option<Flash>,
+    pub v: String,
+}
+pub struct NavSection {
+    pub title: String,
+    pub items: Vec<NavItem>,
+}
+pub struct NavItem {
+    pub label: String,
+    pub href: String,
+    pub icon: String,
+    pub active: bool,
+}
+pub struct Crumb {
+    pub label: String,
+    pub href: String,
+}
+pub struct Flash {
+    pub kind: String,
+    pub message: String,
+}
+
+/// Side navigation: areas that exist, items the role may open.
+fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
+    let sections: [(&str, Vec<(&str, &str, &str, Option<Permission>)>); 4] = [
+        ("工作台", vec![("首页", "/", "house", None)]),
+        (
+            "基础数据",
+            vec![
+                ("单位名录", "/orgs", "buildings", Some(Permission::OrgsRead)),
+                ("部门架构", "/departments", "diagram-3", Some(Permission::DepartmentsRead)),
+                ("产业链", "/chains", "link-45deg", Some(Permission::ChainsRead)),
+            ],
+        ),
+        (
+            "系统管理",
+            vec![
+                ("工作日历", "/calendar", "calendar3", Some(Permission::CalendarRead)),
+                ("用户账号", "/admin/users", "people", Some(Permission::UsersAdmin)),
+                ("审计日志", "/admin/audit", "shield-check", Some(Permission::AuditRead)),
+            ],
+        ),
+        (
+            "个人中心",
+            vec![
+                ("API 令牌", "/account/tokens", "key", None),
+                ("修改密码", "/account/password", "shield-lock", None),
+                ("API 文档", "/api/docs", "code-square", None),
+            ],
+        ),
+    ];
+    sections
+        .into_iter()
+        .map(|(title, items)| NavSection {
+            title: title.into(),
+            items: items
+                .into_iter()
+                .filter(|(_, _, _, perm)| perm.is_none_or(|x| p.can(x)))
+                .map(|(label, href, icon, _)| NavItem {
+                    label: label.into(),
+                    href: href.into(),
+                    icon: icon.into(),
+                    active: href == active,
+                })
+                .collect(),
+        })
+        .filter(|s| !s.items.is_empty())
+        .collect()
+}
+
+impl PageCtx {
+    /// Context of a signed-in page. `crumbs` are (label, href) after 首页;
+    /// `active` is the nav href to highlight.
+    pub fn new(state: &AppState, p: &Principal, title: &str, active: &str, crumbs: &[(&str, &str)]) -> Self {
+        PageCtx {
+            title: title.into(),
+            user_display: p.display_name.clone(),
+            role_label: p.role.label_zh().into(),
+            csrf: p.csrf.clone(),
+            nav: nav(p, active),
+            breadcrumbs: crumbs
+                .iter()
+                .map(|(l, h)| Crumb { label: (*l).into(), href: (*h).into() })
+                .collect(),
+            flash: None,
+            v: state.asset_v.to_string(),
+        }
+    }
+    /// Context for pages shown without a signed-in user.
+    pub fn anonymous(state: &AppState, title: &str) -> Self {
+        PageCtx {
+            title: title.into(),
+            user_display: String::new(),
+            role_label: String::new(),
+            csrf: String::new(),
+            nav: vec![],
+            breadcrumbs: vec![],
+            flash: None,
+            v: state.asset_v.to_string(),
+        }
+    }
+    pub fn flash(mut self, kind: &str, message: impl Into<String>) -> Self {
+        self.flash = Some(Flash { kind: kind.into(), message: message.into() });
+        self
+    }
+    /// A one-off message named by `?flash=` after a redirect.
+    pub fn flash_code(self, code: Option<&str>) -> Self {
+        let msg = match code {
+            Some("created") => "已创建",
+            Some("saved") => "已保存",
+            Some("deleted") => "已删除",
+            Some("imported") => "导入完成",
+            Some("password_changed") => "密码已修改，请妥善保管",
+            _ => return self,
+        };
+        self.flash("success", msg)
+    }
+}
+
+/// Render a template as HTML (500 page if rendering fails).
+pub fn render<T: Template>(t: &T) -> Response {
+    render_status(StatusCode::OK, t)
+}
+
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+pub fn is_htmx(h: &HeaderMap) -> bool {
+    h.contains_key("hx-request") && !h.contains_key("hx-boosted")
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub page: PageCtx,
+    pub status: u16,
+    pub heading: String,
+    pub message: String,
+}
+
+/// A friendly error page for an error met while serving a page.
+pub fn error_page(state: &AppState, p: Option<&Principal>, e: ApiError) -> Response {
+    let heading = match e.status.as_u16() {
+        403 => "无权访问",
+        404 => "页面或记录不存在",
+        409 => "数据冲突",
+        422 | 400 => "请求有误",
+        429 => "操作过于频繁",
+        _ => "服务暂时不可用",
+    };
+    let page = match p {
+        Some(p) => PageCtx::new(state, p, heading, "", &[(heading, "")]),
+        None => PageCtx::anonymous(state, heading),
+    };
+    render_status(
+        e.status,
+        &ErrorPage { page, status: e.status.as_u16(), heading: heading.into(), message: e.message },
+    )
+}
+
+/// Pagination links for a list page.
+#[derive(Clone)]
+pub struct Pager {
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+    pub links: Vec<PageLink>,
+}
+#[derive(Clone)]
+pub struct PageLink {
+    pub label: String,
+    pub href: String,
+    pub active: bool,
+    pub disabled: bool,
+}
+
+impl Pager {
+    /// `base` is the path plus the current query without `page`.
+    pub fn new<T>(p: &Page<T>, base: &str) -> Pager {
+        let pages = p.pages();
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let href = |n: u64| format!("{base}{sep}page={n}");
+        let mut links = vec![PageLink {
+            label: "上一页".into(),
+            href: href(p.page.saturating_sub(1).max(1)),
+            active: false,
+            disabled: p.page <= 1,
+        }];
+        let (from, to) = (p.page.saturating_sub(3).max(1), (p.page + 3).min(pages));
+        for n in from..=to {
+            links.push(PageLink { label: n.to_string(), href: href(n), active: n == p.page, disabled: false });
+        }
+        links.push(PageLink {
+            label: "下一页".into(),
+            href: href((p.page + 1).min(pages)),
+            active: false,
+            disabled: p.page >= pages,
+        });
+        Pager { page: p.page, pages, total: p.total, links }
+    }
+}
+
+/// China Standard Time (UTC+8, no daylight saving).
+pub fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// "2026年11月29日"
+pub fn fmt_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// "2026年11月29日 14:05" in Beijing time.
+pub fn fmt_time(t: DateTime<Utc>) -> String {
+    let l = t.with_timezone(&cst());
+    format!("{} {}", fmt_date(l.date_naive()), l.format("%H:%M"))
+}
+
+/// Build a query string from (key, value) pairs, skipping empty values.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    let kept: Vec<(&str, &str)> = pairs.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}

@@ -1,0 +1,28 @@
+use std::sync::Arc;
+
+use kechuang_store::Db;
+
+use crate::ops::Metrics;
+
+/// Shared by every handler. The app keeps no other state: sessions, jobs and
+/// data live in the database, so any number of replicas can serve.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// Cache-busting value for static asset URLs (hash of the embedded files).
+    pub asset_v: Arc<str>,
+    pub metrics: Arc<Metrics>,
+    /// Mark cookies `Secure` (when served over HTTPS behind a proxy).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(db: Db, secure_cookies: bool) -> Self {
+        AppState {
+            db,
+            asset_v: crate::assets::version().into(),
+            metrics: Arc::new(Metrics::default()),
+            secure_cookies,
+        }
+    }
+}

@@ -1,0 +1,168 @@
+/* 科创服务平台 — page behaviour. Loaded with `defer`; no inline scripts (CSP script-src 'self'). */
+(function () {
+  'use strict';
+
+  var KINDS = { success: 'success', danger: 'danger', warning: 'warning', info: 'info', error: 'danger' };
+  var ICONS = {
+    success: 'bi-check-circle-fill',
+    danger: 'bi-x-circle-fill',
+    warning: 'bi-exclamation-triangle-fill',
+    info: 'bi-info-circle-fill'
+  };
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') || '' : '';
+  }
+
+  function toastContainer() {
+    var c = document.getElementById('toast-container');
+    if (!c) {
+      c = document.createElement('div');
+      c.id = 'toast-container';
+      c.className = 'toast-container position-fixed top-0 end-0 p-3';
+      document.body.appendChild(c);
+    }
+    return c;
+  }
+
+  /** Show a Bootstrap toast. kind: success | danger | warning | info. */
+  function showToast(kind, message) {
+    kind = KINDS[String(kind || '').toLowerCase()] || 'info';
+    if (message === undefined || message === null || message === '') return;
+
+    var el = document.createElement('div');
+    el.className = 'toast align-items-center border-0 text-bg-' + kind;
+    el.setAttribute('role', kind === 'danger' || kind === 'warning' ? 'alert' : 'status');
+    el.setAttribute('aria-live', kind === 'danger' || kind === 'warning' ? 'assertive' : 'polite');
+    el.setAttribute('aria-atomic', 'true');
+
+    var row = document.createElement('div');
+    row.className = 'd-flex';
+    var body = document.createElement('div');
+    body.className = 'toast-body';
+    var icon = document.createElement('i');
+    icon.className = 'bi ' + ICONS[kind] + ' me-2';
+    icon.setAttribute('aria-hidden', 'true');
+    body.appendChild(icon);
+    body.appendChild(document.createTextNode(String(message)));
+    var close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'btn-close me-2 m-auto' + (kind === 'warning' ? '' : ' btn-close-white');
+    close.setAttribute('data-bs-dismiss', 'toast');
+    close.setAttribute('aria-label', '关闭');
+    row.appendChild(body);
+    row.appendChild(close);
+    el.appendChild(row);
+    toastContainer().appendChild(el);
+
+    var delay = kind === 'danger' || kind === 'warning' ? 8000 : 4000;
+    if (window.bootstrap && window.bootstrap.Toast) {
+      el.addEventListener('hidden.bs.toast', function () { el.remove(); });
+      window.bootstrap.Toast.getOrCreateInstance(el, { delay: delay }).show();
+    } else {
+      el.classList.add('show');
+      close.addEventListener('click', function () { el.remove(); });
+      setTimeout(function () { el.remove(); }, delay);
+    }
+    return el;
+  }
+  window.showToast = showToast;
+
+  function onReady(fn) {
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', fn);
+    } else {
+      fn();
+    }
+  }
+
+  // ---- htmx integration ----
+  document.addEventListener('htmx:configRequest', function (evt) {
+    var token = csrfToken();
+    if (token && evt.detail && evt.detail.headers) {
+      evt.detail.headers['X-CSRF-Token'] = token;
+    }
+  });
+
+  // Server: `HX-Trigger: {"toast": {"kind": "success", "message": "已保存"}}`
+  document.addEventListener('toast', function (evt) {
+    var d = evt.detail || {};
+    if (typeof d.value === 'string') {
+      showToast('info', d.value); // `HX-Trigger: {"toast": "文本"}`
+    } else {
+      showToast(d.kind, d.message);
+    }
+  });
+
+  document.addEventListener('htmx:responseError', function (evt) {
+    var xhr = evt.detail && evt.detail.xhr;
+    if (!xhr) return;
+    // The server already sent its own toast with this response.
+    var trig = xhr.getResponseHeader('HX-Trigger');
+    if (trig && trig.indexOf('"toast"') !== -1) return;
+    var message = null;
+    var text = xhr.responseText || '';
+    if (text && /^\s*\{/.test(text)) {
+      try {
+        var body = JSON.parse(text);
+        if (body && typeof body.message === 'string' && body.message) message = body.message;
+      } catch (e) { /* not JSON */ }
+    }
+    showToast('danger', message || '请求失败（HTTP ' + xhr.status + '）');
+  });
+
+  document.addEventListener('htmx:sendError', function () {
+    showToast('danger', '网络连接失败，请检查网络后重试');
+  });
+  document.addEventListener('htmx:timeout', function () {
+    showToast('danger', '网络连接失败，请检查网络后重试');
+  });
+
+  // Do not store open toasts in htmx's history snapshot.
+  document.addEventListener('htmx:beforeHistorySave', function () {
+    var c = document.getElementById('toast-container');
+    if (c) c.replaceChildren();
+  });
+
+  // ---- forms ----
+  // <form data-confirm="确定删除？"> (or a submit button with data-confirm): ask first.
+  // Capture phase, so it runs before htmx's own submit handler on the form.
+  document.addEventListener('submit', function (evt) {
+    var form = evt.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    var submitter = evt.submitter;
+    var msg = (submitter && submitter.getAttribute('data-confirm')) || form.getAttribute('data-confirm');
+    if (msg && !window.confirm(msg)) {
+      evt.preventDefault();
+      evt.stopImmediatePropagation();
+    }
+  }, true);
+
+  function submitForm(form) {
+    if (typeof form.requestSubmit === 'function') {
+      form.requestSubmit(); // fires `submit`, so htmx and data-confirm both see it
+      return;
+    }
+    var ev = new Event('submit', { bubbles: true, cancelable: true });
+    if (form.dispatchEvent(ev)) form.submit();
+  }
+
+  // <select data-autosubmit> inside a form: submit on change.
+  document.addEventListener('change', function (evt) {
+    var el = evt.target;
+    if (!(el instanceof HTMLSelectElement) || !el.hasAttribute('data-autosubmit')) return;
+    // A select with its own hx-get/hx-post is already handled by htmx on change.
+    if (el.hasAttribute('hx-get') || el.hasAttribute('hx-post') || el.hasAttribute('data-hx-get') || el.hasAttribute('data-hx-post')) return;
+    if (el.form) submitForm(el.form);
+  });
+
+  // ---- one-off flash message from the server-rendered page ----
+  onReady(function () {
+    var flash = document.getElementById('flash');
+    if (flash) {
+      showToast(flash.getAttribute('data-kind'), flash.getAttribute('data-message'));
+      flash.remove(); // so an htmx history snapshot does not replay it
+    }
+  });
+})();
