@@ -26,10 +26,12 @@ impl FileConfig {
     }
 
     pub fn database_url(&self, flag: Option<String>) -> String {
-        flag.or_else(|| self.database_url.clone()).unwrap_or_else(|| DEFAULT_DATABASE_URL.into())
+        flag.or_else(|| self.database_url.clone())
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.into())
     }
 
     pub fn bind(&self, flag: Option<String>) -> String {
-        flag.or_else(|| self.bind.clone()).unwrap_or_else(|| DEFAULT_BIND.into())
+        flag.or_else(|| self.bind.clone())
+            .unwrap_or_else(|| DEFAULT_BIND.into())
     }
 }

@@ -57,32 +57,124 @@ const CHAINS: [ChainSpec; 4] = [
     ChainSpec {
         name: "智能网联新能源汽车",
         description: "整车牵引、关键零部件配套、充电设施完善的全产业链，一产业一专班。",
-        nodes: &[("整车", None), ("关键零部件", None), ("动力电池", Some("关键零部件")), ("电驱电控", Some("关键零部件")), ("智能座舱", Some("关键零部件")), ("充电基础设施", None)],
+        nodes: &[
+            ("整车", None),
+            ("关键零部件", None),
+            ("动力电池", Some("关键零部件")),
+            ("电驱电控", Some("关键零部件")),
+            ("智能座舱", Some("关键零部件")),
+            ("充电基础设施", None),
+        ],
         firms: &[
-            ("重庆渝新能源汽车有限公司", "整车", ChainPosition::Downstream, "整车,新能源"),
-            ("重庆科城智能汽车有限公司", "整车", ChainPosition::Downstream, "整车,智能网联"),
-            ("重庆锂源动力电池有限公司", "动力电池", ChainPosition::Upstream, "动力电池"),
-            ("重庆固锂新材料科技有限公司", "动力电池", ChainPosition::Upstream, "固态电池,新材料"),
-            ("重庆驰电驱动系统有限公司", "电驱电控", ChainPosition::Midstream, "电驱,电控"),
-            ("重庆芯驰车规电子有限公司", "电驱电控", ChainPosition::Midstream, "车规芯片"),
-            ("重庆云舱智能科技有限公司", "智能座舱", ChainPosition::Midstream, "智能座舱,软件"),
-            ("重庆感知激光雷达有限公司", "智能座舱", ChainPosition::Midstream, "激光雷达"),
-            ("重庆快充能源科技有限公司", "充电基础设施", ChainPosition::Downstream, "充电桩"),
-            ("重庆换电站运营有限公司", "充电基础设施", ChainPosition::Downstream, "换电,运营"),
+            (
+                "重庆渝新能源汽车有限公司",
+                "整车",
+                ChainPosition::Downstream,
+                "整车,新能源",
+            ),
+            (
+                "重庆科城智能汽车有限公司",
+                "整车",
+                ChainPosition::Downstream,
+                "整车,智能网联",
+            ),
+            (
+                "重庆锂源动力电池有限公司",
+                "动力电池",
+                ChainPosition::Upstream,
+                "动力电池",
+            ),
+            (
+                "重庆固锂新材料科技有限公司",
+                "动力电池",
+                ChainPosition::Upstream,
+                "固态电池,新材料",
+            ),
+            (
+                "重庆驰电驱动系统有限公司",
+                "电驱电控",
+                ChainPosition::Midstream,
+                "电驱,电控",
+            ),
+            (
+                "重庆芯驰车规电子有限公司",
+                "电驱电控",
+                ChainPosition::Midstream,
+                "车规芯片",
+            ),
+            (
+                "重庆云舱智能科技有限公司",
+                "智能座舱",
+                ChainPosition::Midstream,
+                "智能座舱,软件",
+            ),
+            (
+                "重庆感知激光雷达有限公司",
+                "智能座舱",
+                ChainPosition::Midstream,
+                "激光雷达",
+            ),
+            (
+                "重庆快充能源科技有限公司",
+                "充电基础设施",
+                ChainPosition::Downstream,
+                "充电桩",
+            ),
+            (
+                "重庆换电站运营有限公司",
+                "充电基础设施",
+                ChainPosition::Downstream,
+                "换电,运营",
+            ),
         ],
         totals_wan: [412_000, 536_000, 759_000, 1_204_000],
     },
     ChainSpec {
         name: "集成电路",
         description: "设计—制造—封装测试—材料设备协同，重点攻关功率半导体与传感器。",
-        nodes: &[("芯片设计", None), ("晶圆制造", None), ("封装测试", None), ("材料与设备", None)],
+        nodes: &[
+            ("芯片设计", None),
+            ("晶圆制造", None),
+            ("封装测试", None),
+            ("材料与设备", None),
+        ],
         firms: &[
-            ("重庆西永微电子设计有限公司", "芯片设计", ChainPosition::Upstream, "芯片设计,EDA"),
-            ("重庆功率半导体有限公司", "晶圆制造", ChainPosition::Midstream, "功率半导体"),
-            ("重庆硅基传感技术有限公司", "芯片设计", ChainPosition::Upstream, "MEMS,传感器"),
-            ("重庆精测封装有限公司", "封装测试", ChainPosition::Midstream, "封装,测试"),
-            ("重庆高纯电子材料有限公司", "材料与设备", ChainPosition::Upstream, "电子材料"),
-            ("重庆晶准半导体设备有限公司", "材料与设备", ChainPosition::Upstream, "半导体设备"),
+            (
+                "重庆西永微电子设计有限公司",
+                "芯片设计",
+                ChainPosition::Upstream,
+                "芯片设计,EDA",
+            ),
+            (
+                "重庆功率半导体有限公司",
+                "晶圆制造",
+                ChainPosition::Midstream,
+                "功率半导体",
+            ),
+            (
+                "重庆硅基传感技术有限公司",
+                "芯片设计",
+                ChainPosition::Upstream,
+                "MEMS,传感器",
+            ),
+            (
+                "重庆精测封装有限公司",
+                "封装测试",
+                ChainPosition::Midstream,
+                "封装,测试",
+            ),
+            (
+                "重庆高纯电子材料有限公司",
+                "材料与设备",
+                ChainPosition::Upstream,
+                "电子材料",
+            ),
+            (
+                "重庆晶准半导体设备有限公司",
+                "材料与设备",
+                ChainPosition::Upstream,
+                "半导体设备",
+            ),
         ],
         totals_wan: [186_000, 224_000, 281_000, 352_000],
     },
@@ -91,11 +183,36 @@ const CHAINS: [ChainSpec; 4] = [
         description: "算力基础、工业软件与行业应用，服务制造业数字化转型。",
         nodes: &[("算力基础", None), ("工业软件", None), ("行业应用", None)],
         firms: &[
-            ("重庆明月湖算力科技有限公司", "算力基础", ChainPosition::Upstream, "算力,数据中心"),
-            ("重庆数智工业软件有限公司", "工业软件", ChainPosition::Midstream, "CAD,CAE"),
-            ("重庆知行大模型科技有限公司", "行业应用", ChainPosition::Downstream, "大模型"),
-            ("重庆慧眼机器视觉有限公司", "行业应用", ChainPosition::Downstream, "机器视觉"),
-            ("重庆工联互联网科技有限公司", "工业软件", ChainPosition::Midstream, "工业互联网"),
+            (
+                "重庆明月湖算力科技有限公司",
+                "算力基础",
+                ChainPosition::Upstream,
+                "算力,数据中心",
+            ),
+            (
+                "重庆数智工业软件有限公司",
+                "工业软件",
+                ChainPosition::Midstream,
+                "CAD,CAE",
+            ),
+            (
+                "重庆知行大模型科技有限公司",
+                "行业应用",
+                ChainPosition::Downstream,
+                "大模型",
+            ),
+            (
+                "重庆慧眼机器视觉有限公司",
+                "行业应用",
+                ChainPosition::Downstream,
+                "机器视觉",
+            ),
+            (
+                "重庆工联互联网科技有限公司",
+                "工业软件",
+                ChainPosition::Midstream,
+                "工业互联网",
+            ),
         ],
         totals_wan: [98_000, 131_000, 176_000, 243_000],
     },
@@ -104,10 +221,30 @@ const CHAINS: [ChainSpec; 4] = [
         description: "创新药、医疗器械与研发外包服务。",
         nodes: &[("创新药", None), ("医疗器械", None), ("研发外包服务", None)],
         firms: &[
-            ("重庆金凤生物医药有限公司", "创新药", ChainPosition::Upstream, "创新药,抗体"),
-            ("重庆康测医疗器械有限公司", "医疗器械", ChainPosition::Midstream, "体外诊断"),
-            ("重庆精准影像设备有限公司", "医疗器械", ChainPosition::Midstream, "医学影像"),
-            ("重庆研拓医药科技有限公司", "研发外包服务", ChainPosition::Downstream, "CRO"),
+            (
+                "重庆金凤生物医药有限公司",
+                "创新药",
+                ChainPosition::Upstream,
+                "创新药,抗体",
+            ),
+            (
+                "重庆康测医疗器械有限公司",
+                "医疗器械",
+                ChainPosition::Midstream,
+                "体外诊断",
+            ),
+            (
+                "重庆精准影像设备有限公司",
+                "医疗器械",
+                ChainPosition::Midstream,
+                "医学影像",
+            ),
+            (
+                "重庆研拓医药科技有限公司",
+                "研发外包服务",
+                ChainPosition::Downstream,
+                "CRO",
+            ),
         ],
         totals_wan: [64_000, 71_000, 83_000, 97_000],
     },
@@ -118,19 +255,69 @@ const OTHERS: [(&str, OrgKind, &str, &str); 16] = [
     ("重庆大学", OrgKind::University, "KJ", "双一流,高校"),
     ("西南大学", OrgKind::University, "KJ", "双一流,高校"),
     ("重庆邮电大学", OrgKind::University, "KJ", "信息通信"),
-    ("金凤实验室", OrgKind::Institute, "KJ", "重庆实验室,生命科学"),
+    (
+        "金凤实验室",
+        OrgKind::Institute,
+        "KJ",
+        "重庆实验室,生命科学",
+    ),
     ("明月湖实验室", OrgKind::Institute, "KJ", "重庆实验室,智能"),
-    ("中国科学院重庆绿色智能技术研究院", OrgKind::Institute, "KJ", "新型研发机构"),
-    ("北京理工大学重庆创新中心", OrgKind::Institute, "KJ", "新型研发机构"),
+    (
+        "中国科学院重庆绿色智能技术研究院",
+        OrgKind::Institute,
+        "KJ",
+        "新型研发机构",
+    ),
+    (
+        "北京理工大学重庆创新中心",
+        OrgKind::Institute,
+        "KJ",
+        "新型研发机构",
+    ),
     ("西部科学城管委会机关", OrgKind::Government, "GWH", "机关"),
-    ("重庆科学城科创投资集团有限公司", OrgKind::Finance, "CJ", "国有平台,先投后股"),
-    ("重庆农村商业银行科学城支行", OrgKind::Finance, "CJ", "科技金融,梯度贷"),
+    (
+        "重庆科学城科创投资集团有限公司",
+        OrgKind::Finance,
+        "CJ",
+        "国有平台,先投后股",
+    ),
+    (
+        "重庆农村商业银行科学城支行",
+        OrgKind::Finance,
+        "CJ",
+        "科技金融,梯度贷",
+    ),
     ("重庆科技融资担保有限公司", OrgKind::Finance, "CJ", "担保"),
-    ("西部科学城知识产权运营中心", OrgKind::Intermediary, "KJ-CG", "知识产权"),
-    ("重庆技术交易所科学城服务站", OrgKind::Intermediary, "KJ-CG", "技术合同登记"),
-    ("科学城人力资源服务产业园", OrgKind::Intermediary, "RC", "人才服务"),
-    ("西部科学城创新生态共治协会", OrgKind::Association, "DQ", "协会"),
-    ("重庆集成电路人才联盟", OrgKind::Association, "RC", "联盟,人才"),
+    (
+        "西部科学城知识产权运营中心",
+        OrgKind::Intermediary,
+        "KJ-CG",
+        "知识产权",
+    ),
+    (
+        "重庆技术交易所科学城服务站",
+        OrgKind::Intermediary,
+        "KJ-CG",
+        "技术合同登记",
+    ),
+    (
+        "科学城人力资源服务产业园",
+        OrgKind::Intermediary,
+        "RC",
+        "人才服务",
+    ),
+    (
+        "西部科学城创新生态共治协会",
+        OrgKind::Association,
+        "DQ",
+        "协会",
+    ),
+    (
+        "重庆集成电路人才联盟",
+        OrgKind::Association,
+        "RC",
+        "联盟,人才",
+    ),
 ];
 
 fn code(prefix: &str, n: usize) -> uscc::Uscc {
@@ -142,7 +329,16 @@ fn code(prefix: &str, n: usize) -> uscc::Uscc {
 /// Load the demo dataset into an empty database. Returns false (and does
 /// nothing) when the register already has organisations.
 pub async fn load(db: &Db) -> anyhow::Result<bool> {
-    if orgs::list(db, &Scope::All, &Default::default(), PageReq::new(Some(1), Some(1))).await?.total > 0 {
+    if orgs::list(
+        db,
+        &Scope::All,
+        &Default::default(),
+        PageReq::new(Some(1), Some(1)),
+    )
+    .await?
+    .total
+        > 0
+    {
         return Ok(false);
     }
     let actor = "demo";
@@ -166,15 +362,26 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     let mut n = 0usize;
     let mut first_enterprise = None;
     for (ci, spec) in CHAINS.iter().enumerate() {
-        let chain = chains::create(db, actor, ChainInput { name: spec.name.into(), description: spec.description.into() }).await?;
+        let chain = chains::create(
+            db,
+            actor,
+            ChainInput {
+                name: spec.name.into(),
+                description: spec.description.into(),
+            },
+        )
+        .await?;
         let mut node_ids = std::collections::HashMap::new();
         for (i, (node, parent)) in spec.nodes.iter().enumerate() {
             let parent_id = parent.and_then(|p| node_ids.get(p).cloned());
-            let m = chains::add_node(db, actor, &chain.id, parent_id, (*node).into(), i as i32).await?;
+            let m =
+                chains::add_node(db, actor, &chain.id, parent_id, (*node).into(), i as i32).await?;
             node_ids.insert(*node, m.id);
         }
         // Shares of the chain total: earlier firms weigh more, and shares sum exactly.
-        let weights: Vec<i64> = (0..spec.firms.len() as i64).map(|i| spec.firms.len() as i64 + 2 - i).collect();
+        let weights: Vec<i64> = (0..spec.firms.len() as i64)
+            .map(|i| spec.firms.len() as i64 + 2 - i)
+            .collect();
         let weight_sum: i64 = weights.iter().sum();
         for (fi, (name, node, position, tags)) in spec.firms.iter().enumerate() {
             n += 1;
@@ -185,8 +392,11 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
                     name: (*name).into(),
                     kind: OrgKind::Enterprise,
                     uscc: Some(code("91500106MA", n)),
-                    legal_person: ["张", "王", "李", "赵", "陈", "杨", "周", "吴"][n % 8].to_string() + ["建国", "海燕", "志强", "晓东", "丽娟", "明"][n % 6],
-                    contact_name: ["刘", "黄", "孙", "马", "朱", "胡"][n % 6].to_string() + ["伟", "芳", "磊", "静", "洋"][n % 5],
+                    legal_person: ["张", "王", "李", "赵", "陈", "杨", "周", "吴"][n % 8]
+                        .to_string()
+                        + ["建国", "海燕", "志强", "晓东", "丽娟", "明"][n % 6],
+                    contact_name: ["刘", "黄", "孙", "马", "朱", "胡"][n % 6].to_string()
+                        + ["伟", "芳", "磊", "静", "洋"][n % 5],
                     contact_phone: format!("138{:08}", 23_000_000 + n * 1_117),
                     contact_email: format!("contact{n}@example.cn"),
                     address: format!("重庆市沙坪坝区西永大道{}号", 10 + n * 3),
@@ -194,22 +404,57 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
                     is_high_tech: n % 3 != 0,
                     is_tech_sme: true,
                     is_specialized: n % 4 == 1,
-                    department_id: dept(if ci == 0 { "JF" } else if n % 2 == 0 { "KJ" } else { "ZS" }),
-                    founded_on: chrono::NaiveDate::from_ymd_opt(2012 + (n % 12) as i32, 1 + (n % 12) as u32, 1 + (n % 27) as u32),
-                    description: format!("{}，{}产业链{}企业。", name, spec.name, position.label_zh()),
+                    department_id: dept(if ci == 0 {
+                        "JF"
+                    } else if n % 2 == 0 {
+                        "KJ"
+                    } else {
+                        "ZS"
+                    }),
+                    founded_on: chrono::NaiveDate::from_ymd_opt(
+                        2012 + (n % 12) as i32,
+                        1 + (n % 12) as u32,
+                        1 + (n % 27) as u32,
+                    ),
+                    description: format!(
+                        "{}，{}产业链{}企业。",
+                        name,
+                        spec.name,
+                        position.label_zh()
+                    ),
                 },
             )
             .await?;
             first_enterprise.get_or_insert(org.id.clone());
-            chains::set_member(db, actor, &chain.id, &org.id, node_ids.get(node).cloned(), *position).await?;
+            chains::set_member(
+                db,
+                actor,
+                &chain.id,
+                &org.id,
+                node_ids.get(node).cloned(),
+                *position,
+            )
+            .await?;
             for (yi, total) in spec.totals_wan.iter().enumerate() {
                 // Integer shares; the last firm takes the remainder so totals are exact.
                 let share = if fi + 1 == spec.firms.len() {
-                    total - weights[..fi].iter().map(|w| total * w / weight_sum).sum::<i64>()
+                    total
+                        - weights[..fi]
+                            .iter()
+                            .map(|w| total * w / weight_sum)
+                            .sum::<i64>()
                 } else {
                     total * weights[fi] / weight_sum
                 };
-                chains::set_output(db, actor, &chain.id, &org.id, 2022 + yi as i32, share * 1_000_000).await?;
+                chains::set_output(
+                    db,
+                    actor,
+                    &chain.id,
+                    &org.id,
+                    2022 + yi as i32,
+                    share * 1_000_000,
+                )
+                .await?;
             }
         }
     }
@@ -221,7 +466,14 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
             OrgInput {
                 name: name.into(),
                 kind,
-                uscc: Some(code(if kind == OrgKind::Finance { "91500000MA" } else { "12500000MB" }, n)),
+                uscc: Some(code(
+                    if kind == OrgKind::Finance {
+                        "91500000MA"
+                    } else {
+                        "12500000MB"
+                    },
+                    n,
+                )),
                 legal_person: String::new(),
                 contact_name: "办公室".into(),
                 contact_phone: format!("023-6{:07}", 5_000_000 + n * 37),
@@ -249,7 +501,14 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
         accounts::create_user(
             db,
             actor,
-            NewUser { username: username.into(), display_name: display.into(), password: DEMO_PASSWORD.into(), role, department_id, org_id },
+            NewUser {
+                username: username.into(),
+                display_name: display.into(),
+                password: DEMO_PASSWORD.into(),
+                role,
+                department_id,
+                org_id,
+            },
         )
         .await
         .with_context(|| format!("创建演示账号 {username} 失败"))?;

@@ -10,7 +10,11 @@ use kechuang_domain::auth::Role;
 use kechuang_store::{accounts, audit};
 
 #[derive(Parser)]
-#[command(name = "kechuang", version, about = "科创服务平台 Kechuang — 党建引领科创服务平台 / service platform for science cities and high-tech zones")]
+#[command(
+    name = "kechuang",
+    version,
+    about = "科创服务平台 Kechuang — 党建引领科创服务平台 / service platform for science cities and high-tech zones"
+)]
 struct Cli {
     /// 数据库地址 / database URL: sqlite://…, postgres://…, mysql://…
     #[arg(long = "database", global = true, env = "KECHUANG_DATABASE_URL")]
@@ -96,9 +100,12 @@ enum AuditCommand {
 
 fn init_logs() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("KECHUANG_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let filter = EnvFilter::try_from_env("KECHUANG_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     let json = std::env::var("KECHUANG_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -141,8 +148,14 @@ async fn run() -> anyhow::Result<()> {
             if demo && demo::load(&db).await? {
                 tracing::info!("已载入演示数据");
             }
-            let running = server::start(db, &file.bind(bind), file.secure_cookies.unwrap_or(false)).await?;
-            println!("科创服务平台已启动：http://{}  （用时 {} ms，数据库 {}）", running.addr, started.elapsed().as_millis(), kechuang_store::db::redact_url(&url));
+            let running =
+                server::start(db, &file.bind(bind), file.secure_cookies.unwrap_or(false)).await?;
+            println!(
+                "科创服务平台已启动：http://{}  （用时 {} ms，数据库 {}）",
+                running.addr,
+                started.elapsed().as_millis(),
+                kechuang_store::db::redact_url(&url)
+            );
             if demo {
                 println!("演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
                 for (u, name, role) in demo::ACCOUNTS {
@@ -152,12 +165,30 @@ async fn run() -> anyhow::Result<()> {
             running.handle.await.context("服务异常退出")??;
         }
         Command::Migrate => {
-            kechuang_store::db::migrate(&url).await.map_err(anyhow::Error::msg)?;
+            kechuang_store::db::migrate(&url)
+                .await
+                .map_err(anyhow::Error::msg)?;
             println!("数据库迁移完成");
         }
-        Command::User { command: UserCommand::Create { username, role, display_name, department, org_uscc } } => {
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    role,
+                    display_name,
+                    department,
+                    org_uscc,
+                },
+        } => {
             let Some(role) = Role::parse(&role) else {
-                bail!("未知角色 {role}；可选：{}", Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "));
+                bail!(
+                    "未知角色 {role}；可选：{}",
+                    Role::ALL
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
             };
             let db = server::open(&url).await?;
             let department_id = match department {
@@ -173,9 +204,24 @@ async fn run() -> anyhow::Result<()> {
             };
             let org_id = match org_uscc {
                 Some(code) => {
-                    let filter = kechuang_store::orgs::OrgFilter { q: Some(code.clone()), ..Default::default() };
-                    let found = kechuang_store::orgs::list_all(&db, &kechuang_store::Scope::All, &filter, 2).await?;
-                    Some(found.into_iter().find(|o| o.uscc.as_deref() == Some(code.as_str())).with_context(|| format!("找不到信用代码为 {code} 的单位"))?.id)
+                    let filter = kechuang_store::orgs::OrgFilter {
+                        q: Some(code.clone()),
+                        ..Default::default()
+                    };
+                    let found = kechuang_store::orgs::list_all(
+                        &db,
+                        &kechuang_store::Scope::All,
+                        &filter,
+                        2,
+                    )
+                    .await?;
+                    Some(
+                        found
+                            .into_iter()
+                            .find(|o| o.uscc.as_deref() == Some(code.as_str()))
+                            .with_context(|| format!("找不到信用代码为 {code} 的单位"))?
+                            .id,
+                    )
                 }
                 None => None,
             };
@@ -183,29 +229,55 @@ async fn run() -> anyhow::Result<()> {
             let u = accounts::create_user(
                 &db,
                 "cli",
-                accounts::NewUser { display_name: display_name.unwrap_or_else(|| username.clone()), username, password, role, department_id, org_id },
+                accounts::NewUser {
+                    display_name: display_name.unwrap_or_else(|| username.clone()),
+                    username,
+                    password,
+                    role,
+                    department_id,
+                    org_id,
+                },
             )
             .await?;
             println!("已创建账号 {}（{}）", u.username, role.label_zh());
         }
-        Command::Token { command: TokenCommand::Create { username, name } } => {
+        Command::Token {
+            command: TokenCommand::Create { username, name },
+        } => {
             let db = server::open(&url).await?;
-            let u = accounts::find_user(&db, &username).await?.with_context(|| format!("账号 {username} 不存在"))?;
+            let u = accounts::find_user(&db, &username)
+                .await?
+                .with_context(|| format!("账号 {username} 不存在"))?;
             let (secret, _) = accounts::create_token(&db, &u.id, &name).await?;
             println!("{secret}");
         }
         Command::Backup { to } => {
-            let db = kechuang_store::connect(&url).await.map_err(anyhow::Error::msg)?;
-            kechuang_store::db::backup(&db, &to).await.map_err(anyhow::Error::msg)?;
+            let db = kechuang_store::connect(&url)
+                .await
+                .map_err(anyhow::Error::msg)?;
+            kechuang_store::db::backup(&db, &to)
+                .await
+                .map_err(anyhow::Error::msg)?;
             println!("已备份到 {}", to.display());
         }
-        Command::Audit { command: AuditCommand::Verify } => {
-            let db = kechuang_store::connect(&url).await.map_err(anyhow::Error::msg)?;
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let db = kechuang_store::connect(&url)
+                .await
+                .map_err(anyhow::Error::msg)?;
             let report = audit::verify(&db).await?;
             if report.problems.is_empty() {
-                println!("审计链完整：{} 个记录，{} 条审计记录", report.records, report.entries);
+                println!(
+                    "审计链完整：{} 个记录，{} 条审计记录",
+                    report.records, report.entries
+                );
             } else {
-                println!("审计链已损坏，共 {} 处问题。第一处断链：{}", report.problems.len(), report.problems[0]);
+                println!(
+                    "审计链已损坏，共 {} 处问题。第一处断链：{}",
+                    report.problems.len(),
+                    report.problems[0]
+                );
                 for p in report.problems.iter().skip(1).take(20) {
                     println!("  {p}");
                 }

@@ -10,9 +10,15 @@ use tokio::net::TcpListener;
 
 /// Open the database and bring its schema up to date.
 pub async fn open(url: &str) -> anyhow::Result<Db> {
-    kechuang_store::db::migrate(url).await.map_err(anyhow::Error::msg)?;
-    let db = kechuang_store::connect(url).await.map_err(anyhow::Error::msg)?;
-    calendar::seed_official(&db, "system").await.context("写入法定节假日安排失败")?;
+    kechuang_store::db::migrate(url)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let db = kechuang_store::connect(url)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    calendar::seed_official(&db, "system")
+        .await
+        .context("写入法定节假日安排失败")?;
     Ok(db)
 }
 
@@ -25,13 +31,18 @@ pub struct Running {
 
 /// Bind and serve in the background (tests use port 0).
 pub async fn start(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<Running> {
-    let listener = TcpListener::bind(bind).await.with_context(|| format!("无法监听 {bind}（端口被占用或地址无效）"))?;
+    let listener = TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("无法监听 {bind}（端口被占用或地址无效）"))?;
     let addr = listener.local_addr()?;
     let app = kechuang_web::app(AppState::new(db.clone(), secure_cookies));
     let handle = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     });
     // Housekeeping: expired sessions and old sign-in failures.
     let housekeeping_db = db.clone();

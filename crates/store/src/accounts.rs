@@ -2,7 +2,9 @@
 //! and login throttling. Sessions and attempts live in the database so
 //! every replica shares them.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use chrono::Duration;
 use kechuang_domain::auth::Role;
@@ -34,7 +36,11 @@ pub fn hash_password(password: &str) -> String {
 
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -63,7 +69,10 @@ pub struct NewUser {
 pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::Model> {
     let username = u.username.trim().to_string();
     if username.is_empty() || username.chars().count() > 64 {
-        return Err(StoreError::rule("invalid_username", "用户名不能为空，且不超过64个字符"));
+        return Err(StoreError::rule(
+            "invalid_username",
+            "用户名不能为空，且不超过64个字符",
+        ));
     }
     if let Err(msg) = kechuang_domain::password::check_strength(&u.password) {
         return Err(StoreError::rule("weak_password", msg));
@@ -73,7 +82,11 @@ pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::
     let model = user::ActiveModel {
         id: Set(new_id()),
         username: Set(username.clone()),
-        display_name: Set(if u.display_name.trim().is_empty() { username } else { u.display_name.trim().into() }),
+        display_name: Set(if u.display_name.trim().is_empty() {
+            username
+        } else {
+            u.display_name.trim().into()
+        }),
         password_hash: Set(hash),
         role: Set(u.role.as_str().into()),
         department_id: Set(u.department_id),
@@ -84,14 +97,26 @@ pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::
         updated_at: Set(t),
     };
     let tx = db.begin().await?;
-    let m = model.insert(&tx).await.map_err(|e| match StoreError::from(e) {
-        StoreError::Conflict { .. } => StoreError::Conflict {
-            code: "duplicate_username",
-            message: "用户名已存在".into(),
-        },
-        other => other,
-    })?;
-    audit::record(&tx, actor, "users", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+    let m = model
+        .insert(&tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict {
+                code: "duplicate_username",
+                message: "用户名已存在".into(),
+            },
+            other => other,
+        })?;
+    audit::record(
+        &tx,
+        actor,
+        "users",
+        &m.id,
+        "create",
+        serde_json::Value::Null,
+        snap(&m),
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -131,7 +156,16 @@ pub async fn change_password(db: &Db, user_id: &str, current: &str, new: &str) -
     am.version = Set(version);
     am.updated_at = Set(now());
     let m = am.update(&tx).await?;
-    audit::record(&tx, &m.username, "users", &m.id, "change_password", before, snap(&m)).await?;
+    audit::record(
+        &tx,
+        &m.username,
+        "users",
+        &m.id,
+        "change_password",
+        before,
+        snap(&m),
+    )
+    .await?;
     // Other sessions of this user end with the old password.
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(m.id.clone()))
@@ -142,7 +176,12 @@ pub async fn change_password(db: &Db, user_id: &str, current: &str, new: &str) -
 }
 
 /// Build the principal for an active user.
-pub async fn principal(db: &Db, u: user::Model, via_session: bool, csrf: String) -> StoreResult<Option<Principal>> {
+pub async fn principal(
+    db: &Db,
+    u: user::Model,
+    via_session: bool,
+    csrf: String,
+) -> StoreResult<Option<Principal>> {
     if !u.active {
         return Ok(None);
     }
@@ -203,7 +242,11 @@ pub async fn note_attempt(db: &Db, username: &str, ip: &str, success: bool) -> S
 }
 
 /// Check a username and password. `None` for any mismatch (no hint which).
-pub async fn authenticate(db: &Db, username: &str, password: &str) -> StoreResult<Option<user::Model>> {
+pub async fn authenticate(
+    db: &Db,
+    username: &str,
+    password: &str,
+) -> StoreResult<Option<user::Model>> {
     let u = find_user(db, username).await?;
     match u {
         Some(u) if u.active && verify_password(&u.password_hash, password) => Ok(Some(u)),
@@ -211,7 +254,10 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> StoreResul
         None => {
             // Spend the same time as a real check, so timing does not reveal accounts.
             static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-            let _ = verify_password(DUMMY.get_or_init(|| hash_password("kechuang-dummy-1")), password);
+            let _ = verify_password(
+                DUMMY.get_or_init(|| hash_password("kechuang-dummy-1")),
+                password,
+            );
             Ok(None)
         }
     }
@@ -236,8 +282,14 @@ pub async fn create_session(db: &Db, user_id: &str) -> StoreResult<(String, Stri
 }
 
 /// The live session for a cookie token, with its user.
-pub async fn session_user(db: &Db, token: &str) -> StoreResult<Option<(session::Model, user::Model)>> {
-    let Some(s) = session::Entity::find_by_id(sha256_hex(token)).one(db).await? else {
+pub async fn session_user(
+    db: &Db,
+    token: &str,
+) -> StoreResult<Option<(session::Model, user::Model)>> {
+    let Some(s) = session::Entity::find_by_id(sha256_hex(token))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     if s.expires_at <= now() {
@@ -249,7 +301,9 @@ pub async fn session_user(db: &Db, token: &str) -> StoreResult<Option<(session::
 }
 
 pub async fn end_session(db: &Db, token: &str) -> StoreResult<()> {
-    session::Entity::delete_by_id(sha256_hex(token)).exec(db).await?;
+    session::Entity::delete_by_id(sha256_hex(token))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -268,7 +322,11 @@ pub async fn purge_expired<C: ConnectionTrait>(db: &C) -> StoreResult<u64> {
 }
 
 /// Create an API token for a user; returns the secret (shown once) and its row.
-pub async fn create_token(db: &Db, user_id: &str, name: &str) -> StoreResult<(String, api_token::Model)> {
+pub async fn create_token(
+    db: &Db,
+    user_id: &str,
+    name: &str,
+) -> StoreResult<(String, api_token::Model)> {
     let secret = format!("kc_{}", random_secret());
     let m = api_token::ActiveModel {
         id: Set(new_id()),

@@ -64,8 +64,16 @@ pub async fn record<C: ConnectionTrait>(
     };
     let at = now();
     let at_text = at.to_rfc3339();
-    let before = if before.is_null() { String::new() } else { before.to_string() };
-    let after = if after.is_null() { String::new() } else { after.to_string() };
+    let before = if before.is_null() {
+        String::new()
+    } else {
+        before.to_string()
+    };
+    let after = if after.is_null() {
+        String::new()
+    } else {
+        after.to_string()
+    };
     let hash = entry_hash(
         &prev, seq, entity, entity_id, action, actor, &at_text, &before, &after,
     );
@@ -113,7 +121,10 @@ pub async fn bump_version<C: ConnectionTrait>(
 ) -> StoreResult<()> {
     let stmt = Query::update()
         .table(Alias::new(table))
-        .value(Alias::new("version"), Expr::col(Alias::new("version")).add(1))
+        .value(
+            Alias::new("version"),
+            Expr::col(Alias::new("version")).add(1),
+        )
         .and_where(Expr::col(Alias::new("id")).eq(id))
         .and_where(Expr::col(Alias::new("version")).eq(expected))
         .to_owned();
@@ -126,7 +137,10 @@ pub async fn bump_version<C: ConnectionTrait>(
         .from(Alias::new(table))
         .and_where(Expr::col(Alias::new("id")).eq(id))
         .to_owned();
-    match tx.query_one(tx.get_database_backend().build(&exists)).await? {
+    match tx
+        .query_one(tx.get_database_backend().build(&exists))
+        .await?
+    {
         Some(_) => Err(StoreError::stale()),
         None => Err(StoreError::NotFound),
     }
@@ -222,9 +236,9 @@ pub async fn verify<C: ConnectionTrait>(db: &C) -> StoreResult<VerifyReport> {
     // Records that no longer exist must end with a delete entry.
     for ((entity, id), (_, action)) in heads {
         if AUDITED.contains(&entity.as_str()) && action != "delete" {
-            report
-                .problems
-                .push(format!("{entity} {id}：记录已不存在，但审计链中没有删除记录"));
+            report.problems.push(format!(
+                "{entity} {id}：记录已不存在，但审计链中没有删除记录"
+            ));
         }
     }
     Ok(report)

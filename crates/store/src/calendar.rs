@@ -28,11 +28,18 @@ fn kind_str(k: DayKind) -> &'static str {
 }
 
 pub fn to_day(m: &calendar_day::Model) -> CalendarDay {
-    CalendarDay { date: m.day, kind: kind_of(&m.kind), name: m.name.clone() }
+    CalendarDay {
+        date: m.day,
+        kind: kind_of(&m.kind),
+        name: m.name.clone(),
+    }
 }
 
 /// Days of one year (or all), in date order.
-pub async fn list<C: ConnectionTrait>(db: &C, year: Option<i32>) -> StoreResult<Vec<calendar_day::Model>> {
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    year: Option<i32>,
+) -> StoreResult<Vec<calendar_day::Model>> {
     let mut q = calendar_day::Entity::find().order_by_asc(calendar_day::Column::Day);
     if let Some(y) = year {
         let (a, b) = (
@@ -73,12 +80,30 @@ pub async fn set_day(db: &Db, actor: &str, day: CalendarDay) -> StoreResult<cale
             am.version = Set(old.version + 1);
             am.updated_at = Set(now());
             let m = am.update(&tx).await?;
-            audit::record(&tx, actor, "calendar_days", &m.id, "update", before, snap(&m)).await?;
+            audit::record(
+                &tx,
+                actor,
+                "calendar_days",
+                &m.id,
+                "update",
+                before,
+                snap(&m),
+            )
+            .await?;
             m
         }
         None => {
             let m = insert(&tx, day).await?;
-            audit::record(&tx, actor, "calendar_days", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+            audit::record(
+                &tx,
+                actor,
+                "calendar_days",
+                &m.id,
+                "create",
+                serde_json::Value::Null,
+                snap(&m),
+            )
+            .await?;
             m
         }
     };
@@ -110,8 +135,19 @@ pub async fn remove_day(db: &Db, actor: &str, date: NaiveDate) -> StoreResult<()
         .await?
         .ok_or(StoreError::NotFound)?;
     audit::bump_version(&tx, "calendar_days", &old.id, old.version).await?;
-    calendar_day::Entity::delete_by_id(old.id.clone()).exec(&tx).await?;
-    audit::record(&tx, actor, "calendar_days", &old.id, "delete", snap(&old), serde_json::Value::Null).await?;
+    calendar_day::Entity::delete_by_id(old.id.clone())
+        .exec(&tx)
+        .await?;
+    audit::record(
+        &tx,
+        actor,
+        "calendar_days",
+        &old.id,
+        "delete",
+        snap(&old),
+        serde_json::Value::Null,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -126,7 +162,16 @@ pub async fn seed_official(db: &Db, actor: &str) -> StoreResult<usize> {
     let n = days.len();
     for d in days {
         let m = insert(&tx, d).await?;
-        audit::record(&tx, actor, "calendar_days", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+        audit::record(
+            &tx,
+            actor,
+            "calendar_days",
+            &m.id,
+            "create",
+            serde_json::Value::Null,
+            snap(&m),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(n)

@@ -70,7 +70,10 @@ pub fn year_totals(outputs: &[chain_output::Model]) -> Vec<YearTotal> {
 }
 
 pub async fn list(db: &Db) -> StoreResult<Vec<ChainSummary>> {
-    let chains = chain::Entity::find().order_by_asc(chain::Column::Name).all(db).await?;
+    let chains = chain::Entity::find()
+        .order_by_asc(chain::Column::Name)
+        .all(db)
+        .await?;
     let mut out = Vec::with_capacity(chains.len());
     for c in chains {
         let nodes = chain_node::Entity::find()
@@ -86,7 +89,12 @@ pub async fn list(db: &Db) -> StoreResult<Vec<ChainSummary>> {
             .all(db)
             .await?;
         let latest = year_totals(&outputs).pop();
-        out.push(ChainSummary { chain: c, nodes, orgs, latest });
+        out.push(ChainSummary {
+            chain: c,
+            nodes,
+            orgs,
+            latest,
+        });
     }
     Ok(out)
 }
@@ -147,7 +155,12 @@ pub async fn detail(db: &Db, id: &str) -> StoreResult<ChainDetail> {
             .cmp(&position_rank(&b.link.position))
             .then(a.org_name.cmp(&b.org_name))
     });
-    Ok(ChainDetail { chain: c, nodes, members, totals: year_totals(&outputs) })
+    Ok(ChainDetail {
+        chain: c,
+        nodes,
+        members,
+        totals: year_totals(&outputs),
+    })
 }
 
 fn position_rank(p: &str) -> u8 {
@@ -167,7 +180,9 @@ pub struct ChainInput {
 
 fn dup_name(e: StoreError) -> StoreError {
     match e {
-        StoreError::Conflict { code: "duplicate", .. } => StoreError::Conflict {
+        StoreError::Conflict {
+            code: "duplicate", ..
+        } => StoreError::Conflict {
             code: "duplicate_name",
             message: "同名产业链已存在".into(),
         },
@@ -189,12 +204,27 @@ pub async fn create(db: &Db, actor: &str, i: ChainInput) -> StoreResult<chain::M
     .insert(&tx)
     .await
     .map_err(|e| dup_name(e.into()))?;
-    audit::record(&tx, actor, "chains", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+    audit::record(
+        &tx,
+        actor,
+        "chains",
+        &m.id,
+        "create",
+        serde_json::Value::Null,
+        snap(&m),
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
 
-pub async fn update(db: &Db, actor: &str, id: &str, version: i32, i: ChainInput) -> StoreResult<chain::Model> {
+pub async fn update(
+    db: &Db,
+    actor: &str,
+    id: &str,
+    version: i32,
+    i: ChainInput,
+) -> StoreResult<chain::Model> {
     let tx = db.begin().await?;
     let before = get(&tx, id).await?;
     audit::bump_version(&tx, "chains", id, version).await?;
@@ -210,7 +240,14 @@ pub async fn update(db: &Db, actor: &str, id: &str, version: i32, i: ChainInput)
 }
 
 /// A node under a chain (or under another node of the same chain).
-pub async fn add_node(db: &Db, actor: &str, chain_id: &str, parent_id: Option<String>, name: String, sort_order: i32) -> StoreResult<chain_node::Model> {
+pub async fn add_node(
+    db: &Db,
+    actor: &str,
+    chain_id: &str,
+    parent_id: Option<String>,
+    name: String,
+    sort_order: i32,
+) -> StoreResult<chain_node::Model> {
     let tx = db.begin().await?;
     get(&tx, chain_id).await?;
     if let Some(p) = &parent_id {
@@ -232,7 +269,16 @@ pub async fn add_node(db: &Db, actor: &str, chain_id: &str, parent_id: Option<St
     }
     .insert(&tx)
     .await?;
-    audit::record(&tx, actor, "chain_nodes", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+    audit::record(
+        &tx,
+        actor,
+        "chain_nodes",
+        &m.id,
+        "create",
+        serde_json::Value::Null,
+        snap(&m),
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -253,20 +299,45 @@ pub async fn delete_node(db: &Db, actor: &str, chain_id: &str, node_id: &str) ->
         .count(&tx)
         .await?;
     if children + members > 0 {
-        return Err(StoreError::rule("node_in_use", "该节点下还有子节点或挂接单位，不能删除"));
+        return Err(StoreError::rule(
+            "node_in_use",
+            "该节点下还有子节点或挂接单位，不能删除",
+        ));
     }
     audit::bump_version(&tx, "chain_nodes", node_id, node.version).await?;
-    chain_node::Entity::delete_by_id(node_id.to_string()).exec(&tx).await?;
-    audit::record(&tx, actor, "chain_nodes", node_id, "delete", snap(&node), serde_json::Value::Null).await?;
+    chain_node::Entity::delete_by_id(node_id.to_string())
+        .exec(&tx)
+        .await?;
+    audit::record(
+        &tx,
+        actor,
+        "chain_nodes",
+        node_id,
+        "delete",
+        snap(&node),
+        serde_json::Value::Null,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Put an organisation on a chain (or change its node / position).
-pub async fn set_member(db: &Db, actor: &str, chain_id: &str, org_id: &str, node_id: Option<String>, position: ChainPosition) -> StoreResult<chain_org::Model> {
+pub async fn set_member(
+    db: &Db,
+    actor: &str,
+    chain_id: &str,
+    org_id: &str,
+    node_id: Option<String>,
+    position: ChainPosition,
+) -> StoreResult<chain_org::Model> {
     let tx = db.begin().await?;
     get(&tx, chain_id).await?;
-    if org::Entity::find_by_id(org_id.to_string()).one(&tx).await?.is_none() {
+    if org::Entity::find_by_id(org_id.to_string())
+        .one(&tx)
+        .await?
+        .is_none()
+    {
         return Err(StoreError::rule("invalid_org", "单位不存在"));
     }
     if let Some(n) = &node_id {
@@ -290,7 +361,16 @@ pub async fn set_member(db: &Db, actor: &str, chain_id: &str, org_id: &str, node
             am.version = Set(old.version + 1);
             am.updated_at = Set(t);
             let m = am.update(&tx).await?;
-            audit::record(&tx, actor, "chain_orgs", &m.id, "update", snap(&old), snap(&m)).await?;
+            audit::record(
+                &tx,
+                actor,
+                "chain_orgs",
+                &m.id,
+                "update",
+                snap(&old),
+                snap(&m),
+            )
+            .await?;
             m
         }
         None => {
@@ -306,7 +386,16 @@ pub async fn set_member(db: &Db, actor: &str, chain_id: &str, org_id: &str, node
             }
             .insert(&tx)
             .await?;
-            audit::record(&tx, actor, "chain_orgs", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+            audit::record(
+                &tx,
+                actor,
+                "chain_orgs",
+                &m.id,
+                "create",
+                serde_json::Value::Null,
+                snap(&m),
+            )
+            .await?;
             m
         }
     };
@@ -330,18 +419,47 @@ pub async fn remove_member(db: &Db, actor: &str, chain_id: &str, org_id: &str) -
         .await?;
     for o in outputs {
         audit::bump_version(&tx, "chain_outputs", &o.id, o.version).await?;
-        chain_output::Entity::delete_by_id(o.id.clone()).exec(&tx).await?;
-        audit::record(&tx, actor, "chain_outputs", &o.id, "delete", snap(&o), serde_json::Value::Null).await?;
+        chain_output::Entity::delete_by_id(o.id.clone())
+            .exec(&tx)
+            .await?;
+        audit::record(
+            &tx,
+            actor,
+            "chain_outputs",
+            &o.id,
+            "delete",
+            snap(&o),
+            serde_json::Value::Null,
+        )
+        .await?;
     }
     audit::bump_version(&tx, "chain_orgs", &link.id, link.version).await?;
-    chain_org::Entity::delete_by_id(link.id.clone()).exec(&tx).await?;
-    audit::record(&tx, actor, "chain_orgs", &link.id, "delete", snap(&link), serde_json::Value::Null).await?;
+    chain_org::Entity::delete_by_id(link.id.clone())
+        .exec(&tx)
+        .await?;
+    audit::record(
+        &tx,
+        actor,
+        "chain_orgs",
+        &link.id,
+        "delete",
+        snap(&link),
+        serde_json::Value::Null,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Record (or correct) an organisation's output on a chain for one year.
-pub async fn set_output(db: &Db, actor: &str, chain_id: &str, org_id: &str, year: i32, output_fen: i64) -> StoreResult<chain_output::Model> {
+pub async fn set_output(
+    db: &Db,
+    actor: &str,
+    chain_id: &str,
+    org_id: &str,
+    year: i32,
+    output_fen: i64,
+) -> StoreResult<chain_output::Model> {
     if output_fen < 0 {
         return Err(StoreError::rule("negative_amount", "产值不能为负数"));
     }
@@ -355,7 +473,10 @@ pub async fn set_output(db: &Db, actor: &str, chain_id: &str, org_id: &str, year
         .count(&tx)
         .await?;
     if member == 0 {
-        return Err(StoreError::rule("not_on_chain", "该单位尚未挂接到这条产业链，请先挂接"));
+        return Err(StoreError::rule(
+            "not_on_chain",
+            "该单位尚未挂接到这条产业链，请先挂接",
+        ));
     }
     let existing = chain_output::Entity::find()
         .filter(chain_output::Column::ChainId.eq(chain_id))
@@ -372,7 +493,16 @@ pub async fn set_output(db: &Db, actor: &str, chain_id: &str, org_id: &str, year
             am.version = Set(old.version + 1);
             am.updated_at = Set(t);
             let m = am.update(&tx).await?;
-            audit::record(&tx, actor, "chain_outputs", &m.id, "update", snap(&old), snap(&m)).await?;
+            audit::record(
+                &tx,
+                actor,
+                "chain_outputs",
+                &m.id,
+                "update",
+                snap(&old),
+                snap(&m),
+            )
+            .await?;
             m
         }
         None => {
@@ -388,7 +518,16 @@ pub async fn set_output(db: &Db, actor: &str, chain_id: &str, org_id: &str, year
             }
             .insert(&tx)
             .await?;
-            audit::record(&tx, actor, "chain_outputs", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+            audit::record(
+                &tx,
+                actor,
+                "chain_outputs",
+                &m.id,
+                "create",
+                serde_json::Value::Null,
+                snap(&m),
+            )
+            .await?;
             m
         }
     };
@@ -397,18 +536,27 @@ pub async fn set_output(db: &Db, actor: &str, chain_id: &str, org_id: &str, year
 }
 
 /// Chains an organisation sits on: (chain name, position, node name).
-pub async fn places_of_org(db: &Db, org_id: &str) -> StoreResult<Vec<(chain::Model, chain_org::Model, Option<String>)>> {
+pub async fn places_of_org(
+    db: &Db,
+    org_id: &str,
+) -> StoreResult<Vec<(chain::Model, chain_org::Model, Option<String>)>> {
     let links = chain_org::Entity::find()
         .filter(chain_org::Column::OrgId.eq(org_id))
         .all(db)
         .await?;
     let mut out = Vec::new();
     for l in links {
-        let Some(c) = chain::Entity::find_by_id(l.chain_id.clone()).one(db).await? else {
+        let Some(c) = chain::Entity::find_by_id(l.chain_id.clone())
+            .one(db)
+            .await?
+        else {
             continue;
         };
         let node = match &l.node_id {
-            Some(n) => chain_node::Entity::find_by_id(n.clone()).one(db).await?.map(|n| n.name),
+            Some(n) => chain_node::Entity::find_by_id(n.clone())
+                .one(db)
+                .await?
+                .map(|n| n.name),
             None => None,
         };
         out.push((c, l, node));

@@ -41,7 +41,11 @@ pub async fn connect(url: &str) -> Result<Db, String> {
             }
         }
         if !url.contains("mode=") {
-            url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+            url.push_str(if url.contains('?') {
+                "&mode=rwc"
+            } else {
+                "?mode=rwc"
+            });
         }
     } else if !(url.starts_with("postgres://")
         || url.starts_with("postgresql://")
@@ -98,7 +102,9 @@ pub async fn migrate(url: &str) -> Result<(), String> {
         }
         DatabaseBackend::Sqlite => {}
     }
-    let result = Migrator::up(&db, None).await.map_err(|e| format!("数据库迁移失败：{e}"));
+    let result = Migrator::up(&db, None)
+        .await
+        .map_err(|e| format!("数据库迁移失败：{e}"));
     match backend {
         DatabaseBackend::Postgres => {
             let _ = db
@@ -170,8 +176,8 @@ pub async fn backup(db: &Db, to: &std::path::Path) -> Result<(), String> {
         DatabaseBackend::Postgres => Err(
             "PostgreSQL 请使用 pg_dump 备份（例如 pg_dump -Fc kechuang > kechuang.dump）".into(),
         ),
-        DatabaseBackend::MySql => Err(
-            "MySQL/MariaDB 请使用 mysqldump --single-transaction 备份".into(),
-        ),
+        DatabaseBackend::MySql => {
+            Err("MySQL/MariaDB 请使用 mysqldump --single-transaction 备份".into())
+        }
     }
 }

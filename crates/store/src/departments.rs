@@ -29,7 +29,10 @@ fn scoped(q: Select<department::Entity>, scope: &Scope) -> Select<department::En
 }
 
 /// All departments in scope, parents before children, siblings by sort order.
-pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope) -> StoreResult<Vec<department::Model>> {
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+) -> StoreResult<Vec<department::Model>> {
     let mut rows = scoped(department::Entity::find(), scope)
         .order_by_asc(department::Column::SortOrder)
         .order_by_asc(department::Column::Name)
@@ -43,13 +46,21 @@ pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope) -> StoreResult<Vec<
 pub fn sort_as_tree(rows: &mut Vec<department::Model>) {
     let ids: std::collections::HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut out = Vec::with_capacity(rows.len());
-    fn visit(parent: Option<&str>, rows: &[department::Model], ids: &std::collections::HashSet<String>, out: &mut Vec<department::Model>) {
-        for r in rows.iter().filter(|r| match (parent, r.parent_id.as_deref()) {
-            (None, None) => true,
-            (None, Some(p)) => !ids.contains(p),
-            (Some(a), Some(b)) => a == b,
-            (Some(_), None) => false,
-        }) {
+    fn visit(
+        parent: Option<&str>,
+        rows: &[department::Model],
+        ids: &std::collections::HashSet<String>,
+        out: &mut Vec<department::Model>,
+    ) {
+        for r in rows
+            .iter()
+            .filter(|r| match (parent, r.parent_id.as_deref()) {
+                (None, None) => true,
+                (None, Some(p)) => !ids.contains(p),
+                (Some(a), Some(b)) => a == b,
+                (Some(_), None) => false,
+            })
+        {
             out.push(r.clone());
             visit(Some(&r.id), rows, ids, out);
         }
@@ -63,7 +74,11 @@ pub fn depth(d: &department::Model) -> usize {
     d.path.matches('/').count().saturating_sub(2)
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: &str) -> StoreResult<department::Model> {
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: &str,
+) -> StoreResult<department::Model> {
     scoped(department::Entity::find_by_id(id.to_string()), scope)
         .one(db)
         .await?
@@ -72,7 +87,9 @@ pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: &str) -> StoreRe
 
 fn dup_code(e: StoreError) -> StoreError {
     match e {
-        StoreError::Conflict { code: "duplicate", .. } => StoreError::Conflict {
+        StoreError::Conflict {
+            code: "duplicate", ..
+        } => StoreError::Conflict {
             code: "duplicate_code",
             message: "部门编码已存在".into(),
         },
@@ -111,13 +128,29 @@ pub async fn create(db: &Db, actor: &str, i: DepartmentInput) -> StoreResult<dep
     .insert(&tx)
     .await
     .map_err(|e| dup_code(e.into()))?;
-    audit::record(&tx, actor, "departments", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+    audit::record(
+        &tx,
+        actor,
+        "departments",
+        &m.id,
+        "create",
+        serde_json::Value::Null,
+        snap(&m),
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
 
 /// Update a department; moving it moves its whole subtree (each moved row is audited).
-pub async fn update(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32, i: DepartmentInput) -> StoreResult<department::Model> {
+pub async fn update(
+    db: &Db,
+    scope: &Scope,
+    actor: &str,
+    id: &str,
+    version: i32,
+    i: DepartmentInput,
+) -> StoreResult<department::Model> {
     let tx = db.begin().await?;
     let before = get(&tx, scope, id).await?;
     audit::bump_version(&tx, "departments", id, version).await?;
@@ -125,7 +158,10 @@ pub async fn update(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32,
     if i.parent_id != before.parent_id {
         let pp = parent_path(&tx, &i.parent_id).await?;
         if pp.starts_with(&before.path) {
-            return Err(StoreError::rule("invalid_parent", "不能把部门移到它自己或它的下级部门之下"));
+            return Err(StoreError::rule(
+                "invalid_parent",
+                "不能把部门移到它自己或它的下级部门之下",
+            ));
         }
         path = format!("{pp}{id}/");
         let descendants = department::Entity::find()
@@ -141,7 +177,16 @@ pub async fn update(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32,
             am.version = Set(d.version + 1);
             am.updated_at = Set(now());
             let moved = am.update(&tx).await?;
-            audit::record(&tx, actor, "departments", &moved.id, "move", old, snap(&moved)).await?;
+            audit::record(
+                &tx,
+                actor,
+                "departments",
+                &moved.id,
+                "move",
+                old,
+                snap(&moved),
+            )
+            .await?;
         }
     }
     let mut am: department::ActiveModel = before.clone().into();
@@ -154,12 +199,27 @@ pub async fn update(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32,
     am.version = Set(version + 1);
     am.updated_at = Set(now());
     let m = am.update(&tx).await.map_err(|e| dup_code(e.into()))?;
-    audit::record(&tx, actor, "departments", id, "update", snap(&before), snap(&m)).await?;
+    audit::record(
+        &tx,
+        actor,
+        "departments",
+        id,
+        "update",
+        snap(&before),
+        snap(&m),
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
 
-pub async fn delete(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32) -> StoreResult<()> {
+pub async fn delete(
+    db: &Db,
+    scope: &Scope,
+    actor: &str,
+    id: &str,
+    version: i32,
+) -> StoreResult<()> {
     let tx = db.begin().await?;
     let before = get(&tx, scope, id).await?;
     audit::bump_version(&tx, "departments", id, version).await?;
@@ -181,8 +241,19 @@ pub async fn delete(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32)
             format!("该部门下还有{children}个下级部门、{users}个账号、{orgs}家服务单位，请先转移后再删除"),
         ));
     }
-    department::Entity::delete_by_id(id.to_string()).exec(&tx).await?;
-    audit::record(&tx, actor, "departments", id, "delete", snap(&before), serde_json::Value::Null).await?;
+    department::Entity::delete_by_id(id.to_string())
+        .exec(&tx)
+        .await?;
+    audit::record(
+        &tx,
+        actor,
+        "departments",
+        id,
+        "delete",
+        snap(&before),
+        serde_json::Value::Null,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -131,19 +131,38 @@ fn filtered(scope: &Scope, f: &OrgFilter) -> Select<org::Entity> {
         OrgSort::CreatedAt => org::Column::CreatedAt,
         OrgSort::UpdatedAt => org::Column::UpdatedAt,
     };
-    let q = if f.desc { q.order_by_desc(col) } else { q.order_by_asc(col) };
+    let q = if f.desc {
+        q.order_by_desc(col)
+    } else {
+        q.order_by_asc(col)
+    };
     q.order_by_asc(org::Column::Id)
 }
 
-pub async fn list(db: &Db, scope: &Scope, f: &OrgFilter, p: PageReq) -> StoreResult<Page<org::Model>> {
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    f: &OrgFilter,
+    p: PageReq,
+) -> StoreResult<Page<org::Model>> {
     let q = filtered(scope, f);
     let total = q.clone().count(db).await?;
     let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page { items, total, page: p.page, per_page: p.per_page })
+    Ok(Page {
+        items,
+        total,
+        page: p.page,
+        per_page: p.per_page,
+    })
 }
 
 /// Every row of a filtered list (for Excel export), at most `cap` rows.
-pub async fn list_all(db: &Db, scope: &Scope, f: &OrgFilter, cap: u64) -> StoreResult<Vec<org::Model>> {
+pub async fn list_all(
+    db: &Db,
+    scope: &Scope,
+    f: &OrgFilter,
+    cap: u64,
+) -> StoreResult<Vec<org::Model>> {
     Ok(filtered(scope, f).limit(cap).all(db).await?)
 }
 
@@ -157,7 +176,9 @@ pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: &str) -> StoreRe
 
 fn duplicate_uscc(e: StoreError) -> StoreError {
     match e {
-        StoreError::Conflict { code: "duplicate", .. } => StoreError::Conflict {
+        StoreError::Conflict {
+            code: "duplicate", ..
+        } => StoreError::Conflict {
             code: "duplicate_uscc",
             message: "统一社会信用代码已被其他单位使用".into(),
         },
@@ -194,7 +215,16 @@ async fn insert<C: ConnectionTrait>(tx: &C, actor: &str, i: OrgInput) -> StoreRe
     };
     apply(&mut am, i);
     let m = am.insert(tx).await.map_err(|e| duplicate_uscc(e.into()))?;
-    audit::record(tx, actor, "orgs", &m.id, "create", serde_json::Value::Null, snap(&m)).await?;
+    audit::record(
+        tx,
+        actor,
+        "orgs",
+        &m.id,
+        "create",
+        serde_json::Value::Null,
+        snap(&m),
+    )
+    .await?;
     Ok(m)
 }
 
@@ -206,9 +236,26 @@ pub async fn create(db: &Db, actor: &str, i: OrgInput) -> StoreResult<org::Model
 }
 
 /// Update with optimistic concurrency: `version` is the one the editor saw.
-pub async fn update(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32, i: OrgInput) -> StoreResult<org::Model> {
+/// An organisation's own account (scope `Org`) keeps its registration
+/// fields (kind, credit code, department, qualifications) as registered.
+pub async fn update(
+    db: &Db,
+    scope: &Scope,
+    actor: &str,
+    id: &str,
+    version: i32,
+    mut i: OrgInput,
+) -> StoreResult<org::Model> {
     let tx = db.begin().await?;
     let before = get(&tx, scope, id).await?;
+    if matches!(scope, Scope::Org(_)) {
+        i.kind = OrgKind::parse(&before.kind).unwrap_or(i.kind);
+        i.uscc = before.uscc.as_deref().and_then(|u| Uscc::parse(u).ok());
+        i.department_id = before.department_id.clone();
+        i.is_high_tech = before.is_high_tech;
+        i.is_tech_sme = before.is_tech_sme;
+        i.is_specialized = before.is_specialized;
+    }
     audit::bump_version(&tx, "orgs", id, version).await?;
     let mut am: org::ActiveModel = before.clone().into();
     apply(&mut am, i);
@@ -220,7 +267,13 @@ pub async fn update(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32,
     Ok(m)
 }
 
-pub async fn delete(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32) -> StoreResult<()> {
+pub async fn delete(
+    db: &Db,
+    scope: &Scope,
+    actor: &str,
+    id: &str,
+    version: i32,
+) -> StoreResult<()> {
     let tx = db.begin().await?;
     let before = get(&tx, scope, id).await?;
     audit::bump_version(&tx, "orgs", id, version).await?;
@@ -229,17 +282,32 @@ pub async fn delete(db: &Db, scope: &Scope, actor: &str, id: &str, version: i32)
         .count(&tx)
         .await?;
     if linked > 0 {
-        return Err(StoreError::rule("org_in_use", "该单位已挂接到产业链，请先在产业链中移除后再删除"));
+        return Err(StoreError::rule(
+            "org_in_use",
+            "该单位已挂接到产业链，请先在产业链中移除后再删除",
+        ));
     }
     let users = crate::entities::user::Entity::find()
         .filter(crate::entities::user::Column::OrgId.eq(id))
         .count(&tx)
         .await?;
     if users > 0 {
-        return Err(StoreError::rule("org_in_use", "该单位下还有用户账号，请先停用或转移账号"));
+        return Err(StoreError::rule(
+            "org_in_use",
+            "该单位下还有用户账号，请先停用或转移账号",
+        ));
     }
     org::Entity::delete_by_id(id.to_string()).exec(&tx).await?;
-    audit::record(&tx, actor, "orgs", id, "delete", snap(&before), serde_json::Value::Null).await?;
+    audit::record(
+        &tx,
+        actor,
+        "orgs",
+        id,
+        "delete",
+        snap(&before),
+        serde_json::Value::Null,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -41,7 +41,11 @@ impl Principal {
 }
 
 /// Work out a user's scope from their role and place in the department tree.
-pub async fn resolve<C: ConnectionTrait>(db: &C, u: &user::Model, role: Role) -> StoreResult<Scope> {
+pub async fn resolve<C: ConnectionTrait>(
+    db: &C,
+    u: &user::Model,
+    role: Role,
+) -> StoreResult<Scope> {
     Ok(match role.scope() {
         ScopeKind::All => Scope::All,
         ScopeKind::OwnOrg => Scope::Org(u.org_id.clone()),

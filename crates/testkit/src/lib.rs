@@ -1,1 +1,244 @@
+//! `spawn_app()`: the real server on port 0 with a fresh database.
+//!
+//! The backend comes from `KECHUANG_TEST_DATABASE_URL`: unset means a new
+//! SQLite file in a temporary folder; a `postgres://…` or `mysql://…` URL
+//! names a server on which a fresh database is created for each app.
 
+use std::net::SocketAddr;
+
+use kechuang_domain::auth::Role;
+use kechuang_store::accounts::{self, NewUser};
+use kechuang_store::Db;
+use sea_orm::{ConnectionTrait, Database, Statement};
+
+pub const PASSWORD: &str = "Passw0rd-test";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: Db,
+    pub database_url: String,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn unique() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+/// Make a fresh, empty database and return its URL.
+pub async fn fresh_database() -> (String, Option<TempDir>) {
+    match std::env::var("KECHUANG_TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        None => {
+            let dir = std::env::temp_dir().join(format!("kechuang-test-{}", unique()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            (
+                format!("sqlite://{}/kechuang.db", dir.display()),
+                Some(TempDir(dir)),
+            )
+        }
+        Some(server) => {
+            let name = format!("kc_test_{}", &unique()[12..]);
+            let admin = Database::connect(&server)
+                .await
+                .expect("connect to the test database server");
+            let backend = admin.get_database_backend();
+            admin
+                .execute(Statement::from_string(
+                    backend,
+                    match backend {
+                        sea_orm::DatabaseBackend::MySql => format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"),
+                        _ => format!("CREATE DATABASE {name}"),
+                    },
+                ))
+                .await
+                .expect("create test database");
+            let _ = admin.close().await;
+            // Replace the database name (the path after the last '/').
+            let (base, query) = match server.split_once('?') {
+                Some((b, q)) => (b.to_string(), format!("?{q}")),
+                None => (server.clone(), String::new()),
+            };
+            let prefix = &base[..base.rfind('/').expect("URL has a database path")];
+            (format!("{prefix}/{name}{query}"), None)
+        }
+    }
+}
+
+/// Start the real server on 127.0.0.1:0 over a fresh, migrated database.
+pub async fn spawn_app() -> TestApp {
+    let (url, dir) = fresh_database().await;
+    let db = kechuang::server::open(&url).await.expect("open database");
+    let running = kechuang::server::start(db, "127.0.0.1:0", false)
+        .await
+        .expect("start server");
+    TestApp {
+        addr: running.addr,
+        db: running.db,
+        database_url: url,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Create an account directly in the store.
+    pub async fn user(
+        &self,
+        username: &str,
+        role: Role,
+        department_id: Option<String>,
+        org_id: Option<String>,
+    ) -> String {
+        accounts::create_user(
+            &self.db,
+            "test",
+            NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                password: PASSWORD.into(),
+                role,
+                department_id,
+                org_id,
+            },
+        )
+        .await
+        .expect("create user")
+        .id
+    }
+
+    /// An API client authenticated with a fresh bearer token of a new account.
+    pub async fn api_client(
+        &self,
+        username: &str,
+        role: Role,
+        department_id: Option<String>,
+        org_id: Option<String>,
+    ) -> Api {
+        let id = self.user(username, role, department_id, org_id).await;
+        let (token, _) = accounts::create_token(&self.db, &id, "test")
+            .await
+            .expect("token");
+        Api {
+            base: self.url(""),
+            token,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// A browser-like client (cookie jar, no redirects followed) signed in through the login form.
+    pub async fn browser(&self, username: &str) -> Browser {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let res = http
+            .post(self.url("/login"))
+            .form(&[
+                ("username", username),
+                ("password", PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), 303, "sign-in of {username} should redirect");
+        let b = Browser {
+            base: self.url(""),
+            http,
+            csrf: String::new(),
+        };
+        let html = b.get_text("/account/password").await;
+        let csrf = between(&html, "name=\"csrf-token\" content=\"", "\"")
+            .expect("csrf meta")
+            .to_string();
+        Browser { csrf, ..b }
+    }
+}
+
+pub fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+/// Bearer-token API client.
+pub struct Api {
+    pub base: String,
+    pub token: String,
+    pub http: reqwest::Client,
+}
+
+impl Api {
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(format!("{}{}", self.base, path))
+            .bearer_auth(&self.token)
+    }
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .post(format!("{}{}", self.base, path))
+            .bearer_auth(&self.token)
+    }
+    pub fn put(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .put(format!("{}{}", self.base, path))
+            .bearer_auth(&self.token)
+    }
+    pub fn delete(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .delete(format!("{}{}", self.base, path))
+            .bearer_auth(&self.token)
+    }
+    /// Send and return (status, JSON body or Null).
+    pub async fn json(rb: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+        let res = rb.send().await.expect("request");
+        let status = res.status().as_u16();
+        let body = res.json().await.unwrap_or(serde_json::Value::Null);
+        (status, body)
+    }
+}
+
+/// Cookie-session client that behaves like a browser form user.
+pub struct Browser {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub csrf: String,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("get")
+    }
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("text")
+    }
+    /// Post a urlencoded form with the session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut f: Vec<(&str, &str)> = fields.to_vec();
+        f.push(("csrf_token", &self.csrf));
+        self.http
+            .post(format!("{}{}", self.base, path))
+            .form(&f)
+            .send()
+            .await
+            .expect("post")
+    }
+}

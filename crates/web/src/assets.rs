@@ -34,7 +34,10 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         Some(f) => (
             [
                 (header::CONTENT_TYPE, f.metadata.mimetype().to_string()),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_string()),
+                (
+                    header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable".to_string(),
+                ),
             ],
             f.data,
         )

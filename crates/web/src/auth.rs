@@ -35,7 +35,9 @@ pub fn cookie_value(parts_headers: &axum::http::HeaderMap, name: &str) -> Option
 fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
 }
 
 /// Middleware: resolve the caller, and enforce CSRF on cookie-authenticated
@@ -47,7 +49,12 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
         match accounts::token_user(&state.db, &token).await {
             Ok(Some(u)) => accounts::principal(&state.db, u, false, String::new()).await,
             Ok(None) => {
-                return ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", "API 令牌无效或已被吊销，请重新创建令牌").into_response()
+                return ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_token",
+                    "API 令牌无效或已被吊销，请重新创建令牌",
+                )
+                .into_response()
             }
             Err(e) => Err(e),
         }
@@ -70,7 +77,12 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
         let (ok, rebuilt) = csrf_ok(req, &p.csrf).await;
         req = rebuilt;
         if !ok {
-            return ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "页面已过期或请求来源不可信，请刷新页面后重试").into_response();
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "csrf_failed",
+                "页面已过期或请求来源不可信，请刷新页面后重试",
+            )
+            .into_response();
         }
     }
     req.extensions_mut().insert(Caller(caller));
@@ -125,7 +137,9 @@ pub struct ApiUser(pub Principal);
 impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        caller_of(parts).map(ApiUser).ok_or_else(ApiError::unauthorized)
+        caller_of(parts)
+            .map(ApiUser)
+            .ok_or_else(ApiError::unauthorized)
     }
 }
 
@@ -136,7 +150,11 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         caller_of(parts).map(PageUser).ok_or_else(|| {
-            let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
             let target = format!("/login?next={}", urlencode(next));
             if parts.headers.contains_key("hx-request") {
                 // htmx follows this header with a full-page navigation.
@@ -165,7 +183,11 @@ pub fn urlencode(s: &str) -> String {
 
 /// `Set-Cookie` value for the session cookie (empty token clears it).
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    let max_age = if token.is_empty() { 0 } else { accounts::SESSION_HOURS * 3600 };
+    let max_age = if token.is_empty() {
+        0
+    } else {
+        accounts::SESSION_HOURS * 3600
+    };
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }

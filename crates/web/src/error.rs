@@ -33,7 +33,12 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), details: json!({}) }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            details: json!({}),
+        }
     }
     pub fn with_details(mut self, details: Value) -> Self {
         self.details = details;
@@ -43,13 +48,25 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录，或在请求头中提供有效的 API 令牌（Authorization: Bearer …）")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "请先登录，或在请求头中提供有效的 API 令牌（Authorization: Bearer …）",
+        )
     }
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "您的角色无权执行此操作，如需权限请联系平台管理员")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "您的角色无权执行此操作，如需权限请联系平台管理员",
+        )
     }
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "记录不存在，或您无权查看")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "记录不存在，或您无权查看",
+        )
     }
     /// Field errors from validation (HTTP 422). The code of the first field
     /// error is used when given, e.g. `invalid_uscc`.
@@ -62,11 +79,16 @@ impl ApiError {
             .first()
             .map(|(_, m)| m.clone())
             .unwrap_or_else(|| "输入有误".into());
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).with_details(json!({ "fields": map }))
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            .with_details(json!({ "fields": map }))
     }
     pub fn internal(e: impl std::fmt::Display) -> Self {
         tracing::error!(error = %e, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试；如持续出现请联系管理员")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误，请稍后重试；如持续出现请联系管理员",
+        )
     }
 }
 
@@ -74,8 +96,12 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::not_found(),
-            StoreError::Conflict { code, message } => ApiError::new(StatusCode::CONFLICT, code, message),
-            StoreError::Rule { code, message } => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
+            StoreError::Conflict { code, message } => {
+                ApiError::new(StatusCode::CONFLICT, code, message)
+            }
+            StoreError::Rule { code, message } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            }
             StoreError::Db(e) => ApiError::internal(e),
         }
     }
@@ -83,7 +109,11 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.code.into(), message: self.message, details: self.details };
+        let body = ErrorBody {
+            code: self.code.into(),
+            message: self.message,
+            details: self.details,
+        };
         (self.status, Json(body)).into_response()
     }
 }

@@ -29,14 +29,20 @@ impl From<&str> for Cell {
 
 /// Build an .xlsx with one sheet: a bold header row, then rows. Rows are
 /// written in constant-memory mode, so large exports stay small in RAM.
-pub fn workbook(sheet: &str, headers: &[&str], rows: impl IntoIterator<Item = Vec<Cell>>) -> ApiResult<Vec<u8>> {
+pub fn workbook(
+    sheet: &str,
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+) -> ApiResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let ws = wb.add_worksheet_with_constant_memory();
     ws.set_name(sheet).map_err(ApiError::internal)?;
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(ApiError::internal)?;
-        ws.set_column_width(c as u16, 16).map_err(ApiError::internal)?;
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(ApiError::internal)?;
+        ws.set_column_width(c as u16, 16)
+            .map_err(ApiError::internal)?;
     }
     for (r, row) in rows.into_iter().enumerate() {
         let r = r as u32 + 1;
@@ -57,8 +63,14 @@ pub fn xlsx_response(filename: &str, bytes: Vec<u8>) -> Response {
     let encoded = crate::auth::urlencode(filename).replace('+', "%20");
     (
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}")),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}"),
+            ),
         ],
         bytes,
     )
@@ -68,9 +80,17 @@ pub fn xlsx_response(filename: &str, bytes: Vec<u8>) -> Response {
 /// All rows of the first sheet as text (header row included). Broken or
 /// non-xlsx files give a 400 with `invalid_excel`.
 pub fn read_rows(bytes: &[u8]) -> ApiResult<Vec<Vec<String>>> {
-    let bad = || ApiError::bad_request("invalid_excel", "无法读取该文件：请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）");
+    let bad = || {
+        ApiError::bad_request(
+            "invalid_excel",
+            "无法读取该文件：请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）",
+        )
+    };
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|_| bad())?;
-    let range = wb.worksheet_range_at(0).ok_or_else(bad)?.map_err(|_| bad())?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(bad)?
+        .map_err(|_| bad())?;
     Ok(range
         .rows()
         .map(|row| row.iter().map(cell_text).collect())
@@ -84,7 +104,13 @@ fn cell_text(d: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "是".into() } else { "否".into() },
+        Data::Bool(b) => {
+            if *b {
+                "是".into()
+            } else {
+                "否".into()
+            }
+        }
         Data::DateTime(dt) => dt
             .as_datetime()
             .map(|t| t.date().to_string())

@@ -15,7 +15,11 @@ pub type FieldErrors = Vec<(&'static str, String)>;
 
 /// Look up the message for one field (templates show it in place).
 pub fn field_error(errors: &FieldErrors, field: &str) -> String {
-    errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()).unwrap_or_default()
+    errors
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, m)| m.clone())
+        .unwrap_or_default()
 }
 
 /// A checkbox in a form ("on"), or a boolean / "true" / "1" / "是" in JSON and Excel.
@@ -35,12 +39,18 @@ pub fn de_flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 pub fn parse_flag(s: &str) -> bool {
-    matches!(s.trim().to_lowercase().as_str(), "on" | "true" | "1" | "yes" | "是" | "y" | "√")
+    matches!(
+        s.trim().to_lowercase().as_str(),
+        "on" | "true" | "1" | "yes" | "是" | "y" | "√"
+    )
 }
 
 /// Dates as "2026-03-01", "2026/3/1" or "2026年3月1日".
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let t = s.trim().replace(['年', '月', '/', '.'], "-").replace('日', "");
+    let t = s
+        .trim()
+        .replace(['年', '月', '/', '.'], "-")
+        .replace('日', "");
     NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()
 }
 
@@ -104,7 +114,11 @@ impl OrgDraft {
         too_long(&mut e, "name", "单位名称", &name, 200);
         let kind = OrgKind::parse_label(&self.kind);
         if kind.is_none() {
-            e.push(("kind", "请选择单位类型（企业、高校、科研机构、职能部门、金融机构、中介机构、协会、其他）".into()));
+            e.push((
+                "kind",
+                "请选择单位类型（企业、高校、科研机构、职能部门、金融机构、中介机构、协会、其他）"
+                    .into(),
+            ));
         }
         let uscc = match self.uscc.trim() {
             "" => {
@@ -125,9 +139,14 @@ impl OrgDraft {
         if !phone.is_empty()
             && (phone.len() < 7
                 || phone.len() > 20
-                || !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')))
+                || !phone
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')))
         {
-            e.push(("contact_phone", "联系电话应为7—20位数字，可含“-”，如 023-68881234 或 13800138000".into()));
+            e.push((
+                "contact_phone",
+                "联系电话应为7—20位数字，可含“-”，如 023-68881234 或 13800138000".into(),
+            ));
         }
         let email = self.contact_email.trim().to_string();
         if !email.is_empty() && (!email.contains('@') || email.len() > 100 || email.contains(' ')) {
@@ -147,13 +166,29 @@ impl OrgDraft {
                 }
             },
         };
-        too_long(&mut e, "legal_person", "法定代表人", self.legal_person.trim(), 50);
-        too_long(&mut e, "contact_name", "联系人", self.contact_name.trim(), 50);
+        too_long(
+            &mut e,
+            "legal_person",
+            "法定代表人",
+            self.legal_person.trim(),
+            50,
+        );
+        too_long(
+            &mut e,
+            "contact_name",
+            "联系人",
+            self.contact_name.trim(),
+            50,
+        );
         too_long(&mut e, "address", "地址", self.address.trim(), 300);
         too_long(&mut e, "tags", "标签", self.tags.trim(), 300);
         too_long(&mut e, "description", "简介", self.description.trim(), 5000);
         if !e.is_empty() {
-            let code = if e.iter().any(|(f, _)| *f == "uscc") { "invalid_uscc" } else { "invalid_input" };
+            let code = if e.iter().any(|(f, _)| *f == "uscc") {
+                "invalid_uscc"
+            } else {
+                "invalid_input"
+            };
             return Err((code, e));
         }
         Ok(OrgInput {
@@ -218,7 +253,11 @@ impl DepartmentDraft {
         }
         too_long(&mut e, "name", "部门名称", &name, 100);
         let code = self.code.trim().to_string();
-        if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             e.push(("code", "部门编码为必填，只能含字母、数字、“-”和“_”".into()));
         }
         too_long(&mut e, "code", "部门编码", &code, 50);
@@ -263,7 +302,10 @@ impl ChainDraft {
         if !e.is_empty() {
             return Err(("invalid_input", e));
         }
-        Ok(ChainInput { name, description: self.description.trim().into() })
+        Ok(ChainInput {
+            name,
+            description: self.description.trim().into(),
+        })
     }
 }
 
@@ -275,7 +317,9 @@ mod tests {
         OrgDraft {
             name: "重庆金凤实验室".into(),
             kind: "institute".into(),
-            uscc: kechuang_domain::uscc::complete("12500000MB1234567").unwrap().to_string(),
+            uscc: kechuang_domain::uscc::complete("12500000MB1234567")
+                .unwrap()
+                .to_string(),
             ..Default::default()
         }
     }
@@ -300,7 +344,12 @@ mod tests {
 
     #[test]
     fn enterprise_needs_uscc_and_all_errors_are_reported() {
-        let d = OrgDraft { kind: "企业".into(), contact_phone: "abc".into(), founded_on: "2999-01-01".into(), ..Default::default() };
+        let d = OrgDraft {
+            kind: "企业".into(),
+            contact_phone: "abc".into(),
+            founded_on: "2999-01-01".into(),
+            ..Default::default()
+        };
         let (_, fields) = d.validate().unwrap_err();
         let names: Vec<_> = fields.iter().map(|(f, _)| *f).collect();
         assert_eq!(names, vec!["name", "uscc", "contact_phone", "founded_on"]);
@@ -308,13 +357,22 @@ mod tests {
 
     #[test]
     fn dates_in_chinese_forms_parse() {
-        assert_eq!(parse_date("2020年3月5日"), NaiveDate::from_ymd_opt(2020, 3, 5));
-        assert_eq!(parse_date("2020/03/05"), NaiveDate::from_ymd_opt(2020, 3, 5));
+        assert_eq!(
+            parse_date("2020年3月5日"),
+            NaiveDate::from_ymd_opt(2020, 3, 5)
+        );
+        assert_eq!(
+            parse_date("2020/03/05"),
+            NaiveDate::from_ymd_opt(2020, 3, 5)
+        );
         assert_eq!(parse_date("2020-13-05"), None);
     }
 
     #[test]
     fn tags_split_on_chinese_separators() {
-        assert_eq!(split_tags("新能源，汽车、 芯片;芯片"), vec!["新能源", "汽车", "芯片"]);
+        assert_eq!(
+            split_tags("新能源，汽车、 芯片;芯片"),
+            vec!["新能源", "汽车", "芯片"]
+        );
     }
 }

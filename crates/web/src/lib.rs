@@ -32,7 +32,11 @@ struct ApiDocsPage {
 }
 
 async fn api_docs(State(s): State<AppState>) -> Response {
-    match (ApiDocsPage { v: s.asset_v.to_string() }).render() {
+    match (ApiDocsPage {
+        v: s.asset_v.to_string(),
+    })
+    .render()
+    {
         Ok(h) => Html(h).into_response(),
         Err(e) => error::ApiError::internal(e).into_response(),
     }
@@ -43,8 +47,16 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api::router().split_for_parts().1
 }
 
-async fn not_found(State(s): State<AppState>, caller: axum::Extension<auth::Caller>, uri: axum::http::Uri) -> Response {
-    let e = error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个页面或接口，请检查地址");
+async fn not_found(
+    State(s): State<AppState>,
+    caller: axum::Extension<auth::Caller>,
+    uri: axum::http::Uri,
+) -> Response {
+    let e = error::ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "没有这个页面或接口，请检查地址",
+    );
     if uri.path().starts_with("/api/") || uri.path().starts_with("/open311/") {
         return e.into_response();
     }
@@ -57,37 +69,73 @@ pub fn app(state: AppState) -> Router {
     let doc = std::sync::Arc::new(doc);
     let pages = Router::new()
         .route("/", get(pages::home::home))
-        .route("/login", get(pages::account::login_form).post(pages::account::login))
+        .route(
+            "/login",
+            get(pages::account::login_form).post(pages::account::login),
+        )
         .route("/logout", post(pages::account::logout))
-        .route("/account/password", get(pages::account::password_form).post(pages::account::change_password))
-        .route("/account/tokens", get(pages::account::tokens).post(pages::account::create_token))
-        .route("/account/tokens/{id}/revoke", post(pages::account::revoke_token))
+        .route(
+            "/account/password",
+            get(pages::account::password_form).post(pages::account::change_password),
+        )
+        .route(
+            "/account/tokens",
+            get(pages::account::tokens).post(pages::account::create_token),
+        )
+        .route(
+            "/account/tokens/{id}/revoke",
+            post(pages::account::revoke_token),
+        )
         .route("/orgs", get(pages::orgs::list))
         .route("/orgs/export.xlsx", get(pages::orgs::export))
-        .route("/orgs/new", get(pages::orgs::new_form).post(pages::orgs::create))
-        .route("/orgs/import", get(pages::orgs::import_form).post(pages::orgs::import))
+        .route(
+            "/orgs/new",
+            get(pages::orgs::new_form).post(pages::orgs::create),
+        )
+        .route(
+            "/orgs/import",
+            get(pages::orgs::import_form).post(pages::orgs::import),
+        )
         .route("/orgs/{id}", get(pages::orgs::detail))
-        .route("/orgs/{id}/edit", get(pages::orgs::edit_form).post(pages::orgs::update))
+        .route(
+            "/orgs/{id}/edit",
+            get(pages::orgs::edit_form).post(pages::orgs::update),
+        )
         .route("/orgs/{id}/delete", post(pages::orgs::delete))
-        .route("/departments", get(pages::departments::list).post(pages::departments::create))
+        .route(
+            "/departments",
+            get(pages::departments::list).post(pages::departments::create),
+        )
         .route("/departments/export.xlsx", get(pages::departments::export))
-        .route("/departments/{id}/edit", get(pages::departments::edit_form).post(pages::departments::update))
+        .route(
+            "/departments/{id}/edit",
+            get(pages::departments::edit_form).post(pages::departments::update),
+        )
         .route("/departments/{id}/delete", post(pages::departments::delete))
-        .route("/chains", get(pages::chains::list).post(pages::chains::create))
+        .route(
+            "/chains",
+            get(pages::chains::list).post(pages::chains::create),
+        )
         .route("/chains/{id}", get(pages::chains::detail))
         .route("/chains/{id}/nodes", post(pages::chains::add_node))
         .route("/chains/{id}/members", post(pages::chains::set_member))
         .route("/chains/{id}/outputs", post(pages::chains::set_output))
         .route("/chains/{id}/export.xlsx", get(pages::chains::export))
-        .route("/calendar", get(pages::calendar::page).post(pages::calendar::set_day))
+        .route(
+            "/calendar",
+            get(pages::calendar::page).post(pages::calendar::set_day),
+        )
         .route("/calendar/{date}/delete", post(pages::calendar::delete_day))
         .route("/admin/users", get(pages::admin::users))
         .route("/admin/audit", get(pages::admin::audit))
         .route("/api/docs", get(api_docs))
-        .route("/api/openapi.json", get(move || {
-            let doc = doc.clone();
-            async move { Json(doc.as_ref().clone()) }
-        }))
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
         .route("/static/{*path}", get(assets::serve));
     Router::new()
         .merge(pages)
@@ -101,7 +149,10 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(20 * 1024 * 1024))
         .layer(middleware::from_fn(ops::security_headers))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -34,10 +34,22 @@ pub struct YearQuery {
 /// Holidays and adjusted working days
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "admin", params(YearQuery),
     responses((status = 200, body = [CalendarDayView]), (status = 401, body = ErrorBody)))]
-pub async fn list_days(State(s): State<AppState>, ApiUser(p): ApiUser, ApiQuery(q): ApiQuery<YearQuery>) -> ApiResult<Json<Vec<CalendarDayView>>> {
+pub async fn list_days(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> ApiResult<Json<Vec<CalendarDayView>>> {
     require(&p, Permission::CalendarRead)?;
     let rows = calendar::list(&s.db, q.year).await?;
-    Ok(Json(rows.into_iter().map(|m| CalendarDayView { date: m.day, kind: m.kind, name: m.name }).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|m| CalendarDayView {
+                date: m.day,
+                kind: m.kind,
+                name: m.name,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -52,33 +64,57 @@ pub fn parse_kind(k: &str) -> ApiResult<DayKind> {
     match k {
         "holiday" => Ok(DayKind::Holiday),
         "workday" => Ok(DayKind::Workday),
-        _ => Err(ApiError::invalid("invalid_input", &[("kind", "类型只能是 holiday（放假）或 workday（调休上班）".into())])),
+        _ => Err(ApiError::invalid(
+            "invalid_input",
+            &[(
+                "kind",
+                "类型只能是 holiday（放假）或 workday（调休上班）".into(),
+            )],
+        )),
     }
 }
 
 pub fn parse_day(s: &str) -> ApiResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ApiError::bad_request("invalid_date", "日期格式应为 YYYY-MM-DD，例如 2026-10-01"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        ApiError::bad_request("invalid_date", "日期格式应为 YYYY-MM-DD，例如 2026-10-01")
+    })
 }
 
 /// Mark a date as a holiday or an adjusted working day
 #[utoipa::path(put, path = "/api/v1/calendar/{date}", tag = "admin", params(("date" = String, Path, description = "YYYY-MM-DD")), request_body = DayBody,
     responses((status = 200, body = CalendarDayView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn set_day(State(s): State<AppState>, ApiUser(p): ApiUser, Path(date): Path<String>, ApiJson(b): ApiJson<DayBody>) -> ApiResult<Json<CalendarDayView>> {
+pub async fn set_day(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(date): Path<String>,
+    ApiJson(b): ApiJson<DayBody>,
+) -> ApiResult<Json<CalendarDayView>> {
     require(&p, Permission::CalendarWrite)?;
     let date = parse_day(&date)?;
     let kind = parse_kind(&b.kind)?;
     let name = b.name.trim().chars().take(50).collect::<String>();
     if name.is_empty() {
-        return Err(ApiError::invalid("invalid_input", &[("name", "请填写名称，如“国庆节”".into())]));
+        return Err(ApiError::invalid(
+            "invalid_input",
+            &[("name", "请填写名称，如“国庆节”".into())],
+        ));
     }
     let m = calendar::set_day(&s.db, &p.username, CalendarDay { date, kind, name }).await?;
-    Ok(Json(CalendarDayView { date: m.day, kind: m.kind, name: m.name }))
+    Ok(Json(CalendarDayView {
+        date: m.day,
+        kind: m.kind,
+        name: m.name,
+    }))
 }
 
 /// Make a date an ordinary day again
 #[utoipa::path(delete, path = "/api/v1/calendar/{date}", tag = "admin", params(("date" = String, Path, description = "YYYY-MM-DD")),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_day(State(s): State<AppState>, ApiUser(p): ApiUser, Path(date): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete_day(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(date): Path<String>,
+) -> ApiResult<StatusCode> {
     require(&p, Permission::CalendarWrite)?;
     calendar::remove_day(&s.db, &p.username, parse_day(&date)?).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -104,14 +140,22 @@ pub struct AddWorkdaysResult {
 /// The date N workdays after a date (counting starts the first workday after `from`)
 #[utoipa::path(get, path = "/api/v1/calendar/add-workdays", tag = "admin", params(AddWorkdaysQuery),
     responses((status = 200, body = AddWorkdaysResult), (status = 400, body = ErrorBody)))]
-pub async fn add_workdays(State(s): State<AppState>, ApiUser(p): ApiUser, ApiQuery(q): ApiQuery<AddWorkdaysQuery>) -> ApiResult<Json<AddWorkdaysResult>> {
+pub async fn add_workdays(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<AddWorkdaysQuery>,
+) -> ApiResult<Json<AddWorkdaysResult>> {
     require(&p, Permission::CalendarRead)?;
     let from = parse_day(&q.from)?;
     if q.days > 3650 {
         return Err(ApiError::bad_request("invalid_query", "days 不能超过3650"));
     }
     let cal = calendar::load(&s.db).await?;
-    Ok(Json(AddWorkdaysResult { from, days: q.days, date: cal.add_workdays(from, q.days) }))
+    Ok(Json(AddWorkdaysResult {
+        from,
+        days: q.days,
+        date: cal.add_workdays(from, q.days),
+    }))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -32,7 +32,12 @@ pub struct YearTotalView {
 
 impl From<YearTotal> for YearTotalView {
     fn from(t: YearTotal) -> Self {
-        YearTotalView { year: t.year, output_fen: t.output_fen, growth: format_growth(t.growth_permille), growth_permille: t.growth_permille }
+        YearTotalView {
+            year: t.year,
+            output_fen: t.output_fen,
+            growth: format_growth(t.growth_permille),
+            growth_permille: t.growth_permille,
+        }
     }
 }
 
@@ -62,7 +67,15 @@ impl From<ChainSummary> for ChainView {
 }
 
 fn plain(c: chain::Model) -> ChainView {
-    ChainView { id: c.id, name: c.name, description: c.description, version: c.version, nodes: 0, orgs: 0, latest: None }
+    ChainView {
+        id: c.id,
+        name: c.name,
+        description: c.description,
+        version: c.version,
+        nodes: 0,
+        orgs: 0,
+        latest: None,
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -75,7 +88,12 @@ pub struct NodeView {
 
 impl From<chain_node::Model> for NodeView {
     fn from(n: chain_node::Model) -> Self {
-        NodeView { id: n.id, parent_id: n.parent_id, name: n.name, sort_order: n.sort_order }
+        NodeView {
+            id: n.id,
+            parent_id: n.parent_id,
+            name: n.name,
+            sort_order: n.sort_order,
+        }
     }
 }
 
@@ -104,13 +122,20 @@ pub struct ChainDetailView {
 impl From<ChainDetail> for ChainDetailView {
     fn from(d: ChainDetail) -> Self {
         ChainDetailView {
-            chain: ChainView { nodes: d.nodes.len() as u64, orgs: d.members.len() as u64, latest: d.totals.last().cloned().map(Into::into), ..plain(d.chain) },
+            chain: ChainView {
+                nodes: d.nodes.len() as u64,
+                orgs: d.members.len() as u64,
+                latest: d.totals.last().cloned().map(Into::into),
+                ..plain(d.chain)
+            },
             nodes: d.nodes.into_iter().map(Into::into).collect(),
             members: d
                 .members
                 .into_iter()
                 .map(|m| MemberView {
-                    position_label: ChainPosition::parse(&m.link.position).map(|p| p.label_zh().to_string()).unwrap_or_default(),
+                    position_label: ChainPosition::parse(&m.link.position)
+                        .map(|p| p.label_zh().to_string())
+                        .unwrap_or_default(),
                     org_id: m.link.org_id,
                     org_name: m.org_name,
                     node_id: m.link.node_id,
@@ -127,24 +152,44 @@ impl From<ChainDetail> for ChainDetailView {
 /// Industrial chains with counts and their latest output
 #[utoipa::path(get, path = "/api/v1/chains", tag = "chains",
     responses((status = 200, body = [ChainView]), (status = 401, body = ErrorBody)))]
-pub async fn list_chains(State(s): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Json<Vec<ChainView>>> {
+pub async fn list_chains(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<ChainView>>> {
     require(&p, Permission::ChainsRead)?;
-    Ok(Json(chains::list(&s.db).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        chains::list(&s.db)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Create an industrial chain
 #[utoipa::path(post, path = "/api/v1/chains", tag = "chains", request_body = ChainDraft,
     responses((status = 201, body = ChainView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_chain(State(s): State<AppState>, ApiUser(p): ApiUser, ApiJson(d): ApiJson<ChainDraft>) -> ApiResult<(StatusCode, Json<ChainView>)> {
+pub async fn create_chain(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<ChainDraft>,
+) -> ApiResult<(StatusCode, Json<ChainView>)> {
     require(&p, Permission::ChainsWrite)?;
     let input = d.validate().map_err(invalid)?;
-    Ok((StatusCode::CREATED, Json(plain(chains::create(&s.db, &p.username, input).await?))))
+    Ok((
+        StatusCode::CREATED,
+        Json(plain(chains::create(&s.db, &p.username, input).await?)),
+    ))
 }
 
 /// A chain with its nodes, members, outputs and yearly totals
 #[utoipa::path(get, path = "/api/v1/chains/{id}", tag = "chains", params(("id" = String, Path)),
     responses((status = 200, body = ChainDetailView), (status = 404, body = ErrorBody)))]
-pub async fn get_chain(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id): Path<String>) -> ApiResult<Json<ChainDetailView>> {
+pub async fn get_chain(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ChainDetailView>> {
     require(&p, Permission::ChainsRead)?;
     Ok(Json(chains::detail(&s.db, &id).await?.into()))
 }
@@ -159,10 +204,17 @@ pub struct ChainUpdate {
 /// Rename or describe a chain
 #[utoipa::path(put, path = "/api/v1/chains/{id}", tag = "chains", params(("id" = String, Path)), request_body = ChainUpdate,
     responses((status = 200, body = ChainView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn update_chain(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id): Path<String>, ApiJson(u): ApiJson<ChainUpdate>) -> ApiResult<Json<ChainView>> {
+pub async fn update_chain(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(u): ApiJson<ChainUpdate>,
+) -> ApiResult<Json<ChainView>> {
     require(&p, Permission::ChainsWrite)?;
     let input = u.chain.validate().map_err(invalid)?;
-    Ok(Json(plain(chains::update(&s.db, &p.username, &id, u.version, input).await?)))
+    Ok(Json(plain(
+        chains::update(&s.db, &p.username, &id, u.version, input).await?,
+    )))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -178,11 +230,19 @@ pub struct NodeBody {
 /// Add a node (e.g. 整车 / 关键零部件 / 充电基础设施)
 #[utoipa::path(post, path = "/api/v1/chains/{id}/nodes", tag = "chains", params(("id" = String, Path)), request_body = NodeBody,
     responses((status = 201, body = NodeView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn add_node(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id): Path<String>, ApiJson(b): ApiJson<NodeBody>) -> ApiResult<(StatusCode, Json<NodeView>)> {
+pub async fn add_node(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<NodeBody>,
+) -> ApiResult<(StatusCode, Json<NodeView>)> {
     require(&p, Permission::ChainsWrite)?;
     let name = b.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("invalid_input", &[("name", "请填写节点名称（不超过100字）".into())]));
+        return Err(ApiError::invalid(
+            "invalid_input",
+            &[("name", "请填写节点名称（不超过100字）".into())],
+        ));
     }
     let parent = b.parent_id.filter(|s| !s.trim().is_empty());
     let n = chains::add_node(&s.db, &p.username, &id, parent, name, b.sort_order).await?;
@@ -192,7 +252,11 @@ pub async fn add_node(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id): 
 /// Delete a node without children or members
 #[utoipa::path(delete, path = "/api/v1/chains/{id}/nodes/{node_id}", tag = "chains", params(("id" = String, Path), ("node_id" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn delete_node(State(s): State<AppState>, ApiUser(p): ApiUser, Path((id, node_id)): Path<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete_node(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path((id, node_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     require(&p, Permission::ChainsWrite)?;
     chains::delete_node(&s.db, &p.username, &id, &node_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -207,13 +271,26 @@ pub struct MemberBody {
 }
 
 pub fn parse_position(s: &str) -> ApiResult<ChainPosition> {
-    ChainPosition::parse_label(s).ok_or_else(|| ApiError::invalid("invalid_input", &[("position", "位置只能是 upstream（上游）、midstream（中游）或 downstream（下游）".into())]))
+    ChainPosition::parse_label(s).ok_or_else(|| {
+        ApiError::invalid(
+            "invalid_input",
+            &[(
+                "position",
+                "位置只能是 upstream（上游）、midstream（中游）或 downstream（下游）".into(),
+            )],
+        )
+    })
 }
 
 /// Put an organisation on the chain, or change its place
 #[utoipa::path(put, path = "/api/v1/chains/{id}/members/{org_id}", tag = "chains", params(("id" = String, Path), ("org_id" = String, Path)), request_body = MemberBody,
     responses((status = 200, description = "已挂接"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn set_member(State(s): State<AppState>, ApiUser(p): ApiUser, Path((id, org_id)): Path<(String, String)>, ApiJson(b): ApiJson<MemberBody>) -> ApiResult<StatusCode> {
+pub async fn set_member(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path((id, org_id)): Path<(String, String)>,
+    ApiJson(b): ApiJson<MemberBody>,
+) -> ApiResult<StatusCode> {
     require(&p, Permission::ChainsWrite)?;
     let position = parse_position(&b.position)?;
     let node = b.node_id.filter(|s| !s.trim().is_empty());
@@ -224,7 +301,11 @@ pub async fn set_member(State(s): State<AppState>, ApiUser(p): ApiUser, Path((id
 /// Take an organisation off the chain (with its output values)
 #[utoipa::path(delete, path = "/api/v1/chains/{id}/members/{org_id}", tag = "chains", params(("id" = String, Path), ("org_id" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn remove_member(State(s): State<AppState>, ApiUser(p): ApiUser, Path((id, org_id)): Path<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn remove_member(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path((id, org_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     require(&p, Permission::ChainsWrite)?;
     chains::remove_member(&s.db, &p.username, &id, &org_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -240,7 +321,12 @@ pub struct OutputBody {
 #[utoipa::path(put, path = "/api/v1/chains/{id}/members/{org_id}/outputs/{year}", tag = "chains",
     params(("id" = String, Path), ("org_id" = String, Path), ("year" = i32, Path)), request_body = OutputBody,
     responses((status = 200, description = "已保存"), (status = 404, body = ErrorBody), (status = 422, description = "负数、年份越界或未挂接", body = ErrorBody)))]
-pub async fn set_output(State(s): State<AppState>, ApiUser(p): ApiUser, Path((id, org_id, year)): Path<(String, String, i32)>, ApiJson(b): ApiJson<OutputBody>) -> ApiResult<StatusCode> {
+pub async fn set_output(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path((id, org_id, year)): Path<(String, String, i32)>,
+    ApiJson(b): ApiJson<OutputBody>,
+) -> ApiResult<StatusCode> {
     require(&p, Permission::ChainsWrite)?;
     chains::set_output(&s.db, &p.username, &id, &org_id, year, b.output_fen).await?;
     Ok(StatusCode::OK)

@@ -50,24 +50,44 @@ impl From<department::Model> for DepartmentView {
 /// Departments in scope, in tree order (parents first)
 #[utoipa::path(get, path = "/api/v1/departments", tag = "admin",
     responses((status = 200, body = [DepartmentView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list_departments(State(s): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Json<Vec<DepartmentView>>> {
+pub async fn list_departments(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<DepartmentView>>> {
     require(&p, Permission::DepartmentsRead)?;
-    Ok(Json(departments::list(&s.db, &p.scope).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        departments::list(&s.db, &p.scope)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Create a department
 #[utoipa::path(post, path = "/api/v1/departments", tag = "admin", request_body = DepartmentDraft,
     responses((status = 201, body = DepartmentView), (status = 403, body = ErrorBody), (status = 409, description = "编码重复（duplicate_code）", body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_department(State(s): State<AppState>, ApiUser(p): ApiUser, ApiJson(d): ApiJson<DepartmentDraft>) -> ApiResult<(StatusCode, Json<DepartmentView>)> {
+pub async fn create_department(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<DepartmentDraft>,
+) -> ApiResult<(StatusCode, Json<DepartmentView>)> {
     require(&p, Permission::DepartmentsWrite)?;
     let input = d.validate().map_err(invalid)?;
-    Ok((StatusCode::CREATED, Json(departments::create(&s.db, &p.username, input).await?.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(departments::create(&s.db, &p.username, input).await?.into()),
+    ))
 }
 
 /// One department
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "admin", params(("id" = String, Path)),
     responses((status = 200, body = DepartmentView), (status = 404, body = ErrorBody)))]
-pub async fn get_department(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id): Path<String>) -> ApiResult<Json<DepartmentView>> {
+pub async fn get_department(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DepartmentView>> {
     require(&p, Permission::DepartmentsRead)?;
     Ok(Json(departments::get(&s.db, &p.scope, &id).await?.into()))
 }
@@ -82,16 +102,30 @@ pub struct DepartmentUpdate {
 /// Update or move a department (its subtree moves with it)
 #[utoipa::path(put, path = "/api/v1/departments/{id}", tag = "admin", params(("id" = String, Path)), request_body = DepartmentUpdate,
     responses((status = 200, body = DepartmentView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn update_department(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id): Path<String>, ApiJson(u): ApiJson<DepartmentUpdate>) -> ApiResult<Json<DepartmentView>> {
+pub async fn update_department(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(u): ApiJson<DepartmentUpdate>,
+) -> ApiResult<Json<DepartmentView>> {
     require(&p, Permission::DepartmentsWrite)?;
     let input = u.department.validate().map_err(invalid)?;
-    Ok(Json(departments::update(&s.db, &p.scope, &p.username, &id, u.version, input).await?.into()))
+    Ok(Json(
+        departments::update(&s.db, &p.scope, &p.username, &id, u.version, input)
+            .await?
+            .into(),
+    ))
 }
 
 /// Delete an empty department
 #[utoipa::path(delete, path = "/api/v1/departments/{id}", tag = "admin", params(("id" = String, Path), VersionParam),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "仍有下级、账号或单位（department_in_use）", body = ErrorBody)))]
-pub async fn delete_department(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id): Path<String>, ApiQuery(v): ApiQuery<VersionParam>) -> ApiResult<StatusCode> {
+pub async fn delete_department(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+    ApiQuery(v): ApiQuery<VersionParam>,
+) -> ApiResult<StatusCode> {
     require(&p, Permission::DepartmentsWrite)?;
     departments::delete(&s.db, &p.scope, &p.username, &id, v.version).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -100,5 +134,9 @@ pub async fn delete_department(State(s): State<AppState>, ApiUser(p): ApiUser, P
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_departments, create_department))
-        .routes(routes!(get_department, update_department, delete_department))
+        .routes(routes!(
+            get_department,
+            update_department,
+            delete_department
+        ))
 }

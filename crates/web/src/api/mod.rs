@@ -38,8 +38,16 @@ struct Security;
 impl Modify for Security {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
         let c = api.components.get_or_insert_with(Default::default);
-        c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        c.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))));
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
     }
 }
 
@@ -68,8 +76,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(e: JsonRejection) -> ApiError {
     match e {
-        JsonRejection::MissingJsonContentType(_) => ApiError::bad_request("invalid_json", "请求体须为 JSON（Content-Type: application/json）"),
-        other => ApiError::bad_request("invalid_json", format!("请求体不是有效的 JSON 或字段类型不符：{}", other.body_text())),
+        JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
+            "invalid_json",
+            "请求体须为 JSON（Content-Type: application/json）",
+        ),
+        other => ApiError::bad_request(
+            "invalid_json",
+            format!(
+                "请求体不是有效的 JSON 或字段类型不符：{}",
+                other.body_text()
+            ),
+        ),
     }
 }
 

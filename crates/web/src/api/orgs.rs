@@ -56,11 +56,17 @@ pub struct OrgView {
 }
 
 pub fn kind_label(code: &str) -> String {
-    OrgKind::parse(code).map(|k| k.label_zh().to_string()).unwrap_or_else(|| code.to_string())
+    OrgKind::parse(code)
+        .map(|k| k.label_zh().to_string())
+        .unwrap_or_else(|| code.to_string())
 }
 
 pub fn tags_of(m: &org::Model) -> Vec<String> {
-    m.tags.split(',').filter(|t| !t.is_empty()).map(String::from).collect()
+    m.tags
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 impl From<org::Model> for OrgView {
@@ -129,23 +135,37 @@ fn opt_bool(name: &str, v: &Option<String>) -> ApiResult<Option<bool>> {
         None | Some("") => Ok(None),
         Some("true" | "1") => Ok(Some(true)),
         Some("false" | "0") => Ok(Some(false)),
-        Some(_) => Err(ApiError::bad_request("invalid_query", format!("参数 {name} 只能是 true 或 false"))),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_query",
+            format!("参数 {name} 只能是 true 或 false"),
+        )),
     }
 }
 
 fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
 }
 
 impl OrgListQuery {
     pub fn filter(&self) -> ApiResult<OrgFilter> {
         let kind = match non_empty(&self.kind) {
             None => None,
-            Some(k) => Some(OrgKind::parse(&k).ok_or_else(|| ApiError::bad_request("invalid_query", "未知的单位类型"))?),
+            Some(k) => Some(
+                OrgKind::parse(&k)
+                    .ok_or_else(|| ApiError::bad_request("invalid_query", "未知的单位类型"))?,
+            ),
         };
         let sort = match non_empty(&self.sort) {
             None => OrgSort::default(),
-            Some(s) => OrgSort::parse(&s).ok_or_else(|| ApiError::bad_request("invalid_query", "排序字段只能是 name、kind、created_at、updated_at"))?,
+            Some(s) => OrgSort::parse(&s).ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_query",
+                    "排序字段只能是 name、kind、created_at、updated_at",
+                )
+            })?,
         };
         Ok(OrgFilter {
             q: non_empty(&self.q).map(|s| s.chars().take(100).collect()),
@@ -167,17 +187,29 @@ impl OrgListQuery {
 /// List organisations (only those in the caller's data scope)
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", params(OrgListQuery),
     responses((status = 200, body = OrgPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list_orgs(State(s): State<AppState>, ApiUser(p): ApiUser, ApiQuery(q): ApiQuery<OrgListQuery>) -> ApiResult<Json<OrgPage>> {
+pub async fn list_orgs(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<OrgListQuery>,
+) -> ApiResult<Json<OrgPage>> {
     require(&p, Permission::OrgsRead)?;
     let page: Page<org::Model> = orgs::list(&s.db, &p.scope, &q.filter()?, q.page()).await?;
-    Ok(Json(OrgPage { total: page.total, page: page.page, per_page: page.per_page, items: page.items.into_iter().map(OrgView::from).collect() }))
+    Ok(Json(OrgPage {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: page.items.into_iter().map(OrgView::from).collect(),
+    }))
 }
 
 /// Check the department named by a draft exists.
 async fn check_department(s: &AppState, i: &kechuang_store::orgs::OrgInput) -> ApiResult<()> {
     if let Some(d) = &i.department_id {
         if departments::get(&s.db, &Scope::All, d).await.is_err() {
-            return Err(ApiError::invalid("invalid_input", &[("department_id", "主管部门不存在".into())]));
+            return Err(ApiError::invalid(
+                "invalid_input",
+                &[("department_id", "主管部门不存在".into())],
+            ));
         }
     }
     Ok(())
@@ -197,7 +229,11 @@ fn may_create(p: &Principal) -> ApiResult<()> {
     responses((status = 201, body = OrgView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, description = "统一社会信用代码重复（duplicate_uscc）", body = ErrorBody),
         (status = 422, description = "字段校验失败（invalid_uscc / invalid_input）", body = ErrorBody)))]
-pub async fn create_org(State(s): State<AppState>, ApiUser(p): ApiUser, ApiJson(d): ApiJson<OrgDraft>) -> ApiResult<(StatusCode, Json<OrgView>)> {
+pub async fn create_org(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<OrgDraft>,
+) -> ApiResult<(StatusCode, Json<OrgView>)> {
     may_create(&p)?;
     let input = d.validate().map_err(invalid)?;
     check_department(&s, &input).await?;
@@ -208,7 +244,11 @@ pub async fn create_org(State(s): State<AppState>, ApiUser(p): ApiUser, ApiJson(
 /// One organisation (404 when outside the caller's scope)
 #[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = String, Path)),
     responses((status = 200, body = OrgView), (status = 404, body = ErrorBody)))]
-pub async fn get_org(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id): Path<String>) -> ApiResult<Json<OrgView>> {
+pub async fn get_org(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OrgView>> {
     require(&p, Permission::OrgsRead)?;
     Ok(Json(orgs::get(&s.db, &p.scope, &id).await?.into()))
 }
@@ -225,17 +265,31 @@ pub struct OrgUpdate {
 #[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = String, Path)), request_body = OrgUpdate,
     responses((status = 200, body = OrgView), (status = 404, body = ErrorBody),
         (status = 409, description = "版本过期（stale_version）或信用代码重复", body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn update_org(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id): Path<String>, ApiJson(u): ApiJson<OrgUpdate>) -> ApiResult<Json<OrgView>> {
+pub async fn update_org(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(u): ApiJson<OrgUpdate>,
+) -> ApiResult<Json<OrgView>> {
     require(&p, Permission::OrgsWrite)?;
     let input = u.org.validate().map_err(invalid)?;
     check_department(&s, &input).await?;
-    Ok(Json(orgs::update(&s.db, &p.scope, &p.username, &id, u.version, input).await?.into()))
+    Ok(Json(
+        orgs::update(&s.db, &p.scope, &p.username, &id, u.version, input)
+            .await?
+            .into(),
+    ))
 }
 
 /// Delete an organisation
 #[utoipa::path(delete, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = String, Path), VersionParam),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "仍被引用（org_in_use）", body = ErrorBody)))]
-pub async fn delete_org(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id): Path<String>, ApiQuery(v): ApiQuery<VersionParam>) -> ApiResult<StatusCode> {
+pub async fn delete_org(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path(id): Path<String>,
+    ApiQuery(v): ApiQuery<VersionParam>,
+) -> ApiResult<StatusCode> {
     may_create(&p)?;
     orgs::delete(&s.db, &p.scope, &p.username, &id, v.version).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -243,8 +297,21 @@ pub async fn delete_org(State(s): State<AppState>, ApiUser(p): ApiUser, Path(id)
 
 /// Column layout of the export and of the import template.
 pub const COLUMNS: [&str; 15] = [
-    "单位名称", "单位类型", "统一社会信用代码", "法定代表人", "联系人", "联系电话", "电子邮箱", "地址", "标签",
-    "高新技术企业", "科技型中小企业", "专精特新", "主管部门", "成立日期", "简介",
+    "单位名称",
+    "单位类型",
+    "统一社会信用代码",
+    "法定代表人",
+    "联系人",
+    "联系电话",
+    "电子邮箱",
+    "地址",
+    "标签",
+    "高新技术企业",
+    "科技型中小企业",
+    "专精特新",
+    "主管部门",
+    "成立日期",
+    "简介",
 ];
 
 fn yes_no(b: bool) -> Cell {
@@ -255,7 +322,11 @@ fn yes_no(b: bool) -> Cell {
 pub async fn export_bytes(s: &AppState, p: &Principal, q: &OrgListQuery) -> ApiResult<Vec<u8>> {
     require(p, Permission::OrgsRead)?;
     let rows = orgs::list_all(&s.db, &p.scope, &q.filter()?, 200_000).await?;
-    let deps: HashMap<String, String> = departments::list(&s.db, &Scope::All).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let deps: HashMap<String, String> = departments::list(&s.db, &Scope::All)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
     excel::workbook(
         "单位名录",
         &COLUMNS,
@@ -273,7 +344,13 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &OrgListQuery) -> ApiR
                 yes_no(m.is_high_tech),
                 yes_no(m.is_tech_sme),
                 yes_no(m.is_specialized),
-                Cell::Text(m.department_id.as_ref().and_then(|d| deps.get(d)).cloned().unwrap_or_default()),
+                Cell::Text(
+                    m.department_id
+                        .as_ref()
+                        .and_then(|d| deps.get(d))
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
                 Cell::Text(m.founded_on.map(|d| d.to_string()).unwrap_or_default()),
                 Cell::Text(m.description.clone()),
             ]
@@ -284,8 +361,15 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &OrgListQuery) -> ApiR
 /// Export the filtered list to Excel
 #[utoipa::path(get, path = "/api/v1/orgs/export", tag = "orgs", params(OrgListQuery),
     responses((status = 200, description = "xlsx 文件", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = ErrorBody)))]
-pub async fn export_orgs(State(s): State<AppState>, ApiUser(p): ApiUser, ApiQuery(q): ApiQuery<OrgListQuery>) -> ApiResult<Response> {
-    Ok(excel::xlsx_response("单位名录.xlsx", export_bytes(&s, &p, &q).await?))
+pub async fn export_orgs(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<OrgListQuery>,
+) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "单位名录.xlsx",
+        export_bytes(&s, &p, &q).await?,
+    ))
 }
 
 /// Empty import template with the expected columns
@@ -293,10 +377,27 @@ pub async fn export_orgs(State(s): State<AppState>, ApiUser(p): ApiUser, ApiQuer
     responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn import_template(_user: ApiUser) -> ApiResult<Response> {
     let example = vec![
-        "重庆示例科技有限公司", "企业", "91500000MA5U000000", "张三", "李四", "023-68881234", "contact@example.cn",
-        "重庆市沙坪坝区大学城中路", "新能源、汽车电子", "是", "否", "否", "科技创新局", "2020-03-15", "示例行，导入前请删除",
+        "重庆示例科技有限公司",
+        "企业",
+        "91500000MA5U000000",
+        "张三",
+        "李四",
+        "023-68881234",
+        "contact@example.cn",
+        "重庆市沙坪坝区大学城中路",
+        "新能源、汽车电子",
+        "是",
+        "否",
+        "否",
+        "科技创新局",
+        "2020-03-15",
+        "示例行，导入前请删除",
     ];
-    let bytes = excel::workbook("单位导入", &COLUMNS, [example.into_iter().map(Cell::from).collect()])?;
+    let bytes = excel::workbook(
+        "单位导入",
+        &COLUMNS,
+        [example.into_iter().map(Cell::from).collect()],
+    )?;
     Ok(excel::xlsx_response("单位导入模板.xlsx", bytes))
 }
 
@@ -333,21 +434,38 @@ pub async fn import_bytes(s: &AppState, p: &Principal, bytes: &[u8]) -> Result<u
     require(p, Permission::OrgsImport)?;
     let rows = excel::read_rows(bytes)?;
     let Some((header, data)) = rows.split_first() else {
-        return Err(ApiError::bad_request("empty_file", "文件是空的：请使用导入模板填写后上传"));
+        return Err(ApiError::bad_request(
+            "empty_file",
+            "文件是空的：请使用导入模板填写后上传",
+        ));
     };
     let mut col = HashMap::new();
     for (i, h) in header.iter().enumerate() {
         col.insert(h.trim().to_string(), i);
     }
-    let missing: Vec<&str> = ["单位名称", "单位类型"].into_iter().filter(|c| !col.contains_key(*c)).collect();
+    let missing: Vec<&str> = ["单位名称", "单位类型"]
+        .into_iter()
+        .filter(|c| !col.contains_key(*c))
+        .collect();
     if !missing.is_empty() {
-        return Err(ApiError::bad_request("invalid_template", format!("表头缺少列：{}。请下载导入模板", missing.join("、"))));
+        return Err(ApiError::bad_request(
+            "invalid_template",
+            format!("表头缺少列：{}。请下载导入模板", missing.join("、")),
+        ));
     }
     if data.len() > 10_000 {
-        return Err(ApiError::bad_request("too_many_rows", "单次最多导入10000行，请分批导入"));
+        return Err(ApiError::bad_request(
+            "too_many_rows",
+            "单次最多导入10000行，请分批导入",
+        ));
     }
     let deps = departments::list(&s.db, &Scope::All).await?;
-    let get = |row: &Vec<String>, name: &str| col.get(name).and_then(|&i| row.get(i)).cloned().unwrap_or_default();
+    let get = |row: &Vec<String>, name: &str| {
+        col.get(name)
+            .and_then(|&i| row.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
     let mut problems = vec![];
     let mut inputs = vec![];
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -362,7 +480,11 @@ pub async fn import_bytes(s: &AppState, p: &Principal, bytes: &[u8]) -> Result<u
             t => match deps.iter().find(|d| d.name == t || d.code == t) {
                 Some(d) => d.id.clone(),
                 None => {
-                    problems.push(ImportProblem { row: row_no, column: "主管部门".into(), reason: format!("找不到部门“{t}”（填部门名称或编码）") });
+                    problems.push(ImportProblem {
+                        row: row_no,
+                        column: "主管部门".into(),
+                        reason: format!("找不到部门“{t}”（填部门名称或编码）"),
+                    });
                     String::new()
                 }
             },
@@ -388,19 +510,40 @@ pub async fn import_bytes(s: &AppState, p: &Principal, bytes: &[u8]) -> Result<u
             Ok(input) => {
                 if let Some(u) = &input.uscc {
                     if let Some(first) = seen.insert(u.as_str().to_string(), row_no) {
-                        problems.push(ImportProblem { row: row_no, column: "统一社会信用代码".into(), reason: format!("与第{first}行重复") });
+                        problems.push(ImportProblem {
+                            row: row_no,
+                            column: "统一社会信用代码".into(),
+                            reason: format!("与第{first}行重复"),
+                        });
                     }
                 }
                 inputs.push((row_no, input));
             }
-            Err((_, fields)) => problems.extend(fields.into_iter().map(|(f, reason)| ImportProblem { row: row_no, column: field_column(f).into(), reason })),
+            Err((_, fields)) => {
+                problems.extend(fields.into_iter().map(|(f, reason)| ImportProblem {
+                    row: row_no,
+                    column: field_column(f).into(),
+                    reason,
+                }))
+            }
         }
     }
     let codes: Vec<String> = seen.keys().cloned().collect();
-    let taken: HashSet<String> = orgs::existing_usccs(&s.db, &codes).await?.into_iter().collect();
+    let taken: HashSet<String> = orgs::existing_usccs(&s.db, &codes)
+        .await?
+        .into_iter()
+        .collect();
     for (row_no, input) in &inputs {
-        if input.uscc.as_ref().is_some_and(|u| taken.contains(u.as_str())) {
-            problems.push(ImportProblem { row: *row_no, column: "统一社会信用代码".into(), reason: "该代码已登记在单位名录中".into() });
+        if input
+            .uscc
+            .as_ref()
+            .is_some_and(|u| taken.contains(u.as_str()))
+        {
+            problems.push(ImportProblem {
+                row: *row_no,
+                column: "统一社会信用代码".into(),
+                reason: "该代码已登记在单位名录中".into(),
+            });
         }
     }
     if inputs.is_empty() && problems.is_empty() {
@@ -408,21 +551,43 @@ pub async fn import_bytes(s: &AppState, p: &Principal, bytes: &[u8]) -> Result<u
     }
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.row);
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "import_invalid", format!("发现{}处错误，未导入任何数据，请修改后重新上传", problems.len()))
-            .with_details(json!({ "problems": problems })));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+            format!(
+                "发现{}处错误，未导入任何数据，请修改后重新上传",
+                problems.len()
+            ),
+        )
+        .with_details(json!({ "problems": problems })));
     }
-    Ok(orgs::import(&s.db, &p.username, inputs.into_iter().map(|(_, i)| i).collect()).await?)
+    Ok(orgs::import(
+        &s.db,
+        &p.username,
+        inputs.into_iter().map(|(_, i)| i).collect(),
+    )
+    .await?)
 }
 
 /// Read the uploaded file field of a multipart form.
 pub async fn upload(mut mp: Multipart) -> ApiResult<Vec<u8>> {
-    while let Some(field) = mp.next_field().await.map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))? {
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?
+    {
         if field.name() == Some("file") {
-            let bytes = field.bytes().await.map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?;
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?;
             return Ok(bytes.to_vec());
         }
     }
-    Err(ApiError::bad_request("invalid_upload", "请选择要上传的 Excel 文件（表单字段名 file）"))
+    Err(ApiError::bad_request(
+        "invalid_upload",
+        "请选择要上传的 Excel 文件（表单字段名 file）",
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -435,10 +600,16 @@ pub struct Imported {
     request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导入模板"),
     responses((status = 200, body = Imported), (status = 400, body = ErrorBody),
         (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
-pub async fn import_orgs(State(s): State<AppState>, ApiUser(p): ApiUser, mp: Multipart) -> ApiResult<Json<Imported>> {
+pub async fn import_orgs(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    mp: Multipart,
+) -> ApiResult<Json<Imported>> {
     require(&p, Permission::OrgsImport)?;
     let bytes = upload(mp).await?;
-    Ok(Json(Imported { imported: import_bytes(&s, &p, &bytes).await? }))
+    Ok(Json(Imported {
+        imported: import_bytes(&s, &p, &bytes).await?,
+    }))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -27,12 +27,21 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-pub async fn login_form(State(state): State<AppState>, Query(q): Query<NextQuery>, caller: axum::Extension<Caller>) -> Response {
+pub async fn login_form(
+    State(state): State<AppState>,
+    Query(q): Query<NextQuery>,
+    caller: axum::Extension<Caller>,
+) -> Response {
     let next = safe_next(q.next.as_deref().unwrap_or("/")).to_string();
     if caller.0 .0.is_some() {
         return Redirect::to(&next).into_response();
     }
-    render(&LoginPage { page: PageCtx::anonymous(&state, "登录"), username: String::new(), error: None, next })
+    render(&LoginPage {
+        page: PageCtx::anonymous(&state, "登录"),
+        username: String::new(),
+        error: None,
+        next,
+    })
 }
 
 #[derive(Deserialize)]
@@ -75,7 +84,10 @@ pub async fn login(
         Ok(true) => {
             return fail(
                 StatusCode::TOO_MANY_REQUESTS,
-                &format!("登录失败次数过多，请{}分钟后再试", accounts::FAILURE_WINDOW_MINUTES),
+                &format!(
+                    "登录失败次数过多，请{}分钟后再试",
+                    accounts::FAILURE_WINDOW_MINUTES
+                ),
             )
         }
         Ok(false) => {}
@@ -93,7 +105,10 @@ pub async fn login(
         Ok((token, _)) => (
             StatusCode::SEE_OTHER,
             [
-                (header::SET_COOKIE, session_cookie(&token, state.secure_cookies)),
+                (
+                    header::SET_COOKIE,
+                    session_cookie(&token, state.secure_cookies),
+                ),
                 (header::LOCATION, next),
             ],
         )
@@ -127,12 +142,21 @@ impl PasswordPage {
     fn fields(&self) -> [(&'static str, &'static str, &'static str, &'static str); 3] {
         [
             ("current", "当前密码", "current-password", ""),
-            ("new", "新密码", "new-password", "至少8位，且同时包含字母和数字。修改后其他设备上的登录将失效。"),
+            (
+                "new",
+                "新密码",
+                "new-password",
+                "至少8位，且同时包含字母和数字。修改后其他设备上的登录将失效。",
+            ),
             ("confirm", "确认新密码", "new-password", ""),
         ]
     }
     fn err(&self, field: &str) -> String {
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()).unwrap_or_default()
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -141,9 +165,23 @@ pub struct FlashQuery {
     pub flash: Option<String>,
 }
 
-pub async fn password_form(State(state): State<AppState>, PageUser(p): PageUser, Query(q): Query<FlashQuery>) -> Response {
-    let page = PageCtx::new(&state, &p, "修改密码", "/account/password", &[("修改密码", "")]).flash_code(q.flash.as_deref());
-    render(&PasswordPage { page, errors: vec![] })
+pub async fn password_form(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<FlashQuery>,
+) -> Response {
+    let page = PageCtx::new(
+        &state,
+        &p,
+        "修改密码",
+        "/account/password",
+        &[("修改密码", "")],
+    )
+    .flash_code(q.flash.as_deref());
+    render(&PasswordPage {
+        page,
+        errors: vec![],
+    })
 }
 
 #[derive(Deserialize)]
@@ -156,13 +194,22 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, PageUser(p): PageUser, Form(f): Form<PasswordForm>) -> Response {
+pub async fn change_password(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<PasswordForm>,
+) -> Response {
     let mut errors = vec![];
     if f.new != f.confirm {
         errors.push(("confirm".to_string(), "两次输入的新密码不一致".to_string()));
-    } else if let Err(e) = accounts::change_password(&state.db, &p.user_id, &f.current, &f.new).await {
+    } else if let Err(e) =
+        accounts::change_password(&state.db, &p.user_id, &f.current, &f.new).await
+    {
         let field = match &e {
-            kechuang_store::StoreError::Rule { code: "wrong_password", .. } => "current",
+            kechuang_store::StoreError::Rule {
+                code: "wrong_password",
+                ..
+            } => "current",
             _ => "new",
         };
         errors.push((field.to_string(), e.to_string()));
@@ -173,16 +220,31 @@ pub async fn change_password(State(state): State<AppState>, PageUser(p): PageUse
             Ok((token, _)) => (
                 StatusCode::SEE_OTHER,
                 [
-                    (header::SET_COOKIE, session_cookie(&token, state.secure_cookies)),
-                    (header::LOCATION, "/account/password?flash=password_changed".to_string()),
+                    (
+                        header::SET_COOKIE,
+                        session_cookie(&token, state.secure_cookies),
+                    ),
+                    (
+                        header::LOCATION,
+                        "/account/password?flash=password_changed".to_string(),
+                    ),
                 ],
             )
                 .into_response(),
             Err(e) => ApiError::from(e).into_response(),
         };
     }
-    let page = PageCtx::new(&state, &p, "修改密码", "/account/password", &[("修改密码", "")]);
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { page, errors })
+    let page = PageCtx::new(
+        &state,
+        &p,
+        "修改密码",
+        "/account/password",
+        &[("修改密码", "")],
+    );
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &PasswordPage { page, errors },
+    )
 }
 
 pub struct TokenRow {
@@ -201,7 +263,10 @@ impl From<api_token::Model> for TokenRow {
             name: t.name,
             prefix: t.prefix,
             created: fmt_time(t.created_at),
-            last_used: t.last_used_at.map(fmt_time).unwrap_or_else(|| "从未使用".into()),
+            last_used: t
+                .last_used_at
+                .map(fmt_time)
+                .unwrap_or_else(|| "从未使用".into()),
             revoked: t.revoked_at.is_some(),
         }
     }
@@ -215,14 +280,24 @@ struct TokensPage {
     new_secret: Option<String>,
 }
 
-async fn tokens_page(state: &AppState, p: &kechuang_store::Principal, new_secret: Option<String>, flash: Option<&str>) -> Response {
+async fn tokens_page(
+    state: &AppState,
+    p: &kechuang_store::Principal,
+    new_secret: Option<String>,
+    flash: Option<&str>,
+) -> Response {
     match accounts::list_tokens(&state.db, &p.user_id).await {
         Ok(ts) => {
-            let mut page = PageCtx::new(state, p, "API 令牌", "/account/tokens", &[("API 令牌", "")]);
+            let mut page =
+                PageCtx::new(state, p, "API 令牌", "/account/tokens", &[("API 令牌", "")]);
             if let Some(f) = flash {
                 page = page.flash("success", f);
             }
-            render(&TokensPage { page, tokens: ts.into_iter().map(TokenRow::from).collect(), new_secret })
+            render(&TokensPage {
+                page,
+                tokens: ts.into_iter().map(TokenRow::from).collect(),
+                new_secret,
+            })
         }
         Err(e) => super::error_page(state, Some(p), e.into()),
     }
@@ -238,15 +313,29 @@ pub struct NewTokenForm {
     name: String,
 }
 
-pub async fn create_token(State(state): State<AppState>, PageUser(p): PageUser, Form(f): Form<NewTokenForm>) -> Response {
-    let name = if f.name.trim().is_empty() { "未命名令牌".to_string() } else { f.name.trim().to_string() };
+pub async fn create_token(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<NewTokenForm>,
+) -> Response {
+    let name = if f.name.trim().is_empty() {
+        "未命名令牌".to_string()
+    } else {
+        f.name.trim().to_string()
+    };
     match accounts::create_token(&state.db, &p.user_id, &name).await {
-        Ok((secret, _)) => tokens_page(&state, &p, Some(secret), Some("令牌已创建，请立即复制保存")).await,
+        Ok((secret, _)) => {
+            tokens_page(&state, &p, Some(secret), Some("令牌已创建，请立即复制保存")).await
+        }
         Err(e) => super::error_page(&state, Some(&p), e.into()),
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, PageUser(p): PageUser, axum::extract::Path(id): axum::extract::Path<String>) -> Response {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
     match accounts::revoke_token(&state.db, &p.user_id, &id).await {
         Ok(()) => tokens_page(&state, &p, None, Some("令牌已吊销")).await,
         Err(e) => super::error_page(&state, Some(&p), e.into()),

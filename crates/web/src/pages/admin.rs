@@ -34,16 +34,30 @@ struct UsersPage {
 pub async fn users(State(st): State<AppState>, PageUser(p): PageUser) -> Response {
     let r = async {
         require(&p, Permission::UsersAdmin)?;
-        let deps: std::collections::HashMap<String, String> = departments::list(&st.db, &Scope::All).await?.into_iter().map(|d| (d.id, d.name)).collect();
+        let deps: std::collections::HashMap<String, String> =
+            departments::list(&st.db, &Scope::All)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect();
         let rows = accounts::list_users(&st.db)
             .await?
             .into_iter()
             .map(|u| {
                 let role = Role::parse(&u.role);
                 UserRow {
-                    role: role.map(|r| r.label_zh().to_string()).unwrap_or(u.role.clone()),
-                    scope: role.map(|r| r.scope().label_zh().to_string()).unwrap_or_default(),
-                    department: u.department_id.as_ref().and_then(|d| deps.get(d)).cloned().unwrap_or_default(),
+                    role: role
+                        .map(|r| r.label_zh().to_string())
+                        .unwrap_or(u.role.clone()),
+                    scope: role
+                        .map(|r| r.scope().label_zh().to_string())
+                        .unwrap_or_default(),
+                    department: u
+                        .department_id
+                        .as_ref()
+                        .and_then(|d| deps.get(d))
+                        .cloned()
+                        .unwrap_or_default(),
                     active: u.active,
                     created: fmt_time(u.created_at),
                     username: u.username,
@@ -55,7 +69,10 @@ pub async fn users(State(st): State<AppState>, PageUser(p): PageUser) -> Respons
     }
     .await;
     match r {
-        Ok(rows) => render(&UsersPage { page: PageCtx::new(&st, &p, "用户账号", "/admin/users", &[("用户账号", "")]), rows }),
+        Ok(rows) => render(&UsersPage {
+            page: PageCtx::new(&st, &p, "用户账号", "/admin/users", &[("用户账号", "")]),
+            rows,
+        }),
         Err(e) => error_page(&st, Some(&p), e),
     }
 }
@@ -73,7 +90,11 @@ pub struct AuditQuery {
     verify: Option<String>,
 }
 
-pub async fn audit(State(st): State<AppState>, PageUser(p): PageUser, Query(q): Query<AuditQuery>) -> Response {
+pub async fn audit(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<AuditQuery>,
+) -> Response {
     let r = async {
         require(&p, Permission::AuditRead)?;
         let entries = audit_entry::Entity::find()
@@ -91,7 +112,11 @@ pub async fn audit(State(st): State<AppState>, PageUser(p): PageUser, Query(q): 
     }
     .await;
     match r {
-        Ok((entries, verified)) => render(&AuditPage { page: PageCtx::new(&st, &p, "审计日志", "/admin/audit", &[("审计日志", "")]), entries, verified }),
+        Ok((entries, verified)) => render(&AuditPage {
+            page: PageCtx::new(&st, &p, "审计日志", "/admin/audit", &[("审计日志", "")]),
+            entries,
+            verified,
+        }),
         Err(e) => error_page(&st, Some(&p), e),
     }
 }

@@ -50,10 +50,17 @@ pub struct CalQuery {
 }
 
 pub fn weekday_zh(d: NaiveDate) -> &'static str {
-    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][d.weekday().num_days_from_monday() as usize]
+    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+        [d.weekday().num_days_from_monday() as usize]
 }
 
-async fn show(st: &AppState, p: &kechuang_store::Principal, status: StatusCode, q: CalQuery, error: String) -> Response {
+async fn show(
+    st: &AppState,
+    p: &kechuang_store::Principal,
+    status: StatusCode,
+    q: CalQuery,
+    error: String,
+) -> Response {
     if let Err(e) = require(p, Permission::CalendarRead) {
         return error_page(st, Some(p), e);
     }
@@ -68,10 +75,19 @@ async fn show(st: &AppState, p: &kechuang_store::Principal, status: StatusCode, 
         }
         let mut calc_result = String::new();
         if let (Some(from), Some(days)) = (q.from.as_deref(), q.days.as_deref()) {
-            calc_result = match (NaiveDate::parse_from_str(from, "%Y-%m-%d"), days.trim().parse::<u32>()) {
+            calc_result = match (
+                NaiveDate::parse_from_str(from, "%Y-%m-%d"),
+                days.trim().parse::<u32>(),
+            ) {
                 (Ok(f), Ok(n)) if n <= 3650 => {
                     let d = calendar::load(&st.db).await?.add_workdays(f, n);
-                    format!("{} 之后第 {} 个工作日是 {}（{}）", fmt_date(f), n, fmt_date(d), weekday_zh(d))
+                    format!(
+                        "{} 之后第 {} 个工作日是 {}（{}）",
+                        fmt_date(f),
+                        n,
+                        fmt_date(d),
+                        weekday_zh(d)
+                    )
                 }
                 _ => "请输入正确的日期和 0—3650 之间的工作日数".into(),
             };
@@ -81,7 +97,8 @@ async fn show(st: &AppState, p: &kechuang_store::Principal, status: StatusCode, 
     .await;
     match r {
         Ok((rows, years, calc_result)) => {
-            let page = PageCtx::new(st, p, "工作日历", "/calendar", &[("工作日历", "")]).flash_code(q.flash.as_deref());
+            let page = PageCtx::new(st, p, "工作日历", "/calendar", &[("工作日历", "")])
+                .flash_code(q.flash.as_deref());
             let rows = rows
                 .into_iter()
                 .map(|d| DayRow {
@@ -89,7 +106,12 @@ async fn show(st: &AppState, p: &kechuang_store::Principal, status: StatusCode, 
                     date_text: fmt_date(d.day),
                     weekday: weekday_zh(d.day).into(),
                     holiday: d.kind != "workday",
-                    kind: if d.kind == "workday" { "调休上班" } else { "放假" }.into(),
+                    kind: if d.kind == "workday" {
+                        "调休上班"
+                    } else {
+                        "放假"
+                    }
+                    .into(),
                     name: d.name,
                 })
                 .collect();
@@ -112,7 +134,11 @@ async fn show(st: &AppState, p: &kechuang_store::Principal, status: StatusCode, 
     }
 }
 
-pub async fn page(State(st): State<AppState>, PageUser(p): PageUser, Query(q): Query<CalQuery>) -> Response {
+pub async fn page(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<CalQuery>,
+) -> Response {
     show(&st, &p, StatusCode::OK, q, String::new()).await
 }
 
@@ -126,14 +152,21 @@ pub struct DayForm {
     name: String,
 }
 
-pub async fn set_day(State(st): State<AppState>, PageUser(p): PageUser, Form(f): Form<DayForm>) -> Response {
+pub async fn set_day(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<DayForm>,
+) -> Response {
     let r = async {
         require(&p, Permission::CalendarWrite)?;
         let date = parse_day(f.date.trim())?;
         let kind = parse_kind(&f.kind)?;
         let name: String = f.name.trim().chars().take(50).collect();
         if name.is_empty() {
-            return Err(ApiError::invalid("invalid_input", &[("name", "请填写名称，如“国庆节”".into())]));
+            return Err(ApiError::invalid(
+                "invalid_input",
+                &[("name", "请填写名称，如“国庆节”".into())],
+            ));
         }
         calendar::set_day(&st.db, &p.username, CalendarDay { date, kind, name }).await?;
         Ok(date.year())
@@ -148,7 +181,11 @@ pub async fn set_day(State(st): State<AppState>, PageUser(p): PageUser, Form(f):
     }
 }
 
-pub async fn delete_day(State(st): State<AppState>, PageUser(p): PageUser, Path(date): Path<String>) -> Response {
+pub async fn delete_day(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(date): Path<String>,
+) -> Response {
     let r = async {
         require(&p, Permission::CalendarWrite)?;
         let d = parse_day(&date)?;

@@ -54,7 +54,14 @@ fn yi(fen: i64) -> String {
     Money::from_fen(fen).to_yi_yuan_string()
 }
 
-async fn list_page(st: &AppState, p: &Principal, status: StatusCode, draft: ChainDraft, errors: FieldErrors, flash: Option<&str>) -> Response {
+async fn list_page(
+    st: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    draft: ChainDraft,
+    errors: FieldErrors,
+    flash: Option<&str>,
+) -> Response {
     if let Err(e) = require(p, Permission::ChainsRead) {
         return error_page(st, Some(p), e);
     }
@@ -63,7 +70,11 @@ async fn list_page(st: &AppState, p: &Principal, status: StatusCode, draft: Chai
             let rows = list
                 .into_iter()
                 .map(|c| ChainRow {
-                    latest: c.latest.as_ref().map(|l| format!("{}年 {} 亿元", l.year, yi(l.output_fen))).unwrap_or_else(|| "—".into()),
+                    latest: c
+                        .latest
+                        .as_ref()
+                        .map(|l| format!("{}年 {} 亿元", l.year, yi(l.output_fen)))
+                        .unwrap_or_else(|| "—".into()),
                     growth: format_growth(c.latest.and_then(|l| l.growth_permille)),
                     id: c.chain.id,
                     name: c.chain.name,
@@ -72,28 +83,63 @@ async fn list_page(st: &AppState, p: &Principal, status: StatusCode, draft: Chai
                     orgs: c.orgs,
                 })
                 .collect();
-            let page = PageCtx::new(st, p, "产业链", "/chains", &[("产业链", "")]).flash_code(flash);
-            render_status(status, &ListPage { page, rows, draft, errors, can_write: p.can(Permission::ChainsWrite) })
+            let page =
+                PageCtx::new(st, p, "产业链", "/chains", &[("产业链", "")]).flash_code(flash);
+            render_status(
+                status,
+                &ListPage {
+                    page,
+                    rows,
+                    draft,
+                    errors,
+                    can_write: p.can(Permission::ChainsWrite),
+                },
+            )
         }
         Err(e) => error_page(st, Some(p), e.into()),
     }
 }
 
-pub async fn list(State(st): State<AppState>, PageUser(p): PageUser, Query(f): Query<FlashQuery>) -> Response {
-    list_page(&st, &p, StatusCode::OK, ChainDraft::default(), vec![], f.flash.as_deref()).await
+pub async fn list(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(f): Query<FlashQuery>,
+) -> Response {
+    list_page(
+        &st,
+        &p,
+        StatusCode::OK,
+        ChainDraft::default(),
+        vec![],
+        f.flash.as_deref(),
+    )
+    .await
 }
 
-pub async fn create(State(st): State<AppState>, PageUser(p): PageUser, Form(d): Form<ChainDraft>) -> Response {
+pub async fn create(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(d): Form<ChainDraft>,
+) -> Response {
     let r = async {
         require(&p, Permission::ChainsWrite)?;
         let input = d.validate().map_err(crate::api::invalid)?;
-        chains::create(&st.db, &p.username, input).await.map_err(ApiError::from)
+        chains::create(&st.db, &p.username, input)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     match r {
         Ok(c) => Redirect::to(&format!("/chains/{}?flash=created", c.id)).into_response(),
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT => {
-            let errors = match e.details.get("fields").and_then(|f| f.get("name")).and_then(|v| v.as_str()) {
+        Err(e)
+            if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
+        {
+            let errors = match e
+                .details
+                .get("fields")
+                .and_then(|f| f.get("name"))
+                .and_then(|v| v.as_str())
+            {
                 Some(m) => vec![("name", m.to_string())],
                 None => vec![("name", e.message)],
             };
@@ -135,7 +181,11 @@ struct DetailPage {
 fn node_rows(d: &ChainDetail) -> Vec<NodeRow> {
     fn visit(parent: Option<&str>, depth: usize, d: &ChainDetail, out: &mut Vec<NodeRow>) {
         for n in d.nodes.iter().filter(|n| n.parent_id.as_deref() == parent) {
-            out.push(NodeRow { id: n.id.clone(), name: n.name.clone(), indent: "　　".repeat(depth) });
+            out.push(NodeRow {
+                id: n.id.clone(),
+                name: n.name.clone(),
+                indent: "　　".repeat(depth),
+            });
             visit(Some(&n.id), depth + 1, d, out);
         }
     }
@@ -144,30 +194,61 @@ fn node_rows(d: &ChainDetail) -> Vec<NodeRow> {
     out
 }
 
-pub async fn detail(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Query(f): Query<FlashQuery>) -> Response {
+pub async fn detail(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashQuery>,
+) -> Response {
     let r: Result<DetailPage, ApiError> = async {
         require(&p, Permission::ChainsRead)?;
         let d = chains::detail(&st.db, &id).await?;
-        let years: Vec<i32> = d.members.iter().flat_map(|m| m.outputs.keys().copied()).collect::<BTreeSet<_>>().into_iter().collect();
+        let years: Vec<i32> = d
+            .members
+            .iter()
+            .flat_map(|m| m.outputs.keys().copied())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let members = d
             .members
             .iter()
             .map(|m| MemberRow {
                 org_id: m.link.org_id.clone(),
                 org_name: m.org_name.clone(),
-                position: ChainPosition::parse(&m.link.position).map(|x| x.label_zh().to_string()).unwrap_or_default(),
+                position: ChainPosition::parse(&m.link.position)
+                    .map(|x| x.label_zh().to_string())
+                    .unwrap_or_default(),
                 node: m.node_name.clone().unwrap_or_default(),
-                outputs: years.iter().map(|y| m.outputs.get(y).map(|&f| yi(f)).unwrap_or_default()).collect(),
+                outputs: years
+                    .iter()
+                    .map(|y| m.outputs.get(y).map(|&f| yi(f)).unwrap_or_default())
+                    .collect(),
             })
             .collect();
-        let totals = d.totals.iter().map(|t| (t.year, yi(t.output_fen), format_growth(t.growth_permille))).collect();
+        let totals = d
+            .totals
+            .iter()
+            .map(|t| (t.year, yi(t.output_fen), format_growth(t.growth_permille)))
+            .collect();
         let can_write = p.can(Permission::ChainsWrite);
         let orgs = if can_write {
-            orgs::list_all(&st.db, &Scope::All, &Default::default(), 5000).await?.into_iter().map(|o| (o.id, o.name)).collect()
+            orgs::list_all(&st.db, &Scope::All, &Default::default(), 5000)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o.name))
+                .collect()
         } else {
             vec![]
         };
-        let page = PageCtx::new(&st, &p, &d.chain.name, "/chains", &[("产业链", "/chains"), (&d.chain.name, "")]).flash_code(f.flash.as_deref());
+        let page = PageCtx::new(
+            &st,
+            &p,
+            &d.chain.name,
+            "/chains",
+            &[("产业链", "/chains"), (&d.chain.name, "")],
+        )
+        .flash_code(f.flash.as_deref());
         Ok(DetailPage {
             page,
             nodes: node_rows(&d),
@@ -175,7 +256,10 @@ pub async fn detail(State(st): State<AppState>, PageUser(p): PageUser, Path(id):
             members,
             totals,
             orgs,
-            positions: ChainPosition::ALL.iter().map(|x| (x.as_str().to_string(), x.label_zh().to_string())).collect(),
+            positions: ChainPosition::ALL
+                .iter()
+                .map(|x| (x.as_str().to_string(), x.label_zh().to_string()))
+                .collect(),
             can_write,
             this_year: chrono::Datelike::year(&chrono::Utc::now()),
             d,
@@ -203,12 +287,20 @@ pub struct NodeForm {
     parent_id: String,
 }
 
-pub async fn add_node(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Form(f): Form<NodeForm>) -> Response {
+pub async fn add_node(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<NodeForm>,
+) -> Response {
     let r = async {
         require(&p, Permission::ChainsWrite)?;
         let name = f.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(ApiError::invalid("invalid_input", &[("name", "请填写节点名称（不超过100字）".into())]));
+            return Err(ApiError::invalid(
+                "invalid_input",
+                &[("name", "请填写节点名称（不超过100字）".into())],
+            ));
         }
         let parent = Some(f.parent_id.trim().to_string()).filter(|s| !s.is_empty());
         chains::add_node(&st.db, &p.username, &id, parent, name, 0).await?;
@@ -228,7 +320,12 @@ pub struct MemberForm {
     position: String,
 }
 
-pub async fn set_member(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Form(f): Form<MemberForm>) -> Response {
+pub async fn set_member(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<MemberForm>,
+) -> Response {
     let r = async {
         require(&p, Permission::ChainsWrite)?;
         let position = parse_position(&f.position)?;
@@ -251,12 +348,26 @@ pub struct OutputForm {
     output_wan: String,
 }
 
-pub async fn set_output(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Form(f): Form<OutputForm>) -> Response {
+pub async fn set_output(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<OutputForm>,
+) -> Response {
     let r = async {
         require(&p, Permission::ChainsWrite)?;
-        let year: i32 = f.year.trim().parse().map_err(|_| ApiError::invalid("invalid_input", &[("year", "年份应为四位数字".into())]))?;
-        let yuan = Money::parse_yuan(f.output_wan.trim()).map_err(|e| ApiError::invalid("invalid_input", &[("output_wan", format!("产值（万元）格式不正确：{e}"))]))?;
-        let fen = yuan.fen().checked_mul(10_000).ok_or_else(|| ApiError::invalid("invalid_input", &[("output_wan", "产值过大".into())]))?;
+        let year: i32 = f.year.trim().parse().map_err(|_| {
+            ApiError::invalid("invalid_input", &[("year", "年份应为四位数字".into())])
+        })?;
+        let yuan = Money::parse_yuan(f.output_wan.trim()).map_err(|e| {
+            ApiError::invalid(
+                "invalid_input",
+                &[("output_wan", format!("产值（万元）格式不正确：{e}"))],
+            )
+        })?;
+        let fen = yuan.fen().checked_mul(10_000).ok_or_else(|| {
+            ApiError::invalid("invalid_input", &[("output_wan", "产值过大".into())])
+        })?;
         chains::set_output(&st.db, &p.username, &id, f.org_id.trim(), year, fen).await?;
         Ok(())
     }
@@ -264,11 +375,21 @@ pub async fn set_output(State(st): State<AppState>, PageUser(p): PageUser, Path(
     back(&id, r, &st, &p)
 }
 
-pub async fn export(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>) -> Response {
+pub async fn export(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+) -> Response {
     let r = async {
         require(&p, Permission::ChainsRead)?;
         let d = chains::detail(&st.db, &id).await?;
-        let years: Vec<i32> = d.members.iter().flat_map(|m| m.outputs.keys().copied()).collect::<BTreeSet<_>>().into_iter().collect();
+        let years: Vec<i32> = d
+            .members
+            .iter()
+            .flat_map(|m| m.outputs.keys().copied())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let mut headers: Vec<String> = vec!["单位".into(), "位置".into(), "链节点".into()];
         headers.extend(years.iter().map(|y| format!("{y}年产值（万元）")));
         let h: Vec<&str> = headers.iter().map(String::as_str).collect();
@@ -278,10 +399,19 @@ pub async fn export(State(st): State<AppState>, PageUser(p): PageUser, Path(id):
             d.members.iter().map(|m| {
                 let mut row = vec![
                     Cell::Text(m.org_name.clone()),
-                    Cell::Text(ChainPosition::parse(&m.link.position).map(|x| x.label_zh().to_string()).unwrap_or_default()),
+                    Cell::Text(
+                        ChainPosition::parse(&m.link.position)
+                            .map(|x| x.label_zh().to_string())
+                            .unwrap_or_default(),
+                    ),
                     Cell::Text(m.node_name.clone().unwrap_or_default()),
                 ];
-                row.extend(years.iter().map(|y| m.outputs.get(y).map(|&f| Cell::Number(f as f64 / 1_000_000.0)).unwrap_or(Cell::Text(String::new()))));
+                row.extend(years.iter().map(|y| {
+                    m.outputs
+                        .get(y)
+                        .map(|&f| Cell::Number(f as f64 / 1_000_000.0))
+                        .unwrap_or(Cell::Text(String::new()))
+                }));
                 row
             }),
         )?;

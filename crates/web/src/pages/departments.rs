@@ -50,7 +50,15 @@ impl ListPage {
     }
 }
 
-async fn page(st: &AppState, p: &Principal, status: StatusCode, draft: DepartmentDraft, errors: FieldErrors, editing: Option<department::Model>, flash: Option<&str>) -> Response {
+async fn page(
+    st: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    draft: DepartmentDraft,
+    errors: FieldErrors,
+    editing: Option<department::Model>,
+    flash: Option<&str>,
+) -> Response {
     if let Err(e) = require(p, Permission::DepartmentsRead) {
         return error_page(st, Some(p), e);
     }
@@ -62,17 +70,56 @@ async fn page(st: &AppState, p: &Principal, status: StatusCode, draft: Departmen
         .iter()
         .map(|d| DeptRow {
             indent: "　　".repeat(departments::depth(d)),
-            parent: d.parent_id.as_ref().and_then(|pid| all.iter().find(|x| &x.id == pid)).map(|x| x.name.clone()).unwrap_or_default(),
+            parent: d
+                .parent_id
+                .as_ref()
+                .and_then(|pid| all.iter().find(|x| &x.id == pid))
+                .map(|x| x.name.clone())
+                .unwrap_or_default(),
             d: d.clone(),
         })
         .collect();
-    let title = if editing.is_some() { "编辑部门" } else { "部门架构" };
-    let pg = PageCtx::new(st, p, title, "/departments", &[("部门架构", "/departments")]).flash_code(flash);
-    render_status(status, &ListPage { page: pg, rows, draft, errors, editing, can_write: p.can(Permission::DepartmentsWrite) })
+    let title = if editing.is_some() {
+        "编辑部门"
+    } else {
+        "部门架构"
+    };
+    let pg = PageCtx::new(
+        st,
+        p,
+        title,
+        "/departments",
+        &[("部门架构", "/departments")],
+    )
+    .flash_code(flash);
+    render_status(
+        status,
+        &ListPage {
+            page: pg,
+            rows,
+            draft,
+            errors,
+            editing,
+            can_write: p.can(Permission::DepartmentsWrite),
+        },
+    )
 }
 
-pub async fn list(State(st): State<AppState>, PageUser(p): PageUser, Query(f): Query<FlashQuery>) -> Response {
-    page(&st, &p, StatusCode::OK, DepartmentDraft::default(), vec![], None, f.flash.as_deref()).await
+pub async fn list(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(f): Query<FlashQuery>,
+) -> Response {
+    page(
+        &st,
+        &p,
+        StatusCode::OK,
+        DepartmentDraft::default(),
+        vec![],
+        None,
+        f.flash.as_deref(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -89,7 +136,15 @@ fn to_fields(e: ApiError) -> Result<FieldErrors, ApiError> {
         409 | 422 => Ok(match e.details.get("fields").and_then(|f| f.as_object()) {
             Some(m) if !m.is_empty() => m
                 .iter()
-                .map(|(k, v)| (["name", "code", "sort_order", "phone", "parent_id"].into_iter().find(|f| f == k).unwrap_or("_form"), v.as_str().unwrap_or_default().to_string()))
+                .map(|(k, v)| {
+                    (
+                        ["name", "code", "sort_order", "phone", "parent_id"]
+                            .into_iter()
+                            .find(|f| f == k)
+                            .unwrap_or("_form"),
+                        v.as_str().unwrap_or_default().to_string(),
+                    )
+                })
                 .collect(),
             _ => vec![("_form", e.message)],
         }),
@@ -97,23 +152,44 @@ fn to_fields(e: ApiError) -> Result<FieldErrors, ApiError> {
     }
 }
 
-pub async fn create(State(st): State<AppState>, PageUser(p): PageUser, Form(f): Form<DeptForm>) -> Response {
+pub async fn create(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<DeptForm>,
+) -> Response {
     let r = async {
         require(&p, Permission::DepartmentsWrite)?;
         let input = f.draft.validate().map_err(crate::api::invalid)?;
-        departments::create(&st.db, &p.username, input).await.map_err(ApiError::from)
+        departments::create(&st.db, &p.username, input)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     match r {
         Ok(_) => Redirect::to("/departments?flash=created").into_response(),
         Err(e) => match to_fields(e) {
-            Ok(errors) => page(&st, &p, StatusCode::UNPROCESSABLE_ENTITY, f.draft, errors, None, None).await,
+            Ok(errors) => {
+                page(
+                    &st,
+                    &p,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    f.draft,
+                    errors,
+                    None,
+                    None,
+                )
+                .await
+            }
             Err(e) => error_page(&st, Some(&p), e),
         },
     }
 }
 
-pub async fn edit_form(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>) -> Response {
+pub async fn edit_form(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+) -> Response {
     match departments::get(&st.db, &p.scope, &id).await {
         Ok(d) => {
             let draft = DepartmentDraft {
@@ -129,32 +205,58 @@ pub async fn edit_form(State(st): State<AppState>, PageUser(p): PageUser, Path(i
     }
 }
 
-pub async fn update(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Form(f): Form<DeptForm>) -> Response {
+pub async fn update(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<DeptForm>,
+) -> Response {
     let r = async {
         require(&p, Permission::DepartmentsWrite)?;
         let input = f.draft.validate().map_err(crate::api::invalid)?;
-        departments::update(&st.db, &p.scope, &p.username, &id, f.version, input).await.map_err(ApiError::from)
+        departments::update(&st.db, &p.scope, &p.username, &id, f.version, input)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     match r {
         Ok(_) => Redirect::to("/departments?flash=saved").into_response(),
         Err(e) => match to_fields(e) {
             Ok(errors) => {
-                let editing = departments::get(&st.db, &p.scope, &id).await.ok().map(|mut d| {
-                    d.version = f.version;
-                    d
-                });
-                page(&st, &p, StatusCode::UNPROCESSABLE_ENTITY, f.draft, errors, editing, None).await
+                let editing = departments::get(&st.db, &p.scope, &id)
+                    .await
+                    .ok()
+                    .map(|mut d| {
+                        d.version = f.version;
+                        d
+                    });
+                page(
+                    &st,
+                    &p,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    f.draft,
+                    errors,
+                    editing,
+                    None,
+                )
+                .await
             }
             Err(e) => error_page(&st, Some(&p), e),
         },
     }
 }
 
-pub async fn delete(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Form(f): Form<DeptForm>) -> Response {
+pub async fn delete(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<DeptForm>,
+) -> Response {
     let r = async {
         require(&p, Permission::DepartmentsWrite)?;
-        departments::delete(&st.db, &p.scope, &p.username, &id, f.version).await.map_err(ApiError::from)
+        departments::delete(&st.db, &p.scope, &p.username, &id, f.version)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     match r {
@@ -167,7 +269,12 @@ pub async fn export(State(st): State<AppState>, PageUser(p): PageUser) -> Respon
     let r = async {
         require(&p, Permission::DepartmentsRead)?;
         let all = departments::list(&st.db, &p.scope).await?;
-        let names: std::collections::HashMap<String, String> = departments::list(&st.db, &Scope::All).await?.into_iter().map(|d| (d.id, d.name)).collect();
+        let names: std::collections::HashMap<String, String> =
+            departments::list(&st.db, &Scope::All)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect();
         excel::workbook(
             "部门架构",
             &["部门名称", "部门编码", "上级部门", "层级", "排序", "电话"],
@@ -175,7 +282,13 @@ pub async fn export(State(st): State<AppState>, PageUser(p): PageUser) -> Respon
                 vec![
                     Cell::Text(d.name.clone()),
                     Cell::Text(d.code.clone()),
-                    Cell::Text(d.parent_id.as_ref().and_then(|x| names.get(x)).cloned().unwrap_or_default()),
+                    Cell::Text(
+                        d.parent_id
+                            .as_ref()
+                            .and_then(|x| names.get(x))
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
                     Cell::Number(departments::depth(d) as f64 + 1.0),
                     Cell::Number(f64::from(d.sort_order)),
                     Cell::Text(d.phone.clone()),

@@ -43,15 +43,22 @@ pub async fn home(State(s): State<AppState>, PageUser(p): PageUser) -> Response 
         let mut stats: Vec<Stat> = OrgKind::ALL
             .iter()
             .filter_map(|k| {
-                by_kind.iter().find(|(c, _)| c == k.as_str()).map(|(_, n)| Stat {
-                    label: k.label_zh().into(),
-                    value: n.to_string(),
-                    href: format!("/orgs?kind={}", k.as_str()),
-                })
+                by_kind
+                    .iter()
+                    .find(|(c, _)| c == k.as_str())
+                    .map(|(_, n)| Stat {
+                        label: k.label_zh().into(),
+                        value: n.to_string(),
+                        href: format!("/orgs?kind={}", k.as_str()),
+                    })
             })
             .collect();
         let deps = departments::list(&s.db, &p.scope).await?.len();
-        stats.push(Stat { label: "职能部门".into(), value: deps.to_string(), href: "/departments".into() });
+        stats.push(Stat {
+            label: "职能部门".into(),
+            value: deps.to_string(),
+            href: "/departments".into(),
+        });
         let chain_rows = chains::list(&s.db).await?;
         let chains = chain_rows
             .into_iter()
@@ -59,8 +66,16 @@ pub async fn home(State(s): State<AppState>, PageUser(p): PageUser) -> Response 
                 id: c.chain.id,
                 name: c.chain.name,
                 orgs: c.orgs,
-                year: c.latest.as_ref().map(|l| format!("{}年", l.year)).unwrap_or_default(),
-                output: c.latest.as_ref().map(|l| format!("{} 亿元", Money::from_fen(l.output_fen).to_yi_yuan_string())).unwrap_or_else(|| "—".into()),
+                year: c
+                    .latest
+                    .as_ref()
+                    .map(|l| format!("{}年", l.year))
+                    .unwrap_or_default(),
+                output: c
+                    .latest
+                    .as_ref()
+                    .map(|l| format!("{} 亿元", Money::from_fen(l.output_fen).to_yi_yuan_string()))
+                    .unwrap_or_else(|| "—".into()),
                 growth: format_growth(c.latest.and_then(|l| l.growth_permille)),
             })
             .collect();
@@ -70,9 +85,24 @@ pub async fn home(State(s): State<AppState>, PageUser(p): PageUser) -> Response 
             .into_iter()
             .filter(|d| d.day >= today)
             .take(6)
-            .map(|d| (fmt_date(d.day), d.name, if d.kind == "workday" { "调休上班".into() } else { "放假".into() }))
+            .map(|d| {
+                (
+                    fmt_date(d.day),
+                    d.name,
+                    if d.kind == "workday" {
+                        "调休上班".into()
+                    } else {
+                        "放假".into()
+                    },
+                )
+            })
             .collect();
-        Ok(HomePage { page, stats, chains, holidays })
+        Ok(HomePage {
+            page,
+            stats,
+            chains,
+            holidays,
+        })
     }
     .await;
     match result {

@@ -56,16 +56,41 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
             "基础数据",
             vec![
                 ("单位名录", "/orgs", "buildings", Some(Permission::OrgsRead)),
-                ("部门架构", "/departments", "diagram-3", Some(Permission::DepartmentsRead)),
-                ("产业链", "/chains", "link-45deg", Some(Permission::ChainsRead)),
+                (
+                    "部门架构",
+                    "/departments",
+                    "diagram-3",
+                    Some(Permission::DepartmentsRead),
+                ),
+                (
+                    "产业链",
+                    "/chains",
+                    "link-45deg",
+                    Some(Permission::ChainsRead),
+                ),
             ],
         ),
         (
             "系统管理",
             vec![
-                ("工作日历", "/calendar", "calendar3", Some(Permission::CalendarRead)),
-                ("用户账号", "/admin/users", "people", Some(Permission::UsersAdmin)),
-                ("审计日志", "/admin/audit", "shield-check", Some(Permission::AuditRead)),
+                (
+                    "工作日历",
+                    "/calendar",
+                    "calendar3",
+                    Some(Permission::CalendarRead),
+                ),
+                (
+                    "用户账号",
+                    "/admin/users",
+                    "people",
+                    Some(Permission::UsersAdmin),
+                ),
+                (
+                    "审计日志",
+                    "/admin/audit",
+                    "shield-check",
+                    Some(Permission::AuditRead),
+                ),
             ],
         ),
         (
@@ -99,7 +124,13 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
 impl PageCtx {
     /// Context of a signed-in page. `crumbs` are (label, href) after 首页;
     /// `active` is the nav href to highlight.
-    pub fn new(state: &AppState, p: &Principal, title: &str, active: &str, crumbs: &[(&str, &str)]) -> Self {
+    pub fn new(
+        state: &AppState,
+        p: &Principal,
+        title: &str,
+        active: &str,
+        crumbs: &[(&str, &str)],
+    ) -> Self {
         PageCtx {
             title: title.into(),
             user_display: p.display_name.clone(),
@@ -108,7 +139,10 @@ impl PageCtx {
             nav: nav(p, active),
             breadcrumbs: crumbs
                 .iter()
-                .map(|(l, h)| Crumb { label: (*l).into(), href: (*h).into() })
+                .map(|(l, h)| Crumb {
+                    label: (*l).into(),
+                    href: (*h).into(),
+                })
                 .collect(),
             flash: None,
             v: state.asset_v.to_string(),
@@ -128,7 +162,10 @@ impl PageCtx {
         }
     }
     pub fn flash(mut self, kind: &str, message: impl Into<String>) -> Self {
-        self.flash = Some(Flash { kind: kind.into(), message: message.into() });
+        self.flash = Some(Flash {
+            kind: kind.into(),
+            message: message.into(),
+        });
         self
     }
     /// A one-off message named by `?flash=` after a redirect.
@@ -186,7 +223,12 @@ pub fn error_page(state: &AppState, p: Option<&Principal>, e: ApiError) -> Respo
     };
     render_status(
         e.status,
-        &ErrorPage { page, status: e.status.as_u16(), heading: heading.into(), message: e.message },
+        &ErrorPage {
+            page,
+            status: e.status.as_u16(),
+            heading: heading.into(),
+            message: e.message,
+        },
     )
 }
 
@@ -220,7 +262,12 @@ impl Pager {
         }];
         let (from, to) = (p.page.saturating_sub(3).max(1), (p.page + 3).min(pages));
         for n in from..=to {
-            links.push(PageLink { label: n.to_string(), href: href(n), active: n == p.page, disabled: false });
+            links.push(PageLink {
+                label: n.to_string(),
+                href: href(n),
+                active: n == p.page,
+                disabled: false,
+            });
         }
         links.push(PageLink {
             label: "下一页".into(),
@@ -228,7 +275,12 @@ impl Pager {
             active: false,
             disabled: p.page >= pages,
         });
-        Pager { page: p.page, pages, total: p.total, links }
+        Pager {
+            page: p.page,
+            pages,
+            total: p.total,
+            links,
+        }
     }
 }
 
@@ -250,6 +302,10 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
 
 /// Build a query string from (key, value) pairs, skipping empty values.
 pub fn query_string(pairs: &[(&str, &str)]) -> String {
-    let kept: Vec<(&str, &str)> = pairs.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
+    let kept: Vec<(&str, &str)> = pairs
+        .iter()
+        .copied()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
     serde_urlencoded::to_string(kept).unwrap_or_default()
 }

@@ -13,8 +13,12 @@ use kechuang_store::{audit, chains, departments, orgs, Principal, Scope};
 use serde::Deserialize;
 
 use super::account::FlashQuery;
-use super::{error_page, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx, Pager};
-use crate::api::orgs::{export_bytes, import_bytes, kind_label, tags_of, upload, ImportProblem, OrgListQuery};
+use super::{
+    error_page, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx, Pager,
+};
+use crate::api::orgs::{
+    export_bytes, import_bytes, kind_label, tags_of, upload, ImportProblem, OrgListQuery,
+};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
 use crate::excel::xlsx_response;
@@ -89,33 +93,69 @@ async fn department_names(st: &AppState) -> Result<Vec<(String, String)>, ApiErr
     Ok(departments::list(&st.db, &Scope::All)
         .await?
         .into_iter()
-        .map(|d| (d.id.clone(), format!("{}{}", "　".repeat(departments::depth(&d)), d.name)))
+        .map(|d| {
+            (
+                d.id.clone(),
+                format!("{}{}", "　".repeat(departments::depth(&d)), d.name),
+            )
+        })
         .collect())
 }
 
 async fn build_list(st: &AppState, p: &Principal, q: &OrgListQuery) -> Result<OrgList, ApiError> {
     require(p, Permission::OrgsRead)?;
     let page = orgs::list(&st.db, &p.scope, &q.filter()?, q.page()).await?;
-    let deps: std::collections::HashMap<String, String> =
-        departments::list(&st.db, &Scope::All).await?.into_iter().map(|d| (d.id, d.name)).collect();
+    let deps: std::collections::HashMap<String, String> = departments::list(&st.db, &Scope::All)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
     let base = base_query(q);
     let pager = Pager::new(&page, &format!("/orgs?{base}"));
-    let (cur_sort, cur_desc) = (q.sort.clone().unwrap_or_else(|| "name".into()), q.dir.as_deref() == Some("desc"));
-    let heads = [("name", "单位名称"), ("kind", "类型"), ("", "统一社会信用代码"), ("", "主管部门"), ("", "资质与标签"), ("updated_at", "更新时间")]
-        .into_iter()
-        .map(|(key, label)| {
-            if key.is_empty() {
-                return SortHead { label: label.into(), href: String::new(), mark: String::new() };
-            }
-            let desc = key == cur_sort && !cur_desc;
-            let qq = OrgListQuery { sort: Some(key.into()), dir: Some(if desc { "desc" } else { "asc" }.into()), page: None, ..clone_query(q) };
-            SortHead {
+    let (cur_sort, cur_desc) = (
+        q.sort.clone().unwrap_or_else(|| "name".into()),
+        q.dir.as_deref() == Some("desc"),
+    );
+    let heads = [
+        ("name", "单位名称"),
+        ("kind", "类型"),
+        ("", "统一社会信用代码"),
+        ("", "主管部门"),
+        ("", "资质与标签"),
+        ("updated_at", "更新时间"),
+    ]
+    .into_iter()
+    .map(|(key, label)| {
+        if key.is_empty() {
+            return SortHead {
                 label: label.into(),
-                href: format!("/orgs?{}", base_query(&qq)),
-                mark: if key == cur_sort { if cur_desc { "↓" } else { "↑" } } else { "" }.into(),
+                href: String::new(),
+                mark: String::new(),
+            };
+        }
+        let desc = key == cur_sort && !cur_desc;
+        let qq = OrgListQuery {
+            sort: Some(key.into()),
+            dir: Some(if desc { "desc" } else { "asc" }.into()),
+            page: None,
+            ..clone_query(q)
+        };
+        SortHead {
+            label: label.into(),
+            href: format!("/orgs?{}", base_query(&qq)),
+            mark: if key == cur_sort {
+                if cur_desc {
+                    "↓"
+                } else {
+                    "↑"
+                }
+            } else {
+                ""
             }
-        })
-        .collect();
+            .into(),
+        }
+    })
+    .collect();
     Ok(OrgList {
         rows: page
             .items
@@ -123,7 +163,12 @@ async fn build_list(st: &AppState, p: &Principal, q: &OrgListQuery) -> Result<Or
             .map(|m| OrgRow {
                 kind: kind_label(&m.kind),
                 tags: tags_of(&m),
-                department: m.department_id.as_ref().and_then(|d| deps.get(d)).cloned().unwrap_or_default(),
+                department: m
+                    .department_id
+                    .as_ref()
+                    .and_then(|d| deps.get(d))
+                    .cloned()
+                    .unwrap_or_default(),
                 uscc: m.uscc.clone().unwrap_or_default(),
                 high_tech: m.is_high_tech,
                 specialized: m.is_specialized,
@@ -162,7 +207,12 @@ pub struct ListParams {
     flash: Option<String>,
 }
 
-pub async fn list(State(st): State<AppState>, PageUser(p): PageUser, headers: HeaderMap, Query(lp): Query<ListParams>) -> Response {
+pub async fn list(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    headers: HeaderMap,
+    Query(lp): Query<ListParams>,
+) -> Response {
     let q = lp.q;
     let list = match build_list(&st, &p, &q).await {
         Ok(l) => l,
@@ -172,26 +222,42 @@ pub async fn list(State(st): State<AppState>, PageUser(p): PageUser, headers: He
         return render(&ListFragment { list });
     }
     let extra = async {
-        Ok::<_, ApiError>((department_names(&st).await?, chains::list(&st.db).await?.into_iter().map(|c| (c.chain.id, c.chain.name)).collect()))
+        Ok::<_, ApiError>((
+            department_names(&st).await?,
+            chains::list(&st.db)
+                .await?
+                .into_iter()
+                .map(|c| (c.chain.id, c.chain.name))
+                .collect(),
+        ))
     };
     let (departments, chains) = match extra.await {
         Ok(x) => x,
         Err(e) => return error_page(&st, Some(&p), e),
     };
-    let page = PageCtx::new(&st, &p, "单位名录", "/orgs", &[("单位名录", "")]).flash_code(lp.flash.as_deref());
+    let page = PageCtx::new(&st, &p, "单位名录", "/orgs", &[("单位名录", "")])
+        .flash_code(lp.flash.as_deref());
     render(&ListPage {
         page,
         list,
         q,
-        kinds: OrgKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label_zh().to_string())).collect(),
+        kinds: OrgKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), k.label_zh().to_string()))
+            .collect(),
         departments,
         chains,
-        can_write: p.can(Permission::OrgsWrite) && matches!(p.scope, Scope::All | Scope::Departments(_)),
+        can_write: p.can(Permission::OrgsWrite)
+            && matches!(p.scope, Scope::All | Scope::Departments(_)),
         can_import: p.can(Permission::OrgsImport),
     })
 }
 
-pub async fn export(State(st): State<AppState>, PageUser(p): PageUser, Query(q): Query<OrgListQuery>) -> Response {
+pub async fn export(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<OrgListQuery>,
+) -> Response {
     match export_bytes(&st, &p, &q).await {
         Ok(b) => xlsx_response("单位名录.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
@@ -218,7 +284,12 @@ impl FormPage {
             ("legal_person", "法定代表人", d.legal_person.clone(), "text"),
             ("contact_name", "联系人", d.contact_name.clone(), "text"),
             ("contact_phone", "联系电话", d.contact_phone.clone(), "tel"),
-            ("contact_email", "电子邮箱", d.contact_email.clone(), "email"),
+            (
+                "contact_email",
+                "电子邮箱",
+                d.contact_email.clone(),
+                "email",
+            ),
         ]
     }
     fn err(&self, f: &str) -> String {
@@ -227,20 +298,37 @@ impl FormPage {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn form_page(st: &AppState, p: &Principal, title: &str, action: String, draft: OrgDraft, version: i32, errors: FieldErrors, cancel: String) -> Result<FormPage, ApiError> {
+async fn form_page(
+    st: &AppState,
+    p: &Principal,
+    title: &str,
+    action: String,
+    draft: OrgDraft,
+    version: i32,
+    errors: FieldErrors,
+    cancel: String,
+) -> Result<FormPage, ApiError> {
     Ok(FormPage {
         page: PageCtx::new(st, p, title, "/orgs", &[("单位名录", "/orgs"), (title, "")]),
         action,
         draft,
         version,
         errors,
-        kinds: OrgKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label_zh().to_string())).collect(),
+        kinds: OrgKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), k.label_zh().to_string()))
+            .collect(),
         departments: department_names(st).await?,
         cancel,
     })
 }
 
-fn show_form(st: &AppState, p: &Principal, status: StatusCode, f: Result<FormPage, ApiError>) -> Response {
+fn show_form(
+    st: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    f: Result<FormPage, ApiError>,
+) -> Response {
     match f {
         Ok(f) => render_status(status, &f),
         Err(e) => error_page(st, Some(p), e),
@@ -251,8 +339,21 @@ pub async fn new_form(State(st): State<AppState>, PageUser(p): PageUser) -> Resp
     if let Err(e) = require(&p, Permission::OrgsWrite) {
         return error_page(&st, Some(&p), e);
     }
-    let draft = OrgDraft { kind: "enterprise".into(), ..Default::default() };
-    let f = form_page(&st, &p, "新增单位", "/orgs/new".into(), draft, 0, vec![], "/orgs".into()).await;
+    let draft = OrgDraft {
+        kind: "enterprise".into(),
+        ..Default::default()
+    };
+    let f = form_page(
+        &st,
+        &p,
+        "新增单位",
+        "/orgs/new".into(),
+        draft,
+        0,
+        vec![],
+        "/orgs".into(),
+    )
+    .await;
     show_form(&st, &p, StatusCode::OK, f)
 }
 
@@ -272,7 +373,11 @@ fn form_errors(e: ApiError) -> Result<FieldErrors, ApiError> {
             .details
             .get("fields")
             .and_then(|f| f.as_object())
-            .map(|m| m.iter().map(|(k, v)| (static_field(k), v.as_str().unwrap_or_default().to_string())).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (static_field(k), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
             .filter(|v: &FieldErrors| !v.is_empty())
             .unwrap_or_else(|| vec![("_form", e.message.clone())])),
         (409, "duplicate_uscc") => Ok(vec![("uscc", e.message)]),
@@ -282,19 +387,42 @@ fn form_errors(e: ApiError) -> Result<FieldErrors, ApiError> {
 }
 
 fn static_field(k: &str) -> &'static str {
-    ["name", "kind", "uscc", "legal_person", "contact_name", "contact_phone", "contact_email", "address", "tags", "department_id", "founded_on", "description"]
-        .into_iter()
-        .find(|f| *f == k)
-        .unwrap_or("_form")
+    [
+        "name",
+        "kind",
+        "uscc",
+        "legal_person",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "address",
+        "tags",
+        "department_id",
+        "founded_on",
+        "description",
+    ]
+    .into_iter()
+    .find(|f| *f == k)
+    .unwrap_or("_form")
 }
 
-async fn save(st: &AppState, p: &Principal, id: Option<&str>, body: &OrgFormBody) -> Result<org::Model, ApiError> {
+async fn save(
+    st: &AppState,
+    p: &Principal,
+    id: Option<&str>,
+    body: &OrgFormBody,
+) -> Result<org::Model, ApiError> {
     require(p, Permission::OrgsWrite)?;
     let input = body.draft.validate().map_err(crate::api::invalid)?;
     if let Some(d) = &input.department_id {
         departments::get(&st.db, &Scope::All, d)
             .await
-            .map_err(|_| ApiError::invalid("invalid_input", &[("department_id", "主管部门不存在".into())]))?;
+            .map_err(|_| {
+                ApiError::invalid(
+                    "invalid_input",
+                    &[("department_id", "主管部门不存在".into())],
+                )
+            })?;
     }
     Ok(match id {
         None => {
@@ -309,14 +437,29 @@ async fn save(st: &AppState, p: &Principal, id: Option<&str>, body: &OrgFormBody
 
 async fn submit(st: AppState, p: Principal, id: Option<String>, body: OrgFormBody) -> Response {
     match save(&st, &p, id.as_deref(), &body).await {
-        Ok(m) => Redirect::to(&format!("/orgs/{}?flash={}", m.id, if id.is_some() { "saved" } else { "created" })).into_response(),
+        Ok(m) => Redirect::to(&format!(
+            "/orgs/{}?flash={}",
+            m.id,
+            if id.is_some() { "saved" } else { "created" }
+        ))
+        .into_response(),
         Err(e) => match form_errors(e) {
             Ok(errors) => {
                 let (title, action, cancel) = match &id {
                     None => ("新增单位", "/orgs/new".to_string(), "/orgs".to_string()),
                     Some(i) => ("编辑单位", format!("/orgs/{i}/edit"), format!("/orgs/{i}")),
                 };
-                let f = form_page(&st, &p, title, action, body.draft, body.version, errors, cancel).await;
+                let f = form_page(
+                    &st,
+                    &p,
+                    title,
+                    action,
+                    body.draft,
+                    body.version,
+                    errors,
+                    cancel,
+                )
+                .await;
                 show_form(&st, &p, StatusCode::UNPROCESSABLE_ENTITY, f)
             }
             Err(e) => error_page(&st, Some(&p), e),
@@ -324,22 +467,47 @@ async fn submit(st: AppState, p: Principal, id: Option<String>, body: OrgFormBod
     }
 }
 
-pub async fn create(State(st): State<AppState>, PageUser(p): PageUser, Form(body): Form<OrgFormBody>) -> Response {
+pub async fn create(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(body): Form<OrgFormBody>,
+) -> Response {
     submit(st, p, None, body).await
 }
 
-pub async fn update(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Form(body): Form<OrgFormBody>) -> Response {
+pub async fn update(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(body): Form<OrgFormBody>,
+) -> Response {
     submit(st, p, Some(id), body).await
 }
 
-pub async fn edit_form(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>) -> Response {
+pub async fn edit_form(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+) -> Response {
     let m = match require(&p, Permission::OrgsWrite).map(|_| ()) {
-        Ok(()) => orgs::get(&st.db, &p.scope, &id).await.map_err(ApiError::from),
+        Ok(()) => orgs::get(&st.db, &p.scope, &id)
+            .await
+            .map_err(ApiError::from),
         Err(e) => Err(e),
     };
     match m {
         Ok(m) => {
-            let f = form_page(&st, &p, "编辑单位", format!("/orgs/{id}/edit"), OrgDraft::from_model(&m), m.version, vec![], format!("/orgs/{id}")).await;
+            let f = form_page(
+                &st,
+                &p,
+                "编辑单位",
+                format!("/orgs/{id}/edit"),
+                OrgDraft::from_model(&m),
+                m.version,
+                vec![],
+                format!("/orgs/{id}"),
+            )
+            .await;
             show_form(&st, &p, StatusCode::OK, f)
         }
         Err(e) => error_page(&st, Some(&p), e),
@@ -380,12 +548,20 @@ fn action_label(a: &audit_entry::Model) -> String {
     .to_string()
 }
 
-pub async fn detail(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Query(fq): Query<FlashQuery>) -> Response {
+pub async fn detail(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(fq): Query<FlashQuery>,
+) -> Response {
     let r: Result<DetailPage, ApiError> = async {
         require(&p, Permission::OrgsRead)?;
         let o = orgs::get(&st.db, &p.scope, &id).await?;
         let department = match &o.department_id {
-            Some(d) => departments::get(&st.db, &Scope::All, d).await.map(|d| d.name).unwrap_or_default(),
+            Some(d) => departments::get(&st.db, &Scope::All, d)
+                .await
+                .map(|d| d.name)
+                .unwrap_or_default(),
             None => String::new(),
         };
         let places = chains::places_of_org(&st.db, &o.id)
@@ -394,16 +570,31 @@ pub async fn detail(State(st): State<AppState>, PageUser(p): PageUser, Path(id):
             .map(|(c, l, node)| Place {
                 chain_id: c.id,
                 chain: c.name,
-                position: ChainPosition::parse(&l.position).map(|x| x.label_zh().to_string()).unwrap_or_default(),
+                position: ChainPosition::parse(&l.position)
+                    .map(|x| x.label_zh().to_string())
+                    .unwrap_or_default(),
                 node: node.unwrap_or_default(),
             })
             .collect();
         let history = audit::history(&st.db, "orgs", &o.id, 10)
             .await?
             .iter()
-            .map(|a| (a.at.get(..19).unwrap_or(&a.at).replace('T', " "), a.actor.clone(), action_label(a)))
+            .map(|a| {
+                (
+                    a.at.get(..19).unwrap_or(&a.at).replace('T', " "),
+                    a.actor.clone(),
+                    action_label(a),
+                )
+            })
             .collect();
-        let page = PageCtx::new(&st, &p, &o.name, "/orgs", &[("单位名录", "/orgs"), (&o.name, "")]).flash_code(fq.flash.as_deref());
+        let page = PageCtx::new(
+            &st,
+            &p,
+            &o.name,
+            "/orgs",
+            &[("单位名录", "/orgs"), (&o.name, "")],
+        )
+        .flash_code(fq.flash.as_deref());
         Ok(DetailPage {
             page,
             kind: kind_label(&o.kind),
@@ -415,7 +606,8 @@ pub async fn detail(State(st): State<AppState>, PageUser(p): PageUser, Path(id):
             places,
             history,
             can_write: p.can(Permission::OrgsWrite),
-            can_delete: p.can(Permission::OrgsWrite) && matches!(p.scope, Scope::All | Scope::Departments(_)),
+            can_delete: p.can(Permission::OrgsWrite)
+                && matches!(p.scope, Scope::All | Scope::Departments(_)),
             o,
         })
     }
@@ -432,13 +624,20 @@ pub struct VersionForm {
     version: i32,
 }
 
-pub async fn delete(State(st): State<AppState>, PageUser(p): PageUser, Path(id): Path<String>, Form(f): Form<VersionForm>) -> Response {
+pub async fn delete(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> Response {
     let r = async {
         require(&p, Permission::OrgsWrite)?;
         if !matches!(p.scope, Scope::All | Scope::Departments(_)) {
             return Err(ApiError::forbidden());
         }
-        orgs::delete(&st.db, &p.scope, &p.username, &id, f.version).await.map_err(ApiError::from)
+        orgs::delete(&st.db, &p.scope, &p.username, &id, f.version)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     match r {
@@ -455,9 +654,28 @@ struct ImportPage {
     message: String,
 }
 
-fn import_page(st: &AppState, p: &Principal, status: StatusCode, problems: Vec<ImportProblem>, message: String) -> Response {
-    let page = PageCtx::new(st, p, "导入单位", "/orgs", &[("单位名录", "/orgs"), ("导入单位", "")]);
-    render_status(status, &ImportPage { page, problems, message })
+fn import_page(
+    st: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    problems: Vec<ImportProblem>,
+    message: String,
+) -> Response {
+    let page = PageCtx::new(
+        st,
+        p,
+        "导入单位",
+        "/orgs",
+        &[("单位名录", "/orgs"), ("导入单位", "")],
+    );
+    render_status(
+        status,
+        &ImportPage {
+            page,
+            problems,
+            message,
+        },
+    )
 }
 
 pub async fn import_form(State(st): State<AppState>, PageUser(p): PageUser) -> Response {
@@ -475,20 +693,32 @@ pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multi
     }
     .await;
     match r {
-        Ok(n) => Redirect::to(&format!("/orgs?flash=imported&sort=updated_at&dir=desc&n={n}")).into_response(),
+        Ok(n) => Redirect::to(&format!(
+            "/orgs?flash=imported&sort=updated_at&dir=desc&n={n}"
+        ))
+        .into_response(),
         Err(e) if e.code == "import_invalid" => {
-            let problems = serde_json::from_value::<Vec<serde_json::Value>>(e.details["problems"].clone())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|v| ImportProblem {
-                    row: v["row"].as_u64().unwrap_or_default() as usize,
-                    column: v["column"].as_str().unwrap_or_default().into(),
-                    reason: v["reason"].as_str().unwrap_or_default().into(),
-                })
-                .collect();
-            import_page(&st, &p, StatusCode::UNPROCESSABLE_ENTITY, problems, e.message)
+            let problems =
+                serde_json::from_value::<Vec<serde_json::Value>>(e.details["problems"].clone())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|v| ImportProblem {
+                        row: v["row"].as_u64().unwrap_or_default() as usize,
+                        column: v["column"].as_str().unwrap_or_default().into(),
+                        reason: v["reason"].as_str().unwrap_or_default().into(),
+                    })
+                    .collect();
+            import_page(
+                &st,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                problems,
+                e.message,
+            )
         }
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => import_page(&st, &p, e.status, vec![], e.message),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            import_page(&st, &p, e.status, vec![], e.message)
+        }
         Err(e) => error_page(&st, Some(&p), e),
     }
 }

@@ -1,0 +1,1036 @@
+//! The integration suite: the real server on port 0 over a fresh database
+//! (SQLite by default; PostgreSQL or MariaDB with KECHUANG_TEST_DATABASE_URL).
+
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Reader, Xlsx};
+use kechuang_domain::auth::Role;
+use kechuang_domain::uscc;
+use kechuang_testkit::{between, spawn_app, Api, TestApp};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{json, Value};
+
+fn code(n: u32) -> String {
+    uscc::complete(&format!("91500106MA{n:07}"))
+        .unwrap()
+        .to_string()
+}
+
+async fn admin(app: &TestApp) -> Api {
+    app.api_client("admin", Role::Admin, None, None).await
+}
+
+async fn create_org(api: &Api, name: &str, n: u32, extra: Value) -> Value {
+    let mut body = json!({ "name": name, "kind": "enterprise", "uscc": code(n) });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let (status, org) = Api::json(api.post("/api/v1/orgs").json(&body)).await;
+    assert_eq!(status, 201, "create {name}: {org}");
+    org
+}
+
+async fn create_department(api: &Api, name: &str, code: &str, parent: Option<&str>) -> Value {
+    let (status, d) = Api::json(
+        api.post("/api/v1/departments")
+            .json(&json!({ "name": name, "code": code, "parent_id": parent.unwrap_or("") })),
+    )
+    .await;
+    assert_eq!(status, 201, "{d}");
+    d
+}
+
+#[tokio::test]
+async fn ops_endpoints_and_security_headers() {
+    let app = spawn_app().await;
+    let res = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let res = reqwest::get(app.url("/readyz")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "ready");
+    let res = reqwest::get(app.url("/login")).await.unwrap();
+    let h = res.headers();
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(h.contains_key("x-request-id"));
+    let metrics = reqwest::get(app.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            "kechuang_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"} 1"
+        ),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_throttling_logout_and_csrf() {
+    let app = spawn_app().await;
+    app.user("clerk", Role::Department, None, None).await;
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let wrong = http
+        .post(app.url("/login"))
+        .form(&[("username", "clerk"), ("password", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.text().await.unwrap().contains("用户名或密码不正确"));
+
+    let b = app.browser("clerk").await;
+    // A cookie-authenticated write without the CSRF token is refused.
+    let res = b
+        .http
+        .post(app.url("/account/tokens"))
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "csrf_failed");
+    // With the token it goes through, and the new token works as a bearer.
+    let html = b
+        .post_form("/account/tokens", &[("name", "脚本")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let token = between(&html, "id=\"new-token\">", "<")
+        .expect("new token shown")
+        .to_string();
+    let me: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "clerk");
+    assert_eq!(me["role"], "department");
+
+    // Logout ends the session: pages redirect to sign-in again.
+    let res = b.post_form("/logout", &[]).await;
+    assert_eq!(res.status(), 303);
+    let res = b.get("/orgs").await;
+    assert_eq!(res.status(), 303);
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?next="));
+
+    // Five failures lock the account for a while, even with the right password.
+    for _ in 0..5 {
+        http.post(app.url("/login"))
+            .form(&[("username", "clerk"), ("password", "bad")])
+            .send()
+            .await
+            .unwrap();
+    }
+    let res = http
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "clerk"),
+            ("password", kechuang_testkit::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_and_samesite() {
+    let app = spawn_app().await;
+    app.user("u1", Role::Leader, None, None).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = http
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "u1"),
+            ("password", kechuang_testkit::PASSWORD),
+            ("next", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "/",
+        "open redirects are not followed"
+    );
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn api_requires_a_valid_token() {
+    let app = spawn_app().await;
+    let (status, body) = Api::json(reqwest::Client::new().get(app.url("/api/v1/orgs"))).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["code"], "unauthenticated");
+    let (status, body) = Api::json(
+        reqwest::Client::new()
+            .get(app.url("/api/v1/orgs"))
+            .bearer_auth("kc_forged"),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(body["code"], "invalid_token");
+    // A revoked token stops working.
+    let api = admin(&app).await;
+    let id: String = app
+        .db
+        .query_one(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT id FROM api_tokens".to_string(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "id")
+        .unwrap();
+    let user: String = app
+        .db
+        .query_one(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT user_id FROM api_tokens".to_string(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "user_id")
+        .unwrap();
+    kechuang_store::accounts::revoke_token(&app.db, &user, &id)
+        .await
+        .unwrap();
+    let (status, _) = Api::json(api.get("/api/v1/orgs")).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn organisation_register_through_the_api() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let org = create_org(
+        &api,
+        "重庆渝新能源汽车有限公司",
+        1,
+        json!({"tags": "新能源，整车", "is_high_tech": true}),
+    )
+    .await;
+    assert_eq!(org["kind_label"], "企业");
+    assert_eq!(org["tags"], json!(["新能源", "整车"]));
+    assert_eq!(org["version"], 1);
+
+    // Invalid check character → 422 invalid_uscc, nothing written.
+    let mut bad = code(2);
+    let last = bad.pop().unwrap();
+    bad.push(if last == '0' { '1' } else { '0' });
+    let (status, body) = Api::json(
+        api.post("/api/v1/orgs")
+            .json(&json!({"name": "坏代码公司", "kind": "enterprise", "uscc": bad})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["code"], "invalid_uscc");
+    assert!(body["details"]["fields"]["uscc"]
+        .as_str()
+        .unwrap()
+        .contains("校验"));
+    // Duplicate code → 409 duplicate_uscc.
+    let (status, body) = Api::json(
+        api.post("/api/v1/orgs")
+            .json(&json!({"name": "重复公司", "kind": "enterprise", "uscc": code(1)})),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(body["code"], "duplicate_uscc");
+    // Broken JSON → 400 with the error format.
+    let (status, body) = Api::json(
+        api.post("/api/v1/orgs")
+            .header("content-type", "application/json")
+            .body("{\"name\": 5"),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], "invalid_json");
+
+    create_org(&api, "重庆大学", 3, json!({"kind": "university"})).await;
+    create_org(&api, "重庆锂源动力电池有限公司", 4, json!({})).await;
+
+    // Chinese substring search, kind filter, sort and paging.
+    let (_, page) = Api::json(api.get("/api/v1/orgs?q=%E6%96%B0%E8%83%BD%E6%BA%90")).await; // 新能源
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["name"], "重庆渝新能源汽车有限公司");
+    let (_, page) = Api::json(api.get("/api/v1/orgs?kind=university")).await;
+    assert_eq!(page["total"], 1);
+    let (_, page) = Api::json(api.get("/api/v1/orgs?sort=name&dir=desc&per_page=2&page=2")).await;
+    assert_eq!(page["total"], 3);
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let (status, body) = Api::json(api.get("/api/v1/orgs?sort=bogus")).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
+
+    // Optimistic concurrency: the second writer with the old version gets 409.
+    let id = org["id"].as_str().unwrap();
+    let (status, updated) = Api::json(api.put(&format!("/api/v1/orgs/{id}")).json(&json!({"version": 1, "name": "重庆渝新能源汽车股份有限公司", "kind": "enterprise", "uscc": code(1)}))).await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["version"], 2);
+    let (status, body) = Api::json(
+        api.put(&format!("/api/v1/orgs/{id}"))
+            .json(&json!({"version": 1, "name": "覆盖", "kind": "enterprise", "uscc": code(1)})),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(body["code"], "stale_version");
+    let (_, current) = Api::json(api.get(&format!("/api/v1/orgs/{id}"))).await;
+    assert_eq!(current["name"], "重庆渝新能源汽车股份有限公司");
+
+    // Delete needs the current version too.
+    let (status, _) = Api::json(api.delete(&format!("/api/v1/orgs/{id}?version=1"))).await;
+    assert_eq!(status, 409);
+    let (status, _) = Api::json(api.delete(&format!("/api/v1/orgs/{id}?version=2"))).await;
+    assert_eq!(status, 204);
+    let (status, _) = Api::json(api.get(&format!("/api/v1/orgs/{id}"))).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn data_scope_is_applied_in_queries() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let root = create_department(&api, "管委会", "GWH", None).await;
+    let keji = create_department(&api, "科技创新局", "KJ", root["id"].as_str()).await;
+    let sub = create_department(&api, "成果转化科", "KJ-CG", keji["id"].as_str()).await;
+    let other = create_department(&api, "经济发展局", "JF", root["id"].as_str()).await;
+    let a = create_org(&api, "甲公司", 11, json!({"department_id": sub["id"]})).await;
+    let b = create_org(&api, "乙公司", 12, json!({"department_id": other["id"]})).await;
+
+    // Enterprise user: only their own organisation; a guessed id is 404.
+    let ent = app
+        .api_client(
+            "ent",
+            Role::Enterprise,
+            None,
+            a["id"].as_str().map(String::from),
+        )
+        .await;
+    let (_, page) = Api::json(ent.get("/api/v1/orgs")).await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["name"], "甲公司");
+    let (status, _) =
+        Api::json(ent.get(&format!("/api/v1/orgs/{}", b["id"].as_str().unwrap()))).await;
+    assert_eq!(status, 404);
+    let (status, _) = Api::json(
+        ent.put(&format!("/api/v1/orgs/{}", b["id"].as_str().unwrap()))
+            .json(&json!({"version": 1, "name": "x", "kind": "enterprise", "uscc": code(12)})),
+    )
+    .await;
+    assert_eq!(status, 404);
+    // ... but not register new ones.
+    // ... may correct their own contact details, while registration fields stay as registered.
+    let (status, own) = Api::json(ent.put(&format!("/api/v1/orgs/{}", a["id"].as_str().unwrap())).json(&json!({"version": 1, "name": "甲公司", "kind": "other", "uscc": code(11), "contact_phone": "023-68880000", "is_high_tech": true}))).await;
+    assert_eq!(status, 200);
+    assert_eq!(own["contact_phone"], "023-68880000");
+    assert_eq!(
+        (own["kind"].as_str(), own["is_high_tech"].as_bool()),
+        (Some("enterprise"), Some(false))
+    );
+    assert_eq!(own["department_id"], sub["id"]);
+    let (status, _) = Api::json(
+        ent.post("/api/v1/orgs")
+            .json(&json!({"name": "新", "kind": "other"})),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // Department user: their department and below.
+    let dep = app
+        .api_client(
+            "kj",
+            Role::Department,
+            keji["id"].as_str().map(String::from),
+            None,
+        )
+        .await;
+    let (_, page) = Api::json(dep.get("/api/v1/orgs")).await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["name"], "甲公司");
+    let (_, deps) = Api::json(dep.get("/api/v1/departments")).await;
+    let names: Vec<&str> = deps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["科技创新局", "成果转化科"]);
+
+    // A talent may not read the register at all.
+    let talent = app.api_client("talent", Role::Talent, None, None).await;
+    let (status, body) = Api::json(talent.get("/api/v1/orgs")).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+}
+
+#[tokio::test]
+async fn department_tree_rules() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let root = create_department(&api, "管委会", "GWH", None).await;
+    let child = create_department(&api, "科技创新局", "KJ", root["id"].as_str()).await;
+    let grandchild = create_department(&api, "成果转化科", "KJ-CG", child["id"].as_str()).await;
+    // Moving a department under its own descendant is refused.
+    let (status, body) = Api::json(api.put(&format!("/api/v1/departments/{}", child["id"].as_str().unwrap())).json(&json!({"version": 1, "name": "科技创新局", "code": "KJ", "parent_id": grandchild["id"]}))).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("invalid_parent"))
+    );
+    // Duplicate code → 409.
+    let (status, body) = Api::json(
+        api.post("/api/v1/departments")
+            .json(&json!({"name": "又一个", "code": "KJ"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("duplicate_code"))
+    );
+    // A department with children cannot be deleted.
+    let (status, body) = Api::json(api.delete(&format!(
+        "/api/v1/departments/{}?version=1",
+        root["id"].as_str().unwrap()
+    )))
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("department_in_use"))
+    );
+    // Moving a subtree to the top keeps the grandchild under it (scope follows).
+    let (status, _) = Api::json(
+        api.put(&format!(
+            "/api/v1/departments/{}",
+            child["id"].as_str().unwrap()
+        ))
+        .json(&json!({"version": 1, "name": "科技创新局", "code": "KJ"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let dep = app
+        .api_client(
+            "kj",
+            Role::Department,
+            child["id"].as_str().map(String::from),
+            None,
+        )
+        .await;
+    let (_, deps) = Api::json(dep.get("/api/v1/departments")).await;
+    assert_eq!(deps.as_array().unwrap().len(), 2);
+    assert_eq!(deps[1]["depth"], 1);
+}
+
+#[tokio::test]
+async fn chain_output_and_growth_come_from_the_records() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let (status, chain) = Api::json(
+        api.post("/api/v1/chains")
+            .json(&json!({"name": "智能网联新能源汽车"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let cid = chain["id"].as_str().unwrap();
+    let (status, parts) = Api::json(
+        api.post(&format!("/api/v1/chains/{cid}/nodes"))
+            .json(&json!({"name": "关键零部件"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _) = Api::json(
+        api.post(&format!("/api/v1/chains/{cid}/nodes"))
+            .json(&json!({"name": "动力电池", "parent_id": parts["id"]})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let a = create_org(&api, "整车厂", 21, json!({})).await;
+    let b = create_org(&api, "电池厂", 22, json!({})).await;
+    // Output cannot be recorded before the organisation is on the chain.
+    let (status, body) = Api::json(
+        api.put(&format!(
+            "/api/v1/chains/{cid}/members/{}/outputs/2025",
+            a["id"].as_str().unwrap()
+        ))
+        .json(&json!({"output_fen": 1})),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("not_on_chain")));
+    for (org, pos) in [(&a, "downstream"), (&b, "上游")] {
+        let (status, body) = Api::json(
+            api.put(&format!(
+                "/api/v1/chains/{cid}/members/{}",
+                org["id"].as_str().unwrap()
+            ))
+            .json(&json!({"position": pos})),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // 2024: 50 + 25.9 = 75.9 亿元; 2025: 80 + 40.4 = 120.4 亿元 → +58.6%.
+    let yi = 10_000_000_000i64; // fen per 亿元
+    for (org, year, fen) in [
+        (&a, 2024, 50 * yi),
+        (&b, 2024, 259 * yi / 10),
+        (&a, 2025, 80 * yi),
+        (&b, 2025, 404 * yi / 10),
+    ] {
+        let (status, _) = Api::json(
+            api.put(&format!(
+                "/api/v1/chains/{cid}/members/{}/outputs/{year}",
+                org["id"].as_str().unwrap()
+            ))
+            .json(&json!({"output_fen": fen})),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let (status, body) = Api::json(
+        api.put(&format!(
+            "/api/v1/chains/{cid}/members/{}/outputs/2025",
+            a["id"].as_str().unwrap()
+        ))
+        .json(&json!({"output_fen": -1})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("negative_amount"))
+    );
+    let (_, detail) = Api::json(api.get(&format!("/api/v1/chains/{cid}"))).await;
+    assert_eq!(
+        detail["totals"][0],
+        json!({"year": 2024, "output_fen": 759 * yi / 10, "growth_permille": null, "growth": "—"})
+    );
+    assert_eq!(detail["totals"][1]["output_fen"], 1204 * yi / 10);
+    assert_eq!(detail["totals"][1]["growth_permille"], 586);
+    assert_eq!(detail["totals"][1]["growth"], "+58.6%");
+    assert_eq!(detail["members"][0]["position"], "upstream");
+    // The org list can be narrowed to the chain.
+    let (_, page) = Api::json(api.get(&format!("/api/v1/orgs?chain_id={cid}"))).await;
+    assert_eq!(page["total"], 2);
+}
+
+#[tokio::test]
+async fn work_calendar_counts_statutory_workdays() {
+    let app = spawn_app().await;
+    let clerk = app.api_client("clerk", Role::Department, None, None).await;
+    let add = |from: &str, days: u32| {
+        clerk.get(&format!(
+            "/api/v1/calendar/add-workdays?from={from}&days={days}"
+        ))
+    };
+    // National Day 2026: 10-01..10-07 off, Saturday 10-10 is a working day.
+    assert_eq!(
+        Api::json(add("2026-09-30", 1)).await.1["date"],
+        "2026-10-08"
+    );
+    assert_eq!(
+        Api::json(add("2026-09-30", 2)).await.1["date"],
+        "2026-10-09"
+    );
+    assert_eq!(
+        Api::json(add("2026-10-09", 1)).await.1["date"],
+        "2026-10-10"
+    );
+    assert_eq!(
+        Api::json(add("2026-10-10", 1)).await.1["date"],
+        "2026-10-12"
+    );
+    let (status, body) = Api::json(add("2026-13-01", 1)).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_date")));
+    // Only an administrator edits the calendar; the change takes effect at once.
+    let (status, _) = Api::json(
+        clerk
+            .put("/api/v1/calendar/2026-12-01")
+            .json(&json!({"kind": "holiday", "name": "测试假日"})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let api = admin(&app).await;
+    assert_eq!(
+        Api::json(add("2026-11-30", 1)).await.1["date"],
+        "2026-12-01"
+    );
+    let (status, _) = Api::json(
+        api.put("/api/v1/calendar/2026-12-01")
+            .json(&json!({"kind": "holiday", "name": "测试假日"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        Api::json(add("2026-11-30", 1)).await.1["date"],
+        "2026-12-02"
+    );
+    let (_, days) = Api::json(api.get("/api/v1/calendar?year=2026")).await;
+    assert!(days
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["date"] == "2026-10-10" && d["kind"] == "workday"));
+    let (status, _) = Api::json(api.delete("/api/v1/calendar/2026-12-01")).await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        Api::json(add("2026-11-30", 1)).await.1["date"],
+        "2026-12-01"
+    );
+}
+
+fn xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+async fn upload(api: &Api, bytes: Vec<u8>) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("orgs.xlsx");
+    Api::json(
+        api.post("/api/v1/orgs/import")
+            .multipart(reqwest::multipart::Form::new().part("file", part)),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn excel_import_is_all_or_nothing_and_export_reads_back() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    create_department(&api, "科技创新局", "KJ", None).await;
+    let header = vec![
+        "单位名称",
+        "单位类型",
+        "统一社会信用代码",
+        "主管部门",
+        "标签",
+        "高新技术企业",
+        "成立日期",
+    ];
+    let (c1, c2) = (code(31), code(32));
+    let bad_rows = vec![
+        header.clone(),
+        vec![
+            "好公司",
+            "企业",
+            c1.as_str(),
+            "科技创新局",
+            "芯片",
+            "是",
+            "2020-03-15",
+        ],
+        vec![
+            "",
+            "企业",
+            "91500106MA0000000X",
+            "不存在的局",
+            "",
+            "",
+            "2099-01-01",
+        ],
+        vec!["重复公司", "企业", c1.as_str(), "", "", "", ""],
+    ];
+    let (status, body) = upload(&api, xlsx(&bad_rows)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["code"], "import_invalid");
+    let problems = body["details"]["problems"].as_array().unwrap();
+    let cells: Vec<(u64, &str)> = problems
+        .iter()
+        .map(|p| (p["row"].as_u64().unwrap(), p["column"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        (3, "主管部门"),
+        (3, "单位名称"),
+        (3, "统一社会信用代码"),
+        (3, "成立日期"),
+        (4, "统一社会信用代码"),
+    ] {
+        assert!(
+            cells.contains(&expected),
+            "missing {expected:?} in {cells:?}"
+        );
+    }
+    let (_, page) = Api::json(api.get("/api/v1/orgs")).await;
+    assert_eq!(page["total"], 0, "nothing is imported when any row is bad");
+
+    let (status, body) = upload(&api, b"not an excel file".to_vec()).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_excel"))
+    );
+
+    let good = vec![
+        header.clone(),
+        vec![
+            "好公司",
+            "企业",
+            c1.as_str(),
+            "KJ",
+            "芯片、传感器",
+            "是",
+            "2020年3月15日",
+        ],
+        vec!["好大学", "高校", c2.as_str(), "", "", "否", ""],
+    ];
+    let (status, body) = upload(&api, xlsx(&good)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["imported"], 2);
+    // Importing the same file again is refused whole: the codes are taken.
+    let (status, _) = upload(&api, xlsx(&good)).await;
+    assert_eq!(status, 422);
+
+    // Export of a filtered list, read back with a real reader.
+    let res = api
+        .get("/api/v1/orgs/export?kind=enterprise")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("filename*=UTF-8''"));
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "header + the one enterprise");
+    assert_eq!(rows[0][0], "单位名称");
+    assert_eq!(rows[1][0], "好公司");
+    assert_eq!(rows[1][2], c1);
+    assert_eq!(rows[1][8], "芯片、传感器");
+    assert_eq!(rows[1][9], "是");
+    assert_eq!(rows[1][12], "科技创新局");
+    assert_eq!(rows[1][13], "2020-03-15");
+}
+
+async fn exec(app: &TestApp, sql: &str) {
+    app.db
+        .execute(Statement::from_string(
+            app.db.get_database_backend(),
+            sql.to_string(),
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn audit_chain_detects_altered_and_deleted_entries() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let org = create_org(&api, "审计样本公司", 41, json!({})).await;
+    let id = org["id"].as_str().unwrap();
+    let (status, _) = Api::json(api.put(&format!("/api/v1/orgs/{id}")).json(&json!({"version": 1, "name": "审计样本公司（改）", "kind": "enterprise", "uscc": code(41)}))).await;
+    assert_eq!(status, 200);
+    let report = kechuang_store::audit::verify(&app.db).await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert!(report.entries > 2);
+    // The entries record who, what and before/after.
+    let history = kechuang_store::audit::history(&app.db, "orgs", id, 10)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].actor, "admin");
+    assert!(
+        history[0].before_json.contains("审计样本公司") && history[0].after_json.contains("（改）")
+    );
+
+    // Altering an entry is detected...
+    exec(
+        &app,
+        &format!("UPDATE audit_log SET after_json = '{{}}' WHERE entity_id = '{id}' AND seq = 1"),
+    )
+    .await;
+    let report = kechuang_store::audit::verify(&app.db).await.unwrap();
+    assert!(
+        report.problems[0].contains(id) && report.problems[0].contains("篡改"),
+        "{:?}",
+        report.problems
+    );
+    // ... and so is deleting the newest entry of a record.
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let org = create_org(&api, "另一家公司", 42, json!({})).await;
+    let id = org["id"].as_str().unwrap();
+    Api::json(api.put(&format!("/api/v1/orgs/{id}")).json(
+        &json!({"version": 1, "name": "另一家公司2", "kind": "enterprise", "uscc": code(42)}),
+    ))
+    .await;
+    exec(
+        &app,
+        &format!("DELETE FROM audit_log WHERE entity_id = '{id}' AND seq = 2"),
+    )
+    .await;
+    let report = kechuang_store::audit::verify(&app.db).await.unwrap();
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains(id) && p.contains("版本为2")),
+        "{:?}",
+        report.problems
+    );
+    // A change that bypassed the application is caught too.
+    exec(
+        &app,
+        &format!("UPDATE orgs SET version = 7 WHERE id = '{id}'"),
+    )
+    .await;
+    assert!(!kechuang_store::audit::verify(&app.db)
+        .await
+        .unwrap()
+        .problems
+        .is_empty());
+}
+
+#[tokio::test]
+async fn openapi_describes_every_route_with_its_area_tag() {
+    let app = spawn_app().await;
+    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/orgs",
+        "/api/v1/orgs/{id}",
+        "/api/v1/orgs/export",
+        "/api/v1/orgs/import",
+        "/api/v1/departments",
+        "/api/v1/chains/{id}",
+        "/api/v1/calendar/add-workdays",
+        "/api/v1/me",
+    ] {
+        assert!(paths.contains_key(p), "{p} missing from OpenAPI");
+    }
+    let allowed = [
+        "orgs", "cases", "party", "transfer", "matching", "events", "talent", "cockpit", "admin",
+        "chains",
+    ];
+    for (path, ops) in paths {
+        for (method, op) in ops.as_object().unwrap() {
+            let tags = op["tags"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{method} {path} has no tag"));
+            assert!(
+                tags.iter().all(|t| allowed.contains(&t.as_str().unwrap())),
+                "{method} {path}: {tags:?}"
+            );
+            assert!(
+                op["responses"].as_object().is_some_and(|r| !r.is_empty()),
+                "{method} {path} has no responses"
+            );
+        }
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    let docs = reqwest::get(app.url("/api/docs")).await.unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(docs.text().await.unwrap().contains("swagger-ui"));
+    // Every asset the docs page loads is embedded.
+    for asset in [
+        "/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        "/static/swagger-init.js",
+        "/static/vendor/htmx/htmx.min.js",
+        "/static/vendor/bootstrap/bootstrap.min.css",
+    ] {
+        let res = reqwest::get(app.url(asset)).await.unwrap();
+        assert_eq!(res.status(), 200, "{asset}");
+        assert!(res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+    }
+    let (status, body) = Api::json(reqwest::Client::new().get(app.url("/api/v1/nothing"))).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+}
+
+#[tokio::test]
+async fn pages_show_lists_forms_with_errors_in_place_and_fragments() {
+    let app = spawn_app().await;
+    app.user("clerk", Role::Admin, None, None).await;
+    let b = app.browser("clerk").await;
+    // A form with a bad credit code is shown again, with the error beside the field and the input kept.
+    let res = b
+        .post_form(
+            "/orgs/new",
+            &[
+                ("name", "表单测试公司"),
+                ("kind", "enterprise"),
+                ("uscc", "91500106MA00000000"),
+                ("contact_phone", "abc"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("is-invalid"));
+    assert!(html.contains("value=\"表单测试公司\""));
+    assert!(html.contains("联系电话应为"));
+    let good = code(51);
+    let res = b
+        .post_form(
+            "/orgs/new",
+            &[
+                ("name", "表单测试公司"),
+                ("kind", "enterprise"),
+                ("uscc", &good),
+                ("is_high_tech", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let detail = res.headers()["location"].to_str().unwrap().to_string();
+    let html = b.get_text(&detail).await;
+    assert!(
+        html.contains("表单测试公司")
+            && html.contains("高新技术企业")
+            && html.contains("id=\"flash\"")
+    );
+    // The list filters by a Chinese substring; an htmx request gets only the table.
+    let html = b.get_text("/orgs?q=%E8%A1%A8%E5%8D%95").await;
+    assert!(html.contains("<html") && html.contains("表单测试公司"));
+    let frag = b
+        .http
+        .get(format!("{}/orgs?q=%E4%B8%8D%E5%AD%98%E5%9C%A8", b.base))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!frag.contains("<html") && frag.contains("没有符合条件的单位"));
+    // Each page of the foundation renders for the admin.
+    for page in [
+        "/",
+        "/orgs/new",
+        "/orgs/import",
+        "/departments",
+        "/chains",
+        "/calendar?year=2026&from=2026-09-30&days=1",
+        "/admin/users",
+        "/admin/audit?verify=1",
+        "/account/tokens",
+    ] {
+        let res = b.get(page).await;
+        assert_eq!(res.status(), 200, "{page}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("科创服务平台"), "{page}");
+        if page.starts_with("/calendar") {
+            assert!(
+                html.contains("2026年10月8日（周四）"),
+                "workday calculator result"
+            );
+        }
+        if page.starts_with("/admin/audit") {
+            assert!(html.contains("校验通过"));
+        }
+    }
+    let res = b.get("/no-such-page").await;
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.unwrap().contains("返回首页"));
+}
+
+#[tokio::test]
+async fn stale_form_edit_keeps_the_input_and_says_why() {
+    let app = spawn_app().await;
+    app.user("clerk", Role::Admin, None, None).await;
+    let api = admin(&app).await;
+    let org = create_org(&api, "并发编辑公司", 61, json!({})).await;
+    let id = org["id"].as_str().unwrap();
+    let b = app.browser("clerk").await;
+    // Someone else saves first.
+    Api::json(api.put(&format!("/api/v1/orgs/{id}")).json(&json!({"version": 1, "name": "并发编辑公司", "kind": "enterprise", "uscc": code(61), "address": "别人的地址"}))).await;
+    let res = b
+        .post_form(
+            &format!("/orgs/{id}/edit"),
+            &[
+                ("version", "1"),
+                ("name", "我的改名"),
+                ("kind", "enterprise"),
+                ("uscc", &code(61)),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("已被他人修改") && html.contains("value=\"我的改名\""));
+    let (_, current) = Api::json(api.get(&format!("/api/v1/orgs/{id}"))).await;
+    assert_eq!(current["address"], "别人的地址");
+}
+
+#[tokio::test]
+async fn demo_dataset_loads_and_tells_the_article_story() {
+    let app = spawn_app().await;
+    assert!(kechuang::demo::load(&app.db).await.unwrap());
+    assert!(
+        !kechuang::demo::load(&app.db).await.unwrap(),
+        "loads only into an empty register"
+    );
+    let api = app.api_client("auditor", Role::Leader, None, None).await;
+    let (_, chains) = Api::json(api.get("/api/v1/chains")).await;
+    let nev = chains
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "智能网联新能源汽车")
+        .unwrap();
+    assert_eq!(nev["latest"]["year"], 2025);
+    assert_eq!(nev["latest"]["output_fen"], 12_040_000_000_00i64);
+    assert_eq!(nev["latest"]["growth"], "+58.6%");
+    // Every demo account can sign in.
+    for (u, _, _) in kechuang::demo::ACCOUNTS {
+        let res = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(app.url("/login"))
+            .form(&[("username", u), ("password", kechuang::demo::DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "{u}");
+    }
+    assert!(kechuang_store::audit::verify(&app.db)
+        .await
+        .unwrap()
+        .problems
+        .is_empty());
+}
