@@ -401,12 +401,12 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
                     contact_email: format!("contact{n}@example.cn"),
                     address: format!("重庆市沙坪坝区西永大道{}号", 10 + n * 3),
                     tags: tags.split(',').map(String::from).collect(),
-                    is_high_tech: n % 3 != 0,
+                    is_high_tech: !n.is_multiple_of(3),
                     is_tech_sme: true,
                     is_specialized: n % 4 == 1,
                     department_id: dept(if ci == 0 {
                         "JF"
-                    } else if n % 2 == 0 {
+                    } else if n.is_multiple_of(2) {
                         "KJ"
                     } else {
                         "ZS"

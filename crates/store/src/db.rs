@@ -56,6 +56,28 @@ pub async fn connect(url: &str) -> Result<Db, String> {
             redact_url(&url)
         ));
     }
+    if let Some(addr) = server_address(&url) {
+        // A quick TCP probe, so a server that is down is reported at once.
+        let probe = tokio::time::timeout(
+            Duration::from_secs(3),
+            tokio::net::TcpStream::connect(addr.clone()),
+        );
+        match probe.await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                return Err(format!(
+                    "无法连接数据库 {}（{addr}：{e}）。请检查数据库服务是否已启动、地址和端口是否正确。",
+                    redact_url(&url)
+                ))
+            }
+            Err(_) => {
+                return Err(format!(
+                    "无法连接数据库 {}（{addr} 无响应）。请检查数据库服务是否已启动、网络是否可达。",
+                    redact_url(&url)
+                ))
+            }
+        }
+    }
     let mut opt = ConnectOptions::new(url.clone());
     opt.connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
@@ -74,10 +96,30 @@ pub async fn connect(url: &str) -> Result<Db, String> {
             redact_url(&url)
         )),
         Err(_) => Err(format!(
-            "连接数据库 {} 超时：请检查数据库服务是否已启动、网络是否可达。",
+            "无法连接数据库 {}：连接超时，请检查数据库服务是否已启动、网络是否可达。",
             redact_url(&url)
         )),
     }
+}
+
+/// `host:port` of a PostgreSQL or MySQL URL (None for SQLite or sockets).
+fn server_address(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let default_port = match scheme {
+        "postgres" | "postgresql" => 5432,
+        "mysql" => 3306,
+        _ => return None,
+    };
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    let host_port = rest.split(['/', '?']).next()?;
+    if host_port.is_empty() {
+        return None;
+    }
+    Some(if host_port.contains(':') && !host_port.ends_with(']') {
+        host_port.to_string()
+    } else {
+        format!("{host_port}:{default_port}")
+    })
 }
 
 const LOCK_KEY: i64 = 0x6b65_6368_7561_6e67; // "kechuang"
@@ -179,5 +221,28 @@ pub async fn backup(db: &Db, to: &std::path::Path) -> Result<(), String> {
         DatabaseBackend::MySql => {
             Err("MySQL/MariaDB 请使用 mysqldump --single-transaction 备份".into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_address_and_redaction() {
+        assert_eq!(
+            server_address("postgres://u:p@db.local/k").as_deref(),
+            Some("db.local:5432")
+        );
+        assert_eq!(
+            server_address("mysql://root@127.0.0.1:3307/k?ssl-mode=disabled").as_deref(),
+            Some("127.0.0.1:3307")
+        );
+        assert_eq!(server_address("sqlite://./data/k.db"), None);
+        assert_eq!(
+            redact_url("postgres://u:secret@h/k"),
+            "postgres://u:***@h/k"
+        );
+        assert_eq!(redact_url("sqlite://./data/k.db"), "sqlite://./data/k.db");
     }
 }

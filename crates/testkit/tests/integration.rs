@@ -1013,7 +1013,7 @@ async fn demo_dataset_loads_and_tells_the_article_story() {
         .find(|c| c["name"] == "智能网联新能源汽车")
         .unwrap();
     assert_eq!(nev["latest"]["year"], 2025);
-    assert_eq!(nev["latest"]["output_fen"], 12_040_000_000_00i64);
+    assert_eq!(nev["latest"]["output_fen"], 1_204_000_000_000_i64);
     assert_eq!(nev["latest"]["growth"], "+58.6%");
     // Every demo account can sign in.
     for (u, _, _) in kechuang::demo::ACCOUNTS {

@@ -48,9 +48,12 @@ pub struct Flash {
     pub message: String,
 }
 
+/// (label, href, icon, permission needed)
+type NavEntry = (&'static str, &'static str, &'static str, Option<Permission>);
+
 /// Side navigation: areas that exist, items the role may open.
 fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
-    let sections: [(&str, Vec<(&str, &str, &str, Option<Permission>)>); 4] = [
+    let sections: [(&str, Vec<NavEntry>); 4] = [
         ("工作台", vec![("首页", "/", "house", None)]),
         (
             "基础数据",
