@@ -879,6 +879,19 @@ async fn openapi_describes_every_route_with_its_area_tag() {
     }
     let (status, body) = Api::json(reqwest::Client::new().get(app.url("/api/v1/nothing"))).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+    // Malformed path parameters and uploads answer in the same error format.
+    let api = admin(&app).await;
+    let (status, body) = Api::json(
+        api.put("/api/v1/chains/x/members/y/outputs/abc")
+            .json(&json!({"output_fen": 1})),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_path")));
+    let (status, body) = Api::json(api.post("/api/v1/orgs/import").body("x")).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_upload"))
+    );
 }
 
 #[tokio::test]
@@ -963,6 +976,25 @@ async fn pages_show_lists_forms_with_errors_in_place_and_fragments() {
             assert!(html.contains("校验通过"));
         }
     }
+    // The import page lists every bad cell and imports nothing.
+    let file = xlsx(&[vec!["单位名称", "单位类型"], vec!["", "火星机构"]]);
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(file).file_name("a.xlsx"),
+    );
+    let res = b
+        .http
+        .post(format!("{}/orgs/import?csrf_token={}", b.base, b.csrf))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("第 2 行") && html.contains("单位类型") && html.contains("未导入任何数据"),
+        "{html}"
+    );
     let res = b.get("/no-such-page").await;
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap().contains("返回首页"));

@@ -1,6 +1,6 @@
 //! /api/v1/calendar: the statutory work calendar and workday arithmetic.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{ApiJson, ApiQuery};
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::AppState;
@@ -86,7 +86,7 @@ pub fn parse_day(s: &str) -> ApiResult<NaiveDate> {
 pub async fn set_day(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(date): Path<String>,
+    ApiPath(date): ApiPath<String>,
     ApiJson(b): ApiJson<DayBody>,
 ) -> ApiResult<Json<CalendarDayView>> {
     require(&p, Permission::CalendarWrite)?;
@@ -113,7 +113,7 @@ pub async fn set_day(
 pub async fn delete_day(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(date): Path<String>,
+    ApiPath(date): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     require(&p, Permission::CalendarWrite)?;
     calendar::remove_day(&s.db, &p.username, parse_day(&date)?).await?;

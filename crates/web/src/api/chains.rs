@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use kechuang_domain::auth::Permission;
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{invalid, ApiJson};
+use super::{invalid, ApiJson, ApiPath};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::forms::ChainDraft;
@@ -188,7 +188,7 @@ pub async fn create_chain(
 pub async fn get_chain(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ChainDetailView>> {
     require(&p, Permission::ChainsRead)?;
     Ok(Json(chains::detail(&s.db, &id).await?.into()))
@@ -207,7 +207,7 @@ pub struct ChainUpdate {
 pub async fn update_chain(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<ChainUpdate>,
 ) -> ApiResult<Json<ChainView>> {
     require(&p, Permission::ChainsWrite)?;
@@ -233,7 +233,7 @@ pub struct NodeBody {
 pub async fn add_node(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<NodeBody>,
 ) -> ApiResult<(StatusCode, Json<NodeView>)> {
     require(&p, Permission::ChainsWrite)?;
@@ -255,7 +255,7 @@ pub async fn add_node(
 pub async fn delete_node(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path((id, node_id)): Path<(String, String)>,
+    ApiPath((id, node_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     require(&p, Permission::ChainsWrite)?;
     chains::delete_node(&s.db, &p.username, &id, &node_id).await?;
@@ -288,7 +288,7 @@ pub fn parse_position(s: &str) -> ApiResult<ChainPosition> {
 pub async fn set_member(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path((id, org_id)): Path<(String, String)>,
+    ApiPath((id, org_id)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<MemberBody>,
 ) -> ApiResult<StatusCode> {
     require(&p, Permission::ChainsWrite)?;
@@ -304,7 +304,7 @@ pub async fn set_member(
 pub async fn remove_member(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path((id, org_id)): Path<(String, String)>,
+    ApiPath((id, org_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     require(&p, Permission::ChainsWrite)?;
     chains::remove_member(&s.db, &p.username, &id, &org_id).await?;
@@ -324,7 +324,7 @@ pub struct OutputBody {
 pub async fn set_output(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path((id, org_id, year)): Path<(String, String, i32)>,
+    ApiPath((id, org_id, year)): ApiPath<(String, String, i32)>,
     ApiJson(b): ApiJson<OutputBody>,
 ) -> ApiResult<StatusCode> {
     require(&p, Permission::ChainsWrite)?;

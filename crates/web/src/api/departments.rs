@@ -1,6 +1,6 @@
 //! /api/v1/departments: the committee's department tree.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{invalid, ApiJson, ApiQuery, VersionParam};
+use super::{invalid, ApiJson, ApiPath, ApiQuery, VersionParam};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiResult, ErrorBody};
 use crate::forms::DepartmentDraft;
@@ -86,7 +86,7 @@ pub async fn create_department(
 pub async fn get_department(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<DepartmentView>> {
     require(&p, Permission::DepartmentsRead)?;
     Ok(Json(departments::get(&s.db, &p.scope, &id).await?.into()))
@@ -105,7 +105,7 @@ pub struct DepartmentUpdate {
 pub async fn update_department(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<DepartmentUpdate>,
 ) -> ApiResult<Json<DepartmentView>> {
     require(&p, Permission::DepartmentsWrite)?;
@@ -123,7 +123,7 @@ pub async fn update_department(
 pub async fn delete_department(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(v): ApiQuery<VersionParam>,
 ) -> ApiResult<StatusCode> {
     require(&p, Permission::DepartmentsWrite)?;

@@ -107,6 +107,40 @@ fn query_rejection(e: QueryRejection) -> ApiError {
     ApiError::bad_request("invalid_query", format!("查询参数有误：{}", e.body_text()))
 }
 
+/// Path parameters whose rejections use the API error format (400 `invalid_path`).
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(e) => Err(ApiError::bad_request(
+                "invalid_path",
+                format!("路径参数有误：{}", e.body_text()),
+            )),
+        }
+    }
+}
+
+/// A multipart upload whose rejections use the API error format (400 `invalid_upload`).
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|e| {
+                ApiError::bad_request(
+                    "invalid_upload",
+                    format!("请以 multipart/form-data 上传文件：{}", e.body_text()),
+                )
+            })
+    }
+}
+
 /// The `version` an editor saw, for optimistic concurrency.
 #[derive(Debug, Deserialize, IntoParams, ToSchema)]
 pub struct VersionParam {

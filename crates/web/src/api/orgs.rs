@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
@@ -17,7 +17,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{invalid, ApiJson, ApiQuery, VersionParam};
+use super::{invalid, ApiJson, ApiMultipart, ApiPath, ApiQuery, VersionParam};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::excel::{self, Cell};
@@ -247,7 +247,7 @@ pub async fn create_org(
 pub async fn get_org(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<OrgView>> {
     require(&p, Permission::OrgsRead)?;
     Ok(Json(orgs::get(&s.db, &p.scope, &id).await?.into()))
@@ -268,7 +268,7 @@ pub struct OrgUpdate {
 pub async fn update_org(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<OrgUpdate>,
 ) -> ApiResult<Json<OrgView>> {
     require(&p, Permission::OrgsWrite)?;
@@ -287,7 +287,7 @@ pub async fn update_org(
 pub async fn delete_org(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(v): ApiQuery<VersionParam>,
 ) -> ApiResult<StatusCode> {
     may_create(&p)?;
@@ -428,16 +428,55 @@ fn field_column(field: &str) -> &'static str {
     }
 }
 
+/// Why an import was refused.
+pub enum ImportFailure {
+    /// Bad cells: nothing was imported.
+    Invalid(Vec<ImportProblem>),
+    Other(ApiError),
+}
+
+impl From<ApiError> for ImportFailure {
+    fn from(e: ApiError) -> Self {
+        ImportFailure::Other(e)
+    }
+}
+
+impl From<kechuang_store::StoreError> for ImportFailure {
+    fn from(e: kechuang_store::StoreError) -> Self {
+        ImportFailure::Other(e.into())
+    }
+}
+
+impl From<ImportFailure> for ApiError {
+    /// Bad cells become a 422 `import_invalid` with `details.problems`.
+    fn from(f: ImportFailure) -> Self {
+        match f {
+            ImportFailure::Other(e) => e,
+            ImportFailure::Invalid(problems) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import_invalid",
+                format!(
+                    "发现{}处错误，未导入任何数据，请修改后重新上传",
+                    problems.len()
+                ),
+            )
+            .with_details(json!({ "problems": problems })),
+        }
+    }
+}
+
 /// Validate every row of an import file, then import all or nothing.
-/// Problems come back as a 422 `import_invalid` with `details.problems`.
-pub async fn import_bytes(s: &AppState, p: &Principal, bytes: &[u8]) -> Result<usize, ApiError> {
+pub async fn import_bytes(
+    s: &AppState,
+    p: &Principal,
+    bytes: &[u8],
+) -> Result<usize, ImportFailure> {
     require(p, Permission::OrgsImport)?;
     let rows = excel::read_rows(bytes)?;
     let Some((header, data)) = rows.split_first() else {
-        return Err(ApiError::bad_request(
-            "empty_file",
-            "文件是空的：请使用导入模板填写后上传",
-        ));
+        return Err(
+            ApiError::bad_request("empty_file", "文件是空的：请使用导入模板填写后上传").into(),
+        );
     };
     let mut col = HashMap::new();
     for (i, h) in header.iter().enumerate() {
@@ -451,13 +490,13 @@ pub async fn import_bytes(s: &AppState, p: &Principal, bytes: &[u8]) -> Result<u
         return Err(ApiError::bad_request(
             "invalid_template",
             format!("表头缺少列：{}。请下载导入模板", missing.join("、")),
-        ));
+        )
+        .into());
     }
     if data.len() > 10_000 {
-        return Err(ApiError::bad_request(
-            "too_many_rows",
-            "单次最多导入10000行，请分批导入",
-        ));
+        return Err(
+            ApiError::bad_request("too_many_rows", "单次最多导入10000行，请分批导入").into(),
+        );
     }
     let deps = departments::list(&s.db, &Scope::All).await?;
     let get = |row: &Vec<String>, name: &str| {
@@ -547,19 +586,11 @@ pub async fn import_bytes(s: &AppState, p: &Principal, bytes: &[u8]) -> Result<u
         }
     }
     if inputs.is_empty() && problems.is_empty() {
-        return Err(ApiError::bad_request("empty_file", "文件中没有数据行"));
+        return Err(ApiError::bad_request("empty_file", "文件中没有数据行").into());
     }
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.row);
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "import_invalid",
-            format!(
-                "发现{}处错误，未导入任何数据，请修改后重新上传",
-                problems.len()
-            ),
-        )
-        .with_details(json!({ "problems": problems })));
+        return Err(ImportFailure::Invalid(problems));
     }
     Ok(orgs::import(
         &s.db,
@@ -603,12 +634,12 @@ pub struct Imported {
 pub async fn import_orgs(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    mp: Multipart,
+    ApiMultipart(mp): ApiMultipart,
 ) -> ApiResult<Json<Imported>> {
     require(&p, Permission::OrgsImport)?;
     let bytes = upload(mp).await?;
     Ok(Json(Imported {
-        imported: import_bytes(&s, &p, &bytes).await?,
+        imported: import_bytes(&s, &p, &bytes).await.map_err(ApiError::from)?,
     }))
 }
 

@@ -17,7 +17,8 @@ use super::{
     error_page, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx, Pager,
 };
 use crate::api::orgs::{
-    export_bytes, import_bytes, kind_label, tags_of, upload, ImportProblem, OrgListQuery,
+    export_bytes, import_bytes, kind_label, tags_of, upload, ImportFailure, ImportProblem,
+    OrgListQuery,
 };
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
@@ -697,28 +698,18 @@ pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multi
             "/orgs?flash=imported&sort=updated_at&dir=desc&n={n}"
         ))
         .into_response(),
-        Err(e) if e.code == "import_invalid" => {
-            let problems =
-                serde_json::from_value::<Vec<serde_json::Value>>(e.details["problems"].clone())
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|v| ImportProblem {
-                        row: v["row"].as_u64().unwrap_or_default() as usize,
-                        column: v["column"].as_str().unwrap_or_default().into(),
-                        reason: v["reason"].as_str().unwrap_or_default().into(),
-                    })
-                    .collect();
-            import_page(
-                &st,
-                &p,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                problems,
-                e.message,
-            )
+        Err(ImportFailure::Invalid(problems)) => {
+            let message = format!(
+                "发现{}处错误，未导入任何数据，请修改后重新上传",
+                problems.len()
+            );
+            import_page(&st, &p, StatusCode::UNPROCESSABLE_ENTITY, problems, message)
         }
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+        Err(ImportFailure::Other(e))
+            if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN =>
+        {
             import_page(&st, &p, e.status, vec![], e.message)
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(ImportFailure::Other(e)) => error_page(&st, Some(&p), e),
     }
 }
