@@ -116,7 +116,7 @@ impl Role {
         match self {
             Role::Admin => "平台管理员",
             Role::Leader => "管委会领导",
-            Role::Department => "职能部门",
+            Role::Department => "部门经办人",
             Role::TaskForce => "产业专班",
             Role::PartyWorker => "党建工作者",
             Role::Instructor => "党建指导员",

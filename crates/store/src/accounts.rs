@@ -381,3 +381,82 @@ pub async fn revoke_token(db: &Db, user_id: &str, token_id: &str) -> StoreResult
     am.update(db).await?;
     Ok(())
 }
+
+/// What an administrator may change on an account.
+#[derive(Clone, Debug)]
+pub struct UserChanges {
+    pub display_name: String,
+    pub role: Role,
+    pub department_id: Option<String>,
+    pub org_id: Option<String>,
+    pub active: bool,
+}
+
+pub async fn get_user(db: &Db, id: &str) -> StoreResult<user::Model> {
+    user::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Change an account (optimistic concurrency on `version`). Disabling an
+/// account ends its sessions at once.
+pub async fn update_user(
+    db: &Db,
+    actor: &str,
+    id: &str,
+    version: i32,
+    c: UserChanges,
+) -> StoreResult<user::Model> {
+    let tx = db.begin().await?;
+    let before = user::Entity::find_by_id(id.to_string())
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    audit::bump_version(&tx, "users", id, version).await?;
+    let mut am: user::ActiveModel = before.clone().into();
+    am.display_name = Set(c.display_name);
+    am.role = Set(c.role.as_str().into());
+    am.department_id = Set(c.department_id);
+    am.org_id = Set(c.org_id);
+    am.active = Set(c.active);
+    am.version = Set(version + 1);
+    am.updated_at = Set(now());
+    let m = am.update(&tx).await?;
+    audit::record(&tx, actor, "users", id, "update", snap(&before), snap(&m)).await?;
+    if !m.active {
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(id))
+            .exec(&tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// An administrator sets a new password; the account's sessions end.
+pub async fn reset_password(db: &Db, actor: &str, id: &str, new: &str) -> StoreResult<()> {
+    if let Err(msg) = kechuang_domain::password::check_strength(new) {
+        return Err(StoreError::rule("weak_password", msg));
+    }
+    let tx = db.begin().await?;
+    let u = user::Entity::find_by_id(id.to_string())
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    audit::bump_version(&tx, "users", id, u.version).await?;
+    let before = snap(&u);
+    let version = u.version + 1;
+    let mut am = u.into_active_model();
+    am.password_hash = Set(hash_password(new));
+    am.version = Set(version);
+    am.updated_at = Set(now());
+    let m = am.update(&tx).await?;
+    audit::record(&tx, actor, "users", id, "reset_password", before, snap(&m)).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(id))
+        .exec(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

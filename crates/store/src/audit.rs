@@ -259,3 +259,30 @@ pub async fn history<C: ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// Audit entries, newest first, optionally of one entity type or one actor.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    entity: Option<&str>,
+    actor: Option<&str>,
+    p: crate::PageReq,
+) -> StoreResult<crate::Page<audit_entry::Model>> {
+    let mut q = audit_entry::Entity::find();
+    if let Some(e) = entity {
+        q = q.filter(audit_entry::Column::Entity.eq(e));
+    }
+    if let Some(a) = actor {
+        q = q.filter(audit_entry::Column::Actor.eq(a));
+    }
+    let q = q
+        .order_by_desc(audit_entry::Column::At)
+        .order_by_desc(audit_entry::Column::Id);
+    let total = q.clone().count(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    Ok(crate::Page {
+        items,
+        total,
+        page: p.page,
+        per_page: p.per_page,
+    })
+}

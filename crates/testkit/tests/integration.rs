@@ -1066,3 +1066,177 @@ async fn demo_dataset_loads_and_tells_the_article_story() {
         .problems
         .is_empty());
 }
+
+#[tokio::test]
+async fn administrators_manage_accounts_in_the_browser_and_the_api() {
+    let app = spawn_app().await;
+    app.user("boss", Role::Admin, None, None).await;
+    let api = admin(&app).await;
+    let dep = create_department(&api, "科技创新局", "KJ", None).await;
+    let b = app.browser("boss").await;
+    // A department clerk needs a department; a weak password is refused beside its field.
+    let res = b
+        .post_form(
+            "/admin/users",
+            &[
+                ("username", "li"),
+                ("role", "department"),
+                ("password", "Abcdefg1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("须指定所属部门"));
+    let res = b
+        .post_form(
+            "/admin/users",
+            &[
+                ("username", "li"),
+                ("role", "department"),
+                ("department_id", dep["id"].as_str().unwrap()),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("密码至少8位"));
+    let res = b
+        .post_form(
+            "/admin/users",
+            &[
+                ("username", "li"),
+                ("display_name", "李科长"),
+                ("role", "department"),
+                ("department_id", dep["id"].as_str().unwrap()),
+                ("password", "Abcdefg1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    // The new account signs in with its password.
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = http
+        .post(app.url("/login"))
+        .form(&[("username", "li"), ("password", "Abcdefg1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        http.get(app.url("/orgs")).send().await.unwrap().status(),
+        200
+    );
+
+    // Disabling the account ends its session at once and blocks sign-in.
+    let (_, users) = Api::json(api.get("/api/v1/users")).await;
+    let li = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "li")
+        .unwrap()
+        .clone();
+    assert_eq!(li["role_label"], "部门经办人");
+    let (status, body) = Api::json(api.put(&format!("/api/v1/users/{}", li["id"].as_str().unwrap())).json(&json!({"version": li["version"], "display_name": "李科长", "role": "department", "department_id": dep["id"], "active": false}))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        http.get(app.url("/orgs")).send().await.unwrap().status(),
+        303,
+        "session ended"
+    );
+    let res = http
+        .post(app.url("/login"))
+        .form(&[("username", "li"), ("password", "Abcdefg1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+
+    // Re-enabled with a reset password (page form), the new password works and the old does not.
+    let res = b
+        .post_form(
+            &format!("/admin/users/{}/edit", li["id"].as_str().unwrap()),
+            &[
+                ("version", "2"),
+                ("display_name", "李科长"),
+                ("role", "department"),
+                ("department_id", dep["id"].as_str().unwrap()),
+                ("active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = b
+        .post_form(
+            &format!("/admin/users/{}/password", li["id"].as_str().unwrap()),
+            &[("password", "Newpass123")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = http
+        .post(app.url("/login"))
+        .form(&[("username", "li"), ("password", "Abcdefg1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let res = http
+        .post(app.url("/login"))
+        .form(&[("username", "li"), ("password", "Newpass123")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+
+    // The API refuses duplicates, and non-admins.
+    let (status, body) = Api::json(
+        api.post("/api/v1/users")
+            .json(&json!({"username": "li", "role": "leader", "password": "Abcdefg1"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("duplicate_username"))
+    );
+    let leader = app.api_client("lead", Role::Leader, None, None).await;
+    let (status, _) = Api::json(leader.get("/api/v1/users")).await;
+    assert_eq!(status, 403);
+    // Every change to the account is in the audit trail, and the chain holds.
+    let history = kechuang_store::audit::history(&app.db, "users", li["id"].as_str().unwrap(), 10)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec!["reset_password", "update", "update", "create"]
+    );
+    assert!(
+        !history[0].after_json.contains("password_hash"),
+        "hashes never enter the audit log"
+    );
+    assert!(kechuang_store::audit::verify(&app.db)
+        .await
+        .unwrap()
+        .problems
+        .is_empty());
+}
+
+#[tokio::test]
+async fn workday_results_warn_when_a_year_has_no_schedule() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let (_, r) = Api::json(api.get("/api/v1/calendar/add-workdays?from=2026-06-01&days=5")).await;
+    assert!(r["warning"].is_null());
+    let (_, r) = Api::json(api.get("/api/v1/calendar/add-workdays?from=2026-12-28&days=5")).await;
+    assert!(
+        r["warning"]
+            .as_str()
+            .unwrap()
+            .contains("2027年节假日安排尚未录入"),
+        "{r}"
+    );
+}

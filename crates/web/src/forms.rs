@@ -145,7 +145,7 @@ impl OrgDraft {
         {
             e.push((
                 "contact_phone",
-                "联系电话应为7—20位数字，可含“-”，如 023-68881234 或 13800138000".into(),
+                "联系电话应为7—20位数字（可含“-”），例如 13800138000".into(),
             ));
         }
         let email = self.contact_email.trim().to_string();
@@ -305,6 +305,65 @@ impl ChainDraft {
         Ok(ChainInput {
             name,
             description: self.description.trim().into(),
+        })
+    }
+}
+
+/// An account as an administrator types it.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct UserDraft {
+    /// 用户名（新建时必填，之后不可改）
+    pub username: String,
+    pub display_name: String,
+    /// 角色代码：admin, leader, department, task_force, party_worker, instructor, service_officer, broker, enterprise, talent
+    pub role: String,
+    /// 所属部门 id（部门经办人、产业专班必填）
+    pub department_id: String,
+    /// 所属单位 id（企业用户必填）
+    pub org_id: String,
+    /// 初始密码（新建时必填）
+    pub password: String,
+    /// 启用（修改时有效）
+    #[serde(deserialize_with = "de_flag")]
+    pub active: bool,
+}
+
+/// A validated account draft.
+pub struct UserInput {
+    pub display_name: String,
+    pub role: kechuang_domain::auth::Role,
+    pub department_id: Option<String>,
+    pub org_id: Option<String>,
+}
+
+impl UserDraft {
+    /// Check the fields an administrator may set; department and org
+    /// existence is checked by the caller against the store.
+    pub fn validate(&self) -> Result<UserInput, (&'static str, FieldErrors)> {
+        use kechuang_domain::auth::Role;
+        let mut e: FieldErrors = vec![];
+        let role = Role::parse(self.role.trim());
+        if role.is_none() {
+            e.push(("role", "请选择角色".into()));
+        }
+        let department_id = Some(self.department_id.trim().to_string()).filter(|s| !s.is_empty());
+        let org_id = Some(self.org_id.trim().to_string()).filter(|s| !s.is_empty());
+        if matches!(role, Some(Role::Department | Role::TaskForce)) && department_id.is_none() {
+            e.push(("department_id", "部门经办人和产业专班须指定所属部门".into()));
+        }
+        if role == Some(Role::Enterprise) && org_id.is_none() {
+            e.push(("org_id", "企业用户须指定所属单位".into()));
+        }
+        too_long(&mut e, "display_name", "姓名", self.display_name.trim(), 64);
+        if !e.is_empty() {
+            return Err(("invalid_input", e));
+        }
+        Ok(UserInput {
+            display_name: self.display_name.trim().to_string(),
+            role: role.unwrap_or(Role::Talent),
+            department_id,
+            org_id,
         })
     }
 }

@@ -126,7 +126,18 @@ pub fn app(state: AppState) -> Router {
             get(pages::calendar::page).post(pages::calendar::set_day),
         )
         .route("/calendar/{date}/delete", post(pages::calendar::delete_day))
-        .route("/admin/users", get(pages::admin::users))
+        .route(
+            "/admin/users",
+            get(pages::admin::users).post(pages::admin::create_user),
+        )
+        .route(
+            "/admin/users/{id}/edit",
+            get(pages::admin::edit_user_form).post(pages::admin::update_user),
+        )
+        .route(
+            "/admin/users/{id}/password",
+            post(pages::admin::reset_password),
+        )
         .route("/admin/audit", get(pages::admin::audit))
         .route("/api/docs", get(api_docs))
         .route(

@@ -31,7 +31,7 @@ pub struct YearQuery {
     pub year: Option<i32>,
 }
 
-/// Holidays and adjusted working days
+/// 法定节假日与调休上班日
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "admin", params(YearQuery),
     responses((status = 200, body = [CalendarDayView]), (status = 401, body = ErrorBody)))]
 pub async fn list_days(
@@ -80,7 +80,7 @@ pub fn parse_day(s: &str) -> ApiResult<NaiveDate> {
     })
 }
 
-/// Mark a date as a holiday or an adjusted working day
+/// 设置某日为放假或调休上班（仅管理员）
 #[utoipa::path(put, path = "/api/v1/calendar/{date}", tag = "admin", params(("date" = String, Path, description = "YYYY-MM-DD")), request_body = DayBody,
     responses((status = 200, body = CalendarDayView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_day(
@@ -107,7 +107,7 @@ pub async fn set_day(
     }))
 }
 
-/// Make a date an ordinary day again
+/// 删除某日的设置，恢复为普通日期（仅管理员）
 #[utoipa::path(delete, path = "/api/v1/calendar/{date}", tag = "admin", params(("date" = String, Path, description = "YYYY-MM-DD")),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_day(
@@ -135,9 +135,27 @@ pub struct AddWorkdaysResult {
     pub days: u32,
     /// from 之后第 days 个工作日
     pub date: NaiveDate,
+    /// 计算区间内有年份尚未录入节假日安排时的提示
+    pub warning: Option<String>,
 }
 
-/// The date N workdays after a date (counting starts the first workday after `from`)
+/// A warning when the years from `from` to `to` include one with no
+/// holiday schedule entered (its holidays would count as workdays).
+pub fn schedule_gap(years_entered: &[i32], from: NaiveDate, to: NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    let missing: Vec<String> = (from.year()..=to.year())
+        .filter(|y| !years_entered.contains(y))
+        .map(|y| format!("{y}年"))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "{}节假日安排尚未录入，结果按普通周末计算，可能不准确；请管理员按国务院办公厅通知录入",
+            missing.join("、")
+        )
+    })
+}
+
+/// 计算 from 之后第 N 个工作日（从 from 之后的第一个工作日开始计数）
 #[utoipa::path(get, path = "/api/v1/calendar/add-workdays", tag = "admin", params(AddWorkdaysQuery),
     responses((status = 200, body = AddWorkdaysResult), (status = 400, body = ErrorBody)))]
 pub async fn add_workdays(
@@ -151,10 +169,13 @@ pub async fn add_workdays(
         return Err(ApiError::bad_request("invalid_query", "days 不能超过3650"));
     }
     let cal = calendar::load(&s.db).await?;
+    let date = cal.add_workdays(from, q.days);
+    let years = calendar::years(&s.db).await?;
     Ok(Json(AddWorkdaysResult {
         from,
         days: q.days,
-        date: cal.add_workdays(from, q.days),
+        date,
+        warning: schedule_gap(&years, from, date),
     }))
 }
 

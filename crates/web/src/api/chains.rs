@@ -149,7 +149,7 @@ impl From<ChainDetail> for ChainDetailView {
     }
 }
 
-/// Industrial chains with counts and their latest output
+/// 产业链列表（含节点数、链上单位数、最新年度产值与同比）
 #[utoipa::path(get, path = "/api/v1/chains", tag = "chains",
     responses((status = 200, body = [ChainView]), (status = 401, body = ErrorBody)))]
 pub async fn list_chains(
@@ -166,7 +166,7 @@ pub async fn list_chains(
     ))
 }
 
-/// Create an industrial chain
+/// 新增产业链
 #[utoipa::path(post, path = "/api/v1/chains", tag = "chains", request_body = ChainDraft,
     responses((status = 201, body = ChainView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_chain(
@@ -182,7 +182,7 @@ pub async fn create_chain(
     ))
 }
 
-/// A chain with its nodes, members, outputs and yearly totals
+/// 产业链详情：节点、链上单位、年度产值与全链同比增长
 #[utoipa::path(get, path = "/api/v1/chains/{id}", tag = "chains", params(("id" = String, Path)),
     responses((status = 200, body = ChainDetailView), (status = 404, body = ErrorBody)))]
 pub async fn get_chain(
@@ -201,7 +201,7 @@ pub struct ChainUpdate {
     pub chain: ChainDraft,
 }
 
-/// Rename or describe a chain
+/// 修改产业链名称或说明
 #[utoipa::path(put, path = "/api/v1/chains/{id}", tag = "chains", params(("id" = String, Path)), request_body = ChainUpdate,
     responses((status = 200, body = ChainView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_chain(
@@ -227,7 +227,7 @@ pub struct NodeBody {
     pub sort_order: i32,
 }
 
-/// Add a node (e.g. 整车 / 关键零部件 / 充电基础设施)
+/// 新增链节点（如 整车 / 关键零部件 / 充电基础设施）
 #[utoipa::path(post, path = "/api/v1/chains/{id}/nodes", tag = "chains", params(("id" = String, Path)), request_body = NodeBody,
     responses((status = 201, body = NodeView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_node(
@@ -249,7 +249,7 @@ pub async fn add_node(
     Ok((StatusCode::CREATED, Json(n.into())))
 }
 
-/// Delete a node without children or members
+/// 删除链节点（须无子节点和挂接单位）
 #[utoipa::path(delete, path = "/api/v1/chains/{id}/nodes/{node_id}", tag = "chains", params(("id" = String, Path), ("node_id" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn delete_node(
@@ -282,7 +282,7 @@ pub fn parse_position(s: &str) -> ApiResult<ChainPosition> {
     })
 }
 
-/// Put an organisation on the chain, or change its place
+/// 把单位挂接到产业链，或调整其位置（上/中/下游）和节点
 #[utoipa::path(put, path = "/api/v1/chains/{id}/members/{org_id}", tag = "chains", params(("id" = String, Path), ("org_id" = String, Path)), request_body = MemberBody,
     responses((status = 200, description = "已挂接"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_member(
@@ -298,7 +298,7 @@ pub async fn set_member(
     Ok(StatusCode::OK)
 }
 
-/// Take an organisation off the chain (with its output values)
+/// 把单位移出产业链（连同其产值记录）
 #[utoipa::path(delete, path = "/api/v1/chains/{id}/members/{org_id}", tag = "chains", params(("id" = String, Path), ("org_id" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn remove_member(
@@ -317,7 +317,7 @@ pub struct OutputBody {
     pub output_fen: i64,
 }
 
-/// Record an organisation's output on the chain for a year
+/// 登记单位在该产业链上的年度产值（分）
 #[utoipa::path(put, path = "/api/v1/chains/{id}/members/{org_id}/outputs/{year}", tag = "chains",
     params(("id" = String, Path), ("org_id" = String, Path), ("year" = i32, Path)), request_body = OutputBody,
     responses((status = 200, description = "已保存"), (status = 404, body = ErrorBody), (status = 422, description = "负数、年份越界或未挂接", body = ErrorBody)))]

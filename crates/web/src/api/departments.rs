@@ -47,7 +47,7 @@ impl From<department::Model> for DepartmentView {
     }
 }
 
-/// Departments in scope, in tree order (parents first)
+/// 部门列表（数据范围内，按树形顺序）
 #[utoipa::path(get, path = "/api/v1/departments", tag = "admin",
     responses((status = 200, body = [DepartmentView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_departments(
@@ -64,7 +64,7 @@ pub async fn list_departments(
     ))
 }
 
-/// Create a department
+/// 新增部门
 #[utoipa::path(post, path = "/api/v1/departments", tag = "admin", request_body = DepartmentDraft,
     responses((status = 201, body = DepartmentView), (status = 403, body = ErrorBody), (status = 409, description = "编码重复（duplicate_code）", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_department(
@@ -80,7 +80,7 @@ pub async fn create_department(
     ))
 }
 
-/// One department
+/// 部门详情
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "admin", params(("id" = String, Path)),
     responses((status = 200, body = DepartmentView), (status = 404, body = ErrorBody)))]
 pub async fn get_department(
@@ -99,7 +99,7 @@ pub struct DepartmentUpdate {
     pub department: DepartmentDraft,
 }
 
-/// Update or move a department (its subtree moves with it)
+/// 修改或移动部门（下级部门随之移动）
 #[utoipa::path(put, path = "/api/v1/departments/{id}", tag = "admin", params(("id" = String, Path)), request_body = DepartmentUpdate,
     responses((status = 200, body = DepartmentView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_department(
@@ -117,7 +117,7 @@ pub async fn update_department(
     ))
 }
 
-/// Delete an empty department
+/// 删除部门（须无下级部门、账号和服务单位）
 #[utoipa::path(delete, path = "/api/v1/departments/{id}", tag = "admin", params(("id" = String, Path), VersionParam),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "仍有下级、账号或单位（department_in_use）", body = ErrorBody)))]
 pub async fn delete_department(

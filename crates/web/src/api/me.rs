@@ -21,7 +21,7 @@ pub struct Me {
     pub org_id: Option<String>,
 }
 
-/// Who am I
+/// 当前登录账号
 #[utoipa::path(get, path = "/api/v1/me", tag = "admin",
     responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(ApiUser(p): ApiUser) -> Json<Me> {

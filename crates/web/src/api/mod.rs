@@ -7,6 +7,7 @@ pub mod chains;
 pub mod departments;
 pub mod me;
 pub mod orgs;
+pub mod users;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -22,7 +23,7 @@ use crate::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "科创服务平台 API", version = "1", description = "Kechuang JSON API. 认证：`Authorization: Bearer <令牌>`（在“API 令牌”页面或 `kechuang token create` 创建），或浏览器会话（写操作须带 `X-CSRF-Token`）。错误统一为 `{\"code\",\"message\",\"details\"}`。"),
+    info(title = "科创服务平台 API", version = "1", description = "科创服务平台 JSON 接口。认证：`Authorization: Bearer <令牌>`（在“API 令牌”页面或 `kechuang token create` 创建），或浏览器会话（写操作须带 `X-CSRF-Token`）。错误统一为 `{\"code\",\"message\",\"details\"}`。"),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
     components(schemas(ErrorBody)),
@@ -59,6 +60,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(departments::router())
         .merge(chains::router())
         .merge(calendar::router())
+        .merge(users::router())
 }
 
 /// JSON body whose rejections use the API error format (400 `invalid_json`).

@@ -184,7 +184,7 @@ impl OrgListQuery {
     }
 }
 
-/// List organisations (only those in the caller's data scope)
+/// 单位列表（仅返回调用者数据范围内的单位），支持关键词、类型、资质、部门、产业链筛选与排序分页
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", params(OrgListQuery),
     responses((status = 200, body = OrgPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_orgs(
@@ -224,7 +224,7 @@ fn may_create(p: &Principal) -> ApiResult<()> {
     Ok(())
 }
 
-/// Register an organisation
+/// 登记单位（统一社会信用代码按 GB 32100-2015 校验）
 #[utoipa::path(post, path = "/api/v1/orgs", tag = "orgs", request_body = OrgDraft,
     responses((status = 201, body = OrgView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, description = "统一社会信用代码重复（duplicate_uscc）", body = ErrorBody),
@@ -241,7 +241,7 @@ pub async fn create_org(
     Ok((StatusCode::CREATED, Json(m.into())))
 }
 
-/// One organisation (404 when outside the caller's scope)
+/// 单位详情（不在数据范围内时返回 404）
 #[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = String, Path)),
     responses((status = 200, body = OrgView), (status = 404, body = ErrorBody)))]
 pub async fn get_org(
@@ -261,7 +261,7 @@ pub struct OrgUpdate {
     pub org: OrgDraft,
 }
 
-/// Update an organisation (stale version → 409)
+/// 修改单位（须带读取时的 version，过期返回 409）
 #[utoipa::path(put, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = String, Path)), request_body = OrgUpdate,
     responses((status = 200, body = OrgView), (status = 404, body = ErrorBody),
         (status = 409, description = "版本过期（stale_version）或信用代码重复", body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -281,7 +281,7 @@ pub async fn update_org(
     ))
 }
 
-/// Delete an organisation
+/// 删除单位（须带 version）
 #[utoipa::path(delete, path = "/api/v1/orgs/{id}", tag = "orgs", params(("id" = String, Path), VersionParam),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "仍被引用（org_in_use）", body = ErrorBody)))]
 pub async fn delete_org(
@@ -358,7 +358,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &OrgListQuery) -> ApiR
     )
 }
 
-/// Export the filtered list to Excel
+/// 按筛选条件导出单位名录（Excel）
 #[utoipa::path(get, path = "/api/v1/orgs/export", tag = "orgs", params(OrgListQuery),
     responses((status = 200, description = "xlsx 文件", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = ErrorBody)))]
 pub async fn export_orgs(
@@ -372,7 +372,7 @@ pub async fn export_orgs(
     ))
 }
 
-/// Empty import template with the expected columns
+/// 下载单位导入模板（Excel）
 #[utoipa::path(get, path = "/api/v1/orgs/import/template", tag = "orgs",
     responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn import_template(_user: ApiUser) -> ApiResult<Response> {
@@ -626,7 +626,7 @@ pub struct Imported {
     pub imported: usize,
 }
 
-/// Import organisations from Excel (all rows or none)
+/// 从 Excel 导入单位：先校验全部行，有错则整体不导入
 #[utoipa::path(post, path = "/api/v1/orgs/import", tag = "orgs",
     request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导入模板"),
     responses((status = 200, body = Imported), (status = 400, body = ErrorBody),

@@ -1,20 +1,28 @@
 //! Administration pages: accounts and the audit log with chain verification.
 
 use askama::Template;
+use axum::extract::Path;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
+use axum::response::{IntoResponse, Redirect};
+use axum::Form;
 use kechuang_domain::auth::{Permission, Role};
+use kechuang_store::accounts::{NewUser, UserChanges};
 use kechuang_store::entities::audit_entry;
 use kechuang_store::{accounts, audit, departments, Scope};
-use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+use kechuang_store::{orgs, Principal};
 use serde::Deserialize;
 
-use super::{error_page, fmt_time, render, PageCtx};
+use super::account::FlashQuery;
+use super::{error_page, fmt_time, render, render_status, PageCtx};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
+use crate::forms::{field_error, FieldErrors, UserDraft};
 use crate::AppState;
 
 pub struct UserRow {
+    pub id: String,
     pub username: String,
     pub display_name: String,
     pub role: String,
@@ -24,16 +32,63 @@ pub struct UserRow {
     pub created: String,
 }
 
+/// Choices for the account forms.
+pub struct UserChoices {
+    pub roles: Vec<(String, String)>,
+    pub departments: Vec<(String, String)>,
+    pub orgs: Vec<(String, String)>,
+}
+
+async fn choices(st: &AppState) -> Result<UserChoices, ApiError> {
+    Ok(UserChoices {
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.as_str().to_string(), r.label_zh().to_string()))
+            .collect(),
+        departments: departments::list(&st.db, &Scope::All)
+            .await?
+            .into_iter()
+            .map(|d| {
+                (
+                    d.id.clone(),
+                    format!("{}{}", "　".repeat(departments::depth(&d)), d.name),
+                )
+            })
+            .collect(),
+        orgs: orgs::list_all(&st.db, &Scope::All, &Default::default(), 5000)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect(),
+    })
+}
+
 #[derive(Template)]
 #[template(path = "admin/users.html")]
 struct UsersPage {
     page: PageCtx,
     rows: Vec<UserRow>,
+    draft: UserDraft,
+    errors: FieldErrors,
+    c: UserChoices,
 }
 
-pub async fn users(State(st): State<AppState>, PageUser(p): PageUser) -> Response {
+impl UsersPage {
+    fn err(&self, f: &str) -> String {
+        field_error(&self.errors, f)
+    }
+}
+
+async fn users_page(
+    st: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    draft: UserDraft,
+    errors: FieldErrors,
+    flash: Option<&str>,
+) -> Response {
     let r = async {
-        require(&p, Permission::UsersAdmin)?;
+        require(p, Permission::UsersAdmin)?;
         let deps: std::collections::HashMap<String, String> =
             departments::list(&st.db, &Scope::All)
                 .await?
@@ -60,20 +115,391 @@ pub async fn users(State(st): State<AppState>, PageUser(p): PageUser) -> Respons
                         .unwrap_or_default(),
                     active: u.active,
                     created: fmt_time(u.created_at),
+                    id: u.id,
                     username: u.username,
                     display_name: u.display_name,
                 }
             })
             .collect();
-        Ok::<_, ApiError>(rows)
+        Ok::<_, ApiError>((rows, choices(st).await?))
     }
     .await;
     match r {
-        Ok(rows) => render(&UsersPage {
-            page: PageCtx::new(&st, &p, "用户账号", "/admin/users", &[("用户账号", "")]),
-            rows,
+        Ok((rows, c)) => {
+            let page = PageCtx::new(st, p, "用户账号", "/admin/users", &[("用户账号", "")])
+                .flash_code(flash);
+            render_status(
+                status,
+                &UsersPage {
+                    page,
+                    rows,
+                    draft,
+                    errors,
+                    c,
+                },
+            )
+        }
+        Err(e) => error_page(st, Some(p), e),
+    }
+}
+
+pub async fn users(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(f): Query<FlashQuery>,
+) -> Response {
+    let draft = UserDraft {
+        role: "department".into(),
+        ..Default::default()
+    };
+    users_page(&st, &p, StatusCode::OK, draft, vec![], f.flash.as_deref()).await
+}
+
+/// Field errors of a failed account save, or the error itself when it is not about fields.
+fn user_form_errors(e: ApiError) -> Result<FieldErrors, ApiError> {
+    const FIELDS: [&str; 6] = [
+        "username",
+        "display_name",
+        "role",
+        "department_id",
+        "org_id",
+        "password",
+    ];
+    match (e.status.as_u16(), e.code) {
+        (409, "duplicate_username") => Ok(vec![("username", e.message)]),
+        (422, "weak_password") => Ok(vec![("password", e.message)]),
+        (422, "invalid_username") => Ok(vec![("username", e.message)]),
+        (409 | 422, _) => Ok(match e.details.get("fields").and_then(|f| f.as_object()) {
+            Some(m) if !m.is_empty() => m
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        FIELDS.into_iter().find(|f| f == k).unwrap_or("_form"),
+                        v.as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect(),
+            _ => vec![("_form", e.message)],
         }),
-        Err(e) => error_page(&st, Some(&p), e),
+        _ => Err(e),
+    }
+}
+
+pub async fn create_user(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(d): Form<UserDraft>,
+) -> Response {
+    let r = async {
+        require(&p, Permission::UsersAdmin)?;
+        let i = crate::api::users::checked_input(&st, &d).await?;
+        accounts::create_user(
+            &st.db,
+            &p.username,
+            NewUser {
+                username: d.username.clone(),
+                display_name: i.display_name,
+                password: d.password.clone(),
+                role: i.role,
+                department_id: i.department_id,
+                org_id: i.org_id,
+            },
+        )
+        .await
+        .map_err(ApiError::from)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to("/admin/users?flash=created").into_response(),
+        Err(e) => match user_form_errors(e) {
+            Ok(errors) => {
+                users_page(
+                    &st,
+                    &p,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    UserDraft {
+                        password: String::new(),
+                        ..d
+                    },
+                    errors,
+                    None,
+                )
+                .await
+            }
+            Err(e) => error_page(&st, Some(&p), e),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_edit.html")]
+struct UserEditPage {
+    page: PageCtx,
+    id: String,
+    username: String,
+    version: i32,
+    draft: UserDraft,
+    errors: FieldErrors,
+    c: UserChoices,
+}
+
+impl UserEditPage {
+    fn err(&self, f: &str) -> String {
+        field_error(&self.errors, f)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn edit_page(
+    st: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    id: &str,
+    version: Option<i32>,
+    draft: Option<UserDraft>,
+    errors: FieldErrors,
+    flash: Option<&str>,
+) -> Response {
+    let r = async {
+        require(p, Permission::UsersAdmin)?;
+        let u = accounts::get_user(&st.db, id).await?;
+        Ok::<_, ApiError>((u, choices(st).await?))
+    }
+    .await;
+    match r {
+        Ok((u, c)) => {
+            let draft = draft.unwrap_or_else(|| UserDraft {
+                username: u.username.clone(),
+                display_name: u.display_name.clone(),
+                role: u.role.clone(),
+                department_id: u.department_id.clone().unwrap_or_default(),
+                org_id: u.org_id.clone().unwrap_or_default(),
+                password: String::new(),
+                active: u.active,
+            });
+            let title = format!("编辑账号：{}", u.username);
+            let page = PageCtx::new(
+                st,
+                p,
+                &title,
+                "/admin/users",
+                &[("用户账号", "/admin/users"), (&title, "")],
+            )
+            .flash_code(flash);
+            render_status(
+                status,
+                &UserEditPage {
+                    page,
+                    id: u.id,
+                    username: u.username,
+                    version: version.unwrap_or(u.version),
+                    draft,
+                    errors,
+                    c,
+                },
+            )
+        }
+        Err(e) => error_page(st, Some(p), e),
+    }
+}
+
+pub async fn edit_user_form(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashQuery>,
+) -> Response {
+    edit_page(
+        &st,
+        &p,
+        StatusCode::OK,
+        &id,
+        None,
+        None,
+        vec![],
+        f.flash.as_deref(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct UserEditForm {
+    #[serde(flatten)]
+    draft: UserDraft,
+    #[serde(default)]
+    version: i32,
+}
+
+pub async fn update_user(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<UserEditForm>,
+) -> Response {
+    let r = async {
+        require(&p, Permission::UsersAdmin)?;
+        if id == p.user_id && !f.draft.active {
+            return Err(ApiError::invalid(
+                "cannot_disable_self",
+                &[("_form", "不能停用自己的账号".into())],
+            ));
+        }
+        let i = crate::api::users::checked_input(&st, &f.draft).await?;
+        accounts::update_user(
+            &st.db,
+            &p.username,
+            &id,
+            f.version,
+            UserChanges {
+                display_name: i.display_name,
+                role: i.role,
+                department_id: i.department_id,
+                org_id: i.org_id,
+                active: f.draft.active,
+            },
+        )
+        .await
+        .map_err(ApiError::from)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/admin/users/{id}/edit?flash=saved")).into_response(),
+        Err(e) => match user_form_errors(e) {
+            Ok(errors) => {
+                edit_page(
+                    &st,
+                    &p,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &id,
+                    Some(f.version),
+                    Some(f.draft),
+                    errors,
+                    None,
+                )
+                .await
+            }
+            Err(e) => error_page(&st, Some(&p), e),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset_password(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<ResetForm>,
+) -> Response {
+    let r = async {
+        require(&p, Permission::UsersAdmin)?;
+        accounts::reset_password(&st.db, &p.username, &id, &f.password)
+            .await
+            .map_err(ApiError::from)
+    }
+    .await;
+    match r {
+        Ok(()) => {
+            Redirect::to(&format!("/admin/users/{id}/edit?flash=password_reset")).into_response()
+        }
+        Err(e) => match user_form_errors(e) {
+            Ok(errors) => {
+                edit_page(
+                    &st,
+                    &p,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &id,
+                    None,
+                    None,
+                    errors,
+                    None,
+                )
+                .await
+            }
+            Err(e) => error_page(&st, Some(&p), e),
+        },
+    }
+}
+
+/// Chinese name of an audited entity type (table).
+pub fn entity_label(entity: &str) -> &'static str {
+    match entity {
+        "departments" => "部门",
+        "orgs" => "单位",
+        "users" => "用户账号",
+        "chains" => "产业链",
+        "chain_nodes" => "链节点",
+        "chain_orgs" => "链上单位",
+        "chain_outputs" => "产业链产值",
+        "calendar_days" => "工作日历",
+        _ => "其他",
+    }
+}
+
+/// Chinese name of an audited action.
+pub fn action_label(action: &str) -> &'static str {
+    match action {
+        "create" => "新增",
+        "update" => "修改",
+        "delete" => "删除",
+        "move" => "移动",
+        "change_password" => "修改密码",
+        "reset_password" => "重置密码",
+        _ => "变更",
+    }
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub object: String,
+    pub href: String,
+    pub action: String,
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl From<audit_entry::Model> for AuditRow {
+    fn from(e: audit_entry::Model) -> Self {
+        // The record's name, as it was after (or before, for deletions) the change.
+        let json = if e.after_json.is_empty() {
+            &e.before_json
+        } else {
+            &e.after_json
+        };
+        let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        let object = ["name", "username", "day", "org_id"]
+            .iter()
+            .find_map(|k| {
+                v.get(*k).and_then(|x| x.as_str()).map(|s| {
+                    if *k == "org_id" {
+                        format!("单位 {}", &s[..8.min(s.len())])
+                    } else {
+                        s.to_string()
+                    }
+                })
+            })
+            .unwrap_or_else(|| e.entity_id.chars().take(8).collect());
+        let href = match e.entity.as_str() {
+            "orgs" if e.action != "delete" => format!("/orgs/{}", e.entity_id),
+            "chains" => format!("/chains/{}", e.entity_id),
+            _ => String::new(),
+        };
+        AuditRow {
+            at: super::fmt_rfc3339(&e.at),
+            actor: e.actor,
+            entity: entity_label(&e.entity).into(),
+            object,
+            href,
+            action: action_label(&e.action).into(),
+            seq: e.seq,
+            hash: e.hash.chars().take(12).collect(),
+        }
     }
 }
 
@@ -81,42 +507,85 @@ pub async fn users(State(st): State<AppState>, PageUser(p): PageUser) -> Respons
 #[template(path = "admin/audit.html")]
 struct AuditPage {
     page: PageCtx,
-    entries: Vec<audit_entry::Model>,
+    rows: Vec<AuditRow>,
+    pager: super::Pager,
+    entities: Vec<(&'static str, &'static str, bool)>,
+    actor: String,
     verified: Option<audit::VerifyReport>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/_audit_table.html")]
+struct AuditTable {
+    rows: Vec<AuditRow>,
+    pager: super::Pager,
 }
 
 #[derive(Deserialize)]
 pub struct AuditQuery {
     verify: Option<String>,
+    entity: Option<String>,
+    actor: Option<String>,
+    page: Option<u64>,
 }
 
 pub async fn audit(
     State(st): State<AppState>,
     PageUser(p): PageUser,
+    headers: axum::http::HeaderMap,
     Query(q): Query<AuditQuery>,
 ) -> Response {
+    let entity = q
+        .entity
+        .clone()
+        .filter(|e| audit::AUDITED.contains(&e.as_str()));
+    let actor = q
+        .actor
+        .clone()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty());
     let r = async {
         require(&p, Permission::AuditRead)?;
-        let entries = audit_entry::Entity::find()
-            .order_by_desc(audit_entry::Column::At)
-            .order_by_desc(audit_entry::Column::Id)
-            .limit(100)
-            .all(&st.db)
-            .await
-            .map_err(kechuang_store::StoreError::from)?;
+        let page = audit::list(
+            &st.db,
+            entity.as_deref(),
+            actor.as_deref(),
+            kechuang_store::PageReq::new(q.page, Some(50)),
+        )
+        .await?;
         let verified = match q.verify {
             Some(_) => Some(audit::verify(&st.db).await?),
             None => None,
         };
-        Ok::<_, ApiError>((entries, verified))
+        Ok::<_, ApiError>((page, verified))
     }
     .await;
     match r {
-        Ok((entries, verified)) => render(&AuditPage {
-            page: PageCtx::new(&st, &p, "审计日志", "/admin/audit", &[("审计日志", "")]),
-            entries,
-            verified,
-        }),
+        Ok((page, verified)) => {
+            let base = format!(
+                "/admin/audit?{}",
+                super::query_string(&[
+                    ("entity", entity.as_deref().unwrap_or("")),
+                    ("actor", actor.as_deref().unwrap_or(""))
+                ])
+            );
+            let pager = super::Pager::new(&page, &base);
+            let rows = page.items.into_iter().map(AuditRow::from).collect();
+            if super::is_htmx(&headers) {
+                return render(&AuditTable { rows, pager });
+            }
+            render(&AuditPage {
+                page: PageCtx::new(&st, &p, "审计日志", "/admin/audit", &[("审计日志", "")]),
+                rows,
+                pager,
+                entities: audit::AUDITED
+                    .iter()
+                    .map(|e| (*e, entity_label(e), entity.as_deref() == Some(*e)))
+                    .collect(),
+                actor: actor.unwrap_or_default(),
+                verified,
+            })
+        }
         Err(e) => error_page(&st, Some(&p), e),
     }
 }

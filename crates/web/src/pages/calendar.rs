@@ -68,7 +68,8 @@ async fn show(
     let year = q.year.unwrap_or(today.year()).clamp(1990, 2100);
     let r = async {
         let rows = calendar::list(&st.db, Some(year)).await?;
-        let mut years = calendar::years(&st.db).await?;
+        let entered = calendar::years(&st.db).await?;
+        let mut years = entered.clone();
         if !years.contains(&year) {
             years.push(year);
             years.sort_unstable();
@@ -81,8 +82,11 @@ async fn show(
             ) {
                 (Ok(f), Ok(n)) if n <= 3650 => {
                     let d = calendar::load(&st.db).await?.add_workdays(f, n);
+                    let warning = crate::api::calendar::schedule_gap(&entered, f, d)
+                        .map(|w| format!("。注意：{w}"))
+                        .unwrap_or_default();
                     format!(
-                        "{} 之后第 {} 个工作日是 {}（{}）",
+                        "{} 之后第 {} 个工作日是 {}（{}）{warning}",
                         fmt_date(f),
                         n,
                         fmt_date(d),

@@ -53,12 +53,14 @@ pub async fn home(State(s): State<AppState>, PageUser(p): PageUser) -> Response 
                     })
             })
             .collect();
-        let deps = departments::list(&s.db, &p.scope).await?.len();
-        stats.push(Stat {
-            label: "职能部门".into(),
-            value: deps.to_string(),
-            href: "/departments".into(),
-        });
+        if p.can(kechuang_domain::auth::Permission::DepartmentsRead) {
+            let deps = departments::list(&s.db, &p.scope).await?.len();
+            stats.push(Stat {
+                label: "内设部门".into(),
+                value: deps.to_string(),
+                href: "/departments".into(),
+            });
+        }
         let chain_rows = chains::list(&s.db).await?;
         let chains = chain_rows
             .into_iter()

@@ -179,6 +179,7 @@ impl PageCtx {
             Some("deleted") => "已删除",
             Some("imported") => "导入完成",
             Some("password_changed") => "密码已修改，请妥善保管",
+            Some("password_reset") => "密码已重置，该账号需用新密码重新登录",
             _ => return self,
         };
         self.flash("success", msg)
@@ -301,6 +302,13 @@ pub fn fmt_date(d: NaiveDate) -> String {
 pub fn fmt_time(t: DateTime<Utc>) -> String {
     let l = t.with_timezone(&cst());
     format!("{} {}", fmt_date(l.date_naive()), l.format("%H:%M"))
+}
+
+/// An RFC 3339 timestamp (as kept in the audit log) in Beijing time.
+pub fn fmt_rfc3339(s: &str) -> String {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| fmt_time(t.with_timezone(&Utc)))
+        .unwrap_or_else(|_| s.to_string())
 }
 
 /// Build a query string from (key, value) pairs, skipping empty values.

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::org::{ChainPosition, OrgKind};
-use kechuang_store::entities::{audit_entry, org};
+use kechuang_store::entities::org;
 use kechuang_store::{audit, chains, departments, orgs, Principal, Scope};
 use serde::Deserialize;
 
@@ -64,6 +64,7 @@ struct ListPage {
     chains: Vec<(String, String)>,
     can_write: bool,
     can_import: bool,
+    show_filters: bool,
 }
 
 #[derive(Template)]
@@ -251,6 +252,7 @@ pub async fn list(
         can_write: p.can(Permission::OrgsWrite)
             && matches!(p.scope, Scope::All | Scope::Departments(_)),
         can_import: p.can(Permission::OrgsImport),
+        show_filters: matches!(p.scope, Scope::All | Scope::Departments(_)),
     })
 }
 
@@ -539,16 +541,6 @@ struct DetailPage {
     can_delete: bool,
 }
 
-fn action_label(a: &audit_entry::Model) -> String {
-    match a.action.as_str() {
-        "create" => "创建",
-        "update" => "修改",
-        "delete" => "删除",
-        other => other,
-    }
-    .to_string()
-}
-
 pub async fn detail(
     State(st): State<AppState>,
     PageUser(p): PageUser,
@@ -582,9 +574,9 @@ pub async fn detail(
             .iter()
             .map(|a| {
                 (
-                    a.at.get(..19).unwrap_or(&a.at).replace('T', " "),
+                    super::fmt_rfc3339(&a.at),
                     a.actor.clone(),
-                    action_label(a),
+                    super::admin::action_label(&a.action).to_string(),
                 )
             })
             .collect();

@@ -1,0 +1,290 @@
+//! Main journeys in a real browser: Debian's chromium driven by chromedriver.
+//! They need `chromium` and `chromium-driver` installed, so they are marked
+//! ignored for `cargo test --workspace`; `.ci/run` installs both and runs them
+//! with `--ignored`.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use kechuang_domain::auth::Role;
+use kechuang_testkit::{spawn_app, TestApp, PASSWORD};
+use serde_json::json;
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: kechuang_testkit::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser(width: u32, height: u32) -> Browser {
+    let port = free_port();
+    let driver =
+        Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver must be installed (apt-get install chromium-driver)");
+    let profile = kechuang_testkit::TempDir(std::env::temp_dir().join(format!("kc-chrome-{port}")));
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--lang=zh-CN", format!("--user-data-dir={}", profile.0.display()),
+                format!("--window-size={width},{height}"),
+            ]
+        }
+    });
+    let caps: fantoccini::wd::Capabilities = caps.as_object().unwrap().clone();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let client = loop {
+        match ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if Instant::now() > deadline => {
+                panic!("cannot start chromium through chromedriver: {e}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    };
+    Browser {
+        client,
+        driver,
+        _profile: profile,
+    }
+}
+
+async fn wait_for_text(c: &Client, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let src = c.source().await.unwrap();
+        if src.contains(needle) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "page never showed {needle:?}:\n{src}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn wait_until_gone(c: &Client, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while c.source().await.unwrap().contains(needle) {
+        assert!(Instant::now() < deadline, "{needle:?} did not disappear");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn sign_in(c: &Client, app: &TestApp, username: &str) {
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, "退出登录").await;
+}
+
+async fn seed(app: &TestApp) {
+    app.user("clerk", Role::Admin, None, None).await;
+    let api = app.api_client("seed", Role::Admin, None, None).await;
+    for (i, name) in ["重庆渝新能源汽车有限公司", "重庆大学科技园"]
+        .iter()
+        .enumerate()
+    {
+        let code = kechuang_domain::uscc::complete(&format!("91500106MA{:07}", 100 + i))
+            .unwrap()
+            .to_string();
+        let res = api
+            .post("/api/v1/orgs")
+            .json(&json!({"name": name, "kind": "enterprise", "uscc": code}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn clerk_searches_registers_and_fixes_an_invalid_form() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let b = browser(1366, 900).await;
+    let c = &b.client;
+    sign_in(c, &app, "clerk").await;
+
+    // Typing in the search box narrows the list in place (htmx), no reload.
+    c.goto(&app.url("/orgs")).await.unwrap();
+    wait_for_text(c, "重庆大学科技园").await;
+    c.find(Locator::Css("#q"))
+        .await
+        .unwrap()
+        .send_keys("新能源")
+        .await
+        .unwrap();
+    wait_until_gone(c, "重庆大学科技园").await;
+    wait_for_text(c, "重庆渝新能源汽车有限公司").await;
+    assert!(
+        c.current_url().await.unwrap().as_str().contains("q="),
+        "the filtered list has its own address"
+    );
+
+    // A wrong credit code comes back beside the field, with the input kept.
+    c.goto(&app.url("/orgs/new")).await.unwrap();
+    c.find(Locator::Css("#name"))
+        .await
+        .unwrap()
+        .send_keys("浏览器测试公司")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#uscc"))
+        .await
+        .unwrap()
+        .send_keys("91500106MA00000000")
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let feedback = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#uscc.is-invalid ~ .invalid-feedback"))
+        .await
+        .unwrap();
+    assert!(feedback.text().await.unwrap().contains("校验"));
+    assert_eq!(
+        c.find(Locator::Css("#name"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("浏览器测试公司")
+    );
+
+    // Corrected, it saves and the detail page greets with a toast.
+    let good = kechuang_domain::uscc::complete("91500106MA0000009")
+        .unwrap()
+        .to_string();
+    let uscc = c.find(Locator::Css("#uscc")).await.unwrap();
+    uscc.clear().await.unwrap();
+    uscc.send_keys(&good).await.unwrap();
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let toast = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#toast-container .toast"))
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !toast.text().await.unwrap().contains("已创建") {
+        assert!(
+            Instant::now() < deadline,
+            "the saved page greets with a 已创建 toast"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(c.current_url().await.unwrap().path().starts_with("/orgs/"));
+
+    // Sign out from the user menu.
+    c.find(Locator::Css(".app-user"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::XPath("//button[contains(., '退出登录')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, "统一登录").await;
+    b.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn phone_users_open_the_navigation_from_the_menu_button() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let b = browser(390, 844).await;
+    let c = &b.client;
+    sign_in(c, &app, "clerk").await;
+    c.goto(&app.url("/orgs")).await.unwrap();
+    let link = c
+        .find(Locator::Css("#app-sidebar a[href='/calendar']"))
+        .await
+        .unwrap();
+    assert!(
+        !link.is_displayed().await.unwrap(),
+        "navigation is folded away on a phone"
+    );
+    c.find(Locator::Css(".app-menu-btn"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !link.is_displayed().await.unwrap() {
+        assert!(
+            Instant::now() < deadline,
+            "menu button did not open the navigation"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    link.click().await.unwrap();
+    wait_for_text(c, "工作日计算").await;
+    b.client.clone().close().await.unwrap();
+}
