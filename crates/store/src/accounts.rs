@@ -15,8 +15,8 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, snap};
 use crate::entities::{api_token, login_attempt, session, user};
+use crate::record;
 use crate::scope::{self, Principal};
 use crate::{new_id, now, Db, StoreError, StoreResult};
 
@@ -77,46 +77,28 @@ pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::
     if let Err(msg) = kechuang_domain::password::check_strength(&u.password) {
         return Err(StoreError::rule("weak_password", msg));
     }
-    let hash = hash_password(&u.password);
-    let t = now();
-    let model = user::ActiveModel {
-        id: Set(new_id()),
+    let am = user::ActiveModel {
         username: Set(username.clone()),
         display_name: Set(if u.display_name.trim().is_empty() {
             username
         } else {
             u.display_name.trim().into()
         }),
-        password_hash: Set(hash),
+        password_hash: Set(hash_password(&u.password)),
         role: Set(u.role.as_str().into()),
         department_id: Set(u.department_id),
         org_id: Set(u.org_id),
         active: Set(true),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
+        ..Default::default()
     };
     let tx = db.begin().await?;
-    let m = model
-        .insert(&tx)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict { .. } => StoreError::Conflict {
-                code: "duplicate_username",
-                message: "用户名已存在".into(),
-            },
-            other => other,
-        })?;
-    audit::record(
-        &tx,
-        actor,
-        "users",
-        &m.id,
-        "create",
-        serde_json::Value::Null,
-        snap(&m),
-    )
-    .await?;
+    let m = record::insert(&tx, actor, am).await.map_err(|e| match e {
+        StoreError::Conflict { .. } => StoreError::Conflict {
+            code: "duplicate_username",
+            message: "用户名已存在".into(),
+        },
+        other => other,
+    })?;
     tx.commit().await?;
     Ok(m)
 }
@@ -137,41 +119,49 @@ pub async fn list_users(db: &Db) -> StoreResult<Vec<user::Model>> {
 
 /// Change a password after checking the current one.
 pub async fn change_password(db: &Db, user_id: &str, current: &str, new: &str) -> StoreResult<()> {
-    let u = user::Entity::find_by_id(user_id.to_string())
-        .one(db)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let u = get_user(db, user_id).await?;
     if !verify_password(&u.password_hash, current) {
         return Err(StoreError::rule("wrong_password", "当前密码不正确"));
     }
+    let actor = u.username.clone();
+    set_password(db, &actor, u, new, "change_password").await
+}
+
+/// An administrator sets a new password.
+pub async fn reset_password(db: &Db, actor: &str, id: &str, new: &str) -> StoreResult<()> {
+    let u = get_user(db, id).await?;
+    set_password(db, actor, u, new, "reset_password").await
+}
+
+/// Store a new password hash; every session of the account ends with the old password.
+async fn set_password(
+    db: &Db,
+    actor: &str,
+    u: user::Model,
+    new: &str,
+    action: &str,
+) -> StoreResult<()> {
     if let Err(msg) = kechuang_domain::password::check_strength(new) {
         return Err(StoreError::rule("weak_password", msg));
     }
+    let hash = hash_password(new);
     let tx = db.begin().await?;
-    audit::bump_version(&tx, "users", &u.id, u.version).await?;
-    let before = snap(&u);
-    let version = u.version + 1;
-    let mut am = u.into_active_model();
-    am.password_hash = Set(hash_password(new));
-    am.version = Set(version);
-    am.updated_at = Set(now());
-    let m = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        &m.username,
-        "users",
-        &m.id,
-        "change_password",
-        before,
-        snap(&m),
-    )
+    let id = u.id.clone();
+    let v = u.version;
+    record::update(&tx, actor, action, u, v, |am: &mut user::ActiveModel| {
+        am.password_hash = Set(hash)
+    })
     .await?;
-    // Other sessions of this user end with the old password.
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(m.id.clone()))
-        .exec(&tx)
-        .await?;
+    end_sessions(&tx, &id).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+async fn end_sessions<C: ConnectionTrait>(tx: &C, user_id: &str) -> StoreResult<()> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(tx)
+        .await?;
     Ok(())
 }
 
@@ -413,50 +403,24 @@ pub async fn update_user(
         .one(&tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-    audit::bump_version(&tx, "users", id, version).await?;
-    let mut am: user::ActiveModel = before.clone().into();
-    am.display_name = Set(c.display_name);
-    am.role = Set(c.role.as_str().into());
-    am.department_id = Set(c.department_id);
-    am.org_id = Set(c.org_id);
-    am.active = Set(c.active);
-    am.version = Set(version + 1);
-    am.updated_at = Set(now());
-    let m = am.update(&tx).await?;
-    audit::record(&tx, actor, "users", id, "update", snap(&before), snap(&m)).await?;
+    let m = record::update(
+        &tx,
+        actor,
+        "update",
+        before,
+        version,
+        |am: &mut user::ActiveModel| {
+            am.display_name = Set(c.display_name);
+            am.role = Set(c.role.as_str().into());
+            am.department_id = Set(c.department_id);
+            am.org_id = Set(c.org_id);
+            am.active = Set(c.active);
+        },
+    )
+    .await?;
     if !m.active {
-        session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(id))
-            .exec(&tx)
-            .await?;
+        end_sessions(&tx, id).await?;
     }
     tx.commit().await?;
     Ok(m)
-}
-
-/// An administrator sets a new password; the account's sessions end.
-pub async fn reset_password(db: &Db, actor: &str, id: &str, new: &str) -> StoreResult<()> {
-    if let Err(msg) = kechuang_domain::password::check_strength(new) {
-        return Err(StoreError::rule("weak_password", msg));
-    }
-    let tx = db.begin().await?;
-    let u = user::Entity::find_by_id(id.to_string())
-        .one(&tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    audit::bump_version(&tx, "users", id, u.version).await?;
-    let before = snap(&u);
-    let version = u.version + 1;
-    let mut am = u.into_active_model();
-    am.password_hash = Set(hash_password(new));
-    am.version = Set(version);
-    am.updated_at = Set(now());
-    let m = am.update(&tx).await?;
-    audit::record(&tx, actor, "users", id, "reset_password", before, snap(&m)).await?;
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(id))
-        .exec(&tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
 }

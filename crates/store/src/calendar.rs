@@ -4,13 +4,13 @@
 use chrono::{Datelike, NaiveDate};
 use kechuang_domain::calendar::{CalendarDay, DayKind, WorkCalendar};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 
-use crate::audit::{self, snap};
 use crate::entities::calendar_day;
-use crate::{new_id, now, Db, StoreError, StoreResult};
+use crate::record;
+use crate::{Db, StoreError, StoreResult};
 
 fn kind_of(s: &str) -> DayKind {
     if s == "workday" {
@@ -72,58 +72,38 @@ pub async fn set_day(db: &Db, actor: &str, day: CalendarDay) -> StoreResult<cale
         .await?;
     let m = match existing {
         Some(old) => {
-            audit::bump_version(&tx, "calendar_days", &old.id, old.version).await?;
-            let before = snap(&old);
-            let mut am: calendar_day::ActiveModel = old.clone().into();
-            am.kind = Set(kind_str(day.kind).into());
-            am.name = Set(day.name);
-            am.version = Set(old.version + 1);
-            am.updated_at = Set(now());
-            let m = am.update(&tx).await?;
-            audit::record(
+            let v = old.version;
+            record::update(
                 &tx,
                 actor,
-                "calendar_days",
-                &m.id,
                 "update",
-                before,
-                snap(&m),
+                old,
+                v,
+                |am: &mut calendar_day::ActiveModel| {
+                    am.kind = Set(kind_str(day.kind).into());
+                    am.name = Set(day.name);
+                },
             )
-            .await?;
-            m
+            .await?
         }
-        None => {
-            let m = insert(&tx, day).await?;
-            audit::record(
-                &tx,
-                actor,
-                "calendar_days",
-                &m.id,
-                "create",
-                serde_json::Value::Null,
-                snap(&m),
-            )
-            .await?;
-            m
-        }
+        None => insert(&tx, actor, day).await?,
     };
     tx.commit().await?;
     Ok(m)
 }
 
-async fn insert<C: ConnectionTrait>(tx: &C, day: CalendarDay) -> StoreResult<calendar_day::Model> {
-    let t = now();
-    Ok(calendar_day::ActiveModel {
-        id: Set(new_id()),
+async fn insert<C: ConnectionTrait>(
+    tx: &C,
+    actor: &str,
+    day: CalendarDay,
+) -> StoreResult<calendar_day::Model> {
+    let am = calendar_day::ActiveModel {
         day: Set(day.date),
         kind: Set(kind_str(day.kind).into()),
         name: Set(day.name),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-    }
-    .insert(tx)
-    .await?)
+        ..Default::default()
+    };
+    record::insert(tx, actor, am).await
 }
 
 /// Remove a date's entry: it becomes an ordinary day again.
@@ -134,25 +114,15 @@ pub async fn remove_day(db: &Db, actor: &str, date: NaiveDate) -> StoreResult<()
         .one(&tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-    audit::bump_version(&tx, "calendar_days", &old.id, old.version).await?;
-    calendar_day::Entity::delete_by_id(old.id.clone())
-        .exec(&tx)
-        .await?;
-    audit::record(
-        &tx,
-        actor,
-        "calendar_days",
-        &old.id,
-        "delete",
-        snap(&old),
-        serde_json::Value::Null,
-    )
-    .await?;
+    let v = old.version;
+    record::delete(&tx, actor, old, v).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Load the official schedules into an empty calendar. Returns rows added.
+/// Replicas starting together may race here: the loser's unique-key
+/// conflict means another replica seeded, which is fine.
 pub async fn seed_official(db: &Db, actor: &str) -> StoreResult<usize> {
     if calendar_day::Entity::find().count(db).await? > 0 {
         return Ok(0);
@@ -161,18 +131,17 @@ pub async fn seed_official(db: &Db, actor: &str) -> StoreResult<usize> {
     let days = WorkCalendar::official();
     let n = days.len();
     for d in days {
-        let m = insert(&tx, d).await?;
-        audit::record(
-            &tx,
-            actor,
-            "calendar_days",
-            &m.id,
-            "create",
-            serde_json::Value::Null,
-            snap(&m),
-        )
-        .await?;
+        match insert(&tx, actor, d).await {
+            Ok(_) => {}
+            Err(StoreError::Conflict { .. }) => return Ok(0),
+            Err(e) => return Err(e),
+        }
     }
-    tx.commit().await?;
-    Ok(n)
+    match tx.commit().await {
+        Ok(()) => Ok(n),
+        Err(e) => match StoreError::from(e) {
+            StoreError::Conflict { .. } => Ok(0),
+            other => Err(other),
+        },
+    }
 }

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 
 use kechuang_domain::org::{yoy_growth_permille, ChainPosition};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 use serde::Serialize;
 
-use crate::audit::{self, snap};
 use crate::entities::{chain, chain_node, chain_org, chain_output, org};
-use crate::{new_id, now, Db, StoreError, StoreResult};
+use crate::record;
+use crate::{Db, StoreError, StoreResult};
 
 /// A chain with its counts, for the list page.
 #[derive(Clone, Debug, Serialize)]
@@ -192,28 +192,12 @@ fn dup_name(e: StoreError) -> StoreError {
 
 pub async fn create(db: &Db, actor: &str, i: ChainInput) -> StoreResult<chain::Model> {
     let tx = db.begin().await?;
-    let t = now();
-    let m = chain::ActiveModel {
-        id: Set(new_id()),
+    let am = chain::ActiveModel {
         name: Set(i.name),
         description: Set(i.description),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-    }
-    .insert(&tx)
-    .await
-    .map_err(|e| dup_name(e.into()))?;
-    audit::record(
-        &tx,
-        actor,
-        "chains",
-        &m.id,
-        "create",
-        serde_json::Value::Null,
-        snap(&m),
-    )
-    .await?;
+        ..Default::default()
+    };
+    let m = record::insert(&tx, actor, am).await.map_err(dup_name)?;
     tx.commit().await?;
     Ok(m)
 }
@@ -227,14 +211,19 @@ pub async fn update(
 ) -> StoreResult<chain::Model> {
     let tx = db.begin().await?;
     let before = get(&tx, id).await?;
-    audit::bump_version(&tx, "chains", id, version).await?;
-    let mut am: chain::ActiveModel = before.clone().into();
-    am.name = Set(i.name);
-    am.description = Set(i.description);
-    am.version = Set(version + 1);
-    am.updated_at = Set(now());
-    let m = am.update(&tx).await.map_err(|e| dup_name(e.into()))?;
-    audit::record(&tx, actor, "chains", id, "update", snap(&before), snap(&m)).await?;
+    let m = record::update(
+        &tx,
+        actor,
+        "update",
+        before,
+        version,
+        |am: &mut chain::ActiveModel| {
+            am.name = Set(i.name);
+            am.description = Set(i.description);
+        },
+    )
+    .await
+    .map_err(dup_name)?;
     tx.commit().await?;
     Ok(m)
 }
@@ -256,29 +245,14 @@ pub async fn add_node(
             return Err(StoreError::rule("invalid_parent", "上级节点不属于该产业链"));
         }
     }
-    let t = now();
-    let m = chain_node::ActiveModel {
-        id: Set(new_id()),
+    let am = chain_node::ActiveModel {
         chain_id: Set(chain_id.into()),
         parent_id: Set(parent_id),
         name: Set(name),
         sort_order: Set(sort_order),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-    }
-    .insert(&tx)
-    .await?;
-    audit::record(
-        &tx,
-        actor,
-        "chain_nodes",
-        &m.id,
-        "create",
-        serde_json::Value::Null,
-        snap(&m),
-    )
-    .await?;
+        ..Default::default()
+    };
+    let m = record::insert(&tx, actor, am).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -304,20 +278,8 @@ pub async fn delete_node(db: &Db, actor: &str, chain_id: &str, node_id: &str) ->
             "该节点下还有子节点或挂接单位，不能删除",
         ));
     }
-    audit::bump_version(&tx, "chain_nodes", node_id, node.version).await?;
-    chain_node::Entity::delete_by_id(node_id.to_string())
-        .exec(&tx)
-        .await?;
-    audit::record(
-        &tx,
-        actor,
-        "chain_nodes",
-        node_id,
-        "delete",
-        snap(&node),
-        serde_json::Value::Null,
-    )
-    .await?;
+    let version = node.version;
+    record::delete(&tx, actor, node, version).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -351,52 +313,31 @@ pub async fn set_member(
         .filter(chain_org::Column::OrgId.eq(org_id))
         .one(&tx)
         .await?;
-    let t = now();
     let m = match existing {
         Some(old) => {
-            audit::bump_version(&tx, "chain_orgs", &old.id, old.version).await?;
-            let mut am: chain_org::ActiveModel = old.clone().into();
-            am.node_id = Set(node_id);
-            am.position = Set(position.as_str().into());
-            am.version = Set(old.version + 1);
-            am.updated_at = Set(t);
-            let m = am.update(&tx).await?;
-            audit::record(
+            let v = old.version;
+            record::update(
                 &tx,
                 actor,
-                "chain_orgs",
-                &m.id,
                 "update",
-                snap(&old),
-                snap(&m),
+                old,
+                v,
+                |am: &mut chain_org::ActiveModel| {
+                    am.node_id = Set(node_id);
+                    am.position = Set(position.as_str().into());
+                },
             )
-            .await?;
-            m
+            .await?
         }
         None => {
-            let m = chain_org::ActiveModel {
-                id: Set(new_id()),
+            let am = chain_org::ActiveModel {
                 chain_id: Set(chain_id.into()),
                 node_id: Set(node_id),
                 org_id: Set(org_id.into()),
                 position: Set(position.as_str().into()),
-                version: Set(1),
-                created_at: Set(t),
-                updated_at: Set(t),
-            }
-            .insert(&tx)
-            .await?;
-            audit::record(
-                &tx,
-                actor,
-                "chain_orgs",
-                &m.id,
-                "create",
-                serde_json::Value::Null,
-                snap(&m),
-            )
-            .await?;
-            m
+                ..Default::default()
+            };
+            record::insert(&tx, actor, am).await?
         }
     };
     tx.commit().await?;
@@ -418,35 +359,11 @@ pub async fn remove_member(db: &Db, actor: &str, chain_id: &str, org_id: &str) -
         .all(&tx)
         .await?;
     for o in outputs {
-        audit::bump_version(&tx, "chain_outputs", &o.id, o.version).await?;
-        chain_output::Entity::delete_by_id(o.id.clone())
-            .exec(&tx)
-            .await?;
-        audit::record(
-            &tx,
-            actor,
-            "chain_outputs",
-            &o.id,
-            "delete",
-            snap(&o),
-            serde_json::Value::Null,
-        )
-        .await?;
+        let v = o.version;
+        record::delete(&tx, actor, o, v).await?;
     }
-    audit::bump_version(&tx, "chain_orgs", &link.id, link.version).await?;
-    chain_org::Entity::delete_by_id(link.id.clone())
-        .exec(&tx)
-        .await?;
-    audit::record(
-        &tx,
-        actor,
-        "chain_orgs",
-        &link.id,
-        "delete",
-        snap(&link),
-        serde_json::Value::Null,
-    )
-    .await?;
+    let v = link.version;
+    record::delete(&tx, actor, link, v).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -484,51 +401,28 @@ pub async fn set_output(
         .filter(chain_output::Column::Year.eq(year))
         .one(&tx)
         .await?;
-    let t = now();
     let m = match existing {
         Some(old) => {
-            audit::bump_version(&tx, "chain_outputs", &old.id, old.version).await?;
-            let mut am: chain_output::ActiveModel = old.clone().into();
-            am.output_fen = Set(output_fen);
-            am.version = Set(old.version + 1);
-            am.updated_at = Set(t);
-            let m = am.update(&tx).await?;
-            audit::record(
+            let v = old.version;
+            record::update(
                 &tx,
                 actor,
-                "chain_outputs",
-                &m.id,
                 "update",
-                snap(&old),
-                snap(&m),
+                old,
+                v,
+                |am: &mut chain_output::ActiveModel| am.output_fen = Set(output_fen),
             )
-            .await?;
-            m
+            .await?
         }
         None => {
-            let m = chain_output::ActiveModel {
-                id: Set(new_id()),
+            let am = chain_output::ActiveModel {
                 chain_id: Set(chain_id.into()),
                 org_id: Set(org_id.into()),
                 year: Set(year),
                 output_fen: Set(output_fen),
-                version: Set(1),
-                created_at: Set(t),
-                updated_at: Set(t),
-            }
-            .insert(&tx)
-            .await?;
-            audit::record(
-                &tx,
-                actor,
-                "chain_outputs",
-                &m.id,
-                "create",
-                serde_json::Value::Null,
-                snap(&m),
-            )
-            .await?;
-            m
+                ..Default::default()
+            };
+            record::insert(&tx, actor, am).await?
         }
     };
     tx.commit().await?;

@@ -3,13 +3,13 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Select, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Select, TransactionTrait,
 };
 
-use crate::audit::{self, snap};
 use crate::entities::{department, org, user};
-use crate::{new_id, now, Db, Scope, StoreError, StoreResult};
+use crate::record;
+use crate::{new_id, Db, Scope, StoreError, StoreResult};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DepartmentInput {
@@ -112,8 +112,7 @@ pub async fn create(db: &Db, actor: &str, i: DepartmentInput) -> StoreResult<dep
     let tx = db.begin().await?;
     let id = new_id();
     let path = format!("{}{}/", parent_path(&tx, &i.parent_id).await?, id);
-    let t = now();
-    let m = department::ActiveModel {
+    let am = department::ActiveModel {
         id: Set(id),
         parent_id: Set(i.parent_id),
         name: Set(i.name),
@@ -121,23 +120,9 @@ pub async fn create(db: &Db, actor: &str, i: DepartmentInput) -> StoreResult<dep
         path: Set(path),
         sort_order: Set(i.sort_order),
         phone: Set(i.phone),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-    }
-    .insert(&tx)
-    .await
-    .map_err(|e| dup_code(e.into()))?;
-    audit::record(
-        &tx,
-        actor,
-        "departments",
-        &m.id,
-        "create",
-        serde_json::Value::Null,
-        snap(&m),
-    )
-    .await?;
+        ..Default::default()
+    };
+    let m = record::insert(&tx, actor, am).await.map_err(dup_code)?;
     tx.commit().await?;
     Ok(m)
 }
@@ -153,7 +138,6 @@ pub async fn update(
 ) -> StoreResult<department::Model> {
     let tx = db.begin().await?;
     let before = get(&tx, scope, id).await?;
-    audit::bump_version(&tx, "departments", id, version).await?;
     let mut path = before.path.clone();
     if i.parent_id != before.parent_id {
         let pp = parent_path(&tx, &i.parent_id).await?;
@@ -170,45 +154,36 @@ pub async fn update(
             .all(&tx)
             .await?;
         for d in descendants {
-            audit::bump_version(&tx, "departments", &d.id, d.version).await?;
-            let old = snap(&d);
-            let mut am: department::ActiveModel = d.clone().into();
-            am.path = Set(format!("{path}{}", &d.path[before.path.len()..]));
-            am.version = Set(d.version + 1);
-            am.updated_at = Set(now());
-            let moved = am.update(&tx).await?;
-            audit::record(
+            let moved = format!("{path}{}", &d.path[before.path.len()..]);
+            let v = d.version;
+            record::update(
                 &tx,
                 actor,
-                "departments",
-                &moved.id,
                 "move",
-                old,
-                snap(&moved),
+                d,
+                v,
+                |am: &mut department::ActiveModel| am.path = Set(moved),
             )
             .await?;
         }
     }
-    let mut am: department::ActiveModel = before.clone().into();
-    am.parent_id = Set(i.parent_id);
-    am.name = Set(i.name);
-    am.code = Set(i.code);
-    am.path = Set(path);
-    am.sort_order = Set(i.sort_order);
-    am.phone = Set(i.phone);
-    am.version = Set(version + 1);
-    am.updated_at = Set(now());
-    let m = am.update(&tx).await.map_err(|e| dup_code(e.into()))?;
-    audit::record(
+    let m = record::update(
         &tx,
         actor,
-        "departments",
-        id,
         "update",
-        snap(&before),
-        snap(&m),
+        before,
+        version,
+        |am: &mut department::ActiveModel| {
+            am.parent_id = Set(i.parent_id);
+            am.name = Set(i.name);
+            am.code = Set(i.code);
+            am.path = Set(path);
+            am.sort_order = Set(i.sort_order);
+            am.phone = Set(i.phone);
+        },
     )
-    .await?;
+    .await
+    .map_err(dup_code)?;
     tx.commit().await?;
     Ok(m)
 }
@@ -222,7 +197,6 @@ pub async fn delete(
 ) -> StoreResult<()> {
     let tx = db.begin().await?;
     let before = get(&tx, scope, id).await?;
-    audit::bump_version(&tx, "departments", id, version).await?;
     let children = department::Entity::find()
         .filter(department::Column::ParentId.eq(id))
         .count(&tx)
@@ -241,19 +215,7 @@ pub async fn delete(
             format!("该部门下还有{children}个下级部门、{users}个账号、{orgs}家服务单位，请先转移后再删除"),
         ));
     }
-    department::Entity::delete_by_id(id.to_string())
-        .exec(&tx)
-        .await?;
-    audit::record(
-        &tx,
-        actor,
-        "departments",
-        id,
-        "delete",
-        snap(&before),
-        serde_json::Value::Null,
-    )
-    .await?;
+    record::delete(&tx, actor, before, version).await?;
     tx.commit().await?;
     Ok(())
 }

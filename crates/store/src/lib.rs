@@ -16,6 +16,7 @@ pub mod error;
 pub mod migration;
 pub mod orgs;
 pub mod page;
+pub mod record;
 pub mod scope;
 
 pub use db::{connect, Db};

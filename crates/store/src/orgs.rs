@@ -5,13 +5,13 @@ use kechuang_domain::org::OrgKind;
 use kechuang_domain::uscc::Uscc;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, TransactionTrait,
 };
 
-use crate::audit::{self, snap};
 use crate::entities::{chain_org, org};
-use crate::{new_id, now, Db, Page, PageReq, Scope, StoreError, StoreResult};
+use crate::record;
+use crate::{Db, Page, PageReq, Scope, StoreError, StoreResult};
 
 /// A validated organisation, as written by forms, the API and imports.
 #[derive(Clone, Debug, PartialEq)]
@@ -205,27 +205,11 @@ fn apply(am: &mut org::ActiveModel, i: OrgInput) {
 }
 
 async fn insert<C: ConnectionTrait>(tx: &C, actor: &str, i: OrgInput) -> StoreResult<org::Model> {
-    let t = now();
     let mut am = org::ActiveModel {
-        id: Set(new_id()),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
         ..Default::default()
     };
     apply(&mut am, i);
-    let m = am.insert(tx).await.map_err(|e| duplicate_uscc(e.into()))?;
-    audit::record(
-        tx,
-        actor,
-        "orgs",
-        &m.id,
-        "create",
-        serde_json::Value::Null,
-        snap(&m),
-    )
-    .await?;
-    Ok(m)
+    record::insert(tx, actor, am).await.map_err(duplicate_uscc)
 }
 
 pub async fn create(db: &Db, actor: &str, i: OrgInput) -> StoreResult<org::Model> {
@@ -256,13 +240,9 @@ pub async fn update(
         i.is_tech_sme = before.is_tech_sme;
         i.is_specialized = before.is_specialized;
     }
-    audit::bump_version(&tx, "orgs", id, version).await?;
-    let mut am: org::ActiveModel = before.clone().into();
-    apply(&mut am, i);
-    am.version = Set(version + 1);
-    am.updated_at = Set(now());
-    let m = am.update(&tx).await.map_err(|e| duplicate_uscc(e.into()))?;
-    audit::record(&tx, actor, "orgs", id, "update", snap(&before), snap(&m)).await?;
+    let m = record::update(&tx, actor, "update", before, version, |am| apply(am, i))
+        .await
+        .map_err(duplicate_uscc)?;
     tx.commit().await?;
     Ok(m)
 }
@@ -276,7 +256,6 @@ pub async fn delete(
 ) -> StoreResult<()> {
     let tx = db.begin().await?;
     let before = get(&tx, scope, id).await?;
-    audit::bump_version(&tx, "orgs", id, version).await?;
     let linked = chain_org::Entity::find()
         .filter(chain_org::Column::OrgId.eq(id))
         .count(&tx)
@@ -297,17 +276,7 @@ pub async fn delete(
             "该单位下还有用户账号，请先停用或转移账号",
         ));
     }
-    org::Entity::delete_by_id(id.to_string()).exec(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        "orgs",
-        id,
-        "delete",
-        snap(&before),
-        serde_json::Value::Null,
-    )
-    .await?;
+    record::delete(&tx, actor, before, version).await?;
     tx.commit().await?;
     Ok(())
 }
