@@ -73,6 +73,20 @@ pub enum Permission {
     UsersAdmin,
     /// View the audit log.
     AuditRead,
+    /// View cases (within scope).
+    CasesRead,
+    /// Receive a case (enterprise portal, staff entry after a visit or call).
+    CasesCreate,
+    /// Triage and dispatch: decline, merge, dispatch (acceptance desk, task force).
+    CasesTriage,
+    /// Handle department tasks, suspend/resume, reply (the task's own department).
+    CasesHandle,
+    /// Rate the reply (the enterprise that raised the case).
+    CasesRate,
+    /// Raise supervision orders, record accountability interviews, see the board.
+    CasesSupervise,
+    /// Edit case categories, their routing and time limits.
+    CasesAdmin,
 }
 
 impl Role {
@@ -158,13 +172,38 @@ impl Role {
                 ChainsRead,
                 CalendarRead,
                 AuditRead,
+                CasesRead,
+                CasesSupervise,
             ],
-            Role::Department | Role::TaskForce | Role::Instructor | Role::ServiceOfficer => &[
+            Role::Department => &[
                 OrgsRead,
                 OrgsWrite,
                 DepartmentsRead,
                 ChainsRead,
                 CalendarRead,
+                CasesRead,
+                CasesCreate,
+                CasesHandle,
+            ],
+            Role::TaskForce => &[
+                OrgsRead,
+                OrgsWrite,
+                DepartmentsRead,
+                ChainsRead,
+                CalendarRead,
+                CasesRead,
+                CasesCreate,
+                CasesTriage,
+                CasesHandle,
+            ],
+            Role::Instructor | Role::ServiceOfficer => &[
+                OrgsRead,
+                OrgsWrite,
+                DepartmentsRead,
+                ChainsRead,
+                CalendarRead,
+                CasesRead,
+                CasesCreate,
             ],
             Role::PartyWorker | Role::Broker => &[
                 OrgsRead,
@@ -173,9 +212,19 @@ impl Role {
                 ChainsRead,
                 ChainsWrite,
                 CalendarRead,
+                CasesRead,
+                CasesCreate,
             ],
-            // Scope limits organisation access to the user's own organisation.
-            Role::Enterprise => &[OrgsRead, OrgsWrite, ChainsRead, CalendarRead],
+            // Scope limits organisation and case access to the user's own organisation.
+            Role::Enterprise => &[
+                OrgsRead,
+                OrgsWrite,
+                ChainsRead,
+                CalendarRead,
+                CasesRead,
+                CasesCreate,
+                CasesRate,
+            ],
             Role::Talent => &[ChainsRead, CalendarRead],
         }
     }
@@ -221,7 +270,7 @@ impl ScopeKind {
 
 impl Permission {
     /// Every permission, in declaration order.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 18] = [
         Permission::OrgsRead,
         Permission::OrgsWrite,
         Permission::OrgsImport,
@@ -233,6 +282,13 @@ impl Permission {
         Permission::CalendarWrite,
         Permission::UsersAdmin,
         Permission::AuditRead,
+        Permission::CasesRead,
+        Permission::CasesCreate,
+        Permission::CasesTriage,
+        Permission::CasesHandle,
+        Permission::CasesRate,
+        Permission::CasesSupervise,
+        Permission::CasesAdmin,
     ];
 
     /// Stable snake_case code, as used in serde.
@@ -249,6 +305,13 @@ impl Permission {
             Permission::CalendarWrite => "calendar_write",
             Permission::UsersAdmin => "users_admin",
             Permission::AuditRead => "audit_read",
+            Permission::CasesRead => "cases_read",
+            Permission::CasesCreate => "cases_create",
+            Permission::CasesTriage => "cases_triage",
+            Permission::CasesHandle => "cases_handle",
+            Permission::CasesRate => "cases_rate",
+            Permission::CasesSupervise => "cases_supervise",
+            Permission::CasesAdmin => "cases_admin",
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod money;
 pub mod org;
 pub mod password;

@@ -30,7 +30,7 @@ pub const ACCOUNTS: [(&str, &str, Role); 10] = [
     ("rencai", "海外人才 Dr. Lin", Role::Talent),
 ];
 
-const DEPARTMENTS: [(&str, &str, Option<&str>); 10] = [
+const DEPARTMENTS: [(&str, &str, Option<&str>); 14] = [
     ("西部科学城管委会", "GWH", None),
     ("党群工作部", "DQ", Some("GWH")),
     ("科技创新局", "KJ", Some("GWH")),
@@ -41,10 +41,16 @@ const DEPARTMENTS: [(&str, &str, Option<&str>); 10] = [
     ("财政金融局", "CJ", Some("GWH")),
     ("规划和自然资源局", "GZ", Some("GWH")),
     ("政务服务中心", "ZW", Some("GWH")),
+    ("新能源汽车产业专班", "ZB-NEV", Some("JF")),
+    ("集成电路产业专班", "ZB-IC", Some("JF")),
+    ("人工智能产业专班", "ZB-AI", Some("KJ")),
+    ("生物医药产业专班", "ZB-BIO", Some("KJ")),
 ];
 
 struct ChainSpec {
     name: &'static str,
+    /// Department code of the industry's task force (一产业一专班).
+    task_force: &'static str,
     description: &'static str,
     nodes: &'static [(&'static str, Option<&'static str>)],
     /// (enterprise name, node, position, tags)
@@ -56,6 +62,7 @@ struct ChainSpec {
 const CHAINS: [ChainSpec; 4] = [
     ChainSpec {
         name: "智能网联新能源汽车",
+        task_force: "ZB-NEV",
         description: "整车牵引、关键零部件配套、充电设施完善的全产业链，一产业一专班。",
         nodes: &[
             ("整车", None),
@@ -131,6 +138,7 @@ const CHAINS: [ChainSpec; 4] = [
     },
     ChainSpec {
         name: "集成电路",
+        task_force: "ZB-IC",
         description: "设计—制造—封装测试—材料设备协同，重点攻关功率半导体与传感器。",
         nodes: &[
             ("芯片设计", None),
@@ -180,6 +188,7 @@ const CHAINS: [ChainSpec; 4] = [
     },
     ChainSpec {
         name: "人工智能与工业软件",
+        task_force: "ZB-AI",
         description: "算力基础、工业软件与行业应用，服务制造业数字化转型。",
         nodes: &[("算力基础", None), ("工业软件", None), ("行业应用", None)],
         firms: &[
@@ -218,6 +227,7 @@ const CHAINS: [ChainSpec; 4] = [
     },
     ChainSpec {
         name: "生物医药",
+        task_force: "ZB-BIO",
         description: "创新药、医疗器械与研发外包服务。",
         nodes: &[("创新药", None), ("医疗器械", None), ("研发外包服务", None)],
         firms: &[
@@ -368,6 +378,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
             ChainInput {
                 name: spec.name.into(),
                 description: spec.description.into(),
+                task_force_department_id: dept(spec.task_force),
             },
         )
         .await?;
@@ -493,7 +504,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     for (username, display, role) in ACCOUNTS {
         let (department_id, org_id) = match role {
             Role::Department => (dept("KJ"), None),
-            Role::TaskForce => (dept("JF"), None),
+            Role::TaskForce => (dept("ZB-NEV"), None),
             Role::PartyWorker => (dept("DQ"), None),
             Role::Enterprise => (None, first_enterprise.clone()),
             _ => (None, None),

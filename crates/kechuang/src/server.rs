@@ -19,6 +19,9 @@ pub async fn open(url: &str) -> anyhow::Result<Db> {
     calendar::seed_official(&db, "system")
         .await
         .context("写入法定节假日安排失败")?;
+    kechuang_store::cases::seed_categories(&db, "system")
+        .await
+        .context("写入诉求分类失败")?;
     Ok(db)
 }
 
@@ -44,12 +47,27 @@ pub async fn start(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<R
         .with_graceful_shutdown(shutdown_signal())
         .await
     });
-    // Housekeeping: expired sessions and old sign-in failures.
+    // Timed work: automatic supervision of overdue cases, closing replies
+    // nobody rated, expired sessions. Every step is a versioned update, so
+    // replicas running the same sweep cannot apply a change twice.
     let housekeeping_db = db.clone();
     tokio::spawn(async move {
         loop {
+            match kechuang_store::cases::sweep(&housekeeping_db, kechuang_store::cases::today())
+                .await
+            {
+                Ok(s) if s.supervised + s.closed_no_answer > 0 => {
+                    tracing::info!(
+                        supervised = s.supervised,
+                        closed_no_answer = s.closed_no_answer,
+                        "case sweep"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "case sweep failed"),
+            }
             let _ = accounts::purge_expired(&housekeeping_db).await;
-            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
         }
     });
     Ok(Running { addr, db, handle })

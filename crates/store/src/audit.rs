@@ -32,6 +32,11 @@ pub const AUDITED: &[&str] = &[
     "chain_orgs",
     "chain_outputs",
     "calendar_days",
+    "case_categories",
+    "cases",
+    "case_tasks",
+    "supervisions",
+    "interviews",
 ];
 
 /// JSON snapshot of a record for the before/after columns.

@@ -176,6 +176,8 @@ fn position_rank(p: &str) -> u8 {
 pub struct ChainInput {
     pub name: String,
     pub description: String,
+    /// The industry's task force (一产业一专班), which triages its cases.
+    pub task_force_department_id: Option<String>,
 }
 
 fn dup_name(e: StoreError) -> StoreError {
@@ -195,6 +197,7 @@ pub async fn create(db: &Db, actor: &str, i: ChainInput) -> StoreResult<chain::M
     let am = chain::ActiveModel {
         name: Set(i.name),
         description: Set(i.description),
+        task_force_department_id: Set(i.task_force_department_id),
         ..Default::default()
     };
     let m = record::insert(&tx, actor, am).await.map_err(dup_name)?;
@@ -220,6 +223,7 @@ pub async fn update(
         |am: &mut chain::ActiveModel| {
             am.name = Set(i.name);
             am.description = Set(i.description);
+            am.task_force_department_id = Set(i.task_force_department_id);
         },
     )
     .await

@@ -288,6 +288,8 @@ impl DepartmentDraft {
 pub struct ChainDraft {
     pub name: String,
     pub description: String,
+    /// 产业专班（部门 id）：该产业的诉求由其研判分办
+    pub task_force_department_id: String,
 }
 
 impl ChainDraft {
@@ -305,6 +307,8 @@ impl ChainDraft {
         Ok(ChainInput {
             name,
             description: self.description.trim().into(),
+            task_force_department_id: Some(self.task_force_department_id.trim().to_string())
+                .filter(|s| !s.is_empty()),
         })
     }
 }

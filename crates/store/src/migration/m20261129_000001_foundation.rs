@@ -11,50 +11,50 @@ impl MigrationName for Migration {
     }
 }
 
-fn col(name: &str) -> ColumnDef {
+pub(super) fn col(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name))
 }
-fn id() -> ColumnDef {
+pub(super) fn id() -> ColumnDef {
     col("id").string_len(36).not_null().primary_key().to_owned()
 }
-fn id_ref(name: &str) -> ColumnDef {
+pub(super) fn id_ref(name: &str) -> ColumnDef {
     col(name).string_len(36).not_null().to_owned()
 }
-fn id_ref_null(name: &str) -> ColumnDef {
+pub(super) fn id_ref_null(name: &str) -> ColumnDef {
     col(name).string_len(36).null().to_owned()
 }
-fn text(name: &str, len: u32) -> ColumnDef {
+pub(super) fn text(name: &str, len: u32) -> ColumnDef {
     col(name).string_len(len).not_null().default("").to_owned()
 }
-fn text_null(name: &str, len: u32) -> ColumnDef {
+pub(super) fn text_null(name: &str, len: u32) -> ColumnDef {
     col(name).string_len(len).null().to_owned()
 }
-fn long_text(name: &str) -> ColumnDef {
+pub(super) fn long_text(name: &str) -> ColumnDef {
     col(name).text().not_null().to_owned()
 }
-fn flag(name: &str) -> ColumnDef {
+pub(super) fn flag(name: &str) -> ColumnDef {
     col(name).boolean().not_null().default(false).to_owned()
 }
-fn int(name: &str) -> ColumnDef {
+pub(super) fn int(name: &str) -> ColumnDef {
     col(name).integer().not_null().default(0).to_owned()
 }
-fn big(name: &str) -> ColumnDef {
+pub(super) fn big(name: &str) -> ColumnDef {
     col(name).big_integer().not_null().default(0).to_owned()
 }
-fn ts(name: &str) -> ColumnDef {
+pub(super) fn ts(name: &str) -> ColumnDef {
     col(name).timestamp_with_time_zone().not_null().to_owned()
 }
-fn ts_null(name: &str) -> ColumnDef {
+pub(super) fn ts_null(name: &str) -> ColumnDef {
     col(name).timestamp_with_time_zone().null().to_owned()
 }
 /// Columns every editable business record carries.
-fn record_cols(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
+pub(super) fn record_cols(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
     t.col(col("version").integer().not_null().default(1))
         .col(ts("created_at"))
         .col(ts("updated_at"))
 }
 
-fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
+pub(super) fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(Alias::new(table));
     for c in cols {

@@ -3,6 +3,7 @@
 //! without its OpenAPI description.
 
 pub mod calendar;
+pub mod cases;
 pub mod chains;
 pub mod departments;
 pub mod me;
@@ -31,6 +32,7 @@ use crate::AppState;
         (name = "orgs", description = "单位名录（政产学研金介）"),
         (name = "admin", description = "部门架构、工作日历、账号"),
         (name = "chains", description = "产业链、链节点、链上单位与产值"),
+        (name = "cases", description = "诉求闭环办理：受理、分办、协同处置、答复评价、督办与统计"),
     )
 )]
 pub struct ApiDoc;
@@ -61,6 +63,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(chains::router())
         .merge(calendar::router())
         .merge(users::router())
+        .merge(cases::router())
+        .merge(cases::categories_router())
 }
 
 /// JSON body whose rejections use the API error format (400 `invalid_json`).

@@ -1,0 +1,1751 @@
+//! Closed-loop case handling (诉求闭环办理): intake with human numbers and
+//! routing, triage (duplicates, merge, decline), dispatch to a lead and
+//! assisting departments, co-handling by department tasks, joint sign-off
+//! and reply, rating, reopening, suspension (the clock stops), supervision
+//! orders and accountability interviews, and the statistics behind the
+//! department ranking. Every change is audited (`record`), and every step
+//! appends to the case's timeline (`case_events`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use kechuang_domain::calendar::WorkCalendar;
+use kechuang_domain::cases::{
+    self as rules, CaseAction, CaseStatus, Channel, Satisfaction, TaskAction, TaskRole, TaskStatus,
+    TransitionCtx, TransitionError,
+};
+use sea_orm::sea_query::{Condition, Expr, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, TransactionTrait,
+};
+use serde::Serialize;
+
+use crate::entities::{
+    case, case_category, case_event, case_seq, case_task, chain, interview, notification,
+    supervision,
+};
+use crate::{calendar, new_id, now, record, Db, Page, PageReq, Scope, StoreError, StoreResult};
+
+/// Beijing date of an instant (time limits count Beijing workdays).
+pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
+    (t + chrono::Duration::hours(8)).date_naive()
+}
+
+/// Today in Beijing.
+pub fn today() -> NaiveDate {
+    beijing_date(Utc::now())
+}
+
+fn rule_error(e: TransitionError) -> StoreError {
+    StoreError::Rule {
+        code: e.code(),
+        message: e.to_string(),
+    }
+}
+
+fn status_of(c: &case::Model) -> CaseStatus {
+    CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Submitted)
+}
+
+/// Who acts, as the store needs it.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub username: String,
+    pub user_id: String,
+    pub display_name: String,
+}
+
+// ---------------------------------------------------------------- categories
+
+/// Active categories in display order.
+pub async fn categories<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<case_category::Model>> {
+    Ok(case_category::Entity::find()
+        .order_by_asc(case_category::Column::SortOrder)
+        .order_by_asc(case_category::Column::Code)
+        .all(db)
+        .await?)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CategoryInput {
+    pub code: String,
+    pub name: String,
+    pub lead_department_id: Option<String>,
+    pub time_limit_days: i32,
+    pub task_limit_days: i32,
+    pub warn_days: i32,
+    pub rating_days: i32,
+    pub sort_order: i32,
+    pub active: bool,
+}
+
+fn apply_category(am: &mut case_category::ActiveModel, i: CategoryInput) {
+    am.code = Set(i.code);
+    am.name = Set(i.name);
+    am.lead_department_id = Set(i.lead_department_id);
+    am.time_limit_days = Set(i.time_limit_days);
+    am.task_limit_days = Set(i.task_limit_days);
+    am.warn_days = Set(i.warn_days);
+    am.rating_days = Set(i.rating_days);
+    am.sort_order = Set(i.sort_order);
+    am.active = Set(i.active);
+}
+
+fn check_category(i: &CategoryInput) -> StoreResult<()> {
+    for (v, what) in [
+        (i.time_limit_days, "办理时限"),
+        (i.task_limit_days, "部门任务时限"),
+        (i.rating_days, "评价期限"),
+    ] {
+        if !(1..=365).contains(&v) {
+            return Err(StoreError::rule(
+                "invalid_limit",
+                format!("{what}应为1—365个工作日"),
+            ));
+        }
+    }
+    if !(0..=30).contains(&i.warn_days) {
+        return Err(StoreError::rule(
+            "invalid_limit",
+            "预警提前量应为0—30个工作日",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn create_category(
+    db: &Db,
+    actor: &str,
+    i: CategoryInput,
+) -> StoreResult<case_category::Model> {
+    check_category(&i)?;
+    let tx = db.begin().await?;
+    let mut am = case_category::ActiveModel {
+        ..Default::default()
+    };
+    apply_category(&mut am, i);
+    let m = record::insert(&tx, actor, am).await.map_err(|e| match e {
+        StoreError::Conflict { .. } => StoreError::Conflict {
+            code: "duplicate_code",
+            message: "分类编码已存在".into(),
+        },
+        other => other,
+    })?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn update_category(
+    db: &Db,
+    actor: &str,
+    id: &str,
+    version: i32,
+    i: CategoryInput,
+) -> StoreResult<case_category::Model> {
+    check_category(&i)?;
+    let tx = db.begin().await?;
+    let before = case_category::Entity::find_by_id(id.to_string())
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let m = record::update(&tx, actor, "update", before, version, |am| {
+        apply_category(am, i)
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+// ---------------------------------------------------------------- queries
+
+/// Cases the scope may see, as a query condition.
+fn scoped(q: Select<case::Entity>, scope: &Scope) -> Select<case::Entity> {
+    match scope {
+        Scope::All => q,
+        Scope::Departments(ids) => q.filter(
+            Condition::any()
+                .add(case::Column::LeadDepartmentId.is_in(ids.clone()))
+                .add(case::Column::TaskForceDepartmentId.is_in(ids.clone()))
+                .add(
+                    case::Column::Id.in_subquery(
+                        Query::select()
+                            .column(case_task::Column::CaseId)
+                            .from(case_task::Entity)
+                            .and_where(case_task::Column::DepartmentId.is_in(ids.clone()))
+                            .to_owned(),
+                    ),
+                ),
+        ),
+        Scope::Org(Some(org)) => q.filter(case::Column::OrgId.eq(org.clone())),
+        Scope::Org(None) => q.filter(Expr::val(1).eq(0)),
+        Scope::User(uid) => q.filter(case::Column::SubmittedBy.eq(uid.clone())),
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CaseSort {
+    #[default]
+    ReceivedDesc,
+    ReceivedAsc,
+    DueAsc,
+    Number,
+}
+
+impl CaseSort {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "received_desc" => CaseSort::ReceivedDesc,
+            "received_asc" => CaseSort::ReceivedAsc,
+            "due" => CaseSort::DueAsc,
+            "number" => CaseSort::Number,
+            _ => return None,
+        })
+    }
+}
+
+/// Time-limit filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlaFilter {
+    Overdue,
+    DueSoon,
+    /// Closed no later than due.
+    OnTime,
+    /// Closed after due.
+    Late,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CaseFilter {
+    /// Substring of the title, description or number.
+    pub q: Option<String>,
+    pub status: Option<CaseStatus>,
+    /// Open (not closed, declined or merged) only.
+    pub open: Option<bool>,
+    pub category_id: Option<String>,
+    pub org_id: Option<String>,
+    /// Lead department, or a department with a task on the case.
+    pub department_id: Option<String>,
+    pub task_force_department_id: Option<String>,
+    pub chain_id: Option<String>,
+    pub channel: Option<Channel>,
+    pub satisfaction: Option<Satisfaction>,
+    pub reopened: Option<bool>,
+    pub sla: Option<SlaFilter>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    pub sort: CaseSort,
+}
+
+const OPEN: [&str; 4] = ["submitted", "dispatched", "suspended", "replied"];
+
+fn filtered(scope: &Scope, f: &CaseFilter, today: NaiveDate) -> Select<case::Entity> {
+    let mut q = scoped(case::Entity::find(), scope);
+    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(
+            Condition::any()
+                .add(case::Column::Title.contains(t))
+                .add(case::Column::Number.contains(t.to_uppercase()))
+                .add(case::Column::Description.contains(t)),
+        );
+    }
+    if let Some(s) = f.status {
+        q = q.filter(case::Column::Status.eq(s.as_str()));
+    }
+    match f.open {
+        Some(true) => q = q.filter(case::Column::Status.is_in(OPEN)),
+        Some(false) => q = q.filter(case::Column::Status.is_not_in(OPEN)),
+        None => {}
+    }
+    if let Some(c) = &f.category_id {
+        q = q.filter(case::Column::CategoryId.eq(c.clone()));
+    }
+    if let Some(o) = &f.org_id {
+        q = q.filter(case::Column::OrgId.eq(o.clone()));
+    }
+    if let Some(d) = &f.department_id {
+        q = q.filter(
+            Condition::any()
+                .add(case::Column::LeadDepartmentId.eq(d.clone()))
+                .add(
+                    case::Column::Id.in_subquery(
+                        Query::select()
+                            .column(case_task::Column::CaseId)
+                            .from(case_task::Entity)
+                            .and_where(case_task::Column::DepartmentId.eq(d.clone()))
+                            .to_owned(),
+                    ),
+                ),
+        );
+    }
+    if let Some(t) = &f.task_force_department_id {
+        q = q.filter(case::Column::TaskForceDepartmentId.eq(t.clone()));
+    }
+    if let Some(c) = &f.chain_id {
+        q = q.filter(case::Column::ChainId.eq(c.clone()));
+    }
+    if let Some(c) = f.channel {
+        q = q.filter(case::Column::Channel.eq(c.as_str()));
+    }
+    if let Some(s) = f.satisfaction {
+        q = q.filter(case::Column::Satisfaction.eq(s.as_str()));
+    }
+    match f.reopened {
+        Some(true) => q = q.filter(case::Column::ReopenedCount.gt(0)),
+        Some(false) => q = q.filter(case::Column::ReopenedCount.eq(0)),
+        None => {}
+    }
+    match f.sla {
+        Some(SlaFilter::Overdue) => {
+            q = q
+                .filter(case::Column::Status.is_in(["dispatched", "submitted"]))
+                .filter(case::Column::DueOn.lt(today))
+        }
+        Some(SlaFilter::DueSoon) => {
+            q = q
+                .filter(case::Column::Status.is_in(["dispatched", "submitted"]))
+                .filter(case::Column::DueOn.gte(today))
+                .filter(case::Column::DueOn.lte(today + chrono::Duration::days(4)))
+        }
+        Some(SlaFilter::OnTime) => {
+            q = q
+                .filter(case::Column::Status.eq("closed"))
+                .filter(Expr::col(case::Column::ClosedOn).lte(Expr::col(case::Column::DueOn)))
+        }
+        Some(SlaFilter::Late) => {
+            q = q
+                .filter(case::Column::Status.eq("closed"))
+                .filter(Expr::col(case::Column::ClosedOn).gt(Expr::col(case::Column::DueOn)))
+        }
+        None => {}
+    }
+    if let Some(d) = f.received_from {
+        q = q.filter(case::Column::ReceivedOn.gte(d));
+    }
+    if let Some(d) = f.received_to {
+        q = q.filter(case::Column::ReceivedOn.lte(d));
+    }
+    let q = match f.sort {
+        CaseSort::ReceivedDesc => q.order_by_desc(case::Column::ReceivedAt),
+        CaseSort::ReceivedAsc => q.order_by_asc(case::Column::ReceivedAt),
+        CaseSort::DueAsc => q.order_by_asc(case::Column::DueOn),
+        CaseSort::Number => q.order_by_asc(case::Column::Number),
+    };
+    q.order_by_desc(case::Column::Id)
+}
+
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    f: &CaseFilter,
+    p: PageReq,
+) -> StoreResult<Page<case::Model>> {
+    let q = filtered(scope, f, today());
+    let total = q.clone().count(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    Ok(Page {
+        items,
+        total,
+        page: p.page,
+        per_page: p.per_page,
+    })
+}
+
+pub async fn list_all(
+    db: &Db,
+    scope: &Scope,
+    f: &CaseFilter,
+    cap: u64,
+) -> StoreResult<Vec<case::Model>> {
+    Ok(filtered(scope, f, today()).limit(cap).all(db).await?)
+}
+
+/// One case; out of scope is the same as missing (404).
+pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: &str) -> StoreResult<case::Model> {
+    scoped(case::Entity::find_by_id(id.to_string()), scope)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn tasks<C: ConnectionTrait>(
+    db: &C,
+    case_id: &str,
+) -> StoreResult<Vec<case_task::Model>> {
+    Ok(case_task::Entity::find()
+        .filter(case_task::Column::CaseId.eq(case_id))
+        .order_by_asc(case_task::Column::Role)
+        .order_by_asc(case_task::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+pub async fn events<C: ConnectionTrait>(
+    db: &C,
+    case_id: &str,
+) -> StoreResult<Vec<case_event::Model>> {
+    Ok(case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_asc(case_event::Column::At)
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn supervisions<C: ConnectionTrait>(
+    db: &C,
+    case_id: &str,
+) -> StoreResult<Vec<supervision::Model>> {
+    Ok(supervision::Entity::find()
+        .filter(supervision::Column::CaseId.eq(case_id))
+        .order_by_asc(supervision::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// Open cases that look like the same problem: the same organisation, or
+/// near-identical Chinese text among recent open cases.
+pub async fn possible_duplicates(db: &Db, c: &case::Model) -> StoreResult<Vec<case::Model>> {
+    let candidates = case::Entity::find()
+        .filter(case::Column::Status.is_in(OPEN))
+        .filter(case::Column::Id.ne(c.id.clone()))
+        .filter(
+            Condition::any()
+                .add(case::Column::OrgId.eq(c.org_id.clone()))
+                .add(case::Column::CategoryId.eq(c.category_id.clone())),
+        )
+        .order_by_desc(case::Column::ReceivedAt)
+        .limit(500)
+        .all(db)
+        .await?;
+    let text = format!("{}{}", c.title, c.description);
+    Ok(candidates
+        .into_iter()
+        .filter(|o| {
+            o.org_id == c.org_id
+                || rules::is_near_duplicate(&text, &format!("{}{}", o.title, o.description))
+        })
+        .take(10)
+        .collect())
+}
+
+// ---------------------------------------------------------------- timeline and inbox
+
+async fn event<C: ConnectionTrait>(
+    tx: &C,
+    case_id: &str,
+    actor: &str,
+    kind: &str,
+    department_id: Option<String>,
+    message: String,
+) -> StoreResult<()> {
+    case_event::Entity::insert(case_event::ActiveModel {
+        id: Set(new_id()),
+        case_id: Set(case_id.into()),
+        at: Set(now()),
+        actor: Set(actor.into()),
+        kind: Set(kind.into()),
+        department_id: Set(department_id),
+        message: Set(message),
+    })
+    .exec_without_returning(tx)
+    .await?;
+    Ok(())
+}
+
+/// Put a message in a department's (or a user's) inbox.
+pub async fn notify<C: ConnectionTrait>(
+    tx: &C,
+    department_id: Option<String>,
+    user_id: Option<String>,
+    title: String,
+    body: String,
+    link: String,
+) -> StoreResult<()> {
+    notification::Entity::insert(notification::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(user_id),
+        department_id: Set(department_id),
+        title: Set(title.chars().take(200).collect()),
+        body: Set(body),
+        link: Set(link),
+        created_at: Set(now()),
+        read_at: Set(None),
+    })
+    .exec_without_returning(tx)
+    .await?;
+    Ok(())
+}
+
+/// Messages for a user: their own and their department's, newest first.
+pub async fn inbox(
+    db: &Db,
+    user_id: &str,
+    department_id: Option<&str>,
+    limit: u64,
+) -> StoreResult<Vec<notification::Model>> {
+    let mut cond = Condition::any().add(notification::Column::UserId.eq(user_id));
+    if let Some(d) = department_id {
+        cond = cond.add(notification::Column::DepartmentId.eq(d));
+    }
+    Ok(notification::Entity::find()
+        .filter(cond)
+        .order_by_desc(notification::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+// ---------------------------------------------------------------- intake
+
+/// A case as received.
+#[derive(Clone, Debug)]
+pub struct CaseInput {
+    pub title: String,
+    pub description: String,
+    pub category_id: String,
+    pub org_id: String,
+    pub chain_id: Option<String>,
+    pub channel: Channel,
+    pub received_at: DateTime<Utc>,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
+/// The next number of a year's sequence, in the caller's transaction.
+async fn next_seq<C: ConnectionTrait>(tx: &C, year: i32) -> StoreResult<i64> {
+    let bumped = case_seq::Entity::update_many()
+        .col_expr(
+            case_seq::Column::Last,
+            Expr::col(case_seq::Column::Last).add(1),
+        )
+        .filter(case_seq::Column::Year.eq(year))
+        .exec(tx)
+        .await?;
+    if bumped.rows_affected == 0 {
+        case_seq::Entity::insert(case_seq::ActiveModel {
+            year: Set(year),
+            last: Set(1),
+        })
+        .exec_without_returning(tx)
+        .await?;
+        return Ok(1);
+    }
+    Ok(case_seq::Entity::find_by_id(year)
+        .one(tx)
+        .await?
+        .map(|s| s.last)
+        .unwrap_or(1))
+}
+
+/// Receive a case: number it, route it (category → lead department,
+/// industry → task force), set its time limit, and tell the task force.
+pub async fn intake(db: &Db, actor: &Actor, i: CaseInput) -> StoreResult<case::Model> {
+    if i.received_at > Utc::now() + chrono::Duration::minutes(5) {
+        return Err(StoreError::rule(
+            "received_in_future",
+            "受理时间不能晚于当前时间",
+        ));
+    }
+    let cal = calendar::load(db).await?;
+    let tx = db.begin().await?;
+    let category = case_category::Entity::find_by_id(i.category_id.clone())
+        .one(&tx)
+        .await?
+        .filter(|c| c.active)
+        .ok_or_else(|| StoreError::rule("invalid_category", "诉求分类不存在或已停用"))?;
+    let task_force = match &i.chain_id {
+        Some(c) => {
+            chain::Entity::find_by_id(c.clone())
+                .one(&tx)
+                .await?
+                .ok_or_else(|| StoreError::rule("invalid_chain", "产业链不存在"))?
+                .task_force_department_id
+        }
+        None => None,
+    };
+    let received_on = beijing_date(i.received_at);
+    let year = received_on.year();
+    let seq = next_seq(&tx, year).await?;
+    let limit = category.time_limit_days.max(1) as u32;
+    let am = case::ActiveModel {
+        number: Set(rules::case_number(year, seq)),
+        year: Set(year),
+        seq: Set(seq),
+        title: Set(i.title),
+        description: Set(i.description),
+        category_id: Set(category.id.clone()),
+        org_id: Set(i.org_id),
+        chain_id: Set(i.chain_id),
+        channel: Set(i.channel.as_str().into()),
+        status: Set(CaseStatus::Submitted.as_str().into()),
+        received_at: Set(i.received_at),
+        received_on: Set(received_on),
+        limit_days: Set(limit as i32),
+        due_on: Set(rules::due_date(&cal, received_on, limit, 0)),
+        suspended_workdays: Set(0),
+        suspended_since: Set(None),
+        lead_department_id: Set(category.lead_department_id.clone()),
+        task_force_department_id: Set(task_force.clone()),
+        supervision_level: Set(0),
+        reopened_count: Set(0),
+        reply: Set(None),
+        replied_at: Set(None),
+        satisfaction: Set(None),
+        rating_comment: Set(None),
+        closed_at: Set(None),
+        closed_on: Set(None),
+        merged_into_id: Set(None),
+        decline_reason: Set(None),
+        submitted_by: Set(Some(actor.user_id.clone())),
+        contact_name: Set(i.contact_name),
+        contact_phone: Set(i.contact_phone),
+        ..Default::default()
+    };
+    let m = record::insert(&tx, &actor.username, am).await?;
+    event(
+        &tx,
+        &m.id,
+        &actor.display_name,
+        "intake",
+        None,
+        format!(
+            "受理诉求（{}），办理时限{}个工作日，{}前办结",
+            Channel::parse(&m.channel)
+                .map(|c| c.label_zh())
+                .unwrap_or(""),
+            limit,
+            m.due_on
+        ),
+    )
+    .await?;
+    if let Some(tf) = task_force.or(category.lead_department_id) {
+        notify(
+            &tx,
+            Some(tf),
+            None,
+            format!("新诉求 {}：{}", m.number, m.title),
+            "请及时研判分办".into(),
+            format!("/cases/{}", m.id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(m)
+}
+
+// ---------------------------------------------------------------- transitions
+
+/// Load a case for a change: in scope, at the version the caller read.
+async fn load<C: ConnectionTrait>(tx: &C, scope: &Scope, id: &str) -> StoreResult<case::Model> {
+    get(tx, scope, id).await
+}
+
+fn transition(c: &case::Model, action: CaseAction, ctx: TransitionCtx) -> StoreResult<CaseStatus> {
+    rules::next_status(status_of(c), action, ctx).map_err(rule_error)
+}
+
+/// Where a case is dispatched to.
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    /// The lead department (主办).
+    pub lead: String,
+    /// Assisting departments (协办).
+    pub assists: Vec<String>,
+    /// The task force; None keeps the routed one.
+    pub task_force: Option<String>,
+}
+
+/// Dispatch (任务分办): confirm or change the lead department and task
+/// force, add assisting departments; each gets a task with its own limit.
+pub async fn dispatch(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+    version: i32,
+    to: Assignment,
+) -> StoreResult<case::Model> {
+    let Assignment {
+        lead,
+        assists,
+        task_force,
+    } = to;
+    let cal = calendar::load(db).await?;
+    let tx = db.begin().await?;
+    let c = load(&tx, scope, id).await?;
+    let next = transition(&c, CaseAction::Dispatch, TransitionCtx::default())?;
+    let category = case_category::Entity::find_by_id(c.category_id.clone())
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let today = today();
+    let task_due = rules::due_date(&cal, today, category.task_limit_days.max(1) as u32, 0)
+        .min(c.due_on.max(today));
+    let mut departments: Vec<(String, TaskRole)> = vec![(lead.clone(), TaskRole::Lead)];
+    for a in assists {
+        if a != lead && !departments.iter().any(|(d, _)| *d == a) {
+            departments.push((a, TaskRole::Assist));
+        }
+    }
+    for (d, role) in &departments {
+        if crate::entities::department::Entity::find_by_id(d.clone())
+            .one(&tx)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::rule("invalid_department", "承办部门不存在"));
+        }
+        let am = case_task::ActiveModel {
+            case_id: Set(c.id.clone()),
+            department_id: Set(d.clone()),
+            role: Set(role.as_str().into()),
+            status: Set(TaskStatus::Pending.as_str().into()),
+            dispatched_on: Set(today),
+            due_on: Set(task_due),
+            accepted_at: Set(None),
+            done_at: Set(None),
+            done_on: Set(None),
+            result: Set(None),
+            returned_reason: Set(None),
+            ..Default::default()
+        };
+        record::insert(&tx, &actor.username, am).await?;
+        notify(
+            &tx,
+            Some(d.clone()),
+            None,
+            format!("{}任务 {}：{}", role.label_zh(), c.number, c.title),
+            format!("请于{task_due}前办结"),
+            format!("/cases/{}", c.id),
+        )
+        .await?;
+    }
+    let (number, lead_for_event) = (c.number.clone(), lead.clone());
+    let m = record::update(
+        &tx,
+        &actor.username,
+        "dispatch",
+        c,
+        version,
+        |am: &mut case::ActiveModel| {
+            am.status = Set(next.as_str().into());
+            am.lead_department_id = Set(Some(lead));
+            if let Some(tf) = task_force {
+                am.task_force_department_id = Set(Some(tf));
+            }
+        },
+    )
+    .await?;
+    let names = department_names(&tx, departments.iter().map(|(d, _)| d.clone()).collect()).await?;
+    let text: Vec<String> = departments
+        .iter()
+        .map(|(d, r)| {
+            format!(
+                "{}：{}",
+                r.label_zh(),
+                names.get(d).cloned().unwrap_or_default()
+            )
+        })
+        .collect();
+    event(
+        &tx,
+        &m.id,
+        &actor.display_name,
+        "dispatch",
+        Some(lead_for_event),
+        format!(
+            "分办 {}（{}），部门任务{}前办结",
+            number,
+            text.join("；"),
+            task_due
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+async fn department_names<C: ConnectionTrait>(
+    tx: &C,
+    ids: Vec<String>,
+) -> StoreResult<HashMap<String, String>> {
+    Ok(crate::entities::department::Entity::find()
+        .filter(crate::entities::department::Column::Id.is_in(ids))
+        .all(tx)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect())
+}
+
+/// Decline (不予受理) with a reason the enterprise sees.
+pub async fn decline(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+    version: i32,
+    reason: String,
+) -> StoreResult<case::Model> {
+    let tx = db.begin().await?;
+    let c = load(&tx, scope, id).await?;
+    let next = transition(&c, CaseAction::Decline, TransitionCtx::default())?;
+    let r = reason.clone();
+    let m = record::update(
+        &tx,
+        &actor.username,
+        "decline",
+        c,
+        version,
+        |am: &mut case::ActiveModel| {
+            am.status = Set(next.as_str().into());
+            am.decline_reason = Set(Some(r));
+            am.closed_at = Set(Some(now()));
+            am.closed_on = Set(Some(today()));
+        },
+    )
+    .await?;
+    event(
+        &tx,
+        &m.id,
+        &actor.display_name,
+        "decline",
+        None,
+        format!("不予受理：{reason}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Merge a duplicate into another open case; it follows its target from then on.
+pub async fn merge(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+    version: i32,
+    target_id: &str,
+) -> StoreResult<case::Model> {
+    if id == target_id {
+        return Err(StoreError::rule("invalid_merge", "不能合并到自身"));
+    }
+    let tx = db.begin().await?;
+    let c = load(&tx, scope, id).await?;
+    let target = load(&tx, scope, target_id).await?;
+    if !status_of(&target).is_open() {
+        return Err(StoreError::rule("invalid_merge", "只能合并到未办结的诉求"));
+    }
+    let next = transition(&c, CaseAction::Merge, TransitionCtx::default())?;
+    let number = c.number.clone();
+    let tid = target.id.clone();
+    let m = record::update(
+        &tx,
+        &actor.username,
+        "merge",
+        c,
+        version,
+        |am: &mut case::ActiveModel| {
+            am.status = Set(next.as_str().into());
+            am.merged_into_id = Set(Some(tid));
+            am.closed_at = Set(Some(now()));
+            am.closed_on = Set(Some(today()));
+        },
+    )
+    .await?;
+    event(
+        &tx,
+        &m.id,
+        &actor.display_name,
+        "merge",
+        None,
+        format!("与 {} 重复，已合并，后续进展见该诉求", target.number),
+    )
+    .await?;
+    event(
+        &tx,
+        &target.id,
+        &actor.display_name,
+        "merge",
+        None,
+        format!("合并重复诉求 {number}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Suspend while waiting on the enterprise; the clock stops.
+pub async fn suspend(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+    version: i32,
+    reason: String,
+) -> StoreResult<case::Model> {
+    let tx = db.begin().await?;
+    let c = load(&tx, scope, id).await?;
+    let next = transition(&c, CaseAction::Suspend, TransitionCtx::default())?;
+    let m = record::update(
+        &tx,
+        &actor.username,
+        "suspend",
+        c,
+        version,
+        |am: &mut case::ActiveModel| {
+            am.status = Set(next.as_str().into());
+            am.suspended_since = Set(Some(today()));
+        },
+    )
+    .await?;
+    event(
+        &tx,
+        &m.id,
+        &actor.display_name,
+        "suspend",
+        None,
+        format!("挂起（计时暂停）：{reason}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Resume: the workdays spent suspended push the due date (and open tasks') back.
+pub async fn resume(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+    version: i32,
+) -> StoreResult<case::Model> {
+    let cal = calendar::load(db).await?;
+    let tx = db.begin().await?;
+    let c = load(&tx, scope, id).await?;
+    let next = transition(&c, CaseAction::Resume, TransitionCtx::default())?;
+    let since = c.suspended_since.unwrap_or_else(today);
+    let paused = rules::suspended_workdays(&cal, &[(since, today())]);
+    let total = c.suspended_workdays as i64 + paused;
+    let due = rules::due_date(&cal, c.received_on, c.limit_days.max(1) as u32, total);
+    let m = record::update(
+        &tx,
+        &actor.username,
+        "resume",
+        c,
+        version,
+        |am: &mut case::ActiveModel| {
+            am.status = Set(next.as_str().into());
+            am.suspended_since = Set(None);
+            am.suspended_workdays = Set(total as i32);
+            am.due_on = Set(due);
+        },
+    )
+    .await?;
+    for t in tasks(&tx, &m.id).await? {
+        if matches!(
+            TaskStatus::parse(&t.status),
+            Some(TaskStatus::Pending | TaskStatus::Accepted)
+        ) && paused > 0
+        {
+            let v = t.version;
+            let shifted = cal.add_workdays(t.due_on, paused as u32);
+            record::update(
+                &tx,
+                &actor.username,
+                "resume",
+                t,
+                v,
+                |am: &mut case_task::ActiveModel| am.due_on = Set(shifted),
+            )
+            .await?;
+        }
+    }
+    event(
+        &tx,
+        &m.id,
+        &actor.display_name,
+        "resume",
+        None,
+        format!("恢复办理，挂起{paused}个工作日，办结时限顺延至{due}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// A department task as the case's handlers see it.
+async fn load_task<C: ConnectionTrait>(
+    tx: &C,
+    scope: &Scope,
+    case_id: &str,
+    task_id: &str,
+) -> StoreResult<(case::Model, case_task::Model)> {
+    let c = get(tx, scope, case_id).await?;
+    let t = case_task::Entity::find_by_id(task_id.to_string())
+        .filter(case_task::Column::CaseId.eq(case_id))
+        .one(tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((c, t))
+}
+
+/// A department acts on its task: accept, log progress, complete, or return
+/// it as mis-dispatched (within one workday). A returned lead task sends the
+/// case back for dispatch.
+/// One step on a department task.
+#[derive(Clone, Debug)]
+pub struct TaskStep {
+    pub task_id: String,
+    /// The task's version as the department read it.
+    pub version: i32,
+    pub action: TaskAction,
+    /// Progress, result or reason for returning.
+    pub note: String,
+}
+
+pub async fn task_action(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    case_id: &str,
+    step: TaskStep,
+) -> StoreResult<case_task::Model> {
+    let TaskStep {
+        task_id,
+        version,
+        action,
+        note,
+    } = step;
+    let task_id = task_id.as_str();
+    let cal = calendar::load(db).await?;
+    let tx = db.begin().await?;
+    let (c, t) = load_task(&tx, scope, case_id, task_id).await?;
+    if status_of(&c) != CaseStatus::Dispatched {
+        return Err(StoreError::rule(
+            "case_not_in_handling",
+            format!("诉求当前为“{}”，不能处理部门任务", status_of(&c).label_zh()),
+        ));
+    }
+    let from = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Pending);
+    let next = rules::next_task_status(from, action).map_err(rule_error)?;
+    if action == TaskAction::Return && !rules::return_allowed(&cal, t.dispatched_on, today()) {
+        return Err(rule_error(TransitionError::ReturnWindowPassed));
+    }
+    if matches!(
+        action,
+        TaskAction::Return | TaskAction::Complete | TaskAction::Progress
+    ) && note.trim().is_empty()
+    {
+        return Err(StoreError::rule("note_required", "请填写说明"));
+    }
+    let department = t.department_id.clone();
+    let role = TaskRole::parse(&t.role).unwrap_or(TaskRole::Assist);
+    let n = note.clone();
+    let m = record::update(
+        &tx,
+        &actor.username,
+        action.as_str(),
+        t,
+        version,
+        |am: &mut case_task::ActiveModel| {
+            am.status = Set(next.as_str().into());
+            match action {
+                TaskAction::Accept => am.accepted_at = Set(Some(now())),
+                TaskAction::Complete => {
+                    am.done_at = Set(Some(now()));
+                    am.done_on = Set(Some(today()));
+                    am.result = Set(Some(n));
+                }
+                TaskAction::Return => am.returned_reason = Set(Some(n)),
+                TaskAction::Progress => {}
+            }
+        },
+    )
+    .await?;
+    let text = match action {
+        TaskAction::Accept => format!("{}签收", role.label_zh()),
+        TaskAction::Progress => format!("办理进展：{note}"),
+        TaskAction::Complete => format!("{}办结：{note}", role.label_zh()),
+        TaskAction::Return => format!("{}退回（分办不当）：{note}", role.label_zh()),
+    };
+    event(
+        &tx,
+        case_id,
+        &actor.display_name,
+        action.as_str(),
+        Some(department.clone()),
+        text,
+    )
+    .await?;
+    if action == TaskAction::Return && role == TaskRole::Lead {
+        let v = c.version;
+        record::update(
+            &tx,
+            &actor.username,
+            "returned",
+            c,
+            v,
+            |am: &mut case::ActiveModel| {
+                am.status = Set(CaseStatus::Submitted.as_str().into());
+                am.lead_department_id = Set(None);
+            },
+        )
+        .await?;
+        event(
+            &tx,
+            case_id,
+            &actor.display_name,
+            "returned",
+            None,
+            "主办部门退回，待重新分办".into(),
+        )
+        .await?;
+    } else if action == TaskAction::Complete && role == TaskRole::Assist {
+        let lead = tasks(&tx, case_id)
+            .await?
+            .into_iter()
+            .find(|t| t.role == "lead" && t.status != "returned");
+        if let Some(l) = lead {
+            notify(
+                &tx,
+                Some(l.department_id),
+                None,
+                format!("协办部门已办结 {}", c.number),
+                note,
+                format!("/cases/{case_id}"),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// The lead department replies to the enterprise, once every task is done (joint sign-off).
+pub async fn reply(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+    version: i32,
+    text: String,
+) -> StoreResult<case::Model> {
+    let tx = db.begin().await?;
+    let c = load(&tx, scope, id).await?;
+    let ts = tasks(&tx, id).await?;
+    let live: Vec<&case_task::Model> = ts.iter().filter(|t| t.status != "returned").collect();
+    let all_done = !live.is_empty() && live.iter().all(|t| t.status == "done");
+    let next = transition(
+        &c,
+        CaseAction::Reply,
+        TransitionCtx {
+            all_tasks_done: all_done,
+            satisfaction: None,
+        },
+    )?;
+    let body = text.clone();
+    let submitted_by = c.submitted_by.clone();
+    let m = record::update(
+        &tx,
+        &actor.username,
+        "reply",
+        c,
+        version,
+        |am: &mut case::ActiveModel| {
+            am.status = Set(next.as_str().into());
+            am.reply = Set(Some(body));
+            am.replied_at = Set(Some(now()));
+        },
+    )
+    .await?;
+    event(
+        &tx,
+        &m.id,
+        &actor.display_name,
+        "reply",
+        m.lead_department_id.clone(),
+        format!("答复企业：{text}"),
+    )
+    .await?;
+    notify(
+        &tx,
+        None,
+        submitted_by,
+        format!("诉求 {} 已答复", m.number),
+        "请查看答复并评价".into(),
+        format!("/cases/{}", m.id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// The enterprise rates the reply. Unsatisfied reopens the case one
+/// supervision level higher, with a new lead task.
+pub async fn rate(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+    version: i32,
+    satisfaction: Satisfaction,
+    comment: String,
+) -> StoreResult<case::Model> {
+    let cal = calendar::load(db).await?;
+    let tx = db.begin().await?;
+    let c = load(&tx, scope, id).await?;
+    let next = transition(
+        &c,
+        CaseAction::Rate,
+        TransitionCtx {
+            all_tasks_done: true,
+            satisfaction: Some(satisfaction),
+        },
+    )?;
+    let reopened = next == CaseStatus::Dispatched;
+    let level = c.supervision_level + i32::from(reopened);
+    let count = c.reopened_count + i32::from(reopened);
+    let cm = comment.clone();
+    let m = record::update(
+        &tx,
+        &actor.username,
+        if reopened { "reopen" } else { "rate" },
+        c,
+        version,
+        |am: &mut case::ActiveModel| {
+            am.status = Set(next.as_str().into());
+            am.satisfaction = Set(Some(satisfaction.as_str().into()));
+            am.rating_comment = Set(Some(cm));
+            if reopened {
+                am.supervision_level = Set(level);
+                am.reopened_count = Set(count);
+                am.reply = Set(None);
+                am.replied_at = Set(None);
+            } else {
+                am.closed_at = Set(Some(now()));
+                am.closed_on = Set(Some(today()));
+            }
+        },
+    )
+    .await?;
+    let said = if comment.is_empty() {
+        String::new()
+    } else {
+        format!("（{comment}）")
+    };
+    event(
+        &tx,
+        &m.id,
+        &actor.display_name,
+        "rate",
+        None,
+        format!("评价：{}{said}", satisfaction.label_zh()),
+    )
+    .await?;
+    if reopened {
+        // Reopened: the lead department gets a new task, under a higher supervision level.
+        if let Some(lead) = m.lead_department_id.clone() {
+            let cat = case_category::Entity::find_by_id(m.category_id.clone())
+                .one(&tx)
+                .await?;
+            let due = rules::due_date(
+                &cal,
+                today(),
+                cat.map(|c| c.task_limit_days).unwrap_or(5).max(1) as u32,
+                0,
+            );
+            let am = case_task::ActiveModel {
+                case_id: Set(m.id.clone()),
+                department_id: Set(lead.clone()),
+                role: Set(TaskRole::Lead.as_str().into()),
+                status: Set(TaskStatus::Pending.as_str().into()),
+                dispatched_on: Set(today()),
+                due_on: Set(due),
+                accepted_at: Set(None),
+                done_at: Set(None),
+                done_on: Set(None),
+                result: Set(None),
+                returned_reason: Set(None),
+                ..Default::default()
+            };
+            record::insert(&tx, &actor.username, am).await?;
+            raise_supervision(
+                &tx,
+                &actor.username,
+                &m,
+                Some(lead),
+                level,
+                "企业不满意，重新办理并提级督办".into(),
+                true,
+            )
+            .await?;
+        }
+        event(
+            &tx,
+            &m.id,
+            &actor.display_name,
+            "reopen",
+            None,
+            format!("企业不满意，重新办理，督办级别升至{level}级"),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(m)
+}
+
+async fn raise_supervision<C: ConnectionTrait>(
+    tx: &C,
+    actor: &str,
+    c: &case::Model,
+    department_id: Option<String>,
+    level: i32,
+    reason: String,
+    automatic: bool,
+) -> StoreResult<supervision::Model> {
+    let am = supervision::ActiveModel {
+        case_id: Set(c.id.clone()),
+        department_id: Set(department_id.clone()),
+        level: Set(level),
+        reason: Set(reason.clone()),
+        automatic: Set(automatic),
+        raised_by: Set(actor.into()),
+        resolved_at: Set(None),
+        ..Default::default()
+    };
+    let s = record::insert(tx, actor, am).await?;
+    notify(
+        tx,
+        department_id,
+        None,
+        format!("督办：{} {}", c.number, c.title),
+        reason,
+        format!("/cases/{}", c.id),
+    )
+    .await?;
+    Ok(s)
+}
+
+/// A leader raises a supervision order (督办) by hand.
+pub async fn supervise(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+    version: i32,
+    reason: String,
+) -> StoreResult<supervision::Model> {
+    let tx = db.begin().await?;
+    let c = load(&tx, scope, id).await?;
+    if !status_of(&c).is_open() {
+        return Err(StoreError::rule("case_closed", "诉求已办结，无需督办"));
+    }
+    let level = c.supervision_level + 1;
+    let c = record::update(
+        &tx,
+        &actor.username,
+        "supervise",
+        c,
+        version,
+        |am: &mut case::ActiveModel| am.supervision_level = Set(level),
+    )
+    .await?;
+    let s = raise_supervision(
+        &tx,
+        &actor.username,
+        &c,
+        c.lead_department_id.clone(),
+        level,
+        reason.clone(),
+        false,
+    )
+    .await?;
+    event(
+        &tx,
+        &c.id,
+        &actor.display_name,
+        "supervise",
+        c.lead_department_id.clone(),
+        format!("{}级督办：{reason}", level),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+/// A return visit (回访) to the enterprise, recorded on the timeline.
+pub async fn follow_up(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: &str,
+    note: String,
+) -> StoreResult<()> {
+    let tx = db.begin().await?;
+    let c = load(&tx, scope, id).await?;
+    event(
+        &tx,
+        &c.id,
+        &actor.display_name,
+        "follow_up",
+        None,
+        format!("回访：{note}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+pub struct InterviewInput {
+    pub department_id: String,
+    pub case_id: Option<String>,
+    pub interviewee: String,
+    pub held_on: NaiveDate,
+    pub reason: String,
+    pub outcome: String,
+}
+
+/// An accountability interview (约谈) with a lagging department.
+pub async fn record_interview(
+    db: &Db,
+    actor: &Actor,
+    i: InterviewInput,
+) -> StoreResult<interview::Model> {
+    if i.held_on > today() {
+        return Err(StoreError::rule("future_date", "约谈日期不能晚于今天"));
+    }
+    let tx = db.begin().await?;
+    let case_id = i.case_id.clone();
+    let am = interview::ActiveModel {
+        department_id: Set(i.department_id.clone()),
+        case_id: Set(i.case_id),
+        interviewee: Set(i.interviewee.clone()),
+        held_on: Set(i.held_on),
+        reason: Set(i.reason.clone()),
+        outcome: Set(i.outcome),
+        recorded_by: Set(actor.username.clone()),
+        ..Default::default()
+    };
+    let m = record::insert(&tx, &actor.username, am).await?;
+    if let Some(c) = case_id {
+        event(
+            &tx,
+            &c,
+            &actor.display_name,
+            "interview",
+            Some(i.department_id),
+            format!("约谈 {}：{}", i.interviewee, i.reason),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn interviews(db: &Db, limit: u64) -> StoreResult<Vec<interview::Model>> {
+    Ok(interview::Entity::find()
+        .order_by_desc(interview::Column::HeldOn)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+// ---------------------------------------------------------------- timed work
+
+/// What one sweep of the timed rules did.
+#[derive(Debug, Default, Serialize)]
+pub struct Sweep {
+    pub supervised: usize,
+    pub closed_no_answer: usize,
+}
+
+/// Overdue cases get an automatic supervision order (once per case and
+/// level); replies not rated within the category's rating period close as
+/// "no answer". Safe to run on every replica: each change is a versioned
+/// update, so a second runner's write is refused, not repeated.
+pub async fn sweep(db: &Db, today: NaiveDate) -> StoreResult<Sweep> {
+    let cal = calendar::load(db).await?;
+    let mut out = Sweep::default();
+    let overdue = case::Entity::find()
+        .filter(case::Column::Status.eq("dispatched"))
+        .filter(case::Column::DueOn.lt(today))
+        .filter(case::Column::SupervisionLevel.eq(0))
+        .all(db)
+        .await?;
+    for c in overdue {
+        let tx = db.begin().await?;
+        let v = c.version;
+        let lead = c.lead_department_id.clone();
+        match record::update(
+            &tx,
+            "system",
+            "supervise",
+            c,
+            v,
+            |am: &mut case::ActiveModel| am.supervision_level = Set(1),
+        )
+        .await
+        {
+            Ok(c) => {
+                raise_supervision(
+                    &tx,
+                    "system",
+                    &c,
+                    lead.clone(),
+                    1,
+                    format!("超过办理时限（{}）自动督办", c.due_on),
+                    true,
+                )
+                .await?;
+                event(&tx, &c.id, "系统", "supervise", lead, "超期自动督办".into()).await?;
+                tx.commit().await?;
+                out.supervised += 1;
+            }
+            Err(StoreError::Conflict { .. }) => tx.rollback().await?,
+            Err(e) => return Err(e),
+        }
+    }
+    let replied = case::Entity::find()
+        .filter(case::Column::Status.eq("replied"))
+        .all(db)
+        .await?;
+    let cats: HashMap<String, i32> = categories(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.rating_days))
+        .collect();
+    for c in replied {
+        let Some(at) = c.replied_at else { continue };
+        let days = cats.get(&c.category_id).copied().unwrap_or(5).max(1) as i64;
+        if cal.workdays_between(beijing_date(at), today) < days {
+            continue;
+        }
+        let tx = db.begin().await?;
+        let v = c.version;
+        let next = match transition(&c, CaseAction::CloseNoAnswer, TransitionCtx::default()) {
+            Ok(n) => n,
+            Err(_) => continue,
+        };
+        match record::update(
+            &tx,
+            "system",
+            "close_no_answer",
+            c,
+            v,
+            |am: &mut case::ActiveModel| {
+                am.status = Set(next.as_str().into());
+                am.satisfaction = Set(Some(Satisfaction::NoAnswer.as_str().into()));
+                am.closed_at = Set(Some(now()));
+                am.closed_on = Set(Some(today));
+            },
+        )
+        .await
+        {
+            Ok(c) => {
+                event(
+                    &tx,
+                    &c.id,
+                    "系统",
+                    "close_no_answer",
+                    None,
+                    format!("{days}个工作日内未评价，按“逾期未评价”办结"),
+                )
+                .await?;
+                tx.commit().await?;
+                out.closed_no_answer += 1;
+            }
+            Err(StoreError::Conflict { .. }) => tx.rollback().await?,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- statistics
+
+/// How statistics are grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupBy {
+    Department,
+    TaskForce,
+    Category,
+    Chain,
+    Month,
+}
+
+impl GroupBy {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "department" => GroupBy::Department,
+            "task_force" => GroupBy::TaskForce,
+            "category" => GroupBy::Category,
+            "chain" => GroupBy::Chain,
+            "month" => GroupBy::Month,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Department => "department",
+            GroupBy::TaskForce => "task_force",
+            GroupBy::Category => "category",
+            GroupBy::Chain => "chain",
+            GroupBy::Month => "month",
+        }
+    }
+}
+
+/// The figures of one group. Every figure can be traced to the case list
+/// behind it (the web layer links each to a filtered list).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Figures {
+    /// Group key (department id, category id, chain id or "2026-03").
+    pub key: String,
+    pub received: i64,
+    /// 办结 (closed, after rating or no answer).
+    pub solved: i64,
+    pub on_time: i64,
+    /// on_time / solved in per-mille.
+    pub on_time_permille: Option<i64>,
+    /// Average cycle time of solved cases in workdays, ×10 (one decimal).
+    pub avg_cycle_tenths: Option<i64>,
+    pub p90_cycle_workdays: Option<i64>,
+    pub rated: i64,
+    pub satisfied: i64,
+    /// (满意 + 基本满意) / rated, per-mille.
+    pub satisfaction_permille: Option<i64>,
+    pub reopened: i64,
+    pub overdue_open: i64,
+}
+
+fn figures(
+    rows: &[case::Model],
+    cal: &WorkCalendar,
+    today: NaiveDate,
+    key_of: impl Fn(&case::Model) -> String,
+) -> Vec<Figures> {
+    let mut groups: BTreeMap<String, (Figures, Vec<i64>)> = BTreeMap::new();
+    for c in rows {
+        let key = key_of(c);
+        let (g, cycles) = groups.entry(key.clone()).or_insert_with(|| {
+            (
+                Figures {
+                    key,
+                    ..Default::default()
+                },
+                vec![],
+            )
+        });
+        g.received += 1;
+        let status = status_of(c);
+        if status == CaseStatus::Closed {
+            g.solved += 1;
+            if let Some(closed) = c.closed_on {
+                if closed <= c.due_on {
+                    g.on_time += 1;
+                }
+                cycles.push(rules::cycle_workdays(cal, c.received_on, closed));
+            }
+        }
+        match c.satisfaction.as_deref().and_then(Satisfaction::parse) {
+            Some(Satisfaction::Satisfied | Satisfaction::Basic) => {
+                g.rated += 1;
+                g.satisfied += 1;
+            }
+            Some(Satisfaction::Unsatisfied) => g.rated += 1,
+            _ => {}
+        }
+        if c.reopened_count > 0 {
+            g.reopened += 1;
+        }
+        if matches!(status, CaseStatus::Submitted | CaseStatus::Dispatched) && c.due_on < today {
+            g.overdue_open += 1;
+        }
+    }
+    groups
+        .into_values()
+        .map(|(mut g, mut cycles)| {
+            g.on_time_permille = rules::rate_permille(g.on_time, g.solved);
+            g.satisfaction_permille = rules::rate_permille(g.satisfied, g.rated);
+            if !cycles.is_empty() {
+                let n = cycles.len() as i64;
+                g.avg_cycle_tenths = Some((cycles.iter().sum::<i64>() * 10 + n / 2) / n);
+            }
+            g.p90_cycle_workdays = rules::percentile(&mut cycles, 90);
+            g
+        })
+        .collect()
+}
+
+/// Figures per group over the cases in scope that match the filter, and
+/// the totals over all of them.
+pub async fn statistics(
+    db: &Db,
+    scope: &Scope,
+    f: &CaseFilter,
+    group: GroupBy,
+) -> StoreResult<(Vec<Figures>, Figures)> {
+    let cal = calendar::load(db).await?;
+    let today = today();
+    let rows = filtered(scope, f, today).all(db).await?;
+    let groups = figures(&rows, &cal, today, |c| match group {
+        GroupBy::Department => c.lead_department_id.clone().unwrap_or_default(),
+        GroupBy::TaskForce => c.task_force_department_id.clone().unwrap_or_default(),
+        GroupBy::Category => c.category_id.clone(),
+        GroupBy::Chain => c.chain_id.clone().unwrap_or_default(),
+        GroupBy::Month => format!("{}-{:02}", c.received_on.year(), c.received_on.month()),
+    });
+    let total = figures(&rows, &cal, today, |_| "total".into())
+        .pop()
+        .unwrap_or(Figures {
+            key: "total".into(),
+            ..Default::default()
+        });
+    Ok((groups, total))
+}
+
+/// The default dictionary of case categories (code, name, time limit in workdays).
+pub const DEFAULT_CATEGORIES: [(&str, &str, i32); 9] = [
+    ("approval", "审批", 10),
+    ("land", "用地", 15),
+    ("finance", "融资", 10),
+    ("talent", "人才", 10),
+    ("labor", "用工", 7),
+    ("policy", "政策兑现", 10),
+    ("ip", "知识产权", 10),
+    ("infrastructure", "基础设施", 15),
+    ("other", "其他", 10),
+];
+
+/// Fill an empty category dictionary with the defaults (routing is left to
+/// the administrator). Racing replicas: the loser's conflict is fine.
+pub async fn seed_categories(db: &Db, actor: &str) -> StoreResult<usize> {
+    if case_category::Entity::find().count(db).await? > 0 {
+        return Ok(0);
+    }
+    let tx = db.begin().await?;
+    for (i, (code, name, limit)) in DEFAULT_CATEGORIES.iter().enumerate() {
+        let am = case_category::ActiveModel {
+            code: Set((*code).into()),
+            name: Set((*name).into()),
+            lead_department_id: Set(None),
+            time_limit_days: Set(*limit),
+            task_limit_days: Set((*limit / 2).max(3)),
+            warn_days: Set(2),
+            rating_days: Set(5),
+            sort_order: Set(i as i32),
+            active: Set(true),
+            ..Default::default()
+        };
+        match record::insert(&tx, actor, am).await {
+            Ok(_) => {}
+            Err(StoreError::Conflict { .. }) => return Ok(0),
+            Err(e) => return Err(e),
+        }
+    }
+    tx.commit().await?;
+    Ok(DEFAULT_CATEGORIES.len())
+}

@@ -1,0 +1,671 @@
+//! Closed-loop case handling through the API: intake, routing, dispatch,
+//! co-handling, joint sign-off, reply, rating, reopening, suspension,
+//! supervision, scope, statistics and export.
+
+use kechuang_domain::auth::Role;
+use kechuang_testkit::{spawn_app, Api, TestApp};
+use serde_json::{json, Value};
+
+use crate::{admin, create_department, create_org};
+
+struct World {
+    app: TestApp,
+    admin: Api,
+    /// Task force of the NEV chain (triage and dispatch).
+    task_force: Api,
+    /// Lead department clerk (科技创新局).
+    lead: Api,
+    /// Assisting department clerk (规划和自然资源局).
+    assist: Api,
+    enterprise: Api,
+    other_enterprise: Api,
+    leader: Api,
+    org: Value,
+    chain: Value,
+    category: Value,
+    lead_dep: Value,
+    assist_dep: Value,
+    tf_dep: Value,
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let admin = admin(&app).await;
+    let root = create_department(&admin, "管委会", "GWH", None).await;
+    let lead_dep = create_department(&admin, "科技创新局", "KJ", root["id"].as_str()).await;
+    let assist_dep = create_department(&admin, "规划和自然资源局", "GZ", root["id"].as_str()).await;
+    let tf_dep = create_department(&admin, "新能源汽车产业专班", "ZB", root["id"].as_str()).await;
+    let org = create_org(&admin, "重庆渝新能源汽车有限公司", 101, json!({})).await;
+    let other = create_org(&admin, "别家公司", 102, json!({})).await;
+    let (_, chain) =
+        Api::json(admin.post("/api/v1/chains").json(
+            &json!({"name": "智能网联新能源汽车", "task_force_department_id": tf_dep["id"]}),
+        ))
+        .await;
+    assert_eq!(chain["task_force_department_id"], tf_dep["id"]);
+    // Routing rule: 审批 → 科技创新局, 5 workdays.
+    let (status, cats) = Api::json(admin.get("/api/v1/case-categories")).await;
+    assert_eq!(status, 200, "{cats}");
+    let approval = cats
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "approval")
+        .unwrap()
+        .clone();
+    let (status, category) = Api::json(admin.put(&format!("/api/v1/case-categories/{}", approval["id"].as_str().unwrap())).json(&json!({
+        "version": approval["version"], "code": "approval", "name": "审批", "lead_department_id": lead_dep["id"],
+        "time_limit_days": 5, "task_limit_days": 3, "warn_days": 1, "rating_days": 5, "sort_order": 0
+    }))).await;
+    assert_eq!(status, 200, "{category}");
+    let id = |v: &Value| v["id"].as_str().map(String::from);
+    World {
+        task_force: app
+            .api_client("zb", Role::TaskForce, id(&tf_dep), None)
+            .await,
+        lead: app
+            .api_client("kj", Role::Department, id(&lead_dep), None)
+            .await,
+        assist: app
+            .api_client("gz", Role::Department, id(&assist_dep), None)
+            .await,
+        enterprise: app
+            .api_client("qiye", Role::Enterprise, None, id(&org))
+            .await,
+        other_enterprise: app
+            .api_client("other", Role::Enterprise, None, id(&other))
+            .await,
+        leader: app.api_client("leader", Role::Leader, None, None).await,
+        app,
+        admin,
+        org,
+        chain,
+        category,
+        lead_dep,
+        assist_dep,
+        tf_dep,
+    }
+}
+
+async fn submit(w: &World, title: &str) -> Value {
+    let (status, c) = Api::json(w.enterprise.post("/api/v1/cases").json(&json!({
+        "title": title, "description": "半导体项目环评与施工许可审批周期过长，影响投产进度",
+        "category_id": w.category["id"], "chain_id": w.chain["id"], "contact_name": "孙经理", "contact_phone": "13800000000"
+    }))).await;
+    assert_eq!(status, 201, "{c}");
+    c
+}
+
+async fn act(api: &Api, case: &Value, action: &str, body: Value) -> (u16, Value) {
+    Api::json(
+        api.post(&format!(
+            "/api/v1/cases/{}/{action}",
+            case["id"].as_str().unwrap()
+        ))
+        .json(&body),
+    )
+    .await
+}
+
+async fn fetch(api: &Api, case: &Value) -> Value {
+    let (status, d) =
+        Api::json(api.get(&format!("/api/v1/cases/{}", case["id"].as_str().unwrap()))).await;
+    assert_eq!(status, 200, "{d}");
+    d
+}
+
+async fn task_act(api: &Api, case: &Value, task: &Value, action: &str, note: &str) -> (u16, Value) {
+    Api::json(
+        api.post(&format!(
+            "/api/v1/cases/{}/tasks/{}/{action}",
+            case["id"].as_str().unwrap(),
+            task["id"].as_str().unwrap()
+        ))
+        .json(&json!({"version": task["version"], "note": note})),
+    )
+    .await
+}
+
+fn task<'a>(d: &'a Value, role: &str, status: &str) -> &'a Value {
+    d["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["role"] == role && t["status"] == status)
+        .unwrap_or_else(|| panic!("no {role} task {status} in {}", d["tasks"]))
+}
+
+#[tokio::test]
+async fn a_case_goes_round_the_whole_loop() {
+    let w = world().await;
+    let c = submit(&w, "半导体项目审批周期长").await;
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(c["number"], format!("KC-{year}-000001"));
+    assert_eq!(c["status"], "submitted");
+    assert_eq!(c["channel"], "portal");
+    // Routed: category → lead department, industry → task force.
+    assert_eq!(c["lead_department_id"], w.lead_dep["id"]);
+    assert_eq!(c["task_force_department_id"], w.tf_dep["id"]);
+    assert!(c["due_at"].as_str().is_some());
+    let second = submit(&w, "另一件事").await;
+    assert_eq!(second["number"], format!("KC-{year}-000002"));
+
+    // Only triage roles dispatch.
+    let (status, _) = act(
+        &w.enterprise,
+        &c,
+        "dispatch",
+        json!({"version": 1, "lead_department_id": w.lead_dep["id"]}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, d) = act(&w.task_force, &c, "dispatch", json!({"version": 1, "lead_department_id": w.lead_dep["id"], "assist_department_ids": [w.assist_dep["id"]]})).await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["status"], "dispatched");
+    // A stale version is refused; an illegal transition names its rule.
+    let (status, body) = act(
+        &w.task_force,
+        &c,
+        "dispatch",
+        json!({"version": 1, "lead_department_id": w.lead_dep["id"]}),
+    )
+    .await;
+    assert!(
+        status == 409 || (status == 422 && body["code"] == "illegal_transition"),
+        "{status} {body}"
+    );
+    let (status, body) = act(
+        &w.enterprise,
+        &c,
+        "rate",
+        json!({"version": d["version"], "satisfaction": "satisfied"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("illegal_transition"))
+    );
+
+    let detail = fetch(&w.lead, &c).await;
+    assert_eq!(detail["tasks"].as_array().unwrap().len(), 2);
+    // The assisting department cannot act on the lead's task.
+    let (status, body) = task_act(
+        &w.assist,
+        &c,
+        task(&detail, "lead", "pending"),
+        "accept",
+        "",
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("not_task_department"))
+    );
+    let (status, _) = task_act(&w.lead, &c, task(&detail, "lead", "pending"), "accept", "").await;
+    assert_eq!(status, 200);
+    let detail = fetch(&w.lead, &c).await;
+    let (status, body) = task_act(
+        &w.lead,
+        &c,
+        task(&detail, "lead", "accepted"),
+        "complete",
+        "",
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("note_required"))
+    );
+    let (status, _) = task_act(
+        &w.lead,
+        &c,
+        task(&detail, "lead", "accepted"),
+        "complete",
+        "已协调并联审批，压缩至15个工作日",
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Joint sign-off: no reply while the assisting task is open.
+    let v = fetch(&w.lead, &c).await["case"]["version"].clone();
+    let (status, body) = act(
+        &w.lead,
+        &c,
+        "reply",
+        json!({"version": v, "reply": "已办理"}),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("tasks_open")));
+    let detail = fetch(&w.assist, &c).await;
+    task_act(
+        &w.assist,
+        &c,
+        task(&detail, "assist", "pending"),
+        "accept",
+        "",
+    )
+    .await;
+    let detail = fetch(&w.assist, &c).await;
+    let (status, _) = task_act(
+        &w.assist,
+        &c,
+        task(&detail, "assist", "accepted"),
+        "complete",
+        "用地手续已同步办理",
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Only the lead department replies.
+    let v = fetch(&w.lead, &c).await["case"]["version"].clone();
+    let (status, body) = act(&w.assist, &c, "reply", json!({"version": v, "reply": "x"})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("not_lead_department"))
+    );
+    let (status, d) = act(
+        &w.lead,
+        &c,
+        "reply",
+        json!({"version": v, "reply": "审批已并联办理，预计下周取得施工许可"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["status"], "replied");
+
+    // The enterprise is not satisfied: reopened one supervision level higher, with a new lead task.
+    let (status, d) = act(&w.enterprise, &c, "rate", json!({"version": d["version"], "satisfaction": "unsatisfied", "comment": "许可证还没拿到"})).await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(
+        (
+            d["status"].as_str(),
+            d["supervision_level"].as_i64(),
+            d["reopened_count"].as_i64()
+        ),
+        (Some("dispatched"), Some(1), Some(1))
+    );
+    let detail = fetch(&w.lead, &c).await;
+    assert_eq!(detail["supervisions"].as_array().unwrap().len(), 1);
+    task_act(&w.lead, &c, task(&detail, "lead", "pending"), "accept", "").await;
+    let detail = fetch(&w.lead, &c).await;
+    task_act(
+        &w.lead,
+        &c,
+        task(&detail, "lead", "accepted"),
+        "complete",
+        "施工许可已核发",
+    )
+    .await;
+    let v = fetch(&w.lead, &c).await["case"]["version"].clone();
+    let (_, d) = act(
+        &w.lead,
+        &c,
+        "reply",
+        json!({"version": v, "reply": "施工许可已核发"}),
+    )
+    .await;
+    let (status, d) = act(
+        &w.enterprise,
+        &c,
+        "rate",
+        json!({"version": d["version"], "satisfaction": "satisfied"}),
+    )
+    .await;
+    assert_eq!(
+        (status, d["status"].as_str(), d["satisfaction"].as_str()),
+        (200, Some("closed"), Some("satisfied"))
+    );
+
+    // The timeline tells the story in order and is complete.
+    let detail = fetch(&w.enterprise, &c).await;
+    let kinds: Vec<&str> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"intake"));
+    assert_eq!(kinds.last(), Some(&"rate"));
+    for k in ["dispatch", "accept", "complete", "reply", "reopen"] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+    // Return visit.
+    let (status, _) = act(
+        &w.lead,
+        &c,
+        "follow-up",
+        json!({"note": "电话回访，企业表示满意"}),
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    // Statistics: one solved, reopened once, satisfied; every write audited.
+    let (_, stats) = Api::json(w.leader.get("/api/v1/cases/statistics?group=department")).await;
+    assert_eq!(stats["total"]["received"], 2);
+    assert_eq!(stats["total"]["solved"], 1);
+    assert_eq!(stats["total"]["reopened"], 1);
+    assert_eq!(stats["total"]["satisfaction_permille"], 1000);
+    assert_eq!(stats["groups"][0]["name"], "科技创新局");
+    assert_eq!(stats["groups"][0]["rank"], 1);
+    let (_, closed) = Api::json(w.leader.get("/api/v1/cases?status=closed")).await;
+    assert_eq!(
+        closed["total"], 1,
+        "the figure links to the cases behind it"
+    );
+    assert!(kechuang_store::audit::verify(&w.app.db)
+        .await
+        .unwrap()
+        .problems
+        .is_empty());
+}
+
+#[tokio::test]
+async fn enterprises_see_only_their_cases_and_departments_only_theirs() {
+    let w = world().await;
+    let c = submit(&w, "用地指标").await;
+    let (status, _) = Api::json(
+        w.other_enterprise
+            .get(&format!("/api/v1/cases/{}", c["id"].as_str().unwrap())),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (_, page) = Api::json(w.other_enterprise.get("/api/v1/cases")).await;
+    assert_eq!(page["total"], 0);
+    // Before dispatch, the assisting department has no task on it and cannot see it.
+    let (status, _) = Api::json(
+        w.assist
+            .get(&format!("/api/v1/cases/{}", c["id"].as_str().unwrap())),
+    )
+    .await;
+    assert_eq!(status, 404);
+    // The task force sees its industry's case, the lead department its routed case.
+    assert_eq!(
+        Api::json(w.task_force.get("/api/v1/cases")).await.1["total"],
+        1
+    );
+    assert_eq!(Api::json(w.lead.get("/api/v1/cases")).await.1["total"], 1);
+    // An enterprise always submits through the portal for its own organisation.
+    let (status, own) = Api::json(w.enterprise.post("/api/v1/cases").json(&json!({"title": "代别人提", "category_id": w.category["id"], "org_id": "someone-else", "channel": "meeting"}))).await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        (own["org_id"].as_str(), own["channel"].as_str()),
+        (w.org["id"].as_str(), Some("portal"))
+    );
+}
+
+#[tokio::test]
+async fn staff_intake_rejects_future_times_and_counts_statutory_workdays() {
+    let w = world().await;
+    // Received 2026-09-30 10:00 Beijing with a 5-workday limit: National Day
+    // (10-01..10-07) is skipped, Saturday 10-10 works → due 2026-10-13.
+    let (status, c) = Api::json(w.lead.post("/api/v1/cases").json(&json!({
+        "title": "走访中发现：融资难", "category_id": w.category["id"], "org_id": w.org["id"], "channel": "visit",
+        "received_at": "2026-09-30T02:00:00Z"
+    }))).await;
+    assert_eq!(status, 201, "{c}");
+    assert_eq!(c["due_on"], "2026-10-13");
+    assert_eq!(c["channel"], "visit");
+    assert_eq!(c["number"], "KC-2026-000001");
+    let (status, body) = Api::json(w.lead.post("/api/v1/cases").json(&json!({
+        "title": "未来的诉求", "category_id": w.category["id"], "org_id": w.org["id"], "received_at": "2099-01-01T00:00:00Z"
+    }))).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("received_in_future"))
+    );
+    let (status, body) = Api::json(
+        w.lead
+            .post("/api/v1/cases")
+            .json(&json!({"category_id": w.category["id"], "org_id": w.org["id"]})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("invalid_input"))
+    );
+    assert!(body["details"]["fields"]["title"].is_string());
+}
+
+#[tokio::test]
+async fn triage_declines_merges_and_returns() {
+    let w = world().await;
+    let a = submit(&w, "关于企业用地审批周期过长的问题").await;
+    let b = submit(&w, "关于企业用地审批周期过长问题").await;
+    // The second looks like the first.
+    let d = fetch(&w.task_force, &b).await;
+    assert!(d["possible_duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == a["id"]));
+    let (status, m) = act(
+        &w.task_force,
+        &b,
+        "merge",
+        json!({"version": 1, "target_id": a["id"]}),
+    )
+    .await;
+    assert_eq!(
+        (status, m["status"].as_str(), m["merged_into_id"].as_str()),
+        (200, Some("merged"), a["id"].as_str())
+    );
+    let ta = fetch(&w.task_force, &a).await;
+    assert!(ta["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["message"]
+            .as_str()
+            .unwrap()
+            .contains(b["number"].as_str().unwrap())));
+
+    // Declined with a reason the enterprise sees.
+    let c = submit(&w, "请政府帮忙招聘").await;
+    let (status, body) = act(
+        &w.task_force,
+        &c,
+        "decline",
+        json!({"version": 1, "reason": " "}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let (_, d) = act(
+        &w.task_force,
+        &c,
+        "decline",
+        json!({"version": 1, "reason": "属市场行为，建议通过人才服务平台发布"}),
+    )
+    .await;
+    assert_eq!(d["status"], "declined");
+    assert_eq!(
+        fetch(&w.enterprise, &c).await["case"]["decline_reason"],
+        "属市场行为，建议通过人才服务平台发布"
+    );
+
+    // A department returns a mis-dispatched task the same day; a returned lead task sends the case back to triage.
+    let (_, d) = act(
+        &w.task_force,
+        &a,
+        "dispatch",
+        json!({"version": ta["case"]["version"], "lead_department_id": w.assist_dep["id"]}),
+    )
+    .await;
+    assert_eq!(d["status"], "dispatched", "{d}");
+    let detail = fetch(&w.assist, &a).await;
+    let (status, _) = task_act(
+        &w.assist,
+        &a,
+        task(&detail, "lead", "pending"),
+        "return",
+        "不属于本部门职责",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let d = fetch(&w.task_force, &a).await;
+    assert_eq!(d["case"]["status"], "submitted");
+    assert!(d["case"]["lead_department_id"].is_null());
+}
+
+#[tokio::test]
+async fn suspension_stops_handling_and_leaders_supervise() {
+    let w = world().await;
+    let c = submit(&w, "等待企业补充材料").await;
+    let (_, d) = act(
+        &w.task_force,
+        &c,
+        "dispatch",
+        json!({"version": 1, "lead_department_id": w.lead_dep["id"]}),
+    )
+    .await;
+    let (status, body) = act(
+        &w.assist,
+        &c,
+        "suspend",
+        json!({"version": d["version"], "reason": "x"}),
+    )
+    .await;
+    assert_eq!(status, 404, "not their case: {body}");
+    let (status, s) = act(
+        &w.lead,
+        &c,
+        "suspend",
+        json!({"version": d["version"], "reason": "等待企业补充环评材料"}),
+    )
+    .await;
+    assert_eq!((status, s["status"].as_str()), (200, Some("suspended")));
+    let detail = fetch(&w.lead, &c).await;
+    let (status, body) =
+        task_act(&w.lead, &c, task(&detail, "lead", "pending"), "accept", "").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("case_not_in_handling"))
+    );
+    let (status, r) = act(&w.lead, &c, "resume", json!({"version": s["version"]})).await;
+    assert_eq!((status, r["status"].as_str()), (200, Some("dispatched")));
+    // A leader raises a supervision order by hand.
+    let (status, _) = act(
+        &w.lead,
+        &c,
+        "supervise",
+        json!({"version": r["version"], "reason": "x"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, sup) = act(
+        &w.leader,
+        &c,
+        "supervise",
+        json!({"version": r["version"], "reason": "请加快办理"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{sup}");
+    assert_eq!(sup["level"], 1);
+    assert_eq!(fetch(&w.leader, &c).await["case"]["supervision_level"], 1);
+}
+
+#[tokio::test]
+async fn overdue_cases_are_supervised_and_unrated_replies_close() {
+    let w = world().await;
+    let (_, c) = Api::json(w.lead.post("/api/v1/cases").json(&json!({
+        "title": "积压诉求", "category_id": w.category["id"], "org_id": w.org["id"], "channel": "hotline",
+        "received_at": "2026-06-01T02:00:00Z"
+    }))).await;
+    let (status, _) = act(
+        &w.admin,
+        &c,
+        "dispatch",
+        json!({"version": 1, "lead_department_id": w.lead_dep["id"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let today = kechuang_store::cases::today();
+    let sweep = kechuang_store::cases::sweep(&w.app.db, today)
+        .await
+        .unwrap();
+    assert_eq!(sweep.supervised, 1);
+    // Sweeping again changes nothing (safe on every replica).
+    assert_eq!(
+        kechuang_store::cases::sweep(&w.app.db, today)
+            .await
+            .unwrap()
+            .supervised,
+        0
+    );
+    let d = fetch(&w.leader, &c).await;
+    assert_eq!(d["case"]["supervision_level"], 1);
+    assert!(d["supervisions"][0]["automatic"].as_bool().unwrap());
+    let (_, overdue) = Api::json(w.leader.get("/api/v1/cases?sla=overdue")).await;
+    assert_eq!(overdue["total"], 1);
+
+    // Replied, never rated: closed as no answer after the rating period.
+    let detail = fetch(&w.lead, &c).await;
+    task_act(&w.lead, &c, task(&detail, "lead", "pending"), "accept", "").await;
+    let detail = fetch(&w.lead, &c).await;
+    task_act(
+        &w.lead,
+        &c,
+        task(&detail, "lead", "accepted"),
+        "complete",
+        "已办",
+    )
+    .await;
+    let v = fetch(&w.lead, &c).await["case"]["version"].clone();
+    act(
+        &w.lead,
+        &c,
+        "reply",
+        json!({"version": v, "reply": "已办理"}),
+    )
+    .await;
+    assert_eq!(
+        kechuang_store::cases::sweep(&w.app.db, today)
+            .await
+            .unwrap()
+            .closed_no_answer,
+        0
+    );
+    let later = today + chrono::Duration::days(14);
+    assert_eq!(
+        kechuang_store::cases::sweep(&w.app.db, later)
+            .await
+            .unwrap()
+            .closed_no_answer,
+        1
+    );
+    let d = fetch(&w.leader, &c).await;
+    assert_eq!(
+        (
+            d["case"]["status"].as_str(),
+            d["case"]["satisfaction"].as_str()
+        ),
+        (Some("closed"), Some("no_answer"))
+    );
+    // Late: closed after its due date.
+    let (_, late) = Api::json(w.leader.get("/api/v1/cases?sla=late")).await;
+    assert_eq!(late["total"], 1);
+}
+
+#[tokio::test]
+async fn case_lists_export_to_excel() {
+    let w = world().await;
+    submit(&w, "导出测试").await;
+    let res = w
+        .admin
+        .get("/api/v1/cases/export?open=true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0][0], "编号");
+    assert!(rows[1][0].starts_with("KC-"));
+    assert_eq!(rows[1][1], "导出测试");
+    assert_eq!(rows[1][5], "待受理");
+}

@@ -1,0 +1,1279 @@
+//! /api/v1/cases: closed-loop case handling (诉求闭环办理). One POST per
+//! transition; illegal transitions get 422 with a stable code, stale writes 409.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use kechuang_domain::auth::Permission;
+use kechuang_domain::cases::{
+    self as rules, CaseStatus, Channel, Satisfaction, SlaState, TaskAction, TaskRole, TaskStatus,
+};
+use kechuang_store::cases::{self, Actor, CaseFilter, CaseInput, CaseSort, GroupBy, SlaFilter};
+use kechuang_store::entities::{case, case_event, case_task, supervision};
+use kechuang_store::{departments, orgs, PageReq, Principal, Scope};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::auth::{require, ApiUser};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::excel::{self, Cell};
+use crate::AppState;
+
+pub fn actor(p: &Principal) -> Actor {
+    Actor {
+        username: p.username.clone(),
+        user_id: p.user_id.clone(),
+        display_name: p.display_name.clone(),
+    }
+}
+
+/// Names of departments, categories, organisations and chains, for views.
+#[derive(Default)]
+pub struct Names {
+    pub departments: HashMap<String, String>,
+    pub categories: HashMap<String, String>,
+    pub orgs: HashMap<String, String>,
+    pub chains: HashMap<String, String>,
+}
+
+impl Names {
+    pub async fn load(s: &AppState, org_ids: impl IntoIterator<Item = String>) -> ApiResult<Names> {
+        let mut orgs_map = HashMap::new();
+        let ids: Vec<String> = org_ids.into_iter().collect();
+        for chunk in ids.chunks(500) {
+            for o in orgs::names(&s.db, chunk).await? {
+                orgs_map.insert(o.0, o.1);
+            }
+        }
+        Ok(Names {
+            departments: departments::list(&s.db, &Scope::All)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect(),
+            categories: cases::categories(&s.db)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c.name))
+                .collect(),
+            orgs: orgs_map,
+            chains: kechuang_store::chains::list(&s.db)
+                .await?
+                .into_iter()
+                .map(|c| (c.chain.id, c.chain.name))
+                .collect(),
+        })
+    }
+    pub fn department(&self, id: &Option<String>) -> String {
+        id.as_ref()
+            .and_then(|d| self.departments.get(d))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// A case as the API returns it.
+#[derive(Serialize, ToSchema)]
+pub struct CaseView {
+    pub id: String,
+    /// 诉求编号，如 KC-2026-000123
+    pub number: String,
+    pub title: String,
+    pub description: String,
+    pub category_id: String,
+    pub category_name: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub chain_id: Option<String>,
+    pub chain_name: String,
+    /// portal, visit, hotline, meeting, instructor, open311
+    pub channel: String,
+    pub channel_label: String,
+    /// submitted, dispatched, suspended, replied, closed, declined, merged
+    pub status: String,
+    pub status_label: String,
+    pub received_at: DateTime<Utc>,
+    /// 办理时限（工作日）
+    pub limit_days: i32,
+    /// 办结期限（北京时间当天结束）
+    pub due_at: DateTime<Utc>,
+    pub due_on: NaiveDate,
+    /// on_track, due_soon, overdue（仅未办结时）
+    pub sla: Option<String>,
+    pub lead_department_id: Option<String>,
+    pub lead_department_name: String,
+    pub task_force_department_id: Option<String>,
+    pub task_force_department_name: String,
+    pub supervision_level: i32,
+    pub reopened_count: i32,
+    pub suspended_workdays: i32,
+    pub reply: Option<String>,
+    pub satisfaction: Option<String>,
+    pub rating_comment: Option<String>,
+    pub merged_into_id: Option<String>,
+    pub decline_reason: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub contact_name: String,
+    pub contact_phone: String,
+    /// 版本号：每个操作须带上
+    pub version: i32,
+}
+
+/// The end of a Beijing day as an instant.
+pub fn end_of_day(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(23, 59, 59)
+        .map(|t| t.and_utc() - chrono::Duration::hours(8))
+        .unwrap_or_default()
+}
+
+impl CaseView {
+    pub fn new(
+        c: case::Model,
+        n: &Names,
+        cal: &kechuang_domain::calendar::WorkCalendar,
+        today: NaiveDate,
+    ) -> CaseView {
+        let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Submitted);
+        let sla = matches!(status, CaseStatus::Submitted | CaseStatus::Dispatched).then(|| {
+            rules::sla_state(cal, c.due_on, today, 2)
+                .as_str()
+                .to_string()
+        });
+        CaseView {
+            category_name: n
+                .categories
+                .get(&c.category_id)
+                .cloned()
+                .unwrap_or_default(),
+            org_name: n.orgs.get(&c.org_id).cloned().unwrap_or_default(),
+            chain_name: c
+                .chain_id
+                .as_ref()
+                .and_then(|x| n.chains.get(x))
+                .cloned()
+                .unwrap_or_default(),
+            channel_label: Channel::parse(&c.channel)
+                .map(|x| x.label_zh().to_string())
+                .unwrap_or_default(),
+            status_label: status.label_zh().into(),
+            lead_department_name: n.department(&c.lead_department_id),
+            task_force_department_name: n.department(&c.task_force_department_id),
+            due_at: end_of_day(c.due_on),
+            sla,
+            id: c.id,
+            number: c.number,
+            title: c.title,
+            description: c.description,
+            category_id: c.category_id,
+            org_id: c.org_id,
+            chain_id: c.chain_id,
+            channel: c.channel,
+            status: c.status,
+            received_at: c.received_at,
+            limit_days: c.limit_days,
+            due_on: c.due_on,
+            lead_department_id: c.lead_department_id,
+            task_force_department_id: c.task_force_department_id,
+            supervision_level: c.supervision_level,
+            reopened_count: c.reopened_count,
+            suspended_workdays: c.suspended_workdays,
+            reply: c.reply,
+            satisfaction: c.satisfaction,
+            rating_comment: c.rating_comment,
+            merged_into_id: c.merged_into_id,
+            decline_reason: c.decline_reason,
+            closed_on: c.closed_on,
+            contact_name: c.contact_name,
+            contact_phone: c.contact_phone,
+            version: c.version,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskView {
+    pub id: String,
+    pub department_id: String,
+    pub department_name: String,
+    /// lead（主办）或 assist（协办）
+    pub role: String,
+    pub role_label: String,
+    /// pending, accepted, done, returned
+    pub status: String,
+    pub status_label: String,
+    pub dispatched_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub result: Option<String>,
+    pub returned_reason: Option<String>,
+    pub version: i32,
+}
+
+impl TaskView {
+    pub fn new(t: case_task::Model, n: &Names) -> TaskView {
+        TaskView {
+            department_name: n
+                .departments
+                .get(&t.department_id)
+                .cloned()
+                .unwrap_or_default(),
+            role_label: TaskRole::parse(&t.role)
+                .map(|r| r.label_zh().to_string())
+                .unwrap_or_default(),
+            status_label: TaskStatus::parse(&t.status)
+                .map(|r| r.label_zh().to_string())
+                .unwrap_or_default(),
+            id: t.id,
+            department_id: t.department_id,
+            role: t.role,
+            status: t.status,
+            dispatched_on: t.dispatched_on,
+            due_on: t.due_on,
+            result: t.result,
+            returned_reason: t.returned_reason,
+            version: t.version,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventView {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: String,
+    pub department_name: String,
+    pub message: String,
+}
+
+impl EventView {
+    pub fn new(e: case_event::Model, n: &Names) -> EventView {
+        EventView {
+            department_name: n.department(&e.department_id),
+            at: e.at,
+            actor: e.actor,
+            kind: e.kind,
+            message: e.message,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SupervisionView {
+    pub level: i32,
+    pub reason: String,
+    pub automatic: bool,
+    pub raised_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<supervision::Model> for SupervisionView {
+    fn from(s: supervision::Model) -> Self {
+        SupervisionView {
+            level: s.level,
+            reason: s.reason,
+            automatic: s.automatic,
+            raised_by: s.raised_by,
+            created_at: s.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DuplicateView {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub status_label: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseDetailView {
+    pub case: CaseView,
+    pub tasks: Vec<TaskView>,
+    /// 办理时间线（只追加）
+    pub timeline: Vec<EventView>,
+    pub supervisions: Vec<SupervisionView>,
+    /// 可能重复的未办结诉求（同一单位或文本高度相似）
+    pub possible_duplicates: Vec<DuplicateView>,
+}
+
+pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<CaseDetailView> {
+    require(p, Permission::CasesRead)?;
+    let c = cases::get(&s.db, &p.scope, id).await?;
+    let dups = if p.can(Permission::CasesTriage)
+        && CaseStatus::parse(&c.status).is_some_and(|x| x.is_open())
+    {
+        cases::possible_duplicates(&s.db, &c).await?
+    } else {
+        vec![]
+    };
+    let n = Names::load(s, [c.org_id.clone()]).await?;
+    let cal = kechuang_store::calendar::load(&s.db).await?;
+    let tasks = cases::tasks(&s.db, id).await?;
+    let events = cases::events(&s.db, id).await?;
+    let sups = cases::supervisions(&s.db, id).await?;
+    Ok(CaseDetailView {
+        case: CaseView::new(c, &n, &cal, cases::today()),
+        tasks: tasks.into_iter().map(|t| TaskView::new(t, &n)).collect(),
+        timeline: events.into_iter().map(|e| EventView::new(e, &n)).collect(),
+        supervisions: sups.into_iter().map(Into::into).collect(),
+        possible_duplicates: dups
+            .into_iter()
+            .map(|d| DuplicateView {
+                status_label: CaseStatus::parse(&d.status)
+                    .map(|x| x.label_zh().to_string())
+                    .unwrap_or_default(),
+                id: d.id,
+                number: d.number,
+                title: d.title,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CasePage {
+    pub items: Vec<CaseView>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// Filters of the case list (also used by statistics and export).
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseListQuery {
+    /// 关键词：标题、内容或编号
+    pub q: Option<String>,
+    /// 状态代码
+    pub status: Option<String>,
+    /// true 只看未办结，false 只看已结束
+    pub open: Option<String>,
+    pub category_id: Option<String>,
+    pub org_id: Option<String>,
+    /// 主办或承办部门
+    pub department_id: Option<String>,
+    pub task_force_department_id: Option<String>,
+    pub chain_id: Option<String>,
+    pub channel: Option<String>,
+    /// satisfied, basic, unsatisfied, no_answer
+    pub satisfaction: Option<String>,
+    /// true 只看重新办理过的
+    pub reopened: Option<String>,
+    /// overdue, due_soon, on_time, late
+    pub sla: Option<String>,
+    /// 受理日期起 YYYY-MM-DD
+    pub from: Option<String>,
+    /// 受理日期止 YYYY-MM-DD
+    pub to: Option<String>,
+    /// 受理月份 YYYY-MM（统计下钻用）
+    pub month: Option<String>,
+    /// received_desc, received_asc, due, number
+    pub sort: Option<String>,
+    /// 统计分组（仅统计接口）：department（主办部门）, task_force, category, chain, month
+    pub group: Option<String>,
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u64>,
+}
+
+fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+fn bad(msg: &str) -> ApiError {
+    ApiError::bad_request("invalid_query", msg.to_string())
+}
+
+fn opt_bool(v: &Option<String>) -> ApiResult<Option<bool>> {
+    match non_empty(v).as_deref() {
+        None => Ok(None),
+        Some("true" | "1") => Ok(Some(true)),
+        Some("false" | "0") => Ok(Some(false)),
+        Some(_) => Err(bad("布尔参数只能是 true 或 false")),
+    }
+}
+
+fn date(v: &Option<String>) -> ApiResult<Option<NaiveDate>> {
+    match non_empty(v) {
+        None => Ok(None),
+        Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| bad("日期格式应为 YYYY-MM-DD")),
+    }
+}
+
+impl CaseListQuery {
+    pub fn filter(&self) -> ApiResult<CaseFilter> {
+        let (mut from, mut to) = (date(&self.from)?, date(&self.to)?);
+        if let Some(m) = non_empty(&self.month) {
+            let first = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+                .map_err(|_| bad("月份格式应为 YYYY-MM"))?;
+            let next = first
+                .checked_add_months(chrono::Months::new(1))
+                .ok_or_else(|| bad("月份超出范围"))?;
+            from = Some(from.map_or(first, |f| f.max(first)));
+            to = Some(to.map_or(next.pred_opt().unwrap_or(first), |t| {
+                t.min(next.pred_opt().unwrap_or(first))
+            }));
+        }
+        Ok(CaseFilter {
+            q: non_empty(&self.q).map(|s| s.chars().take(100).collect()),
+            status: match non_empty(&self.status) {
+                None => None,
+                Some(s) => Some(CaseStatus::parse(&s).ok_or_else(|| bad("未知的状态"))?),
+            },
+            open: opt_bool(&self.open)?,
+            category_id: non_empty(&self.category_id),
+            org_id: non_empty(&self.org_id),
+            department_id: non_empty(&self.department_id),
+            task_force_department_id: non_empty(&self.task_force_department_id),
+            chain_id: non_empty(&self.chain_id),
+            channel: match non_empty(&self.channel) {
+                None => None,
+                Some(s) => Some(Channel::parse(&s).ok_or_else(|| bad("未知的来源渠道"))?),
+            },
+            satisfaction: match non_empty(&self.satisfaction) {
+                None => None,
+                Some(s) => Some(Satisfaction::parse(&s).ok_or_else(|| bad("未知的满意度"))?),
+            },
+            reopened: opt_bool(&self.reopened)?,
+            sla: match non_empty(&self.sla).as_deref() {
+                None => None,
+                Some("overdue") => Some(SlaFilter::Overdue),
+                Some("due_soon") => Some(SlaFilter::DueSoon),
+                Some("on_time") => Some(SlaFilter::OnTime),
+                Some("late") => Some(SlaFilter::Late),
+                Some(_) => return Err(bad("sla 只能是 overdue、due_soon、on_time、late")),
+            },
+            received_from: from,
+            received_to: to,
+            sort: match non_empty(&self.sort) {
+                None => CaseSort::default(),
+                Some(s) => CaseSort::parse(&s)
+                    .ok_or_else(|| bad("排序只能是 received_desc、received_asc、due、number"))?,
+            },
+        })
+    }
+}
+
+/// The views of a page of cases.
+pub async fn views(s: &AppState, rows: Vec<case::Model>) -> ApiResult<Vec<CaseView>> {
+    let n = Names::load(s, rows.iter().map(|c| c.org_id.clone())).await?;
+    let cal = kechuang_store::calendar::load(&s.db).await?;
+    let today = cases::today();
+    Ok(rows
+        .into_iter()
+        .map(|c| CaseView::new(c, &n, &cal, today))
+        .collect())
+}
+
+/// 诉求列表（数据范围内），支持筛选、排序、分页
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseListQuery),
+    responses((status = 200, body = CasePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_cases(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<CaseListQuery>,
+) -> ApiResult<Json<CasePage>> {
+    require(&p, Permission::CasesRead)?;
+    let page = cases::list(
+        &s.db,
+        &p.scope,
+        &q.filter()?,
+        PageReq::new(q.page, q.per_page),
+    )
+    .await?;
+    Ok(Json(CasePage {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: views(&s, page.items).await?,
+    }))
+}
+
+/// A case as submitted.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CaseDraft {
+    pub title: String,
+    pub description: String,
+    pub category_id: String,
+    /// 提出诉求的单位（企业用户可省略，默认本单位）
+    pub org_id: String,
+    /// 所属产业链（用于匹配产业专班）
+    pub chain_id: String,
+    /// portal, visit, hotline, meeting, instructor, open311（企业用户固定为 portal）
+    pub channel: String,
+    /// 实际受理时间（RFC 3339），缺省为当前时间；不能晚于当前时间
+    pub received_at: Option<DateTime<Utc>>,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
+/// Validate a draft for a principal; enterprise users submit for their own
+/// organisation through the portal.
+pub async fn validate_draft(s: &AppState, p: &Principal, d: CaseDraft) -> ApiResult<CaseInput> {
+    let mut e: Vec<(&'static str, String)> = vec![];
+    let title = d.title.trim().to_string();
+    if title.is_empty() || title.chars().count() > 200 {
+        e.push(("title", "请填写诉求标题（不超过200字）".into()));
+    }
+    let description = d.description.trim().to_string();
+    if description.chars().count() > 10_000 {
+        e.push(("description", "诉求内容不能超过10000字".into()));
+    }
+    let (org_id, channel) = match &p.scope {
+        Scope::Org(Some(own)) => (own.clone(), Channel::Portal),
+        _ => {
+            let ch = match d.channel.trim() {
+                "" => Channel::Visit,
+                c => Channel::parse(c).unwrap_or_else(|| {
+                    e.push(("channel", "请选择来源渠道".into()));
+                    Channel::Visit
+                }),
+            };
+            (d.org_id.trim().to_string(), ch)
+        }
+    };
+    if org_id.is_empty() {
+        e.push(("org_id", "请选择提出诉求的单位".into()));
+    } else if orgs::get(&s.db, &Scope::All, &org_id).await.is_err() {
+        e.push(("org_id", "单位不存在".into()));
+    }
+    if d.category_id.trim().is_empty() {
+        e.push(("category_id", "请选择诉求分类".into()));
+    }
+    let received_at = d.received_at.unwrap_or_else(Utc::now);
+    if received_at > Utc::now() + chrono::Duration::minutes(5) {
+        e.push(("received_at", "受理时间不能晚于当前时间".into()));
+    }
+    if d.contact_phone.trim().chars().count() > 30 || d.contact_name.trim().chars().count() > 50 {
+        e.push(("contact_phone", "联系人或电话过长".into()));
+    }
+    if !e.is_empty() {
+        let code = if e.iter().any(|(f, _)| *f == "received_at") {
+            "received_in_future"
+        } else {
+            "invalid_input"
+        };
+        return Err(ApiError::invalid(code, &e));
+    }
+    Ok(CaseInput {
+        title,
+        description,
+        category_id: d.category_id.trim().into(),
+        org_id,
+        chain_id: Some(d.chain_id.trim().to_string()).filter(|x| !x.is_empty()),
+        channel,
+        received_at,
+        contact_name: d.contact_name.trim().into(),
+        contact_phone: d.contact_phone.trim().into(),
+    })
+}
+
+/// 受理诉求：生成编号、按分类匹配主办部门、按产业链匹配专班、按工作日计算办结期限
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseDraft,
+    responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, description = "字段有误（invalid_input / received_in_future / invalid_category）", body = ErrorBody)))]
+pub async fn create_case(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<CaseDraft>,
+) -> ApiResult<(StatusCode, Json<CaseView>)> {
+    require(&p, Permission::CasesCreate)?;
+    let input = validate_draft(&s, &p, d).await?;
+    let c = cases::intake(&s.db, &actor(&p), input).await?;
+    let mut v = views(&s, vec![c]).await?;
+    Ok((StatusCode::CREATED, Json(v.remove(0))))
+}
+
+/// 诉求详情：部门任务、时间线、督办记录、可能重复的诉求（不在数据范围内返回 404）
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)),
+    responses((status = 200, body = CaseDetailView), (status = 404, body = ErrorBody)))]
+pub async fn get_case(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<CaseDetailView>> {
+    Ok(Json(detail(&s, &p, &id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DispatchBody {
+    pub version: i32,
+    /// 主办部门
+    pub lead_department_id: String,
+    /// 协办部门
+    #[serde(default)]
+    pub assist_department_ids: Vec<String>,
+    /// 产业专班（缺省保持路由建议）
+    #[serde(default)]
+    pub task_force_department_id: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReasonBody {
+    pub version: i32,
+    /// 原因或说明
+    pub reason: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MergeBody {
+    pub version: i32,
+    /// 合并到的诉求 id
+    pub target_id: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VersionBody {
+    pub version: i32,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReplyBody {
+    pub version: i32,
+    /// 答复企业的内容
+    pub reply: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RateBody {
+    pub version: i32,
+    /// satisfied（满意）、basic（基本满意）、unsatisfied（不满意）
+    pub satisfaction: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NoteBody {
+    pub note: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TaskBody {
+    pub version: i32,
+    /// 进展、办结结果或退回原因（签收时可空）
+    #[serde(default)]
+    pub note: String,
+}
+
+fn required(field: &'static str, v: &str, what: &str) -> ApiResult<String> {
+    let t = v.trim();
+    if t.is_empty() || t.chars().count() > 5000 {
+        return Err(ApiError::invalid(
+            "invalid_input",
+            &[(field, format!("请填写{what}（不超过5000字）"))],
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// Whether the principal works in `department` (admins act for any department).
+pub fn acts_for(p: &Principal, department: Option<&str>) -> bool {
+    p.role == kechuang_domain::auth::Role::Admin
+        || (department.is_some() && p.department_id.as_deref() == department)
+}
+
+async fn one(s: &AppState, c: case::Model) -> ApiResult<Json<CaseView>> {
+    Ok(Json(views(s, vec![c]).await?.remove(0)))
+}
+
+/// 分办：确认主办部门、专班，增加协办部门；各部门生成各自时限的任务
+#[utoipa::path(post, path = "/api/v1/cases/{id}/dispatch", tag = "cases", params(("id" = String, Path)), request_body = DispatchBody,
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "illegal_transition 等", body = ErrorBody)))]
+pub async fn dispatch(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<DispatchBody>,
+) -> ApiResult<Json<CaseView>> {
+    require(&p, Permission::CasesTriage)?;
+    let to = cases::Assignment {
+        lead: b.lead_department_id,
+        assists: b.assist_department_ids,
+        task_force: b.task_force_department_id.filter(|t| !t.is_empty()),
+    };
+    let c = cases::dispatch(&s.db, &p.scope, &actor(&p), &id, b.version, to).await?;
+    one(&s, c).await
+}
+
+/// 不予受理（原因企业可见）
+#[utoipa::path(post, path = "/api/v1/cases/{id}/decline", tag = "cases", params(("id" = String, Path)), request_body = ReasonBody,
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn decline(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> ApiResult<Json<CaseView>> {
+    require(&p, Permission::CasesTriage)?;
+    let reason = required("reason", &b.reason, "不予受理的原因")?;
+    one(
+        &s,
+        cases::decline(&s.db, &p.scope, &actor(&p), &id, b.version, reason).await?,
+    )
+    .await
+}
+
+/// 合并重复诉求（被合并的诉求随目标诉求办理）
+#[utoipa::path(post, path = "/api/v1/cases/{id}/merge", tag = "cases", params(("id" = String, Path)), request_body = MergeBody,
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn merge(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<MergeBody>,
+) -> ApiResult<Json<CaseView>> {
+    require(&p, Permission::CasesTriage)?;
+    one(
+        &s,
+        cases::merge(&s.db, &p.scope, &actor(&p), &id, b.version, &b.target_id).await?,
+    )
+    .await
+}
+
+/// 挂起（等待企业补充材料，计时暂停）
+#[utoipa::path(post, path = "/api/v1/cases/{id}/suspend", tag = "cases", params(("id" = String, Path)), request_body = ReasonBody,
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn suspend(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> ApiResult<Json<CaseView>> {
+    require(&p, Permission::CasesHandle)?;
+    let c = cases::get(&s.db, &p.scope, &id).await?;
+    if !acts_for(&p, c.lead_department_id.as_deref()) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_lead_department",
+            "只有主办部门可以挂起诉求",
+        ));
+    }
+    let reason = required("reason", &b.reason, "挂起原因")?;
+    one(
+        &s,
+        cases::suspend(&s.db, &p.scope, &actor(&p), &id, b.version, reason).await?,
+    )
+    .await
+}
+
+/// 恢复办理（挂起的工作日顺延办结期限）
+#[utoipa::path(post, path = "/api/v1/cases/{id}/resume", tag = "cases", params(("id" = String, Path)), request_body = VersionBody,
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn resume(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<VersionBody>,
+) -> ApiResult<Json<CaseView>> {
+    require(&p, Permission::CasesHandle)?;
+    let c = cases::get(&s.db, &p.scope, &id).await?;
+    if !acts_for(&p, c.lead_department_id.as_deref()) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_lead_department",
+            "只有主办部门可以恢复办理",
+        ));
+    }
+    one(
+        &s,
+        cases::resume(&s.db, &p.scope, &actor(&p), &id, b.version).await?,
+    )
+    .await
+}
+
+/// 答复企业（主办部门，须全部协办任务办结后会签答复）
+#[utoipa::path(post, path = "/api/v1/cases/{id}/reply", tag = "cases", params(("id" = String, Path)), request_body = ReplyBody,
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "tasks_open：仍有任务未办结", body = ErrorBody)))]
+pub async fn reply(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<ReplyBody>,
+) -> ApiResult<Json<CaseView>> {
+    require(&p, Permission::CasesHandle)?;
+    let c = cases::get(&s.db, &p.scope, &id).await?;
+    if !acts_for(&p, c.lead_department_id.as_deref()) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_lead_department",
+            "只有主办部门可以答复企业",
+        ));
+    }
+    let text = required("reply", &b.reply, "答复内容")?;
+    one(
+        &s,
+        cases::reply(&s.db, &p.scope, &actor(&p), &id, b.version, text).await?,
+    )
+    .await
+}
+
+/// 企业评价（不满意则提级督办、重新办理）
+#[utoipa::path(post, path = "/api/v1/cases/{id}/rate", tag = "cases", params(("id" = String, Path)), request_body = RateBody,
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn rate(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<RateBody>,
+) -> ApiResult<Json<CaseView>> {
+    require(&p, Permission::CasesRate)?;
+    let sat = match Satisfaction::parse(b.satisfaction.trim()) {
+        Some(x @ (Satisfaction::Satisfied | Satisfaction::Basic | Satisfaction::Unsatisfied)) => x,
+        _ => {
+            return Err(ApiError::invalid(
+                "invalid_input",
+                &[("satisfaction", "请选择满意、基本满意或不满意".into())],
+            ))
+        }
+    };
+    let comment: String = b.comment.trim().chars().take(2000).collect();
+    one(
+        &s,
+        cases::rate(&s.db, &p.scope, &actor(&p), &id, b.version, sat, comment).await?,
+    )
+    .await
+}
+
+/// 督办（领导手动发起，督办级别加一）
+#[utoipa::path(post, path = "/api/v1/cases/{id}/supervise", tag = "cases", params(("id" = String, Path)), request_body = ReasonBody,
+    responses((status = 200, body = SupervisionView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn supervise(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> ApiResult<Json<SupervisionView>> {
+    require(&p, Permission::CasesSupervise)?;
+    let reason = required("reason", &b.reason, "督办事由")?;
+    Ok(Json(
+        cases::supervise(&s.db, &p.scope, &actor(&p), &id, b.version, reason)
+            .await?
+            .into(),
+    ))
+}
+
+/// 回访记录（写入时间线）
+#[utoipa::path(post, path = "/api/v1/cases/{id}/follow-up", tag = "cases", params(("id" = String, Path)), request_body = NoteBody,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn follow_up(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<NoteBody>,
+) -> ApiResult<StatusCode> {
+    if !(p.can(Permission::CasesHandle)
+        || p.can(Permission::CasesTriage)
+        || p.can(Permission::CasesSupervise))
+    {
+        return Err(ApiError::forbidden());
+    }
+    let note = required("note", &b.note, "回访情况")?;
+    cases::follow_up(&s.db, &p.scope, &actor(&p), &id, note).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 部门任务操作：accept（签收）、progress（记录进展）、complete（办结）、return（一个工作日内退回）
+#[utoipa::path(post, path = "/api/v1/cases/{id}/tasks/{task_id}/{action}", tag = "cases",
+    params(("id" = String, Path), ("task_id" = String, Path), ("action" = String, Path, description = "accept, progress, complete, return")),
+    request_body = TaskBody,
+    responses((status = 200, body = TaskView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, description = "illegal_transition / return_window_passed / note_required", body = ErrorBody)))]
+pub async fn task_action(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath((id, task_id, action)): ApiPath<(String, String, String)>,
+    ApiJson(b): ApiJson<TaskBody>,
+) -> ApiResult<Json<TaskView>> {
+    require(&p, Permission::CasesHandle)?;
+    let action = TaskAction::parse(&action).ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_path",
+            "操作只能是 accept、progress、complete、return",
+        )
+    })?;
+    let t = cases::tasks(&s.db, &id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == task_id)
+        .ok_or_else(ApiError::not_found)?;
+    cases::get(&s.db, &p.scope, &id).await?;
+    if !acts_for(&p, Some(&t.department_id)) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_task_department",
+            "只能处理本部门的任务",
+        ));
+    }
+    let step = cases::TaskStep {
+        task_id: task_id.clone(),
+        version: b.version,
+        action,
+        note: b.note.trim().chars().take(5000).collect(),
+    };
+    let m = cases::task_action(&s.db, &p.scope, &actor(&p), &id, step).await?;
+    let n = Names::load(&s, []).await?;
+    Ok(Json(TaskView::new(m, &n)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FiguresView {
+    pub key: String,
+    /// 分组名称
+    pub name: String,
+    pub received: i64,
+    /// 办结数
+    pub solved: i64,
+    pub on_time: i64,
+    /// 按时办结率（‰）
+    pub on_time_permille: Option<i64>,
+    /// 平均办理周期（工作日，一位小数）
+    pub avg_cycle_workdays: Option<f64>,
+    /// 90分位办理周期（工作日）
+    pub p90_cycle_workdays: Option<i64>,
+    pub rated: i64,
+    /// 满意率（满意+基本满意，‰）
+    pub satisfaction_permille: Option<i64>,
+    pub reopened: i64,
+    pub overdue_open: i64,
+    /// 赛马排名（按时办结率、满意率、办结数综合）
+    pub rank: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatsView {
+    pub group: String,
+    pub groups: Vec<FiguresView>,
+    pub total: FiguresView,
+}
+
+/// Statistics for a filter and grouping, ranked for the department race (赛马).
+pub async fn statistics(s: &AppState, p: &Principal, q: &CaseListQuery) -> ApiResult<StatsView> {
+    require(p, Permission::CasesRead)?;
+    let group = match q.group.as_deref().filter(|g| !g.is_empty()) {
+        None => GroupBy::Department,
+        Some(g) => GroupBy::parse(g)
+            .ok_or_else(|| bad("group 只能是 department、task_force、category、chain、month"))?,
+    };
+    let (groups, total) = cases::statistics(&s.db, &p.scope, &q.filter()?, group).await?;
+    let n = Names::load(s, []).await?;
+    let name = |k: &str| -> String {
+        if k.is_empty() {
+            return "（未指定）".into();
+        }
+        match group {
+            GroupBy::Department | GroupBy::TaskForce => n.departments.get(k).cloned(),
+            GroupBy::Category => n.categories.get(k).cloned(),
+            GroupBy::Chain => n.chains.get(k).cloned(),
+            GroupBy::Month => Some(k.replacen('-', "年", 1) + "月"),
+        }
+        .unwrap_or_else(|| k.to_string())
+    };
+    let view = |f: cases::Figures, rank: Option<usize>| FiguresView {
+        name: name(&f.key),
+        avg_cycle_workdays: f.avg_cycle_tenths.map(|t| t as f64 / 10.0),
+        key: f.key,
+        received: f.received,
+        solved: f.solved,
+        on_time: f.on_time,
+        on_time_permille: f.on_time_permille,
+        p90_cycle_workdays: f.p90_cycle_workdays,
+        rated: f.rated,
+        satisfaction_permille: f.satisfaction_permille,
+        reopened: f.reopened,
+        overdue_open: f.overdue_open,
+        rank,
+    };
+    // The race: rank groups with solved cases by on-time rate, then satisfaction, then solved count.
+    let mut order: Vec<usize> = (0..groups.len())
+        .filter(|&i| groups[i].solved > 0 && !groups[i].key.is_empty())
+        .collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&groups[a], &groups[b]);
+        y.on_time_permille
+            .cmp(&x.on_time_permille)
+            .then(y.satisfaction_permille.cmp(&x.satisfaction_permille))
+            .then(y.solved.cmp(&x.solved))
+    });
+    let mut ranks = vec![None; groups.len()];
+    if group != GroupBy::Month {
+        for (r, &i) in order.iter().enumerate() {
+            ranks[i] = Some(r + 1);
+        }
+    }
+    let mut views: Vec<FiguresView> = groups
+        .into_iter()
+        .zip(ranks)
+        .map(|(f, r)| view(f, r))
+        .collect();
+    if group != GroupBy::Month {
+        views.sort_by_key(|v| v.rank.unwrap_or(usize::MAX));
+    }
+    Ok(StatsView {
+        group: group.as_str().into(),
+        groups: views,
+        total: view(total, None),
+    })
+}
+
+/// 诉求统计：受理、办结、按时办结率、平均与90分位办理周期、满意率、重新办理数，按部门/专班/分类/产业链/月份分组并排名
+#[utoipa::path(get, path = "/api/v1/cases/statistics", tag = "cases", params(CaseListQuery),
+    responses((status = 200, body = StatsView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn get_statistics(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<CaseListQuery>,
+) -> ApiResult<Json<StatsView>> {
+    Ok(Json(statistics(&s, &p, &q).await?))
+}
+
+pub const EXPORT_COLUMNS: [&str; 14] = [
+    "编号",
+    "标题",
+    "单位",
+    "分类",
+    "来源",
+    "状态",
+    "受理时间",
+    "办结期限",
+    "主办部门",
+    "产业专班",
+    "督办级别",
+    "满意度",
+    "办结日期",
+    "答复",
+];
+
+/// The filtered case list as an .xlsx workbook.
+pub async fn export_bytes(s: &AppState, p: &Principal, q: &CaseListQuery) -> ApiResult<Vec<u8>> {
+    require(p, Permission::CasesRead)?;
+    let rows = cases::list_all(&s.db, &p.scope, &q.filter()?, 200_000).await?;
+    let vs = views(s, rows).await?;
+    excel::workbook(
+        "诉求清单",
+        &EXPORT_COLUMNS,
+        vs.into_iter().map(|v| {
+            vec![
+                Cell::Text(v.number),
+                Cell::Text(v.title),
+                Cell::Text(v.org_name),
+                Cell::Text(v.category_name),
+                Cell::Text(v.channel_label),
+                Cell::Text(v.status_label),
+                Cell::Text(crate::pages::fmt_time(v.received_at)),
+                Cell::Text(v.due_on.to_string()),
+                Cell::Text(v.lead_department_name),
+                Cell::Text(v.task_force_department_name),
+                Cell::Number(f64::from(v.supervision_level)),
+                Cell::Text(
+                    v.satisfaction
+                        .as_deref()
+                        .and_then(Satisfaction::parse)
+                        .map(|x| x.label_zh().to_string())
+                        .unwrap_or_default(),
+                ),
+                Cell::Text(v.closed_on.map(|d| d.to_string()).unwrap_or_default()),
+                Cell::Text(v.reply.unwrap_or_default()),
+            ]
+        }),
+    )
+}
+
+/// 按筛选条件导出诉求清单（Excel）
+#[utoipa::path(get, path = "/api/v1/cases/export", tag = "cases", params(CaseListQuery),
+    responses((status = 200, description = "xlsx 文件", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = ErrorBody)))]
+pub async fn export_cases(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<CaseListQuery>,
+) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "诉求清单.xlsx",
+        export_bytes(&s, &p, &q).await?,
+    ))
+}
+
+pub fn sla_label(s: &str) -> &'static str {
+    SlaState::parse(s).map(|x| x.label_zh()).unwrap_or("")
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_cases, create_case))
+        .routes(routes!(get_statistics))
+        .routes(routes!(export_cases))
+        .routes(routes!(get_case))
+        .routes(routes!(dispatch))
+        .routes(routes!(decline))
+        .routes(routes!(merge))
+        .routes(routes!(suspend))
+        .routes(routes!(resume))
+        .routes(routes!(reply))
+        .routes(routes!(rate))
+        .routes(routes!(supervise))
+        .routes(routes!(follow_up))
+        .routes(routes!(task_action))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CategoryView {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    /// 路由规则：该分类的主办部门
+    pub lead_department_id: Option<String>,
+    /// 办理时限（工作日）
+    pub time_limit_days: i32,
+    /// 部门任务时限（工作日）
+    pub task_limit_days: i32,
+    /// 到期前预警（工作日）
+    pub warn_days: i32,
+    /// 答复后多少个工作日未评价即按“逾期未评价”办结
+    pub rating_days: i32,
+    pub sort_order: i32,
+    pub active: bool,
+    pub version: i32,
+}
+
+impl From<kechuang_store::entities::case_category::Model> for CategoryView {
+    fn from(c: kechuang_store::entities::case_category::Model) -> Self {
+        CategoryView {
+            id: c.id,
+            code: c.code,
+            name: c.name,
+            lead_department_id: c.lead_department_id,
+            time_limit_days: c.time_limit_days,
+            task_limit_days: c.task_limit_days,
+            warn_days: c.warn_days,
+            rating_days: c.rating_days,
+            sort_order: c.sort_order,
+            active: c.active,
+            version: c.version,
+        }
+    }
+}
+
+/// A category as an administrator edits it.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CategoryDraft {
+    pub code: String,
+    pub name: String,
+    pub lead_department_id: Option<String>,
+    pub time_limit_days: i32,
+    pub task_limit_days: i32,
+    pub warn_days: i32,
+    pub rating_days: i32,
+    pub sort_order: i32,
+    pub active: Option<bool>,
+}
+
+impl CategoryDraft {
+    pub fn validate(self) -> ApiResult<cases::CategoryInput> {
+        let code = self.code.trim().to_string();
+        let name = self.name.trim().to_string();
+        let mut e = vec![];
+        if code.is_empty()
+            || code.len() > 30
+            || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            e.push((
+                "code",
+                "分类编码为必填，只能含字母、数字和下划线".to_string(),
+            ));
+        }
+        if name.is_empty() || name.chars().count() > 50 {
+            e.push(("name", "请填写分类名称（不超过50字）".to_string()));
+        }
+        if !e.is_empty() {
+            return Err(ApiError::invalid("invalid_input", &e));
+        }
+        Ok(cases::CategoryInput {
+            code,
+            name,
+            lead_department_id: self.lead_department_id.filter(|d| !d.trim().is_empty()),
+            time_limit_days: self.time_limit_days,
+            task_limit_days: self.task_limit_days,
+            warn_days: self.warn_days,
+            rating_days: self.rating_days,
+            sort_order: self.sort_order,
+            active: self.active.unwrap_or(true),
+        })
+    }
+}
+
+/// 诉求分类字典（含路由规则与时限）
+#[utoipa::path(get, path = "/api/v1/case-categories", tag = "cases",
+    responses((status = 200, body = [CategoryView]), (status = 401, body = ErrorBody)))]
+pub async fn list_categories(
+    State(s): State<AppState>,
+    ApiUser(_p): ApiUser,
+) -> ApiResult<Json<Vec<CategoryView>>> {
+    Ok(Json(
+        cases::categories(&s.db)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// 新增诉求分类（仅管理员）
+#[utoipa::path(post, path = "/api/v1/case-categories", tag = "cases", request_body = CategoryDraft,
+    responses((status = 201, body = CategoryView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_category(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<CategoryDraft>,
+) -> ApiResult<(StatusCode, Json<CategoryView>)> {
+    require(&p, Permission::CasesAdmin)?;
+    let i = d.validate()?;
+    Ok((
+        StatusCode::CREATED,
+        Json(cases::create_category(&s.db, &p.username, i).await?.into()),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CategoryUpdate {
+    pub version: i32,
+    #[serde(flatten)]
+    pub category: CategoryDraft,
+}
+
+/// 修改诉求分类：名称、主办部门（路由）、各环节时限（仅管理员）
+#[utoipa::path(put, path = "/api/v1/case-categories/{id}", tag = "cases", params(("id" = String, Path)), request_body = CategoryUpdate,
+    responses((status = 200, body = CategoryView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_category(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(u): ApiJson<CategoryUpdate>,
+) -> ApiResult<Json<CategoryView>> {
+    require(&p, Permission::CasesAdmin)?;
+    let i = u.category.validate()?;
+    Ok(Json(
+        cases::update_category(&s.db, &p.username, &id, u.version, i)
+            .await?
+            .into(),
+    ))
+}
+
+pub fn categories_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_categories, create_category))
+        .routes(routes!(update_category))
+}
