@@ -371,6 +371,8 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     let dept = |c: &str| dep_ids.get(c).cloned();
     let mut n = 0usize;
     let mut first_enterprise = None;
+    // (org id, chain id) of every enterprise, for the demo cases.
+    let mut firms: Vec<(String, String)> = Vec::new();
     for (ci, spec) in CHAINS.iter().enumerate() {
         let chain = chains::create(
             db,
@@ -437,6 +439,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
             )
             .await?;
             first_enterprise.get_or_insert(org.id.clone());
+            firms.push((org.id.clone(), chain.id.clone()));
             chains::set_member(
                 db,
                 actor,
@@ -524,5 +527,432 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
         .await
         .with_context(|| format!("创建演示账号 {username} 失败"))?;
     }
+    cases(db, &dep_ids, &firms)
+        .await
+        .context("写入演示诉求失败")?;
     Ok(true)
+}
+
+/// Category code → (lead department code, titles).
+const CASE_TOPICS: [(&str, &str, [&str; 5]); 9] = [
+    (
+        "approval",
+        "ZW",
+        [
+            "半导体项目环评审批周期过长",
+            "新建厂房施工许可办理进度慢",
+            "生产线技改项目备案咨询",
+            "危化品仓储许可续期",
+            "消防验收排期过长",
+        ],
+    ),
+    (
+        "land",
+        "GZ",
+        [
+            "二期扩产用地指标紧张",
+            "标准厂房租赁续约",
+            "土地出让条件调整诉求",
+            "产业用地规划调整",
+            "仓储用地不足",
+        ],
+    ),
+    (
+        "finance",
+        "CJ",
+        [
+            "流动资金贷款额度不足",
+            "知识产权质押融资对接",
+            "申请科企梯度贷",
+            "股权融资对接需求",
+            "贷款贴息申领流程咨询",
+        ],
+    ),
+    (
+        "talent",
+        "RC",
+        [
+            "高层次人才安居房申请",
+            "外籍专家工作许可办理",
+            "人才子女入学协调",
+            "人才公寓配租",
+            "博士后工作站申报",
+        ],
+    ),
+    (
+        "labor",
+        "RC",
+        [
+            "产线普工招聘困难",
+            "技能工人培训补贴申领",
+            "社保缴费基数咨询",
+            "用工高峰期劳务对接",
+            "校企合作订单班",
+        ],
+    ),
+    (
+        "policy",
+        "KJ",
+        [
+            "研发费用加计扣除兑现慢",
+            "高新技术企业认定奖励未到账",
+            "首台套保险补贴申请",
+            "专精特新奖励兑现",
+            "稳岗补贴申领",
+        ],
+    ),
+    (
+        "ip",
+        "KJ-CG",
+        [
+            "专利侵权纠纷维权",
+            "商标异议协助",
+            "PCT国际专利申请资助",
+            "知识产权贯标辅导",
+            "技术秘密保护咨询",
+        ],
+    ),
+    (
+        "infrastructure",
+        "JF",
+        [
+            "厂区电力增容",
+            "园区道路破损维修",
+            "天然气管网接入",
+            "5G基站信号覆盖不足",
+            "公交线路延伸到园区",
+        ],
+    ),
+    (
+        "other",
+        "JF",
+        [
+            "园区食堂配套不足",
+            "企业展示活动场地对接",
+            "国际会议场地协调",
+            "统计报表填报咨询",
+            "安全生产检查咨询",
+        ],
+    ),
+];
+
+/// About 250 cases over 2026 walked through the real handling code with a
+/// historical clock: 230+ solved (a few late, a few reopened), the rest in
+/// handling, waiting for dispatch, or declined.
+async fn cases(
+    db: &Db,
+    dep_ids: &std::collections::HashMap<&str, String>,
+    firms: &[(String, String)],
+) -> anyhow::Result<()> {
+    use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+    use kechuang_domain::cases::{Channel, Satisfaction, TaskAction};
+    use kechuang_store::cases::{self as c, Actor, Assignment, CaseInput, TaskStep};
+    use kechuang_store::{at_time, calendar};
+
+    let dep = |code: &str| dep_ids.get(code).cloned().expect("demo department");
+    let actor = |code: &str, role: &str| Actor {
+        username: "demo".into(),
+        user_id: String::new(),
+        display_name: format!(
+            "{}{role}",
+            DEPARTMENTS
+                .iter()
+                .find(|d| d.1 == code)
+                .map(|d| d.0)
+                .unwrap_or("")
+        ),
+    };
+    // Routing rules of the demo categories.
+    let cats = c::categories(db).await?;
+    for (code, lead, _) in CASE_TOPICS {
+        let cat = cats
+            .iter()
+            .find(|x| x.code == code)
+            .expect("default category");
+        let i = c::CategoryInput {
+            code: cat.code.clone(),
+            name: cat.name.clone(),
+            lead_department_id: Some(dep(lead)),
+            time_limit_days: cat.time_limit_days,
+            task_limit_days: cat.task_limit_days,
+            warn_days: cat.warn_days,
+            rating_days: cat.rating_days,
+            sort_order: cat.sort_order,
+            active: true,
+        };
+        c::update_category(db, "demo", &cat.id, cat.version, i).await?;
+    }
+    let cats = c::categories(db).await?;
+    let cal = calendar::load(db).await?;
+    let scope = kechuang_store::Scope::All;
+    let at = |d: NaiveDate, hour: u32| {
+        Utc.from_utc_datetime(
+            &d.and_hms_opt(hour.saturating_sub(8), 15, 0)
+                .expect("valid time"),
+        )
+    };
+    let channels = [
+        Channel::Portal,
+        Channel::Visit,
+        Channel::Portal,
+        Channel::Hotline,
+        Channel::Meeting,
+        Channel::Instructor,
+    ];
+    let today = c::today();
+    let total = 252usize;
+    for i in 0..total {
+        let (code, lead_code, titles) = CASE_TOPICS[(i * 7) % CASE_TOPICS.len()];
+        let cat = cats.iter().find(|x| x.code == code).expect("category");
+        let (org_id, chain_id) = firms[(i * 5 + i / 9) % firms.len()].clone();
+        // Spread over 2026 up to a few days before today.
+        let span = (today - NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"))
+            .num_days()
+            .max(30)
+            - 4;
+        let received_on = cal.next_workday_on_or_after(
+            NaiveDate::from_ymd_opt(2026, 1, 5).expect("date")
+                + Duration::days((i as i64 * span) / total as i64),
+        );
+        let received_at = at(received_on, 9 + (i % 8) as u32);
+        let title = titles[i % 5].to_string();
+        let input = CaseInput {
+            title: title.clone(),
+            description: format!("{title}，影响企业正常生产经营，希望管委会协调解决。"),
+            category_id: cat.id.clone(),
+            org_id,
+            chain_id: Some(chain_id),
+            channel: channels[i % channels.len()],
+            received_at,
+            contact_name: "企业联络员".into(),
+            contact_phone: format!("139{:08}", 10_000_000 + i * 37),
+        };
+        let clerk = actor("ZW", "受理窗口");
+        let case = at_time(received_at, c::intake(db, &clerk, input)).await?;
+        // The last few stay in the queues a committee sees every day.
+        if i >= total - 4 {
+            continue;
+        }
+        if i % 97 == 13 {
+            at_time(
+                received_at + Duration::hours(2),
+                c::decline(
+                    db,
+                    &scope,
+                    &actor("ZB-NEV", "专班"),
+                    &case.id,
+                    case.version,
+                    "属于企业间商业纠纷，建议通过法律途径解决".into(),
+                ),
+            )
+            .await?;
+            continue;
+        }
+        let day = |n: u32| cal.add_workdays(received_on, n);
+        let assists = if i % 4 == 0 {
+            vec![dep(if lead_code == "KJ" { "ZS" } else { "KJ" })]
+        } else {
+            vec![]
+        };
+        at_time(
+            at(day(0), 16),
+            c::dispatch(
+                db,
+                &scope,
+                &actor("ZB-NEV", "专班"),
+                &case.id,
+                case.version,
+                Assignment {
+                    lead: dep(lead_code),
+                    assists,
+                    task_force: None,
+                },
+            ),
+        )
+        .await?;
+        let limit = cat.time_limit_days as u32;
+        // Most finish well within the limit; every eleventh runs late.
+        let work = if i % 11 == 5 {
+            limit + 3
+        } else {
+            2 + (i as u32 * 3) % (limit.max(3) - 1)
+        };
+        let handled_by = day(work);
+        let in_handling = i >= total - 14;
+        for t in c::tasks(db, &case.id).await? {
+            let who = actor(
+                DEPARTMENTS
+                    .iter()
+                    .find(|d| dep_ids.get(d.1) == Some(&t.department_id))
+                    .map(|d| d.1)
+                    .unwrap_or("JF"),
+                "经办人",
+            );
+            let step = |task_id: &str, version: i32, action, note: &str| TaskStep {
+                task_id: task_id.into(),
+                version,
+                action,
+                note: note.into(),
+            };
+            let accepted = at_time(
+                at(day(1), 10),
+                c::task_action(
+                    db,
+                    &scope,
+                    &who,
+                    &case.id,
+                    step(&t.id, t.version, TaskAction::Accept, ""),
+                ),
+            )
+            .await?;
+            if in_handling {
+                continue;
+            }
+            at_time(
+                at(handled_by.min(today), 15),
+                c::task_action(
+                    db,
+                    &scope,
+                    &who,
+                    &case.id,
+                    step(
+                        &t.id,
+                        accepted.version,
+                        TaskAction::Complete,
+                        "已协调相关单位办理完毕",
+                    ),
+                ),
+            )
+            .await?;
+        }
+        if in_handling || handled_by >= today {
+            continue;
+        }
+        let fresh = c::get(db, &scope, &case.id).await?;
+        let lead = actor(lead_code, "经办人");
+        let replied = at_time(
+            at(cal.add_workdays(handled_by, 1).min(today), 11),
+            c::reply(
+                db,
+                &scope,
+                &lead,
+                &case.id,
+                fresh.version,
+                format!(
+                    "经{}协调，“{title}”已办理完毕，请查收。",
+                    DEPARTMENTS
+                        .iter()
+                        .find(|d| d.1 == lead_code)
+                        .map(|d| d.0)
+                        .unwrap_or("")
+                ),
+            ),
+        )
+        .await?;
+        let rated_on = cal.add_workdays(handled_by, 2).min(today);
+        let unhappy = i % 23 == 7;
+        let sat = if unhappy {
+            Satisfaction::Unsatisfied
+        } else if i % 15 == 3 {
+            Satisfaction::Basic
+        } else {
+            Satisfaction::Satisfied
+        };
+        let enterprise = Actor {
+            username: "demo".into(),
+            user_id: String::new(),
+            display_name: "企业联络员".into(),
+        };
+        let rated = at_time(
+            at(rated_on, 14),
+            c::rate(
+                db,
+                &scope,
+                &enterprise,
+                &case.id,
+                replied.version,
+                sat,
+                String::new(),
+            ),
+        )
+        .await?;
+        if unhappy {
+            // Reopened one level higher; the lead department finishes it within a week.
+            let again = cal.add_workdays(rated_on, 3).min(today);
+            for t in c::tasks(db, &case.id)
+                .await?
+                .into_iter()
+                .filter(|t| t.status == "pending")
+            {
+                let accepted = at_time(
+                    at(cal.add_workdays(rated_on, 1).min(today), 9),
+                    c::task_action(
+                        db,
+                        &scope,
+                        &lead,
+                        &case.id,
+                        TaskStep {
+                            task_id: t.id.clone(),
+                            version: t.version,
+                            action: TaskAction::Accept,
+                            note: String::new(),
+                        },
+                    ),
+                )
+                .await?;
+                at_time(
+                    at(again, 11),
+                    c::task_action(
+                        db,
+                        &scope,
+                        &lead,
+                        &case.id,
+                        TaskStep {
+                            task_id: t.id.clone(),
+                            version: accepted.version,
+                            action: TaskAction::Complete,
+                            note: "提级督办后已彻底解决".into(),
+                        },
+                    ),
+                )
+                .await?;
+            }
+            let replied = at_time(
+                at(again, 15),
+                c::reply(
+                    db,
+                    &scope,
+                    &lead,
+                    &case.id,
+                    rated.version,
+                    "提级督办后已彻底解决，请再次评价。".into(),
+                ),
+            )
+            .await?;
+            at_time(
+                at(cal.add_workdays(again, 1).min(today), 10),
+                c::rate(
+                    db,
+                    &scope,
+                    &enterprise,
+                    &case.id,
+                    replied.version,
+                    Satisfaction::Satisfied,
+                    "感谢督办".into(),
+                ),
+            )
+            .await?;
+        }
+        if received_on.month() % 3 == 0 && i % 5 == 0 {
+            c::follow_up(
+                db,
+                &scope,
+                &lead,
+                &case.id,
+                "电话回访，企业对办理结果满意".into(),
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }

@@ -32,9 +32,9 @@ pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
     (t + chrono::Duration::hours(8)).date_naive()
 }
 
-/// Today in Beijing.
+/// Today in Beijing (honours [`crate::at_time`]).
 pub fn today() -> NaiveDate {
-    beijing_date(Utc::now())
+    beijing_date(now())
 }
 
 fn rule_error(e: TransitionError) -> StoreError {
@@ -541,7 +541,7 @@ async fn next_seq<C: ConnectionTrait>(tx: &C, year: i32) -> StoreResult<i64> {
 /// Receive a case: number it, route it (category → lead department,
 /// industry → task force), set its time limit, and tell the task force.
 pub async fn intake(db: &Db, actor: &Actor, i: CaseInput) -> StoreResult<case::Model> {
-    if i.received_at > Utc::now() + chrono::Duration::minutes(5) {
+    if i.received_at > now() + chrono::Duration::minutes(5) {
         return Err(StoreError::rule(
             "received_in_future",
             "受理时间不能晚于当前时间",

@@ -30,9 +30,24 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+tokio::task_local! {
+    static CLOCK: chrono::DateTime<chrono::Utc>;
+}
+
 /// Current time, truncated to whole seconds so every backend stores and
-/// returns the same value (MySQL's TIMESTAMP keeps whole seconds).
+/// returns the same value (MySQL's TIMESTAMP keeps whole seconds). Inside
+/// [`at_time`] it is the time given there.
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::{SubsecRound, Utc};
-    Utc::now().trunc_subsecs(0)
+    CLOCK
+        .try_with(|t| *t)
+        .unwrap_or_else(|_| Utc::now())
+        .trunc_subsecs(0)
+}
+
+/// Run `f` as if it were `t`: every record, audit entry and timeline event
+/// it writes carries that time. Used to load a dataset with a history (the
+/// demo) through the same code paths as live work.
+pub async fn at_time<F: std::future::Future>(t: chrono::DateTime<chrono::Utc>, f: F) -> F::Output {
+    CLOCK.scope(t, f).await
 }

@@ -79,7 +79,7 @@ impl Names {
 }
 
 /// A case as the API returns it.
-#[derive(Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct CaseView {
     pub id: String,
     /// 诉求编号，如 KC-2026-000123
@@ -196,7 +196,7 @@ impl CaseView {
     }
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct TaskView {
     pub id: String,
     pub department_id: String,
@@ -686,184 +686,290 @@ pub fn acts_for(p: &Principal, department: Option<&str>) -> bool {
         || (department.is_some() && p.department_id.as_deref() == department)
 }
 
-async fn one(s: &AppState, c: case::Model) -> ApiResult<Json<CaseView>> {
-    Ok(Json(views(s, vec![c]).await?.remove(0)))
+/// One change to a case, from the API or a page form.
+pub enum Command {
+    Dispatch(DispatchBody),
+    Decline(ReasonBody),
+    Merge(MergeBody),
+    Suspend(ReasonBody),
+    Resume(VersionBody),
+    Reply(ReplyBody),
+    Rate(RateBody),
+    Supervise(ReasonBody),
+    FollowUp(NoteBody),
+    Task {
+        task_id: String,
+        action: TaskAction,
+        body: TaskBody,
+    },
+}
+
+/// What a command changed.
+pub enum Outcome {
+    Case(Box<case::Model>),
+    Task(case_task::Model),
+    Supervision(supervision::Model),
+    Noted,
+}
+
+/// Check who may run a command on a case, then run it. Shared by the API
+/// and the pages, so both enforce the same rules.
+pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResult<Outcome> {
+    let a = actor(p);
+    let lead_only = |what: &str| -> ApiResult<()> {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_lead_department",
+            format!("只有主办部门可以{what}"),
+        ))
+    };
+    Ok(match cmd {
+        Command::Dispatch(b) => {
+            require(p, Permission::CasesTriage)?;
+            let to = cases::Assignment {
+                lead: b.lead_department_id,
+                assists: b.assist_department_ids,
+                task_force: b.task_force_department_id.filter(|t| !t.is_empty()),
+            };
+            Outcome::Case(Box::new(
+                cases::dispatch(&s.db, &p.scope, &a, id, b.version, to).await?,
+            ))
+        }
+        Command::Decline(b) => {
+            require(p, Permission::CasesTriage)?;
+            let reason = required("reason", &b.reason, "不予受理的原因")?;
+            Outcome::Case(Box::new(
+                cases::decline(&s.db, &p.scope, &a, id, b.version, reason).await?,
+            ))
+        }
+        Command::Merge(b) => {
+            require(p, Permission::CasesTriage)?;
+            Outcome::Case(Box::new(
+                cases::merge(&s.db, &p.scope, &a, id, b.version, &b.target_id).await?,
+            ))
+        }
+        Command::Suspend(b) => {
+            require(p, Permission::CasesHandle)?;
+            if !acts_for(
+                p,
+                cases::get(&s.db, &p.scope, id)
+                    .await?
+                    .lead_department_id
+                    .as_deref(),
+            ) {
+                lead_only("挂起诉求")?;
+            }
+            let reason = required("reason", &b.reason, "挂起原因")?;
+            Outcome::Case(Box::new(
+                cases::suspend(&s.db, &p.scope, &a, id, b.version, reason).await?,
+            ))
+        }
+        Command::Resume(b) => {
+            require(p, Permission::CasesHandle)?;
+            if !acts_for(
+                p,
+                cases::get(&s.db, &p.scope, id)
+                    .await?
+                    .lead_department_id
+                    .as_deref(),
+            ) {
+                lead_only("恢复办理")?;
+            }
+            Outcome::Case(Box::new(
+                cases::resume(&s.db, &p.scope, &a, id, b.version).await?,
+            ))
+        }
+        Command::Reply(b) => {
+            require(p, Permission::CasesHandle)?;
+            if !acts_for(
+                p,
+                cases::get(&s.db, &p.scope, id)
+                    .await?
+                    .lead_department_id
+                    .as_deref(),
+            ) {
+                lead_only("答复企业")?;
+            }
+            let text = required("reply", &b.reply, "答复内容")?;
+            Outcome::Case(Box::new(
+                cases::reply(&s.db, &p.scope, &a, id, b.version, text).await?,
+            ))
+        }
+        Command::Rate(b) => {
+            require(p, Permission::CasesRate)?;
+            let sat = match Satisfaction::parse(b.satisfaction.trim()) {
+                Some(
+                    x @ (Satisfaction::Satisfied | Satisfaction::Basic | Satisfaction::Unsatisfied),
+                ) => x,
+                _ => {
+                    return Err(ApiError::invalid(
+                        "invalid_input",
+                        &[("satisfaction", "请选择满意、基本满意或不满意".into())],
+                    ))
+                }
+            };
+            let comment: String = b.comment.trim().chars().take(2000).collect();
+            Outcome::Case(Box::new(
+                cases::rate(&s.db, &p.scope, &a, id, b.version, sat, comment).await?,
+            ))
+        }
+        Command::Supervise(b) => {
+            require(p, Permission::CasesSupervise)?;
+            let reason = required("reason", &b.reason, "督办事由")?;
+            Outcome::Supervision(
+                cases::supervise(&s.db, &p.scope, &a, id, b.version, reason).await?,
+            )
+        }
+        Command::FollowUp(b) => {
+            if !(p.can(Permission::CasesHandle)
+                || p.can(Permission::CasesTriage)
+                || p.can(Permission::CasesSupervise))
+            {
+                return Err(ApiError::forbidden());
+            }
+            let note = required("note", &b.note, "回访情况")?;
+            cases::follow_up(&s.db, &p.scope, &a, id, note).await?;
+            Outcome::Noted
+        }
+        Command::Task {
+            task_id,
+            action,
+            body,
+        } => {
+            require(p, Permission::CasesHandle)?;
+            cases::get(&s.db, &p.scope, id).await?;
+            let t = cases::tasks(&s.db, id)
+                .await?
+                .into_iter()
+                .find(|t| t.id == task_id)
+                .ok_or_else(ApiError::not_found)?;
+            if !acts_for(p, Some(&t.department_id)) {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "not_task_department",
+                    "只能处理本部门的任务",
+                ));
+            }
+            let step = cases::TaskStep {
+                task_id,
+                version: body.version,
+                action,
+                note: body.note.trim().chars().take(5000).collect(),
+            };
+            Outcome::Task(cases::task_action(&s.db, &p.scope, &a, id, step).await?)
+        }
+    })
+}
+
+async fn case_json(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    cmd: Command,
+) -> ApiResult<Json<CaseView>> {
+    match run(s, p, id, cmd).await? {
+        Outcome::Case(c) => Ok(Json(views(s, vec![*c]).await?.remove(0))),
+        _ => Err(ApiError::internal("unexpected outcome")),
+    }
 }
 
 /// 分办：确认主办部门、专班，增加协办部门；各部门生成各自时限的任务
 #[utoipa::path(post, path = "/api/v1/cases/{id}/dispatch", tag = "cases", params(("id" = String, Path)), request_body = DispatchBody,
-    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "illegal_transition 等", body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "illegal_transition 等", body = ErrorBody)))]
 pub async fn dispatch(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<DispatchBody>,
 ) -> ApiResult<Json<CaseView>> {
-    require(&p, Permission::CasesTriage)?;
-    let to = cases::Assignment {
-        lead: b.lead_department_id,
-        assists: b.assist_department_ids,
-        task_force: b.task_force_department_id.filter(|t| !t.is_empty()),
-    };
-    let c = cases::dispatch(&s.db, &p.scope, &actor(&p), &id, b.version, to).await?;
-    one(&s, c).await
+    case_json(&s, &p, &id, Command::Dispatch(b)).await
 }
 
 /// 不予受理（原因企业可见）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/decline", tag = "cases", params(("id" = String, Path)), request_body = ReasonBody,
-    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn decline(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> ApiResult<Json<CaseView>> {
-    require(&p, Permission::CasesTriage)?;
-    let reason = required("reason", &b.reason, "不予受理的原因")?;
-    one(
-        &s,
-        cases::decline(&s.db, &p.scope, &actor(&p), &id, b.version, reason).await?,
-    )
-    .await
+    case_json(&s, &p, &id, Command::Decline(b)).await
 }
 
 /// 合并重复诉求（被合并的诉求随目标诉求办理）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/merge", tag = "cases", params(("id" = String, Path)), request_body = MergeBody,
-    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn merge(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<MergeBody>,
 ) -> ApiResult<Json<CaseView>> {
-    require(&p, Permission::CasesTriage)?;
-    one(
-        &s,
-        cases::merge(&s.db, &p.scope, &actor(&p), &id, b.version, &b.target_id).await?,
-    )
-    .await
+    case_json(&s, &p, &id, Command::Merge(b)).await
 }
 
-/// 挂起（等待企业补充材料，计时暂停）
+/// 挂起（等待企业补充材料，计时暂停；仅主办部门）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/suspend", tag = "cases", params(("id" = String, Path)), request_body = ReasonBody,
-    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn suspend(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> ApiResult<Json<CaseView>> {
-    require(&p, Permission::CasesHandle)?;
-    let c = cases::get(&s.db, &p.scope, &id).await?;
-    if !acts_for(&p, c.lead_department_id.as_deref()) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not_lead_department",
-            "只有主办部门可以挂起诉求",
-        ));
-    }
-    let reason = required("reason", &b.reason, "挂起原因")?;
-    one(
-        &s,
-        cases::suspend(&s.db, &p.scope, &actor(&p), &id, b.version, reason).await?,
-    )
-    .await
+    case_json(&s, &p, &id, Command::Suspend(b)).await
 }
 
-/// 恢复办理（挂起的工作日顺延办结期限）
+/// 恢复办理（挂起的工作日顺延办结期限；仅主办部门）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/resume", tag = "cases", params(("id" = String, Path)), request_body = VersionBody,
-    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn resume(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<VersionBody>,
 ) -> ApiResult<Json<CaseView>> {
-    require(&p, Permission::CasesHandle)?;
-    let c = cases::get(&s.db, &p.scope, &id).await?;
-    if !acts_for(&p, c.lead_department_id.as_deref()) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not_lead_department",
-            "只有主办部门可以恢复办理",
-        ));
-    }
-    one(
-        &s,
-        cases::resume(&s.db, &p.scope, &actor(&p), &id, b.version).await?,
-    )
-    .await
+    case_json(&s, &p, &id, Command::Resume(b)).await
 }
 
 /// 答复企业（主办部门，须全部协办任务办结后会签答复）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/reply", tag = "cases", params(("id" = String, Path)), request_body = ReplyBody,
-    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "tasks_open：仍有任务未办结", body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "tasks_open：仍有任务未办结", body = ErrorBody)))]
 pub async fn reply(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<ReplyBody>,
 ) -> ApiResult<Json<CaseView>> {
-    require(&p, Permission::CasesHandle)?;
-    let c = cases::get(&s.db, &p.scope, &id).await?;
-    if !acts_for(&p, c.lead_department_id.as_deref()) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not_lead_department",
-            "只有主办部门可以答复企业",
-        ));
-    }
-    let text = required("reply", &b.reply, "答复内容")?;
-    one(
-        &s,
-        cases::reply(&s.db, &p.scope, &actor(&p), &id, b.version, text).await?,
-    )
-    .await
+    case_json(&s, &p, &id, Command::Reply(b)).await
 }
 
 /// 企业评价（不满意则提级督办、重新办理）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/rate", tag = "cases", params(("id" = String, Path)), request_body = RateBody,
-    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn rate(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<RateBody>,
 ) -> ApiResult<Json<CaseView>> {
-    require(&p, Permission::CasesRate)?;
-    let sat = match Satisfaction::parse(b.satisfaction.trim()) {
-        Some(x @ (Satisfaction::Satisfied | Satisfaction::Basic | Satisfaction::Unsatisfied)) => x,
-        _ => {
-            return Err(ApiError::invalid(
-                "invalid_input",
-                &[("satisfaction", "请选择满意、基本满意或不满意".into())],
-            ))
-        }
-    };
-    let comment: String = b.comment.trim().chars().take(2000).collect();
-    one(
-        &s,
-        cases::rate(&s.db, &p.scope, &actor(&p), &id, b.version, sat, comment).await?,
-    )
-    .await
+    case_json(&s, &p, &id, Command::Rate(b)).await
 }
 
 /// 督办（领导手动发起，督办级别加一）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/supervise", tag = "cases", params(("id" = String, Path)), request_body = ReasonBody,
-    responses((status = 200, body = SupervisionView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SupervisionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn supervise(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> ApiResult<Json<SupervisionView>> {
-    require(&p, Permission::CasesSupervise)?;
-    let reason = required("reason", &b.reason, "督办事由")?;
-    Ok(Json(
-        cases::supervise(&s.db, &p.scope, &actor(&p), &id, b.version, reason)
-            .await?
-            .into(),
-    ))
+    match run(&s, &p, &id, Command::Supervise(b)).await? {
+        Outcome::Supervision(x) => Ok(Json(x.into())),
+        _ => Err(ApiError::internal("unexpected outcome")),
+    }
 }
 
 /// 回访记录（写入时间线）
@@ -875,14 +981,7 @@ pub async fn follow_up(
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<NoteBody>,
 ) -> ApiResult<StatusCode> {
-    if !(p.can(Permission::CasesHandle)
-        || p.can(Permission::CasesTriage)
-        || p.can(Permission::CasesSupervise))
-    {
-        return Err(ApiError::forbidden());
-    }
-    let note = required("note", &b.note, "回访情况")?;
-    cases::follow_up(&s.db, &p.scope, &actor(&p), &id, note).await?;
+    run(&s, &p, &id, Command::FollowUp(b)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -890,43 +989,35 @@ pub async fn follow_up(
 #[utoipa::path(post, path = "/api/v1/cases/{id}/tasks/{task_id}/{action}", tag = "cases",
     params(("id" = String, Path), ("task_id" = String, Path), ("action" = String, Path, description = "accept, progress, complete, return")),
     request_body = TaskBody,
-    responses((status = 200, body = TaskView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, description = "illegal_transition / return_window_passed / note_required", body = ErrorBody)))]
+    responses((status = 200, body = TaskView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, description = "illegal_transition / return_window_passed / note_required / case_not_in_handling", body = ErrorBody)))]
 pub async fn task_action(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath((id, task_id, action)): ApiPath<(String, String, String)>,
-    ApiJson(b): ApiJson<TaskBody>,
+    ApiJson(body): ApiJson<TaskBody>,
 ) -> ApiResult<Json<TaskView>> {
-    require(&p, Permission::CasesHandle)?;
     let action = TaskAction::parse(&action).ok_or_else(|| {
         ApiError::bad_request(
             "invalid_path",
             "操作只能是 accept、progress、complete、return",
         )
     })?;
-    let t = cases::tasks(&s.db, &id)
-        .await?
-        .into_iter()
-        .find(|t| t.id == task_id)
-        .ok_or_else(ApiError::not_found)?;
-    cases::get(&s.db, &p.scope, &id).await?;
-    if !acts_for(&p, Some(&t.department_id)) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not_task_department",
-            "只能处理本部门的任务",
-        ));
+    match run(
+        &s,
+        &p,
+        &id,
+        Command::Task {
+            task_id,
+            action,
+            body,
+        },
+    )
+    .await?
+    {
+        Outcome::Task(t) => Ok(Json(TaskView::new(t, &Names::load(&s, []).await?))),
+        _ => Err(ApiError::internal("unexpected outcome")),
     }
-    let step = cases::TaskStep {
-        task_id: task_id.clone(),
-        version: b.version,
-        action,
-        note: b.note.trim().chars().take(5000).collect(),
-    };
-    let m = cases::task_action(&s.db, &p.scope, &actor(&p), &id, step).await?;
-    let n = Names::load(&s, []).await?;
-    Ok(Json(TaskView::new(m, &n)))
 }
 
 #[derive(Serialize, ToSchema)]

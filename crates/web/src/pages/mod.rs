@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod calendar;
+pub mod cases;
 pub mod chains;
 pub mod departments;
 pub mod home;
@@ -53,8 +54,43 @@ type NavEntry = (&'static str, &'static str, &'static str, Option<Permission>);
 
 /// Side navigation: areas that exist, items the role may open.
 fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
-    let sections: [(&str, Vec<NavEntry>); 4] = [
+    let sections: [(&str, Vec<NavEntry>); 5] = [
         ("工作台", vec![("首页", "/", "house", None)]),
+        (
+            "诉求办理",
+            vec![
+                (
+                    "办理工作台",
+                    "/cases/workbench",
+                    "kanban",
+                    Some(Permission::CasesRead),
+                ),
+                (
+                    "诉求列表",
+                    "/cases",
+                    "chat-square-text",
+                    Some(Permission::CasesRead),
+                ),
+                (
+                    "新建诉求",
+                    "/cases/new",
+                    "plus-square",
+                    Some(Permission::CasesCreate),
+                ),
+                (
+                    "统计与赛马",
+                    "/cases/statistics",
+                    "bar-chart",
+                    Some(Permission::CasesRead),
+                ),
+                (
+                    "分类与路由",
+                    "/cases/categories",
+                    "signpost-split",
+                    Some(Permission::CasesAdmin),
+                ),
+            ],
+        ),
         (
             "基础数据",
             vec![

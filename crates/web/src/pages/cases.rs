@@ -1,0 +1,1047 @@
+//! Case handling pages: list, intake form, detail with the actions each
+//! role may take, workbench, statistics with the department race, and the
+//! category dictionary with its routing rules and time limits.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use kechuang_domain::auth::Permission;
+use kechuang_domain::cases::{CaseStatus, Channel, TaskAction};
+use kechuang_store::{cases, departments, orgs, PageReq, Principal, Scope};
+use serde::Deserialize;
+
+use super::{
+    error_page, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx, Pager,
+};
+use crate::api::cases::{
+    acts_for, detail as case_detail, run, views, CaseDetailView, CaseDraft, CaseListQuery,
+    CaseView, Command, DispatchBody, MergeBody, NoteBody, RateBody, ReasonBody, ReplyBody,
+    StatsView, TaskBody, VersionBody,
+};
+use crate::auth::{require, PageUser};
+use crate::error::ApiError;
+use crate::excel::{self, Cell};
+use crate::forms::{field_error, FieldErrors};
+use crate::AppState;
+
+type Choices = Vec<(String, String)>;
+
+async fn department_choices(s: &AppState) -> Result<Choices, ApiError> {
+    Ok(departments::list(&s.db, &Scope::All)
+        .await?
+        .into_iter()
+        .map(|d| {
+            (
+                d.id.clone(),
+                format!("{}{}", "　".repeat(departments::depth(&d)), d.name),
+            )
+        })
+        .collect())
+}
+
+async fn category_choices(s: &AppState) -> Result<Choices, ApiError> {
+    Ok(cases::categories(&s.db)
+        .await?
+        .into_iter()
+        .filter(|c| c.active)
+        .map(|c| (c.id, c.name))
+        .collect())
+}
+
+async fn chain_choices(s: &AppState) -> Result<Choices, ApiError> {
+    Ok(kechuang_store::chains::list(&s.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.chain.id, c.chain.name))
+        .collect())
+}
+
+fn status_choices() -> Choices {
+    CaseStatus::ALL
+        .iter()
+        .map(|x| (x.as_str().to_string(), x.label_zh().to_string()))
+        .collect()
+}
+
+fn channel_choices() -> Choices {
+    Channel::ALL
+        .iter()
+        .filter(|c| **c != Channel::Portal)
+        .map(|x| (x.as_str().to_string(), x.label_zh().to_string()))
+        .collect()
+}
+
+/// CSS class of a status badge.
+pub fn status_class(status: &str) -> &'static str {
+    match status {
+        "submitted" => "text-bg-warning",
+        "dispatched" => "text-bg-primary",
+        "suspended" => "text-bg-secondary",
+        "replied" => "text-bg-info",
+        "closed" => "text-bg-success",
+        _ => "text-bg-light border",
+    }
+}
+
+fn sla_badge(v: &CaseView) -> (String, String) {
+    match v.sla.as_deref() {
+        Some("overdue") => ("已超期".into(), "text-bg-danger".into()),
+        Some("due_soon") => ("即将到期".into(), "text-bg-warning".into()),
+        Some(_) => ("正常".into(), "text-bg-light border".into()),
+        None => (String::new(), String::new()),
+    }
+}
+
+pub struct Row {
+    pub v: CaseView,
+    pub status_class: String,
+    pub sla: (String, String),
+    pub received: String,
+    pub due: String,
+}
+
+fn row(v: CaseView) -> Row {
+    Row {
+        status_class: status_class(&v.status).into(),
+        sla: sla_badge(&v),
+        received: fmt_time(v.received_at),
+        due: fmt_date(v.due_on),
+        v,
+    }
+}
+
+pub struct CaseList {
+    pub rows: Vec<Row>,
+    pub pager: Pager,
+    pub export_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases/list.html")]
+struct ListPage {
+    page: PageCtx,
+    list: CaseList,
+    q: CaseListQuery,
+    statuses: Choices,
+    categories: Choices,
+    departments: Choices,
+    slas: Choices,
+    can_create: bool,
+}
+
+#[derive(Template)]
+#[template(path = "cases/_table.html")]
+struct ListFragment {
+    list: CaseList,
+}
+
+fn o(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}
+
+pub fn list_query_string(q: &CaseListQuery) -> String {
+    query_string(&[
+        ("q", o(&q.q)),
+        ("status", o(&q.status)),
+        ("open", o(&q.open)),
+        ("category_id", o(&q.category_id)),
+        ("org_id", o(&q.org_id)),
+        ("department_id", o(&q.department_id)),
+        ("task_force_department_id", o(&q.task_force_department_id)),
+        ("chain_id", o(&q.chain_id)),
+        ("channel", o(&q.channel)),
+        ("satisfaction", o(&q.satisfaction)),
+        ("reopened", o(&q.reopened)),
+        ("sla", o(&q.sla)),
+        ("from", o(&q.from)),
+        ("to", o(&q.to)),
+        ("month", o(&q.month)),
+        ("sort", o(&q.sort)),
+    ])
+}
+
+async fn build_list(s: &AppState, p: &Principal, q: &CaseListQuery) -> Result<CaseList, ApiError> {
+    require(p, Permission::CasesRead)?;
+    let page = cases::list(
+        &s.db,
+        &p.scope,
+        &q.filter()?,
+        PageReq::new(q.page, q.per_page),
+    )
+    .await?;
+    let base = list_query_string(q);
+    let pager = Pager::new(&page, &format!("/cases?{base}"));
+    Ok(CaseList {
+        rows: views(s, page.items).await?.into_iter().map(row).collect(),
+        pager,
+        export_href: format!("/cases/export.xlsx?{base}"),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    #[serde(flatten)]
+    q: CaseListQuery,
+    flash: Option<String>,
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    headers: HeaderMap,
+    Query(lp): Query<ListParams>,
+) -> Response {
+    let q = lp.q;
+    let list = match build_list(&s, &p, &q).await {
+        Ok(l) => l,
+        Err(e) => return error_page(&s, Some(&p), e),
+    };
+    if is_htmx(&headers) {
+        return render(&ListFragment { list });
+    }
+    let extra =
+        async { Ok::<_, ApiError>((category_choices(&s).await?, department_choices(&s).await?)) };
+    match extra.await {
+        Ok((categories, departments)) => render(&ListPage {
+            page: PageCtx::new(&s, &p, "诉求列表", "/cases", &[("诉求列表", "")])
+                .flash_code(lp.flash.as_deref()),
+            list,
+            q,
+            statuses: status_choices(),
+            categories,
+            departments,
+            slas: [
+                ("overdue", "已超期"),
+                ("due_soon", "即将到期"),
+                ("on_time", "按时办结"),
+                ("late", "超期办结"),
+            ]
+            .iter()
+            .map(|(c, l)| (c.to_string(), l.to_string()))
+            .collect(),
+            can_create: p.can(Permission::CasesCreate),
+        }),
+        Err(e) => error_page(&s, Some(&p), e),
+    }
+}
+
+pub async fn export(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<CaseListQuery>,
+) -> Response {
+    match crate::api::cases::export_bytes(&s, &p, &q).await {
+        Ok(b) => excel::xlsx_response("诉求清单.xlsx", b),
+        Err(e) => error_page(&s, Some(&p), e),
+    }
+}
+
+// ------------------------------------------------------------------ intake
+
+#[derive(Template)]
+#[template(path = "cases/new.html")]
+struct NewPage {
+    page: PageCtx,
+    d: NewForm,
+    errors: FieldErrors,
+    categories: Choices,
+    chains: Choices,
+    orgs: Choices,
+    channels: Choices,
+    enterprise: bool,
+}
+
+impl NewPage {
+    fn err(&self, f: &str) -> String {
+        field_error(&self.errors, f)
+    }
+}
+
+/// The intake form as typed (the time is a local Beijing datetime).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewForm {
+    title: String,
+    description: String,
+    category_id: String,
+    org_id: String,
+    chain_id: String,
+    channel: String,
+    received_at: String,
+    contact_name: String,
+    contact_phone: String,
+}
+
+async fn new_page(
+    s: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    d: NewForm,
+    errors: FieldErrors,
+) -> Response {
+    let r = async {
+        require(p, Permission::CasesCreate)?;
+        let enterprise = matches!(p.scope, Scope::Org(_));
+        let orgs = if enterprise {
+            vec![]
+        } else {
+            orgs::list_all(&s.db, &Scope::All, &Default::default(), 5000)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o.name))
+                .collect()
+        };
+        Ok::<_, ApiError>(NewPage {
+            page: PageCtx::new(
+                s,
+                p,
+                "新建诉求",
+                "/cases/new",
+                &[("诉求列表", "/cases"), ("新建诉求", "")],
+            ),
+            d,
+            errors,
+            categories: category_choices(s).await?,
+            chains: chain_choices(s).await?,
+            orgs,
+            channels: channel_choices(),
+            enterprise,
+        })
+    }
+    .await;
+    match r {
+        Ok(pg) => render_status(status, &pg),
+        Err(e) => error_page(s, Some(p), e),
+    }
+}
+
+pub async fn new_form(State(s): State<AppState>, PageUser(p): PageUser) -> Response {
+    let now = Utc::now()
+        .with_timezone(&super::cst())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    new_page(
+        &s,
+        &p,
+        StatusCode::OK,
+        NewForm {
+            received_at: now,
+            channel: "visit".into(),
+            ..Default::default()
+        },
+        vec![],
+    )
+    .await
+}
+
+fn field_errors(e: &ApiError) -> Option<FieldErrors> {
+    const FIELDS: [&str; 9] = [
+        "title",
+        "description",
+        "category_id",
+        "org_id",
+        "chain_id",
+        "channel",
+        "received_at",
+        "contact_name",
+        "contact_phone",
+    ];
+    let m = e.details.get("fields")?.as_object()?;
+    Some(
+        m.iter()
+            .map(|(k, v)| {
+                (
+                    FIELDS.into_iter().find(|f| f == k).unwrap_or("_form"),
+                    v.as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect(),
+    )
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<NewForm>,
+) -> Response {
+    let received_at = match f.received_at.trim() {
+        "" => None,
+        t => match NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M") {
+            Ok(local) => super::cst()
+                .from_local_datetime(&local)
+                .single()
+                .map(|x| x.with_timezone(&Utc)),
+            Err(_) => {
+                return new_page(
+                    &s,
+                    &p,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    f,
+                    vec![("received_at", "受理时间格式不正确".into())],
+                )
+                .await
+            }
+        },
+    };
+    let draft = CaseDraft {
+        title: f.title.clone(),
+        description: f.description.clone(),
+        category_id: f.category_id.clone(),
+        org_id: f.org_id.clone(),
+        chain_id: f.chain_id.clone(),
+        channel: f.channel.clone(),
+        received_at,
+        contact_name: f.contact_name.clone(),
+        contact_phone: f.contact_phone.clone(),
+    };
+    let r = async {
+        require(&p, Permission::CasesCreate)?;
+        let input = crate::api::cases::validate_draft(&s, &p, draft).await?;
+        Ok::<_, ApiError>(cases::intake(&s.db, &crate::api::cases::actor(&p), input).await?)
+    }
+    .await;
+    match r {
+        Ok(c) => Redirect::to(&format!("/cases/{}?flash=created", c.id)).into_response(),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let errors = field_errors(&e)
+                .filter(|x| !x.is_empty())
+                .unwrap_or_else(|| vec![("_form", e.message.clone())]);
+            new_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, f, errors).await
+        }
+        Err(e) => error_page(&s, Some(&p), e),
+    }
+}
+
+// ------------------------------------------------------------------ detail
+
+pub struct TaskRow {
+    pub t: crate::api::cases::TaskView,
+    pub mine: bool,
+}
+
+#[derive(Template)]
+#[template(path = "cases/detail.html")]
+struct DetailPage {
+    page: PageCtx,
+    d: CaseDetailView,
+    status_class: String,
+    sla: (String, String),
+    received: String,
+    due: String,
+    tasks: Vec<TaskRow>,
+    timeline: Vec<(String, String, String, String)>,
+    error: String,
+    departments: Choices,
+    can_dispatch: bool,
+    can_merge: bool,
+    is_lead: bool,
+    all_done: bool,
+    can_rate: bool,
+    can_supervise: bool,
+    can_follow_up: bool,
+}
+
+async fn detail_page(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    status: StatusCode,
+    error: String,
+    flash: Option<&str>,
+) -> Response {
+    let r = async {
+        let d = case_detail(s, p, id).await?;
+        let departments = if p.can(Permission::CasesTriage) {
+            department_choices(s).await?
+        } else {
+            vec![]
+        };
+        Ok::<_, ApiError>((d, departments))
+    }
+    .await;
+    let (d, departments) = match r {
+        Ok(x) => x,
+        Err(e) => return error_page(s, Some(p), e),
+    };
+    let st = CaseStatus::parse(&d.case.status).unwrap_or(CaseStatus::Submitted);
+    let live: Vec<&crate::api::cases::TaskView> =
+        d.tasks.iter().filter(|t| t.status != "returned").collect();
+    let all_done = !live.is_empty() && live.iter().all(|t| t.status == "done");
+    let is_lead =
+        p.can(Permission::CasesHandle) && acts_for(p, d.case.lead_department_id.as_deref());
+    let page = PageCtx::new(
+        s,
+        p,
+        &d.case.number,
+        "/cases",
+        &[("诉求列表", "/cases"), (&d.case.number, "")],
+    )
+    .flash_code(flash);
+    let page = if error.is_empty() {
+        page
+    } else {
+        page.flash("danger", error.clone())
+    };
+    let tasks = d
+        .tasks
+        .iter()
+        .map(|t| TaskRow {
+            mine: p.can(Permission::CasesHandle)
+                && acts_for(p, Some(&t.department_id))
+                && matches!(t.status.as_str(), "pending" | "accepted")
+                && st == CaseStatus::Dispatched,
+            t: t.clone(),
+        })
+        .collect();
+    let timeline = d
+        .timeline
+        .iter()
+        .map(|e| {
+            (
+                fmt_time(e.at),
+                e.actor.clone(),
+                e.department_name.clone(),
+                e.message.clone(),
+            )
+        })
+        .collect();
+    render_status(
+        status,
+        &DetailPage {
+            status_class: status_class(&d.case.status).into(),
+            sla: sla_badge(&d.case),
+            received: fmt_time(d.case.received_at),
+            due: fmt_date(d.case.due_on),
+            tasks,
+            timeline,
+            error,
+            departments,
+            can_dispatch: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
+            can_merge: p.can(Permission::CasesTriage)
+                && matches!(st, CaseStatus::Submitted | CaseStatus::Dispatched),
+            is_lead,
+            all_done,
+            can_rate: p.can(Permission::CasesRate) && st == CaseStatus::Replied,
+            can_supervise: p.can(Permission::CasesSupervise) && st.is_open(),
+            can_follow_up: p.can(Permission::CasesHandle)
+                || p.can(Permission::CasesTriage)
+                || p.can(Permission::CasesSupervise),
+            page,
+            d,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct FlashQuery {
+    flash: Option<String>,
+}
+
+pub async fn detail(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashQuery>,
+) -> Response {
+    detail_page(
+        &s,
+        &p,
+        &id,
+        StatusCode::OK,
+        String::new(),
+        f.flash.as_deref(),
+    )
+    .await
+}
+
+/// The command a detail-page form posts.
+fn command(name: &str, f: &[(String, String)]) -> Result<Command, ApiError> {
+    let get = |k: &str| {
+        f.iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let version: i32 = get("version").parse().unwrap_or(0);
+    Ok(match name {
+        "dispatch" => Command::Dispatch(DispatchBody {
+            version,
+            lead_department_id: get("lead_department_id"),
+            assist_department_ids: f
+                .iter()
+                .filter(|(k, v)| k == "assist" && !v.is_empty())
+                .map(|(_, v)| v.clone())
+                .collect(),
+            task_force_department_id: Some(get("task_force_department_id")),
+        }),
+        "decline" => Command::Decline(ReasonBody {
+            version,
+            reason: get("reason"),
+        }),
+        "merge" => Command::Merge(MergeBody {
+            version,
+            target_id: get("target_id"),
+        }),
+        "suspend" => Command::Suspend(ReasonBody {
+            version,
+            reason: get("reason"),
+        }),
+        "resume" => Command::Resume(VersionBody { version }),
+        "reply" => Command::Reply(ReplyBody {
+            version,
+            reply: get("reply"),
+        }),
+        "rate" => Command::Rate(RateBody {
+            version,
+            satisfaction: get("satisfaction"),
+            comment: get("comment"),
+        }),
+        "supervise" => Command::Supervise(ReasonBody {
+            version,
+            reason: get("reason"),
+        }),
+        "follow-up" => Command::FollowUp(NoteBody { note: get("note") }),
+        "task" => Command::Task {
+            task_id: get("task_id"),
+            action: TaskAction::parse(&get("action"))
+                .ok_or_else(|| ApiError::bad_request("invalid_input", "未知的任务操作"))?,
+            body: TaskBody {
+                version,
+                note: get("note"),
+            },
+        },
+        _ => return Err(ApiError::not_found()),
+    })
+}
+
+/// A form on the detail page: run the command, then show the case again
+/// (with the error beside the case when it was refused).
+pub async fn act(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Path((id, name)): Path<(String, String)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = async {
+        let cmd = command(&name, &f)?;
+        run(&s, &p, &id, cmd).await
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/cases/{id}?flash=saved")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            detail_page(&s, &p, &id, e.status, e.message, None).await
+        }
+        Err(e) => error_page(&s, Some(&p), e),
+    }
+}
+
+// ------------------------------------------------------------------ workbench
+
+#[derive(Template)]
+#[template(path = "cases/workbench.html")]
+struct WorkbenchPage {
+    page: PageCtx,
+    sections: Vec<(String, String, String, Vec<Row>)>,
+    inbox: Vec<(String, String, String, String)>,
+}
+
+pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Response {
+    let r = async {
+        require(&p, Permission::CasesRead)?;
+        let mut sections = vec![];
+        let add =
+            |title: &str, icon: &str, q: CaseListQuery| (title.to_string(), icon.to_string(), q);
+        let mut wanted = vec![];
+        let dep = p.department_id.clone();
+        if p.can(Permission::CasesTriage) {
+            wanted.push(add(
+                "待分办",
+                "inbox",
+                CaseListQuery {
+                    status: Some("submitted".into()),
+                    sort: Some("received_asc".into()),
+                    ..Default::default()
+                },
+            ));
+        }
+        if p.can(Permission::CasesHandle) {
+            wanted.push(add(
+                "本部门在办",
+                "briefcase",
+                CaseListQuery {
+                    status: Some("dispatched".into()),
+                    department_id: dep.clone(),
+                    sort: Some("due".into()),
+                    ..Default::default()
+                },
+            ));
+            wanted.push(add(
+                "即将到期",
+                "hourglass-split",
+                CaseListQuery {
+                    sla: Some("due_soon".into()),
+                    department_id: dep.clone(),
+                    sort: Some("due".into()),
+                    ..Default::default()
+                },
+            ));
+        }
+        if p.can(Permission::CasesHandle)
+            || p.can(Permission::CasesSupervise)
+            || p.can(Permission::CasesTriage)
+        {
+            wanted.push(add(
+                "已超期",
+                "exclamation-octagon",
+                CaseListQuery {
+                    sla: Some("overdue".into()),
+                    sort: Some("due".into()),
+                    ..Default::default()
+                },
+            ));
+        }
+        if p.can(Permission::CasesRate) {
+            wanted.push(add(
+                "待我评价",
+                "star",
+                CaseListQuery {
+                    status: Some("replied".into()),
+                    ..Default::default()
+                },
+            ));
+            wanted.push(add(
+                "我的诉求",
+                "chat-left-text",
+                CaseListQuery {
+                    open: Some("true".into()),
+                    ..Default::default()
+                },
+            ));
+        }
+        for (title, icon, q) in wanted {
+            let page = cases::list(
+                &s.db,
+                &p.scope,
+                &q.filter()?,
+                PageReq::new(Some(1), Some(8)),
+            )
+            .await?;
+            let more = format!("/cases?{}", list_query_string(&q));
+            let rows = views(&s, page.items).await?.into_iter().map(row).collect();
+            sections.push((format!("{title}（{}）", page.total), icon, more, rows));
+        }
+        let inbox = cases::inbox(&s.db, &p.user_id, p.department_id.as_deref(), 10)
+            .await?
+            .into_iter()
+            .map(|n| (fmt_time(n.created_at), n.title, n.body, n.link))
+            .collect();
+        Ok::<_, ApiError>(WorkbenchPage {
+            page: PageCtx::new(
+                &s,
+                &p,
+                "办理工作台",
+                "/cases/workbench",
+                &[("办理工作台", "")],
+            ),
+            sections,
+            inbox,
+        })
+    }
+    .await;
+    match r {
+        Ok(pg) => render(&pg),
+        Err(e) => error_page(&s, Some(&p), e),
+    }
+}
+
+// ------------------------------------------------------------------ statistics
+
+pub struct StatRow {
+    pub f: crate::api::cases::FiguresView,
+    pub on_time: String,
+    pub satisfaction: String,
+    pub avg: String,
+    /// Filtered case lists behind each figure.
+    pub href_all: String,
+    pub href_solved: String,
+    pub href_on_time: String,
+    pub href_reopened: String,
+    pub href_overdue: String,
+}
+
+fn permille(v: Option<i64>) -> String {
+    v.map(|x| format!("{}.{}%", x / 10, x % 10))
+        .unwrap_or_else(|| "—".into())
+}
+
+#[derive(Template)]
+#[template(path = "cases/statistics.html")]
+struct StatsPage {
+    page: PageCtx,
+    groups: Vec<(String, String, bool)>,
+    rows: Vec<StatRow>,
+    total: StatRow,
+    q: CaseListQuery,
+    export_href: String,
+}
+
+fn stat_row(f: crate::api::cases::FiguresView, group: &str, q: &CaseListQuery) -> StatRow {
+    let mut base = CaseListQuery {
+        from: q.from.clone(),
+        to: q.to.clone(),
+        category_id: q.category_id.clone(),
+        ..Default::default()
+    };
+    match group {
+        _ if f.key == "total" || f.key.is_empty() => {}
+        "department" => base.department_id = Some(f.key.clone()),
+        "task_force" => base.task_force_department_id = Some(f.key.clone()),
+        "category" => base.category_id = Some(f.key.clone()),
+        "chain" => base.chain_id = Some(f.key.clone()),
+        _ => base.month = Some(f.key.clone()),
+    }
+    let href = |extra: &dyn Fn(&mut CaseListQuery)| {
+        let mut q = base.clone();
+        extra(&mut q);
+        format!("/cases?{}", list_query_string(&q))
+    };
+    StatRow {
+        on_time: permille(f.on_time_permille),
+        satisfaction: permille(f.satisfaction_permille),
+        avg: f
+            .avg_cycle_workdays
+            .map(|a| format!("{a:.1}"))
+            .unwrap_or_else(|| "—".into()),
+        href_all: href(&|_| {}),
+        href_solved: href(&|q| q.status = Some("closed".into())),
+        href_on_time: href(&|q| q.sla = Some("on_time".into())),
+        href_reopened: href(&|q| q.reopened = Some("true".into())),
+        href_overdue: href(&|q| q.sla = Some("overdue".into())),
+        f,
+    }
+}
+
+const GROUPS: [(&str, &str); 5] = [
+    ("department", "按主办部门（赛马）"),
+    ("task_force", "按产业专班"),
+    ("category", "按诉求分类"),
+    ("chain", "按产业链"),
+    ("month", "按月份"),
+];
+
+pub async fn statistics(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<CaseListQuery>,
+) -> Response {
+    match crate::api::cases::statistics(&s, &p, &q).await {
+        Ok(StatsView {
+            group,
+            groups,
+            total,
+        }) => {
+            let rows = groups
+                .into_iter()
+                .map(|f| stat_row(f, &group, &q))
+                .collect();
+            let total = stat_row(total, &group, &q);
+            render(&StatsPage {
+                page: PageCtx::new(&s, &p, "诉求统计", "/cases/statistics", &[("诉求统计", "")]),
+                groups: GROUPS
+                    .iter()
+                    .map(|(k, l)| (k.to_string(), l.to_string(), *k == group))
+                    .collect(),
+                export_href: format!(
+                    "/cases/statistics.xlsx?{}",
+                    query_string(&[("group", &group), ("from", o(&q.from)), ("to", o(&q.to))])
+                ),
+                rows,
+                total,
+                q,
+            })
+        }
+        Err(e) => error_page(&s, Some(&p), e),
+    }
+}
+
+pub async fn statistics_export(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<CaseListQuery>,
+) -> Response {
+    let r = async {
+        let st = crate::api::cases::statistics(&s, &p, &q).await?;
+        let rows = st
+            .groups
+            .into_iter()
+            .chain(std::iter::once(st.total))
+            .map(|f| {
+                vec![
+                    Cell::Text(if f.key == "total" {
+                        "合计".into()
+                    } else {
+                        f.name
+                    }),
+                    f.rank
+                        .map(|r| Cell::Number(r as f64))
+                        .unwrap_or(Cell::Text(String::new())),
+                    Cell::Number(f.received as f64),
+                    Cell::Number(f.solved as f64),
+                    Cell::Text(permille(f.on_time_permille)),
+                    Cell::Text(
+                        f.avg_cycle_workdays
+                            .map(|a| format!("{a:.1}"))
+                            .unwrap_or_default(),
+                    ),
+                    Cell::Text(
+                        f.p90_cycle_workdays
+                            .map(|a| a.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Cell::Text(permille(f.satisfaction_permille)),
+                    Cell::Number(f.reopened as f64),
+                    Cell::Number(f.overdue_open as f64),
+                ]
+            });
+        excel::workbook(
+            "诉求统计",
+            &[
+                "分组",
+                "排名",
+                "受理",
+                "办结",
+                "按时办结率",
+                "平均周期（工作日）",
+                "90分位周期（工作日）",
+                "满意率",
+                "重新办理",
+                "在办超期",
+            ],
+            rows,
+        )
+    }
+    .await;
+    match r {
+        Ok(b) => excel::xlsx_response("诉求统计.xlsx", b),
+        Err(e) => error_page(&s, Some(&p), e),
+    }
+}
+
+// ------------------------------------------------------------------ categories
+
+#[derive(Template)]
+#[template(path = "cases/categories.html")]
+struct CategoriesPage {
+    page: PageCtx,
+    rows: Vec<kechuang_store::entities::case_category::Model>,
+    departments: Choices,
+    error: String,
+}
+
+async fn categories_page(
+    s: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    error: String,
+    flash: Option<&str>,
+) -> Response {
+    let r = async {
+        require(p, Permission::CasesAdmin)?;
+        Ok::<_, ApiError>((
+            cases::categories(&s.db).await?,
+            department_choices(s).await?,
+        ))
+    }
+    .await;
+    match r {
+        Ok((rows, departments)) => {
+            let page = PageCtx::new(
+                s,
+                p,
+                "诉求分类与路由",
+                "/cases/categories",
+                &[("诉求分类与路由", "")],
+            )
+            .flash_code(flash);
+            render_status(
+                status,
+                &CategoriesPage {
+                    page,
+                    rows,
+                    departments,
+                    error,
+                },
+            )
+        }
+        Err(e) => error_page(s, Some(p), e),
+    }
+}
+
+pub async fn categories(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Query(f): Query<FlashQuery>,
+) -> Response {
+    categories_page(&s, &p, StatusCode::OK, String::new(), f.flash.as_deref()).await
+}
+
+#[derive(Deserialize)]
+pub struct CategoryForm {
+    #[serde(default)]
+    version: i32,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    lead_department_id: String,
+    #[serde(default)]
+    time_limit_days: String,
+    #[serde(default)]
+    task_limit_days: String,
+    #[serde(default)]
+    warn_days: String,
+    #[serde(default)]
+    rating_days: String,
+    #[serde(default)]
+    sort_order: String,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+pub async fn update_category(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<CategoryForm>,
+) -> Response {
+    let n = |v: &str| v.trim().parse::<i32>().unwrap_or(0);
+    let draft = crate::api::cases::CategoryDraft {
+        code: f.code,
+        name: f.name,
+        lead_department_id: Some(f.lead_department_id),
+        time_limit_days: n(&f.time_limit_days),
+        task_limit_days: n(&f.task_limit_days),
+        warn_days: n(&f.warn_days),
+        rating_days: n(&f.rating_days),
+        sort_order: n(&f.sort_order),
+        active: Some(f.active.is_some()),
+    };
+    let r = async {
+        require(&p, Permission::CasesAdmin)?;
+        let i = draft.validate()?;
+        Ok::<_, ApiError>(cases::update_category(&s.db, &p.username, &id, f.version, i).await?)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to("/cases/categories?flash=saved").into_response(),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            categories_page(&s, &p, e.status, e.message, None).await
+        }
+        Err(e) => error_page(&s, Some(&p), e),
+    }
+}
