@@ -121,6 +121,25 @@ pub fn app(state: AppState) -> Router {
         .route("/chains/{id}/members", post(pages::chains::set_member))
         .route("/chains/{id}/outputs", post(pages::chains::set_output))
         .route("/chains/{id}/export.xlsx", get(pages::chains::export))
+        .route("/cases", get(pages::cases::list))
+        .route("/cases/export.xlsx", get(pages::cases::export))
+        .route(
+            "/cases/new",
+            get(pages::cases::new_form).post(pages::cases::create),
+        )
+        .route("/cases/workbench", get(pages::cases::workbench))
+        .route("/cases/statistics", get(pages::cases::statistics))
+        .route(
+            "/cases/statistics.xlsx",
+            get(pages::cases::statistics_export),
+        )
+        .route("/cases/categories", get(pages::cases::categories))
+        .route(
+            "/cases/categories/{id}",
+            post(pages::cases::update_category),
+        )
+        .route("/cases/{id}", get(pages::cases::detail))
+        .route("/cases/{id}/act/{command}", post(pages::cases::act))
         .route(
             "/calendar",
             get(pages::calendar::page).post(pages::calendar::set_day),

@@ -669,3 +669,101 @@ async fn case_lists_export_to_excel() {
     assert_eq!(rows[1][1], "导出测试");
     assert_eq!(rows[1][5], "待受理");
 }
+
+#[tokio::test]
+async fn clerks_work_cases_through_the_pages() {
+    let w = world().await;
+    let id = |v: &Value| v["id"].as_str().map(String::from);
+    w.app
+        .user("ent-page", Role::Enterprise, None, id(&w.org))
+        .await;
+    w.app
+        .user("tf-page", Role::TaskForce, id(&w.tf_dep), None)
+        .await;
+    w.app
+        .user("kj-page", Role::Department, id(&w.lead_dep), None)
+        .await;
+
+    // The enterprise submits through the portal form; a missing title is shown beside the field.
+    let ent = w.app.browser("ent-page").await;
+    let cat = w.category["id"].as_str().unwrap();
+    let res = ent
+        .post_form("/cases/new", &[("title", ""), ("category_id", cat)])
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("请填写诉求标题"));
+    let res = ent
+        .post_form(
+            "/cases/new",
+            &[
+                ("title", "厂房消防验收排期过长"),
+                ("category_id", cat),
+                ("chain_id", w.chain["id"].as_str().unwrap()),
+                ("description", "已提交材料三周"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let url = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let html = ent.get_text(&url).await;
+    assert!(
+        html.contains("KC-") && html.contains("待受理") && html.contains("厂房消防验收排期过长")
+    );
+    assert!(!html.contains("确认分办"), "enterprises do not dispatch");
+
+    // The task force dispatches from the detail page, with an assisting department.
+    let tf = w.app.browser("tf-page").await;
+    let html = tf.get_text(&url).await;
+    assert!(html.contains("确认分办"));
+    let version = kechuang_testkit::between(&html, "name=\"version\" value=\"", "\"")
+        .unwrap()
+        .to_string();
+    let res = tf
+        .post_form(
+            &format!("{url}/act/dispatch"),
+            &[
+                ("version", &version),
+                ("lead_department_id", w.lead_dep["id"].as_str().unwrap()),
+                ("assist", w.assist_dep["id"].as_str().unwrap()),
+                ("task_force_department_id", w.tf_dep["id"].as_str().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    // Posting the same form again is refused with the reason on the page, nothing changes.
+    let res = tf
+        .post_form(
+            &format!("{url}/act/dispatch"),
+            &[
+                ("version", &version),
+                ("lead_department_id", w.lead_dep["id"].as_str().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("不能执行“分办”"));
+
+    // The lead department sees its task with accept and return buttons.
+    let kj = w.app.browser("kj-page").await;
+    let html = kj.get_text(&url).await;
+    assert!(html.contains("签收") && html.contains("规划和自然资源局") && html.contains("协办"));
+    let workbench = kj.get_text("/cases/workbench").await;
+    assert!(
+        workbench.contains("厂房消防验收排期过长"),
+        "the task shows on the department's workbench"
+    );
+    // Statistics page renders the race with links to the cases behind each figure.
+    let stats = w
+        .app
+        .browser("tf-page")
+        .await
+        .get_text("/cases/statistics?group=category")
+        .await;
+    assert!(stats.contains("审批") && stats.contains("/cases?category_id="));
+}

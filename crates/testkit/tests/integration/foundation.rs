@@ -930,6 +930,11 @@ async fn pages_show_lists_forms_with_errors_in_place_and_fragments() {
         "/calendar?year=2026&from=2026-09-30&days=1",
         "/admin/users",
         "/admin/audit?verify=1",
+        "/cases",
+        "/cases/new",
+        "/cases/workbench",
+        "/cases/statistics?group=month",
+        "/cases/categories",
         "/account/tokens",
     ] {
         let res = b.get(page).await;
