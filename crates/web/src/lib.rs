@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 pub mod excel;
 pub mod forms;
+pub mod open311;
 pub mod ops;
 pub mod pages;
 pub mod state;

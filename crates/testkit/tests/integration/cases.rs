@@ -767,3 +767,165 @@ async fn clerks_work_cases_through_the_pages() {
         .await;
     assert!(stats.contains("审批") && stats.contains("/cases?category_id="));
 }
+
+#[tokio::test]
+async fn open311_georeport_v2_in_json_and_xml() {
+    let w = world().await;
+    let http = reqwest::Client::new();
+    let url = |p: &str| w.app.url(&format!("/open311/v2/{p}"));
+    let discovery: Value = http
+        .get(url("discovery.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        discovery["endpoints"][0]["specification"],
+        "http://wiki.open311.org/GeoReport_v2"
+    );
+    let services: Value = http
+        .get(url("services.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(services
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["service_code"] == "approval" && s["service_name"] == "审批"));
+    let xml = http
+        .get(url("services.xml"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        xml.starts_with("<?xml")
+            && xml.contains("<services><service>")
+            && xml.contains("<service_code>approval</service_code>")
+    );
+    let def: Value = http
+        .get(url("services/approval.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(def["attributes"][0]["code"], "org_uscc");
+
+    // POST needs a valid key; errors come as [{code, description}].
+    let res = http
+        .post(url("requests.json"))
+        .form(&[
+            ("api_key", "kc_nope"),
+            ("service_code", "approval"),
+            ("description", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body[0]["code"], 403);
+    let key = w.enterprise.token.clone();
+    let res = http
+        .post(url("requests.json"))
+        .form(&[("api_key", key.as_str()), ("service_code", "approval")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let res = http
+        .post(url("requests.json"))
+        .form(&[
+            ("api_key", key.as_str()),
+            ("service_code", "approval"),
+            ("description", "通过第三方系统提交：施工许可办理慢"),
+            ("last_name", "孙"),
+            ("phone", "13800000000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let created: Value = res.json().await.unwrap();
+    let number = created[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(number.starts_with("KC-"));
+    // It is a real case, from the Open311 channel, visible in the API.
+    let (_, page) = Api::json(w.enterprise.get("/api/v1/cases?channel=open311")).await;
+    assert_eq!(page["items"][0]["number"], number);
+
+    let list: Value = http
+        .get(url(&format!("requests.json?api_key={key}&status=open")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service_request_id"] == number.as_str())
+        .expect("listed");
+    assert_eq!(r["status"], "open");
+    assert_eq!(r["service_code"], "approval");
+    assert!(r["expected_datetime"].as_str().unwrap().contains('T'));
+    let closed: Value = http
+        .get(url(&format!("requests.json?api_key={key}&status=closed")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(closed.as_array().unwrap().is_empty());
+    let one = http
+        .get(url(&format!("requests/{number}.xml?api_key={key}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        one.contains(&format!(
+            "<service_request_id>{number}</service_request_id>"
+        )) && one.contains("<status>open</status>")
+    );
+    let token = created[0]["token"].as_str().unwrap();
+    let t: Value = http
+        .get(url(&format!("tokens/{token}.json?api_key={key}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(t[0]["service_request_id"], number.as_str());
+    // Another enterprise's key does not see it.
+    let other: Value = http
+        .get(url(&format!(
+            "requests.json?api_key={}",
+            w.other_enterprise.token
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(other.as_array().unwrap().is_empty());
+}

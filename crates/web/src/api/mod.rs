@@ -65,6 +65,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(cases::router())
         .merge(cases::categories_router())
+        .merge(crate::open311::router())
 }
 
 /// JSON body whose rejections use the API error format (400 `invalid_json`).
