@@ -13,6 +13,8 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     /// Mark session cookies Secure (set when served over HTTPS).
     pub secure_cookies: Option<bool>,
+    /// The address people open, e.g. https://kc.example.gov.cn (links in robot messages).
+    pub public_url: Option<String>,
 }
 
 impl FileConfig {

@@ -372,7 +372,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     let mut n = 0usize;
     let mut first_enterprise = None;
     // (org id, chain id) of every enterprise, for the demo cases.
-    let mut firms: Vec<(String, String)> = Vec::new();
+    let mut firms: Vec<(String, String, &str)> = Vec::new();
     for (ci, spec) in CHAINS.iter().enumerate() {
         let chain = chains::create(
             db,
@@ -439,7 +439,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
             )
             .await?;
             first_enterprise.get_or_insert(org.id.clone());
-            firms.push((org.id.clone(), chain.id.clone()));
+            firms.push((org.id.clone(), chain.id.clone(), spec.task_force));
             chains::set_member(
                 db,
                 actor,
@@ -642,7 +642,7 @@ const CASE_TOPICS: [(&str, &str, [&str; 5]); 9] = [
 async fn cases(
     db: &Db,
     dep_ids: &std::collections::HashMap<&str, String>,
-    firms: &[(String, String)],
+    firms: &[(String, String, &str)],
 ) -> anyhow::Result<()> {
     use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
     use kechuang_domain::cases::{Channel, Satisfaction, TaskAction};
@@ -704,7 +704,7 @@ async fn cases(
     for i in 0..total {
         let (code, lead_code, titles) = CASE_TOPICS[(i * 7) % CASE_TOPICS.len()];
         let cat = cats.iter().find(|x| x.code == code).expect("category");
-        let (org_id, chain_id) = firms[(i * 5 + i / 9) % firms.len()].clone();
+        let (org_id, chain_id, tf) = firms[(i * 5 + i / 9) % firms.len()].clone();
         // Spread over 2026 up to a few days before today.
         let span = (today - NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"))
             .num_days()
@@ -739,7 +739,7 @@ async fn cases(
                 c::decline(
                     db,
                     &scope,
-                    &actor("ZB-NEV", "专班"),
+                    &actor(tf, "联络员"),
                     &case.id,
                     case.version,
                     "属于企业间商业纠纷，建议通过法律途径解决".into(),
@@ -759,7 +759,7 @@ async fn cases(
             c::dispatch(
                 db,
                 &scope,
-                &actor("ZB-NEV", "专班"),
+                &actor(tf, "联络员"),
                 &case.id,
                 case.version,
                 Assignment {

@@ -148,8 +148,16 @@ async fn run() -> anyhow::Result<()> {
             if demo && demo::load(&db).await? {
                 tracing::info!("已载入演示数据");
             }
-            let running =
-                server::start(db, &file.bind(bind), file.secure_cookies.unwrap_or(false)).await?;
+            let public_url = std::env::var("KECHUANG_PUBLIC_URL")
+                .ok()
+                .or(file.public_url.clone());
+            let running = server::start_with(
+                db,
+                &file.bind(bind),
+                file.secure_cookies.unwrap_or(false),
+                public_url,
+            )
+            .await?;
             println!(
                 "科创服务平台已启动：http://{}  （用时 {} ms，数据库 {}）",
                 running.addr,

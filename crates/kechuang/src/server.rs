@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use anyhow::Context;
-use kechuang_store::{accounts, calendar, Db};
+use kechuang_store::{calendar, Db};
 use kechuang_web::AppState;
 use tokio::net::TcpListener;
 
@@ -34,6 +34,17 @@ pub struct Running {
 
 /// Bind and serve in the background (tests use port 0).
 pub async fn start(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<Running> {
+    start_with(db, bind, secure_cookies, None).await
+}
+
+/// As [`start`]; `public_url` is the address people open (links in robot
+/// messages), by default the bound address.
+pub async fn start_with(
+    db: Db,
+    bind: &str,
+    secure_cookies: bool,
+    public_url: Option<String>,
+) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("无法监听 {bind}（端口被占用或地址无效）"))?;
@@ -47,29 +58,10 @@ pub async fn start(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<R
         .with_graceful_shutdown(shutdown_signal())
         .await
     });
-    // Timed work: automatic supervision of overdue cases, closing replies
-    // nobody rated, expired sessions. Every step is a versioned update, so
-    // replicas running the same sweep cannot apply a change twice.
-    let housekeeping_db = db.clone();
-    tokio::spawn(async move {
-        loop {
-            match kechuang_store::cases::sweep(&housekeeping_db, kechuang_store::cases::today())
-                .await
-            {
-                Ok(s) if s.supervised + s.closed_no_answer > 0 => {
-                    tracing::info!(
-                        supervised = s.supervised,
-                        closed_no_answer = s.closed_no_answer,
-                        "case sweep"
-                    )
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "case sweep failed"),
-            }
-            let _ = accounts::purge_expired(&housekeeping_db).await;
-            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
-        }
-    });
+    crate::jobs::spawn(
+        db.clone(),
+        public_url.unwrap_or_else(|| format!("http://{addr}")),
+    );
     Ok(Running { addr, db, handle })
 }
 

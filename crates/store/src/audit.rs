@@ -37,6 +37,7 @@ pub const AUDITED: &[&str] = &[
     "case_tasks",
     "supervisions",
     "interviews",
+    "webhooks",
 ];
 
 /// JSON snapshot of a record for the before/after columns.

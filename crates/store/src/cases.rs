@@ -111,6 +111,15 @@ fn check_category(i: &CategoryInput) -> StoreResult<()> {
             "预警提前量应为0—30个工作日",
         ));
     }
+    if i.task_limit_days > i.time_limit_days || i.warn_days >= i.time_limit_days {
+        return Err(StoreError::rule(
+            "invalid_limit",
+            format!(
+                "“{}”：部门任务时限不能超过办理时限，预警提前量应小于办理时限",
+                i.name
+            ),
+        ));
+    }
     Ok(())
 }
 
@@ -226,6 +235,10 @@ pub struct CaseFilter {
     pub org_id: Option<String>,
     /// Lead department, or a department with a task on the case.
     pub department_id: Option<String>,
+    /// Lead department (主办) only: the statistics count cases this way.
+    pub lead_department_id: Option<String>,
+    /// Cases where this department has a task waiting to be accepted.
+    pub pending_task_department_id: Option<String>,
     pub task_force_department_id: Option<String>,
     pub chain_id: Option<String>,
     pub channel: Option<Channel>,
@@ -239,7 +252,32 @@ pub struct CaseFilter {
 
 const OPEN: [&str; 4] = ["submitted", "dispatched", "suspended", "replied"];
 
-fn filtered(scope: &Scope, f: &CaseFilter, today: NaiveDate) -> Select<case::Entity> {
+/// Workdays before the due date from which an open case counts as "due soon"
+/// (the list filter and the badges use the same rule).
+pub const DUE_SOON_WORKDAYS: u32 = 2;
+
+/// The reference dates of the time-limit filters: today and the last "due soon" date.
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    pub today: NaiveDate,
+    pub soon_until: NaiveDate,
+}
+
+impl Clock {
+    pub fn new(cal: &WorkCalendar, today: NaiveDate) -> Clock {
+        Clock {
+            today,
+            soon_until: cal.add_workdays(today, DUE_SOON_WORKDAYS),
+        }
+    }
+}
+
+async fn clock(db: &Db) -> StoreResult<Clock> {
+    Ok(Clock::new(&calendar::load(db).await?, today()))
+}
+
+fn filtered(scope: &Scope, f: &CaseFilter, clock: Clock) -> Select<case::Entity> {
+    let today = clock.today;
     let mut q = scoped(case::Entity::find(), scope);
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
@@ -278,6 +316,21 @@ fn filtered(scope: &Scope, f: &CaseFilter, today: NaiveDate) -> Select<case::Ent
                 ),
         );
     }
+    if let Some(d) = &f.lead_department_id {
+        q = q.filter(case::Column::LeadDepartmentId.eq(d.clone()));
+    }
+    if let Some(d) = &f.pending_task_department_id {
+        q = q.filter(
+            case::Column::Id.in_subquery(
+                Query::select()
+                    .column(case_task::Column::CaseId)
+                    .from(case_task::Entity)
+                    .and_where(case_task::Column::DepartmentId.eq(d.clone()))
+                    .and_where(case_task::Column::Status.eq("pending"))
+                    .to_owned(),
+            ),
+        );
+    }
     if let Some(t) = &f.task_force_department_id {
         q = q.filter(case::Column::TaskForceDepartmentId.eq(t.clone()));
     }
@@ -305,7 +358,7 @@ fn filtered(scope: &Scope, f: &CaseFilter, today: NaiveDate) -> Select<case::Ent
             q = q
                 .filter(case::Column::Status.is_in(["dispatched", "submitted"]))
                 .filter(case::Column::DueOn.gte(today))
-                .filter(case::Column::DueOn.lte(today + chrono::Duration::days(4)))
+                .filter(case::Column::DueOn.lte(clock.soon_until))
         }
         Some(SlaFilter::OnTime) => {
             q = q
@@ -340,7 +393,7 @@ pub async fn list(
     f: &CaseFilter,
     p: PageReq,
 ) -> StoreResult<Page<case::Model>> {
-    let q = filtered(scope, f, today());
+    let q = filtered(scope, f, clock(db).await?);
     let total = q.clone().count(db).await?;
     let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
     Ok(Page {
@@ -357,7 +410,10 @@ pub async fn list_all(
     f: &CaseFilter,
     cap: u64,
 ) -> StoreResult<Vec<case::Model>> {
-    Ok(filtered(scope, f, today()).limit(cap).all(db).await?)
+    Ok(filtered(scope, f, clock(db).await?)
+        .limit(cap)
+        .all(db)
+        .await?)
 }
 
 /// One case; out of scope is the same as missing (404).
@@ -374,7 +430,7 @@ pub async fn tasks<C: ConnectionTrait>(
 ) -> StoreResult<Vec<case_task::Model>> {
     Ok(case_task::Entity::find()
         .filter(case_task::Column::CaseId.eq(case_id))
-        .order_by_asc(case_task::Column::Role)
+        .order_by_desc(case_task::Column::Role)
         .order_by_asc(case_task::Column::CreatedAt)
         .all(db)
         .await?)
@@ -422,7 +478,7 @@ pub async fn possible_duplicates(db: &Db, c: &case::Model) -> StoreResult<Vec<ca
     Ok(candidates
         .into_iter()
         .filter(|o| {
-            o.org_id == c.org_id
+            (o.org_id == c.org_id && o.category_id == c.category_id)
                 || rules::is_near_duplicate(&text, &format!("{}{}", o.title, o.description))
         })
         .take(10)
@@ -465,15 +521,18 @@ pub async fn notify<C: ConnectionTrait>(
     notification::Entity::insert(notification::ActiveModel {
         id: Set(new_id()),
         user_id: Set(user_id),
-        department_id: Set(department_id),
+        department_id: Set(department_id.clone()),
         title: Set(title.chars().take(200).collect()),
-        body: Set(body),
-        link: Set(link),
+        body: Set(body.clone()),
+        link: Set(link.clone()),
         created_at: Set(now()),
         read_at: Set(None),
     })
     .exec_without_returning(tx)
     .await?;
+    if let Some(d) = department_id.as_deref() {
+        crate::outbox::enqueue(tx, Some(d), &title, &body, &link).await?;
+    }
     Ok(())
 }
 
@@ -1459,6 +1518,8 @@ pub async fn interviews(db: &Db, limit: u64) -> StoreResult<Vec<interview::Model
 #[derive(Debug, Default, Serialize)]
 pub struct Sweep {
     pub supervised: usize,
+    /// Due-soon warnings sent to lead departments.
+    pub warned: usize,
     pub closed_no_answer: usize,
 }
 
@@ -1507,6 +1568,55 @@ pub async fn sweep(db: &Db, today: NaiveDate) -> StoreResult<Sweep> {
             Err(StoreError::Conflict { .. }) => tx.rollback().await?,
             Err(e) => return Err(e),
         }
+    }
+    // Due soon: warn the lead department once per case. The marker is not
+    // business data, so it is set without a version bump (a clerk's open
+    // form stays valid); the conditional update keeps it once per case.
+    let warn_days: HashMap<String, i32> = categories(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.warn_days))
+        .collect();
+    let open = case::Entity::find()
+        .filter(case::Column::Status.eq("dispatched"))
+        .filter(case::Column::WarnedOn.is_null())
+        .filter(case::Column::DueOn.gte(today))
+        .all(db)
+        .await?;
+    for c in open {
+        let days = warn_days.get(&c.category_id).copied().unwrap_or(2).max(0) as u32;
+        if rules::sla_state(&cal, c.due_on, today, days) != rules::SlaState::DueSoon {
+            continue;
+        }
+        let tx = db.begin().await?;
+        let marked = case::Entity::update_many()
+            .col_expr(case::Column::WarnedOn, Expr::value(today))
+            .filter(case::Column::Id.eq(c.id.clone()))
+            .filter(case::Column::WarnedOn.is_null())
+            .exec(&tx)
+            .await?;
+        if marked.rows_affected == 1 {
+            notify(
+                &tx,
+                c.lead_department_id.clone(),
+                None,
+                format!("即将到期：{} {}", c.number, c.title),
+                format!("请于{}前办结", c.due_on),
+                format!("/cases/{}", c.id),
+            )
+            .await?;
+            event(
+                &tx,
+                &c.id,
+                "系统",
+                "warn",
+                c.lead_department_id.clone(),
+                format!("时限预警：{}到期", c.due_on),
+            )
+            .await?;
+            out.warned += 1;
+        }
+        tx.commit().await?;
     }
     let replied = case::Entity::find()
         .filter(case::Column::Status.eq("replied"))
@@ -1690,7 +1800,7 @@ pub async fn statistics(
 ) -> StoreResult<(Vec<Figures>, Figures)> {
     let cal = calendar::load(db).await?;
     let today = today();
-    let rows = filtered(scope, f, today).all(db).await?;
+    let rows = filtered(scope, f, Clock::new(&cal, today)).all(db).await?;
     let groups = figures(&rows, &cal, today, |c| match group {
         GroupBy::Department => c.lead_department_id.clone().unwrap_or_default(),
         GroupBy::TaskForce => c.task_force_department_id.clone().unwrap_or_default(),

@@ -16,6 +16,7 @@ pub mod entities;
 pub mod error;
 pub mod migration;
 pub mod orgs;
+pub mod outbox;
 pub mod page;
 pub mod record;
 pub mod scope;

@@ -158,6 +158,14 @@ pub fn app(state: AppState) -> Router {
             "/admin/users/{id}/password",
             post(pages::admin::reset_password),
         )
+        .route(
+            "/admin/webhooks",
+            get(pages::admin::webhooks).post(pages::admin::create_webhook),
+        )
+        .route(
+            "/admin/webhooks/{id}/toggle",
+            post(pages::admin::toggle_webhook),
+        )
         .route("/admin/audit", get(pages::admin::audit))
         .route("/api/docs", get(api_docs))
         .route(

@@ -41,6 +41,8 @@ pub struct Model {
     pub submitted_by: Option<String>,
     pub contact_name: String,
     pub contact_phone: String,
+    /// When the due-soon warning went out (once per case).
+    pub warned_on: Option<Date>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -17,6 +17,8 @@ pub mod interview;
 pub mod login_attempt;
 pub mod notification;
 pub mod org;
+pub mod outbox;
 pub mod session;
 pub mod supervision;
 pub mod user;
+pub mod webhook;

@@ -929,3 +929,160 @@ async fn open311_georeport_v2_in_json_and_xml() {
         .unwrap();
     assert!(other.as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn notifications_reach_robot_webhooks_through_the_outbox_with_retries() {
+    use std::sync::{Arc, Mutex};
+    let w = world().await;
+    // A stand-in robot server on loopback: /ok accepts, /flaky fails once.
+    let got: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let fails = Arc::new(Mutex::new(1));
+    let (g1, g2, f2) = (got.clone(), got.clone(), fails.clone());
+    let robot = axum::Router::new()
+        .route(
+            "/ok",
+            axum::routing::post(move |axum::Json(v): axum::Json<Value>| async move {
+                g1.lock().unwrap().push(v);
+                axum::Json(json!({"errcode": 0, "errmsg": "ok"}))
+            }),
+        )
+        .route(
+            "/flaky",
+            axum::routing::post(move |axum::Json(v): axum::Json<Value>| async move {
+                let mut left = f2.lock().unwrap();
+                if *left > 0 {
+                    *left -= 1;
+                    return (
+                        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                        axum::Json(json!({"code": 500})),
+                    );
+                }
+                g2.lock().unwrap().push(v);
+                (axum::http::StatusCode::OK, axum::Json(json!({"code": 0})))
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, robot).await.unwrap() });
+
+    let (status, body) = Api::json(w.admin.post("/api/v1/webhooks").json(&json!({"name": "专班群", "kind": "wecom", "url": format!("http://{addr}/ok"), "department_id": w.tf_dep["id"]}))).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, _) =
+        Api::json(w.admin.post("/api/v1/webhooks").json(
+            &json!({"name": "总群", "kind": "feishu", "url": format!("http://{addr}/flaky")}),
+        ))
+        .await;
+    assert_eq!(status, 201);
+    let (status, body) = Api::json(
+        w.admin
+            .post("/api/v1/webhooks")
+            .json(&json!({"name": "坏的", "kind": "qq", "url": "x"})),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("invalid_kind")));
+
+    // A new case notifies the task force: the case is saved at once, the robots later.
+    let c = submit(&w, "外部推送测试").await;
+    assert_eq!(c["status"], "submitted");
+    let client = reqwest::Client::new();
+    let base = "https://kc.example.gov.cn";
+    let (sent, failed) = kechuang::jobs::deliver_once(&w.app.db, &client, "replica-a", base)
+        .await
+        .unwrap();
+    assert_eq!((sent, failed), (1, 1));
+    let first = got.lock().unwrap()[0].clone();
+    assert_eq!(first["msgtype"], "markdown");
+    let text = first["markdown"]["content"].as_str().unwrap();
+    assert!(
+        text.contains(c["number"].as_str().unwrap())
+            && text.contains(&format!("{base}/cases/{}", c["id"].as_str().unwrap())),
+        "{text}"
+    );
+    // The failure is retried later (backoff), not now; another replica finds nothing to do.
+    assert_eq!(
+        kechuang::jobs::deliver_once(&w.app.db, &client, "replica-b", base)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+    let (_, log) = Api::json(w.admin.get("/api/v1/webhooks/deliveries")).await;
+    let pending = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["status"] == "pending")
+        .expect("retry pending");
+    assert_eq!(pending["attempts"], 1);
+    assert!(pending["last_error"].as_str().unwrap().contains("500"));
+    // When the retry is due it goes through.
+    use sea_orm::{ConnectionTrait, Statement};
+    w.app
+        .db
+        .execute(Statement::from_string(
+            w.app.db.get_database_backend(),
+            "UPDATE outbox SET next_attempt_at = created_at".to_string(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        kechuang::jobs::deliver_once(&w.app.db, &client, "replica-b", base)
+            .await
+            .unwrap(),
+        (1, 0)
+    );
+    assert_eq!(got.lock().unwrap().len(), 2);
+    assert_eq!(got.lock().unwrap()[1]["msg_type"], "text");
+    let (_, log) = Api::json(w.admin.get("/api/v1/webhooks/deliveries")).await;
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["status"] == "sent"));
+}
+
+#[tokio::test]
+async fn due_soon_cases_warn_their_lead_department_once() {
+    let w = world().await;
+    // Received so that the five-workday limit ends on the next workday.
+    let cal = kechuang_store::calendar::load(&w.app.db).await.unwrap();
+    let today = kechuang_store::cases::today();
+    let target = cal.add_workdays(today, 1);
+    let mut received = today;
+    while cal.add_workdays(received, 5) > target {
+        received -= chrono::Duration::days(1);
+    }
+    let (_, c) = Api::json(w.lead.post("/api/v1/cases").json(&json!({
+        "title": "临期诉求", "category_id": w.category["id"], "org_id": w.org["id"], "channel": "hotline",
+        "received_at": format!("{received}T02:00:00Z")
+    }))).await;
+    let (status, _) = act(
+        &w.admin,
+        &c,
+        "dispatch",
+        json!({"version": 1, "lead_department_id": w.lead_dep["id"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let s = kechuang_store::cases::sweep(&w.app.db, today)
+        .await
+        .unwrap();
+    assert_eq!(s.warned, 1);
+    assert_eq!(
+        kechuang_store::cases::sweep(&w.app.db, today)
+            .await
+            .unwrap()
+            .warned,
+        0,
+        "once per case"
+    );
+    let d = fetch(&w.lead, &c).await;
+    assert!(d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "warn"));
+    // The warning did not invalidate the version a clerk holds.
+    assert_eq!(d["case"]["version"], 2);
+    let (_, soon) = Api::json(w.lead.get("/api/v1/cases?sla=due_soon")).await;
+    assert_eq!(soon["total"], 1);
+}

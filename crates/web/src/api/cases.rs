@@ -141,7 +141,7 @@ impl CaseView {
     ) -> CaseView {
         let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Submitted);
         let sla = matches!(status, CaseStatus::Submitted | CaseStatus::Dispatched).then(|| {
-            rules::sla_state(cal, c.due_on, today, 2)
+            rules::sla_state(cal, c.due_on, today, cases::DUE_SOON_WORKDAYS)
                 .as_str()
                 .to_string()
         });
@@ -358,6 +358,10 @@ pub struct CaseListQuery {
     pub org_id: Option<String>,
     /// 主办或承办部门
     pub department_id: Option<String>,
+    /// 仅主办部门（统计下钻用）
+    pub lead_department_id: Option<String>,
+    /// 该部门有待签收任务的诉求
+    pub pending_task_department_id: Option<String>,
     pub task_force_department_id: Option<String>,
     pub chain_id: Option<String>,
     pub channel: Option<String>,
@@ -436,6 +440,8 @@ impl CaseListQuery {
             category_id: non_empty(&self.category_id),
             org_id: non_empty(&self.org_id),
             department_id: non_empty(&self.department_id),
+            lead_department_id: non_empty(&self.lead_department_id),
+            pending_task_department_id: non_empty(&self.pending_task_department_id),
             task_force_department_id: non_empty(&self.task_force_department_id),
             chain_id: non_empty(&self.chain_id),
             channel: match non_empty(&self.channel) {
@@ -557,8 +563,21 @@ pub async fn validate_draft(s: &AppState, p: &Principal, d: CaseDraft) -> ApiRes
     if received_at > Utc::now() + chrono::Duration::minutes(5) {
         e.push(("received_at", "受理时间不能晚于当前时间".into()));
     }
-    if d.contact_phone.trim().chars().count() > 30 || d.contact_name.trim().chars().count() > 50 {
-        e.push(("contact_phone", "联系人或电话过长".into()));
+    let phone = d.contact_phone.trim();
+    if !phone.is_empty()
+        && (phone.len() < 7
+            || phone.len() > 20
+            || !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')))
+    {
+        e.push((
+            "contact_phone",
+            "联系电话应为7—20位数字（可含“-”），例如 13800138000".into(),
+        ));
+    }
+    if d.contact_name.trim().chars().count() > 50 {
+        e.push(("contact_name", "联系人不能超过50个字".into()));
     }
     if !e.is_empty() {
         let code = if e.iter().any(|(f, _)| *f == "received_at") {
@@ -1101,8 +1120,20 @@ pub async fn statistics(s: &AppState, p: &Principal, q: &CaseListQuery) -> ApiRe
     });
     let mut ranks = vec![None; groups.len()];
     if group != GroupBy::Month {
+        // Equal figures share a rank (并列).
+        let key = |i: usize| {
+            (
+                groups[i].on_time_permille,
+                groups[i].satisfaction_permille,
+                groups[i].solved,
+            )
+        };
         for (r, &i) in order.iter().enumerate() {
-            ranks[i] = Some(r + 1);
+            ranks[i] = match r {
+                0 => Some(1),
+                _ if key(order[r - 1]) == key(i) => ranks[order[r - 1]],
+                _ => Some(r + 1),
+            };
         }
     }
     let mut views: Vec<FiguresView> = groups

@@ -9,6 +9,7 @@ pub mod departments;
 pub mod me;
 pub mod orgs;
 pub mod users;
+pub mod webhooks;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -66,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(cases::router())
         .merge(cases::categories_router())
         .merge(crate::open311::router())
+        .merge(webhooks::router())
 }
 
 /// JSON body whose rejections use the API error format (400 `invalid_json`).

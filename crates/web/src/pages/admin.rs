@@ -589,3 +589,183 @@ pub async fn audit(
         Err(e) => error_page(&st, Some(&p), e),
     }
 }
+
+#[derive(Template)]
+#[template(path = "admin/webhooks.html")]
+struct WebhooksPage {
+    page: PageCtx,
+    hooks: Vec<(kechuang_store::entities::webhook::Model, String, String)>,
+    deliveries: Vec<(String, String, String, String, i32, String)>,
+    kinds: Vec<(String, String)>,
+    departments: Vec<(String, String)>,
+    error: String,
+}
+
+async fn webhooks_page(
+    st: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    error: String,
+    flash: Option<&str>,
+) -> Response {
+    let r = async {
+        require(p, Permission::CasesAdmin)?;
+        let deps: Vec<(String, String)> = departments::list(&st.db, &Scope::All)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect();
+        let hooks = kechuang_store::outbox::webhooks(&st.db).await?;
+        let names: std::collections::HashMap<String, String> = hooks
+            .iter()
+            .map(|h| (h.id.clone(), h.name.clone()))
+            .collect();
+        let kind_label = |k: &str| {
+            kechuang_store::outbox::KINDS
+                .iter()
+                .find(|(c, _)| *c == k)
+                .map(|(_, l)| l.to_string())
+                .unwrap_or_default()
+        };
+        let hooks = hooks
+            .into_iter()
+            .map(|h| {
+                let dep = h
+                    .department_id
+                    .as_ref()
+                    .and_then(|d| deps.iter().find(|(id, _)| id == d))
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_else(|| "全部部门".into());
+                let kind = kind_label(&h.kind);
+                (h, kind, dep)
+            })
+            .collect();
+        let deliveries = kechuang_store::outbox::recent(&st.db, 50)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let status = match d.status.as_str() {
+                    "sent" => "已送达",
+                    "failed" => "已放弃",
+                    _ => "待发送/重试中",
+                };
+                (
+                    fmt_time(d.created_at),
+                    names.get(&d.webhook_id).cloned().unwrap_or_default(),
+                    d.title,
+                    status.to_string(),
+                    d.attempts,
+                    d.last_error.unwrap_or_default(),
+                )
+            })
+            .collect();
+        Ok::<_, ApiError>(WebhooksPage {
+            page: PageCtx::new(
+                st,
+                p,
+                "群机器人推送",
+                "/admin/webhooks",
+                &[("群机器人推送", "")],
+            )
+            .flash_code(flash),
+            hooks,
+            deliveries,
+            kinds: kechuang_store::outbox::KINDS
+                .iter()
+                .map(|(k, l)| (k.to_string(), l.to_string()))
+                .collect(),
+            departments: deps,
+            error,
+        })
+    }
+    .await;
+    match r {
+        Ok(pg) => render_status(status, &pg),
+        Err(e) => error_page(st, Some(p), e),
+    }
+}
+
+pub async fn webhooks(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(f): Query<FlashQuery>,
+) -> Response {
+    webhooks_page(&st, &p, StatusCode::OK, String::new(), f.flash.as_deref()).await
+}
+
+#[derive(Deserialize)]
+pub struct WebhookForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    department_id: String,
+}
+
+pub async fn create_webhook(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<WebhookForm>,
+) -> Response {
+    let draft = crate::api::webhooks::WebhookDraft {
+        name: f.name,
+        kind: f.kind,
+        url: f.url,
+        department_id: Some(f.department_id),
+        active: Some(true),
+    };
+    let r = async {
+        require(&p, Permission::CasesAdmin)?;
+        kechuang_store::outbox::create_webhook(&st.db, &p.username, draft.input())
+            .await
+            .map_err(ApiError::from)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to("/admin/webhooks?flash=created").into_response(),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            webhooks_page(&st, &p, e.status, e.message, None).await
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ToggleForm {
+    #[serde(default)]
+    version: i32,
+}
+
+pub async fn toggle_webhook(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<ToggleForm>,
+) -> Response {
+    let r = async {
+        require(&p, Permission::CasesAdmin)?;
+        let h = kechuang_store::outbox::webhooks(&st.db)
+            .await?
+            .into_iter()
+            .find(|h| h.id == id)
+            .ok_or_else(ApiError::not_found)?;
+        let input = kechuang_store::outbox::WebhookInput {
+            name: h.name,
+            kind: h.kind,
+            url: h.url,
+            department_id: h.department_id,
+            active: !h.active,
+        };
+        kechuang_store::outbox::update_webhook(&st.db, &p.username, &id, f.version, input)
+            .await
+            .map_err(ApiError::from)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to("/admin/webhooks?flash=saved").into_response(),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}

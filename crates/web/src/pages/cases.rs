@@ -129,6 +129,8 @@ struct ListPage {
     categories: Choices,
     departments: Choices,
     slas: Choices,
+    /// Filters without a visible control (from statistics links): kept as hidden fields, shown as chips.
+    hidden: Vec<(String, String, String)>,
     can_create: bool,
 }
 
@@ -150,6 +152,11 @@ pub fn list_query_string(q: &CaseListQuery) -> String {
         ("category_id", o(&q.category_id)),
         ("org_id", o(&q.org_id)),
         ("department_id", o(&q.department_id)),
+        ("lead_department_id", o(&q.lead_department_id)),
+        (
+            "pending_task_department_id",
+            o(&q.pending_task_department_id),
+        ),
         ("task_force_department_id", o(&q.task_force_department_id)),
         ("chain_id", o(&q.chain_id)),
         ("channel", o(&q.channel)),
@@ -195,6 +202,7 @@ pub async fn list(
     Query(lp): Query<ListParams>,
 ) -> Response {
     let q = lp.q;
+    let hidden = hidden_filters(&q);
     let list = match build_list(&s, &p, &q).await {
         Ok(l) => l,
         Err(e) => return error_page(&s, Some(&p), e),
@@ -213,6 +221,7 @@ pub async fn list(
             statuses: status_choices(),
             categories,
             departments,
+            hidden,
             slas: [
                 ("overdue", "已超期"),
                 ("due_soon", "即将到期"),
@@ -226,6 +235,54 @@ pub async fn list(
         }),
         Err(e) => error_page(&s, Some(&p), e),
     }
+}
+
+/// Filters that the list form has no control for, with a readable label.
+fn hidden_filters(q: &CaseListQuery) -> Vec<(String, String, String)> {
+    let label = |name: &str, v: &str| -> String {
+        match (name, v) {
+            ("open", "true") => "未办结".into(),
+            ("open", _) => "已结束".into(),
+            ("reopened", "true") => "重新办理过".into(),
+            ("reopened", _) => "未重新办理".into(),
+            ("month", m) => format!("受理月份 {m}"),
+            ("from", d) => format!("受理起 {d}"),
+            ("to", d) => format!("受理止 {d}"),
+            ("satisfaction", s) => kechuang_domain::cases::Satisfaction::parse(s)
+                .map(|x| x.label_zh().to_string())
+                .unwrap_or_default(),
+            ("channel", c) => Channel::parse(c)
+                .map(|x| x.label_zh().to_string())
+                .unwrap_or_default(),
+            ("lead_department_id", _) => "指定主办部门".into(),
+            ("pending_task_department_id", _) => "本部门待签收".into(),
+            ("task_force_department_id", _) => "指定产业专班".into(),
+            ("chain_id", _) => "指定产业链".into(),
+            ("org_id", _) => "指定单位".into(),
+            _ => name.into(),
+        }
+    };
+    [
+        ("open", &q.open),
+        ("reopened", &q.reopened),
+        ("month", &q.month),
+        ("from", &q.from),
+        ("to", &q.to),
+        ("satisfaction", &q.satisfaction),
+        ("channel", &q.channel),
+        ("lead_department_id", &q.lead_department_id),
+        ("pending_task_department_id", &q.pending_task_department_id),
+        ("task_force_department_id", &q.task_force_department_id),
+        ("chain_id", &q.chain_id),
+        ("org_id", &q.org_id),
+    ]
+    .into_iter()
+    .filter_map(|(n, v)| {
+        v.as_deref()
+            .filter(|x| !x.is_empty())
+            .map(|x| (n.to_string(), x.to_string(), label(n, x)))
+    })
+    .collect()
 }
 
 pub async fn export(
@@ -420,6 +477,9 @@ pub async fn create(
 pub struct TaskRow {
     pub t: crate::api::cases::TaskView,
     pub mine: bool,
+    pub overdue: bool,
+    pub dispatched: String,
+    pub due: String,
 }
 
 #[derive(Template)]
@@ -493,6 +553,10 @@ async fn detail_page(
                 && acts_for(p, Some(&t.department_id))
                 && matches!(t.status.as_str(), "pending" | "accepted")
                 && st == CaseStatus::Dispatched,
+            overdue: matches!(t.status.as_str(), "pending" | "accepted")
+                && t.due_on < cases::today(),
+            dispatched: fmt_date(t.dispatched_on),
+            due: fmt_date(t.due_on),
             t: t.clone(),
         })
         .collect();
@@ -520,8 +584,7 @@ async fn detail_page(
             error,
             departments,
             can_dispatch: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
-            can_merge: p.can(Permission::CasesTriage)
-                && matches!(st, CaseStatus::Submitted | CaseStatus::Dispatched),
+            can_merge: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
             is_lead,
             all_done,
             can_rate: p.can(Permission::CasesRate) && st == CaseStatus::Replied,
@@ -617,6 +680,30 @@ fn command(name: &str, f: &[(String, String)]) -> Result<Command, ApiError> {
     })
 }
 
+/// The message shown after a detail-page command succeeded.
+fn flash_for(name: &str, f: &[(String, String)]) -> &'static str {
+    let action = f
+        .iter()
+        .find(|(k, _)| k == "action")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    match (name, action) {
+        ("dispatch", _) => "case_dispatched",
+        ("decline", _) => "case_declined",
+        ("merge", _) => "case_merged",
+        ("suspend", _) => "case_suspended",
+        ("resume", _) => "case_resumed",
+        ("reply", _) => "case_replied",
+        ("rate", _) => "case_rated",
+        ("supervise", _) => "case_supervised",
+        ("follow-up", _) => "case_followed_up",
+        ("task", "accept") => "task_accepted",
+        ("task", "complete") => "task_completed",
+        ("task", "return") => "task_returned",
+        _ => "saved",
+    }
+}
+
 /// A form on the detail page: run the command, then show the case again
 /// (with the error beside the case when it was refused).
 pub async fn act(
@@ -631,7 +718,9 @@ pub async fn act(
     }
     .await;
     match r {
-        Ok(_) => Redirect::to(&format!("/cases/{id}?flash=saved")).into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/cases/{id}?flash={}", flash_for(&name, &f))).into_response()
+        }
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             detail_page(&s, &p, &id, e.status, e.message, None).await
         }
@@ -657,6 +746,7 @@ pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Resp
             |title: &str, icon: &str, q: CaseListQuery| (title.to_string(), icon.to_string(), q);
         let mut wanted = vec![];
         let dep = p.department_id.clone();
+        let q = CaseListQuery::default;
         if p.can(Permission::CasesTriage) {
             wanted.push(add(
                 "待分办",
@@ -664,11 +754,20 @@ pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Resp
                 CaseListQuery {
                     status: Some("submitted".into()),
                     sort: Some("received_asc".into()),
-                    ..Default::default()
+                    ..q()
                 },
             ));
         }
-        if p.can(Permission::CasesHandle) {
+        if p.can(Permission::CasesHandle) && dep.is_some() {
+            wanted.push(add(
+                "本部门待签收",
+                "envelope-exclamation",
+                CaseListQuery {
+                    pending_task_department_id: dep.clone(),
+                    sort: Some("due".into()),
+                    ..q()
+                },
+            ));
             wanted.push(add(
                 "本部门在办",
                 "briefcase",
@@ -676,49 +775,64 @@ pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Resp
                     status: Some("dispatched".into()),
                     department_id: dep.clone(),
                     sort: Some("due".into()),
-                    ..Default::default()
+                    ..q()
                 },
             ));
             wanted.push(add(
-                "即将到期",
+                "本部门即将到期",
                 "hourglass-split",
                 CaseListQuery {
                     sla: Some("due_soon".into()),
                     department_id: dep.clone(),
                     sort: Some("due".into()),
-                    ..Default::default()
+                    ..q()
                 },
             ));
-        }
-        if p.can(Permission::CasesHandle)
-            || p.can(Permission::CasesSupervise)
-            || p.can(Permission::CasesTriage)
-        {
+            wanted.push(add(
+                "本部门已超期",
+                "exclamation-octagon",
+                CaseListQuery {
+                    sla: Some("overdue".into()),
+                    department_id: dep.clone(),
+                    sort: Some("due".into()),
+                    ..q()
+                },
+            ));
+        } else if p.can(Permission::CasesSupervise) || p.can(Permission::CasesTriage) {
+            wanted.push(add(
+                "即将到期",
+                "hourglass-split",
+                CaseListQuery {
+                    sla: Some("due_soon".into()),
+                    sort: Some("due".into()),
+                    ..q()
+                },
+            ));
             wanted.push(add(
                 "已超期",
                 "exclamation-octagon",
                 CaseListQuery {
                     sla: Some("overdue".into()),
                     sort: Some("due".into()),
-                    ..Default::default()
+                    ..q()
                 },
             ));
         }
-        if p.can(Permission::CasesRate) {
+        if p.can(Permission::CasesRate) && matches!(p.scope, Scope::Org(_)) {
             wanted.push(add(
                 "待我评价",
                 "star",
                 CaseListQuery {
                     status: Some("replied".into()),
-                    ..Default::default()
+                    ..q()
                 },
             ));
             wanted.push(add(
-                "我的诉求",
+                "我单位在办诉求",
                 "chat-left-text",
                 CaseListQuery {
                     open: Some("true".into()),
-                    ..Default::default()
+                    ..q()
                 },
             ));
         }
@@ -798,7 +912,7 @@ fn stat_row(f: crate::api::cases::FiguresView, group: &str, q: &CaseListQuery) -
     };
     match group {
         _ if f.key == "total" || f.key.is_empty() => {}
-        "department" => base.department_id = Some(f.key.clone()),
+        "department" => base.lead_department_id = Some(f.key.clone()),
         "task_force" => base.task_force_department_id = Some(f.key.clone()),
         "category" => base.category_id = Some(f.key.clone()),
         "chain" => base.chain_id = Some(f.key.clone()),

@@ -216,6 +216,18 @@ impl PageCtx {
             Some("imported") => "导入完成",
             Some("password_changed") => "密码已修改，请妥善保管",
             Some("password_reset") => "密码已重置，该账号需用新密码重新登录",
+            Some("case_dispatched") => "已分办，各部门已收到任务",
+            Some("case_declined") => "已不予受理，企业可看到原因",
+            Some("case_merged") => "已合并到目标诉求",
+            Some("case_suspended") => "已挂起，计时暂停",
+            Some("case_resumed") => "已恢复办理，办结期限已顺延",
+            Some("case_replied") => "已答复企业，等待评价",
+            Some("case_rated") => "评价已提交",
+            Some("case_supervised") => "已发起督办",
+            Some("case_followed_up") => "回访已记录",
+            Some("task_accepted") => "已签收",
+            Some("task_completed") => "本部门任务已办结",
+            Some("task_returned") => "任务已退回",
             _ => return self,
         };
         self.flash("success", msg)
