@@ -129,6 +129,11 @@ pub fn app(state: AppState) -> Router {
             get(pages::cases::new_form).post(pages::cases::create),
         )
         .route("/cases/workbench", get(pages::cases::workbench))
+        .route("/cases/board", get(pages::cases::board))
+        .route(
+            "/cases/board/interviews",
+            post(pages::cases::create_interview),
+        )
         .route("/cases/statistics", get(pages::cases::statistics))
         .route(
             "/cases/statistics.xlsx",

@@ -1086,3 +1086,38 @@ async fn due_soon_cases_warn_their_lead_department_once() {
     let (_, soon) = Api::json(w.lead.get("/api/v1/cases?sla=due_soon")).await;
     assert_eq!(soon["total"], 1);
 }
+
+#[tokio::test]
+async fn leaders_see_laggards_and_record_interviews() {
+    let w = world().await;
+    // Three overdue cases of the lead department.
+    for n in 0..3 {
+        let (_, c) = Api::json(w.lead.post("/api/v1/cases").json(&json!({
+            "title": format!("积压{n}"), "category_id": w.category["id"], "org_id": w.org["id"], "channel": "hotline",
+            "received_at": "2026-06-01T02:00:00Z"
+        }))).await;
+        act(
+            &w.admin,
+            &c,
+            "dispatch",
+            json!({"version": 1, "lead_department_id": w.lead_dep["id"]}),
+        )
+        .await;
+    }
+    w.app.user("boss", Role::Leader, None, None).await;
+    let b = w.app.browser("boss").await;
+    let html = b.get_text("/cases/board").await;
+    assert!(html.contains("科技创新局") && html.contains("建议约谈"));
+    // An interview is recorded with who, when, why and the outcome.
+    let (status, body) = Api::json(w.leader.post("/api/v1/interviews").json(&json!({"department_id": w.lead_dep["id"], "interviewee": "李科长", "held_on": "2099-01-01", "reason": "x", "outcome": "y"}))).await;
+    assert_eq!(
+        (status, body["details"]["fields"]["held_on"].is_string()),
+        (422, true)
+    );
+    let (status, iv) = Api::json(w.leader.post("/api/v1/interviews").json(&json!({"department_id": w.lead_dep["id"], "interviewee": "李科长", "held_on": "2026-11-20", "reason": "连续3件诉求超期", "outcome": "限期一周清零，月度碰头会通报"}))).await;
+    assert_eq!(status, 201, "{iv}");
+    assert_eq!(iv["department_name"], "科技创新局");
+    let (status, _) = Api::json(w.lead.get("/api/v1/interviews")).await;
+    assert_eq!(status, 403);
+    assert!(b.get_text("/cases/board").await.contains("限期一周清零"));
+}

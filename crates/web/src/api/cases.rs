@@ -1399,3 +1399,132 @@ pub fn categories_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_categories, create_category))
         .routes(routes!(update_category))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct InterviewView {
+    pub id: String,
+    pub department_id: String,
+    pub department_name: String,
+    pub case_id: Option<String>,
+    /// 被约谈人
+    pub interviewee: String,
+    pub held_on: NaiveDate,
+    pub reason: String,
+    pub outcome: String,
+    pub recorded_by: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct InterviewDraft {
+    pub department_id: String,
+    /// 相关诉求 id（可空）
+    pub case_id: Option<String>,
+    pub interviewee: String,
+    /// 约谈日期 YYYY-MM-DD（不能晚于今天）
+    pub held_on: String,
+    pub reason: String,
+    pub outcome: String,
+}
+
+/// Validate and record an accountability interview.
+pub async fn record_interview(
+    s: &AppState,
+    p: &Principal,
+    d: InterviewDraft,
+) -> ApiResult<kechuang_store::entities::interview::Model> {
+    require(p, Permission::CasesSupervise)?;
+    let mut e: Vec<(&'static str, String)> = vec![];
+    if departments::get(&s.db, &Scope::All, d.department_id.trim())
+        .await
+        .is_err()
+    {
+        e.push(("department_id", "请选择被约谈的部门".into()));
+    }
+    if d.interviewee.trim().is_empty() || d.interviewee.chars().count() > 100 {
+        e.push(("interviewee", "请填写被约谈人（不超过100字）".into()));
+    }
+    let held_on = NaiveDate::parse_from_str(d.held_on.trim(), "%Y-%m-%d").ok();
+    match held_on {
+        None => e.push(("held_on", "约谈日期格式应为 2026-11-20".into())),
+        Some(h) if h > cases::today() => e.push(("held_on", "约谈日期不能晚于今天".into())),
+        _ => {}
+    }
+    if d.reason.trim().is_empty() {
+        e.push(("reason", "请填写约谈事由".into()));
+    }
+    if d.outcome.trim().is_empty() {
+        e.push(("outcome", "请填写约谈结果与整改要求".into()));
+    }
+    let case_id = d.case_id.filter(|c| !c.trim().is_empty());
+    if let Some(c) = &case_id {
+        if cases::get(&s.db, &p.scope, c).await.is_err() {
+            e.push(("case_id", "相关诉求不存在".into()));
+        }
+    }
+    if !e.is_empty() {
+        return Err(ApiError::invalid("invalid_input", &e));
+    }
+    let input = cases::InterviewInput {
+        department_id: d.department_id.trim().into(),
+        case_id,
+        interviewee: d.interviewee.trim().into(),
+        held_on: held_on.unwrap_or_default(),
+        reason: d.reason.trim().into(),
+        outcome: d.outcome.trim().into(),
+    };
+    Ok(cases::record_interview(&s.db, &actor(p), input).await?)
+}
+
+/// 记录约谈（问责约谈：对象、时间、事由、结果）
+#[utoipa::path(post, path = "/api/v1/interviews", tag = "cases", request_body = InterviewDraft,
+    responses((status = 201, body = InterviewView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_interview(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<InterviewDraft>,
+) -> ApiResult<(StatusCode, Json<InterviewView>)> {
+    let m = record_interview(&s, &p, d).await?;
+    let n = Names::load(&s, []).await?;
+    Ok((StatusCode::CREATED, Json(interview_view(m, &n))))
+}
+
+pub fn interview_view(m: kechuang_store::entities::interview::Model, n: &Names) -> InterviewView {
+    InterviewView {
+        department_name: n
+            .departments
+            .get(&m.department_id)
+            .cloned()
+            .unwrap_or_default(),
+        id: m.id,
+        department_id: m.department_id,
+        case_id: m.case_id,
+        interviewee: m.interviewee,
+        held_on: m.held_on,
+        reason: m.reason,
+        outcome: m.outcome,
+        recorded_by: m.recorded_by,
+    }
+}
+
+/// 约谈记录
+#[utoipa::path(get, path = "/api/v1/interviews", tag = "cases",
+    responses((status = 200, body = [InterviewView]), (status = 403, body = ErrorBody)))]
+pub async fn list_interviews(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<InterviewView>>> {
+    require(&p, Permission::CasesSupervise)?;
+    let n = Names::load(&s, []).await?;
+    Ok(Json(
+        cases::interviews(&s.db, 200)
+            .await?
+            .into_iter()
+            .map(|m| interview_view(m, &n))
+            .collect(),
+    ))
+}
+
+pub fn interviews_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_interviews, create_interview))
+}

@@ -66,6 +66,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(cases::router())
         .merge(cases::categories_router())
+        .merge(cases::interviews_router())
         .merge(crate::open311::router())
         .merge(webhooks::router())
 }

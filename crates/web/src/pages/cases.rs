@@ -1159,3 +1159,172 @@ pub async fn update_category(
         Err(e) => error_page(&s, Some(&p), e),
     }
 }
+
+// ------------------------------------------------------------------ supervision board
+
+pub struct BoardRow {
+    pub name: String,
+    pub department_id: String,
+    pub overdue_open: i64,
+    pub late: i64,
+    pub on_time: String,
+    pub suggest_interview: bool,
+    pub href_overdue: String,
+    pub href_late: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases/board.html")]
+struct BoardPage {
+    page: PageCtx,
+    rows: Vec<BoardRow>,
+    supervised: Vec<Row>,
+    interviews: Vec<crate::api::cases::InterviewView>,
+    departments: Choices,
+    draft: crate::api::cases::InterviewDraft,
+    errors: FieldErrors,
+}
+
+impl BoardPage {
+    fn err(&self, f: &str) -> String {
+        field_error(&self.errors, f)
+    }
+}
+
+/// Overdue or late cases that make an interview advisable (repeated lateness).
+pub const INTERVIEW_THRESHOLD: i64 = 3;
+
+async fn board_page(
+    s: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    draft: crate::api::cases::InterviewDraft,
+    errors: FieldErrors,
+    flash: Option<&str>,
+) -> Response {
+    let r = async {
+        require(p, Permission::CasesSupervise)?;
+        let stats = crate::api::cases::statistics(
+            s,
+            p,
+            &CaseListQuery {
+                group: Some("department".into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let mut rows: Vec<BoardRow> = stats
+            .groups
+            .into_iter()
+            .filter(|f| !f.key.is_empty())
+            .map(|f| {
+                let late = f.solved - f.on_time;
+                let q = |sla: &str| {
+                    format!(
+                        "/cases?{}",
+                        list_query_string(&CaseListQuery {
+                            lead_department_id: Some(f.key.clone()),
+                            sla: Some(sla.into()),
+                            ..Default::default()
+                        })
+                    )
+                };
+                BoardRow {
+                    suggest_interview: f.overdue_open + late >= INTERVIEW_THRESHOLD,
+                    on_time: permille(f.on_time_permille),
+                    href_overdue: q("overdue"),
+                    href_late: q("late"),
+                    name: f.name,
+                    department_id: f.key,
+                    overdue_open: f.overdue_open,
+                    late,
+                }
+            })
+            .collect();
+        rows.sort_by_key(|r| std::cmp::Reverse(r.overdue_open * 10 + r.late));
+        let supervised = cases::list(
+            &s.db,
+            &p.scope,
+            &kechuang_store::cases::CaseFilter {
+                open: Some(true),
+                ..Default::default()
+            },
+            PageReq::new(Some(1), Some(200)),
+        )
+        .await?
+        .items
+        .into_iter()
+        .filter(|c| c.supervision_level > 0)
+        .collect();
+        let n = crate::api::cases::Names::load(s, []).await?;
+        let interviews = cases::interviews(&s.db, 20)
+            .await?
+            .into_iter()
+            .map(|m| crate::api::cases::interview_view(m, &n))
+            .collect();
+        Ok::<_, ApiError>(BoardPage {
+            page: PageCtx::new(s, p, "督办看板", "/cases/board", &[("督办看板", "")])
+                .flash_code(flash),
+            rows,
+            supervised: views(s, supervised).await?.into_iter().map(row).collect(),
+            interviews,
+            departments: department_choices(s).await?,
+            draft,
+            errors,
+        })
+    }
+    .await;
+    match r {
+        Ok(pg) => render_status(status, &pg),
+        Err(e) => error_page(s, Some(p), e),
+    }
+}
+
+pub async fn board(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Query(f): Query<FlashQuery>,
+) -> Response {
+    let draft = crate::api::cases::InterviewDraft {
+        held_on: cases::today().to_string(),
+        ..Default::default()
+    };
+    board_page(&s, &p, StatusCode::OK, draft, vec![], f.flash.as_deref()).await
+}
+
+pub async fn create_interview(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Form(d): Form<crate::api::cases::InterviewDraft>,
+) -> Response {
+    match crate::api::cases::record_interview(&s, &p, d.clone()).await {
+        Ok(_) => Redirect::to("/cases/board?flash=created").into_response(),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            const FIELDS: [&str; 6] = [
+                "department_id",
+                "case_id",
+                "interviewee",
+                "held_on",
+                "reason",
+                "outcome",
+            ];
+            let errors = e
+                .details
+                .get("fields")
+                .and_then(|f| f.as_object())
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| {
+                            (
+                                FIELDS.into_iter().find(|f| f == k).unwrap_or("_form"),
+                                v.as_str().unwrap_or_default().to_string(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_else(|| vec![("_form", e.message.clone())]);
+            board_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, d, errors, None).await
+        }
+        Err(e) => error_page(&s, Some(&p), e),
+    }
+}
