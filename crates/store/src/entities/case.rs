@@ -43,6 +43,8 @@ pub struct Model {
     pub contact_phone: String,
     /// When the due-soon warning went out (once per case).
     pub warned_on: Option<Date>,
+    /// Workdays from receipt to closing, set when the case is solved.
+    pub cycle_workdays: Option<i32>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

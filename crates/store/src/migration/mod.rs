@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261129_000001_foundation;
 mod m20261129_000002_cases;
 mod m20261129_000003_outbox;
+mod m20261129_000004_cycle;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_foundation::Migration),
             Box::new(m20261129_000002_cases::Migration),
             Box::new(m20261129_000003_outbox::Migration),
+            Box::new(m20261129_000004_cycle::Migration),
         ]
     }
 }
