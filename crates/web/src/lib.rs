@@ -146,6 +146,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/cases/{id}", get(pages::cases::detail))
         .route("/cases/{id}/act/{command}", post(pages::cases::act))
+        .route("/cases/{id}/attachments", post(pages::cases::upload))
         .route(
             "/calendar",
             get(pages::calendar::page).post(pages::calendar::set_day),

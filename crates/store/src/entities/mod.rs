@@ -1,5 +1,7 @@
 //! SeaORM entities, one file per table.
 pub mod api_token;
+pub mod attachment;
+pub mod attachment_chunk;
 pub mod audit_entry;
 pub mod calendar_day;
 pub mod case;

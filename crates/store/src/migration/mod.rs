@@ -7,6 +7,7 @@ mod m20261129_000001_foundation;
 mod m20261129_000002_cases;
 mod m20261129_000003_outbox;
 mod m20261129_000004_cycle;
+mod m20261129_000005_attachments;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_cases::Migration),
             Box::new(m20261129_000003_outbox::Migration),
             Box::new(m20261129_000004_cycle::Migration),
+            Box::new(m20261129_000005_attachments::Migration),
         ]
     }
 }

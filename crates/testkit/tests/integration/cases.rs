@@ -1121,3 +1121,61 @@ async fn leaders_see_laggards_and_record_interviews() {
     assert_eq!(status, 403);
     assert!(b.get_text("/cases/board").await.contains("限期一周清零"));
 }
+
+#[tokio::test]
+async fn attachments_are_stored_in_the_database_in_chunks() {
+    let w = world().await;
+    let c = submit(&w, "附件测试").await;
+    let id = c["id"].as_str().unwrap();
+    // 120 KB spans three chunks; the bytes come back exactly.
+    let bytes: Vec<u8> = (0..120_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.clone())
+            .file_name("环评批复.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
+    let (status, a) = Api::json(
+        w.enterprise
+            .post(&format!("/api/v1/cases/{id}/attachments"))
+            .multipart(form),
+    )
+    .await;
+    assert_eq!(status, 201, "{a}");
+    assert_eq!(
+        (a["filename"].as_str(), a["size"].as_i64()),
+        (Some("环评批复.pdf"), Some(120_000))
+    );
+    let res = w.lead.get(a["url"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("filename*=UTF-8''"));
+    assert_eq!(res.bytes().await.unwrap().to_vec(), bytes);
+    // Out of scope is not found; too large is refused whole.
+    let (status, _) = Api::json(w.other_enterprise.get(a["url"].as_str().unwrap())).await;
+    assert_eq!(status, 404);
+    let big = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(vec![1u8; 10 * 1024 * 1024 + 1]).file_name("big.bin"),
+    );
+    let (status, body) = Api::json(
+        w.enterprise
+            .post(&format!("/api/v1/cases/{id}/attachments"))
+            .multipart(big),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("file_too_large"))
+    );
+    let d = fetch(&w.enterprise, &c).await;
+    assert_eq!(d["attachments"].as_array().unwrap().len(), 1);
+    assert!(d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "attach"));
+}

@@ -298,8 +298,9 @@ pub struct CaseDetailView {
     /// 办理时间线（只追加）
     pub timeline: Vec<EventView>,
     pub supervisions: Vec<SupervisionView>,
-    /// 可能重复的未办结诉求（同一单位或文本高度相似）
+    /// 可能重复的未办结诉求（同一单位同类或文本高度相似）
     pub possible_duplicates: Vec<DuplicateView>,
+    pub attachments: Vec<AttachmentView>,
 }
 
 pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<CaseDetailView> {
@@ -317,11 +318,17 @@ pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<CaseDeta
     let tasks = cases::tasks(&s.db, id).await?;
     let events = cases::events(&s.db, id).await?;
     let sups = cases::supervisions(&s.db, id).await?;
+    let attachments = cases::attachments(&s.db, id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
     Ok(CaseDetailView {
         case: CaseView::new(c, &n, &cal, cases::today()),
         tasks: tasks.into_iter().map(|t| TaskView::new(t, &n)).collect(),
         timeline: events.into_iter().map(|e| EventView::new(e, &n)).collect(),
         supervisions: sups.into_iter().map(Into::into).collect(),
+        attachments,
         possible_duplicates: dups
             .into_iter()
             .map(|d| DuplicateView {
@@ -1527,4 +1534,130 @@ pub async fn list_interviews(
 
 pub fn interviews_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_interviews, create_interview))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    /// 字节数
+    pub size: i64,
+    /// SHA-256（十六进制）
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub created_at: DateTime<Utc>,
+    /// 下载地址
+    pub url: String,
+}
+
+impl From<kechuang_store::entities::attachment::Model> for AttachmentView {
+    fn from(a: kechuang_store::entities::attachment::Model) -> Self {
+        AttachmentView {
+            url: format!("/api/v1/cases/{}/attachments/{}", a.case_id, a.id),
+            id: a.id,
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+            sha256: a.sha256,
+            uploaded_by: a.uploaded_by,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// Store an uploaded file on a case, for anyone who works on or raised it.
+pub async fn upload_attachment(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    mp: axum::extract::Multipart,
+) -> ApiResult<kechuang_store::entities::attachment::Model> {
+    require(p, Permission::CasesRead)?;
+    if !(p.can(Permission::CasesCreate)
+        || p.can(Permission::CasesHandle)
+        || p.can(Permission::CasesTriage))
+    {
+        return Err(ApiError::forbidden());
+    }
+    let mut mp = mp;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let filename = field.file_name().unwrap_or("附件").to_string();
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?;
+            return Ok(cases::attach(
+                &s.db,
+                &p.scope,
+                &actor(p),
+                id,
+                &filename,
+                &content_type,
+                &bytes,
+            )
+            .await?);
+        }
+    }
+    Err(ApiError::bad_request(
+        "invalid_upload",
+        "请选择要上传的文件（表单字段名 file）",
+    ))
+}
+
+/// 上传附件（multipart 字段 file，单个不超过10MB，每件诉求最多20个）
+#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "cases", params(("id" = String, Path)),
+    request_body(content_type = "multipart/form-data", description = "字段 file：任意文件"),
+    responses((status = 201, body = AttachmentView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "file_too_large / too_many_attachments / empty_file", body = ErrorBody)))]
+pub async fn create_attachment(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    super::ApiMultipart(mp): super::ApiMultipart,
+) -> ApiResult<(StatusCode, Json<AttachmentView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(upload_attachment(&s, &p, &id, mp).await?.into()),
+    ))
+}
+
+/// 下载附件
+#[utoipa::path(get, path = "/api/v1/cases/{id}/attachments/{attachment_id}", tag = "cases", params(("id" = String, Path), ("attachment_id" = String, Path)),
+    responses((status = 200, description = "文件内容", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+pub async fn download_attachment(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath((id, aid)): ApiPath<(String, String)>,
+) -> ApiResult<Response> {
+    use axum::response::IntoResponse;
+    require(&p, Permission::CasesRead)?;
+    let (m, bytes) = cases::attachment(&s.db, &p.scope, &id, &aid).await?;
+    let encoded = crate::auth::urlencode(&m.filename).replace('+', "%20");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, m.content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub fn attachments_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_attachment))
+        .routes(routes!(download_attachment))
 }

@@ -67,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(cases::router())
         .merge(cases::categories_router())
         .merge(cases::interviews_router())
+        .merge(cases::attachments_router())
         .merge(crate::open311::router())
         .merge(webhooks::router())
 }

@@ -502,6 +502,7 @@ struct DetailPage {
     can_rate: bool,
     can_supervise: bool,
     can_follow_up: bool,
+    can_attach: bool,
 }
 
 async fn detail_page(
@@ -589,6 +590,9 @@ async fn detail_page(
             all_done,
             can_rate: p.can(Permission::CasesRate) && st == CaseStatus::Replied,
             can_supervise: p.can(Permission::CasesSupervise) && st.is_open(),
+            can_attach: p.can(Permission::CasesCreate)
+                || p.can(Permission::CasesHandle)
+                || p.can(Permission::CasesTriage),
             can_follow_up: p.can(Permission::CasesHandle)
                 || p.can(Permission::CasesTriage)
                 || p.can(Permission::CasesSupervise),
@@ -1324,6 +1328,22 @@ pub async fn create_interview(
                 })
                 .unwrap_or_else(|| vec![("_form", e.message.clone())]);
             board_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, d, errors, None).await
+        }
+        Err(e) => error_page(&s, Some(&p), e),
+    }
+}
+
+/// Upload from the detail page (multipart; the CSRF token rides in the query).
+pub async fn upload(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    mp: axum::extract::Multipart,
+) -> Response {
+    match crate::api::cases::upload_attachment(&s, &p, &id, mp).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}?flash=attached")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            detail_page(&s, &p, &id, e.status, e.message, None).await
         }
         Err(e) => error_page(&s, Some(&p), e),
     }

@@ -228,6 +228,7 @@ impl PageCtx {
             Some("task_accepted") => "已签收",
             Some("task_completed") => "本部门任务已办结",
             Some("task_returned") => "任务已退回",
+            Some("attached") => "附件已上传",
             _ => return self,
         };
         self.flash("success", msg)
