@@ -787,7 +787,7 @@ pub async fn dispatch(
         )
         .await?;
     }
-    let (number, lead_for_event) = (c.number.clone(), lead.clone());
+    let number = c.number.clone();
     let m = record::update(
         &tx,
         &actor.username,
@@ -819,7 +819,7 @@ pub async fn dispatch(
         &m.id,
         &actor.display_name,
         "dispatch",
-        Some(lead_for_event),
+        None,
         format!(
             "分办 {}（{}），部门任务{}前办结",
             number,

@@ -380,18 +380,25 @@ pub async fn new_form(State(s): State<AppState>, PageUser(p): PageUser) -> Respo
         .with_timezone(&super::cst())
         .format("%Y-%m-%dT%H:%M")
         .to_string();
-    new_page(
-        &s,
-        &p,
-        StatusCode::OK,
-        NewForm {
-            received_at: now,
-            channel: "visit".into(),
-            ..Default::default()
-        },
-        vec![],
-    )
-    .await
+    let mut d = NewForm {
+        received_at: now,
+        channel: "visit".into(),
+        ..Default::default()
+    };
+    // An enterprise's form starts with its own contact and industrial chain.
+    if let Scope::Org(Some(own)) = &p.scope {
+        if let Ok(o) = orgs::get(&s.db, &p.scope, own).await {
+            d.contact_name = o.contact_name;
+            d.contact_phone = o.contact_phone;
+        }
+        if let Ok(places) = kechuang_store::chains::places_of_org(&s.db, own).await {
+            d.chain_id = places
+                .first()
+                .map(|(c, _, _)| c.id.clone())
+                .unwrap_or_default();
+        }
+    }
+    new_page(&s, &p, StatusCode::OK, d, vec![]).await
 }
 
 fn field_errors(e: &ApiError) -> Option<FieldErrors> {

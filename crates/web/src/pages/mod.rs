@@ -148,6 +148,14 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
             items: items
                 .into_iter()
                 .filter(|(_, _, _, perm)| perm.is_none_or(|x| p.can(x)))
+                // Committee-internal figures are not for an enterprise or a talent.
+                .filter(|(_, href, _, _)| {
+                    !(*href == "/cases/statistics"
+                        && matches!(
+                            p.scope,
+                            kechuang_store::Scope::Org(_) | kechuang_store::Scope::User(_)
+                        ))
+                })
                 .map(|(label, href, icon, _)| NavItem {
                     label: label.into(),
                     href: href.into(),
