@@ -762,21 +762,7 @@ pub async fn dispatch(
         {
             return Err(StoreError::rule("invalid_department", "承办部门不存在"));
         }
-        let am = case_task::ActiveModel {
-            case_id: Set(c.id.clone()),
-            department_id: Set(d.clone()),
-            role: Set(role.as_str().into()),
-            status: Set(TaskStatus::Pending.as_str().into()),
-            dispatched_on: Set(today),
-            due_on: Set(task_due),
-            accepted_at: Set(None),
-            done_at: Set(None),
-            done_on: Set(None),
-            result: Set(None),
-            returned_reason: Set(None),
-            ..Default::default()
-        };
-        record::insert(&tx, &actor.username, am).await?;
+        new_task(&tx, &actor.username, &c.id, d, *role, today, task_due).await?;
         notify(
             &tx,
             Some(d.clone()),
@@ -843,6 +829,33 @@ async fn department_names<C: ConnectionTrait>(
         .into_iter()
         .map(|d| (d.id, d.name))
         .collect())
+}
+
+/// A pending task for a department, audited.
+async fn new_task<C: ConnectionTrait>(
+    tx: &C,
+    actor: &str,
+    case_id: &str,
+    department_id: &str,
+    role: TaskRole,
+    dispatched_on: NaiveDate,
+    due_on: NaiveDate,
+) -> StoreResult<case_task::Model> {
+    let am = case_task::ActiveModel {
+        case_id: Set(case_id.into()),
+        department_id: Set(department_id.into()),
+        role: Set(role.as_str().into()),
+        status: Set(TaskStatus::Pending.as_str().into()),
+        dispatched_on: Set(dispatched_on),
+        due_on: Set(due_on),
+        accepted_at: Set(None),
+        done_at: Set(None),
+        done_on: Set(None),
+        result: Set(None),
+        returned_reason: Set(None),
+        ..Default::default()
+    };
+    record::insert(tx, actor, am).await
 }
 
 /// Decline (不予受理) with a reason the enterprise sees.
@@ -1324,21 +1337,16 @@ pub async fn rate(
                 cat.map(|c| c.task_limit_days).unwrap_or(5).max(1) as u32,
                 0,
             );
-            let am = case_task::ActiveModel {
-                case_id: Set(m.id.clone()),
-                department_id: Set(lead.clone()),
-                role: Set(TaskRole::Lead.as_str().into()),
-                status: Set(TaskStatus::Pending.as_str().into()),
-                dispatched_on: Set(today()),
-                due_on: Set(due),
-                accepted_at: Set(None),
-                done_at: Set(None),
-                done_on: Set(None),
-                result: Set(None),
-                returned_reason: Set(None),
-                ..Default::default()
-            };
-            record::insert(&tx, &actor.username, am).await?;
+            new_task(
+                &tx,
+                &actor.username,
+                &m.id,
+                &lead,
+                TaskRole::Lead,
+                today(),
+                due,
+            )
+            .await?;
             raise_supervision(
                 &tx,
                 &actor.username,
