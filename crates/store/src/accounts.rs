@@ -11,7 +11,7 @@ use kechuang_domain::auth::Role;
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 use sha2::{Digest, Sha256};
 
@@ -91,7 +91,7 @@ pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::
         active: Set(true),
         ..Default::default()
     };
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let m = record::insert(&tx, actor, am).await.map_err(|e| match e {
         StoreError::Conflict { .. } => StoreError::Conflict {
             code: "duplicate_username",
@@ -145,7 +145,7 @@ async fn set_password(
         return Err(StoreError::rule("weak_password", msg));
     }
     let hash = hash_password(new);
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let id = u.id.clone();
     let v = u.version;
     record::update(&tx, actor, action, u, v, |am: &mut user::ActiveModel| {
@@ -398,7 +398,7 @@ pub async fn update_user(
     version: i32,
     c: UserChanges,
 ) -> StoreResult<user::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let before = user::Entity::find_by_id(id.to_string())
         .one(&tx)
         .await?

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use kechuang_domain::calendar::{CalendarDay, DayKind, WorkCalendar};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 use crate::entities::calendar_day;
@@ -65,7 +65,7 @@ pub async fn years<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<i32>> {
 
 /// Mark a date as a holiday or an adjusted working day (insert or change).
 pub async fn set_day(db: &Db, actor: &str, day: CalendarDay) -> StoreResult<calendar_day::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let existing = calendar_day::Entity::find()
         .filter(calendar_day::Column::Day.eq(day.date))
         .one(&tx)
@@ -108,7 +108,7 @@ async fn insert<C: ConnectionTrait>(
 
 /// Remove a date's entry: it becomes an ordinary day again.
 pub async fn remove_day(db: &Db, actor: &str, date: NaiveDate) -> StoreResult<()> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let old = calendar_day::Entity::find()
         .filter(calendar_day::Column::Day.eq(date))
         .one(&tx)
@@ -127,7 +127,7 @@ pub async fn seed_official(db: &Db, actor: &str) -> StoreResult<usize> {
     if calendar_day::Entity::find().count(db).await? > 0 {
         return Ok(0);
     }
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let days = WorkCalendar::official();
     let n = days.len();
     for d in days {

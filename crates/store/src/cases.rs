@@ -17,7 +17,7 @@ use kechuang_domain::cases::{
 use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, TransactionTrait,
+    QueryOrder, QuerySelect, Select,
 };
 use serde::Serialize;
 
@@ -129,7 +129,7 @@ pub async fn create_category(
     i: CategoryInput,
 ) -> StoreResult<case_category::Model> {
     check_category(&i)?;
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let mut am = case_category::ActiveModel {
         ..Default::default()
     };
@@ -153,7 +153,7 @@ pub async fn update_category(
     i: CategoryInput,
 ) -> StoreResult<case_category::Model> {
     check_category(&i)?;
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let before = case_category::Entity::find_by_id(id.to_string())
         .one(&tx)
         .await?
@@ -169,23 +169,47 @@ pub async fn update_category(
 // ---------------------------------------------------------------- queries
 
 /// Cases the scope may see, as a query condition.
+/// Ids of the cases a set of departments works on: as lead, through a task,
+/// and (for data scope) as the task force. A UNION of indexed lookups rather
+/// than an OR across tables, which would scan every case.
+fn cases_of_departments(
+    ids: &[String],
+    with_task_force: bool,
+) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::UnionType;
+    let ids = ids.to_vec();
+    let mut q = Query::select()
+        .column(case_task::Column::CaseId)
+        .from(case_task::Entity)
+        .and_where(case_task::Column::DepartmentId.is_in(ids.clone()))
+        .to_owned();
+    q.union(
+        UnionType::Distinct,
+        Query::select()
+            .column(case::Column::Id)
+            .from(case::Entity)
+            .and_where(case::Column::LeadDepartmentId.is_in(ids.clone()))
+            .to_owned(),
+    );
+    if with_task_force {
+        q.union(
+            UnionType::Distinct,
+            Query::select()
+                .column(case::Column::Id)
+                .from(case::Entity)
+                .and_where(case::Column::TaskForceDepartmentId.is_in(ids))
+                .to_owned(),
+        );
+    }
+    q
+}
+
 fn scoped(q: Select<case::Entity>, scope: &Scope) -> Select<case::Entity> {
     match scope {
         Scope::All => q,
-        Scope::Departments(ids) => q.filter(
-            Condition::any()
-                .add(case::Column::LeadDepartmentId.is_in(ids.clone()))
-                .add(case::Column::TaskForceDepartmentId.is_in(ids.clone()))
-                .add(
-                    case::Column::Id.in_subquery(
-                        Query::select()
-                            .column(case_task::Column::CaseId)
-                            .from(case_task::Entity)
-                            .and_where(case_task::Column::DepartmentId.is_in(ids.clone()))
-                            .to_owned(),
-                    ),
-                ),
-        ),
+        Scope::Departments(ids) => {
+            q.filter(case::Column::Id.in_subquery(cases_of_departments(ids, true)))
+        }
         Scope::Org(Some(org)) => q.filter(case::Column::OrgId.eq(org.clone())),
         Scope::Org(None) => q.filter(Expr::val(1).eq(0)),
         Scope::User(uid) => q.filter(case::Column::SubmittedBy.eq(uid.clone())),
@@ -315,17 +339,7 @@ fn matching(scope: &Scope, f: &CaseFilter, clock: Clock) -> Select<case::Entity>
     }
     if let Some(d) = &f.department_id {
         q = q.filter(
-            Condition::any()
-                .add(case::Column::LeadDepartmentId.eq(d.clone()))
-                .add(
-                    case::Column::Id.in_subquery(
-                        Query::select()
-                            .column(case_task::Column::CaseId)
-                            .from(case_task::Entity)
-                            .and_where(case_task::Column::DepartmentId.eq(d.clone()))
-                            .to_owned(),
-                    ),
-                ),
+            case::Column::Id.in_subquery(cases_of_departments(std::slice::from_ref(d), false)),
         );
     }
     if let Some(d) = &f.lead_department_id {
@@ -578,6 +592,28 @@ pub struct CaseInput {
     pub contact_phone: String,
 }
 
+/// Make sure the year's sequence row exists (outside any transaction, so
+/// concurrent first intakes of a year do not collide on inserting it).
+async fn ensure_seq_row(db: &Db, year: i32) -> StoreResult<()> {
+    use sea_orm::sea_query::OnConflict;
+    let row = case_seq::ActiveModel {
+        year: Set(year),
+        last: Set(0),
+    };
+    match case_seq::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(case_seq::Column::Year)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+    {
+        Ok(_) | Err(sea_orm::DbErr::RecordNotInserted) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The next number of a year's sequence, in the caller's transaction.
 async fn next_seq<C: ConnectionTrait>(tx: &C, year: i32) -> StoreResult<i64> {
     let bumped = case_seq::Entity::update_many()
@@ -614,7 +650,8 @@ pub async fn intake(db: &Db, actor: &Actor, i: CaseInput) -> StoreResult<case::M
         ));
     }
     let cal = calendar::load(db).await?;
-    let tx = db.begin().await?;
+    ensure_seq_row(db, beijing_date(i.received_at).year()).await?;
+    let tx = crate::db::begin_write(db).await?;
     let category = case_category::Entity::find_by_id(i.category_id.clone())
         .one(&tx)
         .await?
@@ -738,7 +775,7 @@ pub async fn dispatch(
         task_force,
     } = to;
     let cal = calendar::load(db).await?;
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     let next = transition(&c, CaseAction::Dispatch, TransitionCtx::default())?;
     let category = case_category::Entity::find_by_id(c.category_id.clone())
@@ -867,7 +904,7 @@ pub async fn decline(
     version: i32,
     reason: String,
 ) -> StoreResult<case::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     let next = transition(&c, CaseAction::Decline, TransitionCtx::default())?;
     let r = reason.clone();
@@ -910,7 +947,7 @@ pub async fn merge(
     if id == target_id {
         return Err(StoreError::rule("invalid_merge", "不能合并到自身"));
     }
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     let target = load(&tx, scope, target_id).await?;
     if !status_of(&target).is_open() {
@@ -964,7 +1001,7 @@ pub async fn suspend(
     version: i32,
     reason: String,
 ) -> StoreResult<case::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     let next = transition(&c, CaseAction::Suspend, TransitionCtx::default())?;
     let m = record::update(
@@ -1001,7 +1038,7 @@ pub async fn resume(
     version: i32,
 ) -> StoreResult<case::Model> {
     let cal = calendar::load(db).await?;
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     let next = transition(&c, CaseAction::Resume, TransitionCtx::default())?;
     let since = c.suspended_since.unwrap_or_else(today);
@@ -1099,7 +1136,7 @@ pub async fn task_action(
     } = step;
     let task_id = task_id.as_str();
     let cal = calendar::load(db).await?;
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let (c, t) = load_task(&tx, scope, case_id, task_id).await?;
     if status_of(&c) != CaseStatus::Dispatched {
         return Err(StoreError::rule(
@@ -1211,7 +1248,7 @@ pub async fn reply(
     version: i32,
     text: String,
 ) -> StoreResult<case::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     let ts = tasks(&tx, id).await?;
     let live: Vec<&case_task::Model> = ts.iter().filter(|t| t.status != "returned").collect();
@@ -1273,7 +1310,7 @@ pub async fn rate(
     comment: String,
 ) -> StoreResult<case::Model> {
     let cal = calendar::load(db).await?;
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     let next = transition(
         &c,
@@ -1413,7 +1450,7 @@ pub async fn supervise(
     version: i32,
     reason: String,
 ) -> StoreResult<supervision::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     if !status_of(&c).is_open() {
         return Err(StoreError::rule("case_closed", "诉求已办结，无需督办"));
@@ -1459,7 +1496,7 @@ pub async fn follow_up(
     id: &str,
     note: String,
 ) -> StoreResult<()> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     event(
         &tx,
@@ -1493,7 +1530,7 @@ pub async fn record_interview(
     if i.held_on > today() {
         return Err(StoreError::rule("future_date", "约谈日期不能晚于今天"));
     }
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let case_id = i.case_id.clone();
     let am = interview::ActiveModel {
         department_id: Set(i.department_id.clone()),
@@ -1554,7 +1591,7 @@ pub async fn sweep(db: &Db, today: NaiveDate) -> StoreResult<Sweep> {
         .all(db)
         .await?;
     for c in overdue {
-        let tx = db.begin().await?;
+        let tx = crate::db::begin_write(db).await?;
         let v = c.version;
         let lead = c.lead_department_id.clone();
         match record::update(
@@ -1605,7 +1642,7 @@ pub async fn sweep(db: &Db, today: NaiveDate) -> StoreResult<Sweep> {
         if rules::sla_state(&cal, c.due_on, today, days) != rules::SlaState::DueSoon {
             continue;
         }
-        let tx = db.begin().await?;
+        let tx = crate::db::begin_write(db).await?;
         let marked = case::Entity::update_many()
             .col_expr(case::Column::WarnedOn, Expr::value(today))
             .filter(case::Column::Id.eq(c.id.clone()))
@@ -1650,7 +1687,7 @@ pub async fn sweep(db: &Db, today: NaiveDate) -> StoreResult<Sweep> {
         if cal.workdays_between(beijing_date(at), today) < days {
             continue;
         }
-        let tx = db.begin().await?;
+        let tx = crate::db::begin_write(db).await?;
         let v = c.version;
         let next = match transition(&c, CaseAction::CloseNoAnswer, TransitionCtx::default()) {
             Ok(n) => n,
@@ -1978,7 +2015,7 @@ pub async fn seed_categories(db: &Db, actor: &str) -> StoreResult<usize> {
     if case_category::Entity::find().count(db).await? > 0 {
         return Ok(0);
     }
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     for (i, (code, name, limit)) in DEFAULT_CATEGORIES.iter().enumerate() {
         let am = case_category::ActiveModel {
             code: Set((*code).into()),
@@ -2037,7 +2074,7 @@ pub async fn attach(
     if name.is_empty() {
         return Err(StoreError::rule("invalid_filename", "请提供文件名"));
     }
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = get(&tx, scope, case_id).await?;
     let count = attachment::Entity::find()
         .filter(attachment::Column::CaseId.eq(case_id))

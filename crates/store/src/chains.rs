@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use kechuang_domain::org::{yoy_growth_permille, ChainPosition};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde::Serialize;
 
@@ -193,7 +193,7 @@ fn dup_name(e: StoreError) -> StoreError {
 }
 
 pub async fn create(db: &Db, actor: &str, i: ChainInput) -> StoreResult<chain::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let am = chain::ActiveModel {
         name: Set(i.name),
         description: Set(i.description),
@@ -212,7 +212,7 @@ pub async fn update(
     version: i32,
     i: ChainInput,
 ) -> StoreResult<chain::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let before = get(&tx, id).await?;
     let m = record::update(
         &tx,
@@ -241,7 +241,7 @@ pub async fn add_node(
     name: String,
     sort_order: i32,
 ) -> StoreResult<chain_node::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     get(&tx, chain_id).await?;
     if let Some(p) = &parent_id {
         let parent = chain_node::Entity::find_by_id(p.clone()).one(&tx).await?;
@@ -262,7 +262,7 @@ pub async fn add_node(
 }
 
 pub async fn delete_node(db: &Db, actor: &str, chain_id: &str, node_id: &str) -> StoreResult<()> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let node = chain_node::Entity::find_by_id(node_id.to_string())
         .filter(chain_node::Column::ChainId.eq(chain_id))
         .one(&tx)
@@ -297,7 +297,7 @@ pub async fn set_member(
     node_id: Option<String>,
     position: ChainPosition,
 ) -> StoreResult<chain_org::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     get(&tx, chain_id).await?;
     if org::Entity::find_by_id(org_id.to_string())
         .one(&tx)
@@ -350,7 +350,7 @@ pub async fn set_member(
 
 /// Take an organisation off a chain, with its output values.
 pub async fn remove_member(db: &Db, actor: &str, chain_id: &str, org_id: &str) -> StoreResult<()> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let link = chain_org::Entity::find()
         .filter(chain_org::Column::ChainId.eq(chain_id))
         .filter(chain_org::Column::OrgId.eq(org_id))
@@ -387,7 +387,7 @@ pub async fn set_output(
     if !(1990..=2100).contains(&year) {
         return Err(StoreError::rule("invalid_year", "年份应在1990—2100之间"));
     }
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let member = chain_org::Entity::find()
         .filter(chain_org::Column::ChainId.eq(chain_id))
         .filter(chain_org::Column::OrgId.eq(org_id))

@@ -3,13 +3,31 @@
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, Statement, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
 use crate::migration::Migrator;
 
 pub type Db = DatabaseConnection;
+
+/// Begin a transaction that will write. SQLite starts transactions as
+/// readers and refuses ("database is locked") a reader that later tries to
+/// write after another writer committed; so on SQLite the first statement
+/// takes the write lock at once (a no-op UPDATE), waiting for other writers
+/// up to the busy timeout. Other backends lock rows as they go.
+pub async fn begin_write(db: &Db) -> Result<DatabaseTransaction, DbErr> {
+    let tx = db.begin().await?;
+    if tx.get_database_backend() == DatabaseBackend::Sqlite {
+        tx.execute(Statement::from_string(
+            DatabaseBackend::Sqlite,
+            "UPDATE case_seqs SET last = last WHERE 1 = 0",
+        ))
+        .await?;
+    }
+    Ok(tx)
+}
 
 /// Hide the password of a database URL for messages and logs.
 pub fn redact_url(url: &str) -> String {

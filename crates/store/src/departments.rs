@@ -4,7 +4,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Select, TransactionTrait,
+    QueryOrder, Select,
 };
 
 use crate::entities::{department, org, user};
@@ -109,7 +109,7 @@ async fn parent_path<C: ConnectionTrait>(db: &C, parent: &Option<String>) -> Sto
 }
 
 pub async fn create(db: &Db, actor: &str, i: DepartmentInput) -> StoreResult<department::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let id = new_id();
     let path = format!("{}{}/", parent_path(&tx, &i.parent_id).await?, id);
     let am = department::ActiveModel {
@@ -136,7 +136,7 @@ pub async fn update(
     version: i32,
     i: DepartmentInput,
 ) -> StoreResult<department::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let before = get(&tx, scope, id).await?;
     let mut path = before.path.clone();
     if i.parent_id != before.parent_id {
@@ -195,7 +195,7 @@ pub async fn delete(
     id: &str,
     version: i32,
 ) -> StoreResult<()> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let before = get(&tx, scope, id).await?;
     let children = department::Entity::find()
         .filter(department::Column::ParentId.eq(id))

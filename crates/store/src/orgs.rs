@@ -6,7 +6,7 @@ use kechuang_domain::uscc::Uscc;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, TransactionTrait,
+    QueryOrder, QuerySelect, Select,
 };
 
 use crate::entities::{chain_org, org};
@@ -213,7 +213,7 @@ async fn insert<C: ConnectionTrait>(tx: &C, actor: &str, i: OrgInput) -> StoreRe
 }
 
 pub async fn create(db: &Db, actor: &str, i: OrgInput) -> StoreResult<org::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let m = insert(&tx, actor, i).await?;
     tx.commit().await?;
     Ok(m)
@@ -230,7 +230,7 @@ pub async fn update(
     version: i32,
     mut i: OrgInput,
 ) -> StoreResult<org::Model> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let before = get(&tx, scope, id).await?;
     if matches!(scope, Scope::Org(_)) {
         i.kind = OrgKind::parse(&before.kind).unwrap_or(i.kind);
@@ -254,7 +254,7 @@ pub async fn delete(
     id: &str,
     version: i32,
 ) -> StoreResult<()> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let before = get(&tx, scope, id).await?;
     let linked = chain_org::Entity::find()
         .filter(chain_org::Column::OrgId.eq(id))
@@ -296,7 +296,7 @@ pub async fn existing_usccs(db: &Db, codes: &[String]) -> StoreResult<Vec<String
 
 /// Import validated rows in one transaction: all of them or none.
 pub async fn import(db: &Db, actor: &str, rows: Vec<OrgInput>) -> StoreResult<usize> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let n = rows.len();
     for i in rows {
         insert(&tx, actor, i).await?;

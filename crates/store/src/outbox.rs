@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 use crate::entities::{outbox, webhook};
@@ -69,7 +69,7 @@ pub async fn webhooks(db: &Db) -> StoreResult<Vec<webhook::Model>> {
 
 pub async fn create_webhook(db: &Db, actor: &str, i: WebhookInput) -> StoreResult<webhook::Model> {
     check(&i)?;
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let mut am = webhook::ActiveModel {
         ..Default::default()
     };
@@ -87,7 +87,7 @@ pub async fn update_webhook(
     i: WebhookInput,
 ) -> StoreResult<webhook::Model> {
     check(&i)?;
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let before = webhook::Entity::find_by_id(id.to_string())
         .one(&tx)
         .await?

@@ -8,6 +8,7 @@ mod m20261129_000002_cases;
 mod m20261129_000003_outbox;
 mod m20261129_000004_cycle;
 mod m20261129_000005_attachments;
+mod m20261129_000006_list_indexes;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_outbox::Migration),
             Box::new(m20261129_000004_cycle::Migration),
             Box::new(m20261129_000005_attachments::Migration),
+            Box::new(m20261129_000006_list_indexes::Migration),
         ]
     }
 }

@@ -596,13 +596,19 @@ async fn detail_page(
             is_lead,
             all_done,
             can_rate: p.can(Permission::CasesRate) && st == CaseStatus::Replied,
-            can_supervise: p.can(Permission::CasesSupervise) && st.is_open(),
+            can_supervise: p.can(Permission::CasesSupervise)
+                && matches!(
+                    st,
+                    CaseStatus::Submitted | CaseStatus::Dispatched | CaseStatus::Suspended
+                ),
             can_attach: p.can(Permission::CasesCreate)
                 || p.can(Permission::CasesHandle)
                 || p.can(Permission::CasesTriage),
-            can_follow_up: p.can(Permission::CasesHandle)
+            // A return visit follows a reply.
+            can_follow_up: (p.can(Permission::CasesHandle)
                 || p.can(Permission::CasesTriage)
-                || p.can(Permission::CasesSupervise),
+                || p.can(Permission::CasesSupervise))
+                && matches!(st, CaseStatus::Replied | CaseStatus::Closed),
             page,
             d,
         },
