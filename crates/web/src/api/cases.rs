@@ -63,10 +63,9 @@ impl Names {
                 .map(|c| (c.id, c.name))
                 .collect(),
             orgs: orgs_map,
-            chains: kechuang_store::chains::list(&s.db)
+            chains: kechuang_store::chains::names(&s.db)
                 .await?
                 .into_iter()
-                .map(|c| (c.chain.id, c.chain.name))
                 .collect(),
         })
     }

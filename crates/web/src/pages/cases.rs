@@ -52,11 +52,7 @@ async fn category_choices(s: &AppState) -> Result<Choices, ApiError> {
 }
 
 async fn chain_choices(s: &AppState) -> Result<Choices, ApiError> {
-    Ok(kechuang_store::chains::list(&s.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.chain.id, c.chain.name))
-        .collect())
+    Ok(kechuang_store::chains::names(&s.db).await?)
 }
 
 fn status_choices() -> Choices {
