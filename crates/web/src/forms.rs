@@ -13,6 +13,22 @@ use utoipa::ToSchema;
 /// Field errors: (field name, Chinese message).
 pub type FieldErrors = Vec<(&'static str, String)>;
 
+/// The field errors an API error carries, named as the form's `fields`
+/// (anything else, or an error without fields, goes to `_form`: the
+/// message shown above the form).
+pub fn fields_of(e: &crate::error::ApiError, fields: &[&'static str]) -> FieldErrors {
+    match e.details.get("fields").and_then(|f| f.as_object()) {
+        Some(m) if !m.is_empty() => m
+            .iter()
+            .map(|(k, v)| {
+                let name = fields.iter().copied().find(|f| f == k).unwrap_or("_form");
+                (name, v.as_str().unwrap_or_default().to_string())
+            })
+            .collect(),
+        _ => vec![("_form", e.message.clone())],
+    }
+}
+
 /// Look up the message for one field (templates show it in place).
 pub fn field_error(errors: &FieldErrors, field: &str) -> String {
     errors

@@ -18,7 +18,7 @@ use super::account::FlashQuery;
 use super::{error_page, fmt_time, render, render_status, PageCtx};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
-use crate::forms::{field_error, FieldErrors, UserDraft};
+use crate::forms::{field_error, fields_of, FieldErrors, UserDraft};
 use crate::AppState;
 
 pub struct UserRow {
@@ -169,18 +169,7 @@ fn user_form_errors(e: ApiError) -> Result<FieldErrors, ApiError> {
         (409, "duplicate_username") => Ok(vec![("username", e.message)]),
         (422, "weak_password") => Ok(vec![("password", e.message)]),
         (422, "invalid_username") => Ok(vec![("username", e.message)]),
-        (409 | 422, _) => Ok(match e.details.get("fields").and_then(|f| f.as_object()) {
-            Some(m) if !m.is_empty() => m
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        FIELDS.into_iter().find(|f| f == k).unwrap_or("_form"),
-                        v.as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect(),
-            _ => vec![("_form", e.message)],
-        }),
+        (409 | 422, _) => Ok(fields_of(&e, &FIELDS)),
         _ => Err(e),
     }
 }

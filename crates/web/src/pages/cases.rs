@@ -24,7 +24,7 @@ use crate::api::cases::{
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
 use crate::excel::{self, Cell};
-use crate::forms::{field_error, FieldErrors};
+use crate::forms::{field_error, fields_of, FieldErrors};
 use crate::AppState;
 
 type Choices = Vec<(String, String)>;
@@ -397,31 +397,6 @@ pub async fn new_form(State(s): State<AppState>, PageUser(p): PageUser) -> Respo
     new_page(&s, &p, StatusCode::OK, d, vec![]).await
 }
 
-fn field_errors(e: &ApiError) -> Option<FieldErrors> {
-    const FIELDS: [&str; 9] = [
-        "title",
-        "description",
-        "category_id",
-        "org_id",
-        "chain_id",
-        "channel",
-        "received_at",
-        "contact_name",
-        "contact_phone",
-    ];
-    let m = e.details.get("fields")?.as_object()?;
-    Some(
-        m.iter()
-            .map(|(k, v)| {
-                (
-                    FIELDS.into_iter().find(|f| f == k).unwrap_or("_form"),
-                    v.as_str().unwrap_or_default().to_string(),
-                )
-            })
-            .collect(),
-    )
-}
-
 pub async fn create(
     State(s): State<AppState>,
     PageUser(p): PageUser,
@@ -466,9 +441,20 @@ pub async fn create(
     match r {
         Ok(c) => Redirect::to(&format!("/cases/{}?flash=created", c.id)).into_response(),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let errors = field_errors(&e)
-                .filter(|x| !x.is_empty())
-                .unwrap_or_else(|| vec![("_form", e.message.clone())]);
+            let errors = fields_of(
+                &e,
+                &[
+                    "title",
+                    "description",
+                    "category_id",
+                    "org_id",
+                    "chain_id",
+                    "channel",
+                    "received_at",
+                    "contact_name",
+                    "contact_phone",
+                ],
+            );
             new_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, f, errors).await
         }
         Err(e) => error_page(&s, Some(&p), e),
@@ -1313,29 +1299,17 @@ pub async fn create_interview(
     match crate::api::cases::record_interview(&s, &p, d.clone()).await {
         Ok(_) => Redirect::to("/cases/board?flash=created").into_response(),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            const FIELDS: [&str; 6] = [
-                "department_id",
-                "case_id",
-                "interviewee",
-                "held_on",
-                "reason",
-                "outcome",
-            ];
-            let errors = e
-                .details
-                .get("fields")
-                .and_then(|f| f.as_object())
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| {
-                            (
-                                FIELDS.into_iter().find(|f| f == k).unwrap_or("_form"),
-                                v.as_str().unwrap_or_default().to_string(),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_else(|| vec![("_form", e.message.clone())]);
+            let errors = fields_of(
+                &e,
+                &[
+                    "department_id",
+                    "case_id",
+                    "interviewee",
+                    "held_on",
+                    "reason",
+                    "outcome",
+                ],
+            );
             board_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, d, errors, None).await
         }
         Err(e) => error_page(&s, Some(&p), e),

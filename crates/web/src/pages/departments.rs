@@ -15,7 +15,7 @@ use super::{error_page, render_status, PageCtx};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
 use crate::excel::{self, Cell};
-use crate::forms::{field_error, DepartmentDraft, FieldErrors};
+use crate::forms::{field_error, fields_of, DepartmentDraft, FieldErrors};
 use crate::AppState;
 
 pub struct DeptRow {
@@ -133,21 +133,10 @@ pub struct DeptForm {
 fn to_fields(e: ApiError) -> Result<FieldErrors, ApiError> {
     match e.status.as_u16() {
         409 if e.code == "duplicate_code" => Ok(vec![("code", e.message)]),
-        409 | 422 => Ok(match e.details.get("fields").and_then(|f| f.as_object()) {
-            Some(m) if !m.is_empty() => m
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        ["name", "code", "sort_order", "phone", "parent_id"]
-                            .into_iter()
-                            .find(|f| f == k)
-                            .unwrap_or("_form"),
-                        v.as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect(),
-            _ => vec![("_form", e.message)],
-        }),
+        409 | 422 => Ok(fields_of(
+            &e,
+            &["name", "code", "sort_order", "phone", "parent_id"],
+        )),
         _ => Err(e),
     }
 }

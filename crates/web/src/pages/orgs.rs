@@ -23,7 +23,7 @@ use crate::api::orgs::{
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
 use crate::excel::xlsx_response;
-use crate::forms::{field_error, FieldErrors, OrgDraft};
+use crate::forms::{field_error, fields_of, FieldErrors, OrgDraft};
 use crate::AppState;
 
 pub struct OrgRow {
@@ -371,26 +371,7 @@ pub struct OrgFormBody {
 
 /// Turn a store/validation failure into field errors shown in the form.
 fn form_errors(e: ApiError) -> Result<FieldErrors, ApiError> {
-    match (e.status.as_u16(), e.code) {
-        (422, _) => Ok(e
-            .details
-            .get("fields")
-            .and_then(|f| f.as_object())
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (static_field(k), v.as_str().unwrap_or_default().to_string()))
-                    .collect()
-            })
-            .filter(|v: &FieldErrors| !v.is_empty())
-            .unwrap_or_else(|| vec![("_form", e.message.clone())])),
-        (409, "duplicate_uscc") => Ok(vec![("uscc", e.message)]),
-        (409, _) => Ok(vec![("_form", e.message)]),
-        _ => Err(e),
-    }
-}
-
-fn static_field(k: &str) -> &'static str {
-    [
+    const FIELDS: [&str; 12] = [
         "name",
         "kind",
         "uscc",
@@ -403,10 +384,13 @@ fn static_field(k: &str) -> &'static str {
         "department_id",
         "founded_on",
         "description",
-    ]
-    .into_iter()
-    .find(|f| *f == k)
-    .unwrap_or("_form")
+    ];
+    match (e.status.as_u16(), e.code) {
+        (422, _) => Ok(fields_of(&e, &FIELDS)),
+        (409, "duplicate_uscc") => Ok(vec![("uscc", e.message)]),
+        (409, _) => Ok(vec![("_form", e.message)]),
+        _ => Err(e),
+    }
 }
 
 async fn save(
