@@ -595,22 +595,21 @@ pub struct CaseInput {
 /// Make sure the year's sequence row exists (outside any transaction, so
 /// concurrent first intakes of a year do not collide on inserting it).
 async fn ensure_seq_row(db: &Db, year: i32) -> StoreResult<()> {
-    use sea_orm::sea_query::OnConflict;
+    if case_seq::Entity::find_by_id(year).one(db).await?.is_some() {
+        return Ok(());
+    }
     let row = case_seq::ActiveModel {
         year: Set(year),
         last: Set(0),
     };
     match case_seq::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(case_seq::Column::Year)
-                .do_nothing()
-                .to_owned(),
-        )
         .exec_without_returning(db)
         .await
+        .map_err(StoreError::from)
     {
-        Ok(_) | Err(sea_orm::DbErr::RecordNotInserted) => Ok(()),
-        Err(e) => Err(e.into()),
+        // Another intake created it first: fine.
+        Ok(_) | Err(StoreError::Conflict { .. }) => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
