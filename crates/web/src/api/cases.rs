@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{ApiJson, ApiPath, ApiQuery};
+use super::{non_empty, opt_bool, ApiJson, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::excel::{self, Cell};
@@ -393,24 +393,8 @@ pub struct CaseListQuery {
     pub per_page: Option<u64>,
 }
 
-fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-}
-
 fn bad(msg: &str) -> ApiError {
     ApiError::bad_request("invalid_query", msg.to_string())
-}
-
-fn opt_bool(v: &Option<String>) -> ApiResult<Option<bool>> {
-    match non_empty(v).as_deref() {
-        None => Ok(None),
-        Some("true" | "1") => Ok(Some(true)),
-        Some("false" | "0") => Ok(Some(false)),
-        Some(_) => Err(bad("布尔参数只能是 true 或 false")),
-    }
 }
 
 fn date(v: &Option<String>) -> ApiResult<Option<NaiveDate>> {
@@ -442,7 +426,7 @@ impl CaseListQuery {
                 None => None,
                 Some(s) => Some(CaseStatus::parse(&s).ok_or_else(|| bad("未知的状态"))?),
             },
-            open: opt_bool(&self.open)?,
+            open: opt_bool("open", &self.open)?,
             category_id: non_empty(&self.category_id),
             org_id: non_empty(&self.org_id),
             department_id: non_empty(&self.department_id),
@@ -458,7 +442,7 @@ impl CaseListQuery {
                 None => None,
                 Some(s) => Some(Satisfaction::parse(&s).ok_or_else(|| bad("未知的满意度"))?),
             },
-            reopened: opt_bool(&self.reopened)?,
+            reopened: opt_bool("reopened", &self.reopened)?,
             sla: match non_empty(&self.sla).as_deref() {
                 None => None,
                 Some("overdue") => Some(SlaFilter::Overdue),

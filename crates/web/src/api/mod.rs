@@ -20,7 +20,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -149,6 +149,27 @@ impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
                     format!("请以 multipart/form-data 上传文件：{}", e.body_text()),
                 )
             })
+    }
+}
+
+/// A query parameter with surrounding blanks removed; empty counts as absent.
+pub fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+/// A true/false (or 1/0) query parameter; anything else is 400 `invalid_query`.
+pub fn opt_bool(name: &str, v: &Option<String>) -> ApiResult<Option<bool>> {
+    match non_empty(v).as_deref() {
+        None => Ok(None),
+        Some("true" | "1") => Ok(Some(true)),
+        Some("false" | "0") => Ok(Some(false)),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_query",
+            format!("参数 {name} 只能是 true 或 false"),
+        )),
     }
 }
 

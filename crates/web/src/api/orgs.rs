@@ -17,7 +17,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{invalid, ApiJson, ApiMultipart, ApiPath, ApiQuery, VersionParam};
+use super::{invalid, non_empty, opt_bool, ApiJson, ApiMultipart, ApiPath, ApiQuery, VersionParam};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::excel::{self, Cell};
@@ -128,25 +128,6 @@ pub struct OrgListQuery {
     pub page: Option<u64>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u64>,
-}
-
-fn opt_bool(name: &str, v: &Option<String>) -> ApiResult<Option<bool>> {
-    match v.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some("true" | "1") => Ok(Some(true)),
-        Some("false" | "0") => Ok(Some(false)),
-        Some(_) => Err(ApiError::bad_request(
-            "invalid_query",
-            format!("参数 {name} 只能是 true 或 false"),
-        )),
-    }
-}
-
-fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
 }
 
 impl OrgListQuery {

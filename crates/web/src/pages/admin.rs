@@ -45,16 +45,7 @@ async fn choices(st: &AppState) -> Result<UserChoices, ApiError> {
             .iter()
             .map(|r| (r.as_str().to_string(), r.label_zh().to_string()))
             .collect(),
-        departments: departments::list(&st.db, &Scope::All)
-            .await?
-            .into_iter()
-            .map(|d| {
-                (
-                    d.id.clone(),
-                    format!("{}{}", "　".repeat(departments::depth(&d)), d.name),
-                )
-            })
-            .collect(),
+        departments: super::department_choices(st).await?,
         orgs: orgs::list_all(&st.db, &Scope::All, &Default::default(), 5000)
             .await?
             .into_iter()

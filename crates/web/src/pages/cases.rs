@@ -10,11 +10,12 @@ use axum::Form;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use kechuang_domain::auth::Permission;
 use kechuang_domain::cases::{CaseStatus, Channel, TaskAction};
-use kechuang_store::{cases, departments, orgs, PageReq, Principal, Scope};
+use kechuang_store::{cases, orgs, PageReq, Principal, Scope};
 use serde::Deserialize;
 
 use super::{
-    error_page, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx, Pager,
+    department_choices, error_page, fmt_date, fmt_time, is_htmx, query_string, render,
+    render_status, PageCtx, Pager,
 };
 use crate::api::cases::{
     acts_for, detail as case_detail, run, views, CaseDetailView, CaseDraft, CaseListQuery,
@@ -28,19 +29,6 @@ use crate::forms::{field_error, fields_of, FieldErrors};
 use crate::AppState;
 
 type Choices = Vec<(String, String)>;
-
-async fn department_choices(s: &AppState) -> Result<Choices, ApiError> {
-    Ok(departments::list(&s.db, &Scope::All)
-        .await?
-        .into_iter()
-        .map(|d| {
-            (
-                d.id.clone(),
-                format!("{}{}", "　".repeat(departments::depth(&d)), d.name),
-            )
-        })
-        .collect())
-}
 
 async fn category_choices(s: &AppState) -> Result<Choices, ApiError> {
     Ok(cases::categories(&s.db)

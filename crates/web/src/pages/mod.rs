@@ -368,6 +368,24 @@ pub fn fmt_rfc3339(s: &str) -> String {
         .unwrap_or_else(|_| s.to_string())
 }
 
+/// Departments for a select box, indented by their depth in the tree.
+pub async fn department_choices(st: &AppState) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(
+        kechuang_store::departments::list(&st.db, &kechuang_store::Scope::All)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let label = format!(
+                    "{}{}",
+                    "　".repeat(kechuang_store::departments::depth(&d)),
+                    d.name
+                );
+                (d.id, label)
+            })
+            .collect(),
+    )
+}
+
 /// Build a query string from (key, value) pairs, skipping empty values.
 pub fn query_string(pairs: &[(&str, &str)]) -> String {
     let kept: Vec<(&str, &str)> = pairs

@@ -14,7 +14,8 @@ use serde::Deserialize;
 
 use super::account::FlashQuery;
 use super::{
-    error_page, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx, Pager,
+    department_choices, error_page, fmt_date, fmt_time, is_htmx, query_string, render,
+    render_status, PageCtx, Pager,
 };
 use crate::api::orgs::{
     export_bytes, import_bytes, kind_label, tags_of, upload, ImportFailure, ImportProblem,
@@ -89,19 +90,6 @@ fn base_query(q: &OrgListQuery) -> String {
         ("sort", s(&q.sort)),
         ("dir", s(&q.dir)),
     ])
-}
-
-async fn department_names(st: &AppState) -> Result<Vec<(String, String)>, ApiError> {
-    Ok(departments::list(&st.db, &Scope::All)
-        .await?
-        .into_iter()
-        .map(|d| {
-            (
-                d.id.clone(),
-                format!("{}{}", "　".repeat(departments::depth(&d)), d.name),
-            )
-        })
-        .collect())
 }
 
 async fn build_list(st: &AppState, p: &Principal, q: &OrgListQuery) -> Result<OrgList, ApiError> {
@@ -225,7 +213,7 @@ pub async fn list(
     }
     let extra = async {
         Ok::<_, ApiError>((
-            department_names(&st).await?,
+            department_choices(&st).await?,
             chains::list(&st.db)
                 .await?
                 .into_iter()
@@ -321,7 +309,7 @@ async fn form_page(
             .iter()
             .map(|k| (k.as_str().to_string(), k.label_zh().to_string()))
             .collect(),
-        departments: department_names(st).await?,
+        departments: department_choices(st).await?,
         cancel,
     })
 }
