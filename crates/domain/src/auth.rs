@@ -87,6 +87,12 @@ pub enum Permission {
     CasesSupervise,
     /// Edit case categories, their routing and time limits.
     CasesAdmin,
+    /// View transfer projects, funding programmes and technology contracts.
+    TransferRead,
+    /// Work transfer projects through their gates; register technology contracts.
+    TransferWrite,
+    /// Run the funding programmes: fund pools, grant-to-equity, loan tiers and loans.
+    FundingWrite,
 }
 
 impl Role {
@@ -174,6 +180,7 @@ impl Role {
                 AuditRead,
                 CasesRead,
                 CasesSupervise,
+                TransferRead,
             ],
             Role::Department => &[
                 OrgsRead,
@@ -184,6 +191,10 @@ impl Role {
                 CasesRead,
                 CasesCreate,
                 CasesHandle,
+                // The science and technology bureau is a department.
+                TransferRead,
+                TransferWrite,
+                FundingWrite,
             ],
             Role::TaskForce => &[
                 OrgsRead,
@@ -195,6 +206,7 @@ impl Role {
                 CasesCreate,
                 CasesTriage,
                 CasesHandle,
+                TransferRead,
             ],
             Role::Instructor | Role::ServiceOfficer => &[
                 OrgsRead,
@@ -205,7 +217,7 @@ impl Role {
                 CasesRead,
                 CasesCreate,
             ],
-            Role::PartyWorker | Role::Broker => &[
+            Role::PartyWorker => &[
                 OrgsRead,
                 OrgsWrite,
                 DepartmentsRead,
@@ -214,6 +226,19 @@ impl Role {
                 CalendarRead,
                 CasesRead,
                 CasesCreate,
+            ],
+            // Technology managers and brokers work the transfer pipeline.
+            Role::Broker => &[
+                OrgsRead,
+                OrgsWrite,
+                DepartmentsRead,
+                ChainsRead,
+                ChainsWrite,
+                CalendarRead,
+                CasesRead,
+                CasesCreate,
+                TransferRead,
+                TransferWrite,
             ],
             // Scope limits organisation and case access to the user's own organisation.
             Role::Enterprise => &[
@@ -270,7 +295,7 @@ impl ScopeKind {
 
 impl Permission {
     /// Every permission, in declaration order.
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 21] = [
         Permission::OrgsRead,
         Permission::OrgsWrite,
         Permission::OrgsImport,
@@ -289,6 +314,9 @@ impl Permission {
         Permission::CasesRate,
         Permission::CasesSupervise,
         Permission::CasesAdmin,
+        Permission::TransferRead,
+        Permission::TransferWrite,
+        Permission::FundingWrite,
     ];
 
     /// Stable snake_case code, as used in serde.
@@ -312,6 +340,9 @@ impl Permission {
             Permission::CasesRate => "cases_rate",
             Permission::CasesSupervise => "cases_supervise",
             Permission::CasesAdmin => "cases_admin",
+            Permission::TransferRead => "transfer_read",
+            Permission::TransferWrite => "transfer_write",
+            Permission::FundingWrite => "funding_write",
         }
     }
 }
@@ -382,6 +413,21 @@ mod tests {
             for p in [OrgsImport, DepartmentsWrite, CalendarWrite, UsersAdmin] {
                 assert!(!role.can(p), "{role:?} must not hold {p:?}");
             }
+        }
+    }
+
+    #[test]
+    fn funding_is_run_by_the_bureau_and_transfer_hidden_from_firms() {
+        use Permission::*;
+        let funders: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(FundingWrite))
+            .collect();
+        assert_eq!(funders, vec![Role::Admin, Role::Department]);
+        assert!(Role::Broker.can(TransferWrite));
+        assert!(!Role::Broker.can(FundingWrite));
+        for r in [Role::Enterprise, Role::Talent] {
+            assert!(!r.can(TransferRead), "{r:?}");
         }
     }
 

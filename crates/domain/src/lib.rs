@@ -1,6 +1,6 @@
 //! Pure domain rules of Kechuang (科创): value types, the official work
-//! calendar, roles and data scopes, money arithmetic, audit hashing and
-//! password policy.
+//! calendar, roles and data scopes, money arithmetic, audit hashing,
+//! password policy, and technology transfer and its capital.
 //!
 //! This crate performs no I/O. Everything here is deterministic and cheap to
 //! test; the storage and web layers build on it.
@@ -12,4 +12,5 @@ pub mod cases;
 pub mod money;
 pub mod org;
 pub mod password;
+pub mod transfer;
 pub mod uscc;

@@ -38,6 +38,17 @@ pub const AUDITED: &[&str] = &[
     "supervisions",
     "interviews",
     "webhooks",
+    "transfer_projects",
+    "gate_reviews",
+    "review_scores",
+    "fund_pools",
+    "grant_equities",
+    "grant_tranches",
+    "loan_tiers",
+    "loans",
+    "loan_installments",
+    "loan_repayments",
+    "tech_contracts",
 ];
 
 /// JSON snapshot of a record for the before/after columns.

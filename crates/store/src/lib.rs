@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod page;
 pub mod record;
 pub mod scope;
+pub mod transfer;
 
 pub use db::{connect, Db};
 pub use error::{StoreError, StoreResult};

@@ -204,7 +204,11 @@ fn apply(am: &mut org::ActiveModel, i: OrgInput) {
     am.description = Set(i.description);
 }
 
-async fn insert<C: ConnectionTrait>(tx: &C, actor: &str, i: OrgInput) -> StoreResult<org::Model> {
+pub(crate) async fn insert<C: ConnectionTrait>(
+    tx: &C,
+    actor: &str,
+    i: OrgInput,
+) -> StoreResult<org::Model> {
     let mut am = org::ActiveModel {
         ..Default::default()
     };

@@ -9,6 +9,7 @@ mod m20261129_000003_outbox;
 mod m20261129_000004_cycle;
 mod m20261129_000005_attachments;
 mod m20261129_000006_list_indexes;
+mod m20261129_000007_transfer;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_cycle::Migration),
             Box::new(m20261129_000005_attachments::Migration),
             Box::new(m20261129_000006_list_indexes::Migration),
+            Box::new(m20261129_000007_transfer::Migration),
         ]
     }
 }

@@ -1,6 +1,8 @@
 //! Input drafts and their validation, shared by pages (forms), the JSON API
 //! and Excel import, so a field is checked the same way everywhere.
 
+pub mod transfer;
+
 use chrono::{NaiveDate, Utc};
 use kechuang_domain::org::OrgKind;
 use kechuang_domain::uscc::Uscc;
@@ -82,7 +84,13 @@ pub fn split_tags(s: &str) -> Vec<String> {
     v
 }
 
-fn too_long(errors: &mut FieldErrors, field: &'static str, label: &str, value: &str, max: usize) {
+pub(crate) fn too_long(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+) {
     if value.chars().count() > max {
         errors.push((field, format!("{label}不能超过{max}个字")));
     }

@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = LoanRepayment)]
+#[sea_orm(table_name = "loan_repayments")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub loan_id: String,
+    #[schema(value_type = String, format = Date)]
+    pub paid_on: Date,
+    pub amount_fen: i64,
+    pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
