@@ -147,6 +147,66 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/{id}", get(pages::cases::detail))
         .route("/cases/{id}/act/{command}", post(pages::cases::act))
         .route("/cases/{id}/attachments", post(pages::cases::upload))
+        .route("/transfer", get(pages::transfer::overview))
+        .route(
+            "/transfer/projects",
+            get(pages::transfer::projects::list).post(pages::transfer::projects::create),
+        )
+        .route(
+            "/transfer/projects/export.xlsx",
+            get(pages::transfer::projects::export),
+        )
+        .route(
+            "/transfer/projects/{id}",
+            get(pages::transfer::projects::detail),
+        )
+        .route(
+            "/transfer/projects/{id}/act/{action}",
+            post(pages::transfer::projects::act),
+        )
+        .route("/transfer/grant-equity", get(pages::transfer::equity::list))
+        .route(
+            "/transfer/grant-equity/export.xlsx",
+            get(pages::transfer::equity::export),
+        )
+        .route(
+            "/transfer/grant-equity/act/{action}",
+            post(pages::transfer::equity::create),
+        )
+        .route(
+            "/transfer/grant-equity/{id}",
+            get(pages::transfer::equity::detail),
+        )
+        .route(
+            "/transfer/grant-equity/{id}/act/{action}",
+            post(pages::transfer::equity::act),
+        )
+        .route("/transfer/loans", get(pages::transfer::loans::list))
+        .route(
+            "/transfer/loans/export.xlsx",
+            get(pages::transfer::loans::export),
+        )
+        .route(
+            "/transfer/loans/act/{action}",
+            post(pages::transfer::loans::create),
+        )
+        .route("/transfer/loans/{id}", get(pages::transfer::loans::detail))
+        .route(
+            "/transfer/loans/{id}/act/{action}",
+            post(pages::transfer::loans::act),
+        )
+        .route(
+            "/transfer/contracts",
+            get(pages::transfer::contracts::list).post(pages::transfer::contracts::create),
+        )
+        .route(
+            "/transfer/contracts/export.xlsx",
+            get(pages::transfer::contracts::export),
+        )
+        .route(
+            "/transfer/contracts/import",
+            post(pages::transfer::contracts::import),
+        )
         .route(
             "/calendar",
             get(pages::calendar::page).post(pages::calendar::set_day),

@@ -9,6 +9,7 @@ pub mod chains;
 pub mod departments;
 pub mod home;
 pub mod orgs;
+pub mod transfer;
 
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
@@ -54,7 +55,7 @@ type NavEntry = (&'static str, &'static str, &'static str, Option<Permission>);
 
 /// Side navigation: areas that exist, items the role may open.
 fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
-    let sections: [(&str, Vec<NavEntry>); 5] = [
+    let sections: [(&str, Vec<NavEntry>); 6] = [
         ("工作台", vec![("首页", "/", "house", None)]),
         (
             "诉求办理",
@@ -88,6 +89,41 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     "/cases/categories",
                     "signpost-split",
                     Some(Permission::CasesAdmin),
+                ),
+            ],
+        ),
+        (
+            "成果转化",
+            vec![
+                (
+                    "转化总览",
+                    "/transfer",
+                    "speedometer2",
+                    Some(Permission::TransferRead),
+                ),
+                (
+                    "转化项目",
+                    "/transfer/projects",
+                    "diagram-2",
+                    Some(Permission::TransferRead),
+                ),
+                (
+                    "先投后股",
+                    "/transfer/grant-equity",
+                    "piggy-bank",
+                    Some(Permission::TransferRead),
+                ),
+                (
+                    "科企梯度贷",
+                    "/transfer/loans",
+                    "bank",
+                    Some(Permission::TransferRead),
+                ),
+                (
+                    "技术合同",
+                    "/transfer/contracts",
+                    "file-earmark-text",
+                    Some(Permission::TransferRead),
                 ),
             ],
         ),
@@ -237,6 +273,16 @@ impl PageCtx {
             Some("task_completed") => "本部门任务已办结",
             Some("task_returned") => "任务已退回",
             Some("attached") => "附件已上传",
+            Some("review_opened") => "已发起阶段评审，请录入专家评分",
+            Some("scored") => "评分已录入，评审得分已更新",
+            Some("decided") => "阶段决策已生效",
+            Some("firm_founded") => "孵化企业已注册到单位名录",
+            Some("graduated") => "孵化企业已毕业",
+            Some("disbursed") => "已拨付/放款",
+            Some("converted") => "已按融资价格转股",
+            Some("exited") => "已退出，回流资金进入资金池",
+            Some("repaid") => "还款已登记",
+            Some("compensated") => "风险池代偿已登记",
             _ => return self,
         };
         self.flash("success", msg)

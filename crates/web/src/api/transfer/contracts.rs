@@ -69,7 +69,7 @@ pub struct ContractListQuery {
     /// development / transfer / licence / consulting / service
     pub kind: Option<String>,
     /// 登记年度
-    pub year: Option<i32>,
+    pub year: Option<String>,
     pub project_id: Option<String>,
     pub chain_id: Option<String>,
     /// 排序：registered（登记日期新→旧，默认）/ amount（金额大→小）/ contract_no
@@ -98,10 +98,17 @@ impl ContractListQuery {
                 ))
             }
         };
+        let year =
+            match non_empty(&self.year) {
+                None => None,
+                Some(y) => Some(y.parse::<i32>().map_err(|_| {
+                    ApiError::bad_request("invalid_query", "登记年度须为四位数字年份")
+                })?),
+            };
         Ok(ContractFilter {
             q: non_empty(&self.q),
             kind,
-            year: self.year,
+            year,
             project_id: non_empty(&self.project_id),
             chain_id: non_empty(&self.chain_id),
             sort,

@@ -1,7 +1,10 @@
 //! The deterministic demo dataset: a science city's committee with its
 //! departments, organisations (政产学研金介), industrial chains with nodes,
 //! members and yearly output, and one account per role. Shaped like the
-//! source article: the NEV chain's output is 120.4 亿元 in 2025, +58.6%.
+//! source article: the NEV chain's output is 120.4 亿元 in 2025, +58.6%;
+//! the technology-transfer records are in [`transfer`].
+
+mod transfer;
 
 use anyhow::Context;
 use kechuang_domain::auth::Role;
@@ -261,7 +264,7 @@ const CHAINS: [ChainSpec; 4] = [
 ];
 
 /// Other organisations: (name, kind, department code, tags).
-const OTHERS: [(&str, OrgKind, &str, &str); 16] = [
+const OTHERS: [(&str, OrgKind, &str, &str); 17] = [
     ("重庆大学", OrgKind::University, "KJ", "双一流,高校"),
     ("西南大学", OrgKind::University, "KJ", "双一流,高校"),
     ("重庆邮电大学", OrgKind::University, "KJ", "信息通信"),
@@ -327,6 +330,12 @@ const OTHERS: [(&str, OrgKind, &str, &str); 16] = [
         OrgKind::Association,
         "RC",
         "联盟,人才",
+    ),
+    (
+        "西部科学城科技企业孵化器",
+        OrgKind::Intermediary,
+        "KJ-CG",
+        "孵化器,众创空间",
     ),
 ];
 
@@ -530,6 +539,9 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     cases(db, &dep_ids, &firms)
         .await
         .context("写入演示诉求失败")?;
+    transfer::load(db, &firms)
+        .await
+        .context("写入演示成果转化数据失败")?;
     Ok(true)
 }
 

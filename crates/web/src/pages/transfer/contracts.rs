@@ -1,0 +1,193 @@
+//! Technology-contract pages (技术合同登记): turnover by year, the filtered
+//! list with export, the registration form and the Excel import.
+
+use askama::Template;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use kechuang_domain::auth::Permission;
+use kechuang_domain::transfer::ContractKind;
+use kechuang_store::Principal;
+
+use super::projects::{with_status, FlashParam};
+use super::{
+    done, draft, error_page, render, turnover_lines, wan, FormState, PageCtx, TurnoverLine,
+};
+use crate::api::orgs::{upload, ImportFailure, ImportProblem};
+use crate::api::transfer::contracts::{self as api, ContractListQuery, ContractView};
+use crate::auth::{require, PageUser};
+use crate::error::{ApiError, ApiResult};
+use crate::excel;
+use crate::forms::transfer::today_text;
+use crate::pages::{query_string, Pager};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "transfer/contracts.html")]
+struct ListPage {
+    page: PageCtx,
+    turnover: Vec<TurnoverLine>,
+    rows: Vec<ContractView>,
+    pager: Pager,
+    q: ContractListQuery,
+    year: String,
+    export_href: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    chains: Vec<(String, String)>,
+    can_write: bool,
+    today: String,
+    fs: FormState,
+    problems: Vec<ImportProblem>,
+}
+
+impl ListPage {
+    fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+        crate::pages::fmt_date(*d.borrow())
+    }
+    fn wan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
+        let fen = *fen.borrow();
+        wan(fen)
+    }
+    fn sel(&self, v: &Option<String>, code: &str) -> bool {
+        v.as_deref() == Some(code)
+    }
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<ContractListQuery>,
+    Query(fl): Query<FlashParam>,
+) -> Response {
+    let flash = fl.flash;
+    match list_page(&st, &p, q, FormState::default(), vec![], flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn list_page(
+    st: &AppState,
+    p: &Principal,
+    q: ContractListQuery,
+    fs: FormState,
+    problems: Vec<ImportProblem>,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    require(p, Permission::TransferRead)?;
+    let page = kechuang_store::transfer::contracts::list(
+        &st.db,
+        &q.filter()?,
+        kechuang_store::PageReq::new(q.page, q.per_page),
+    )
+    .await?;
+    let year = q.year.clone().unwrap_or_default();
+    let query = query_string(&[
+        ("q", q.q.as_deref().unwrap_or("")),
+        ("kind", q.kind.as_deref().unwrap_or("")),
+        ("year", &year),
+        ("chain_id", q.chain_id.as_deref().unwrap_or("")),
+        ("project_id", q.project_id.as_deref().unwrap_or("")),
+        ("sort", q.sort.as_deref().unwrap_or("")),
+    ]);
+    let pager = Pager::new(&page, &format!("/transfer/contracts?{query}"));
+    Ok(render(&ListPage {
+        page: PageCtx::new(
+            st,
+            p,
+            "技术合同",
+            "/transfer/contracts",
+            &[("成果转化", "/transfer"), ("技术合同", "")],
+        )
+        .flash_code(flash),
+        turnover: turnover_lines(
+            api::turnover_rows(st, p, q.chain_id.as_deref().filter(|s| !s.is_empty())).await?,
+        ),
+        rows: api::views(st, page.items).await?,
+        pager,
+        export_href: format!("/transfer/contracts/export.xlsx?{query}"),
+        year,
+        q,
+        kinds: ContractKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_zh()))
+            .collect(),
+        chains: kechuang_store::chains::names(&st.db).await?,
+        can_write: p.can(Permission::TransferWrite),
+        today: today_text(),
+        fs,
+        problems,
+    }))
+}
+
+pub async fn export(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<ContractListQuery>,
+) -> Response {
+    match api::export_bytes(&st, &p, &q).await {
+        Ok(b) => excel::xlsx_response("技术合同.xlsx", b),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = match draft(&pairs) {
+        Ok(d) => api::create_action(&st, &p, &d).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => done("/transfer/contracts", "created"),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            let fs = FormState::rejected("contract", pairs, &e);
+            match list_page(&st, &p, ContractListQuery::default(), fs, vec![], None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multipart) -> Response {
+    let r = async {
+        require(&p, Permission::TransferWrite)?;
+        let bytes = upload(mp).await?;
+        api::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return done("/transfer/contracts", "imported"),
+        Err(ImportFailure::Invalid(problems)) => {
+            let e = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import_invalid",
+                format!(
+                    "发现{}处错误，未导入任何数据，请修改后重新上传",
+                    problems.len()
+                ),
+            );
+            (
+                e.status,
+                FormState::rejected("import", vec![], &e),
+                problems,
+            )
+        }
+        Err(ImportFailure::Other(e))
+            if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN =>
+        {
+            (e.status, FormState::rejected("import", vec![], &e), vec![])
+        }
+        Err(ImportFailure::Other(e)) => return error_page(&st, Some(&p), e),
+    };
+    match list_page(&st, &p, ContractListQuery::default(), fs, problems, None).await {
+        Ok(r) => with_status(r, status),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}

@@ -1,0 +1,276 @@
+//! Tiered-loan pages (科企梯度贷): tiers and their totals, the loan list
+//! with the application form, and a loan's page with its schedule,
+//! repayments and the approval, disbursement, repayment and compensation
+//! forms.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::Form;
+use kechuang_domain::auth::Permission;
+use kechuang_domain::transfer::Ladder;
+use kechuang_store::entities::loan_tier;
+use kechuang_store::transfer::loans::TierTotals;
+use kechuang_store::Principal;
+
+use super::projects::{with_status, FlashParam};
+use super::{done, draft, error_page, org_choices, render, wan, yuan, FormState, PageCtx};
+use crate::api::transfer::loans::{
+    self as api, bps_percent, ladder_label, LoanDetailView, LoanListQuery, LoanView,
+};
+use crate::auth::{require, PageUser};
+use crate::error::{ApiError, ApiResult};
+use crate::excel;
+use crate::forms::transfer::today_text;
+use crate::pages::{query_string, Pager};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "transfer/loans.html")]
+struct ListPage {
+    page: PageCtx,
+    tiers: Vec<loan_tier::Model>,
+    totals: Vec<TierTotals>,
+    rows: Vec<LoanView>,
+    pager: Pager,
+    q: LoanListQuery,
+    export_href: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    ladders: Vec<(&'static str, &'static str)>,
+    firms: Vec<(String, String)>,
+    can_write: bool,
+    today: String,
+    fs: FormState,
+}
+
+impl ListPage {
+    fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+        crate::pages::fmt_date(*d.borrow())
+    }
+    fn wan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
+        let fen = *fen.borrow();
+        wan(fen)
+    }
+    fn bps(&self, v: impl std::borrow::Borrow<i32>) -> String {
+        let v = *v.borrow();
+        bps_percent(v)
+    }
+    fn ladder(&self, code: &str) -> String {
+        ladder_label(code)
+    }
+    fn sel(&self, v: &Option<String>, code: &str) -> bool {
+        v.as_deref() == Some(code)
+    }
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<LoanListQuery>,
+    Query(fl): Query<FlashParam>,
+) -> Response {
+    let flash = fl.flash;
+    match list_page(&st, &p, q, FormState::default(), flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn list_page(
+    st: &AppState,
+    p: &Principal,
+    q: LoanListQuery,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    require(p, Permission::TransferRead)?;
+    let page = kechuang_store::transfer::loans::list(
+        &st.db,
+        &q.filter()?,
+        kechuang_store::PageReq::new(q.page, q.per_page),
+    )
+    .await?;
+    let query = query_string(&[
+        ("q", q.q.as_deref().unwrap_or("")),
+        ("status", q.status.as_deref().unwrap_or("")),
+        ("tier_id", q.tier_id.as_deref().unwrap_or("")),
+        ("overdue", q.overdue.as_deref().unwrap_or("")),
+    ]);
+    let pager = Pager::new(&page, &format!("/transfer/loans?{query}"));
+    Ok(render(&ListPage {
+        page: PageCtx::new(
+            st,
+            p,
+            "科企梯度贷",
+            "/transfer/loans",
+            &[("成果转化", "/transfer"), ("科企梯度贷", "")],
+        )
+        .flash_code(flash),
+        tiers: kechuang_store::transfer::loans::tiers(&st.db).await?,
+        totals: api::totals_of(st, p).await?,
+        rows: api::views(st, page.items).await?,
+        pager,
+        export_href: format!("/transfer/loans/export.xlsx?{query}"),
+        q,
+        statuses: kechuang_store::transfer::loans::STATUSES.to_vec(),
+        ladders: Ladder::ALL
+            .iter()
+            .map(|l| (l.as_str(), l.label_zh()))
+            .collect(),
+        firms: org_choices(st, &["enterprise"]).await?,
+        can_write: p.can(Permission::FundingWrite),
+        today: today_text(),
+        fs,
+    }))
+}
+
+pub async fn export(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<LoanListQuery>,
+) -> Response {
+    match api::export_bytes(&st, &p, &q).await {
+        Ok(b) => excel::xlsx_response("科企梯度贷.xlsx", b),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+/// POST /transfer/loans/act/{action}: tier, apply.
+pub async fn create(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(action): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result: ApiResult<String> = async {
+        match action.as_str() {
+            "tier" => api::create_tier_action(&st, &p, &draft(&pairs)?)
+                .await
+                .map(|_| "/transfer/loans".to_string()),
+            "apply" => api::apply_action(&st, &p, &draft(&pairs)?)
+                .await
+                .map(|m| format!("/transfer/loans/{}", m.id)),
+            _ => Err(ApiError::not_found()),
+        }
+    }
+    .await;
+    match result {
+        Ok(to) => done(&to, "created"),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            let fs = FormState::rejected(&action, pairs, &e);
+            match list_page(&st, &p, LoanListQuery::default(), fs, None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "transfer/loan.html")]
+struct DetailPage {
+    page: PageCtx,
+    d: LoanDetailView,
+    can_write: bool,
+    today: String,
+    fs: FormState,
+}
+
+impl DetailPage {
+    fn yuan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
+        let fen = *fen.borrow();
+        yuan(fen)
+    }
+    fn bps(&self, v: impl std::borrow::Borrow<i32>) -> String {
+        let v = *v.borrow();
+        bps_percent(v)
+    }
+    fn fmt_date(&self, d: &chrono::NaiveDate) -> String {
+        crate::pages::fmt_date(*d)
+    }
+    fn late(&self, k: &kechuang_store::entities::loan_installment::Model) -> bool {
+        k.settled_on.is_none() && k.due_on.to_string() < self.today
+    }
+}
+
+pub async fn detail(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn detail_page(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    let d = api::detail(st, p, id).await?;
+    let title = format!("贷款 {}", d.loan.loan.loan_no);
+    Ok(render(&DetailPage {
+        page: PageCtx::new(
+            st,
+            p,
+            &title,
+            "/transfer/loans",
+            &[
+                ("成果转化", "/transfer"),
+                ("科企梯度贷", "/transfer/loans"),
+                (&title, ""),
+            ],
+        )
+        .flash_code(flash),
+        d,
+        can_write: p.can(Permission::FundingWrite),
+        today: today_text(),
+        fs,
+    }))
+}
+
+/// POST /transfer/loans/{id}/act/{action}: decide, disburse, repay, compensate.
+pub async fn act(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path((id, action)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result: ApiResult<&str> = async {
+        match action.as_str() {
+            "decide" => api::decide_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| "saved"),
+            "disburse" => api::disburse_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| "disbursed"),
+            "repay" => api::repay_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| "repaid"),
+            "compensate" => api::compensate_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| "compensated"),
+            _ => Err(ApiError::not_found()),
+        }
+    }
+    .await;
+    match result {
+        Ok(flash) => done(&format!("/transfer/loans/{id}"), flash),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            let fs = FormState::rejected(&action, pairs, &e);
+            match detail_page(&st, &p, &id, fs, None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}

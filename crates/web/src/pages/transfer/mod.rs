@@ -1,0 +1,275 @@
+//! Technology-transfer pages (成果转化 · 资金链): the overview with the
+//! funnel and headline figures, projects and their gates, grant-to-equity,
+//! tiered loans and technology contracts. Every action form posts to
+//! `…/{id}/act/{action}`; a rejected form is shown again with its values
+//! and the errors in place.
+
+pub mod contracts;
+pub mod equity;
+pub mod loans;
+pub mod projects;
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use kechuang_domain::auth::Permission;
+use kechuang_domain::money::Money;
+use kechuang_domain::org::format_growth;
+use kechuang_domain::transfer::Stage;
+use kechuang_store::Principal;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::{error_page, render, PageCtx};
+use crate::api::transfer::{
+    contracts as api_contracts, equity as api_equity, loans as api_loans, projects as api_projects,
+};
+use crate::auth::{require, PageUser};
+use crate::error::ApiError;
+use crate::AppState;
+
+/// "1,450.00 万元"
+pub fn wan(fen: i64) -> String {
+    format!("{} 万元", Money::from_fen(fen).to_wan_yuan_string())
+}
+
+/// "3.52 亿元"
+pub fn yi(fen: i64) -> String {
+    format!("{} 亿元", Money::from_fen(fen).to_yi_yuan_string())
+}
+
+/// "1,234,567.89"
+pub fn yuan(fen: i64) -> String {
+    Money::from_fen(fen).to_string()
+}
+
+/// The values and errors of the one action form that was rejected.
+#[derive(Default)]
+pub struct FormState {
+    pub form: String,
+    pub values: HashMap<String, String>,
+    pub errors: HashMap<String, String>,
+}
+
+impl FormState {
+    /// A rejected submission of `form`: field errors go under their field,
+    /// anything else under `_form`.
+    pub fn rejected(form: &str, pairs: Vec<(String, String)>, e: &ApiError) -> Self {
+        let mut errors = HashMap::new();
+        match e.details.get("fields").and_then(|f| f.as_object()) {
+            Some(m) if !m.is_empty() => {
+                for (k, v) in m {
+                    errors.insert(k.clone(), v.as_str().unwrap_or_default().to_string());
+                }
+            }
+            _ => {
+                errors.insert("_form".into(), e.message.clone());
+            }
+        }
+        FormState {
+            form: form.into(),
+            values: pairs.into_iter().collect(),
+            errors,
+        }
+    }
+    /// The error of `field` in `form` (empty when none).
+    pub fn err(&self, form: &str, field: &str) -> String {
+        if self.form == form {
+            self.errors.get(field).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+    /// The submitted value of `field` in `form`, else `default`.
+    pub fn val(&self, form: &str, field: &str, default: &str) -> String {
+        if self.form == form {
+            self.values.get(field).cloned().unwrap_or_default()
+        } else {
+            default.to_string()
+        }
+    }
+    /// Whether the submitted (or default) value of `field` is `v`, for selects.
+    pub fn is_val(&self, form: &str, field: &str, default: &str, v: &str) -> bool {
+        self.val(form, field, default) == v
+    }
+    pub fn is(&self, form: &str) -> bool {
+        self.form == form
+    }
+}
+
+/// Decode submitted form pairs as a draft (numbers parse from text).
+pub fn draft<D: DeserializeOwned>(pairs: &[(String, String)]) -> Result<D, ApiError> {
+    let q = serde_urlencoded::to_string(pairs).map_err(ApiError::internal)?;
+    serde_urlencoded::from_str(&q)
+        .map_err(|e| ApiError::bad_request("invalid_form", format!("表单内容有误：{e}")))
+}
+
+/// The value of one submitted field.
+pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+/// After a successful action: back to `to` with a flash message.
+pub fn done(to: &str, flash: &str) -> Response {
+    Redirect::to(&format!("{to}?flash={flash}")).into_response()
+}
+
+/// Options for a select of organisations (id, name), sorted by name.
+pub async fn org_choices(st: &AppState, kinds: &[&str]) -> Result<Vec<(String, String)>, ApiError> {
+    use kechuang_store::orgs::{self, OrgFilter};
+    let mut out = vec![];
+    for k in kinds {
+        let f = OrgFilter {
+            kind: kechuang_domain::org::OrgKind::parse(k),
+            ..Default::default()
+        };
+        for o in orgs::list_all(&st.db, &kechuang_store::Scope::All, &f, 5_000).await? {
+            out.push((o.id, o.name));
+        }
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}
+
+pub struct FunnelLine {
+    pub stage: String,
+    pub label: String,
+    pub active: u64,
+    pub on_hold: u64,
+    pub stopped: u64,
+    pub entered: u64,
+    pub avg_days: String,
+    /// Bar width in percent of the widest stage.
+    pub width: u64,
+}
+
+pub struct TurnoverLine {
+    pub year: i32,
+    pub contracts: u64,
+    pub amount: String,
+    pub tech_amount: String,
+    pub growth: String,
+    pub streak: u32,
+}
+
+#[derive(Template)]
+#[template(path = "transfer/overview.html")]
+struct OverviewPage {
+    page: PageCtx,
+    funnel: Vec<FunnelLine>,
+    fields: Vec<String>,
+    chains: Vec<(String, String)>,
+    field: String,
+    chain_id: String,
+    equity: kechuang_store::transfer::equity::Totals,
+    loans: kechuang_store::transfer::loans::TierTotals,
+    turnover: Vec<TurnoverLine>,
+}
+
+impl OverviewPage {
+    /// The latest complete year of contract turnover (the current year is still running).
+    fn full_year(&self) -> Option<&TurnoverLine> {
+        use chrono::Datelike;
+        let this_year = kechuang_store::cases::today().year();
+        self.turnover
+            .iter()
+            .rev()
+            .find(|t| t.year < this_year)
+            .or(self.turnover.last())
+    }
+    fn wan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
+        let fen = *fen.borrow();
+        wan(fen)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct OverviewQuery {
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub chain_id: String,
+    pub flash: Option<String>,
+}
+
+pub fn funnel_lines(rows: Vec<kechuang_store::transfer::projects::FunnelRow>) -> Vec<FunnelLine> {
+    let max = rows.iter().map(|r| r.entered).max().unwrap_or(0).max(1);
+    rows.into_iter()
+        .map(|r| FunnelLine {
+            label: Stage::parse(&r.stage)
+                .map(|s| s.label_zh())
+                .unwrap_or("")
+                .into(),
+            width: r.entered * 100 / max,
+            avg_days: r
+                .avg_days
+                .map(|d| format!("{d} 天"))
+                .unwrap_or_else(|| "—".into()),
+            stage: r.stage,
+            active: r.active,
+            on_hold: r.on_hold,
+            stopped: r.stopped,
+            entered: r.entered,
+        })
+        .collect()
+}
+
+pub fn turnover_lines(rows: Vec<api_contracts::TurnoverView>) -> Vec<TurnoverLine> {
+    rows.into_iter()
+        .map(|t| TurnoverLine {
+            year: t.year,
+            contracts: t.contracts,
+            amount: yi(t.amount_fen),
+            tech_amount: yi(t.tech_amount_fen),
+            growth: format_growth(t.growth_permille),
+            streak: t.growth_streak,
+        })
+        .collect()
+}
+
+/// /transfer: the funnel by stage (filter by field and chain), the
+/// grant-to-equity and loan programmes, contract turnover by year.
+pub async fn overview(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<OverviewQuery>,
+) -> Response {
+    match overview_page(&st, &p, q).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn overview_page(
+    st: &AppState,
+    p: &Principal,
+    q: OverviewQuery,
+) -> Result<Response, ApiError> {
+    require(p, Permission::TransferRead)?;
+    let fq = api_projects::FunnelQuery {
+        field: Some(q.field.clone()),
+        chain_id: Some(q.chain_id.clone()),
+    };
+    let funnel = funnel_lines(api_projects::funnel_rows(st, p, &fq).await?);
+    let equity = api_equity::totals_of(st, p).await?;
+    let loans = api_loans::totals_of(st, p).await?.pop().unwrap_or_default();
+    let turnover = turnover_lines(api_contracts::turnover_rows(st, p, None).await?);
+    Ok(render(&OverviewPage {
+        page: PageCtx::new(st, p, "成果转化总览", "/transfer", &[("成果转化", "")])
+            .flash_code(q.flash.as_deref()),
+        funnel,
+        fields: kechuang_store::transfer::projects::fields(&st.db).await?,
+        chains: kechuang_store::chains::names(&st.db).await?,
+        field: q.field,
+        chain_id: q.chain_id,
+        equity,
+        loans,
+        turnover,
+    }))
+}

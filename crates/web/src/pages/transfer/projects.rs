@@ -1,0 +1,312 @@
+//! Transfer project pages: the list with filters, export and the new
+//! project form; the project page with its stage history, gate reviews,
+//! expert scores, the decision form and incubation.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::Form;
+use kechuang_domain::auth::Permission;
+use kechuang_domain::transfer::{GateDecision, ProjectState, Stage};
+use kechuang_store::Principal;
+use serde::Deserialize;
+
+use super::{done, draft, error_page, field, org_choices, render, FormState, PageCtx};
+use crate::api::transfer::projects::{
+    self as api, ProjectDetailView, ProjectListQuery, ProjectView,
+};
+use crate::auth::{require, PageUser};
+use crate::error::{ApiError, ApiResult};
+use crate::excel;
+use crate::forms::transfer::today_text;
+use crate::pages::{query_string, Pager};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "transfer/projects.html")]
+struct ListPage {
+    page: PageCtx,
+    rows: Vec<ProjectView>,
+    pager: Pager,
+    q: ProjectListQuery,
+    export_href: String,
+    stages: Vec<(&'static str, &'static str)>,
+    states: Vec<(&'static str, &'static str)>,
+    fields: Vec<String>,
+    chains: Vec<(String, String)>,
+    holders: Vec<(String, String)>,
+    can_write: bool,
+    fs: FormState,
+}
+
+impl ListPage {
+    fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+        crate::pages::fmt_date(*d.borrow())
+    }
+    fn sel(&self, v: &Option<String>, code: &str) -> bool {
+        v.as_deref() == Some(code)
+    }
+}
+
+fn stage_options() -> Vec<(&'static str, &'static str)> {
+    Stage::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label_zh()))
+        .collect()
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<ProjectListQuery>,
+    Query(fl): Query<FlashParam>,
+) -> Response {
+    let flash = fl.flash;
+    match list_page(&st, &p, q, FormState::default(), flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn list_page(
+    st: &AppState,
+    p: &Principal,
+    q: ProjectListQuery,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    require(p, Permission::TransferRead)?;
+    let page = kechuang_store::transfer::projects::list(
+        &st.db,
+        &q.filter()?,
+        kechuang_store::PageReq::new(q.page, q.per_page),
+    )
+    .await?;
+    let query = query_string(&[
+        ("q", q.q.as_deref().unwrap_or("")),
+        ("stage", q.stage.as_deref().unwrap_or("")),
+        ("state", q.state.as_deref().unwrap_or("")),
+        ("field", q.field.as_deref().unwrap_or("")),
+        ("chain_id", q.chain_id.as_deref().unwrap_or("")),
+    ]);
+    let pager = Pager::new(&page, &format!("/transfer/projects?{query}"));
+    let rows = api::views(st, page.items).await?;
+    Ok(render(&ListPage {
+        page: PageCtx::new(
+            st,
+            p,
+            "转化项目",
+            "/transfer/projects",
+            &[("成果转化", "/transfer"), ("转化项目", "")],
+        )
+        .flash_code(flash),
+        rows,
+        pager,
+        export_href: format!("/transfer/projects/export.xlsx?{query}"),
+        q,
+        stages: stage_options(),
+        states: ProjectState::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label_zh()))
+            .collect(),
+        fields: kechuang_store::transfer::projects::fields(&st.db).await?,
+        chains: kechuang_store::chains::names(&st.db).await?,
+        holders: org_choices(st, &["university", "institute"]).await?,
+        can_write: p.can(Permission::TransferWrite),
+        fs,
+    }))
+}
+
+pub async fn export(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<ProjectListQuery>,
+) -> Response {
+    match api::export_bytes(&st, &p, &q).await {
+        Ok(b) => excel::xlsx_response("成果转化项目.xlsx", b),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = match draft(&pairs) {
+        Ok(d) => api::create_action(&st, &p, &d).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(m) => done(&format!("/transfer/projects/{}", m.id), "created"),
+        Err(e) if e.status.as_u16() == 422 => {
+            let fs = FormState::rejected("new", pairs, &e);
+            match list_page(&st, &p, ProjectListQuery::default(), fs, None).await {
+                Ok(r) => with_status(r, e.status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+/// A re-rendered form keeps the status of its rejection (422).
+pub fn with_status(mut r: Response, s: axum::http::StatusCode) -> Response {
+    *r.status_mut() = s;
+    r
+}
+
+#[derive(Template)]
+#[template(path = "transfer/project.html")]
+struct DetailPage {
+    page: PageCtx,
+    d: ProjectDetailView,
+    can_write: bool,
+    can_found: bool,
+    stages: Vec<(&'static str, &'static str)>,
+    decisions: Vec<(&'static str, &'static str)>,
+    incubators: Vec<(String, String)>,
+    today: String,
+    fs: FormState,
+}
+
+impl DetailPage {
+    fn open_review(&self) -> Option<&kechuang_store::transfer::projects::ReviewDetail> {
+        self.d.reviews.iter().find(|r| r.review.status == "open")
+    }
+    fn score(&self, tenths: impl std::borrow::Borrow<Option<i32>>) -> String {
+        tenths
+            .borrow()
+            .map(|t| format!("{}.{}", t / 10, t % 10))
+            .unwrap_or_else(|| "—".into())
+    }
+    fn score_one(&self, tenths: impl std::borrow::Borrow<i32>) -> String {
+        self.score(Some(*tenths.borrow()))
+    }
+    fn stage_label(&self, code: &str) -> String {
+        Stage::parse(code)
+            .map(|s| s.label_zh().to_string())
+            .unwrap_or_default()
+    }
+    fn decision_label(&self, code: &str) -> String {
+        GateDecision::parse(code)
+            .map(|s| s.label_zh().to_string())
+            .unwrap_or_default()
+    }
+    fn fmt_date(&self, d: &chrono::NaiveDate) -> String {
+        crate::pages::fmt_date(*d)
+    }
+    fn inventors(&self) -> String {
+        self.d
+            .project
+            .project
+            .inventors
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.replacen(':', " ", 1) + "%")
+            .collect::<Vec<_>>()
+            .join("，")
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct FlashParam {
+    pub flash: Option<String>,
+}
+
+pub async fn detail(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn detail_page(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    require(p, Permission::TransferRead)?;
+    let d = api::detail_view(
+        st,
+        kechuang_store::transfer::projects::detail(&st.db, id).await?,
+    )
+    .await?;
+    let title = d.project.project.title.clone();
+    let can_write = p.can(Permission::TransferWrite);
+    Ok(render(&DetailPage {
+        page: PageCtx::new(
+            st,
+            p,
+            &title,
+            "/transfer/projects",
+            &[
+                ("成果转化", "/transfer"),
+                ("转化项目", "/transfer/projects"),
+                (&title, ""),
+            ],
+        )
+        .flash_code(flash),
+        can_found: can_write && p.can(Permission::OrgsWrite),
+        can_write,
+        stages: stage_options(),
+        decisions: GateDecision::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label_zh()))
+            .collect(),
+        incubators: org_choices(st, &["intermediary", "enterprise", "other"]).await?,
+        today: today_text(),
+        d,
+        fs,
+    }))
+}
+
+/// POST /transfer/projects/{id}/act/{action}: review, score, decide, firm, graduate.
+pub async fn act(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path((id, action)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let review_id = field(&pairs, "review_id").to_string();
+    let result: ApiResult<&str> = async {
+        match action.as_str() {
+            "review" => api::open_review_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| "review_opened"),
+            "score" => api::score_action(&st, &p, &review_id, &draft(&pairs)?)
+                .await
+                .map(|_| "scored"),
+            "decide" => api::decide_action(&st, &p, &review_id, &draft(&pairs)?)
+                .await
+                .map(|_| "decided"),
+            "firm" => api::found_firm_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| "firm_founded"),
+            "graduate" => api::graduate_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| "graduated"),
+            _ => Err(ApiError::not_found()),
+        }
+    }
+    .await;
+    match result {
+        Ok(flash) => done(&format!("/transfer/projects/{id}"), flash),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            let fs = FormState::rejected(&action, pairs, &e);
+            match detail_page(&st, &p, &id, fs, None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
