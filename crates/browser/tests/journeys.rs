@@ -288,3 +288,106 @@ async fn phone_users_open_the_navigation_from_the_menu_button() {
     wait_for_text(c, "工作日计算").await;
     b.client.clone().close().await.unwrap();
 }
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let e = c.find(Locator::Css(css)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn technology_manager_takes_a_result_through_a_reviewed_gate() {
+    let app = spawn_app().await;
+    app.user("manager", Role::Broker, None, None).await;
+    let b = browser(1366, 900).await;
+    let c = &b.client;
+    sign_in(c, &app, "manager").await;
+
+    // A new result enters screening.
+    c.goto(&app.url("/transfer/projects")).await.unwrap();
+    click(c, "a[href='#new-project']").await;
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("#new-title"))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    fill(c, "#new-title", "车规级碳化硅功率模块封装技术").await;
+    fill(c, "#new-inventors", "张教授:60;陈博士:40").await;
+    fill(c, "#new-patents", "ZL202210230000.7").await;
+    click(c, "#new-project button[type=submit]").await;
+    wait_for_text(c, "发起项目筛选阶段评审").await;
+
+    // A review with one expert's scores.
+    click(c, "form[action$='/act/review'] button[type=submit]").await;
+    wait_for_text(c, "录入专家评分").await;
+    fill(c, "#score-expert_name", "何立新").await;
+    fill(c, "#score-scores", "80,75,70,85").await;
+    click(c, "form[action$='/act/score'] button[type=submit]").await;
+    wait_for_text(c, "何立新").await;
+
+    // Skipping a stage without a reason is refused in place; the choice is kept.
+    c.find(Locator::Css(
+        "#decide-target option[value='commercialisation']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    fill(c, "#decide-reasons", "评审通过").await;
+    click(c, "form[action$='/act/decide'] button[type=submit]").await;
+    let err = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#decide-error"))
+        .await
+        .unwrap();
+    assert!(
+        err.text().await.unwrap().contains("跳"),
+        "explains the skip rule"
+    );
+    assert_eq!(
+        c.find(Locator::Css("#decide-reasons"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("评审通过")
+    );
+
+    // Advancing to the next stage needs no reason beyond the decision's.
+    c.find(Locator::Css("#decide-target option[value='']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(c, "form[action$='/act/decide'] button[type=submit]").await;
+    let stage = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#project-stage"))
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while stage.text().await.unwrap() != "概念验证" {
+        assert!(Instant::now() < deadline, "the project moved to 概念验证");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    b.client.clone().close().await.unwrap();
+}

@@ -572,30 +572,33 @@ pub struct TierTotals {
     pub subsidy_fen: i64,
 }
 
-/// Per-tier totals plus a last "合计" row.
+/// Per-tier totals, then a "未达准入条件" row for applications no tier
+/// was open to (only when there are any), then the "合计" row.
 pub async fn totals(db: &Db) -> StoreResult<Vec<TierTotals>> {
     let tiers = tiers(db).await?;
     let loans = loan::Entity::find().all(db).await?;
     let ks = loan_installment::Entity::find().all(db).await?;
     let today = today();
-    let mut rows: Vec<TierTotals> = tiers
-        .iter()
-        .map(|t| TierTotals {
-            tier_id: Some(t.id.clone()),
-            tier_name: t.name.clone(),
-            ..Default::default()
-        })
-        .collect();
-    let mut all = TierTotals {
-        tier_name: "合计".into(),
+    let row = |tier_id: Option<String>, name: &str| TierTotals {
+        tier_id,
+        tier_name: name.into(),
         ..Default::default()
     };
-    let mut firms: Vec<Vec<&str>> = vec![vec![]; rows.len() + 1];
+    // One row per tier, then the untiered row.
+    let mut rows: Vec<TierTotals> = tiers
+        .iter()
+        .map(|t| row(Some(t.id.clone()), &t.name))
+        .chain(std::iter::once(row(None, "未达准入条件")))
+        .collect();
+    let untiered = tiers.len();
+    let mut all = row(None, "合计");
+    let mut firms: Vec<Vec<&str>> = vec![vec![]; rows.len()];
+    let mut all_firms: Vec<&str> = vec![];
     for l in &loans {
         let k = tiers
             .iter()
             .position(|t| Some(&t.id) == l.tier_id.as_ref())
-            .unwrap_or(rows.len());
+            .unwrap_or(untiered);
         let mine: Vec<&loan_installment::Model> = ks.iter().filter(|k| k.loan_id == l.id).collect();
         let disbursed = l.disbursed_on.is_some();
         let outstanding: i64 = if l.status == "repaying" {
@@ -610,7 +613,7 @@ pub async fn totals(db: &Db) -> StoreResult<Vec<TierTotals>> {
                 .iter()
                 .any(|k| k.settled_on.is_none() && k.due_on < today);
         let subsidy: i64 = mine.iter().map(|k| k.subsidy_fen).sum();
-        for r in [rows.get_mut(k), Some(&mut all)].into_iter().flatten() {
+        for r in [&mut rows[k], &mut all] {
             r.applications += 1;
             if disbursed {
                 r.loans += 1;
@@ -623,17 +626,20 @@ pub async fn totals(db: &Db) -> StoreResult<Vec<TierTotals>> {
         }
         if disbursed {
             firms[k].push(&l.org_id);
-            firms[rows.len()].push(&l.org_id);
+            all_firms.push(&l.org_id);
         }
     }
     for (r, f) in rows
         .iter_mut()
         .chain(std::iter::once(&mut all))
-        .zip(firms.iter_mut())
+        .zip(firms.iter_mut().chain(std::iter::once(&mut all_firms)))
     {
         f.sort_unstable();
         f.dedup();
         r.firms = f.len() as u64;
+    }
+    if rows[untiered].applications == 0 {
+        rows.pop();
     }
     rows.push(all);
     Ok(rows)

@@ -1022,6 +1022,39 @@ async fn demo_dataset_loads_and_tells_the_article_story() {
     assert_eq!(nev["latest"]["year"], 2025);
     assert_eq!(nev["latest"]["output_fen"], 1_204_000_000_000_i64);
     assert_eq!(nev["latest"]["growth"], "+58.6%");
+    // The technology-transfer figures of the article, computed from the records.
+    let (_, equity) = Api::json(api.get("/api/v1/transfer/grant-equity/totals")).await;
+    assert_eq!(equity["agreements"], 8);
+    assert_eq!(equity["grant_fen"], 1_450_000_000_i64, "先投后股 1450 万元");
+    let (_, loans) = Api::json(api.get("/api/v1/transfer/loans/totals")).await;
+    let all = loans.as_array().unwrap().last().unwrap();
+    assert_eq!(all["tier_name"], "合计");
+    assert_eq!(all["firms"], 15);
+    assert_eq!(all["disbursed_fen"], 5_300_000_000_i64, "梯度贷 5300 万元");
+    let (_, turnover) = Api::json(api.get("/api/v1/transfer/contracts/turnover")).await;
+    let y2024 = turnover
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|y| y["year"] == 2024)
+        .unwrap();
+    assert!(
+        y2024["amount_fen"].as_i64().unwrap() > 350_000_000_000,
+        "超35亿元"
+    );
+    assert_eq!(y2024["growth_streak"], 4, "连续4年增长");
+    let (_, funnel) = Api::json(api.get("/api/v1/transfer/funnel")).await;
+    let entered: Vec<i64> = funnel
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["entered"].as_i64().unwrap())
+        .collect();
+    assert_eq!(entered.len(), 4);
+    assert!(
+        entered.windows(2).all(|w| w[0] >= w[1]),
+        "a funnel narrows: {entered:?}"
+    );
     // Every demo account can sign in.
     for (u, _, _) in kechuang::demo::ACCOUNTS {
         let res = reqwest::Client::builder()

@@ -3,6 +3,7 @@
 
 mod cases;
 mod foundation;
+mod transfer;
 
 use kechuang_domain::auth::Role;
 use kechuang_domain::uscc;

@@ -44,6 +44,13 @@ struct ListPage {
 }
 
 impl ListPage {
+    /// Applications no tier was open to (a row of their own in the totals).
+    fn untiered(&self) -> Option<&TierTotals> {
+        let n = self.totals.len();
+        self.totals
+            .get(self.tiers.len())
+            .filter(|_| n == self.tiers.len() + 2)
+    }
     fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
         crate::pages::fmt_date(*d.borrow())
     }
