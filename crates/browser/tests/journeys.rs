@@ -295,15 +295,31 @@ async fn fill(c: &Client, css: &str, text: &str) {
     e.send_keys(text).await.unwrap();
 }
 
+/// Click an element once it exists, scrolled to the middle of the window
+/// at once (Bootstrap makes scrolling smooth, which would move it mid-click).
 async fn click(c: &Client, css: &str) {
-    c.wait()
+    let e = c
+        .wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css(css))
         .await
-        .unwrap()
-        .click()
-        .await
         .unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+        vec![serde_json::to_value(&e).unwrap()],
+    )
+    .await
+    .unwrap();
+    if let Err(err) = e.click().await {
+        let what = c
+            .execute(
+                "const r = arguments[0].getBoundingClientRect(); return String(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.outerHTML).slice(0, 300) + ' @ ' + r.y + ' of ' + window.innerHeight;",
+                vec![serde_json::to_value(&e).unwrap()],
+            )
+            .await
+            .unwrap();
+        panic!("{css} not clickable ({err}); on top: {what}");
+    }
 }
 
 #[tokio::test]
