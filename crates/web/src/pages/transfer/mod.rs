@@ -156,6 +156,8 @@ pub struct TurnoverLine {
     pub tech_amount: String,
     pub growth: String,
     pub streak: u32,
+    /// The current year, still running.
+    pub partial: bool,
 }
 
 #[derive(Template)]
@@ -221,8 +223,11 @@ pub fn funnel_lines(rows: Vec<kechuang_store::transfer::projects::FunnelRow>) ->
 }
 
 pub fn turnover_lines(rows: Vec<api_contracts::TurnoverView>) -> Vec<TurnoverLine> {
+    use chrono::Datelike;
+    let this_year = kechuang_store::cases::today().year();
     rows.into_iter()
         .map(|t| TurnoverLine {
+            partial: t.year == this_year,
             year: t.year,
             contracts: t.contracts,
             amount: yi(t.amount_fen),
