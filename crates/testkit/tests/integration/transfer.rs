@@ -1878,3 +1878,108 @@ async fn openapi_lists_the_transfer_routes_under_their_tag() {
         "string"
     );
 }
+
+#[tokio::test]
+async fn transfer_pages_keep_rejected_input_beside_its_field_and_show_the_figures() {
+    let app = spawn_app().await;
+    app.user("bureau", Role::Admin, None, None).await;
+    let b = app.browser("bureau").await;
+    // Every page of the area opens.
+    for path in [
+        "/transfer",
+        "/transfer/projects",
+        "/transfer/grant-equity",
+        "/transfer/loans",
+        "/transfer/contracts",
+    ] {
+        assert_eq!(b.get(path).await.status(), 200, "{path}");
+    }
+    // A project with a bad TRL comes back with the message and the typed title.
+    let res = b
+        .post_form(
+            "/transfer/projects",
+            &[("title", "硅光互连高速收发芯片"), ("trl", "12")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("技术成熟度（TRL）请填写 1～9 之间的整数"));
+    assert!(html.contains("value=\"硅光互连高速收发芯片\""));
+    // Corrected, it is created and its page opens in screening.
+    let res = b
+        .post_form(
+            "/transfer/projects",
+            &[("title", "硅光互连高速收发芯片"), ("trl", "4")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let to = location(&res);
+    let project = to
+        .strip_prefix("/transfer/projects/")
+        .and_then(|r| r.split('?').next())
+        .unwrap()
+        .to_string();
+    let html = b.get_text(&to).await;
+    assert!(html.contains("id=\"project-stage\">项目筛选<"));
+    assert!(html.contains("已创建"), "greets with the flash message");
+    // Editing keeps the stage; a stale version is refused on the page.
+    let res = b
+        .post_form(
+            &format!("/transfer/projects/{project}/act/edit"),
+            &[
+                ("title", "硅光互连高速收发芯片（二期）"),
+                ("trl", "5"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let html = b.get_text(&location(&res)).await;
+    assert!(html.contains("硅光互连高速收发芯片（二期）"));
+    assert!(html.contains("id=\"project-stage\">项目筛选<"));
+    let res = b
+        .post_form(
+            &format!("/transfer/projects/{project}/act/edit"),
+            &[("title", "旧页面的改名"), ("trl", "5"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("已被他人修改"));
+    assert!(
+        html.contains("value=\"旧页面的改名\""),
+        "the typed value is kept"
+    );
+    // A contract registered on the page shows in the turnover table.
+    let res = b
+        .post_form(
+            "/transfer/contracts",
+            &[
+                ("contract_no", "2026500106000001"),
+                ("title", "硅光芯片测试技术服务"),
+                ("kind", "service"),
+                ("seller_name", "重庆邮电大学"),
+                ("buyer_name", "重庆光联科技有限公司"),
+                ("amount_yuan", "1,250,000.00"),
+                ("signed_on", "2026-03-01"),
+                ("registered_on", "2026-03-10"),
+                ("project_id", &project),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let html = b.get_text(&location(&res)).await;
+    assert!(html.contains("data-year=\"2026\""));
+    assert!(
+        html.contains("0.01 亿元"),
+        "1,250,000 yuan is 0.01 亿元 in the turnover table"
+    );
+    assert!(
+        html.contains("硅光互连高速收发芯片（二期）"),
+        "the contract names its project"
+    );
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()["location"].to_str().unwrap().to_string()
+}

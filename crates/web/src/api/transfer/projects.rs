@@ -279,10 +279,20 @@ pub async fn update_project(
     ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<ProjectUpdate>,
 ) -> ApiResult<Json<ProjectView>> {
-    require(&p, Permission::TransferWrite)?;
-    let input = u.project.validate().map_err(invalid)?;
-    let m = projects::update(&s.db, &p.username, &id, u.version, input).await?;
+    let m = update_action(&s, &p, &id, u.version, &u.project).await?;
     Ok(Json(view(&s, m).await?))
+}
+
+pub async fn update_action(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    version: i32,
+    d: &ProjectDraft,
+) -> ApiResult<transfer_project::Model> {
+    require(p, Permission::TransferWrite)?;
+    let input = d.validate().map_err(invalid)?;
+    Ok(projects::update(&s.db, &p.username, id, version, input).await?)
 }
 
 pub async fn open_review_action(

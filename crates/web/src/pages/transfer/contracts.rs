@@ -35,6 +35,7 @@ struct ListPage {
     export_href: String,
     kinds: Vec<(&'static str, &'static str)>,
     chains: Vec<(String, String)>,
+    projects: Vec<(String, String)>,
     can_write: bool,
     today: String,
     fs: FormState,
@@ -114,6 +115,11 @@ async fn list_page(
             .map(|k| (k.as_str(), k.label_zh()))
             .collect(),
         chains: kechuang_store::chains::names(&st.db).await?,
+        projects: kechuang_store::transfer::projects::list_all(&st.db, &Default::default(), 2_000)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.title))
+            .collect(),
         can_write: p.can(Permission::TransferWrite),
         today: today_text(),
         fs,

@@ -172,9 +172,13 @@ struct OverviewPage {
     equity: kechuang_store::transfer::equity::Totals,
     loans: kechuang_store::transfer::loans::TierTotals,
     turnover: Vec<TurnoverLine>,
+    incubated: Vec<api_projects::ProjectView>,
 }
 
 impl OverviewPage {
+    fn date_opt(&self, d: &Option<chrono::NaiveDate>) -> String {
+        d.map(super::fmt_date).unwrap_or_default()
+    }
     /// The latest complete year of contract turnover (the current year is still running).
     fn full_year(&self) -> Option<&TurnoverLine> {
         use chrono::Datelike;
@@ -265,6 +269,16 @@ async fn overview_page(
     let equity = api_equity::totals_of(st, p).await?;
     let loans = api_loans::totals_of(st, p).await?.pop().unwrap_or_default();
     let turnover = turnover_lines(api_contracts::turnover_rows(st, p, None).await?);
+    let incubating = kechuang_store::transfer::projects::ProjectFilter {
+        stage: Some(Stage::Incubation),
+        ..Default::default()
+    };
+    let mut incubated = api_projects::views(
+        st,
+        kechuang_store::transfer::projects::list_all(&st.db, &incubating, 500).await?,
+    )
+    .await?;
+    incubated.retain(|v| v.project.firm_org_id.is_some());
     Ok(render(&OverviewPage {
         page: PageCtx::new(st, p, "成果转化总览", "/transfer", &[("成果转化", "")])
             .flash_code(q.flash.as_deref()),
@@ -276,5 +290,6 @@ async fn overview_page(
         equity,
         loans,
         turnover,
+        incubated,
     }))
 }

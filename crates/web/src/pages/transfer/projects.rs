@@ -166,6 +166,8 @@ struct DetailPage {
     stages: Vec<(&'static str, &'static str)>,
     decisions: Vec<(&'static str, &'static str)>,
     incubators: Vec<(String, String)>,
+    holders: Vec<(String, String)>,
+    chains: Vec<(String, String)>,
     today: String,
     fs: FormState,
 }
@@ -195,6 +197,22 @@ impl DetailPage {
     }
     fn fmt_date(&self, d: &chrono::NaiveDate) -> String {
         crate::pages::fmt_date(*d)
+    }
+    /// The project's value of an edit-form field, as the form shows it.
+    fn current(&self, field: &str) -> String {
+        let p = &self.d.project.project;
+        match field {
+            "title" => p.title.clone(),
+            "field" => p.field.clone(),
+            "trl" => p.trl.to_string(),
+            "manager" => p.manager.clone(),
+            "inventors" => p.inventors.clone(),
+            "patents" => p.patents.clone(),
+            "summary" => p.summary.clone(),
+            "holder_org_id" => p.holder_org_id.clone().unwrap_or_default(),
+            "chain_id" => p.chain_id.clone().unwrap_or_default(),
+            _ => String::new(),
+        }
     }
     fn inventors(&self) -> String {
         self.d
@@ -262,6 +280,8 @@ async fn detail_page(
             .map(|s| (s.as_str(), s.label_zh()))
             .collect(),
         incubators: org_choices(st, &["intermediary", "enterprise", "other"]).await?,
+        holders: org_choices(st, &["university", "institute"]).await?,
+        chains: kechuang_store::chains::names(&st.db).await?,
         today: today_text(),
         d,
         fs,
@@ -278,6 +298,12 @@ pub async fn act(
     let review_id = field(&pairs, "review_id").to_string();
     let result: ApiResult<&str> = async {
         match action.as_str() {
+            "edit" => {
+                let version = field(&pairs, "version").parse().unwrap_or(0);
+                api::update_action(&st, &p, &id, version, &draft(&pairs)?)
+                    .await
+                    .map(|_| "saved")
+            }
             "review" => api::open_review_action(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "review_opened"),
