@@ -93,6 +93,14 @@ pub enum Permission {
     TransferWrite,
     /// Run the funding programmes: fund pools, grant-to-equity, loan tiers and loans.
     FundingWrite,
+    /// View the party-building network, meetings, commitments, races and reports.
+    PartyRead,
+    /// Maintain the party-building network and run meetings, commitments and races.
+    PartyWrite,
+    /// See party members' phone and ID numbers unmasked (each view is audited).
+    PartyPii,
+    /// Log visits and work as service staff (instructor, service officer, assistant).
+    StaffLog,
 }
 
 impl Role {
@@ -181,6 +189,7 @@ impl Role {
                 CasesRead,
                 CasesSupervise,
                 TransferRead,
+                PartyRead,
             ],
             Role::Department => &[
                 OrgsRead,
@@ -195,6 +204,7 @@ impl Role {
                 TransferRead,
                 TransferWrite,
                 FundingWrite,
+                PartyRead,
             ],
             Role::TaskForce => &[
                 OrgsRead,
@@ -207,6 +217,7 @@ impl Role {
                 CasesTriage,
                 CasesHandle,
                 TransferRead,
+                PartyRead,
             ],
             Role::Instructor | Role::ServiceOfficer => &[
                 OrgsRead,
@@ -216,7 +227,10 @@ impl Role {
                 CalendarRead,
                 CasesRead,
                 CasesCreate,
+                PartyRead,
+                StaffLog,
             ],
+            // The party-building office runs the network; it needs members' contact data.
             Role::PartyWorker => &[
                 OrgsRead,
                 OrgsWrite,
@@ -226,6 +240,10 @@ impl Role {
                 CalendarRead,
                 CasesRead,
                 CasesCreate,
+                PartyRead,
+                PartyWrite,
+                PartyPii,
+                StaffLog,
             ],
             // Technology managers and brokers work the transfer pipeline.
             Role::Broker => &[
@@ -239,6 +257,7 @@ impl Role {
                 CasesCreate,
                 TransferRead,
                 TransferWrite,
+                PartyRead,
             ],
             // Scope limits organisation and case access to the user's own organisation.
             Role::Enterprise => &[
@@ -295,7 +314,7 @@ impl ScopeKind {
 
 impl Permission {
     /// Every permission, in declaration order.
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 25] = [
         Permission::OrgsRead,
         Permission::OrgsWrite,
         Permission::OrgsImport,
@@ -317,6 +336,10 @@ impl Permission {
         Permission::TransferRead,
         Permission::TransferWrite,
         Permission::FundingWrite,
+        Permission::PartyRead,
+        Permission::PartyWrite,
+        Permission::PartyPii,
+        Permission::StaffLog,
     ];
 
     /// Stable snake_case code, as used in serde.
@@ -343,6 +366,10 @@ impl Permission {
             Permission::TransferRead => "transfer_read",
             Permission::TransferWrite => "transfer_write",
             Permission::FundingWrite => "funding_write",
+            Permission::PartyRead => "party_read",
+            Permission::PartyWrite => "party_write",
+            Permission::PartyPii => "party_pii",
+            Permission::StaffLog => "staff_log",
         }
     }
 }
@@ -429,6 +456,19 @@ mod tests {
         for r in [Role::Enterprise, Role::Talent] {
             assert!(!r.can(TransferRead), "{r:?}");
         }
+    }
+
+    #[test]
+    fn only_the_party_office_and_admins_see_members_unmasked() {
+        let pii: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.can(Permission::PartyPii))
+            .collect();
+        assert_eq!(pii, vec![Role::Admin, Role::PartyWorker]);
+        assert!(Role::Leader.can(Permission::PartyRead));
+        assert!(!Role::Leader.can(Permission::PartyWrite));
+        assert!(Role::Instructor.can(Permission::StaffLog));
+        assert!(!Role::Enterprise.can(Permission::PartyRead));
     }
 
     #[test]

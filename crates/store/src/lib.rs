@@ -18,6 +18,7 @@ pub mod migration;
 pub mod orgs;
 pub mod outbox;
 pub mod page;
+pub mod party;
 pub mod record;
 pub mod scope;
 pub mod transfer;

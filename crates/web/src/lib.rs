@@ -147,6 +147,7 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/{id}", get(pages::cases::detail))
         .route("/cases/{id}/act/{command}", post(pages::cases::act))
         .route("/cases/{id}/attachments", post(pages::cases::upload))
+        .merge(pages::party::routes())
         .route("/transfer", get(pages::transfer::overview))
         .route(
             "/transfer/projects",

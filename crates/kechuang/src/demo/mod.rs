@@ -4,6 +4,7 @@
 //! source article: the NEV chain's output is 120.4 亿元 in 2025, +58.6%;
 //! the technology-transfer records are in [`transfer`].
 
+mod party;
 mod transfer;
 
 use anyhow::Context;
@@ -542,6 +543,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     transfer::load(db, &firms)
         .await
         .context("写入演示成果转化数据失败")?;
+    party::load(db).await.context("写入演示党建数据失败")?;
     Ok(true)
 }
 

@@ -10,6 +10,7 @@ mod m20261129_000004_cycle;
 mod m20261129_000005_attachments;
 mod m20261129_000006_list_indexes;
 mod m20261129_000007_transfer;
+mod m20261129_000008_party;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_attachments::Migration),
             Box::new(m20261129_000006_list_indexes::Migration),
             Box::new(m20261129_000007_transfer::Migration),
+            Box::new(m20261129_000008_party::Migration),
         ]
     }
 }

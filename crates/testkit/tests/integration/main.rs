@@ -3,6 +3,13 @@
 
 mod cases;
 mod foundation;
+mod party_claims;
+mod party_commitments;
+mod party_meetings;
+mod party_network;
+mod party_races;
+mod party_staff;
+mod party_zones;
 mod transfer;
 
 use kechuang_domain::auth::Role;

@@ -8,6 +8,7 @@ pub mod chains;
 pub mod departments;
 pub mod me;
 pub mod orgs;
+pub mod party;
 pub mod transfer;
 pub mod users;
 pub mod webhooks;
@@ -35,6 +36,7 @@ use crate::AppState;
         (name = "admin", description = "部门架构、工作日历、账号"),
         (name = "chains", description = "产业链、链节点、链上单位与产值"),
         (name = "cases", description = "诉求闭环办理：受理、分办、协同处置、答复评价、督办与统计"),
+        (name = "party", description = "党建引领：党组织网络、党员、服务队伍、会议与重点事项、责任区、承诺践诺、先锋队与赛马、揭榜项目、首席服务官报告"),
         (name = "transfer", description = "成果转化与资金链：项目阶段评审、孵化、先投后股、科企梯度贷、技术合同"),
     )
 )]
@@ -73,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::open311::router())
         .merge(webhooks::router())
         .merge(transfer::router())
+        .merge(party::router())
 }
 
 /// JSON body whose rejections use the API error format (400 `invalid_json`).

@@ -2,6 +2,7 @@
 //! fragment for an htmx request and the whole page otherwise.
 
 pub mod account;
+pub mod actions;
 pub mod admin;
 pub mod calendar;
 pub mod cases;
@@ -9,6 +10,7 @@ pub mod chains;
 pub mod departments;
 pub mod home;
 pub mod orgs;
+pub mod party;
 pub mod transfer;
 
 use askama::Template;
@@ -55,7 +57,7 @@ type NavEntry = (&'static str, &'static str, &'static str, Option<Permission>);
 
 /// Side navigation: areas that exist, items the role may open.
 fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
-    let sections: [(&str, Vec<NavEntry>); 6] = [
+    let sections: [(&str, Vec<NavEntry>); 7] = [
         ("工作台", vec![("首页", "/", "house", None)]),
         (
             "诉求办理",
@@ -89,6 +91,59 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     "/cases/categories",
                     "signpost-split",
                     Some(Permission::CasesAdmin),
+                ),
+            ],
+        ),
+        (
+            "党建引领",
+            vec![
+                (
+                    "组织网络",
+                    "/party",
+                    "diagram-3-fill",
+                    Some(Permission::PartyRead),
+                ),
+                (
+                    "党员",
+                    "/party/members",
+                    "person-badge",
+                    Some(Permission::PartyRead),
+                ),
+                (
+                    "服务队伍",
+                    "/party/staff",
+                    "person-workspace",
+                    Some(Permission::PartyRead),
+                ),
+                (
+                    "会议与重点事项",
+                    "/party/meetings",
+                    "journal-check",
+                    Some(Permission::PartyRead),
+                ),
+                (
+                    "党员责任区",
+                    "/party/zones",
+                    "geo-alt",
+                    Some(Permission::PartyRead),
+                ),
+                (
+                    "承诺践诺",
+                    "/party/commitments",
+                    "patch-check",
+                    Some(Permission::PartyRead),
+                ),
+                (
+                    "先锋队与赛马",
+                    "/party/races",
+                    "trophy",
+                    Some(Permission::PartyRead),
+                ),
+                (
+                    "揭榜项目",
+                    "/party/claims",
+                    "flag",
+                    Some(Permission::PartyRead),
                 ),
             ],
         ),

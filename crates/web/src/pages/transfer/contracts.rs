@@ -10,10 +10,10 @@ use kechuang_domain::auth::Permission;
 use kechuang_domain::transfer::ContractKind;
 use kechuang_store::Principal;
 
-use super::projects::{with_status, FlashParam};
 use super::{
     done, draft, error_page, render, turnover_lines, wan, FormState, PageCtx, TurnoverLine,
 };
+use super::{with_status, FlashParam};
 use crate::api::orgs::{upload, ImportFailure, ImportProblem};
 use crate::api::transfer::contracts::{self as api, ContractListQuery, ContractView};
 use crate::auth::{require, PageUser};

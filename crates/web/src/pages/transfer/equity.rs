@@ -9,8 +9,8 @@ use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_store::Principal;
 
-use super::projects::{with_status, FlashParam};
 use super::{done, draft, error_page, org_choices, render, wan, yuan, FormState, PageCtx};
+use super::{with_status, FlashParam};
 use crate::api::transfer::equity::{
     self as api, ppm_percent, price_text, AgreementDetailView, AgreementListQuery, AgreementView,
     PoolView,

@@ -13,8 +13,8 @@ use kechuang_store::entities::loan_tier;
 use kechuang_store::transfer::loans::TierTotals;
 use kechuang_store::Principal;
 
-use super::projects::{with_status, FlashParam};
 use super::{done, draft, error_page, org_choices, render, wan, yuan, FormState, PageCtx};
+use super::{with_status, FlashParam};
 use crate::api::transfer::loans::{
     self as api, bps_percent, ladder_label, LoanDetailView, LoanListQuery, LoanView,
 };

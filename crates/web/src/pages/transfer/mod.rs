@@ -9,19 +9,17 @@ pub mod equity;
 pub mod loans;
 pub mod projects;
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::money::Money;
 use kechuang_domain::org::format_growth;
 use kechuang_domain::transfer::Stage;
 use kechuang_store::Principal;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+pub use super::actions::{done, draft, field, org_choices, with_status, FlashParam, FormState};
 use super::{error_page, render, PageCtx};
 use crate::api::transfer::{
     contracts as api_contracts, equity as api_equity, loans as api_loans, projects as api_projects,
@@ -43,98 +41,6 @@ pub fn yi(fen: i64) -> String {
 /// "1,234,567.89"
 pub fn yuan(fen: i64) -> String {
     Money::from_fen(fen).to_string()
-}
-
-/// The values and errors of the one action form that was rejected.
-#[derive(Default)]
-pub struct FormState {
-    pub form: String,
-    pub values: HashMap<String, String>,
-    pub errors: HashMap<String, String>,
-}
-
-impl FormState {
-    /// A rejected submission of `form`: field errors go under their field,
-    /// anything else under `_form`.
-    pub fn rejected(form: &str, pairs: Vec<(String, String)>, e: &ApiError) -> Self {
-        let mut errors = HashMap::new();
-        match e.details.get("fields").and_then(|f| f.as_object()) {
-            Some(m) if !m.is_empty() => {
-                for (k, v) in m {
-                    errors.insert(k.clone(), v.as_str().unwrap_or_default().to_string());
-                }
-            }
-            _ => {
-                errors.insert("_form".into(), e.message.clone());
-            }
-        }
-        FormState {
-            form: form.into(),
-            values: pairs.into_iter().collect(),
-            errors,
-        }
-    }
-    /// The error of `field` in `form` (empty when none).
-    pub fn err(&self, form: &str, field: &str) -> String {
-        if self.form == form {
-            self.errors.get(field).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    }
-    /// The submitted value of `field` in `form`, else `default`.
-    pub fn val(&self, form: &str, field: &str, default: &str) -> String {
-        if self.form == form {
-            self.values.get(field).cloned().unwrap_or_default()
-        } else {
-            default.to_string()
-        }
-    }
-    /// Whether the submitted (or default) value of `field` is `v`, for selects.
-    pub fn is_val(&self, form: &str, field: &str, default: &str, v: &str) -> bool {
-        self.val(form, field, default) == v
-    }
-    pub fn is(&self, form: &str) -> bool {
-        self.form == form
-    }
-}
-
-/// Decode submitted form pairs as a draft (numbers parse from text).
-pub fn draft<D: DeserializeOwned>(pairs: &[(String, String)]) -> Result<D, ApiError> {
-    let q = serde_urlencoded::to_string(pairs).map_err(ApiError::internal)?;
-    serde_urlencoded::from_str(&q)
-        .map_err(|e| ApiError::bad_request("invalid_form", format!("表单内容有误：{e}")))
-}
-
-/// The value of one submitted field.
-pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
-/// After a successful action: back to `to` with a flash message.
-pub fn done(to: &str, flash: &str) -> Response {
-    Redirect::to(&format!("{to}?flash={flash}")).into_response()
-}
-
-/// Options for a select of organisations (id, name), sorted by name.
-pub async fn org_choices(st: &AppState, kinds: &[&str]) -> Result<Vec<(String, String)>, ApiError> {
-    use kechuang_store::orgs::{self, OrgFilter};
-    let mut out = vec![];
-    for k in kinds {
-        let f = OrgFilter {
-            kind: kechuang_domain::org::OrgKind::parse(k),
-            ..Default::default()
-        };
-        for o in orgs::list_all(&st.db, &kechuang_store::Scope::All, &f, 5_000).await? {
-            out.push((o.id, o.name));
-        }
-    }
-    out.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(out)
 }
 
 pub struct FunnelLine {

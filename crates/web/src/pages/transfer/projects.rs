@@ -9,9 +9,11 @@ use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::transfer::{GateDecision, ProjectState, Stage};
 use kechuang_store::Principal;
-use serde::Deserialize;
 
-use super::{done, draft, error_page, field, org_choices, render, FormState, PageCtx};
+use super::{
+    done, draft, error_page, field, org_choices, render, with_status, FlashParam, FormState,
+    PageCtx,
+};
 use crate::api::transfer::projects::{
     self as api, ProjectDetailView, ProjectListQuery, ProjectView,
 };
@@ -150,12 +152,6 @@ pub async fn create(
     }
 }
 
-/// A re-rendered form keeps the status of its rejection (422).
-pub fn with_status(mut r: Response, s: axum::http::StatusCode) -> Response {
-    *r.status_mut() = s;
-    r
-}
-
 #[derive(Template)]
 #[template(path = "transfer/project.html")]
 struct DetailPage {
@@ -225,11 +221,6 @@ impl DetailPage {
             .collect::<Vec<_>>()
             .join("，")
     }
-}
-
-#[derive(Deserialize, Default)]
-pub struct FlashParam {
-    pub flash: Option<String>,
 }
 
 pub async fn detail(

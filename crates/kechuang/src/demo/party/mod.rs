@@ -1,0 +1,25 @@
+//! Demo records of the party-building area, shaped like the article: 40+
+//! party organisations, 20+ instructors, 45 responsibility zones, 700+
+//! pledges, three vanguard teams, a race with results, 40 claimed projects.
+//! `network` runs first; the others find its organisations and members.
+
+mod claims;
+mod commitments;
+mod meetings;
+mod network;
+mod races;
+mod staff;
+mod zones;
+
+use kechuang_store::Db;
+
+pub async fn load(db: &Db) -> anyhow::Result<()> {
+    network::load(db).await?;
+    commitments::load(db).await?;
+    races::load(db).await?;
+    meetings::load(db).await?;
+    zones::load(db).await?;
+    staff::load(db).await?;
+    claims::load(db).await?;
+    Ok(())
+}

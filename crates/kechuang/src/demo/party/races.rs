@@ -1,0 +1,7 @@
+//! Demo: Vanguard teams (先锋队), horse races (赛马比拼) with weighted dimensions computed from records or scored with evidence, leaderboards, commendations (表彰).
+
+use kechuang_store::Db;
+
+pub async fn load(_db: &Db) -> anyhow::Result<()> {
+    Ok(())
+}

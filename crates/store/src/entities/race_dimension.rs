@@ -1,0 +1,25 @@
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = RaceDimension)]
+#[sea_orm(table_name = "race_dimensions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub race_id: String,
+    pub name: String,
+    pub weight: i32,
+    pub source: String,
+    pub sort_order: i32,
+    pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = RaceScore)]
+#[sea_orm(table_name = "race_scores")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub race_id: String,
+    pub dimension_id: String,
+    pub team_id: String,
+    pub score_tenths: i32,
+    #[sea_orm(column_type = "Text")]
+    pub evidence: String,
+    pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

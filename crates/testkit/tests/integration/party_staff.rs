@@ -1,0 +1,1 @@
+//! Party-building: Service staff (instructors, service agents, talent specialists, brokers, the four teams, chief service officers and their assistants), assignments to organisations, work logs, and the chief service officer's periodic report.

@@ -1,0 +1,25 @@
+//! /api/v1/party: the party-building network and accountability (tag `party`).
+//! Each sub-area has its own router; pages call the same `*_action` functions.
+
+pub mod claims;
+pub mod commitments;
+pub mod meetings;
+pub mod network;
+pub mod races;
+pub mod staff;
+pub mod zones;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(network::router())
+        .merge(commitments::router())
+        .merge(races::router())
+        .merge(meetings::router())
+        .merge(zones::router())
+        .merge(staff::router())
+        .merge(claims::router())
+}

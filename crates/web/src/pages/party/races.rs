@@ -1,0 +1,9 @@
+//! Vanguard teams (先锋队), horse races (赛马比拼) with weighted dimensions computed from records or scored with evidence, leaderboards, commendations (表彰).
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
