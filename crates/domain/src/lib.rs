@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod cases;
 pub mod money;
 pub mod org;
+pub mod party;
 pub mod password;
 pub mod transfer;
 pub mod uscc;

@@ -1,1 +1,683 @@
-//! Party organisations as a tree, the organisations they sit in, chain committees and their linked party organisations, members with recruitment stages, cross-appointments.
+//! Party organisations as a tree, the organisations they sit in, chain
+//! committees and their linked party organisations, members with recruitment
+//! stages, cross-appointments. Members' phone and ID numbers are masked by
+//! the web layer unless the caller may see them; each unmasked view is
+//! written to the audit log with [`record_reveal`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use kechuang_domain::org::OrgKind;
+use kechuang_domain::party::{share_permille, Ladder, MemberStage, PartyOrgKind};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use serde::Serialize;
+
+use crate::entities::{
+    cross_appointment, org, party_chain_link, party_member, party_org, party_org_unit,
+};
+use crate::{audit, new_id, record, Db, Page, PageReq, StoreError, StoreResult};
+
+// ---- organisations ----
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartyOrgInput {
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub kind: PartyOrgKind,
+    pub chain_id: Option<String>,
+    pub founded_on: Option<NaiveDate>,
+    pub secretary: String,
+    pub venue: String,
+    pub sort_order: i32,
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<party_org::Model> {
+    party_org::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Every party organisation in tree order (by path).
+pub async fn all<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<party_org::Model>> {
+    let mut v = party_org::Entity::find().all(db).await?;
+    // Path order puts children after their parent; siblings by sort order, then name.
+    let keys: HashMap<String, (i32, String)> = v
+        .iter()
+        .map(|o| (o.id.clone(), (o.sort_order, o.name.clone())))
+        .collect();
+    let key = |o: &party_org::Model| -> Vec<(i32, String)> {
+        o.path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|id| keys.get(id).cloned().unwrap_or_default())
+            .collect()
+    };
+    v.sort_by_key(|o| key(o));
+    Ok(v)
+}
+
+pub fn depth(o: &party_org::Model) -> usize {
+    o.path.matches('/').count().saturating_sub(2)
+}
+
+async fn parent_path<C: ConnectionTrait>(tx: &C, parent: &Option<String>) -> StoreResult<String> {
+    match parent {
+        None => Ok("/".into()),
+        Some(p) => Ok(get(tx, p)
+            .await
+            .map_err(|_| StoreError::rule("unknown_parent", "上级党组织不存在"))?
+            .path),
+    }
+}
+
+fn check(i: &PartyOrgInput) -> StoreResult<()> {
+    if i.kind == PartyOrgKind::ChainCommittee && i.chain_id.is_none() {
+        return Err(StoreError::rule(
+            "chain_required",
+            "产业链党委须选择所在产业链",
+        ));
+    }
+    Ok(())
+}
+
+fn apply(am: &mut party_org::ActiveModel, i: PartyOrgInput, path: String) {
+    am.parent_id = Set(i.parent_id);
+    am.name = Set(i.name);
+    am.kind = Set(i.kind.as_str().into());
+    am.path = Set(path);
+    am.chain_id = Set(i.chain_id);
+    am.founded_on = Set(i.founded_on);
+    am.secretary = Set(i.secretary);
+    am.venue = Set(i.venue);
+    am.sort_order = Set(i.sort_order);
+}
+
+pub async fn create(db: &Db, actor: &str, i: PartyOrgInput) -> StoreResult<party_org::Model> {
+    check(&i)?;
+    let tx = crate::db::begin_write(db).await?;
+    let id = new_id();
+    let path = format!("{}{id}/", parent_path(&tx, &i.parent_id).await?);
+    let mut am = party_org::ActiveModel {
+        id: Set(id),
+        ..Default::default()
+    };
+    apply(&mut am, i, path);
+    let m = record::insert(&tx, actor, am).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Update; moving an organisation moves its subtree (each moved row audited).
+pub async fn update(
+    db: &Db,
+    actor: &str,
+    id: &str,
+    version: i32,
+    i: PartyOrgInput,
+) -> StoreResult<party_org::Model> {
+    check(&i)?;
+    let tx = crate::db::begin_write(db).await?;
+    let before = get(&tx, id).await?;
+    let mut path = before.path.clone();
+    if i.parent_id != before.parent_id {
+        let pp = parent_path(&tx, &i.parent_id).await?;
+        if pp.starts_with(&before.path) {
+            return Err(StoreError::rule(
+                "invalid_parent",
+                "不能把党组织移到它自己或它的下级组织之下",
+            ));
+        }
+        path = format!("{pp}{id}/");
+        let below = party_org::Entity::find()
+            .filter(party_org::Column::Path.starts_with(before.path.as_str()))
+            .filter(party_org::Column::Id.ne(id))
+            .all(&tx)
+            .await?;
+        for d in below {
+            let moved = format!("{path}{}", &d.path[before.path.len()..]);
+            let v = d.version;
+            record::update(
+                &tx,
+                actor,
+                "move",
+                d,
+                v,
+                |am: &mut party_org::ActiveModel| am.path = Set(moved),
+            )
+            .await?;
+        }
+    }
+    let m = record::update(&tx, actor, "update", before, version, |am| {
+        apply(am, i, path)
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Place a party organisation in an organisation of the register (a joint
+/// branch sits in several).
+pub async fn add_unit(
+    db: &Db,
+    actor: &str,
+    party_org_id: &str,
+    org_id: &str,
+) -> StoreResult<party_org_unit::Model> {
+    let tx = crate::db::begin_write(db).await?;
+    get(&tx, party_org_id).await?;
+    crate::transfer::require_org(&tx, org_id, "所在单位").await?;
+    let m = record::insert(
+        &tx,
+        actor,
+        party_org_unit::ActiveModel {
+            party_org_id: Set(party_org_id.into()),
+            org_id: Set(org_id.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Conflict {
+            code: "duplicate", ..
+        } => StoreError::Conflict {
+            code: "duplicate_unit",
+            message: "该党组织已登记在这个单位".into(),
+        },
+        other => other,
+    })?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn remove_unit(
+    db: &Db,
+    actor: &str,
+    party_org_id: &str,
+    org_id: &str,
+) -> StoreResult<()> {
+    let tx = crate::db::begin_write(db).await?;
+    let m = party_org_unit::Entity::find()
+        .filter(party_org_unit::Column::PartyOrgId.eq(party_org_id))
+        .filter(party_org_unit::Column::OrgId.eq(org_id))
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let v = m.version;
+    record::delete(&tx, actor, m, v).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Link an enterprise's party organisation to a chain committee.
+pub async fn link_to_chain(
+    db: &Db,
+    actor: &str,
+    committee_id: &str,
+    party_org_id: &str,
+) -> StoreResult<party_chain_link::Model> {
+    let tx = crate::db::begin_write(db).await?;
+    let c = get(&tx, committee_id).await?;
+    if c.kind != PartyOrgKind::ChainCommittee.as_str() {
+        return Err(StoreError::rule(
+            "not_chain_committee",
+            "只能关联到产业链党委",
+        ));
+    }
+    if committee_id == party_org_id {
+        return Err(StoreError::rule("self_link", "产业链党委不能关联自身"));
+    }
+    get(&tx, party_org_id).await?;
+    let m = record::insert(
+        &tx,
+        actor,
+        party_chain_link::ActiveModel {
+            committee_id: Set(committee_id.into()),
+            party_org_id: Set(party_org_id.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Conflict {
+            code: "duplicate", ..
+        } => StoreError::Conflict {
+            code: "duplicate_link",
+            message: "该党组织已关联到这个产业链党委".into(),
+        },
+        other => other,
+    })?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn unlink_from_chain(
+    db: &Db,
+    actor: &str,
+    committee_id: &str,
+    party_org_id: &str,
+) -> StoreResult<()> {
+    let tx = crate::db::begin_write(db).await?;
+    let m = party_chain_link::Entity::find()
+        .filter(party_chain_link::Column::CommitteeId.eq(committee_id))
+        .filter(party_chain_link::Column::PartyOrgId.eq(party_org_id))
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let v = m.version;
+    record::delete(&tx, actor, m, v).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One party organisation with what the tree and its page show.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PartyOrgSummary {
+    #[serde(flatten)]
+    pub org: party_org::Model,
+    pub depth: usize,
+    /// Probationary and full members.
+    pub members: u64,
+    /// Organisations of the register it sits in (id, name, kind).
+    pub units: Vec<(String, String, String)>,
+    /// For a chain committee: the linked party organisations (id, name).
+    pub linked: Vec<(String, String)>,
+}
+
+/// The whole network with member counts, units and chain links.
+pub async fn tree(db: &Db) -> StoreResult<Vec<PartyOrgSummary>> {
+    let orgs = all(db).await?;
+    let names: HashMap<String, String> = orgs
+        .iter()
+        .map(|o| (o.id.clone(), o.name.clone()))
+        .collect();
+    let counts: Vec<(String, i64)> = party_member::Entity::find()
+        .select_only()
+        .column(party_member::Column::PartyOrgId)
+        .column_as(party_member::Column::Id.count(), "n")
+        .filter(party_member::Column::Stage.is_in([
+            MemberStage::Probationary.as_str(),
+            MemberStage::Full.as_str(),
+        ]))
+        .group_by(party_member::Column::PartyOrgId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let counts: HashMap<String, i64> = counts.into_iter().collect();
+    let units = party_org_unit::Entity::find().all(db).await?;
+    let reg: HashMap<String, (String, String)> = org::Entity::find()
+        .filter(org::Column::Id.is_in(units.iter().map(|u| u.org_id.clone()).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, (o.name, o.kind)))
+        .collect();
+    let links = party_chain_link::Entity::find().all(db).await?;
+    Ok(orgs
+        .into_iter()
+        .map(|o| PartyOrgSummary {
+            depth: depth(&o),
+            members: counts.get(&o.id).copied().unwrap_or(0) as u64,
+            units: units
+                .iter()
+                .filter(|u| u.party_org_id == o.id)
+                .filter_map(|u| {
+                    reg.get(&u.org_id)
+                        .map(|(n, k)| (u.org_id.clone(), n.clone(), k.clone()))
+                })
+                .collect(),
+            linked: links
+                .iter()
+                .filter(|l| l.committee_id == o.id)
+                .map(|l| {
+                    (
+                        l.party_org_id.clone(),
+                        names.get(&l.party_org_id).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            org: o,
+        })
+        .collect())
+}
+
+/// Figures the article quotes, computed from the network.
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct NetworkFigures {
+    pub party_orgs: u64,
+    /// By kind code.
+    pub by_kind: BTreeMap<String, u64>,
+    /// Party organisations sitting in research units (universities, institutes).
+    pub in_research_units: u64,
+    /// Distinct venues (党群服务中心 / 阵地).
+    pub venues: u64,
+    /// Probationary and full members.
+    pub members: u64,
+    /// Per chain committee: (committee name, linked party organisations).
+    pub chain_links: Vec<(String, u64)>,
+}
+
+pub async fn figures(db: &Db) -> StoreResult<NetworkFigures> {
+    let tree = tree(db).await?;
+    let mut f = NetworkFigures {
+        party_orgs: tree.len() as u64,
+        ..Default::default()
+    };
+    let mut venues: Vec<&str> = vec![];
+    for o in &tree {
+        *f.by_kind.entry(o.org.kind.clone()).or_default() += 1;
+        if o.units
+            .iter()
+            .any(|(_, _, k)| k == OrgKind::Institute.as_str() || k == OrgKind::University.as_str())
+        {
+            f.in_research_units += 1;
+        }
+        if !o.org.venue.trim().is_empty() {
+            venues.push(o.org.venue.trim());
+        }
+        f.members += o.members;
+        if o.org.kind == PartyOrgKind::ChainCommittee.as_str() {
+            f.chain_links
+                .push((o.org.name.clone(), o.linked.len() as u64));
+        }
+    }
+    venues.sort_unstable();
+    venues.dedup();
+    f.venues = venues.len() as u64;
+    Ok(f)
+}
+
+/// Chain committees on a chain with their linked party organisations (for the chain page).
+pub async fn on_chain(db: &Db, chain_id: &str) -> StoreResult<Vec<PartyOrgSummary>> {
+    Ok(tree(db)
+        .await?
+        .into_iter()
+        .filter(|o| o.org.chain_id.as_deref() == Some(chain_id))
+        .collect())
+}
+
+// ---- members ----
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberInput {
+    pub party_org_id: String,
+    pub name: String,
+    pub gender: String,
+    pub phone: String,
+    pub id_number: String,
+    /// `sci_tech` or `other`.
+    pub field: String,
+    pub post: String,
+    pub ladder: Ladder,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct MemberFilter {
+    pub q: Option<String>,
+    /// This party organisation and the ones below it.
+    pub party_org_id: Option<String>,
+    pub stage: Option<MemberStage>,
+    pub field: Option<String>,
+}
+
+async fn filtered<C: ConnectionTrait>(
+    db: &C,
+    f: &MemberFilter,
+) -> StoreResult<Select<party_member::Entity>> {
+    use party_member::Column as C;
+    let mut q = party_member::Entity::find();
+    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(
+            Condition::any()
+                .add(C::Name.contains(t))
+                .add(C::Post.contains(t)),
+        );
+    }
+    if let Some(p) = &f.party_org_id {
+        let root = get(db, p).await?;
+        q = q.filter(
+            C::PartyOrgId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(party_org::Column::Id)
+                    .from(party_org::Entity)
+                    .and_where(party_org::Column::Path.starts_with(root.path.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(s) = f.stage {
+        q = q.filter(C::Stage.eq(s.as_str()));
+    }
+    if let Some(x) = f.field.as_deref().filter(|s| !s.is_empty()) {
+        q = q.filter(C::Field.eq(x));
+    }
+    Ok(q.order_by_asc(C::PartyOrgId)
+        .order_by_asc(C::Name)
+        .order_by_asc(C::Id))
+}
+
+pub async fn members(
+    db: &Db,
+    f: &MemberFilter,
+    p: PageReq,
+) -> StoreResult<Page<party_member::Model>> {
+    let q = filtered(db, f).await?;
+    let total = q.clone().count(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    Ok(Page {
+        items,
+        total,
+        page: p.page,
+        per_page: p.per_page,
+    })
+}
+
+pub async fn members_all(
+    db: &Db,
+    f: &MemberFilter,
+    cap: u64,
+) -> StoreResult<Vec<party_member::Model>> {
+    Ok(filtered(db, f).await?.limit(cap).all(db).await?)
+}
+
+pub async fn member<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<party_member::Model> {
+    party_member::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+fn apply_member(am: &mut party_member::ActiveModel, i: MemberInput, stage: MemberStage) {
+    am.party_org_id = Set(i.party_org_id);
+    am.name = Set(i.name);
+    am.gender = Set(i.gender);
+    am.phone = Set(i.phone);
+    am.id_number = Set(i.id_number);
+    am.field = Set(i.field);
+    am.post = Set(i.post);
+    am.stage = Set(stage.as_str().into());
+    am.applied_on = Set(i.ladder.applied_on);
+    am.activist_on = Set(i.ladder.activist_on);
+    am.candidate_on = Set(i.ladder.candidate_on);
+    am.probationary_on = Set(i.ladder.probationary_on);
+    am.full_on = Set(i.ladder.full_on);
+}
+
+fn stage_of(i: &MemberInput) -> StoreResult<MemberStage> {
+    i.ladder
+        .check()
+        .map_err(|m| StoreError::rule("ladder_order", m))?;
+    i.ladder
+        .stage()
+        .ok_or_else(|| StoreError::rule("ladder_empty", "请至少填写递交入党申请的日期"))
+}
+
+pub async fn create_member(
+    db: &Db,
+    actor: &str,
+    i: MemberInput,
+) -> StoreResult<party_member::Model> {
+    let stage = stage_of(&i)?;
+    let tx = crate::db::begin_write(db).await?;
+    get(&tx, &i.party_org_id).await?;
+    let mut am = party_member::ActiveModel::default();
+    apply_member(&mut am, i, stage);
+    let m = record::insert(&tx, actor, am).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn update_member(
+    db: &Db,
+    actor: &str,
+    id: &str,
+    version: i32,
+    i: MemberInput,
+) -> StoreResult<party_member::Model> {
+    let stage = stage_of(&i)?;
+    let tx = crate::db::begin_write(db).await?;
+    get(&tx, &i.party_org_id).await?;
+    let before = member(&tx, id).await?;
+    let m = record::update(&tx, actor, "update", before, version, |am| {
+        apply_member(am, i, stage)
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Write one audit entry for an unmasked view or export of members'
+/// personal data (its own chain: entity `party_member_access`).
+pub async fn record_reveal(
+    db: &Db,
+    actor: &str,
+    how: &str,
+    member_ids: &[String],
+) -> StoreResult<()> {
+    let tx = crate::db::begin_write(db).await?;
+    audit::record(
+        &tx,
+        actor,
+        "party_member_access",
+        &new_id(),
+        how,
+        serde_json::Value::Null,
+        serde_json::json!({ "members": member_ids.len(), "member_ids": member_ids.iter().take(200).collect::<Vec<_>>() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Recruitment in a year: new members (became probationary that year), the
+/// share from the sci-tech field, and everyone by stage today.
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct Recruitment {
+    pub year: i32,
+    pub new_members: u64,
+    pub new_from_sci_tech: u64,
+    /// ‰ of new members from the sci-tech field.
+    pub sci_tech_share_permille: Option<u64>,
+    /// Stage code → people at that stage now.
+    pub by_stage: BTreeMap<String, u64>,
+}
+
+pub async fn recruitment(db: &Db, year: i32) -> StoreResult<Recruitment> {
+    let rows: Vec<(String, String, Option<NaiveDate>)> = party_member::Entity::find()
+        .select_only()
+        .column(party_member::Column::Stage)
+        .column(party_member::Column::Field)
+        .column(party_member::Column::ProbationaryOn)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut r = Recruitment {
+        year,
+        ..Default::default()
+    };
+    for (stage, field, prob) in rows {
+        *r.by_stage.entry(stage).or_default() += 1;
+        if prob.is_some_and(|d| d.year() == year) {
+            r.new_members += 1;
+            if field == "sci_tech" {
+                r.new_from_sci_tech += 1;
+            }
+        }
+    }
+    r.sci_tech_share_permille = share_permille(r.new_from_sci_tech, r.new_members);
+    Ok(r)
+}
+
+// ---- cross-appointments (双向进入、交叉任职) ----
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppointmentInput {
+    pub party_org_id: String,
+    pub person: String,
+    pub party_post: String,
+    pub admin_post: String,
+    pub org_id: Option<String>,
+    pub since: Option<NaiveDate>,
+}
+
+pub async fn appointments(
+    db: &Db,
+    party_org_id: Option<&str>,
+) -> StoreResult<Vec<cross_appointment::Model>> {
+    let mut q = cross_appointment::Entity::find();
+    if let Some(p) = party_org_id {
+        q = q.filter(cross_appointment::Column::PartyOrgId.eq(p));
+    }
+    Ok(q.order_by_asc(cross_appointment::Column::Person)
+        .all(db)
+        .await?)
+}
+
+pub async fn add_appointment(
+    db: &Db,
+    actor: &str,
+    i: AppointmentInput,
+) -> StoreResult<cross_appointment::Model> {
+    if i.person.trim().is_empty()
+        || i.party_post.trim().is_empty()
+        || i.admin_post.trim().is_empty()
+    {
+        return Err(StoreError::rule(
+            "invalid_appointment",
+            "请填写姓名、党内职务和行政（管理）职务",
+        ));
+    }
+    let tx = crate::db::begin_write(db).await?;
+    get(&tx, &i.party_org_id).await?;
+    let m = record::insert(
+        &tx,
+        actor,
+        cross_appointment::ActiveModel {
+            party_org_id: Set(i.party_org_id),
+            person: Set(i.person),
+            party_post: Set(i.party_post),
+            admin_post: Set(i.admin_post),
+            org_id: Set(i.org_id),
+            since: Set(i.since),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn remove_appointment(db: &Db, actor: &str, id: &str) -> StoreResult<()> {
+    let tx = crate::db::begin_write(db).await?;
+    let m = cross_appointment::Entity::find_by_id(id.to_string())
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let v = m.version;
+    record::delete(&tx, actor, m, v).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -41,7 +41,7 @@ pub async fn org_names<C: ConnectionTrait>(
 }
 
 /// An organisation that must exist (422 `unknown_org` otherwise).
-pub(crate) async fn require_org<C: ConnectionTrait>(
+pub async fn require_org<C: ConnectionTrait>(
     db: &C,
     id: &str,
     field: &str,

@@ -1,1 +1,356 @@
-//! Party-building: Party organisations as a tree, the organisations they sit in, chain committees and their linked party organisations, members with recruitment stages, cross-appointments.
+//! Party-building: the network (tree, units, chain committees and the
+//! article's figures), members with masked personal data and audited
+//! reveals, recruitment and the sci-tech share, cross-appointments.
+
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Reader, Xlsx};
+use kechuang_domain::auth::Role;
+use kechuang_testkit::{spawn_app, Api};
+use serde_json::{json, Value};
+
+use crate::{admin, create_org};
+
+async fn post(api: &Api, path: &str, body: Value) -> (u16, Value) {
+    Api::json(api.post(path).json(&body)).await
+}
+
+async fn party_org(api: &Api, body: Value) -> String {
+    let (status, o) = post(api, "/api/v1/party/orgs", body).await;
+    assert_eq!(status, 201, "{o}");
+    o["id"].as_str().unwrap().to_string()
+}
+
+async fn member(api: &Api, body: Value) -> Value {
+    let (status, m) = post(api, "/api/v1/party/members", body).await;
+    assert_eq!(status, 201, "{m}");
+    m
+}
+
+#[tokio::test]
+async fn the_network_counts_what_the_article_quotes() {
+    let app = spawn_app().await;
+    let admin = admin(&app).await;
+    let office = app
+        .api_client("office", Role::PartyWorker, None, None)
+        .await;
+    let lab = create_org(&admin, "金凤实验室", 1, json!({"kind": "institute"})).await;
+    let firm = create_org(&admin, "重庆渝新能源汽车有限公司", 2, json!({})).await;
+    let small = create_org(&admin, "重庆精锐紧固件有限公司", 3, json!({})).await;
+    let (_, chain) = Api::json(
+        admin
+            .post("/api/v1/chains")
+            .json(&json!({"name": "智能网联新能源汽车"})),
+    )
+    .await;
+
+    let root = party_org(&office, json!({"name": "科技创新机构联合党委", "kind": "joint_committee", "venue": "科学城党群服务中心"})).await;
+    let lab_branch = party_org(&office, json!({"name": "金凤实验室第一党支部", "kind": "branch", "parent_id": root, "venue": "金凤实验室党建阵地"})).await;
+    let firm_branch = party_org(&office, json!({"name": "渝新能源党支部", "kind": "branch", "parent_id": root, "venue": "科学城党群服务中心"})).await;
+    let joint = party_org(
+        &office,
+        json!({"name": "零部件企业联合党支部", "kind": "joint_branch", "parent_id": root}),
+    )
+    .await;
+    // A chain committee needs its chain.
+    let (status, e) = post(
+        &office,
+        "/api/v1/party/orgs",
+        json!({"name": "产业链党委", "kind": "chain_committee"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(e["details"]["fields"]["chain_id"].is_string(), "{e}");
+    let committee = party_org(&office, json!({"name": "新能源汽车产业链党委", "kind": "chain_committee", "parent_id": root, "chain_id": chain["id"]})).await;
+
+    for (p, o) in [
+        (&lab_branch, &lab),
+        (&firm_branch, &firm),
+        (&joint, &firm),
+        (&joint, &small),
+    ] {
+        let res = office
+            .put(&format!(
+                "/api/v1/party/orgs/{p}/units/{}",
+                o["id"].as_str().unwrap()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+    let res = office
+        .put(&format!(
+            "/api/v1/party/orgs/{joint}/units/{}",
+            small["id"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409, "a unit is registered once");
+    for p in [&firm_branch, &joint] {
+        let res = office
+            .put(&format!("/api/v1/party/orgs/{committee}/links/{p}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+    let (status, e) =
+        Api::json(office.put(&format!("/api/v1/party/orgs/{firm_branch}/links/{joint}"))).await;
+    assert_eq!(
+        (status, e["code"].as_str()),
+        (422, Some("not_chain_committee"))
+    );
+
+    let (_, f) = Api::json(office.get("/api/v1/party/figures")).await;
+    assert_eq!(f["party_orgs"], 5);
+    assert_eq!(f["by_kind"]["branch"], 2);
+    assert_eq!(
+        f["in_research_units"], 1,
+        "only the lab's branch sits in a research unit"
+    );
+    assert_eq!(f["venues"], 2, "venues are counted once each");
+    assert_eq!(f["chain_links"], json!([["新能源汽车产业链党委", 2]]));
+
+    // Moving a branch under another moves nothing else; moving the root under its child is refused.
+    let (_, tree) = Api::json(office.get("/api/v1/party/orgs")).await;
+    let version = |id: &str| {
+        tree.as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap()["version"]
+            .clone()
+    };
+    let (status, e) = Api::json(office.put(&format!("/api/v1/party/orgs/{root}")).json(&json!({
+        "version": version(&root), "name": "科技创新机构联合党委", "kind": "joint_committee", "parent_id": lab_branch
+    })))
+    .await;
+    assert_eq!((status, e["code"].as_str()), (422, Some("invalid_parent")));
+    let (status, moved) = Api::json(office.put(&format!("/api/v1/party/orgs/{joint}")).json(&json!({
+        "version": version(&joint), "name": "零部件企业联合党支部", "kind": "joint_branch", "parent_id": firm_branch
+    })))
+    .await;
+    assert_eq!(status, 200, "{moved}");
+    let (_, detail) = Api::json(office.get(&format!("/api/v1/party/orgs/{firm_branch}"))).await;
+    assert_eq!(detail["children"][0]["id"], joint.as_str());
+
+    // Readers may look, not change.
+    let leader = app.api_client("leader", Role::Leader, None, None).await;
+    assert_eq!(
+        leader
+            .get("/api/v1/party/orgs")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        post(
+            &leader,
+            "/api/v1/party/orgs",
+            json!({"name": "x", "kind": "branch"})
+        )
+        .await
+        .0,
+        403
+    );
+    let firm_user = app
+        .api_client("firm", Role::Enterprise, None, firm["id"].as_str().map(String::from))
+        .await;
+    assert_eq!(
+        firm_user
+            .get("/api/v1/party/orgs")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn personal_data_is_masked_and_every_full_view_is_audited() {
+    let app = spawn_app().await;
+    let office = app
+        .api_client("office", Role::PartyWorker, None, None)
+        .await;
+    let branch = party_org(&office, json!({"name": "第一党支部", "kind": "branch"})).await;
+    let m = member(&office, json!({
+        "party_org_id": branch, "name": "王建华", "gender": "男", "phone": "13812345678",
+        "id_number": "50010619900101123X", "field": "sci_tech", "applied_on": "2015-03-01",
+        "activist_on": "2015-09-01", "candidate_on": "2016-09-01", "probationary_on": "2017-03-01", "full_on": "2018-03-01"
+    }))
+    .await;
+    assert_eq!(m["stage"], "full");
+    assert_eq!(
+        m["phone"], "138****5678",
+        "even the creator gets the masked view back"
+    );
+    assert_eq!(m["masked"], true);
+    let id = m["id"].as_str().unwrap();
+
+    let leader = app.api_client("leader", Role::Leader, None, None).await;
+    let (_, list) = Api::json(leader.get("/api/v1/party/members")).await;
+    assert_eq!(list["items"][0]["id_number"], "5001**********123X");
+    let (status, _) =
+        Api::json(leader.get(&format!("/api/v1/party/members/{id}?reveal=true"))).await;
+    assert_eq!(status, 403, "a leader may not unmask");
+    let (status, _) = Api::json(leader.get("/api/v1/party/members/export?reveal=true")).await;
+    assert_eq!(status, 403);
+
+    let audit_count = |app: &kechuang_testkit::TestApp| {
+        let db = app.db.clone();
+        async move {
+            kechuang_store::audit::list(
+                &db,
+                Some("party_member_access"),
+                None,
+                kechuang_store::PageReq::new(Some(1), Some(50)),
+            )
+            .await
+            .unwrap()
+            .total
+        }
+    };
+    assert_eq!(audit_count(&app).await, 0);
+    let (status, full) =
+        Api::json(office.get(&format!("/api/v1/party/members/{id}?reveal=true"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(full["phone"], "13812345678");
+    assert_eq!(full["masked"], false);
+    assert_eq!(
+        audit_count(&app).await,
+        1,
+        "the full view is in the audit log"
+    );
+
+    // Exports: masked for everyone, full (and audited) only on request with the right.
+    let bytes = office
+        .get("/api/v1/party/members/export")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
+    let row: Vec<String> = sheet
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(row[6], "138****5678");
+    let bytes = office
+        .get("/api/v1/party/members/export?reveal=true")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
+    let row: Vec<String> = sheet
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(row[7], "50010619900101123X");
+    assert_eq!(audit_count(&app).await, 2);
+    assert!(kechuang_store::audit::verify(&app.db)
+        .await
+        .unwrap()
+        .problems
+        .is_empty());
+
+    // The member page shows the masked data; "显示完整信息" is a POST that is audited.
+    app.user("office2", Role::PartyWorker, None, None).await;
+    let b = app.browser("office2").await;
+    let html = b.get_text(&format!("/party/members/{id}")).await;
+    assert!(html.contains("138****5678") && !html.contains("13812345678"));
+    let res = b
+        .post_form(&format!("/party/members/{id}/act/reveal"), &[])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("13812345678"));
+    assert_eq!(audit_count(&app).await, 3);
+}
+
+#[tokio::test]
+async fn recruitment_follows_the_ladder_and_counts_the_sci_tech_share() {
+    let app = spawn_app().await;
+    let office = app
+        .api_client("office", Role::PartyWorker, None, None)
+        .await;
+    let branch = party_org(&office, json!({"name": "第一党支部", "kind": "branch"})).await;
+    // Four people became probationary members in 2025, one from the sci-tech field.
+    for (k, field) in ["sci_tech", "other", "other", "other"].iter().enumerate() {
+        member(&office, json!({
+            "party_org_id": branch, "name": format!("新党员{k}"), "field": field,
+            "applied_on": "2022-03-01", "activist_on": "2022-09-01", "candidate_on": "2024-03-01",
+            "probationary_on": format!("2025-0{}-01", k + 1)
+        }))
+        .await;
+    }
+    // A sci-tech applicant and an older member do not count as 2025 intake.
+    member(&office, json!({"party_org_id": branch, "name": "申请人", "field": "sci_tech", "applied_on": "2025-05-01"})).await;
+    member(&office, json!({"party_org_id": branch, "name": "老党员", "field": "sci_tech", "applied_on": "2010-03-01", "activist_on": "2010-09-01", "candidate_on": "2011-09-01", "probationary_on": "2012-03-01", "full_on": "2013-03-01"})).await;
+    let (_, r) = Api::json(office.get("/api/v1/party/recruitment?year=2025")).await;
+    assert_eq!(r["new_members"], 4);
+    assert_eq!(r["new_from_sci_tech"], 1);
+    assert_eq!(r["sci_tech_share_permille"], 250);
+    assert_eq!(r["by_stage"]["probationary"], 4);
+    assert_eq!(r["by_stage"]["applicant"], 1);
+    assert_eq!(r["by_stage"]["full"], 1);
+    // Steps are climbed in order.
+    let (status, e) = post(&office, "/api/v1/party/members", json!({"party_org_id": branch, "name": "跳级", "applied_on": "2025-01-01", "candidate_on": "2025-06-01"})).await;
+    assert_eq!(status, 422);
+    assert!(
+        e["details"]["fields"]["applied_on"]
+            .as_str()
+            .unwrap()
+            .contains("入党积极分子"),
+        "{e}"
+    );
+    let (status, _) = post(&office, "/api/v1/party/members", json!({"party_org_id": branch, "name": "倒序", "applied_on": "2025-01-01", "activist_on": "2024-06-01"})).await;
+    assert_eq!(status, 422);
+    // Only members with the right to see personal data may edit (the form carries it).
+    let (_, list) = Api::json(office.get("/api/v1/party/members?stage=applicant")).await;
+    let a = &list["items"][0];
+    let (status, up) = Api::json(office.put(&format!("/api/v1/party/members/{}", a["id"].as_str().unwrap())).json(&json!({
+        "version": a["version"], "party_org_id": branch, "name": "申请人", "field": "sci_tech",
+        "applied_on": "2025-05-01", "activist_on": "2025-11-01"
+    })))
+    .await;
+    assert_eq!(status, 200, "{up}");
+    assert_eq!(up["stage"], "activist");
+    assert_eq!(up["stage_label"], "入党积极分子");
+    let (status, _) = Api::json(office.put(&format!("/api/v1/party/members/{}", a["id"].as_str().unwrap())).json(&json!({
+        "version": a["version"], "party_org_id": branch, "name": "申请人", "applied_on": "2025-05-01"
+    })))
+    .await;
+    assert_eq!(status, 409, "a stale edit is refused");
+
+    // Cross-appointments.
+    let (status, ap) = post(&office, "/api/v1/party/appointments", json!({"party_org_id": branch, "person": "李晓燕", "party_post": "党支部书记", "admin_post": "副总经理"})).await;
+    assert_eq!(status, 201, "{ap}");
+    let (_, detail) = Api::json(office.get(&format!("/api/v1/party/orgs/{branch}"))).await;
+    assert_eq!(detail["appointments"][0]["admin_post"], "副总经理");
+    let res = office
+        .delete(&format!(
+            "/api/v1/party/appointments/{}",
+            ap["id"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+}

@@ -14,9 +14,9 @@ use utoipa::ToSchema;
 
 use super::{de_flag, parse_date, too_long, FieldErrors};
 
-type Checked<T> = Result<T, (&'static str, FieldErrors)>;
+pub(crate) type Checked<T> = Result<T, (&'static str, FieldErrors)>;
 
-fn done<T>(e: FieldErrors, v: impl FnOnce() -> T) -> Checked<T> {
+pub(crate) fn done<T>(e: FieldErrors, v: impl FnOnce() -> T) -> Checked<T> {
     if e.is_empty() {
         Ok(v())
     } else {
@@ -24,11 +24,17 @@ fn done<T>(e: FieldErrors, v: impl FnOnce() -> T) -> Checked<T> {
     }
 }
 
-fn opt(s: &str) -> Option<String> {
+pub(crate) fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-fn required(e: &mut FieldErrors, field: &'static str, label: &str, v: &str, max: usize) -> String {
+pub(crate) fn required(
+    e: &mut FieldErrors,
+    field: &'static str,
+    label: &str,
+    v: &str,
+    max: usize,
+) -> String {
     let v = v.trim();
     if v.is_empty() {
         e.push((field, format!("请填写{label}")));
@@ -99,7 +105,14 @@ fn percent(
     }
 }
 
-fn int(e: &mut FieldErrors, field: &'static str, label: &str, v: &str, min: i64, max: i64) -> i64 {
+pub(crate) fn int(
+    e: &mut FieldErrors,
+    field: &'static str,
+    label: &str,
+    v: &str,
+    min: i64,
+    max: i64,
+) -> i64 {
     match v.trim().parse::<i64>() {
         Ok(x) if (min..=max).contains(&x) => x,
         _ => {
@@ -109,7 +122,7 @@ fn int(e: &mut FieldErrors, field: &'static str, label: &str, v: &str, min: i64,
     }
 }
 
-fn date(e: &mut FieldErrors, field: &'static str, label: &str, v: &str) -> NaiveDate {
+pub(crate) fn date(e: &mut FieldErrors, field: &'static str, label: &str, v: &str) -> NaiveDate {
     match parse_date(v) {
         Some(d) => d,
         None => {

@@ -1,9 +1,250 @@
-//! Vanguard teams (先锋队), horse races (赛马比拼) with weighted dimensions computed from records or scored with evidence, leaderboards, commendations (表彰).
+//! Vanguard teams, horse races with their leaderboards, commendations.
 
-use utoipa_axum::router::OpenApiRouter;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use kechuang_domain::auth::Permission;
+use kechuang_store::entities::{honor, race, race_score, team};
+use kechuang_store::party::races::{self, Leaderboard};
+use kechuang_store::Principal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::api::{invalid, ApiJson, ApiPath};
+use crate::auth::{require, ApiUser};
+use crate::error::{ApiResult, ErrorBody};
+use crate::forms::party::races::{HonorDraft, RaceDraft, ScoreEntryDraft, TeamDraft};
 use crate::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamView {
+    #[serde(flatten)]
+    pub team: team::Model,
+    /// 队员（党员 id）
+    pub member_ids: Vec<String>,
+}
+
+pub async fn team_views(s: &AppState, p: &Principal) -> ApiResult<Vec<TeamView>> {
+    require(p, Permission::PartyRead)?;
+    let mut out = vec![];
+    for t in races::teams(&s.db).await? {
+        out.push(TeamView {
+            member_ids: races::team_member_ids(&s.db, &t.id).await?,
+            team: t,
+        });
+    }
+    Ok(out)
+}
+
+/// 先锋队及队员
+#[utoipa::path(get, path = "/api/v1/party/teams", tag = "party", responses((status = 200, body = [TeamView])))]
+pub async fn list_teams(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<TeamView>>> {
+    Ok(Json(team_views(&s, &p).await?))
+}
+
+pub async fn create_team_action(
+    s: &AppState,
+    p: &Principal,
+    d: &TeamDraft,
+) -> ApiResult<team::Model> {
+    require(p, Permission::PartyWrite)?;
+    let input = d.validate().map_err(invalid)?;
+    Ok(races::create_team(&s.db, &p.username, input).await?)
+}
+
+/// 组建先锋队（如 先投后股先锋队、与企同行先锋队、人才服务先锋队）
+#[utoipa::path(post, path = "/api/v1/party/teams", tag = "party", request_body = TeamDraft,
+    responses((status = 201, body = team::Model), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_team(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<TeamDraft>,
+) -> ApiResult<(StatusCode, Json<team::Model>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(create_team_action(&s, &p, &d).await?),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TeamUpdate {
+    pub version: i32,
+    #[serde(flatten)]
+    pub team: TeamDraft,
+}
+
+/// 修改先锋队
+#[utoipa::path(put, path = "/api/v1/party/teams/{id}", tag = "party", params(("id" = String, Path)), request_body = TeamUpdate,
+    responses((status = 200, body = team::Model), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_team(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(u): ApiJson<TeamUpdate>,
+) -> ApiResult<Json<team::Model>> {
+    require(&p, Permission::PartyWrite)?;
+    let input = u.team.validate().map_err(invalid)?;
+    Ok(Json(
+        races::update_team(&s.db, &p.username, &id, u.version, input).await?,
+    ))
+}
+
+/// 党员加入先锋队
+#[utoipa::path(put, path = "/api/v1/party/teams/{id}/members/{member_id}", tag = "party", params(("id" = String, Path), ("member_id" = String, Path)),
+    responses((status = 201, description = "已加入"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn add_member(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath((id, member)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    require(&p, Permission::PartyWrite)?;
+    races::add_team_member(&s.db, &p.username, &id, &member).await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// 党员退出先锋队
+#[utoipa::path(delete, path = "/api/v1/party/teams/{id}/members/{member_id}", tag = "party", params(("id" = String, Path), ("member_id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn remove_member(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath((id, member)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    require(&p, Permission::PartyWrite)?;
+    races::remove_team_member(&s.db, &p.username, &id, &member).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 赛马比拼列表（新到旧）
+#[utoipa::path(get, path = "/api/v1/party/races", tag = "party", responses((status = 200, body = [race::Model])))]
+pub async fn list_races(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<race::Model>>> {
+    require(&p, Permission::PartyRead)?;
+    Ok(Json(races::races(&s.db).await?))
+}
+
+pub async fn create_race_action(
+    s: &AppState,
+    p: &Principal,
+    d: &RaceDraft,
+) -> ApiResult<race::Model> {
+    require(p, Permission::PartyWrite)?;
+    let input = d.validate().map_err(invalid)?;
+    Ok(races::create_race(&s.db, &p.username, input).await?)
+}
+
+/// 发起赛马：周期、维度（名称、权重、来源：manual 评分或按记录计算的 on_time_rate、satisfaction_rate、cases_solved、commitments_fulfilled）
+#[utoipa::path(post, path = "/api/v1/party/races", tag = "party", request_body = RaceDraft,
+    responses((status = 201, body = race::Model), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_race(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<RaceDraft>,
+) -> ApiResult<(StatusCode, Json<race::Model>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(create_race_action(&s, &p, &d).await?),
+    ))
+}
+
+pub async fn board(s: &AppState, p: &Principal, id: &str) -> ApiResult<Leaderboard> {
+    require(p, Permission::PartyRead)?;
+    Ok(races::leaderboard(&s.db, id).await?)
+}
+
+/// 排行榜：名次、总分、各维度得分与其依据、较上期名次变化
+#[utoipa::path(get, path = "/api/v1/party/races/{id}", tag = "party", params(("id" = String, Path)),
+    responses((status = 200, body = Leaderboard), (status = 404, body = ErrorBody)))]
+pub async fn leaderboard(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Leaderboard>> {
+    Ok(Json(board(&s, &p, &id).await?))
+}
+
+pub async fn score_action(
+    s: &AppState,
+    p: &Principal,
+    d: &ScoreEntryDraft,
+) -> ApiResult<race_score::Model> {
+    require(p, Permission::PartyWrite)?;
+    let (dimension, team, score, evidence) = d.validate().map_err(invalid)?;
+    Ok(races::score(&s.db, &p.username, &dimension, &team, score, evidence).await?)
+}
+
+/// 评分（仅“评分”类维度；须附依据；再次评分覆盖原分）
+#[utoipa::path(post, path = "/api/v1/party/races/scores", tag = "party", request_body = ScoreEntryDraft,
+    responses((status = 200, body = race_score::Model), (status = 404, body = ErrorBody), (status = 422, description = "computed_dimension、race_closed、evidence_required", body = ErrorBody)))]
+pub async fn score(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<ScoreEntryDraft>,
+) -> ApiResult<Json<race_score::Model>> {
+    Ok(Json(score_action(&s, &p, &d).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CloseBody {
+    pub version: i32,
+}
+
+/// 结束赛马（之后不能再评分，排行榜仍可查看）
+#[utoipa::path(post, path = "/api/v1/party/races/{id}/close", tag = "party", params(("id" = String, Path)), request_body = CloseBody,
+    responses((status = 200, body = race::Model), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn close(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<CloseBody>,
+) -> ApiResult<Json<race::Model>> {
+    require(&p, Permission::PartyWrite)?;
+    Ok(Json(
+        races::close_race(&s.db, &p.username, &id, b.version).await?,
+    ))
+}
+
+/// 表彰记录
+#[utoipa::path(get, path = "/api/v1/party/honors", tag = "party", responses((status = 200, body = [honor::Model])))]
+pub async fn list_honors(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<honor::Model>>> {
+    require(&p, Permission::PartyRead)?;
+    Ok(Json(races::honors(&s.db).await?))
+}
+
+pub async fn honor_action(s: &AppState, p: &Principal, d: &HonorDraft) -> ApiResult<honor::Model> {
+    require(p, Permission::PartyWrite)?;
+    let input = d.validate().map_err(invalid)?;
+    Ok(races::add_honor(&s.db, &p.username, input).await?)
+}
+
+/// 登记表彰（个人或先锋队）
+#[utoipa::path(post, path = "/api/v1/party/honors", tag = "party", request_body = HonorDraft,
+    responses((status = 201, body = honor::Model), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_honor(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<HonorDraft>,
+) -> ApiResult<(StatusCode, Json<honor::Model>)> {
+    Ok((StatusCode::CREATED, Json(honor_action(&s, &p, &d).await?)))
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(list_teams, create_team))
+        .routes(routes!(update_team))
+        .routes(routes!(add_member, remove_member))
+        .routes(routes!(list_races, create_race))
+        .routes(routes!(score))
+        .routes(routes!(leaderboard))
+        .routes(routes!(close))
+        .routes(routes!(list_honors, add_honor))
 }

@@ -1,9 +1,327 @@
-//! Public commitments (承诺践诺): pledges with due dates, progress reports with evidence, verification by the secretary.
+//! Commitment pages: the list with figures per party organisation and the
+//! pledge form, a commitment's page with its reports and the secretary's
+//! verdict, and the public page of a party organisation's pledges (no sign-in).
 
-use axum::Router;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use kechuang_domain::auth::Permission;
+use kechuang_domain::party::{permille_text, CommitmentStatus};
+use kechuang_store::party::commitments::{self, CommitmentFigures, CommitmentFilter};
+use kechuang_store::party::network;
+use kechuang_store::Principal;
 
+use crate::api::party::commitments::{
+    self as api, CommitmentDetail, CommitmentListQuery, CommitmentView,
+};
+use crate::auth::{require, PageUser};
+use crate::error::{ApiError, ApiResult};
+use crate::excel;
+use crate::pages::actions::{done, draft, with_status, FlashParam, FormState};
+use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/party/commitments", get(list).post(pledge))
+        .route("/party/commitments/export.xlsx", get(export))
+        .route("/party/commitments/{id}", get(detail))
+        .route("/party/commitments/{id}/act/{action}", post(act))
+        .route("/public/party/{party_org_id}/commitments", get(public))
+}
+
+#[derive(Template)]
+#[template(path = "party/commitments.html")]
+struct ListPage {
+    page: PageCtx,
+    rows: Vec<CommitmentView>,
+    pager: Pager,
+    q: CommitmentListQuery,
+    export_href: String,
+    figures: CommitmentFigures,
+    /// (party org id, name, figures) for organisations with commitments.
+    by_org: Vec<(String, String, CommitmentFigures)>,
+    orgs: Vec<(String, String)>,
+    members: Vec<(String, String)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    can_write: bool,
+    today: String,
+    fs: FormState,
+}
+
+impl ListPage {
+    fn sel(&self, v: &Option<String>, code: &str) -> bool {
+        v.as_deref() == Some(code)
+    }
+    fn rate(&self, f: &CommitmentFigures) -> String {
+        permille_text(f.fulfilment_permille)
+    }
+    fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+        fmt_date(*d.borrow())
+    }
+}
+
+fn statuses() -> Vec<(&'static str, &'static str)> {
+    CommitmentStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label_zh()))
+        .collect()
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<CommitmentListQuery>,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match list_page(&st, &p, q, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn list_page(
+    st: &AppState,
+    p: &Principal,
+    q: CommitmentListQuery,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    require(p, Permission::PartyRead)?;
+    let filter = q.filter()?;
+    let page = commitments::list(
+        &st.db,
+        &filter,
+        kechuang_store::PageReq::new(q.page, q.per_page),
+    )
+    .await?;
+    let query = query_string(&[
+        ("q", q.q.as_deref().unwrap_or("")),
+        ("party_org_id", q.party_org_id.as_deref().unwrap_or("")),
+        ("status", q.status.as_deref().unwrap_or("")),
+        ("overdue", q.overdue.as_deref().unwrap_or("")),
+        ("year", q.year.as_deref().unwrap_or("")),
+    ]);
+    let pager = Pager::new(&page, &format!("/party/commitments?{query}"));
+    let (figures, by) = commitments::figures(&st.db, &filter).await?;
+    let tree = network::tree(&st.db).await?;
+    let by_org = tree
+        .iter()
+        .filter_map(|o| {
+            by.get(&o.org.id)
+                .map(|f| (o.org.id.clone(), o.org.name.clone(), f.clone()))
+        })
+        .collect();
+    let members = network::members_all(&st.db, &Default::default(), 5_000)
+        .await?
+        .into_iter()
+        .filter(|m| {
+            kechuang_domain::party::MemberStage::parse(&m.stage).is_some_and(|s| s.is_member())
+        })
+        .map(|m| (m.id, m.name))
+        .collect();
+    Ok(render(&ListPage {
+        page: PageCtx::new(
+            st,
+            p,
+            "承诺践诺",
+            "/party/commitments",
+            &[("党建引领", ""), ("承诺践诺", "")],
+        )
+        .flash_code(flash),
+        rows: api::views(st, page.items).await?,
+        pager,
+        export_href: format!("/party/commitments/export.xlsx?{query}"),
+        q,
+        figures,
+        by_org,
+        orgs: tree
+            .iter()
+            .map(|o| {
+                (
+                    o.org.id.clone(),
+                    format!("{}{}", "　".repeat(o.depth), o.org.name),
+                )
+            })
+            .collect(),
+        members,
+        statuses: statuses(),
+        can_write: p.can(Permission::PartyWrite),
+        today: crate::forms::transfer::today_text(),
+        fs,
+    }))
+}
+
+pub async fn export(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<CommitmentListQuery>,
+) -> Response {
+    match api::export_bytes(&st, &p, &q).await {
+        Ok(b) => excel::xlsx_response("承诺践诺.xlsx", b),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+pub async fn pledge(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = match draft(&pairs) {
+        Ok(d) => api::pledge_action(&st, &p, &d).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(m) => done(&format!("/party/commitments/{}", m.id), "created"),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            match list_page(
+                &st,
+                &p,
+                CommitmentListQuery::default(),
+                FormState::rejected("new", pairs, &e),
+                None,
+            )
+            .await
+            {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "party/commitment.html")]
+struct DetailPage {
+    page: PageCtx,
+    d: CommitmentDetail,
+    can_write: bool,
+    today: String,
+    fs: FormState,
+}
+
+impl DetailPage {
+    fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+        fmt_date(*d.borrow())
+    }
+    fn date_opt(&self, d: &Option<chrono::NaiveDate>) -> String {
+        d.map(fmt_date).unwrap_or_default()
+    }
+}
+
+pub async fn detail(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn detail_page(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    let d = api::detail(st, p, id).await?;
+    let title = d.commitment.commitment.title.clone();
+    Ok(render(&DetailPage {
+        page: PageCtx::new(
+            st,
+            p,
+            &title,
+            "/party/commitments",
+            &[
+                ("党建引领", ""),
+                ("承诺践诺", "/party/commitments"),
+                (&title, ""),
+            ],
+        )
+        .flash_code(flash),
+        d,
+        can_write: p.can(Permission::PartyWrite),
+        today: crate::forms::transfer::today_text(),
+        fs,
+    }))
+}
+
+/// POST /party/commitments/{id}/act/{action}: report, verify.
+pub async fn act(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path((id, action)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r: ApiResult<()> = async {
+        match action.as_str() {
+            "report" => api::report_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| ()),
+            "verify" => api::verify_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| ()),
+            _ => Err(ApiError::not_found()),
+        }
+    }
+    .await;
+    match r {
+        Ok(()) => done(&format!("/party/commitments/{id}"), "saved"),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            match detail_page(&st, &p, &id, FormState::rejected(&action, pairs, &e), None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "party/public_commitments.html")]
+struct PublicPage {
+    page: PageCtx,
+    org_name: String,
+    rows: Vec<CommitmentView>,
+    figures: CommitmentFigures,
+}
+
+impl PublicPage {
+    fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+        fmt_date(*d.borrow())
+    }
+    fn rate(&self) -> String {
+        permille_text(self.figures.fulfilment_permille)
+    }
+}
+
+/// The public page of a party organisation's pledges and their state (承诺公开).
+pub async fn public(State(st): State<AppState>, Path(party_org_id): Path<String>) -> Response {
+    let r: ApiResult<Response> = async {
+        let o = network::get(&st.db, &party_org_id).await?;
+        let f = CommitmentFilter {
+            party_org_id: Some(party_org_id.clone()),
+            ..Default::default()
+        };
+        let rows = api::views(&st, commitments::list_all(&st.db, &f, 2_000).await?).await?;
+        let (figures, _) = commitments::figures(&st.db, &f).await?;
+        Ok(render(&PublicPage {
+            page: PageCtx::anonymous(&st, &format!("{} 承诺公开", o.name)),
+            org_name: o.name,
+            rows,
+            figures,
+        }))
+    }
+    .await;
+    r.unwrap_or_else(|e| error_page(&st, None, e))
 }

@@ -1,9 +1,570 @@
-//! Party organisations as a tree, the organisations they sit in, chain committees and their linked party organisations, members with recruitment stages, cross-appointments.
+//! Network pages: the party organisation tree with the article's figures,
+//! an organisation's page (units, chain links, cross-appointments), the
+//! member list (masked personal data) and a member's page with the audited
+//! "show in full" and the edit form.
 
-use axum::Router;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use kechuang_domain::auth::Permission;
+use kechuang_domain::party::{permille_text, MemberStage, PartyOrgKind};
+use kechuang_store::party::network::{self, NetworkFigures, PartyOrgSummary, Recruitment};
+use kechuang_store::Principal;
 
+use crate::api::party::network::{
+    self as api, kind_label, MemberListQuery, MemberView, PartyOrgDetail,
+};
+use crate::auth::{require, PageUser};
+use crate::error::{ApiError, ApiResult};
+use crate::excel;
+use crate::pages::actions::{done, draft, field, org_choices, with_status, FlashParam, FormState};
+use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/party", get(tree).post(create_org))
+        .route("/party/orgs/{id}", get(org))
+        .route("/party/orgs/{id}/act/{action}", post(org_act))
+        .route("/party/members", get(members).post(create_member))
+        .route("/party/members/export.xlsx", get(export_members))
+        .route("/party/members/{id}", get(member))
+        .route("/party/members/{id}/act/{action}", post(member_act))
+}
+
+fn kinds() -> Vec<(&'static str, &'static str)> {
+    PartyOrgKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label_zh()))
+        .collect()
+}
+
+fn indent(o: &PartyOrgSummary) -> String {
+    "　".repeat(o.depth)
+}
+
+#[derive(Template)]
+#[template(path = "party/tree.html")]
+struct TreePage {
+    page: PageCtx,
+    orgs: Vec<PartyOrgSummary>,
+    figures: NetworkFigures,
+    recruitment: Recruitment,
+    kinds: Vec<(&'static str, &'static str)>,
+    chains: Vec<(String, String)>,
+    can_write: bool,
+    fs: FormState,
+}
+
+impl TreePage {
+    fn indent(&self, o: &PartyOrgSummary) -> String {
+        indent(o)
+    }
+    fn kind_label(&self, code: &str) -> String {
+        kind_label(code)
+    }
+    fn kind_count(&self, code: &str) -> u64 {
+        self.figures.by_kind.get(code).copied().unwrap_or(0)
+    }
+    fn share(&self) -> String {
+        permille_text(self.recruitment.sci_tech_share_permille)
+    }
+    fn units(&self, o: &PartyOrgSummary) -> String {
+        o.units
+            .iter()
+            .map(|u| u.1.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
+pub async fn tree(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match tree_page(&st, &p, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn tree_page(
+    st: &AppState,
+    p: &Principal,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    require(p, Permission::PartyRead)?;
+    Ok(render(&TreePage {
+        page: PageCtx::new(
+            st,
+            p,
+            "党组织网络",
+            "/party",
+            &[("党建引领", ""), ("组织网络", "")],
+        )
+        .flash_code(flash),
+        orgs: network::tree(&st.db).await?,
+        figures: network::figures(&st.db).await?,
+        recruitment: api::recruitment_of(st, p, None).await?,
+        kinds: kinds(),
+        chains: kechuang_store::chains::names(&st.db).await?,
+        can_write: p.can(Permission::PartyWrite),
+        fs,
+    }))
+}
+
+pub async fn create_org(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = match draft(&pairs) {
+        Ok(d) => api::create_org_action(&st, &p, &d).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(m) => done(&format!("/party/orgs/{}", m.id), "created"),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            match tree_page(&st, &p, FormState::rejected("new", pairs, &e), None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "party/org.html")]
+struct OrgPage {
+    page: PageCtx,
+    d: PartyOrgDetail,
+    parents: Vec<(String, String)>,
+    /// Party organisations a chain committee may link (not itself).
+    linkable: Vec<(String, String)>,
+    units: Vec<(String, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    chains: Vec<(String, String)>,
+    can_write: bool,
+    fs: FormState,
+}
+
+impl OrgPage {
+    fn kind_label(&self, code: &str) -> String {
+        kind_label(code)
+    }
+    fn date(&self, d: &Option<chrono::NaiveDate>) -> String {
+        d.map(fmt_date).unwrap_or_default()
+    }
+    /// The organisation's value of an edit-form field.
+    fn current(&self, name: &str) -> String {
+        let o = &self.d.org.org;
+        match name {
+            "name" => o.name.clone(),
+            "kind" => o.kind.clone(),
+            "parent_id" => o.parent_id.clone().unwrap_or_default(),
+            "chain_id" => o.chain_id.clone().unwrap_or_default(),
+            "founded_on" => o.founded_on.map(|d| d.to_string()).unwrap_or_default(),
+            "secretary" => o.secretary.clone(),
+            "venue" => o.venue.clone(),
+            "sort_order" => o.sort_order.to_string(),
+            _ => String::new(),
+        }
+    }
+    fn is_chain_committee(&self) -> bool {
+        self.d.org.org.kind == PartyOrgKind::ChainCommittee.as_str()
+    }
+}
+
+pub async fn org(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match org_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn org_page(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    let d = api::org_detail(st, p, id).await?;
+    let all = network::tree(&st.db).await?;
+    let title = d.org.org.name.clone();
+    let own_path = d.org.org.path.clone();
+    Ok(render(&OrgPage {
+        page: PageCtx::new(
+            st,
+            p,
+            &title,
+            "/party",
+            &[("党建引领", ""), ("组织网络", "/party"), (&title, "")],
+        )
+        .flash_code(flash),
+        parents: all
+            .iter()
+            .filter(|o| !o.org.path.starts_with(&own_path))
+            .map(|o| (o.org.id.clone(), format!("{}{}", indent(o), o.org.name)))
+            .collect(),
+        linkable: all
+            .iter()
+            .filter(|o| o.org.id != id && o.org.kind != PartyOrgKind::ChainCommittee.as_str())
+            .map(|o| (o.org.id.clone(), o.org.name.clone()))
+            .collect(),
+        units: org_choices(
+            st,
+            &[
+                "enterprise",
+                "university",
+                "institute",
+                "government",
+                "finance",
+                "intermediary",
+                "association",
+                "other",
+            ],
+        )
+        .await?,
+        kinds: kinds(),
+        chains: kechuang_store::chains::names(&st.db).await?,
+        can_write: p.can(Permission::PartyWrite),
+        d,
+        fs,
+    }))
+}
+
+/// POST /party/orgs/{id}/act/{action}: edit, unit, unit_remove, link, unlink, appointment, appointment_remove.
+pub async fn org_act(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path((id, action)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r: ApiResult<&str> = async {
+        require(&p, Permission::PartyWrite)?;
+        let who = &p.username;
+        match action.as_str() {
+            "edit" => {
+                let version = field(&pairs, "version").parse().unwrap_or(0);
+                api::update_org_action(&st, &p, &id, version, &draft(&pairs)?)
+                    .await
+                    .map(|_| "saved")
+            }
+            "unit" => network::add_unit(&st.db, who, &id, field(&pairs, "org_id"))
+                .await
+                .map(|_| "saved")
+                .map_err(Into::into),
+            "unit_remove" => network::remove_unit(&st.db, who, &id, field(&pairs, "org_id"))
+                .await
+                .map(|_| "deleted")
+                .map_err(Into::into),
+            "link" => network::link_to_chain(&st.db, who, &id, field(&pairs, "party_org_id"))
+                .await
+                .map(|_| "saved")
+                .map_err(Into::into),
+            "unlink" => network::unlink_from_chain(&st.db, who, &id, field(&pairs, "party_org_id"))
+                .await
+                .map(|_| "deleted")
+                .map_err(Into::into),
+            "appointment" => {
+                let mut d: crate::forms::party::network::AppointmentDraft = draft(&pairs)?;
+                d.party_org_id = id.clone();
+                api::add_appointment_action(&st, &p, &d)
+                    .await
+                    .map(|_| "saved")
+            }
+            "appointment_remove" => {
+                network::remove_appointment(&st.db, who, field(&pairs, "appointment_id"))
+                    .await
+                    .map(|_| "deleted")
+                    .map_err(Into::into)
+            }
+            _ => Err(ApiError::not_found()),
+        }
+    }
+    .await;
+    match r {
+        Ok(flash) => done(&format!("/party/orgs/{id}"), flash),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            match org_page(&st, &p, &id, FormState::rejected(&action, pairs, &e), None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+// ---- members ----
+
+#[derive(Template)]
+#[template(path = "party/members.html")]
+struct MembersPage {
+    page: PageCtx,
+    rows: Vec<MemberView>,
+    pager: Pager,
+    q: MemberListQuery,
+    export_href: String,
+    orgs: Vec<(String, String)>,
+    stages: Vec<(&'static str, &'static str)>,
+    can_write: bool,
+    can_pii: bool,
+    fs: FormState,
+}
+
+impl MembersPage {
+    fn sel(&self, v: &Option<String>, code: &str) -> bool {
+        v.as_deref() == Some(code)
+    }
+}
+
+fn stages() -> Vec<(&'static str, &'static str)> {
+    MemberStage::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label_zh()))
+        .collect()
+}
+
+async fn org_options(st: &AppState) -> ApiResult<Vec<(String, String)>> {
+    Ok(network::tree(&st.db)
+        .await?
+        .iter()
+        .map(|o| (o.org.id.clone(), format!("{}{}", indent(o), o.org.name)))
+        .collect())
+}
+
+pub async fn members(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<MemberListQuery>,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match members_page(&st, &p, q, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn members_page(
+    st: &AppState,
+    p: &Principal,
+    q: MemberListQuery,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    require(p, Permission::PartyRead)?;
+    let page = network::members(
+        &st.db,
+        &q.filter()?,
+        kechuang_store::PageReq::new(q.page, q.per_page),
+    )
+    .await?;
+    let query = query_string(&[
+        ("q", q.q.as_deref().unwrap_or("")),
+        ("party_org_id", q.party_org_id.as_deref().unwrap_or("")),
+        ("stage", q.stage.as_deref().unwrap_or("")),
+        ("field", q.field.as_deref().unwrap_or("")),
+    ]);
+    let pager = Pager::new(&page, &format!("/party/members?{query}"));
+    Ok(render(&MembersPage {
+        page: PageCtx::new(
+            st,
+            p,
+            "党员",
+            "/party/members",
+            &[("党建引领", ""), ("党员", "")],
+        )
+        .flash_code(flash),
+        rows: api::member_views(st, page.items, false).await?,
+        pager,
+        export_href: format!("/party/members/export.xlsx?{query}"),
+        q,
+        orgs: org_options(st).await?,
+        stages: stages(),
+        can_write: p.can(Permission::PartyWrite),
+        can_pii: p.can(Permission::PartyPii),
+        fs,
+    }))
+}
+
+pub async fn export_members(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<MemberListQuery>,
+) -> Response {
+    match api::export_bytes(&st, &p, &q).await {
+        Ok(b) => excel::xlsx_response("党员名册.xlsx", b),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+pub async fn create_member(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = match draft(&pairs) {
+        Ok(d) => api::create_member_action(&st, &p, &d).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(m) => done(&format!("/party/members/{}", m.id), "created"),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            match members_page(
+                &st,
+                &p,
+                MemberListQuery::default(),
+                FormState::rejected("new", pairs, &e),
+                None,
+            )
+            .await
+            {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "party/member.html")]
+struct MemberPage {
+    page: PageCtx,
+    m: MemberView,
+    orgs: Vec<(String, String)>,
+    can_pii: bool,
+    can_write: bool,
+    fs: FormState,
+}
+
+impl MemberPage {
+    fn date(&self, d: &Option<chrono::NaiveDate>) -> String {
+        d.map(fmt_date).unwrap_or_default()
+    }
+    fn current(&self, name: &str) -> String {
+        let m = &self.m.member;
+        let d = |d: &Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        match name {
+            "party_org_id" => m.party_org_id.clone(),
+            "name" => m.name.clone(),
+            "gender" => m.gender.clone(),
+            "phone" => m.phone.clone(),
+            "id_number" => m.id_number.clone(),
+            "field" => m.field.clone(),
+            "post" => m.post.clone(),
+            "applied_on" => d(&m.applied_on),
+            "activist_on" => d(&m.activist_on),
+            "candidate_on" => d(&m.candidate_on),
+            "probationary_on" => d(&m.probationary_on),
+            "full_on" => d(&m.full_on),
+            _ => String::new(),
+        }
+    }
+}
+
+pub async fn member(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match member_page(
+        &st,
+        &p,
+        &id,
+        false,
+        FormState::default(),
+        f.flash.as_deref(),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn member_page(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    reveal: bool,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    let m = api::member_view(st, p, id, reveal).await?;
+    let title = m.member.name.clone();
+    Ok(render(&MemberPage {
+        page: PageCtx::new(
+            st,
+            p,
+            &title,
+            "/party/members",
+            &[("党建引领", ""), ("党员", "/party/members"), (&title, "")],
+        )
+        .flash_code(flash),
+        m,
+        orgs: org_options(st).await?,
+        can_pii: p.can(Permission::PartyPii),
+        can_write: p.can(Permission::PartyWrite),
+        fs,
+    }))
+}
+
+/// POST /party/members/{id}/act/{action}: reveal (audited), edit.
+pub async fn member_act(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path((id, action)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    match action.as_str() {
+        "reveal" => match member_page(&st, &p, &id, true, FormState::default(), None).await {
+            Ok(r) => r,
+            Err(e) => error_page(&st, Some(&p), e),
+        },
+        "edit" => {
+            let version = field(&pairs, "version").parse().unwrap_or(0);
+            let r = match draft(&pairs) {
+                Ok(d) => api::update_member_action(&st, &p, &id, version, &d).await,
+                Err(e) => Err(e),
+            };
+            match r {
+                Ok(_) => done(&format!("/party/members/{id}"), "saved"),
+                Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+                    let status = e.status;
+                    // The editor already holds the unmasked data they typed.
+                    match member_page(
+                        &st,
+                        &p,
+                        &id,
+                        false,
+                        FormState::rejected("edit", pairs, &e),
+                        None,
+                    )
+                    .await
+                    {
+                        Ok(r) => with_status(r, status),
+                        Err(e) => error_page(&st, Some(&p), e),
+                    }
+                }
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        _ => error_page(&st, Some(&p), ApiError::not_found()),
+    }
 }

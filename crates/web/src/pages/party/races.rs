@@ -1,9 +1,379 @@
-//! Vanguard teams (先锋队), horse races (赛马比拼) with weighted dimensions computed from records or scored with evidence, leaderboards, commendations (表彰).
+//! Vanguard teams, races and their leaderboards, commendations.
 
-use axum::Router;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use kechuang_domain::auth::Permission;
+use kechuang_domain::party::DimensionSource;
+use kechuang_store::entities::{honor, race, team};
+use kechuang_store::party::network;
+use kechuang_store::party::races::{self, Leaderboard};
+use kechuang_store::Principal;
 
+use crate::api::party::races as api;
+use crate::auth::{require, PageUser};
+use crate::error::{ApiError, ApiResult};
+use crate::forms::party::races::DEFAULT_DIMENSIONS;
+use crate::pages::actions::{done, draft, field, with_status, FlashParam, FormState};
+use crate::pages::{department_choices, error_page, fmt_date, render, PageCtx};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/party/races", get(index))
+        .route("/party/races/act/{action}", post(index_act))
+        .route("/party/races/{id}", get(board))
+        .route("/party/races/{id}/act/{action}", post(board_act))
+        .route("/party/teams/{id}", get(team_page))
+        .route("/party/teams/{id}/act/{action}", post(team_act))
+}
+
+#[derive(Template)]
+#[template(path = "party/races.html")]
+struct IndexPage {
+    page: PageCtx,
+    teams: Vec<(team::Model, usize)>,
+    races: Vec<race::Model>,
+    honors: Vec<honor::Model>,
+    departments: Vec<(String, String)>,
+    default_dimensions: &'static str,
+    can_write: bool,
+    today: String,
+    fs: FormState,
+}
+
+impl IndexPage {
+    fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+        fmt_date(*d.borrow())
+    }
+}
+
+pub async fn index(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match index_page(&st, &p, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn index_page(
+    st: &AppState,
+    p: &Principal,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    let teams = api::team_views(st, p)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let n = t.member_ids.len();
+            (t.team, n)
+        })
+        .collect();
+    Ok(render(&IndexPage {
+        page: PageCtx::new(
+            st,
+            p,
+            "先锋队与赛马",
+            "/party/races",
+            &[("党建引领", ""), ("先锋队与赛马", "")],
+        )
+        .flash_code(flash),
+        teams,
+        races: races::races(&st.db).await?,
+        honors: races::honors(&st.db).await?,
+        departments: department_choices(st).await?,
+        default_dimensions: DEFAULT_DIMENSIONS,
+        can_write: p.can(Permission::PartyWrite),
+        today: crate::forms::transfer::today_text(),
+        fs,
+    }))
+}
+
+/// POST /party/races/act/{action}: team, race, honor.
+pub async fn index_act(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(action): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r: ApiResult<String> = async {
+        match action.as_str() {
+            "team" => api::create_team_action(&st, &p, &draft(&pairs)?)
+                .await
+                .map(|m| format!("/party/teams/{}", m.id)),
+            "race" => api::create_race_action(&st, &p, &draft(&pairs)?)
+                .await
+                .map(|m| format!("/party/races/{}", m.id)),
+            "honor" => api::honor_action(&st, &p, &draft(&pairs)?)
+                .await
+                .map(|_| "/party/races".to_string()),
+            _ => Err(ApiError::not_found()),
+        }
+    }
+    .await;
+    match r {
+        Ok(to) => done(&to, "created"),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            match index_page(&st, &p, FormState::rejected(&action, pairs, &e), None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "party/race.html")]
+struct BoardPage {
+    page: PageCtx,
+    b: Leaderboard,
+    teams: Vec<team::Model>,
+    can_write: bool,
+    fs: FormState,
+}
+
+impl BoardPage {
+    fn tenths(&self, v: impl std::borrow::Borrow<u64>) -> String {
+        let v = *v.borrow();
+        format!("{}.{}", v / 10, v % 10)
+    }
+    fn score_at(&self, s: &kechuang_store::party::races::Standing, k: &usize) -> String {
+        self.tenths(s.scores.get(*k).copied().unwrap_or(0))
+    }
+    fn source_label(&self, code: &str) -> String {
+        DimensionSource::parse(code)
+            .map(|s| s.label_zh().to_string())
+            .unwrap_or_default()
+    }
+    fn change(&self, c: &Option<i64>) -> String {
+        match c {
+            Some(c) if *c > 0 => format!("↑{c}"),
+            Some(c) if *c < 0 => format!("↓{}", -c),
+            Some(_) => "—".into(),
+            None => "新".into(),
+        }
+    }
+    fn manual_dimensions(&self) -> Vec<(String, String)> {
+        self.b
+            .dimensions
+            .iter()
+            .filter(|d| d.source == DimensionSource::Manual.as_str())
+            .map(|d| (d.id.clone(), d.name.clone()))
+            .collect()
+    }
+    fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+        fmt_date(*d.borrow())
+    }
+}
+
+pub async fn board(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match board_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn board_page(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    let b = api::board(st, p, id).await?;
+    let title = b.race.name.clone();
+    Ok(render(&BoardPage {
+        page: PageCtx::new(
+            st,
+            p,
+            &title,
+            "/party/races",
+            &[
+                ("党建引领", ""),
+                ("先锋队与赛马", "/party/races"),
+                (&title, ""),
+            ],
+        )
+        .flash_code(flash),
+        b,
+        teams: races::teams(&st.db).await?,
+        can_write: p.can(Permission::PartyWrite),
+        fs,
+    }))
+}
+
+/// POST /party/races/{id}/act/{action}: score, close.
+pub async fn board_act(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path((id, action)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r: ApiResult<&str> = async {
+        match action.as_str() {
+            "score" => api::score_action(&st, &p, &draft(&pairs)?)
+                .await
+                .map(|_| "saved"),
+            "close" => {
+                require(&p, Permission::PartyWrite)?;
+                let v = field(&pairs, "version").parse().unwrap_or(0);
+                races::close_race(&st.db, &p.username, &id, v)
+                    .await
+                    .map(|_| "saved")
+                    .map_err(Into::into)
+            }
+            _ => Err(ApiError::not_found()),
+        }
+    }
+    .await;
+    match r {
+        Ok(flash) => done(&format!("/party/races/{id}"), flash),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            match board_page(&st, &p, &id, FormState::rejected(&action, pairs, &e), None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "party/team.html")]
+struct TeamPage {
+    page: PageCtx,
+    team: team::Model,
+    members: Vec<(String, String, String)>,
+    candidates: Vec<(String, String)>,
+    can_write: bool,
+    fs: FormState,
+}
+
+pub async fn team_page(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match team_render(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn team_render(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    require(p, Permission::PartyRead)?;
+    let team = races::team(&st.db, id).await?;
+    let ids = races::team_member_ids(&st.db, id).await?;
+    let orgs: std::collections::HashMap<String, String> = network::all(&st.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let all = network::members_all(&st.db, &Default::default(), 5_000).await?;
+    let members = all
+        .iter()
+        .filter(|m| ids.contains(&m.id))
+        .map(|m| {
+            (
+                m.id.clone(),
+                m.name.clone(),
+                orgs.get(&m.party_org_id).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let candidates = all
+        .iter()
+        .filter(|m| {
+            !ids.contains(&m.id)
+                && kechuang_domain::party::MemberStage::parse(&m.stage)
+                    .is_some_and(|s| s.is_member())
+        })
+        .map(|m| {
+            (
+                m.id.clone(),
+                format!(
+                    "{}（{}）",
+                    m.name,
+                    orgs.get(&m.party_org_id).cloned().unwrap_or_default()
+                ),
+            )
+        })
+        .collect();
+    let title = team.name.clone();
+    Ok(render(&TeamPage {
+        page: PageCtx::new(
+            st,
+            p,
+            &title,
+            "/party/races",
+            &[
+                ("党建引领", ""),
+                ("先锋队与赛马", "/party/races"),
+                (&title, ""),
+            ],
+        )
+        .flash_code(flash),
+        team,
+        members,
+        candidates,
+        can_write: p.can(Permission::PartyWrite),
+        fs,
+    }))
+}
+
+/// POST /party/teams/{id}/act/{action}: add, remove.
+pub async fn team_act(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path((id, action)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r: ApiResult<&str> = async {
+        require(&p, Permission::PartyWrite)?;
+        let member = field(&pairs, "member_id");
+        match action.as_str() {
+            "add" => races::add_team_member(&st.db, &p.username, &id, member)
+                .await
+                .map(|_| "saved")
+                .map_err(Into::into),
+            "remove" => races::remove_team_member(&st.db, &p.username, &id, member)
+                .await
+                .map(|_| "deleted")
+                .map_err(Into::into),
+            _ => Err(ApiError::not_found()),
+        }
+    }
+    .await;
+    match r {
+        Ok(flash) => done(&format!("/party/teams/{id}"), flash),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            match team_render(&st, &p, &id, FormState::rejected(&action, pairs, &e), None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
 }
