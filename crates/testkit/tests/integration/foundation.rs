@@ -1055,6 +1055,38 @@ async fn demo_dataset_loads_and_tells_the_article_story() {
         entered.windows(2).all(|w| w[0] >= w[1]),
         "a funnel narrows: {entered:?}"
     );
+    // The party network of the article, computed from the records.
+    let (_, party) = Api::json(api.get("/api/v1/party/figures")).await;
+    assert!(party["party_orgs"].as_i64().unwrap() >= 40, "40+ 党组织");
+    assert_eq!(party["in_research_units"], 42, "科研单位中组建的党组织");
+    assert_eq!(party["venues"], 5, "5 个阵地");
+    let nev = party["chain_links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c[0] == "智能网联新能源汽车产业链党委")
+        .unwrap();
+    assert_eq!(nev[1], 18, "新能源汽车产业链党委联结 18 个企业党组织");
+    let (_, recruitment) = Api::json(api.get("/api/v1/party/recruitment?year=2026")).await;
+    assert!(
+        recruitment["sci_tech_share_permille"].as_i64().unwrap() > 200,
+        "科技领域占比超过20%"
+    );
+    let (_, pledges) = Api::json(api.get("/api/v1/party/commitments/figures")).await;
+    assert!(
+        pledges["all"]["total"].as_i64().unwrap() >= 700,
+        "700+ 承诺"
+    );
+    let (_, teams) = Api::json(api.get("/api/v1/party/teams")).await;
+    assert_eq!(teams.as_array().unwrap().len(), 3, "三支先锋队");
+    let (_, races) = Api::json(api.get("/api/v1/party/races")).await;
+    let (_, board) = Api::json(api.get(&format!(
+        "/api/v1/party/races/{}",
+        races[0]["id"].as_str().unwrap()
+    )))
+    .await;
+    assert_eq!(board["standings"].as_array().unwrap().len(), 3);
+    assert_eq!(board["standings"][0]["rank"], 1);
     // Every demo account can sign in.
     for (u, _, _) in kechuang::demo::ACCOUNTS {
         let res = reqwest::Client::builder()

@@ -136,6 +136,18 @@ async fn the_network_counts_what_the_article_quotes() {
     let (_, detail) = Api::json(office.get(&format!("/api/v1/party/orgs/{firm_branch}"))).await;
     assert_eq!(detail["children"][0]["id"], joint.as_str());
 
+    // The chain's page shows its party committee and the organisations it links.
+    app.user("office_page", Role::PartyWorker, None, None).await;
+    let html = app
+        .browser("office_page")
+        .await
+        .get_text(&format!("/chains/{}", chain["id"].as_str().unwrap()))
+        .await;
+    assert!(
+        html.contains("新能源汽车产业链党委</a> · 联结 2 个企业党组织"),
+        "{html}"
+    );
+
     // Readers may look, not change.
     let leader = app.api_client("leader", Role::Leader, None, None).await;
     assert_eq!(
@@ -158,7 +170,12 @@ async fn the_network_counts_what_the_article_quotes() {
         403
     );
     let firm_user = app
-        .api_client("firm", Role::Enterprise, None, firm["id"].as_str().map(String::from))
+        .api_client(
+            "firm",
+            Role::Enterprise,
+            None,
+            firm["id"].as_str().map(String::from),
+        )
         .await;
     assert_eq!(
         firm_user

@@ -176,6 +176,8 @@ struct DetailPage {
     positions: Vec<(String, String)>,
     can_write: bool,
     this_year: i32,
+    /// The chain's party committees with their linked party organisations (when the caller may see them).
+    committees: Vec<kechuang_store::party::network::PartyOrgSummary>,
 }
 
 fn node_rows(d: &ChainDetail) -> Vec<NodeRow> {
@@ -231,6 +233,11 @@ pub async fn detail(
             .iter()
             .map(|t| (t.year, yi(t.output_fen), format_growth(t.growth_permille)))
             .collect();
+        let committees = if p.can(Permission::PartyRead) {
+            kechuang_store::party::network::on_chain(&st.db, &id).await?
+        } else {
+            vec![]
+        };
         let can_write = p.can(Permission::ChainsWrite);
         let orgs = if can_write {
             orgs::list_all(&st.db, &Scope::All, &Default::default(), 5000)
@@ -251,6 +258,7 @@ pub async fn detail(
         .flash_code(f.flash.as_deref());
         Ok(DetailPage {
             page,
+            committees,
             nodes: node_rows(&d),
             years,
             members,
