@@ -80,7 +80,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             )
             .await?;
             // By the due date: most report completion; one in twenty does not (overdue).
-            if due >= today || k % 20 == 0 {
+            if due >= today || k.is_multiple_of(20) {
                 continue;
             }
             let c = at_time(
@@ -104,7 +104,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             if on >= today || k % 25 == 3 {
                 continue;
             }
-            let fulfilled = k % 17 != 0;
+            let fulfilled = !k.is_multiple_of(17);
             at_time(
                 at(on),
                 commitments::verify(

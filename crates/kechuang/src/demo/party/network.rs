@@ -19,6 +19,8 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")
 }
 
+/// Create a party organisation; the arguments read like a row of the network.
+#[allow(clippy::too_many_arguments)]
 async fn org(
     db: &Db,
     parent: Option<&str>,
@@ -324,7 +326,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                 MemberInput {
                     party_org_id: branch.clone(),
                     name: format!("{}{}", SURNAMES[(k * 7) % 12], GIVEN[(k * 5 + j) % 12]),
-                    gender: if k % 3 == 0 { "女" } else { "男" }.into(),
+                    gender: if k.is_multiple_of(3) { "女" } else { "男" }.into(),
                     phone: format!("139{:08}", 20_000_000 + k * 3_137),
                     id_number: format!("500106{birth}{:03}{}", k % 1000, k % 10),
                     field: if sci_tech { "sci_tech" } else { "other" }.into(),
