@@ -157,6 +157,12 @@
     if (el.form) submitForm(el.form);
   });
 
+  // <button data-print>: print the page (inline handlers are not allowed by the CSP).
+  document.addEventListener('click', function (evt) {
+    var el = evt.target instanceof Element ? evt.target.closest('[data-print]') : null;
+    if (el) window.print();
+  });
+
   // ---- one-off flash message from the server-rendered page ----
   onReady(function () {
     var flash = document.getElementById('flash');

@@ -11,6 +11,7 @@ mod m20261129_000005_attachments;
 mod m20261129_000006_list_indexes;
 mod m20261129_000007_transfer;
 mod m20261129_000008_party;
+mod m20261129_000009_work_log_indexes;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_list_indexes::Migration),
             Box::new(m20261129_000007_transfer::Migration),
             Box::new(m20261129_000008_party::Migration),
+            Box::new(m20261129_000009_work_log_indexes::Migration),
         ]
     }
 }

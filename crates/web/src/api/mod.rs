@@ -17,7 +17,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -189,4 +189,24 @@ pub struct VersionParam {
 /// Field errors as a 422 API error.
 pub fn invalid((code, fields): (&'static str, crate::forms::FieldErrors)) -> ApiError {
     ApiError::invalid(code, &fields)
+}
+
+/// One page of a list.
+#[derive(Serialize, ToSchema)]
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> ListPage<T> {
+    pub fn of<M>(p: kechuang_store::Page<M>, f: impl FnMut(M) -> T) -> Self {
+        ListPage {
+            total: p.total,
+            page: p.page,
+            per_page: p.per_page,
+            items: p.items.into_iter().map(f).collect(),
+        }
+    }
 }

@@ -338,6 +338,7 @@ impl PageCtx {
             Some("exited") => "已退出，回流资金进入资金池",
             Some("repaid") => "还款已登记",
             Some("compensated") => "风险池代偿已登记",
+            Some("log_to_case") => "问题已转为诉求，进入受理流程",
             _ => return self,
         };
         self.flash("success", msg)

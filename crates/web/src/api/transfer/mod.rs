@@ -10,9 +10,9 @@ pub mod projects;
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
+
+pub use crate::api::ListPage;
 
 use crate::AppState;
 
@@ -22,26 +22,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(equity::router())
         .merge(loans::router())
         .merge(contracts::router())
-}
-
-/// One page of a list.
-#[derive(Serialize, ToSchema)]
-pub struct ListPage<T> {
-    pub items: Vec<T>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-impl<T> ListPage<T> {
-    pub fn of<M>(p: kechuang_store::Page<M>, f: impl FnMut(M) -> T) -> Self {
-        ListPage {
-            total: p.total,
-            page: p.page,
-            per_page: p.per_page,
-            items: p.items.into_iter().map(f).collect(),
-        }
-    }
 }
 
 /// Name of an organisation id from a lookup, empty when unknown.

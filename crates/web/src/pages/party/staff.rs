@@ -614,7 +614,7 @@ pub async fn log_act(
         match action.as_str() {
             "case" => api::to_case_action(&st, &p, &id, &draft(&pairs)?)
                 .await
-                .map(|_| "created"),
+                .map(|_| "log_to_case"),
             "delete" => {
                 let version = field(&pairs, "version").parse().unwrap_or(0);
                 api::delete_log_action(&st, &p, &id, version)
