@@ -120,3 +120,97 @@ fn cell_text(d: &Data) -> String {
         Data::Error(e) => format!("{e:?}"),
     }
 }
+
+/// An .xlsx laid out the way a committee files a list: a title row merged
+/// across every column (row 1), a bold header row (row 2), then the rows,
+/// wrapped, with the given column widths (missing widths are 16).
+pub fn titled_workbook(
+    sheet: &str,
+    title: &str,
+    headers: &[&str],
+    widths: &[f64],
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+) -> ApiResult<Vec<u8>> {
+    use rust_xlsxwriter::{FormatAlign, FormatBorder};
+    let mut wb = Workbook::new();
+    let title_fmt = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let head_fmt = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let cell_fmt = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(ApiError::internal)?;
+    let last = headers.len().saturating_sub(1) as u16;
+    if last > 0 {
+        ws.merge_range(0, 0, 0, last, title, &title_fmt)
+            .map_err(ApiError::internal)?;
+    } else {
+        ws.write_string_with_format(0, 0, title, &title_fmt)
+            .map_err(ApiError::internal)?;
+    }
+    ws.set_row_height(0, 30).map_err(ApiError::internal)?;
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, *h, &head_fmt)
+            .map_err(ApiError::internal)?;
+        ws.set_column_width(c as u16, widths.get(c).copied().unwrap_or(16.0))
+            .map_err(ApiError::internal)?;
+    }
+    for (r, row) in rows.into_iter().enumerate() {
+        let r = r as u32 + 2;
+        for (c, cell) in row.into_iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => ws.write_string_with_format(r, c, s, &cell_fmt).map(|_| ()),
+                Cell::Number(n) => ws.write_number_with_format(r, c, n, &cell_fmt).map(|_| ()),
+            }
+            .map_err(ApiError::internal)?;
+        }
+    }
+    wb.save_to_buffer().map_err(ApiError::internal)
+}
+
+/// One sheet of a workbook built by [`workbook_sheets`].
+pub struct Sheet {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Build an .xlsx with several sheets, each a bold header row, then rows
+/// (for a report with sections, e.g. the chief service officer's report).
+pub fn workbook_sheets(sheets: Vec<Sheet>) -> ApiResult<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    for sheet in sheets {
+        let ws = wb.add_worksheet_with_constant_memory();
+        ws.set_name(&sheet.name).map_err(ApiError::internal)?;
+        for (c, h) in sheet.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(ApiError::internal)?;
+            ws.set_column_width(c as u16, 16)
+                .map_err(ApiError::internal)?;
+        }
+        for (r, row) in sheet.rows.into_iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.into_iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(s) => ws.write_string(r, c, s).map(|_| ()),
+                    Cell::Number(n) => ws.write_number(r, c, n).map(|_| ()),
+                }
+                .map_err(ApiError::internal)?;
+            }
+        }
+    }
+    wb.save_to_buffer().map_err(ApiError::internal)
+}

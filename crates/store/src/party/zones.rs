@@ -1,1 +1,453 @@
 //! Member responsibility zones (党员责任区): their members and the organisations they cover.
+//!
+//! A zone belongs to a party organisation and is led by one of its
+//! members; its members come from that organisation or the organisations
+//! under it, and it covers organisations of the register (enterprises,
+//! institutes… in its area).
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
+};
+
+use crate::entities::{org, party_member, party_org, zone, zone_member, zone_org};
+use crate::{record, Db, Page, PageReq, StoreError, StoreResult};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZoneInput {
+    pub name: String,
+    pub party_org_id: String,
+    pub leader: String,
+    pub area: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ZoneFilter {
+    pub q: Option<String>,
+    pub party_org_id: Option<String>,
+}
+
+/// A zone with how many members and organisations it has.
+#[derive(Clone, Debug)]
+pub struct ZoneRow {
+    pub zone: zone::Model,
+    pub members: u64,
+    pub orgs: u64,
+}
+
+/// Names of all party organisations by id.
+pub async fn party_org_names<C: ConnectionTrait>(db: &C) -> StoreResult<HashMap<String, String>> {
+    let rows: Vec<(String, String)> = party_org::Entity::find()
+        .select_only()
+        .column(party_org::Column::Id)
+        .column(party_org::Column::Name)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Party organisations (id, name) for pickers, in tree order of their path.
+pub async fn party_org_choices(db: &Db) -> StoreResult<Vec<(String, String)>> {
+    let rows: Vec<(String, String)> = party_org::Entity::find()
+        .select_only()
+        .column(party_org::Column::Id)
+        .column(party_org::Column::Name)
+        .order_by_asc(party_org::Column::Path)
+        .order_by_asc(party_org::Column::SortOrder)
+        .order_by_asc(party_org::Column::Name)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows)
+}
+
+/// The organisation and every organisation under it (by parent links).
+pub async fn subtree<C: ConnectionTrait>(db: &C, root: &str) -> StoreResult<HashSet<String>> {
+    let links: Vec<(String, Option<String>)> = party_org::Entity::find()
+        .select_only()
+        .column(party_org::Column::Id)
+        .column(party_org::Column::ParentId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut children: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, parent) in links {
+        if let Some(p) = parent {
+            children.entry(p).or_default().push(id);
+        }
+    }
+    let mut out = HashSet::new();
+    let mut todo = vec![root.to_string()];
+    while let Some(id) = todo.pop() {
+        if out.insert(id.clone()) {
+            todo.extend(children.get(&id).cloned().unwrap_or_default());
+        }
+    }
+    Ok(out)
+}
+
+fn filtered(f: &ZoneFilter) -> Select<zone::Entity> {
+    use zone::Column as C;
+    let mut q = zone::Entity::find();
+    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(
+            Condition::any()
+                .add(C::Name.contains(t))
+                .add(C::Leader.contains(t))
+                .add(C::Area.contains(t)),
+        );
+    }
+    if let Some(p) = &f.party_org_id {
+        q = q.filter(C::PartyOrgId.eq(p.clone()));
+    }
+    q.order_by_asc(C::Name).order_by_asc(C::Id)
+}
+
+async fn counts<C: ConnectionTrait>(
+    db: &C,
+    ids: &[String],
+) -> StoreResult<(HashMap<String, i64>, HashMap<String, i64>)> {
+    let mut members = HashMap::new();
+    let mut orgs = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let m: Vec<(String, i64)> = zone_member::Entity::find()
+            .select_only()
+            .column(zone_member::Column::ZoneId)
+            .column_as(zone_member::Column::Id.count(), "n")
+            .filter(zone_member::Column::ZoneId.is_in(chunk.to_vec()))
+            .group_by(zone_member::Column::ZoneId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        members.extend(m);
+        let o: Vec<(String, i64)> = zone_org::Entity::find()
+            .select_only()
+            .column(zone_org::Column::ZoneId)
+            .column_as(zone_org::Column::Id.count(), "n")
+            .filter(zone_org::Column::ZoneId.is_in(chunk.to_vec()))
+            .group_by(zone_org::Column::ZoneId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        orgs.extend(o);
+    }
+    Ok((members, orgs))
+}
+
+async fn rows<C: ConnectionTrait>(db: &C, items: Vec<zone::Model>) -> StoreResult<Vec<ZoneRow>> {
+    let ids: Vec<String> = items.iter().map(|z| z.id.clone()).collect();
+    let (members, orgs) = counts(db, &ids).await?;
+    Ok(items
+        .into_iter()
+        .map(|z| ZoneRow {
+            members: members.get(&z.id).copied().unwrap_or(0) as u64,
+            orgs: orgs.get(&z.id).copied().unwrap_or(0) as u64,
+            zone: z,
+        })
+        .collect())
+}
+
+pub async fn list(db: &Db, f: &ZoneFilter, p: PageReq) -> StoreResult<Page<ZoneRow>> {
+    let q = filtered(f);
+    let total = q.clone().count(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    Ok(Page {
+        items: rows(db, items).await?,
+        total,
+        page: p.page,
+        per_page: p.per_page,
+    })
+}
+
+pub async fn list_all(db: &Db, f: &ZoneFilter, cap: u64) -> StoreResult<Vec<ZoneRow>> {
+    let items = filtered(f).limit(cap).all(db).await?;
+    rows(db, items).await
+}
+
+/// Totals over the filtered zones: zones, member places, covered organisations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ZoneTotals {
+    pub zones: u64,
+    pub members: u64,
+    pub orgs: u64,
+}
+
+pub async fn totals(db: &Db, f: &ZoneFilter) -> StoreResult<ZoneTotals> {
+    let all = list_all(db, f, 100_000).await?;
+    Ok(ZoneTotals {
+        zones: all.len() as u64,
+        members: all.iter().map(|r| r.members).sum(),
+        orgs: all.iter().map(|r| r.orgs).sum(),
+    })
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<zone::Model> {
+    zone::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn check_party_org<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<()> {
+    party_org::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            StoreError::rule("unknown_party_org", "所属党组织不存在，请从党组织中选择")
+        })?;
+    Ok(())
+}
+
+fn apply(am: &mut zone::ActiveModel, i: ZoneInput) {
+    am.name = Set(i.name);
+    am.party_org_id = Set(i.party_org_id);
+    am.leader = Set(i.leader);
+    am.area = Set(i.area);
+}
+
+pub async fn create(db: &Db, actor: &str, i: ZoneInput) -> StoreResult<zone::Model> {
+    let tx = crate::db::begin_write(db).await?;
+    check_party_org(&tx, &i.party_org_id).await?;
+    let mut am = zone::ActiveModel::default();
+    apply(&mut am, i);
+    let m = record::insert(&tx, actor, am).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn update(
+    db: &Db,
+    actor: &str,
+    id: &str,
+    version: i32,
+    i: ZoneInput,
+) -> StoreResult<zone::Model> {
+    let tx = crate::db::begin_write(db).await?;
+    check_party_org(&tx, &i.party_org_id).await?;
+    let before = get(&tx, id).await?;
+    let m = record::update(&tx, actor, "update", before, version, |am| apply(am, i)).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// A zone with its members and covered organisations (by name).
+#[derive(Clone, Debug)]
+pub struct ZoneDetail {
+    pub zone: ZoneRow,
+    pub members: Vec<party_member::Model>,
+    pub orgs: Vec<org::Model>,
+}
+
+pub async fn detail(db: &Db, id: &str) -> StoreResult<ZoneDetail> {
+    let z = get(db, id).await?;
+    let member_ids: Vec<String> = zone_member::Entity::find()
+        .select_only()
+        .column(zone_member::Column::MemberId)
+        .filter(zone_member::Column::ZoneId.eq(id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let members = party_member::Entity::find()
+        .filter(party_member::Column::Id.is_in(member_ids))
+        .order_by_asc(party_member::Column::Name)
+        .order_by_asc(party_member::Column::Id)
+        .all(db)
+        .await?;
+    let org_ids: Vec<String> = zone_org::Entity::find()
+        .select_only()
+        .column(zone_org::Column::OrgId)
+        .filter(zone_org::Column::ZoneId.eq(id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let orgs = org::Entity::find()
+        .filter(org::Column::Id.is_in(org_ids))
+        .order_by_asc(org::Column::Name)
+        .order_by_asc(org::Column::Id)
+        .all(db)
+        .await?;
+    Ok(ZoneDetail {
+        zone: rows(db, vec![z]).await?.remove(0),
+        members,
+        orgs,
+    })
+}
+
+/// Members who may join the zone: of its party organisation or one under
+/// it, not yet in the zone, by name.
+pub async fn eligible_members(db: &Db, zone_id: &str) -> StoreResult<Vec<party_member::Model>> {
+    let z = get(db, zone_id).await?;
+    let orgs: Vec<String> = subtree(db, &z.party_org_id).await?.into_iter().collect();
+    let taken: Vec<String> = zone_member::Entity::find()
+        .select_only()
+        .column(zone_member::Column::MemberId)
+        .filter(zone_member::Column::ZoneId.eq(zone_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out = vec![];
+    for chunk in orgs.chunks(500) {
+        out.extend(
+            party_member::Entity::find()
+                .filter(party_member::Column::PartyOrgId.is_in(chunk.to_vec()))
+                .filter(party_member::Column::Id.is_not_in(taken.clone()))
+                .order_by_asc(party_member::Column::Name)
+                .limit(2_000)
+                .all(db)
+                .await?,
+        );
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// Add a party member to a zone. The member must belong to the zone's
+/// party organisation or one under it.
+pub async fn add_member(
+    db: &Db,
+    actor: &str,
+    zone_id: &str,
+    member_id: &str,
+) -> StoreResult<zone_member::Model> {
+    let tx = crate::db::begin_write(db).await?;
+    let z = get(&tx, zone_id).await?;
+    let m = party_member::Entity::find_by_id(member_id.to_string())
+        .one(&tx)
+        .await?
+        .ok_or_else(|| StoreError::rule("unknown_member", "党员不存在，请从名单中选择"))?;
+    if !subtree(&tx, &z.party_org_id)
+        .await?
+        .contains(&m.party_org_id)
+    {
+        return Err(StoreError::rule(
+            "member_outside_org",
+            format!("{}不属于本责任区所在党组织，不能加入", m.name),
+        ));
+    }
+    let dup = zone_member::Entity::find()
+        .filter(zone_member::Column::ZoneId.eq(zone_id))
+        .filter(zone_member::Column::MemberId.eq(member_id))
+        .count(&tx)
+        .await?;
+    if dup > 0 {
+        return Err(StoreError::Conflict {
+            code: "already_in_zone",
+            message: format!("{}已在本责任区", m.name),
+        });
+    }
+    let row = record::insert(
+        &tx,
+        actor,
+        zone_member::ActiveModel {
+            zone_id: Set(zone_id.into()),
+            member_id: Set(member_id.into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn remove_member(
+    db: &Db,
+    actor: &str,
+    zone_id: &str,
+    member_id: &str,
+) -> StoreResult<()> {
+    let tx = crate::db::begin_write(db).await?;
+    let row = zone_member::Entity::find()
+        .filter(zone_member::Column::ZoneId.eq(zone_id))
+        .filter(zone_member::Column::MemberId.eq(member_id))
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let v = row.version;
+    record::delete(&tx, actor, row, v).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cover an organisation of the register.
+pub async fn add_org(
+    db: &Db,
+    actor: &str,
+    zone_id: &str,
+    org_id: &str,
+) -> StoreResult<zone_org::Model> {
+    let tx = crate::db::begin_write(db).await?;
+    get(&tx, zone_id).await?;
+    let o = org::Entity::find_by_id(org_id.to_string())
+        .one(&tx)
+        .await?
+        .ok_or_else(|| StoreError::rule("unknown_org", "单位不存在，请从单位名录中选择"))?;
+    let dup = zone_org::Entity::find()
+        .filter(zone_org::Column::ZoneId.eq(zone_id))
+        .filter(zone_org::Column::OrgId.eq(org_id))
+        .count(&tx)
+        .await?;
+    if dup > 0 {
+        return Err(StoreError::Conflict {
+            code: "already_in_zone",
+            message: format!("{}已在本责任区", o.name),
+        });
+    }
+    let row = record::insert(
+        &tx,
+        actor,
+        zone_org::ActiveModel {
+            zone_id: Set(zone_id.into()),
+            org_id: Set(org_id.into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn remove_org(db: &Db, actor: &str, zone_id: &str, org_id: &str) -> StoreResult<()> {
+    let tx = crate::db::begin_write(db).await?;
+    let row = zone_org::Entity::find()
+        .filter(zone_org::Column::ZoneId.eq(zone_id))
+        .filter(zone_org::Column::OrgId.eq(org_id))
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let v = row.version;
+    record::delete(&tx, actor, row, v).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Members of a party organisation and the organisations under it, by name.
+pub async fn members_under(db: &Db, party_org_id: &str) -> StoreResult<Vec<party_member::Model>> {
+    let orgs: Vec<String> = subtree(db, party_org_id).await?.into_iter().collect();
+    let mut out = vec![];
+    for chunk in orgs.chunks(500) {
+        out.extend(
+            party_member::Entity::find()
+                .filter(party_member::Column::PartyOrgId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// The register organisations a party organisation sits in (党组织所在单位).
+pub async fn units_of(db: &Db, party_org_id: &str) -> StoreResult<Vec<String>> {
+    let mut v: Vec<String> = crate::entities::party_org_unit::Entity::find()
+        .select_only()
+        .column(crate::entities::party_org_unit::Column::OrgId)
+        .filter(crate::entities::party_org_unit::Column::PartyOrgId.eq(party_org_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    v.sort();
+    Ok(v)
+}

@@ -1,9 +1,279 @@
 //! Member responsibility zones (党员责任区): their members and the organisations they cover.
+//!
+//! Pages: /party/zones (list with counts and totals, filter by party
+//! organisation, export, new zone) and a zone (its members and covered
+//! organisations with add / remove, editing).
 
-use axum::Router;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use kechuang_domain::auth::Permission;
+use kechuang_store::party::zones::{self as store, ZoneTotals};
+use kechuang_store::Principal;
 
+use crate::api::party::zones::{self as api, ZoneDetailView, ZoneListQuery, ZoneView};
+use crate::auth::{require, PageUser};
+use crate::error::{ApiError, ApiResult};
+use crate::excel;
+use crate::pages::actions::{done, draft, field, org_choices, with_status, FlashParam, FormState};
+use crate::pages::{error_page, query_string, render, PageCtx, Pager};
 use crate::AppState;
+
+const ZONES: &str = "/party/zones";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route(ZONES, get(list).post(create))
+        .route("/party/zones/export.xlsx", get(export))
+        .route("/party/zones/{id}", get(detail))
+        .route("/party/zones/{id}/act/{action}", post(act))
+}
+
+#[derive(Template)]
+#[template(path = "party/zones.html")]
+struct ZonesPage {
+    page: PageCtx,
+    rows: Vec<ZoneView>,
+    pager: Pager,
+    q: ZoneListQuery,
+    totals: ZoneTotals,
+    party_orgs: Vec<(String, String)>,
+    export_href: String,
+    can_write: bool,
+    fs: FormState,
+}
+
+impl ZonesPage {
+    fn sel(&self, v: &Option<String>, code: &str) -> bool {
+        v.as_deref() == Some(code)
+    }
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<ZoneListQuery>,
+    Query(fl): Query<FlashParam>,
+) -> Response {
+    match list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn list_page(
+    st: &AppState,
+    p: &Principal,
+    q: ZoneListQuery,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    require(p, Permission::PartyRead)?;
+    let f = q.filter();
+    let page = store::list(&st.db, &f, kechuang_store::PageReq::new(q.page, q.per_page)).await?;
+    let query = query_string(&[
+        ("q", q.q.as_deref().unwrap_or("")),
+        ("party_org_id", q.party_org_id.as_deref().unwrap_or("")),
+    ]);
+    let pager = Pager::new(&page, &format!("{ZONES}?{query}"));
+    Ok(render(&ZonesPage {
+        page: PageCtx::new(
+            st,
+            p,
+            "党员责任区",
+            ZONES,
+            &[("党建引领", "/party"), ("党员责任区", "")],
+        )
+        .flash_code(flash),
+        rows: api::views(st, page.items).await?,
+        pager,
+        totals: store::totals(&st.db, &f).await?,
+        party_orgs: store::party_org_choices(&st.db).await?,
+        export_href: format!("/party/zones/export.xlsx?{query}"),
+        q,
+        can_write: p.can(Permission::PartyWrite),
+        fs,
+    }))
+}
+
+pub async fn export(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<ZoneListQuery>,
+) -> Response {
+    match api::export_bytes(&st, &p, &q).await {
+        Ok(b) => excel::xlsx_response("党员责任区.xlsx", b),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = match draft(&pairs) {
+        Ok(d) => api::create_action(&st, &p, &d).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(z) => done(&format!("{ZONES}/{}", z.id), "created"),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            let fs = FormState::rejected("new", pairs, &e);
+            match list_page(&st, &p, ZoneListQuery::default(), fs, None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "party/zones_detail.html")]
+struct ZonePage {
+    page: PageCtx,
+    d: ZoneDetailView,
+    can_write: bool,
+    party_orgs: Vec<(String, String)>,
+    /// (member id, "name（post，party org）") of members who may join.
+    candidates: Vec<(String, String)>,
+    orgs: Vec<(String, String)>,
+    fs: FormState,
+}
+
+impl ZonePage {
+    fn current(&self, field: &str) -> String {
+        let z = &self.d.zone.zone;
+        match field {
+            "name" => z.name.clone(),
+            "party_org_id" => z.party_org_id.clone(),
+            "leader" => z.leader.clone(),
+            "area" => z.area.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+pub async fn detail(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(f): Query<FlashParam>,
+) -> Response {
+    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+async fn detail_page(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    require(p, Permission::PartyRead)?;
+    let d = api::detail_view(st, id).await?;
+    let can_write = p.can(Permission::PartyWrite);
+    let (candidates, orgs) = if can_write {
+        let names = store::party_org_names(&st.db).await?;
+        let members = store::eligible_members(&st.db, id)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let v = api::member_view(&names, m);
+                let label = if v.post.is_empty() {
+                    format!("{}（{}）", v.name, v.party_org_name)
+                } else {
+                    format!("{}（{}，{}）", v.name, v.post, v.party_org_name)
+                };
+                (v.id, label)
+            })
+            .collect();
+        let mut orgs = org_choices(
+            st,
+            &[
+                "enterprise",
+                "university",
+                "institute",
+                "government",
+                "finance",
+                "intermediary",
+                "association",
+                "other",
+            ],
+        )
+        .await?;
+        orgs.retain(|(oid, _)| !d.orgs.iter().any(|o| &o.id == oid));
+        (members, orgs)
+    } else {
+        (vec![], vec![])
+    };
+    let title = d.zone.zone.name.clone();
+    Ok(render(&ZonePage {
+        page: PageCtx::new(
+            st,
+            p,
+            &title,
+            ZONES,
+            &[("党建引领", "/party"), ("党员责任区", ZONES), (&title, "")],
+        )
+        .flash_code(flash),
+        d,
+        can_write,
+        party_orgs: store::party_org_choices(&st.db).await?,
+        candidates,
+        orgs,
+        fs,
+    }))
+}
+
+/// POST /party/zones/{id}/act/{action}: edit, add_member, remove_member, add_org, remove_org.
+pub async fn act(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path((id, action)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let result: ApiResult<&str> = async {
+        match action.as_str() {
+            "edit" => {
+                let version = field(&pairs, "version").parse().unwrap_or(0);
+                api::update_action(&st, &p, &id, version, &draft(&pairs)?)
+                    .await
+                    .map(|_| "saved")
+            }
+            "add_member" => api::add_member_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| "saved"),
+            "remove_member" => api::remove_member_action(&st, &p, &id, field(&pairs, "member_id"))
+                .await
+                .map(|_| "deleted"),
+            "add_org" => api::add_org_action(&st, &p, &id, &draft(&pairs)?)
+                .await
+                .map(|_| "saved"),
+            "remove_org" => api::remove_org_action(&st, &p, &id, field(&pairs, "org_id"))
+                .await
+                .map(|_| "deleted"),
+            _ => Err(ApiError::not_found()),
+        }
+    }
+    .await;
+    match result {
+        Ok(flash) => done(&format!("{ZONES}/{id}"), flash),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            let fs = FormState::rejected(&action, pairs, &e);
+            match detail_page(&st, &p, &id, fs, None).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => error_page(&st, Some(&p), e),
+            }
+        }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
 }
