@@ -12,36 +12,8 @@ use kechuang_store::transfer::projects::{Criterion, DecisionInput, ProjectInput,
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{de_flag, parse_date, too_long, FieldErrors};
-
-pub(crate) type Checked<T> = Result<T, (&'static str, FieldErrors)>;
-
-pub(crate) fn done<T>(e: FieldErrors, v: impl FnOnce() -> T) -> Checked<T> {
-    if e.is_empty() {
-        Ok(v())
-    } else {
-        Err(("invalid_input", e))
-    }
-}
-
-pub(crate) fn opt(s: &str) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-pub(crate) fn required(
-    e: &mut FieldErrors,
-    field: &'static str,
-    label: &str,
-    v: &str,
-    max: usize,
-) -> String {
-    let v = v.trim();
-    if v.is_empty() {
-        e.push((field, format!("请填写{label}")));
-    }
-    too_long(e, field, label, v, max);
-    v.to_string()
-}
+use super::fields::{date, done, int, opt, required, Checked};
+use super::{de_flag, too_long, FieldErrors};
 
 /// A decimal number with at most `decimals` places, scaled to an integer:
 /// `scaled("12.5", 1) == Some(125)`. Accepts a trailing "%".
@@ -101,33 +73,6 @@ fn percent(
                 ),
             ));
             0
-        }
-    }
-}
-
-pub(crate) fn int(
-    e: &mut FieldErrors,
-    field: &'static str,
-    label: &str,
-    v: &str,
-    min: i64,
-    max: i64,
-) -> i64 {
-    match v.trim().parse::<i64>() {
-        Ok(x) if (min..=max).contains(&x) => x,
-        _ => {
-            e.push((field, format!("{label}请填写 {min}～{max} 之间的整数")));
-            min
-        }
-    }
-}
-
-pub(crate) fn date(e: &mut FieldErrors, field: &'static str, label: &str, v: &str) -> NaiveDate {
-    match parse_date(v) {
-        Some(d) => d,
-        None => {
-            e.push((field, format!("{label}请填写日期，如 2026-03-01")));
-            NaiveDate::default()
         }
     }
 }

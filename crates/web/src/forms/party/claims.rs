@@ -4,7 +4,7 @@ use kechuang_store::party::claims::{ClaimInput, ClaimLevel, ClaimState, ResultIn
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::meetings::{date, done, int, opt, required, Checked};
+use crate::forms::fields::{date, done, int, opt, required, Checked};
 
 /// The message of the level rule.
 pub const LEVEL_RULE: &str = "揭榜项目须为市级及以上：请选择市级、省级或国家级";

@@ -4,21 +4,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::forms::transfer::{date, done, int, required, Checked};
+use crate::forms::fields::{date, date_or_today, done, int, required, Checked};
 use kechuang_store::party::commitments::{PledgeInput, ReportInput};
-
-fn today_or(
-    e: &mut crate::forms::FieldErrors,
-    field: &'static str,
-    label: &str,
-    v: &str,
-) -> NaiveDate {
-    if v.trim().is_empty() {
-        kechuang_store::cases::today()
-    } else {
-        date(e, field, label, v)
-    }
-}
 
 /// A pledge (承诺).
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
@@ -42,7 +29,7 @@ impl PledgeDraft {
             e.push(("member_id", "请选择承诺人".into()));
         }
         let title = required(&mut e, "title", "承诺事项", &self.title, 200);
-        let pledged_on = today_or(&mut e, "pledged_on", "承诺日期", &self.pledged_on);
+        let pledged_on = date_or_today(&mut e, "pledged_on", "承诺日期", &self.pledged_on);
         let due_on = date(&mut e, "due_on", "完成时限", &self.due_on);
         if e.is_empty() && due_on < pledged_on {
             e.push(("due_on", "完成时限不能早于承诺日期".into()));
@@ -74,7 +61,7 @@ pub struct ReportDraft {
 impl ReportDraft {
     pub fn validate(&self) -> Checked<ReportInput> {
         let mut e = vec![];
-        let reported_on = today_or(&mut e, "reported_on", "报告日期", &self.reported_on);
+        let reported_on = date_or_today(&mut e, "reported_on", "报告日期", &self.reported_on);
         let progress = required(&mut e, "progress", "践诺进展", &self.progress, 2000);
         let percent = int(&mut e, "percent", "完成进度", &self.percent, 0, 100) as u32;
         if percent >= 100 && self.evidence.trim().is_empty() {
@@ -115,7 +102,7 @@ impl VerdictDraft {
         if self.verdict.trim() == "unfulfilled" && self.comment.trim().is_empty() {
             e.push(("comment", "认定未兑现时请说明理由".into()));
         }
-        let on = today_or(&mut e, "on", "核实日期", &self.on);
+        let on = date_or_today(&mut e, "on", "核实日期", &self.on);
         done(e, || (fulfilled, self.comment.trim().to_string(), on))
     }
 }

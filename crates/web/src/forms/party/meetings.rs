@@ -5,86 +5,8 @@ use kechuang_store::party::meetings::{KeyItemInput, MeetingInput, MeetingKind};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::forms::{parse_date, too_long, FieldErrors};
-
-pub(crate) type Checked<T> = Result<T, (&'static str, FieldErrors)>;
-
-pub(crate) fn done<T>(e: FieldErrors, v: impl FnOnce() -> T) -> Checked<T> {
-    if e.is_empty() {
-        Ok(v())
-    } else {
-        Err(("invalid_input", e))
-    }
-}
-
-pub(crate) fn opt(s: &str) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-pub(crate) fn required(
-    e: &mut FieldErrors,
-    field: &'static str,
-    label: &str,
-    v: &str,
-    max: usize,
-) -> String {
-    let v = v.trim();
-    if v.is_empty() {
-        e.push((field, format!("请填写{label}")));
-    }
-    too_long(e, field, label, v, max);
-    v.to_string()
-}
-
-pub(crate) fn date(e: &mut FieldErrors, field: &'static str, label: &str, v: &str) -> NaiveDate {
-    match parse_date(v) {
-        Some(d) => d,
-        None => {
-            e.push((field, format!("{label}请填写日期，如 2026-03-01")));
-            NaiveDate::default()
-        }
-    }
-}
-
-/// A date that may be left empty for today, and may not be in the future.
-pub(crate) fn date_or_today(
-    e: &mut FieldErrors,
-    field: &'static str,
-    label: &str,
-    v: &str,
-) -> NaiveDate {
-    let today = kechuang_store::cases::today();
-    if v.trim().is_empty() {
-        return today;
-    }
-    let d = date(e, field, label, v);
-    if d > today {
-        e.push((field, format!("{label}不能晚于今天")));
-    }
-    d
-}
-
-pub(crate) fn int(
-    e: &mut FieldErrors,
-    field: &'static str,
-    label: &str,
-    v: &str,
-    min: i64,
-    max: i64,
-) -> i64 {
-    match v
-        .trim()
-        .trim_end_matches(['%', '％', '人'])
-        .trim()
-        .parse::<i64>()
-    {
-        Ok(x) if (min..=max).contains(&x) => x,
-        _ => {
-            e.push((field, format!("{label}请填写 {min}～{max} 之间的整数")));
-            min
-        }
-    }
-}
+use crate::forms::fields::{date, date_or_today, done, int, opt, required, Checked};
+use crate::forms::{parse_date, too_long};
 
 /// A meeting as typed.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]

@@ -6,28 +6,8 @@ use kechuang_store::party::network::{AppointmentInput, MemberInput, PartyOrgInpu
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::forms::parse_date;
+use crate::forms::fields::{done, opt, opt_date, required, Checked};
 use crate::forms::too_long;
-use crate::forms::transfer::{done, opt, required, Checked};
-use crate::forms::FieldErrors;
-
-fn opt_date(
-    e: &mut FieldErrors,
-    field: &'static str,
-    label: &str,
-    v: &str,
-) -> Option<chrono::NaiveDate> {
-    match v.trim() {
-        "" => None,
-        s => {
-            let d = parse_date(s);
-            if d.is_none() {
-                e.push((field, format!("{label}请填写日期，如 2026-03-01")));
-            }
-            d
-        }
-    }
-}
 
 fn valid_phone(s: &str) -> bool {
     s.len() == 11 && s.starts_with('1') && s.chars().all(|c| c.is_ascii_digit())

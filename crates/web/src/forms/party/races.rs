@@ -5,7 +5,8 @@ use kechuang_store::party::races::{DimensionInput, HonorInput, RaceInput, TeamIn
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::forms::transfer::{date, done, opt, required, scaled, Checked};
+use crate::forms::fields::{date, done, opt, required, Checked};
+use crate::forms::transfer::scaled;
 
 /// A vanguard team (先锋队).
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]

@@ -9,48 +9,8 @@ use kechuang_store::party::staff::{
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::forms::{parse_date, too_long, FieldErrors};
-
-type Checked<T> = Result<T, (&'static str, FieldErrors)>;
-
-fn done<T>(e: FieldErrors, v: impl FnOnce() -> T) -> Checked<T> {
-    if e.is_empty() {
-        Ok(v())
-    } else {
-        Err(("invalid_input", e))
-    }
-}
-
-fn opt(s: &str) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-fn required(e: &mut FieldErrors, field: &'static str, label: &str, v: &str, max: usize) -> String {
-    let v = v.trim();
-    if v.is_empty() {
-        e.push((field, format!("请填写{label}")));
-    }
-    too_long(e, field, label, v, max);
-    v.to_string()
-}
-
-fn date(e: &mut FieldErrors, field: &'static str, label: &str, v: &str) -> NaiveDate {
-    match parse_date(v) {
-        Some(d) => d,
-        None => {
-            e.push((field, format!("{label}请填写日期，如 2026-03-01")));
-            NaiveDate::default()
-        }
-    }
-}
-
-fn opt_date(e: &mut FieldErrors, field: &'static str, label: &str, v: &str) -> Option<NaiveDate> {
-    if v.trim().is_empty() {
-        None
-    } else {
-        Some(date(e, field, label, v))
-    }
-}
+use crate::forms::fields::{date, done, opt, opt_date, required, Checked};
+use crate::forms::too_long;
 
 /// A member of the service staff as typed.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]

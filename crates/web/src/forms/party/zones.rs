@@ -4,7 +4,7 @@ use kechuang_store::party::zones::ZoneInput;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::meetings::{done, required, Checked};
+use crate::forms::fields::{done, required, Checked};
 use crate::forms::too_long;
 
 /// A responsibility zone as typed.
