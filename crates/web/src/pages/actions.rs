@@ -103,6 +103,34 @@ pub async fn org_choices(st: &AppState, kinds: &[&str]) -> Result<Vec<(String, S
     Ok(out)
 }
 
+/// Answer an action form: the page `result` (a redirect, usually from
+/// [`done`]) on success; on a 409 or 422 the page again, from `again`, with
+/// the submitted values and each error beside its field, and the rejection's
+/// status; any other error as the error page.
+pub async fn answer<Fut>(
+    st: &AppState,
+    p: &kechuang_store::Principal,
+    result: Result<Response, ApiError>,
+    form: &str,
+    pairs: Vec<(String, String)>,
+    again: impl FnOnce(FormState) -> Fut,
+) -> Response
+where
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    match result {
+        Ok(r) => r,
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let status = e.status;
+            match again(FormState::rejected(form, pairs, &e)).await {
+                Ok(r) => with_status(r, status),
+                Err(e) => crate::pages::error_page(st, Some(p), e),
+            }
+        }
+        Err(e) => crate::pages::error_page(st, Some(p), e),
+    }
+}
+
 /// A re-rendered form keeps the status of its rejection (409, 422).
 pub fn with_status(mut r: Response, s: axum::http::StatusCode) -> Response {
     *r.status_mut() = s;

@@ -22,7 +22,7 @@ use crate::api::party::claims::{
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{done, draft, field, with_status, FlashParam, FormState};
+use crate::pages::actions::{answer, done, draft, field, with_status, FlashParam, FormState};
 use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
 use crate::AppState;
 
@@ -282,18 +282,15 @@ pub async fn act(
         }
     }
     .await;
-    match result {
-        Ok(flash) => done(&format!("{CLAIMS}/{id}"), flash),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected(&action, pairs, &e);
-            match detail_page(&st, &p, &id, fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|flash| done(&format!("{CLAIMS}/{id}"), flash)),
+        &action,
+        pairs,
+        |fs| detail_page(&st, &p, &id, fs, None),
+    )
+    .await
 }
 
 #[derive(Template)]

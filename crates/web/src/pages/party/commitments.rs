@@ -19,7 +19,7 @@ use crate::api::party::commitments::{
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{done, draft, with_status, FlashParam, FormState};
+use crate::pages::actions::{answer, done, draft, with_status, FlashParam, FormState};
 use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
 use crate::AppState;
 
@@ -174,25 +174,15 @@ pub async fn pledge(
         Ok(d) => api::pledge_action(&st, &p, &d).await,
         Err(e) => Err(e),
     };
-    match r {
-        Ok(m) => done(&format!("/party/commitments/{}", m.id), "created"),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            match list_page(
-                &st,
-                &p,
-                CommitmentListQuery::default(),
-                FormState::rejected("new", pairs, &e),
-                None,
-            )
-            .await
-            {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        r.map(|m| done(&format!("/party/commitments/{}", m.id), "created")),
+        "new",
+        pairs,
+        |fs| list_page(&st, &p, CommitmentListQuery::default(), fs, None),
+    )
+    .await
 }
 
 #[derive(Template)]

@@ -24,7 +24,7 @@ use crate::api::party::meetings::{
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{done, draft, field, with_status, FlashParam, FormState};
+use crate::pages::actions::{answer, done, draft, field, with_status, FlashParam, FormState};
 use crate::pages::{
     department_choices, error_page, fmt_date, query_string, render, PageCtx, Pager,
 };
@@ -577,16 +577,13 @@ pub async fn key_item_act(
         }
     }
     .await;
-    match result {
-        Ok(flash) => done(&format!("/party/key-items/{id}"), flash),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected(&action, pairs, &e);
-            match key_item_page(&st, &p, &id, fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|flash| done(&format!("/party/key-items/{id}"), flash)),
+        &action,
+        pairs,
+        |fs| key_item_page(&st, &p, &id, fs, None),
+    )
+    .await
 }

@@ -19,7 +19,9 @@ use crate::api::party::network::{
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{done, draft, field, org_choices, with_status, FlashParam, FormState};
+use crate::pages::actions::{
+    answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
+};
 use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
 use crate::AppState;
 
@@ -126,17 +128,15 @@ pub async fn create_org(
         Ok(d) => api::create_org_action(&st, &p, &d).await,
         Err(e) => Err(e),
     };
-    match r {
-        Ok(m) => done(&format!("/party/orgs/{}", m.id), "created"),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            match tree_page(&st, &p, FormState::rejected("new", pairs, &e), None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        r.map(|m| done(&format!("/party/orgs/{}", m.id), "created")),
+        "new",
+        pairs,
+        |fs| tree_page(&st, &p, fs, None),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -295,17 +295,15 @@ pub async fn org_act(
         }
     }
     .await;
-    match r {
-        Ok(flash) => done(&format!("/party/orgs/{id}"), flash),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            match org_page(&st, &p, &id, FormState::rejected(&action, pairs, &e), None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        r.map(|flash| done(&format!("/party/orgs/{id}"), flash)),
+        &action,
+        pairs,
+        |fs| org_page(&st, &p, &id, fs, None),
+    )
+    .await
 }
 
 // ---- members ----
@@ -420,25 +418,15 @@ pub async fn create_member(
         Ok(d) => api::create_member_action(&st, &p, &d).await,
         Err(e) => Err(e),
     };
-    match r {
-        Ok(m) => done(&format!("/party/members/{}", m.id), "created"),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            match members_page(
-                &st,
-                &p,
-                MemberListQuery::default(),
-                FormState::rejected("new", pairs, &e),
-                None,
-            )
-            .await
-            {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        r.map(|m| done(&format!("/party/members/{}", m.id), "created")),
+        "new",
+        pairs,
+        |fs| members_page(&st, &p, MemberListQuery::default(), fs, None),
+    )
+    .await
 }
 
 #[derive(Template)]

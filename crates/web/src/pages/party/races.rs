@@ -16,7 +16,7 @@ use crate::api::party::races as api;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::forms::party::races::DEFAULT_DIMENSIONS;
-use crate::pages::actions::{done, draft, field, with_status, FlashParam, FormState};
+use crate::pages::actions::{answer, done, draft, field, FlashParam, FormState};
 use crate::pages::{department_choices, error_page, fmt_date, render, PageCtx};
 use crate::AppState;
 
@@ -117,17 +117,15 @@ pub async fn index_act(
         }
     }
     .await;
-    match r {
-        Ok(to) => done(&to, "created"),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            match index_page(&st, &p, FormState::rejected(&action, pairs, &e), None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        r.map(|to| done(&to, "created")),
+        &action,
+        pairs,
+        |fs| index_page(&st, &p, fs, None),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -239,17 +237,15 @@ pub async fn board_act(
         }
     }
     .await;
-    match r {
-        Ok(flash) => done(&format!("/party/races/{id}"), flash),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            match board_page(&st, &p, &id, FormState::rejected(&action, pairs, &e), None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        r.map(|flash| done(&format!("/party/races/{id}"), flash)),
+        &action,
+        pairs,
+        |fs| board_page(&st, &p, &id, fs, None),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -365,15 +361,13 @@ pub async fn team_act(
         }
     }
     .await;
-    match r {
-        Ok(flash) => done(&format!("/party/teams/{id}"), flash),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            match team_render(&st, &p, &id, FormState::rejected(&action, pairs, &e), None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        r.map(|flash| done(&format!("/party/teams/{id}"), flash)),
+        &action,
+        pairs,
+        |fs| team_render(&st, &p, &id, fs, None),
+    )
+    .await
 }

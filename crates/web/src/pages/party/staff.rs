@@ -25,7 +25,9 @@ use crate::api::party::staff::{
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{done, draft, field, org_choices, with_status, FlashParam, FormState};
+use crate::pages::actions::{
+    answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
+};
 use crate::pages::{
     department_choices, error_page, fmt_date, query_string, render, PageCtx, Pager,
 };
@@ -237,18 +239,15 @@ pub async fn create(
         Ok(d) => api::create_staff_action(&st, &p, &d).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(m) => done(&format!("/party/staff/{}", m.id), "created"),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected("new", pairs, &e);
-            match list_page(&st, &p, StaffListQuery::default(), fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|m| done(&format!("/party/staff/{}", m.id), "created")),
+        "new",
+        pairs,
+        |fs| list_page(&st, &p, StaffListQuery::default(), fs, None),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- staff page
@@ -446,18 +445,15 @@ pub async fn act(
         }
     }
     .await;
-    match result {
-        Ok(flash) => done(&format!("/party/staff/{id}"), flash),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected(&action, pairs, &e);
-            match detail_page(&st, &p, &id, fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|flash| done(&format!("/party/staff/{id}"), flash)),
+        &action,
+        pairs,
+        |fs| detail_page(&st, &p, &id, fs, None),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- work logs

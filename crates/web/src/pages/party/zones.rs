@@ -17,7 +17,7 @@ use crate::api::party::zones::{self as api, ZoneDetailView, ZoneListQuery, ZoneV
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{done, draft, field, org_choices, with_status, FlashParam, FormState};
+use crate::pages::actions::{answer, done, draft, field, org_choices, FlashParam, FormState};
 use crate::pages::{error_page, query_string, render, PageCtx, Pager};
 use crate::AppState;
 
@@ -118,18 +118,15 @@ pub async fn create(
         Ok(d) => api::create_action(&st, &p, &d).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(z) => done(&format!("{ZONES}/{}", z.id), "created"),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected("new", pairs, &e);
-            match list_page(&st, &p, ZoneListQuery::default(), fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|z| done(&format!("{ZONES}/{}", z.id), "created")),
+        "new",
+        pairs,
+        |fs| list_page(&st, &p, ZoneListQuery::default(), fs, None),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -264,16 +261,13 @@ pub async fn act(
         }
     }
     .await;
-    match result {
-        Ok(flash) => done(&format!("{ZONES}/{id}"), flash),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected(&action, pairs, &e);
-            match detail_page(&st, &p, &id, fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|flash| done(&format!("{ZONES}/{id}"), flash)),
+        &action,
+        pairs,
+        |fs| detail_page(&st, &p, &id, fs, None),
+    )
+    .await
 }

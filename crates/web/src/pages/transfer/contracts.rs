@@ -11,7 +11,7 @@ use kechuang_domain::transfer::ContractKind;
 use kechuang_store::Principal;
 
 use super::{
-    done, draft, error_page, render, turnover_lines, wan, FormState, PageCtx, TurnoverLine,
+    answer, done, draft, error_page, render, turnover_lines, wan, FormState, PageCtx, TurnoverLine,
 };
 use super::{with_status, FlashParam};
 use crate::api::orgs::{upload, ImportFailure, ImportProblem};
@@ -147,18 +147,15 @@ pub async fn create(
         Ok(d) => api::create_action(&st, &p, &d).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => done("/transfer/contracts", "created"),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected("contract", pairs, &e);
-            match list_page(&st, &p, ContractListQuery::default(), fs, vec![], None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|_| done("/transfer/contracts", "created")),
+        "contract",
+        pairs,
+        |fs| list_page(&st, &p, ContractListQuery::default(), fs, vec![], None),
+    )
+    .await
 }
 
 pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multipart) -> Response {

@@ -9,8 +9,8 @@ use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_store::Principal;
 
+use super::{answer, FlashParam};
 use super::{done, draft, error_page, org_choices, render, wan, yuan, FormState, PageCtx};
-use super::{with_status, FlashParam};
 use crate::api::transfer::equity::{
     self as api, ppm_percent, price_text, AgreementDetailView, AgreementListQuery, AgreementView,
     PoolView,
@@ -149,18 +149,15 @@ pub async fn create(
         }
     }
     .await;
-    match result {
-        Ok(to) => done(&to, "created"),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected(&action, pairs, &e);
-            match list_page(&st, &p, AgreementListQuery::default(), fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|to| done(&to, "created")),
+        &action,
+        pairs,
+        |fs| list_page(&st, &p, AgreementListQuery::default(), fs, None),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -261,16 +258,13 @@ pub async fn act(
         }
     }
     .await;
-    match result {
-        Ok(flash) => done(&format!("/transfer/grant-equity/{id}"), flash),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected(&action, pairs, &e);
-            match detail_page(&st, &p, &id, fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|flash| done(&format!("/transfer/grant-equity/{id}"), flash)),
+        &action,
+        pairs,
+        |fs| detail_page(&st, &p, &id, fs, None),
+    )
+    .await
 }

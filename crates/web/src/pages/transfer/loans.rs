@@ -13,8 +13,8 @@ use kechuang_store::entities::loan_tier;
 use kechuang_store::transfer::loans::TierTotals;
 use kechuang_store::Principal;
 
+use super::{answer, FlashParam};
 use super::{done, draft, error_page, org_choices, render, wan, yuan, FormState, PageCtx};
-use super::{with_status, FlashParam};
 use crate::api::transfer::loans::{
     self as api, bps_percent, ladder_label, LoanDetailView, LoanListQuery, LoanView,
 };
@@ -161,18 +161,15 @@ pub async fn create(
         }
     }
     .await;
-    match result {
-        Ok(to) => done(&to, "created"),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected(&action, pairs, &e);
-            match list_page(&st, &p, LoanListQuery::default(), fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|to| done(&to, "created")),
+        &action,
+        pairs,
+        |fs| list_page(&st, &p, LoanListQuery::default(), fs, None),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -268,16 +265,13 @@ pub async fn act(
         }
     }
     .await;
-    match result {
-        Ok(flash) => done(&format!("/transfer/loans/{id}"), flash),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected(&action, pairs, &e);
-            match detail_page(&st, &p, &id, fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|flash| done(&format!("/transfer/loans/{id}"), flash)),
+        &action,
+        pairs,
+        |fs| detail_page(&st, &p, &id, fs, None),
+    )
+    .await
 }

@@ -19,7 +19,9 @@ use kechuang_domain::transfer::Stage;
 use kechuang_store::Principal;
 use serde::Deserialize;
 
-pub use super::actions::{done, draft, field, org_choices, with_status, FlashParam, FormState};
+pub use super::actions::{
+    answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
+};
 use super::{error_page, render, PageCtx};
 use crate::api::transfer::{
     contracts as api_contracts, equity as api_equity, loans as api_loans, projects as api_projects,

@@ -11,8 +11,8 @@ use kechuang_domain::transfer::{GateDecision, ProjectState, Stage};
 use kechuang_store::Principal;
 
 use super::{
-    done, draft, error_page, field, org_choices, render, with_status, FlashParam, FormState,
-    PageCtx,
+    answer, done, draft, error_page, field, org_choices, render, with_status, FlashParam,
+    FormState, PageCtx,
 };
 use crate::api::transfer::projects::{
     self as api, ProjectDetailView, ProjectListQuery, ProjectView,
@@ -314,16 +314,13 @@ pub async fn act(
         }
     }
     .await;
-    match result {
-        Ok(flash) => done(&format!("/transfer/projects/{id}"), flash),
-        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let status = e.status;
-            let fs = FormState::rejected(&action, pairs, &e);
-            match detail_page(&st, &p, &id, fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    answer(
+        &st,
+        &p,
+        result.map(|flash| done(&format!("/transfer/projects/{id}"), flash)),
+        &action,
+        pairs,
+        |fs| detail_page(&st, &p, &id, fs, None),
+    )
+    .await
 }
