@@ -41,6 +41,15 @@ pub(super) fn int(name: &str) -> ColumnDef {
 pub(super) fn big(name: &str) -> ColumnDef {
     col(name).big_integer().not_null().default(0).to_owned()
 }
+pub(super) fn int_null(name: &str) -> ColumnDef {
+    col(name).integer().null().to_owned()
+}
+pub(super) fn date(name: &str) -> ColumnDef {
+    col(name).date().not_null().to_owned()
+}
+pub(super) fn date_null(name: &str) -> ColumnDef {
+    col(name).date().null().to_owned()
+}
 pub(super) fn ts(name: &str) -> ColumnDef {
     col(name).timestamp_with_time_zone().not_null().to_owned()
 }

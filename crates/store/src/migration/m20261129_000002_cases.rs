@@ -6,7 +6,8 @@
 use sea_orm_migration::prelude::*;
 
 use super::m20261129_000001_foundation::{
-    big, col, flag, id, id_ref, id_ref_null, index, int, long_text, record_cols, text, ts, ts_null,
+    big, col, date, date_null, flag, id, id_ref, id_ref_null, index, int, long_text, record_cols,
+    text, ts, ts_null,
 };
 
 pub struct Migration;
@@ -17,12 +18,6 @@ impl MigrationName for Migration {
     }
 }
 
-fn date(name: &str) -> ColumnDef {
-    col(name).date().not_null().to_owned()
-}
-fn date_null(name: &str) -> ColumnDef {
-    col(name).date().null().to_owned()
-}
 fn text_opt(name: &str) -> ColumnDef {
     col(name).text().null().to_owned()
 }

@@ -7,7 +7,8 @@
 use sea_orm_migration::prelude::*;
 
 use super::m20261129_000001_foundation::{
-    big, col, flag, id, id_ref, id_ref_null, index, int, long_text, record_cols, text,
+    big, date, date_null, flag, id, id_ref, id_ref_null, index, int, int_null, long_text,
+    record_cols, text,
 };
 
 pub struct Migration;
@@ -16,16 +17,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261129_000007_transfer"
     }
-}
-
-fn date(name: &str) -> ColumnDef {
-    col(name).date().not_null().to_owned()
-}
-fn date_null(name: &str) -> ColumnDef {
-    col(name).date().null().to_owned()
-}
-fn int_null(name: &str) -> ColumnDef {
-    col(name).integer().null().to_owned()
 }
 
 const TABLES: &[&str] = &[

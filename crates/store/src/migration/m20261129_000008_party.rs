@@ -9,7 +9,7 @@
 use sea_orm_migration::prelude::*;
 
 use super::m20261129_000001_foundation::{
-    col, id, id_ref, id_ref_null, index, int, long_text, record_cols, text, ts,
+    date, date_null, id, id_ref, id_ref_null, index, int, long_text, record_cols, text, ts,
 };
 
 pub struct Migration;
@@ -18,13 +18,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261129_000008_party"
     }
-}
-
-fn date(name: &str) -> ColumnDef {
-    col(name).date().not_null().to_owned()
-}
-fn date_null(name: &str) -> ColumnDef {
-    col(name).date().null().to_owned()
 }
 
 const TABLES: &[&str] = &[

@@ -60,6 +60,39 @@ pub async fn all<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<party_org::Model
     Ok(v)
 }
 
+/// Names of every party organisation by id.
+pub async fn names<C: ConnectionTrait>(db: &C) -> StoreResult<HashMap<String, String>> {
+    let rows: Vec<(String, String)> = party_org::Entity::find()
+        .select_only()
+        .column(party_org::Column::Id)
+        .column(party_org::Column::Name)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// (id, name) of every party organisation in tree order, for select boxes.
+pub async fn choices<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<(String, String)>> {
+    Ok(all(db).await?.into_iter().map(|o| (o.id, o.name)).collect())
+}
+
+/// The organisation and every organisation under it (by the materialised path).
+pub async fn subtree<C: ConnectionTrait>(
+    db: &C,
+    root: &str,
+) -> StoreResult<std::collections::HashSet<String>> {
+    let root = get(db, root).await?;
+    let ids: Vec<String> = party_org::Entity::find()
+        .select_only()
+        .column(party_org::Column::Id)
+        .filter(party_org::Column::Path.starts_with(root.path.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
 pub fn depth(o: &party_org::Model) -> usize {
     o.path.matches('/').count().saturating_sub(2)
 }

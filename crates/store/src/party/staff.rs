@@ -1254,39 +1254,6 @@ pub async fn department_names<C: ConnectionTrait>(
     Ok(rows.into_iter().collect())
 }
 
-/// Names of the given party organisations.
-pub async fn party_org_names<C: ConnectionTrait>(
-    db: &C,
-    ids: impl IntoIterator<Item = String>,
-) -> StoreResult<HashMap<String, String>> {
-    let ids: Vec<String> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(String, String)> = party_org::Entity::find()
-        .select_only()
-        .column(party_org::Column::Id)
-        .column(party_org::Column::Name)
-        .filter(party_org::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
-}
-
-/// (id, name) of every party organisation, by name, for a select box.
-pub async fn party_org_choices<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<(String, String)>> {
-    Ok(party_org::Entity::find()
-        .select_only()
-        .column(party_org::Column::Id)
-        .column(party_org::Column::Name)
-        .order_by_asc(party_org::Column::Path)
-        .order_by_asc(party_org::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?)
-}
-
 /// (id, "name（username）") of every active account, for linking a staff record.
 pub async fn user_choices<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<(String, String)>> {
     let rows: Vec<(String, String, String)> = user::Entity::find()

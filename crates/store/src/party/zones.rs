@@ -5,7 +5,7 @@
 //! under it, and it covers organisations of the register (enterprises,
 //! institutes… in its area).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -35,58 +35,6 @@ pub struct ZoneRow {
     pub zone: zone::Model,
     pub members: u64,
     pub orgs: u64,
-}
-
-/// Names of all party organisations by id.
-pub async fn party_org_names<C: ConnectionTrait>(db: &C) -> StoreResult<HashMap<String, String>> {
-    let rows: Vec<(String, String)> = party_org::Entity::find()
-        .select_only()
-        .column(party_org::Column::Id)
-        .column(party_org::Column::Name)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
-}
-
-/// Party organisations (id, name) for pickers, in tree order of their path.
-pub async fn party_org_choices(db: &Db) -> StoreResult<Vec<(String, String)>> {
-    let rows: Vec<(String, String)> = party_org::Entity::find()
-        .select_only()
-        .column(party_org::Column::Id)
-        .column(party_org::Column::Name)
-        .order_by_asc(party_org::Column::Path)
-        .order_by_asc(party_org::Column::SortOrder)
-        .order_by_asc(party_org::Column::Name)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows)
-}
-
-/// The organisation and every organisation under it (by parent links).
-pub async fn subtree<C: ConnectionTrait>(db: &C, root: &str) -> StoreResult<HashSet<String>> {
-    let links: Vec<(String, Option<String>)> = party_org::Entity::find()
-        .select_only()
-        .column(party_org::Column::Id)
-        .column(party_org::Column::ParentId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut children: HashMap<String, Vec<String>> = HashMap::new();
-    for (id, parent) in links {
-        if let Some(p) = parent {
-            children.entry(p).or_default().push(id);
-        }
-    }
-    let mut out = HashSet::new();
-    let mut todo = vec![root.to_string()];
-    while let Some(id) = todo.pop() {
-        if out.insert(id.clone()) {
-            todo.extend(children.get(&id).cloned().unwrap_or_default());
-        }
-    }
-    Ok(out)
 }
 
 fn filtered(f: &ZoneFilter) -> Select<zone::Entity> {
@@ -280,7 +228,10 @@ pub async fn detail(db: &Db, id: &str) -> StoreResult<ZoneDetail> {
 /// it, not yet in the zone, by name.
 pub async fn eligible_members(db: &Db, zone_id: &str) -> StoreResult<Vec<party_member::Model>> {
     let z = get(db, zone_id).await?;
-    let orgs: Vec<String> = subtree(db, &z.party_org_id).await?.into_iter().collect();
+    let orgs: Vec<String> = super::network::subtree(db, &z.party_org_id)
+        .await?
+        .into_iter()
+        .collect();
     let taken: Vec<String> = zone_member::Entity::find()
         .select_only()
         .column(zone_member::Column::MemberId)
@@ -318,7 +269,7 @@ pub async fn add_member(
         .one(&tx)
         .await?
         .ok_or_else(|| StoreError::rule("unknown_member", "党员不存在，请从名单中选择"))?;
-    if !subtree(&tx, &z.party_org_id)
+    if !super::network::subtree(&tx, &z.party_org_id)
         .await?
         .contains(&m.party_org_id)
     {
@@ -425,7 +376,10 @@ pub async fn remove_org(db: &Db, actor: &str, zone_id: &str, org_id: &str) -> St
 
 /// Members of a party organisation and the organisations under it, by name.
 pub async fn members_under(db: &Db, party_org_id: &str) -> StoreResult<Vec<party_member::Model>> {
-    let orgs: Vec<String> = subtree(db, party_org_id).await?.into_iter().collect();
+    let orgs: Vec<String> = super::network::subtree(db, party_org_id)
+        .await?
+        .into_iter()
+        .collect();
     let mut out = vec![];
     for chunk in orgs.chunks(500) {
         out.extend(

@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use kechuang_store::party::claims::{
     self, ClaimInput, ClaimLevel, ClaimState, ResultInput, ResultKind,
 };
-use kechuang_store::party::zones::party_org_choices;
+use kechuang_store::party::network;
 use kechuang_store::{at_time, Db};
 
 const ACTOR: &str = "demo";
@@ -281,7 +281,7 @@ fn state(k: usize) -> ClaimState {
 }
 
 pub async fn load(db: &Db) -> anyhow::Result<()> {
-    let party_orgs = party_org_choices(db).await?;
+    let party_orgs = network::choices(db).await?;
     let start = NaiveDate::from_ymd_opt(2023, 3, 6).expect("valid date");
     for (k, (title, team, leader, result)) in CLAIMS.iter().enumerate() {
         let claimed_on = start + Duration::days(k as i64 * 31);

@@ -115,7 +115,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         .into_iter()
         .map(|d| (d.code, d.id))
         .collect();
-    let party_orgs = staff::party_org_choices(db).await?;
+    let party_orgs = kechuang_store::party::network::choices(db).await?;
     let firms: Vec<String> = orgs::list_all(
         db,
         &Scope::All,

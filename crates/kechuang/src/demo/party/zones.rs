@@ -34,7 +34,7 @@ fn at(d: NaiveDate) -> chrono::DateTime<Utc> {
 }
 
 pub async fn load(db: &Db) -> anyhow::Result<()> {
-    let party_orgs = zones::party_org_choices(db).await?;
+    let party_orgs = kechuang_store::party::network::choices(db).await?;
     if party_orgs.is_empty() {
         return Ok(());
     }

@@ -9,7 +9,7 @@ use kechuang_store::entities::{original_result, project_claim};
 use kechuang_store::party::claims::{
     self as store, ClaimFilter, ClaimLevel, ClaimRow, ClaimState, ResultFilter, ResultKind,
 };
-use kechuang_store::party::zones::party_org_names;
+use kechuang_store::party::network;
 use kechuang_store::{PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -59,7 +59,7 @@ fn kind_label(code: &str) -> String {
 }
 
 pub async fn views(s: &AppState, rows: Vec<ClaimRow>) -> ApiResult<Vec<ClaimView>> {
-    let names = party_org_names(&s.db).await?;
+    let names = network::names(&s.db).await?;
     Ok(rows
         .into_iter()
         .map(|r| ClaimView {

@@ -70,8 +70,7 @@ pub async fn staff_views(
 ) -> ApiResult<Vec<StaffView>> {
     let deps = store::department_names(&s.db, items.iter().filter_map(|x| x.department_id.clone()))
         .await?;
-    let pos =
-        store::party_org_names(&s.db, items.iter().filter_map(|x| x.party_org_id.clone())).await?;
+    let pos = kechuang_store::party::network::names(&s.db).await?;
     let officers: HashMap<String, String> =
         store::by_ids(&s.db, items.iter().filter_map(|x| x.assistant_of.clone()))
             .await?

@@ -12,7 +12,7 @@ use axum::{Form, Router};
 use chrono::NaiveDate;
 use kechuang_domain::auth::Permission;
 use kechuang_store::party::claims::{self as store, ClaimLevel, ClaimState, ResultKind};
-use kechuang_store::party::zones::party_org_choices;
+use kechuang_store::party::network;
 use kechuang_store::Principal;
 
 use crate::api::party::claims::{
@@ -143,7 +143,7 @@ async fn list_page(
         q,
         levels: levels(),
         states: states(),
-        party_orgs: party_org_choices(&st.db).await?,
+        party_orgs: network::choices(&st.db).await?,
         can_write: p.can(Permission::PartyWrite),
         today: today_text(),
         fs,
@@ -254,7 +254,7 @@ async fn detail_page(
         levels: levels(),
         states: states(),
         kinds: kinds(),
-        party_orgs: party_org_choices(&st.db).await?,
+        party_orgs: network::choices(&st.db).await?,
         today: today_text(),
         fs,
     }))

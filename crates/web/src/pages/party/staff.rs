@@ -203,7 +203,7 @@ async fn list_page(
         roles: roles(),
         departments: department_choices(st).await?,
         party_orgs: if can_write {
-            store::party_org_choices(&st.db).await?
+            kechuang_store::party::network::choices(&st.db).await?
         } else {
             vec![]
         },
@@ -384,7 +384,7 @@ async fn detail_page(
         kinds: kinds(),
         departments: department_choices(st).await?,
         party_orgs: if can_write {
-            store::party_org_choices(&st.db).await?
+            kechuang_store::party::network::choices(&st.db).await?
         } else {
             vec![]
         },

@@ -90,7 +90,7 @@ async fn list_page(
         rows: api::views(st, page.items).await?,
         pager,
         totals: store::totals(&st.db, &f).await?,
-        party_orgs: store::party_org_choices(&st.db).await?,
+        party_orgs: kechuang_store::party::network::choices(&st.db).await?,
         export_href: format!("/party/zones/export.xlsx?{query}"),
         q,
         can_write: p.can(Permission::PartyWrite),
@@ -178,7 +178,7 @@ async fn detail_page(
     let d = api::detail_view(st, id).await?;
     let can_write = p.can(Permission::PartyWrite);
     let (candidates, orgs) = if can_write {
-        let names = store::party_org_names(&st.db).await?;
+        let names = kechuang_store::party::network::names(&st.db).await?;
         let members = store::eligible_members(&st.db, id)
             .await?
             .into_iter()
@@ -223,7 +223,7 @@ async fn detail_page(
         .flash_code(flash),
         d,
         can_write,
-        party_orgs: store::party_org_choices(&st.db).await?,
+        party_orgs: kechuang_store::party::network::choices(&st.db).await?,
         candidates,
         orgs,
         fs,
