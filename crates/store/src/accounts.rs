@@ -335,7 +335,8 @@ pub async fn create_token(
 
 /// The user behind a bearer token, if the token is live.
 pub async fn token_user(db: &Db, secret: &str) -> StoreResult<Option<user::Model>> {
-    let Some(t) = api_token::Entity::find()
+    let Some((t, u)) = api_token::Entity::find()
+        .find_also_related(user::Entity)
         .filter(api_token::Column::TokenHash.eq(sha256_hex(secret)))
         .one(db)
         .await?
@@ -345,7 +346,6 @@ pub async fn token_user(db: &Db, secret: &str) -> StoreResult<Option<user::Model
     if t.revoked_at.is_some() {
         return Ok(None);
     }
-    let user_id = t.user_id.clone();
     // "Last used" to the minute: a busy integration does not turn every
     // request into a write.
     if t.last_used_at
@@ -355,7 +355,7 @@ pub async fn token_user(db: &Db, secret: &str) -> StoreResult<Option<user::Model
         am.last_used_at = Set(Some(now()));
         am.update(db).await?;
     }
-    Ok(user::Entity::find_by_id(user_id).one(db).await?)
+    Ok(u)
 }
 
 pub async fn list_tokens(db: &Db, user_id: &str) -> StoreResult<Vec<api_token::Model>> {

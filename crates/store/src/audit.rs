@@ -103,6 +103,48 @@ pub async fn record<C: ConnectionTrait>(
         Some(e) => (e.seq + 1, e.hash),
         None => (1, GENESIS.to_string()),
     };
+    append(
+        tx, seq, prev, actor, entity, entity_id, action, before, after,
+    )
+    .await
+}
+
+/// Audit the creation of a record whose id was just made (so no entry can
+/// precede it): its chain starts here, without reading for a head.
+pub async fn record_new<C: ConnectionTrait>(
+    tx: &C,
+    actor: &str,
+    entity: &str,
+    entity_id: &str,
+    after: Value,
+) -> StoreResult<()> {
+    let genesis = GENESIS.to_string();
+    append(
+        tx,
+        1,
+        genesis,
+        actor,
+        entity,
+        entity_id,
+        "create",
+        Value::Null,
+        after,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn append<C: ConnectionTrait>(
+    tx: &C,
+    seq: i64,
+    prev: String,
+    actor: &str,
+    entity: &str,
+    entity_id: &str,
+    action: &str,
+    before: Value,
+    after: Value,
+) -> StoreResult<()> {
     let at = now();
     let at_text = at.to_rfc3339();
     let before = if before.is_null() {

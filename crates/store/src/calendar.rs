@@ -1,6 +1,10 @@
 //! The statutory work calendar as editable records (holidays and adjusted
 //! working days). Time limits everywhere are computed from these rows.
 
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
 use chrono::{Datelike, NaiveDate};
 use kechuang_domain::calendar::{CalendarDay, DayKind, WorkCalendar};
 use sea_orm::{
@@ -51,9 +55,40 @@ pub async fn list<C: ConnectionTrait>(
     Ok(q.all(db).await?)
 }
 
-/// The whole calendar, ready for workday maths.
-pub async fn load<C: ConnectionTrait>(db: &C) -> StoreResult<WorkCalendar> {
-    Ok(WorkCalendar::new(list(db, None).await?.iter().map(to_day)))
+/// How long a replica trusts its copy of the calendar. Edits made through
+/// this process clear it at once; edits made on another replica are seen
+/// within this time (the calendar changes a few times a year).
+const CACHE_TTL: Duration = Duration::from_secs(10);
+
+type Cache = RwLock<HashMap<String, (Instant, WorkCalendar)>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+fn forget(db: &Db) {
+    cache()
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&crate::db::identity(db));
+}
+
+/// The whole calendar, ready for workday maths (cached per database; every
+/// time limit reads it, so a case action does not reload it each time).
+pub async fn load(db: &Db) -> StoreResult<WorkCalendar> {
+    let key = crate::db::identity(db);
+    if let Some((at, cal)) = cache().read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if at.elapsed() < CACHE_TTL {
+            return Ok(cal.clone());
+        }
+    }
+    let cal = WorkCalendar::new(list(db, None).await?.iter().map(to_day));
+    cache()
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, (Instant::now(), cal.clone()));
+    Ok(cal)
 }
 
 /// Years that have at least one entry.
@@ -89,6 +124,7 @@ pub async fn set_day(db: &Db, actor: &str, day: CalendarDay) -> StoreResult<cale
         None => insert(&tx, actor, day).await?,
     };
     tx.commit().await?;
+    forget(db);
     Ok(m)
 }
 
@@ -117,6 +153,7 @@ pub async fn remove_day(db: &Db, actor: &str, date: NaiveDate) -> StoreResult<()
     let v = old.version;
     record::delete(&tx, actor, old, v).await?;
     tx.commit().await?;
+    forget(db);
     Ok(())
 }
 
@@ -137,7 +174,9 @@ pub async fn seed_official(db: &Db, actor: &str) -> StoreResult<usize> {
             Err(e) => return Err(e),
         }
     }
-    match tx.commit().await {
+    let committed = tx.commit().await;
+    forget(db);
+    match committed {
         Ok(()) => Ok(n),
         Err(e) => match StoreError::from(e) {
             StoreError::Conflict { .. } => Ok(0),

@@ -6,7 +6,8 @@
 //! department ranking. Every change is audited (`record`), and every step
 //! appends to the case's timeline (`case_events`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Mutex, OnceLock};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kechuang_domain::calendar::WorkCalendar;
@@ -16,8 +17,8 @@ use kechuang_domain::cases::{
 };
 use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Statement,
 };
 use serde::Serialize;
 
@@ -595,7 +596,19 @@ pub struct CaseInput {
 /// Make sure the year's sequence row exists (outside any transaction, so
 /// concurrent first intakes of a year do not collide on inserting it).
 async fn ensure_seq_row(db: &Db, year: i32) -> StoreResult<()> {
+    // Rows are never deleted: once seen, a year is remembered.
+    static KNOWN: OnceLock<Mutex<HashSet<(String, i32)>>> = OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    let key = (crate::db::identity(db), year);
+    if known
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains(&key)
+    {
+        return Ok(());
+    }
     if case_seq::Entity::find_by_id(year).one(db).await?.is_some() {
+        known.lock().unwrap_or_else(|e| e.into_inner()).insert(key);
         return Ok(());
     }
     let row = case_seq::ActiveModel {
@@ -613,30 +626,48 @@ async fn ensure_seq_row(db: &Db, year: i32) -> StoreResult<()> {
     }
 }
 
-/// The next number of a year's sequence, in the caller's transaction.
+/// The next number of a year's sequence, in the caller's transaction
+/// (one statement where the database can return the updated value).
 async fn next_seq<C: ConnectionTrait>(tx: &C, year: i32) -> StoreResult<i64> {
-    let bumped = case_seq::Entity::update_many()
-        .col_expr(
-            case_seq::Column::Last,
-            Expr::col(case_seq::Column::Last).add(1),
-        )
-        .filter(case_seq::Column::Year.eq(year))
-        .exec(tx)
-        .await?;
-    if bumped.rows_affected == 0 {
-        case_seq::Entity::insert(case_seq::ActiveModel {
-            year: Set(year),
-            last: Set(1),
-        })
-        .exec_without_returning(tx)
-        .await?;
-        return Ok(1);
+    let backend = tx.get_database_backend();
+    if backend != DatabaseBackend::MySql {
+        let bumped = tx
+            .query_one(Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    DatabaseBackend::Postgres => {
+                        "UPDATE case_seqs SET last = last + 1 WHERE year = $1 RETURNING last"
+                    }
+                    _ => "UPDATE case_seqs SET last = last + 1 WHERE year = ? RETURNING last",
+                },
+                [year.into()],
+            ))
+            .await?;
+        if let Some(row) = bumped {
+            return Ok(row.try_get::<i64>("", "last")?);
+        }
+    } else {
+        let bumped = case_seq::Entity::update_many()
+            .col_expr(
+                case_seq::Column::Last,
+                Expr::col(case_seq::Column::Last).add(1),
+            )
+            .filter(case_seq::Column::Year.eq(year))
+            .exec(tx)
+            .await?;
+        if bumped.rows_affected == 1 {
+            if let Some(s) = case_seq::Entity::find_by_id(year).one(tx).await? {
+                return Ok(s.last);
+            }
+        }
     }
-    Ok(case_seq::Entity::find_by_id(year)
-        .one(tx)
-        .await?
-        .map(|s| s.last)
-        .unwrap_or(1))
+    case_seq::Entity::insert(case_seq::ActiveModel {
+        year: Set(year),
+        last: Set(1),
+    })
+    .exec_without_returning(tx)
+    .await?;
+    Ok(1)
 }
 
 /// Receive a case: number it, route it (category → lead department,
@@ -650,22 +681,24 @@ pub async fn intake(db: &Db, actor: &Actor, i: CaseInput) -> StoreResult<case::M
     }
     let cal = calendar::load(db).await?;
     ensure_seq_row(db, beijing_date(i.received_at).year()).await?;
-    let tx = crate::db::begin_write(db).await?;
+    // Reads first, outside the write transaction: on SQLite writers take
+    // turns, so the turn holds only the writes.
     let category = case_category::Entity::find_by_id(i.category_id.clone())
-        .one(&tx)
+        .one(db)
         .await?
         .filter(|c| c.active)
         .ok_or_else(|| StoreError::rule("invalid_category", "诉求分类不存在或已停用"))?;
     let task_force = match &i.chain_id {
         Some(c) => {
             chain::Entity::find_by_id(c.clone())
-                .one(&tx)
+                .one(db)
                 .await?
                 .ok_or_else(|| StoreError::rule("invalid_chain", "产业链不存在"))?
                 .task_force_department_id
         }
         None => None,
     };
+    let tx = crate::db::begin_write(db).await?;
     let received_on = beijing_date(i.received_at);
     let year = received_on.year();
     let seq = next_seq(&tx, year).await?;

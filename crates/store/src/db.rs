@@ -1,32 +1,121 @@
 //! Connecting, migrating (under a cross-replica lock) and backing up.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex as StdMutex, OnceLock};
 use std::time::Duration;
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, Statement, TransactionTrait,
+    DatabaseTransaction, DbErr, ExecResult, QueryResult, Statement, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::migration::Migrator;
 
 pub type Db = DatabaseConnection;
 
+/// A transaction that will write. It is a [`ConnectionTrait`], so it is
+/// passed as `&tx` wherever a connection is taken; end it with
+/// [`WriteTx::commit`] (dropping it rolls back).
+///
+/// On SQLite every writer of a database file in this process first queues on
+/// one async lock, held until the transaction ends: SQLite admits one writer
+/// at a time anyway, and its own busy handler makes the others sleep and
+/// poll (1, 2, 5, 10 … ms), which under concurrent intake costs far more
+/// than the writes. Queued here, the next writer starts the moment the
+/// previous one commits.
+pub struct WriteTx {
+    tx: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.tx.rollback().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTx {
+    fn get_database_backend(&self) -> DatabaseBackend {
+        self.tx.get_database_backend()
+    }
+    async fn execute(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.tx.execute(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.tx.execute_unprepared(sql).await
+    }
+    async fn query_one(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.tx.query_one(stmt).await
+    }
+    async fn query_all(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.tx.query_all(stmt).await
+    }
+}
+
+/// Which database a pool opens (the file for SQLite, host, port and
+/// database otherwise): the key of per-database caches in this process.
+pub fn identity(db: &Db) -> String {
+    match db.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            let o = db.get_sqlite_connection_pool().connect_options();
+            format!("sqlite:{}", o.get_filename().display())
+        }
+        DatabaseBackend::Postgres => {
+            let o = db.get_postgres_connection_pool().connect_options();
+            let (h, p, d) = (o.get_host(), o.get_port(), o.get_database());
+            format!("postgres:{h}:{p}/{}", d.unwrap_or_default())
+        }
+        DatabaseBackend::MySql => {
+            let o = db.get_mysql_connection_pool().connect_options();
+            let (h, p, d) = (o.get_host(), o.get_port(), o.get_database());
+            format!("mysql:{h}:{p}/{}", d.unwrap_or_default())
+        }
+    }
+}
+
+/// The writers' queue of an SQLite database file (one per file, so tests
+/// with databases of their own do not wait for each other).
+fn sqlite_turns(db: &Db) -> Arc<Mutex<()>> {
+    static TURNS: OnceLock<StdMutex<HashMap<String, Arc<Mutex<()>>>>> = OnceLock::new();
+    let file = identity(db);
+    let mut turns = TURNS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    turns.entry(file).or_default().clone()
+}
+
 /// Begin a transaction that will write. SQLite starts transactions as
 /// readers and refuses ("database is locked") a reader that later tries to
-/// write after another writer committed; so on SQLite the first statement
-/// takes the write lock at once (a no-op UPDATE), waiting for other writers
-/// up to the busy timeout. Other backends lock rows as they go.
-pub async fn begin_write(db: &Db) -> Result<DatabaseTransaction, DbErr> {
-    let tx = db.begin().await?;
-    if tx.get_database_backend() == DatabaseBackend::Sqlite {
-        tx.execute(Statement::from_string(
-            DatabaseBackend::Sqlite,
-            "UPDATE case_seqs SET last = last WHERE 1 = 0",
-        ))
-        .await?;
+/// write after another writer committed; so on SQLite the writer waits for
+/// its turn (see [`WriteTx`]) and its first statement takes the write lock
+/// (a no-op UPDATE), which only waits on writes made outside a `WriteTx`.
+/// Other backends lock rows as they go.
+pub async fn begin_write(db: &Db) -> Result<WriteTx, DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(WriteTx {
+            tx: db.begin().await?,
+            _turn: None,
+        });
     }
-    Ok(tx)
+    let turn = sqlite_turns(db).lock_owned().await;
+    let tx = db.begin().await?;
+    tx.execute(Statement::from_string(
+        DatabaseBackend::Sqlite,
+        "UPDATE case_seqs SET last = last WHERE 1 = 0",
+    ))
+    .await?;
+    Ok(WriteTx {
+        tx,
+        _turn: Some(turn),
+    })
 }
 
 /// Hide the password of a database URL for messages and logs.
@@ -100,6 +189,9 @@ pub async fn connect(url: &str) -> Result<Db, String> {
     opt.connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
         .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
+        // A file cannot drop its connection: no round trip to test it on
+        // every checkout (a server connection is still tested).
+        .test_before_acquire(!url.starts_with("sqlite"))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)

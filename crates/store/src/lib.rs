@@ -15,6 +15,7 @@ pub mod departments;
 pub mod entities;
 pub mod error;
 pub mod migration;
+pub mod names;
 pub mod orgs;
 pub mod outbox;
 pub mod page;

@@ -51,7 +51,8 @@ where
     <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Serialize,
 {
     let t = now();
-    if am.is_not_set(col::<A::Entity>("id")) {
+    let fresh_id = am.is_not_set(col::<A::Entity>("id"));
+    if fresh_id {
         am.set(col::<A::Entity>("id"), new_id().into());
     }
     am.set(col::<A::Entity>("version"), 1i32.into());
@@ -59,16 +60,13 @@ where
     am.set(col::<A::Entity>("updated_at"), t.into());
     let m = am.insert(tx).await?;
     let after = snap(&m);
-    audit::record(
-        tx,
-        actor,
-        &table::<A::Entity>(),
-        &id_of(&after),
-        "create",
-        Value::Null,
-        after,
-    )
-    .await?;
+    let (table, id) = (table::<A::Entity>(), id_of(&after));
+    if fresh_id {
+        audit::record_new(tx, actor, &table, &id, after).await?;
+    } else {
+        // A chosen id may have a history (deleted, then created again).
+        audit::record(tx, actor, &table, &id, "create", Value::Null, after).await?;
+    }
     Ok(m)
 }
 

@@ -1,7 +1,7 @@
 //! /api/v1/cases: closed-loop case handling (诉求闭环办理). One POST per
 //! transition; illegal transitions get 422 with a stable code, stale writes 409.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -67,6 +67,36 @@ impl Names {
                 .await?
                 .into_iter()
                 .collect(),
+        })
+    }
+    /// Just the names a set of cases shows, in one round trip.
+    pub async fn of_cases(s: &AppState, rows: &[case::Model]) -> ApiResult<Names> {
+        let (mut d, mut c, mut o, mut h) = (
+            BTreeSet::new(),
+            BTreeSet::new(),
+            BTreeSet::new(),
+            BTreeSet::new(),
+        );
+        for r in rows {
+            d.extend(r.lead_department_id.clone());
+            d.extend(r.task_force_department_id.clone());
+            c.insert(r.category_id.clone());
+            o.insert(r.org_id.clone());
+            h.extend(r.chain_id.clone());
+        }
+        let wanted = [
+            ("departments", d),
+            ("case_categories", c),
+            ("orgs", o),
+            ("chains", h),
+        ];
+        let mut found = kechuang_store::names::lookup(&s.db, &wanted).await?;
+        let mut take = |t| found.remove(t).unwrap_or_default();
+        Ok(Names {
+            departments: take("departments"),
+            categories: take("case_categories"),
+            orgs: take("orgs"),
+            chains: take("chains"),
         })
     }
     pub fn department(&self, id: &Option<String>) -> String {
@@ -464,7 +494,7 @@ impl CaseListQuery {
 
 /// The views of a page of cases.
 pub async fn views(s: &AppState, rows: Vec<case::Model>) -> ApiResult<Vec<CaseView>> {
-    let n = Names::load(s, rows.iter().map(|c| c.org_id.clone())).await?;
+    let n = Names::of_cases(s, &rows).await?;
     let cal = kechuang_store::calendar::load(&s.db).await?;
     let today = cases::today();
     Ok(rows
