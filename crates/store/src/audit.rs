@@ -103,10 +103,17 @@ pub async fn record<C: ConnectionTrait>(
         Some(e) => (e.seq + 1, e.hash),
         None => (1, GENESIS.to_string()),
     };
-    append(
-        tx, seq, prev, actor, entity, entity_id, action, before, after,
-    )
-    .await
+    let change = Change {
+        seq,
+        prev,
+        actor,
+        entity,
+        entity_id: entity_id.to_string(),
+        action,
+        before,
+        after,
+    };
+    append_many(tx, vec![change]).await
 }
 
 /// Audit the creation of a record whose id was just made (so no entry can
@@ -118,76 +125,109 @@ pub async fn record_new<C: ConnectionTrait>(
     entity_id: &str,
     after: Value,
 ) -> StoreResult<()> {
-    let genesis = GENESIS.to_string();
-    append(
-        tx,
-        1,
-        genesis,
-        actor,
-        entity,
-        entity_id,
-        "create",
-        Value::Null,
-        after,
-    )
-    .await
+    let first = Change::first(actor, entity, entity_id.to_string(), after);
+    append_many(tx, vec![first]).await
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn append<C: ConnectionTrait>(
+/// [`record_new`] for many fresh records of one table, in two multi-row
+/// inserts; `rows` are (actor, id, snapshot).
+pub async fn record_new_many<C: ConnectionTrait>(
     tx: &C,
+    entity: &str,
+    rows: Vec<(&str, String, Value)>,
+) -> StoreResult<()> {
+    let changes = rows
+        .into_iter()
+        .map(|(actor, id, after)| Change::first(actor, entity, id, after))
+        .collect();
+    append_many(tx, changes).await
+}
+
+/// One audit entry to append to a record's chain.
+struct Change<'a> {
     seq: i64,
     prev: String,
-    actor: &str,
-    entity: &str,
-    entity_id: &str,
-    action: &str,
+    actor: &'a str,
+    entity: &'a str,
+    entity_id: String,
+    action: &'a str,
     before: Value,
     after: Value,
-) -> StoreResult<()> {
+}
+
+impl<'a> Change<'a> {
+    fn first(actor: &'a str, entity: &'a str, entity_id: String, after: Value) -> Self {
+        Change {
+            seq: 1,
+            prev: GENESIS.to_string(),
+            actor,
+            entity,
+            entity_id,
+            action: "create",
+            before: Value::Null,
+            after,
+        }
+    }
+}
+
+fn json_text(v: Value) -> String {
+    if v.is_null() {
+        String::new()
+    } else {
+        v.to_string()
+    }
+}
+
+async fn append_many<C: ConnectionTrait>(tx: &C, changes: Vec<Change<'_>>) -> StoreResult<()> {
     let at = now();
     let at_text = at.to_rfc3339();
-    let before = if before.is_null() {
-        String::new()
-    } else {
-        before.to_string()
-    };
-    let after = if after.is_null() {
-        String::new()
-    } else {
-        after.to_string()
-    };
-    let hash = entry_hash(
-        &prev, seq, entity, entity_id, action, actor, &at_text, &before, &after,
-    );
-    let entry = audit_entry::ActiveModel {
-        id: Set(new_id()),
-        entity: Set(entity.into()),
-        entity_id: Set(entity_id.into()),
-        seq: Set(seq),
-        action: Set(action.into()),
-        actor: Set(actor.into()),
-        at: Set(at_text),
-        before_json: Set(before),
-        after_json: Set(after),
-        prev_hash: Set(prev),
-        hash: Set(hash),
-    };
-    audit_entry::Entity::insert(entry)
+    let mut entries = Vec::with_capacity(changes.len());
+    let mut feed = Vec::with_capacity(changes.len());
+    for c in changes {
+        let (before, after) = (json_text(c.before), json_text(c.after));
+        let hash = entry_hash(
+            &c.prev,
+            c.seq,
+            c.entity,
+            &c.entity_id,
+            c.action,
+            c.actor,
+            &at_text,
+            &before,
+            &after,
+        );
+        feed.push(change_feed::ActiveModel {
+            entity: Set(c.entity.into()),
+            entity_id: Set(c.entity_id.clone()),
+            action: Set(c.action.into()),
+            at: Set(at),
+            ..Default::default()
+        });
+        entries.push(audit_entry::ActiveModel {
+            id: Set(new_id()),
+            entity: Set(c.entity.into()),
+            entity_id: Set(c.entity_id),
+            seq: Set(c.seq),
+            action: Set(c.action.into()),
+            actor: Set(c.actor.into()),
+            at: Set(at_text.clone()),
+            before_json: Set(before),
+            after_json: Set(after),
+            prev_hash: Set(c.prev),
+            hash: Set(hash),
+        });
+    }
+    if entries.is_empty() {
+        return Ok(());
+    }
+    audit_entry::Entity::insert_many(entries)
         .exec_without_returning(tx)
         .await
         .map_err(|e| match StoreError::from(e) {
             StoreError::Conflict { .. } => StoreError::stale(),
             other => other,
         })?;
-    let feed = change_feed::ActiveModel {
-        entity: Set(entity.into()),
-        entity_id: Set(entity_id.into()),
-        action: Set(action.into()),
-        at: Set(at),
-        ..Default::default()
-    };
-    change_feed::Entity::insert(feed)
+    change_feed::Entity::insert_many(feed)
         .exec_without_returning(tx)
         .await?;
     Ok(())

@@ -7,7 +7,9 @@
 //! appends to the case's timeline (`case_events`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tokio::sync::{mpsc, oneshot};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kechuang_domain::calendar::WorkCalendar;
@@ -23,8 +25,8 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::entities::{
-    case, case_category, case_event, case_seq, case_task, chain, interview, notification,
-    supervision,
+    case, case_category, case_event, case_seq, case_task, chain, interview, notification, org,
+    outbox, supervision, webhook,
 };
 use crate::{calendar, new_id, now, record, Db, Page, PageReq, Scope, StoreError, StoreResult};
 
@@ -509,6 +511,24 @@ pub async fn possible_duplicates(db: &Db, c: &case::Model) -> StoreResult<Vec<ca
 
 // ---------------------------------------------------------------- timeline and inbox
 
+fn event_row(
+    case_id: &str,
+    actor: &str,
+    kind: &str,
+    department_id: Option<String>,
+    message: String,
+) -> case_event::ActiveModel {
+    case_event::ActiveModel {
+        id: Set(new_id()),
+        case_id: Set(case_id.into()),
+        at: Set(now()),
+        actor: Set(actor.into()),
+        kind: Set(kind.into()),
+        department_id: Set(department_id),
+        message: Set(message),
+    }
+}
+
 async fn event<C: ConnectionTrait>(
     tx: &C,
     case_id: &str,
@@ -517,18 +537,19 @@ async fn event<C: ConnectionTrait>(
     department_id: Option<String>,
     message: String,
 ) -> StoreResult<()> {
-    case_event::Entity::insert(case_event::ActiveModel {
-        id: Set(new_id()),
-        case_id: Set(case_id.into()),
-        at: Set(now()),
-        actor: Set(actor.into()),
-        kind: Set(kind.into()),
-        department_id: Set(department_id),
-        message: Set(message),
-    })
-    .exec_without_returning(tx)
-    .await?;
+    case_event::Entity::insert(event_row(case_id, actor, kind, department_id, message))
+        .exec_without_returning(tx)
+        .await?;
     Ok(())
+}
+
+/// A message for a department's (or a user's) inbox.
+pub struct Note {
+    pub department_id: Option<String>,
+    pub user_id: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub link: String,
 }
 
 /// Put a message in a department's (or a user's) inbox.
@@ -540,20 +561,55 @@ pub async fn notify<C: ConnectionTrait>(
     body: String,
     link: String,
 ) -> StoreResult<()> {
-    notification::Entity::insert(notification::ActiveModel {
+    let hooks = crate::outbox::active_webhooks(tx).await?;
+    let note = Note {
+        department_id,
+        user_id,
+        title,
+        body,
+        link,
+    };
+    notify_many(tx, &hooks, vec![note]).await
+}
+
+/// Put messages in inboxes, and in the outbox of each active robot of the
+/// message's department (or of every department), in two multi-row inserts.
+pub async fn notify_many<C: ConnectionTrait>(
+    tx: &C,
+    hooks: &[webhook::Model],
+    notes: Vec<Note>,
+) -> StoreResult<()> {
+    if notes.is_empty() {
+        return Ok(());
+    }
+    let t = now();
+    let mut sends = vec![];
+    for n in &notes {
+        if let Some(d) = n.department_id.as_deref() {
+            for h in hooks
+                .iter()
+                .filter(|h| h.department_id.as_deref().is_none_or(|hd| hd == d))
+            {
+                sends.push(crate::outbox::message(h, &n.title, &n.body, &n.link, t));
+            }
+        }
+    }
+    notification::Entity::insert_many(notes.into_iter().map(|n| notification::ActiveModel {
         id: Set(new_id()),
-        user_id: Set(user_id),
-        department_id: Set(department_id.clone()),
-        title: Set(title.chars().take(200).collect()),
-        body: Set(body.clone()),
-        link: Set(link.clone()),
-        created_at: Set(now()),
+        user_id: Set(n.user_id),
+        department_id: Set(n.department_id),
+        title: Set(n.title.chars().take(200).collect()),
+        body: Set(n.body),
+        link: Set(n.link),
+        created_at: Set(t),
         read_at: Set(None),
-    })
+    }))
     .exec_without_returning(tx)
     .await?;
-    if let Some(d) = department_id.as_deref() {
-        crate::outbox::enqueue(tx, Some(d), &title, &body, &link).await?;
+    if !sends.is_empty() {
+        outbox::Entity::insert_many(sends)
+            .exec_without_returning(tx)
+            .await?;
     }
     Ok(())
 }
@@ -626,147 +682,333 @@ async fn ensure_seq_row(db: &Db, year: i32) -> StoreResult<()> {
     }
 }
 
-/// The next number of a year's sequence, in the caller's transaction
-/// (one statement where the database can return the updated value).
-async fn next_seq<C: ConnectionTrait>(tx: &C, year: i32) -> StoreResult<i64> {
+/// Take `n` numbers of a year's sequence in the caller's transaction and
+/// return the last one (the numbers are `last - n + 1 ..= last`). One
+/// statement where the database can return the updated value.
+async fn take_seqs<C: ConnectionTrait>(tx: &C, year: i32, n: i64) -> StoreResult<i64> {
     let backend = tx.get_database_backend();
-    if backend != DatabaseBackend::MySql {
-        let bumped = tx
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            Some("UPDATE case_seqs SET last = last + $1 WHERE year = $2 RETURNING last")
+        }
+        DatabaseBackend::Sqlite => {
+            Some("UPDATE case_seqs SET last = last + ? WHERE year = ? RETURNING last")
+        }
+        DatabaseBackend::MySql => None,
+    };
+    if let Some(sql) = sql {
+        let row = tx
             .query_one(Statement::from_sql_and_values(
                 backend,
-                match backend {
-                    DatabaseBackend::Postgres => {
-                        "UPDATE case_seqs SET last = last + 1 WHERE year = $1 RETURNING last"
-                    }
-                    _ => "UPDATE case_seqs SET last = last + 1 WHERE year = ? RETURNING last",
-                },
-                [year.into()],
+                sql,
+                [n.into(), year.into()],
             ))
-            .await?;
-        if let Some(row) = bumped {
-            return Ok(row.try_get::<i64>("", "last")?);
-        }
-    } else {
-        let bumped = case_seq::Entity::update_many()
-            .col_expr(
-                case_seq::Column::Last,
-                Expr::col(case_seq::Column::Last).add(1),
-            )
-            .filter(case_seq::Column::Year.eq(year))
-            .exec(tx)
-            .await?;
-        if bumped.rows_affected == 1 {
-            if let Some(s) = case_seq::Entity::find_by_id(year).one(tx).await? {
-                return Ok(s.last);
-            }
-        }
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        return Ok(row.try_get::<i64>("", "last")?);
     }
-    case_seq::Entity::insert(case_seq::ActiveModel {
-        year: Set(year),
-        last: Set(1),
-    })
-    .exec_without_returning(tx)
-    .await?;
-    Ok(1)
+    case_seq::Entity::update_many()
+        .col_expr(
+            case_seq::Column::Last,
+            Expr::col(case_seq::Column::Last).add(n),
+        )
+        .filter(case_seq::Column::Year.eq(year))
+        .exec(tx)
+        .await?;
+    Ok(case_seq::Entity::find_by_id(year)
+        .one(tx)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .last)
 }
 
 /// Receive a case: number it, route it (category → lead department,
 /// industry → task force), set its time limit, and tell the task force.
 pub async fn intake(db: &Db, actor: &Actor, i: CaseInput) -> StoreResult<case::Model> {
-    if i.received_at > now() + chrono::Duration::minutes(5) {
-        return Err(StoreError::rule(
-            "received_in_future",
-            "受理时间不能晚于当前时间",
-        ));
+    intake_many(db, vec![(actor.clone(), i)])
+        .await
+        .pop()
+        .unwrap_or(Err(StoreError::NotFound))
+}
+
+/// Receive several cases in one transaction (group commit): one sequence
+/// bump per year and one multi-row insert per table. Each case gets its own
+/// result: a case refused by a rule does not hold up the others, and if the
+/// shared write fails they are written again one by one.
+pub async fn intake_many(db: &Db, items: Vec<(Actor, CaseInput)>) -> Vec<StoreResult<case::Model>> {
+    let n = items.len();
+    match write_intakes(db, &items).await {
+        Ok(results) => results,
+        Err(e) if n == 1 => vec![Err(e)],
+        Err(_) => {
+            let mut results = Vec::with_capacity(n);
+            for item in &items {
+                results.push(match write_intakes(db, std::slice::from_ref(item)).await {
+                    Ok(mut r) => r.pop().unwrap_or(Err(StoreError::NotFound)),
+                    Err(e) => Err(e),
+                });
+            }
+            results
+        }
     }
+}
+
+/// An intake that passed the checks, with its routing.
+struct Routed<'a> {
+    at: usize,
+    actor: &'a Actor,
+    input: &'a CaseInput,
+    category: &'a case_category::Model,
+    task_force: Option<String>,
+    received_on: NaiveDate,
+}
+
+async fn write_intakes(
+    db: &Db,
+    items: &[(Actor, CaseInput)],
+) -> StoreResult<Vec<StoreResult<case::Model>>> {
     let cal = calendar::load(db).await?;
-    ensure_seq_row(db, beijing_date(i.received_at).year()).await?;
     // Reads first, outside the write transaction: on SQLite writers take
     // turns, so the turn holds only the writes.
-    let category = case_category::Entity::find_by_id(i.category_id.clone())
-        .one(db)
+    let wanted = |f: fn(&CaseInput) -> Option<&String>| -> Vec<String> {
+        let set: std::collections::BTreeSet<String> =
+            items.iter().filter_map(|(_, i)| f(i)).cloned().collect();
+        set.into_iter().collect()
+    };
+    let categories: HashMap<String, case_category::Model> = case_category::Entity::find()
+        .filter(case_category::Column::Id.is_in(wanted(|i| Some(&i.category_id))))
+        .filter(case_category::Column::Active.eq(true))
+        .all(db)
         .await?
-        .filter(|c| c.active)
-        .ok_or_else(|| StoreError::rule("invalid_category", "诉求分类不存在或已停用"))?;
-    let task_force = match &i.chain_id {
-        Some(c) => {
-            chain::Entity::find_by_id(c.clone())
-                .one(db)
-                .await?
-                .ok_or_else(|| StoreError::rule("invalid_chain", "产业链不存在"))?
-                .task_force_department_id
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let chain_ids = wanted(|i| i.chain_id.as_ref());
+    let chains: HashMap<String, Option<String>> = if chain_ids.is_empty() {
+        HashMap::new()
+    } else {
+        chain::Entity::find()
+            .filter(chain::Column::Id.is_in(chain_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.task_force_department_id))
+            .collect()
+    };
+    let known_orgs: HashSet<String> = org::Entity::find()
+        .select_only()
+        .column(org::Column::Id)
+        .filter(org::Column::Id.is_in(wanted(|i| Some(&i.org_id))))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut results: Vec<StoreResult<case::Model>> = Vec::with_capacity(items.len());
+    let mut routed = Vec::with_capacity(items.len());
+    let latest = now() + chrono::Duration::minutes(5);
+    for (at, (actor, i)) in items.iter().enumerate() {
+        results.push(Err(StoreError::NotFound));
+        let checked = if i.received_at > latest {
+            Err(StoreError::rule(
+                "received_in_future",
+                "受理时间不能晚于当前时间",
+            ))
+        } else if !known_orgs.contains(&i.org_id) {
+            Err(StoreError::rule("invalid_org", "单位不存在"))
+        } else if let Some(category) = categories.get(&i.category_id) {
+            match &i.chain_id {
+                Some(c) => chains
+                    .get(c)
+                    .cloned()
+                    .ok_or_else(|| StoreError::rule("invalid_chain", "产业链不存在")),
+                None => Ok(None),
+            }
+            .map(|task_force| Routed {
+                at,
+                actor,
+                input: i,
+                category,
+                task_force,
+                received_on: beijing_date(i.received_at),
+            })
+        } else {
+            Err(StoreError::rule(
+                "invalid_category",
+                "诉求分类不存在或已停用",
+            ))
+        };
+        match checked {
+            Ok(r) => routed.push(r),
+            Err(e) => results[at] = Err(e),
         }
-        None => None,
-    };
-    let tx = crate::db::begin_write(db).await?;
-    let received_on = beijing_date(i.received_at);
-    let year = received_on.year();
-    let seq = next_seq(&tx, year).await?;
-    let limit = category.time_limit_days.max(1) as u32;
-    let am = case::ActiveModel {
-        number: Set(rules::case_number(year, seq)),
-        year: Set(year),
-        seq: Set(seq),
-        title: Set(i.title),
-        description: Set(i.description),
-        category_id: Set(category.id.clone()),
-        org_id: Set(i.org_id),
-        chain_id: Set(i.chain_id),
-        channel: Set(i.channel.as_str().into()),
-        status: Set(CaseStatus::Submitted.as_str().into()),
-        received_at: Set(i.received_at),
-        received_on: Set(received_on),
-        limit_days: Set(limit as i32),
-        due_on: Set(rules::due_date(&cal, received_on, limit, 0)),
-        suspended_workdays: Set(0),
-        suspended_since: Set(None),
-        lead_department_id: Set(category.lead_department_id.clone()),
-        task_force_department_id: Set(task_force.clone()),
-        supervision_level: Set(0),
-        reopened_count: Set(0),
-        reply: Set(None),
-        replied_at: Set(None),
-        satisfaction: Set(None),
-        rating_comment: Set(None),
-        closed_at: Set(None),
-        closed_on: Set(None),
-        merged_into_id: Set(None),
-        decline_reason: Set(None),
-        submitted_by: Set(Some(actor.user_id.clone())),
-        contact_name: Set(i.contact_name),
-        contact_phone: Set(i.contact_phone),
-        ..Default::default()
-    };
-    let m = record::insert(&tx, &actor.username, am).await?;
-    event(
-        &tx,
-        &m.id,
-        &actor.display_name,
-        "intake",
-        None,
-        format!(
-            "受理诉求（{}），办理时限{}个工作日，{}前办结",
-            Channel::parse(&m.channel)
-                .map(|c| c.label_zh())
-                .unwrap_or(""),
-            limit,
-            m.due_on
-        ),
-    )
-    .await?;
-    if let Some(tf) = task_force.or(category.lead_department_id) {
-        notify(
-            &tx,
-            Some(tf),
-            None,
-            format!("新诉求 {}：{}", m.number, m.title),
-            "请及时研判分办".into(),
-            format!("/cases/{}", m.id),
-        )
-        .await?;
     }
+    if routed.is_empty() {
+        return Ok(results);
+    }
+    let mut per_year: BTreeMap<i32, i64> = BTreeMap::new();
+    for r in &routed {
+        *per_year.entry(r.received_on.year()).or_default() += 1;
+    }
+    for year in per_year.keys() {
+        ensure_seq_row(db, *year).await?;
+    }
+    let hooks = crate::outbox::active_webhooks(db).await?;
+
+    let tx = crate::db::begin_write(db).await?;
+    let mut next: HashMap<i32, i64> = HashMap::new();
+    for (year, count) in &per_year {
+        let last = take_seqs(&tx, *year, *count).await?;
+        next.insert(*year, last - count + 1);
+    }
+    let mut rows = Vec::with_capacity(routed.len());
+    for r in &routed {
+        let year = r.received_on.year();
+        let seq = next.get(&year).copied().unwrap_or(1);
+        next.insert(year, seq + 1);
+        let i = r.input.clone();
+        let limit = r.category.time_limit_days.max(1);
+        let am = case::ActiveModel {
+            number: Set(rules::case_number(year, seq)),
+            year: Set(year),
+            seq: Set(seq),
+            title: Set(i.title),
+            description: Set(i.description),
+            category_id: Set(r.category.id.clone()),
+            org_id: Set(i.org_id),
+            chain_id: Set(i.chain_id),
+            channel: Set(i.channel.as_str().into()),
+            status: Set(CaseStatus::Submitted.as_str().into()),
+            received_at: Set(i.received_at),
+            received_on: Set(r.received_on),
+            limit_days: Set(limit),
+            due_on: Set(rules::due_date(&cal, r.received_on, limit as u32, 0)),
+            suspended_workdays: Set(0),
+            suspended_since: Set(None),
+            lead_department_id: Set(r.category.lead_department_id.clone()),
+            task_force_department_id: Set(r.task_force.clone()),
+            supervision_level: Set(0),
+            reopened_count: Set(0),
+            reply: Set(None),
+            replied_at: Set(None),
+            satisfaction: Set(None),
+            rating_comment: Set(None),
+            closed_at: Set(None),
+            closed_on: Set(None),
+            merged_into_id: Set(None),
+            decline_reason: Set(None),
+            submitted_by: Set(Some(r.actor.user_id.clone())),
+            contact_name: Set(i.contact_name),
+            contact_phone: Set(i.contact_phone),
+            warned_on: Set(None),
+            cycle_workdays: Set(None),
+            ..Default::default()
+        };
+        rows.push((r.actor.username.as_str(), am));
+    }
+    let created = record::insert_many(&tx, rows).await?;
+    let mut events = Vec::with_capacity(created.len());
+    let mut notes = Vec::with_capacity(created.len());
+    for (r, m) in routed.iter().zip(&created) {
+        events.push(event_row(
+            &m.id,
+            &r.actor.display_name,
+            "intake",
+            None,
+            format!(
+                "受理诉求（{}），办理时限{}个工作日，{}前办结",
+                r.input.channel.label_zh(),
+                m.limit_days,
+                m.due_on
+            ),
+        ));
+        if let Some(tf) = r
+            .task_force
+            .clone()
+            .or(r.category.lead_department_id.clone())
+        {
+            notes.push(Note {
+                department_id: Some(tf),
+                user_id: None,
+                title: format!("新诉求 {}：{}", m.number, m.title),
+                body: "请及时研判分办".into(),
+                link: format!("/cases/{}", m.id),
+            });
+        }
+    }
+    case_event::Entity::insert_many(events)
+        .exec_without_returning(&tx)
+        .await?;
+    notify_many(&tx, &hooks, notes).await?;
     tx.commit().await?;
-    Ok(m)
+    for (r, m) in routed.iter().zip(created) {
+        results[r.at] = Ok(m);
+    }
+    Ok(results)
+}
+
+/// Intakes waiting for the next group commit, each with its reply.
+type Waiting = (Actor, CaseInput, oneshot::Sender<StoreResult<case::Model>>);
+
+/// At most this many intakes share one transaction.
+const MAX_BATCH: usize = 64;
+
+/// Group commit for intake. Concurrent intakes of this replica queue here
+/// and are written together by [`intake_many`]; each caller gets its own
+/// case or its own error once the transaction holding it has committed.
+/// One caller at a time is written alone, at once; under load a batch is
+/// whatever arrived while the previous one was being written. Cheap to
+/// clone; the writer task starts on first use and ends with the last clone.
+#[derive(Clone)]
+pub struct IntakeQueue {
+    db: Db,
+    sender: Arc<OnceLock<mpsc::Sender<Waiting>>>,
+}
+
+impl IntakeQueue {
+    pub fn new(db: Db) -> Self {
+        IntakeQueue {
+            db,
+            sender: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// Receive a case (as [`intake`]), sharing the transaction with others.
+    pub async fn intake(&self, actor: &Actor, i: CaseInput) -> StoreResult<case::Model> {
+        let sender = self.sender.get_or_init(|| {
+            let (sender, waiting) = mpsc::channel(4 * MAX_BATCH);
+            tokio::spawn(write_batches(self.db.clone(), waiting));
+            sender
+        });
+        let (reply, result) = oneshot::channel();
+        if let Err(mpsc::error::SendError((actor, i, _))) =
+            sender.send((actor.clone(), i, reply)).await
+        {
+            return intake(&self.db, &actor, i).await;
+        }
+        result.await.unwrap_or_else(|_| {
+            Err(StoreError::Db(sea_orm::DbErr::Custom(
+                "受理队列已停止".into(),
+            )))
+        })
+    }
+}
+
+async fn write_batches(db: Db, mut waiting: mpsc::Receiver<Waiting>) {
+    while let Some(first) = waiting.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match waiting.try_recv() {
+                Ok(w) => batch.push(w),
+                Err(_) => break,
+            }
+        }
+        let (items, replies): (Vec<_>, Vec<_>) =
+            batch.into_iter().map(|(a, i, r)| ((a, i), r)).unzip();
+        for (result, reply) in intake_many(&db, items).await.into_iter().zip(replies) {
+            let _ = reply.send(result);
+        }
+    }
 }
 
 // ---------------------------------------------------------------- transitions

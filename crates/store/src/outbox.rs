@@ -97,45 +97,38 @@ pub async fn update_webhook(
     Ok(m)
 }
 
-/// Queue a message for every active webhook of the department (and the
-/// platform-wide ones), in the caller's transaction.
-pub async fn enqueue<C: ConnectionTrait>(
-    tx: &C,
-    department_id: Option<&str>,
+/// The robots that are switched on (each message goes to those of its
+/// department and to those without one).
+pub async fn active_webhooks<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<webhook::Model>> {
+    Ok(webhook::Entity::find()
+        .filter(webhook::Column::Active.eq(true))
+        .all(db)
+        .await?)
+}
+
+/// One message for one robot, due now.
+pub fn message(
+    hook: &webhook::Model,
     title: &str,
     body: &str,
     link: &str,
-) -> StoreResult<usize> {
-    let mut cond = Condition::any().add(webhook::Column::DepartmentId.is_null());
-    if let Some(d) = department_id {
-        cond = cond.add(webhook::Column::DepartmentId.eq(d));
+    t: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        id: Set(new_id()),
+        webhook_id: Set(hook.id.clone()),
+        title: Set(title.chars().take(200).collect()),
+        body: Set(body.into()),
+        link: Set(link.chars().take(300).collect()),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(t),
+        lease_until: Set(None),
+        leased_by: Set(String::new()),
+        last_error: Set(None),
+        created_at: Set(t),
+        sent_at: Set(None),
     }
-    let hooks = webhook::Entity::find()
-        .filter(webhook::Column::Active.eq(true))
-        .filter(cond)
-        .all(tx)
-        .await?;
-    let t = now();
-    for h in &hooks {
-        outbox::Entity::insert(outbox::ActiveModel {
-            id: Set(new_id()),
-            webhook_id: Set(h.id.clone()),
-            title: Set(title.chars().take(200).collect()),
-            body: Set(body.into()),
-            link: Set(link.chars().take(300).collect()),
-            status: Set("pending".into()),
-            attempts: Set(0),
-            next_attempt_at: Set(t),
-            lease_until: Set(None),
-            leased_by: Set(String::new()),
-            last_error: Set(None),
-            created_at: Set(t),
-            sent_at: Set(None),
-        })
-        .exec_without_returning(tx)
-        .await?;
-    }
-    Ok(hooks.len())
 }
 
 /// Claim up to `limit` due messages for this replica (a 60-second lease).

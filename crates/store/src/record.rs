@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    ModelTrait,
+    ModelTrait, TryIntoModel,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -68,6 +68,46 @@ where
         audit::record(tx, actor, &table, &id, "create", Value::Null, after).await?;
     }
     Ok(m)
+}
+
+/// Insert new records in one multi-row statement (ids are made here), each
+/// audited as `create` by its own actor: the same as [`insert`] row by row.
+pub async fn insert_many<C, A>(
+    tx: &C,
+    rows: Vec<(&str, A)>,
+) -> StoreResult<Vec<<A::Entity as EntityTrait>::Model>>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait
+        + ActiveModelBehavior
+        + Send
+        + TryIntoModel<<A::Entity as EntityTrait>::Model>,
+    <A::Entity as EntityTrait>::Column: FromStr,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Serialize,
+{
+    let t = now();
+    let mut models = Vec::with_capacity(rows.len());
+    let mut entries = Vec::with_capacity(rows.len());
+    let mut ams = Vec::with_capacity(rows.len());
+    for (actor, mut am) in rows {
+        am.set(col::<A::Entity>("id"), new_id().into());
+        am.set(col::<A::Entity>("version"), 1i32.into());
+        am.set(col::<A::Entity>("created_at"), t.into());
+        am.set(col::<A::Entity>("updated_at"), t.into());
+        let m = am.clone().try_into_model()?;
+        let after = snap(&m);
+        entries.push((actor, id_of(&after), after));
+        models.push(m);
+        ams.push(am);
+    }
+    if ams.is_empty() {
+        return Ok(models);
+    }
+    A::Entity::insert_many(ams)
+        .exec_without_returning(tx)
+        .await?;
+    audit::record_new_many(tx, &table::<A::Entity>(), entries).await?;
+    Ok(models)
 }
 
 /// Change a record the caller has read at `version`: the version moves on

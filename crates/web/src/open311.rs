@@ -486,7 +486,7 @@ pub async fn post_file(
             .take(30)
             .collect(),
     };
-    match cases::intake(&s.db, &crate::api::cases::actor(&p), input).await {
+    match s.intake.intake(&crate::api::cases::actor(&p), input).await {
         Ok(c) => respond(
             StatusCode::CREATED,
             f,

@@ -9,6 +9,8 @@ use crate::ops::Metrics;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Case intake with group commit (see `cases::IntakeQueue`).
+    pub intake: kechuang_store::cases::IntakeQueue,
     /// Cache-busting value for static asset URLs (hash of the embedded files).
     pub asset_v: Arc<str>,
     pub metrics: Arc<Metrics>,
@@ -19,6 +21,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, secure_cookies: bool) -> Self {
         AppState {
+            intake: kechuang_store::cases::IntakeQueue::new(db.clone()),
             db,
             asset_v: crate::assets::version().into(),
             metrics: Arc::new(Metrics::default()),

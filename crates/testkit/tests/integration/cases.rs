@@ -425,6 +425,79 @@ async fn staff_intake_rejects_future_times_and_counts_statutory_workdays() {
 }
 
 #[tokio::test]
+async fn concurrent_intakes_share_commits_but_keep_their_own_numbers_and_errors() {
+    let w = world().await;
+    let mut running = tokio::task::JoinSet::new();
+    for n in 0..40 {
+        // Every eighth names an unknown category, every eighth (offset) an
+        // unknown organisation: they fail alone, the others are received.
+        let (category, org) = match n % 8 {
+            3 => (json!("no-such-category"), w.org["id"].clone()),
+            5 => (w.category["id"].clone(), json!("no-such-org")),
+            _ => (w.category["id"].clone(), w.org["id"].clone()),
+        };
+        let request = w.lead.post("/api/v1/cases").json(&json!({
+            "title": format!("并发受理 {n}"), "category_id": category, "org_id": org,
+            "channel": "hotline", "received_at": "2026-11-02T02:00:00Z"
+        }));
+        running.spawn(async move { (n, Api::json(request).await) });
+    }
+    let mut numbers = vec![];
+    while let Some(done) = running.join_next().await {
+        let (n, (status, body)) = done.unwrap();
+        match n % 8 {
+            3 => {
+                assert_eq!(
+                    (status, body["code"].as_str()),
+                    (422, Some("invalid_category")),
+                    "{body}"
+                );
+                assert!(
+                    body["details"]["fields"]["category_id"].is_string(),
+                    "{body}"
+                );
+            }
+            5 => {
+                assert_eq!(
+                    (status, body["code"].as_str()),
+                    (422, Some("invalid_org")),
+                    "{body}"
+                );
+                assert!(body["details"]["fields"]["org_id"].is_string(), "{body}");
+            }
+            _ => {
+                assert_eq!(status, 201, "{body}");
+                assert_eq!(body["title"], format!("并发受理 {n}"));
+                assert_eq!(body["due_on"], "2026-11-09");
+                assert_eq!(body["lead_department_id"], w.lead_dep["id"]);
+                numbers.push(body["number"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    // 30 received, numbered without gaps or repeats.
+    numbers.sort();
+    let expected: Vec<String> = (1..=30).map(|i| format!("KC-2026-{i:06}")).collect();
+    assert_eq!(numbers, expected);
+    // Each has its timeline entry and its audit chain; the lead department
+    // was told of each.
+    let (_, list) = Api::json(w.lead.get("/api/v1/cases?q=并发受理&per_page=50")).await;
+    assert_eq!(list["total"], 30);
+    let one = fetch(&w.lead, &list["items"][0]).await;
+    assert_eq!(one["timeline"][0]["kind"], "intake", "{one}");
+    let report = kechuang_store::audit::verify(&w.app.db).await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let lead_dep = w.lead_dep["id"].as_str().unwrap();
+    let inbox = kechuang_store::cases::inbox(&w.app.db, "", Some(lead_dep), 100)
+        .await
+        .unwrap();
+    let told = inbox
+        .iter()
+        .filter(|m| m.title.contains("并发受理"))
+        .count();
+    assert_eq!(told, 30);
+}
+
+#[tokio::test]
 async fn triage_declines_merges_and_returns() {
     let w = world().await;
     let a = submit(&w, "关于企业用地审批周期过长的问题").await;

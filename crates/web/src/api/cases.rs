@@ -548,7 +548,7 @@ pub struct CaseDraft {
 
 /// Validate a draft for a principal; enterprise users submit for their own
 /// organisation through the portal.
-pub async fn validate_draft(s: &AppState, p: &Principal, d: CaseDraft) -> ApiResult<CaseInput> {
+pub fn validate_draft(p: &Principal, d: CaseDraft) -> ApiResult<CaseInput> {
     let mut e: Vec<(&'static str, String)> = vec![];
     let title = d.title.trim().to_string();
     if title.is_empty() || title.chars().count() > 200 {
@@ -573,8 +573,6 @@ pub async fn validate_draft(s: &AppState, p: &Principal, d: CaseDraft) -> ApiRes
     };
     if org_id.is_empty() {
         e.push(("org_id", "请选择提出诉求的单位".into()));
-    } else if orgs::get(&s.db, &Scope::All, &org_id).await.is_err() {
-        e.push(("org_id", "单位不存在".into()));
     }
     if d.category_id.trim().is_empty() {
         e.push(("category_id", "请选择诉求分类".into()));
@@ -620,6 +618,27 @@ pub async fn validate_draft(s: &AppState, p: &Principal, d: CaseDraft) -> ApiRes
     })
 }
 
+/// Receive a validated case through the intake queue; the store's refusals
+/// come back as errors of the field they concern.
+pub async fn receive(s: &AppState, p: &Principal, input: CaseInput) -> ApiResult<case::Model> {
+    s.intake
+        .intake(&actor(p), input)
+        .await
+        .map_err(|e| match e {
+            kechuang_store::StoreError::Rule { code, message } => {
+                let field = match code {
+                    "invalid_org" => "org_id",
+                    "invalid_category" => "category_id",
+                    "invalid_chain" => "chain_id",
+                    "received_in_future" => "received_at",
+                    _ => "_form",
+                };
+                ApiError::invalid(code, &[(field, message)])
+            }
+            other => other.into(),
+        })
+}
+
 /// 受理诉求：生成编号、按分类匹配主办部门、按产业链匹配专班、按工作日计算办结期限
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseDraft,
     responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -630,8 +649,8 @@ pub async fn create_case(
     ApiJson(d): ApiJson<CaseDraft>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
     require(&p, Permission::CasesCreate)?;
-    let input = validate_draft(&s, &p, d).await?;
-    let c = cases::intake(&s.db, &actor(&p), input).await?;
+    let input = validate_draft(&p, d)?;
+    let c = receive(&s, &p, input).await?;
     let mut v = views(&s, vec![c]).await?;
     Ok((StatusCode::CREATED, Json(v.remove(0))))
 }

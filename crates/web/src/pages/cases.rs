@@ -422,8 +422,8 @@ pub async fn create(
     };
     let r = async {
         require(&p, Permission::CasesCreate)?;
-        let input = crate::api::cases::validate_draft(&s, &p, draft).await?;
-        Ok::<_, ApiError>(cases::intake(&s.db, &crate::api::cases::actor(&p), input).await?)
+        let input = crate::api::cases::validate_draft(&p, draft)?;
+        crate::api::cases::receive(&s, &p, input).await
     }
     .await;
     match r {
