@@ -448,6 +448,21 @@ async fn bulk_load(
     if !years.is_empty() {
         loader.execute_unprepared(&seqs).await.expect("case_seqs");
     }
+    // The rows were written around the store: derive which departments
+    // each case concerns, as the migration does for existing data.
+    let t1 = Instant::now();
+    loader
+        .execute_unprepared("DELETE FROM case_departments")
+        .await
+        .expect("case_departments");
+    loader
+        .execute_unprepared(kechuang_store::migration::m20261129_000010_case_departments::BACKFILL)
+        .await
+        .expect("case_departments backfill");
+    println!(
+        "  case_departments derived in {:.1} s",
+        t1.elapsed().as_secs_f64()
+    );
     loader
         .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
         .await
@@ -867,7 +882,7 @@ async fn main() {
     }
     let like = "(title LIKE '%审批%' OR number LIKE '%审批%' OR description LIKE '%审批%')";
     let dept_cond = format!(
-        "(lead_department_id = '{dept}' OR id IN (SELECT case_id FROM case_tasks WHERE department_id = '{dept}'))"
+        "EXISTS (SELECT 1 FROM case_departments cd WHERE cd.case_id = cases.id AND cd.department_id = '{dept}')"
     );
     let order = "ORDER BY received_at DESC, id DESC";
     for (label, sql) in [
@@ -889,7 +904,7 @@ async fn main() {
         ),
         (
             "list: COUNT(*) department_id",
-            format!("SELECT COUNT(*) FROM cases WHERE {dept_cond}"),
+            format!("SELECT COUNT(*) FROM case_departments WHERE department_id = '{dept}'"),
         ),
         (
             "list: page 1 department_id",

@@ -17,7 +17,7 @@ use kechuang_domain::cases::{
     self as rules, CaseAction, CaseStatus, Channel, Satisfaction, TaskAction, TaskRole, TaskStatus,
     TransitionCtx, TransitionError,
 };
-use sea_orm::sea_query::{Condition, Expr, Query};
+use sea_orm::sea_query::{Condition, Expr, Query, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Select, Statement,
@@ -25,8 +25,8 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::entities::{
-    case, case_category, case_event, case_seq, case_task, chain, interview, notification, org,
-    outbox, supervision, webhook,
+    case, case_category, case_department, case_event, case_seq, case_task, chain, interview,
+    notification, org, outbox, supervision, webhook,
 };
 use crate::{calendar, new_id, now, record, Db, Page, PageReq, Scope, StoreError, StoreResult};
 
@@ -175,44 +175,58 @@ pub async fn update_category(
 /// Ids of the cases a set of departments works on: as lead, through a task,
 /// and (for data scope) as the task force. A UNION of indexed lookups rather
 /// than an OR across tables, which would scan every case.
-fn cases_of_departments(
-    ids: &[String],
-    with_task_force: bool,
-) -> sea_orm::sea_query::SelectStatement {
-    use sea_orm::sea_query::UnionType;
-    let ids = ids.to_vec();
-    let mut q = Query::select()
-        .column(case_task::Column::CaseId)
-        .from(case_task::Entity)
-        .and_where(case_task::Column::DepartmentId.is_in(ids.clone()))
-        .to_owned();
-    q.union(
-        UnionType::Distinct,
+/// The case concerns one of these departments (lead, task force or a task
+/// of theirs), looked up by key in `case_departments`.
+fn concerns(ids: &[String]) -> SimpleExpr {
+    Expr::exists(
         Query::select()
-            .column(case::Column::Id)
-            .from(case::Entity)
-            .and_where(case::Column::LeadDepartmentId.is_in(ids.clone()))
+            .expr(Expr::val(1))
+            .from(case_department::Entity)
+            .and_where(
+                Expr::col((case_department::Entity, case_department::Column::CaseId))
+                    .equals((case::Entity, case::Column::Id)),
+            )
+            .and_where(case_department::Column::DepartmentId.is_in(ids.to_vec()))
             .to_owned(),
-    );
-    if with_task_force {
-        q.union(
-            UnionType::Distinct,
-            Query::select()
-                .column(case::Column::Id)
-                .from(case::Entity)
-                .and_where(case::Column::TaskForceDepartmentId.is_in(ids))
-                .to_owned(),
-        );
+    )
+}
+
+/// Record that a case concerns these departments (rows it already has are
+/// kept; rows are never removed).
+async fn concern<C: ConnectionTrait>(
+    tx: &C,
+    case_id: &str,
+    departments: impl IntoIterator<Item = String>,
+) -> StoreResult<()> {
+    let have: HashSet<String> = case_department::Entity::find()
+        .select_only()
+        .column(case_department::Column::DepartmentId)
+        .filter(case_department::Column::CaseId.eq(case_id))
+        .into_tuple()
+        .all(tx)
+        .await?
+        .into_iter()
+        .collect();
+    let new: std::collections::BTreeSet<String> = departments
+        .into_iter()
+        .filter(|d| !have.contains(d))
+        .collect();
+    if new.is_empty() {
+        return Ok(());
     }
-    q
+    case_department::Entity::insert_many(new.into_iter().map(|d| case_department::ActiveModel {
+        case_id: Set(case_id.into()),
+        department_id: Set(d),
+    }))
+    .exec_without_returning(tx)
+    .await?;
+    Ok(())
 }
 
 fn scoped(q: Select<case::Entity>, scope: &Scope) -> Select<case::Entity> {
     match scope {
         Scope::All => q,
-        Scope::Departments(ids) => {
-            q.filter(case::Column::Id.in_subquery(cases_of_departments(ids, true)))
-        }
+        Scope::Departments(ids) => q.filter(concerns(ids)),
         Scope::Org(Some(org)) => q.filter(case::Column::OrgId.eq(org.clone())),
         Scope::Org(None) => q.filter(Expr::val(1).eq(0)),
         Scope::User(uid) => q.filter(case::Column::SubmittedBy.eq(uid.clone())),
@@ -251,7 +265,7 @@ pub enum SlaFilter {
     Late,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CaseFilter {
     /// Substring of the title, description or number.
     pub q: Option<String>,
@@ -260,7 +274,7 @@ pub struct CaseFilter {
     pub open: Option<bool>,
     pub category_id: Option<String>,
     pub org_id: Option<String>,
-    /// Lead department, or a department with a task on the case.
+    /// A department the case concerns: lead, task force, or with a task.
     pub department_id: Option<String>,
     /// Lead department (主办) only: the statistics count cases this way.
     pub lead_department_id: Option<String>,
@@ -341,9 +355,7 @@ fn matching(scope: &Scope, f: &CaseFilter, clock: Clock) -> Select<case::Entity>
         q = q.filter(case::Column::OrgId.eq(o.clone()));
     }
     if let Some(d) = &f.department_id {
-        q = q.filter(
-            case::Column::Id.in_subquery(cases_of_departments(std::slice::from_ref(d), false)),
-        );
+        q = q.filter(concerns(std::slice::from_ref(d)));
     }
     if let Some(d) = &f.lead_department_id {
         q = q.filter(case::Column::LeadDepartmentId.eq(d.clone()));
@@ -417,7 +429,10 @@ pub async fn list(
     p: PageReq,
 ) -> StoreResult<Page<case::Model>> {
     let clock = clock(db).await?;
-    let total = matching(scope, f, clock).count(db).await?;
+    let total = match departments_only(scope, f) {
+        Some(ids) => count_concerning(db, &ids).await?,
+        None => matching(scope, f, clock).count(db).await?,
+    };
     let q = filtered(scope, f, clock);
     let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
     Ok(Page {
@@ -425,6 +440,39 @@ pub async fn list(
         total,
         page: p.page,
         per_page: p.per_page,
+    })
+}
+
+/// When the only condition on a list is the departments a case concerns,
+/// those departments: the count is then read from `case_departments` alone.
+fn departments_only(scope: &Scope, f: &CaseFilter) -> Option<Vec<String>> {
+    let rest = CaseFilter {
+        department_id: None,
+        sort: CaseSort::default(),
+        ..f.clone()
+    };
+    if rest != CaseFilter::default() {
+        return None;
+    }
+    match (scope, &f.department_id) {
+        (Scope::All, Some(d)) => Some(vec![d.clone()]),
+        (Scope::Departments(ids), None) => Some(ids.clone()),
+        (Scope::Departments(ids), Some(d)) if ids.contains(d) => Some(vec![d.clone()]),
+        _ => None,
+    }
+}
+
+async fn count_concerning(db: &Db, ids: &[String]) -> StoreResult<u64> {
+    let q = case_department::Entity::find()
+        .filter(case_department::Column::DepartmentId.is_in(ids.to_vec()));
+    Ok(if ids.len() == 1 {
+        q.count(db).await?
+    } else {
+        q.select_only()
+            .column(case_department::Column::CaseId)
+            .distinct()
+            .count(db)
+            .await?
     })
 }
 
@@ -907,6 +955,25 @@ async fn write_intakes(
         rows.push((r.actor.username.as_str(), am));
     }
     let created = record::insert_many(&tx, rows).await?;
+    let concerned: std::collections::BTreeSet<(String, String)> = created
+        .iter()
+        .flat_map(|m| {
+            [&m.lead_department_id, &m.task_force_department_id]
+                .into_iter()
+                .flatten()
+                .map(|d| (m.id.clone(), d.clone()))
+        })
+        .collect();
+    if !concerned.is_empty() {
+        case_department::Entity::insert_many(concerned.into_iter().map(|(c, d)| {
+            case_department::ActiveModel {
+                case_id: Set(c),
+                department_id: Set(d),
+            }
+        }))
+        .exec_without_returning(&tx)
+        .await?;
+    }
     let mut events = Vec::with_capacity(created.len());
     let mut notes = Vec::with_capacity(created.len());
     for (r, m) in routed.iter().zip(&created) {
@@ -1085,6 +1152,7 @@ pub async fn dispatch(
         .await?;
     }
     let number = c.number.clone();
+    concern(&tx, &c.id, task_force.clone()).await?;
     let m = record::update(
         &tx,
         &actor.username,
@@ -1166,6 +1234,7 @@ async fn new_task<C: ConnectionTrait>(
         returned_reason: Set(None),
         ..Default::default()
     };
+    concern(tx, case_id, [department_id.to_string()]).await?;
     record::insert(tx, actor, am).await
 }
 

@@ -6,6 +6,7 @@ pub mod audit_entry;
 pub mod calendar_day;
 pub mod case;
 pub mod case_category;
+pub mod case_department;
 pub mod case_event;
 pub mod case_seq;
 pub mod case_task;

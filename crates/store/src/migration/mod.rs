@@ -12,6 +12,7 @@ mod m20261129_000006_list_indexes;
 mod m20261129_000007_transfer;
 mod m20261129_000008_party;
 mod m20261129_000009_work_log_indexes;
+pub mod m20261129_000010_case_departments;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_transfer::Migration),
             Box::new(m20261129_000008_party::Migration),
             Box::new(m20261129_000009_work_log_indexes::Migration),
+            Box::new(m20261129_000010_case_departments::Migration),
         ]
     }
 }
