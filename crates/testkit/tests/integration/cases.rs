@@ -826,6 +826,48 @@ async fn clerks_work_cases_through_the_pages() {
     let kj = w.app.browser("kj-page").await;
     let html = kj.get_text(&url).await;
     assert!(html.contains("签收") && html.contains("规划和自然资源局") && html.contains("协办"));
+    // A refused task action (办结 before 签收) says why once, beside the task's form.
+    let task_id = kechuang_testkit::between(&html, "name=\"task_id\" value=\"", "\"")
+        .unwrap()
+        .to_string();
+    let form = &html[html.find(&task_id).unwrap()..];
+    let task_version = kechuang_testkit::between(form, "name=\"version\" value=\"", "\"")
+        .unwrap()
+        .to_string();
+    let res = kj
+        .post_form(
+            &format!("{url}/act/task"),
+            &[
+                ("task_id", &task_id),
+                ("version", &task_version),
+                ("action", "complete"),
+                ("note", "已办结"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    let msg = "当前状态“待签收”不能执行“办结”";
+    assert_eq!(page.matches(msg).count(), 1, "shown exactly once: {page}");
+    assert!(!page.contains("id=\"flash\""), "no toast repeating it");
+    let at = page.find(msg).unwrap();
+    let form = page.find("/act/task\"").expect("task form");
+    let form_end = form + page[form..].find("</form>").unwrap();
+    assert!(
+        form < at && at < form_end,
+        "the message sits in the task's form"
+    );
+    // On a phone the case list is cards; on wider screens the table.
+    let list = kj.get_text("/cases").await;
+    assert!(
+        list.contains("id=\"case-cards\"") && list.contains("class=\"list-group-item case-card\"")
+    );
+    assert!(list.contains("table-responsive d-none d-sm-block"));
+    assert_eq!(
+        list.matches("厂房消防验收排期过长").count(),
+        2,
+        "each case once as a card and once as a row"
+    );
     let workbench = kj.get_text("/cases/workbench").await;
     assert!(
         workbench.contains("厂房消防验收排期过长"),

@@ -13,6 +13,7 @@ use kechuang_domain::cases::{CaseStatus, Channel, TaskAction};
 use kechuang_store::{cases, orgs, PageReq, Principal, Scope};
 use serde::Deserialize;
 
+use super::actions::{answer, done, field, FormState};
 use super::{
     department_choices, error_page, fmt_date, fmt_time, is_htmx, query_string, render,
     render_status, PageCtx, Pager,
@@ -471,6 +472,8 @@ struct DetailPage {
     tasks: Vec<TaskRow>,
     timeline: Vec<(String, String, String, String)>,
     error: String,
+    /// The task whose action was refused: its error shows in that task's row.
+    error_task: String,
     departments: Choices,
     can_dispatch: bool,
     can_merge: bool,
@@ -488,6 +491,7 @@ async fn detail_page(
     id: &str,
     status: StatusCode,
     error: String,
+    error_task: &str,
     flash: Option<&str>,
 ) -> Response {
     let r = async {
@@ -518,11 +522,7 @@ async fn detail_page(
         &[("诉求列表", "/cases"), (&d.case.number, "")],
     )
     .flash_code(flash);
-    let page = if error.is_empty() {
-        page
-    } else {
-        page.flash("danger", error.clone())
-    };
+    // A refused action's message is shown once, in place (not also as a toast).
     let tasks = d
         .tasks
         .iter()
@@ -537,7 +537,13 @@ async fn detail_page(
             due: fmt_date(t.due_on),
             t: t.clone(),
         })
-        .collect();
+        .collect::<Vec<TaskRow>>();
+    // The error goes beside the task's form while that form is shown, else above the case.
+    let error_task = if tasks.iter().any(|r| r.mine && r.t.id == error_task) {
+        error_task
+    } else {
+        ""
+    };
     let timeline = d
         .timeline
         .iter()
@@ -560,6 +566,7 @@ async fn detail_page(
             tasks,
             timeline,
             error,
+            error_task: error_task.to_string(),
             departments,
             can_dispatch: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
             can_merge: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
@@ -602,6 +609,7 @@ pub async fn detail(
         &id,
         StatusCode::OK,
         String::new(),
+        "",
         f.flash.as_deref(),
     )
     .await
@@ -709,7 +717,12 @@ pub async fn act(
             Redirect::to(&format!("/cases/{id}?flash={}", flash_for(&name, &f))).into_response()
         }
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            detail_page(&s, &p, &id, e.status, e.message, None).await
+            let task = if name == "task" {
+                field(&f, "task_id")
+            } else {
+                ""
+            };
+            detail_page(&s, &p, &id, e.status, e.message, task, None).await
         }
         Err(e) => error_page(&s, Some(&p), e),
     }
@@ -1314,7 +1327,7 @@ pub async fn upload(
     match crate::api::cases::upload_attachment(&s, &p, &id, mp).await {
         Ok(_) => Redirect::to(&format!("/cases/{id}?flash=attached")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            detail_page(&s, &p, &id, e.status, e.message, None).await
+            detail_page(&s, &p, &id, e.status, e.message, "", None).await
         }
         Err(e) => error_page(&s, Some(&p), e),
     }
