@@ -122,6 +122,10 @@ pub fn app(state: AppState) -> Router {
         .route("/chains/{id}/members", post(pages::chains::set_member))
         .route("/chains/{id}/outputs", post(pages::chains::set_output))
         .route("/chains/{id}/export.xlsx", get(pages::chains::export))
+        .route("/messages", get(pages::messages::list))
+        .route("/messages/unread-count", get(pages::messages::unread_badge))
+        .route("/messages/read-all", post(pages::messages::read_all))
+        .route("/messages/{id}/open", post(pages::messages::open))
         .route("/cases", get(pages::cases::list))
         .route("/cases/export.xlsx", get(pages::cases::export))
         .route(

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod chains;
 pub mod departments;
 pub mod home;
+pub mod messages;
 pub mod orgs;
 pub mod party;
 pub mod transfer;
@@ -58,7 +59,13 @@ type NavEntry = (&'static str, &'static str, &'static str, Option<Permission>);
 /// Side navigation: areas that exist, items the role may open.
 fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
     let sections: [(&str, Vec<NavEntry>); 7] = [
-        ("工作台", vec![("首页", "/", "house", None)]),
+        (
+            "工作台",
+            vec![
+                ("首页", "/", "house", None),
+                ("站内消息", "/messages", "bell", None),
+            ],
+        ),
         (
             "诉求办理",
             vec![
