@@ -143,7 +143,10 @@ pub fn app(state: AppState) -> Router {
             "/cases/statistics.xlsx",
             get(pages::cases::statistics_export),
         )
-        .route("/cases/categories", get(pages::cases::categories))
+        .route(
+            "/cases/categories",
+            get(pages::cases::categories).post(pages::cases::create_category),
+        )
         .route(
             "/cases/categories/{id}",
             post(pages::cases::update_category),

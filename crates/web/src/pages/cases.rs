@@ -1054,6 +1054,8 @@ struct CategoriesPage {
     rows: Vec<kechuang_store::entities::case_category::Model>,
     departments: Choices,
     error: String,
+    /// The 新增分类 form as submitted, with its errors (when refused).
+    fs: FormState,
 }
 
 async fn categories_page(
@@ -1062,6 +1064,17 @@ async fn categories_page(
     status: StatusCode,
     error: String,
     flash: Option<&str>,
+) -> Response {
+    categories_page_with(s, p, status, error, flash, FormState::default()).await
+}
+
+async fn categories_page_with(
+    s: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    error: String,
+    flash: Option<&str>,
+    fs: FormState,
 ) -> Response {
     let r = async {
         require(p, Permission::CasesAdmin)?;
@@ -1088,6 +1101,7 @@ async fn categories_page(
                     rows,
                     departments,
                     error,
+                    fs,
                 },
             )
         }
@@ -1158,6 +1172,63 @@ pub async fn update_category(
         }
         Err(e) => error_page(&s, Some(&p), e),
     }
+}
+
+/// The 新增分类 form: numbers are typed as text, so a non-number is shown
+/// beside its field rather than refusing the whole form.
+pub async fn create_category(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = async {
+        require(&p, Permission::CasesAdmin)?;
+        let mut bad: Vec<(&'static str, String)> = vec![];
+        let mut num = |name: &'static str| -> i32 {
+            match field(&pairs, name).trim().parse::<i32>() {
+                Ok(v) => v,
+                Err(_) => {
+                    bad.push((name, "请填写整数（工作日）".into()));
+                    0
+                }
+            }
+        };
+        let draft = crate::api::cases::CategoryDraft {
+            code: field(&pairs, "code").into(),
+            name: field(&pairs, "name").into(),
+            lead_department_id: Some(field(&pairs, "lead_department_id").into()),
+            time_limit_days: num("time_limit_days"),
+            task_limit_days: num("task_limit_days"),
+            warn_days: num("warn_days"),
+            rating_days: num("rating_days"),
+            sort_order: num("sort_order"),
+            active: Some(true),
+        };
+        let input = match draft.validate() {
+            Ok(i) if bad.is_empty() => i,
+            Ok(_) => return Err(ApiError::invalid("invalid_input", &bad)),
+            Err(e) => {
+                // Show every field's problem at once.
+                let mut all = bad;
+                if let Some(m) = e.details.get("fields").and_then(|f| f.as_object()) {
+                    for k in ["code", "name"] {
+                        if let Some(v) = m.get(k).and_then(|v| v.as_str()) {
+                            all.push((k, v.to_string()));
+                        }
+                    }
+                }
+                return Err(ApiError::invalid("invalid_input", &all));
+            }
+        };
+        cases::create_category(&s.db, &p.username, input).await?;
+        Ok(done("/cases/categories", "category_created"))
+    }
+    .await;
+    let (st, pr) = (&s, &p);
+    answer(st, pr, r, "new", pairs, |fs| async move {
+        Ok(categories_page_with(st, pr, StatusCode::OK, String::new(), None, fs).await)
+    })
+    .await
 }
 
 // ------------------------------------------------------------------ supervision board

@@ -335,6 +335,7 @@ impl PageCtx {
             Some("task_completed") => "本部门任务已办结",
             Some("task_returned") => "任务已退回",
             Some("attached") => "附件已上传",
+            Some("category_created") => "分类已新增，受理诉求时即可选用",
             Some("review_opened") => "已发起阶段评审，请录入专家评分",
             Some("scored") => "评分已录入，评审得分已更新",
             Some("decided") => "阶段决策已生效",
