@@ -1928,8 +1928,35 @@ pub async fn record_interview(
 }
 
 pub async fn interviews(db: &Db, limit: u64) -> StoreResult<Vec<interview::Model>> {
-    Ok(interview::Entity::find()
-        .order_by_desc(interview::Column::HeldOn)
+    interviews_where(db, &InterviewFilter::default(), limit).await
+}
+
+/// Which interviews a list shows: of one department, held within dates.
+#[derive(Clone, Debug, Default)]
+pub struct InterviewFilter {
+    pub department_id: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Interviews matching `f`, newest first, at most `limit`.
+pub async fn interviews_where(
+    db: &Db,
+    f: &InterviewFilter,
+    limit: u64,
+) -> StoreResult<Vec<interview::Model>> {
+    let mut q = interview::Entity::find();
+    if let Some(d) = &f.department_id {
+        q = q.filter(interview::Column::DepartmentId.eq(d.as_str()));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(interview::Column::HeldOn.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(interview::Column::HeldOn.lte(d));
+    }
+    Ok(q.order_by_desc(interview::Column::HeldOn)
+        .order_by_desc(interview::Column::CreatedAt)
         .limit(limit)
         .all(db)
         .await?)

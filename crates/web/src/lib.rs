@@ -138,6 +138,10 @@ pub fn app(state: AppState) -> Router {
             "/cases/board/interviews",
             post(pages::cases::create_interview),
         )
+        .route(
+            "/cases/board/interviews.xlsx",
+            get(pages::cases::interviews_export),
+        )
         .route("/cases/statistics", get(pages::cases::statistics))
         .route(
             "/cases/statistics.xlsx",
@@ -241,6 +245,11 @@ pub fn app(state: AppState) -> Router {
             post(pages::admin::toggle_webhook),
         )
         .route("/admin/audit", get(pages::admin::audit))
+        .route("/admin/audit/export.xlsx", get(pages::admin::audit_export))
+        .route(
+            "/admin/webhooks/deliveries.xlsx",
+            get(pages::admin::deliveries_export),
+        )
         .route("/api/docs", get(api_docs))
         .route(
             "/api/openapi.json",

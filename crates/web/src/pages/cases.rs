@@ -1254,6 +1254,37 @@ struct BoardPage {
     departments: Choices,
     draft: crate::api::cases::InterviewDraft,
     errors: FieldErrors,
+    /// Filters of the interview list and the export with them.
+    iq: InterviewQuery,
+    interviews_export_href: String,
+}
+
+/// Filters of the interview records (约谈记录): department, held from / to.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InterviewQuery {
+    pub department_id: String,
+    pub from: String,
+    pub to: String,
+    pub flash: Option<String>,
+}
+
+impl InterviewQuery {
+    fn filter(&self) -> cases::InterviewFilter {
+        let date = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        cases::InterviewFilter {
+            department_id: Some(self.department_id.trim().to_string()).filter(|d| !d.is_empty()),
+            from: date(&self.from),
+            to: date(&self.to),
+        }
+    }
+    fn query_string(&self) -> String {
+        query_string(&[
+            ("department_id", self.department_id.trim()),
+            ("from", self.from.trim()),
+            ("to", self.to.trim()),
+        ])
+    }
 }
 
 impl BoardPage {
@@ -1272,6 +1303,7 @@ async fn board_page(
     draft: crate::api::cases::InterviewDraft,
     errors: FieldErrors,
     flash: Option<&str>,
+    iq: InterviewQuery,
 ) -> Response {
     let r = async {
         require(p, Permission::CasesSupervise)?;
@@ -1328,7 +1360,7 @@ async fn board_page(
         .filter(|c| c.supervision_level > 0)
         .collect();
         let n = crate::api::cases::Names::load(s, []).await?;
-        let interviews = cases::interviews(&s.db, 20)
+        let interviews = cases::interviews_where(&s.db, &iq.filter(), 20)
             .await?
             .into_iter()
             .map(|m| crate::api::cases::interview_view(m, &n))
@@ -1342,6 +1374,8 @@ async fn board_page(
             departments: department_choices(s).await?,
             draft,
             errors,
+            interviews_export_href: format!("/cases/board/interviews.xlsx?{}", iq.query_string()),
+            iq,
         })
     }
     .await;
@@ -1354,13 +1388,58 @@ async fn board_page(
 pub async fn board(
     State(s): State<AppState>,
     PageUser(p): PageUser,
-    Query(f): Query<FlashQuery>,
+    Query(iq): Query<InterviewQuery>,
 ) -> Response {
     let draft = crate::api::cases::InterviewDraft {
         held_on: cases::today().to_string(),
         ..Default::default()
     };
-    board_page(&s, &p, StatusCode::OK, draft, vec![], f.flash.as_deref()).await
+    let flash = iq.flash.clone();
+    board_page(&s, &p, StatusCode::OK, draft, vec![], flash.as_deref(), iq).await
+}
+
+/// The interview records as Excel, with the board's interview filters.
+pub async fn interviews_export(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Query(iq): Query<InterviewQuery>,
+) -> Response {
+    let r = async {
+        require(&p, Permission::CasesSupervise)?;
+        let n = crate::api::cases::Names::load(&s, []).await?;
+        let list = cases::interviews_where(&s.db, &iq.filter(), excel::MAX_EXPORT_ROWS).await?;
+        let rows = list.into_iter().map(|m| {
+            let recorded = excel::beijing_minute(m.created_at);
+            let v = crate::api::cases::interview_view(m, &n);
+            vec![
+                Cell::Text(v.held_on.format("%Y-%m-%d").to_string()),
+                Cell::Text(v.department_name),
+                Cell::Text(v.interviewee),
+                Cell::Text(v.reason),
+                Cell::Text(v.outcome),
+                Cell::Text(v.recorded_by),
+                Cell::Text(recorded),
+            ]
+        });
+        excel::workbook(
+            "约谈记录",
+            &[
+                "约谈日期",
+                "被约谈部门",
+                "被约谈人",
+                "约谈事由",
+                "约谈结果与整改要求",
+                "记录人",
+                "记录时间",
+            ],
+            rows,
+        )
+    }
+    .await;
+    match r {
+        Ok(b) => excel::xlsx_response("约谈记录.xlsx", b),
+        Err(e) => error_page(&s, Some(&p), e),
+    }
 }
 
 pub async fn create_interview(
@@ -1382,7 +1461,16 @@ pub async fn create_interview(
                     "outcome",
                 ],
             );
-            board_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, d, errors, None).await
+            board_page(
+                &s,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                d,
+                errors,
+                None,
+                InterviewQuery::default(),
+            )
+            .await
         }
         Err(e) => error_page(&s, Some(&p), e),
     }
