@@ -149,6 +149,16 @@ async fn messages_are_read_and_unread_for_the_user_and_their_department() {
     assert_eq!(unread["total"], 0);
     let (status, r) = Api::json(w.task_force.post("/api/v1/messages/read-all")).await;
     assert_eq!((status, r["marked"].as_u64()), (200, Some(0)));
+
+    // All three are described in the OpenAPI document, under 诉求办理 (cases).
+    let (_, doc) = Api::json(w.admin.get("/api/openapi.json")).await;
+    for (path, method) in [
+        ("/api/v1/messages", "get"),
+        ("/api/v1/messages/{id}/read", "post"),
+        ("/api/v1/messages/read-all", "post"),
+    ] {
+        assert_eq!(doc["paths"][path][method]["tags"][0], "cases", "{path}");
+    }
 }
 
 #[tokio::test]
