@@ -383,6 +383,28 @@ pub async fn history<C: ConnectionTrait>(
         .await?)
 }
 
+/// Audit entries for an export, newest first, at most `limit`, with the
+/// same filters as [`list`].
+pub async fn list_all<C: ConnectionTrait>(
+    db: &C,
+    entity: Option<&str>,
+    actor: Option<&str>,
+    limit: u64,
+) -> StoreResult<Vec<audit_entry::Model>> {
+    let mut q = audit_entry::Entity::find();
+    if let Some(e) = entity {
+        q = q.filter(audit_entry::Column::Entity.eq(e));
+    }
+    if let Some(a) = actor {
+        q = q.filter(audit_entry::Column::Actor.eq(a));
+    }
+    Ok(q.order_by_desc(audit_entry::Column::At)
+        .order_by_desc(audit_entry::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
 /// Audit entries, newest first, optionally of one entity type or one actor.
 pub async fn list<C: ConnectionTrait>(
     db: &C,

@@ -681,6 +681,101 @@ pub async fn inbox(
         .await?)
 }
 
+/// Whose messages a user reads: their own and their department's.
+fn addressed_to(user_id: &str, department_id: Option<&str>) -> Condition {
+    let mut cond = Condition::any().add(notification::Column::UserId.eq(user_id));
+    if let Some(d) = department_id {
+        cond = cond.add(notification::Column::DepartmentId.eq(d));
+    }
+    cond
+}
+
+/// One page of a user's messages (their own and their department's),
+/// newest first; only unread ones when `unread_only`.
+pub async fn messages(
+    db: &Db,
+    user_id: &str,
+    department_id: Option<&str>,
+    unread_only: bool,
+    p: PageReq,
+) -> StoreResult<Page<notification::Model>> {
+    let mut q = notification::Entity::find().filter(addressed_to(user_id, department_id));
+    if unread_only {
+        q = q.filter(notification::Column::ReadAt.is_null());
+    }
+    let q = q
+        .order_by_desc(notification::Column::CreatedAt)
+        .order_by_desc(notification::Column::Id);
+    let total = q.clone().count(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    Ok(Page {
+        items,
+        total,
+        page: p.page,
+        per_page: p.per_page,
+    })
+}
+
+/// Unread messages of a user (one COUNT query, for the navigation badge).
+pub async fn unread_count(db: &Db, user_id: &str, department_id: Option<&str>) -> StoreResult<u64> {
+    Ok(notification::Entity::find()
+        .filter(addressed_to(user_id, department_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// Mark one message read. Only a message addressed to the user or their
+/// department can be marked; any other id is `NotFound`.
+///
+/// Read state is kept per message (`read_at`), not per reader: a department's
+/// message read by one of its clerks counts as read for the whole department.
+/// That is deliberate (the department handles it once) and keeps the table
+/// simple; a per-reader table would be needed to track each clerk.
+/// Notifications are not business records (no version), so this is a plain
+/// conditional update, not an audited one.
+pub async fn mark_read(
+    db: &Db,
+    user_id: &str,
+    department_id: Option<&str>,
+    id: &str,
+) -> StoreResult<notification::Model> {
+    let m = notification::Entity::find_by_id(id.to_string())
+        .filter(addressed_to(user_id, department_id))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if m.read_at.is_some() {
+        return Ok(m);
+    }
+    let t = now();
+    notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(t))
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(notification::Model {
+        read_at: Some(t),
+        ..m
+    })
+}
+
+/// Mark every unread message of a user (and their department) read; returns how many.
+pub async fn mark_all_read(
+    db: &Db,
+    user_id: &str,
+    department_id: Option<&str>,
+) -> StoreResult<u64> {
+    let r = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(now()))
+        .filter(addressed_to(user_id, department_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected)
+}
+
 // ---------------------------------------------------------------- intake
 
 /// A case as received.
@@ -1902,8 +1997,35 @@ pub async fn record_interview(
 }
 
 pub async fn interviews(db: &Db, limit: u64) -> StoreResult<Vec<interview::Model>> {
-    Ok(interview::Entity::find()
-        .order_by_desc(interview::Column::HeldOn)
+    interviews_where(db, &InterviewFilter::default(), limit).await
+}
+
+/// Which interviews a list shows: of one department, held within dates.
+#[derive(Clone, Debug, Default)]
+pub struct InterviewFilter {
+    pub department_id: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Interviews matching `f`, newest first, at most `limit`.
+pub async fn interviews_where(
+    db: &Db,
+    f: &InterviewFilter,
+    limit: u64,
+) -> StoreResult<Vec<interview::Model>> {
+    let mut q = interview::Entity::find();
+    if let Some(d) = &f.department_id {
+        q = q.filter(interview::Column::DepartmentId.eq(d.as_str()));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(interview::Column::HeldOn.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(interview::Column::HeldOn.lte(d));
+    }
+    Ok(q.order_by_desc(interview::Column::HeldOn)
+        .order_by_desc(interview::Column::CreatedAt)
         .limit(limit)
         .all(db)
         .await?)

@@ -226,8 +226,26 @@ pub async fn mark_failed(db: &Db, m: &outbox::Model, error: &str) -> StoreResult
 
 /// The newest deliveries (for the administrator's page).
 pub async fn recent(db: &Db, limit: u64) -> StoreResult<Vec<outbox::Model>> {
-    Ok(outbox::Entity::find()
-        .order_by_desc(outbox::Column::CreatedAt)
+    deliveries(db, None, None, limit).await
+}
+
+/// The newest deliveries of one robot and / or in one status
+/// (`pending`, `sent`, `failed`), at most `limit`.
+pub async fn deliveries(
+    db: &Db,
+    webhook_id: Option<&str>,
+    status: Option<&str>,
+    limit: u64,
+) -> StoreResult<Vec<outbox::Model>> {
+    let mut q = outbox::Entity::find();
+    if let Some(w) = webhook_id {
+        q = q.filter(outbox::Column::WebhookId.eq(w));
+    }
+    if let Some(s) = status {
+        q = q.filter(outbox::Column::Status.eq(s));
+    }
+    Ok(q.order_by_desc(outbox::Column::CreatedAt)
+        .order_by_desc(outbox::Column::Id)
         .limit(limit)
         .all(db)
         .await?)

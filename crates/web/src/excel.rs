@@ -58,6 +58,16 @@ pub fn workbook(
     wb.save_to_buffer().map_err(ApiError::internal)
 }
 
+/// Most rows one export writes (exports honour the list's filters, not its page).
+pub const MAX_EXPORT_ROWS: u64 = 50_000;
+
+/// A timestamp in Beijing time as exports show it: "2026-11-29 14:05".
+pub fn beijing_minute(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&crate::pages::cst())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// An .xlsx download named in Chinese (RFC 5987 filename*).
 pub fn xlsx_response(filename: &str, bytes: Vec<u8>) -> Response {
     let encoded = crate::auth::urlencode(filename).replace('+', "%20");

@@ -122,6 +122,10 @@ pub fn app(state: AppState) -> Router {
         .route("/chains/{id}/members", post(pages::chains::set_member))
         .route("/chains/{id}/outputs", post(pages::chains::set_output))
         .route("/chains/{id}/export.xlsx", get(pages::chains::export))
+        .route("/messages", get(pages::messages::list))
+        .route("/messages/unread-count", get(pages::messages::unread_badge))
+        .route("/messages/read-all", post(pages::messages::read_all))
+        .route("/messages/{id}/open", post(pages::messages::open))
         .route("/cases", get(pages::cases::list))
         .route("/cases/export.xlsx", get(pages::cases::export))
         .route(
@@ -134,12 +138,19 @@ pub fn app(state: AppState) -> Router {
             "/cases/board/interviews",
             post(pages::cases::create_interview),
         )
+        .route(
+            "/cases/board/interviews.xlsx",
+            get(pages::cases::interviews_export),
+        )
         .route("/cases/statistics", get(pages::cases::statistics))
         .route(
             "/cases/statistics.xlsx",
             get(pages::cases::statistics_export),
         )
-        .route("/cases/categories", get(pages::cases::categories))
+        .route(
+            "/cases/categories",
+            get(pages::cases::categories).post(pages::cases::create_category),
+        )
         .route(
             "/cases/categories/{id}",
             post(pages::cases::update_category),
@@ -234,6 +245,11 @@ pub fn app(state: AppState) -> Router {
             post(pages::admin::toggle_webhook),
         )
         .route("/admin/audit", get(pages::admin::audit))
+        .route("/admin/audit/export.xlsx", get(pages::admin::audit_export))
+        .route(
+            "/admin/webhooks/deliveries.xlsx",
+            get(pages::admin::deliveries_export),
+        )
         .route("/api/docs", get(api_docs))
         .route(
             "/api/openapi.json",

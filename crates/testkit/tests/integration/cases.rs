@@ -8,27 +8,27 @@ use serde_json::{json, Value};
 
 use crate::{admin, create_department, create_org};
 
-struct World {
-    app: TestApp,
-    admin: Api,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) admin: Api,
     /// Task force of the NEV chain (triage and dispatch).
-    task_force: Api,
+    pub(crate) task_force: Api,
     /// Lead department clerk (科技创新局).
-    lead: Api,
+    pub(crate) lead: Api,
     /// Assisting department clerk (规划和自然资源局).
-    assist: Api,
-    enterprise: Api,
-    other_enterprise: Api,
-    leader: Api,
-    org: Value,
-    chain: Value,
-    category: Value,
-    lead_dep: Value,
-    assist_dep: Value,
-    tf_dep: Value,
+    pub(crate) assist: Api,
+    pub(crate) enterprise: Api,
+    pub(crate) other_enterprise: Api,
+    pub(crate) leader: Api,
+    pub(crate) org: Value,
+    pub(crate) chain: Value,
+    pub(crate) category: Value,
+    pub(crate) lead_dep: Value,
+    pub(crate) assist_dep: Value,
+    pub(crate) tf_dep: Value,
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = spawn_app().await;
     let admin = admin(&app).await;
     let root = create_department(&admin, "管委会", "GWH", None).await;
@@ -87,7 +87,7 @@ async fn world() -> World {
     }
 }
 
-async fn submit(w: &World, title: &str) -> Value {
+pub(crate) async fn submit(w: &World, title: &str) -> Value {
     let (status, c) = Api::json(w.enterprise.post("/api/v1/cases").json(&json!({
         "title": title, "description": "半导体项目环评与施工许可审批周期过长，影响投产进度",
         "category_id": w.category["id"], "chain_id": w.chain["id"], "contact_name": "孙经理", "contact_phone": "13800000000"
@@ -96,7 +96,7 @@ async fn submit(w: &World, title: &str) -> Value {
     c
 }
 
-async fn act(api: &Api, case: &Value, action: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn act(api: &Api, case: &Value, action: &str, body: Value) -> (u16, Value) {
     Api::json(
         api.post(&format!(
             "/api/v1/cases/{}/{action}",
@@ -107,7 +107,7 @@ async fn act(api: &Api, case: &Value, action: &str, body: Value) -> (u16, Value)
     .await
 }
 
-async fn fetch(api: &Api, case: &Value) -> Value {
+pub(crate) async fn fetch(api: &Api, case: &Value) -> Value {
     let (status, d) =
         Api::json(api.get(&format!("/api/v1/cases/{}", case["id"].as_str().unwrap()))).await;
     assert_eq!(status, 200, "{d}");
@@ -826,6 +826,48 @@ async fn clerks_work_cases_through_the_pages() {
     let kj = w.app.browser("kj-page").await;
     let html = kj.get_text(&url).await;
     assert!(html.contains("签收") && html.contains("规划和自然资源局") && html.contains("协办"));
+    // A refused task action (办结 before 签收) says why once, beside the task's form.
+    let task_id = kechuang_testkit::between(&html, "name=\"task_id\" value=\"", "\"")
+        .unwrap()
+        .to_string();
+    let form = &html[html.find(&task_id).unwrap()..];
+    let task_version = kechuang_testkit::between(form, "name=\"version\" value=\"", "\"")
+        .unwrap()
+        .to_string();
+    let res = kj
+        .post_form(
+            &format!("{url}/act/task"),
+            &[
+                ("task_id", &task_id),
+                ("version", &task_version),
+                ("action", "complete"),
+                ("note", "已办结"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    let msg = "当前状态“待签收”不能执行“办结”";
+    assert_eq!(page.matches(msg).count(), 1, "shown exactly once: {page}");
+    assert!(!page.contains("id=\"flash\""), "no toast repeating it");
+    let at = page.find(msg).unwrap();
+    let form = page.find("/act/task\"").expect("task form");
+    let form_end = form + page[form..].find("</form>").unwrap();
+    assert!(
+        form < at && at < form_end,
+        "the message sits in the task's form"
+    );
+    // On a phone the case list is cards; on wider screens the table.
+    let list = kj.get_text("/cases").await;
+    assert!(
+        list.contains("id=\"case-cards\"") && list.contains("class=\"list-group-item case-card\"")
+    );
+    assert!(list.contains("table-responsive d-none d-sm-block"));
+    assert_eq!(
+        list.matches("厂房消防验收排期过长").count(),
+        2,
+        "each case once as a card and once as a row"
+    );
     let workbench = kj.get_text("/cases/workbench").await;
     assert!(
         workbench.contains("厂房消防验收排期过长"),

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod chains;
 pub mod departments;
 pub mod me;
+pub mod messages;
 pub mod orgs;
 pub mod party;
 pub mod transfer;
@@ -72,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(cases::categories_router())
         .merge(cases::interviews_router())
         .merge(cases::attachments_router())
+        .merge(messages::router())
         .merge(crate::open311::router())
         .merge(webhooks::router())
         .merge(transfer::router())

@@ -18,6 +18,7 @@ use super::account::FlashQuery;
 use super::{error_page, fmt_time, render, render_status, PageCtx};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
+use crate::excel::{self, Cell};
 use crate::forms::{field_error, fields_of, FieldErrors, UserDraft};
 use crate::AppState;
 
@@ -492,6 +493,8 @@ struct AuditPage {
     entities: Vec<(&'static str, &'static str, bool)>,
     actor: String,
     verified: Option<audit::VerifyReport>,
+    /// The export with the current filters.
+    export_href: String,
 }
 
 #[derive(Template)]
@@ -542,13 +545,11 @@ pub async fn audit(
     .await;
     match r {
         Ok((page, verified)) => {
-            let base = format!(
-                "/admin/audit?{}",
-                super::query_string(&[
-                    ("entity", entity.as_deref().unwrap_or("")),
-                    ("actor", actor.as_deref().unwrap_or(""))
-                ])
-            );
+            let filters = super::query_string(&[
+                ("entity", entity.as_deref().unwrap_or("")),
+                ("actor", actor.as_deref().unwrap_or("")),
+            ]);
+            let base = format!("/admin/audit?{filters}");
             let pager = super::Pager::new(&page, &base);
             let rows = page.items.into_iter().map(AuditRow::from).collect();
             if super::is_htmx(&headers) {
@@ -564,8 +565,72 @@ pub async fn audit(
                     .collect(),
                 actor: actor.unwrap_or_default(),
                 verified,
+                export_href: format!("/admin/audit/export.xlsx?{filters}"),
             })
         }
+        Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+/// The audit log as Excel, with the page's filters (object type, actor).
+pub async fn audit_export(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    let entity = q
+        .entity
+        .clone()
+        .filter(|e| audit::AUDITED.contains(&e.as_str()));
+    let actor = q
+        .actor
+        .clone()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty());
+    let r = async {
+        require(&p, Permission::AuditRead)?;
+        let entries = audit::list_all(
+            &st.db,
+            entity.as_deref(),
+            actor.as_deref(),
+            excel::MAX_EXPORT_ROWS,
+        )
+        .await?;
+        let rows = entries.into_iter().map(|e| {
+            let at = chrono::DateTime::parse_from_rfc3339(&e.at)
+                .map(|t| excel::beijing_minute(t.with_timezone(&chrono::Utc)))
+                .unwrap_or_else(|_| e.at.clone());
+            let (entity_id, hash) = (e.entity_id.clone(), e.hash.clone());
+            let r = AuditRow::from(e);
+            vec![
+                Cell::Text(at),
+                Cell::Text(r.actor),
+                Cell::Text(r.entity),
+                Cell::Text(r.object),
+                Cell::Text(entity_id),
+                Cell::Text(r.action),
+                Cell::Number(r.seq as f64),
+                Cell::Text(hash),
+            ]
+        });
+        excel::workbook(
+            "审计日志",
+            &[
+                "时间",
+                "操作人",
+                "对象类型",
+                "对象",
+                "对象编号",
+                "动作",
+                "第几次变更",
+                "哈希",
+            ],
+            rows,
+        )
+    }
+    .await;
+    match r {
+        Ok(b) => excel::xlsx_response("审计日志.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
 }
@@ -579,6 +644,46 @@ struct WebhooksPage {
     kinds: Vec<(String, String)>,
     departments: Vec<(String, String)>,
     error: String,
+    /// Delivery filters as chosen (robot, status) and the export with them.
+    dq: DeliveryQuery,
+    statuses: Vec<(String, String)>,
+    export_href: String,
+}
+
+/// Filters of the delivery list: one robot, one status.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeliveryQuery {
+    pub webhook_id: String,
+    pub status: String,
+    pub flash: Option<String>,
+}
+
+impl DeliveryQuery {
+    fn webhook(&self) -> Option<&str> {
+        Some(self.webhook_id.trim()).filter(|w| !w.is_empty())
+    }
+    fn status(&self) -> Option<&str> {
+        DELIVERY_STATUSES
+            .iter()
+            .map(|(c, _)| *c)
+            .find(|c| *c == self.status.trim())
+    }
+}
+
+/// Delivery states and their Chinese labels.
+pub const DELIVERY_STATUSES: [(&str, &str); 3] = [
+    ("pending", "待发送/重试中"),
+    ("sent", "已送达"),
+    ("failed", "已放弃"),
+];
+
+fn delivery_label(status: &str) -> &'static str {
+    DELIVERY_STATUSES
+        .iter()
+        .find(|(c, _)| *c == status)
+        .map(|(_, l)| *l)
+        .unwrap_or("待发送/重试中")
 }
 
 async fn webhooks_page(
@@ -587,6 +692,17 @@ async fn webhooks_page(
     status: StatusCode,
     error: String,
     flash: Option<&str>,
+) -> Response {
+    webhooks_page_with(st, p, status, error, flash, DeliveryQuery::default()).await
+}
+
+async fn webhooks_page_with(
+    st: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    error: String,
+    flash: Option<&str>,
+    dq: DeliveryQuery,
 ) -> Response {
     let r = async {
         require(p, Permission::CasesAdmin)?;
@@ -620,20 +736,15 @@ async fn webhooks_page(
                 (h, kind, dep)
             })
             .collect();
-        let deliveries = kechuang_store::outbox::recent(&st.db, 50)
+        let deliveries = kechuang_store::outbox::deliveries(&st.db, dq.webhook(), dq.status(), 50)
             .await?
             .into_iter()
             .map(|d| {
-                let status = match d.status.as_str() {
-                    "sent" => "已送达",
-                    "failed" => "已放弃",
-                    _ => "待发送/重试中",
-                };
                 (
                     fmt_time(d.created_at),
                     names.get(&d.webhook_id).cloned().unwrap_or_default(),
                     d.title,
-                    status.to_string(),
+                    delivery_label(&d.status).to_string(),
                     d.attempts,
                     d.last_error.unwrap_or_default(),
                 )
@@ -656,6 +767,18 @@ async fn webhooks_page(
                 .collect(),
             departments: deps,
             error,
+            export_href: format!(
+                "/admin/webhooks/deliveries.xlsx?{}",
+                super::query_string(&[
+                    ("webhook_id", dq.webhook().unwrap_or("")),
+                    ("status", dq.status().unwrap_or("")),
+                ])
+            ),
+            statuses: DELIVERY_STATUSES
+                .iter()
+                .map(|(c, l)| (c.to_string(), l.to_string()))
+                .collect(),
+            dq,
         })
     }
     .await;
@@ -668,9 +791,63 @@ async fn webhooks_page(
 pub async fn webhooks(
     State(st): State<AppState>,
     PageUser(p): PageUser,
-    Query(f): Query<FlashQuery>,
+    Query(q): Query<DeliveryQuery>,
 ) -> Response {
-    webhooks_page(&st, &p, StatusCode::OK, String::new(), f.flash.as_deref()).await
+    let flash = q.flash.clone();
+    webhooks_page_with(&st, &p, StatusCode::OK, String::new(), flash.as_deref(), q).await
+}
+
+/// The webhook deliveries as Excel, with the page's filters (robot, status).
+pub async fn deliveries_export(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<DeliveryQuery>,
+) -> Response {
+    let r = async {
+        require(&p, Permission::CasesAdmin)?;
+        let names: std::collections::HashMap<String, String> =
+            kechuang_store::outbox::webhooks(&st.db)
+                .await?
+                .into_iter()
+                .map(|h| (h.id, h.name))
+                .collect();
+        let list = kechuang_store::outbox::deliveries(
+            &st.db,
+            q.webhook(),
+            q.status(),
+            excel::MAX_EXPORT_ROWS,
+        )
+        .await?;
+        let rows = list.into_iter().map(|d| {
+            vec![
+                Cell::Text(excel::beijing_minute(d.created_at)),
+                Cell::Text(names.get(&d.webhook_id).cloned().unwrap_or_default()),
+                Cell::Text(d.title),
+                Cell::Text(delivery_label(&d.status).into()),
+                Cell::Number(d.attempts as f64),
+                Cell::Text(d.sent_at.map(excel::beijing_minute).unwrap_or_default()),
+                Cell::Text(d.last_error.unwrap_or_default()),
+            ]
+        });
+        excel::workbook(
+            "推送记录",
+            &[
+                "时间",
+                "机器人",
+                "消息",
+                "状态",
+                "尝试次数",
+                "送达时间",
+                "最近错误",
+            ],
+            rows,
+        )
+    }
+    .await;
+    match r {
+        Ok(b) => excel::xlsx_response("群机器人推送记录.xlsx", b),
+        Err(e) => error_page(&st, Some(&p), e),
+    }
 }
 
 #[derive(Deserialize)]

@@ -13,6 +13,7 @@ use kechuang_domain::cases::{CaseStatus, Channel, TaskAction};
 use kechuang_store::{cases, orgs, PageReq, Principal, Scope};
 use serde::Deserialize;
 
+use super::actions::{answer, done, field, FormState};
 use super::{
     department_choices, error_page, fmt_date, fmt_time, is_htmx, query_string, render,
     render_status, PageCtx, Pager,
@@ -471,6 +472,8 @@ struct DetailPage {
     tasks: Vec<TaskRow>,
     timeline: Vec<(String, String, String, String)>,
     error: String,
+    /// The task whose action was refused: its error shows in that task's row.
+    error_task: String,
     departments: Choices,
     can_dispatch: bool,
     can_merge: bool,
@@ -488,6 +491,7 @@ async fn detail_page(
     id: &str,
     status: StatusCode,
     error: String,
+    error_task: &str,
     flash: Option<&str>,
 ) -> Response {
     let r = async {
@@ -518,11 +522,7 @@ async fn detail_page(
         &[("诉求列表", "/cases"), (&d.case.number, "")],
     )
     .flash_code(flash);
-    let page = if error.is_empty() {
-        page
-    } else {
-        page.flash("danger", error.clone())
-    };
+    // A refused action's message is shown once, in place (not also as a toast).
     let tasks = d
         .tasks
         .iter()
@@ -537,7 +537,13 @@ async fn detail_page(
             due: fmt_date(t.due_on),
             t: t.clone(),
         })
-        .collect();
+        .collect::<Vec<TaskRow>>();
+    // The error goes beside the task's form while that form is shown, else above the case.
+    let error_task = if tasks.iter().any(|r| r.mine && r.t.id == error_task) {
+        error_task
+    } else {
+        ""
+    };
     let timeline = d
         .timeline
         .iter()
@@ -560,6 +566,7 @@ async fn detail_page(
             tasks,
             timeline,
             error,
+            error_task: error_task.to_string(),
             departments,
             can_dispatch: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
             can_merge: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
@@ -602,6 +609,7 @@ pub async fn detail(
         &id,
         StatusCode::OK,
         String::new(),
+        "",
         f.flash.as_deref(),
     )
     .await
@@ -709,7 +717,12 @@ pub async fn act(
             Redirect::to(&format!("/cases/{id}?flash={}", flash_for(&name, &f))).into_response()
         }
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            detail_page(&s, &p, &id, e.status, e.message, None).await
+            let task = if name == "task" {
+                field(&f, "task_id")
+            } else {
+                ""
+            };
+            detail_page(&s, &p, &id, e.status, e.message, task, None).await
         }
         Err(e) => error_page(&s, Some(&p), e),
     }
@@ -1041,6 +1054,8 @@ struct CategoriesPage {
     rows: Vec<kechuang_store::entities::case_category::Model>,
     departments: Choices,
     error: String,
+    /// The 新增分类 form as submitted, with its errors (when refused).
+    fs: FormState,
 }
 
 async fn categories_page(
@@ -1049,6 +1064,17 @@ async fn categories_page(
     status: StatusCode,
     error: String,
     flash: Option<&str>,
+) -> Response {
+    categories_page_with(s, p, status, error, flash, FormState::default()).await
+}
+
+async fn categories_page_with(
+    s: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    error: String,
+    flash: Option<&str>,
+    fs: FormState,
 ) -> Response {
     let r = async {
         require(p, Permission::CasesAdmin)?;
@@ -1075,6 +1101,7 @@ async fn categories_page(
                     rows,
                     departments,
                     error,
+                    fs,
                 },
             )
         }
@@ -1147,6 +1174,63 @@ pub async fn update_category(
     }
 }
 
+/// The 新增分类 form: numbers are typed as text, so a non-number is shown
+/// beside its field rather than refusing the whole form.
+pub async fn create_category(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = async {
+        require(&p, Permission::CasesAdmin)?;
+        let mut bad: Vec<(&'static str, String)> = vec![];
+        let mut num = |name: &'static str| -> i32 {
+            match field(&pairs, name).trim().parse::<i32>() {
+                Ok(v) => v,
+                Err(_) => {
+                    bad.push((name, "请填写整数（工作日）".into()));
+                    0
+                }
+            }
+        };
+        let draft = crate::api::cases::CategoryDraft {
+            code: field(&pairs, "code").into(),
+            name: field(&pairs, "name").into(),
+            lead_department_id: Some(field(&pairs, "lead_department_id").into()),
+            time_limit_days: num("time_limit_days"),
+            task_limit_days: num("task_limit_days"),
+            warn_days: num("warn_days"),
+            rating_days: num("rating_days"),
+            sort_order: num("sort_order"),
+            active: Some(true),
+        };
+        let input = match draft.validate() {
+            Ok(i) if bad.is_empty() => i,
+            Ok(_) => return Err(ApiError::invalid("invalid_input", &bad)),
+            Err(e) => {
+                // Show every field's problem at once.
+                let mut all = bad;
+                if let Some(m) = e.details.get("fields").and_then(|f| f.as_object()) {
+                    for k in ["code", "name"] {
+                        if let Some(v) = m.get(k).and_then(|v| v.as_str()) {
+                            all.push((k, v.to_string()));
+                        }
+                    }
+                }
+                return Err(ApiError::invalid("invalid_input", &all));
+            }
+        };
+        cases::create_category(&s.db, &p.username, input).await?;
+        Ok(done("/cases/categories", "category_created"))
+    }
+    .await;
+    let (st, pr) = (&s, &p);
+    answer(st, pr, r, "new", pairs, |fs| async move {
+        Ok(categories_page_with(st, pr, StatusCode::OK, String::new(), None, fs).await)
+    })
+    .await
+}
+
 // ------------------------------------------------------------------ supervision board
 
 pub struct BoardRow {
@@ -1170,6 +1254,37 @@ struct BoardPage {
     departments: Choices,
     draft: crate::api::cases::InterviewDraft,
     errors: FieldErrors,
+    /// Filters of the interview list and the export with them.
+    iq: InterviewQuery,
+    interviews_export_href: String,
+}
+
+/// Filters of the interview records (约谈记录): department, held from / to.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InterviewQuery {
+    pub department_id: String,
+    pub from: String,
+    pub to: String,
+    pub flash: Option<String>,
+}
+
+impl InterviewQuery {
+    fn filter(&self) -> cases::InterviewFilter {
+        let date = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        cases::InterviewFilter {
+            department_id: Some(self.department_id.trim().to_string()).filter(|d| !d.is_empty()),
+            from: date(&self.from),
+            to: date(&self.to),
+        }
+    }
+    fn query_string(&self) -> String {
+        query_string(&[
+            ("department_id", self.department_id.trim()),
+            ("from", self.from.trim()),
+            ("to", self.to.trim()),
+        ])
+    }
 }
 
 impl BoardPage {
@@ -1188,6 +1303,7 @@ async fn board_page(
     draft: crate::api::cases::InterviewDraft,
     errors: FieldErrors,
     flash: Option<&str>,
+    iq: InterviewQuery,
 ) -> Response {
     let r = async {
         require(p, Permission::CasesSupervise)?;
@@ -1244,7 +1360,7 @@ async fn board_page(
         .filter(|c| c.supervision_level > 0)
         .collect();
         let n = crate::api::cases::Names::load(s, []).await?;
-        let interviews = cases::interviews(&s.db, 20)
+        let interviews = cases::interviews_where(&s.db, &iq.filter(), 20)
             .await?
             .into_iter()
             .map(|m| crate::api::cases::interview_view(m, &n))
@@ -1258,6 +1374,8 @@ async fn board_page(
             departments: department_choices(s).await?,
             draft,
             errors,
+            interviews_export_href: format!("/cases/board/interviews.xlsx?{}", iq.query_string()),
+            iq,
         })
     }
     .await;
@@ -1270,13 +1388,58 @@ async fn board_page(
 pub async fn board(
     State(s): State<AppState>,
     PageUser(p): PageUser,
-    Query(f): Query<FlashQuery>,
+    Query(iq): Query<InterviewQuery>,
 ) -> Response {
     let draft = crate::api::cases::InterviewDraft {
         held_on: cases::today().to_string(),
         ..Default::default()
     };
-    board_page(&s, &p, StatusCode::OK, draft, vec![], f.flash.as_deref()).await
+    let flash = iq.flash.clone();
+    board_page(&s, &p, StatusCode::OK, draft, vec![], flash.as_deref(), iq).await
+}
+
+/// The interview records as Excel, with the board's interview filters.
+pub async fn interviews_export(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Query(iq): Query<InterviewQuery>,
+) -> Response {
+    let r = async {
+        require(&p, Permission::CasesSupervise)?;
+        let n = crate::api::cases::Names::load(&s, []).await?;
+        let list = cases::interviews_where(&s.db, &iq.filter(), excel::MAX_EXPORT_ROWS).await?;
+        let rows = list.into_iter().map(|m| {
+            let recorded = excel::beijing_minute(m.created_at);
+            let v = crate::api::cases::interview_view(m, &n);
+            vec![
+                Cell::Text(v.held_on.format("%Y-%m-%d").to_string()),
+                Cell::Text(v.department_name),
+                Cell::Text(v.interviewee),
+                Cell::Text(v.reason),
+                Cell::Text(v.outcome),
+                Cell::Text(v.recorded_by),
+                Cell::Text(recorded),
+            ]
+        });
+        excel::workbook(
+            "约谈记录",
+            &[
+                "约谈日期",
+                "被约谈部门",
+                "被约谈人",
+                "约谈事由",
+                "约谈结果与整改要求",
+                "记录人",
+                "记录时间",
+            ],
+            rows,
+        )
+    }
+    .await;
+    match r {
+        Ok(b) => excel::xlsx_response("约谈记录.xlsx", b),
+        Err(e) => error_page(&s, Some(&p), e),
+    }
 }
 
 pub async fn create_interview(
@@ -1298,7 +1461,16 @@ pub async fn create_interview(
                     "outcome",
                 ],
             );
-            board_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, d, errors, None).await
+            board_page(
+                &s,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                d,
+                errors,
+                None,
+                InterviewQuery::default(),
+            )
+            .await
         }
         Err(e) => error_page(&s, Some(&p), e),
     }
@@ -1314,7 +1486,7 @@ pub async fn upload(
     match crate::api::cases::upload_attachment(&s, &p, &id, mp).await {
         Ok(_) => Redirect::to(&format!("/cases/{id}?flash=attached")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            detail_page(&s, &p, &id, e.status, e.message, None).await
+            detail_page(&s, &p, &id, e.status, e.message, "", None).await
         }
         Err(e) => error_page(&s, Some(&p), e),
     }

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod chains;
 pub mod departments;
 pub mod home;
+pub mod messages;
 pub mod orgs;
 pub mod party;
 pub mod transfer;
@@ -58,7 +59,13 @@ type NavEntry = (&'static str, &'static str, &'static str, Option<Permission>);
 /// Side navigation: areas that exist, items the role may open.
 fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
     let sections: [(&str, Vec<NavEntry>); 7] = [
-        ("工作台", vec![("首页", "/", "house", None)]),
+        (
+            "工作台",
+            vec![
+                ("首页", "/", "house", None),
+                ("站内消息", "/messages", "bell", None),
+            ],
+        ),
         (
             "诉求办理",
             vec![
@@ -328,6 +335,7 @@ impl PageCtx {
             Some("task_completed") => "本部门任务已办结",
             Some("task_returned") => "任务已退回",
             Some("attached") => "附件已上传",
+            Some("category_created") => "分类已新增，受理诉求时即可选用",
             Some("review_opened") => "已发起阶段评审，请录入专家评分",
             Some("scored") => "评分已录入，评审得分已更新",
             Some("decided") => "阶段决策已生效",

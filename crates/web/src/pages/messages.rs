@@ -1,0 +1,149 @@
+//! 站内消息: the signed-in user's own and their department's messages,
+//! newest first, paged, with an unread filter; opening one marks it read.
+//! Read state is kept per message, so a department's message read by one
+//! clerk is read for the department (see `api::messages`).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use kechuang_store::cases;
+use serde::Deserialize;
+
+use super::{error_page, fmt_time, is_htmx, query_string, render, PageCtx, Pager};
+use crate::api::messages::{page as message_page, MessageQuery};
+use crate::auth::PageUser;
+use crate::AppState;
+
+pub struct MessageRow {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub at: String,
+    pub unread: bool,
+    pub department: bool,
+}
+
+pub struct MessageList {
+    pub rows: Vec<MessageRow>,
+    pub pager: Pager,
+    /// The CSRF token for the open forms (the fragment has no page context).
+    pub csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "messages/list.html")]
+struct ListPage {
+    page: PageCtx,
+    list: MessageList,
+    unread_only: bool,
+    unread: u64,
+}
+
+#[derive(Template)]
+#[template(path = "messages/_table.html")]
+struct ListFragment {
+    list: MessageList,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListParams {
+    unread: Option<String>,
+    page: Option<String>,
+    flash: Option<String>,
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    headers: HeaderMap,
+    Query(lp): Query<ListParams>,
+) -> Response {
+    let unread_only = lp.unread.as_deref() == Some("true");
+    let q = MessageQuery {
+        unread: unread_only.then(|| "true".to_string()),
+        page: lp.page.clone(),
+        per_page: None,
+    };
+    let r = async {
+        let pg = message_page(&s, &p, &q).await?;
+        let unread = cases::unread_count(&s.db, &p.user_id, p.department_id.as_deref()).await?;
+        Ok::<_, crate::error::ApiError>((pg, unread))
+    }
+    .await;
+    let (pg, unread) = match r {
+        Ok(x) => x,
+        Err(e) => return error_page(&s, Some(&p), e),
+    };
+    let base = format!(
+        "/messages?{}",
+        query_string(&[("unread", if unread_only { "true" } else { "" })])
+    );
+    let pager = Pager::new(&pg, &base);
+    let rows = pg
+        .items
+        .into_iter()
+        .map(|m| MessageRow {
+            at: fmt_time(m.created_at),
+            unread: m.read_at.is_none(),
+            department: m.user_id.is_none(),
+            id: m.id,
+            title: m.title,
+            body: m.body,
+        })
+        .collect();
+    let list = MessageList {
+        rows,
+        pager,
+        csrf: p.csrf.clone(),
+    };
+    if is_htmx(&headers) {
+        return render(&ListFragment { list });
+    }
+    let page = PageCtx::new(&s, &p, "站内消息", "/messages", &[("站内消息", "")]);
+    let page = match lp.flash.as_deref() {
+        Some("all_read") => page.flash("success", "已全部标为已读"),
+        other => page.flash_code(other),
+    };
+    render(&ListPage {
+        page,
+        list,
+        unread_only,
+        unread,
+    })
+}
+
+/// Open a message: mark it read, then go to what it is about (a case).
+pub async fn open(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+) -> Response {
+    match cases::mark_read(&s.db, &p.user_id, p.department_id.as_deref(), &id).await {
+        Ok(m) if m.link.starts_with('/') && !m.link.starts_with("//") => {
+            Redirect::to(&m.link).into_response()
+        }
+        Ok(_) => Redirect::to("/messages").into_response(),
+        Err(e) => error_page(&s, Some(&p), e.into()),
+    }
+}
+
+pub async fn read_all(State(s): State<AppState>, PageUser(p): PageUser) -> Response {
+    match cases::mark_all_read(&s.db, &p.user_id, p.department_id.as_deref()).await {
+        Ok(_) => Redirect::to("/messages?flash=all_read").into_response(),
+        Err(e) => error_page(&s, Some(&p), e.into()),
+    }
+}
+
+/// The unread badge of the navigation, loaded by htmx after the page (one COUNT query).
+pub async fn unread_badge(State(s): State<AppState>, PageUser(p): PageUser) -> Response {
+    match cases::unread_count(&s.db, &p.user_id, p.department_id.as_deref()).await {
+        Ok(0) | Err(_) => Html(String::new()).into_response(),
+        Ok(n) => Html(format!(
+            "<span class=\"badge rounded-pill text-bg-danger ms-auto\" id=\"unread-badge\" title=\"未读消息\">{}</span>",
+            if n > 99 { "99+".to_string() } else { n.to_string() }
+        ))
+        .into_response(),
+    }
+}
