@@ -217,20 +217,13 @@ async fn append_many<C: ConnectionTrait>(tx: &C, changes: Vec<Change<'_>>) -> St
             hash: Set(hash),
         });
     }
-    if entries.is_empty() {
-        return Ok(());
-    }
-    audit_entry::Entity::insert_many(entries)
-        .exec_without_returning(tx)
+    crate::record::insert_rows(tx, entries)
         .await
-        .map_err(|e| match StoreError::from(e) {
+        .map_err(|e| match e {
             StoreError::Conflict { .. } => StoreError::stale(),
             other => other,
         })?;
-    change_feed::Entity::insert_many(feed)
-        .exec_without_returning(tx)
-        .await?;
-    Ok(())
+    crate::record::insert_rows(tx, feed).await
 }
 
 /// Optimistic concurrency: move `table.id` from `expected` to the next

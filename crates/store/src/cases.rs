@@ -17,16 +17,16 @@ use kechuang_domain::cases::{
     self as rules, CaseAction, CaseStatus, Channel, Satisfaction, TaskAction, TaskRole, TaskStatus,
     TransitionCtx, TransitionError,
 };
-use sea_orm::sea_query::{Condition, Expr, Query, SimpleExpr};
+use sea_orm::sea_query::{Alias, Condition, Expr, Query, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Statement,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
 };
 use serde::Serialize;
 
 use crate::entities::{
     case, case_category, case_department, case_event, case_seq, case_task, chain, interview,
-    notification, org, outbox, supervision, webhook,
+    notification, org, supervision, webhook,
 };
 use crate::{calendar, new_id, now, record, Db, Page, PageReq, Scope, StoreError, StoreResult};
 
@@ -211,16 +211,11 @@ async fn concern<C: ConnectionTrait>(
         .into_iter()
         .filter(|d| !have.contains(d))
         .collect();
-    if new.is_empty() {
-        return Ok(());
-    }
-    case_department::Entity::insert_many(new.into_iter().map(|d| case_department::ActiveModel {
+    let rows = new.into_iter().map(|d| case_department::ActiveModel {
         case_id: Set(case_id.into()),
         department_id: Set(d),
-    }))
-    .exec_without_returning(tx)
-    .await?;
-    Ok(())
+    });
+    record::insert_rows(tx, rows).await
 }
 
 fn scoped(q: Select<case::Entity>, scope: &Scope) -> Select<case::Entity> {
@@ -431,6 +426,7 @@ pub async fn list(
     let clock = clock(db).await?;
     let total = match departments_only(scope, f) {
         Some(ids) => count_concerning(db, &ids).await?,
+        None if has_text(f) => count_capped(db, matching(scope, f, clock)).await?,
         None => matching(scope, f, clock).count(db).await?,
     };
     let q = filtered(scope, f, clock);
@@ -441,6 +437,38 @@ pub async fn list(
         page: p.page,
         per_page: p.per_page,
     })
+}
+
+/// A text search counts its matches up to this many: past it the list says
+/// "1000+" (a substring is checked row by row, and counting every match of
+/// a common word in a million cases takes half a second; the first pages
+/// come back at once).
+pub const SEARCH_COUNT_CAP: u64 = 1_000;
+
+fn has_text(f: &CaseFilter) -> bool {
+    f.q.as_deref().is_some_and(|q| !q.trim().is_empty())
+}
+
+/// Whether a list's total is [`SEARCH_COUNT_CAP`] standing for "or more".
+pub fn total_is_capped(f: &CaseFilter, total: u64) -> bool {
+    has_text(f) && total >= SEARCH_COUNT_CAP
+}
+
+async fn count_capped(db: &Db, q: Select<case::Entity>) -> StoreResult<u64> {
+    let first = q
+        .select_only()
+        .column(case::Column::Id)
+        .limit(SEARCH_COUNT_CAP)
+        .into_query();
+    let count = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from_subquery(first, Alias::new("capped"))
+        .to_owned();
+    let row = db
+        .query_one(db.get_database_backend().build(&count))
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(row.try_get::<i64>("", "n")?.max(0) as u64)
 }
 
 /// When the only condition on a list is the departments a case concerns,
@@ -642,7 +670,7 @@ pub async fn notify_many<C: ConnectionTrait>(
             }
         }
     }
-    notification::Entity::insert_many(notes.into_iter().map(|n| notification::ActiveModel {
+    let inbox = notes.into_iter().map(|n| notification::ActiveModel {
         id: Set(new_id()),
         user_id: Set(n.user_id),
         department_id: Set(n.department_id),
@@ -651,15 +679,9 @@ pub async fn notify_many<C: ConnectionTrait>(
         link: Set(n.link),
         created_at: Set(t),
         read_at: Set(None),
-    }))
-    .exec_without_returning(tx)
-    .await?;
-    if !sends.is_empty() {
-        outbox::Entity::insert_many(sends)
-            .exec_without_returning(tx)
-            .await?;
-    }
-    Ok(())
+    });
+    record::insert_rows(tx, inbox).await?;
+    record::insert_rows(tx, sends).await
 }
 
 /// Messages for a user: their own and their department's, newest first.
@@ -1059,16 +1081,13 @@ async fn write_intakes(
                 .map(|d| (m.id.clone(), d.clone()))
         })
         .collect();
-    if !concerned.is_empty() {
-        case_department::Entity::insert_many(concerned.into_iter().map(|(c, d)| {
-            case_department::ActiveModel {
-                case_id: Set(c),
-                department_id: Set(d),
-            }
-        }))
-        .exec_without_returning(&tx)
-        .await?;
-    }
+    let concerned = concerned
+        .into_iter()
+        .map(|(c, d)| case_department::ActiveModel {
+            case_id: Set(c),
+            department_id: Set(d),
+        });
+    record::insert_rows(&tx, concerned).await?;
     let mut events = Vec::with_capacity(created.len());
     let mut notes = Vec::with_capacity(created.len());
     for (r, m) in routed.iter().zip(&created) {
@@ -1098,9 +1117,7 @@ async fn write_intakes(
             });
         }
     }
-    case_event::Entity::insert_many(events)
-        .exec_without_returning(&tx)
-        .await?;
+    record::insert_rows(&tx, events).await?;
     notify_many(&tx, &hooks, notes).await?;
     tx.commit().await?;
     for (r, m) in routed.iter().zip(created) {

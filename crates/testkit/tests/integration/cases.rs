@@ -498,6 +498,65 @@ async fn concurrent_intakes_share_commits_but_keep_their_own_numbers_and_errors(
 }
 
 #[tokio::test]
+async fn a_common_word_counts_to_a_thousand_and_says_so() {
+    use kechuang_store::cases::{intake_many, Actor, CaseInput, SEARCH_COUNT_CAP};
+    let w = world().await;
+    let actor = Actor {
+        username: "admin".into(),
+        user_id: String::new(),
+        display_name: "管理员".into(),
+    };
+    // 1,005 cases received in one go (one transaction), plus two others.
+    let input = |title: String| CaseInput {
+        title,
+        description: String::new(),
+        category_id: w.category["id"].as_str().unwrap().into(),
+        org_id: w.org["id"].as_str().unwrap().into(),
+        chain_id: None,
+        channel: kechuang_domain::cases::Channel::Hotline,
+        received_at: chrono::Utc::now(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+    };
+    let mut items: Vec<_> = (0..1005)
+        .map(|n| (actor.clone(), input(format!("用地指标咨询 {n}"))))
+        .collect();
+    items.push((actor.clone(), input("融资担保咨询 甲".into())));
+    items.push((actor.clone(), input("融资担保咨询 乙".into())));
+    let results = intake_many(&w.app.db, items).await;
+    assert_eq!(results.len(), 1007);
+    assert!(results.iter().all(|r| r.is_ok()));
+
+    let (_, common) = Api::json(w.admin.get("/api/v1/cases?q=用地指标&per_page=5")).await;
+    assert_eq!(common["total"], SEARCH_COUNT_CAP);
+    assert_eq!(common["total_capped"], true);
+    assert_eq!(common["items"].as_array().unwrap().len(), 5);
+    let (_, rare) = Api::json(w.admin.get("/api/v1/cases?q=融资担保")).await;
+    assert_eq!(
+        (rare["total"].as_u64(), rare["total_capped"].as_bool()),
+        (Some(2), Some(false))
+    );
+    let (_, all) = Api::json(w.admin.get("/api/v1/cases?per_page=1")).await;
+    assert_eq!(
+        (all["total"].as_u64(), all["total_capped"].as_bool()),
+        (Some(1007), Some(false))
+    );
+    let page = w
+        .admin
+        .get("/cases?q=用地指标")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("共 1000+ 条"),
+        "the page says the count is a lower bound"
+    );
+}
+
+#[tokio::test]
 async fn triage_declines_merges_and_returns() {
     let w = world().await;
     let a = submit(&w, "关于企业用地审批周期过长的问题").await;

@@ -375,7 +375,9 @@ pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<CaseDeta
 #[derive(Serialize, ToSchema)]
 pub struct CasePage {
     pub items: Vec<CaseView>,
+    /// 匹配条数；`total_capped` 为真时表示“至少这么多”（文字搜索最多数到 1000 条）
     pub total: u64,
+    pub total_capped: bool,
     pub page: u64,
     pub per_page: u64,
 }
@@ -512,14 +514,10 @@ pub async fn list_cases(
     ApiQuery(q): ApiQuery<CaseListQuery>,
 ) -> ApiResult<Json<CasePage>> {
     require(&p, Permission::CasesRead)?;
-    let page = cases::list(
-        &s.db,
-        &p.scope,
-        &q.filter()?,
-        PageReq::new(q.page, q.per_page),
-    )
-    .await?;
+    let filter = q.filter()?;
+    let page = cases::list(&s.db, &p.scope, &filter, PageReq::new(q.page, q.per_page)).await?;
     Ok(Json(CasePage {
+        total_capped: cases::total_is_capped(&filter, page.total),
         total: page.total,
         page: page.page,
         per_page: page.per_page,

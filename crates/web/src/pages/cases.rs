@@ -157,15 +157,11 @@ pub fn list_query_string(q: &CaseListQuery) -> String {
 
 async fn build_list(s: &AppState, p: &Principal, q: &CaseListQuery) -> Result<CaseList, ApiError> {
     require(p, Permission::CasesRead)?;
-    let page = cases::list(
-        &s.db,
-        &p.scope,
-        &q.filter()?,
-        PageReq::new(q.page, q.per_page),
-    )
-    .await?;
+    let filter = q.filter()?;
+    let page = cases::list(&s.db, &p.scope, &filter, PageReq::new(q.page, q.per_page)).await?;
     let base = list_query_string(q);
-    let pager = Pager::new(&page, &format!("/cases?{base}"));
+    let mut pager = Pager::new(&page, &format!("/cases?{base}"));
+    pager.at_least = cases::total_is_capped(&filter, page.total);
     Ok(CaseList {
         rows: views(s, page.items).await?.into_iter().map(row).collect(),
         pager,

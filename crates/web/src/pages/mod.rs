@@ -409,6 +409,8 @@ pub struct Pager {
     pub page: u64,
     pub pages: u64,
     pub total: u64,
+    /// `total` is a lower bound ("1000+").
+    pub at_least: bool,
     pub links: Vec<PageLink>,
 }
 #[derive(Clone)]
@@ -450,6 +452,7 @@ impl Pager {
             page: p.page,
             pages,
             total: p.total,
+            at_least: false,
             links,
         }
     }
