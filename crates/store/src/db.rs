@@ -27,12 +27,15 @@ pub type Db = DatabaseConnection;
 /// previous one commits.
 pub struct WriteTx {
     tx: DatabaseTransaction,
+    db_key: String,
     _turn: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.tx.commit().await
+        self.tx.commit().await?;
+        bump_generation(&self.db_key);
+        Ok(())
     }
 
     pub async fn rollback(self) -> Result<(), DbErr> {
@@ -80,6 +83,23 @@ pub fn identity(db: &Db) -> String {
     }
 }
 
+fn generations() -> &'static StdMutex<HashMap<String, u64>> {
+    static GENERATIONS: OnceLock<StdMutex<HashMap<String, u64>>> = OnceLock::new();
+    GENERATIONS.get_or_init(Default::default)
+}
+
+fn bump_generation(db_key: &str) {
+    let mut g = generations().lock().unwrap_or_else(|e| e.into_inner());
+    *g.entry(db_key.to_string()).or_default() += 1;
+}
+
+/// How many write transactions this process has committed to a database:
+/// a value that changes whenever the data may have (for caches of figures).
+pub fn write_generation(db: &Db) -> u64 {
+    let g = generations().lock().unwrap_or_else(|e| e.into_inner());
+    g.get(&identity(db)).copied().unwrap_or(0)
+}
+
 /// The writers' queue of an SQLite database file (one per file, so tests
 /// with databases of their own do not wait for each other).
 fn sqlite_turns(db: &Db) -> Arc<Mutex<()>> {
@@ -102,6 +122,7 @@ pub async fn begin_write(db: &Db) -> Result<WriteTx, DbErr> {
     if db.get_database_backend() != DatabaseBackend::Sqlite {
         return Ok(WriteTx {
             tx: db.begin().await?,
+            db_key: identity(db),
             _turn: None,
         });
     }
@@ -114,6 +135,7 @@ pub async fn begin_write(db: &Db) -> Result<WriteTx, DbErr> {
     .await?;
     Ok(WriteTx {
         tx,
+        db_key: identity(db),
         _turn: Some(turn),
     })
 }

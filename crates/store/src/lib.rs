@@ -22,6 +22,7 @@ pub mod page;
 pub mod party;
 pub mod record;
 pub mod scope;
+pub mod stats_cache;
 pub mod transfer;
 
 pub use db::{connect, Db};

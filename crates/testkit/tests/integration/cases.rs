@@ -557,6 +557,54 @@ async fn a_common_word_counts_to_a_thousand_and_says_so() {
 }
 
 #[tokio::test]
+async fn costly_statistics_are_kept_and_refreshed_in_the_background() {
+    let w = world().await;
+    submit(&w, "统计缓存 一").await;
+    // Treat this database's figures as costly to compute (a million cases).
+    kechuang_store::stats_cache::set_inline_limit(&w.app.db, std::time::Duration::ZERO);
+    let stats = || async {
+        Api::json(w.admin.get("/api/v1/cases/statistics?group=category"))
+            .await
+            .1
+    };
+    let first = stats().await;
+    assert_eq!(first["total"]["received"], 1);
+    // Nothing written: the kept figures, same time.
+    let again = stats().await;
+    assert_eq!(again["as_of"], first["as_of"]);
+    // A new case: the reader still gets the kept figures at once, with their
+    // time, while they are computed again behind it.
+    submit(&w, "统计缓存 二").await;
+    let kept = stats().await;
+    assert_eq!(
+        (kept["total"]["received"].as_u64(), &kept["as_of"]),
+        (Some(1), &first["as_of"])
+    );
+    let mut fresh = kept;
+    for _ in 0..100 {
+        if fresh["total"]["received"] == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        fresh = stats().await;
+    }
+    assert_eq!(fresh["total"]["received"], 2, "{fresh}");
+    let page = w
+        .admin
+        .get("/cases/statistics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("统计于 "),
+        "the page says when its figures were computed"
+    );
+}
+
+#[tokio::test]
 async fn triage_declines_merges_and_returns() {
     let w = world().await;
     let a = submit(&w, "关于企业用地审批周期过长的问题").await;

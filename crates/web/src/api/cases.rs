@@ -1105,6 +1105,8 @@ pub struct StatsView {
     pub group: String,
     pub groups: Vec<FiguresView>,
     pub total: FiguresView,
+    /// 统计时间：大数据量时统计结果会保留并在后台刷新（不超过约一分钟前）
+    pub as_of: DateTime<Utc>,
 }
 
 /// Statistics for a filter and grouping, ranked for the department race (赛马).
@@ -1115,7 +1117,8 @@ pub async fn statistics(s: &AppState, p: &Principal, q: &CaseListQuery) -> ApiRe
         Some(g) => GroupBy::parse(g)
             .ok_or_else(|| bad("group 只能是 department、task_force、category、chain、month"))?,
     };
-    let (groups, total) = cases::statistics(&s.db, &p.scope, &q.filter()?, group).await?;
+    let st = kechuang_store::stats_cache::statistics(&s.db, &p.scope, &q.filter()?, group).await?;
+    let (groups, total) = ((*st.groups).clone(), (*st.total).clone());
     let n = Names::load(s, []).await?;
     let name = |k: &str| -> String {
         if k.is_empty() {
@@ -1185,6 +1188,7 @@ pub async fn statistics(s: &AppState, p: &Principal, q: &CaseListQuery) -> ApiRe
         group: group.as_str().into(),
         groups: views,
         total: view(total, None),
+        as_of: st.as_of,
     })
 }
 

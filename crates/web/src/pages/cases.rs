@@ -897,6 +897,8 @@ struct StatsPage {
     total: StatRow,
     q: CaseListQuery,
     export_href: String,
+    /// "统计于 2026年11月29日 14:05:09" (Beijing time).
+    as_of: String,
 }
 
 fn stat_row(f: crate::api::cases::FiguresView, group: &str, q: &CaseListQuery) -> StatRow {
@@ -953,6 +955,7 @@ pub async fn statistics(
             group,
             groups,
             total,
+            as_of,
         }) => {
             let rows = groups
                 .into_iter()
@@ -972,6 +975,12 @@ pub async fn statistics(
                 rows,
                 total,
                 q,
+                as_of: format!(
+                    "统计于 {}",
+                    as_of
+                        .with_timezone(&super::cst())
+                        .format("%Y年%-m月%-d日 %H:%M:%S")
+                ),
             })
         }
         Err(e) => error_page(&s, Some(&p), e),
