@@ -1,4 +1,7 @@
-//! Case list and statistics latency over a large SQLite database.
+//! Case list and statistics latency over a large SQLite database, or a
+//! PostgreSQL one when `KECHUANG_BENCH_PG_URL` names a server (e.g.
+//! `postgres://postgres@127.0.0.1:5432/postgres`; a fresh database is
+//! created there and dropped at the end).
 //!
 //! Creates a fresh SQLite database (migrated and seeded by
 //! `kechuang::server::open`), adds 10 departments and 30 organisations
@@ -381,17 +384,27 @@ async fn bulk_load(
     mut g: Gen<'_>,
 ) -> (u64, HashMap<i32, i64>) {
     // One dedicated connection with bulk-friendly settings for the load only.
-    let mut opt = ConnectOptions::new(format!("{url}?mode=rwc"));
+    let sqlite = url.starts_with("sqlite:");
+    let mut opt = ConnectOptions::new(if sqlite {
+        format!("{url}?mode=rwc")
+    } else {
+        url.to_string()
+    });
     opt.max_connections(1)
         .min_connections(1)
         .sqlx_logging(false);
     let loader: DatabaseConnection = Database::connect(opt).await.expect("loader connection");
-    for p in [
-        "PRAGMA journal_mode=WAL",
-        "PRAGMA synchronous=OFF",
-        "PRAGMA cache_size=-262144",
-        "PRAGMA temp_store=MEMORY",
-    ] {
+    let settings: &[&str] = if sqlite {
+        &[
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=OFF",
+            "PRAGMA cache_size=-262144",
+            "PRAGMA temp_store=MEMORY",
+        ]
+    } else {
+        &["SET synchronous_commit = off"]
+    };
+    for p in settings {
         loader.execute_unprepared(p).await.expect(p);
     }
     let start_at = Utc
@@ -464,7 +477,11 @@ async fn bulk_load(
         t1.elapsed().as_secs_f64()
     );
     loader
-        .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute_unprepared(if sqlite {
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        } else {
+            "VACUUM ANALYZE"
+        })
         .await
         .expect("checkpoint");
     let _ = loader.close().await;
@@ -596,10 +613,28 @@ async fn main() {
         "kechuang-bench-lists-{}",
         uuid::Uuid::now_v7().simple()
     ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("kechuang.db");
-    let url = format!("sqlite://{}", file.display());
-    println!("bench-lists: {n} cases, SQLite at {}", file.display());
+    // PostgreSQL instead of SQLite when a server is named: a fresh database
+    // is created on it (and dropped at the end unless BENCH_KEEP_DB).
+    let pg_server = std::env::var("KECHUANG_BENCH_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let url = match &pg_server {
+        Some(server) => {
+            std::env::set_var("KECHUANG_TEST_DATABASE_URL", server);
+            let (url, _) = kechuang_testkit::fresh_database().await;
+            println!(
+                "bench-lists: {n} cases, PostgreSQL at {}",
+                kechuang_store::db::redact_url(&url)
+            );
+            url
+        }
+        None => {
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            println!("bench-lists: {n} cases, SQLite at {}", file.display());
+            format!("sqlite://{}", file.display())
+        }
+    };
 
     let db = kechuang::server::open(&url).await.expect("open database");
     let mut depts = vec![];
@@ -680,7 +715,19 @@ async fn main() {
     let t_load = Instant::now();
     let (n_tasks, _) = bulk_load(&url, n, with_tasks, g).await;
     let load_s = t_load.elapsed().as_secs_f64();
-    let db_mb = std::fs::metadata(&file).map_or(0, |m| m.len()) / (1024 * 1024);
+    let db_mb = match &pg_server {
+        Some(_) => db
+            .query_one(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT pg_database_size(current_database()) AS n",
+            ))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|r| r.try_get::<i64>("", "n").ok())
+            .map_or(0, |b| b as u64 / (1024 * 1024)),
+        None => std::fs::metadata(&file).map_or(0, |m| m.len()) / (1024 * 1024),
+    };
     println!(
         "load: {n} cases + {n_tasks} tasks in {load_s:.1} s ({:.0} cases/s); database file {db_mb} MiB",
         n as f64 / load_s
@@ -845,7 +892,20 @@ async fn main() {
     println!("memory after the lists: {mem_lists}");
     println!("memory after the statistics: {mem_stats}");
 
-    // Where the time goes: the store and raw SQL, in process, one run each.
+    if pg_server.is_some() {
+        println!();
+        println!("total run time {:.1} s", run_t0.elapsed().as_secs_f64());
+        running.handle.abort();
+        if keep {
+            println!("database kept at {}", kechuang_store::db::redact_url(&url));
+        } else {
+            drop(db);
+            drop_pg_database(pg_server.as_deref().unwrap_or_default(), &url).await;
+        }
+        return;
+    }
+    // Where the time goes: the store and raw SQL, in process, one run each
+    // (SQLite's plans).
     println!();
     println!("breakdown (in process, one run each):");
     let (_, stats_ms) = timed(kechuang_store::cases::statistics(
@@ -947,5 +1007,23 @@ async fn main() {
     } else {
         drop(db);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// Drop the benchmark's PostgreSQL database (`url`) through the server URL.
+async fn drop_pg_database(server: &str, url: &str) {
+    let name = url
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    if let Ok(admin) = Database::connect(server).await {
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+        let _ = admin.close().await;
     }
 }
