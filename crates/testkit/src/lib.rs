@@ -210,6 +210,11 @@ impl Api {
         let body = res.json().await.unwrap_or(serde_json::Value::Null);
         (status, body)
     }
+    /// GET a page (the API token also signs pages in) and return its text.
+    pub async fn text(&self, path: &str) -> String {
+        let res = self.get(path).send().await.expect("request");
+        res.text().await.expect("text")
+    }
 }
 
 /// Cookie-session client that behaves like a browser form user.

@@ -541,15 +541,7 @@ async fn a_common_word_counts_to_a_thousand_and_says_so() {
         (all["total"].as_u64(), all["total_capped"].as_bool()),
         (Some(1007), Some(false))
     );
-    let page = w
-        .admin
-        .get("/cases?q=用地指标")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = w.admin.text("/cases?q=用地指标").await;
     assert!(
         page.contains("共 1000+ 条"),
         "the page says the count is a lower bound"
@@ -589,15 +581,7 @@ async fn costly_statistics_are_kept_and_refreshed_in_the_background() {
         fresh = stats().await;
     }
     assert_eq!(fresh["total"]["received"], 2, "{fresh}");
-    let page = w
-        .admin
-        .get("/cases/statistics")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = w.admin.text("/cases/statistics").await;
     assert!(
         page.contains("统计于 "),
         "the page says when its figures were computed"
