@@ -1584,7 +1584,7 @@ pub async fn task_action(
     }
     let from = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Pending);
     let next = rules::next_task_status(from, action).map_err(rule_error)?;
-    if action == TaskAction::Return && !rules::return_allowed(&cal, t.dispatched_on, today()) {
+    if action == TaskAction::Return && !rules::return_allowed(&cal, t.created_at, now()) {
         return Err(rule_error(TransitionError::ReturnWindowPassed));
     }
     if matches!(
