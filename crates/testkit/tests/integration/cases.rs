@@ -1294,3 +1294,75 @@ async fn attachments_are_stored_in_the_database_in_chunks() {
         .iter()
         .any(|e| e["kind"] == "attach"));
 }
+
+#[tokio::test]
+async fn the_task_force_suspends_and_resumes_too() {
+    let w = world().await;
+    let c = submit(&w, "专班挂起等待企业").await;
+    let (_, d) = act(&w.task_force, &c, "dispatch", json!({
+        "version": 1, "lead_department_id": w.lead_dep["id"], "assist_department_ids": [w.assist_dep["id"]],
+    }))
+    .await;
+    // An assisting department sees the case but may not suspend it.
+    let (status, body) = act(
+        &w.assist,
+        &c,
+        "suspend",
+        json!({"version": d["version"], "reason": "等待企业"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("not_lead_department")),
+        "{body}"
+    );
+    let (status, s) = act(
+        &w.task_force,
+        &c,
+        "suspend",
+        json!({"version": d["version"], "reason": "等待企业补充环评材料"}),
+    )
+    .await;
+    assert_eq!(
+        (status, s["status"].as_str()),
+        (200, Some("suspended")),
+        "{s}"
+    );
+    let (status, _) = act(&w.assist, &c, "resume", json!({"version": s["version"]})).await;
+    assert_eq!(status, 403);
+    // The task force's page offers to resume.
+    w.app
+        .user(
+            "tf-resume",
+            Role::TaskForce,
+            w.tf_dep["id"].as_str().map(String::from),
+            None,
+        )
+        .await;
+    let tf = w.app.browser("tf-resume").await;
+    let html = tf
+        .get_text(&format!("/cases/{}", c["id"].as_str().unwrap()))
+        .await;
+    assert!(html.contains("恢复办理"));
+    let (status, r) = act(
+        &w.task_force,
+        &c,
+        "resume",
+        json!({"version": s["version"]}),
+    )
+    .await;
+    assert_eq!(
+        (status, r["status"].as_str()),
+        (200, Some("dispatched")),
+        "{r}"
+    );
+    // The lead department still may.
+    let (status, s) = act(
+        &w.lead,
+        &c,
+        "suspend",
+        json!({"version": r["version"], "reason": "等待企业确认方案"}),
+    )
+    .await;
+    assert_eq!((status, s["status"].as_str()), (200, Some("suspended")));
+}

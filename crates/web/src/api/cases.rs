@@ -770,6 +770,26 @@ pub enum Outcome {
     Noted,
 }
 
+/// Suspending and resuming (waiting on the enterprise) is for the
+/// acceptance desk or task force (the triage permission) and the lead
+/// department.
+async fn may_suspend(s: &AppState, p: &Principal, id: &str, what: &str) -> ApiResult<()> {
+    if p.can(Permission::CasesTriage) {
+        return Ok(());
+    }
+    require(p, Permission::CasesHandle)?;
+    let lead = cases::get(&s.db, &p.scope, id).await?.lead_department_id;
+    if acts_for(p, lead.as_deref()) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_lead_department",
+            format!("只有主办部门或受理分办人员可以{what}"),
+        ))
+    }
+}
+
 /// Check who may run a command on a case, then run it. Shared by the API
 /// and the pages, so both enforce the same rules.
 pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResult<Outcome> {
@@ -807,32 +827,14 @@ pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResu
             ))
         }
         Command::Suspend(b) => {
-            require(p, Permission::CasesHandle)?;
-            if !acts_for(
-                p,
-                cases::get(&s.db, &p.scope, id)
-                    .await?
-                    .lead_department_id
-                    .as_deref(),
-            ) {
-                lead_only("挂起诉求")?;
-            }
+            may_suspend(s, p, id, "挂起诉求").await?;
             let reason = required("reason", &b.reason, "挂起原因")?;
             Outcome::Case(Box::new(
                 cases::suspend(&s.db, &p.scope, &a, id, b.version, reason).await?,
             ))
         }
         Command::Resume(b) => {
-            require(p, Permission::CasesHandle)?;
-            if !acts_for(
-                p,
-                cases::get(&s.db, &p.scope, id)
-                    .await?
-                    .lead_department_id
-                    .as_deref(),
-            ) {
-                lead_only("恢复办理")?;
-            }
+            may_suspend(s, p, id, "恢复办理").await?;
             Outcome::Case(Box::new(
                 cases::resume(&s.db, &p.scope, &a, id, b.version).await?,
             ))
@@ -967,7 +969,7 @@ pub async fn merge(
     case_json(&s, &p, &id, Command::Merge(b)).await
 }
 
-/// 挂起（等待企业补充材料，计时暂停；仅主办部门）
+/// 挂起（等待企业补充材料，计时暂停；主办部门或受理分办人员）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/suspend", tag = "cases", params(("id" = String, Path)), request_body = ReasonBody,
     responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn suspend(
@@ -979,7 +981,7 @@ pub async fn suspend(
     case_json(&s, &p, &id, Command::Suspend(b)).await
 }
 
-/// 恢复办理（挂起的工作日顺延办结期限；仅主办部门）
+/// 恢复办理（挂起的工作日顺延办结期限；主办部门或受理分办人员）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/resume", tag = "cases", params(("id" = String, Path)), request_body = VersionBody,
     responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn resume(

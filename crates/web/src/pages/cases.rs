@@ -478,6 +478,8 @@ struct DetailPage {
     can_dispatch: bool,
     can_merge: bool,
     is_lead: bool,
+    /// The lead department or the acceptance desk / task force (triage).
+    can_suspend: bool,
     all_done: bool,
     can_rate: bool,
     can_supervise: bool,
@@ -570,6 +572,7 @@ async fn detail_page(
             departments,
             can_dispatch: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
             can_merge: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
+            can_suspend: is_lead || p.can(Permission::CasesTriage),
             is_lead,
             all_done,
             can_rate: p.can(Permission::CasesRate) && st == CaseStatus::Replied,
