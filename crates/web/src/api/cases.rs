@@ -677,6 +677,19 @@ pub struct DispatchBody {
     /// 产业专班（缺省保持路由建议）
     #[serde(default)]
     pub task_force_department_id: Option<String>,
+    /// 各部门办理时限（工作日，从分办当日起算，不超过诉求办结期限）；未列出的部门用分类的部门任务时限。
+    /// 须为1至分类办结时限，否则 422 invalid_task_limit（details.fields 中以 `task_limits.<部门id>` 标明部门）
+    #[serde(default)]
+    pub task_limits: Vec<TaskLimit>,
+}
+
+/// 一个部门的办理时限
+#[derive(Deserialize, ToSchema)]
+pub struct TaskLimit {
+    /// 主办或协办部门
+    pub department_id: String,
+    /// 工作日数
+    pub limit_days: i64,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -808,6 +821,11 @@ pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResu
                 lead: b.lead_department_id,
                 assists: b.assist_department_ids,
                 task_force: b.task_force_department_id.filter(|t| !t.is_empty()),
+                limits: b
+                    .task_limits
+                    .into_iter()
+                    .map(|l| (l.department_id, l.limit_days))
+                    .collect(),
             };
             Outcome::Case(Box::new(
                 cases::dispatch(&s.db, &p.scope, &a, id, b.version, to).await?,
@@ -935,7 +953,7 @@ async fn case_json(
 
 /// 分办：确认主办部门、专班，增加协办部门；各部门生成各自时限的任务
 #[utoipa::path(post, path = "/api/v1/cases/{id}/dispatch", tag = "cases", params(("id" = String, Path)), request_body = DispatchBody,
-    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "illegal_transition 等", body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "illegal_transition；invalid_task_limit：某部门办理时限超出1至分类办结时限", body = ErrorBody)))]
 pub async fn dispatch(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
