@@ -7,7 +7,7 @@
 //! [`next_task_status`]). Deadlines are counted in working days of a
 //! [`WorkCalendar`], and the clock stops while a case is suspended.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkCalendar;
@@ -627,13 +627,39 @@ pub fn sla_state(cal: &WorkCalendar, due: NaiveDate, today: NaiveDate, warn_days
     }
 }
 
-/// Whether a department may still return a mis-dispatched task: within one
-/// working day of dispatch (`cal.workdays_between(dispatched_on, today) <=
-/// 1`). Dispatched on a Friday, it may be returned until the end of Monday.
+/// Until when a department may return a mis-dispatched task (退回, "within
+/// one working day"), counted from the exact time of dispatch in Beijing time
+/// (UTC+8, no daylight saving):
+///
+/// - dispatched on a working day: until the same clock time on the next
+///   working day (Friday 15:30 → Monday 15:30; 2026-09-30 10:00 → 2026-10-08
+///   10:00 over the National Day holiday);
+/// - dispatched on a non-working day: until the end (24:00) of the next
+///   working day (Saturday 10:00 → Monday 24:00).
+///
+/// The deadline itself is already too late, see [`return_allowed`].
+pub fn return_deadline(cal: &WorkCalendar, dispatched_at: DateTime<Utc>) -> DateTime<Utc> {
+    let beijing = Duration::hours(8);
+    let local = dispatched_at.naive_utc() + beijing;
+    let day = local.date();
+    let deadline = if cal.is_workday(day) {
+        cal.add_workdays(day, 1).and_time(local.time())
+    } else {
+        cal.next_workday_on_or_after(day).and_time(NaiveTime::MIN) + Duration::days(1)
+    };
+    Utc.from_utc_datetime(&(deadline - beijing))
+}
+
+/// Whether a department may still return a task dispatched at
+/// `dispatched_at`: strictly before its [`return_deadline`].
 ///
 /// Callers refuse a late return with [`TransitionError::ReturnWindowPassed`].
-pub fn return_allowed(cal: &WorkCalendar, dispatched_on: NaiveDate, today: NaiveDate) -> bool {
-    cal.workdays_between(dispatched_on, today) <= 1
+pub fn return_allowed(
+    cal: &WorkCalendar,
+    dispatched_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    now < return_deadline(cal, dispatched_at)
 }
 
 /// Cycle time of a case in working days, from receipt to closing: the
@@ -1194,24 +1220,63 @@ mod tests {
         assert_eq!(sla("2026-10-01", 5), SlaState::DueSoon);
     }
 
+    /// A Beijing wall-clock time as an instant.
+    fn bj(s: &str) -> DateTime<Utc> {
+        let local: chrono::NaiveDateTime = s.parse().unwrap();
+        Utc.from_utc_datetime(&(local - Duration::hours(8)))
+    }
+
     #[test]
-    fn return_window_is_one_workday() {
+    fn return_window_is_one_workday_from_the_dispatch_time() {
         let cal = official();
-        // Dispatched on Friday 2026-11-27.
-        let dispatched = date("2026-11-27");
-        assert!(return_allowed(&cal, dispatched, date("2026-11-27")));
-        assert!(return_allowed(&cal, dispatched, date("2026-11-28")));
-        // Monday is three calendar days but one working day later.
-        assert!(return_allowed(&cal, dispatched, date("2026-11-30")));
-        // Tuesday is two working days later.
-        assert!(!return_allowed(&cal, dispatched, date("2026-12-01")));
-        // Over the National Day holiday the window lasts until 10-08.
-        assert!(return_allowed(&cal, date("2026-09-30"), date("2026-10-08")));
+        let deadline = |at: &str| return_deadline(&cal, bj(at));
+        // Friday 2026-11-27 15:30 → Monday 15:30, to the second.
+        let at = bj("2026-11-27T15:30:00");
+        assert_eq!(deadline("2026-11-27T15:30:00"), bj("2026-11-30T15:30:00"));
+        assert!(return_allowed(&cal, at, at));
+        assert!(return_allowed(&cal, at, bj("2026-11-28T23:00:00")));
+        assert!(return_allowed(&cal, at, bj("2026-11-30T15:29:59")));
+        assert!(!return_allowed(&cal, at, bj("2026-11-30T15:30:00")));
+        assert!(!return_allowed(&cal, at, bj("2026-11-30T18:00:00")));
+        assert!(!return_allowed(&cal, at, bj("2026-12-01T09:00:00")));
+        // Tuesday morning → Wednesday morning, not the end of Wednesday.
+        assert_eq!(deadline("2026-12-01T08:45:10"), bj("2026-12-02T08:45:10"));
+        // Beijing is UTC+8: 01:00 Beijing on Tuesday is still Monday in UTC,
+        // and the window runs to 01:00 Beijing on Wednesday.
+        assert_eq!(
+            deadline("2026-12-01T01:00:00"),
+            Utc.with_ymd_and_hms(2026, 12, 1, 17, 0, 0).unwrap()
+        );
+        // National Day 2026: 10-01..10-07 holidays, Saturday 10-10 worked.
+        // Dispatched 09-30 10:00 → 10-08 10:00.
+        let eve = bj("2026-09-30T10:00:00");
+        assert_eq!(return_deadline(&cal, eve), bj("2026-10-08T10:00:00"));
+        assert!(return_allowed(&cal, eve, bj("2026-10-05T12:00:00")));
+        assert!(return_allowed(&cal, eve, bj("2026-10-08T09:59:59")));
+        assert!(!return_allowed(&cal, eve, bj("2026-10-08T10:00:00")));
+        // Dispatched on a holiday: until the end of the first working day.
+        assert_eq!(deadline("2026-10-03T11:00:00"), bj("2026-10-09T00:00:00"));
+        assert_eq!(deadline("2026-10-07T23:59:59"), bj("2026-10-09T00:00:00"));
+        assert!(return_allowed(
+            &cal,
+            bj("2026-10-03T11:00:00"),
+            bj("2026-10-08T23:59:59")
+        ));
         assert!(!return_allowed(
             &cal,
-            date("2026-09-30"),
-            date("2026-10-09")
+            bj("2026-10-03T11:00:00"),
+            bj("2026-10-09T00:00:00")
         ));
+        // Friday 10-09 → the adjusted working Saturday 10-10, same time.
+        assert_eq!(deadline("2026-10-09T16:20:00"), bj("2026-10-10T16:20:00"));
+        // The adjusted Saturday is a working day: → Monday 10-12, same time.
+        assert_eq!(deadline("2026-10-10T09:00:00"), bj("2026-10-12T09:00:00"));
+        // Sunday 10-11 is a rest day: → end of Monday 10-12.
+        assert_eq!(deadline("2026-10-11T09:00:00"), bj("2026-10-13T00:00:00"));
+        // An ordinary weekend: Saturday → end of Monday.
+        assert_eq!(deadline("2026-11-28T10:00:00"), bj("2026-12-01T00:00:00"));
+        // Just after midnight on a working day counts from that working day.
+        assert_eq!(deadline("2026-11-30T00:00:00"), bj("2026-12-01T00:00:00"));
     }
 
     #[test]

@@ -1210,10 +1210,16 @@ pub struct Assignment {
     pub assists: Vec<String>,
     /// The task force; None keeps the routed one.
     pub task_force: Option<String>,
+    /// Task limits in workdays by department; a department not listed gets
+    /// the category's task limit. Each must be 1..= the category's time limit.
+    pub limits: Vec<(String, i64)>,
 }
 
 /// Dispatch (任务分办): confirm or change the lead department and task
-/// force, add assisting departments; each gets a task with its own limit.
+/// force, add assisting departments; each gets a task with its own limit
+/// (workdays from today over the work calendar, capped at the case's due
+/// date). A limit outside 1..= the category's time limit is refused as
+/// `invalid_task_limit` on the field `task_limits.<department id>`.
 pub async fn dispatch(
     db: &Db,
     scope: &Scope,
@@ -1226,6 +1232,7 @@ pub async fn dispatch(
         lead,
         assists,
         task_force,
+        limits,
     } = to;
     let cal = calendar::load(db).await?;
     let tx = crate::db::begin_write(db).await?;
@@ -1236,29 +1243,57 @@ pub async fn dispatch(
         .await?
         .ok_or(StoreError::NotFound)?;
     let today = today();
-    let task_due = rules::due_date(&cal, today, category.task_limit_days.max(1) as u32, 0)
-        .min(c.due_on.max(today));
+    let max = i64::from(category.time_limit_days.max(1));
+    let default = i64::from(category.task_limit_days).clamp(1, max);
     let mut departments: Vec<(String, TaskRole)> = vec![(lead.clone(), TaskRole::Lead)];
     for a in assists {
         if a != lead && !departments.iter().any(|(d, _)| *d == a) {
             departments.push((a, TaskRole::Assist));
         }
     }
+    let names = department_names(&tx, departments.iter().map(|(d, _)| d.clone()).collect()).await?;
+    if departments.iter().any(|(d, _)| !names.contains_key(d)) {
+        return Err(StoreError::rule("invalid_department", "承办部门不存在"));
+    }
+    if let Some((d, _)) = limits
+        .iter()
+        .find(|(d, _)| !departments.iter().any(|(x, _)| x == d))
+    {
+        return Err(StoreError::Field {
+            code: "invalid_task_limit",
+            field: format!("task_limits.{d}"),
+            message: "办理时限所列部门不在本次分办的主办、协办部门中，请删去该时限或把部门加入分办"
+                .into(),
+        });
+    }
+    let mut plan = Vec::with_capacity(departments.len());
     for (d, role) in &departments {
-        if crate::entities::department::Entity::find_by_id(d.clone())
-            .one(&tx)
-            .await?
-            .is_none()
-        {
-            return Err(StoreError::rule("invalid_department", "承办部门不存在"));
+        let limit = limits
+            .iter()
+            .rev()
+            .find(|(x, _)| x == d)
+            .map_or(default, |(_, l)| *l);
+        let name = names.get(d).cloned().unwrap_or_default();
+        if !(1..=max).contains(&limit) {
+            return Err(StoreError::Field {
+                code: "invalid_task_limit",
+                field: format!("task_limits.{d}"),
+                message: format!(
+                    "{name}的办理时限须为1至{max}个工作日（不超过本类诉求的办结时限），请修改后再分办"
+                ),
+            });
         }
-        new_task(&tx, &actor.username, &c.id, d, *role, today, task_due).await?;
+        let due = rules::due_date(&cal, today, limit as u32, 0).min(c.due_on.max(today));
+        plan.push((d.clone(), *role, name, limit, due));
+    }
+    for (d, role, _, _, due) in &plan {
+        new_task(&tx, &actor.username, &c.id, d, *role, today, *due).await?;
         notify(
             &tx,
             Some(d.clone()),
             None,
             format!("{}任务 {}：{}", role.label_zh(), c.number, c.title),
-            format!("请于{task_due}前办结"),
+            format!("请于{due}前办结"),
             format!("/cases/{}", c.id),
         )
         .await?;
@@ -1280,15 +1315,10 @@ pub async fn dispatch(
         },
     )
     .await?;
-    let names = department_names(&tx, departments.iter().map(|(d, _)| d.clone()).collect()).await?;
-    let text: Vec<String> = departments
+    let text: Vec<String> = plan
         .iter()
-        .map(|(d, r)| {
-            format!(
-                "{}：{}",
-                r.label_zh(),
-                names.get(d).cloned().unwrap_or_default()
-            )
+        .map(|(_, r, name, limit, due)| {
+            format!("{}：{name}（{limit}个工作日，{due}前办结）", r.label_zh())
         })
         .collect();
     event(
@@ -1297,12 +1327,7 @@ pub async fn dispatch(
         &actor.display_name,
         "dispatch",
         None,
-        format!(
-            "分办 {}（{}），部门任务{}前办结",
-            number,
-            text.join("；"),
-            task_due
-        ),
+        format!("分办 {}，{}", number, text.join("；")),
     )
     .await?;
     tx.commit().await?;
@@ -1601,7 +1626,7 @@ pub async fn task_action(
     }
     let from = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Pending);
     let next = rules::next_task_status(from, action).map_err(rule_error)?;
-    if action == TaskAction::Return && !rules::return_allowed(&cal, t.dispatched_on, today()) {
+    if action == TaskAction::Return && !rules::return_allowed(&cal, t.created_at, now()) {
         return Err(rule_error(TransitionError::ReturnWindowPassed));
     }
     if matches!(

@@ -11,6 +11,14 @@ pub enum StoreError {
     /// A business rule forbids the change (HTTP 422).
     #[error("{message}")]
     Rule { code: &'static str, message: String },
+    /// A business rule refuses one input field (HTTP 422, with the field
+    /// named so a form can show the message beside it).
+    #[error("{message}")]
+    Field {
+        code: &'static str,
+        field: String,
+        message: String,
+    },
     #[error("数据库错误：{0}")]
     Db(DbErr),
 }

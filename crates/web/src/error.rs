@@ -102,6 +102,12 @@ impl From<StoreError> for ApiError {
             StoreError::Rule { code, message } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }
+            StoreError::Field {
+                code,
+                field,
+                message,
+            } => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message.clone())
+                .with_details(json!({ "fields": { field: message } })),
             StoreError::Db(e) => ApiError::internal(e),
         }
     }

@@ -780,6 +780,7 @@ async fn cases(
                     lead: dep(lead_code),
                     assists,
                     task_force: None,
+                    limits: vec![],
                 },
             ),
         )

@@ -114,7 +114,13 @@ pub(crate) async fn fetch(api: &Api, case: &Value) -> Value {
     d
 }
 
-async fn task_act(api: &Api, case: &Value, task: &Value, action: &str, note: &str) -> (u16, Value) {
+pub(crate) async fn task_act(
+    api: &Api,
+    case: &Value,
+    task: &Value,
+    action: &str,
+    note: &str,
+) -> (u16, Value) {
     Api::json(
         api.post(&format!(
             "/api/v1/cases/{}/tasks/{}/{action}",
@@ -1384,4 +1390,370 @@ async fn attachments_are_stored_in_the_database_in_chunks() {
         .unwrap()
         .iter()
         .any(|e| e["kind"] == "attach"));
+}
+
+/// The date `days` workdays after `from`, from the calendar API.
+async fn add_workdays(api: &Api, from: &Value, days: u32) -> Value {
+    let (status, r) = Api::json(api.get(&format!(
+        "/api/v1/calendar/add-workdays?from={}&days={days}",
+        from.as_str().unwrap()
+    )))
+    .await;
+    assert_eq!(status, 200, "{r}");
+    r["date"].clone()
+}
+
+fn task_of<'a>(d: &'a Value, department: &Value) -> &'a Value {
+    d["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["department_id"] == department["id"])
+        .unwrap_or_else(|| panic!("no task of {department} in {}", d["tasks"]))
+}
+
+#[tokio::test]
+async fn each_department_gets_its_own_task_limit() {
+    let w = world().await;
+    // The category allows 5 workdays for the case and 3 for a task.
+    let c = submit(&w, "两个部门各自的办理时限").await;
+    let before = fetch(&w.task_force, &c).await;
+
+    // Out of range (0, above the case limit of 5) or for a department not
+    // dispatched: refused with the department named, nothing changes.
+    for (limits, field_dep, says) in [
+        (
+            json!([{"department_id": w.assist_dep["id"], "limit_days": 6}]),
+            &w.assist_dep,
+            "规划和自然资源局的办理时限须为1至5个工作日",
+        ),
+        (
+            json!([{"department_id": w.lead_dep["id"], "limit_days": 0}]),
+            &w.lead_dep,
+            "科技创新局的办理时限须为1至5个工作日",
+        ),
+        (
+            json!([{"department_id": w.tf_dep["id"], "limit_days": 2}]),
+            &w.tf_dep,
+            "不在本次分办",
+        ),
+    ] {
+        let (status, body) = act(
+            &w.task_force,
+            &c,
+            "dispatch",
+            json!({
+                "version": 1, "lead_department_id": w.lead_dep["id"],
+                "assist_department_ids": [w.assist_dep["id"]], "task_limits": limits,
+            }),
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (422, Some("invalid_task_limit")),
+            "{body}"
+        );
+        assert!(body["message"].as_str().unwrap().contains(says), "{body}");
+        let key = format!("task_limits.{}", field_dep["id"].as_str().unwrap());
+        assert!(body["details"]["fields"][&key].is_string(), "{body}");
+        let d = fetch(&w.task_force, &c).await;
+        assert_eq!(d["case"]["status"], "submitted");
+        assert_eq!(d["case"]["version"], before["case"]["version"]);
+        assert_eq!(d["tasks"], json!([]));
+        assert_eq!(d["timeline"], before["timeline"]);
+    }
+
+    // The lead gets 2 workdays, the assisting department 5 (the most allowed).
+    let (status, d) = act(
+        &w.task_force,
+        &c,
+        "dispatch",
+        json!({
+            "version": 1, "lead_department_id": w.lead_dep["id"],
+            "assist_department_ids": [w.assist_dep["id"]],
+            "task_limits": [
+                {"department_id": w.lead_dep["id"], "limit_days": 2},
+                {"department_id": w.assist_dep["id"], "limit_days": 5},
+            ],
+        }),
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+    let detail = fetch(&w.task_force, &c).await;
+    let (lead, assist) = (
+        task_of(&detail, &w.lead_dep),
+        task_of(&detail, &w.assist_dep),
+    );
+    let on = &lead["dispatched_on"];
+    let lead_due = add_workdays(&w.admin, on, 2).await;
+    let assist_due = add_workdays(&w.admin, on, 5).await;
+    assert_eq!(lead["due_on"], lead_due);
+    assert_eq!(assist["due_on"], assist_due);
+    assert_ne!(lead["due_on"], assist["due_on"]);
+    // Five workdays from dispatch the same day as receipt is the case's own due date.
+    assert_eq!(assist["due_on"], detail["case"]["due_on"]);
+    // The timeline names each department's limit and due date.
+    let dispatch = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "dispatch")
+        .unwrap();
+    let text = dispatch["message"].as_str().unwrap();
+    for want in [
+        format!(
+            "主办：科技创新局（2个工作日，{}前办结）",
+            lead_due.as_str().unwrap()
+        ),
+        format!(
+            "协办：规划和自然资源局（5个工作日，{}前办结）",
+            assist_due.as_str().unwrap()
+        ),
+    ] {
+        assert!(text.contains(&want), "{want} not in {text}");
+    }
+
+    // Without limits each task gets the category's task limit (3).
+    let c2 = submit(&w, "按分类默认时限分办").await;
+    let (status, _) = act(&w.task_force, &c2, "dispatch", json!({
+        "version": 1, "lead_department_id": w.lead_dep["id"], "assist_department_ids": [w.assist_dep["id"]],
+    }))
+    .await;
+    assert_eq!(status, 200);
+    let d2 = fetch(&w.task_force, &c2).await;
+    let three = add_workdays(&w.admin, &task_of(&d2, &w.lead_dep)["dispatched_on"], 3).await;
+    assert_eq!(task_of(&d2, &w.lead_dep)["due_on"], three);
+    assert_eq!(task_of(&d2, &w.assist_dep)["due_on"], three);
+}
+
+#[tokio::test]
+async fn the_dispatch_form_keeps_typed_limits_and_says_what_is_wrong_in_place() {
+    let w = world().await;
+    let c = submit(&w, "分办页面填写各部门时限").await;
+    let url = format!("/cases/{}", c["id"].as_str().unwrap());
+    let (lead, assist) = (
+        w.lead_dep["id"].as_str().unwrap(),
+        w.assist_dep["id"].as_str().unwrap(),
+    );
+    w.app
+        .user(
+            "tf-limits",
+            Role::TaskForce,
+            w.tf_dep["id"].as_str().map(String::from),
+            None,
+        )
+        .await;
+    let tf = w.app.browser("tf-limits").await;
+    let html = tf.get_text(&url).await;
+    // Every department has a workdays box prefilled with the category's task limit (3).
+    for dep in [lead, assist] {
+        assert!(
+            html.contains(&format!("name=\"limit_{dep}\" value=\"3\"")),
+            "{html}"
+        );
+    }
+    let version = kechuang_testkit::between(&html, "name=\"version\" value=\"", "\"")
+        .unwrap()
+        .to_string();
+    let (lead_key, assist_key) = (format!("limit_{lead}"), format!("limit_{assist}"));
+    let res = tf
+        .post_form(
+            &format!("{url}/act/dispatch"),
+            &[
+                ("version", &version),
+                ("lead_department_id", lead),
+                ("assist", assist),
+                (&lead_key, "2"),
+                (&assist_key, "9"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    // The typed values and choices are kept.
+    assert!(page.contains(&format!("name=\"limit_{lead}\" value=\"2\"")));
+    assert!(page.contains(&format!("name=\"limit_{assist}\" value=\"9\"")));
+    assert!(page.contains(&format!("name=\"assist\" value=\"{assist}\" checked")));
+    assert!(page.contains(&format!(
+        "name=\"lead_department_id\" value=\"{lead}\" checked"
+    )));
+    // The error is beside the assisting department's box, once.
+    let msg = "规划和自然资源局的办理时限须为1至5个工作日";
+    assert_eq!(page.matches(msg).count(), 1, "{page}");
+    let cell = |dep: &str| {
+        let at = page.find(&format!("name=\"limit_{dep}\"")).unwrap();
+        let start = page[..at].rfind("<td>").unwrap();
+        let end = at + page[at..].find("</td>").unwrap();
+        page[start..end].to_string()
+    };
+    let (bad, good) = (cell(assist), cell(lead));
+    assert!(bad.contains("is-invalid") && bad.contains(msg), "{bad}");
+    assert!(!good.contains("is-invalid"), "{good}");
+    assert!(
+        !page.contains("id=\"action-error\""),
+        "not also above the case"
+    );
+    let d = fetch(&w.task_force, &c).await;
+    assert_eq!(d["case"]["status"], "submitted");
+    assert_eq!(d["case"]["version"], c["version"]);
+
+    // Corrected, it goes through; an empty box keeps the category's limit.
+    let res = tf
+        .post_form(
+            &format!("{url}/act/dispatch"),
+            &[
+                ("version", &version),
+                ("lead_department_id", lead),
+                ("assist", assist),
+                (&lead_key, "2"),
+                (&assist_key, ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let d = fetch(&w.task_force, &c).await;
+    let on = &task_of(&d, &w.lead_dep)["dispatched_on"];
+    assert_eq!(
+        task_of(&d, &w.lead_dep)["due_on"],
+        add_workdays(&w.admin, on, 2).await
+    );
+    assert_eq!(
+        task_of(&d, &w.assist_dep)["due_on"],
+        add_workdays(&w.admin, on, 3).await
+    );
+}
+
+#[tokio::test]
+async fn the_task_force_suspends_and_resumes_too() {
+    let w = world().await;
+    let c = submit(&w, "专班挂起等待企业").await;
+    let (_, d) = act(&w.task_force, &c, "dispatch", json!({
+        "version": 1, "lead_department_id": w.lead_dep["id"], "assist_department_ids": [w.assist_dep["id"]],
+    }))
+    .await;
+    // An assisting department sees the case but may not suspend it.
+    let (status, body) = act(
+        &w.assist,
+        &c,
+        "suspend",
+        json!({"version": d["version"], "reason": "等待企业"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("not_lead_department")),
+        "{body}"
+    );
+    let (status, s) = act(
+        &w.task_force,
+        &c,
+        "suspend",
+        json!({"version": d["version"], "reason": "等待企业补充环评材料"}),
+    )
+    .await;
+    assert_eq!(
+        (status, s["status"].as_str()),
+        (200, Some("suspended")),
+        "{s}"
+    );
+    let (status, _) = act(&w.assist, &c, "resume", json!({"version": s["version"]})).await;
+    assert_eq!(status, 403);
+    // The task force's page offers to resume.
+    w.app
+        .user(
+            "tf-resume",
+            Role::TaskForce,
+            w.tf_dep["id"].as_str().map(String::from),
+            None,
+        )
+        .await;
+    let tf = w.app.browser("tf-resume").await;
+    let html = tf
+        .get_text(&format!("/cases/{}", c["id"].as_str().unwrap()))
+        .await;
+    assert!(html.contains("恢复办理"));
+    let (status, r) = act(
+        &w.task_force,
+        &c,
+        "resume",
+        json!({"version": s["version"]}),
+    )
+    .await;
+    assert_eq!(
+        (status, r["status"].as_str()),
+        (200, Some("dispatched")),
+        "{r}"
+    );
+    // The lead department still may.
+    let (status, s) = act(
+        &w.lead,
+        &c,
+        "suspend",
+        json!({"version": r["version"], "reason": "等待企业确认方案"}),
+    )
+    .await;
+    assert_eq!((status, s["status"].as_str()), (200, Some("suspended")));
+}
+
+/// A Beijing wall-clock time as an instant.
+fn beijing(s: &str) -> chrono::DateTime<chrono::Utc> {
+    let local: chrono::NaiveDateTime = s.parse().unwrap();
+    chrono::TimeZone::from_utc_datetime(&chrono::Utc, &(local - chrono::Duration::hours(8)))
+}
+
+#[tokio::test]
+async fn a_task_may_be_returned_until_the_same_time_on_the_next_workday() {
+    use kechuang_domain::cases::TaskAction;
+    use kechuang_store::cases::{self as store, Actor, Assignment, TaskStep};
+    use kechuang_store::{at_time, Scope};
+
+    let w = world().await;
+    let db = &w.app.db;
+    let clerk = Actor {
+        username: "zb".into(),
+        user_id: String::new(),
+        display_name: "专班".into(),
+    };
+    // Dispatched Friday 2026-11-27 15:30 (Beijing); returned Monday 11-30 at `at`.
+    let try_return = |at: &'static str| {
+        let (w, clerk) = (&w, clerk.clone());
+        async move {
+            let c = submit(w, "退回时限按分办时刻计算").await;
+            let id = c["id"].as_str().unwrap();
+            let to = Assignment {
+                lead: w.lead_dep["id"].as_str().unwrap().into(),
+                assists: vec![],
+                task_force: None,
+                limits: vec![],
+            };
+            at_time(
+                beijing("2026-11-27T15:30:00"),
+                store::dispatch(db, &Scope::All, &clerk, id, 1, to),
+            )
+            .await
+            .unwrap();
+            let t = store::tasks(db, id).await.unwrap().remove(0);
+            let step = TaskStep {
+                task_id: t.id.clone(),
+                version: t.version,
+                action: TaskAction::Return,
+                note: "不属于本部门职责".into(),
+            };
+            at_time(
+                beijing(at),
+                store::task_action(db, &Scope::All, &clerk, id, step),
+            )
+            .await
+        }
+    };
+    // One second before the same clock time on the next workday: allowed.
+    let returned = try_return("2026-11-30T15:29:59").await.unwrap();
+    assert_eq!(returned.status, "returned");
+    // At that time: too late (previously the whole Monday counted).
+    match try_return("2026-11-30T15:30:00").await {
+        Err(kechuang_store::StoreError::Rule { code, .. }) => {
+            assert_eq!(code, "return_window_passed")
+        }
+        other => panic!("expected return_window_passed, got {other:?}"),
+    }
 }

@@ -134,6 +134,7 @@ async fn solve(app: &TestApp, case_id: &str, lead: &str, on: &str) {
         lead: lead.into(),
         assists: vec![],
         task_force: None,
+        limits: vec![],
     };
     at_time(t, c::dispatch(db, &scope, &a, case_id, case.version, to))
         .await

@@ -675,6 +675,19 @@ pub struct DispatchBody {
     /// 产业专班（缺省保持路由建议）
     #[serde(default)]
     pub task_force_department_id: Option<String>,
+    /// 各部门办理时限（工作日，从分办当日起算，不超过诉求办结期限）；未列出的部门用分类的部门任务时限。
+    /// 须为1至分类办结时限，否则 422 invalid_task_limit（details.fields 中以 `task_limits.<部门id>` 标明部门）
+    #[serde(default)]
+    pub task_limits: Vec<TaskLimit>,
+}
+
+/// 一个部门的办理时限
+#[derive(Deserialize, ToSchema)]
+pub struct TaskLimit {
+    /// 主办或协办部门
+    pub department_id: String,
+    /// 工作日数
+    pub limit_days: i64,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -768,6 +781,26 @@ pub enum Outcome {
     Noted,
 }
 
+/// Suspending and resuming (waiting on the enterprise) is for the
+/// acceptance desk or task force (the triage permission) and the lead
+/// department.
+async fn may_suspend(s: &AppState, p: &Principal, id: &str, what: &str) -> ApiResult<()> {
+    if p.can(Permission::CasesTriage) {
+        return Ok(());
+    }
+    require(p, Permission::CasesHandle)?;
+    let lead = cases::get(&s.db, &p.scope, id).await?.lead_department_id;
+    if acts_for(p, lead.as_deref()) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_lead_department",
+            format!("只有主办部门或受理分办人员可以{what}"),
+        ))
+    }
+}
+
 /// Check who may run a command on a case, then run it. Shared by the API
 /// and the pages, so both enforce the same rules.
 pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResult<Outcome> {
@@ -786,6 +819,11 @@ pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResu
                 lead: b.lead_department_id,
                 assists: b.assist_department_ids,
                 task_force: b.task_force_department_id.filter(|t| !t.is_empty()),
+                limits: b
+                    .task_limits
+                    .into_iter()
+                    .map(|l| (l.department_id, l.limit_days))
+                    .collect(),
             };
             Outcome::Case(Box::new(
                 cases::dispatch(&s.db, &p.scope, &a, id, b.version, to).await?,
@@ -805,32 +843,14 @@ pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResu
             ))
         }
         Command::Suspend(b) => {
-            require(p, Permission::CasesHandle)?;
-            if !acts_for(
-                p,
-                cases::get(&s.db, &p.scope, id)
-                    .await?
-                    .lead_department_id
-                    .as_deref(),
-            ) {
-                lead_only("挂起诉求")?;
-            }
+            may_suspend(s, p, id, "挂起诉求").await?;
             let reason = required("reason", &b.reason, "挂起原因")?;
             Outcome::Case(Box::new(
                 cases::suspend(&s.db, &p.scope, &a, id, b.version, reason).await?,
             ))
         }
         Command::Resume(b) => {
-            require(p, Permission::CasesHandle)?;
-            if !acts_for(
-                p,
-                cases::get(&s.db, &p.scope, id)
-                    .await?
-                    .lead_department_id
-                    .as_deref(),
-            ) {
-                lead_only("恢复办理")?;
-            }
+            may_suspend(s, p, id, "恢复办理").await?;
             Outcome::Case(Box::new(
                 cases::resume(&s.db, &p.scope, &a, id, b.version).await?,
             ))
@@ -931,7 +951,7 @@ async fn case_json(
 
 /// 分办：确认主办部门、专班，增加协办部门；各部门生成各自时限的任务
 #[utoipa::path(post, path = "/api/v1/cases/{id}/dispatch", tag = "cases", params(("id" = String, Path)), request_body = DispatchBody,
-    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "illegal_transition 等", body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "illegal_transition；invalid_task_limit：某部门办理时限超出1至分类办结时限", body = ErrorBody)))]
 pub async fn dispatch(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
@@ -965,7 +985,7 @@ pub async fn merge(
     case_json(&s, &p, &id, Command::Merge(b)).await
 }
 
-/// 挂起（等待企业补充材料，计时暂停；仅主办部门）
+/// 挂起（等待企业补充材料，计时暂停；主办部门或受理分办人员）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/suspend", tag = "cases", params(("id" = String, Path)), request_body = ReasonBody,
     responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn suspend(
@@ -977,7 +997,7 @@ pub async fn suspend(
     case_json(&s, &p, &id, Command::Suspend(b)).await
 }
 
-/// 恢复办理（挂起的工作日顺延办结期限；仅主办部门）
+/// 恢复办理（挂起的工作日顺延办结期限；主办部门或受理分办人员）
 #[utoipa::path(post, path = "/api/v1/cases/{id}/resume", tag = "cases", params(("id" = String, Path)), request_body = VersionBody,
     responses((status = 200, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn resume(

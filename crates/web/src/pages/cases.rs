@@ -21,7 +21,7 @@ use super::{
 use crate::api::cases::{
     acts_for, detail as case_detail, run, views, CaseDetailView, CaseDraft, CaseListQuery,
     CaseView, Command, DispatchBody, MergeBody, NoteBody, RateBody, ReasonBody, ReplyBody,
-    StatsView, TaskBody, VersionBody,
+    StatsView, TaskBody, TaskLimit, VersionBody,
 };
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
@@ -456,6 +456,31 @@ pub struct TaskRow {
     pub due: String,
 }
 
+/// One department on the dispatch form: lead, assisting, and its task limit.
+pub struct DispatchRow {
+    pub id: String,
+    pub name: String,
+    pub lead: bool,
+    pub assist: bool,
+    /// Workdays as typed (prefilled with the category's task limit).
+    pub limit: String,
+    /// Why this department's limit was refused.
+    pub error: String,
+}
+
+/// The dispatch form as posted and the field errors it got back.
+type Posted<'a> = (&'a [(String, String)], &'a serde_json::Value);
+
+/// Why an action on the detail page was refused, and where to say so.
+#[derive(Default)]
+struct Refused<'a> {
+    message: String,
+    /// The task whose form was refused ("" when not a task action).
+    task: &'a str,
+    /// The dispatch form, when that was refused.
+    posted: Option<Posted<'a>>,
+}
+
 #[derive(Template)]
 #[template(path = "cases/detail.html")]
 struct DetailPage {
@@ -471,9 +496,19 @@ struct DetailPage {
     /// The task whose action was refused: its error shows in that task's row.
     error_task: String,
     departments: Choices,
+    /// Departments on the dispatch form, each with its own limit.
+    dispatch_rows: Vec<DispatchRow>,
+    /// The task force chosen on the dispatch form.
+    dispatch_tf: String,
+    /// The category's time limit: the largest task limit.
+    max_limit: i32,
+    /// The refused action's error is shown beside a field of the dispatch form.
+    error_in_form: bool,
     can_dispatch: bool,
     can_merge: bool,
     is_lead: bool,
+    /// The lead department or the acceptance desk / task force (triage).
+    can_suspend: bool,
     all_done: bool,
     can_rate: bool,
     can_supervise: bool,
@@ -486,25 +521,71 @@ async fn detail_page(
     p: &Principal,
     id: &str,
     status: StatusCode,
-    error: String,
-    error_task: &str,
+    refused: Refused<'_>,
     flash: Option<&str>,
 ) -> Response {
+    let Refused {
+        message: error,
+        task: error_task,
+        posted,
+    } = refused;
     let r = async {
         let d = case_detail(s, p, id).await?;
-        let departments = if p.can(Permission::CasesTriage) {
-            department_choices(s).await?
+        let (departments, category) = if p.can(Permission::CasesTriage) {
+            let category = cases::categories(&s.db)
+                .await?
+                .into_iter()
+                .find(|c| c.id == d.case.category_id);
+            (department_choices(s).await?, category)
         } else {
-            vec![]
+            (vec![], None)
         };
-        Ok::<_, ApiError>((d, departments))
+        Ok::<_, ApiError>((d, departments, category))
     }
     .await;
-    let (d, departments) = match r {
+    let (d, departments, category) = match r {
         Ok(x) => x,
         Err(e) => return error_page(s, Some(p), e),
     };
     let st = CaseStatus::parse(&d.case.status).unwrap_or(CaseStatus::Submitted);
+    let can_dispatch = p.can(Permission::CasesTriage) && st == CaseStatus::Submitted;
+    let max_limit = category.as_ref().map_or(1, |c| c.time_limit_days.max(1));
+    let default_limit = category
+        .as_ref()
+        .map_or(1, |c| c.task_limit_days.clamp(1, max_limit))
+        .to_string();
+    let dispatch_rows: Vec<DispatchRow> = if can_dispatch {
+        departments
+            .iter()
+            .map(|(dep, name)| {
+                let key = format!("limit_{dep}");
+                DispatchRow {
+                    lead: match posted {
+                        Some((f, _)) => field(f, "lead_department_id") == dep,
+                        None => d.case.lead_department_id.as_deref() == Some(dep.as_str()),
+                    },
+                    assist: posted
+                        .is_some_and(|(f, _)| f.iter().any(|(k, v)| k == "assist" && v == dep)),
+                    limit: posted
+                        .and_then(|(f, _)| f.iter().find(|(k, _)| *k == key))
+                        .map_or_else(|| default_limit.clone(), |(_, v)| v.clone()),
+                    error: posted
+                        .and_then(|(_, e)| e["fields"][format!("task_limits.{dep}")].as_str())
+                        .unwrap_or_default()
+                        .to_string(),
+                    id: dep.clone(),
+                    name: name.clone(),
+                }
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let error_in_form = dispatch_rows.iter().any(|r| !r.error.is_empty());
+    let dispatch_tf = match posted {
+        Some((f, _)) => field(f, "task_force_department_id").to_string(),
+        None => d.case.task_force_department_id.clone().unwrap_or_default(),
+    };
     let live: Vec<&crate::api::cases::TaskView> =
         d.tasks.iter().filter(|t| t.status != "returned").collect();
     let all_done = !live.is_empty() && live.iter().all(|t| t.status == "done");
@@ -564,8 +645,13 @@ async fn detail_page(
             error,
             error_task: error_task.to_string(),
             departments,
-            can_dispatch: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
+            dispatch_rows,
+            dispatch_tf,
+            max_limit,
+            error_in_form,
+            can_dispatch,
             can_merge: p.can(Permission::CasesTriage) && st == CaseStatus::Submitted,
+            can_suspend: is_lead || p.can(Permission::CasesTriage),
             is_lead,
             all_done,
             can_rate: p.can(Permission::CasesRate) && st == CaseStatus::Replied,
@@ -604,8 +690,7 @@ pub async fn detail(
         &p,
         &id,
         StatusCode::OK,
-        String::new(),
-        "",
+        Refused::default(),
         f.flash.as_deref(),
     )
     .await
@@ -621,16 +706,34 @@ fn command(name: &str, f: &[(String, String)]) -> Result<Command, ApiError> {
     };
     let version: i32 = get("version").parse().unwrap_or(0);
     Ok(match name {
-        "dispatch" => Command::Dispatch(DispatchBody {
-            version,
-            lead_department_id: get("lead_department_id"),
-            assist_department_ids: f
+        "dispatch" => {
+            let lead = get("lead_department_id");
+            let assists: Vec<String> = f
                 .iter()
                 .filter(|(k, v)| k == "assist" && !v.is_empty())
                 .map(|(_, v)| v.clone())
-                .collect(),
-            task_force_department_id: Some(get("task_force_department_id")),
-        }),
+                .collect();
+            // Only the chosen departments' limits count; an empty box keeps
+            // the category's limit, anything not a whole number is out of range.
+            let task_limits = std::iter::once(&lead)
+                .chain(&assists)
+                .filter_map(|d| {
+                    let v = get(&format!("limit_{d}"));
+                    let v = v.trim();
+                    (!v.is_empty()).then(|| TaskLimit {
+                        department_id: d.clone(),
+                        limit_days: v.parse().unwrap_or(0),
+                    })
+                })
+                .collect();
+            Command::Dispatch(DispatchBody {
+                version,
+                lead_department_id: lead,
+                assist_department_ids: assists,
+                task_force_department_id: Some(get("task_force_department_id")),
+                task_limits,
+            })
+        }
         "decline" => Command::Decline(ReasonBody {
             version,
             reason: get("reason"),
@@ -718,7 +821,13 @@ pub async fn act(
             } else {
                 ""
             };
-            detail_page(&s, &p, &id, e.status, e.message, task, None).await
+            let posted = (name == "dispatch").then_some((f.as_slice(), &e.details));
+            let refused = Refused {
+                message: e.message,
+                task,
+                posted,
+            };
+            detail_page(&s, &p, &id, e.status, refused, None).await
         }
         Err(e) => error_page(&s, Some(&p), e),
     }
@@ -1491,7 +1600,11 @@ pub async fn upload(
     match crate::api::cases::upload_attachment(&s, &p, &id, mp).await {
         Ok(_) => Redirect::to(&format!("/cases/{id}?flash=attached")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            detail_page(&s, &p, &id, e.status, e.message, "", None).await
+            let refused = Refused {
+                message: e.message,
+                ..Refused::default()
+            };
+            detail_page(&s, &p, &id, e.status, refused, None).await
         }
         Err(e) => error_page(&s, Some(&p), e),
     }

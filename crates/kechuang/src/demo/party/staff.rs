@@ -408,6 +408,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                     lead,
                     assists: vec![],
                     task_force: None,
+                    limits: vec![],
                 },
             ),
         )
