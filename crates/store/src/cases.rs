@@ -425,6 +425,15 @@ pub async fn list(
 ) -> StoreResult<Page<case::Model>> {
     let clock = clock(db).await?;
     let total = match departments_only(scope, f) {
+        _ if *scope == Scope::All
+            && *f
+                == CaseFilter {
+                    sort: f.sort,
+                    ..Default::default()
+                } =>
+        {
+            count_all(db).await?
+        }
         Some(ids) => count_concerning(db, &ids).await?,
         None if has_text(f) => count_capped(db, matching(scope, f, clock)).await?,
         None => matching(scope, f, clock).count(db).await?,
@@ -488,6 +497,16 @@ fn departments_only(scope: &Scope, f: &CaseFilter) -> Option<Vec<String>> {
         (Scope::Departments(ids), Some(d)) if ids.contains(d) => Some(vec![d.clone()]),
         _ => None,
     }
+}
+
+/// Every case there is: cases are never deleted, and each took the next
+/// number of its year's sequence in the transaction that wrote it, so the
+/// sequences add up to the count (a full-table COUNT(*) is a scan on
+/// PostgreSQL: 40 ms at a million cases).
+async fn count_all(db: &Db) -> StoreResult<u64> {
+    // One row per year.
+    let years = case_seq::Entity::find().all(db).await?;
+    Ok(years.iter().map(|y| y.last.max(0) as u64).sum())
 }
 
 async fn count_concerning(db: &Db, ids: &[String]) -> StoreResult<u64> {
