@@ -1757,3 +1757,44 @@ async fn a_task_may_be_returned_until_the_same_time_on_the_next_workday() {
         other => panic!("expected return_window_passed, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_return_button_shows_only_inside_the_window() {
+    use kechuang_store::cases::{self as store, Actor, Assignment};
+    use kechuang_store::{at_time, Scope};
+
+    let w = world().await;
+    let clerk = Actor {
+        username: "zb".into(),
+        user_id: String::new(),
+        display_name: "专班".into(),
+    };
+    let dispatch_at = |at: Option<&'static str>| {
+        let (w, clerk) = (&w, clerk.clone());
+        async move {
+            let c = submit(w, "退回按钮").await;
+            let id = c["id"].as_str().unwrap().to_string();
+            let to = Assignment {
+                lead: w.lead_dep["id"].as_str().unwrap().into(),
+                assists: vec![],
+                task_force: None,
+                limits: vec![],
+            };
+            let dispatch = store::dispatch(&w.app.db, &Scope::All, &clerk, &id, 1, to);
+            match at {
+                Some(t) => at_time(beijing(t), dispatch).await.unwrap(),
+                None => dispatch.await.unwrap(),
+            };
+            w.lead.text(&format!("/cases/{id}")).await
+        }
+    };
+    let fresh = dispatch_at(None).await;
+    assert!(fresh.contains("签收"), "the lead department works its task");
+    assert!(fresh.contains("退回（分办不当）"));
+    let old = dispatch_at(Some("2026-01-05T10:00:00")).await;
+    assert!(old.contains("签收"));
+    assert!(
+        !old.contains("退回（分办不当）"),
+        "the window closed long ago"
+    );
+}

@@ -237,6 +237,8 @@ pub struct TaskView {
     pub status: String,
     pub status_label: String,
     pub dispatched_on: NaiveDate,
+    /// 派发时间（可在其后下一个工作日的同一时刻前退回）
+    pub dispatched_at: DateTime<Utc>,
     pub due_on: NaiveDate,
     pub result: Option<String>,
     pub returned_reason: Option<String>,
@@ -262,6 +264,7 @@ impl TaskView {
             role: t.role,
             status: t.status,
             dispatched_on: t.dispatched_on,
+            dispatched_at: t.created_at,
             due_on: t.due_on,
             result: t.result,
             returned_reason: t.returned_reason,

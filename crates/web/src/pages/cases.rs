@@ -451,6 +451,8 @@ pub async fn create(
 pub struct TaskRow {
     pub t: crate::api::cases::TaskView,
     pub mine: bool,
+    /// Still inside the window to return it (退回).
+    pub can_return: bool,
     pub overdue: bool,
     pub dispatched: String,
     pub due: String,
@@ -540,10 +542,11 @@ async fn detail_page(
         } else {
             (vec![], None)
         };
-        Ok::<_, ApiError>((d, departments, category))
+        let cal = kechuang_store::calendar::load(&s.db).await?;
+        Ok::<_, ApiError>((d, departments, category, cal))
     }
     .await;
-    let (d, departments, category) = match r {
+    let (d, departments, category, cal) = match r {
         Ok(x) => x,
         Err(e) => return error_page(s, Some(p), e),
     };
@@ -600,10 +603,12 @@ async fn detail_page(
     )
     .flash_code(flash);
     // A refused action's message is shown once, in place (not also as a toast).
+    let now = kechuang_store::now();
     let tasks = d
         .tasks
         .iter()
         .map(|t| TaskRow {
+            can_return: kechuang_domain::cases::return_allowed(&cal, t.dispatched_at, now),
             mine: p.can(Permission::CasesHandle)
                 && acts_for(p, Some(&t.department_id))
                 && matches!(t.status.as_str(), "pending" | "accepted")
