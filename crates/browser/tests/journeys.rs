@@ -276,14 +276,30 @@ async fn phone_users_open_the_navigation_from_the_menu_button() {
         .click()
         .await
         .unwrap();
+    // Shown, and slid fully into the window (the panel moves in from the
+    // left: mid-slide the link is displayed but still partly off screen).
     let deadline = Instant::now() + Duration::from_secs(5);
-    while !link.is_displayed().await.unwrap() {
+    let in_view = "const r = arguments[0].getBoundingClientRect(); \
+        return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth;";
+    loop {
+        let arg = vec![serde_json::to_value(&link).unwrap()];
+        if link.is_displayed().await.unwrap()
+            && c.execute(in_view, arg).await.unwrap() == serde_json::json!(true)
+        {
+            break;
+        }
         assert!(
             Instant::now() < deadline,
             "menu button did not open the navigation"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+        vec![serde_json::to_value(&link).unwrap()],
+    )
+    .await
+    .unwrap();
     link.click().await.unwrap();
     wait_for_text(c, "工作日计算").await;
     b.client.clone().close().await.unwrap();
