@@ -410,14 +410,17 @@ async fn technology_manager_takes_a_result_through_a_reviewed_gate() {
         .await
         .unwrap();
     click(c, "form[action$='/act/decide'] button[type=submit]").await;
-    let stage = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#project-stage"))
-        .await
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while stage.text().await.unwrap() != "概念验证" {
+    // Found afresh each time: the element of the page before the post goes
+    // stale when the answer replaces it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let stage = match c.find(Locator::Css("#project-stage")).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if stage == "概念验证" {
+            break;
+        }
         assert!(Instant::now() < deadline, "the project moved to 概念验证");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
