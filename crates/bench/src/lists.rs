@@ -801,6 +801,12 @@ async fn main() {
             false,
         ),
         (
+            // A word no case has: every row is checked (the worst case).
+            "GET /api/v1/cases?q=量子纠缠&per_page=20".into(),
+            "/api/v1/cases?q=%E9%87%8F%E5%AD%90%E7%BA%A0%E7%BC%A0&per_page=20".into(),
+            false,
+        ),
+        (
             "GET /api/v1/cases?page=500&per_page=20".into(),
             "/api/v1/cases?page=500&per_page=20".into(),
             false,
