@@ -994,18 +994,19 @@ async fn write_intakes(
     for (at, (actor, i)) in items.iter().enumerate() {
         results.push(Err(StoreError::NotFound));
         let checked = if i.received_at > latest {
-            Err(StoreError::rule(
+            Err(StoreError::field(
                 "received_in_future",
+                "received_at",
                 "受理时间不能晚于当前时间",
             ))
         } else if !known_orgs.contains(&i.org_id) {
-            Err(StoreError::rule("invalid_org", "单位不存在"))
+            Err(StoreError::field("invalid_org", "org_id", "单位不存在"))
         } else if let Some(category) = categories.get(&i.category_id) {
             match &i.chain_id {
                 Some(c) => chains
                     .get(c)
                     .cloned()
-                    .ok_or_else(|| StoreError::rule("invalid_chain", "产业链不存在")),
+                    .ok_or_else(|| StoreError::field("invalid_chain", "chain_id", "产业链不存在")),
                 None => Ok(None),
             }
             .map(|task_force| Routed {
@@ -1017,8 +1018,9 @@ async fn write_intakes(
                 received_on: beijing_date(i.received_at),
             })
         } else {
-            Err(StoreError::rule(
+            Err(StoreError::field(
                 "invalid_category",
+                "category_id",
                 "诉求分类不存在或已停用",
             ))
         };
@@ -1278,12 +1280,11 @@ pub async fn dispatch(
         .iter()
         .find(|(d, _)| !departments.iter().any(|(x, _)| x == d))
     {
-        return Err(StoreError::Field {
-            code: "invalid_task_limit",
-            field: format!("task_limits.{d}"),
-            message: "办理时限所列部门不在本次分办的主办、协办部门中，请删去该时限或把部门加入分办"
-                .into(),
-        });
+        return Err(StoreError::field(
+            "invalid_task_limit",
+            &format!("task_limits.{d}"),
+            "办理时限所列部门不在本次分办的主办、协办部门中，请删去该时限或把部门加入分办",
+        ));
     }
     let mut plan = Vec::with_capacity(departments.len());
     for (d, role) in &departments {
@@ -1294,13 +1295,13 @@ pub async fn dispatch(
             .map_or(default, |(_, l)| *l);
         let name = names.get(d).cloned().unwrap_or_default();
         if !(1..=max).contains(&limit) {
-            return Err(StoreError::Field {
-                code: "invalid_task_limit",
-                field: format!("task_limits.{d}"),
-                message: format!(
+            return Err(StoreError::field(
+                "invalid_task_limit",
+                &format!("task_limits.{d}"),
+                format!(
                     "{name}的办理时限须为1至{max}个工作日（不超过本类诉求的办结时限），请修改后再分办"
                 ),
-            });
+            ));
         }
         let due = rules::due_date(&cal, today, limit as u32, 0).min(c.due_on.max(today));
         plan.push((d.clone(), *role, name, limit, due));

@@ -50,4 +50,13 @@ impl StoreError {
             message: message.into(),
         }
     }
+
+    /// A rule broken by one input field (shown beside it in a form).
+    pub fn field(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+        StoreError::Field {
+            code,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
 }

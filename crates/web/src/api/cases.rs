@@ -619,27 +619,6 @@ pub fn validate_draft(p: &Principal, d: CaseDraft) -> ApiResult<CaseInput> {
     })
 }
 
-/// Receive a validated case through the intake queue; the store's refusals
-/// come back as errors of the field they concern.
-pub async fn receive(s: &AppState, p: &Principal, input: CaseInput) -> ApiResult<case::Model> {
-    s.intake
-        .intake(&actor(p), input)
-        .await
-        .map_err(|e| match e {
-            kechuang_store::StoreError::Rule { code, message } => {
-                let field = match code {
-                    "invalid_org" => "org_id",
-                    "invalid_category" => "category_id",
-                    "invalid_chain" => "chain_id",
-                    "received_in_future" => "received_at",
-                    _ => "_form",
-                };
-                ApiError::invalid(code, &[(field, message)])
-            }
-            other => other.into(),
-        })
-}
-
 /// 受理诉求：生成编号、按分类匹配主办部门、按产业链匹配专班、按工作日计算办结期限
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseDraft,
     responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -651,7 +630,7 @@ pub async fn create_case(
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
     require(&p, Permission::CasesCreate)?;
     let input = validate_draft(&p, d)?;
-    let c = receive(&s, &p, input).await?;
+    let c = s.intake.intake(&actor(&p), input).await?;
     let mut v = views(&s, vec![c]).await?;
     Ok((StatusCode::CREATED, Json(v.remove(0))))
 }

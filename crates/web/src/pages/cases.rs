@@ -420,7 +420,11 @@ pub async fn create(
     let r = async {
         require(&p, Permission::CasesCreate)?;
         let input = crate::api::cases::validate_draft(&p, draft)?;
-        crate::api::cases::receive(&s, &p, input).await
+        Ok::<_, ApiError>(
+            s.intake
+                .intake(&crate::api::cases::actor(&p), input)
+                .await?,
+        )
     }
     .await;
     match r {
