@@ -119,6 +119,9 @@ struct Category {
     task_limit: u32,
 }
 
+/// In one case of 50,000 (see [`Gen::case`]).
+const RARE_PHRASE: &str = "，涉及光刻胶进口通关";
+
 const CHANNELS: [&str; 5] = ["portal", "visit", "hotline", "meeting", "instructor"];
 
 /// Everything the generator needs.
@@ -266,9 +269,11 @@ impl Gen<'_> {
         let _ = write!(cases, ",{year},{seq},");
         push_str(cases, &format!("关于{cat_name}事项的诉求（{seq}）"));
         cases.push(',');
+        // One case in 50,000 names a rare product: the rare-word search.
+        let rare = if seq % 50_000 == 7 { RARE_PHRASE } else { "" };
         push_str(
             cases,
-            &format!("企业反映{cat_name}方面遇到困难，材料已提交多日仍未办结，请协调相关部门尽快解决。第{seq}号"),
+            &format!("企业反映{cat_name}方面遇到困难{rare}，材料已提交多日仍未办结，请协调相关部门尽快解决。第{seq}号"),
         );
         cases.push(',');
         push_str(cases, &cat_id);
@@ -475,6 +480,15 @@ async fn bulk_load(
     println!(
         "  case_departments derived in {:.1} s",
         t1.elapsed().as_secs_f64()
+    );
+    // Likewise the n-gram index of their texts, as the migration builds it.
+    let t2 = Instant::now();
+    let indexed = kechuang_store::search::backfill(&loader)
+        .await
+        .expect("case_grams backfill");
+    println!(
+        "  case_grams built for {indexed} cases in {:.1} s",
+        t2.elapsed().as_secs_f64()
     );
     loader
         .execute_unprepared(if sqlite {
@@ -801,9 +815,21 @@ async fn main() {
             false,
         ),
         (
-            // A word no case has: every row is checked (the worst case).
+            // In one case of 50,000: the n-gram index finds their blocks.
+            "GET /api/v1/cases?q=光刻胶&per_page=20".into(),
+            "/api/v1/cases?q=%E5%85%89%E5%88%BB%E8%83%B6&per_page=20".into(),
+            false,
+        ),
+        (
+            // A word no case has.
             "GET /api/v1/cases?q=量子纠缠&per_page=20".into(),
             "/api/v1/cases?q=%E9%87%8F%E5%AD%90%E7%BA%A0%E7%BC%A0&per_page=20".into(),
+            false,
+        ),
+        (
+            // No Han character: the index cannot help, every row is read.
+            "GET /api/v1/cases?q=XYZ&per_page=20".into(),
+            "/api/v1/cases?q=XYZ&per_page=20".into(),
             false,
         ),
         (

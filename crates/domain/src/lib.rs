@@ -13,5 +13,6 @@ pub mod money;
 pub mod org;
 pub mod party;
 pub mod password;
+pub mod search;
 pub mod transfer;
 pub mod uscc;

@@ -28,6 +28,7 @@ use crate::entities::{
     case, case_category, case_department, case_event, case_seq, case_task, chain, interview,
     notification, org, supervision, webhook,
 };
+use crate::search::SeqRange;
 use crate::{calendar, new_id, now, record, Db, Page, PageReq, Scope, StoreError, StoreResult};
 
 /// Beijing date of an instant (time limits count Beijing workdays).
@@ -308,12 +309,28 @@ impl Clock {
     }
 }
 
-async fn clock(db: &Db) -> StoreResult<Clock> {
-    Ok(Clock::new(&calendar::load(db).await?, today()))
+/// What a filter needs looked up before its query is built: today's clock,
+/// and where its search word can be.
+struct Lookup {
+    clock: Clock,
+    /// From the n-gram index (`None`: every case is read).
+    text_ranges: Option<Vec<SeqRange>>,
 }
 
-fn filtered(scope: &Scope, f: &CaseFilter, clock: Clock) -> Select<case::Entity> {
-    let q = matching(scope, f, clock);
+async fn lookup(db: &Db, f: &CaseFilter, cal: &WorkCalendar) -> StoreResult<Lookup> {
+    let text_ranges = match text(f) {
+        // LIKE's own wildcards are not characters the word must contain.
+        Some(t) if !t.contains(['%', '_']) => crate::search::candidates(db, t).await?,
+        _ => None,
+    };
+    Ok(Lookup {
+        clock: Clock::new(cal, today()),
+        text_ranges,
+    })
+}
+
+fn filtered(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case::Entity> {
+    let q = matching(scope, f, l);
     let q = match f.sort {
         CaseSort::ReceivedDesc => q.order_by_desc(case::Column::ReceivedAt),
         CaseSort::ReceivedAsc => q.order_by_asc(case::Column::ReceivedAt),
@@ -324,10 +341,24 @@ fn filtered(scope: &Scope, f: &CaseFilter, clock: Clock) -> Select<case::Entity>
 }
 
 /// The cases in scope that match the filter, unordered (for counts and aggregates).
-fn matching(scope: &Scope, f: &CaseFilter, clock: Clock) -> Select<case::Entity> {
+fn matching(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case::Entity> {
+    let clock = l.clock;
     let today = clock.today;
     let mut q = scoped(case::Entity::find(), scope);
-    if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(t) = text(f) {
+        if let Some(ranges) = &l.text_ranges {
+            q = q.filter(ranges.iter().fold(
+                // No range: the word is in no case.
+                Condition::any().add(Expr::val(1).eq(0)),
+                |any, (year, first, last)| {
+                    any.add(
+                        case::Column::Year
+                            .eq(*year)
+                            .and(case::Column::Seq.between(*first, *last)),
+                    )
+                },
+            ));
+        }
         q = q.filter(
             Condition::any()
                 .add(case::Column::Title.contains(t))
@@ -423,7 +454,7 @@ pub async fn list(
     f: &CaseFilter,
     p: PageReq,
 ) -> StoreResult<Page<case::Model>> {
-    let clock = clock(db).await?;
+    let l = lookup(db, f, &calendar::load(db).await?).await?;
     let total = match departments_only(scope, f) {
         _ if *scope == Scope::All
             && *f
@@ -435,10 +466,10 @@ pub async fn list(
             count_all(db).await?
         }
         Some(ids) => count_concerning(db, &ids).await?,
-        None if has_text(f) => count_capped(db, matching(scope, f, clock)).await?,
-        None => matching(scope, f, clock).count(db).await?,
+        None if text(f).is_some() => count_capped(db, matching(scope, f, &l)).await?,
+        None => matching(scope, f, &l).count(db).await?,
     };
-    let q = filtered(scope, f, clock);
+    let q = filtered(scope, f, &l);
     let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
     Ok(Page {
         items,
@@ -454,13 +485,14 @@ pub async fn list(
 /// come back at once).
 pub const SEARCH_COUNT_CAP: u64 = 1_000;
 
-fn has_text(f: &CaseFilter) -> bool {
-    f.q.as_deref().is_some_and(|q| !q.trim().is_empty())
+/// The search word, trimmed, if there is one.
+fn text(f: &CaseFilter) -> Option<&str> {
+    f.q.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Whether a list's total is [`SEARCH_COUNT_CAP`] standing for "or more".
 pub fn total_is_capped(f: &CaseFilter, total: u64) -> bool {
-    has_text(f) && total >= SEARCH_COUNT_CAP
+    text(f).is_some() && total >= SEARCH_COUNT_CAP
 }
 
 async fn count_capped(db: &Db, q: Select<case::Entity>) -> StoreResult<u64> {
@@ -529,10 +561,8 @@ pub async fn list_all(
     f: &CaseFilter,
     cap: u64,
 ) -> StoreResult<Vec<case::Model>> {
-    Ok(filtered(scope, f, clock(db).await?)
-        .limit(cap)
-        .all(db)
-        .await?)
+    let l = lookup(db, f, &calendar::load(db).await?).await?;
+    Ok(filtered(scope, f, &l).limit(cap).all(db).await?)
 }
 
 /// One case; out of scope is the same as missing (404).
@@ -1109,6 +1139,16 @@ async fn write_intakes(
             department_id: Set(d),
         });
     record::insert_rows(&tx, concerned).await?;
+    crate::search::index(
+        &tx,
+        created.iter().map(|m| crate::search::CaseText {
+            year: m.year,
+            seq: m.seq,
+            title: &m.title,
+            description: &m.description,
+        }),
+    )
+    .await?;
     let mut events = Vec::with_capacity(created.len());
     let mut notes = Vec::with_capacity(created.len());
     for (r, m) in routed.iter().zip(&created) {
@@ -2372,7 +2412,8 @@ pub async fn statistics(
     group: GroupBy,
 ) -> StoreResult<(Vec<Figures>, Figures)> {
     let cal = calendar::load(db).await?;
-    let clock = Clock::new(&cal, today());
+    let l = lookup(db, f, &cal).await?;
+    let clock = l.clock;
     let key = match group {
         GroupBy::Department => case::Column::LeadDepartmentId,
         GroupBy::TaskForce => case::Column::TaskForceDepartmentId,
@@ -2380,7 +2421,7 @@ pub async fn statistics(
         GroupBy::Chain => case::Column::ChainId,
         GroupBy::Month => case::Column::ReceivedOn,
     };
-    let counts = matching(scope, f, clock)
+    let counts = matching(scope, f, &l)
         .select_only()
         .column_as(key, "k")
         .column_as(Expr::cust("COUNT(*)"), "received")
@@ -2406,7 +2447,7 @@ pub async fn statistics(
             "overdue_open",
         )
         .group_by(key);
-    let histogram = matching(scope, f, clock)
+    let histogram = matching(scope, f, &l)
         .select_only()
         .column_as(key, "k")
         .column_as(case::Column::CycleWorkdays, "c")

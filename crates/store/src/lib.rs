@@ -22,6 +22,7 @@ pub mod page;
 pub mod party;
 pub mod record;
 pub mod scope;
+pub mod search;
 pub mod stats_cache;
 pub mod transfer;
 

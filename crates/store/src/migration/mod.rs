@@ -13,6 +13,7 @@ mod m20261129_000007_transfer;
 mod m20261129_000008_party;
 mod m20261129_000009_work_log_indexes;
 pub mod m20261129_000010_case_departments;
+mod m20261129_000011_case_grams;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_party::Migration),
             Box::new(m20261129_000009_work_log_indexes::Migration),
             Box::new(m20261129_000010_case_departments::Migration),
+            Box::new(m20261129_000011_case_grams::Migration),
         ]
     }
 }

@@ -555,6 +555,100 @@ async fn a_common_word_counts_to_a_thousand_and_says_so() {
 }
 
 #[tokio::test]
+async fn a_rare_word_is_looked_for_only_in_the_blocks_the_gram_index_names() {
+    use kechuang_domain::search::{block_of, block_seqs};
+    use kechuang_store::cases::{intake_many, Actor, CaseInput};
+    use kechuang_store::search::{backfill, candidates};
+    use sea_orm::ConnectionTrait;
+    let w = world().await;
+    let actor = Actor {
+        username: "admin".into(),
+        user_id: String::new(),
+        display_name: "管理员".into(),
+    };
+    let input = |title: String, description: &str| CaseInput {
+        title,
+        description: description.into(),
+        category_id: w.category["id"].as_str().unwrap().into(),
+        org_id: w.org["id"].as_str().unwrap().into(),
+        chain_id: None,
+        channel: kechuang_domain::cases::Channel::Hotline,
+        received_at: chrono::Utc::now(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+    };
+    // 200 cases, numbered over four blocks; the rare word in two of them,
+    // in the description.
+    let items: Vec<_> = (1..=200)
+        .map(|n| {
+            let d = if n == 3 || n == 150 {
+                "企业反映光刻胶进口通关慢"
+            } else {
+                "企业反映用地指标紧张"
+            };
+            (actor.clone(), input(format!("用地指标咨询 {n}"), d))
+        })
+        .chain([(actor.clone(), input("IPO 辅导咨询".into(), ""))])
+        .collect();
+    let cases: Vec<_> = intake_many(&w.app.db, items)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let (a, b) = (&cases[2], &cases[149]);
+    let block = |c: &kechuang_store::entities::case::Model| {
+        let (first, last) = block_seqs(block_of(c.seq));
+        (c.year, first, last)
+    };
+    assert_ne!(block(a), block(b));
+
+    // The index names the two blocks holding the word, nothing else.
+    let ranges = candidates(&w.app.db, "光刻胶").await.unwrap();
+    assert_eq!(ranges, Some(vec![block(a), block(b)]));
+    assert_eq!(
+        candidates(&w.app.db, "量子纠缠").await.unwrap(),
+        Some(vec![])
+    );
+    assert_eq!(candidates(&w.app.db, "IPO").await.unwrap(), None);
+    let found = |q: &'static str| {
+        let admin = &w.admin;
+        async move {
+            let (_, list) = Api::json(admin.get(&format!("/api/v1/cases?q={q}"))).await;
+            let mut numbers: Vec<String> = list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["number"].as_str().unwrap().to_string())
+                .collect();
+            numbers.sort();
+            (list["total"].as_u64().unwrap(), numbers)
+        }
+    };
+    let both = vec![a.number.clone(), b.number.clone()];
+    assert_eq!(found("光刻胶").await, (2, both.clone()));
+    assert_eq!(found("胶").await, (2, both.clone()), "one character");
+    assert_eq!(found("进口通关慢").await, (2, both.clone()));
+    assert_eq!(found("量子纠缠").await.0, 0);
+    // Words the index cannot narrow are still found, by reading the cases.
+    assert_eq!(found("IPO").await.0, 1);
+    assert_eq!(found("咨询 15").await.0, 11, "15 and 150..159");
+    // The filters still apply within the blocks.
+    let (_, none) = Api::json(w.admin.get("/api/v1/cases?q=光刻胶&status=closed")).await;
+    assert_eq!(none["total"], 0);
+
+    // The index is what narrows: emptied, the word is not found; rebuilt
+    // from the cases (as the migration does), it is again.
+    w.app
+        .db
+        .execute_unprepared("DELETE FROM case_grams")
+        .await
+        .unwrap();
+    assert_eq!(found("光刻胶").await.0, 0);
+    assert_eq!(backfill(&w.app.db).await.unwrap(), 201);
+    assert_eq!(found("光刻胶").await, (2, both));
+}
+
+#[tokio::test]
 async fn costly_statistics_are_kept_and_refreshed_in_the_background() {
     let w = world().await;
     submit(&w, "统计缓存 一").await;
