@@ -1,11 +1,13 @@
-//! Timed work, run by every replica: the case sweep (automatic supervision,
-//! due-soon warnings, closing unrated replies) and robot-webhook delivery
+//! Timed work, run by every replica: at start-up and daily, SQLite's table
+//! statistics and the standard case statistics (ahead of their first
+//! reader); every ten minutes the case sweep (automatic supervision,
+//! due-soon warnings, closing unrated replies); and robot-webhook delivery
 //! from the outbox. Each is safe to run concurrently on several replicas:
 //! case changes are versioned updates, outbox rows are claimed with leases.
 
 use std::time::Duration;
 
-use kechuang_store::{accounts, cases, outbox, Db};
+use kechuang_store::{accounts, cases, outbox, stats_cache, Db};
 use serde_json::{json, Value};
 
 /// The message body each robot expects (WeCom, DingTalk: markdown; Feishu: text).
@@ -93,8 +95,21 @@ pub async fn deliver_once(
 pub fn spawn(db: Db, base_url: String) {
     let sweep_db = db.clone();
     tokio::spawn(async move {
+        let mut daily_done = None;
         loop {
-            match cases::sweep(&sweep_db, cases::today()).await {
+            let today = cases::today();
+            if daily_done != Some(today) {
+                if let Err(e) = kechuang_store::db::analyze(&sweep_db).await {
+                    tracing::warn!(error = %e, "refreshing table statistics failed");
+                }
+                match stats_cache::warm_standard(&sweep_db).await {
+                    Ok(_) => daily_done = Some(today),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "computing the standard statistics failed")
+                    }
+                }
+            }
+            match cases::sweep(&sweep_db, today).await {
                 Ok(s) if s.supervised + s.warned + s.closed_no_answer > 0 => {
                     tracing::info!(
                         supervised = s.supervised,

@@ -310,23 +310,63 @@ impl Clock {
 }
 
 /// What a filter needs looked up before its query is built: today's clock,
-/// and where its search word can be.
+/// and the cases containing its search word when the n-gram index could
+/// narrow them down.
 struct Lookup {
     clock: Clock,
-    /// From the n-gram index (`None`: every case is read).
-    text_ranges: Option<Vec<SeqRange>>,
+    /// `None`: the list tests every case for the word.
+    text_ids: Option<Vec<String>>,
 }
 
 async fn lookup(db: &Db, f: &CaseFilter, cal: &WorkCalendar) -> StoreResult<Lookup> {
-    let text_ranges = match text(f) {
+    let ranges = match text(f) {
         // LIKE's own wildcards are not characters the word must contain.
         Some(t) if !t.contains(['%', '_']) => crate::search::candidates(db, t).await?,
         _ => None,
     };
+    let text_ids = match (text(f), ranges) {
+        (Some(t), Some(ranges)) => Some(containing_within(db, t, &ranges).await?),
+        _ => None,
+    };
     Ok(Lookup {
         clock: Clock::new(cal, today()),
-        text_ranges,
+        text_ids,
     })
+}
+
+/// Cases whose title, number or description contains `t`.
+fn containing(t: &str) -> Condition {
+    Condition::any()
+        .add(case::Column::Title.contains(t))
+        .add(case::Column::Number.contains(t.to_uppercase()))
+        .add(case::Column::Description.contains(t))
+}
+
+/// The ids of the cases numbered within `ranges` that contain `t`. A query
+/// of its own, with nothing but the ranges to go by, so that every database
+/// reads the ranges by the (year, seq) index; the list then looks its cases
+/// up by id, whatever its other filters.
+async fn containing_within(db: &Db, t: &str, ranges: &[SeqRange]) -> StoreResult<Vec<String>> {
+    if ranges.is_empty() {
+        return Ok(vec![]);
+    }
+    let within = ranges
+        .iter()
+        .fold(Condition::any(), |any, (year, first, last)| {
+            any.add(
+                case::Column::Year
+                    .eq(*year)
+                    .and(case::Column::Seq.between(*first, *last)),
+            )
+        });
+    Ok(case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .filter(within)
+        .filter(containing(t))
+        .into_tuple::<String>()
+        .all(db)
+        .await?)
 }
 
 fn filtered(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case::Entity> {
@@ -346,25 +386,11 @@ fn matching(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case::Entity> {
     let today = clock.today;
     let mut q = scoped(case::Entity::find(), scope);
     if let Some(t) = text(f) {
-        if let Some(ranges) = &l.text_ranges {
-            q = q.filter(ranges.iter().fold(
-                // No range: the word is in no case.
-                Condition::any().add(Expr::val(1).eq(0)),
-                |any, (year, first, last)| {
-                    any.add(
-                        case::Column::Year
-                            .eq(*year)
-                            .and(case::Column::Seq.between(*first, *last)),
-                    )
-                },
-            ));
-        }
-        q = q.filter(
-            Condition::any()
-                .add(case::Column::Title.contains(t))
-                .add(case::Column::Number.contains(t.to_uppercase()))
-                .add(case::Column::Description.contains(t)),
-        );
+        q = match &l.text_ids {
+            Some(ids) if ids.is_empty() => q.filter(Expr::val(1).eq(0)),
+            Some(ids) => q.filter(case::Column::Id.is_in(ids.iter().cloned())),
+            None => q.filter(containing(t)),
+        };
     }
     if let Some(s) = f.status {
         q = q.filter(case::Column::Status.eq(s.as_str()));
@@ -2310,6 +2336,14 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
+    pub const ALL: [GroupBy; 5] = [
+        GroupBy::Department,
+        GroupBy::TaskForce,
+        GroupBy::Category,
+        GroupBy::Chain,
+        GroupBy::Month,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "department" => GroupBy::Department,

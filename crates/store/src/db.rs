@@ -141,6 +141,17 @@ pub async fn begin_write(db: &Db) -> Result<WriteTx, DbErr> {
 }
 
 /// Hide the password of a database URL for messages and logs.
+/// Refresh SQLite's table statistics (`ANALYZE`; about 1.5 s at a million
+/// cases), by which it chooses indexes: without them it guesses, and a
+/// search's few cases can lose to an index on their status. PostgreSQL and
+/// MariaDB keep their own. Run by the jobs loop at start-up and daily.
+pub async fn analyze(db: &Db) -> Result<(), DbErr> {
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        db.execute_unprepared("ANALYZE").await?;
+    }
+    Ok(())
+}
+
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {

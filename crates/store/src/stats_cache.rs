@@ -89,10 +89,7 @@ pub async fn statistics(
 ) -> StoreResult<Stats> {
     let generation = crate::db::write_generation(db);
     let limit = inline_limit(&crate::db::identity(db));
-    let key = (
-        crate::db::identity(db),
-        format!("{scope:?}|{f:?}|{group:?}|{}", cases::today()),
-    );
+    let key = key(db, scope, f, group);
     let refresh = {
         let mut map = lock();
         match map.get_mut(&key) {
@@ -132,6 +129,37 @@ pub async fn statistics(
     let stats = entry.stats.clone();
     store(key, entry);
     Ok(stats)
+}
+
+fn key(db: &Db, scope: &Scope, f: &CaseFilter, group: GroupBy) -> Key {
+    (
+        crate::db::identity(db),
+        format!("{scope:?}|{f:?}|{group:?}|{}", cases::today()),
+    )
+}
+
+/// Compute the statistics page's standard views (every grouping of all
+/// cases, unfiltered, as a leader first sees them) unless they are kept for
+/// today already, and keep those that are costly, so that their first
+/// reader need not wait either. Run by the jobs loop: at start-up, then
+/// again on each new day. Returns how many were kept.
+pub async fn warm_standard(db: &Db) -> StoreResult<usize> {
+    let (scope, f) = (Scope::All, CaseFilter::default());
+    let limit = inline_limit(&crate::db::identity(db));
+    let mut kept = 0;
+    for group in GroupBy::ALL {
+        let key = key(db, &scope, &f, group);
+        if lock().contains_key(&key) {
+            continue;
+        }
+        let generation = crate::db::write_generation(db);
+        let entry = compute(db, &scope, &f, group, generation).await?;
+        if entry.cost >= limit {
+            store(key, entry);
+            kept += 1;
+        }
+    }
+    Ok(kept)
 }
 
 async fn compute(

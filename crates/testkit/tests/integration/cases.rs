@@ -689,6 +689,41 @@ async fn costly_statistics_are_kept_and_refreshed_in_the_background() {
 }
 
 #[tokio::test]
+async fn the_standard_statistics_are_computed_before_their_first_reader() {
+    use chrono::SubsecRound;
+    use kechuang_store::stats_cache::{set_inline_limit, warm_standard};
+    let w = world().await;
+    submit(&w, "预先统计").await;
+    // Costly figures (a million cases), computed ahead as the jobs loop
+    // does (it may have got there first).
+    set_inline_limit(&w.app.db, std::time::Duration::ZERO);
+    warm_standard(&w.app.db).await.unwrap();
+    assert_eq!(
+        warm_standard(&w.app.db).await.unwrap(),
+        0,
+        "kept for today already"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let asked = chrono::Utc::now().trunc_subsecs(0);
+    // Each grouping's first request, from the API and the page, gets the
+    // figures computed ahead.
+    for group in ["department", "task_force", "category", "chain", "month"] {
+        let (_, st) = Api::json(
+            w.admin
+                .get(&format!("/api/v1/cases/statistics?group={group}")),
+        )
+        .await;
+        let as_of: chrono::DateTime<chrono::Utc> =
+            serde_json::from_value(st["as_of"].clone()).unwrap();
+        assert!(
+            as_of < asked,
+            "{group}: computed at {as_of}, asked at {asked}"
+        );
+        assert_eq!(st["total"]["received"], 1, "{group}");
+    }
+}
+
+#[tokio::test]
 async fn triage_declines_merges_and_returns() {
     let w = world().await;
     let a = submit(&w, "关于企业用地审批周期过长的问题").await;
