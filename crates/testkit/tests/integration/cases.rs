@@ -724,6 +724,84 @@ async fn the_standard_statistics_are_computed_before_their_first_reader() {
 }
 
 #[tokio::test]
+async fn statistics_add_up_counts_and_cycle_times_per_group_and_in_total() {
+    use kechuang_store::cases::{intake_many, Actor, CaseInput};
+    use sea_orm::ConnectionTrait;
+    let w = world().await;
+    let actor = Actor {
+        username: "admin".into(),
+        user_id: String::new(),
+        display_name: "管理员".into(),
+    };
+    let input = |n: usize| CaseInput {
+        title: format!("周期统计 {n}"),
+        description: String::new(),
+        category_id: w.category["id"].as_str().unwrap().into(),
+        org_id: w.org["id"].as_str().unwrap().into(),
+        chain_id: None,
+        channel: kechuang_domain::cases::Channel::Hotline,
+        received_at: chrono::Utc::now(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+    };
+    let cases: Vec<_> = intake_many(
+        &w.app.db,
+        (0..11).map(|n| (actor.clone(), input(n))).collect(),
+    )
+    .await
+    .into_iter()
+    .map(Result::unwrap)
+    .collect();
+    // Ten solved, in 1..=9 and 20 workdays; the last three after their due
+    // date; one still open.
+    let cycles = [1, 2, 3, 4, 5, 6, 7, 8, 9, 20];
+    for (i, (c, cycle)) in cases.iter().zip(cycles).enumerate() {
+        let closed_on = if i < 7 { "2026-06-10" } else { "2026-06-11" };
+        w.app
+            .db
+            .execute_unprepared(&format!(
+                "UPDATE cases SET status = 'closed', cycle_workdays = {cycle}, \
+                 due_on = '2026-06-10', closed_on = '{closed_on}', satisfaction = 'satisfied' \
+                 WHERE id = '{}'",
+                c.id
+            ))
+            .await
+            .unwrap();
+    }
+    for group in ["category", "department", "month"] {
+        let (_, st) = Api::json(
+            w.admin
+                .get(&format!("/api/v1/cases/statistics?group={group}")),
+        )
+        .await;
+        let t = &st["total"];
+        assert_eq!(
+            (
+                t["received"].as_i64(),
+                t["solved"].as_i64(),
+                t["on_time_permille"].as_i64(),
+                t["avg_cycle_workdays"].as_f64(),
+                t["p90_cycle_workdays"].as_i64(),
+                t["satisfaction_permille"].as_i64(),
+            ),
+            (
+                Some(11),
+                Some(10),
+                Some(700),
+                Some(6.5),
+                Some(9),
+                Some(1000)
+            ),
+            "{group}: {st}"
+        );
+        let groups = st["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), 1, "{group}: {st}");
+        assert_eq!(groups[0]["p90_cycle_workdays"], 9, "{group}");
+        assert_eq!(groups[0]["received"], 11, "{group}");
+    }
+}
+
+#[tokio::test]
 async fn triage_declines_merges_and_returns() {
     let w = world().await;
     let a = submit(&w, "关于企业用地审批周期过长的问题").await;
