@@ -1,16 +1,18 @@
-//! Character n-grams of Chinese text, for finding the few cases that can
+//! Character n-grams of case texts, for finding the few cases that can
 //! contain a searched word without reading every case.
 //!
-//! A case's title and description give their Han characters (unigrams) and
-//! each pair of adjacent Han characters (bigrams). Every text containing a
-//! word has all of the word's grams, so the cases holding all of them are a
-//! superset of the matches; the substring test itself still decides.
+//! A case's texts give their indexed characters (unigrams) and each pair of
+//! adjacent indexed characters (bigrams). Every text containing a word has
+//! all of the word's grams, so the cases holding all of them are a superset
+//! of the matches; the substring test itself still decides.
 //!
-//! Only Han characters of the Basic Multilingual Plane count: no database
-//! collation folds them together, whereas letters, digits and
-//! supplementary-plane characters are compared case- or accent-insensitively
-//! (or all alike) by MariaDB's collations, which would break the superset.
-//! A word without a Han character cannot be narrowed this way.
+//! Indexed are the Han characters of the Basic Multilingual Plane and the
+//! ASCII letters and digits, letters folded to lower case (SQLite's LIKE
+//! ignores ASCII case; PostgreSQL's is exact, so folding only widens the
+//! superset). A word is looked up by its Han grams alone on MariaDB: its
+//! collations also equate accented and unaccented letters (`é` = `e`), so
+//! a letter in the word does not prove the same letter in the text there.
+//! A word with nothing usable cannot be narrowed this way.
 
 use std::collections::BTreeSet;
 
@@ -29,16 +31,20 @@ pub fn block_seqs(block: i64) -> (i64, i64) {
     (block * BLOCK, block * BLOCK + BLOCK - 1)
 }
 
-fn indexed(c: char) -> bool {
+fn han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+}
+
+fn indexed(c: char) -> bool {
+    han(c) || c.is_ascii_alphanumeric()
 }
 
 fn unigram(c: char) -> i64 {
     i64::from(u32::from(c))
 }
 
-/// Both characters fit in 21 bits, so bigrams never collide with each other
-/// or with unigrams (which are below 2^21).
+/// Both characters fit in 21 bits and the first is at least '0', so bigrams
+/// never collide with each other or with unigrams (which are below 2^21).
 fn bigram(a: char, b: char) -> i64 {
     (i64::from(u32::from(a)) << 21) | i64::from(u32::from(b))
 }
@@ -48,6 +54,7 @@ pub fn text_grams(text: &str, out: &mut BTreeSet<i64>) {
     let mut prev: Option<char> = None;
     for c in text.chars() {
         if indexed(c) {
+            let c = c.to_ascii_lowercase();
             out.insert(unigram(c));
             if let Some(p) = prev {
                 out.insert(bigram(p, c));
@@ -62,21 +69,23 @@ pub fn text_grams(text: &str, out: &mut BTreeSet<i64>) {
 /// At most this many grams of a word are looked up (more narrow little).
 pub const MAX_QUERY_GRAMS: usize = 8;
 
-/// Grams every text containing `word` has: its bigrams, or its single Han
-/// characters when it has no two adjacent. `None` when it has no Han
-/// character at all.
-pub fn query_grams(word: &str) -> Option<Vec<i64>> {
-    let chars: Vec<char> = word.chars().collect();
+/// Grams every text containing `word` has: its bigrams, or its single
+/// characters when it has no two adjacent. Only Han characters count unless
+/// `letters` (the database compares ASCII letters and digits as themselves,
+/// up to case). `None` when nothing in the word counts.
+pub fn query_grams(word: &str, letters: bool) -> Option<Vec<i64>> {
+    let usable = |c: char| han(c) || (letters && c.is_ascii_alphanumeric());
+    let chars: Vec<char> = word.chars().map(|c| c.to_ascii_lowercase()).collect();
     let pairs: BTreeSet<i64> = chars
         .windows(2)
-        .filter(|w| indexed(w[0]) && indexed(w[1]))
+        .filter(|w| usable(w[0]) && usable(w[1]))
         .map(|w| bigram(w[0], w[1]))
         .collect();
     let grams: Vec<i64> = if pairs.is_empty() {
         let singles: BTreeSet<i64> = chars
             .iter()
             .copied()
-            .filter(|c| indexed(*c))
+            .filter(|c| usable(*c))
             .map(unigram)
             .collect();
         singles.into_iter().collect()
@@ -103,29 +112,38 @@ mod tests {
     }
 
     #[test]
-    fn han_characters_and_their_pairs_are_grams() {
-        let g = grams("用地审批A1光刻胶");
+    fn han_characters_letters_digits_and_their_pairs_are_grams() {
+        let g = grams("用地审批A1光刻胶，é");
         assert!(g.contains(&bigram('用', '地')));
         assert!(g.contains(&bigram('审', '批')));
         assert!(g.contains(&unigram('光')));
-        // Letters and digits break a pair and are not grams.
-        assert!(!g.contains(&bigram('批', '光')));
+        // Letters are folded to lower case and pair with their neighbours.
+        assert!(g.contains(&bigram('批', 'a')));
+        assert!(g.contains(&bigram('a', '1')));
         assert!(!g.contains(&unigram('A')));
-        assert_eq!(g.len(), 7 + 5);
+        // Punctuation and other letters are not grams and break pairs.
+        assert!(!g.contains(&unigram('é')));
+        assert!(!g.contains(&bigram('胶', 'é')));
+        assert_eq!(g.len(), 9 + 8);
     }
 
     #[test]
     fn a_word_is_looked_up_by_its_pairs_or_else_its_characters() {
         assert_eq!(
-            query_grams("审批"),
+            query_grams("审批", false),
             Some(vec![bigram('审', '批')]),
             "a two-character word is one pair"
         );
-        assert_eq!(query_grams("5G 站"), Some(vec![unigram('站')]));
-        assert_eq!(query_grams("IPO"), None);
-        assert_eq!(query_grams("  "), None);
+        assert_eq!(query_grams("5G 站", false), Some(vec![unigram('站')]));
+        assert_eq!(query_grams("IPO", false), None, "no Han character");
+        assert_eq!(
+            query_grams("IPO", true),
+            Some(vec![bigram('i', 'p'), bigram('p', 'o')])
+        );
+        assert_eq!(query_grams("5G 站", true).map(|g| g.len()), Some(1));
+        assert_eq!(query_grams("  ", true), None);
         let long = "关于集成电路产业园区用地审批材料办理进度的诉求";
-        let g = query_grams(long).unwrap();
+        let g = query_grams(long, false).unwrap();
         assert!(g.len() <= MAX_QUERY_GRAMS && g.len() >= MAX_QUERY_GRAMS / 2);
     }
 
@@ -140,21 +158,26 @@ mod tests {
 
     proptest! {
         /// The index never loses a match: every gram of a word found in a
-        /// text is a gram of that text.
+        /// text (up to ASCII case) is a gram of that text.
         #[test]
         fn a_texts_grams_include_those_of_every_word_in_it(
             text in "[审批用地融资人才光刻胶a-zA-Z0-9 ，。（）𠀀]{0,40}",
             from in 0usize..40,
             len in 1usize..12,
+            upper in any::<bool>(),
         ) {
             let chars: Vec<char> = text.chars().collect();
             let from = from.min(chars.len());
             let to = (from + len).min(chars.len());
             let word: String = chars[from..to].iter().collect();
+            // SQLite's LIKE finds the word in any ASCII case.
+            let word = if upper { word.to_ascii_uppercase() } else { word };
             let all = grams(&text);
-            if let Some(q) = query_grams(&word) {
-                for g in q {
-                    prop_assert!(all.contains(&g), "{word:?} in {text:?}");
+            for letters in [false, true] {
+                if let Some(q) = query_grams(&word, letters) {
+                    for g in q {
+                        prop_assert!(all.contains(&g), "{word:?} in {text:?}");
+                    }
                 }
             }
         }

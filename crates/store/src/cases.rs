@@ -1170,6 +1170,7 @@ async fn write_intakes(
         created.iter().map(|m| crate::search::CaseText {
             year: m.year,
             seq: m.seq,
+            number: &m.number,
             title: &m.title,
             description: &m.description,
         }),

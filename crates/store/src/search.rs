@@ -2,8 +2,8 @@
 //! rare word reads a few blocks of cases instead of every case.
 //!
 //! A row `(gram, year, block)` says that some case numbered within that
-//! block of the year has the gram in its title or description (grams and
-//! blocks: `kechuang_domain::search`). Rows are written in the transaction
+//! block of the year has the gram in its number, title or description (grams
+//! and blocks: `kechuang_domain::search`). Rows are written in the transaction
 //! that writes the case and never removed (a case's text does not change),
 //! so a block holding every gram of a word is where the word can be; the
 //! substring test on the cases themselves still decides.
@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use kechuang_domain::search::{self as grams, block_of, block_seqs};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr};
 
 use crate::StoreResult;
 
@@ -23,10 +23,11 @@ pub const MAX_BLOCKS: usize = 128;
 /// Rows per INSERT statement.
 const ROWS_PER_INSERT: usize = 300;
 
-/// One case's text as the index reads it.
+/// One case's texts as the index reads them: those a search matches.
 pub struct CaseText<'a> {
     pub year: i32,
     pub seq: i64,
+    pub number: &'a str,
     pub title: &'a str,
     pub description: &'a str,
 }
@@ -43,6 +44,7 @@ pub async fn index<'a, C: ConnectionTrait>(
     let mut g = BTreeSet::new();
     for c in cases {
         g.clear();
+        grams::text_grams(c.number, &mut g);
         grams::text_grams(c.title, &mut g);
         grams::text_grams(c.description, &mut g);
         let block = block_of(c.seq);
@@ -75,7 +77,7 @@ pub async fn backfill<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
     let mut read = 0;
     loop {
         let page = Query::select()
-            .columns(["year", "seq", "title", "description"].map(Alias::new))
+            .columns(["year", "seq", "number", "title", "description"].map(Alias::new))
             .from(Alias::new("cases"))
             .cond_where(
                 Expr::col(Alias::new("year"))
@@ -96,15 +98,17 @@ pub async fn backfill<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
             texts.push((
                 r.try_get::<i32>("", "year")?,
                 r.try_get::<i64>("", "seq")?,
+                r.try_get::<String>("", "number")?,
                 r.try_get::<String>("", "title")?,
                 r.try_get::<String>("", "description")?,
             ));
         }
         index(
             conn,
-            texts.iter().map(|(year, seq, t, d)| CaseText {
+            texts.iter().map(|(year, seq, n, t, d)| CaseText {
                 year: *year,
                 seq: *seq,
+                number: n,
                 title: t,
                 description: d,
             }),
@@ -112,7 +116,7 @@ pub async fn backfill<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
         .await?;
         read += texts.len() as u64;
         match texts.last() {
-            Some((y, s, _, _)) if texts.len() as u64 == PAGE => (year, seq) = (*y, *s),
+            Some((y, s, ..)) if texts.len() as u64 == PAGE => (year, seq) = (*y, *s),
             _ => return Ok(read),
         }
     }
@@ -123,13 +127,15 @@ pub type SeqRange = (i32, i64, i64);
 
 /// Where cases containing `word` can be: the number ranges of the blocks
 /// that hold all its grams (none at all when it is in no case). `None` when
-/// the index cannot narrow the search: the word has no Han character, or
-/// more than [`MAX_BLOCKS`] blocks qualify.
+/// the index cannot narrow the search: nothing in the word is indexed (on
+/// MariaDB, nothing but Han characters counts), or more than
+/// [`MAX_BLOCKS`] blocks qualify.
 pub async fn candidates<C: ConnectionTrait>(
     conn: &C,
     word: &str,
 ) -> StoreResult<Option<Vec<SeqRange>>> {
-    let Some(wanted) = grams::query_grams(word) else {
+    let letters = conn.get_database_backend() != DatabaseBackend::MySql;
+    let Some(wanted) = grams::query_grams(word, letters) else {
         return Ok(None);
     };
     let first = Alias::new("g0");
