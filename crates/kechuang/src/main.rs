@@ -52,6 +52,8 @@ enum Command {
         #[arg(long)]
         to: std::path::PathBuf,
     },
+    /// 重建诉求检索索引（用于绕过本系统写入的诉求）/ rebuild the case search index from the cases (for cases written around the application)
+    Reindex,
     /// 审计日志 / audit log
     Audit {
         #[command(subcommand)]
@@ -267,6 +269,13 @@ async fn run() -> anyhow::Result<()> {
                 .await
                 .map_err(anyhow::Error::msg)?;
             println!("已备份到 {}", to.display());
+        }
+        Command::Reindex => {
+            let db = kechuang_store::connect(&url)
+                .await
+                .map_err(anyhow::Error::msg)?;
+            let n = kechuang_store::search::backfill(&db).await?;
+            println!("已为 {n} 件诉求重建检索索引");
         }
         Command::Audit {
             command: AuditCommand::Verify,

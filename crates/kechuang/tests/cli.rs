@@ -54,7 +54,7 @@ fn text(b: &[u8]) -> String {
 }
 
 #[test]
-fn user_token_audit_and_backup_commands() {
+fn user_token_reindex_audit_and_backup_commands() {
     let dir = tempdir();
     let out = kechuang(&dir, &["migrate"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -87,6 +87,10 @@ fn user_token_audit_and_backup_commands() {
     let token = stdout.trim();
     assert_eq!(stdout.lines().count(), 1);
     assert!(token.starts_with("kc_") && token.len() == 67, "{stdout}");
+
+    let out = kechuang(&dir, &["reindex"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("已为 0 件诉求重建检索索引"));
 
     let out = kechuang(&dir, &["audit", "verify"], None);
     assert!(out.status.success());
