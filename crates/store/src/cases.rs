@@ -319,13 +319,12 @@ struct Lookup {
 }
 
 async fn lookup(db: &Db, f: &CaseFilter, cal: &WorkCalendar) -> StoreResult<Lookup> {
-    let ranges = match text(f) {
+    let text_ids = match text(f) {
         // LIKE's own wildcards are not characters the word must contain.
-        Some(t) if !t.contains(['%', '_']) => crate::search::candidates(db, t).await?,
-        _ => None,
-    };
-    let text_ids = match (text(f), ranges) {
-        (Some(t), Some(ranges)) => Some(containing_within(db, t, &ranges).await?),
+        Some(t) if !t.contains(['%', '_']) => match crate::search::candidates(db, t).await? {
+            Some(ranges) => Some(containing_within(db, t, &ranges).await?),
+            None => None,
+        },
         _ => None,
     };
     Ok(Lookup {

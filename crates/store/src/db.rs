@@ -140,7 +140,6 @@ pub async fn begin_write(db: &Db) -> Result<WriteTx, DbErr> {
     })
 }
 
-/// Hide the password of a database URL for messages and logs.
 /// Refresh SQLite's table statistics (`ANALYZE`; about 1.5 s at a million
 /// cases), by which it chooses indexes: without them it guesses, and a
 /// search's few cases can lose to an index on their status. PostgreSQL and
@@ -152,6 +151,7 @@ pub async fn analyze(db: &Db) -> Result<(), DbErr> {
     Ok(())
 }
 
+/// Hide the password of a database URL for messages and logs.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
