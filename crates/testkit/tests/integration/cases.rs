@@ -96,6 +96,43 @@ pub(crate) async fn submit(w: &World, title: &str) -> Value {
     c
 }
 
+/// Cases received through the store in one go (one transaction), by the
+/// administrator, in the world's category and organisation: (title,
+/// description) each.
+pub(crate) async fn receive_many(
+    w: &World,
+    texts: impl IntoIterator<Item = (String, String)>,
+) -> Vec<kechuang_store::entities::case::Model> {
+    use kechuang_store::cases::{intake_many, Actor, CaseInput};
+    let actor = Actor {
+        username: "admin".into(),
+        user_id: String::new(),
+        display_name: "管理员".into(),
+    };
+    let items = texts
+        .into_iter()
+        .map(|(title, description)| {
+            let input = CaseInput {
+                title,
+                description,
+                category_id: w.category["id"].as_str().unwrap().into(),
+                org_id: w.org["id"].as_str().unwrap().into(),
+                chain_id: None,
+                channel: kechuang_domain::cases::Channel::Hotline,
+                received_at: chrono::Utc::now(),
+                contact_name: String::new(),
+                contact_phone: String::new(),
+            };
+            (actor.clone(), input)
+        })
+        .collect();
+    intake_many(&w.app.db, items)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect()
+}
+
 pub(crate) async fn act(api: &Api, case: &Value, action: &str, body: Value) -> (u16, Value) {
     Api::json(
         api.post(&format!(
@@ -505,33 +542,15 @@ async fn concurrent_intakes_share_commits_but_keep_their_own_numbers_and_errors(
 
 #[tokio::test]
 async fn a_common_word_counts_to_a_thousand_and_says_so() {
-    use kechuang_store::cases::{intake_many, Actor, CaseInput, SEARCH_COUNT_CAP};
+    use kechuang_store::cases::SEARCH_COUNT_CAP;
     let w = world().await;
-    let actor = Actor {
-        username: "admin".into(),
-        user_id: String::new(),
-        display_name: "管理员".into(),
-    };
-    // 1,005 cases received in one go (one transaction), plus two others.
-    let input = |title: String| CaseInput {
-        title,
-        description: String::new(),
-        category_id: w.category["id"].as_str().unwrap().into(),
-        org_id: w.org["id"].as_str().unwrap().into(),
-        chain_id: None,
-        channel: kechuang_domain::cases::Channel::Hotline,
-        received_at: chrono::Utc::now(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-    };
-    let mut items: Vec<_> = (0..1005)
-        .map(|n| (actor.clone(), input(format!("用地指标咨询 {n}"))))
-        .collect();
-    items.push((actor.clone(), input("融资担保咨询 甲".into())));
-    items.push((actor.clone(), input("融资担保咨询 乙".into())));
-    let results = intake_many(&w.app.db, items).await;
-    assert_eq!(results.len(), 1007);
-    assert!(results.iter().all(|r| r.is_ok()));
+    // 1,007 cases received in one go (one transaction): 1,005 with a common
+    // word, two with a rare one.
+    let texts = (0..1005)
+        .map(|n| format!("用地指标咨询 {n}"))
+        .chain(["融资担保咨询 甲".into(), "融资担保咨询 乙".into()])
+        .map(|t| (t, String::new()));
+    assert_eq!(receive_many(&w, texts).await.len(), 1007);
 
     let (_, common) = Api::json(w.admin.get("/api/v1/cases?q=用地指标&per_page=5")).await;
     assert_eq!(common["total"], SEARCH_COUNT_CAP);
@@ -557,44 +576,22 @@ async fn a_common_word_counts_to_a_thousand_and_says_so() {
 #[tokio::test]
 async fn a_rare_word_is_looked_for_only_in_the_blocks_the_gram_index_names() {
     use kechuang_domain::search::{block_of, block_seqs};
-    use kechuang_store::cases::{intake_many, Actor, CaseInput};
     use kechuang_store::search::{backfill, candidates};
     use sea_orm::ConnectionTrait;
     let w = world().await;
-    let actor = Actor {
-        username: "admin".into(),
-        user_id: String::new(),
-        display_name: "管理员".into(),
-    };
-    let input = |title: String, description: &str| CaseInput {
-        title,
-        description: description.into(),
-        category_id: w.category["id"].as_str().unwrap().into(),
-        org_id: w.org["id"].as_str().unwrap().into(),
-        chain_id: None,
-        channel: kechuang_domain::cases::Channel::Hotline,
-        received_at: chrono::Utc::now(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-    };
     // 200 cases, numbered over four blocks; the rare word in two of them,
     // in the description.
-    let items: Vec<_> = (1..=200)
+    let texts = (1..=200)
         .map(|n| {
             let d = if n == 3 || n == 150 {
                 "企业反映光刻胶进口通关慢"
             } else {
                 "企业反映用地指标紧张"
             };
-            (actor.clone(), input(format!("用地指标咨询 {n}"), d))
+            (format!("用地指标咨询 {n}"), d.to_string())
         })
-        .chain([(actor.clone(), input("IPO 辅导咨询".into(), ""))])
-        .collect();
-    let cases: Vec<_> = intake_many(&w.app.db, items)
-        .await
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
+        .chain([("IPO 辅导咨询".to_string(), String::new())]);
+    let cases = receive_many(&w, texts).await;
     let (a, b) = (&cases[2], &cases[149]);
     let block = |c: &kechuang_store::entities::case::Model| {
         let (first, last) = block_seqs(block_of(c.seq));
@@ -735,33 +732,13 @@ async fn the_standard_statistics_are_computed_before_their_first_reader() {
 
 #[tokio::test]
 async fn statistics_add_up_counts_and_cycle_times_per_group_and_in_total() {
-    use kechuang_store::cases::{intake_many, Actor, CaseInput};
     use sea_orm::ConnectionTrait;
     let w = world().await;
-    let actor = Actor {
-        username: "admin".into(),
-        user_id: String::new(),
-        display_name: "管理员".into(),
-    };
-    let input = |n: usize| CaseInput {
-        title: format!("周期统计 {n}"),
-        description: String::new(),
-        category_id: w.category["id"].as_str().unwrap().into(),
-        org_id: w.org["id"].as_str().unwrap().into(),
-        chain_id: None,
-        channel: kechuang_domain::cases::Channel::Hotline,
-        received_at: chrono::Utc::now(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-    };
-    let cases: Vec<_> = intake_many(
-        &w.app.db,
-        (0..11).map(|n| (actor.clone(), input(n))).collect(),
+    let cases = receive_many(
+        &w,
+        (0..11).map(|n| (format!("周期统计 {n}"), String::new())),
     )
-    .await
-    .into_iter()
-    .map(Result::unwrap)
-    .collect();
+    .await;
     // Ten solved, in 1..=9 and 20 workdays; the last three after their due
     // date; one still open.
     let cycles = [1, 2, 3, 4, 5, 6, 7, 8, 9, 20];
