@@ -417,6 +417,47 @@ pub fn entity_label(entity: &str) -> &'static str {
         "chain_orgs" => "链上单位",
         "chain_outputs" => "产业链产值",
         "calendar_days" => "工作日历",
+        "case_categories" => "诉求分类",
+        "cases" => "诉求",
+        "case_tasks" => "部门任务",
+        "supervisions" => "督办",
+        "interviews" => "约谈",
+        "webhooks" => "机器人推送",
+        "transfer_projects" => "转化项目",
+        "gate_reviews" => "阶段评审",
+        "review_scores" => "专家评分",
+        "fund_pools" => "资金池",
+        "grant_equities" => "先投后股",
+        "grant_tranches" => "先投后股拨付",
+        "loan_tiers" => "梯度贷档位",
+        "loans" => "科企梯度贷",
+        "loan_installments" => "还款计划",
+        "loan_repayments" => "还款记录",
+        "tech_contracts" => "技术合同登记",
+        "party_orgs" => "党组织",
+        "party_org_units" => "党组织覆盖单位",
+        "party_chain_links" => "产业链党委联系",
+        "party_members" => "党员与发展对象",
+        "cross_appointments" => "交叉任职",
+        "service_staff" => "服务队伍",
+        "staff_assignments" => "联系单位",
+        "work_logs" => "工作记录",
+        "meetings" => "联席会议与碰头会",
+        "key_items" => "重点事项",
+        "key_item_milestones" => "重点事项节点",
+        "zones" => "党员责任区",
+        "zone_members" => "责任区党员",
+        "zone_orgs" => "责任区单位",
+        "commitments" => "承诺践诺",
+        "commitment_reports" => "践诺报告",
+        "teams" => "先锋队",
+        "team_members" => "先锋队成员",
+        "races" => "赛马比拼",
+        "race_dimensions" => "赛马维度",
+        "race_scores" => "赛马得分",
+        "honors" => "表彰",
+        "project_claims" => "揭榜项目",
+        "original_results" => "原创性成果",
         _ => "其他",
     }
 }
@@ -924,5 +965,16 @@ pub async fn toggle_webhook(
     match r {
         Ok(_) => Redirect::to("/admin/webhooks?flash=saved").into_response(),
         Err(e) => error_page(&st, Some(&p), e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The audit log names the kind of every record it can hold.
+    #[test]
+    fn every_audited_table_has_a_chinese_name() {
+        for e in kechuang_store::audit::AUDITED {
+            assert_ne!(super::entity_label(e), "其他", "{e}");
+        }
     }
 }
