@@ -590,6 +590,31 @@ pub async fn list_all(
     Ok(filtered(scope, f, &l).limit(cap).all(db).await?)
 }
 
+/// The case with this number (any case, upper or lower), in scope.
+pub async fn by_number(db: &Db, scope: &Scope, number: &str) -> StoreResult<Option<case::Model>> {
+    Ok(scoped(case::Entity::find(), scope)
+        .filter(case::Column::Number.eq(number.trim().to_uppercase()))
+        .one(db)
+        .await?)
+}
+
+/// Case numbers by case id.
+pub async fn numbers(db: &Db, ids: &[String]) -> StoreResult<HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::Number)
+        .filter(case::Column::Id.is_in(ids.to_vec()))
+        .into_tuple::<(String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// One case; out of scope is the same as missing (404).
 pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: &str) -> StoreResult<case::Model> {
     scoped(case::Entity::find_by_id(id.to_string()), scope)

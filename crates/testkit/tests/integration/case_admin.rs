@@ -369,6 +369,7 @@ async fn audit_log_interviews_and_deliveries_export_with_their_filters() {
         [
             "约谈日期",
             "被约谈部门",
+            "相关诉求",
             "被约谈人",
             "约谈事由",
             "约谈结果与整改要求",
@@ -381,11 +382,11 @@ async fn audit_log_interviews_and_deliveries_export_with_their_filters() {
         (
             rows[1][0].as_str(),
             rows[1][1].as_str(),
-            rows[1][2].as_str()
+            rows[1][3].as_str()
         ),
         (day(3).as_str(), "科技创新局", "王副局长")
     );
-    assert!(is_beijing_minute(&rows[1][6]));
+    assert!(is_beijing_minute(&rows[1][7]));
     let all = download(&boss, "/cases/board/interviews.xlsx").await;
     assert_eq!(all.len(), 4);
     // Clerks do not see interviews.

@@ -1497,6 +1497,7 @@ async fn due_soon_cases_warn_their_lead_department_once() {
 async fn leaders_see_laggards_and_record_interviews() {
     let w = world().await;
     // Three overdue cases of the lead department.
+    let mut overdue = vec![];
     for n in 0..3 {
         let (_, c) = Api::json(w.lead.post("/api/v1/cases").json(&json!({
             "title": format!("积压{n}"), "category_id": w.category["id"], "org_id": w.org["id"], "channel": "hotline",
@@ -1509,6 +1510,7 @@ async fn leaders_see_laggards_and_record_interviews() {
             json!({"version": 1, "lead_department_id": w.lead_dep["id"]}),
         )
         .await;
+        overdue.push(c);
     }
     w.app.user("boss", Role::Leader, None, None).await;
     let b = w.app.browser("boss").await;
@@ -1523,9 +1525,53 @@ async fn leaders_see_laggards_and_record_interviews() {
     let (status, iv) = Api::json(w.leader.post("/api/v1/interviews").json(&json!({"department_id": w.lead_dep["id"], "interviewee": "李科长", "held_on": "2026-11-20", "reason": "连续3件诉求超期", "outcome": "限期一周清零，月度碰头会通报"}))).await;
     assert_eq!(status, 201, "{iv}");
     assert_eq!(iv["department_name"], "科技创新局");
+    assert!(iv["case_number"].is_null());
+    // It can name the case it is about, by number; a wrong number is refused
+    // on its field.
+    let (status, body) = Api::json(w.leader.post("/api/v1/interviews").json(&json!({"department_id": w.lead_dep["id"], "interviewee": "李科长", "held_on": "2026-11-20", "reason": "超期", "outcome": "整改", "case_number": "KC-2099-000001"}))).await;
+    assert_eq!(status, 422);
+    assert!(
+        body["details"]["fields"]["case_number"]
+            .as_str()
+            .unwrap()
+            .contains("KC-2099-000001"),
+        "{body}"
+    );
+    let number = overdue[1]["number"].as_str().unwrap();
+    let (status, iv) = Api::json(w.leader.post("/api/v1/interviews").json(&json!({"department_id": w.lead_dep["id"], "interviewee": "周科员", "held_on": "2026-11-20", "reason": "积压1超期", "outcome": "三日内办结", "case_number": number.to_lowercase()}))).await;
+    assert_eq!(status, 201, "{iv}");
+    assert_eq!(
+        (iv["case_number"].as_str(), &iv["case_id"]),
+        (Some(number), &overdue[1]["id"])
+    );
     let (status, _) = Api::json(w.lead.get("/api/v1/interviews")).await;
     assert_eq!(status, 403);
-    assert!(b.get_text("/cases/board").await.contains("限期一周清零"));
+    // The board's form shows the same refusal beside the field, keeping
+    // what was typed.
+    let res = b
+        .post_form(
+            "/cases/board/interviews",
+            &[
+                ("department_id", w.lead_dep["id"].as_str().unwrap()),
+                ("interviewee", "钱科长"),
+                ("held_on", "2026-11-20"),
+                ("reason", "超期"),
+                ("outcome", "整改"),
+                ("case_number", "KC-2099-000009"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("未找到编号为 KC-2099-000009 的诉求") && page.contains("value=\"钱科长\"")
+    );
+    let board = b.get_text("/cases/board").await;
+    assert!(board.contains("限期一周清零"));
+    assert!(board.contains(&format!(
+        "<a href=\"/cases/{}\">{number}</a>",
+        overdue[1]["id"].as_str().unwrap()
+    )));
 }
 
 #[tokio::test]

@@ -1449,6 +1449,8 @@ pub struct InterviewView {
     pub department_id: String,
     pub department_name: String,
     pub case_id: Option<String>,
+    /// 相关诉求编号
+    pub case_number: Option<String>,
     /// 被约谈人
     pub interviewee: String,
     pub held_on: NaiveDate,
@@ -1463,6 +1465,8 @@ pub struct InterviewDraft {
     pub department_id: String,
     /// 相关诉求 id（可空）
     pub case_id: Option<String>,
+    /// 相关诉求编号，如 KC-2026-000123（可空；不填 case_id 时按编号查找）
+    pub case_number: Option<String>,
     pub interviewee: String,
     /// 约谈日期 YYYY-MM-DD（不能晚于今天）
     pub held_on: String,
@@ -1499,10 +1503,19 @@ pub async fn record_interview(
     if d.outcome.trim().is_empty() {
         e.push(("outcome", "请填写约谈结果与整改要求".into()));
     }
-    let case_id = d.case_id.filter(|c| !c.trim().is_empty());
+    let mut case_id = d.case_id.filter(|c| !c.trim().is_empty());
+    let number = d.case_number.as_deref().map(str::trim).unwrap_or("");
     if let Some(c) = &case_id {
         if cases::get(&s.db, &p.scope, c).await.is_err() {
             e.push(("case_id", "相关诉求不存在".into()));
+        }
+    } else if !number.is_empty() {
+        match cases::by_number(&s.db, &p.scope, number).await? {
+            Some(c) => case_id = Some(c.id),
+            None => e.push((
+                "case_number",
+                format!("未找到编号为 {number} 的诉求，请核对（如 KC-2026-000123）"),
+            )),
         }
     }
     if !e.is_empty() {
@@ -1528,26 +1541,37 @@ pub async fn create_interview(
     ApiJson(d): ApiJson<InterviewDraft>,
 ) -> ApiResult<(StatusCode, Json<InterviewView>)> {
     let m = record_interview(&s, &p, d).await?;
-    let n = Names::load(&s, []).await?;
-    Ok((StatusCode::CREATED, Json(interview_view(m, &n))))
+    let mut v = interview_views(&s, vec![m]).await?;
+    Ok((StatusCode::CREATED, Json(v.remove(0))))
 }
 
-pub fn interview_view(m: kechuang_store::entities::interview::Model, n: &Names) -> InterviewView {
-    InterviewView {
-        department_name: n
-            .departments
-            .get(&m.department_id)
-            .cloned()
-            .unwrap_or_default(),
-        id: m.id,
-        department_id: m.department_id,
-        case_id: m.case_id,
-        interviewee: m.interviewee,
-        held_on: m.held_on,
-        reason: m.reason,
-        outcome: m.outcome,
-        recorded_by: m.recorded_by,
-    }
+/// Interview records as shown, naming their departments and cases.
+pub async fn interview_views(
+    s: &AppState,
+    list: Vec<kechuang_store::entities::interview::Model>,
+) -> ApiResult<Vec<InterviewView>> {
+    let n = Names::load(s, []).await?;
+    let ids: Vec<String> = list.iter().filter_map(|m| m.case_id.clone()).collect();
+    let numbers = cases::numbers(&s.db, &ids).await?;
+    Ok(list
+        .into_iter()
+        .map(|m| InterviewView {
+            department_name: n
+                .departments
+                .get(&m.department_id)
+                .cloned()
+                .unwrap_or_default(),
+            case_number: m.case_id.as_ref().and_then(|c| numbers.get(c).cloned()),
+            id: m.id,
+            department_id: m.department_id,
+            case_id: m.case_id,
+            interviewee: m.interviewee,
+            held_on: m.held_on,
+            reason: m.reason,
+            outcome: m.outcome,
+            recorded_by: m.recorded_by,
+        })
+        .collect())
 }
 
 /// 约谈记录
@@ -1558,14 +1582,8 @@ pub async fn list_interviews(
     ApiUser(p): ApiUser,
 ) -> ApiResult<Json<Vec<InterviewView>>> {
     require(&p, Permission::CasesSupervise)?;
-    let n = Names::load(&s, []).await?;
-    Ok(Json(
-        cases::interviews(&s.db, 200)
-            .await?
-            .into_iter()
-            .map(|m| interview_view(m, &n))
-            .collect(),
-    ))
+    let list = cases::interviews(&s.db, 200).await?;
+    Ok(Json(interview_views(&s, list).await?))
 }
 
 pub fn interviews_router() -> OpenApiRouter<AppState> {

@@ -1482,12 +1482,11 @@ async fn board_page(
         .into_iter()
         .filter(|c| c.supervision_level > 0)
         .collect();
-        let n = crate::api::cases::Names::load(s, []).await?;
-        let interviews = cases::interviews_where(&s.db, &iq.filter(), 20)
-            .await?
-            .into_iter()
-            .map(|m| crate::api::cases::interview_view(m, &n))
-            .collect();
+        let interviews = crate::api::cases::interview_views(
+            s,
+            cases::interviews_where(&s.db, &iq.filter(), 20).await?,
+        )
+        .await?;
         Ok::<_, ApiError>(BoardPage {
             page: PageCtx::new(s, p, "督办看板", "/cases/board", &[("督办看板", "")])
                 .flash_code(flash),
@@ -1529,14 +1528,17 @@ pub async fn interviews_export(
 ) -> Response {
     let r = async {
         require(&p, Permission::CasesSupervise)?;
-        let n = crate::api::cases::Names::load(&s, []).await?;
         let list = cases::interviews_where(&s.db, &iq.filter(), excel::MAX_EXPORT_ROWS).await?;
-        let rows = list.into_iter().map(|m| {
-            let recorded = excel::beijing_minute(m.created_at);
-            let v = crate::api::cases::interview_view(m, &n);
+        let recorded: Vec<String> = list
+            .iter()
+            .map(|m| excel::beijing_minute(m.created_at))
+            .collect();
+        let views = crate::api::cases::interview_views(&s, list).await?;
+        let rows = views.into_iter().zip(recorded).map(|(v, recorded)| {
             vec![
                 Cell::Text(v.held_on.format("%Y-%m-%d").to_string()),
                 Cell::Text(v.department_name),
+                Cell::Text(v.case_number.unwrap_or_default()),
                 Cell::Text(v.interviewee),
                 Cell::Text(v.reason),
                 Cell::Text(v.outcome),
@@ -1549,6 +1551,7 @@ pub async fn interviews_export(
             &[
                 "约谈日期",
                 "被约谈部门",
+                "相关诉求",
                 "被约谈人",
                 "约谈事由",
                 "约谈结果与整改要求",
@@ -1578,6 +1581,7 @@ pub async fn create_interview(
                 &[
                     "department_id",
                     "case_id",
+                    "case_number",
                     "interviewee",
                     "held_on",
                     "reason",
