@@ -172,24 +172,29 @@ pub async fn update_category(
 
 // ---------------------------------------------------------------- queries
 
-/// Cases the scope may see, as a query condition.
-/// Ids of the cases a set of departments works on: as lead, through a task,
-/// and (for data scope) as the task force. A UNION of indexed lookups rather
-/// than an OR across tables, which would scan every case.
 /// The case concerns one of these departments (lead, task force or a task
-/// of theirs), looked up by key in `case_departments`.
-fn concerns(ids: &[String]) -> SimpleExpr {
-    Expr::exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from(case_department::Entity)
-            .and_where(
-                Expr::col((case_department::Entity, case_department::Column::CaseId))
-                    .equals((case::Entity, case::Column::Id)),
-            )
-            .and_where(case_department::Column::DepartmentId.is_in(ids.to_vec()))
-            .to_owned(),
-    )
+/// of theirs), looked up in `case_departments`. A list reads the newest
+/// cases until its page is full, so each case is looked up by key
+/// (`EXISTS`). Statistics read every case concerned anyway, so they ask for
+/// the set of the departments' cases (`IN`), which SQLite reads by id: 0.2 s
+/// for a department of 100,000 cases among a million, instead of probing
+/// the table once for each of the million (0.5 s and more).
+fn concerns(ids: &[String], every: bool) -> SimpleExpr {
+    let mut q = Query::select();
+    q.from(case_department::Entity)
+        .and_where(case_department::Column::DepartmentId.is_in(ids.to_vec()));
+    if every {
+        case::Column::Id.in_subquery(q.column(case_department::Column::CaseId).to_owned())
+    } else {
+        Expr::exists(
+            q.expr(Expr::val(1))
+                .and_where(
+                    Expr::col((case_department::Entity, case_department::Column::CaseId))
+                        .equals((case::Entity, case::Column::Id)),
+                )
+                .to_owned(),
+        )
+    }
 }
 
 /// Record that a case concerns these departments (rows it already has are
@@ -220,9 +225,14 @@ async fn concern<C: ConnectionTrait>(
 }
 
 fn scoped(q: Select<case::Entity>, scope: &Scope) -> Select<case::Entity> {
+    scoped_by(q, scope, false)
+}
+
+/// [`scoped`], for reading every case in scope when `every` (see [`concerns`]).
+fn scoped_by(q: Select<case::Entity>, scope: &Scope, every: bool) -> Select<case::Entity> {
     match scope {
         Scope::All => q,
-        Scope::Departments(ids) => q.filter(concerns(ids)),
+        Scope::Departments(ids) => q.filter(concerns(ids, every)),
         Scope::Org(Some(org)) => q.filter(case::Column::OrgId.eq(org.clone())),
         Scope::Org(None) => q.filter(Expr::val(1).eq(0)),
         Scope::User(uid) => q.filter(case::Column::SubmittedBy.eq(uid.clone())),
@@ -316,6 +326,8 @@ struct Lookup {
     clock: Clock,
     /// `None`: the list tests every case for the word.
     text_ids: Option<Vec<String>>,
+    /// Every matching case is read (an aggregate), not the first page.
+    every: bool,
 }
 
 async fn lookup(db: &Db, f: &CaseFilter, cal: &WorkCalendar) -> StoreResult<Lookup> {
@@ -330,6 +342,7 @@ async fn lookup(db: &Db, f: &CaseFilter, cal: &WorkCalendar) -> StoreResult<Look
     Ok(Lookup {
         clock: Clock::new(cal, today()),
         text_ids,
+        every: false,
     })
 }
 
@@ -383,7 +396,7 @@ fn filtered(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case::Entity> {
 fn matching(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case::Entity> {
     let clock = l.clock;
     let today = clock.today;
-    let mut q = scoped(case::Entity::find(), scope);
+    let mut q = scoped_by(case::Entity::find(), scope, l.every);
     if let Some(t) = text(f) {
         q = match &l.text_ids {
             Some(ids) if ids.is_empty() => q.filter(Expr::val(1).eq(0)),
@@ -406,7 +419,7 @@ fn matching(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case::Entity> {
         q = q.filter(case::Column::OrgId.eq(o.clone()));
     }
     if let Some(d) = &f.department_id {
-        q = q.filter(concerns(std::slice::from_ref(d)));
+        q = q.filter(concerns(std::slice::from_ref(d), l.every));
     }
     if let Some(d) = &f.lead_department_id {
         q = q.filter(case::Column::LeadDepartmentId.eq(d.clone()));
@@ -2470,7 +2483,10 @@ pub async fn statistics(
     group: GroupBy,
 ) -> StoreResult<(Vec<Figures>, Figures)> {
     let cal = calendar::load(db).await?;
-    let l = lookup(db, f, &cal).await?;
+    let l = Lookup {
+        every: true,
+        ..lookup(db, f, &cal).await?
+    };
     let clock = l.clock;
     let key = match group {
         GroupBy::Department => case::Column::LeadDepartmentId,

@@ -786,6 +786,18 @@ async fn statistics_add_up_counts_and_cycle_times_per_group_and_in_total() {
         assert_eq!(groups[0]["p90_cycle_workdays"], 9, "{group}");
         assert_eq!(groups[0]["received"], 11, "{group}");
     }
+    // A department sees the figures of the cases it works on: the lead
+    // department all of them, the assisting one (no task yet) none.
+    for (who, received) in [(&w.lead, 11), (&w.assist, 0)] {
+        let (_, st) = Api::json(who.get("/api/v1/cases/statistics?group=category")).await;
+        assert_eq!(st["total"]["received"], received, "{st}");
+    }
+    let (_, st) = Api::json(w.admin.get(&format!(
+        "/api/v1/cases/statistics?group=month&department_id={}",
+        w.lead_dep["id"].as_str().unwrap()
+    )))
+    .await;
+    assert_eq!(st["total"]["solved"], 10, "{st}");
 }
 
 #[tokio::test]
