@@ -50,12 +50,13 @@ pub async fn start_with(
         .with_context(|| format!("无法监听 {bind}（端口被占用或地址无效）"))?;
     let addr = listener.local_addr()?;
     let app = kechuang_web::app(AppState::new(db.clone(), secure_cookies));
+    let shutdown = shutdown_signal();
     let handle = tokio::spawn(async move {
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
     });
     crate::jobs::spawn(
@@ -65,24 +66,43 @@ pub async fn start_with(
     Ok(Running { addr, db, handle })
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGTERM or Ctrl-C. The handlers are installed when this is
+/// called, before the server says it has started: a signal sent right after
+/// must not meet the default action, which ends the process at once.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let (term, int) = signals;
+            tokio::select! {
+                _ = received(term) => {},
+                _ = received(int) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("收到停止信号，正在完成进行中的请求后退出");
     }
-    tracing::info!("收到停止信号，正在完成进行中的请求后退出");
+}
+
+/// The next delivery of a signal (never, when its handler could not be
+/// installed).
+#[cfg(unix)]
+async fn received(signal: Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(mut s) => {
+            s.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
 }
