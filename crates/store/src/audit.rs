@@ -415,12 +415,5 @@ pub async fn list<C: ConnectionTrait>(
     let q = q
         .order_by_desc(audit_entry::Column::At)
         .order_by_desc(audit_entry::Column::Id);
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(crate::Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }

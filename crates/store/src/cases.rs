@@ -841,14 +841,7 @@ pub async fn messages(
     let q = q
         .order_by_desc(notification::Column::CreatedAt)
         .order_by_desc(notification::Column::Id);
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 /// Unread messages of a user (one COUNT query, for the navigation badge).

@@ -146,14 +146,7 @@ pub async fn list(
     p: PageReq,
 ) -> StoreResult<Page<org::Model>> {
     let q = filtered(scope, f);
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 /// Every row of a filtered list (for Excel export), at most `cap` rows.

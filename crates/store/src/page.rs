@@ -1,4 +1,7 @@
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, Select};
 use serde::Serialize;
+
+use crate::StoreResult;
 
 /// A page request: 1-based page number and page size (bounded).
 #[derive(Clone, Copy, Debug)]
@@ -41,4 +44,21 @@ impl<T> Page<T> {
             per_page: self.per_page,
         }
     }
+}
+
+/// One page of a query's rows, with the count of all of them.
+pub async fn fetch<E, C>(db: &C, q: Select<E>, p: PageReq) -> StoreResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    let total = q.clone().count(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    Ok(Page {
+        items,
+        total,
+        page: p.page,
+        per_page: p.per_page,
+    })
 }

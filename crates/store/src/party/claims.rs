@@ -453,14 +453,7 @@ pub async fn list_results(
     p: PageReq,
 ) -> StoreResult<Page<original_result::Model>> {
     let q = results_filtered(f);
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 pub async fn list_all_results(

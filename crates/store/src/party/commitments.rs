@@ -10,8 +10,8 @@ use kechuang_domain::party::{
     after_report, after_verdict, commitment_overdue, share_permille, CommitmentStatus,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 use serde::Serialize;
 
@@ -100,14 +100,7 @@ pub async fn list(
     p: PageReq,
 ) -> StoreResult<Page<commitment::Model>> {
     let q = filtered(db, f).await?;
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 pub async fn list_all(

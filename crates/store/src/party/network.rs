@@ -10,8 +10,8 @@ use chrono::{Datelike, NaiveDate};
 use kechuang_domain::org::OrgKind;
 use kechuang_domain::party::{share_permille, Ladder, MemberStage, PartyOrgKind};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 use serde::Serialize;
 
@@ -498,14 +498,7 @@ pub async fn members(
     p: PageReq,
 ) -> StoreResult<Page<party_member::Model>> {
     let q = filtered(db, f).await?;
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 pub async fn members_all(

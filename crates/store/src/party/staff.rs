@@ -220,14 +220,7 @@ fn role_order() -> sea_orm::sea_query::SimpleExpr {
 
 pub async fn list(db: &Db, f: &StaffFilter, p: PageReq) -> StoreResult<Page<service_staff::Model>> {
     let q = staff_filtered(f);
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 pub async fn list_all(
@@ -689,14 +682,7 @@ fn logs_filtered(f: &LogFilter) -> Select<work_log::Entity> {
 
 pub async fn logs(db: &Db, f: &LogFilter, p: PageReq) -> StoreResult<Page<work_log::Model>> {
     let q = logs_filtered(f);
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 pub async fn logs_all<C: ConnectionTrait>(

@@ -6,8 +6,8 @@
 use chrono::{Datelike, NaiveDate};
 use kechuang_domain::transfer::{turnover_by_year, ContractKind, YearTurnover};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 
 use crate::entities::tech_contract;
@@ -87,14 +87,7 @@ pub async fn list(
     p: PageReq,
 ) -> StoreResult<Page<tech_contract::Model>> {
     let q = filtered(f);
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 pub async fn list_all(

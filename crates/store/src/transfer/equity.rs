@@ -190,14 +190,7 @@ pub async fn list(
     p: PageReq,
 ) -> StoreResult<Page<grant_equity::Model>> {
     let q = filtered(f);
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 pub async fn list_all(

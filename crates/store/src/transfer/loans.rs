@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use kechuang_domain::transfer::{allocate, assess, compensation, schedule, Ladder, Owed, TierRule};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 use serde::Serialize;
 
@@ -211,14 +211,7 @@ fn filtered(f: &LoanFilter) -> Select<loan::Entity> {
 
 pub async fn list(db: &Db, f: &LoanFilter, p: PageReq) -> StoreResult<Page<loan::Model>> {
     let q = filtered(f);
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 pub async fn list_all(db: &Db, f: &LoanFilter, cap: u64) -> StoreResult<Vec<loan::Model>> {

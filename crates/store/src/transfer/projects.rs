@@ -80,14 +80,7 @@ pub async fn list(
     p: PageReq,
 ) -> StoreResult<Page<transfer_project::Model>> {
     let q = filtered(f);
-    let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
-    Ok(Page {
-        items,
-        total,
-        page: p.page,
-        per_page: p.per_page,
-    })
+    crate::page::fetch(db, q, p).await
 }
 
 pub async fn list_all(
