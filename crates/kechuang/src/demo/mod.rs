@@ -969,5 +969,37 @@ async fn cases(
             .await?;
         }
     }
+    // Accountability interviews (约谈) with the departments of two cases
+    // solved late, each naming its case.
+    let late = c::list_all(
+        db,
+        &scope,
+        &c::CaseFilter {
+            sla: Some(c::SlaFilter::Late),
+            ..Default::default()
+        },
+        2,
+    )
+    .await?;
+    let leader = Actor {
+        username: "demo".into(),
+        user_id: String::new(),
+        display_name: "管委会分管领导".into(),
+    };
+    for (case, who) in late.iter().zip(["科长（主办）", "副局长（分管）"]) {
+        let (Some(dep_id), Some(closed_on)) = (&case.lead_department_id, case.closed_on) else {
+            continue;
+        };
+        let held_on = cal.add_workdays(closed_on, 2).min(today);
+        let input = c::InterviewInput {
+            department_id: dep_id.clone(),
+            case_id: Some(case.id.clone()),
+            interviewee: who.into(),
+            held_on,
+            reason: format!("诉求 {} 超过办理时限后办结", case.number),
+            outcome: "说明超期原因，一周内梳理在办诉求并在月度碰头会通报整改情况".into(),
+        };
+        at_time(at(held_on, 15), c::record_interview(db, &leader, input)).await?;
+    }
     Ok(())
 }

@@ -1022,6 +1022,14 @@ async fn demo_dataset_loads_and_tells_the_article_story() {
     assert_eq!(nev["latest"]["year"], 2025);
     assert_eq!(nev["latest"]["output_fen"], 1_204_000_000_000_i64);
     assert_eq!(nev["latest"]["growth"], "+58.6%");
+    // Accountability interviews over cases solved late, each naming its case.
+    let (_, interviews) = Api::json(api.get("/api/v1/interviews")).await;
+    let interviews = interviews.as_array().unwrap();
+    assert_eq!(interviews.len(), 2, "{interviews:?}");
+    for iv in interviews {
+        let number = iv["case_number"].as_str().unwrap();
+        assert!(iv["reason"].as_str().unwrap().contains(number), "{iv}");
+    }
     // The technology-transfer figures of the article, computed from the records.
     let (_, equity) = Api::json(api.get("/api/v1/transfer/grant-equity/totals")).await;
     assert_eq!(equity["agreements"], 8);
