@@ -14,5 +14,6 @@ pub mod org;
 pub mod party;
 pub mod password;
 pub mod search;
+pub mod text;
 pub mod transfer;
 pub mod uscc;

@@ -35,14 +35,27 @@ pub enum MoneyError {
     /// More than two decimal places (finer than one fen).
     #[error("金额“{0}”小数位过多，最多保留两位小数（精确到分）")]
     TooManyDecimals(String),
-    /// The amount does not fit in the supported range.
-    #[error("金额“{0}”超出可支持的范围，请核对")]
+    /// The amount is beyond ±1 万亿元 ([`Money::MAX_FEN`]).
+    #[error("金额“{0}”超出可支持的范围（绝对值不超过 1 万亿元），请核对")]
     Overflow(String),
 }
 
 impl Money {
     /// Zero yuan.
     pub const ZERO: Money = Money(0);
+
+    /// The largest amount anyone may enter: 1 万亿元 (10^14 fen). Bounding
+    /// every input keeps sums of up to 92,233 such amounts within `i64`, and
+    /// the sums themselves are checked ([`total_fen`]).
+    pub const MAX_FEN: i64 = 100_000_000_000_000;
+
+    /// An amount of fen given as a number (JSON, Excel), within ±[`Self::MAX_FEN`].
+    pub fn bounded_fen(fen: i64) -> Result<Money, MoneyError> {
+        if fen.unsigned_abs() > Self::MAX_FEN.unsigned_abs() {
+            return Err(MoneyError::Overflow(format!("{fen} 分")));
+        }
+        Ok(Money(fen))
+    }
 
     /// An amount of `fen` fen.
     pub const fn from_fen(fen: i64) -> Money {
@@ -101,6 +114,9 @@ impl Money {
         }
         if negative {
             fen = -fen;
+        }
+        if fen.unsigned_abs() > Self::MAX_FEN.unsigned_abs() as u128 {
+            return Err(overflow());
         }
         i64::try_from(fen).map(Money).map_err(|_| overflow())
     }
@@ -197,6 +213,12 @@ impl std::str::FromStr for Money {
     }
 }
 
+/// The total of amounts in fen, or `None` when it would not fit in `i64`
+/// (never a wrapped, silently wrong total).
+pub fn total_fen<I: IntoIterator<Item = i64>>(amounts: I) -> Option<i64> {
+    amounts.into_iter().try_fold(0i64, i64::checked_add)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,8 +239,38 @@ mod tests {
         assert_eq!(yuan("-0"), 0);
         assert_eq!(yuan("1,234,567,890.00"), 123_456_789_000);
         assert_eq!(yuan("0001"), 100);
-        assert_eq!(yuan("-92,233,720,368,547,758.08"), i64::MIN);
-        assert_eq!(yuan("92233720368547758.07"), i64::MAX);
+        assert_eq!(yuan("1,000,000,000,000"), Money::MAX_FEN);
+        assert_eq!(yuan("-1000000000000.00"), -Money::MAX_FEN);
+    }
+
+    #[test]
+    fn amounts_beyond_one_trillion_yuan_are_refused() {
+        for s in [
+            "1000000000000.01",
+            "92233720368547758.07",
+            "-92,233,720,368,547,758.08",
+        ] {
+            assert!(
+                matches!(Money::parse_yuan(s), Err(MoneyError::Overflow(_))),
+                "{s}"
+            );
+        }
+        assert!(Money::bounded_fen(i64::MAX).is_err());
+        assert!(Money::bounded_fen(i64::MIN).is_err());
+        assert_eq!(
+            Money::bounded_fen(-Money::MAX_FEN),
+            Ok(Money(-Money::MAX_FEN))
+        );
+    }
+
+    #[test]
+    fn totals_are_checked() {
+        assert_eq!(total_fen([i64::MAX, 1]), None);
+        assert_eq!(
+            total_fen([Money::MAX_FEN, Money::MAX_FEN, -5]),
+            Some(2 * Money::MAX_FEN - 5)
+        );
+        assert_eq!(total_fen(std::iter::empty()), Some(0));
     }
 
     #[test]
@@ -338,7 +390,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn display_round_trips(fen in any::<i64>()) {
+        fn display_round_trips(fen in -Money::MAX_FEN..=Money::MAX_FEN) {
             let m = Money::from_fen(fen);
             prop_assert_eq!(Money::parse_yuan(&m.to_string()), Ok(m));
             let plain = m.to_string().replace(',', "");
@@ -346,7 +398,7 @@ mod tests {
         }
 
         #[test]
-        fn wan_string_matches_division(fen in any::<i64>()) {
+        fn wan_string_matches_division(fen in -Money::MAX_FEN..=Money::MAX_FEN) {
             let s = Money::from_fen(fen).to_wan_yuan_string();
             let back = Money::parse_yuan(&s).unwrap().fen();
             // Read as yuan, the 万元 string yields hundredths of 万元 in `back`;

@@ -1135,15 +1135,16 @@ pub struct YearTurnover {
 /// [`yoy_growth_permille`](crate::org::yoy_growth_permille); the growth
 /// streak counts consecutive years with `growth_permille > 0`. Sums
 /// saturate at the bounds of `i64`.
-pub fn turnover_by_year(items: &[(i32, i64)]) -> Vec<YearTurnover> {
+/// `None` when a year's total would not fit in `i64`.
+pub fn turnover_by_year(items: &[(i32, i64)]) -> Option<Vec<YearTurnover>> {
     let mut by_year: BTreeMap<i32, (i64, u64)> = BTreeMap::new();
     for &(year, fen) in items {
         let entry = by_year.entry(year).or_default();
-        entry.0 = entry.0.saturating_add(fen);
+        entry.0 = entry.0.checked_add(fen)?;
         entry.1 += 1;
     }
     let (Some(&first), Some(&last)) = (by_year.keys().next(), by_year.keys().next_back()) else {
-        return Vec::new();
+        return Some(Vec::new());
     };
     let mut out: Vec<YearTurnover> = Vec::new();
     for year in first..=last {
@@ -1168,7 +1169,7 @@ pub fn turnover_by_year(items: &[(i32, i64)]) -> Vec<YearTurnover> {
             growth_streak,
         });
     }
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -2015,7 +2016,7 @@ mod tests {
             (2025, 360),
             (2026, 400),
         ];
-        let t = turnover_by_year(&items);
+        let t = turnover_by_year(&items).unwrap();
         let row = |year, fen, count, growth_permille, growth_streak| YearTurnover {
             year,
             fen,
@@ -2035,9 +2036,10 @@ mod tests {
                 row(2026, 400, 1, Some(111), 2),
             ]
         );
-        assert_eq!(turnover_by_year(&[]), vec![]);
+        assert_eq!(turnover_by_year(&[]), Some(vec![]));
+        assert_eq!(turnover_by_year(&[(2024, i64::MAX), (2024, 1)]), None);
         // Flat growth breaks the streak.
-        let flat = turnover_by_year(&[(2020, 10), (2021, 20), (2022, 20), (2023, 30)]);
+        let flat = turnover_by_year(&[(2020, 10), (2021, 20), (2022, 20), (2023, 30)]).unwrap();
         let streaks: Vec<u32> = flat.iter().map(|y| y.growth_streak).collect();
         assert_eq!(streaks, vec![0, 1, 0, 1]);
     }

@@ -509,12 +509,12 @@ pub async fn list(
         None => matching(scope, f, &l).count(db).await?,
     };
     let q = filtered(scope, f, &l);
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page()).all(db).await?;
     Ok(Page {
         items,
         total,
-        page: p.page,
-        per_page: p.per_page,
+        page: p.page(),
+        per_page: p.per_page(),
     })
 }
 

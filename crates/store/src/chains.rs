@@ -52,12 +52,13 @@ pub struct ChainDetail {
 }
 
 /// Yearly totals with growth; years are consecutive where growth is shown.
-pub fn year_totals(outputs: &[chain_output::Model]) -> Vec<YearTotal> {
+pub fn year_totals(outputs: &[chain_output::Model]) -> StoreResult<Vec<YearTotal>> {
     let mut by_year: BTreeMap<i32, i64> = BTreeMap::new();
     for o in outputs {
-        *by_year.entry(o.year).or_default() += o.output_fen;
+        let t = by_year.entry(o.year).or_default();
+        *t = crate::money::add(*t, o.output_fen)?;
     }
-    by_year
+    Ok(by_year
         .iter()
         .map(|(&year, &output_fen)| YearTotal {
             year,
@@ -66,7 +67,7 @@ pub fn year_totals(outputs: &[chain_output::Model]) -> Vec<YearTotal> {
                 .get(&(year - 1))
                 .and_then(|&prev| yoy_growth_permille(output_fen, prev)),
         })
-        .collect()
+        .collect())
 }
 
 pub async fn list(db: &Db) -> StoreResult<Vec<ChainSummary>> {
@@ -88,7 +89,7 @@ pub async fn list(db: &Db) -> StoreResult<Vec<ChainSummary>> {
             .filter(chain_output::Column::ChainId.eq(c.id.clone()))
             .all(db)
             .await?;
-        let latest = year_totals(&outputs).pop();
+        let latest = year_totals(&outputs)?.pop();
         out.push(ChainSummary {
             chain: c,
             nodes,
@@ -171,7 +172,7 @@ pub async fn detail(db: &Db, id: &str) -> StoreResult<ChainDetail> {
         chain: c,
         nodes,
         members,
-        totals: year_totals(&outputs),
+        totals: year_totals(&outputs)?,
     })
 }
 
@@ -395,6 +396,9 @@ pub async fn set_output(
 ) -> StoreResult<chain_output::Model> {
     if output_fen < 0 {
         return Err(StoreError::rule("negative_amount", "产值不能为负数"));
+    }
+    if let Err(e) = kechuang_domain::money::Money::bounded_fen(output_fen) {
+        return Err(StoreError::rule("amount_too_large", e.to_string()));
     }
     if !(1990..=2100).contains(&year) {
         return Err(StoreError::rule("invalid_year", "年份应在1990—2100之间"));

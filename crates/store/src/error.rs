@@ -28,9 +28,11 @@ pub type StoreResult<T> = Result<T, StoreError>;
 impl From<DbErr> for StoreError {
     fn from(e: DbErr) -> Self {
         if let Some(SqlErr::UniqueConstraintViolation(detail)) = e.sql_err() {
+            // The database's text names tables and keys: logged, never shown.
+            tracing::info!(%detail, "unique key taken");
             return StoreError::Conflict {
                 code: "duplicate",
-                message: format!("记录重复：{detail}"),
+                message: "记录重复：已有相同的记录，请检查后修改".into(),
             };
         }
         StoreError::Db(e)

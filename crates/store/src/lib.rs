@@ -15,6 +15,7 @@ pub mod departments;
 pub mod entities;
 pub mod error;
 pub mod migration;
+pub mod money;
 pub mod names;
 pub mod orgs;
 pub mod outbox;
@@ -28,7 +29,7 @@ pub mod transfer;
 
 pub use db::{connect, Db};
 pub use error::{StoreError, StoreResult};
-pub use page::{Page, PageReq};
+pub use page::{Page, PageError, PageReq};
 pub use scope::{Principal, Scope};
 
 /// A new primary key (UUIDv7: time-ordered, generated in the app).

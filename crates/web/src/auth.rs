@@ -73,6 +73,19 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
     };
     let mut req = req;
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    // A page form posted from another site (the sign-in form included, which
+    // has no session to carry a CSRF token yet) is refused by its Origin.
+    if unsafe_method
+        && !crate::input::is_machine_path(req.uri().path())
+        && !same_origin(req.headers())
+    {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "请求来自其他网站，已拒绝；请在本平台的页面上操作",
+        )
+        .into_response();
+    }
     if let Some(p) = caller.as_ref().filter(|p| p.via_session && unsafe_method) {
         let (ok, rebuilt) = csrf_ok(req, &p.csrf).await;
         req = rebuilt;
@@ -87,6 +100,20 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
     }
     req.extensions_mut().insert(Caller(caller));
     next.run(req).await
+}
+
+/// Whether a browser's `Origin` (when it sends one) names this host.
+fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest.trim_end_matches('/'));
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
 
 async fn csrf_ok(req: Request, expected: &str) -> (bool, Request) {

@@ -113,6 +113,12 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<kechuang_store::PageError> for ApiError {
+    fn from(e: kechuang_store::PageError) -> Self {
+        ApiError::bad_request("invalid_page", e.0)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 pub mod excel;
 pub mod forms;
+pub mod input;
 pub mod open311;
 pub mod ops;
 pub mod pages;
@@ -58,7 +59,7 @@ async fn not_found(
         "not_found",
         "没有这个页面或接口，请检查地址",
     );
-    if uri.path().starts_with("/api/") || uri.path().starts_with("/open311/") {
+    if input::is_machine_path(uri.path()) {
         return e.into_response();
     }
     pages::error_page(&s, caller.0 .0.as_ref(), e)
@@ -263,12 +264,13 @@ pub fn app(state: AppState) -> Router {
         .merge(pages)
         .merge(api)
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), input::check))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route_layer(middleware::from_fn_with_state(state.clone(), ops::track))
-        .layer(DefaultBodyLimit::max(20 * 1024 * 1024))
+        .layer(DefaultBodyLimit::max(input::BODY_LIMIT))
         .layer(middleware::from_fn(ops::security_headers))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

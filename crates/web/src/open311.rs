@@ -309,7 +309,7 @@ async fn list_requests(s: &AppState, f: Format, q: RequestsQuery) -> Response {
         &s.db,
         &p.scope,
         &filter,
-        PageReq::new(Some(1), Some(PageReq::MAX_PER_PAGE)),
+        PageReq::first(PageReq::MAX_PER_PAGE),
     )
     .await
     {
@@ -327,7 +327,7 @@ async fn list_requests(s: &AppState, f: Format, q: RequestsQuery) -> Response {
                     q: Some((*n).to_string()),
                     ..Default::default()
                 },
-                PageReq::new(Some(1), Some(5)),
+                PageReq::first(5),
             )
             .await;
             if let Ok(page) = hit {

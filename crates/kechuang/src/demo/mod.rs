@@ -349,14 +349,9 @@ fn code(prefix: &str, n: usize) -> uscc::Uscc {
 /// Load the demo dataset into an empty database. Returns false (and does
 /// nothing) when the register already has organisations.
 pub async fn load(db: &Db) -> anyhow::Result<bool> {
-    if orgs::list(
-        db,
-        &Scope::All,
-        &Default::default(),
-        PageReq::new(Some(1), Some(1)),
-    )
-    .await?
-    .total
+    if orgs::list(db, &Scope::All, &Default::default(), PageReq::first(1))
+        .await?
+        .total
         > 0
     {
         return Ok(false);

@@ -239,12 +239,12 @@ async fn rows<C: ConnectionTrait>(
 pub async fn list(db: &Db, f: &ClaimFilter, p: PageReq) -> StoreResult<Page<ClaimRow>> {
     let q = filtered(f);
     let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page()).all(db).await?;
     Ok(Page {
         items: rows(db, items).await?,
         total,
-        page: p.page,
-        per_page: p.per_page,
+        page: p.page(),
+        per_page: p.per_page(),
     })
 }
 

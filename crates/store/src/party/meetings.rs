@@ -276,12 +276,12 @@ pub async fn list_meetings(
 ) -> StoreResult<Page<MeetingRow>> {
     let q = meetings_filtered(f);
     let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page()).all(db).await?;
     Ok(Page {
         items: meeting_rows(db, items).await?,
         total,
-        page: p.page,
-        per_page: p.per_page,
+        page: p.page(),
+        per_page: p.per_page(),
     })
 }
 
@@ -608,13 +608,13 @@ pub async fn list_key_items(
     let items = all
         .into_iter()
         .skip(p.offset() as usize)
-        .take(p.per_page as usize)
+        .take(p.per_page() as usize)
         .collect();
     Ok(Page {
         items,
         total,
-        page: p.page,
-        per_page: p.per_page,
+        page: p.page(),
+        per_page: p.per_page(),
     })
 }
 

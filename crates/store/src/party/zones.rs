@@ -101,12 +101,12 @@ async fn rows<C: ConnectionTrait>(db: &C, items: Vec<zone::Model>) -> StoreResul
 pub async fn list(db: &Db, f: &ZoneFilter, p: PageReq) -> StoreResult<Page<ZoneRow>> {
     let q = filtered(f);
     let total = q.clone().count(db).await?;
-    let items = q.offset(p.offset()).limit(p.per_page).all(db).await?;
+    let items = q.offset(p.offset()).limit(p.per_page()).all(db).await?;
     Ok(Page {
         items: rows(db, items).await?,
         total,
-        page: p.page,
-        per_page: p.per_page,
+        page: p.page(),
+        per_page: p.per_page(),
     })
 }
 

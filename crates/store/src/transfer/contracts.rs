@@ -230,15 +230,16 @@ pub async fn turnover(db: &Db, chain_id: Option<&str>) -> StoreResult<Turnover> 
     }
     let rows: Vec<(i32, i64, i64)> = q.into_tuple().all(db).await?;
     let items: Vec<(i32, i64)> = rows.iter().map(|(y, a, _)| (*y, *a)).collect();
-    let years = turnover_by_year(&items);
+    let years = turnover_by_year(&items).ok_or_else(crate::money::overflow)?;
     let tech_fen = years
         .iter()
         .map(|y| {
-            rows.iter()
-                .filter(|(ry, _, _)| *ry == y.year)
-                .map(|(_, _, t)| t)
-                .sum()
+            crate::money::total(
+                rows.iter()
+                    .filter(|(ry, _, _)| *ry == y.year)
+                    .map(|(_, _, t)| *t),
+            )
         })
-        .collect();
+        .collect::<StoreResult<_>>()?;
     Ok(Turnover { years, tech_fen })
 }

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::{require_org, rule};
 use crate::entities::{fund_pool, grant_equity, grant_tranche};
-use crate::{record, Db, Page, PageReq, StoreError, StoreResult};
+use crate::{money, record, Db, Page, PageReq, StoreError, StoreResult};
 
 /// Agreement states.
 pub const STATUSES: [(&str, &str); 4] = [
@@ -63,8 +63,8 @@ async fn pool_flows<C: ConnectionTrait>(db: &C, pool: &fund_pool::Model) -> Stor
         .await?;
     Ok(FundPool {
         budget_fen: pool.budget_fen,
-        granted_fen: paid.iter().sum(),
-        returned_fen: grants.iter().map(|g| g.exit_proceeds_fen).sum(),
+        granted_fen: money::total(paid)?,
+        returned_fen: money::total(grants.iter().map(|g| g.exit_proceeds_fen))?,
     })
 }
 
@@ -327,12 +327,8 @@ pub async fn disburse(
             "拨付日期不能早于协议签订日期",
         ));
     }
-    let paid: i64 = tranches(&tx, grant_id)
-        .await?
-        .iter()
-        .map(|t| t.amount_fen)
-        .sum();
-    if paid + amount_fen > g.grant_fen {
+    let paid = money::total(tranches(&tx, grant_id).await?.iter().map(|t| t.amount_fen))?;
+    if money::add(paid, amount_fen)? > g.grant_fen {
         return Err(StoreError::rule(
             "over_grant",
             format!(
@@ -392,11 +388,7 @@ pub async fn convert_on_round(
     }
     let t = terms(&g);
     round_qualifies(&t, &i.round).map_err(|e| rule(e.code(), e))?;
-    let paid: i64 = tranches(&tx, grant_id)
-        .await?
-        .iter()
-        .map(|t| t.amount_fen)
-        .sum();
+    let paid = money::total(tranches(&tx, grant_id).await?.iter().map(|t| t.amount_fen))?;
     let c = convert(paid, &t, &i.round).map_err(|e| rule(e.code(), e))?;
     let r = i.round;
     let m = record::update(&tx, actor, "convert", g, version, |am| {
@@ -554,22 +546,22 @@ pub async fn totals(db: &Db) -> StoreResult<Totals> {
         .await?;
     let mut t = Totals {
         agreements: all.len() as u64,
-        disbursed_fen: paid.iter().sum(),
+        disbursed_fen: money::total(paid)?,
         ..Default::default()
     };
     for g in &all {
-        t.grant_fen += g.grant_fen;
+        t.grant_fen = money::add(t.grant_fen, g.grant_fen)?;
         match g.status.as_str() {
             "converted" | "exited" => {
                 t.converted += 1;
-                t.converted_fen += g.conv_fen;
+                t.converted_fen = money::add(t.converted_fen, g.conv_fen)?;
             }
             "closed_grant" => t.closed_grant += 1,
             _ => {}
         }
         if g.status == "exited" {
             t.exited += 1;
-            t.proceeds_fen += g.exit_proceeds_fen;
+            t.proceeds_fen = money::add(t.proceeds_fen, g.exit_proceeds_fen)?;
         }
     }
     Ok(t)

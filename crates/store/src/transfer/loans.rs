@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::{require_org, rule};
 use crate::cases::today;
 use crate::entities::{loan, loan_installment, loan_repayment, loan_tier, org};
-use crate::{record, Db, Page, PageReq, StoreError, StoreResult};
+use crate::{money, record, Db, Page, PageReq, StoreError, StoreResult};
 
 pub const STATUSES: [(&str, &str); 6] = [
     ("applied", "待审批"),
@@ -478,13 +478,16 @@ pub async fn repay(
         let still = owed(&k);
         let settled = still.principal_fen == p && still.interest_fen == i;
         if !settled {
-            left += still.principal_fen - p + still.interest_fen - i;
+            left = money::total([left, still.principal_fen, -p, still.interest_fen, -i])?;
         }
         if p == 0 && i == 0 {
             continue;
         }
         let v = k.version;
-        let (pp, pi) = (k.paid_principal_fen + p, k.paid_interest_fen + i);
+        let (pp, pi) = (
+            money::add(k.paid_principal_fen, p)?,
+            money::add(k.paid_interest_fen, i)?,
+        );
         record::update(&tx, actor, "repay", k, v, |am| {
             am.paid_principal_fen = Set(pp);
             am.paid_interest_fen = Set(pi);
@@ -534,10 +537,11 @@ pub async fn compensate(
             "贷款没有逾期未还的期次，不能申请风险池代偿",
         ));
     }
-    let outstanding: i64 = ks
-        .iter()
-        .map(|k| k.principal_fen - k.paid_principal_fen)
-        .sum();
+    let outstanding = money::total(
+        ks.iter()
+            .map(|k| money::sub(k.principal_fen, k.paid_principal_fen))
+            .collect::<StoreResult<Vec<i64>>>()?,
+    )?;
     let pay = compensation(outstanding, l.guarantee_permille.max(0) as u32);
     let m = record::update(&tx, actor, "compensate", l, version, |am| {
         am.status = Set("compensated".into());
@@ -594,10 +598,12 @@ pub async fn totals(db: &Db) -> StoreResult<Vec<TierTotals>> {
             .unwrap_or(untiered);
         let mine: Vec<&loan_installment::Model> = ks.iter().filter(|k| k.loan_id == l.id).collect();
         let disbursed = l.disbursed_on.is_some();
-        let outstanding: i64 = if l.status == "repaying" {
-            mine.iter()
-                .map(|k| k.principal_fen - k.paid_principal_fen)
-                .sum()
+        let outstanding = if l.status == "repaying" {
+            money::total(
+                mine.iter()
+                    .map(|k| money::sub(k.principal_fen, k.paid_principal_fen))
+                    .collect::<StoreResult<Vec<i64>>>()?,
+            )?
         } else {
             0
         };
@@ -605,17 +611,17 @@ pub async fn totals(db: &Db) -> StoreResult<Vec<TierTotals>> {
             && mine
                 .iter()
                 .any(|k| k.settled_on.is_none() && k.due_on < today);
-        let subsidy: i64 = mine.iter().map(|k| k.subsidy_fen).sum();
+        let subsidy = money::total(mine.iter().map(|k| k.subsidy_fen))?;
         for r in [&mut rows[k], &mut all] {
             r.applications += 1;
             if disbursed {
                 r.loans += 1;
-                r.disbursed_fen += l.amount_fen;
-                r.outstanding_fen += outstanding;
-                r.subsidy_fen += subsidy;
+                r.disbursed_fen = money::add(r.disbursed_fen, l.amount_fen)?;
+                r.outstanding_fen = money::add(r.outstanding_fen, outstanding)?;
+                r.subsidy_fen = money::add(r.subsidy_fen, subsidy)?;
             }
             r.overdue_loans += u64::from(overdue);
-            r.compensated_fen += l.compensated_fen;
+            r.compensated_fen = money::add(r.compensated_fen, l.compensated_fen)?;
         }
         if disbursed {
             firms[k].push(&l.org_id);

@@ -3,6 +3,7 @@
 
 mod case_admin;
 mod cases;
+mod edge;
 mod foundation;
 mod party_claims;
 mod party_commitments;

@@ -225,7 +225,7 @@ async fn personal_data_is_masked_and_every_full_view_is_audited() {
                 &db,
                 Some("party_member_access"),
                 None,
-                kechuang_store::PageReq::new(Some(1), Some(50)),
+                kechuang_store::PageReq::first(50),
             )
             .await
             .unwrap()

@@ -518,7 +518,7 @@ pub async fn list_cases(
 ) -> ApiResult<Json<CasePage>> {
     require(&p, Permission::CasesRead)?;
     let filter = q.filter()?;
-    let page = cases::list(&s.db, &p.scope, &filter, PageReq::new(q.page, q.per_page)).await?;
+    let page = cases::list(&s.db, &p.scope, &filter, PageReq::new(q.page, q.per_page)?).await?;
     Ok(Json(CasePage {
         total_capped: cases::total_is_capped(&filter, page.total),
         total: page.total,

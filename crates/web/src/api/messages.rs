@@ -83,7 +83,7 @@ pub async fn page(
     q: &MessageQuery,
 ) -> ApiResult<kechuang_store::Page<notification::Model>> {
     let unread = opt_bool("unread", &q.unread)?.unwrap_or(false);
-    let req = PageReq::new(number("page", &q.page)?, number("per_page", &q.per_page)?);
+    let req = PageReq::new(number("page", &q.page)?, number("per_page", &q.per_page)?)?;
     Ok(cases::messages(&s.db, &p.user_id, p.department_id.as_deref(), unread, req).await?)
 }
 

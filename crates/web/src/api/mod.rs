@@ -94,6 +94,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 fn json_rejection(e: JsonRejection) -> ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return crate::input::too_large();
+    }
     match e {
         JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
             "invalid_json",

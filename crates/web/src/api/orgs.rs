@@ -160,7 +160,7 @@ impl OrgListQuery {
             desc: self.dir.as_deref() == Some("desc"),
         })
     }
-    pub fn page(&self) -> PageReq {
+    pub fn page(&self) -> Result<PageReq, kechuang_store::PageError> {
         PageReq::new(self.page, self.per_page)
     }
 }
@@ -174,7 +174,7 @@ pub async fn list_orgs(
     ApiQuery(q): ApiQuery<OrgListQuery>,
 ) -> ApiResult<Json<OrgPage>> {
     require(&p, Permission::OrgsRead)?;
-    let page: Page<org::Model> = orgs::list(&s.db, &p.scope, &q.filter()?, q.page()).await?;
+    let page: Page<org::Model> = orgs::list(&s.db, &p.scope, &q.filter()?, q.page()?).await?;
     Ok(Json(OrgPage {
         total: page.total,
         page: page.page,

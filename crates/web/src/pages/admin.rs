@@ -574,7 +574,7 @@ pub async fn audit(
             &st.db,
             entity.as_deref(),
             actor.as_deref(),
-            kechuang_store::PageReq::new(q.page, Some(50)),
+            kechuang_store::PageReq::new(q.page, Some(50))?,
         )
         .await?;
         let verified = match q.verify {

@@ -158,7 +158,7 @@ pub fn list_query_string(q: &CaseListQuery) -> String {
 async fn build_list(s: &AppState, p: &Principal, q: &CaseListQuery) -> Result<CaseList, ApiError> {
     require(p, Permission::CasesRead)?;
     let filter = q.filter()?;
-    let page = cases::list(&s.db, &p.scope, &filter, PageReq::new(q.page, q.per_page)).await?;
+    let page = cases::list(&s.db, &p.scope, &filter, PageReq::new(q.page, q.per_page)?).await?;
     let base = list_query_string(q);
     let mut pager = Pager::new(&page, &format!("/cases?{base}"));
     pager.at_least = cases::total_is_capped(&filter, page.total);
@@ -951,13 +951,7 @@ pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Resp
             ));
         }
         for (title, icon, q) in wanted {
-            let page = cases::list(
-                &s.db,
-                &p.scope,
-                &q.filter()?,
-                PageReq::new(Some(1), Some(8)),
-            )
-            .await?;
+            let page = cases::list(&s.db, &p.scope, &q.filter()?, PageReq::first(8)).await?;
             let more = format!("/cases?{}", list_query_string(&q));
             let rows = views(&s, page.items).await?.into_iter().map(row).collect();
             sections.push((format!("{title}（{}）", page.total), icon, more, rows));
@@ -1475,7 +1469,7 @@ async fn board_page(
                 open: Some(true),
                 ..Default::default()
             },
-            PageReq::new(Some(1), Some(200)),
+            PageReq::first(200),
         )
         .await?
         .items

@@ -94,7 +94,7 @@ fn base_query(q: &OrgListQuery) -> String {
 
 async fn build_list(st: &AppState, p: &Principal, q: &OrgListQuery) -> Result<OrgList, ApiError> {
     require(p, Permission::OrgsRead)?;
-    let page = orgs::list(&st.db, &p.scope, &q.filter()?, q.page()).await?;
+    let page = orgs::list(&st.db, &p.scope, &q.filter()?, q.page()?).await?;
     let deps: std::collections::HashMap<String, String> = departments::list(&st.db, &Scope::All)
         .await?
         .into_iter()

@@ -201,7 +201,7 @@ pub async fn list_claims(
     ApiQuery(q): ApiQuery<ClaimListQuery>,
 ) -> ApiResult<Json<ListPage<ClaimView>>> {
     require(&p, Permission::PartyRead)?;
-    let page = store::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)).await?;
+    let page = store::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);
     Ok(Json(ListPage {
         items: views(&s, page.items).await?,
@@ -459,7 +459,7 @@ pub async fn list_results(
     ApiQuery(q): ApiQuery<ResultListQuery>,
 ) -> ApiResult<Json<ListPage<ResultView>>> {
     require(&p, Permission::PartyRead)?;
-    let page = store::list_results(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)).await?;
+    let page = store::list_results(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);
     Ok(Json(ListPage {
         items: result_views(&s, page.items).await?,

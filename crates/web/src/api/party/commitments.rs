@@ -123,7 +123,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<CommitmentListQuery>,
 ) -> ApiResult<Json<ListPage<CommitmentView>>> {
     require(&p, Permission::PartyRead)?;
-    let page = commitments::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)).await?;
+    let page = commitments::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);
     Ok(Json(ListPage {
         items: views(&s, page.items).await?,

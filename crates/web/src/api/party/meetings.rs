@@ -211,7 +211,7 @@ pub async fn list_meetings(
     ApiQuery(q): ApiQuery<MeetingListQuery>,
 ) -> ApiResult<Json<ListPage<MeetingView>>> {
     require(&p, Permission::PartyRead)?;
-    let page = store::list_meetings(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)).await?;
+    let page = store::list_meetings(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     Ok(Json(ListPage::of(page, meeting_view)))
 }
 
@@ -431,7 +431,7 @@ pub async fn list_key_items(
         &s.db,
         &q.filter()?,
         kechuang_store::cases::today(),
-        PageReq::new(q.page, q.per_page),
+        PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);

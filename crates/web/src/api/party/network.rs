@@ -302,7 +302,7 @@ pub async fn list_members(
     ApiQuery(q): ApiQuery<MemberListQuery>,
 ) -> ApiResult<Json<ListPage<MemberView>>> {
     require(&p, Permission::PartyRead)?;
-    let page = network::members(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)).await?;
+    let page = network::members(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     let reveal_now = q.reveal()?;
     if reveal_now {
         let ids: Vec<String> = page.items.iter().map(|m| m.id.clone()).collect();

@@ -282,7 +282,7 @@ pub async fn list_staff(
     ApiQuery(q): ApiQuery<StaffListQuery>,
 ) -> ApiResult<Json<ListPage<StaffView>>> {
     require(&p, Permission::PartyRead)?;
-    let page = store::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)).await?;
+    let page = store::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);
     Ok(Json(ListPage {
         items: staff_views(&s, page.items).await?,
@@ -618,7 +618,7 @@ pub async fn list_logs(
     ApiQuery(q): ApiQuery<LogListQuery>,
 ) -> ApiResult<Json<ListPage<WorkLogView>>> {
     require(&p, Permission::PartyRead)?;
-    let page = store::logs(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)).await?;
+    let page = store::logs(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);
     Ok(Json(ListPage {
         items: log_views(&s, page.items).await?,

@@ -142,7 +142,7 @@ pub async fn list_zones(
     ApiQuery(q): ApiQuery<ZoneListQuery>,
 ) -> ApiResult<Json<ListPage<ZoneView>>> {
     require(&p, Permission::PartyRead)?;
-    let page = store::list(&s.db, &q.filter(), PageReq::new(q.page, q.per_page)).await?;
+    let page = store::list(&s.db, &q.filter(), PageReq::new(q.page, q.per_page)?).await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);
     Ok(Json(ListPage {
         items: views(&s, page.items).await?,

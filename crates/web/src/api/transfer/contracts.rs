@@ -125,7 +125,7 @@ pub async fn list_contracts(
     ApiQuery(q): ApiQuery<ContractListQuery>,
 ) -> ApiResult<Json<ListPage<ContractView>>> {
     require(&p, Permission::TransferRead)?;
-    let page = contracts::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)).await?;
+    let page = contracts::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);
     Ok(Json(ListPage {
         items: views(&s, page.items).await?,

@@ -174,7 +174,7 @@ pub async fn list_agreements(
     ApiQuery(q): ApiQuery<AgreementListQuery>,
 ) -> ApiResult<Json<ListPage<AgreementView>>> {
     require(&p, Permission::TransferRead)?;
-    let page = equity::list(&s.db, &q.filter(), PageReq::new(q.page, q.per_page)).await?;
+    let page = equity::list(&s.db, &q.filter(), PageReq::new(q.page, q.per_page)?).await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);
     Ok(Json(ListPage {
         items: views(&s, page.items).await?,

@@ -165,7 +165,7 @@ pub async fn list_loans(
     ApiQuery(q): ApiQuery<LoanListQuery>,
 ) -> ApiResult<Json<ListPage<LoanView>>> {
     require(&p, Permission::TransferRead)?;
-    let page = loans::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)).await?;
+    let page = loans::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);
     Ok(Json(ListPage {
         items: views(&s, page.items).await?,

@@ -124,7 +124,7 @@ pub async fn list_projects(
     ApiQuery(q): ApiQuery<ProjectListQuery>,
 ) -> ApiResult<Json<ListPage<ProjectView>>> {
     require(&p, Permission::TransferRead)?;
-    let page = projects::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)).await?;
+    let page = projects::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     let (total, pg, per) = (page.total, page.page, page.per_page);
     Ok(Json(ListPage {
         items: views(&s, page.items).await?,

@@ -114,7 +114,7 @@ async fn list_page(
     let page = store::list(
         &st.db,
         &q.filter()?,
-        kechuang_store::PageReq::new(q.page, q.per_page),
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let year = q.year.clone().unwrap_or_default();
@@ -329,7 +329,7 @@ async fn results_page(st: &AppState, p: &Principal, q: ResultListQuery) -> ApiRe
     let page = store::list_results(
         &st.db,
         &q.filter()?,
-        kechuang_store::PageReq::new(q.page, q.per_page),
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let year = q.year.clone().unwrap_or_default();

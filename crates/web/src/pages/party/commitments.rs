@@ -94,7 +94,7 @@ async fn list_page(
     let page = commitments::list(
         &st.db,
         &filter,
-        kechuang_store::PageReq::new(q.page, q.per_page),
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let query = query_string(&[

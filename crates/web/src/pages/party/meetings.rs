@@ -116,7 +116,7 @@ async fn list_page(
     let page = store::list_meetings(
         &st.db,
         &q.filter()?,
-        kechuang_store::PageReq::new(q.page, q.per_page),
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let year = q.year.clone().unwrap_or_default();
@@ -367,7 +367,7 @@ async fn key_items_page(st: &AppState, p: &Principal, q: KeyItemListQuery) -> Ap
         &st.db,
         &f,
         today,
-        kechuang_store::PageReq::new(q.page, q.per_page),
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let year = match f.year {

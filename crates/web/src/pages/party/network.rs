@@ -367,7 +367,7 @@ async fn members_page(
     let page = network::members(
         &st.db,
         &q.filter()?,
-        kechuang_store::PageReq::new(q.page, q.per_page),
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let query = query_string(&[

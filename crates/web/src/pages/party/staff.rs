@@ -175,7 +175,7 @@ async fn list_page(
     let page = store::list(
         &st.db,
         &q.filter()?,
-        kechuang_store::PageReq::new(q.page, q.per_page),
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let query = query_string(&[
@@ -350,7 +350,7 @@ async fn detail_page(
             staff_ids: Some(vec![id.to_string()]),
             ..Default::default()
         },
-        kechuang_store::PageReq::new(Some(1), Some(50)),
+        kechuang_store::PageReq::first(50),
     )
     .await?;
     let rights = log_rights(st, p).await?;
@@ -517,7 +517,7 @@ async fn logs_page(
     let page = store::logs(
         &st.db,
         &q.filter()?,
-        kechuang_store::PageReq::new(q.page, q.per_page),
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let query = query_string(&[

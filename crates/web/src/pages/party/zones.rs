@@ -72,7 +72,12 @@ async fn list_page(
 ) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
     let f = q.filter();
-    let page = store::list(&st.db, &f, kechuang_store::PageReq::new(q.page, q.per_page)).await?;
+    let page = store::list(
+        &st.db,
+        &f,
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
+    )
+    .await?;
     let query = query_string(&[
         ("q", q.q.as_deref().unwrap_or("")),
         ("party_org_id", q.party_org_id.as_deref().unwrap_or("")),

@@ -80,7 +80,7 @@ async fn list_page(
     let page = kechuang_store::transfer::contracts::list(
         &st.db,
         &q.filter()?,
-        kechuang_store::PageReq::new(q.page, q.per_page),
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let year = q.year.clone().unwrap_or_default();

@@ -81,7 +81,7 @@ async fn list_page(
     let page = kechuang_store::transfer::projects::list(
         &st.db,
         &q.filter()?,
-        kechuang_store::PageReq::new(q.page, q.per_page),
+        kechuang_store::PageReq::new(q.page, q.per_page)?,
     )
     .await?;
     let query = query_string(&[
