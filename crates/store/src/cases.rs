@@ -918,6 +918,18 @@ pub struct CaseInput {
     pub received_at: DateTime<Utc>,
     pub contact_name: String,
     pub contact_phone: String,
+    /// Where the case is about; empty for most channels.
+    pub location: CaseLocation,
+}
+
+/// Where a case is about, as Open311 carries it (checked by its caller).
+#[derive(Clone, Debug, Default)]
+pub struct CaseLocation {
+    pub address: Option<String>,
+    /// Latitude and longitude in degrees, the decimal text as given.
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
+    pub media_url: Option<String>,
 }
 
 /// Make sure the year's sequence row exists (outside any transaction, so
@@ -1175,6 +1187,10 @@ async fn write_intakes(
             contact_phone: Set(i.contact_phone),
             warned_on: Set(None),
             cycle_workdays: Set(None),
+            address: Set(i.location.address),
+            latitude: Set(i.location.latitude),
+            longitude: Set(i.location.longitude),
+            media_url: Set(i.location.media_url),
             ..Default::default()
         };
         rows.push((r.actor.username.as_str(), am));

@@ -167,6 +167,14 @@ pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: &str) -> StoreRe
         .ok_or(StoreError::NotFound)
 }
 
+/// The organisation registered under a credit code (any scope).
+pub async fn by_uscc<C: ConnectionTrait>(db: &C, uscc: &str) -> StoreResult<Option<org::Model>> {
+    Ok(org::Entity::find()
+        .filter(org::Column::Uscc.eq(uscc))
+        .one(db)
+        .await?)
+}
+
 fn duplicate_uscc(e: StoreError) -> StoreError {
     match e {
         StoreError::Conflict {

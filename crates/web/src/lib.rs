@@ -46,7 +46,7 @@ async fn api_docs(State(s): State<AppState>) -> Response {
 
 /// The OpenAPI document of the JSON API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().split_for_parts().1
+    api::split().1
 }
 
 async fn not_found(
@@ -67,7 +67,7 @@ async fn not_found(
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    let (api, doc) = api::router().split_for_parts();
+    let (api, doc) = api::split();
     let doc = std::sync::Arc::new(doc);
     let pages = Router::new()
         .route("/", get(pages::home::home))

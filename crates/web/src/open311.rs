@@ -2,9 +2,12 @@
 //! categories), service definitions, requests (POST with an API key, GET
 //! with the spec's filters), one request, and tokens; JSON and XML.
 //!
-//! The API key is a Kechuang API token (`kc_…`). Reading requests needs a
-//! key too, since cases belong to enterprises: the key's data scope applies.
-//! Requests are created synchronously, so a request's token is its id.
+//! The API key is a Kechuang API token (`kc_…`). Creating a request needs
+//! a key. Reading does not, so any GeoReport client can follow the request
+//! it filed: without a key a reader sees the public view (`PUBLIC_FIELDS`:
+//! number, status, service, agency, times, never the enterprise's text,
+//! place or contacts); with a key, the full view within the key's data
+//! scope. Requests are created synchronously, so a request's token is its id.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -13,9 +16,10 @@ use axum::Form;
 use chrono::{DateTime, NaiveDate, Utc};
 use kechuang_domain::auth::Permission;
 use kechuang_domain::cases::{CaseStatus, Channel};
-use kechuang_store::cases::{self, CaseFilter, CaseInput};
+use kechuang_domain::uscc::Uscc;
+use kechuang_store::cases::{self, CaseFilter, CaseInput, CaseLocation};
 use kechuang_store::entities::{case, case_category};
-use kechuang_store::{accounts, orgs, PageReq, Principal, Scope};
+use kechuang_store::{accounts, orgs, PageReq, Principal, Scope, StoreError};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
@@ -115,21 +119,59 @@ fn error(f: Format, status: StatusCode, description: &str) -> Response {
     )
 }
 
-async fn principal_for(s: &AppState, key: Option<&str>) -> Result<Principal, (StatusCode, String)> {
-    let key = key
-        .filter(|k| !k.is_empty())
-        .ok_or((StatusCode::UNAUTHORIZED, "api_key is required".to_string()))?;
-    let user = accounts::token_user(&s.db, key)
-        .await
-        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-        .ok_or((
-            StatusCode::FORBIDDEN,
-            "api_key is invalid or revoked".to_string(),
-        ))?;
-    accounts::principal(&s.db, user, false, String::new())
-        .await
-        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-        .ok_or((StatusCode::FORBIDDEN, "account disabled".to_string()))
+/// A failure of the store: logged, and answered without its text.
+fn internal(f: Format, e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "open311");
+    error(
+        f,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal error, please try again later",
+    )
+}
+
+/// Fields a reader without a key sees of a request.
+const PUBLIC_FIELDS: [&str; 10] = [
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+];
+
+/// The caller behind an api_key; `None` without a key. A key that is given
+/// but invalid, revoked or of a disabled account is 403, never read as none.
+async fn reader(s: &AppState, f: Format, key: Option<&str>) -> Result<Option<Principal>, Response> {
+    let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
+        return Ok(None);
+    };
+    let user = match accounts::token_user(&s.db, key).await {
+        Ok(Some(u)) => u,
+        Ok(None) => {
+            return Err(error(
+                f,
+                StatusCode::FORBIDDEN,
+                "api_key is invalid or revoked",
+            ))
+        }
+        Err(e) => return Err(internal(f, e)),
+    };
+    match accounts::principal(&s.db, user, false, String::new()).await {
+        Ok(Some(p)) => Ok(Some(p)),
+        Ok(None) => Err(error(f, StatusCode::FORBIDDEN, "account disabled")),
+        Err(e) => Err(internal(f, e)),
+    }
+}
+
+/// The caller behind a required api_key (401 without one).
+async fn principal_for(s: &AppState, f: Format, key: Option<&str>) -> Result<Principal, Response> {
+    reader(s, f, key)
+        .await?
+        .ok_or_else(|| error(f, StatusCode::UNAUTHORIZED, "api_key is required"))
 }
 
 fn service(c: &case_category::Model) -> Value {
@@ -144,21 +186,35 @@ fn service(c: &case_category::Model) -> Value {
     })
 }
 
-fn request_json(c: &case::Model, categories: &[case_category::Model], agency: &str) -> Value {
+/// A request as GeoReport shows it: the full view for a key's reader, the
+/// public view (`PUBLIC_FIELDS`, no reply or decline text) otherwise.
+fn request_json(
+    c: &case::Model,
+    categories: &[case_category::Model],
+    agency: &str,
+    full: bool,
+) -> Value {
     let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Submitted);
     let category = categories.iter().find(|x| x.id == c.category_id);
+    let with = |phrase: &str, text: &Option<String>| match text {
+        Some(t) if full => format!("{phrase}：{t}"),
+        _ => phrase.to_string(),
+    };
     let notes = match status {
         CaseStatus::Submitted => "已受理，待分办".to_string(),
         CaseStatus::Dispatched => "办理中".to_string(),
         CaseStatus::Suspended => "等待补充材料，计时暂停".to_string(),
-        CaseStatus::Replied => format!("已答复：{}", c.reply.clone().unwrap_or_default()),
-        CaseStatus::Closed => format!("已办结：{}", c.reply.clone().unwrap_or_default()),
-        CaseStatus::Declined => {
-            format!("不予受理：{}", c.decline_reason.clone().unwrap_or_default())
-        }
+        CaseStatus::Replied => with("已答复", &c.reply),
+        CaseStatus::Closed => with("已办结", &c.reply),
+        CaseStatus::Declined => with("不予受理", &c.decline_reason),
         CaseStatus::Merged => "与其他诉求重复，已合并办理".to_string(),
     };
-    json!({
+    let degrees = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|t| t.parse::<f64>().ok())
+            .map_or(Value::Null, |d| json!(d))
+    };
+    let mut v = json!({
         "service_request_id": c.number,
         "status": if status.is_open() { "open" } else { "closed" },
         "status_notes": notes,
@@ -170,17 +226,23 @@ fn request_json(c: &case::Model, categories: &[case_category::Model], agency: &s
         "requested_datetime": c.received_at.to_rfc3339(),
         "updated_datetime": c.updated_at.to_rfc3339(),
         "expected_datetime": end_of_day(c.due_on).to_rfc3339(),
-        "address": Value::Null,
-        "lat": Value::Null,
-        "long": Value::Null,
-        "media_url": Value::Null,
-    })
+        "address": c.address,
+        "lat": degrees(&c.latitude),
+        "long": degrees(&c.longitude),
+        "media_url": c.media_url,
+    });
+    if !full {
+        if let Some(m) = v.as_object_mut() {
+            m.retain(|k, _| PUBLIC_FIELDS.contains(&k.as_str()));
+        }
+    }
+    v
 }
 
 /// Discovery, services and requests (GET), by file name: `discovery.json`, `services.xml`, `requests.json` …
 #[utoipa::path(get, path = "/open311/v2/{file}", tag = "cases",
     params(("file" = String, Path, description = "discovery.json|xml, services.json|xml, requests.json|xml"), RequestsQuery),
-    responses((status = 200, description = "Open311 GeoReport v2 JSON 或 XML"), (status = 400, description = "[{code, description}]"), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, description = "Open311 GeoReport v2 JSON 或 XML；requests 不带 api_key 时只含公开字段"), (status = 400, description = "[{code, description}]"), (status = 403), (status = 404)))]
 pub async fn get_file(
     State(s): State<AppState>,
     ApiPath(file): ApiPath<String>,
@@ -198,7 +260,8 @@ pub async fn get_file(
             json!({
                 "changeset": "2026-11-29T00:00:00Z",
                 "contact": "科创服务平台 管委会诉求办理窗口",
-                "key_service": "在“API 令牌”页面创建令牌作为 api_key",
+                "key_service": "在“API 令牌”页面创建令牌作为 api_key：提交诉求须带 api_key；查询无须 api_key，但不带时只返回公开字段（public_fields），带企业或工作人员的 api_key 时返回其数据范围内的全部字段",
+                "public_fields": PUBLIC_FIELDS,
                 "endpoints": [{
                     "specification": "http://wiki.open311.org/GeoReport_v2",
                     "url": "/open311/v2",
@@ -216,7 +279,7 @@ pub async fn get_file(
                 "service",
                 Value::Array(cats.iter().filter(|c| c.active).map(service).collect()),
             ),
-            Err(e) => error(f, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+            Err(e) => internal(f, e),
         },
         "requests" => list_requests(&s, f, q).await,
         _ => error(f, StatusCode::NOT_FOUND, "unknown resource"),
@@ -248,16 +311,18 @@ fn parse_when(s: &str) -> Option<NaiveDate> {
 }
 
 async fn list_requests(s: &AppState, f: Format, q: RequestsQuery) -> Response {
-    let p = match principal_for(s, q.api_key.as_deref()).await {
+    let p = match reader(s, f, q.api_key.as_deref()).await {
         Ok(p) => p,
-        Err((st, m)) => return error(f, st, &m),
+        Err(r) => return r,
     };
-    if !p.can(Permission::CasesRead) {
+    if p.as_ref().is_some_and(|p| !p.can(Permission::CasesRead)) {
         return error(f, StatusCode::FORBIDDEN, "this key may not read requests");
     }
+    let full = p.is_some();
+    let scope = p.map_or(Scope::All, |p| p.scope);
     let cats = match cases::categories(&s.db).await {
         Ok(c) => c,
-        Err(e) => return error(f, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => return internal(f, e),
     };
     let mut filter = CaseFilter::default();
     // The spec's default window: the last 90 days.
@@ -305,33 +370,25 @@ async fn list_requests(s: &AppState, f: Format, q: RequestsQuery) -> Response {
         // Requests by number ignore the other filters (as the spec says).
         filter = CaseFilter::default();
     }
-    let rows = match cases::list(
-        &s.db,
-        &p.scope,
-        &filter,
-        PageReq::first(PageReq::MAX_PER_PAGE),
-    )
-    .await
-    {
-        Ok(p) => p.items,
-        Err(e) => return error(f, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-    };
-    let mut rows: Vec<case::Model> = rows;
-    if !ids.is_empty() {
-        rows = Vec::new();
-        for n in &ids {
-            let hit = cases::list(
-                &s.db,
-                &p.scope,
-                &CaseFilter {
-                    q: Some((*n).to_string()),
-                    ..Default::default()
-                },
-                PageReq::first(5),
-            )
-            .await;
-            if let Ok(page) = hit {
-                rows.extend(page.items.into_iter().filter(|c| c.number == *n));
+    let mut rows: Vec<case::Model> = Vec::new();
+    if ids.is_empty() {
+        match cases::list(
+            &s.db,
+            &scope,
+            &filter,
+            PageReq::first(PageReq::MAX_PER_PAGE),
+        )
+        .await
+        {
+            Ok(p) => rows = p.items,
+            Err(e) => return internal(f, e),
+        }
+    } else {
+        for n in ids.iter().take(PageReq::MAX_PER_PAGE as usize) {
+            match cases::by_number(&s.db, &scope, n).await {
+                Ok(Some(c)) => rows.push(c),
+                Ok(None) => {}
+                Err(e) => return internal(f, e),
             }
         }
     }
@@ -348,7 +405,7 @@ async fn list_requests(s: &AppState, f: Format, q: RequestsQuery) -> Response {
         .unwrap_or_default();
     let items: Vec<Value> = rows
         .iter()
-        .map(|c| request_json(c, &cats, &names.department(&c.lead_department_id)))
+        .map(|c| request_json(c, &cats, &names.department(&c.lead_department_id), full))
         .collect();
     respond(
         StatusCode::OK,
@@ -372,13 +429,67 @@ pub struct NewRequest {
     pub last_name: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    pub address_string: Option<String>,
+    pub lat: Option<String>,
+    pub long: Option<String>,
+    pub media_url: Option<String>,
+}
+
+/// The place and media of a new request, checked: latitude in −90…90 and
+/// longitude in −180…180 degrees, both or neither; an address of at most 255
+/// characters; a media link `http(s)://…` of at most 1000.
+fn location(r: &NewRequest) -> Result<CaseLocation, &'static str> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+    };
+    let degrees = |v: &Option<String>, bound: f64, what: &'static str| match given(v) {
+        None => Ok(None),
+        Some(t) => match t.parse::<f64>() {
+            Ok(d) if d.is_finite() && d.abs() <= bound && t.len() <= 32 => Ok(Some(t)),
+            _ => Err(what),
+        },
+    };
+    let latitude = degrees(
+        &r.lat,
+        90.0,
+        "lat must be a number of degrees from -90 to 90",
+    )?;
+    let longitude = degrees(
+        &r.long,
+        180.0,
+        "long must be a number of degrees from -180 to 180",
+    )?;
+    if latitude.is_some() != longitude.is_some() {
+        return Err("lat and long must be given together");
+    }
+    let address = given(&r.address_string);
+    if address.as_ref().is_some_and(|a| a.chars().count() > 255) {
+        return Err("address_string is at most 255 characters");
+    }
+    let media_url = given(&r.media_url);
+    if media_url.as_ref().is_some_and(|m| {
+        m.len() > 1000
+            || !(m.starts_with("https://") || m.starts_with("http://"))
+            || m.contains(char::is_whitespace)
+    }) {
+        return Err("media_url must be an http(s) URL of at most 1000 characters");
+    }
+    Ok(CaseLocation {
+        address,
+        latitude,
+        longitude,
+        media_url,
+    })
 }
 
 /// Create a request: `POST requests.json|xml` with api_key, service_code, description, attribute[org_uscc]
 #[utoipa::path(post, path = "/open311/v2/{file}", tag = "cases",
     params(("file" = String, Path, description = "requests.json 或 requests.xml")),
-    request_body(content_type = "application/x-www-form-urlencoded", description = "api_key, service_code, description, attribute[org_uscc]（企业令牌可省略）, first_name, last_name, phone, email"),
-    responses((status = 201, description = "[{service_request_id, service_notice, token}]"), (status = 400), (status = 403), (status = 404)))]
+    request_body(content_type = "application/x-www-form-urlencoded", description = "api_key, service_code, description, attribute[org_uscc]（企业令牌可省略，给出时须为本单位）, address_string, lat, long, media_url, first_name, last_name, phone, email"),
+    responses((status = 201, description = "[{service_request_id, service_notice, token}]"), (status = 400, description = "[{code, description}]"), (status = 401), (status = 403), (status = 404), (status = 413), (status = 422)))]
 pub async fn post_file(
     State(s): State<AppState>,
     ApiPath(file): ApiPath<String>,
@@ -391,16 +502,20 @@ pub async fn post_file(
             "POST requests.json or requests.xml",
         );
     };
-    let p = match principal_for(&s, r.api_key.as_deref()).await {
+    let p = match principal_for(&s, f, r.api_key.as_deref()).await {
         Ok(p) => p,
-        Err((st, m)) => return error(f, st, &m),
+        Err(r) => return r,
     };
     if !p.can(Permission::CasesCreate) {
         return error(f, StatusCode::FORBIDDEN, "this key may not create requests");
     }
+    let location = match location(&r) {
+        Ok(l) => l,
+        Err(m) => return error(f, StatusCode::BAD_REQUEST, m),
+    };
     let cats = match cases::categories(&s.db).await {
         Ok(c) => c,
-        Err(e) => return error(f, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => return internal(f, e),
     };
     let Some(cat) = r
         .service_code
@@ -421,40 +536,57 @@ pub async fn post_file(
             "description is required (at most 4000 characters)",
         );
     }
-    let org_id = match (
-        &p.scope,
-        r.org_uscc
-            .as_deref()
-            .map(str::trim)
-            .filter(|x| !x.is_empty()),
-    ) {
-        (Scope::Org(Some(own)), _) => own.clone(),
-        (_, Some(code)) => {
-            let found = orgs::list_all(
-                &s.db,
-                &Scope::All,
-                &kechuang_store::orgs::OrgFilter {
-                    q: Some(code.to_string()),
-                    ..Default::default()
-                },
-                5,
-            )
-            .await;
-            match found.ok().and_then(|v| {
-                v.into_iter()
-                    .find(|o| o.uscc.as_deref() == Some(&code.to_uppercase()))
-            }) {
-                Some(o) => o.id,
-                None => {
-                    return error(
-                        f,
-                        StatusCode::BAD_REQUEST,
-                        "attribute[org_uscc] names no registered organisation",
-                    )
-                }
+    // The organisation: an enterprise key files for its own firm only; a
+    // staff key names the firm by its credit code.
+    let named = match r
+        .org_uscc
+        .as_deref()
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+    {
+        None => None,
+        Some(code) => match Uscc::parse(code) {
+            Err(_) => {
+                return error(
+                    f,
+                    StatusCode::BAD_REQUEST,
+                    "attribute[org_uscc] is not a valid unified social credit code",
+                )
             }
+            Ok(u) => match orgs::by_uscc(&s.db, u.as_str()).await {
+                Ok(found) => Some(found),
+                Err(e) => return internal(f, e),
+            },
+        },
+    };
+    let org_id = match (&p.scope, named) {
+        (Scope::Org(None), _) => {
+            return error(
+                f,
+                StatusCode::FORBIDDEN,
+                "this key belongs to no organisation",
+            )
         }
-        _ => {
+        (Scope::Org(Some(own)), None) => own.clone(),
+        (Scope::Org(Some(own)), Some(found)) => {
+            if found.as_ref().map(|o| &o.id) != Some(own) {
+                return error(
+                    f,
+                    StatusCode::FORBIDDEN,
+                    "attribute[org_uscc] names another organisation than this key's own",
+                );
+            }
+            own.clone()
+        }
+        (_, Some(Some(o))) => o.id,
+        (_, Some(None)) => {
+            return error(
+                f,
+                StatusCode::BAD_REQUEST,
+                "attribute[org_uscc] names no registered organisation",
+            )
+        }
+        (_, None) => {
             return error(
                 f,
                 StatusCode::BAD_REQUEST,
@@ -485,6 +617,7 @@ pub async fn post_file(
             .chars()
             .take(30)
             .collect(),
+        location,
     };
     match s.intake.intake(&crate::api::cases::actor(&p), input).await {
         Ok(c) => respond(
@@ -494,17 +627,27 @@ pub async fn post_file(
             "request",
             json!([{ "service_request_id": c.number, "service_notice": format!("已受理，{}前办结", c.due_on), "token": c.id, "account_id": Value::Null }]),
         ),
+        Err(StoreError::Db(e)) => internal(f, e),
         Err(e) => error(f, StatusCode::BAD_REQUEST, &e.to_string()),
     }
 }
 
-/// A service definition: `services/approval.json` (the attributes a request carries)
+/// A service definition: `services/approval.json` (the attributes a request carries).
+/// `attribute[org_uscc]` is required, except for the key of an enterprise account (its own firm).
 #[utoipa::path(get, path = "/open311/v2/services/{file}", tag = "cases",
-    params(("file" = String, Path, description = "分类编码加 .json 或 .xml")),
-    responses((status = 200, description = "service_definition"), (status = 404)))]
-pub async fn get_service(State(s): State<AppState>, ApiPath(file): ApiPath<String>) -> Response {
+    params(("file" = String, Path, description = "分类编码加 .json 或 .xml"), KeyQuery),
+    responses((status = 200, description = "service_definition"), (status = 400, description = "[{code, description}]"), (status = 403), (status = 404)))]
+pub async fn get_service(
+    State(s): State<AppState>,
+    ApiPath(file): ApiPath<String>,
+    ApiQuery(q): ApiQuery<KeyQuery>,
+) -> Response {
     let Some((code, f)) = split(&file) else {
         return error(Format::Json, StatusCode::NOT_FOUND, "use .json or .xml");
+    };
+    let own_firm = match reader(&s, f, q.api_key.as_deref()).await {
+        Ok(p) => p.is_some_and(|p| matches!(p.scope, Scope::Org(Some(_)))),
+        Err(r) => return r,
     };
     match cases::categories(&s.db).await {
         Ok(cats) if cats.iter().any(|c| c.code == code && c.active) => respond(
@@ -518,15 +661,15 @@ pub async fn get_service(State(s): State<AppState>, ApiPath(file): ApiPath<Strin
                     "variable": true,
                     "code": "org_uscc",
                     "datatype": "string",
-                    "required": false,
+                    "required": !own_firm,
                     "datatype_description": "统一社会信用代码（18位）",
                     "order": 1,
-                    "description": "提出诉求的单位；使用企业账号的令牌时可省略",
+                    "description": "提出诉求的单位；使用企业账号的令牌时可省略（给出时须为本单位）",
                 }],
             }),
         ),
         Ok(_) => error(f, StatusCode::NOT_FOUND, "unknown service_code"),
-        Err(e) => error(f, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => internal(f, e),
     }
 }
 
@@ -536,10 +679,10 @@ pub struct KeyQuery {
     pub api_key: Option<String>,
 }
 
-/// One request by number: `requests/KC-2026-000123.json`
+/// One request by number: `requests/KC-2026-000123.json` (without api_key: the public fields)
 #[utoipa::path(get, path = "/open311/v2/requests/{file}", tag = "cases",
     params(("file" = String, Path, description = "诉求编号加 .json 或 .xml"), KeyQuery),
-    responses((status = 200, description = "[request]"), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, description = "[request]"), (status = 400, description = "[{code, description}]"), (status = 403), (status = 404)))]
 pub async fn get_request(
     State(s): State<AppState>,
     ApiPath(file): ApiPath<String>,
@@ -548,18 +691,48 @@ pub async fn get_request(
     let Some((number, f)) = split(&file) else {
         return error(Format::Json, StatusCode::NOT_FOUND, "use .json or .xml");
     };
-    let rq = RequestsQuery {
-        api_key: q.api_key,
-        service_request_id: Some(number.to_string()),
-        ..Default::default()
+    let p = match reader(&s, f, q.api_key.as_deref()).await {
+        Ok(p) => p,
+        Err(r) => return r,
     };
-    list_requests(&s, f, rq).await
+    if p.as_ref().is_some_and(|p| !p.can(Permission::CasesRead)) {
+        return error(f, StatusCode::FORBIDDEN, "this key may not read requests");
+    }
+    let full = p.is_some();
+    let scope = p.map_or(Scope::All, |p| p.scope);
+    let c = match cases::by_number(&s.db, &scope, number).await {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return error(
+                f,
+                StatusCode::NOT_FOUND,
+                "no request with this service_request_id",
+            )
+        }
+        Err(e) => return internal(f, e),
+    };
+    let (cats, names) = match (
+        cases::categories(&s.db).await,
+        crate::api::cases::Names::load(&s, []).await,
+    ) {
+        (Ok(c), Ok(n)) => (c, n),
+        (Err(e), _) => return internal(f, e),
+        (_, Err(e)) => return internal(f, e.message),
+    };
+    let agency = names.department(&c.lead_department_id);
+    respond(
+        StatusCode::OK,
+        f,
+        "service_requests",
+        "request",
+        json!([request_json(&c, &cats, &agency, full)]),
+    )
 }
 
 /// The request created for a token (requests are created at once, so the token is the request's id)
 #[utoipa::path(get, path = "/open311/v2/tokens/{file}", tag = "cases",
     params(("file" = String, Path, description = "token 加 .json 或 .xml"), KeyQuery),
-    responses((status = 200, description = "[{service_request_id, token}]"), (status = 401), (status = 404)))]
+    responses((status = 200, description = "[{service_request_id, token}]"), (status = 400, description = "[{code, description}]"), (status = 403), (status = 404)))]
 pub async fn get_token(
     State(s): State<AppState>,
     ApiPath(file): ApiPath<String>,
@@ -568,11 +741,12 @@ pub async fn get_token(
     let Some((token, f)) = split(&file) else {
         return error(Format::Json, StatusCode::NOT_FOUND, "use .json or .xml");
     };
-    let p = match principal_for(&s, q.api_key.as_deref()).await {
-        Ok(p) => p,
-        Err((st, m)) => return error(f, st, &m),
+    // The token is the request's id, known only to whoever filed it.
+    let scope = match reader(&s, f, q.api_key.as_deref()).await {
+        Ok(p) => p.map_or(Scope::All, |p| p.scope),
+        Err(r) => return r,
     };
-    match cases::get(&s.db, &p.scope, token).await {
+    match cases::get(&s.db, &scope, token).await {
         Ok(c) => respond(
             StatusCode::OK,
             f,

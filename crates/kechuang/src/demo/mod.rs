@@ -735,6 +735,7 @@ async fn cases(
             received_at,
             contact_name: "企业联络员".into(),
             contact_phone: format!("139{:08}", 10_000_000 + i * 37),
+            location: Default::default(),
         };
         let clerk = actor("ZW", "受理窗口");
         let case = at_time(received_at, c::intake(db, &clerk, input)).await?;

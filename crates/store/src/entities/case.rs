@@ -45,6 +45,13 @@ pub struct Model {
     pub warned_on: Option<Date>,
     /// Workdays from receipt to closing, set when the case is solved.
     pub cycle_workdays: Option<i32>,
+    /// Where the case is about (Open311 `address_string`), as given.
+    pub address: Option<String>,
+    /// WGS-84 latitude and longitude in degrees, the decimal text as given.
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
+    /// A photo or document link sent with the case (Open311 `media_url`).
+    pub media_url: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

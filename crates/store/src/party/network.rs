@@ -315,8 +315,10 @@ pub struct PartyOrgSummary {
     /// Probationary and full members.
     pub members: u64,
     /// Organisations of the register it sits in (id, name, kind).
+    #[schema(value_type = Vec<Vec<String>>)]
     pub units: Vec<(String, String, String)>,
     /// For a chain committee: the linked party organisations (id, name).
+    #[schema(value_type = Vec<Vec<String>>)]
     pub linked: Vec<(String, String)>,
 }
 
@@ -390,6 +392,7 @@ pub struct NetworkFigures {
     /// Probationary and full members.
     pub members: u64,
     /// Per chain committee: (committee name, linked party organisations).
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub chain_links: Vec<(String, u64)>,
 }
 

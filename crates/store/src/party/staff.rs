@@ -899,6 +899,7 @@ pub async fn to_case(
         } else {
             org.contact_phone.clone()
         },
+        location: Default::default(),
     };
     let made = cases::intake(db, actor, input).await;
     let tx = crate::db::begin_write(db).await?;

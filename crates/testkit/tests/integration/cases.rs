@@ -122,6 +122,7 @@ pub(crate) async fn receive_many(
                 received_at: chrono::Utc::now(),
                 contact_name: String::new(),
                 contact_phone: String::new(),
+                location: Default::default(),
             };
             (actor.clone(), input)
         })

@@ -118,6 +118,7 @@ async fn receive(app: &TestApp, org: &Value, on: &str, title: &str) -> String {
         received_at: at(on),
         contact_name: "联络员".into(),
         contact_phone: "13800000000".into(),
+        location: Default::default(),
     };
     at_time(at(on), c::intake(&app.db, &clerk(), input))
         .await

@@ -27,7 +27,8 @@ pub struct CalendarDayView {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// 年份，缺省为全部
+    /// 年份（1900—2100），缺省为全部
+    #[param(minimum = 1900, maximum = 2100)]
     pub year: Option<i32>,
 }
 
@@ -40,6 +41,12 @@ pub async fn list_days(
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> ApiResult<Json<Vec<CalendarDayView>>> {
     require(&p, Permission::CalendarRead)?;
+    if q.year.is_some_and(|y| !(1900..=2100).contains(&y)) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "年份 year 须在 1900 到 2100 之间",
+        ));
+    }
     let rows = calendar::list(&s.db, q.year).await?;
     Ok(Json(
         rows.into_iter()

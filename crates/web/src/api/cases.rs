@@ -20,6 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{non_empty, opt_bool, ApiJson, ApiPath, ApiQuery};
+use crate::api::Paging;
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::excel::{self, Cell};
@@ -422,9 +423,10 @@ pub struct CaseListQuery {
     pub sort: Option<String>,
     /// 统计分组（仅统计接口）：department（主办部门）, task_force, category, chain, month
     pub group: Option<String>,
-    #[param(minimum = 1)]
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
-    #[param(minimum = 1, maximum = 200)]
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -509,7 +511,7 @@ pub async fn views(s: &AppState, rows: Vec<case::Model>) -> ApiResult<Vec<CaseVi
 }
 
 /// 诉求列表（数据范围内），支持筛选、排序、分页
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseListQuery),
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseListQuery, Paging),
     responses((status = 200, body = CasePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_cases(
     State(s): State<AppState>,
@@ -616,6 +618,7 @@ pub fn validate_draft(p: &Principal, d: CaseDraft) -> ApiResult<CaseInput> {
         received_at,
         contact_name: d.contact_name.trim().into(),
         contact_phone: d.contact_phone.trim().into(),
+        location: Default::default(),
     })
 }
 

@@ -102,7 +102,7 @@ impl From<chain_node::Model> for NodeView {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct MemberView {
+pub struct ChainMemberView {
     pub org_id: String,
     pub org_name: String,
     pub node_id: Option<String>,
@@ -110,7 +110,8 @@ pub struct MemberView {
     /// upstream / midstream / downstream
     pub position: String,
     pub position_label: String,
-    /// 年度产值（分），键为年份
+    /// 年度产值（分），键为年份（如 "2025"）
+    #[schema(value_type = BTreeMap<String, i64>)]
     pub outputs: BTreeMap<i32, i64>,
 }
 
@@ -118,7 +119,7 @@ pub struct MemberView {
 pub struct ChainDetailView {
     pub chain: ChainView,
     pub nodes: Vec<NodeView>,
-    pub members: Vec<MemberView>,
+    pub members: Vec<ChainMemberView>,
     /// 全链年度产值与同比增长
     pub totals: Vec<YearTotalView>,
 }
@@ -136,7 +137,7 @@ impl From<ChainDetail> for ChainDetailView {
             members: d
                 .members
                 .into_iter()
-                .map(|m| MemberView {
+                .map(|m| ChainMemberView {
                     position_label: ChainPosition::parse(&m.link.position)
                         .map(|p| p.label_zh().to_string())
                         .unwrap_or_default(),
@@ -303,7 +304,7 @@ pub async fn set_member(
 }
 
 /// 把单位移出产业链（连同其产值记录）
-#[utoipa::path(delete, path = "/api/v1/chains/{id}/members/{org_id}", tag = "chains", params(("id" = String, Path), ("org_id" = String, Path)),
+#[utoipa::path(delete, operation_id = "remove_chain_member", path = "/api/v1/chains/{id}/members/{org_id}", tag = "chains", params(("id" = String, Path), ("org_id" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn remove_member(
     State(s): State<AppState>,

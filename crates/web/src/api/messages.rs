@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{non_empty, opt_bool, ApiPath, ApiQuery, ListPage};
+use crate::api::Paging;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::AppState;
@@ -60,9 +61,10 @@ impl From<notification::Model> for MessageView {
 pub struct MessageQuery {
     /// true：只看未读
     pub unread: Option<String>,
-    /// 页码，从1开始
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<String>,
-    /// 每页条数（1—200，默认20）
+    #[param(ignore)]
     pub per_page: Option<String>,
 }
 
@@ -88,7 +90,7 @@ pub async fn page(
 }
 
 /// 我的站内消息（本人及本部门），新的在前
-#[utoipa::path(get, path = "/api/v1/messages", tag = "cases", params(MessageQuery),
+#[utoipa::path(get, path = "/api/v1/messages", tag = "cases", params(MessageQuery, Paging),
     responses((status = 200, body = ListPage<MessageView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn list_messages(
     State(s): State<AppState>,

@@ -60,6 +60,91 @@ impl Modify for Security {
     }
 }
 
+/// The API routes and their finished OpenAPI document (error responses
+/// added to every operation, `ErrorResponses`).
+pub fn split() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut doc) = router().split_for_parts();
+    ErrorResponses.modify(&mut doc);
+    (routes, doc)
+}
+
+/// The error answers every API operation can give through the shared
+/// extractors and middleware, as `ErrorBody`: `(status, response name, text)`.
+const ERRORS: [(&str, &str, &str); 6] = [
+    ("400", "BadRequest", "请求有误：invalid_json、invalid_query、invalid_path、invalid_page、invalid_text、invalid_utf8、invalid_upload"),
+    ("401", "Unauthenticated", "未登录或令牌无效：unauthenticated、invalid_token"),
+    ("403", "Forbidden", "无权执行（forbidden），或会话写操作未带 CSRF 令牌（csrf_failed）"),
+    ("404", "NotFound", "记录不存在，或您无权查看：not_found"),
+    ("413", "PayloadTooLarge", "请求体超过 20 MB：payload_too_large"),
+    ("422", "Unprocessable", "字段校验或业务规则不通过；字段错误在 details.fields"),
+];
+
+/// Adds the shared error answers to every `/api/` operation whose own
+/// annotation leaves them out (an annotation's own text wins): 400 always
+/// (text checked at the edge, malformed query or path), 401 and 403 where
+/// credentials are required, 404 where the path names a record, 413 and 422
+/// where there is a body. Open311 answers in its own format and is left as
+/// annotated.
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, ResponseBuilder, SecurityRequirement};
+        let components = api.components.get_or_insert_with(Default::default);
+        for (_, name, description) in ERRORS {
+            components
+                .responses
+                .entry(name.to_string())
+                .or_insert_with(|| {
+                    ResponseBuilder::new()
+                        .description(description)
+                        .content(
+                            "application/json",
+                            Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                        )
+                        .into()
+                });
+        }
+        let global = api.security.clone().unwrap_or_default();
+        let requires_auth = |reqs: &[SecurityRequirement]| {
+            !reqs.is_empty() && !reqs.contains(&SecurityRequirement::default())
+        };
+        for (path, item) in api.paths.paths.iter_mut() {
+            if !path.starts_with("/api/") {
+                continue;
+            }
+            let names_record = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let secured = requires_auth(op.security.as_ref().unwrap_or(&global));
+                let body = op.request_body.is_some();
+                for (status, name, _) in ERRORS {
+                    let wanted = match status {
+                        "400" => true,
+                        "401" | "403" => secured,
+                        "404" => names_record,
+                        _ => body,
+                    };
+                    if wanted {
+                        op.responses
+                            .responses
+                            .entry(status.to_string())
+                            .or_insert_with(|| Ref::from_response_name(name).into());
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// All API routes with their OpenAPI document.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -194,6 +279,20 @@ pub struct VersionParam {
 /// Field errors as a 422 API error.
 pub fn invalid((code, fields): (&'static str, crate::forms::FieldErrors)) -> ApiError {
     ApiError::invalid(code, &fields)
+}
+
+/// Paging of a list, as published: the list's own query struct reads the
+/// same two parameters (`#[param(ignore)]` there) and `PageReq::new`
+/// refuses them out of bounds with 400 `invalid_page`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// 页码，从 1 开始（默认 1）
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u64>,
+    /// 每页条数（默认 20）
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u64>,
 }
 
 /// One page of a list.

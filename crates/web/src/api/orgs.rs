@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{invalid, non_empty, opt_bool, ApiJson, ApiMultipart, ApiPath, ApiQuery, VersionParam};
+use crate::api::Paging;
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::excel::{self, Cell};
@@ -124,9 +125,10 @@ pub struct OrgListQuery {
     pub sort: Option<String>,
     /// asc 或 desc
     pub dir: Option<String>,
-    #[param(minimum = 1)]
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
-    #[param(minimum = 1, maximum = 200)]
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -166,7 +168,7 @@ impl OrgListQuery {
 }
 
 /// 单位列表（仅返回调用者数据范围内的单位），支持关键词、类型、资质、部门、产业链筛选与排序分页
-#[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", params(OrgListQuery),
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", params(OrgListQuery, Paging),
     responses((status = 200, body = OrgPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_orgs(
     State(s): State<AppState>,

@@ -298,6 +298,7 @@ pub struct DecisionDraft {
     pub target_stage: String,
     pub reasons: String,
     pub override_reason: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 
@@ -345,6 +346,7 @@ pub struct FirmDraft {
     pub incubator_org_id: String,
     /// 入孵日期
     pub incubated_on: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 
@@ -545,6 +547,7 @@ pub struct RoundDraft {
     pub amount_yuan: String,
     /// 投资机构
     pub investors: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 
@@ -589,6 +592,7 @@ impl RoundDraft {
 pub struct DatedDraft {
     /// 日期，留空为今天
     pub on: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 
@@ -612,6 +616,7 @@ pub struct ExitDraft {
     pub on: String,
     /// 转让价格（元/股，最多 4 位小数），股权转让时必填
     pub price_yuan: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 
@@ -795,6 +800,7 @@ pub struct LoanDecisionDraft {
     pub amount_yuan: String,
     pub reason: String,
     pub on: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 
@@ -835,6 +841,7 @@ impl LoanDecisionDraft {
 pub struct RepayDraft {
     pub amount_yuan: String,
     pub on: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 

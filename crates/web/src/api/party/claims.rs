@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::transfer::ListPage;
+use crate::api::Paging;
 use crate::api::{invalid, non_empty, ApiJson, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -163,7 +164,10 @@ pub struct ClaimListQuery {
     pub party_org_id: Option<String>,
     /// 揭榜年度
     pub year: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -193,7 +197,7 @@ impl ClaimListQuery {
 }
 
 /// 揭榜项目列表（新的在前）
-#[utoipa::path(get, path = "/api/v1/party/claims", tag = "party", params(ClaimListQuery),
+#[utoipa::path(get, path = "/api/v1/party/claims", tag = "party", params(ClaimListQuery, Paging),
     responses((status = 200, body = ListPage<ClaimView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_claims(
     State(s): State<AppState>,
@@ -429,7 +433,10 @@ pub struct ResultListQuery {
     pub kind: Option<String>,
     /// 取得年度
     pub year: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -451,7 +458,7 @@ impl ResultListQuery {
 }
 
 /// 原创性成果列表（新的在前）
-#[utoipa::path(get, path = "/api/v1/party/results", tag = "party", params(ResultListQuery),
+#[utoipa::path(get, path = "/api/v1/party/results", tag = "party", params(ResultListQuery, Paging),
     responses((status = 200, body = ListPage<ResultView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_results(
     State(s): State<AppState>,

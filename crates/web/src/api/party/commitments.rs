@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::transfer::ListPage;
+use crate::api::Paging;
 use crate::api::{invalid, non_empty, opt_bool, ApiJson, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -90,7 +91,10 @@ pub struct CommitmentListQuery {
     pub overdue: Option<String>,
     /// 完成时限所在年度
     pub year: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -115,7 +119,7 @@ impl CommitmentListQuery {
 }
 
 /// 承诺列表：按党组织（含下级）、承诺人、状态、逾期、年度筛选
-#[utoipa::path(get, path = "/api/v1/party/commitments", tag = "party", params(CommitmentListQuery),
+#[utoipa::path(get, path = "/api/v1/party/commitments", tag = "party", params(CommitmentListQuery, Paging),
     responses((status = 200, body = ListPage<CommitmentView>), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -189,7 +193,7 @@ pub async fn export(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct FiguresView {
+pub struct CommitmentFiguresView {
     pub all: CommitmentFigures,
     /// 党组织 id → 该组织的承诺情况
     pub by_party_org: BTreeMap<String, CommitmentFigures>,
@@ -199,20 +203,20 @@ pub async fn figures_of(
     s: &AppState,
     p: &Principal,
     q: &CommitmentListQuery,
-) -> ApiResult<FiguresView> {
+) -> ApiResult<CommitmentFiguresView> {
     require(p, Permission::PartyRead)?;
     let (all, by_party_org) = commitments::figures(&s.db, &q.filter()?).await?;
-    Ok(FiguresView { all, by_party_org })
+    Ok(CommitmentFiguresView { all, by_party_org })
 }
 
 /// 承诺践诺情况：总数、各状态、逾期、践诺率（到期承诺中已核实的比例），并按党组织分列
-#[utoipa::path(get, path = "/api/v1/party/commitments/figures", tag = "party", params(CommitmentListQuery),
-    responses((status = 200, body = FiguresView)))]
+#[utoipa::path(get, operation_id = "commitment_figures", path = "/api/v1/party/commitments/figures", tag = "party", params(CommitmentListQuery),
+    responses((status = 200, body = CommitmentFiguresView)))]
 pub async fn figures(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiQuery(q): ApiQuery<CommitmentListQuery>,
-) -> ApiResult<Json<FiguresView>> {
+) -> ApiResult<Json<CommitmentFiguresView>> {
     Ok(Json(figures_of(&s, &p, &q).await?))
 }
 

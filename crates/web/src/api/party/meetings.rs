@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::transfer::ListPage;
+use crate::api::Paging;
 use crate::api::{invalid, non_empty, opt_bool, ApiJson, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -182,7 +183,10 @@ pub struct MeetingListQuery {
     pub kind: Option<String>,
     /// 会议年度
     pub year: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -203,7 +207,7 @@ impl MeetingListQuery {
 }
 
 /// 会议列表（联席会议、月度碰头会），新的在前
-#[utoipa::path(get, path = "/api/v1/party/meetings", tag = "party", params(MeetingListQuery),
+#[utoipa::path(get, path = "/api/v1/party/meetings", tag = "party", params(MeetingListQuery, Paging),
     responses((status = 200, body = ListPage<MeetingView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_meetings(
     State(s): State<AppState>,
@@ -386,7 +390,10 @@ pub struct KeyItemListQuery {
     pub overdue: Option<String>,
     /// true：只看今日有逾期风险的
     pub at_risk: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -419,7 +426,7 @@ impl KeyItemListQuery {
 }
 
 /// 年度重点事项清单：按年度（默认今年）、状态、责任单位、逾期/风险筛选，按完成时限排序
-#[utoipa::path(get, path = "/api/v1/party/key-items", tag = "party", params(KeyItemListQuery),
+#[utoipa::path(get, path = "/api/v1/party/key-items", tag = "party", params(KeyItemListQuery, Paging),
     responses((status = 200, body = ListPage<KeyItemView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_key_items(
     State(s): State<AppState>,

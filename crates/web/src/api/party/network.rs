@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::transfer::ListPage;
+use crate::api::Paging;
 use crate::api::{invalid, non_empty, opt_bool, ApiJson, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -33,7 +34,7 @@ pub fn kind_label(code: &str) -> String {
 }
 
 /// 党组织网络（树形顺序，含党员数、所在单位、产业链党委关联的党组织）
-#[utoipa::path(get, path = "/api/v1/party/orgs", tag = "party",
+#[utoipa::path(get, operation_id = "list_party_orgs", path = "/api/v1/party/orgs", tag = "party",
     responses((status = 200, body = [PartyOrgSummary]), (status = 403, body = ErrorBody)))]
 pub async fn list_orgs(
     State(s): State<AppState>,
@@ -54,7 +55,7 @@ pub async fn create_org_action(
 }
 
 /// 新建党组织（联合党委、党总支、党支部、联合党支部、产业链党委）
-#[utoipa::path(post, path = "/api/v1/party/orgs", tag = "party", request_body = PartyOrgDraft,
+#[utoipa::path(post, operation_id = "create_party_org", path = "/api/v1/party/orgs", tag = "party", request_body = PartyOrgDraft,
     responses((status = 201, body = party_org::Model), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_org(
     State(s): State<AppState>,
@@ -96,7 +97,7 @@ pub async fn org_detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<Part
 }
 
 /// 党组织详情：所在单位、下级组织、关联党组织、交叉任职
-#[utoipa::path(get, path = "/api/v1/party/orgs/{id}", tag = "party", params(("id" = String, Path)),
+#[utoipa::path(get, operation_id = "get_party_org", path = "/api/v1/party/orgs/{id}", tag = "party", params(("id" = String, Path)),
     responses((status = 200, body = PartyOrgDetail), (status = 404, body = ErrorBody)))]
 pub async fn get_org(
     State(s): State<AppState>,
@@ -126,7 +127,7 @@ pub async fn update_org_action(
 }
 
 /// 修改党组织（改上级时整棵子树随之移动）
-#[utoipa::path(put, path = "/api/v1/party/orgs/{id}", tag = "party", params(("id" = String, Path)), request_body = PartyOrgUpdate,
+#[utoipa::path(put, operation_id = "update_party_org", path = "/api/v1/party/orgs/{id}", tag = "party", params(("id" = String, Path)), request_body = PartyOrgUpdate,
     responses((status = 200, body = party_org::Model), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_org(
     State(s): State<AppState>,
@@ -192,7 +193,7 @@ pub async fn unlink(
 }
 
 /// 组织网络指标：党组织数（按类型）、科研单位中的党组织、阵地数、党员数、各产业链党委关联的党组织数
-#[utoipa::path(get, path = "/api/v1/party/figures", tag = "party", responses((status = 200, body = NetworkFigures)))]
+#[utoipa::path(get, operation_id = "party_figures", path = "/api/v1/party/figures", tag = "party", responses((status = 200, body = NetworkFigures)))]
 pub async fn figures(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
@@ -205,7 +206,7 @@ pub async fn figures(
 
 /// A member as the caller may see them: phone and ID number masked unless revealed.
 #[derive(Serialize, ToSchema)]
-pub struct MemberView {
+pub struct PartyMemberView {
     #[serde(flatten)]
     pub member: party_member::Model,
     pub stage_label: String,
@@ -226,7 +227,7 @@ pub async fn member_views(
     s: &AppState,
     items: Vec<party_member::Model>,
     reveal: bool,
-) -> ApiResult<Vec<MemberView>> {
+) -> ApiResult<Vec<PartyMemberView>> {
     let names: HashMap<String, String> = network::all(&s.db)
         .await?
         .into_iter()
@@ -239,7 +240,7 @@ pub async fn member_views(
                 m.phone = mask_phone(&m.phone);
                 m.id_number = mask_id(&m.id_number);
             }
-            MemberView {
+            PartyMemberView {
                 stage_label: stage_label(&m.stage),
                 party_org_name: names.get(&m.party_org_id).cloned().unwrap_or_default(),
                 masked: !reveal,
@@ -269,7 +270,10 @@ pub struct MemberListQuery {
     pub field: Option<String>,
     /// true：显示完整手机号与身份证号（须有权限，每次查看记入审计日志）
     pub reveal: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -294,13 +298,13 @@ impl MemberListQuery {
 }
 
 /// 党员与发展对象列表（手机号、身份证号默认脱敏）
-#[utoipa::path(get, path = "/api/v1/party/members", tag = "party", params(MemberListQuery),
-    responses((status = 200, body = ListPage<MemberView>), (status = 403, description = "reveal=true 而无查看权限", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/party/members", tag = "party", params(MemberListQuery, Paging),
+    responses((status = 200, body = ListPage<PartyMemberView>), (status = 403, description = "reveal=true 而无查看权限", body = ErrorBody)))]
 pub async fn list_members(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiQuery(q): ApiQuery<MemberListQuery>,
-) -> ApiResult<Json<ListPage<MemberView>>> {
+) -> ApiResult<Json<ListPage<PartyMemberView>>> {
     require(&p, Permission::PartyRead)?;
     let page = network::members(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     let reveal_now = q.reveal()?;
@@ -398,12 +402,12 @@ pub async fn create_member_action(
 
 /// 登记党员或入党申请人（按发展阶段日期确定当前阶段）
 #[utoipa::path(post, path = "/api/v1/party/members", tag = "party", request_body = MemberDraft,
-    responses((status = 201, body = MemberView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = PartyMemberView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_member(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<MemberDraft>,
-) -> ApiResult<(StatusCode, Json<MemberView>)> {
+) -> ApiResult<(StatusCode, Json<PartyMemberView>)> {
     let m = create_member_action(&s, &p, &d).await?;
     Ok((
         StatusCode::CREATED,
@@ -423,7 +427,7 @@ pub async fn member_view(
     p: &Principal,
     id: &str,
     reveal_now: bool,
-) -> ApiResult<MemberView> {
+) -> ApiResult<PartyMemberView> {
     require(p, Permission::PartyRead)?;
     let m = network::member(&s.db, id).await?;
     if reveal_now {
@@ -434,13 +438,13 @@ pub async fn member_view(
 
 /// 党员详情（手机号、身份证号默认脱敏）
 #[utoipa::path(get, path = "/api/v1/party/members/{id}", tag = "party", params(("id" = String, Path), RevealQuery),
-    responses((status = 200, body = MemberView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PartyMemberView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_member(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<RevealQuery>,
-) -> ApiResult<Json<MemberView>> {
+) -> ApiResult<Json<PartyMemberView>> {
     let r = opt_bool("reveal", &q.reveal)?.unwrap_or(false);
     Ok(Json(member_view(&s, &p, &id, r).await?))
 }
@@ -467,13 +471,13 @@ pub async fn update_member_action(
 
 /// 修改党员信息（须能查看完整个人信息；发展阶段按日期重新确定）
 #[utoipa::path(put, path = "/api/v1/party/members/{id}", tag = "party", params(("id" = String, Path)), request_body = MemberUpdate,
-    responses((status = 200, body = MemberView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PartyMemberView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_member(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<MemberUpdate>,
-) -> ApiResult<Json<MemberView>> {
+) -> ApiResult<Json<PartyMemberView>> {
     let m = update_member_action(&s, &p, &id, u.version, &u.member).await?;
     Ok(Json(member_views(&s, vec![m], false).await?.remove(0)))
 }

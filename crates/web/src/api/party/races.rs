@@ -94,7 +94,7 @@ pub async fn update_team(
 }
 
 /// 党员加入先锋队
-#[utoipa::path(put, path = "/api/v1/party/teams/{id}/members/{member_id}", tag = "party", params(("id" = String, Path), ("member_id" = String, Path)),
+#[utoipa::path(put, operation_id = "add_team_member", path = "/api/v1/party/teams/{id}/members/{member_id}", tag = "party", params(("id" = String, Path), ("member_id" = String, Path)),
     responses((status = 201, description = "已加入"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn add_member(
     State(s): State<AppState>,
@@ -107,7 +107,7 @@ pub async fn add_member(
 }
 
 /// 党员退出先锋队
-#[utoipa::path(delete, path = "/api/v1/party/teams/{id}/members/{member_id}", tag = "party", params(("id" = String, Path), ("member_id" = String, Path)),
+#[utoipa::path(delete, operation_id = "remove_team_member", path = "/api/v1/party/teams/{id}/members/{member_id}", tag = "party", params(("id" = String, Path), ("member_id" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn remove_member(
     State(s): State<AppState>,

@@ -28,12 +28,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::transfer::ListPage;
+use crate::api::Paging;
 use crate::api::{invalid, non_empty, opt_bool, ApiJson, ApiPath, ApiQuery, VersionParam};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::excel::{self, Cell, Sheet};
 use crate::forms::party::staff::{
-    AssignmentDraft, CaseDraft, EndDraft, LogDraft, PeriodDraft, StaffDraft,
+    AssignmentDraft, EndDraft, LogDraft, PeriodDraft, StaffDraft, WorkLogCaseDraft,
 };
 use crate::AppState;
 
@@ -247,7 +248,10 @@ pub struct StaffListQuery {
     pub department_id: Option<String>,
     /// 某首席服务官的党建助手
     pub assistant_of: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -274,7 +278,7 @@ impl StaffListQuery {
 }
 
 /// 服务人员列表：按身份（含四支队伍）、部门、关键词筛选
-#[utoipa::path(get, path = "/api/v1/party/staff", tag = "party", params(StaffListQuery),
+#[utoipa::path(get, path = "/api/v1/party/staff", tag = "party", params(StaffListQuery, Paging),
     responses((status = 200, body = ListPage<StaffView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_staff(
     State(s): State<AppState>,
@@ -573,7 +577,10 @@ pub struct LogListQuery {
     pub has_problems: Option<String>,
     /// true：只看已转为诉求的记录
     pub converted: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -610,7 +617,7 @@ impl LogListQuery {
 }
 
 /// 工作记录列表：按人员、单位、时段、是否发现问题筛选
-#[utoipa::path(get, path = "/api/v1/party/work-logs", tag = "party", params(LogListQuery),
+#[utoipa::path(get, path = "/api/v1/party/work-logs", tag = "party", params(LogListQuery, Paging),
     responses((status = 200, body = ListPage<WorkLogView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_logs(
     State(s): State<AppState>,
@@ -814,7 +821,7 @@ pub async fn to_case_action(
     s: &AppState,
     p: &Principal,
     log_id: &str,
-    d: &CaseDraft,
+    d: &WorkLogCaseDraft,
 ) -> ApiResult<Converted> {
     if !p.can(Permission::PartyWrite) {
         require(p, Permission::StaffLog)?;
@@ -840,13 +847,13 @@ pub async fn to_case_action(
 }
 
 /// 转为诉求：把记录中发现的问题一键转为该单位的诉求（重复转办为 409 already_converted）
-#[utoipa::path(post, path = "/api/v1/party/work-logs/{id}/case", tag = "party", params(("id" = String, Path)), request_body = CaseDraft,
+#[utoipa::path(post, path = "/api/v1/party/work-logs/{id}/case", tag = "party", params(("id" = String, Path)), request_body = WorkLogCaseDraft,
     responses((status = 201, body = Converted), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn log_to_case(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
-    ApiJson(d): ApiJson<CaseDraft>,
+    ApiJson(d): ApiJson<WorkLogCaseDraft>,
 ) -> ApiResult<(StatusCode, Json<Converted>)> {
     Ok((
         StatusCode::CREATED,

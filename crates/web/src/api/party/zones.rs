@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::transfer::ListPage;
+use crate::api::Paging;
 use crate::api::{invalid, non_empty, ApiJson, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiResult, ErrorBody};
@@ -120,7 +121,10 @@ pub struct ZoneListQuery {
     pub q: Option<String>,
     /// 所属党组织 id
     pub party_org_id: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -134,7 +138,7 @@ impl ZoneListQuery {
 }
 
 /// 党员责任区列表（含党员数、覆盖单位数）
-#[utoipa::path(get, path = "/api/v1/party/zones", tag = "party", params(ZoneListQuery),
+#[utoipa::path(get, path = "/api/v1/party/zones", tag = "party", params(ZoneListQuery, Paging),
     responses((status = 200, body = ListPage<ZoneView>), (status = 403, body = ErrorBody)))]
 pub async fn list_zones(
     State(s): State<AppState>,
@@ -269,7 +273,7 @@ pub async fn add_member_action(
 }
 
 /// 党员加入责任区（须属于责任区所在党组织或其下级组织）
-#[utoipa::path(post, path = "/api/v1/party/zones/{id}/members", tag = "party", params(("id" = String, Path)), request_body = ZoneMemberDraft,
+#[utoipa::path(post, operation_id = "add_zone_member", path = "/api/v1/party/zones/{id}/members", tag = "party", params(("id" = String, Path)), request_body = ZoneMemberDraft,
     responses((status = 201, body = ZoneDetailView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "已在本责任区（already_in_zone）", body = ErrorBody),
         (status = 422, description = "党员不存在或不属于本党组织（member_outside_org）", body = ErrorBody)))]
@@ -294,7 +298,7 @@ pub async fn remove_member_action(
 }
 
 /// 党员移出责任区
-#[utoipa::path(delete, path = "/api/v1/party/zones/{id}/members/{member_id}", tag = "party",
+#[utoipa::path(delete, operation_id = "remove_zone_member", path = "/api/v1/party/zones/{id}/members/{member_id}", tag = "party",
     params(("id" = String, Path), ("member_id" = String, Path)),
     responses((status = 200, body = ZoneDetailView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn remove_member(

@@ -20,6 +20,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{name_of, ListPage};
 use crate::api::orgs::{upload, ImportFailure, ImportProblem, Imported};
+use crate::api::Paging;
 use crate::api::{invalid, non_empty, ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -74,7 +75,10 @@ pub struct ContractListQuery {
     pub chain_id: Option<String>,
     /// 排序：registered（登记日期新→旧，默认）/ amount（金额大→小）/ contract_no
     pub sort: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -117,7 +121,7 @@ impl ContractListQuery {
 }
 
 /// 技术合同列表
-#[utoipa::path(get, path = "/api/v1/transfer/contracts", tag = "transfer", params(ContractListQuery),
+#[utoipa::path(get, path = "/api/v1/transfer/contracts", tag = "transfer", params(ContractListQuery, Paging),
     responses((status = 200, body = ListPage<ContractView>), (status = 400, body = ErrorBody)))]
 pub async fn list_contracts(
     State(s): State<AppState>,

@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{name_of, ListPage};
+use crate::api::Paging;
 use crate::api::{invalid, non_empty, ApiJson, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiResult, ErrorBody};
@@ -151,7 +152,10 @@ pub struct AgreementListQuery {
     /// granted / converted / closed_grant / exited
     pub status: Option<String>,
     pub pool_id: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -166,7 +170,7 @@ impl AgreementListQuery {
 }
 
 /// 先投后股协议列表
-#[utoipa::path(get, path = "/api/v1/transfer/grant-equity", tag = "transfer", params(AgreementListQuery),
+#[utoipa::path(get, path = "/api/v1/transfer/grant-equity", tag = "transfer", params(AgreementListQuery, Paging),
     responses((status = 200, body = ListPage<AgreementView>)))]
 pub async fn list_agreements(
     State(s): State<AppState>,

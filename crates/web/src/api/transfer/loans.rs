@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{name_of, ListPage};
+use crate::api::Paging;
 use crate::api::{invalid, non_empty, opt_bool, ApiJson, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiResult, ErrorBody};
@@ -141,7 +142,10 @@ pub struct LoanListQuery {
     pub tier_id: Option<String>,
     /// 只看逾期：true
     pub overdue: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -157,7 +161,7 @@ impl LoanListQuery {
 }
 
 /// 梯度贷列表：按状态、梯度、逾期筛选
-#[utoipa::path(get, path = "/api/v1/transfer/loans", tag = "transfer", params(LoanListQuery),
+#[utoipa::path(get, path = "/api/v1/transfer/loans", tag = "transfer", params(LoanListQuery, Paging),
     responses((status = 200, body = ListPage<LoanView>), (status = 400, body = ErrorBody)))]
 pub async fn list_loans(
     State(s): State<AppState>,

@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{name_of, ListPage};
+use crate::api::Paging;
 use crate::api::{invalid, non_empty, ApiJson, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -92,7 +93,10 @@ pub struct ProjectListQuery {
     /// 技术领域
     pub field: Option<String>,
     pub chain_id: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
     pub page: Option<u64>,
+    #[param(ignore)]
     pub per_page: Option<u64>,
 }
 
@@ -116,7 +120,7 @@ impl ProjectListQuery {
 }
 
 /// 成果转化项目列表：按阶段、状态、领域、产业链筛选
-#[utoipa::path(get, path = "/api/v1/transfer/projects", tag = "transfer", params(ProjectListQuery),
+#[utoipa::path(get, path = "/api/v1/transfer/projects", tag = "transfer", params(ProjectListQuery, Paging),
     responses((status = 200, body = ListPage<ProjectView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_projects(
     State(s): State<AppState>,

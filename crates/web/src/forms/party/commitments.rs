@@ -55,6 +55,7 @@ pub struct ReportDraft {
     pub evidence: String,
     /// 完成进度 0～100；100 表示申请核实
     pub percent: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 
@@ -85,6 +86,7 @@ pub struct VerdictDraft {
     /// 核实意见（认定未兑现时必填）
     pub comment: String,
     pub on: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 

@@ -150,6 +150,7 @@ pub struct ProgressDraft {
     pub progress: String,
     /// 进展情况说明
     pub note: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 
@@ -168,6 +169,7 @@ impl ProgressDraft {
 pub struct DoneDraft {
     /// 完成日期，留空为今天；不能晚于今天
     pub on: String,
+    #[schema(required = true)]
     pub version: i32,
 }
 

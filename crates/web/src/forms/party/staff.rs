@@ -135,6 +135,7 @@ pub struct EndDraft {
     /// 结束日期（最后一天），留空为今天
     pub to_on: String,
     /// 联系关系的当前版本号
+    #[schema(required = true)]
     pub version: i32,
 }
 
@@ -202,8 +203,9 @@ impl LogDraft {
 /// Turning a log into a case (转为诉求).
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
-pub struct CaseDraft {
+pub struct WorkLogCaseDraft {
     /// 工作记录的当前版本号
+    #[schema(required = true)]
     pub version: i32,
     /// 诉求分类 id（留空为“其他”）
     pub category_id: String,
@@ -211,7 +213,7 @@ pub struct CaseDraft {
     pub title: String,
 }
 
-impl CaseDraft {
+impl WorkLogCaseDraft {
     pub fn validate(&self) -> Checked<ConvertInput> {
         let mut e = vec![];
         too_long(&mut e, "title", "诉求标题", self.title.trim(), 200);

@@ -14,7 +14,7 @@ use kechuang_store::party::network::{self, NetworkFigures, PartyOrgSummary, Recr
 use kechuang_store::Principal;
 
 use crate::api::party::network::{
-    self as api, kind_label, MemberListQuery, MemberView, PartyOrgDetail,
+    self as api, kind_label, MemberListQuery, PartyMemberView, PartyOrgDetail,
 };
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
@@ -312,7 +312,7 @@ pub async fn org_act(
 #[template(path = "party/members.html")]
 struct MembersPage {
     page: PageCtx,
-    rows: Vec<MemberView>,
+    rows: Vec<PartyMemberView>,
     pager: Pager,
     q: MemberListQuery,
     export_href: String,
@@ -433,7 +433,7 @@ pub async fn create_member(
 #[template(path = "party/member.html")]
 struct MemberPage {
     page: PageCtx,
-    m: MemberView,
+    m: PartyMemberView,
     orgs: Vec<(String, String)>,
     can_pii: bool,
     can_write: bool,
