@@ -1,19 +1,63 @@
 //! Excel in and out: every list exports through [`xlsx_response`]; imports
-//! read the first sheet with [`read_rows`] (calamine).
+//! read the first sheet with [`read_rows`] (calamine, cell by cell).
+//!
+//! Exports write amounts, percentages and counts as numbers with a display
+//! format and dates as dates, freeze the header row and set a filter on it.
+//! Text a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, or a tab
+//! or carriage return first) is written behind an apostrophe, so it stays
+//! text when the cell is edited or the sheet saved as CSV; the import takes
+//! that apostrophe off again.
+//!
+//! Imports are bounded whatever is uploaded: the archive is inflated once
+//! into nothing, counting real bytes (declared sizes can lie), and refused
+//! past [`MAX_INFLATED`]; the sheet is then read cell by cell, refused past
+//! 10000 data rows, [`MAX_COLUMNS`] columns or [`MAX_INFLATED`] of text.
 
-use std::io::Cursor;
+use std::borrow::Cow;
+use std::io::{self, Cursor, Read};
 
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use rust_xlsxwriter::{Format, Workbook};
+use calamine::{open_workbook_from_rs, DataRef, Reader, Xlsx};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
+use crate::api::orgs::{ImportFailure, ImportProblem};
 use crate::error::{ApiError, ApiResult};
 
 /// A cell of an exported sheet.
 pub enum Cell {
+    /// Text, neutralised if a spreadsheet would read it as a formula.
     Text(String),
+    /// A plain number (a count, a rank).
     Number(f64),
+    /// An amount in fen, shown in yuan: 1,234.50.
+    Money(i64),
+    /// A fraction shown as a percentage with the given decimals (0.0385, 2 → 3.85%).
+    Percent(f64, u8),
+    /// A number shown with the given decimals (a cycle time: 3.5).
+    Decimal(f64, u8),
+    /// A calendar date.
+    Date(NaiveDate),
+    /// A moment, shown in Beijing time to the minute.
+    DateTime(DateTime<Utc>),
+    /// Nothing (no value, not an empty text).
+    Empty,
+}
+
+impl Cell {
+    /// Per mille (1000 = 100%) as a percentage with one decimal.
+    pub fn permille(p: i64) -> Cell {
+        Cell::Percent(p as f64 / 1_000.0, 1)
+    }
+    /// Basis points (10000 = 100%) as a percentage with two decimals.
+    pub fn bps(b: i64) -> Cell {
+        Cell::Percent(b as f64 / 10_000.0, 2)
+    }
+    /// Parts per million (10^6 = 100%) as a percentage with four decimals.
+    pub fn ppm(p: i64) -> Cell {
+        Cell::Percent(p as f64 / 1_000_000.0, 4)
+    }
 }
 
 impl From<String> for Cell {
@@ -26,6 +70,185 @@ impl From<&str> for Cell {
         Cell::Text(s.into())
     }
 }
+impl From<NaiveDate> for Cell {
+    fn from(d: NaiveDate) -> Self {
+        Cell::Date(d)
+    }
+}
+impl From<DateTime<Utc>> for Cell {
+    fn from(t: DateTime<Utc>) -> Self {
+        Cell::DateTime(t)
+    }
+}
+/// A missing value is an empty cell.
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Cell::Empty, Into::into)
+    }
+}
+
+/// What a spreadsheet takes for the start of a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a text needs an apostrophe in front to stay text: it starts like
+/// a formula, or with apostrophes before one (so that taking one apostrophe
+/// off on import gives back exactly what was written).
+fn looks_like_formula(s: &str) -> bool {
+    s.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
+/// `=1+2` → `'=1+2`; other text as it is.
+fn neutralised(s: String) -> String {
+    if looks_like_formula(&s) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
+/// The inverse of [`neutralised`], for text read back by an import.
+fn unneutralised(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if looks_like_formula(rest) => rest,
+        _ => s,
+    }
+}
+
+/// The formats of one sheet's cells, built on a base format (borders,
+/// wrapping) shared by every cell.
+struct Formats {
+    text: Format,
+    number: Format,
+    money: Format,
+    /// By decimals, 0 to 4.
+    percent: Vec<Format>,
+    decimal: Vec<Format>,
+    date: Format,
+    datetime: Format,
+    /// Written for [`Cell::Empty`] where the base format shows (borders).
+    blank: Option<Format>,
+}
+
+impl Formats {
+    fn on(base: Format, date: &str, bordered: bool) -> Self {
+        let decimals = |d: usize| "0".repeat(d);
+        Formats {
+            text: base.clone(),
+            number: base.clone(),
+            money: base.clone().set_num_format("#,##0.00"),
+            percent: (0..=4)
+                .map(|d| {
+                    let f = if d == 0 {
+                        "0%".to_string()
+                    } else {
+                        format!("0.{}%", decimals(d))
+                    };
+                    base.clone().set_num_format(f)
+                })
+                .collect(),
+            decimal: (0..=4)
+                .map(|d| {
+                    let f = if d == 0 {
+                        "#,##0".to_string()
+                    } else {
+                        format!("#,##0.{}", decimals(d))
+                    };
+                    base.clone().set_num_format(f)
+                })
+                .collect(),
+            date: base.clone().set_num_format(date),
+            datetime: base.clone().set_num_format("yyyy-mm-dd hh:mm"),
+            blank: bordered.then_some(base),
+        }
+    }
+}
+
+fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
+    let year = u16::try_from(d.year()).ok()?;
+    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
+}
+
+/// Write one cell. Dates Excel cannot hold (before 1900) are written as text.
+fn put(ws: &mut Worksheet, r: u32, c: u16, cell: Cell, f: &Formats) -> Result<(), XlsxError> {
+    let pick = |v: &[Format], d: u8| v[usize::from(d).min(v.len() - 1)].clone();
+    match cell {
+        Cell::Text(s) => {
+            ws.write_string_with_format(r, c, neutralised(s), &f.text)?;
+        }
+        Cell::Number(n) => {
+            ws.write_number_with_format(r, c, n, &f.number)?;
+        }
+        Cell::Money(fen) => {
+            ws.write_number_with_format(r, c, fen as f64 / 100.0, &f.money)?;
+        }
+        Cell::Percent(x, d) => {
+            ws.write_number_with_format(r, c, x, &pick(&f.percent, d))?;
+        }
+        Cell::Decimal(x, d) => {
+            ws.write_number_with_format(r, c, x, &pick(&f.decimal, d))?;
+        }
+        Cell::Date(d) => match excel_date(d) {
+            Some(dt) => {
+                ws.write_datetime_with_format(r, c, dt, &f.date)?;
+            }
+            None => {
+                ws.write_string_with_format(r, c, d.to_string(), &f.text)?;
+            }
+        },
+        Cell::DateTime(t) => {
+            let l = t.with_timezone(&crate::pages::cst()).naive_local();
+            let dt = excel_date(l.date()).and_then(|d| {
+                d.and_hms(l.hour() as u16, l.minute() as u8, l.second())
+                    .ok()
+            });
+            match dt {
+                Some(dt) => {
+                    ws.write_datetime_with_format(r, c, dt, &f.datetime)?;
+                }
+                None => {
+                    let s = l.format("%Y-%m-%d %H:%M").to_string();
+                    ws.write_string_with_format(r, c, s, &f.text)?;
+                }
+            }
+        }
+        Cell::Empty => {
+            if let Some(b) = &f.blank {
+                ws.write_blank(r, c, b)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The header row at `top`, the rows below it, the header frozen and a
+/// filter over header and rows. Missing widths are 16.
+fn fill(
+    ws: &mut Worksheet,
+    top: u32,
+    headers: &[&str],
+    head_fmt: &Format,
+    widths: &[f64],
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    for (c, h) in headers.iter().enumerate() {
+        let c = c as u16;
+        ws.write_string_with_format(top, c, *h, head_fmt)?;
+        ws.set_column_width(c, widths.get(usize::from(c)).copied().unwrap_or(16.0))?;
+    }
+    let mut last = top;
+    for (r, row) in rows.into_iter().enumerate() {
+        last = top + 1 + r as u32;
+        for (c, cell) in row.into_iter().enumerate() {
+            put(ws, last, c as u16, cell, formats)?;
+        }
+    }
+    ws.set_freeze_panes(top + 1, 0)?;
+    if !headers.is_empty() {
+        ws.autofilter(top, 0, last, headers.len() as u16 - 1)?;
+    }
+    Ok(())
+}
 
 /// Build an .xlsx with one sheet: a bold header row, then rows. Rows are
 /// written in constant-memory mode, so large exports stay small in RAM.
@@ -36,37 +259,15 @@ pub fn workbook(
 ) -> ApiResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
+    let formats = Formats::on(Format::new(), "yyyy-mm-dd", false);
     let ws = wb.add_worksheet_with_constant_memory();
     ws.set_name(sheet).map_err(ApiError::internal)?;
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(ApiError::internal)?;
-        ws.set_column_width(c as u16, 16)
-            .map_err(ApiError::internal)?;
-    }
-    for (r, row) in rows.into_iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.into_iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(s) => ws.write_string(r, c, s).map(|_| ()),
-                Cell::Number(n) => ws.write_number(r, c, n).map(|_| ()),
-            }
-            .map_err(ApiError::internal)?;
-        }
-    }
+    fill(ws, 0, headers, &bold, &[], rows, &formats).map_err(ApiError::internal)?;
     wb.save_to_buffer().map_err(ApiError::internal)
 }
 
 /// Most rows one export writes (exports honour the list's filters, not its page).
 pub const MAX_EXPORT_ROWS: u64 = 50_000;
-
-/// A timestamp in Beijing time as exports show it: "2026-11-29 14:05".
-pub fn beijing_minute(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&crate::pages::cst())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
 
 /// An .xlsx download named in Chinese (RFC 5987 filename*).
 pub fn xlsx_response(filename: &str, bytes: Vec<u8>) -> Response {
@@ -87,53 +288,193 @@ pub fn xlsx_response(filename: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// All rows of the first sheet as text (header row included). Broken or
-/// non-xlsx files give a 400 with `invalid_excel`.
-pub fn read_rows(bytes: &[u8]) -> ApiResult<Vec<Vec<String>>> {
-    let bad = || {
-        ApiError::bad_request(
-            "invalid_excel",
-            "无法读取该文件：请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）",
-        )
-    };
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|_| bad())?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(bad)?
-        .map_err(|_| bad())?;
-    Ok(range
-        .rows()
-        .map(|row| row.iter().map(cell_text).collect())
-        .collect())
+/// Most bytes an import file may inflate to, all its parts together; also
+/// the most text its cells may hold (a shared string can be used by many).
+pub const MAX_INFLATED: u64 = 32 * 1024 * 1024;
+/// Most parts in an import file (an .xlsx has a dozen or so).
+const MAX_ENTRIES: usize = 1000;
+/// Most data rows one import reads (the header row comes on top).
+pub const MAX_IMPORT_ROWS: u32 = 10_000;
+/// Most columns an import sheet may use.
+pub const MAX_COLUMNS: u32 = 64;
+/// Bad cells listed before reading stops.
+const MAX_PROBLEMS: usize = 1000;
+
+fn invalid_excel() -> ApiError {
+    ApiError::bad_request(
+        "invalid_excel",
+        "无法读取该文件：请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）",
+    )
 }
 
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => {
-            if *b {
-                "是".into()
-            } else {
-                "否".into()
-            }
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "excel_too_large",
+        format!(
+            "文件内容过大：解压后超过{}MB，请删除多余内容或分批导入",
+            MAX_INFLATED >> 20
+        ),
+    )
+}
+
+/// Inflate every part of the archive into nothing, counting what comes
+/// out: refused past [`MAX_INFLATED`] in all, whatever the sizes declared.
+fn check_inflated(bytes: &[u8]) -> ApiResult<()> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| invalid_excel())?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(invalid_excel());
+    }
+    let mut left = MAX_INFLATED;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|_| invalid_excel())?;
+        if part.size() > left {
+            return Err(too_large());
         }
-        Data::DateTime(dt) => dt
+        let n = io::copy(&mut part.take(left + 1), &mut io::sink()).map_err(|_| invalid_excel())?;
+        if n > left {
+            return Err(too_large());
+        }
+        left -= n;
+    }
+    Ok(())
+}
+
+/// "A", …, "Z", "AA", … for a 0-based column.
+fn column_letters(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// All rows of the first sheet as text (header row included; the rows and
+/// columns before the first used cell left out). Broken or non-xlsx files
+/// give a 400 `invalid_excel`, oversized ones a 413 `excel_too_large`, too
+/// many rows or columns a 400 (`too_many_rows`, `too_many_columns`); cells
+/// holding control characters are import problems (422 `import_invalid`,
+/// naming row and column).
+pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ImportFailure> {
+    check_inflated(bytes)?;
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| invalid_excel())?;
+    let first = wb
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(invalid_excel)?;
+    let mut cells = wb
+        .worksheet_cells_reader(&first)
+        .map_err(|_| invalid_excel())?;
+    // Rows from the first used row on, cells at their absolute column.
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut first_row: Option<u32> = None;
+    let mut first_col = u32::MAX;
+    let mut text_bytes = 0u64;
+    let mut bad: Vec<(usize, u32)> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| invalid_excel())? {
+        let (r, c) = cell.get_position();
+        let text: Cow<str> = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) => Cow::Borrowed(s.as_str()),
+            DataRef::SharedString(s) => Cow::Borrowed(*s),
+            other => Cow::Owned(value_text(other)),
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let top = *first_row.get_or_insert(r);
+        // Cells come row by row; one above the first row means a broken file.
+        let i = r.checked_sub(top).ok_or_else(invalid_excel)?;
+        if i > MAX_IMPORT_ROWS {
+            return Err(ApiError::bad_request(
+                "too_many_rows",
+                format!("单次最多导入{MAX_IMPORT_ROWS}行，请分批导入"),
+            )
+            .into());
+        }
+        if c >= MAX_COLUMNS {
+            return Err(ApiError::bad_request(
+                "too_many_columns",
+                format!("表格最多{MAX_COLUMNS}列：请使用导入模板，删除多余的列后重新上传"),
+            )
+            .into());
+        }
+        text_bytes += text.len() as u64;
+        if text_bytes > MAX_INFLATED {
+            return Err(too_large().into());
+        }
+        let i = i as usize;
+        if kechuang_domain::text::check(&text).is_err() {
+            bad.push((i, c));
+            if bad.len() >= MAX_PROBLEMS {
+                break;
+            }
+            continue;
+        }
+        first_col = first_col.min(c);
+        if rows.len() <= i {
+            rows.resize_with(i + 1, Vec::new);
+        }
+        let row = &mut rows[i];
+        if row.len() <= c as usize {
+            row.resize(c as usize + 1, String::new());
+        }
+        row[c as usize] = unneutralised(text.trim()).to_string();
+    }
+    if !bad.is_empty() {
+        let header = rows.first();
+        let problems = bad
+            .into_iter()
+            .map(|(i, c)| ImportProblem {
+                row: i + 1,
+                column: header
+                    .and_then(|h| h.get(c as usize))
+                    .filter(|h| !h.trim().is_empty() && i > 0)
+                    .map(|h| h.trim().to_string())
+                    .unwrap_or_else(|| format!("{}列", column_letters(c))),
+                reason: "含有不可见的控制字符（如 NUL），请删除后重新上传".into(),
+            })
+            .collect();
+        return Err(ImportFailure::Invalid(problems));
+    }
+    let skip = first_col.min(MAX_COLUMNS) as usize;
+    for row in &mut rows {
+        row.drain(..skip.min(row.len()));
+    }
+    Ok(rows)
+}
+
+/// A cell that is not a string, as import text.
+fn value_text(d: &DataRef) -> String {
+    match d {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(true) => "是".into(),
+        DataRef::Bool(false) => "否".into(),
+        DataRef::DateTime(dt) => dt
             .as_datetime()
             .map(|t| t.date().to_string())
             .unwrap_or_else(|| dt.to_string()),
-        Data::DateTimeIso(s) => s.chars().take(10).collect(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("{e:?}"),
+        DataRef::DateTimeIso(s) => s.chars().take(10).collect(),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("{e:?}"),
     }
 }
 
 /// An .xlsx laid out the way a committee files a list: a title row merged
 /// across every column (row 1), a bold header row (row 2), then the rows,
-/// wrapped, with the given column widths (missing widths are 16).
+/// wrapped, with the given column widths (missing widths are 16). Dates
+/// read "2026年1月31日".
 pub fn titled_workbook(
     sheet: &str,
     title: &str,
@@ -158,34 +499,20 @@ pub fn titled_workbook(
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::VerticalCenter)
         .set_text_wrap();
+    let formats = Formats::on(cell_fmt, r#"yyyy"年"m"月"d"日""#, true);
     let ws = wb.add_worksheet();
     ws.set_name(sheet).map_err(ApiError::internal)?;
+    let title = neutralised(title.to_string());
     let last = headers.len().saturating_sub(1) as u16;
     if last > 0 {
-        ws.merge_range(0, 0, 0, last, title, &title_fmt)
+        ws.merge_range(0, 0, 0, last, &title, &title_fmt)
             .map_err(ApiError::internal)?;
     } else {
         ws.write_string_with_format(0, 0, title, &title_fmt)
             .map_err(ApiError::internal)?;
     }
     ws.set_row_height(0, 30).map_err(ApiError::internal)?;
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(1, c as u16, *h, &head_fmt)
-            .map_err(ApiError::internal)?;
-        ws.set_column_width(c as u16, widths.get(c).copied().unwrap_or(16.0))
-            .map_err(ApiError::internal)?;
-    }
-    for (r, row) in rows.into_iter().enumerate() {
-        let r = r as u32 + 2;
-        for (c, cell) in row.into_iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(s) => ws.write_string_with_format(r, c, s, &cell_fmt).map(|_| ()),
-                Cell::Number(n) => ws.write_number_with_format(r, c, n, &cell_fmt).map(|_| ()),
-            }
-            .map_err(ApiError::internal)?;
-        }
-    }
+    fill(ws, 1, headers, &head_fmt, widths, rows, &formats).map_err(ApiError::internal)?;
     wb.save_to_buffer().map_err(ApiError::internal)
 }
 
@@ -201,26 +528,38 @@ pub struct Sheet {
 pub fn workbook_sheets(sheets: Vec<Sheet>) -> ApiResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
+    let formats = Formats::on(Format::new(), "yyyy-mm-dd", false);
     for sheet in sheets {
         let ws = wb.add_worksheet_with_constant_memory();
         ws.set_name(&sheet.name).map_err(ApiError::internal)?;
-        for (c, h) in sheet.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold)
-                .map_err(ApiError::internal)?;
-            ws.set_column_width(c as u16, 16)
-                .map_err(ApiError::internal)?;
-        }
-        for (r, row) in sheet.rows.into_iter().enumerate() {
-            let r = r as u32 + 1;
-            for (c, cell) in row.into_iter().enumerate() {
-                let c = c as u16;
-                match cell {
-                    Cell::Text(s) => ws.write_string(r, c, s).map(|_| ()),
-                    Cell::Number(n) => ws.write_number(r, c, n).map(|_| ()),
-                }
-                .map_err(ApiError::internal)?;
-            }
-        }
+        let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
+        fill(ws, 0, &headers, &bold, &[], sheet.rows, &formats).map_err(ApiError::internal)?;
     }
     wb.save_to_buffer().map_err(ApiError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_round_trips_through_the_apostrophe() {
+        for s in ["=1+2", "+86 138", "-5", "@SUM(A1)", "\tx", "'=x", "''+y"] {
+            let written = neutralised(s.to_string());
+            assert!(written.starts_with('\''), "{s:?}");
+            assert_eq!(unneutralised(&written), s);
+        }
+        for s in ["普通文本", "'quoted", "1+2", "a=b", ""] {
+            assert_eq!(neutralised(s.to_string()), s);
+            assert_eq!(unneutralised(s), s);
+        }
+    }
+
+    #[test]
+    fn columns_are_lettered_as_excel_does() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(63), "BL");
+    }
 }

@@ -8,20 +8,11 @@ use serde_json::{json, Value};
 
 use crate::cases::{submit, world};
 
-fn sheet(bytes: Vec<u8>) -> Vec<Vec<String>> {
-    use calamine::Reader;
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx file");
-    let range = wb.worksheet_range_at(0).unwrap().unwrap();
-    range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect()
-}
-
-/// "2026-11-29 14:05"
+/// A moment cell as [`crate::cell_text`] reads it: "2026-11-29 14:05" (a
+/// date alone at midnight on the second), never text in another form.
 fn is_beijing_minute(s: &str) -> bool {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").is_ok()
+        || chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
 }
 
 async fn download(b: &kechuang_testkit::Browser, path: &str) -> Vec<Vec<String>> {
@@ -31,7 +22,7 @@ async fn download(b: &kechuang_testkit::Browser, path: &str) -> Vec<Vec<String>>
         .to_str()
         .unwrap()
         .contains("spreadsheetml"));
-    sheet(res.bytes().await.unwrap().to_vec())
+    crate::sheet_rows(&res.bytes().await.unwrap(), None)
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use std::io::Cursor;
 
-use calamine::{open_workbook_from_rs, Reader, Xlsx};
+use calamine::{open_workbook_from_rs, Data, DataType, Reader, Xlsx};
 use kechuang_domain::auth::Role;
 use kechuang_testkit::{between, spawn_app, Api, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
@@ -693,12 +693,7 @@ async fn excel_import_is_all_or_nothing_and_export_reads_back() {
         .unwrap()
         .contains("filename*=UTF-8''"));
     let bytes = res.bytes().await.unwrap().to_vec();
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
-    let range = wb.worksheet_range_at(0).unwrap().unwrap();
-    let rows: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+    let rows = crate::sheet_rows(&bytes, None);
     assert_eq!(rows.len(), 2, "header + the one enterprise");
     assert_eq!(rows[0][0], "单位名称");
     assert_eq!(rows[1][0], "好公司");
@@ -707,6 +702,165 @@ async fn excel_import_is_all_or_nothing_and_export_reads_back() {
     assert_eq!(rows[1][9], "是");
     assert_eq!(rows[1][12], "科技创新局");
     assert_eq!(rows[1][13], "2020-03-15");
+}
+
+#[tokio::test]
+async fn excel_exports_type_their_cells_freeze_and_filter_the_header_and_defuse_formulas() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    create_org(
+        &api,
+        "公式测试公司",
+        33,
+        json!({"founded_on": "2020-03-15", "description": "=1+2", "contact_phone": "+86 23 6888 1234"}),
+    )
+    .await;
+    let res = api.get("/api/v1/orgs/export").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(
+        range.get((1, 0)),
+        Some(&Data::String("公式测试公司".into()))
+    );
+    // A date is a date, not text.
+    let founded = range.get((1, 13)).unwrap();
+    assert!(matches!(founded, Data::DateTime(_)), "{founded:?}");
+    assert_eq!(
+        founded.as_date(),
+        chrono::NaiveDate::from_ymd_opt(2020, 3, 15)
+    );
+    // Text a spreadsheet would run as a formula stays text behind an apostrophe.
+    assert_eq!(range.get((1, 14)), Some(&Data::String("'=1+2".into())));
+    assert_eq!(
+        range.get((1, 5)),
+        Some(&Data::String("'+86 23 6888 1234".into()))
+    );
+    // The header row is frozen and filtered.
+    let sheet = crate::xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains("<pane ySplit=\"1\"") && sheet.contains("state=\"frozen\""),
+        "{sheet}"
+    );
+    assert!(sheet.contains("<autoFilter ref=\"A1:O2\""), "{sheet}");
+
+    // The export is the import template: into a fresh platform it imports
+    // whole, the formula-like text back as it was typed.
+    let other = spawn_app().await;
+    let other_api = admin(&other).await;
+    let (status, body) = upload(&other_api, bytes).await;
+    assert_eq!((status, &body["imported"]), (200, &json!(1)), "{body}");
+    let (_, page) = Api::json(other_api.get("/api/v1/orgs")).await;
+    let org = &page["items"][0];
+    assert_eq!(
+        (
+            &org["description"],
+            &org["contact_phone"],
+            &org["founded_on"]
+        ),
+        (
+            &json!("=1+2"),
+            &json!("+86 23 6888 1234"),
+            &json!("2020-03-15")
+        ),
+        "{org}"
+    );
+}
+
+#[tokio::test]
+async fn excel_import_refuses_control_characters_by_row_and_column() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let rows = vec![
+        vec!["单位名称", "单位类型"],
+        vec!["好公司", "企业"],
+        vec!["坏\u{7f}公司", "企业"],
+    ];
+    let (status, body) = upload(&api, xlsx(&rows)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("import_invalid")),
+        "{body}"
+    );
+    let problem = &body["details"]["problems"][0];
+    assert_eq!(
+        (&problem["row"], &problem["column"]),
+        (&json!(3), &json!("单位名称")),
+        "{body}"
+    );
+    let (_, page) = Api::json(api.get("/api/v1/orgs")).await;
+    assert_eq!(page["total"], 0);
+}
+
+/// An archive whose one part inflates to `mb` MiB of sheet rows.
+fn zip_bomb(mb: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = Cursor::new(Vec::new());
+    let mut zw = zip::ZipWriter::new(&mut buf);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6));
+    zw.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let row = b"<row><c t=\"inlineStr\"><is><t>x</t></is></c></row>";
+    let chunk: Vec<u8> = row.iter().copied().cycle().take(1 << 20).collect();
+    for _ in 0..mb {
+        zw.write_all(&chunk).unwrap();
+    }
+    zw.finish().unwrap();
+    buf.into_inner()
+}
+
+/// Declare the one part of an archive 1000 bytes long, whatever it holds
+/// (the size a reader goes by is the central directory's, 24 bytes into
+/// its record; 32 bits here, as the part is under 4 GiB).
+fn understate_size(mut zip: Vec<u8>) -> Vec<u8> {
+    let at = zip
+        .windows(4)
+        .rposition(|w| w == [0x50, 0x4b, 0x01, 0x02])
+        .expect("a central directory record")
+        + 24;
+    zip[at..at + 4].copy_from_slice(&1000u32.to_le_bytes());
+    zip
+}
+
+#[tokio::test]
+async fn excel_import_refuses_a_zip_bomb_before_inflating_it() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let bomb = zip_bomb(48);
+    assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+    let lying = understate_size(bomb.clone());
+    let declared: Vec<u64> = {
+        let mut z = zip::ZipArchive::new(Cursor::new(&lying)).unwrap();
+        (0..z.len())
+            .map(|i| z.by_index(i).unwrap().size())
+            .collect()
+    };
+    assert_eq!(declared, [1000], "the sizes are understated");
+    for file in [bomb, lying] {
+        let started = std::time::Instant::now();
+        let (status, body) = upload(&api, file).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (413, Some("excel_too_large")),
+            "{body}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+    // The server is still up and imports a sound file.
+    let res = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let (status, body) = upload(
+        &api,
+        xlsx(&[vec!["单位名称", "单位类型"], vec!["好大学", "高校"]]),
+    )
+    .await;
+    assert_eq!((status, &body["imported"]), (200, &json!(1)), "{body}");
 }
 
 async fn exec(app: &TestApp, sql: &str) {

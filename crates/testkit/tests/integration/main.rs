@@ -49,3 +49,45 @@ pub async fn create_department(api: &Api, name: &str, code: &str, parent: Option
     assert_eq!(status, 201, "{d}");
     d
 }
+
+/// An exported cell as the tests compare it: text as it is, numbers as Rust
+/// prints them ("3000000", "0.0385"), dates in ISO form ("2024-06-01") and
+/// moments to the minute ("2026-11-29 14:05"), never Excel's serial number.
+pub fn cell_text(d: &calamine::Data) -> String {
+    match d {
+        calamine::Data::DateTime(t) => match t.as_datetime() {
+            Some(at) if t.as_f64().fract() == 0.0 => at.format("%Y-%m-%d").to_string(),
+            Some(at) => at.format("%Y-%m-%d %H:%M").to_string(),
+            None => t.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// The rows of an exported workbook's sheet (the first, or the one named),
+/// each cell as [`cell_text`].
+pub fn sheet_rows(bytes: &[u8], name: Option<&str>) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx file");
+    let range = match name {
+        Some(n) => wb.worksheet_range(n).expect("sheet"),
+        None => wb.worksheet_range_at(0).expect("a sheet").expect("sheet"),
+    };
+    range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect()
+}
+
+/// One part of an .xlsx (a zip archive) as text.
+pub fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    let mut s = String::new();
+    zip.by_name(name)
+        .expect("the part")
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}

@@ -1,8 +1,5 @@
 //! Party-building: Major projects claimed by party talents (揭榜挂帅) and their original results (原创性成果).
 
-use std::io::Cursor;
-
-use calamine::{open_workbook_from_rs, Reader, Xlsx};
 use kechuang_domain::auth::Role;
 use kechuang_testkit::{spawn_app, Api};
 use serde_json::{json, Value};
@@ -350,15 +347,7 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
     // The export: header and one row per claim.
     let res = api.get("/api/v1/party/claims/export").send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let mut wb: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(res.bytes().await.unwrap().to_vec())).unwrap();
-    let rows: Vec<Vec<String>> = wb
-        .worksheet_range_at(0)
-        .unwrap()
-        .unwrap()
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+    let rows = crate::sheet_rows(&res.bytes().await.unwrap(), None);
     assert_eq!(
         rows[0],
         [

@@ -635,13 +635,12 @@ async fn the_key_item_list_filters_by_today_and_exports_the_filed_list() {
         .unwrap();
     assert_eq!(res.status(), 200);
     let bytes = res.bytes().await.unwrap().to_vec();
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
-    let range = wb.worksheet_range_at(0).unwrap().unwrap();
-    let rows: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+    let rows = crate::sheet_rows(&bytes, None);
     assert_eq!(rows.len(), 5, "title + header + three 2026 items: {rows:?}");
+    // The header row under the title is frozen and filtered.
+    let sheet = crate::xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<pane ySplit=\"2\""), "{sheet}");
+    assert!(sheet.contains("<autoFilter ref=\"A2:I5\""), "{sheet}");
     assert_eq!(rows[0][0], "2026年度重点事项清单");
     assert_eq!(
         rows[1],
@@ -664,7 +663,7 @@ async fn the_key_item_list_filters_by_today_and_exports_the_filed_list() {
             "建成党群服务站",
             "党群工作部",
             "陈立",
-            "2026年1月31日",
+            "2026-01-31",
             "选址（1月20日）✓；装修（1月28日）",
             "60%，推进中",
             "逾期未完成",

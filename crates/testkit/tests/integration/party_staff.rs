@@ -6,9 +6,6 @@
 //! officer; overlapping assignments and stale versions are refused;
 //! exports read back; roles without the area are refused.
 
-use std::io::Cursor;
-
-use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use chrono::{NaiveDate, TimeZone, Utc};
 use kechuang_domain::auth::Role;
 use kechuang_domain::cases::{Channel, Satisfaction, TaskAction};
@@ -198,19 +195,7 @@ async fn solve(app: &TestApp, case_id: &str, lead: &str, on: &str) {
 }
 
 fn sheet(bytes: Vec<u8>, name: &str) -> Vec<Vec<String>> {
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("xlsx");
-    let range = wb.worksheet_range(name).expect("sheet");
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Float(f) => format!("{f}"),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
+    crate::sheet_rows(&bytes, Some(name))
 }
 
 async fn xlsx(api: &Api, path: &str) -> Vec<u8> {

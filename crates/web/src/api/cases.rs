@@ -1241,20 +1241,19 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &CaseListQuery) -> Api
                 Cell::Text(v.category_name),
                 Cell::Text(v.channel_label),
                 Cell::Text(v.status_label),
-                Cell::Text(crate::pages::fmt_time(v.received_at)),
-                Cell::Text(v.due_on.to_string()),
+                Cell::DateTime(v.received_at),
+                Cell::Date(v.due_on),
                 Cell::Text(v.lead_department_name),
                 Cell::Text(v.task_force_department_name),
                 Cell::Number(f64::from(v.supervision_level)),
-                Cell::Text(
+                Cell::from(
                     v.satisfaction
                         .as_deref()
                         .and_then(Satisfaction::parse)
-                        .map(|x| x.label_zh().to_string())
-                        .unwrap_or_default(),
+                        .map(|x| x.label_zh()),
                 ),
-                Cell::Text(v.closed_on.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::Text(v.reply.unwrap_or_default()),
+                Cell::from(v.closed_on),
+                Cell::from(v.reply),
             ]
         }),
     )

@@ -317,7 +317,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &OrgListQuery) -> ApiR
             vec![
                 Cell::Text(m.name.clone()),
                 Cell::Text(kind_label(&m.kind)),
-                Cell::Text(m.uscc.clone().unwrap_or_default()),
+                Cell::from(m.uscc.clone()),
                 Cell::Text(m.legal_person.clone()),
                 Cell::Text(m.contact_name.clone()),
                 Cell::Text(m.contact_phone.clone()),
@@ -327,14 +327,8 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &OrgListQuery) -> ApiR
                 yes_no(m.is_high_tech),
                 yes_no(m.is_tech_sme),
                 yes_no(m.is_specialized),
-                Cell::Text(
-                    m.department_id
-                        .as_ref()
-                        .and_then(|d| deps.get(d))
-                        .cloned()
-                        .unwrap_or_default(),
-                ),
-                Cell::Text(m.founded_on.map(|d| d.to_string()).unwrap_or_default()),
+                Cell::from(m.department_id.as_ref().and_then(|d| deps.get(d)).cloned()),
+                Cell::from(m.founded_on),
                 Cell::Text(m.description.clone()),
             ]
         }),
@@ -613,7 +607,8 @@ pub struct Imported {
 #[utoipa::path(post, path = "/api/v1/orgs/import", tag = "orgs",
     request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导入模板"),
     responses((status = 200, body = Imported), (status = 400, body = ErrorBody),
-        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid；含控制字符的单元格亦列入），details.problems 列出行、列、原因", body = ErrorBody)))]
 pub async fn import_orgs(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,

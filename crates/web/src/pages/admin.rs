@@ -639,12 +639,12 @@ pub async fn audit_export(
         .await?;
         let rows = entries.into_iter().map(|e| {
             let at = chrono::DateTime::parse_from_rfc3339(&e.at)
-                .map(|t| excel::beijing_minute(t.with_timezone(&chrono::Utc)))
-                .unwrap_or_else(|_| e.at.clone());
+                .map(|t| Cell::DateTime(t.with_timezone(&chrono::Utc)))
+                .unwrap_or_else(|_| Cell::Text(e.at.clone()));
             let (entity_id, hash) = (e.entity_id.clone(), e.hash.clone());
             let r = AuditRow::from(e);
             vec![
-                Cell::Text(at),
+                at,
                 Cell::Text(r.actor),
                 Cell::Text(r.entity),
                 Cell::Text(r.object),
@@ -861,13 +861,13 @@ pub async fn deliveries_export(
         .await?;
         let rows = list.into_iter().map(|d| {
             vec![
-                Cell::Text(excel::beijing_minute(d.created_at)),
-                Cell::Text(names.get(&d.webhook_id).cloned().unwrap_or_default()),
+                Cell::DateTime(d.created_at),
+                Cell::from(names.get(&d.webhook_id).cloned()),
                 Cell::Text(d.title),
                 Cell::Text(delivery_label(&d.status).into()),
                 Cell::Number(d.attempts as f64),
-                Cell::Text(d.sent_at.map(excel::beijing_minute).unwrap_or_default()),
-                Cell::Text(d.last_error.unwrap_or_default()),
+                Cell::from(d.sent_at),
+                Cell::from(d.last_error),
             ]
         });
         excel::workbook(

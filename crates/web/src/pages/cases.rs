@@ -1117,23 +1117,15 @@ pub async fn statistics_export(
                     } else {
                         f.name
                     }),
-                    f.rank
-                        .map(|r| Cell::Number(r as f64))
-                        .unwrap_or(Cell::Text(String::new())),
+                    f.rank.map_or(Cell::Empty, |r| Cell::Number(r as f64)),
                     Cell::Number(f.received as f64),
                     Cell::Number(f.solved as f64),
-                    Cell::Text(permille(f.on_time_permille)),
-                    Cell::Text(
-                        f.avg_cycle_workdays
-                            .map(|a| format!("{a:.1}"))
-                            .unwrap_or_default(),
-                    ),
-                    Cell::Text(
-                        f.p90_cycle_workdays
-                            .map(|a| a.to_string())
-                            .unwrap_or_default(),
-                    ),
-                    Cell::Text(permille(f.satisfaction_permille)),
+                    f.on_time_permille.map_or(Cell::Empty, Cell::permille),
+                    f.avg_cycle_workdays
+                        .map_or(Cell::Empty, |a| Cell::Decimal(a, 1)),
+                    f.p90_cycle_workdays
+                        .map_or(Cell::Empty, |a| Cell::Number(a as f64)),
+                    f.satisfaction_permille.map_or(Cell::Empty, Cell::permille),
                     Cell::Number(f.reopened as f64),
                     Cell::Number(f.overdue_open as f64),
                 ]
@@ -1523,21 +1515,18 @@ pub async fn interviews_export(
     let r = async {
         require(&p, Permission::CasesSupervise)?;
         let list = cases::interviews_where(&s.db, &iq.filter(), excel::MAX_EXPORT_ROWS).await?;
-        let recorded: Vec<String> = list
-            .iter()
-            .map(|m| excel::beijing_minute(m.created_at))
-            .collect();
+        let recorded: Vec<_> = list.iter().map(|m| m.created_at).collect();
         let views = crate::api::cases::interview_views(&s, list).await?;
         let rows = views.into_iter().zip(recorded).map(|(v, recorded)| {
             vec![
-                Cell::Text(v.held_on.format("%Y-%m-%d").to_string()),
+                Cell::Date(v.held_on),
                 Cell::Text(v.department_name),
-                Cell::Text(v.case_number.unwrap_or_default()),
+                Cell::from(v.case_number),
                 Cell::Text(v.interviewee),
                 Cell::Text(v.reason),
                 Cell::Text(v.outcome),
                 Cell::Text(v.recorded_by),
-                Cell::Text(recorded),
+                Cell::DateTime(recorded),
             ]
         });
         excel::workbook(

@@ -412,13 +412,12 @@ pub async fn export(
                             .map(|x| x.label_zh().to_string())
                             .unwrap_or_default(),
                     ),
-                    Cell::Text(m.node_name.clone().unwrap_or_default()),
+                    Cell::from(m.node_name.clone()),
                 ];
                 row.extend(years.iter().map(|y| {
                     m.outputs
                         .get(y)
-                        .map(|&f| Cell::Number(f as f64 / 1_000_000.0))
-                        .unwrap_or(Cell::Text(String::new()))
+                        .map_or(Cell::Empty, |&f| Cell::Decimal(f as f64 / 1_000_000.0, 2))
                 }));
                 row
             }),

@@ -271,13 +271,7 @@ pub async fn export(State(st): State<AppState>, PageUser(p): PageUser) -> Respon
                 vec![
                     Cell::Text(d.name.clone()),
                     Cell::Text(d.code.clone()),
-                    Cell::Text(
-                        d.parent_id
-                            .as_ref()
-                            .and_then(|x| names.get(x))
-                            .cloned()
-                            .unwrap_or_default(),
-                    ),
+                    Cell::from(d.parent_id.as_ref().and_then(|x| names.get(x)).cloned()),
                     Cell::Number(departments::depth(d) as f64 + 1.0),
                     Cell::Number(f64::from(d.sort_order)),
                     Cell::Text(d.phone.clone()),

@@ -308,7 +308,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &ClaimListQuery) -> Ap
                 Cell::Number(v.claim.participants.into()),
                 Cell::Text(v.party_org_name),
                 Cell::Text(v.state_label),
-                Cell::Text(v.claim.claimed_on.to_string()),
+                Cell::Date(v.claim.claimed_on),
                 Cell::Number(v.result_count as f64),
             ]
         }),

@@ -246,7 +246,7 @@ pub async fn meetings_export_bytes(
             vec![
                 Cell::Text(v.kind_label),
                 Cell::Text(m.title),
-                Cell::Text(m.held_on.to_string()),
+                Cell::Date(m.held_on),
                 Cell::Text(m.place),
                 Cell::Text(m.attendees),
                 Cell::Number(v.agenda_count as f64),
@@ -529,7 +529,7 @@ pub async fn key_items_export_bytes(
                 Cell::Text(v.item.title.clone()),
                 Cell::Text(v.department_name.clone()),
                 Cell::Text(v.item.owner.clone()),
-                Cell::Text(crate::pages::fmt_date(v.item.due_on)),
+                Cell::Date(v.item.due_on),
                 Cell::Text(milestones_text(&v.milestones)),
                 Cell::Text(progress_text(&v.item)),
                 Cell::Text(completion_text(&v)),

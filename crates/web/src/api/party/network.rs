@@ -330,7 +330,6 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &MemberListQuery) -> A
         reveal(s, p, "reveal_export", &ids).await?;
     }
     let views = member_views(s, rows, reveal_now).await?;
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     excel::workbook(
         "党员",
         &[
@@ -366,11 +365,11 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &MemberListQuery) -> A
                 Cell::Text(m.post),
                 Cell::Text(m.phone),
                 Cell::Text(m.id_number),
-                Cell::Text(date(m.applied_on)),
-                Cell::Text(date(m.activist_on)),
-                Cell::Text(date(m.candidate_on)),
-                Cell::Text(date(m.probationary_on)),
-                Cell::Text(date(m.full_on)),
+                Cell::from(m.applied_on),
+                Cell::from(m.activist_on),
+                Cell::from(m.candidate_on),
+                Cell::from(m.probationary_on),
+                Cell::from(m.full_on),
             ]
         }),
     )

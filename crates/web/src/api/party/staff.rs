@@ -649,7 +649,7 @@ pub const LOG_COLUMNS: [&str; 9] = [
 
 fn log_row(v: WorkLogView) -> Vec<Cell> {
     vec![
-        Cell::Text(v.log.logged_on.to_string()),
+        Cell::Date(v.log.logged_on),
         Cell::Text(v.staff_name),
         Cell::Text(v.staff_role_label),
         Cell::Text(v.org_name),
@@ -1058,7 +1058,7 @@ pub async fn summary_export_bytes(
             row
         })
         .collect();
-    let mut total = vec![Cell::Text("合计".into()), Cell::Text(String::new())];
+    let mut total = vec![Cell::Text("合计".into()), Cell::Empty];
     total.extend(figure_cells(&sum.total));
     rows.push(total);
     excel::workbook(&format!("{}至{}", sum.from, sum.to), &headers, rows)
@@ -1157,12 +1157,8 @@ pub async fn report_export_bytes(
                 .map(|o| {
                     vec![
                         text(o.org_name.clone()),
-                        text(o.from_on.to_string()),
-                        text(
-                            o.to_on
-                                .map(|d| d.to_string())
-                                .unwrap_or_else(|| "至今".into()),
-                        ),
+                        Cell::Date(o.from_on),
+                        o.to_on.map_or_else(|| text("至今"), Cell::Date),
                         Cell::Number(o.cases_raised as f64),
                         Cell::Number(o.cases_solved as f64),
                         Cell::Number(o.visits as f64),
@@ -1193,8 +1189,8 @@ pub async fn report_export_bytes(
                         text(c.number.clone()),
                         text(c.title.clone()),
                         text(c.org_name.clone()),
-                        text(c.received_on.to_string()),
-                        text(c.closed_on.map(|d| d.to_string()).unwrap_or_default()),
+                        Cell::Date(c.received_on),
+                        Cell::from(c.closed_on),
                         text(c.status_label.clone()),
                         text(if c.raised { "是" } else { "否" }),
                         text(if c.solved { "是" } else { "否" }),

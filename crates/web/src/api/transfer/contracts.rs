@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use kechuang_domain::auth::Permission;
-use kechuang_domain::money::Money;
 use kechuang_domain::org::format_growth;
 use kechuang_domain::transfer::ContractKind;
 use kechuang_store::entities::tech_contract;
@@ -171,10 +170,10 @@ pub async fn export_bytes(
                 Cell::Text(v.kind_label),
                 Cell::Text(c.seller_name),
                 Cell::Text(c.buyer_name),
-                Cell::Text(Money::from_fen(c.amount_fen).to_string()),
-                Cell::Text(Money::from_fen(c.tech_amount_fen).to_string()),
-                Cell::Text(c.signed_on.to_string()),
-                Cell::Text(c.registered_on.to_string()),
+                Cell::Money(c.amount_fen),
+                Cell::Money(c.tech_amount_fen),
+                Cell::Date(c.signed_on),
+                Cell::Date(c.registered_on),
                 Cell::Text(v.chain_name),
             ]
         }),
@@ -360,7 +359,8 @@ pub async fn import_bytes(
 #[utoipa::path(post, path = "/api/v1/transfer/contracts/import", tag = "transfer",
     request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导入模板"),
     responses((status = 200, body = Imported), (status = 400, body = ErrorBody),
-        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid；含控制字符的单元格亦列入），details.problems 列出行、列、原因", body = ErrorBody)))]
 pub async fn import_contracts(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,

@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use kechuang_domain::auth::Permission;
-use kechuang_domain::money::Money;
 use kechuang_domain::transfer::term_end;
 use kechuang_store::entities::{fund_pool, grant_equity, grant_tranche};
 use kechuang_store::transfer::equity::{self, AgreementFilter, Totals};
@@ -188,10 +187,6 @@ pub async fn list_agreements(
     }))
 }
 
-fn yuan(fen: i64) -> String {
-    Money::from_fen(fen).to_string()
-}
-
 /// A stake in ppm as a percentage with four decimals ("4.0000%").
 pub fn ppm_percent(ppm: i64) -> String {
     format!("{}.{:04}%", ppm / 10_000, ppm % 10_000)
@@ -241,39 +236,35 @@ pub async fn export_bytes(
                 Cell::Text(v.org_name),
                 Cell::Text(v.pool_name),
                 Cell::Text(g.platform),
-                Cell::Text(yuan(g.grant_fen)),
-                Cell::Text(yuan(v.disbursed_fen)),
-                Cell::Text(g.signed_on.to_string()),
-                Cell::Text(v.term_end.to_string()),
-                Cell::Text(format!(
-                    "{}.{}%",
-                    g.discount_permille / 10,
-                    g.discount_permille % 10
-                )),
-                Cell::Text(ppm_percent(g.cap_ppm.into())),
+                Cell::Money(g.grant_fen),
+                Cell::Money(v.disbursed_fen),
+                Cell::Date(g.signed_on),
+                Cell::Date(v.term_end),
+                Cell::permille(g.discount_permille.into()),
+                Cell::ppm(g.cap_ppm.into()),
                 Cell::Text(v.status_label),
-                Cell::Text(g.round_closed_on.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::Text(if g.round_amount_fen > 0 {
-                    yuan(g.round_amount_fen)
+                Cell::from(g.round_closed_on),
+                if g.round_amount_fen > 0 {
+                    Cell::Money(g.round_amount_fen)
                 } else {
-                    String::new()
-                }),
+                    Cell::Empty
+                },
                 Cell::Text(g.round_investors),
                 Cell::Number(g.conv_shares as f64),
-                Cell::Text(yuan(g.conv_fen)),
-                Cell::Text(ppm_percent(g.conv_stake_ppm.into())),
-                Cell::Text(if g.conv_price_e4 > 0 {
-                    price_text(g.conv_price_e4)
+                Cell::Money(g.conv_fen),
+                Cell::ppm(g.conv_stake_ppm.into()),
+                if g.conv_price_e4 > 0 {
+                    Cell::Decimal(g.conv_price_e4 as f64 / 10_000.0, 4)
                 } else {
-                    String::new()
-                }),
+                    Cell::Empty
+                },
                 Cell::Text(match g.exit_kind.as_str() {
                     "buyback" => "团队回购".into(),
                     "sale" => "股权转让".into(),
                     _ => String::new(),
                 }),
-                Cell::Text(g.exited_on.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::Text(yuan(g.exit_proceeds_fen)),
+                Cell::from(g.exited_on),
+                Cell::Money(g.exit_proceeds_fen),
             ]
         }),
     )

@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use kechuang_domain::auth::Permission;
-use kechuang_domain::money::Money;
 use kechuang_domain::transfer::Ladder;
 use kechuang_store::entities::{loan, loan_installment, loan_repayment, loan_tier};
 use kechuang_store::transfer::loans::{self, LoanFilter, TierTotals};
@@ -179,10 +178,6 @@ pub async fn list_loans(
     }))
 }
 
-fn yuan(fen: i64) -> String {
-    Money::from_fen(fen).to_string()
-}
-
 /// Basis points as a percentage: 385 → "3.85%".
 pub fn bps_percent(bps: i32) -> String {
     format!("{}.{:02}%", bps / 100, bps % 100)
@@ -222,20 +217,16 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &LoanListQuery) -> Api
                 Cell::Text(v.tier_name),
                 Cell::Text(v.status_label),
                 Cell::Text(if v.overdue { "是" } else { "否" }.into()),
-                Cell::Text(yuan(l.requested_fen)),
-                Cell::Text(yuan(l.amount_fen)),
+                Cell::Money(l.requested_fen),
+                Cell::Money(l.amount_fen),
                 Cell::Number(l.term_months.into()),
-                Cell::Text(bps_percent(l.rate_bps)),
-                Cell::Text(bps_percent(l.subsidy_bps)),
-                Cell::Text(format!(
-                    "{}.{}%",
-                    l.guarantee_permille / 10,
-                    l.guarantee_permille % 10
-                )),
+                Cell::bps(l.rate_bps.into()),
+                Cell::bps(l.subsidy_bps.into()),
+                Cell::permille(l.guarantee_permille.into()),
                 Cell::Text(l.bank),
-                Cell::Text(l.applied_on.to_string()),
-                Cell::Text(l.disbursed_on.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::Text(yuan(l.compensated_fen)),
+                Cell::Date(l.applied_on),
+                Cell::from(l.disbursed_on),
+                Cell::Money(l.compensated_fen),
             ]
         }),
     )

@@ -170,7 +170,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &ProjectListQuery) -> 
                 Cell::Number(v.project.trl.into()),
                 Cell::Text(v.stage_label),
                 Cell::Text(v.state_label),
-                Cell::Text(v.project.stage_entered_on.to_string()),
+                Cell::Date(v.project.stage_entered_on),
                 Cell::Text(v.project.manager),
                 Cell::Text(v.firm_name),
             ]
