@@ -15,6 +15,10 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     /// The address people open, e.g. https://kc.example.gov.cn (links in robot messages).
     pub public_url: Option<String>,
+    /// Bearer token that opens /metrics to a scraper on another host
+    /// (`KECHUANG_METRICS_TOKEN` wins); without one, /metrics answers only
+    /// callers on this machine (loopback).
+    pub metrics_token: Option<String>,
 }
 
 impl FileConfig {

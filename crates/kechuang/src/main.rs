@@ -153,11 +153,16 @@ async fn run() -> anyhow::Result<()> {
             let public_url = std::env::var("KECHUANG_PUBLIC_URL")
                 .ok()
                 .or(file.public_url.clone());
+            let metrics_token = std::env::var("KECHUANG_METRICS_TOKEN")
+                .ok()
+                .or(file.metrics_token.clone())
+                .filter(|t| !t.trim().is_empty());
             let running = server::start_with(
                 db,
                 &file.bind(bind),
                 file.secure_cookies.unwrap_or(false),
                 public_url,
+                metrics_token,
             )
             .await?;
             println!(

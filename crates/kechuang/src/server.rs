@@ -34,22 +34,26 @@ pub struct Running {
 
 /// Bind and serve in the background (tests use port 0).
 pub async fn start(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<Running> {
-    start_with(db, bind, secure_cookies, None).await
+    start_with(db, bind, secure_cookies, None, None).await
 }
 
 /// As [`start`]; `public_url` is the address people open (links in robot
-/// messages), by default the bound address.
+/// messages), by default the bound address; `metrics_token` opens /metrics
+/// to other hosts (otherwise it answers loopback callers only).
 pub async fn start_with(
     db: Db,
     bind: &str,
     secure_cookies: bool,
     public_url: Option<String>,
+    metrics_token: Option<String>,
 ) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("无法监听 {bind}（端口被占用或地址无效）"))?;
     let addr = listener.local_addr()?;
-    let app = kechuang_web::app(AppState::new(db.clone(), secure_cookies));
+    let mut state = AppState::new(db.clone(), secure_cookies);
+    state.metrics_token = metrics_token.map(Into::into);
+    let app = kechuang_web::app(state);
     let shutdown = shutdown_signal();
     let handle = tokio::spawn(async move {
         axum::serve(

@@ -350,9 +350,12 @@ async fn lookup(db: &Db, f: &CaseFilter, cal: &WorkCalendar) -> StoreResult<Look
 /// Cases whose title, number or description contains `t`.
 fn containing(t: &str) -> Condition {
     Condition::any()
-        .add(case::Column::Title.contains(t))
-        .add(case::Column::Number.contains(t.to_uppercase()))
-        .add(case::Column::Description.contains(t))
+        .add(crate::like::contains(case::Column::Title, t))
+        .add(crate::like::contains(
+            case::Column::Number,
+            &t.to_uppercase(),
+        ))
+        .add(crate::like::contains(case::Column::Description, t))
 }
 
 /// The ids of the cases numbered within `ranges` that contain `t`. A query

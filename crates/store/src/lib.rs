@@ -14,6 +14,7 @@ pub mod db;
 pub mod departments;
 pub mod entities;
 pub mod error;
+pub mod like;
 pub mod migration;
 pub mod money;
 pub mod names;

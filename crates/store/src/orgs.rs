@@ -93,10 +93,13 @@ fn filtered(scope: &Scope, f: &OrgFilter) -> Select<org::Entity> {
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(org::Column::Name.contains(text))
-                .add(org::Column::Uscc.contains(text.to_uppercase()))
-                .add(org::Column::Address.contains(text))
-                .add(org::Column::Tags.contains(text)),
+                .add(crate::like::contains(org::Column::Name, text))
+                .add(crate::like::contains(
+                    org::Column::Uscc,
+                    &text.to_uppercase(),
+                ))
+                .add(crate::like::contains(org::Column::Address, text))
+                .add(crate::like::contains(org::Column::Tags, text)),
         );
     }
     if let Some(k) = f.kind {
@@ -112,7 +115,7 @@ fn filtered(scope: &Scope, f: &OrgFilter) -> Select<org::Entity> {
         q = q.filter(org::Column::DepartmentId.eq(d.clone()));
     }
     if let Some(t) = f.tag.as_deref().filter(|s| !s.is_empty()) {
-        q = q.filter(org::Column::Tags.contains(t));
+        q = q.filter(crate::like::contains(org::Column::Tags, t));
     }
     if let Some(c) = &f.chain_id {
         q = q.filter(

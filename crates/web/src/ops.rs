@@ -144,7 +144,51 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// Who may read /metrics: with a token set, whoever sends it as a bearer
+/// token; without one, callers on this machine only.
+pub fn metrics_allowed(
+    token: Option<&str>,
+    peer: std::net::IpAddr,
+    authorization: Option<&str>,
+) -> Result<(), StatusCode> {
+    match token {
+        Some(t) => {
+            let sent = authorization
+                .and_then(|a| a.strip_prefix("Bearer "))
+                .map(str::trim);
+            let same = sent.is_some_and(|s| {
+                s.len() == t.len()
+                    && s.bytes()
+                        .zip(t.bytes())
+                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                        == 0
+            });
+            if same {
+                Ok(())
+            } else {
+                Err(StatusCode::UNAUTHORIZED)
+            }
+        }
+        None if peer.is_loopback() => Ok(()),
+        None => Err(StatusCode::FORBIDDEN),
+    }
+}
+
+pub async fn metrics(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if let Err(status) = metrics_allowed(state.metrics_token.as_deref(), peer.ip(), authorization) {
+        return (
+            status,
+            "metrics: send the configured token (Authorization: Bearer …), or ask from this machine\n",
+        )
+            .into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,
@@ -153,4 +197,33 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         state.metrics.render(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metrics_allowed;
+    use axum::http::StatusCode;
+
+    #[test]
+    fn metrics_are_local_unless_a_token_is_set() {
+        let here = "127.0.0.1".parse().unwrap();
+        let there = "10.1.2.3".parse().unwrap();
+        assert_eq!(metrics_allowed(None, here, None), Ok(()));
+        assert_eq!(
+            metrics_allowed(None, there, None),
+            Err(StatusCode::FORBIDDEN)
+        );
+        assert_eq!(
+            metrics_allowed(Some("s3cret"), there, Some("Bearer s3cret")),
+            Ok(())
+        );
+        assert_eq!(
+            metrics_allowed(Some("s3cret"), here, None),
+            Err(StatusCode::UNAUTHORIZED)
+        );
+        assert_eq!(
+            metrics_allowed(Some("s3cret"), there, Some("Bearer s3cre")),
+            Err(StatusCode::UNAUTHORIZED)
+        );
+    }
 }

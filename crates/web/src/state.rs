@@ -16,6 +16,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Mark cookies `Secure` (when served over HTTPS behind a proxy).
     pub secure_cookies: bool,
+    /// Bearer token for /metrics from other hosts; `None`: loopback only.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
             asset_v: crate::assets::version().into(),
             metrics: Arc::new(Metrics::default()),
             secure_cookies,
+            metrics_token: None,
         }
     }
 }

@@ -177,9 +177,9 @@ fn filtered(f: &ClaimFilter) -> Select<project_claim::Entity> {
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::Title.contains(t))
-                .add(C::Team.contains(t))
-                .add(C::Leader.contains(t)),
+                .add(crate::like::contains(C::Title, t))
+                .add(crate::like::contains(C::Team, t))
+                .add(crate::like::contains(C::Leader, t)),
         );
     }
     if let Some(l) = f.level {
@@ -429,7 +429,7 @@ fn results_filtered(f: &ResultFilter) -> Select<original_result::Entity> {
     use original_result::Column as C;
     let mut q = original_result::Entity::find();
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(C::Title.contains(t));
+        q = q.filter(crate::like::contains(C::Title, t));
     }
     if let Some(c) = &f.claim_id {
         q = q.filter(C::ClaimId.eq(c.clone()));

@@ -49,15 +49,17 @@ async fn filtered<C: ConnectionTrait>(
     let mut q = commitment::Entity::find();
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
-            Condition::any().add(C::Title.contains(t)).add(
-                C::MemberId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(party_member::Column::Id)
-                        .from(party_member::Entity)
-                        .and_where(party_member::Column::Name.contains(t))
-                        .to_owned(),
+            Condition::any()
+                .add(crate::like::contains(C::Title, t))
+                .add(
+                    C::MemberId.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(party_member::Column::Id)
+                            .from(party_member::Entity)
+                            .and_where(crate::like::contains(party_member::Column::Name, t))
+                            .to_owned(),
+                    ),
                 ),
-            ),
         );
     }
     if let Some(p) = &f.party_org_id {

@@ -216,9 +216,9 @@ fn meetings_filtered(f: &MeetingFilter) -> Select<meeting::Entity> {
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::Title.contains(t))
-                .add(C::Place.contains(t))
-                .add(C::Minutes.contains(t)),
+                .add(crate::like::contains(C::Title, t))
+                .add(crate::like::contains(C::Place, t))
+                .add(crate::like::contains(C::Minutes, t)),
         );
     }
     if let Some(k) = f.kind {
@@ -533,9 +533,9 @@ fn items_filtered(f: &KeyItemFilter) -> Select<key_item::Entity> {
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::Title.contains(t))
-                .add(C::Owner.contains(t))
-                .add(C::Decision.contains(t)),
+                .add(crate::like::contains(C::Title, t))
+                .add(crate::like::contains(C::Owner, t))
+                .add(crate::like::contains(C::Decision, t)),
         );
     }
     if let Some(y) = f.year {

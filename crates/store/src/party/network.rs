@@ -468,8 +468,8 @@ async fn filtered<C: ConnectionTrait>(
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::Name.contains(t))
-                .add(C::Post.contains(t)),
+                .add(crate::like::contains(C::Name, t))
+                .add(crate::like::contains(C::Post, t)),
         );
     }
     if let Some(p) = &f.party_org_id {

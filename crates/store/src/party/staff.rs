@@ -187,8 +187,8 @@ fn staff_filtered(f: &StaffFilter) -> Select<service_staff::Entity> {
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::Name.contains(t))
-                .add(C::Phone.contains(t)),
+                .add(crate::like::contains(C::Name, t))
+                .add(crate::like::contains(C::Phone, t)),
         );
     }
     if let Some(r) = f.role {
@@ -640,8 +640,8 @@ fn logs_filtered(f: &LogFilter) -> Select<work_log::Entity> {
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::Content.contains(t))
-                .add(C::Problems.contains(t)),
+                .add(crate::like::contains(C::Content, t))
+                .add(crate::like::contains(C::Problems, t)),
         );
     }
     if let Some(ids) = &f.staff_ids {

@@ -43,9 +43,9 @@ fn filtered(f: &ZoneFilter) -> Select<zone::Entity> {
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::Name.contains(t))
-                .add(C::Leader.contains(t))
-                .add(C::Area.contains(t)),
+                .add(crate::like::contains(C::Name, t))
+                .add(crate::like::contains(C::Leader, t))
+                .add(crate::like::contains(C::Area, t)),
         );
     }
     if let Some(p) = &f.party_org_id {

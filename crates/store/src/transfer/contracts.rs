@@ -55,10 +55,10 @@ fn filtered(f: &ContractFilter) -> Select<tech_contract::Entity> {
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::ContractNo.contains(t))
-                .add(C::Title.contains(t))
-                .add(C::SellerName.contains(t))
-                .add(C::BuyerName.contains(t)),
+                .add(crate::like::contains(C::ContractNo, t))
+                .add(crate::like::contains(C::Title, t))
+                .add(crate::like::contains(C::SellerName, t))
+                .add(crate::like::contains(C::BuyerName, t)),
         );
     }
     if let Some(k) = f.kind {

@@ -161,15 +161,15 @@ fn filtered(f: &AgreementFilter) -> Select<grant_equity::Entity> {
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::AgreementNo.contains(t))
-                .add(C::Platform.contains(t))
-                .add(C::RoundInvestors.contains(t))
+                .add(crate::like::contains(C::AgreementNo, t))
+                .add(crate::like::contains(C::Platform, t))
+                .add(crate::like::contains(C::RoundInvestors, t))
                 .add(
                     C::OrgId.in_subquery(
                         sea_orm::sea_query::Query::select()
                             .column(crate::entities::org::Column::Id)
                             .from(crate::entities::org::Entity)
-                            .and_where(crate::entities::org::Column::Name.contains(t))
+                            .and_where(crate::like::contains(crate::entities::org::Column::Name, t))
                             .to_owned(),
                     ),
                 ),

@@ -182,14 +182,14 @@ fn filtered(f: &LoanFilter) -> Select<loan::Entity> {
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::LoanNo.contains(t))
-                .add(C::Bank.contains(t))
+                .add(crate::like::contains(C::LoanNo, t))
+                .add(crate::like::contains(C::Bank, t))
                 .add(
                     C::OrgId.in_subquery(
                         Query::select()
                             .column(org::Column::Id)
                             .from(org::Entity)
-                            .and_where(org::Column::Name.contains(t))
+                            .and_where(crate::like::contains(org::Column::Name, t))
                             .to_owned(),
                     ),
                 ),

@@ -53,10 +53,10 @@ fn filtered(f: &ProjectFilter) -> Select<transfer_project::Entity> {
     if let Some(t) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(C::Title.contains(t))
-                .add(C::Inventors.contains(t))
-                .add(C::Patents.contains(t))
-                .add(C::Manager.contains(t)),
+                .add(crate::like::contains(C::Title, t))
+                .add(crate::like::contains(C::Inventors, t))
+                .add(crate::like::contains(C::Patents, t))
+                .add(crate::like::contains(C::Manager, t)),
         );
     }
     if let Some(s) = f.stage {

@@ -270,3 +270,19 @@ async fn sign_in_from_another_origin_is_refused() {
         .unwrap();
     assert_eq!(res.status(), 303);
 }
+
+/// `%` and `_` in a search are the characters themselves, not LIKE's
+/// wildcards (which matched every row).
+#[tokio::test]
+async fn search_wildcards_are_literal() {
+    let w = world().await;
+    submit(&w, "普通的诉求").await;
+    submit(&w, "产能利用率仅50%的诉求").await;
+    for (q, want) in [("%25", 1), ("_", 0), ("50%25", 1), ("%25%25", 0)] {
+        let (status, body) = Api::json(w.admin.get(&format!("/api/v1/cases?q={q}"))).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["total"], want, "q={q}: {body}");
+    }
+    let (_, orgs) = Api::json(w.admin.get("/api/v1/orgs?q=_")).await;
+    assert_eq!(orgs["total"], 0, "{orgs}");
+}

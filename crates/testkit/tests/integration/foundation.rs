@@ -1176,6 +1176,31 @@ async fn demo_dataset_loads_and_tells_the_article_story() {
     assert_eq!(nev["latest"]["year"], 2025);
     assert_eq!(nev["latest"]["output_fen"], 1_204_000_000_000_i64);
     assert_eq!(nev["latest"]["growth"], "+58.6%");
+    // The contract import template's sample row imports into the demo as it
+    // is: its chain is one of the demo's.
+    let admin = app
+        .api_client("template-check", Role::Admin, None, None)
+        .await;
+    let res = admin
+        .get("/api/v1/transfer/contracts/import/template")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let part = reqwest::multipart::Part::bytes(res.bytes().await.unwrap().to_vec())
+        .file_name("template.xlsx");
+    let (status, body) = Api::json(
+        admin
+            .post("/api/v1/transfer/contracts/import")
+            .multipart(reqwest::multipart::Form::new().part("file", part)),
+    )
+    .await;
+    assert!(status == 200 || status == 201, "{status}: {body}");
+    let (_, list) = Api::json(admin.get("/api/v1/transfer/contracts?q=2026500001000001")).await;
+    assert_eq!(
+        list["items"][0]["chain_name"], "智能网联新能源汽车",
+        "{list}"
+    );
     // Accountability interviews over cases solved late, each naming its case.
     let (_, interviews) = Api::json(api.get("/api/v1/interviews")).await;
     let interviews = interviews.as_array().unwrap();

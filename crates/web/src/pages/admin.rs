@@ -458,6 +458,7 @@ pub fn entity_label(entity: &str) -> &'static str {
         "honors" => "表彰",
         "project_claims" => "揭榜项目",
         "original_results" => "原创性成果",
+        "party_member_access" => "党员个人信息（完整查看）",
         _ => "其他",
     }
 }
@@ -471,6 +472,9 @@ pub fn action_label(action: &str) -> &'static str {
         "move" => "移动",
         "change_password" => "修改密码",
         "reset_password" => "重置密码",
+        "reveal" => "查看完整手机号与身份证号",
+        "reveal_list" => "列表中查看完整手机号与身份证号",
+        "reveal_export" => "导出完整手机号与身份证号",
         _ => "变更",
     }
 }
@@ -975,6 +979,19 @@ mod tests {
     fn every_audited_table_has_a_chinese_name() {
         for e in kechuang_store::audit::AUDITED {
             assert_ne!(super::entity_label(e), "其他", "{e}");
+        }
+    }
+
+    /// An unmasked view or export of party members' personal data is named
+    /// as such in the audit log, not 其他/变更.
+    #[test]
+    fn reveals_of_personal_data_are_named() {
+        assert_eq!(
+            super::entity_label("party_member_access"),
+            "党员个人信息（完整查看）"
+        );
+        for how in ["reveal", "reveal_list", "reveal_export"] {
+            assert!(super::action_label(how).contains("完整手机号"), "{how}");
         }
     }
 }

@@ -208,7 +208,8 @@ pub async fn contract_template(_user: ApiUser) -> ApiResult<Response> {
         "1000000.00",
         "2026-03-01",
         "2026-03-15",
-        "新能源汽车",
+        // A chain of the demo dataset, so the sample row imports as it is.
+        "智能网联新能源汽车",
     ];
     let bytes = excel::workbook(
         "技术合同",
