@@ -9,6 +9,7 @@
 //! place or contacts); with a key, the full view within the key's data
 //! scope. Requests are created synchronously, so a request's token is its id.
 
+use axum::extract::rejection::FormRejection;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -493,13 +494,20 @@ fn location(r: &NewRequest) -> Result<CaseLocation, &'static str> {
 pub async fn post_file(
     State(s): State<AppState>,
     ApiPath(file): ApiPath<String>,
-    Form(r): Form<NewRequest>,
+    form: Result<Form<NewRequest>, FormRejection>,
 ) -> Response {
     let Some(("requests", f)) = split(&file) else {
         return error(
             Format::Json,
             StatusCode::NOT_FOUND,
             "POST requests.json or requests.xml",
+        );
+    };
+    let Ok(Form(r)) = form else {
+        return error(
+            f,
+            StatusCode::BAD_REQUEST,
+            "send the fields as application/x-www-form-urlencoded (GeoReport v2)",
         );
     };
     let p = match principal_for(&s, f, r.api_key.as_deref()).await {

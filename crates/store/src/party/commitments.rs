@@ -63,16 +63,23 @@ async fn filtered<C: ConnectionTrait>(
         );
     }
     if let Some(p) = &f.party_org_id {
-        let root = super::network::get(db, p).await?;
-        q = q.filter(
-            C::PartyOrgId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(party_org::Column::Id)
-                    .from(party_org::Entity)
-                    .and_where(party_org::Column::Path.starts_with(root.path.as_str()))
-                    .to_owned(),
-            ),
-        );
+        match super::network::get(db, p).await {
+            Ok(root) => {
+                q = q.filter(
+                    C::PartyOrgId.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(party_org::Column::Id)
+                            .from(party_org::Entity)
+                            .and_where(party_org::Column::Path.starts_with(root.path.as_str()))
+                            .to_owned(),
+                    ),
+                );
+            }
+            // An unknown organisation: a filter nothing passes (an empty
+            // list, as for any other filter), not a missing record.
+            Err(StoreError::NotFound) => q = q.filter(C::PartyOrgId.is_in(Vec::<String>::new())),
+            Err(e) => return Err(e),
+        }
     }
     if let Some(m) = &f.member_id {
         q = q.filter(C::MemberId.eq(m.clone()));

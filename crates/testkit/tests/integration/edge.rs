@@ -286,3 +286,27 @@ async fn search_wildcards_are_literal() {
     let (_, orgs) = Api::json(w.admin.get("/api/v1/orgs?q=_")).await;
     assert_eq!(orgs["total"], 0, "{orgs}");
 }
+
+/// A list filtered by an organisation that does not exist is an empty list
+/// (as with any filter), and Open311 answers a body of the wrong type in its
+/// own error format — both as the published document says.
+#[tokio::test]
+async fn unknown_filters_and_wrong_body_types_answer_as_documented() {
+    let w = world().await;
+    for path in [
+        "/api/v1/party/members?party_org_id=z",
+        "/api/v1/party/commitments?party_org_id=z",
+    ] {
+        let (status, body) = Api::json(w.admin.get(path)).await;
+        assert_eq!((status, body["total"].as_u64()), (200, Some(0)), "{path}: {body}");
+    }
+    let res = reqwest::Client::new()
+        .post(w.app.url("/open311/v2/requests.json"))
+        .json(&json!({"service_code": "approval"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body[0]["code"], 400);
+}
