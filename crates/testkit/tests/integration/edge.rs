@@ -298,7 +298,11 @@ async fn unknown_filters_and_wrong_body_types_answer_as_documented() {
         "/api/v1/party/commitments?party_org_id=z",
     ] {
         let (status, body) = Api::json(w.admin.get(path)).await;
-        assert_eq!((status, body["total"].as_u64()), (200, Some(0)), "{path}: {body}");
+        assert_eq!(
+            (status, body["total"].as_u64()),
+            (200, Some(0)),
+            "{path}: {body}"
+        );
     }
     let res = reqwest::Client::new()
         .post(w.app.url("/open311/v2/requests.json"))
