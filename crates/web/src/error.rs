@@ -82,6 +82,11 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             .with_details(json!({ "fields": map }))
     }
+    /// A draft's validation failure (`validate()`'s `(code, fields)`) as a
+    /// 422 with field errors; what the API and the pages both answer.
+    pub fn from_fields((code, fields): (&'static str, Vec<(&'static str, String)>)) -> Self {
+        Self::invalid(code, &fields)
+    }
     pub fn internal(e: impl std::fmt::Display) -> Self {
         tracing::error!(error = %e, "internal error");
         Self::new(

@@ -22,7 +22,6 @@ use calamine::{open_workbook_from_rs, DataRef, Reader, Xlsx};
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use crate::api::orgs::{ImportFailure, ImportProblem};
 use crate::error::{ApiError, ApiResult};
 
 /// A cell of an exported sheet.
@@ -536,6 +535,82 @@ pub fn workbook_sheets(sheets: Vec<Sheet>) -> ApiResult<Vec<u8>> {
         fill(ws, 0, &headers, &bold, &[], sheet.rows, &formats).map_err(ApiError::internal)?;
     }
     wb.save_to_buffer().map_err(ApiError::internal)
+}
+
+// ---- Uploads and import failures (shared by every Excel import) ----
+
+/// One bad cell of an import file.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema, PartialEq)]
+pub struct ImportProblem {
+    /// Excel 行号（表头为第1行）
+    pub row: usize,
+    /// 列名
+    pub column: String,
+    pub reason: String,
+}
+
+/// Why an import was refused.
+pub enum ImportFailure {
+    /// Bad cells: nothing was imported.
+    Invalid(Vec<ImportProblem>),
+    Other(ApiError),
+}
+
+impl From<ApiError> for ImportFailure {
+    fn from(e: ApiError) -> Self {
+        ImportFailure::Other(e)
+    }
+}
+
+impl From<kechuang_store::StoreError> for ImportFailure {
+    fn from(e: kechuang_store::StoreError) -> Self {
+        ImportFailure::Other(e.into())
+    }
+}
+
+impl From<ImportFailure> for ApiError {
+    /// Bad cells become a 422 `import_invalid` with `details.problems`.
+    fn from(f: ImportFailure) -> Self {
+        match f {
+            ImportFailure::Other(e) => e,
+            ImportFailure::Invalid(problems) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import_invalid",
+                format!(
+                    "发现{}处错误，未导入任何数据，请修改后重新上传",
+                    problems.len()
+                ),
+            )
+            .with_details(serde_json::json!({ "problems": problems })),
+        }
+    }
+}
+
+/// Read the uploaded file field of a multipart form.
+pub async fn upload(mut mp: axum::extract::Multipart) -> ApiResult<Vec<u8>> {
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?;
+            return Ok(bytes.to_vec());
+        }
+    }
+    Err(ApiError::bad_request(
+        "invalid_upload",
+        "请选择要上传的 Excel 文件（表单字段名 file）",
+    ))
+}
+
+// The answer of an import (no doc comment: it would become the schema's description).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Imported {
+    pub imported: usize,
 }
 
 #[cfg(test)]

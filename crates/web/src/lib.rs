@@ -10,6 +10,7 @@ pub mod input;
 pub mod open311;
 pub mod ops;
 pub mod pages;
+pub mod service;
 pub mod state;
 
 use std::time::Duration;

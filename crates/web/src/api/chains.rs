@@ -1,158 +1,19 @@
-//! /api/v1/chains: industrial chains, nodes, members and output values.
-
-use std::collections::BTreeMap;
+//! /api/v1/chains: industrial chains, nodes, members and output values
+//! (adapters over `service::chains`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use kechuang_domain::auth::Permission;
-use kechuang_domain::org::{format_growth, ChainPosition};
-use kechuang_store::chains::{self, ChainDetail, ChainSummary, YearTotal};
-use kechuang_store::entities::{chain, chain_node};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{invalid, ApiJson, ApiPath};
-use crate::auth::{require, ApiUser};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use super::{ApiJson, ApiPath};
+use crate::auth::ApiUser;
+use crate::error::{ApiResult, ErrorBody};
 use crate::forms::ChainDraft;
+use crate::service::chains::{self as service, ChainDetailView, ChainView, NodeView};
 use crate::AppState;
-
-#[derive(Serialize, ToSchema)]
-pub struct YearTotalView {
-    pub year: i32,
-    /// 产值（分）
-    pub output_fen: i64,
-    /// 同比增长（‰），无上年数据时为空
-    pub growth_permille: Option<i64>,
-    /// 如 "+58.6%"
-    pub growth: String,
-}
-
-impl From<YearTotal> for YearTotalView {
-    fn from(t: YearTotal) -> Self {
-        YearTotalView {
-            year: t.year,
-            output_fen: t.output_fen,
-            growth: format_growth(t.growth_permille),
-            growth_permille: t.growth_permille,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ChainView {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    /// 产业专班（部门 id）：该产业的诉求由其研判分办
-    pub task_force_department_id: Option<String>,
-    pub version: i32,
-    pub nodes: u64,
-    pub orgs: u64,
-    pub latest: Option<YearTotalView>,
-}
-
-impl From<ChainSummary> for ChainView {
-    fn from(s: ChainSummary) -> Self {
-        ChainView {
-            id: s.chain.id,
-            name: s.chain.name,
-            description: s.chain.description,
-            task_force_department_id: s.chain.task_force_department_id,
-            version: s.chain.version,
-            nodes: s.nodes,
-            orgs: s.orgs,
-            latest: s.latest.map(Into::into),
-        }
-    }
-}
-
-fn plain(c: chain::Model) -> ChainView {
-    ChainView {
-        id: c.id,
-        name: c.name,
-        description: c.description,
-        task_force_department_id: c.task_force_department_id,
-        version: c.version,
-        nodes: 0,
-        orgs: 0,
-        latest: None,
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct NodeView {
-    pub id: String,
-    pub parent_id: Option<String>,
-    pub name: String,
-    pub sort_order: i32,
-}
-
-impl From<chain_node::Model> for NodeView {
-    fn from(n: chain_node::Model) -> Self {
-        NodeView {
-            id: n.id,
-            parent_id: n.parent_id,
-            name: n.name,
-            sort_order: n.sort_order,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ChainMemberView {
-    pub org_id: String,
-    pub org_name: String,
-    pub node_id: Option<String>,
-    pub node_name: Option<String>,
-    /// upstream / midstream / downstream
-    pub position: String,
-    pub position_label: String,
-    /// 年度产值（分），键为年份（如 "2025"）
-    #[schema(value_type = BTreeMap<String, i64>)]
-    pub outputs: BTreeMap<i32, i64>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ChainDetailView {
-    pub chain: ChainView,
-    pub nodes: Vec<NodeView>,
-    pub members: Vec<ChainMemberView>,
-    /// 全链年度产值与同比增长
-    pub totals: Vec<YearTotalView>,
-}
-
-impl From<ChainDetail> for ChainDetailView {
-    fn from(d: ChainDetail) -> Self {
-        ChainDetailView {
-            chain: ChainView {
-                nodes: d.nodes.len() as u64,
-                orgs: d.members.len() as u64,
-                latest: d.totals.last().cloned().map(Into::into),
-                ..plain(d.chain)
-            },
-            nodes: d.nodes.into_iter().map(Into::into).collect(),
-            members: d
-                .members
-                .into_iter()
-                .map(|m| ChainMemberView {
-                    position_label: ChainPosition::parse(&m.link.position)
-                        .map(|p| p.label_zh().to_string())
-                        .unwrap_or_default(),
-                    org_id: m.link.org_id,
-                    org_name: m.org_name,
-                    node_id: m.link.node_id,
-                    node_name: m.node_name,
-                    position: m.link.position,
-                    outputs: m.outputs,
-                })
-                .collect(),
-            totals: d.totals.into_iter().map(Into::into).collect(),
-        }
-    }
-}
 
 /// 产业链列表（含节点数、链上单位数、最新年度产值与同比）
 #[utoipa::path(get, path = "/api/v1/chains", tag = "chains",
@@ -161,9 +22,8 @@ pub async fn list_chains(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
 ) -> ApiResult<Json<Vec<ChainView>>> {
-    require(&p, Permission::ChainsRead)?;
     Ok(Json(
-        chains::list(&s.db)
+        service::list(&s, &p)
             .await?
             .into_iter()
             .map(Into::into)
@@ -179,11 +39,9 @@ pub async fn create_chain(
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<ChainDraft>,
 ) -> ApiResult<(StatusCode, Json<ChainView>)> {
-    require(&p, Permission::ChainsWrite)?;
-    let input = d.validate().map_err(invalid)?;
     Ok((
         StatusCode::CREATED,
-        Json(plain(chains::create(&s.db, &p.username, input).await?)),
+        Json(service::create(&s, &p, &d).await?),
     ))
 }
 
@@ -195,8 +53,7 @@ pub async fn get_chain(
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ChainDetailView>> {
-    require(&p, Permission::ChainsRead)?;
-    Ok(Json(chains::detail(&s.db, &id).await?.into()))
+    Ok(Json(service::detail(&s, &p, &id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -215,11 +72,9 @@ pub async fn update_chain(
     ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<ChainUpdate>,
 ) -> ApiResult<Json<ChainView>> {
-    require(&p, Permission::ChainsWrite)?;
-    let input = u.chain.validate().map_err(invalid)?;
-    Ok(Json(plain(
-        chains::update(&s.db, &p.username, &id, u.version, input).await?,
-    )))
+    Ok(Json(
+        service::update(&s, &p, &id, u.version, &u.chain).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -241,17 +96,9 @@ pub async fn add_node(
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<NodeBody>,
 ) -> ApiResult<(StatusCode, Json<NodeView>)> {
-    require(&p, Permission::ChainsWrite)?;
-    let name = b.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid(
-            "invalid_input",
-            &[("name", "请填写节点名称（不超过100字）".into())],
-        ));
-    }
     let parent = b.parent_id.filter(|s| !s.trim().is_empty());
-    let n = chains::add_node(&s.db, &p.username, &id, parent, name, b.sort_order).await?;
-    Ok((StatusCode::CREATED, Json(n.into())))
+    let n = service::add_node(&s, &p, &id, parent, &b.name, b.sort_order).await?;
+    Ok((StatusCode::CREATED, Json(n)))
 }
 
 /// 删除链节点（须无子节点和挂接单位）
@@ -262,8 +109,7 @@ pub async fn delete_node(
     ApiUser(p): ApiUser,
     ApiPath((id, node_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    require(&p, Permission::ChainsWrite)?;
-    chains::delete_node(&s.db, &p.username, &id, &node_id).await?;
+    service::delete_node(&s, &p, &id, &node_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -275,18 +121,6 @@ pub struct MemberBody {
     pub node_id: Option<String>,
 }
 
-pub fn parse_position(s: &str) -> ApiResult<ChainPosition> {
-    ChainPosition::parse_label(s).ok_or_else(|| {
-        ApiError::invalid(
-            "invalid_input",
-            &[(
-                "position",
-                "位置只能是 upstream（上游）、midstream（中游）或 downstream（下游）".into(),
-            )],
-        )
-    })
-}
-
 /// 把单位挂接到产业链，或调整其位置（上/中/下游）和节点
 #[utoipa::path(put, path = "/api/v1/chains/{id}/members/{org_id}", tag = "chains", params(("id" = String, Path), ("org_id" = String, Path)), request_body = MemberBody,
     responses((status = 200, description = "已挂接"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -296,10 +130,8 @@ pub async fn set_member(
     ApiPath((id, org_id)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<MemberBody>,
 ) -> ApiResult<StatusCode> {
-    require(&p, Permission::ChainsWrite)?;
-    let position = parse_position(&b.position)?;
     let node = b.node_id.filter(|s| !s.trim().is_empty());
-    chains::set_member(&s.db, &p.username, &id, &org_id, node, position).await?;
+    service::set_member(&s, &p, &id, &org_id, node, &b.position).await?;
     Ok(StatusCode::OK)
 }
 
@@ -311,8 +143,7 @@ pub async fn remove_member(
     ApiUser(p): ApiUser,
     ApiPath((id, org_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    require(&p, Permission::ChainsWrite)?;
-    chains::remove_member(&s.db, &p.username, &id, &org_id).await?;
+    service::remove_member(&s, &p, &id, &org_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -332,8 +163,7 @@ pub async fn set_output(
     ApiPath((id, org_id, year)): ApiPath<(String, String, i32)>,
     ApiJson(b): ApiJson<OutputBody>,
 ) -> ApiResult<StatusCode> {
-    require(&p, Permission::ChainsWrite)?;
-    chains::set_output(&s.db, &p.username, &id, &org_id, year, b.output_fen).await?;
+    service::set_output(&s, &p, &id, &org_id, year, b.output_fen).await?;
     Ok(StatusCode::OK)
 }
 

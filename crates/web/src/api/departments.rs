@@ -1,51 +1,18 @@
-//! /api/v1/departments: the committee's department tree.
+//! /api/v1/departments: the committee's department tree (adapters over `service::departments`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, Utc};
-use kechuang_domain::auth::Permission;
-use kechuang_store::departments;
-use kechuang_store::entities::department;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{invalid, ApiJson, ApiPath, ApiQuery, VersionParam};
-use crate::auth::{require, ApiUser};
+use super::{ApiJson, ApiPath, ApiQuery, VersionParam};
+use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::forms::DepartmentDraft;
+use crate::service::departments::{self as service, DepartmentView};
 use crate::AppState;
-
-#[derive(Serialize, ToSchema)]
-pub struct DepartmentView {
-    pub id: String,
-    pub parent_id: Option<String>,
-    pub name: String,
-    pub code: String,
-    /// 层级（顶级为0）
-    pub depth: usize,
-    pub sort_order: i32,
-    pub phone: String,
-    pub version: i32,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<department::Model> for DepartmentView {
-    fn from(d: department::Model) -> Self {
-        DepartmentView {
-            depth: departments::depth(&d),
-            id: d.id,
-            parent_id: d.parent_id,
-            name: d.name,
-            code: d.code,
-            sort_order: d.sort_order,
-            phone: d.phone,
-            version: d.version,
-            updated_at: d.updated_at,
-        }
-    }
-}
 
 /// 部门列表（数据范围内，按树形顺序）
 #[utoipa::path(get, path = "/api/v1/departments", tag = "admin",
@@ -54,9 +21,8 @@ pub async fn list_departments(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
 ) -> ApiResult<Json<Vec<DepartmentView>>> {
-    require(&p, Permission::DepartmentsRead)?;
     Ok(Json(
-        departments::list(&s.db, &p.scope)
+        service::list(&s, &p)
             .await?
             .into_iter()
             .map(Into::into)
@@ -72,11 +38,9 @@ pub async fn create_department(
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<DepartmentDraft>,
 ) -> ApiResult<(StatusCode, Json<DepartmentView>)> {
-    require(&p, Permission::DepartmentsWrite)?;
-    let input = d.validate().map_err(invalid)?;
     Ok((
         StatusCode::CREATED,
-        Json(departments::create(&s.db, &p.username, input).await?.into()),
+        Json(service::create(&s, &p, &d).await?),
     ))
 }
 
@@ -88,8 +52,7 @@ pub async fn get_department(
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<DepartmentView>> {
-    require(&p, Permission::DepartmentsRead)?;
-    Ok(Json(departments::get(&s.db, &p.scope, &id).await?.into()))
+    Ok(Json(service::get(&s, &p, &id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -108,12 +71,8 @@ pub async fn update_department(
     ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<DepartmentUpdate>,
 ) -> ApiResult<Json<DepartmentView>> {
-    require(&p, Permission::DepartmentsWrite)?;
-    let input = u.department.validate().map_err(invalid)?;
     Ok(Json(
-        departments::update(&s.db, &p.scope, &p.username, &id, u.version, input)
-            .await?
-            .into(),
+        service::update(&s, &p, &id, u.version, &u.department).await?,
     ))
 }
 
@@ -126,8 +85,7 @@ pub async fn delete_department(
     ApiPath(id): ApiPath<String>,
     ApiQuery(v): ApiQuery<VersionParam>,
 ) -> ApiResult<StatusCode> {
-    require(&p, Permission::DepartmentsWrite)?;
-    departments::delete(&s.db, &p.scope, &p.username, &id, v.version).await?;
+    service::delete(&s, &p, &id, v.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

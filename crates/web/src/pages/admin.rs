@@ -8,9 +8,8 @@ use axum::response::Response;
 use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use kechuang_domain::auth::{Permission, Role};
-use kechuang_store::accounts::{NewUser, UserChanges};
 use kechuang_store::entities::audit_entry;
-use kechuang_store::{accounts, audit, departments, Scope};
+use kechuang_store::{audit, departments, Scope};
 use kechuang_store::{orgs, Principal};
 use serde::Deserialize;
 
@@ -20,6 +19,8 @@ use crate::auth::{require, PageUser};
 use crate::error::ApiError;
 use crate::excel::{self, Cell};
 use crate::forms::{field_error, fields_of, FieldErrors, UserDraft};
+use crate::service;
+use crate::service::webhooks::{delivery_label, DELIVERY_STATUSES};
 use crate::AppState;
 
 pub struct UserRow {
@@ -80,15 +81,14 @@ async fn users_page(
     flash: Option<&str>,
 ) -> Response {
     let r = async {
-        require(p, Permission::UsersAdmin)?;
+        let users = service::users::list(st, p).await?;
         let deps: std::collections::HashMap<String, String> =
             departments::list(&st.db, &Scope::All)
                 .await?
                 .into_iter()
                 .map(|d| (d.id, d.name))
                 .collect();
-        let rows = accounts::list_users(&st.db)
-            .await?
+        let rows = users
             .into_iter()
             .map(|u| {
                 let role = Role::parse(&u.role);
@@ -171,26 +171,7 @@ pub async fn create_user(
     PageUser(p): PageUser,
     Form(d): Form<UserDraft>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::UsersAdmin)?;
-        let i = crate::api::users::checked_input(&st, &d).await?;
-        accounts::create_user(
-            &st.db,
-            &p.username,
-            NewUser {
-                username: d.username.clone(),
-                display_name: i.display_name,
-                password: d.password.clone(),
-                role: i.role,
-                department_id: i.department_id,
-                org_id: i.org_id,
-            },
-        )
-        .await
-        .map_err(ApiError::from)
-    }
-    .await;
-    match r {
+    match service::users::create(&st, &p, &d).await {
         Ok(_) => Redirect::to("/admin/users?flash=created").into_response(),
         Err(e) => match user_form_errors(e) {
             Ok(errors) => {
@@ -242,8 +223,7 @@ async fn edit_page(
     flash: Option<&str>,
 ) -> Response {
     let r = async {
-        require(p, Permission::UsersAdmin)?;
-        let u = accounts::get_user(&st.db, id).await?;
+        let u = service::users::get(st, p, id).await?;
         Ok::<_, ApiError>((u, choices(st).await?))
     }
     .await;
@@ -317,33 +297,7 @@ pub async fn update_user(
     Path(id): Path<String>,
     Form(f): Form<UserEditForm>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::UsersAdmin)?;
-        if id == p.user_id && !f.draft.active {
-            return Err(ApiError::invalid(
-                "cannot_disable_self",
-                &[("_form", "不能停用自己的账号".into())],
-            ));
-        }
-        let i = crate::api::users::checked_input(&st, &f.draft).await?;
-        accounts::update_user(
-            &st.db,
-            &p.username,
-            &id,
-            f.version,
-            UserChanges {
-                display_name: i.display_name,
-                role: i.role,
-                department_id: i.department_id,
-                org_id: i.org_id,
-                active: f.draft.active,
-            },
-        )
-        .await
-        .map_err(ApiError::from)
-    }
-    .await;
-    match r {
+    match service::users::update(&st, &p, &id, f.version, &f.draft).await {
         Ok(_) => Redirect::to(&format!("/admin/users/{id}/edit?flash=saved")).into_response(),
         Err(e) => match user_form_errors(e) {
             Ok(errors) => {
@@ -376,14 +330,7 @@ pub async fn reset_password(
     Path(id): Path<String>,
     Form(f): Form<ResetForm>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::UsersAdmin)?;
-        accounts::reset_password(&st.db, &p.username, &id, &f.password)
-            .await
-            .map_err(ApiError::from)
-    }
-    .await;
-    match r {
+    match service::users::reset_password(&st, &p, &id, &f.password).await {
         Ok(()) => {
             Redirect::to(&format!("/admin/users/{id}/edit?flash=password_reset")).into_response()
         }
@@ -716,21 +663,6 @@ impl DeliveryQuery {
     }
 }
 
-/// Delivery states and their Chinese labels.
-pub const DELIVERY_STATUSES: [(&str, &str); 3] = [
-    ("pending", "待发送/重试中"),
-    ("sent", "已送达"),
-    ("failed", "已放弃"),
-];
-
-fn delivery_label(status: &str) -> &'static str {
-    DELIVERY_STATUSES
-        .iter()
-        .find(|(c, _)| *c == status)
-        .map(|(_, l)| *l)
-        .unwrap_or("待发送/重试中")
-}
-
 async fn webhooks_page(
     st: &AppState,
     p: &Principal,
@@ -848,47 +780,7 @@ pub async fn deliveries_export(
     PageUser(p): PageUser,
     Query(q): Query<DeliveryQuery>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::CasesAdmin)?;
-        let names: std::collections::HashMap<String, String> =
-            kechuang_store::outbox::webhooks(&st.db)
-                .await?
-                .into_iter()
-                .map(|h| (h.id, h.name))
-                .collect();
-        let list = kechuang_store::outbox::deliveries(
-            &st.db,
-            q.webhook(),
-            q.status(),
-            excel::MAX_EXPORT_ROWS,
-        )
-        .await?;
-        let rows = list.into_iter().map(|d| {
-            vec![
-                Cell::DateTime(d.created_at),
-                Cell::from(names.get(&d.webhook_id).cloned()),
-                Cell::Text(d.title),
-                Cell::Text(delivery_label(&d.status).into()),
-                Cell::Number(d.attempts as f64),
-                Cell::from(d.sent_at),
-                Cell::from(d.last_error),
-            ]
-        });
-        excel::workbook(
-            "推送记录",
-            &[
-                "时间",
-                "机器人",
-                "消息",
-                "状态",
-                "尝试次数",
-                "送达时间",
-                "最近错误",
-            ],
-            rows,
-        )
-    }
-    .await;
+    let r = service::webhooks::deliveries_export_bytes(&st, &p, q.webhook(), q.status()).await;
     match r {
         Ok(b) => excel::xlsx_response("群机器人推送记录.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
@@ -912,21 +804,14 @@ pub async fn create_webhook(
     PageUser(p): PageUser,
     Form(f): Form<WebhookForm>,
 ) -> Response {
-    let draft = crate::api::webhooks::WebhookDraft {
+    let draft = service::webhooks::WebhookDraft {
         name: f.name,
         kind: f.kind,
         url: f.url,
         department_id: Some(f.department_id),
         active: Some(true),
     };
-    let r = async {
-        require(&p, Permission::CasesAdmin)?;
-        kechuang_store::outbox::create_webhook(&st.db, &p.username, draft.input())
-            .await
-            .map_err(ApiError::from)
-    }
-    .await;
-    match r {
+    match service::webhooks::create(&st, &p, draft).await {
         Ok(_) => Redirect::to("/admin/webhooks?flash=created").into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             webhooks_page(&st, &p, e.status, e.message, None).await
@@ -947,25 +832,7 @@ pub async fn toggle_webhook(
     Path(id): Path<String>,
     Form(f): Form<ToggleForm>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::CasesAdmin)?;
-        let h = kechuang_store::outbox::webhooks(&st.db)
-            .await?
-            .into_iter()
-            .find(|h| h.id == id)
-            .ok_or_else(ApiError::not_found)?;
-        let input = kechuang_store::outbox::WebhookInput {
-            name: h.name,
-            kind: h.kind,
-            url: h.url,
-            department_id: h.department_id,
-            active: !h.active,
-        };
-        kechuang_store::outbox::update_webhook(&st.db, &p.username, &id, f.version, input)
-            .await
-            .map_err(ApiError::from)
-    }
-    .await;
+    let r = service::webhooks::toggle(&st, &p, &id, f.version).await;
     match r {
         Ok(_) => Redirect::to("/admin/webhooks?flash=saved").into_response(),
         Err(e) => error_page(&st, Some(&p), e),

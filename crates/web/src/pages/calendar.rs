@@ -8,14 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{Datelike, NaiveDate, Utc};
 use kechuang_domain::auth::Permission;
-use kechuang_domain::calendar::CalendarDay;
 use kechuang_store::calendar;
 use serde::Deserialize;
 
 use super::{cst, error_page, fmt_date, render_status, PageCtx};
-use crate::api::calendar::{parse_day, parse_kind};
 use crate::auth::{require, PageUser};
-use crate::error::ApiError;
+use crate::service::calendar as service;
 use crate::AppState;
 
 pub struct DayRow {
@@ -82,7 +80,7 @@ async fn show(
             ) {
                 (Ok(f), Ok(n)) if n <= 3650 => {
                     let d = calendar::load(&st.db).await?.add_workdays(f, n);
-                    let warning = crate::api::calendar::schedule_gap(&entered, f, d)
+                    let warning = service::schedule_gap(&entered, f, d)
                         .map(|w| format!("。注意：{w}"))
                         .unwrap_or_default();
                     format!(
@@ -161,21 +159,9 @@ pub async fn set_day(
     PageUser(p): PageUser,
     Form(f): Form<DayForm>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::CalendarWrite)?;
-        let date = parse_day(f.date.trim())?;
-        let kind = parse_kind(&f.kind)?;
-        let name: String = f.name.trim().chars().take(50).collect();
-        if name.is_empty() {
-            return Err(ApiError::invalid(
-                "invalid_input",
-                &[("name", "请填写名称，如“国庆节”".into())],
-            ));
-        }
-        calendar::set_day(&st.db, &p.username, CalendarDay { date, kind, name }).await?;
-        Ok(date.year())
-    }
-    .await;
+    let r = service::set_day(&st, &p, f.date.trim(), &f.kind, &f.name)
+        .await
+        .map(|d| d.date.year());
     match r {
         Ok(y) => Redirect::to(&format!("/calendar?year={y}&flash=saved")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
@@ -190,13 +176,7 @@ pub async fn delete_day(
     PageUser(p): PageUser,
     Path(date): Path<String>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::CalendarWrite)?;
-        let d = parse_day(&date)?;
-        calendar::remove_day(&st.db, &p.username, d).await?;
-        Ok::<_, ApiError>(d.year())
-    }
-    .await;
+    let r = service::delete_day(&st, &p, &date).await.map(|d| d.year());
     match r {
         Ok(y) => Redirect::to(&format!("/calendar?year={y}&flash=deleted")).into_response(),
         Err(e) => error_page(&st, Some(&p), e),

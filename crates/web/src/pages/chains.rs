@@ -1,8 +1,6 @@
 //! Industrial chain pages: list with create, detail with nodes, members,
 //! yearly output and growth, and the forms that maintain them.
 
-use std::collections::BTreeSet;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -11,17 +9,17 @@ use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::money::Money;
 use kechuang_domain::org::{format_growth, ChainPosition};
-use kechuang_store::chains::{self, ChainDetail};
+use kechuang_store::chains::ChainDetail;
 use kechuang_store::{orgs, Principal, Scope};
 use serde::Deserialize;
 
 use super::account::FlashQuery;
 use super::{error_page, render, render_status, PageCtx};
-use crate::api::chains::parse_position;
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
-use crate::excel::{self, Cell};
+use crate::excel;
 use crate::forms::{field_error, ChainDraft, FieldErrors};
+use crate::service::chains as service;
 use crate::AppState;
 
 pub struct ChainRow {
@@ -62,10 +60,7 @@ async fn list_page(
     errors: FieldErrors,
     flash: Option<&str>,
 ) -> Response {
-    if let Err(e) = require(p, Permission::ChainsRead) {
-        return error_page(st, Some(p), e);
-    }
-    match chains::list(&st.db).await {
+    match service::list(st, p).await {
         Ok(list) => {
             let rows = list
                 .into_iter()
@@ -96,7 +91,7 @@ async fn list_page(
                 },
             )
         }
-        Err(e) => error_page(st, Some(p), e.into()),
+        Err(e) => error_page(st, Some(p), e),
     }
 }
 
@@ -121,15 +116,7 @@ pub async fn create(
     PageUser(p): PageUser,
     Form(d): Form<ChainDraft>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::ChainsWrite)?;
-        let input = d.validate().map_err(crate::api::invalid)?;
-        chains::create(&st.db, &p.username, input)
-            .await
-            .map_err(ApiError::from)
-    }
-    .await;
-    match r {
+    match service::create(&st, &p, &d).await {
         Ok(c) => Redirect::to(&format!("/chains/{}?flash=created", c.id)).into_response(),
         Err(e)
             if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
@@ -203,15 +190,8 @@ pub async fn detail(
     Query(f): Query<FlashQuery>,
 ) -> Response {
     let r: Result<DetailPage, ApiError> = async {
-        require(&p, Permission::ChainsRead)?;
-        let d = chains::detail(&st.db, &id).await?;
-        let years: Vec<i32> = d
-            .members
-            .iter()
-            .flat_map(|m| m.outputs.keys().copied())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let d = service::detail(&st, &p, &id).await?;
+        let years = service::output_years(&d);
         let members = d
             .members
             .iter()
@@ -301,20 +281,10 @@ pub async fn add_node(
     Path(id): Path<String>,
     Form(f): Form<NodeForm>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::ChainsWrite)?;
-        let name = f.name.trim().to_string();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(ApiError::invalid(
-                "invalid_input",
-                &[("name", "请填写节点名称（不超过100字）".into())],
-            ));
-        }
-        let parent = Some(f.parent_id.trim().to_string()).filter(|s| !s.is_empty());
-        chains::add_node(&st.db, &p.username, &id, parent, name, 0).await?;
-        Ok(())
-    }
-    .await;
+    let parent = Some(f.parent_id.trim().to_string()).filter(|s| !s.is_empty());
+    let r = service::add_node(&st, &p, &id, parent, &f.name, 0)
+        .await
+        .map(|_| ());
     back(&id, r, &st, &p)
 }
 
@@ -334,14 +304,8 @@ pub async fn set_member(
     Path(id): Path<String>,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::ChainsWrite)?;
-        let position = parse_position(&f.position)?;
-        let node = Some(f.node_id.trim().to_string()).filter(|s| !s.is_empty());
-        chains::set_member(&st.db, &p.username, &id, f.org_id.trim(), node, position).await?;
-        Ok(())
-    }
-    .await;
+    let node = Some(f.node_id.trim().to_string()).filter(|s| !s.is_empty());
+    let r = service::set_member(&st, &p, &id, f.org_id.trim(), node, &f.position).await;
     back(&id, r, &st, &p)
 }
 
@@ -376,8 +340,7 @@ pub async fn set_output(
         let fen = yuan.fen().checked_mul(10_000).ok_or_else(|| {
             ApiError::invalid("invalid_input", &[("output_wan", "产值过大".into())])
         })?;
-        chains::set_output(&st.db, &p.username, &id, f.org_id.trim(), year, fen).await?;
-        Ok(())
+        service::set_output(&st, &p, &id, f.org_id.trim(), year, fen).await
     }
     .await;
     back(&id, r, &st, &p)
@@ -388,44 +351,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Path(id): Path<String>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::ChainsRead)?;
-        let d = chains::detail(&st.db, &id).await?;
-        let years: Vec<i32> = d
-            .members
-            .iter()
-            .flat_map(|m| m.outputs.keys().copied())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut headers: Vec<String> = vec!["单位".into(), "位置".into(), "链节点".into()];
-        headers.extend(years.iter().map(|y| format!("{y}年产值（万元）")));
-        let h: Vec<&str> = headers.iter().map(String::as_str).collect();
-        let bytes = excel::workbook(
-            "链上单位",
-            &h,
-            d.members.iter().map(|m| {
-                let mut row = vec![
-                    Cell::Text(m.org_name.clone()),
-                    Cell::Text(
-                        ChainPosition::parse(&m.link.position)
-                            .map(|x| x.label_zh().to_string())
-                            .unwrap_or_default(),
-                    ),
-                    Cell::from(m.node_name.clone()),
-                ];
-                row.extend(years.iter().map(|y| {
-                    m.outputs
-                        .get(y)
-                        .map_or(Cell::Empty, |&f| Cell::Decimal(f as f64 / 1_000_000.0, 2))
-                }));
-                row
-            }),
-        )?;
-        Ok::<_, ApiError>((d.chain.name, bytes))
-    }
-    .await;
-    match r {
+    match service::export_bytes(&st, &p, &id).await {
         Ok((name, b)) => excel::xlsx_response(&format!("{name}.xlsx"), b),
         Err(e) => error_page(&st, Some(&p), e),
     }

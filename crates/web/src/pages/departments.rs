@@ -7,15 +7,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_store::entities::department;
-use kechuang_store::{departments, Principal, Scope};
+use kechuang_store::{departments, Principal};
 use serde::Deserialize;
 
 use super::account::FlashQuery;
 use super::{error_page, render_status, PageCtx};
-use crate::auth::{require, PageUser};
+use crate::auth::PageUser;
 use crate::error::ApiError;
-use crate::excel::{self, Cell};
+use crate::excel;
 use crate::forms::{field_error, fields_of, DepartmentDraft, FieldErrors};
+use crate::service::departments as service;
 use crate::AppState;
 
 pub struct DeptRow {
@@ -59,12 +60,9 @@ async fn page(
     editing: Option<department::Model>,
     flash: Option<&str>,
 ) -> Response {
-    if let Err(e) = require(p, Permission::DepartmentsRead) {
-        return error_page(st, Some(p), e);
-    }
-    let all = match departments::list(&st.db, &p.scope).await {
+    let all = match service::list(st, p).await {
         Ok(a) => a,
-        Err(e) => return error_page(st, Some(p), e.into()),
+        Err(e) => return error_page(st, Some(p), e),
     };
     let rows = all
         .iter()
@@ -146,15 +144,7 @@ pub async fn create(
     PageUser(p): PageUser,
     Form(f): Form<DeptForm>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::DepartmentsWrite)?;
-        let input = f.draft.validate().map_err(crate::api::invalid)?;
-        departments::create(&st.db, &p.username, input)
-            .await
-            .map_err(ApiError::from)
-    }
-    .await;
-    match r {
+    match service::create(&st, &p, &f.draft).await {
         Ok(_) => Redirect::to("/departments?flash=created").into_response(),
         Err(e) => match to_fields(e) {
             Ok(errors) => {
@@ -179,7 +169,7 @@ pub async fn edit_form(
     PageUser(p): PageUser,
     Path(id): Path<String>,
 ) -> Response {
-    match departments::get(&st.db, &p.scope, &id).await {
+    match service::get(&st, &p, &id).await {
         Ok(d) => {
             let draft = DepartmentDraft {
                 name: d.name.clone(),
@@ -190,7 +180,7 @@ pub async fn edit_form(
             };
             page(&st, &p, StatusCode::OK, draft, vec![], Some(d), None).await
         }
-        Err(e) => error_page(&st, Some(&p), e.into()),
+        Err(e) => error_page(&st, Some(&p), e),
     }
 }
 
@@ -200,25 +190,14 @@ pub async fn update(
     Path(id): Path<String>,
     Form(f): Form<DeptForm>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::DepartmentsWrite)?;
-        let input = f.draft.validate().map_err(crate::api::invalid)?;
-        departments::update(&st.db, &p.scope, &p.username, &id, f.version, input)
-            .await
-            .map_err(ApiError::from)
-    }
-    .await;
-    match r {
+    match service::update(&st, &p, &id, f.version, &f.draft).await {
         Ok(_) => Redirect::to("/departments?flash=saved").into_response(),
         Err(e) => match to_fields(e) {
             Ok(errors) => {
-                let editing = departments::get(&st.db, &p.scope, &id)
-                    .await
-                    .ok()
-                    .map(|mut d| {
-                        d.version = f.version;
-                        d
-                    });
+                let editing = service::get(&st, &p, &id).await.ok().map(|mut d| {
+                    d.version = f.version;
+                    d
+                });
                 page(
                     &st,
                     &p,
@@ -241,46 +220,14 @@ pub async fn delete(
     Path(id): Path<String>,
     Form(f): Form<DeptForm>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::DepartmentsWrite)?;
-        departments::delete(&st.db, &p.scope, &p.username, &id, f.version)
-            .await
-            .map_err(ApiError::from)
-    }
-    .await;
-    match r {
+    match service::delete(&st, &p, &id, f.version).await {
         Ok(()) => Redirect::to("/departments?flash=deleted").into_response(),
         Err(e) => error_page(&st, Some(&p), e),
     }
 }
 
 pub async fn export(State(st): State<AppState>, PageUser(p): PageUser) -> Response {
-    let r = async {
-        require(&p, Permission::DepartmentsRead)?;
-        let all = departments::list(&st.db, &p.scope).await?;
-        let names: std::collections::HashMap<String, String> =
-            departments::list(&st.db, &Scope::All)
-                .await?
-                .into_iter()
-                .map(|d| (d.id, d.name))
-                .collect();
-        excel::workbook(
-            "部门架构",
-            &["部门名称", "部门编码", "上级部门", "层级", "排序", "电话"],
-            all.iter().map(|d| {
-                vec![
-                    Cell::Text(d.name.clone()),
-                    Cell::Text(d.code.clone()),
-                    Cell::from(d.parent_id.as_ref().and_then(|x| names.get(x)).cloned()),
-                    Cell::Number(departments::depth(d) as f64 + 1.0),
-                    Cell::Number(f64::from(d.sort_order)),
-                    Cell::Text(d.phone.clone()),
-                ]
-            }),
-        )
-    }
-    .await;
-    match r {
+    match service::export_bytes(&st, &p).await {
         Ok(b) => excel::xlsx_response("部门架构.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }

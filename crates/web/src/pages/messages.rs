@@ -1,18 +1,17 @@
 //! 站内消息: the signed-in user's own and their department's messages,
 //! newest first, paged, with an unread filter; opening one marks it read.
 //! Read state is kept per message, so a department's message read by one
-//! clerk is read for the department (see `api::messages`).
+//! clerk is read for the department (see `service::messages`).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use kechuang_store::cases;
 use serde::Deserialize;
 
 use super::{error_page, fmt_time, is_htmx, query_string, render, PageCtx, Pager};
-use crate::api::messages::{page as message_page, MessageQuery};
 use crate::auth::PageUser;
+use crate::service::messages::{self as service, MessageQuery};
 use crate::AppState;
 
 pub struct MessageRow {
@@ -67,8 +66,8 @@ pub async fn list(
         per_page: None,
     };
     let r = async {
-        let pg = message_page(&s, &p, &q).await?;
-        let unread = cases::unread_count(&s.db, &p.user_id, p.department_id.as_deref()).await?;
+        let pg = service::page(&s, &p, &q).await?;
+        let unread = service::unread_count(&s, &p).await?;
         Ok::<_, crate::error::ApiError>((pg, unread))
     }
     .await;
@@ -120,25 +119,25 @@ pub async fn open(
     PageUser(p): PageUser,
     Path(id): Path<String>,
 ) -> Response {
-    match cases::mark_read(&s.db, &p.user_id, p.department_id.as_deref(), &id).await {
+    match service::mark_read(&s, &p, &id).await {
         Ok(m) if m.link.starts_with('/') && !m.link.starts_with("//") => {
             Redirect::to(&m.link).into_response()
         }
         Ok(_) => Redirect::to("/messages").into_response(),
-        Err(e) => error_page(&s, Some(&p), e.into()),
+        Err(e) => error_page(&s, Some(&p), e),
     }
 }
 
 pub async fn read_all(State(s): State<AppState>, PageUser(p): PageUser) -> Response {
-    match cases::mark_all_read(&s.db, &p.user_id, p.department_id.as_deref()).await {
+    match service::mark_all_read(&s, &p).await {
         Ok(_) => Redirect::to("/messages?flash=all_read").into_response(),
-        Err(e) => error_page(&s, Some(&p), e.into()),
+        Err(e) => error_page(&s, Some(&p), e),
     }
 }
 
 /// The unread badge of the navigation, loaded by htmx after the page (one COUNT query).
 pub async fn unread_badge(State(s): State<AppState>, PageUser(p): PageUser) -> Response {
-    match cases::unread_count(&s.db, &p.user_id, p.department_id.as_deref()).await {
+    match service::unread_count(&s, &p).await {
         Ok(0) | Err(_) => Html(String::new()).into_response(),
         Ok(n) => Html(format!(
             "<span class=\"badge rounded-pill text-bg-danger ms-auto\" id=\"unread-badge\" title=\"未读消息\">{}</span>",

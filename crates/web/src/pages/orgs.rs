@@ -9,7 +9,7 @@ use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::org::{ChainPosition, OrgKind};
 use kechuang_store::entities::org;
-use kechuang_store::{audit, chains, departments, orgs, Principal, Scope};
+use kechuang_store::{audit, chains, departments, Principal, Scope};
 use serde::Deserialize;
 
 use super::account::FlashQuery;
@@ -17,14 +17,11 @@ use super::{
     department_choices, error_page, fmt_date, fmt_time, is_htmx, query_string, render,
     render_status, PageCtx, Pager,
 };
-use crate::api::orgs::{
-    export_bytes, import_bytes, kind_label, tags_of, upload, ImportFailure, ImportProblem,
-    OrgListQuery,
-};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
-use crate::excel::xlsx_response;
+use crate::excel::{upload, xlsx_response, ImportFailure, ImportProblem};
 use crate::forms::{field_error, fields_of, FieldErrors, OrgDraft};
+use crate::service::orgs::{self as service, kind_label, tags_of, OrgListQuery, OrgView};
 use crate::AppState;
 
 pub struct OrgRow {
@@ -93,8 +90,7 @@ fn base_query(q: &OrgListQuery) -> String {
 }
 
 async fn build_list(st: &AppState, p: &Principal, q: &OrgListQuery) -> Result<OrgList, ApiError> {
-    require(p, Permission::OrgsRead)?;
-    let page = orgs::list(&st.db, &p.scope, &q.filter()?, q.page()?).await?;
+    let page = service::list(st, p, q).await?;
     let deps: std::collections::HashMap<String, String> = departments::list(&st.db, &Scope::All)
         .await?
         .into_iter()
@@ -249,7 +245,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<OrgListQuery>,
 ) -> Response {
-    match export_bytes(&st, &p, &q).await {
+    match service::export_bytes(&st, &p, &q).await {
         Ok(b) => xlsx_response("单位名录.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -386,28 +382,11 @@ async fn save(
     p: &Principal,
     id: Option<&str>,
     body: &OrgFormBody,
-) -> Result<org::Model, ApiError> {
-    require(p, Permission::OrgsWrite)?;
-    let input = body.draft.validate().map_err(crate::api::invalid)?;
-    if let Some(d) = &input.department_id {
-        departments::get(&st.db, &Scope::All, d)
-            .await
-            .map_err(|_| {
-                ApiError::invalid(
-                    "invalid_input",
-                    &[("department_id", "主管部门不存在".into())],
-                )
-            })?;
+) -> Result<OrgView, ApiError> {
+    match id {
+        None => service::create(st, p, &body.draft).await,
+        Some(id) => service::update(st, p, id, body.version, &body.draft).await,
     }
-    Ok(match id {
-        None => {
-            if !matches!(p.scope, Scope::All | Scope::Departments(_)) {
-                return Err(ApiError::forbidden());
-            }
-            orgs::create(&st.db, &p.username, input).await?
-        }
-        Some(id) => orgs::update(&st.db, &p.scope, &p.username, id, body.version, input).await?,
-    })
 }
 
 async fn submit(st: AppState, p: Principal, id: Option<String>, body: OrgFormBody) -> Response {
@@ -464,10 +443,8 @@ pub async fn edit_form(
     PageUser(p): PageUser,
     Path(id): Path<String>,
 ) -> Response {
-    let m = match require(&p, Permission::OrgsWrite).map(|_| ()) {
-        Ok(()) => orgs::get(&st.db, &p.scope, &id)
-            .await
-            .map_err(ApiError::from),
+    let m = match require(&p, Permission::OrgsWrite) {
+        Ok(()) => service::get(&st, &p, &id).await,
         Err(e) => Err(e),
     };
     match m {
@@ -520,8 +497,7 @@ pub async fn detail(
     Query(fq): Query<FlashQuery>,
 ) -> Response {
     let r: Result<DetailPage, ApiError> = async {
-        require(&p, Permission::OrgsRead)?;
-        let o = orgs::get(&st.db, &p.scope, &id).await?;
+        let o = service::get(&st, &p, &id).await?;
         let department = match &o.department_id {
             Some(d) => departments::get(&st.db, &Scope::All, d)
                 .await
@@ -595,17 +571,7 @@ pub async fn delete(
     Path(id): Path<String>,
     Form(f): Form<VersionForm>,
 ) -> Response {
-    let r = async {
-        require(&p, Permission::OrgsWrite)?;
-        if !matches!(p.scope, Scope::All | Scope::Departments(_)) {
-            return Err(ApiError::forbidden());
-        }
-        orgs::delete(&st.db, &p.scope, &p.username, &id, f.version)
-            .await
-            .map_err(ApiError::from)
-    }
-    .await;
-    match r {
+    match service::delete(&st, &p, &id, f.version).await {
         Ok(()) => Redirect::to("/orgs?flash=deleted").into_response(),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -654,7 +620,7 @@ pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multi
     let r = async {
         require(&p, Permission::OrgsImport)?;
         let bytes = upload(mp).await?;
-        import_bytes(&st, &p, &bytes).await
+        service::import_bytes(&st, &p, &bytes).await
     }
     .await;
     match r {

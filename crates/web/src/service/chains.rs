@@ -1,0 +1,319 @@
+//! Industrial chains: the views, the rules of creating and changing a chain,
+//! its nodes, members and yearly output values, and the Excel export of its
+//! members. The JSON API (`api::chains`) and the pages (`pages::chains`) both
+//! call it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use kechuang_domain::auth::Permission;
+use kechuang_domain::org::{format_growth, ChainPosition};
+use kechuang_store::chains::{self, ChainDetail, ChainSummary, YearTotal};
+use kechuang_store::entities::{chain, chain_node};
+use kechuang_store::Principal;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::require;
+use crate::error::{ApiError, ApiResult};
+use crate::excel::{self, Cell};
+use crate::forms::ChainDraft;
+use crate::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct YearTotalView {
+    pub year: i32,
+    /// 产值（分）
+    pub output_fen: i64,
+    /// 同比增长（‰），无上年数据时为空
+    pub growth_permille: Option<i64>,
+    /// 如 "+58.6%"
+    pub growth: String,
+}
+
+impl From<YearTotal> for YearTotalView {
+    fn from(t: YearTotal) -> Self {
+        YearTotalView {
+            year: t.year,
+            output_fen: t.output_fen,
+            growth: format_growth(t.growth_permille),
+            growth_permille: t.growth_permille,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChainView {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// 产业专班（部门 id）：该产业的诉求由其研判分办
+    pub task_force_department_id: Option<String>,
+    pub version: i32,
+    pub nodes: u64,
+    pub orgs: u64,
+    pub latest: Option<YearTotalView>,
+}
+
+impl From<ChainSummary> for ChainView {
+    fn from(s: ChainSummary) -> Self {
+        ChainView {
+            id: s.chain.id,
+            name: s.chain.name,
+            description: s.chain.description,
+            task_force_department_id: s.chain.task_force_department_id,
+            version: s.chain.version,
+            nodes: s.nodes,
+            orgs: s.orgs,
+            latest: s.latest.map(Into::into),
+        }
+    }
+}
+
+/// A chain without its counts (as created or changed).
+pub fn plain(c: chain::Model) -> ChainView {
+    ChainView {
+        id: c.id,
+        name: c.name,
+        description: c.description,
+        task_force_department_id: c.task_force_department_id,
+        version: c.version,
+        nodes: 0,
+        orgs: 0,
+        latest: None,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NodeView {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub sort_order: i32,
+}
+
+impl From<chain_node::Model> for NodeView {
+    fn from(n: chain_node::Model) -> Self {
+        NodeView {
+            id: n.id,
+            parent_id: n.parent_id,
+            name: n.name,
+            sort_order: n.sort_order,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChainMemberView {
+    pub org_id: String,
+    pub org_name: String,
+    pub node_id: Option<String>,
+    pub node_name: Option<String>,
+    /// upstream / midstream / downstream
+    pub position: String,
+    pub position_label: String,
+    /// 年度产值（分），键为年份（如 "2025"）
+    #[schema(value_type = BTreeMap<String, i64>)]
+    pub outputs: BTreeMap<i32, i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChainDetailView {
+    pub chain: ChainView,
+    pub nodes: Vec<NodeView>,
+    pub members: Vec<ChainMemberView>,
+    /// 全链年度产值与同比增长
+    pub totals: Vec<YearTotalView>,
+}
+
+impl From<ChainDetail> for ChainDetailView {
+    fn from(d: ChainDetail) -> Self {
+        ChainDetailView {
+            chain: ChainView {
+                nodes: d.nodes.len() as u64,
+                orgs: d.members.len() as u64,
+                latest: d.totals.last().cloned().map(Into::into),
+                ..plain(d.chain)
+            },
+            nodes: d.nodes.into_iter().map(Into::into).collect(),
+            members: d
+                .members
+                .into_iter()
+                .map(|m| ChainMemberView {
+                    position_label: ChainPosition::parse(&m.link.position)
+                        .map(|p| p.label_zh().to_string())
+                        .unwrap_or_default(),
+                    org_id: m.link.org_id,
+                    org_name: m.org_name,
+                    node_id: m.link.node_id,
+                    node_name: m.node_name,
+                    position: m.link.position,
+                    outputs: m.outputs,
+                })
+                .collect(),
+            totals: d.totals.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+pub fn parse_position(s: &str) -> ApiResult<ChainPosition> {
+    ChainPosition::parse_label(s).ok_or_else(|| {
+        ApiError::invalid(
+            "invalid_input",
+            &[(
+                "position",
+                "位置只能是 upstream（上游）、midstream（中游）或 downstream（下游）".into(),
+            )],
+        )
+    })
+}
+
+/// Every chain with its node and member counts and latest yearly output.
+pub async fn list(s: &AppState, p: &Principal) -> ApiResult<Vec<ChainSummary>> {
+    require(p, Permission::ChainsRead)?;
+    Ok(chains::list(&s.db).await?)
+}
+
+/// Add a chain.
+pub async fn create(s: &AppState, p: &Principal, d: &ChainDraft) -> ApiResult<ChainView> {
+    require(p, Permission::ChainsWrite)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
+    Ok(plain(chains::create(&s.db, &p.username, input).await?))
+}
+
+/// A chain with its nodes, members, yearly outputs and growth.
+pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<ChainDetail> {
+    require(p, Permission::ChainsRead)?;
+    Ok(chains::detail(&s.db, id).await?)
+}
+
+/// Change a chain's name or description, at the version that was read.
+pub async fn update(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    version: i32,
+    d: &ChainDraft,
+) -> ApiResult<ChainView> {
+    require(p, Permission::ChainsWrite)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
+    Ok(plain(
+        chains::update(&s.db, &p.username, id, version, input).await?,
+    ))
+}
+
+/// Add a node (named, at most 100 characters) under `parent` or at the top.
+pub async fn add_node(
+    s: &AppState,
+    p: &Principal,
+    chain_id: &str,
+    parent: Option<String>,
+    name: &str,
+    sort_order: i32,
+) -> ApiResult<NodeView> {
+    require(p, Permission::ChainsWrite)?;
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "invalid_input",
+            &[("name", "请填写节点名称（不超过100字）".into())],
+        ));
+    }
+    let n = chains::add_node(&s.db, &p.username, chain_id, parent, name, sort_order).await?;
+    Ok(n.into())
+}
+
+/// Delete a node with no children and no organisations.
+pub async fn delete_node(
+    s: &AppState,
+    p: &Principal,
+    chain_id: &str,
+    node_id: &str,
+) -> ApiResult<()> {
+    require(p, Permission::ChainsWrite)?;
+    chains::delete_node(&s.db, &p.username, chain_id, node_id).await?;
+    Ok(())
+}
+
+/// Put an organisation on a chain, or change its position (`position` as
+/// typed: upstream / midstream / downstream or the Chinese label) and node.
+pub async fn set_member(
+    s: &AppState,
+    p: &Principal,
+    chain_id: &str,
+    org_id: &str,
+    node: Option<String>,
+    position: &str,
+) -> ApiResult<()> {
+    require(p, Permission::ChainsWrite)?;
+    let position = parse_position(position)?;
+    chains::set_member(&s.db, &p.username, chain_id, org_id, node, position).await?;
+    Ok(())
+}
+
+/// Take an organisation off a chain (with its output records).
+pub async fn remove_member(
+    s: &AppState,
+    p: &Principal,
+    chain_id: &str,
+    org_id: &str,
+) -> ApiResult<()> {
+    require(p, Permission::ChainsWrite)?;
+    chains::remove_member(&s.db, &p.username, chain_id, org_id).await?;
+    Ok(())
+}
+
+/// Record an organisation's yearly output on a chain (fen).
+pub async fn set_output(
+    s: &AppState,
+    p: &Principal,
+    chain_id: &str,
+    org_id: &str,
+    year: i32,
+    output_fen: i64,
+) -> ApiResult<()> {
+    require(p, Permission::ChainsWrite)?;
+    chains::set_output(&s.db, &p.username, chain_id, org_id, year, output_fen).await?;
+    Ok(())
+}
+
+/// The years in which any member has an output, in order.
+pub fn output_years(d: &ChainDetail) -> Vec<i32> {
+    d.members
+        .iter()
+        .flat_map(|m| m.outputs.keys().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// A chain's members with their yearly outputs (万元) as an .xlsx workbook,
+/// with the chain's name.
+pub async fn export_bytes(s: &AppState, p: &Principal, id: &str) -> ApiResult<(String, Vec<u8>)> {
+    let d = detail(s, p, id).await?;
+    let years = output_years(&d);
+    let mut headers: Vec<String> = vec!["单位".into(), "位置".into(), "链节点".into()];
+    headers.extend(years.iter().map(|y| format!("{y}年产值（万元）")));
+    let h: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let bytes = excel::workbook(
+        "链上单位",
+        &h,
+        d.members.iter().map(|m| {
+            let mut row = vec![
+                Cell::Text(m.org_name.clone()),
+                Cell::Text(
+                    ChainPosition::parse(&m.link.position)
+                        .map(|x| x.label_zh().to_string())
+                        .unwrap_or_default(),
+                ),
+                Cell::from(m.node_name.clone()),
+            ];
+            row.extend(years.iter().map(|y| {
+                m.outputs
+                    .get(y)
+                    .map_or(Cell::Empty, |&f| Cell::Decimal(f as f64 / 1_000_000.0, 2))
+            }));
+            row
+        }),
+    )?;
+    Ok((d.chain.name, bytes))
+}

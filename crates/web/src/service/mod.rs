@@ -1,0 +1,14 @@
+//! One service per area: what the API, the pages, Open311 and Excel imports share. A service
+//! function takes the caller and a parsed draft, checks permission and scope, applies the rules,
+//! calls the store once and returns a view. `api/` and `pages/` are thin adapters over it and
+//! never import each other.
+
+pub mod calendar;
+pub mod chains;
+pub mod departments;
+pub mod messages;
+pub mod orgs;
+pub mod party;
+pub mod transfer;
+pub mod users;
+pub mod webhooks;
