@@ -4,196 +4,35 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use kechuang_domain::auth::Permission;
-use kechuang_store::entities::{original_result, project_claim};
-use kechuang_store::party::claims::{
-    self as store, ClaimFilter, ClaimLevel, ClaimRow, ClaimState, ResultFilter, ResultKind,
-};
-use kechuang_store::party::network;
-use kechuang_store::{PageReq, Principal};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::transfer::ListPage;
-use crate::api::Paging;
-use crate::api::{invalid, non_empty, ApiJson, ApiPath, ApiQuery};
-use crate::auth::{require, ApiUser};
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::excel::{self, Cell};
+use crate::api::{ApiJson, ApiPath, ApiQuery, Paging};
+use crate::auth::ApiUser;
+use crate::error::{ApiResult, ErrorBody};
+use crate::excel;
 use crate::forms::party::claims::{ClaimDraft, ResultDraft};
+use crate::service::party::claims::{
+    self as service, ClaimDetailView, ClaimListQuery, ClaimTotalsView, ClaimView, ResultListQuery,
+    ResultView,
+};
 use crate::AppState;
 
-/// A claimed project with its labels and the number of its results.
-#[derive(Serialize, ToSchema)]
-pub struct ClaimView {
+#[derive(Deserialize, ToSchema)]
+pub struct ClaimUpdate {
+    pub version: i32,
     #[serde(flatten)]
-    pub claim: project_claim::Model,
-    /// 市级 / 省级 / 国家级
-    pub level_label: String,
-    /// 已揭榜 / 攻关中 / 已完成
-    pub state_label: String,
-    pub party_org_name: String,
-    /// 原创性成果数
-    pub result_count: u64,
+    pub claim: ClaimDraft,
 }
 
-fn level_label(code: &str) -> String {
-    ClaimLevel::parse(code)
-        .map(|l| l.label_zh())
-        .unwrap_or("")
-        .into()
-}
-
-fn state_label(code: &str) -> String {
-    ClaimState::parse(code)
-        .map(|l| l.label_zh())
-        .unwrap_or("")
-        .into()
-}
-
-fn kind_label(code: &str) -> String {
-    ResultKind::parse(code)
-        .map(|l| l.label_zh())
-        .unwrap_or("")
-        .into()
-}
-
-pub async fn views(s: &AppState, rows: Vec<ClaimRow>) -> ApiResult<Vec<ClaimView>> {
-    let names = network::names(&s.db).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ClaimView {
-            level_label: level_label(&r.claim.level),
-            state_label: state_label(&r.claim.state),
-            party_org_name: r
-                .claim
-                .party_org_id
-                .as_ref()
-                .and_then(|i| names.get(i))
-                .cloned()
-                .unwrap_or_default(),
-            result_count: r.results,
-            claim: r.claim,
-        })
-        .collect())
-}
-
-/// An original result with its kind and claim.
-#[derive(Serialize, ToSchema)]
-pub struct ResultView {
+#[derive(Deserialize, ToSchema)]
+pub struct ResultUpdate {
+    pub version: i32,
     #[serde(flatten)]
-    pub result: original_result::Model,
-    pub kind_label: String,
-    /// 来源揭榜项目
-    pub claim_title: String,
-}
-
-pub async fn result_views(
-    s: &AppState,
-    items: Vec<original_result::Model>,
-) -> ApiResult<Vec<ResultView>> {
-    let titles = store::titles(
-        &s.db,
-        items.iter().filter_map(|r| r.claim_id.clone()).collect(),
-    )
-    .await?;
-    Ok(items
-        .into_iter()
-        .map(|r| ResultView {
-            kind_label: kind_label(&r.kind),
-            claim_title: r
-                .claim_id
-                .as_ref()
-                .and_then(|c| titles.get(c))
-                .cloned()
-                .unwrap_or_default(),
-            result: r,
-        })
-        .collect())
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ClaimDetailView {
-    pub claim: ClaimView,
-    pub results: Vec<ResultView>,
-}
-
-pub async fn detail_view(s: &AppState, id: &str) -> ApiResult<ClaimDetailView> {
-    let c = store::get(&s.db, id).await?;
-    let results = store::list_all_results(
-        &s.db,
-        &ResultFilter {
-            claim_id: Some(id.to_string()),
-            ..Default::default()
-        },
-        10_000,
-    )
-    .await?;
-    let row = ClaimRow {
-        claim: c,
-        results: results.len() as u64,
-    };
-    Ok(ClaimDetailView {
-        claim: views(s, vec![row]).await?.remove(0),
-        results: result_views(s, results).await?,
-    })
-}
-
-fn parse_year(v: &Option<String>) -> ApiResult<Option<i32>> {
-    match non_empty(v) {
-        None => Ok(None),
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1900..=2200).contains(y))
-            .map(Some)
-            .ok_or_else(|| ApiError::bad_request("invalid_query", "年度须为四位数字年份")),
-    }
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ClaimListQuery {
-    /// 关键词：项目名称、揭榜团队、负责人
-    pub q: Option<String>,
-    /// city / province / national
-    pub level: Option<String>,
-    /// claimed / in_progress / done
-    pub state: Option<String>,
-    pub party_org_id: Option<String>,
-    /// 揭榜年度
-    pub year: Option<String>,
-    /// (documented by `Paging`)
-    #[param(ignore)]
-    pub page: Option<u64>,
-    #[param(ignore)]
-    pub per_page: Option<u64>,
-}
-
-impl ClaimListQuery {
-    pub fn filter(&self) -> ApiResult<ClaimFilter> {
-        let bad = |m: &str| ApiError::bad_request("invalid_query", m.to_string());
-        Ok(ClaimFilter {
-            q: non_empty(&self.q),
-            level: match non_empty(&self.level) {
-                None => None,
-                Some(l) => Some(
-                    ClaimLevel::parse(&l)
-                        .ok_or_else(|| bad("级别只能是 city、province 或 national"))?,
-                ),
-            },
-            state: match non_empty(&self.state) {
-                None => None,
-                Some(l) => Some(
-                    ClaimState::parse(&l)
-                        .ok_or_else(|| bad("状态只能是 claimed、in_progress 或 done"))?,
-                ),
-            },
-            party_org_id: non_empty(&self.party_org_id),
-            year: parse_year(&self.year)?,
-        })
-    }
+    pub result: ResultDraft,
 }
 
 /// 揭榜项目列表（新的在前）
@@ -204,68 +43,10 @@ pub async fn list_claims(
     ApiUser(p): ApiUser,
     ApiQuery(q): ApiQuery<ClaimListQuery>,
 ) -> ApiResult<Json<ListPage<ClaimView>>> {
-    require(&p, Permission::PartyRead)?;
-    let page = store::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
-    let (total, pg, per) = (page.total, page.page, page.per_page);
-    Ok(Json(ListPage {
-        items: views(&s, page.items).await?,
-        total,
-        page: pg,
-        per_page: per,
-    }))
-}
-
-/// Claims of one level or state.
-#[derive(Serialize, ToSchema)]
-pub struct CountBy {
-    pub code: String,
-    pub label: String,
-    pub claims: u64,
-}
-
-/// Totals of the filtered claims.
-#[derive(Serialize, ToSchema)]
-pub struct ClaimTotalsView {
-    /// 揭榜项目数
-    pub claims: u64,
-    /// 参与人才（各项目参与人才数之和）
-    pub participants: i64,
-    /// 原创性成果数
-    pub results: u64,
-    pub by_level: Vec<CountBy>,
-    pub by_state: Vec<CountBy>,
-}
-
-pub async fn totals_of(
-    s: &AppState,
-    p: &Principal,
-    q: &ClaimListQuery,
-) -> ApiResult<ClaimTotalsView> {
-    require(p, Permission::PartyRead)?;
-    let t = store::totals(&s.db, &q.filter()?).await?;
-    Ok(ClaimTotalsView {
-        claims: t.claims,
-        participants: t.participants,
-        results: t.results,
-        by_level: t
-            .by_level
-            .into_iter()
-            .map(|(c, n)| CountBy {
-                code: c.into(),
-                label: level_label(c),
-                claims: n,
-            })
-            .collect(),
-        by_state: t
-            .by_state
-            .into_iter()
-            .map(|(c, n)| CountBy {
-                code: c.into(),
-                label: state_label(c),
-                claims: n,
-            })
-            .collect(),
-    })
+    Ok(Json(ListPage::of(
+        service::list(&s, &p, &q).await?,
+        std::convert::identity,
+    )))
 }
 
 /// 揭榜项目汇总：项目数、参与人才数、原创性成果数，按级别和状态的项目数（同列表筛选条件）
@@ -276,43 +57,7 @@ pub async fn claim_totals(
     ApiUser(p): ApiUser,
     ApiQuery(q): ApiQuery<ClaimListQuery>,
 ) -> ApiResult<Json<ClaimTotalsView>> {
-    Ok(Json(totals_of(&s, &p, &q).await?))
-}
-
-pub const COLUMNS: [&str; 10] = [
-    "序号",
-    "项目名称",
-    "级别",
-    "揭榜团队",
-    "项目负责人",
-    "参与人才数",
-    "所属党组织",
-    "状态",
-    "揭榜日期",
-    "原创性成果数",
-];
-
-pub async fn export_bytes(s: &AppState, p: &Principal, q: &ClaimListQuery) -> ApiResult<Vec<u8>> {
-    require(p, Permission::PartyRead)?;
-    let rows = views(s, store::list_all(&s.db, &q.filter()?, 50_000).await?).await?;
-    excel::workbook(
-        "揭榜项目",
-        &COLUMNS,
-        rows.into_iter().enumerate().map(|(k, v)| {
-            vec![
-                Cell::Number((k + 1) as f64),
-                Cell::Text(v.claim.title),
-                Cell::Text(v.level_label),
-                Cell::Text(v.claim.team),
-                Cell::Text(v.claim.leader),
-                Cell::Number(v.claim.participants.into()),
-                Cell::Text(v.party_org_name),
-                Cell::Text(v.state_label),
-                Cell::Date(v.claim.claimed_on),
-                Cell::Number(v.result_count as f64),
-            ]
-        }),
-    )
+    Ok(Json(service::totals_of(&s, &p, &q).await?))
 }
 
 /// 导出揭榜项目（Excel）
@@ -325,18 +70,8 @@ pub async fn export_claims(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "揭榜项目.xlsx",
-        export_bytes(&s, &p, &q).await?,
+        service::export_bytes(&s, &p, &q).await?,
     ))
-}
-
-pub async fn create_action(
-    s: &AppState,
-    p: &Principal,
-    d: &ClaimDraft,
-) -> ApiResult<project_claim::Model> {
-    require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(store::create(&s.db, &p.username, input).await?)
 }
 
 /// 登记揭榜项目（须为市级及以上：市级、省级、国家级）
@@ -347,8 +82,11 @@ pub async fn create_claim(
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<ClaimDraft>,
 ) -> ApiResult<(StatusCode, Json<ClaimDetailView>)> {
-    let c = create_action(&s, &p, &d).await?;
-    Ok((StatusCode::CREATED, Json(detail_view(&s, &c.id).await?)))
+    let c = service::create(&s, &p, &d).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(service::detail_view(&s, &c.id).await?),
+    ))
 }
 
 /// 揭榜项目详情及其原创性成果
@@ -359,27 +97,7 @@ pub async fn get_claim(
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ClaimDetailView>> {
-    require(&p, Permission::PartyRead)?;
-    Ok(Json(detail_view(&s, &id).await?))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ClaimUpdate {
-    pub version: i32,
-    #[serde(flatten)]
-    pub claim: ClaimDraft,
-}
-
-pub async fn update_action(
-    s: &AppState,
-    p: &Principal,
-    id: &str,
-    version: i32,
-    d: &ClaimDraft,
-) -> ApiResult<project_claim::Model> {
-    require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(store::update(&s.db, &p.username, id, version, input).await?)
+    Ok(Json(service::detail(&s, &p, &id).await?))
 }
 
 /// 修改揭榜项目（含状态：已揭榜、攻关中、已完成）
@@ -391,19 +109,8 @@ pub async fn update_claim(
     ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<ClaimUpdate>,
 ) -> ApiResult<Json<ClaimDetailView>> {
-    update_action(&s, &p, &id, u.version, &u.claim).await?;
-    Ok(Json(detail_view(&s, &id).await?))
-}
-
-pub async fn add_result_action(
-    s: &AppState,
-    p: &Principal,
-    claim_id: &str,
-    d: &ResultDraft,
-) -> ApiResult<original_result::Model> {
-    require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(store::add_result(&s.db, &p.username, claim_id, input).await?)
+    service::update(&s, &p, &id, u.version, &u.claim).await?;
+    Ok(Json(service::detail_view(&s, &id).await?))
 }
 
 /// 登记揭榜项目取得的原创性成果（取得日期不早于揭榜日期）
@@ -415,46 +122,11 @@ pub async fn add_result(
     ApiPath(id): ApiPath<String>,
     ApiJson(d): ApiJson<ResultDraft>,
 ) -> ApiResult<(StatusCode, Json<ResultView>)> {
-    let r = add_result_action(&s, &p, &id, &d).await?;
+    let r = service::add_result(&s, &p, &id, &d).await?;
     Ok((
         StatusCode::CREATED,
-        Json(result_views(&s, vec![r]).await?.remove(0)),
+        Json(service::result_views(&s, vec![r]).await?.remove(0)),
     ))
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ResultListQuery {
-    /// 关键词：成果名称
-    pub q: Option<String>,
-    /// 揭榜项目 id
-    pub claim_id: Option<String>,
-    /// software / product / technology / patent / standard / paper / other
-    pub kind: Option<String>,
-    /// 取得年度
-    pub year: Option<String>,
-    /// (documented by `Paging`)
-    #[param(ignore)]
-    pub page: Option<u64>,
-    #[param(ignore)]
-    pub per_page: Option<u64>,
-}
-
-impl ResultListQuery {
-    pub fn filter(&self) -> ApiResult<ResultFilter> {
-        Ok(ResultFilter {
-            q: non_empty(&self.q),
-            claim_id: non_empty(&self.claim_id),
-            kind: match non_empty(&self.kind) {
-                None => None,
-                Some(k) => Some(
-                    ResultKind::parse(&k)
-                        .ok_or_else(|| ApiError::bad_request("invalid_query", "未知的成果类型"))?,
-                ),
-            },
-            year: parse_year(&self.year)?,
-        })
-    }
 }
 
 /// 原创性成果列表（新的在前）
@@ -465,15 +137,10 @@ pub async fn list_results(
     ApiUser(p): ApiUser,
     ApiQuery(q): ApiQuery<ResultListQuery>,
 ) -> ApiResult<Json<ListPage<ResultView>>> {
-    require(&p, Permission::PartyRead)?;
-    let page = store::list_results(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
-    let (total, pg, per) = (page.total, page.page, page.per_page);
-    Ok(Json(ListPage {
-        items: result_views(&s, page.items).await?,
-        total,
-        page: pg,
-        per_page: per,
-    }))
+    Ok(Json(ListPage::of(
+        service::list_results(&s, &p, &q).await?,
+        std::convert::identity,
+    )))
 }
 
 /// 原创性成果详情
@@ -484,16 +151,7 @@ pub async fn get_result(
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ResultView>> {
-    require(&p, Permission::PartyRead)?;
-    let r = store::get_result(&s.db, &id).await?;
-    Ok(Json(result_views(&s, vec![r]).await?.remove(0)))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ResultUpdate {
-    pub version: i32,
-    #[serde(flatten)]
-    pub result: ResultDraft,
+    Ok(Json(service::result(&s, &p, &id).await?))
 }
 
 /// 修改原创性成果
@@ -505,10 +163,9 @@ pub async fn update_result(
     ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<ResultUpdate>,
 ) -> ApiResult<Json<ResultView>> {
-    require(&p, Permission::PartyWrite)?;
-    let input = u.result.validate().map_err(invalid)?;
-    let r = store::update_result(&s.db, &p.username, &id, u.version, input).await?;
-    Ok(Json(result_views(&s, vec![r]).await?.remove(0)))
+    Ok(Json(
+        service::update_result(&s, &p, &id, u.version, &u.result).await?,
+    ))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

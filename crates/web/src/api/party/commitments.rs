@@ -1,122 +1,22 @@
 //! Public commitments (承诺践诺): pledge, report, verify; lists and figures.
 
-use std::collections::{BTreeMap, HashMap};
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use kechuang_domain::auth::Permission;
-use kechuang_domain::party::{commitment_overdue, CommitmentStatus};
-use kechuang_store::entities::{commitment, commitment_report, party_member};
-use kechuang_store::party::commitments::{self, CommitmentFigures, CommitmentFilter};
-use kechuang_store::{PageReq, Principal};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::transfer::ListPage;
-use crate::api::Paging;
-use crate::api::{invalid, non_empty, opt_bool, ApiJson, ApiPath, ApiQuery};
-use crate::auth::{require, ApiUser};
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::excel::{self, Cell};
+use crate::api::{ApiJson, ApiPath, ApiQuery, Paging};
+use crate::auth::ApiUser;
+use crate::error::{ApiResult, ErrorBody};
+use crate::excel;
 use crate::forms::party::commitments::{PledgeDraft, ReportDraft, VerdictDraft};
+use crate::service::party::commitments::{
+    self as service, CommitmentDetail, CommitmentFiguresView, CommitmentListQuery, CommitmentView,
+};
 use crate::AppState;
-
-#[derive(Serialize, ToSchema)]
-pub struct CommitmentView {
-    #[serde(flatten)]
-    pub commitment: commitment::Model,
-    pub status_label: String,
-    pub member_name: String,
-    pub party_org_name: String,
-    /// 已过完成时限仍未践诺
-    pub overdue: bool,
-}
-
-pub fn status_label(code: &str) -> String {
-    CommitmentStatus::parse(code)
-        .map(|s| s.label_zh().to_string())
-        .unwrap_or_default()
-}
-
-pub async fn views(s: &AppState, items: Vec<commitment::Model>) -> ApiResult<Vec<CommitmentView>> {
-    let ids: Vec<String> = items.iter().map(|c| c.member_id.clone()).collect();
-    let mut names: HashMap<String, String> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for m in party_member::Entity::find()
-            .filter(party_member::Column::Id.is_in(chunk.to_vec()))
-            .all(&s.db)
-            .await
-            .map_err(kechuang_store::StoreError::from)?
-        {
-            names.insert(m.id, m.name);
-        }
-    }
-    let orgs: HashMap<String, String> = kechuang_store::party::network::all(&s.db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let today = kechuang_store::cases::today();
-    Ok(items
-        .into_iter()
-        .map(|c| CommitmentView {
-            status_label: status_label(&c.status),
-            member_name: names.get(&c.member_id).cloned().unwrap_or_default(),
-            party_org_name: orgs.get(&c.party_org_id).cloned().unwrap_or_default(),
-            overdue: commitment_overdue(
-                CommitmentStatus::parse(&c.status).unwrap_or(CommitmentStatus::Pledged),
-                c.due_on,
-                today,
-            ),
-            commitment: c,
-        })
-        .collect())
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CommitmentListQuery {
-    /// 关键词：承诺事项、承诺人
-    pub q: Option<String>,
-    /// 党组织 id（含下级）
-    pub party_org_id: Option<String>,
-    pub member_id: Option<String>,
-    /// pledged / reported / verified / rejected
-    pub status: Option<String>,
-    /// true：只看逾期未践诺
-    pub overdue: Option<String>,
-    /// 完成时限所在年度
-    pub year: Option<String>,
-    /// (documented by `Paging`)
-    #[param(ignore)]
-    pub page: Option<u64>,
-    #[param(ignore)]
-    pub per_page: Option<u64>,
-}
-
-impl CommitmentListQuery {
-    pub fn filter(&self) -> ApiResult<CommitmentFilter> {
-        let bad = |m: &str| ApiError::bad_request("invalid_query", m.to_string());
-        Ok(CommitmentFilter {
-            q: non_empty(&self.q),
-            party_org_id: non_empty(&self.party_org_id),
-            member_id: non_empty(&self.member_id),
-            status: match non_empty(&self.status) {
-                None => None,
-                Some(s) => Some(CommitmentStatus::parse(&s).ok_or_else(|| bad("未知的承诺状态"))?),
-            },
-            overdue: opt_bool("overdue", &self.overdue)?.unwrap_or(false),
-            year: match non_empty(&self.year) {
-                None => None,
-                Some(y) => Some(y.parse().map_err(|_| bad("年度须为四位数字"))?),
-            },
-        })
-    }
-}
 
 /// 承诺列表：按党组织（含下级）、承诺人、状态、逾期、年度筛选
 #[utoipa::path(get, path = "/api/v1/party/commitments", tag = "party", params(CommitmentListQuery, Paging),
@@ -126,56 +26,10 @@ pub async fn list(
     ApiUser(p): ApiUser,
     ApiQuery(q): ApiQuery<CommitmentListQuery>,
 ) -> ApiResult<Json<ListPage<CommitmentView>>> {
-    require(&p, Permission::PartyRead)?;
-    let page = commitments::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
-    let (total, pg, per) = (page.total, page.page, page.per_page);
-    Ok(Json(ListPage {
-        items: views(&s, page.items).await?,
-        total,
-        page: pg,
-        per_page: per,
-    }))
-}
-
-pub async fn export_bytes(
-    s: &AppState,
-    p: &Principal,
-    q: &CommitmentListQuery,
-) -> ApiResult<Vec<u8>> {
-    require(p, Permission::PartyRead)?;
-    let rows = views(
-        s,
-        commitments::list_all(&s.db, &q.filter()?, 100_000).await?,
-    )
-    .await?;
-    excel::workbook(
-        "承诺践诺",
-        &[
-            "承诺人",
-            "党组织",
-            "承诺事项",
-            "承诺日期",
-            "完成时限",
-            "状态",
-            "逾期",
-            "核实日期",
-            "核实意见",
-        ],
-        rows.into_iter().map(|v| {
-            let c = v.commitment;
-            vec![
-                Cell::Text(v.member_name),
-                Cell::Text(v.party_org_name),
-                Cell::Text(c.title),
-                Cell::Date(c.pledged_on),
-                Cell::Date(c.due_on),
-                Cell::Text(v.status_label),
-                Cell::Text(if v.overdue { "是" } else { "否" }.into()),
-                Cell::from(c.verified_on),
-                Cell::Text(c.verdict),
-            ]
-        }),
-    )
+    Ok(Json(ListPage::of(
+        service::list(&s, &p, &q).await?,
+        std::convert::identity,
+    )))
 }
 
 /// 导出承诺清单（Excel）
@@ -188,25 +42,8 @@ pub async fn export(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "承诺践诺.xlsx",
-        export_bytes(&s, &p, &q).await?,
+        service::export_bytes(&s, &p, &q).await?,
     ))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CommitmentFiguresView {
-    pub all: CommitmentFigures,
-    /// 党组织 id → 该组织的承诺情况
-    pub by_party_org: BTreeMap<String, CommitmentFigures>,
-}
-
-pub async fn figures_of(
-    s: &AppState,
-    p: &Principal,
-    q: &CommitmentListQuery,
-) -> ApiResult<CommitmentFiguresView> {
-    require(p, Permission::PartyRead)?;
-    let (all, by_party_org) = commitments::figures(&s.db, &q.filter()?).await?;
-    Ok(CommitmentFiguresView { all, by_party_org })
 }
 
 /// 承诺践诺情况：总数、各状态、逾期、践诺率（到期承诺中已核实的比例），并按党组织分列
@@ -217,17 +54,7 @@ pub async fn figures(
     ApiUser(p): ApiUser,
     ApiQuery(q): ApiQuery<CommitmentListQuery>,
 ) -> ApiResult<Json<CommitmentFiguresView>> {
-    Ok(Json(figures_of(&s, &p, &q).await?))
-}
-
-pub async fn pledge_action(
-    s: &AppState,
-    p: &Principal,
-    d: &PledgeDraft,
-) -> ApiResult<commitment::Model> {
-    require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(commitments::pledge(&s.db, &p.username, input).await?)
+    Ok(Json(service::figures_of(&s, &p, &q).await?))
 }
 
 /// 党员公开承诺
@@ -238,26 +65,11 @@ pub async fn pledge(
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<PledgeDraft>,
 ) -> ApiResult<(StatusCode, Json<CommitmentView>)> {
-    let m = pledge_action(&s, &p, &d).await?;
+    let m = service::pledge(&s, &p, &d).await?;
     Ok((
         StatusCode::CREATED,
-        Json(views(&s, vec![m]).await?.remove(0)),
+        Json(service::views(&s, vec![m]).await?.remove(0)),
     ))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CommitmentDetail {
-    pub commitment: CommitmentView,
-    pub reports: Vec<commitment_report::Model>,
-}
-
-pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<CommitmentDetail> {
-    require(p, Permission::PartyRead)?;
-    let c = commitments::get(&s.db, id).await?;
-    Ok(CommitmentDetail {
-        reports: commitments::reports(&s.db, id).await?,
-        commitment: views(s, vec![c]).await?.remove(0),
-    })
 }
 
 /// 承诺详情与践诺报告
@@ -268,18 +80,7 @@ pub async fn get_one(
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<CommitmentDetail>> {
-    Ok(Json(detail(&s, &p, &id).await?))
-}
-
-pub async fn report_action(
-    s: &AppState,
-    p: &Principal,
-    id: &str,
-    d: &ReportDraft,
-) -> ApiResult<commitment::Model> {
-    require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(commitments::report(&s.db, &p.username, id, d.version, input).await?)
+    Ok(Json(service::detail(&s, &p, &id).await?))
 }
 
 /// 报告践诺进展（附佐证；进度 100 即申请书记核实）
@@ -291,19 +92,8 @@ pub async fn report(
     ApiPath(id): ApiPath<String>,
     ApiJson(d): ApiJson<ReportDraft>,
 ) -> ApiResult<Json<CommitmentView>> {
-    let m = report_action(&s, &p, &id, &d).await?;
-    Ok(Json(views(&s, vec![m]).await?.remove(0)))
-}
-
-pub async fn verify_action(
-    s: &AppState,
-    p: &Principal,
-    id: &str,
-    d: &VerdictDraft,
-) -> ApiResult<commitment::Model> {
-    require(p, Permission::PartyWrite)?;
-    let (fulfilled, comment, on) = d.validate().map_err(invalid)?;
-    Ok(commitments::verify(&s.db, &p.username, id, d.version, fulfilled, comment, on).await?)
+    let m = service::report(&s, &p, &id, &d).await?;
+    Ok(Json(service::views(&s, vec![m]).await?.remove(0)))
 }
 
 /// 书记核实：fulfilled（已践诺）或 unfulfilled（未兑现，须写明理由）
@@ -315,8 +105,8 @@ pub async fn verify(
     ApiPath(id): ApiPath<String>,
     ApiJson(d): ApiJson<VerdictDraft>,
 ) -> ApiResult<Json<CommitmentView>> {
-    let m = verify_action(&s, &p, &id, &d).await?;
-    Ok(Json(views(&s, vec![m]).await?.remove(0)))
+    let m = service::verify(&s, &p, &id, &d).await?;
+    Ok(Json(service::views(&s, vec![m]).await?.remove(0)))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

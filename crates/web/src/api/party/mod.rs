@@ -1,5 +1,6 @@
 //! /api/v1/party: the party-building network and accountability (tag `party`).
-//! Each sub-area has its own router; pages call the same `*_action` functions.
+//! Each sub-area has its own router; its handlers are thin adapters over `service::party`,
+//! which the pages call too.
 
 pub mod claims;
 pub mod commitments;

@@ -3,38 +3,30 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use kechuang_domain::auth::Permission;
 use kechuang_store::entities::{honor, race, race_score, team};
-use kechuang_store::party::races::{self, Leaderboard};
-use kechuang_store::Principal;
-use serde::{Deserialize, Serialize};
+use kechuang_store::party::races::Leaderboard;
+use serde::Deserialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::api::{invalid, ApiJson, ApiPath};
-use crate::auth::{require, ApiUser};
+use crate::api::{ApiJson, ApiPath};
+use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::forms::party::races::{HonorDraft, RaceDraft, ScoreEntryDraft, TeamDraft};
+use crate::service::party::races::{self as service, TeamView};
 use crate::AppState;
 
-#[derive(Serialize, ToSchema)]
-pub struct TeamView {
+#[derive(Deserialize, ToSchema)]
+pub struct TeamUpdate {
+    pub version: i32,
     #[serde(flatten)]
-    pub team: team::Model,
-    /// 队员（党员 id）
-    pub member_ids: Vec<String>,
+    pub team: TeamDraft,
 }
 
-pub async fn team_views(s: &AppState, p: &Principal) -> ApiResult<Vec<TeamView>> {
-    require(p, Permission::PartyRead)?;
-    let mut out = vec![];
-    for t in races::teams(&s.db).await? {
-        out.push(TeamView {
-            member_ids: races::team_member_ids(&s.db, &t.id).await?,
-            team: t,
-        });
-    }
-    Ok(out)
+#[derive(Deserialize, ToSchema)]
+pub struct CloseBody {
+    pub version: i32,
 }
 
 /// 先锋队及队员
@@ -43,17 +35,7 @@ pub async fn list_teams(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
 ) -> ApiResult<Json<Vec<TeamView>>> {
-    Ok(Json(team_views(&s, &p).await?))
-}
-
-pub async fn create_team_action(
-    s: &AppState,
-    p: &Principal,
-    d: &TeamDraft,
-) -> ApiResult<team::Model> {
-    require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(races::create_team(&s.db, &p.username, input).await?)
+    Ok(Json(service::team_views(&s, &p).await?))
 }
 
 /// 组建先锋队（如 先投后股先锋队、与企同行先锋队、人才服务先锋队）
@@ -66,15 +48,8 @@ pub async fn create_team(
 ) -> ApiResult<(StatusCode, Json<team::Model>)> {
     Ok((
         StatusCode::CREATED,
-        Json(create_team_action(&s, &p, &d).await?),
+        Json(service::create_team(&s, &p, &d).await?),
     ))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct TeamUpdate {
-    pub version: i32,
-    #[serde(flatten)]
-    pub team: TeamDraft,
 }
 
 /// 修改先锋队
@@ -86,10 +61,8 @@ pub async fn update_team(
     ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<TeamUpdate>,
 ) -> ApiResult<Json<team::Model>> {
-    require(&p, Permission::PartyWrite)?;
-    let input = u.team.validate().map_err(invalid)?;
     Ok(Json(
-        races::update_team(&s.db, &p.username, &id, u.version, input).await?,
+        service::update_team(&s, &p, &id, u.version, &u.team).await?,
     ))
 }
 
@@ -101,8 +74,7 @@ pub async fn add_member(
     ApiUser(p): ApiUser,
     ApiPath((id, member)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    require(&p, Permission::PartyWrite)?;
-    races::add_team_member(&s.db, &p.username, &id, &member).await?;
+    service::add_team_member(&s, &p, &id, &member).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -114,8 +86,7 @@ pub async fn remove_member(
     ApiUser(p): ApiUser,
     ApiPath((id, member)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    require(&p, Permission::PartyWrite)?;
-    races::remove_team_member(&s.db, &p.username, &id, &member).await?;
+    service::remove_team_member(&s, &p, &id, &member).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -125,18 +96,7 @@ pub async fn list_races(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
 ) -> ApiResult<Json<Vec<race::Model>>> {
-    require(&p, Permission::PartyRead)?;
-    Ok(Json(races::races(&s.db).await?))
-}
-
-pub async fn create_race_action(
-    s: &AppState,
-    p: &Principal,
-    d: &RaceDraft,
-) -> ApiResult<race::Model> {
-    require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(races::create_race(&s.db, &p.username, input).await?)
+    Ok(Json(service::list_races(&s, &p).await?))
 }
 
 /// 发起赛马：周期、维度（名称、权重、来源：manual 评分或按记录计算的 on_time_rate、satisfaction_rate、cases_solved、commitments_fulfilled）
@@ -149,13 +109,8 @@ pub async fn create_race(
 ) -> ApiResult<(StatusCode, Json<race::Model>)> {
     Ok((
         StatusCode::CREATED,
-        Json(create_race_action(&s, &p, &d).await?),
+        Json(service::create_race(&s, &p, &d).await?),
     ))
-}
-
-pub async fn board(s: &AppState, p: &Principal, id: &str) -> ApiResult<Leaderboard> {
-    require(p, Permission::PartyRead)?;
-    Ok(races::leaderboard(&s.db, id).await?)
 }
 
 /// 排行榜：名次、总分、各维度得分与其依据、较上期名次变化
@@ -166,17 +121,7 @@ pub async fn leaderboard(
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Leaderboard>> {
-    Ok(Json(board(&s, &p, &id).await?))
-}
-
-pub async fn score_action(
-    s: &AppState,
-    p: &Principal,
-    d: &ScoreEntryDraft,
-) -> ApiResult<race_score::Model> {
-    require(p, Permission::PartyWrite)?;
-    let (dimension, team, score, evidence) = d.validate().map_err(invalid)?;
-    Ok(races::score(&s.db, &p.username, &dimension, &team, score, evidence).await?)
+    Ok(Json(service::board(&s, &p, &id).await?))
 }
 
 /// 评分（仅“评分”类维度；须附依据；再次评分覆盖原分）
@@ -187,12 +132,7 @@ pub async fn score(
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<ScoreEntryDraft>,
 ) -> ApiResult<Json<race_score::Model>> {
-    Ok(Json(score_action(&s, &p, &d).await?))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct CloseBody {
-    pub version: i32,
+    Ok(Json(service::score(&s, &p, &d).await?))
 }
 
 /// 结束赛马（之后不能再评分，排行榜仍可查看）
@@ -204,10 +144,7 @@ pub async fn close(
     ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<CloseBody>,
 ) -> ApiResult<Json<race::Model>> {
-    require(&p, Permission::PartyWrite)?;
-    Ok(Json(
-        races::close_race(&s.db, &p.username, &id, b.version).await?,
-    ))
+    Ok(Json(service::close_race(&s, &p, &id, b.version).await?))
 }
 
 /// 表彰记录
@@ -216,14 +153,7 @@ pub async fn list_honors(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
 ) -> ApiResult<Json<Vec<honor::Model>>> {
-    require(&p, Permission::PartyRead)?;
-    Ok(Json(races::honors(&s.db).await?))
-}
-
-pub async fn honor_action(s: &AppState, p: &Principal, d: &HonorDraft) -> ApiResult<honor::Model> {
-    require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(races::add_honor(&s.db, &p.username, input).await?)
+    Ok(Json(service::list_honors(&s, &p).await?))
 }
 
 /// 登记表彰（个人或先锋队）
@@ -234,7 +164,10 @@ pub async fn add_honor(
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<HonorDraft>,
 ) -> ApiResult<(StatusCode, Json<honor::Model>)> {
-    Ok((StatusCode::CREATED, Json(honor_action(&s, &p, &d).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::honor_action(&s, &p, &d).await?),
+    ))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -4,137 +4,25 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use kechuang_domain::auth::Permission;
-use kechuang_store::entities::{party_member, zone};
-use kechuang_store::party::zones::{self as store, ZoneFilter, ZoneRow};
-use kechuang_store::{PageReq, Principal};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::transfer::ListPage;
-use crate::api::Paging;
-use crate::api::{invalid, non_empty, ApiJson, ApiPath, ApiQuery};
-use crate::auth::{require, ApiUser};
+use crate::api::{ApiJson, ApiPath, ApiQuery, Paging};
+use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
-use crate::excel::{self, Cell};
+use crate::excel;
 use crate::forms::party::zones::{ZoneDraft, ZoneMemberDraft, ZoneOrgDraft};
+use crate::service::party::zones::{self as service, ZoneDetailView, ZoneListQuery, ZoneView};
 use crate::AppState;
 
-/// A zone with its party organisation and counts.
-#[derive(Serialize, ToSchema)]
-pub struct ZoneView {
+#[derive(Deserialize, ToSchema)]
+pub struct ZoneUpdate {
+    pub version: i32,
     #[serde(flatten)]
-    pub zone: zone::Model,
-    /// 所属党组织
-    pub party_org_name: String,
-    /// 责任区党员数
-    pub member_count: u64,
-    /// 覆盖单位数
-    pub org_count: u64,
-}
-
-pub async fn views(s: &AppState, rows: Vec<ZoneRow>) -> ApiResult<Vec<ZoneView>> {
-    let names = kechuang_store::party::network::names(&s.db).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ZoneView {
-            party_org_name: names.get(&r.zone.party_org_id).cloned().unwrap_or_default(),
-            member_count: r.members,
-            org_count: r.orgs,
-            zone: r.zone,
-        })
-        .collect())
-}
-
-/// A member of a zone (no personal data).
-#[derive(Serialize, ToSchema)]
-pub struct ZoneMemberView {
-    /// 党员 id
-    pub id: String,
-    pub name: String,
-    /// 岗位
-    pub post: String,
-    /// 所在党组织
-    pub party_org_name: String,
-}
-
-/// An organisation a zone covers.
-#[derive(Serialize, ToSchema)]
-pub struct ZoneOrgView {
-    /// 单位 id
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub kind_label: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ZoneDetailView {
-    pub zone: ZoneView,
-    pub members: Vec<ZoneMemberView>,
-    pub orgs: Vec<ZoneOrgView>,
-}
-
-pub fn member_view(
-    names: &std::collections::HashMap<String, String>,
-    m: party_member::Model,
-) -> ZoneMemberView {
-    ZoneMemberView {
-        party_org_name: names.get(&m.party_org_id).cloned().unwrap_or_default(),
-        id: m.id,
-        name: m.name,
-        post: m.post,
-    }
-}
-
-pub async fn detail_view(s: &AppState, id: &str) -> ApiResult<ZoneDetailView> {
-    let d = store::detail(&s.db, id).await?;
-    let names = kechuang_store::party::network::names(&s.db).await?;
-    Ok(ZoneDetailView {
-        zone: views(s, vec![d.zone]).await?.remove(0),
-        members: d
-            .members
-            .into_iter()
-            .map(|m| member_view(&names, m))
-            .collect(),
-        orgs: d
-            .orgs
-            .into_iter()
-            .map(|o| ZoneOrgView {
-                kind_label: kechuang_domain::org::OrgKind::parse(&o.kind)
-                    .map(|k| k.label_zh())
-                    .unwrap_or("")
-                    .into(),
-                id: o.id,
-                name: o.name,
-                kind: o.kind,
-            })
-            .collect(),
-    })
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ZoneListQuery {
-    /// 关键词：责任区名称、负责人、责任范围
-    pub q: Option<String>,
-    /// 所属党组织 id
-    pub party_org_id: Option<String>,
-    /// (documented by `Paging`)
-    #[param(ignore)]
-    pub page: Option<u64>,
-    #[param(ignore)]
-    pub per_page: Option<u64>,
-}
-
-impl ZoneListQuery {
-    pub fn filter(&self) -> ZoneFilter {
-        ZoneFilter {
-            q: non_empty(&self.q),
-            party_org_id: non_empty(&self.party_org_id),
-        }
-    }
+    pub zone: ZoneDraft,
 }
 
 /// 党员责任区列表（含党员数、覆盖单位数）
@@ -145,43 +33,10 @@ pub async fn list_zones(
     ApiUser(p): ApiUser,
     ApiQuery(q): ApiQuery<ZoneListQuery>,
 ) -> ApiResult<Json<ListPage<ZoneView>>> {
-    require(&p, Permission::PartyRead)?;
-    let page = store::list(&s.db, &q.filter(), PageReq::new(q.page, q.per_page)?).await?;
-    let (total, pg, per) = (page.total, page.page, page.per_page);
-    Ok(Json(ListPage {
-        items: views(&s, page.items).await?,
-        total,
-        page: pg,
-        per_page: per,
-    }))
-}
-
-pub const COLUMNS: [&str; 6] = [
-    "责任区",
-    "所属党组织",
-    "负责人",
-    "责任范围",
-    "党员数",
-    "覆盖单位数",
-];
-
-pub async fn export_bytes(s: &AppState, p: &Principal, q: &ZoneListQuery) -> ApiResult<Vec<u8>> {
-    require(p, Permission::PartyRead)?;
-    let rows = views(s, store::list_all(&s.db, &q.filter(), 50_000).await?).await?;
-    excel::workbook(
-        "党员责任区",
-        &COLUMNS,
-        rows.into_iter().map(|v| {
-            vec![
-                Cell::Text(v.zone.name),
-                Cell::Text(v.party_org_name),
-                Cell::Text(v.zone.leader),
-                Cell::Text(v.zone.area),
-                Cell::Number(v.member_count as f64),
-                Cell::Number(v.org_count as f64),
-            ]
-        }),
-    )
+    Ok(Json(ListPage::of(
+        service::list(&s, &p, &q).await?,
+        std::convert::identity,
+    )))
 }
 
 /// 导出党员责任区（Excel）
@@ -194,14 +49,8 @@ pub async fn export_zones(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "党员责任区.xlsx",
-        export_bytes(&s, &p, &q).await?,
+        service::export_bytes(&s, &p, &q).await?,
     ))
-}
-
-pub async fn create_action(s: &AppState, p: &Principal, d: &ZoneDraft) -> ApiResult<zone::Model> {
-    require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(store::create(&s.db, &p.username, input).await?)
 }
 
 /// 新建党员责任区
@@ -212,8 +61,11 @@ pub async fn create_zone(
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<ZoneDraft>,
 ) -> ApiResult<(StatusCode, Json<ZoneDetailView>)> {
-    let z = create_action(&s, &p, &d).await?;
-    Ok((StatusCode::CREATED, Json(detail_view(&s, &z.id).await?)))
+    let z = service::create(&s, &p, &d).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(service::detail_view(&s, &z.id).await?),
+    ))
 }
 
 /// 责任区详情：党员和覆盖单位
@@ -224,27 +76,7 @@ pub async fn get_zone(
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ZoneDetailView>> {
-    require(&p, Permission::PartyRead)?;
-    Ok(Json(detail_view(&s, &id).await?))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ZoneUpdate {
-    pub version: i32,
-    #[serde(flatten)]
-    pub zone: ZoneDraft,
-}
-
-pub async fn update_action(
-    s: &AppState,
-    p: &Principal,
-    id: &str,
-    version: i32,
-    d: &ZoneDraft,
-) -> ApiResult<zone::Model> {
-    require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(store::update(&s.db, &p.username, id, version, input).await?)
+    Ok(Json(service::detail(&s, &p, &id).await?))
 }
 
 /// 修改党员责任区
@@ -256,20 +88,8 @@ pub async fn update_zone(
     ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<ZoneUpdate>,
 ) -> ApiResult<Json<ZoneDetailView>> {
-    update_action(&s, &p, &id, u.version, &u.zone).await?;
-    Ok(Json(detail_view(&s, &id).await?))
-}
-
-pub async fn add_member_action(
-    s: &AppState,
-    p: &Principal,
-    id: &str,
-    d: &ZoneMemberDraft,
-) -> ApiResult<()> {
-    require(p, Permission::PartyWrite)?;
-    let member = d.validate().map_err(invalid)?;
-    store::add_member(&s.db, &p.username, id, &member).await?;
-    Ok(())
+    service::update(&s, &p, &id, u.version, &u.zone).await?;
+    Ok(Json(service::detail_view(&s, &id).await?))
 }
 
 /// 党员加入责任区（须属于责任区所在党组织或其下级组织）
@@ -283,18 +103,11 @@ pub async fn add_member(
     ApiPath(id): ApiPath<String>,
     ApiJson(d): ApiJson<ZoneMemberDraft>,
 ) -> ApiResult<(StatusCode, Json<ZoneDetailView>)> {
-    add_member_action(&s, &p, &id, &d).await?;
-    Ok((StatusCode::CREATED, Json(detail_view(&s, &id).await?)))
-}
-
-pub async fn remove_member_action(
-    s: &AppState,
-    p: &Principal,
-    id: &str,
-    member_id: &str,
-) -> ApiResult<()> {
-    require(p, Permission::PartyWrite)?;
-    Ok(store::remove_member(&s.db, &p.username, id, member_id).await?)
+    service::add_member(&s, &p, &id, &d).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(service::detail_view(&s, &id).await?),
+    ))
 }
 
 /// 党员移出责任区
@@ -306,20 +119,8 @@ pub async fn remove_member(
     ApiUser(p): ApiUser,
     ApiPath((id, member_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<ZoneDetailView>> {
-    remove_member_action(&s, &p, &id, &member_id).await?;
-    Ok(Json(detail_view(&s, &id).await?))
-}
-
-pub async fn add_org_action(
-    s: &AppState,
-    p: &Principal,
-    id: &str,
-    d: &ZoneOrgDraft,
-) -> ApiResult<()> {
-    require(p, Permission::PartyWrite)?;
-    let org = d.validate().map_err(invalid)?;
-    store::add_org(&s.db, &p.username, id, &org).await?;
-    Ok(())
+    service::remove_member(&s, &p, &id, &member_id).await?;
+    Ok(Json(service::detail_view(&s, &id).await?))
 }
 
 /// 责任区覆盖一个单位（单位名录中的单位）
@@ -332,18 +133,11 @@ pub async fn add_org(
     ApiPath(id): ApiPath<String>,
     ApiJson(d): ApiJson<ZoneOrgDraft>,
 ) -> ApiResult<(StatusCode, Json<ZoneDetailView>)> {
-    add_org_action(&s, &p, &id, &d).await?;
-    Ok((StatusCode::CREATED, Json(detail_view(&s, &id).await?)))
-}
-
-pub async fn remove_org_action(
-    s: &AppState,
-    p: &Principal,
-    id: &str,
-    org_id: &str,
-) -> ApiResult<()> {
-    require(p, Permission::PartyWrite)?;
-    Ok(store::remove_org(&s.db, &p.username, id, org_id).await?)
+    service::add_org(&s, &p, &id, &d).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(service::detail_view(&s, &id).await?),
+    ))
 }
 
 /// 责任区不再覆盖该单位
@@ -355,8 +149,8 @@ pub async fn remove_org(
     ApiUser(p): ApiUser,
     ApiPath((id, org_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<ZoneDetailView>> {
-    remove_org_action(&s, &p, &id, &org_id).await?;
-    Ok(Json(detail_view(&s, &id).await?))
+    service::remove_org(&s, &p, &id, &org_id).await?;
+    Ok(Json(service::detail_view(&s, &id).await?))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -15,15 +15,15 @@ use kechuang_store::party::claims::{self as store, ClaimLevel, ClaimState, Resul
 use kechuang_store::party::network;
 use kechuang_store::Principal;
 
-use crate::api::party::claims::{
-    self as api, ClaimDetailView, ClaimListQuery, ClaimTotalsView, ClaimView, ResultListQuery,
-    ResultView,
-};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{answer, done, draft, field, with_status, FlashParam, FormState};
 use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
+use crate::service::party::claims::{
+    self as service, ClaimDetailView, ClaimListQuery, ClaimTotalsView, ClaimView, ResultListQuery,
+    ResultView,
+};
 use crate::AppState;
 
 const CLAIMS: &str = "/party/claims";
@@ -135,9 +135,9 @@ async fn list_page(
             &[("党建引领", "/party"), ("揭榜项目", "")],
         )
         .flash_code(flash),
-        rows: api::views(st, page.items).await?,
+        rows: service::views(st, page.items).await?,
         pager,
-        totals: api::totals_of(st, p, &q).await?,
+        totals: service::totals_of(st, p, &q).await?,
         export_href: format!("/party/claims/export.xlsx?{query}"),
         year,
         q,
@@ -155,7 +155,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<ClaimListQuery>,
 ) -> Response {
-    match api::export_bytes(&st, &p, &q).await {
+    match service::export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("揭榜项目.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -167,7 +167,7 @@ pub async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = match draft(&pairs) {
-        Ok(d) => api::create_action(&st, &p, &d).await,
+        Ok(d) => service::create(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     match result {
@@ -238,7 +238,7 @@ async fn detail_page(
     flash: Option<&str>,
 ) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
-    let d = api::detail_view(st, id).await?;
+    let d = service::detail_view(st, id).await?;
     let title = d.claim.claim.title.clone();
     Ok(render(&ClaimPage {
         page: PageCtx::new(
@@ -271,11 +271,11 @@ pub async fn act(
         match action.as_str() {
             "edit" => {
                 let version = field(&pairs, "version").parse().unwrap_or(0);
-                api::update_action(&st, &p, &id, version, &draft(&pairs)?)
+                service::update(&st, &p, &id, version, &draft(&pairs)?)
                     .await
                     .map(|_| "saved")
             }
-            "result" => api::add_result_action(&st, &p, &id, &draft(&pairs)?)
+            "result" => service::add_result(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "created"),
             _ => Err(ApiError::not_found()),
@@ -352,7 +352,7 @@ async fn results_page(st: &AppState, p: &Principal, q: ResultListQuery) -> ApiRe
                 ("原创性成果", ""),
             ],
         ),
-        rows: api::result_views(st, page.items).await?,
+        rows: service::result_views(st, page.items).await?,
         pager,
         year,
         q,

@@ -13,14 +13,14 @@ use kechuang_store::party::commitments::{self, CommitmentFigures, CommitmentFilt
 use kechuang_store::party::network;
 use kechuang_store::Principal;
 
-use crate::api::party::commitments::{
-    self as api, CommitmentDetail, CommitmentListQuery, CommitmentView,
-};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{answer, done, draft, with_status, FlashParam, FormState};
 use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
+use crate::service::party::commitments::{
+    self as service, CommitmentDetail, CommitmentListQuery, CommitmentView,
+};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -131,7 +131,7 @@ async fn list_page(
             &[("党建引领", ""), ("承诺践诺", "")],
         )
         .flash_code(flash),
-        rows: api::views(st, page.items).await?,
+        rows: service::views(st, page.items).await?,
         pager,
         export_href: format!("/party/commitments/export.xlsx?{query}"),
         q,
@@ -159,7 +159,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<CommitmentListQuery>,
 ) -> Response {
-    match api::export_bytes(&st, &p, &q).await {
+    match service::export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("承诺践诺.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -171,7 +171,7 @@ pub async fn pledge(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let r = match draft(&pairs) {
-        Ok(d) => api::pledge_action(&st, &p, &d).await,
+        Ok(d) => service::pledge(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
@@ -223,7 +223,7 @@ async fn detail_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
-    let d = api::detail(st, p, id).await?;
+    let d = service::detail(st, p, id).await?;
     let title = d.commitment.commitment.title.clone();
     Ok(render(&DetailPage {
         page: PageCtx::new(
@@ -254,10 +254,10 @@ pub async fn act(
 ) -> Response {
     let r: ApiResult<()> = async {
         match action.as_str() {
-            "report" => api::report_action(&st, &p, &id, &draft(&pairs)?)
+            "report" => service::report(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| ()),
-            "verify" => api::verify_action(&st, &p, &id, &draft(&pairs)?)
+            "verify" => service::verify(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| ()),
             _ => Err(ApiError::not_found()),
@@ -303,7 +303,7 @@ pub async fn public(State(st): State<AppState>, Path(party_org_id): Path<String>
             party_org_id: Some(party_org_id.clone()),
             ..Default::default()
         };
-        let rows = api::views(&st, commitments::list_all(&st.db, &f, 2_000).await?).await?;
+        let rows = service::views(&st, commitments::list_all(&st.db, &f, 2_000).await?).await?;
         let (figures, _) = commitments::figures(&st.db, &f).await?;
         Ok(render(&PublicPage {
             page: PageCtx::anonymous(&st, &format!("{} 承诺公开", o.name)),

@@ -17,16 +17,16 @@ use kechuang_domain::auth::Permission;
 use kechuang_store::party::meetings::{self as store, KeyItemFilter, KeyStatus, MeetingKind, Risk};
 use kechuang_store::Principal;
 
-use crate::api::party::meetings::{
-    self as api, KeyItemDetailView, KeyItemListQuery, KeyItemView, MeetingDetailView,
-    MeetingListQuery, MeetingView,
-};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{answer, done, draft, field, with_status, FlashParam, FormState};
 use crate::pages::{
     department_choices, error_page, fmt_date, query_string, render, PageCtx, Pager,
+};
+use crate::service::party::meetings::{
+    self as service, KeyItemDetailView, KeyItemListQuery, KeyItemView, MeetingDetailView,
+    MeetingListQuery, MeetingView,
 };
 use crate::AppState;
 
@@ -135,7 +135,7 @@ async fn list_page(
             &[("党建引领", "/party"), ("会议与重点事项", "")],
         )
         .flash_code(flash),
-        rows: page.map(api::meeting_view).items,
+        rows: page.map(service::meeting_view).items,
         pager,
         export_href: format!("/party/meetings/export.xlsx?{query}"),
         year,
@@ -152,7 +152,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<MeetingListQuery>,
 ) -> Response {
-    match api::meetings_export_bytes(&st, &p, &q).await {
+    match service::meetings_export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("会议.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -164,7 +164,7 @@ pub async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = match draft(&pairs) {
-        Ok(d) => api::create_meeting_action(&st, &p, &d).await,
+        Ok(d) => service::create_meeting(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     match result {
@@ -239,7 +239,7 @@ async fn detail_page(
     flash: Option<&str>,
 ) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
-    let d = api::meeting_detail_view(st, id).await?;
+    let d = service::meeting_detail_view(st, id).await?;
     let title = d.meeting.meeting.title.clone();
     Ok(render(&MeetingPage {
         page: PageCtx::new(
@@ -273,11 +273,11 @@ pub async fn act(
         match action.as_str() {
             "edit" => {
                 let version = field(&pairs, "version").parse().unwrap_or(0);
-                api::update_meeting_action(&st, &p, &id, version, &draft(&pairs)?)
+                service::update_meeting(&st, &p, &id, version, &draft(&pairs)?)
                     .await
                     .map(|_| (format!("{MEETINGS}/{id}"), "saved"))
             }
-            "key_item" => api::create_key_item_action(&st, &p, Some(&id), &draft(&pairs)?)
+            "key_item" => service::create_key_item(&st, &p, Some(&id), &draft(&pairs)?)
                 .await
                 .map(|r| (format!("/party/key-items/{}", r.item.id), "created")),
             _ => Err(ApiError::not_found()),
@@ -344,7 +344,7 @@ impl KeyItemsPage {
         self.year == y.to_string()
     }
     fn milestones(&self, v: &KeyItemView) -> String {
-        api::milestones_text(&v.milestones)
+        service::milestones_text(&v.milestones)
     }
 }
 
@@ -416,7 +416,7 @@ async fn key_items_page(st: &AppState, p: &Principal, q: KeyItemListQuery) -> Ap
                 ("年度重点事项", ""),
             ],
         ),
-        rows: api::key_item_views(st, page.items).await?,
+        rows: service::key_item_views(st, page.items).await?,
         pager,
         export_href: format!("/party/key-items/export.xlsx?{query}"),
         years: store::key_item_years(&st.db).await?,
@@ -437,7 +437,7 @@ pub async fn key_items_export(
         Ok(Some(y)) => format!("{y}年度重点事项清单.xlsx"),
         _ => "重点事项清单.xlsx".into(),
     };
-    match api::key_items_export_bytes(&st, &p, &q).await {
+    match service::key_items_export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response(&name, b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -520,7 +520,7 @@ async fn key_item_page(
     flash: Option<&str>,
 ) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
-    let d = api::key_item_detail_view(st, id).await?;
+    let d = service::key_item_detail_view(st, id).await?;
     let title = d.item.item.title.clone();
     Ok(render(&KeyItemPage {
         page: PageCtx::new(
@@ -554,22 +554,22 @@ pub async fn key_item_act(
         match action.as_str() {
             "edit" => {
                 let version = field(&pairs, "version").parse().unwrap_or(0);
-                api::update_key_item_action(&st, &p, &id, version, &draft(&pairs)?)
+                service::update_key_item(&st, &p, &id, version, &draft(&pairs)?)
                     .await
                     .map(|_| "saved")
             }
-            "progress" => api::progress_action(&st, &p, &id, &draft(&pairs)?)
+            "progress" => service::progress(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "saved"),
-            "done" => api::complete_action(&st, &p, &id, &draft(&pairs)?)
+            "done" => service::complete(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "saved"),
-            "milestone" => api::add_milestone_action(&st, &p, &id, &draft(&pairs)?)
+            "milestone" => service::add_milestone(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "created"),
             "milestone_done" => {
                 let mid = field(&pairs, "milestone_id").to_string();
-                api::milestone_done_action(&st, &p, &id, &mid, &draft(&pairs)?)
+                service::milestone_done(&st, &p, &id, &mid, &draft(&pairs)?)
                     .await
                     .map(|_| "saved")
             }

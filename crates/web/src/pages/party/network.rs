@@ -13,9 +13,6 @@ use kechuang_domain::party::{permille_text, MemberStage, PartyOrgKind};
 use kechuang_store::party::network::{self, NetworkFigures, PartyOrgSummary, Recruitment};
 use kechuang_store::Principal;
 
-use crate::api::party::network::{
-    self as api, kind_label, MemberListQuery, PartyMemberView, PartyOrgDetail,
-};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
@@ -23,6 +20,9 @@ use crate::pages::actions::{
     answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
 };
 use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
+use crate::service::party::network::{
+    self as service, kind_label, MemberListQuery, PartyMemberView, PartyOrgDetail,
+};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -111,7 +111,7 @@ async fn tree_page(
         .flash_code(flash),
         orgs: network::tree(&st.db).await?,
         figures: network::figures(&st.db).await?,
-        recruitment: api::recruitment_of(st, p, None).await?,
+        recruitment: service::recruitment_of(st, p, None).await?,
         kinds: kinds(),
         chains: kechuang_store::chains::names(&st.db).await?,
         can_write: p.can(Permission::PartyWrite),
@@ -125,7 +125,7 @@ pub async fn create_org(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let r = match draft(&pairs) {
-        Ok(d) => api::create_org_action(&st, &p, &d).await,
+        Ok(d) => service::create_org(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
@@ -200,7 +200,7 @@ async fn org_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
-    let d = api::org_detail(st, p, id).await?;
+    let d = service::org_detail(st, p, id).await?;
     let all = network::tree(&st.db).await?;
     let title = d.org.org.name.clone();
     let own_path = d.org.org.path.clone();
@@ -258,7 +258,7 @@ pub async fn org_act(
         match action.as_str() {
             "edit" => {
                 let version = field(&pairs, "version").parse().unwrap_or(0);
-                api::update_org_action(&st, &p, &id, version, &draft(&pairs)?)
+                service::update_org(&st, &p, &id, version, &draft(&pairs)?)
                     .await
                     .map(|_| "saved")
             }
@@ -281,9 +281,7 @@ pub async fn org_act(
             "appointment" => {
                 let mut d: crate::forms::party::network::AppointmentDraft = draft(&pairs)?;
                 d.party_org_id = id.clone();
-                api::add_appointment_action(&st, &p, &d)
-                    .await
-                    .map(|_| "saved")
+                service::add_appointment(&st, &p, &d).await.map(|_| "saved")
             }
             "appointment_remove" => {
                 network::remove_appointment(&st.db, who, field(&pairs, "appointment_id"))
@@ -386,7 +384,7 @@ async fn members_page(
             &[("党建引领", ""), ("党员", "")],
         )
         .flash_code(flash),
-        rows: api::member_views(st, page.items, false).await?,
+        rows: service::member_views(st, page.items, false).await?,
         pager,
         export_href: format!("/party/members/export.xlsx?{query}"),
         q,
@@ -403,7 +401,7 @@ pub async fn export_members(
     PageUser(p): PageUser,
     Query(q): Query<MemberListQuery>,
 ) -> Response {
-    match api::export_bytes(&st, &p, &q).await {
+    match service::export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("党员名册.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -415,7 +413,7 @@ pub async fn create_member(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let r = match draft(&pairs) {
-        Ok(d) => api::create_member_action(&st, &p, &d).await,
+        Ok(d) => service::create_member(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
@@ -494,7 +492,7 @@ async fn member_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
-    let m = api::member_view(st, p, id, reveal).await?;
+    let m = service::member_view(st, p, id, reveal).await?;
     let title = m.member.name.clone();
     Ok(render(&MemberPage {
         page: PageCtx::new(
@@ -528,7 +526,7 @@ pub async fn member_act(
         "edit" => {
             let version = field(&pairs, "version").parse().unwrap_or(0);
             let r = match draft(&pairs) {
-                Ok(d) => api::update_member_action(&st, &p, &id, version, &d).await,
+                Ok(d) => service::update_member(&st, &p, &id, version, &d).await,
                 Err(e) => Err(e),
             };
             match r {

@@ -12,12 +12,12 @@ use kechuang_store::party::network;
 use kechuang_store::party::races::{self, Leaderboard};
 use kechuang_store::Principal;
 
-use crate::api::party::races as api;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::forms::party::races::DEFAULT_DIMENSIONS;
 use crate::pages::actions::{answer, done, draft, field, FlashParam, FormState};
 use crate::pages::{department_choices, error_page, fmt_date, render, PageCtx};
+use crate::service::party::races as service;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -67,7 +67,7 @@ async fn index_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
-    let teams = api::team_views(st, p)
+    let teams = service::team_views(st, p)
         .await?
         .into_iter()
         .map(|t| {
@@ -104,13 +104,13 @@ pub async fn index_act(
 ) -> Response {
     let r: ApiResult<String> = async {
         match action.as_str() {
-            "team" => api::create_team_action(&st, &p, &draft(&pairs)?)
+            "team" => service::create_team(&st, &p, &draft(&pairs)?)
                 .await
                 .map(|m| format!("/party/teams/{}", m.id)),
-            "race" => api::create_race_action(&st, &p, &draft(&pairs)?)
+            "race" => service::create_race(&st, &p, &draft(&pairs)?)
                 .await
                 .map(|m| format!("/party/races/{}", m.id)),
-            "honor" => api::honor_action(&st, &p, &draft(&pairs)?)
+            "honor" => service::honor_action(&st, &p, &draft(&pairs)?)
                 .await
                 .map(|_| "/party/races".to_string()),
             _ => Err(ApiError::not_found()),
@@ -191,7 +191,7 @@ async fn board_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
-    let b = api::board(st, p, id).await?;
+    let b = service::board(st, p, id).await?;
     let title = b.race.name.clone();
     Ok(render(&BoardPage {
         page: PageCtx::new(
@@ -222,7 +222,7 @@ pub async fn board_act(
 ) -> Response {
     let r: ApiResult<&str> = async {
         match action.as_str() {
-            "score" => api::score_action(&st, &p, &draft(&pairs)?)
+            "score" => service::score(&st, &p, &draft(&pairs)?)
                 .await
                 .map(|_| "saved"),
             "close" => {

@@ -18,10 +18,6 @@ use kechuang_domain::auth::Permission;
 use kechuang_store::party::staff::{self as store, LogKind, StaffRole};
 use kechuang_store::Principal;
 
-use crate::api::party::staff::{
-    self as api, LogListQuery, PeriodQuery, ReportSummary, ReportView, StaffCounts,
-    StaffDetailView, StaffListQuery, StaffView, WorkLogView,
-};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
@@ -30,6 +26,10 @@ use crate::pages::actions::{
 };
 use crate::pages::{
     department_choices, error_page, fmt_date, query_string, render, PageCtx, Pager,
+};
+use crate::service::party::staff::{
+    self as service, LogListQuery, PeriodQuery, ReportSummary, ReportView, StaffCounts,
+    StaffDetailView, StaffListQuery, StaffView, WorkLogView,
 };
 use crate::AppState;
 
@@ -109,7 +109,7 @@ async fn log_rights(st: &AppState, p: &Principal) -> ApiResult<LogRights> {
     Ok(LogRights {
         any: p.can(Permission::PartyWrite),
         own: if p.can(Permission::StaffLog) {
-            api::own_staff(st, p)
+            service::own_staff(st, p)
                 .await?
                 .map(|s| s.id)
                 .unwrap_or_default()
@@ -195,9 +195,9 @@ async fn list_page(
             &[("党建引领", "/party"), ("服务队伍", "")],
         )
         .flash_code(flash),
-        rows: api::staff_views(st, page.items).await?,
+        rows: service::staff_views(st, page.items).await?,
         pager,
-        counts: api::counts_of(st, p).await?,
+        counts: service::counts_of(st, p).await?,
         export_href: format!("/party/staff/export.xlsx?{query}"),
         q,
         roles: roles(),
@@ -224,7 +224,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<StaffListQuery>,
 ) -> Response {
-    match api::staff_export_bytes(&st, &p, &q).await {
+    match service::staff_export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("服务队伍.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -236,7 +236,7 @@ pub async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = match draft(&pairs) {
-        Ok(d) => api::create_staff_action(&st, &p, &d).await,
+        Ok(d) => service::create_staff(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
@@ -343,7 +343,7 @@ async fn detail_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
-    let d = api::detail_of(st, p, id).await?;
+    let d = service::detail_of(st, p, id).await?;
     let page = store::logs(
         &st.db,
         &store::LogFilter {
@@ -378,7 +378,7 @@ async fn detail_page(
             ],
         )
         .flash_code(flash),
-        logs: api::log_views(st, page.items).await?,
+        logs: service::log_views(st, page.items).await?,
         logs_total: page.total,
         roles: roles(),
         kinds: kinds(),
@@ -420,14 +420,14 @@ pub async fn act(
         match action.as_str() {
             "edit" => {
                 let version = field(&pairs, "version").parse().unwrap_or(0);
-                api::update_staff_action(&st, &p, &id, version, &draft(&pairs)?)
+                service::update_staff(&st, &p, &id, version, &draft(&pairs)?)
                     .await
                     .map(|_| "saved")
             }
-            "assign" => api::assign_action(&st, &p, &id, &draft(&pairs)?)
+            "assign" => service::assign(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "created"),
-            "end" => api::end_action(
+            "end" => service::end(
                 &st,
                 &p,
                 &id,
@@ -439,7 +439,7 @@ pub async fn act(
             "log" => {
                 let mut d: crate::forms::party::staff::LogDraft = draft(&pairs)?;
                 d.staff_id = id.clone();
-                api::create_log_action(&st, &p, &d).await.map(|_| "created")
+                service::create_log(&st, &p, &d).await.map(|_| "created")
             }
             _ => Err(ApiError::not_found()),
         }
@@ -545,7 +545,7 @@ async fn logs_page(
             ],
         )
         .flash_code(flash),
-        rows: api::log_views(st, page.items).await?,
+        rows: service::log_views(st, page.items).await?,
         pager,
         export_href: format!("/party/work-logs/export.xlsx?{query}"),
         q,
@@ -565,7 +565,7 @@ pub async fn export_logs(
     PageUser(p): PageUser,
     Query(q): Query<LogListQuery>,
 ) -> Response {
-    match api::logs_export_bytes(&st, &p, &q).await {
+    match service::logs_export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("工作记录.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -577,7 +577,7 @@ pub async fn create_log(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = match draft(&pairs) {
-        Ok(d) => api::create_log_action(&st, &p, &d).await,
+        Ok(d) => service::create_log(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     match result {
@@ -608,12 +608,12 @@ pub async fn log_act(
     };
     let result: ApiResult<&str> = async {
         match action.as_str() {
-            "case" => api::to_case_action(&st, &p, &id, &draft(&pairs)?)
+            "case" => service::to_case(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "log_to_case"),
             "delete" => {
                 let version = field(&pairs, "version").parse().unwrap_or(0);
-                api::delete_log_action(&st, &p, &id, version)
+                service::delete_log(&st, &p, &id, version)
                     .await
                     .map(|_| "deleted")
             }
@@ -697,7 +697,7 @@ pub async fn reports(
     Query(q): Query<PeriodQuery>,
 ) -> Response {
     let r = async {
-        let s = api::summary_of(&st, &p, &q).await?;
+        let s = service::summary_of(&st, &p, &q).await?;
         let period = period_query(s.from, s.to);
         Ok::<_, ApiError>(render(&ReportsPage {
             page: PageCtx::new(
@@ -726,7 +726,7 @@ pub async fn export_reports(
     PageUser(p): PageUser,
     Query(q): Query<PeriodQuery>,
 ) -> Response {
-    match api::summary_export_bytes(&st, &p, &q).await {
+    match service::summary_export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("首席服务官报告汇总.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -769,7 +769,7 @@ pub async fn report(
     Query(q): Query<PeriodQuery>,
 ) -> Response {
     let r = async {
-        let r = api::report_of(&st, &p, &staff_id, &q).await?;
+        let r = service::report_of(&st, &p, &staff_id, &q).await?;
         let title = format!("首席服务官报告：{}", r.officer.staff.name);
         let period = period_query(r.from, r.to);
         Ok::<_, ApiError>(render(&ReportPage {
@@ -800,7 +800,7 @@ pub async fn export_report(
     Path(staff_id): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Response {
-    match api::report_export_bytes(&st, &p, &staff_id, &q).await {
+    match service::report_export_bytes(&st, &p, &staff_id, &q).await {
         Ok((name, b)) => excel::xlsx_response(&name, b),
         Err(e) => error_page(&st, Some(&p), e),
     }

@@ -13,12 +13,12 @@ use kechuang_domain::auth::Permission;
 use kechuang_store::party::zones::{self as store, ZoneTotals};
 use kechuang_store::Principal;
 
-use crate::api::party::zones::{self as api, ZoneDetailView, ZoneListQuery, ZoneView};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{answer, done, draft, field, org_choices, FlashParam, FormState};
 use crate::pages::{error_page, query_string, render, PageCtx, Pager};
+use crate::service::party::zones::{self as service, ZoneDetailView, ZoneListQuery, ZoneView};
 use crate::AppState;
 
 const ZONES: &str = "/party/zones";
@@ -92,7 +92,7 @@ async fn list_page(
             &[("党建引领", "/party"), ("党员责任区", "")],
         )
         .flash_code(flash),
-        rows: api::views(st, page.items).await?,
+        rows: service::views(st, page.items).await?,
         pager,
         totals: store::totals(&st.db, &f).await?,
         party_orgs: kechuang_store::party::network::choices(&st.db).await?,
@@ -108,7 +108,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<ZoneListQuery>,
 ) -> Response {
-    match api::export_bytes(&st, &p, &q).await {
+    match service::export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("党员责任区.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -120,7 +120,7 @@ pub async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = match draft(&pairs) {
-        Ok(d) => api::create_action(&st, &p, &d).await,
+        Ok(d) => service::create(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
@@ -180,7 +180,7 @@ async fn detail_page(
     flash: Option<&str>,
 ) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
-    let d = api::detail_view(st, id).await?;
+    let d = service::detail_view(st, id).await?;
     let can_write = p.can(Permission::PartyWrite);
     let (candidates, orgs) = if can_write {
         let names = kechuang_store::party::network::names(&st.db).await?;
@@ -188,7 +188,7 @@ async fn detail_page(
             .await?
             .into_iter()
             .map(|m| {
-                let v = api::member_view(&names, m);
+                let v = service::member_view(&names, m);
                 let label = if v.post.is_empty() {
                     format!("{}（{}）", v.name, v.party_org_name)
                 } else {
@@ -246,20 +246,20 @@ pub async fn act(
         match action.as_str() {
             "edit" => {
                 let version = field(&pairs, "version").parse().unwrap_or(0);
-                api::update_action(&st, &p, &id, version, &draft(&pairs)?)
+                service::update(&st, &p, &id, version, &draft(&pairs)?)
                     .await
                     .map(|_| "saved")
             }
-            "add_member" => api::add_member_action(&st, &p, &id, &draft(&pairs)?)
+            "add_member" => service::add_member(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "saved"),
-            "remove_member" => api::remove_member_action(&st, &p, &id, field(&pairs, "member_id"))
+            "remove_member" => service::remove_member(&st, &p, &id, field(&pairs, "member_id"))
                 .await
                 .map(|_| "deleted"),
-            "add_org" => api::add_org_action(&st, &p, &id, &draft(&pairs)?)
+            "add_org" => service::add_org(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "saved"),
-            "remove_org" => api::remove_org_action(&st, &p, &id, field(&pairs, "org_id"))
+            "remove_org" => service::remove_org(&st, &p, &id, field(&pairs, "org_id"))
                 .await
                 .map(|_| "deleted"),
             _ => Err(ApiError::not_found()),
