@@ -1,123 +1,27 @@
-//! Technology contracts (技术合同登记): register, list, export, import from
-//! Excel (all or nothing), turnover by year with growth.
-
-use std::collections::HashMap;
+//! /api/v1/transfer technology contracts (技术合同登记): adapters over
+//! `crate::service::transfer::contracts`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use kechuang_domain::auth::Permission;
-use kechuang_domain::org::format_growth;
-use kechuang_domain::transfer::ContractKind;
-use kechuang_store::entities::tech_contract;
-use kechuang_store::transfer::contracts::{self, ContractFilter, ContractSort};
-use kechuang_store::{PageReq, Principal};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{name_of, ListPage};
-use crate::api::orgs::{upload, ImportFailure, ImportProblem, Imported};
+use super::ListPage;
+use crate::api::orgs::{upload, Imported};
 use crate::api::Paging;
-use crate::api::{invalid, non_empty, ApiJson, ApiMultipart, ApiPath, ApiQuery};
+use crate::api::{non_empty, ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::excel::{self, Cell};
+use crate::excel;
 use crate::forms::transfer::ContractDraft;
+use crate::service::transfer::contracts::{
+    self as service, ContractListQuery, ContractView, TurnoverView,
+};
 use crate::AppState;
-
-#[derive(Serialize, ToSchema)]
-pub struct ContractView {
-    #[serde(flatten)]
-    pub contract: tech_contract::Model,
-    pub kind_label: String,
-    pub project_title: String,
-    pub chain_name: String,
-}
-
-pub async fn views(s: &AppState, items: Vec<tech_contract::Model>) -> ApiResult<Vec<ContractView>> {
-    let chains: HashMap<String, String> = kechuang_store::chains::names(&s.db)
-        .await?
-        .into_iter()
-        .collect();
-    let ids = items.iter().filter_map(|c| c.project_id.clone()).collect();
-    let titles = kechuang_store::transfer::projects::titles(&s.db, ids).await?;
-    Ok(items
-        .into_iter()
-        .map(|c| ContractView {
-            kind_label: ContractKind::parse(&c.kind)
-                .map(|k| k.label_zh())
-                .unwrap_or("")
-                .into(),
-            project_title: name_of(&titles, &c.project_id),
-            chain_name: name_of(&chains, &c.chain_id),
-            contract: c,
-        })
-        .collect())
-}
-
-pub async fn view(s: &AppState, c: tech_contract::Model) -> ApiResult<ContractView> {
-    Ok(views(s, vec![c]).await?.remove(0))
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ContractListQuery {
-    /// 关键词：登记编号、合同名称、买方、卖方
-    pub q: Option<String>,
-    /// development / transfer / licence / consulting / service
-    pub kind: Option<String>,
-    /// 登记年度
-    pub year: Option<String>,
-    pub project_id: Option<String>,
-    pub chain_id: Option<String>,
-    /// 排序：registered（登记日期新→旧，默认）/ amount（金额大→小）/ contract_no
-    pub sort: Option<String>,
-    /// (documented by `Paging`)
-    #[param(ignore)]
-    pub page: Option<u64>,
-    #[param(ignore)]
-    pub per_page: Option<u64>,
-}
-
-impl ContractListQuery {
-    pub fn filter(&self) -> ApiResult<ContractFilter> {
-        let kind = match non_empty(&self.kind) {
-            None => None,
-            Some(k) => Some(
-                ContractKind::parse(&k)
-                    .ok_or_else(|| ApiError::bad_request("invalid_query", "未知的合同类型"))?,
-            ),
-        };
-        let sort = match non_empty(&self.sort).as_deref() {
-            None | Some("registered") => ContractSort::RegisteredDesc,
-            Some("amount") => ContractSort::AmountDesc,
-            Some("contract_no") => ContractSort::ContractNo,
-            Some(_) => {
-                return Err(ApiError::bad_request(
-                    "invalid_query",
-                    "排序只能是 registered、amount 或 contract_no",
-                ))
-            }
-        };
-        let year =
-            match non_empty(&self.year) {
-                None => None,
-                Some(y) => Some(y.parse::<i32>().map_err(|_| {
-                    ApiError::bad_request("invalid_query", "登记年度须为四位数字年份")
-                })?),
-            };
-        Ok(ContractFilter {
-            q: non_empty(&self.q),
-            kind,
-            year,
-            project_id: non_empty(&self.project_id),
-            chain_id: non_empty(&self.chain_id),
-            sort,
-        })
-    }
-}
 
 /// 技术合同列表
 #[utoipa::path(get, path = "/api/v1/transfer/contracts", tag = "transfer", params(ContractListQuery, Paging),
@@ -127,57 +31,7 @@ pub async fn list_contracts(
     ApiUser(p): ApiUser,
     ApiQuery(q): ApiQuery<ContractListQuery>,
 ) -> ApiResult<Json<ListPage<ContractView>>> {
-    require(&p, Permission::TransferRead)?;
-    let page = contracts::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
-    let (total, pg, per) = (page.total, page.page, page.per_page);
-    Ok(Json(ListPage {
-        items: views(&s, page.items).await?,
-        total,
-        page: pg,
-        per_page: per,
-    }))
-}
-
-/// Columns of the export, which is also the import template.
-pub const COLUMNS: [&str; 10] = [
-    "登记编号",
-    "合同名称",
-    "合同类型",
-    "卖方",
-    "买方",
-    "合同成交额（元）",
-    "技术交易额（元）",
-    "签订日期",
-    "登记日期",
-    "产业链",
-];
-
-pub async fn export_bytes(
-    s: &AppState,
-    p: &Principal,
-    q: &ContractListQuery,
-) -> ApiResult<Vec<u8>> {
-    require(p, Permission::TransferRead)?;
-    let rows = views(s, contracts::list_all(&s.db, &q.filter()?, 200_000).await?).await?;
-    excel::workbook(
-        "技术合同",
-        &COLUMNS,
-        rows.into_iter().map(|v| {
-            let c = v.contract;
-            vec![
-                Cell::Text(c.contract_no),
-                Cell::Text(c.title),
-                Cell::Text(v.kind_label),
-                Cell::Text(c.seller_name),
-                Cell::Text(c.buyer_name),
-                Cell::Money(c.amount_fen),
-                Cell::Money(c.tech_amount_fen),
-                Cell::Date(c.signed_on),
-                Cell::Date(c.registered_on),
-                Cell::Text(v.chain_name),
-            ]
-        }),
-    )
+    Ok(Json(ListPage::of(service::list(&s, &p, &q).await?, |v| v)))
 }
 
 /// 导出技术合同（Excel，格式同导入模板）
@@ -190,7 +44,7 @@ pub async fn export_contracts(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "技术合同.xlsx",
-        export_bytes(&s, &p, &q).await?,
+        service::export_bytes(&s, &p, &q).await?,
     ))
 }
 
@@ -198,162 +52,10 @@ pub async fn export_contracts(
 #[utoipa::path(get, path = "/api/v1/transfer/contracts/import/template", tag = "transfer",
     responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn contract_template(_user: ApiUser) -> ApiResult<Response> {
-    let example = [
-        "2026500001000001",
-        "车规级功率芯片测试方法技术开发",
-        "技术开发",
-        "重庆大学",
-        "重庆示例科技有限公司",
-        "1200000.00",
-        "1000000.00",
-        "2026-03-01",
-        "2026-03-15",
-        // A chain of the demo dataset, so the sample row imports as it is.
-        "智能网联新能源汽车",
-    ];
-    let bytes = excel::workbook(
-        "技术合同",
-        &COLUMNS,
-        [example.iter().map(|s| Cell::Text(s.to_string())).collect()],
-    )?;
-    Ok(excel::xlsx_response("技术合同导入模板.xlsx", bytes))
-}
-
-fn column_of(field: &str) -> &'static str {
-    match field {
-        "contract_no" => "登记编号",
-        "title" => "合同名称",
-        "kind" => "合同类型",
-        "seller_name" => "卖方",
-        "buyer_name" => "买方",
-        "amount_yuan" => "合同成交额（元）",
-        "tech_amount_yuan" => "技术交易额（元）",
-        "signed_on" => "签订日期",
-        "registered_on" => "登记日期",
-        _ => "产业链",
-    }
-}
-
-/// Validate every row, then import all or nothing.
-pub async fn import_bytes(
-    s: &AppState,
-    p: &Principal,
-    bytes: &[u8],
-) -> Result<usize, ImportFailure> {
-    require(p, Permission::TransferWrite)?;
-    let rows = excel::read_rows(bytes)?;
-    let Some((header, data)) = rows.split_first() else {
-        return Err(
-            ApiError::bad_request("empty_file", "文件是空的：请使用导入模板填写后上传").into(),
-        );
-    };
-    let col: HashMap<String, usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim().to_string(), i))
-        .collect();
-    let missing: Vec<&str> = COLUMNS[..9]
-        .iter()
-        .copied()
-        .filter(|c| !col.contains_key(*c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ApiError::bad_request(
-            "invalid_template",
-            format!("表头缺少列：{}。请下载导入模板", missing.join("、")),
-        )
-        .into());
-    }
-    if data.len() > 10_000 {
-        return Err(
-            ApiError::bad_request("too_many_rows", "单次最多导入10000行，请分批导入").into(),
-        );
-    }
-    let chains = kechuang_store::chains::names(&s.db).await?;
-    let get = |row: &Vec<String>, name: &str| {
-        col.get(name)
-            .and_then(|&i| row.get(i))
-            .cloned()
-            .unwrap_or_default()
-    };
-    let mut problems = vec![];
-    let mut inputs = vec![];
-    let mut rows_of = vec![];
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, row) in data.iter().enumerate() {
-        let row_no = i + 2;
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let chain_text = get(row, "产业链");
-        let chain_id = match chain_text.trim() {
-            "" => String::new(),
-            t => match chains.iter().find(|(_, n)| n == t) {
-                Some((id, _)) => id.clone(),
-                None => {
-                    problems.push(ImportProblem {
-                        row: row_no,
-                        column: "产业链".into(),
-                        reason: format!("找不到产业链“{t}”"),
-                    });
-                    String::new()
-                }
-            },
-        };
-        let draft = ContractDraft {
-            contract_no: get(row, "登记编号"),
-            title: get(row, "合同名称"),
-            kind: get(row, "合同类型"),
-            seller_name: get(row, "卖方"),
-            buyer_name: get(row, "买方"),
-            amount_yuan: get(row, "合同成交额（元）"),
-            tech_amount_yuan: get(row, "技术交易额（元）"),
-            signed_on: get(row, "签订日期"),
-            registered_on: get(row, "登记日期"),
-            chain_id,
-            ..Default::default()
-        };
-        match draft.validate() {
-            Ok(input) => {
-                if let Some(first) = seen.insert(input.contract_no.clone(), row_no) {
-                    problems.push(ImportProblem {
-                        row: row_no,
-                        column: "登记编号".into(),
-                        reason: format!("与第{first}行的登记编号重复"),
-                    });
-                }
-                inputs.push(input);
-                rows_of.push(row_no);
-            }
-            Err((_, fields)) => {
-                problems.extend(fields.into_iter().map(|(f, reason)| ImportProblem {
-                    row: row_no,
-                    column: column_of(f).into(),
-                    reason,
-                }))
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ImportFailure::Invalid(problems));
-    }
-    match contracts::import(&s.db, &p.username, inputs).await {
-        Ok(n) => Ok(n),
-        Err((k, e)) if k > 0 => {
-            let api: ApiError = e.into();
-            Err(ImportFailure::Invalid(vec![ImportProblem {
-                row: rows_of[k - 1],
-                column: if api.code.starts_with("duplicate") {
-                    "登记编号"
-                } else {
-                    "合同成交额（元）"
-                }
-                .into(),
-                reason: api.message,
-            }]))
-        }
-        Err((_, e)) => Err(e.into()),
-    }
+    Ok(excel::xlsx_response(
+        "技术合同导入模板.xlsx",
+        service::template_bytes()?,
+    ))
 }
 
 /// 从 Excel 导入技术合同：先校验全部行，有错则整体不导入
@@ -370,18 +72,10 @@ pub async fn import_contracts(
     require(&p, Permission::TransferWrite)?;
     let bytes = upload(mp).await?;
     Ok(Json(Imported {
-        imported: import_bytes(&s, &p, &bytes).await.map_err(ApiError::from)?,
+        imported: service::import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(ApiError::from)?,
     }))
-}
-
-pub async fn create_action(
-    s: &AppState,
-    p: &Principal,
-    d: &ContractDraft,
-) -> ApiResult<tech_contract::Model> {
-    require(p, Permission::TransferWrite)?;
-    let input = d.validate().map_err(invalid)?;
-    Ok(contracts::create(&s.db, &p.username, input).await?)
 }
 
 /// 登记技术合同
@@ -392,8 +86,8 @@ pub async fn create_contract(
     ApiUser(p): ApiUser,
     ApiJson(d): ApiJson<ContractDraft>,
 ) -> ApiResult<(StatusCode, Json<ContractView>)> {
-    let m = create_action(&s, &p, &d).await?;
-    Ok((StatusCode::CREATED, Json(view(&s, m).await?)))
+    let m = service::create(&s, &p, &d).await?;
+    Ok((StatusCode::CREATED, Json(service::view(&s, m).await?)))
 }
 
 /// 技术合同详情
@@ -404,9 +98,7 @@ pub async fn get_contract(
     ApiUser(p): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ContractView>> {
-    require(&p, Permission::TransferRead)?;
-    let c = contracts::get(&s.db, &id).await?;
-    Ok(Json(view(&s, c).await?))
+    Ok(Json(service::get(&s, &p, &id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -425,55 +117,14 @@ pub async fn update_contract(
     ApiPath(id): ApiPath<String>,
     ApiJson(u): ApiJson<ContractUpdate>,
 ) -> ApiResult<Json<ContractView>> {
-    require(&p, Permission::TransferWrite)?;
-    let input = u.contract.validate().map_err(invalid)?;
-    let m = contracts::update(&s.db, &p.username, &id, u.version, input).await?;
-    Ok(Json(view(&s, m).await?))
-}
-
-/// One year of contract turnover.
-#[derive(Serialize, ToSchema)]
-pub struct TurnoverView {
-    pub year: i32,
-    pub contracts: u64,
-    /// 合同成交额（分）
-    pub amount_fen: i64,
-    /// 技术交易额（分）
-    pub tech_amount_fen: i64,
-    /// 同比增长（‰）
-    pub growth_permille: Option<i64>,
-    /// 如 "+23.5%"
-    pub growth: String,
-    /// 截至该年连续增长的年数
-    pub growth_streak: u32,
+    let m = service::update(&s, &p, &id, u.version, &u.contract).await?;
+    Ok(Json(service::view(&s, m).await?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TurnoverQuery {
     pub chain_id: Option<String>,
-}
-
-pub async fn turnover_rows(
-    s: &AppState,
-    p: &Principal,
-    chain_id: Option<&str>,
-) -> ApiResult<Vec<TurnoverView>> {
-    require(p, Permission::TransferRead)?;
-    let t = contracts::turnover(&s.db, chain_id).await?;
-    Ok(t.years
-        .into_iter()
-        .zip(t.tech_fen)
-        .map(|(y, tech)| TurnoverView {
-            year: y.year,
-            contracts: y.count,
-            amount_fen: y.fen,
-            tech_amount_fen: tech,
-            growth: format_growth(y.growth_permille),
-            growth_permille: y.growth_permille,
-            growth_streak: y.growth_streak,
-        })
-        .collect())
 }
 
 /// 技术合同成交额：按登记年度汇总，含同比增长和连续增长年数
@@ -485,7 +136,7 @@ pub async fn turnover(
     ApiQuery(q): ApiQuery<TurnoverQuery>,
 ) -> ApiResult<Json<Vec<TurnoverView>>> {
     Ok(Json(
-        turnover_rows(&s, &p, non_empty(&q.chain_id).as_deref()).await?,
+        service::turnover_rows(&s, &p, non_empty(&q.chain_id).as_deref()).await?,
     ))
 }
 

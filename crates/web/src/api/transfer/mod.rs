@@ -1,14 +1,12 @@
 //! /api/v1/transfer: technology transfer and its capital (tag `transfer`):
 //! projects and stage gates, grant-to-equity, tiered loans, technology
-//! contracts. Handlers validate drafts (shared with the pages) and call the
-//! store; the `*_action` functions are what the pages call too.
+//! contracts. The handlers are thin adapters over `crate::service::transfer`,
+//! which the pages call too.
 
 pub mod contracts;
 pub mod equity;
 pub mod loans;
 pub mod projects;
-
-use std::collections::HashMap;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -22,12 +20,4 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(equity::router())
         .merge(loans::router())
         .merge(contracts::router())
-}
-
-/// Name of an organisation id from a lookup, empty when unknown.
-pub fn name_of(names: &HashMap<String, String>, id: &Option<String>) -> String {
-    id.as_ref()
-        .and_then(|i| names.get(i))
-        .cloned()
-        .unwrap_or_default()
 }

@@ -15,12 +15,12 @@ use super::{
 };
 use super::{with_status, FlashParam};
 use crate::api::orgs::{upload, ImportFailure, ImportProblem};
-use crate::api::transfer::contracts::{self as api, ContractListQuery, ContractView};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::forms::transfer::today_text;
 use crate::pages::{query_string, Pager};
+use crate::service::transfer::contracts::{self as service, ContractListQuery, ContractView};
 use crate::AppState;
 
 #[derive(Template)]
@@ -103,9 +103,9 @@ async fn list_page(
         )
         .flash_code(flash),
         turnover: turnover_lines(
-            api::turnover_rows(st, p, q.chain_id.as_deref().filter(|s| !s.is_empty())).await?,
+            service::turnover_rows(st, p, q.chain_id.as_deref().filter(|s| !s.is_empty())).await?,
         ),
-        rows: api::views(st, page.items).await?,
+        rows: service::views(st, page.items).await?,
         pager,
         export_href: format!("/transfer/contracts/export.xlsx?{query}"),
         year,
@@ -132,7 +132,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<ContractListQuery>,
 ) -> Response {
-    match api::export_bytes(&st, &p, &q).await {
+    match service::export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("技术合同.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -144,7 +144,7 @@ pub async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = match draft(&pairs) {
-        Ok(d) => api::create_action(&st, &p, &d).await,
+        Ok(d) => service::create(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
@@ -162,7 +162,7 @@ pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multi
     let r = async {
         require(&p, Permission::TransferWrite)?;
         let bytes = upload(mp).await?;
-        api::import_bytes(&st, &p, &bytes).await
+        service::import_bytes(&st, &p, &bytes).await
     }
     .await;
     let (status, fs, problems) = match r {

@@ -11,15 +11,15 @@ use kechuang_store::Principal;
 
 use super::{answer, FlashParam};
 use super::{done, draft, error_page, org_choices, render, wan, yuan, FormState, PageCtx};
-use crate::api::transfer::equity::{
-    self as api, ppm_percent, price_text, AgreementDetailView, AgreementListQuery, AgreementView,
-    PoolView,
-};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::forms::transfer::today_text;
 use crate::pages::{query_string, Pager};
+use crate::service::transfer::equity::{
+    self as service, ppm_percent, price_text, AgreementDetailView, AgreementListQuery,
+    AgreementView, PoolView,
+};
 use crate::AppState;
 
 #[derive(Template)]
@@ -104,15 +104,15 @@ async fn list_page(
             &[("成果转化", "/transfer"), ("先投后股", "")],
         )
         .flash_code(flash),
-        pools: api::pool_views(st, p).await?,
-        rows: api::views(st, page.items).await?,
+        pools: service::pool_views(st, p).await?,
+        rows: service::views(st, page.items).await?,
         pager,
         export_href: format!("/transfer/grant-equity/export.xlsx?{query}"),
         q,
         statuses: kechuang_store::transfer::equity::STATUSES.to_vec(),
         firms: org_choices(st, &["enterprise"]).await?,
         projects,
-        totals: api::totals_of(st, p).await?,
+        totals: service::totals_of(st, p).await?,
         can_write: p.can(Permission::FundingWrite),
         today: today_text(),
         fs,
@@ -124,7 +124,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<AgreementListQuery>,
 ) -> Response {
-    match api::export_bytes(&st, &p, &q).await {
+    match service::export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("先投后股协议.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -139,10 +139,10 @@ pub async fn create(
 ) -> Response {
     let result: ApiResult<String> = async {
         match action.as_str() {
-            "pool" => api::create_pool_action(&st, &p, &draft(&pairs)?)
+            "pool" => service::create_pool(&st, &p, &draft(&pairs)?)
                 .await
                 .map(|_| "/transfer/grant-equity".to_string()),
-            "agreement" => api::create_action(&st, &p, &draft(&pairs)?)
+            "agreement" => service::create(&st, &p, &draft(&pairs)?)
                 .await
                 .map(|m| format!("/transfer/grant-equity/{}", m.id)),
             _ => Err(ApiError::not_found()),
@@ -211,7 +211,7 @@ async fn detail_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
-    let d = api::detail(st, p, id).await?;
+    let d = service::detail(st, p, id).await?;
     let title = format!("先投后股协议 {}", d.agreement.agreement.agreement_no);
     Ok(render(&DetailPage {
         page: PageCtx::new(
@@ -242,16 +242,16 @@ pub async fn act(
 ) -> Response {
     let result: ApiResult<&str> = async {
         match action.as_str() {
-            "tranche" => api::tranche_action(&st, &p, &id, &draft(&pairs)?)
+            "tranche" => service::tranche(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "disbursed"),
-            "round" => api::round_action(&st, &p, &id, &draft(&pairs)?)
+            "round" => service::round(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "converted"),
-            "close" => api::close_action(&st, &p, &id, &draft(&pairs)?)
+            "close" => service::close(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "saved"),
-            "exit" => api::exit_action(&st, &p, &id, &draft(&pairs)?)
+            "exit" => service::exit(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "exited"),
             _ => Err(ApiError::not_found()),

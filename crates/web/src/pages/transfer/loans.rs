@@ -15,14 +15,14 @@ use kechuang_store::Principal;
 
 use super::{answer, FlashParam};
 use super::{done, draft, error_page, org_choices, render, wan, yuan, FormState, PageCtx};
-use crate::api::transfer::loans::{
-    self as api, bps_percent, ladder_label, LoanDetailView, LoanListQuery, LoanView,
-};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::forms::transfer::today_text;
 use crate::pages::{query_string, Pager};
+use crate::service::transfer::loans::{
+    self as service, bps_percent, ladder_label, LoanDetailView, LoanListQuery, LoanView,
+};
 use crate::AppState;
 
 #[derive(Template)]
@@ -114,8 +114,8 @@ async fn list_page(
         )
         .flash_code(flash),
         tiers: kechuang_store::transfer::loans::tiers(&st.db).await?,
-        totals: api::totals_of(st, p).await?,
-        rows: api::views(st, page.items).await?,
+        totals: service::totals_of(st, p).await?,
+        rows: service::views(st, page.items).await?,
         pager,
         export_href: format!("/transfer/loans/export.xlsx?{query}"),
         q,
@@ -136,7 +136,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<LoanListQuery>,
 ) -> Response {
-    match api::export_bytes(&st, &p, &q).await {
+    match service::export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("科企梯度贷.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -151,10 +151,10 @@ pub async fn create(
 ) -> Response {
     let result: ApiResult<String> = async {
         match action.as_str() {
-            "tier" => api::create_tier_action(&st, &p, &draft(&pairs)?)
+            "tier" => service::create_tier(&st, &p, &draft(&pairs)?)
                 .await
                 .map(|_| "/transfer/loans".to_string()),
-            "apply" => api::apply_action(&st, &p, &draft(&pairs)?)
+            "apply" => service::apply(&st, &p, &draft(&pairs)?)
                 .await
                 .map(|m| format!("/transfer/loans/{}", m.id)),
             _ => Err(ApiError::not_found()),
@@ -218,7 +218,7 @@ async fn detail_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
-    let d = api::detail(st, p, id).await?;
+    let d = service::detail(st, p, id).await?;
     let title = format!("贷款 {}", d.loan.loan.loan_no);
     Ok(render(&DetailPage {
         page: PageCtx::new(
@@ -249,16 +249,16 @@ pub async fn act(
 ) -> Response {
     let result: ApiResult<&str> = async {
         match action.as_str() {
-            "decide" => api::decide_action(&st, &p, &id, &draft(&pairs)?)
+            "decide" => service::decide(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "saved"),
-            "disburse" => api::disburse_action(&st, &p, &id, &draft(&pairs)?)
+            "disburse" => service::disburse(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "disbursed"),
-            "repay" => api::repay_action(&st, &p, &id, &draft(&pairs)?)
+            "repay" => service::repay(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "repaid"),
-            "compensate" => api::compensate_action(&st, &p, &id, &draft(&pairs)?)
+            "compensate" => service::compensate(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "compensated"),
             _ => Err(ApiError::not_found()),

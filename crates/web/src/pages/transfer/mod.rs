@@ -23,11 +23,12 @@ pub use super::actions::{
     answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
 };
 use super::{error_page, render, PageCtx};
-use crate::api::transfer::{
-    contracts as api_contracts, equity as api_equity, loans as api_loans, projects as api_projects,
-};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
+use crate::service::transfer::{
+    contracts as service_contracts, equity as service_equity, loans as service_loans,
+    projects as service_projects,
+};
 use crate::AppState;
 
 /// "1,450.00 万元"
@@ -80,7 +81,7 @@ struct OverviewPage {
     equity: kechuang_store::transfer::equity::Totals,
     loans: kechuang_store::transfer::loans::TierTotals,
     turnover: Vec<TurnoverLine>,
-    incubated: Vec<api_projects::ProjectView>,
+    incubated: Vec<service_projects::ProjectView>,
 }
 
 impl OverviewPage {
@@ -134,7 +135,7 @@ pub fn funnel_lines(rows: Vec<kechuang_store::transfer::projects::FunnelRow>) ->
         .collect()
 }
 
-pub fn turnover_lines(rows: Vec<api_contracts::TurnoverView>) -> Vec<TurnoverLine> {
+pub fn turnover_lines(rows: Vec<service_contracts::TurnoverView>) -> Vec<TurnoverLine> {
     use chrono::Datelike;
     let this_year = kechuang_store::cases::today().year();
     rows.into_iter()
@@ -169,19 +170,22 @@ async fn overview_page(
     q: OverviewQuery,
 ) -> Result<Response, ApiError> {
     require(p, Permission::TransferRead)?;
-    let fq = api_projects::FunnelQuery {
+    let fq = service_projects::FunnelQuery {
         field: Some(q.field.clone()),
         chain_id: Some(q.chain_id.clone()),
     };
-    let funnel = funnel_lines(api_projects::funnel_rows(st, p, &fq).await?);
-    let equity = api_equity::totals_of(st, p).await?;
-    let loans = api_loans::totals_of(st, p).await?.pop().unwrap_or_default();
-    let turnover = turnover_lines(api_contracts::turnover_rows(st, p, None).await?);
+    let funnel = funnel_lines(service_projects::funnel_rows(st, p, &fq).await?);
+    let equity = service_equity::totals_of(st, p).await?;
+    let loans = service_loans::totals_of(st, p)
+        .await?
+        .pop()
+        .unwrap_or_default();
+    let turnover = turnover_lines(service_contracts::turnover_rows(st, p, None).await?);
     let incubating = kechuang_store::transfer::projects::ProjectFilter {
         stage: Some(Stage::Incubation),
         ..Default::default()
     };
-    let mut incubated = api_projects::views(
+    let mut incubated = service_projects::views(
         st,
         kechuang_store::transfer::projects::list_all(&st.db, &incubating, 500).await?,
     )

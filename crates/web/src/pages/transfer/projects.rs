@@ -14,14 +14,14 @@ use super::{
     answer, done, draft, error_page, field, org_choices, render, with_status, FlashParam,
     FormState, PageCtx,
 };
-use crate::api::transfer::projects::{
-    self as api, ProjectDetailView, ProjectListQuery, ProjectView,
-};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::forms::transfer::today_text;
 use crate::pages::{query_string, Pager};
+use crate::service::transfer::projects::{
+    self as service, ProjectDetailView, ProjectListQuery, ProjectView,
+};
 use crate::AppState;
 
 #[derive(Template)]
@@ -92,7 +92,7 @@ async fn list_page(
         ("chain_id", q.chain_id.as_deref().unwrap_or("")),
     ]);
     let pager = Pager::new(&page, &format!("/transfer/projects?{query}"));
-    let rows = api::views(st, page.items).await?;
+    let rows = service::views(st, page.items).await?;
     Ok(render(&ListPage {
         page: PageCtx::new(
             st,
@@ -124,7 +124,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<ProjectListQuery>,
 ) -> Response {
-    match api::export_bytes(&st, &p, &q).await {
+    match service::export_bytes(&st, &p, &q).await {
         Ok(b) => excel::xlsx_response("成果转化项目.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
@@ -136,7 +136,7 @@ pub async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = match draft(&pairs) {
-        Ok(d) => api::create_action(&st, &p, &d).await,
+        Ok(d) => service::create(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     match result {
@@ -243,7 +243,7 @@ async fn detail_page(
     flash: Option<&str>,
 ) -> ApiResult<Response> {
     require(p, Permission::TransferRead)?;
-    let d = api::detail_view(
+    let d = service::detail_view(
         st,
         kechuang_store::transfer::projects::detail(&st.db, id).await?,
     )
@@ -291,23 +291,23 @@ pub async fn act(
         match action.as_str() {
             "edit" => {
                 let version = field(&pairs, "version").parse().unwrap_or(0);
-                api::update_action(&st, &p, &id, version, &draft(&pairs)?)
+                service::update(&st, &p, &id, version, &draft(&pairs)?)
                     .await
                     .map(|_| "saved")
             }
-            "review" => api::open_review_action(&st, &p, &id, &draft(&pairs)?)
+            "review" => service::open_review(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "review_opened"),
-            "score" => api::score_action(&st, &p, &review_id, &draft(&pairs)?)
+            "score" => service::score(&st, &p, &review_id, &draft(&pairs)?)
                 .await
                 .map(|_| "scored"),
-            "decide" => api::decide_action(&st, &p, &review_id, &draft(&pairs)?)
+            "decide" => service::decide(&st, &p, &review_id, &draft(&pairs)?)
                 .await
                 .map(|_| "decided"),
-            "firm" => api::found_firm_action(&st, &p, &id, &draft(&pairs)?)
+            "firm" => service::found_firm(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "firm_founded"),
-            "graduate" => api::graduate_action(&st, &p, &id, &draft(&pairs)?)
+            "graduate" => service::graduate(&st, &p, &id, &draft(&pairs)?)
                 .await
                 .map(|_| "graduated"),
             _ => Err(ApiError::not_found()),

@@ -1,0 +1,274 @@
+//! Loan tiers and tiered loans (科企梯度贷).
+
+use kechuang_domain::auth::Permission;
+use kechuang_domain::transfer::Ladder;
+use kechuang_store::entities::{loan, loan_installment, loan_repayment, loan_tier};
+use kechuang_store::transfer::loans::{self, LoanFilter, TierTotals};
+use kechuang_store::transfer::org_names;
+use kechuang_store::{Page, PageReq, Principal};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{invalid, name_of, non_empty, opt_bool};
+use crate::auth::require;
+use crate::error::ApiResult;
+use crate::excel::{self, Cell};
+use crate::forms::transfer::{
+    ApplicationDraft, DatedDraft, LoanDecisionDraft, RepayDraft, TierDraft,
+};
+use crate::AppState;
+
+/// The loan tiers (entry conditions, limits, rates, subsidy, risk sharing).
+pub async fn tiers(s: &AppState, p: &Principal) -> ApiResult<Vec<loan_tier::Model>> {
+    require(p, Permission::TransferRead)?;
+    Ok(loans::tiers(&s.db).await?)
+}
+
+pub async fn create_tier(
+    s: &AppState,
+    p: &Principal,
+    d: &TierDraft,
+) -> ApiResult<loan_tier::Model> {
+    require(p, Permission::FundingWrite)?;
+    let input = d.validate().map_err(invalid)?;
+    Ok(loans::create_tier(&s.db, &p.username, input).await?)
+}
+
+pub async fn update_tier(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    version: i32,
+    d: &TierDraft,
+) -> ApiResult<loan_tier::Model> {
+    require(p, Permission::FundingWrite)?;
+    let input = d.validate().map_err(invalid)?;
+    Ok(loans::update_tier(&s.db, &p.username, id, version, input).await?)
+}
+
+pub fn ladder_label(code: &str) -> String {
+    Ladder::parse(code)
+        .map(|l| l.label_zh().to_string())
+        .unwrap_or_default()
+}
+
+/// A loan with names and its overdue flag.
+#[derive(Serialize, ToSchema)]
+pub struct LoanView {
+    #[serde(flatten)]
+    pub loan: loan::Model,
+    pub status_label: String,
+    pub org_name: String,
+    pub tier_name: String,
+    /// 培育层级中文
+    pub ladder_label: String,
+    /// 有逾期未还的期次
+    pub overdue: bool,
+}
+
+pub async fn views(s: &AppState, items: Vec<loan::Model>) -> ApiResult<Vec<LoanView>> {
+    let names = org_names(
+        &s.db,
+        items.iter().map(|l| l.org_id.clone()).collect::<Vec<_>>(),
+    )
+    .await?;
+    let tiers: std::collections::HashMap<String, String> = loans::tiers(&s.db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let overdue = loans::overdue_ids(&s.db).await?;
+    Ok(items
+        .into_iter()
+        .map(|l| LoanView {
+            status_label: loans::status_label(&l.status).into(),
+            org_name: name_of(&names, &Some(l.org_id.clone())),
+            tier_name: name_of(&tiers, &l.tier_id),
+            ladder_label: ladder_label(&l.ladder),
+            overdue: l.status == "repaying" && overdue.contains(&l.id),
+            loan: l,
+        })
+        .collect())
+}
+
+pub async fn view(s: &AppState, l: loan::Model) -> ApiResult<LoanView> {
+    Ok(views(s, vec![l]).await?.remove(0))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LoanListQuery {
+    /// 关键词：贷款编号、企业名称、银行
+    pub q: Option<String>,
+    /// applied / rejected / approved / repaying / repaid / compensated
+    pub status: Option<String>,
+    pub tier_id: Option<String>,
+    /// 只看逾期：true
+    pub overdue: Option<String>,
+    /// (documented by `Paging`)
+    #[param(ignore)]
+    pub page: Option<u64>,
+    #[param(ignore)]
+    pub per_page: Option<u64>,
+}
+
+impl LoanListQuery {
+    pub fn filter(&self) -> ApiResult<LoanFilter> {
+        Ok(LoanFilter {
+            q: non_empty(&self.q),
+            status: non_empty(&self.status),
+            tier_id: non_empty(&self.tier_id),
+            overdue: opt_bool("overdue", &self.overdue)?.unwrap_or(false),
+        })
+    }
+}
+
+/// One page of the list for the query, with labels and names.
+pub async fn list(s: &AppState, p: &Principal, q: &LoanListQuery) -> ApiResult<Page<LoanView>> {
+    require(p, Permission::TransferRead)?;
+    let page = loans::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
+    let (total, pg, per) = (page.total, page.page, page.per_page);
+    Ok(Page {
+        items: views(s, page.items).await?,
+        total,
+        page: pg,
+        per_page: per,
+    })
+}
+
+/// Basis points as a percentage: 385 → "3.85%".
+pub fn bps_percent(bps: i32) -> String {
+    format!("{}.{:02}%", bps / 100, bps % 100)
+}
+
+pub async fn export_bytes(s: &AppState, p: &Principal, q: &LoanListQuery) -> ApiResult<Vec<u8>> {
+    require(p, Permission::TransferRead)?;
+    let rows = views(s, loans::list_all(&s.db, &q.filter()?, 100_000).await?).await?;
+    excel::workbook(
+        "科企梯度贷",
+        &[
+            "贷款编号",
+            "企业",
+            "培育层级",
+            "创新积分",
+            "梯度",
+            "状态",
+            "逾期",
+            "申请金额（元）",
+            "审批金额（元）",
+            "期限（月）",
+            "年利率",
+            "贴息",
+            "风险分担",
+            "银行",
+            "申请日期",
+            "放款日期",
+            "代偿金额（元）",
+        ],
+        rows.into_iter().map(|v| {
+            let l = v.loan;
+            vec![
+                Cell::Text(l.loan_no),
+                Cell::Text(v.org_name),
+                Cell::Text(v.ladder_label),
+                Cell::Number(l.score.into()),
+                Cell::Text(v.tier_name),
+                Cell::Text(v.status_label),
+                Cell::Text(if v.overdue { "是" } else { "否" }.into()),
+                Cell::Money(l.requested_fen),
+                Cell::Money(l.amount_fen),
+                Cell::Number(l.term_months.into()),
+                Cell::bps(l.rate_bps.into()),
+                Cell::bps(l.subsidy_bps.into()),
+                Cell::permille(l.guarantee_permille.into()),
+                Cell::Text(l.bank),
+                Cell::Date(l.applied_on),
+                Cell::from(l.disbursed_on),
+                Cell::Money(l.compensated_fen),
+            ]
+        }),
+    )
+}
+
+pub async fn apply(s: &AppState, p: &Principal, d: &ApplicationDraft) -> ApiResult<loan::Model> {
+    require(p, Permission::FundingWrite)?;
+    let input = d.validate().map_err(invalid)?;
+    Ok(loans::apply(&s.db, &p.username, input).await?)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoanDetailView {
+    pub loan: LoanView,
+    pub installments: Vec<loan_installment::Model>,
+    pub repayments: Vec<loan_repayment::Model>,
+    /// 未还本金（分）
+    pub outstanding_fen: i64,
+}
+
+pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<LoanDetailView> {
+    require(p, Permission::TransferRead)?;
+    let l = loans::get(&s.db, id).await?;
+    let installments = loans::installments(&s.db, id).await?;
+    Ok(LoanDetailView {
+        outstanding_fen: if l.status == "repaying" {
+            installments
+                .iter()
+                .map(|k| k.principal_fen - k.paid_principal_fen)
+                .sum()
+        } else {
+            0
+        },
+        repayments: loans::repayments(&s.db, id).await?,
+        installments,
+        loan: view(s, l).await?,
+    })
+}
+
+pub async fn decide(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    d: &LoanDecisionDraft,
+) -> ApiResult<loan::Model> {
+    require(p, Permission::FundingWrite)?;
+    let (amount, reason, on) = d.validate().map_err(invalid)?;
+    Ok(loans::decide(&s.db, &p.username, id, d.version, amount, reason, on).await?)
+}
+
+pub async fn disburse(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    d: &DatedDraft,
+) -> ApiResult<loan::Model> {
+    require(p, Permission::FundingWrite)?;
+    let on = d.validate().map_err(invalid)?;
+    Ok(loans::disburse(&s.db, &p.username, id, d.version, on).await?)
+}
+
+pub async fn repay(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    d: &RepayDraft,
+) -> ApiResult<loan::Model> {
+    require(p, Permission::FundingWrite)?;
+    let (fen, on) = d.validate().map_err(invalid)?;
+    Ok(loans::repay(&s.db, &p.username, id, d.version, fen, on).await?)
+}
+
+pub async fn compensate(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    d: &DatedDraft,
+) -> ApiResult<loan::Model> {
+    require(p, Permission::FundingWrite)?;
+    let on = d.validate().map_err(invalid)?;
+    Ok(loans::compensate(&s.db, &p.username, id, d.version, on).await?)
+}
+
+pub async fn totals_of(s: &AppState, p: &Principal) -> ApiResult<Vec<TierTotals>> {
+    require(p, Permission::TransferRead)?;
+    Ok(loans::totals(&s.db).await?)
+}
