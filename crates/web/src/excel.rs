@@ -195,7 +195,7 @@ fn put(ws: &mut Worksheet, r: u32, c: u16, cell: Cell, f: &Formats) -> Result<()
             }
         },
         Cell::DateTime(t) => {
-            let l = t.with_timezone(&crate::pages::cst()).naive_local();
+            let l = t.with_timezone(&crate::format::cst()).naive_local();
             let dt = excel_date(l.date()).and_then(|d| {
                 d.and_hms(l.hour() as u16, l.minute() as u8, l.second())
                     .ok()

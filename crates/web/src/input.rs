@@ -100,26 +100,3 @@ fn refuse(state: &AppState, req: &Request, e: ApiError) -> Response {
     let caller = req.extensions().get::<Caller>().and_then(|c| c.0.as_ref());
     crate::pages::error_page(state, caller, e)
 }
-
-/// A query parameter with surrounding blanks removed; empty counts as absent
-/// (as `api::non_empty`, for the services, which do not import the API).
-pub fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-}
-
-/// A true/false (or 1/0) query parameter; anything else is 400 `invalid_query`
-/// (as `api::opt_bool`).
-pub fn opt_bool(name: &str, v: &Option<String>) -> crate::error::ApiResult<Option<bool>> {
-    match non_empty(v).as_deref() {
-        None => Ok(None),
-        Some("true" | "1") => Ok(Some(true)),
-        Some("false" | "0") => Ok(Some(false)),
-        Some(_) => Err(ApiError::bad_request(
-            "invalid_query",
-            format!("参数 {name} 只能是 true 或 false"),
-        )),
-    }
-}

@@ -5,6 +5,8 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod excel;
+pub mod extract;
+pub mod format;
 pub mod forms;
 pub mod input;
 pub mod open311;
@@ -45,9 +47,17 @@ async fn api_docs(State(s): State<AppState>) -> Response {
     }
 }
 
-/// The OpenAPI document of the JSON API.
+/// Every documented route, the JSON API and Open311, with the finished
+/// OpenAPI document.
+fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut doc) = api::router().merge(open311::router()).split_for_parts();
+    api::add_error_responses(&mut doc);
+    (routes, doc)
+}
+
+/// The OpenAPI document of the JSON API and Open311.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::split().1
+    documented().1
 }
 
 async fn not_found(
@@ -68,7 +78,7 @@ async fn not_found(
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    let (api, doc) = api::split();
+    let (api, doc) = documented();
     let doc = std::sync::Arc::new(doc);
     let pages = Router::new()
         .route("/", get(pages::home::home))

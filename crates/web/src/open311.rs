@@ -26,8 +26,8 @@ use serde_json::{json, Value};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::api::cases::end_of_day;
-use crate::api::{ApiPath, ApiQuery};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::service::cases::end_of_day;
 use crate::AppState;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -401,7 +401,7 @@ async fn list_requests(s: &AppState, f: Format, q: RequestsQuery) -> Response {
             .collect();
         rows.retain(|c| wanted.contains(&c.category_id));
     }
-    let names = crate::api::cases::Names::load(s, [])
+    let names = crate::service::cases::Names::load(s, [])
         .await
         .unwrap_or_default();
     let items: Vec<Value> = rows
@@ -627,7 +627,11 @@ pub async fn post_file(
             .collect(),
         location,
     };
-    match s.intake.intake(&crate::api::cases::actor(&p), input).await {
+    match s
+        .intake
+        .intake(&crate::service::cases::actor(&p), input)
+        .await
+    {
         Ok(c) => respond(
             StatusCode::CREATED,
             f,
@@ -721,7 +725,7 @@ pub async fn get_request(
     };
     let (cats, names) = match (
         cases::categories(&s.db).await,
-        crate::api::cases::Names::load(&s, []).await,
+        crate::service::cases::Names::load(&s, []).await,
     ) {
         (Ok(c), Ok(n)) => (c, n),
         (Err(e), _) => return internal(f, e),

@@ -14,16 +14,14 @@ pub mod transfer;
 pub mod users;
 pub mod webhooks;
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+pub use crate::extract::{non_empty, opt_bool, ApiJson, ApiMultipart, ApiPath, ApiQuery};
+
+use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -60,12 +58,10 @@ impl Modify for Security {
     }
 }
 
-/// The API routes and their finished OpenAPI document (error responses
-/// added to every operation, `ErrorResponses`).
-pub fn split() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    let (routes, mut doc) = router().split_for_parts();
-    ErrorResponses.modify(&mut doc);
-    (routes, doc)
+/// Adds the shared error answers to every operation of the finished
+/// document (`ErrorResponses`).
+pub fn add_error_responses(doc: &mut utoipa::openapi::OpenApi) {
+    ErrorResponses.modify(doc);
 }
 
 /// The error answers every API operation can give through the shared
@@ -159,114 +155,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(cases::interviews_router())
         .merge(cases::attachments_router())
         .merge(messages::router())
-        .merge(crate::open311::router())
         .merge(webhooks::router())
         .merge(transfer::router())
         .merge(party::router())
-}
-
-/// JSON body whose rejections use the API error format (400 `invalid_json`).
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(json_rejection(e)),
-        }
-    }
-}
-
-fn json_rejection(e: JsonRejection) -> ApiError {
-    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        return crate::input::too_large();
-    }
-    match e {
-        JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
-            "invalid_json",
-            "请求体须为 JSON（Content-Type: application/json）",
-        ),
-        other => ApiError::bad_request(
-            "invalid_json",
-            format!(
-                "请求体不是有效的 JSON 或字段类型不符：{}",
-                other.body_text()
-            ),
-        ),
-    }
-}
-
-/// Query parameters whose rejections use the API error format (400 `invalid_query`).
-pub struct ApiQuery<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(e) => Err(query_rejection(e)),
-        }
-    }
-}
-
-fn query_rejection(e: QueryRejection) -> ApiError {
-    ApiError::bad_request("invalid_query", format!("查询参数有误：{}", e.body_text()))
-}
-
-/// Path parameters whose rejections use the API error format (400 `invalid_path`).
-pub struct ApiPath<T>(pub T);
-
-impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
-            Err(e) => Err(ApiError::bad_request(
-                "invalid_path",
-                format!("路径参数有误：{}", e.body_text()),
-            )),
-        }
-    }
-}
-
-/// A multipart upload whose rejections use the API error format (400 `invalid_upload`).
-pub struct ApiMultipart(pub axum::extract::Multipart);
-
-impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
-    type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Multipart::from_request(req, state)
-            .await
-            .map(ApiMultipart)
-            .map_err(|e| {
-                ApiError::bad_request(
-                    "invalid_upload",
-                    format!("请以 multipart/form-data 上传文件：{}", e.body_text()),
-                )
-            })
-    }
-}
-
-/// A query parameter with surrounding blanks removed; empty counts as absent.
-pub fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-}
-
-/// A true/false (or 1/0) query parameter; anything else is 400 `invalid_query`.
-pub fn opt_bool(name: &str, v: &Option<String>) -> ApiResult<Option<bool>> {
-    match non_empty(v).as_deref() {
-        None => Ok(None),
-        Some("true" | "1") => Ok(Some(true)),
-        Some("false" | "0") => Ok(Some(false)),
-        Some(_) => Err(ApiError::bad_request(
-            "invalid_query",
-            format!("参数 {name} 只能是 true 或 false"),
-        )),
-    }
 }
 
 /// The `version` an editor saw, for optimistic concurrency.
@@ -277,8 +168,8 @@ pub struct VersionParam {
 }
 
 /// Field errors as a 422 API error.
-pub fn invalid((code, fields): (&'static str, crate::forms::FieldErrors)) -> ApiError {
-    ApiError::invalid(code, &fields)
+pub fn invalid(e: (&'static str, crate::forms::FieldErrors)) -> ApiError {
+    ApiError::from_fields(e)
 }
 
 /// Paging of a list, as published: the list's own query struct reads the

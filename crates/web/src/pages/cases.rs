@@ -18,15 +18,15 @@ use super::{
     department_choices, error_page, fmt_date, fmt_time, is_htmx, query_string, render,
     render_status, PageCtx, Pager,
 };
-use crate::api::cases::{
-    acts_for, detail as case_detail, run, views, CaseDetailView, CaseDraft, CaseListQuery,
-    CaseView, Command, DispatchBody, MergeBody, NoteBody, RateBody, ReasonBody, ReplyBody,
-    StatsView, TaskBody, TaskLimit, VersionBody,
-};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
 use crate::excel::{self, Cell};
 use crate::forms::{field_error, fields_of, FieldErrors};
+use crate::service::cases::{
+    acts_for, detail as case_detail, run, views, CaseDetailView, CaseDraft, CaseListQuery,
+    CaseView, Command, DispatchBody, MergeBody, NoteBody, RateBody, ReasonBody, ReplyBody,
+    StatsView, TaskBody, TaskLimit, VersionBody,
+};
 use crate::AppState;
 
 type Choices = Vec<(String, String)>;
@@ -271,7 +271,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<CaseListQuery>,
 ) -> Response {
-    match crate::api::cases::export_bytes(&s, &p, &q).await {
+    match crate::service::cases::export_bytes(&s, &p, &q).await {
         Ok(b) => excel::xlsx_response("诉求清单.xlsx", b),
         Err(e) => error_page(&s, Some(&p), e),
     }
@@ -419,10 +419,10 @@ pub async fn create(
     };
     let r = async {
         require(&p, Permission::CasesCreate)?;
-        let input = crate::api::cases::validate_draft(&p, draft)?;
+        let input = crate::service::cases::validate_draft(&p, draft)?;
         Ok::<_, ApiError>(
             s.intake
-                .intake(&crate::api::cases::actor(&p), input)
+                .intake(&crate::service::cases::actor(&p), input)
                 .await?,
         )
     }
@@ -453,7 +453,7 @@ pub async fn create(
 // ------------------------------------------------------------------ detail
 
 pub struct TaskRow {
-    pub t: crate::api::cases::TaskView,
+    pub t: crate::service::cases::TaskView,
     pub mine: bool,
     /// Still inside the window to return it (退回).
     pub can_return: bool,
@@ -593,7 +593,7 @@ async fn detail_page(
         Some((f, _)) => field(f, "task_force_department_id").to_string(),
         None => d.case.task_force_department_id.clone().unwrap_or_default(),
     };
-    let live: Vec<&crate::api::cases::TaskView> =
+    let live: Vec<&crate::service::cases::TaskView> =
         d.tasks.iter().filter(|t| t.status != "returned").collect();
     let all_done = !live.is_empty() && live.iter().all(|t| t.status == "done");
     let is_lead =
@@ -983,7 +983,7 @@ pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Resp
 // ------------------------------------------------------------------ statistics
 
 pub struct StatRow {
-    pub f: crate::api::cases::FiguresView,
+    pub f: crate::service::cases::FiguresView,
     pub on_time: String,
     pub satisfaction: String,
     pub avg: String,
@@ -1013,7 +1013,7 @@ struct StatsPage {
     as_of: String,
 }
 
-fn stat_row(f: crate::api::cases::FiguresView, group: &str, q: &CaseListQuery) -> StatRow {
+fn stat_row(f: crate::service::cases::FiguresView, group: &str, q: &CaseListQuery) -> StatRow {
     let mut base = CaseListQuery {
         from: q.from.clone(),
         to: q.to.clone(),
@@ -1062,7 +1062,7 @@ pub async fn statistics(
     PageUser(p): PageUser,
     Query(q): Query<CaseListQuery>,
 ) -> Response {
-    match crate::api::cases::statistics(&s, &p, &q).await {
+    match crate::service::cases::statistics(&s, &p, &q).await {
         Ok(StatsView {
             group,
             groups,
@@ -1105,7 +1105,7 @@ pub async fn statistics_export(
     Query(q): Query<CaseListQuery>,
 ) -> Response {
     let r = async {
-        let st = crate::api::cases::statistics(&s, &p, &q).await?;
+        let st = crate::service::cases::statistics(&s, &p, &q).await?;
         let rows = st
             .groups
             .into_iter()
@@ -1257,7 +1257,7 @@ pub async fn update_category(
     Form(f): Form<CategoryForm>,
 ) -> Response {
     let n = |v: &str| v.trim().parse::<i32>().unwrap_or(0);
-    let draft = crate::api::cases::CategoryDraft {
+    let draft = crate::service::cases::CategoryDraft {
         code: f.code,
         name: f.name,
         lead_department_id: Some(f.lead_department_id),
@@ -1302,7 +1302,7 @@ pub async fn create_category(
                 }
             }
         };
-        let draft = crate::api::cases::CategoryDraft {
+        let draft = crate::service::cases::CategoryDraft {
             code: field(&pairs, "code").into(),
             name: field(&pairs, "name").into(),
             lead_department_id: Some(field(&pairs, "lead_department_id").into()),
@@ -1359,9 +1359,9 @@ struct BoardPage {
     page: PageCtx,
     rows: Vec<BoardRow>,
     supervised: Vec<Row>,
-    interviews: Vec<crate::api::cases::InterviewView>,
+    interviews: Vec<crate::service::cases::InterviewView>,
     departments: Choices,
-    draft: crate::api::cases::InterviewDraft,
+    draft: crate::service::cases::InterviewDraft,
     errors: FieldErrors,
     /// Filters of the interview list and the export with them.
     iq: InterviewQuery,
@@ -1409,14 +1409,14 @@ async fn board_page(
     s: &AppState,
     p: &Principal,
     status: StatusCode,
-    draft: crate::api::cases::InterviewDraft,
+    draft: crate::service::cases::InterviewDraft,
     errors: FieldErrors,
     flash: Option<&str>,
     iq: InterviewQuery,
 ) -> Response {
     let r = async {
         require(p, Permission::CasesSupervise)?;
-        let stats = crate::api::cases::statistics(
+        let stats = crate::service::cases::statistics(
             s,
             p,
             &CaseListQuery {
@@ -1468,7 +1468,7 @@ async fn board_page(
         .into_iter()
         .filter(|c| c.supervision_level > 0)
         .collect();
-        let interviews = crate::api::cases::interview_views(
+        let interviews = crate::service::cases::interview_views(
             s,
             cases::interviews_where(&s.db, &iq.filter(), 20).await?,
         )
@@ -1498,7 +1498,7 @@ pub async fn board(
     PageUser(p): PageUser,
     Query(iq): Query<InterviewQuery>,
 ) -> Response {
-    let draft = crate::api::cases::InterviewDraft {
+    let draft = crate::service::cases::InterviewDraft {
         held_on: cases::today().to_string(),
         ..Default::default()
     };
@@ -1516,7 +1516,7 @@ pub async fn interviews_export(
         require(&p, Permission::CasesSupervise)?;
         let list = cases::interviews_where(&s.db, &iq.filter(), excel::MAX_EXPORT_ROWS).await?;
         let recorded: Vec<_> = list.iter().map(|m| m.created_at).collect();
-        let views = crate::api::cases::interview_views(&s, list).await?;
+        let views = crate::service::cases::interview_views(&s, list).await?;
         let rows = views.into_iter().zip(recorded).map(|(v, recorded)| {
             vec![
                 Cell::Date(v.held_on),
@@ -1554,9 +1554,9 @@ pub async fn interviews_export(
 pub async fn create_interview(
     State(s): State<AppState>,
     PageUser(p): PageUser,
-    Form(d): Form<crate::api::cases::InterviewDraft>,
+    Form(d): Form<crate::service::cases::InterviewDraft>,
 ) -> Response {
-    match crate::api::cases::record_interview(&s, &p, d.clone()).await {
+    match crate::service::cases::record_interview(&s, &p, d.clone()).await {
         Ok(_) => Redirect::to("/cases/board?flash=created").into_response(),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let errors = fields_of(
@@ -1593,7 +1593,7 @@ pub async fn upload(
     Path(id): Path<String>,
     mp: axum::extract::Multipart,
 ) -> Response {
-    match crate::api::cases::upload_attachment(&s, &p, &id, mp).await {
+    match crate::service::cases::upload_attachment(&s, &p, &id, mp).await {
         Ok(_) => Redirect::to(&format!("/cases/{id}?flash=attached")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             let refused = Refused {

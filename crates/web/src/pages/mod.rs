@@ -17,7 +17,6 @@ pub mod transfer;
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use kechuang_domain::auth::Permission;
 use kechuang_store::{Page, Principal};
 
@@ -458,28 +457,7 @@ impl Pager {
     }
 }
 
-/// China Standard Time (UTC+8, no daylight saving).
-pub fn cst() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
-}
-
-/// "2026年11月29日"
-pub fn fmt_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
-/// "2026年11月29日 14:05" in Beijing time.
-pub fn fmt_time(t: DateTime<Utc>) -> String {
-    let l = t.with_timezone(&cst());
-    format!("{} {}", fmt_date(l.date_naive()), l.format("%H:%M"))
-}
-
-/// An RFC 3339 timestamp (as kept in the audit log) in Beijing time.
-pub fn fmt_rfc3339(s: &str) -> String {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| fmt_time(t.with_timezone(&Utc)))
-        .unwrap_or_else(|_| s.to_string())
-}
+pub use crate::format::{cst, fmt_date, fmt_rfc3339, fmt_time};
 
 /// Departments for a select box, indented by their depth in the tree.
 pub async fn department_choices(st: &AppState) -> Result<Vec<(String, String)>, ApiError> {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiResult};
-use crate::input::{non_empty, opt_bool};
+use crate::extract::{non_empty, opt_bool};
 use crate::AppState;
 
 #[derive(Serialize, ToSchema)]

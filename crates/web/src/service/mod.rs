@@ -4,6 +4,7 @@
 //! never import each other.
 
 pub mod calendar;
+pub mod cases;
 pub mod chains;
 pub mod departments;
 pub mod messages;

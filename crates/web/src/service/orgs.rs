@@ -16,8 +16,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell, ImportFailure, ImportProblem};
+use crate::extract::{non_empty, opt_bool};
 use crate::forms::{parse_flag, OrgDraft};
-use crate::input::{non_empty, opt_bool};
 use crate::AppState;
 
 /// An organisation as the API returns it.

@@ -14,10 +14,10 @@ use super::{
     answer, done, draft, error_page, render, turnover_lines, wan, FormState, PageCtx, TurnoverLine,
 };
 use super::{with_status, FlashParam};
-use crate::api::orgs::{upload, ImportFailure, ImportProblem};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
+use crate::excel::{upload, ImportFailure, ImportProblem};
 use crate::forms::transfer::today_text;
 use crate::pages::{query_string, Pager};
 use crate::service::transfer::contracts::{self as service, ContractListQuery, ContractView};

@@ -10,7 +10,7 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{invalid, non_empty};
+use super::non_empty;
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
@@ -284,7 +284,7 @@ pub async fn create(
     d: &ClaimDraft,
 ) -> ApiResult<project_claim::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::create(&s.db, &p.username, input).await?)
 }
 
@@ -296,7 +296,7 @@ pub async fn update(
     d: &ClaimDraft,
 ) -> ApiResult<project_claim::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::update(&s.db, &p.username, id, version, input).await?)
 }
 
@@ -307,7 +307,7 @@ pub async fn add_result(
     d: &ResultDraft,
 ) -> ApiResult<original_result::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::add_result(&s.db, &p.username, claim_id, input).await?)
 }
 
@@ -398,7 +398,7 @@ pub async fn update_result(
     d: &ResultDraft,
 ) -> ApiResult<ResultView> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     let r = store::update_result(&s.db, &p.username, id, version, input).await?;
     Ok(result_views(s, vec![r]).await?.remove(0))
 }

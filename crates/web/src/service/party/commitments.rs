@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{invalid, non_empty, opt_bool};
+use super::{non_empty, opt_bool};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
@@ -171,7 +171,7 @@ pub async fn figures_of(
 
 pub async fn pledge(s: &AppState, p: &Principal, d: &PledgeDraft) -> ApiResult<commitment::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(commitments::pledge(&s.db, &p.username, input).await?)
 }
 
@@ -197,7 +197,7 @@ pub async fn report(
     d: &ReportDraft,
 ) -> ApiResult<commitment::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(commitments::report(&s.db, &p.username, id, d.version, input).await?)
 }
 
@@ -208,7 +208,7 @@ pub async fn verify(
     d: &VerdictDraft,
 ) -> ApiResult<commitment::Model> {
     require(p, Permission::PartyWrite)?;
-    let (fulfilled, comment, on) = d.validate().map_err(invalid)?;
+    let (fulfilled, comment, on) = d.validate().map_err(ApiError::from_fields)?;
     Ok(commitments::verify(&s.db, &p.username, id, d.version, fulfilled, comment, on).await?)
 }
 

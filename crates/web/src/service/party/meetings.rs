@@ -13,7 +13,7 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{invalid, non_empty, opt_bool};
+use super::{non_empty, opt_bool};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
@@ -243,7 +243,7 @@ pub async fn create_meeting(
     d: &MeetingDraft,
 ) -> ApiResult<meeting::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::create_meeting(&s.db, &p.username, input).await?.0)
 }
 
@@ -255,7 +255,7 @@ pub async fn update_meeting(
     d: &MeetingDraft,
 ) -> ApiResult<meeting::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::update_meeting(&s.db, &p.username, id, version, input).await?)
 }
 
@@ -266,7 +266,7 @@ pub async fn create_key_item(
     d: &KeyItemDraft,
 ) -> ApiResult<KeyItemRow> {
     require(p, Permission::PartyWrite)?;
-    let mut input = d.validate().map_err(invalid)?;
+    let mut input = d.validate().map_err(ApiError::from_fields)?;
     if let Some(m) = meeting_id {
         store::get_meeting(&s.db, m).await?;
         input.meeting_id = Some(m.to_string());
@@ -469,7 +469,7 @@ pub async fn update_key_item(
     d: &KeyItemDraft,
 ) -> ApiResult<key_item::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::update_key_item(&s.db, &p.username, id, version, input).await?)
 }
 
@@ -484,7 +484,7 @@ pub async fn progress(
     d: &ProgressDraft,
 ) -> ApiResult<key_item::Model> {
     require(p, Permission::PartyWrite)?;
-    let (progress, note) = d.validate().map_err(invalid)?;
+    let (progress, note) = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::report_progress(&s.db, &p.username, id, d.version, progress, note).await?)
 }
 
@@ -495,7 +495,7 @@ pub async fn complete(
     d: &DoneDraft,
 ) -> ApiResult<key_item::Model> {
     require(p, Permission::PartyWrite)?;
-    let on = d.validate().map_err(invalid)?;
+    let on = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::complete_key_item(&s.db, &p.username, id, d.version, on).await?)
 }
 
@@ -506,7 +506,7 @@ pub async fn add_milestone(
     d: &MilestoneDraft,
 ) -> ApiResult<key_item_milestone::Model> {
     require(p, Permission::PartyWrite)?;
-    let (title, due) = d.validate().map_err(invalid)?;
+    let (title, due) = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::add_milestone(&s.db, &p.username, id, title, due).await?)
 }
 
@@ -518,7 +518,7 @@ pub async fn milestone_done(
     d: &DoneDraft,
 ) -> ApiResult<key_item_milestone::Model> {
     require(p, Permission::PartyWrite)?;
-    let on = d.validate().map_err(invalid)?;
+    let on = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::complete_milestone(&s.db, &p.username, id, milestone_id, d.version, on).await?)
 }
 

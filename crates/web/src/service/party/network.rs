@@ -13,7 +13,7 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{invalid, non_empty, opt_bool};
+use super::{non_empty, opt_bool};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
@@ -32,7 +32,7 @@ pub async fn create_org(
     d: &PartyOrgDraft,
 ) -> ApiResult<party_org::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(network::create(&s.db, &p.username, input).await?)
 }
 
@@ -72,7 +72,7 @@ pub async fn update_org(
     d: &PartyOrgDraft,
 ) -> ApiResult<party_org::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(network::update(&s.db, &p.username, id, version, input).await?)
 }
 
@@ -231,7 +231,7 @@ pub async fn create_member(
     d: &MemberDraft,
 ) -> ApiResult<party_member::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(network::create_member(&s.db, &p.username, input).await?)
 }
 
@@ -258,7 +258,7 @@ pub async fn update_member(
 ) -> ApiResult<party_member::Model> {
     require(p, Permission::PartyWrite)?;
     require(p, Permission::PartyPii)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(network::update_member(&s.db, &p.username, id, version, input).await?)
 }
 
@@ -279,7 +279,7 @@ pub async fn add_appointment(
     d: &AppointmentDraft,
 ) -> ApiResult<cross_appointment::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(network::add_appointment(&s.db, &p.username, input).await?)
 }
 

@@ -7,9 +7,8 @@ use kechuang_store::Principal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::invalid;
 use crate::auth::require;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::forms::party::races::{HonorDraft, RaceDraft, ScoreEntryDraft, TeamDraft};
 use crate::AppState;
 
@@ -35,13 +34,13 @@ pub async fn team_views(s: &AppState, p: &Principal) -> ApiResult<Vec<TeamView>>
 
 pub async fn create_team(s: &AppState, p: &Principal, d: &TeamDraft) -> ApiResult<team::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(races::create_team(&s.db, &p.username, input).await?)
 }
 
 pub async fn create_race(s: &AppState, p: &Principal, d: &RaceDraft) -> ApiResult<race::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(races::create_race(&s.db, &p.username, input).await?)
 }
 
@@ -56,13 +55,13 @@ pub async fn score(
     d: &ScoreEntryDraft,
 ) -> ApiResult<race_score::Model> {
     require(p, Permission::PartyWrite)?;
-    let (dimension, team, score, evidence) = d.validate().map_err(invalid)?;
+    let (dimension, team, score, evidence) = d.validate().map_err(ApiError::from_fields)?;
     Ok(races::score(&s.db, &p.username, &dimension, &team, score, evidence).await?)
 }
 
 pub async fn honor_action(s: &AppState, p: &Principal, d: &HonorDraft) -> ApiResult<honor::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(races::add_honor(&s.db, &p.username, input).await?)
 }
 
@@ -75,7 +74,7 @@ pub async fn update_team(
     d: &TeamDraft,
 ) -> ApiResult<team::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(races::update_team(&s.db, &p.username, id, version, input).await?)
 }
 

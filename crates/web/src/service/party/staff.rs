@@ -23,7 +23,7 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{invalid, non_empty, opt_bool};
+use super::{non_empty, opt_bool};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell, Sheet};
@@ -354,7 +354,7 @@ pub async fn create_staff(
     d: &StaffDraft,
 ) -> ApiResult<service_staff::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::create(&s.db, &p.username, input).await?)
 }
 
@@ -387,7 +387,7 @@ pub async fn update_staff(
     d: &StaffDraft,
 ) -> ApiResult<service_staff::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::update(&s.db, &p.username, id, version, input).await?)
 }
 
@@ -398,7 +398,7 @@ pub async fn assign(
     d: &AssignmentDraft,
 ) -> ApiResult<staff_assignment::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::assign(&s.db, &p.username, staff_id, input).await?)
 }
 
@@ -414,7 +414,7 @@ pub async fn end(
     if a.staff_id != staff_id {
         return Err(ApiError::not_found());
     }
-    let on = d.validate().map_err(invalid)?;
+    let on = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::end_assignment(&s.db, &p.username, assignment_id, d.version, on).await?)
 }
 
@@ -521,7 +521,7 @@ pub async fn create_log(s: &AppState, p: &Principal, d: &LogDraft) -> ApiResult<
         // Staff who log only as themselves: no record, or someone else's, is refused first.
         require_log_for(s, p, &staff_id).await?;
     }
-    let input = d.validate(&staff_id).map_err(invalid)?;
+    let input = d.validate(&staff_id).map_err(ApiError::from_fields)?;
     Ok(store::create_log(&s.db, &p.username, input).await?)
 }
 
@@ -542,7 +542,7 @@ pub async fn update_log(
     } else {
         d.staff_id.trim().to_string()
     };
-    let input = d.validate(&staff_id).map_err(invalid)?;
+    let input = d.validate(&staff_id).map_err(ApiError::from_fields)?;
     require_log_for(s, p, &input.staff_id).await?;
     Ok(store::update_log(&s.db, &p.username, id, version, input).await?)
 }
@@ -588,7 +588,7 @@ pub async fn to_case(
     }
     let log = store::get_log(&s.db, log_id).await?;
     require_log_for(s, p, &log.staff_id).await?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     // The same actor as the API's `cases::actor` (the service may not import the API).
     let actor = kechuang_store::cases::Actor {
         username: p.username.clone(),
@@ -629,7 +629,7 @@ impl PeriodQuery {
             to: self.to.clone().unwrap_or_default(),
         }
         .validate()
-        .map_err(invalid)
+        .map_err(ApiError::from_fields)
     }
 }
 

@@ -7,9 +7,9 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{invalid, non_empty};
+use super::non_empty;
 use crate::auth::require;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
 use crate::forms::party::zones::{ZoneDraft, ZoneMemberDraft, ZoneOrgDraft};
 use crate::AppState;
@@ -160,7 +160,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &ZoneListQuery) -> Api
 
 pub async fn create(s: &AppState, p: &Principal, d: &ZoneDraft) -> ApiResult<zone::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::create(&s.db, &p.username, input).await?)
 }
 
@@ -172,7 +172,7 @@ pub async fn update(
     d: &ZoneDraft,
 ) -> ApiResult<zone::Model> {
     require(p, Permission::PartyWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(store::update(&s.db, &p.username, id, version, input).await?)
 }
 
@@ -183,7 +183,7 @@ pub async fn add_member(
     d: &ZoneMemberDraft,
 ) -> ApiResult<()> {
     require(p, Permission::PartyWrite)?;
-    let member = d.validate().map_err(invalid)?;
+    let member = d.validate().map_err(ApiError::from_fields)?;
     store::add_member(&s.db, &p.username, id, &member).await?;
     Ok(())
 }
@@ -200,7 +200,7 @@ pub async fn remove_member(
 
 pub async fn add_org(s: &AppState, p: &Principal, id: &str, d: &ZoneOrgDraft) -> ApiResult<()> {
     require(p, Permission::PartyWrite)?;
-    let org = d.validate().map_err(invalid)?;
+    let org = d.validate().map_err(ApiError::from_fields)?;
     store::add_org(&s.db, &p.username, id, &org).await?;
     Ok(())
 }

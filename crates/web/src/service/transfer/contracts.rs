@@ -12,13 +12,13 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{invalid, name_of, non_empty};
+use super::{name_of, non_empty};
 // The import's failure types are shared with the organisations' import,
 // which defines them in api/orgs.rs.
-use crate::api::orgs::{ImportFailure, ImportProblem};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
+use crate::excel::{ImportFailure, ImportProblem};
 use crate::forms::transfer::ContractDraft;
 use crate::AppState;
 
@@ -338,7 +338,7 @@ pub async fn create(
     d: &ContractDraft,
 ) -> ApiResult<tech_contract::Model> {
     require(p, Permission::TransferWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(contracts::create(&s.db, &p.username, input).await?)
 }
 
@@ -356,7 +356,7 @@ pub async fn update(
     d: &ContractDraft,
 ) -> ApiResult<tech_contract::Model> {
     require(p, Permission::TransferWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(contracts::update(&s.db, &p.username, id, version, input).await?)
 }
 

@@ -9,9 +9,9 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{invalid, name_of, non_empty};
+use super::{name_of, non_empty};
 use crate::auth::require;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
 use crate::forms::transfer::{
     AgreementDraft, DatedDraft, ExitDraft, PoolDraft, RoundDraft, TrancheDraft,
@@ -57,7 +57,7 @@ pub async fn create_pool(
     d: &PoolDraft,
 ) -> ApiResult<fund_pool::Model> {
     require(p, Permission::FundingWrite)?;
-    let (name, budget) = d.validate().map_err(invalid)?;
+    let (name, budget) = d.validate().map_err(ApiError::from_fields)?;
     Ok(equity::create_pool(&s.db, &p.username, name, budget).await?)
 }
 
@@ -244,7 +244,7 @@ pub async fn create(
     d: &AgreementDraft,
 ) -> ApiResult<grant_equity::Model> {
     require(p, Permission::FundingWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(equity::create(&s.db, &p.username, input).await?)
 }
 
@@ -270,7 +270,7 @@ pub async fn tranche(
     d: &TrancheDraft,
 ) -> ApiResult<grant_tranche::Model> {
     require(p, Permission::FundingWrite)?;
-    let (fen, on, note) = d.validate().map_err(invalid)?;
+    let (fen, on, note) = d.validate().map_err(ApiError::from_fields)?;
     Ok(equity::disburse(&s.db, &p.username, id, fen, on, note).await?)
 }
 
@@ -281,7 +281,7 @@ pub async fn round(
     d: &RoundDraft,
 ) -> ApiResult<grant_equity::Model> {
     require(p, Permission::FundingWrite)?;
-    let (round, investors) = d.validate().map_err(invalid)?;
+    let (round, investors) = d.validate().map_err(ApiError::from_fields)?;
     let input = equity::RoundInput { round, investors };
     Ok(equity::convert_on_round(&s.db, &p.username, id, d.version, input).await?)
 }
@@ -293,7 +293,7 @@ pub async fn close(
     d: &DatedDraft,
 ) -> ApiResult<grant_equity::Model> {
     require(p, Permission::FundingWrite)?;
-    let on = d.validate().map_err(invalid)?;
+    let on = d.validate().map_err(ApiError::from_fields)?;
     Ok(equity::close_as_grant(&s.db, &p.username, id, d.version, on).await?)
 }
 
@@ -304,7 +304,7 @@ pub async fn exit(
     d: &ExitDraft,
 ) -> ApiResult<grant_equity::Model> {
     require(p, Permission::FundingWrite)?;
-    let (how, on) = d.validate().map_err(invalid)?;
+    let (how, on) = d.validate().map_err(ApiError::from_fields)?;
     Ok(equity::exit(&s.db, &p.username, id, d.version, how, on).await?)
 }
 

@@ -9,9 +9,9 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{invalid, name_of, non_empty, opt_bool};
+use super::{name_of, non_empty, opt_bool};
 use crate::auth::require;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
 use crate::forms::transfer::{
     ApplicationDraft, DatedDraft, LoanDecisionDraft, RepayDraft, TierDraft,
@@ -30,7 +30,7 @@ pub async fn create_tier(
     d: &TierDraft,
 ) -> ApiResult<loan_tier::Model> {
     require(p, Permission::FundingWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(loans::create_tier(&s.db, &p.username, input).await?)
 }
 
@@ -42,7 +42,7 @@ pub async fn update_tier(
     d: &TierDraft,
 ) -> ApiResult<loan_tier::Model> {
     require(p, Permission::FundingWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(loans::update_tier(&s.db, &p.username, id, version, input).await?)
 }
 
@@ -192,7 +192,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &LoanListQuery) -> Api
 
 pub async fn apply(s: &AppState, p: &Principal, d: &ApplicationDraft) -> ApiResult<loan::Model> {
     require(p, Permission::FundingWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(loans::apply(&s.db, &p.username, input).await?)
 }
 
@@ -231,7 +231,7 @@ pub async fn decide(
     d: &LoanDecisionDraft,
 ) -> ApiResult<loan::Model> {
     require(p, Permission::FundingWrite)?;
-    let (amount, reason, on) = d.validate().map_err(invalid)?;
+    let (amount, reason, on) = d.validate().map_err(ApiError::from_fields)?;
     Ok(loans::decide(&s.db, &p.username, id, d.version, amount, reason, on).await?)
 }
 
@@ -242,7 +242,7 @@ pub async fn disburse(
     d: &DatedDraft,
 ) -> ApiResult<loan::Model> {
     require(p, Permission::FundingWrite)?;
-    let on = d.validate().map_err(invalid)?;
+    let on = d.validate().map_err(ApiError::from_fields)?;
     Ok(loans::disburse(&s.db, &p.username, id, d.version, on).await?)
 }
 
@@ -253,7 +253,7 @@ pub async fn repay(
     d: &RepayDraft,
 ) -> ApiResult<loan::Model> {
     require(p, Permission::FundingWrite)?;
-    let (fen, on) = d.validate().map_err(invalid)?;
+    let (fen, on) = d.validate().map_err(ApiError::from_fields)?;
     Ok(loans::repay(&s.db, &p.username, id, d.version, fen, on).await?)
 }
 
@@ -264,7 +264,7 @@ pub async fn compensate(
     d: &DatedDraft,
 ) -> ApiResult<loan::Model> {
     require(p, Permission::FundingWrite)?;
-    let on = d.validate().map_err(invalid)?;
+    let on = d.validate().map_err(ApiError::from_fields)?;
     Ok(loans::compensate(&s.db, &p.username, id, d.version, on).await?)
 }
 

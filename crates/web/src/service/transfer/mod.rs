@@ -11,8 +11,6 @@ pub mod projects;
 
 use std::collections::HashMap;
 
-use crate::error::{ApiError, ApiResult};
-
 /// Name of an organisation id from a lookup, empty when unknown.
 pub fn name_of(names: &HashMap<String, String>, id: &Option<String>) -> String {
     id.as_ref()
@@ -21,32 +19,4 @@ pub fn name_of(names: &HashMap<String, String>, id: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-// The three helpers below read a query or a draft exactly as the API's own
-// (`api::non_empty`, `api::opt_bool`, `api::invalid`); they are repeated here
-// because a service does not import `crate::api`.
-
-/// A query parameter with surrounding blanks removed; empty counts as absent.
-fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-}
-
-/// A true/false (or 1/0) query parameter; anything else is 400 `invalid_query`.
-fn opt_bool(name: &str, v: &Option<String>) -> ApiResult<Option<bool>> {
-    match non_empty(v).as_deref() {
-        None => Ok(None),
-        Some("true" | "1") => Ok(Some(true)),
-        Some("false" | "0") => Ok(Some(false)),
-        Some(_) => Err(ApiError::bad_request(
-            "invalid_query",
-            format!("参数 {name} 只能是 true 或 false"),
-        )),
-    }
-}
-
-/// Field errors as a 422 API error.
-fn invalid((code, fields): (&'static str, crate::forms::FieldErrors)) -> ApiError {
-    ApiError::invalid(code, &fields)
-}
+use crate::extract::{non_empty, opt_bool};

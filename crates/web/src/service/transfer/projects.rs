@@ -9,7 +9,7 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{invalid, name_of, non_empty};
+use super::{name_of, non_empty};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
@@ -175,7 +175,7 @@ pub async fn create(
     d: &ProjectDraft,
 ) -> ApiResult<transfer_project::Model> {
     require(p, Permission::TransferWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(projects::create(&s.db, &p.username, input).await?)
 }
 
@@ -234,7 +234,7 @@ pub async fn update(
     d: &ProjectDraft,
 ) -> ApiResult<transfer_project::Model> {
     require(p, Permission::TransferWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(projects::update(&s.db, &p.username, id, version, input).await?)
 }
 
@@ -245,7 +245,7 @@ pub async fn open_review(
     d: &ReviewDraft,
 ) -> ApiResult<gate_review::Model> {
     require(p, Permission::TransferWrite)?;
-    let criteria = d.validate().map_err(invalid)?;
+    let criteria = d.validate().map_err(ApiError::from_fields)?;
     Ok(projects::open_review(&s.db, &p.username, id, criteria).await?)
 }
 
@@ -256,7 +256,7 @@ pub async fn score(
     d: &ScoreDraft,
 ) -> ApiResult<review_score::Model> {
     require(p, Permission::TransferWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(projects::add_score(&s.db, &p.username, review_id, input).await?)
 }
 
@@ -267,7 +267,7 @@ pub async fn decide(
     d: &DecisionDraft,
 ) -> ApiResult<transfer_project::Model> {
     require(p, Permission::TransferWrite)?;
-    let input = d.validate().map_err(invalid)?;
+    let input = d.validate().map_err(ApiError::from_fields)?;
     Ok(projects::decide(&s.db, &p.username, review_id, d.version, input).await?)
 }
 
@@ -279,7 +279,7 @@ pub async fn found_firm(
 ) -> ApiResult<transfer_project::Model> {
     require(p, Permission::TransferWrite)?;
     require(p, Permission::OrgsWrite)?;
-    let (org, incubator, on) = d.validate().map_err(invalid)?;
+    let (org, incubator, on) = d.validate().map_err(ApiError::from_fields)?;
     Ok(
         projects::found_firm(&s.db, &p.username, id, d.version, org, &incubator, on)
             .await?
@@ -294,7 +294,7 @@ pub async fn graduate(
     d: &DatedDraft,
 ) -> ApiResult<transfer_project::Model> {
     require(p, Permission::TransferWrite)?;
-    let on = d.validate().map_err(invalid)?;
+    let on = d.validate().map_err(ApiError::from_fields)?;
     Ok(projects::graduate(&s.db, &p.username, id, d.version, on).await?)
 }
 
