@@ -217,13 +217,13 @@ async fn append_many<C: ConnectionTrait>(tx: &C, changes: Vec<Change<'_>>) -> St
             hash: Set(hash),
         });
     }
-    crate::record::insert_rows(tx, entries)
+    crate::bulk::insert_rows(tx, entries)
         .await
         .map_err(|e| match e {
             StoreError::Conflict { .. } => StoreError::stale(),
             other => other,
         })?;
-    crate::record::insert_rows(tx, feed).await
+    crate::bulk::insert_rows(tx, feed).await
 }
 
 /// Optimistic concurrency: move `table.id` from `expected` to the next

@@ -31,15 +31,7 @@ use crate::entities::{
 use crate::search::SeqRange;
 use crate::{calendar, new_id, now, record, Db, Page, PageReq, Scope, StoreError, StoreResult};
 
-/// Beijing date of an instant (time limits count Beijing workdays).
-pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
-    (t + chrono::Duration::hours(8)).date_naive()
-}
-
-/// Today in Beijing (honours [`crate::at_time`]).
-pub fn today() -> NaiveDate {
-    beijing_date(now())
-}
+pub use crate::clock::{beijing_date, today};
 
 fn rule_error(e: TransitionError) -> StoreError {
     StoreError::Rule {
@@ -221,7 +213,7 @@ async fn concern<C: ConnectionTrait>(
         case_id: Set(case_id.into()),
         department_id: Set(d),
     });
-    record::insert_rows(tx, rows).await
+    crate::bulk::insert_rows(tx, rows).await
 }
 
 /// Cases the scope may see, as a query condition.
@@ -796,8 +788,8 @@ pub async fn notify_many<C: ConnectionTrait>(
         created_at: Set(t),
         read_at: Set(None),
     });
-    record::insert_rows(tx, inbox).await?;
-    record::insert_rows(tx, sends).await
+    crate::bulk::insert_rows(tx, inbox).await?;
+    crate::bulk::insert_rows(tx, sends).await
 }
 
 /// Messages for a user: their own and their department's, newest first.
@@ -1214,7 +1206,7 @@ async fn write_intakes(
             case_id: Set(c),
             department_id: Set(d),
         });
-    record::insert_rows(&tx, concerned).await?;
+    crate::bulk::insert_rows(&tx, concerned).await?;
     crate::search::index(
         &tx,
         created.iter().map(|m| crate::search::CaseText {
@@ -1255,7 +1247,7 @@ async fn write_intakes(
             });
         }
     }
-    record::insert_rows(&tx, events).await?;
+    crate::bulk::insert_rows(&tx, events).await?;
     notify_many(&tx, &hooks, notes).await?;
     tx.commit().await?;
     for (r, m) in routed.iter().zip(created) {

@@ -7,9 +7,11 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bulk;
 pub mod calendar;
 pub mod cases;
 pub mod chains;
+pub mod clock;
 pub mod db;
 pub mod departments;
 pub mod entities;
@@ -38,24 +40,4 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-tokio::task_local! {
-    static CLOCK: chrono::DateTime<chrono::Utc>;
-}
-
-/// Current time, truncated to whole seconds so every backend stores and
-/// returns the same value (MySQL's TIMESTAMP keeps whole seconds). Inside
-/// [`at_time`] it is the time given there.
-pub fn now() -> chrono::DateTime<chrono::Utc> {
-    use chrono::{SubsecRound, Utc};
-    CLOCK
-        .try_with(|t| *t)
-        .unwrap_or_else(|_| Utc::now())
-        .trunc_subsecs(0)
-}
-
-/// Run `f` as if it were `t`: every record, audit entry and timeline event
-/// it writes carries that time. Used to load a dataset with a history (the
-/// demo) through the same code paths as live work.
-pub async fn at_time<F: std::future::Future>(t: chrono::DateTime<chrono::Utc>, f: F) -> F::Output {
-    CLOCK.scope(t, f).await
-}
+pub use clock::{at_time, now};

@@ -170,6 +170,23 @@ pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: &str) -> StoreRe
         .ok_or(StoreError::NotFound)
 }
 
+/// An organisation that must exist (422 `unknown_org` otherwise).
+pub async fn require_org<C: ConnectionTrait>(
+    db: &C,
+    id: &str,
+    field: &str,
+) -> StoreResult<org::Model> {
+    org::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            StoreError::rule(
+                "unknown_org",
+                format!("{field}：单位不存在，请从名录中选择"),
+            )
+        })
+}
+
 /// The organisation registered under a credit code (any scope).
 pub async fn by_uscc<C: ConnectionTrait>(db: &C, uscc: &str) -> StoreResult<Option<org::Model>> {
     Ok(org::Entity::find()

@@ -493,7 +493,7 @@ async fn tiered_loans(db: &Db, firms: &[(String, String, &str)]) -> anyhow::Resu
         candidates.push((tier_limit(loans::ladder_of(&o)), id.clone()));
     }
     candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     for (k, wan) in LOANS_WAN.iter().enumerate() {
         let (limit, org_id) = &candidates[k];
         anyhow::ensure!(wan <= limit, "演示贷款超出梯度额度");

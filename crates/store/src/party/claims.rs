@@ -14,7 +14,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
-use crate::cases::today;
+use crate::clock::today;
 use crate::entities::{original_result, party_org, project_claim};
 use crate::{record, Db, Page, PageReq, StoreError, StoreResult};
 

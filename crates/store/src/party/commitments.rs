@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::cases::today;
+use crate::clock::today;
 use crate::entities::{commitment, commitment_report, party_member, party_org};
 use crate::{record, Db, Page, PageReq, StoreError, StoreResult};
 

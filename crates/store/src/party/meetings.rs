@@ -16,7 +16,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
-use crate::cases::today;
+use crate::clock::today;
 use crate::entities::{department, key_item, key_item_milestone, meeting, meeting_agenda};
 use crate::{new_id, now, record, Db, Page, PageReq, StoreError, StoreResult};
 

@@ -202,7 +202,7 @@ pub async fn add_unit(
 ) -> StoreResult<party_org_unit::Model> {
     let tx = crate::db::begin_write(db).await?;
     get(&tx, party_org_id).await?;
-    crate::transfer::require_org(&tx, org_id, "所在单位").await?;
+    crate::orgs::require_org(&tx, org_id, "所在单位").await?;
     let m = record::insert(
         &tx,
         actor,

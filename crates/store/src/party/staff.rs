@@ -18,7 +18,8 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::cases::{self, today, Actor, CaseInput};
+use crate::cases::{self, Actor, CaseInput};
+use crate::clock::today;
 use crate::entities::{
     case, chain_org, department, org, party_org, service_staff, staff_assignment, user, work_log,
 };
@@ -520,7 +521,7 @@ pub async fn assign(
     }
     let tx = crate::db::begin_write(db).await?;
     let staff = get(&tx, staff_id).await?;
-    let org = crate::transfer::require_org(&tx, &i.org_id, "联系单位").await?;
+    let org = crate::orgs::require_org(&tx, &i.org_id, "联系单位").await?;
     let same = staff_assignment::Entity::find()
         .filter(staff_assignment::Column::StaffId.eq(staff_id))
         .filter(staff_assignment::Column::OrgId.eq(i.org_id.clone()))
@@ -710,7 +711,7 @@ async fn check_log<C: ConnectionTrait>(db: &C, i: &LogInput) -> StoreResult<()> 
         .await
         .map_err(|_| StoreError::rule("unknown_staff", "服务人员不存在"))?;
     if let Some(o) = &i.org_id {
-        crate::transfer::require_org(db, o, "走访单位").await?;
+        crate::orgs::require_org(db, o, "走访单位").await?;
     }
     if i.logged_on > today() {
         return Err(StoreError::rule("logged_in_future", "工作日期不能晚于今天"));
@@ -830,7 +831,7 @@ pub async fn to_case(
             "该记录未关联单位，无法转为诉求",
         ));
     };
-    let org = crate::transfer::require_org(&tx, &org_id, "走访单位").await?;
+    let org = crate::orgs::require_org(&tx, &org_id, "走访单位").await?;
     let staff = get(&tx, &log.staff_id).await?;
     let categories = cases::categories(&tx).await?;
     let category = match &i.category_id {

@@ -16,8 +16,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::{require_org, rule};
+use super::rule;
 use crate::entities::{fund_pool, grant_equity, grant_tranche};
+use crate::orgs::require_org;
 use crate::{money, record, Db, Page, PageReq, StoreError, StoreResult};
 
 /// Agreement states.

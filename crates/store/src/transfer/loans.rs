@@ -14,9 +14,10 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::{require_org, rule};
-use crate::cases::today;
+use super::rule;
+use crate::clock::today;
 use crate::entities::{loan, loan_installment, loan_repayment, loan_tier, org};
+use crate::orgs::require_org;
 use crate::{money, record, Db, Page, PageReq, StoreError, StoreResult};
 
 pub const STATUSES: [(&str, &str); 6] = [

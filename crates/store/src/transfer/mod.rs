@@ -40,23 +40,6 @@ pub async fn org_names<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// An organisation that must exist (422 `unknown_org` otherwise).
-pub async fn require_org<C: ConnectionTrait>(
-    db: &C,
-    id: &str,
-    field: &str,
-) -> StoreResult<org::Model> {
-    org::Entity::find_by_id(id.to_string())
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            StoreError::rule(
-                "unknown_org",
-                format!("{field}：单位不存在，请从名录中选择"),
-            )
-        })
-}
-
 /// Map a domain rule error with a stable code to a 422.
 pub(crate) fn rule<E: std::fmt::Display>(code: &'static str, e: E) -> StoreError {
     StoreError::rule(code, e.to_string())

@@ -16,9 +16,10 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::{require_org, rule};
-use crate::cases::today;
+use super::rule;
+use crate::clock::today;
 use crate::entities::{gate_review, org, project_stage, review_score, transfer_project};
+use crate::orgs::require_org;
 use crate::orgs::OrgInput;
 use crate::{new_id, record, Db, Page, PageReq, StoreError, StoreResult};
 

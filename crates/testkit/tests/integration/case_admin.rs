@@ -320,7 +320,7 @@ async fn audit_log_interviews_and_deliveries_export_with_their_filters() {
     assert_eq!(none.len(), 1, "the header only");
 
     // Interview records: by department and date.
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     let day = |n: i64| (today - chrono::Duration::days(n)).to_string();
     for (dep, who, held) in [
         (&w.lead_dep, "李科长", day(30)),

@@ -953,7 +953,7 @@ async fn overdue_cases_are_supervised_and_unrated_replies_close() {
     )
     .await;
     assert_eq!(status, 200);
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     let sweep = kechuang_store::cases::sweep(&w.app.db, today)
         .await
         .unwrap();
@@ -1464,7 +1464,7 @@ async fn due_soon_cases_warn_their_lead_department_once() {
     let w = world().await;
     // Received so that the five-workday limit ends on the next workday.
     let cal = kechuang_store::calendar::load(&w.app.db).await.unwrap();
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     let target = cal.add_workdays(today, 1);
     let mut received = today;
     while cal.add_workdays(received, 5) > target {

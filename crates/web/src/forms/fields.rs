@@ -67,7 +67,7 @@ pub(crate) fn date_or_today(
     label: &str,
     v: &str,
 ) -> NaiveDate {
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     if v.trim().is_empty() {
         return today;
     }

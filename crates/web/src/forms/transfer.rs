@@ -79,7 +79,7 @@ fn percent(
 
 /// Today in Beijing, as forms prefill it.
 pub fn today_text() -> String {
-    kechuang_store::cases::today().to_string()
+    kechuang_store::clock::today().to_string()
 }
 
 /// A transfer project as typed.
@@ -599,7 +599,7 @@ pub struct DatedDraft {
 impl DatedDraft {
     pub fn validate(&self) -> Checked<NaiveDate> {
         if self.on.trim().is_empty() {
-            return Ok(kechuang_store::cases::today());
+            return Ok(kechuang_store::clock::today());
         }
         let mut e = vec![];
         let on = date(&mut e, "on", "日期", &self.on);
@@ -773,7 +773,7 @@ impl ApplicationDraft {
         let bank = required(&mut e, "bank", "贷款银行", &self.bank, 100);
         too_long(&mut e, "purpose", "用途", self.purpose.trim(), 300);
         let applied_on = if self.applied_on.trim().is_empty() {
-            kechuang_store::cases::today()
+            kechuang_store::clock::today()
         } else {
             date(&mut e, "applied_on", "申请日期", &self.applied_on)
         };
@@ -827,7 +827,7 @@ impl LoanDecisionDraft {
             }
         };
         let on = if self.on.trim().is_empty() {
-            kechuang_store::cases::today()
+            kechuang_store::clock::today()
         } else {
             date(&mut e, "on", "审批日期", &self.on)
         };
@@ -850,7 +850,7 @@ impl RepayDraft {
         let mut e = vec![];
         let fen = money(&mut e, "amount_yuan", "还款金额", &self.amount_yuan, true);
         let on = if self.on.trim().is_empty() {
-            kechuang_store::cases::today()
+            kechuang_store::clock::today()
         } else {
             date(&mut e, "on", "还款日期", &self.on)
         };

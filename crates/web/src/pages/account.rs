@@ -12,6 +12,8 @@ use super::{fmt_time, render, render_status, PageCtx};
 use crate::auth::{cookie_value, safe_next, session_cookie, Caller, PageUser, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -340,4 +342,17 @@ pub async fn revoke_token(
         Ok(()) => tokens_page(&state, &p, None, Some("令牌已吊销")).await,
         Err(e) => super::error_page(&state, Some(&p), e.into()),
     }
+}
+
+/// The account pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route(
+            "/account/password",
+            get(password_form).post(change_password),
+        )
+        .route("/account/tokens", get(tokens).post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
 }

@@ -22,6 +22,8 @@ use crate::forms::{field_error, fields_of, FieldErrors, UserDraft};
 use crate::service;
 use crate::service::webhooks::{delivery_label, DELIVERY_STATUSES};
 use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
 
 pub struct UserRow {
     pub id: String,
@@ -837,6 +839,22 @@ pub async fn toggle_webhook(
         Ok(_) => Redirect::to("/admin/webhooks?flash=saved").into_response(),
         Err(e) => error_page(&st, Some(&p), e),
     }
+}
+
+/// The admin pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(users).post(create_user))
+        .route(
+            "/admin/users/{id}/edit",
+            get(edit_user_form).post(update_user),
+        )
+        .route("/admin/users/{id}/password", post(reset_password))
+        .route("/admin/webhooks", get(webhooks).post(create_webhook))
+        .route("/admin/webhooks/{id}/toggle", post(toggle_webhook))
+        .route("/admin/audit", get(audit))
+        .route("/admin/audit/export.xlsx", get(audit_export))
+        .route("/admin/webhooks/deliveries.xlsx", get(deliveries_export))
 }
 
 #[cfg(test)]

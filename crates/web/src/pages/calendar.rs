@@ -15,6 +15,8 @@ use super::{cst, error_page, fmt_date, render_status, PageCtx};
 use crate::auth::{require, PageUser};
 use crate::service::calendar as service;
 use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
 
 pub struct DayRow {
     pub date: String,
@@ -181,4 +183,11 @@ pub async fn delete_day(
         Ok(y) => Redirect::to(&format!("/calendar?year={y}&flash=deleted")).into_response(),
         Err(e) => error_page(&st, Some(&p), e),
     }
+}
+
+/// The calendar pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/calendar", get(page).post(set_day))
+        .route("/calendar/{date}/delete", post(delete_day))
 }

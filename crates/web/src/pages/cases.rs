@@ -28,6 +28,8 @@ use crate::service::cases::{
     StatsView, TaskBody, TaskLimit, VersionBody,
 };
 use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
 
 type Choices = Vec<(String, String)>;
 
@@ -1604,4 +1606,23 @@ pub async fn upload(
         }
         Err(e) => error_page(&s, Some(&p), e),
     }
+}
+
+/// The cases pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list))
+        .route("/cases/export.xlsx", get(export))
+        .route("/cases/new", get(new_form).post(create))
+        .route("/cases/workbench", get(workbench))
+        .route("/cases/board", get(board))
+        .route("/cases/board/interviews", post(create_interview))
+        .route("/cases/board/interviews.xlsx", get(interviews_export))
+        .route("/cases/statistics", get(statistics))
+        .route("/cases/statistics.xlsx", get(statistics_export))
+        .route("/cases/categories", get(categories).post(create_category))
+        .route("/cases/categories/{id}", post(update_category))
+        .route("/cases/{id}", get(detail))
+        .route("/cases/{id}/act/{command}", post(act))
+        .route("/cases/{id}/attachments", post(upload))
 }

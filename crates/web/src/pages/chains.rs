@@ -21,6 +21,8 @@ use crate::excel;
 use crate::forms::{field_error, ChainDraft, FieldErrors};
 use crate::service::chains as service;
 use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
 
 pub struct ChainRow {
     pub id: String,
@@ -355,4 +357,15 @@ pub async fn export(
         Ok((name, b)) => excel::xlsx_response(&format!("{name}.xlsx"), b),
         Err(e) => error_page(&st, Some(&p), e),
     }
+}
+
+/// The chains pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/chains", get(list).post(create))
+        .route("/chains/{id}", get(detail))
+        .route("/chains/{id}/nodes", post(add_node))
+        .route("/chains/{id}/members", post(set_member))
+        .route("/chains/{id}/outputs", post(set_output))
+        .route("/chains/{id}/export.xlsx", get(export))
 }

@@ -18,6 +18,8 @@ use crate::excel;
 use crate::forms::{field_error, fields_of, DepartmentDraft, FieldErrors};
 use crate::service::departments as service;
 use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
 
 pub struct DeptRow {
     pub d: department::Model,
@@ -231,4 +233,13 @@ pub async fn export(State(st): State<AppState>, PageUser(p): PageUser) -> Respon
         Ok(b) => excel::xlsx_response("部门架构.xlsx", b),
         Err(e) => error_page(&st, Some(&p), e),
     }
+}
+
+/// The departments pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/departments", get(list).post(create))
+        .route("/departments/export.xlsx", get(export))
+        .route("/departments/{id}/edit", get(edit_form).post(update))
+        .route("/departments/{id}/delete", post(delete))
 }

@@ -11,6 +11,8 @@ use kechuang_store::{calendar, chains, departments, orgs};
 use super::{fmt_date, render, PageCtx};
 use crate::auth::PageUser;
 use crate::AppState;
+use axum::routing::get;
+use axum::Router;
 
 pub struct Stat {
     pub label: String,
@@ -111,4 +113,9 @@ pub async fn home(State(s): State<AppState>, PageUser(p): PageUser) -> Response 
         Ok(h) => render(&h),
         Err(e) => super::error_page(&s, Some(&p), e.into()),
     }
+}
+
+/// The home pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
 }

@@ -13,6 +13,8 @@ use super::{error_page, fmt_time, is_htmx, query_string, render, PageCtx, Pager}
 use crate::auth::PageUser;
 use crate::service::messages::{self as service, MessageQuery};
 use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
 
 pub struct MessageRow {
     pub id: String,
@@ -145,4 +147,13 @@ pub async fn unread_badge(State(s): State<AppState>, PageUser(p): PageUser) -> R
         ))
         .into_response(),
     }
+}
+
+/// The messages pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/messages", get(list))
+        .route("/messages/unread-count", get(unread_badge))
+        .route("/messages/read-all", post(read_all))
+        .route("/messages/{id}/open", post(open))
 }

@@ -23,6 +23,8 @@ use crate::excel::{upload, xlsx_response, ImportFailure, ImportProblem};
 use crate::forms::{field_error, fields_of, FieldErrors, OrgDraft};
 use crate::service::orgs::{self as service, kind_label, tags_of, OrgListQuery, OrgView};
 use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
 
 pub struct OrgRow {
     pub id: String,
@@ -642,4 +644,16 @@ pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multi
         }
         Err(ImportFailure::Other(e)) => error_page(&st, Some(&p), e),
     }
+}
+
+/// The orgs pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs", get(list))
+        .route("/orgs/export.xlsx", get(export))
+        .route("/orgs/new", get(new_form).post(create))
+        .route("/orgs/import", get(import_form).post(import))
+        .route("/orgs/{id}", get(detail))
+        .route("/orgs/{id}/edit", get(edit_form).post(update))
+        .route("/orgs/{id}/delete", post(delete))
 }

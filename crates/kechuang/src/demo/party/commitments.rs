@@ -32,7 +32,7 @@ fn at(d: NaiveDate) -> chrono::DateTime<Utc> {
 
 pub async fn load(db: &Db) -> anyhow::Result<()> {
     let members = network::members_all(db, &Default::default(), 10_000).await?;
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     let mut k = 0usize;
     for m in members
         .iter()

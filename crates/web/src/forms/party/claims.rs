@@ -57,7 +57,7 @@ impl ClaimDraft {
             e.push(("state", "状态只能是已揭榜、攻关中或已完成".into()));
         }
         let claimed_on = date(&mut e, "claimed_on", "揭榜日期", &self.claimed_on);
-        if claimed_on > kechuang_store::cases::today() {
+        if claimed_on > kechuang_store::clock::today() {
             e.push(("claimed_on", "揭榜日期不能晚于今天".into()));
         }
         done(e, || ClaimInput {

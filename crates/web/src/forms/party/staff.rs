@@ -142,7 +142,7 @@ pub struct EndDraft {
 impl EndDraft {
     pub fn validate(&self) -> Checked<NaiveDate> {
         if self.to_on.trim().is_empty() {
-            return Ok(kechuang_store::cases::today());
+            return Ok(kechuang_store::clock::today());
         }
         let mut e = vec![];
         let on = date(&mut e, "to_on", "结束日期", &self.to_on);
@@ -176,11 +176,11 @@ impl LogDraft {
             e.push(("staff_id", "请选择服务人员".into()));
         }
         let logged_on = if self.logged_on.trim().is_empty() {
-            kechuang_store::cases::today()
+            kechuang_store::clock::today()
         } else {
             date(&mut e, "logged_on", "工作日期", &self.logged_on)
         };
-        if logged_on > kechuang_store::cases::today() {
+        if logged_on > kechuang_store::clock::today() {
             e.push(("logged_on", "工作日期不能晚于今天".into()));
         }
         let kind = LogKind::parse(&self.kind);
@@ -234,7 +234,7 @@ pub struct PeriodDraft {
 
 impl PeriodDraft {
     pub fn validate(&self) -> Checked<(NaiveDate, NaiveDate)> {
-        let (qf, qt) = kechuang_store::party::staff::quarter_of(kechuang_store::cases::today());
+        let (qf, qt) = kechuang_store::party::staff::quarter_of(kechuang_store::clock::today());
         let mut e = vec![];
         let from = opt_date(&mut e, "from", "开始日期", &self.from).unwrap_or(qf);
         let to = opt_date(&mut e, "to", "结束日期", &self.to).unwrap_or(qt);

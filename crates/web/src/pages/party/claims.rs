@@ -61,7 +61,7 @@ fn kinds() -> Options {
 }
 
 fn today_text() -> String {
-    kechuang_store::cases::today().to_string()
+    kechuang_store::clock::today().to_string()
 }
 
 #[derive(Template)]

@@ -43,7 +43,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn today_text() -> String {
-    kechuang_store::cases::today().to_string()
+    kechuang_store::clock::today().to_string()
 }
 
 fn kind_options() -> Vec<(&'static str, &'static str)> {
@@ -362,7 +362,7 @@ pub async fn key_items(
 async fn key_items_page(st: &AppState, p: &Principal, q: KeyItemListQuery) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
     let f = q.filter()?;
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     let page = store::list_key_items(
         &st.db,
         &f,

@@ -403,7 +403,7 @@ async fn detail_page(
         can_write,
         can_log: rights.may(id),
         is_officer: d.staff.staff.staff_role == StaffRole::ServiceOfficer.as_str(),
-        today: kechuang_store::cases::today().to_string(),
+        today: kechuang_store::clock::today().to_string(),
         d,
         fs,
     }))
@@ -555,7 +555,7 @@ async fn logs_page(
         categories: category_choices(st).await?,
         any: rights.any,
         own: rights.own,
-        today: kechuang_store::cases::today().to_string(),
+        today: kechuang_store::clock::today().to_string(),
         fs,
     }))
 }
@@ -653,7 +653,7 @@ struct PeriodLink {
 }
 
 fn period_links(base: &str) -> Vec<PeriodLink> {
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     let (qf, qt) = store::quarter_of(today);
     let (pf, pt) = store::quarter_of(qf - chrono::Duration::days(1));
     let year_from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(qf);
@@ -786,7 +786,7 @@ pub async fn report(
             ),
             export_href: format!("/party/reports/{staff_id}/export.xlsx?{period}"),
             links: period_links(&format!("/party/reports/{staff_id}")),
-            generated: fmt_date(kechuang_store::cases::today()),
+            generated: fmt_date(kechuang_store::clock::today()),
             r,
         }))
     }

@@ -30,6 +30,8 @@ use crate::service::transfer::{
     projects as service_projects,
 };
 use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
 
 /// "1,450.00 万元"
 pub fn wan(fen: i64) -> String {
@@ -91,7 +93,7 @@ impl OverviewPage {
     /// The latest complete year of contract turnover (the current year is still running).
     fn full_year(&self) -> Option<&TurnoverLine> {
         use chrono::Datelike;
-        let this_year = kechuang_store::cases::today().year();
+        let this_year = kechuang_store::clock::today().year();
         self.turnover
             .iter()
             .rev()
@@ -137,7 +139,7 @@ pub fn funnel_lines(rows: Vec<kechuang_store::transfer::projects::FunnelRow>) ->
 
 pub fn turnover_lines(rows: Vec<service_contracts::TurnoverView>) -> Vec<TurnoverLine> {
     use chrono::Datelike;
-    let this_year = kechuang_store::cases::today().year();
+    let this_year = kechuang_store::clock::today().year();
     rows.into_iter()
         .map(|t| TurnoverLine {
             partial: t.year == this_year,
@@ -204,4 +206,36 @@ async fn overview_page(
         turnover,
         incubated,
     }))
+}
+
+/// The transfer pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/transfer", get(overview))
+        .route(
+            "/transfer/projects",
+            get(projects::list).post(projects::create),
+        )
+        .route("/transfer/projects/export.xlsx", get(projects::export))
+        .route("/transfer/projects/{id}", get(projects::detail))
+        .route("/transfer/projects/{id}/act/{action}", post(projects::act))
+        .route("/transfer/grant-equity", get(equity::list))
+        .route("/transfer/grant-equity/export.xlsx", get(equity::export))
+        .route("/transfer/grant-equity/act/{action}", post(equity::create))
+        .route("/transfer/grant-equity/{id}", get(equity::detail))
+        .route(
+            "/transfer/grant-equity/{id}/act/{action}",
+            post(equity::act),
+        )
+        .route("/transfer/loans", get(loans::list))
+        .route("/transfer/loans/export.xlsx", get(loans::export))
+        .route("/transfer/loans/act/{action}", post(loans::create))
+        .route("/transfer/loans/{id}", get(loans::detail))
+        .route("/transfer/loans/{id}/act/{action}", post(loans::act))
+        .route(
+            "/transfer/contracts",
+            get(contracts::list).post(contracts::create),
+        )
+        .route("/transfer/contracts/export.xlsx", get(contracts::export))
+        .route("/transfer/contracts/import", post(contracts::import))
 }

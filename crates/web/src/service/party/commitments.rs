@@ -53,7 +53,7 @@ pub async fn views(s: &AppState, items: Vec<commitment::Model>) -> ApiResult<Vec
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     Ok(items
         .into_iter()
         .map(|c| CommitmentView {

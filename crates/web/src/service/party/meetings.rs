@@ -307,7 +307,7 @@ impl KeyItemListQuery {
     pub fn year(&self) -> ApiResult<Option<i32>> {
         match non_empty(&self.year).as_deref() {
             Some("all") => Ok(None),
-            None => Ok(Some(kechuang_store::cases::today().year())),
+            None => Ok(Some(kechuang_store::clock::today().year())),
             Some(_) => parse_year(&self.year, "清单年度"),
         }
     }
@@ -392,7 +392,7 @@ pub async fn key_items_export_bytes(
 ) -> ApiResult<Vec<u8>> {
     require(p, Permission::PartyRead)?;
     let f = q.filter()?;
-    let rows = store::list_all_key_items(&s.db, &f, kechuang_store::cases::today(), 50_000).await?;
+    let rows = store::list_all_key_items(&s.db, &f, kechuang_store::clock::today(), 50_000).await?;
     let views = key_item_views(s, rows).await?;
     let title = match f.year {
         Some(y) => format!("{y}年度重点事项清单"),
@@ -555,7 +555,7 @@ pub async fn list_key_items(
     let page = store::list_key_items(
         &s.db,
         &q.filter()?,
-        kechuang_store::cases::today(),
+        kechuang_store::clock::today(),
         PageReq::new(q.page, q.per_page)?,
     )
     .await?;

@@ -269,7 +269,7 @@ pub async fn recruitment_of(
 ) -> ApiResult<Recruitment> {
     use chrono::Datelike;
     require(p, Permission::PartyRead)?;
-    let year = year.unwrap_or_else(|| kechuang_store::cases::today().year());
+    let year = year.unwrap_or_else(|| kechuang_store::clock::today().year());
     Ok(network::recruitment(&s.db, year).await?)
 }
 

@@ -74,7 +74,7 @@ pub async fn staff_views(
             .collect();
     let users = store::user_labels(&s.db, items.iter().filter_map(|x| x.user_id.clone())).await?;
     let ids: Vec<String> = items.iter().map(|x| x.id.clone()).collect();
-    let open = store::open_assignment_counts(&s.db, &ids, kechuang_store::cases::today()).await?;
+    let open = store::open_assignment_counts(&s.db, &ids, kechuang_store::clock::today()).await?;
     Ok(items
         .into_iter()
         .map(|m| {
@@ -113,7 +113,7 @@ pub async fn assignment_views(
 ) -> ApiResult<Vec<AssignmentView>> {
     let names =
         kechuang_store::transfer::org_names(&s.db, items.iter().map(|a| a.org_id.clone())).await?;
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     Ok(items
         .into_iter()
         .map(|a| AssignmentView {

@@ -198,7 +198,7 @@ pub struct ProjectDetailView {
 }
 
 pub async fn detail_view(s: &AppState, d: ProjectDetail) -> ApiResult<ProjectDetailView> {
-    let today = kechuang_store::cases::today();
+    let today = kechuang_store::clock::today();
     Ok(ProjectDetailView {
         stages: d
             .stages
