@@ -169,6 +169,11 @@ impl TestApp {
     }
 }
 
+/// The `id` of a record in a JSON answer.
+pub fn id(v: &serde_json::Value) -> String {
+    v["id"].as_str().expect("id").to_string()
+}
+
 pub fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let i = s.find(start)? + start.len();
     let j = s[i..].find(end)? + i;
@@ -209,6 +214,20 @@ impl Api {
         let status = res.status().as_u16();
         let body = res.json().await.unwrap_or(serde_json::Value::Null);
         (status, body)
+    }
+    /// POST a JSON body; (status, JSON answer).
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        Self::json(self.post(path).json(&body)).await
+    }
+    /// PUT a JSON body; (status, JSON answer).
+    pub async fn put_json(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        Self::json(self.put(path).json(&body)).await
+    }
+    /// GET that must answer 200; the JSON answer.
+    pub async fn get_ok(&self, path: &str) -> serde_json::Value {
+        let (status, body) = Self::json(self.get(path)).await;
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
     }
     /// GET a page (the API token also signs pages in) and return its text.
     pub async fn text(&self, path: &str) -> String {

@@ -1,25 +1,11 @@
 //! Party-building: Major projects claimed by party talents (揭榜挂帅) and their original results (原创性成果).
 
 use kechuang_domain::auth::Role;
-use kechuang_testkit::{spawn_app, Api};
+use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
 use crate::admin;
 use crate::party_zones::party_org;
-
-async fn post(api: &Api, path: &str, body: Value) -> (u16, Value) {
-    Api::json(api.post(path).json(&body)).await
-}
-
-async fn get(api: &Api, path: &str) -> Value {
-    let (status, body) = Api::json(api.get(path)).await;
-    assert_eq!(status, 200, "GET {path}: {body}");
-    body
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_string()
-}
 
 #[track_caller]
 fn refused(got: (u16, Value), status: u16, code: &str) -> Value {
@@ -45,14 +31,13 @@ async fn claim(
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
     }
-    let (status, c) = post(api, "/api/v1/party/claims", body).await;
+    let (status, c) = api.post_json("/api/v1/party/claims", body).await;
     assert_eq!(status, 201, "{c}");
     c["claim"].clone()
 }
 
 async fn result(api: &Api, claim: &Value, title: &str, kind: &str, on: &str) -> (u16, Value) {
-    post(
-        api,
+    api.post_json(
         &format!("/api/v1/party/claims/{}/results", id(claim)),
         json!({ "title": title, "kind": kind, "achieved_on": on }),
     )
@@ -68,8 +53,7 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
     // The level rule: city, province or national only (codes or Chinese).
     for level in ["区级", "district", ""] {
         let body = refused(
-            post(
-                &api,
+            api.post_json(
                 "/api/v1/party/claims",
                 json!({ "title": "海域态势融合感知", "level": level, "team": "t", "leader": "l",
                         "participants": "5", "claimed_on": "2025-03-01" }),
@@ -84,8 +68,7 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
         );
     }
     let body = refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/party/claims",
             json!({ "title": "x", "level": "city", "team": "t", "leader": "l", "participants": "0",
                     "claimed_on": "2025-03-01", "state": "abandoned" }),
@@ -97,8 +80,7 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
     let fields = body["details"]["fields"].as_object().unwrap();
     assert!(fields.contains_key("participants") && fields.contains_key("state"));
     refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/party/claims",
             json!({ "title": "x", "level": "city", "team": "t", "leader": "l", "participants": "3",
                     "claimed_on": "2025-03-01", "party_org_id": "nope" }),
@@ -188,7 +170,7 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
     );
 
     // Totals: 3 claims, 12 + 8 + 5 talents, 3 results; by level and state.
-    let t = get(&api, "/api/v1/party/claims/totals").await;
+    let t = api.get_ok("/api/v1/party/claims/totals").await;
     assert_eq!(
         (
             t["claims"].as_u64(),
@@ -214,7 +196,9 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
     );
     assert_eq!(t["by_state"][1]["code"], "in_progress");
     assert_eq!(t["by_state"][1]["claims"], 1);
-    let t = get(&api, "/api/v1/party/claims/totals?level=national").await;
+    let t = api
+        .get_ok("/api/v1/party/claims/totals?level=national")
+        .await;
     assert_eq!(
         (
             t["claims"].as_u64(),
@@ -223,7 +207,7 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
         ),
         (Some(1), Some(12), Some(2))
     );
-    let t = get(&api, "/api/v1/party/claims/totals?year=2025").await;
+    let t = api.get_ok("/api/v1/party/claims/totals?year=2025").await;
     assert_eq!(
         (
             t["claims"].as_u64(),
@@ -234,7 +218,7 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
     );
 
     // The list, newest first, with the number of results.
-    let list = get(&api, "/api/v1/party/claims").await;
+    let list = api.get_ok("/api/v1/party/claims").await;
     let rows: Vec<(String, u64)> = list["items"]
         .as_array()
         .unwrap()
@@ -255,18 +239,18 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
         ]
     );
     assert_eq!(
-        get(&api, "/api/v1/party/claims?state=in_progress").await["total"],
+        api.get_ok("/api/v1/party/claims?state=in_progress").await["total"],
         1
     );
     assert_eq!(
-        get(
-            &api,
-            &format!("/api/v1/party/claims?party_org_id={}", po.id)
-        )
-        .await["total"],
+        api.get_ok(&format!("/api/v1/party/claims?party_org_id={}", po.id))
+            .await["total"],
         1
     );
-    assert_eq!(get(&api, "/api/v1/party/claims?q=碳化硅").await["total"], 1);
+    assert_eq!(
+        api.get_ok("/api/v1/party/claims?q=碳化硅").await["total"],
+        1
+    );
     refused(
         Api::json(api.get("/api/v1/party/claims?level=district")).await,
         400,
@@ -274,29 +258,28 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
     );
 
     // Results list and one claim with its results.
-    let results = get(&api, "/api/v1/party/results").await;
+    let results = api.get_ok("/api/v1/party/results").await;
     assert_eq!(results["total"], 3);
     assert_eq!(
         results["items"][0]["title"], "碳化硅MOSFET样品",
         "newest first"
     );
     assert_eq!(
-        get(
-            &api,
-            &format!("/api/v1/party/results?claim_id={}", id(&sea))
-        )
-        .await["total"],
+        api.get_ok(&format!("/api/v1/party/results?claim_id={}", id(&sea)))
+            .await["total"],
         2
     );
     assert_eq!(
-        get(&api, "/api/v1/party/results?kind=software").await["total"],
+        api.get_ok("/api/v1/party/results?kind=software").await["total"],
         1
     );
     assert_eq!(
-        get(&api, "/api/v1/party/results?year=2026").await["total"],
+        api.get_ok("/api/v1/party/results?year=2026").await["total"],
         1
     );
-    let d = get(&api, &format!("/api/v1/party/claims/{}", id(&sea))).await;
+    let d = api
+        .get_ok(&format!("/api/v1/party/claims/{}", id(&sea)))
+        .await;
     assert_eq!(d["claim"]["result_count"], 2);
     assert_eq!(d["results"][0]["title"], "态势融合核心发明专利");
 
@@ -340,7 +323,7 @@ async fn claims_are_city_level_or_above_and_add_up_talents_and_results() {
         "results_before_claim",
     );
     assert_eq!(
-        get(&api, "/api/v1/party/claims/totals").await["participants"],
+        api.get_ok("/api/v1/party/claims/totals").await["participants"],
         27
     );
 
@@ -387,14 +370,14 @@ async fn leaders_read_claims_but_cannot_write_and_enterprises_see_nothing() {
     let api = admin(&app).await;
     let c = claim(&api, "存算一体芯片", "city", 6, "2025-01-10", json!({})).await;
     let leader = app.api_client("wang", Role::Leader, None, None).await;
-    assert_eq!(get(&leader, "/api/v1/party/claims").await["total"], 1);
+    assert_eq!(leader.get_ok("/api/v1/party/claims").await["total"], 1);
     assert_eq!(
-        get(&leader, "/api/v1/party/claims/totals").await["participants"],
+        leader.get_ok("/api/v1/party/claims/totals").await["participants"],
         6
     );
-    get(&leader, "/api/v1/party/results").await;
+    leader.get_ok("/api/v1/party/results").await;
     refused(
-        post(&leader, "/api/v1/party/claims", json!({ "title": "x", "level": "city", "team": "t", "leader": "l", "participants": "3", "claimed_on": "2025-01-01" })).await,
+        leader.post_json("/api/v1/party/claims", json!({ "title": "x", "level": "city", "team": "t", "leader": "l", "participants": "3", "claimed_on": "2025-01-01" })).await,
         403,
         "forbidden",
     );

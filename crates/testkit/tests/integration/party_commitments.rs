@@ -3,11 +3,7 @@
 
 use kechuang_domain::auth::Role;
 use kechuang_testkit::{spawn_app, Api};
-use serde_json::{json, Value};
-
-async fn post(api: &Api, path: &str, body: Value) -> (u16, Value) {
-    Api::json(api.post(path).json(&body)).await
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn a_commitment_cycle_runs_to_verified_fulfilment() {
@@ -15,33 +11,33 @@ async fn a_commitment_cycle_runs_to_verified_fulfilment() {
     let office = app
         .api_client("office", Role::PartyWorker, None, None)
         .await;
-    let (_, branch) = post(
-        &office,
-        "/api/v1/party/orgs",
-        json!({"name": "金凤实验室第一党支部", "kind": "branch"}),
-    )
-    .await;
+    let (_, branch) = office
+        .post_json(
+            "/api/v1/party/orgs",
+            json!({"name": "金凤实验室第一党支部", "kind": "branch"}),
+        )
+        .await;
     let branch = branch["id"].as_str().unwrap().to_string();
-    let (_, m) = post(&office, "/api/v1/party/members", json!({
+    let (_, m) = office.post_json("/api/v1/party/members", json!({
         "party_org_id": branch, "name": "陈雪梅", "applied_on": "2015-03-01", "activist_on": "2015-09-01",
         "candidate_on": "2016-09-01", "probationary_on": "2017-03-01", "full_on": "2018-03-01"
     }))
     .await;
     let member = m["id"].as_str().unwrap().to_string();
     let pledge = |title: &str, due: &str| json!({"member_id": member, "title": title, "pledged_on": "2025-01-10", "due_on": due});
-    let (status, e) = post(
-        &office,
-        "/api/v1/party/commitments",
-        pledge("时限早于承诺", "2025-01-01"),
-    )
-    .await;
+    let (status, e) = office
+        .post_json(
+            "/api/v1/party/commitments",
+            pledge("时限早于承诺", "2025-01-01"),
+        )
+        .await;
     assert_eq!(status, 422, "{e}");
-    let (status, c) = post(
-        &office,
-        "/api/v1/party/commitments",
-        pledge("走访联系企业不少于10家", "2025-06-30"),
-    )
-    .await;
+    let (status, c) = office
+        .post_json(
+            "/api/v1/party/commitments",
+            pledge("走访联系企业不少于10家", "2025-06-30"),
+        )
+        .await;
     assert_eq!(status, 201, "{c}");
     assert_eq!(
         (c["status"].as_str(), c["party_org_id"].as_str()),
@@ -49,49 +45,49 @@ async fn a_commitment_cycle_runs_to_verified_fulfilment() {
     );
     let id = c["id"].as_str().unwrap();
     // Verifying before a report is refused.
-    let (status, e) = post(
-        &office,
-        &format!("/api/v1/party/commitments/{id}/verify"),
-        json!({"verdict": "fulfilled", "version": c["version"]}),
-    )
-    .await;
+    let (status, e) = office
+        .post_json(
+            &format!("/api/v1/party/commitments/{id}/verify"),
+            json!({"verdict": "fulfilled", "version": c["version"]}),
+        )
+        .await;
     assert_eq!(
         (status, e["code"].as_str()),
         (422, Some("commitment_state"))
     );
     // A half-way report keeps it pledged; completion needs evidence.
-    let (status, c) = post(&office, &format!("/api/v1/party/commitments/{id}/reports"), json!({"progress": "已走访5家", "percent": "50", "reported_on": "2025-03-01", "version": c["version"]})).await;
+    let (status, c) = office.post_json(&format!("/api/v1/party/commitments/{id}/reports"), json!({"progress": "已走访5家", "percent": "50", "reported_on": "2025-03-01", "version": c["version"]})).await;
     assert_eq!((status, c["status"].as_str()), (200, Some("pledged")));
-    let (status, e) = post(
-        &office,
-        &format!("/api/v1/party/commitments/{id}/reports"),
-        json!({"progress": "已完成", "percent": "100", "version": c["version"]}),
-    )
-    .await;
+    let (status, e) = office
+        .post_json(
+            &format!("/api/v1/party/commitments/{id}/reports"),
+            json!({"progress": "已完成", "percent": "100", "version": c["version"]}),
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(e["details"]["fields"]["evidence"].is_string(), "{e}");
-    let (status, c) = post(&office, &format!("/api/v1/party/commitments/{id}/reports"), json!({"progress": "已走访12家", "percent": "100", "evidence": "走访台账", "reported_on": "2025-06-20", "version": c["version"]})).await;
+    let (status, c) = office.post_json(&format!("/api/v1/party/commitments/{id}/reports"), json!({"progress": "已走访12家", "percent": "100", "evidence": "走访台账", "reported_on": "2025-06-20", "version": c["version"]})).await;
     assert_eq!((status, c["status"].as_str()), (200, Some("reported")));
-    let (status, _) = post(
-        &office,
-        &format!("/api/v1/party/commitments/{id}/reports"),
-        json!({"progress": "再报", "percent": "100", "evidence": "x", "version": c["version"]}),
-    )
-    .await;
+    let (status, _) = office
+        .post_json(
+            &format!("/api/v1/party/commitments/{id}/reports"),
+            json!({"progress": "再报", "percent": "100", "evidence": "x", "version": c["version"]}),
+        )
+        .await;
     assert_eq!(status, 422, "no report while waiting for the verdict");
-    let (status, _) = post(
-        &office,
-        &format!("/api/v1/party/commitments/{id}/verify"),
-        json!({"verdict": "fulfilled", "version": 1}),
-    )
-    .await;
+    let (status, _) = office
+        .post_json(
+            &format!("/api/v1/party/commitments/{id}/verify"),
+            json!({"verdict": "fulfilled", "version": 1}),
+        )
+        .await;
     assert_eq!(status, 409, "a stale verdict is refused");
-    let (status, c) = post(
-        &office,
-        &format!("/api/v1/party/commitments/{id}/verify"),
-        json!({"verdict": "fulfilled", "on": "2025-07-01", "version": c["version"]}),
-    )
-    .await;
+    let (status, c) = office
+        .post_json(
+            &format!("/api/v1/party/commitments/{id}/verify"),
+            json!({"verdict": "fulfilled", "on": "2025-07-01", "version": c["version"]}),
+        )
+        .await;
     assert_eq!(
         (status, c["status"].as_str(), c["status_label"].as_str()),
         (200, Some("verified"), Some("已践诺"))
@@ -100,40 +96,40 @@ async fn a_commitment_cycle_runs_to_verified_fulfilment() {
     assert_eq!(detail["reports"].as_array().unwrap().len(), 2);
 
     // A second pledge found unfulfilled (a reason is required), a third left overdue, a fourth not yet due.
-    let (_, c2) = post(
-        &office,
-        "/api/v1/party/commitments",
-        pledge("推动一项专利转化", "2025-05-31"),
-    )
-    .await;
+    let (_, c2) = office
+        .post_json(
+            "/api/v1/party/commitments",
+            pledge("推动一项专利转化", "2025-05-31"),
+        )
+        .await;
     let id2 = c2["id"].as_str().unwrap();
-    let (_, c2) = post(&office, &format!("/api/v1/party/commitments/{id2}/reports"), json!({"progress": "已对接", "percent": "100", "evidence": "合同草稿", "reported_on": "2025-05-30", "version": c2["version"]})).await;
-    let (status, _) = post(
-        &office,
-        &format!("/api/v1/party/commitments/{id2}/verify"),
-        json!({"verdict": "unfulfilled", "version": c2["version"]}),
-    )
-    .await;
+    let (_, c2) = office.post_json(&format!("/api/v1/party/commitments/{id2}/reports"), json!({"progress": "已对接", "percent": "100", "evidence": "合同草稿", "reported_on": "2025-05-30", "version": c2["version"]})).await;
+    let (status, _) = office
+        .post_json(
+            &format!("/api/v1/party/commitments/{id2}/verify"),
+            json!({"verdict": "unfulfilled", "version": c2["version"]}),
+        )
+        .await;
     assert_eq!(status, 422, "unfulfilled needs a reason");
-    let (_, c2) = post(
-        &office,
-        &format!("/api/v1/party/commitments/{id2}/verify"),
-        json!({"verdict": "unfulfilled", "comment": "合同未签订", "version": c2["version"]}),
-    )
-    .await;
+    let (_, c2) = office
+        .post_json(
+            &format!("/api/v1/party/commitments/{id2}/verify"),
+            json!({"verdict": "unfulfilled", "comment": "合同未签订", "version": c2["version"]}),
+        )
+        .await;
     assert_eq!(c2["status"], "rejected");
-    post(
-        &office,
-        "/api/v1/party/commitments",
-        pledge("开展一次政策宣讲", "2025-04-30"),
-    )
-    .await;
-    post(
-        &office,
-        "/api/v1/party/commitments",
-        pledge("带领团队完成中试", "2099-12-31"),
-    )
-    .await;
+    office
+        .post_json(
+            "/api/v1/party/commitments",
+            pledge("开展一次政策宣讲", "2025-04-30"),
+        )
+        .await;
+    office
+        .post_json(
+            "/api/v1/party/commitments",
+            pledge("带领团队完成中试", "2099-12-31"),
+        )
+        .await;
 
     let (_, f) = Api::json(office.get("/api/v1/party/commitments/figures")).await;
     let all = &f["all"];
@@ -185,13 +181,10 @@ async fn a_commitment_cycle_runs_to_verified_fulfilment() {
         200
     );
     assert_eq!(
-        post(
-            &leader,
-            "/api/v1/party/commitments",
-            pledge("x", "2025-06-30")
-        )
-        .await
-        .0,
+        leader
+            .post_json("/api/v1/party/commitments", pledge("x", "2025-06-30"))
+            .await
+            .0,
         403
     );
 }

@@ -9,24 +9,10 @@ use calamine::{open_workbook_from_rs, Reader, Xlsx};
 use chrono::{Duration, NaiveDate};
 use kechuang_domain::auth::Role;
 use kechuang_store::party::meetings::{risk_at, Risk};
-use kechuang_testkit::{spawn_app, Api};
+use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
 use crate::{admin, create_department};
-
-async fn post(api: &Api, path: &str, body: Value) -> (u16, Value) {
-    Api::json(api.post(path).json(&body)).await
-}
-
-async fn get(api: &Api, path: &str) -> Value {
-    let (status, body) = Api::json(api.get(path)).await;
-    assert_eq!(status, 200, "GET {path}: {body}");
-    body
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_string()
-}
 
 #[track_caller]
 fn refused(got: (u16, Value), status: u16, code: &str) -> Value {
@@ -44,30 +30,30 @@ async fn key_item(api: &Api, title: &str, due: &str, extra: Value) -> Value {
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
     }
-    let (status, k) = post(api, "/api/v1/party/key-items", body).await;
+    let (status, k) = api.post_json("/api/v1/party/key-items", body).await;
     assert_eq!(status, 201, "{k}");
     k
 }
 
 async fn progress(api: &Api, item: &Value, pct: i32) -> Value {
-    let (status, v) = post(
-        api,
-        &format!("/api/v1/party/key-items/{}/progress", id(item)),
-        json!({ "progress": pct.to_string(), "note": "推进中", "version": item["version"] }),
-    )
-    .await;
+    let (status, v) = api
+        .post_json(
+            &format!("/api/v1/party/key-items/{}/progress", id(item)),
+            json!({ "progress": pct.to_string(), "note": "推进中", "version": item["version"] }),
+        )
+        .await;
     assert_eq!(status, 200, "{v}");
     v
 }
 
 async fn meeting(api: &Api, kind: &str, title: &str, held_on: &str) -> Value {
-    let (status, m) = post(
-        api,
-        "/api/v1/party/meetings",
-        json!({ "kind": kind, "title": title, "held_on": held_on, "place": "党群服务中心",
+    let (status, m) = api
+        .post_json(
+            "/api/v1/party/meetings",
+            json!({ "kind": kind, "title": title, "held_on": held_on, "place": "党群服务中心",
                 "attendees": "党群工作部、科技创新局", "minutes": "逐项调度重点事项" }),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, 201, "{m}");
     m
 }
@@ -160,25 +146,25 @@ async fn a_new_meeting_takes_up_overdue_and_at_risk_items_and_they_roll_over() {
     )
     .await;
     let ms = &e["milestones"][0];
-    let (status, body) = post(
-        &api,
-        &format!(
-            "/api/v1/party/key-items/{}/milestones/{}/done",
-            id(&e),
-            id(ms)
-        ),
-        json!({ "on": "2026-03-18", "version": ms["version"] }),
-    )
-    .await;
+    let (status, body) = api
+        .post_json(
+            &format!(
+                "/api/v1/party/key-items/{}/milestones/{}/done",
+                id(&e),
+                id(ms)
+            ),
+            json!({ "on": "2026-03-18", "version": ms["version"] }),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     // F: done before the meeting; G: 31 days away at 0% — outside the window.
     let f = key_item(&api, "F 梯度贷扩面", "2026-03-31", json!({})).await;
-    let (status, body) = post(
-        &api,
-        &format!("/api/v1/party/key-items/{}/done", id(&f)),
-        json!({ "on": "2026-03-25", "version": f["version"] }),
-    )
-    .await;
+    let (status, body) = api
+        .post_json(
+            &format!("/api/v1/party/key-items/{}/done", id(&f)),
+            json!({ "on": "2026-03-25", "version": f["version"] }),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     key_item(&api, "G 园区阵地", "2026-05-11", json!({})).await;
 
@@ -214,12 +200,12 @@ async fn a_new_meeting_takes_up_overdue_and_at_risk_items_and_they_roll_over() {
 
     // A is finished on 30 May: off the June agenda, but a meeting recorded
     // afterwards for 20 May still sees it as it stood then.
-    let (status, body) = post(
-        &api,
-        &format!("/api/v1/party/key-items/{}/done", id(&a)),
-        json!({ "on": "2026-05-30", "version": a["version"] }),
-    )
-    .await;
+    let (status, body) = api
+        .post_json(
+            &format!("/api/v1/party/key-items/{}/done", id(&a)),
+            json!({ "on": "2026-05-30", "version": a["version"] }),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["risk"], "done");
     let june = meeting(&api, "monthly", "6月月度碰头会", "2026-06-26").await;
@@ -231,7 +217,9 @@ async fn a_new_meeting_takes_up_overdue_and_at_risk_items_and_they_roll_over() {
     );
 
     // The item remembers which agendas carried it.
-    let detail = get(&api, &format!("/api/v1/party/key-items/{}", id(&a))).await;
+    let detail = api
+        .get_ok(&format!("/api/v1/party/key-items/{}", id(&a)))
+        .await;
     let titles: Vec<&str> = detail["agendas"]
         .as_array()
         .unwrap()
@@ -245,14 +233,14 @@ async fn a_new_meeting_takes_up_overdue_and_at_risk_items_and_they_roll_over() {
 
     // A decision of the April meeting goes on the list with its milestones.
     let mid = id(&april["meeting"]);
-    let (status, k) = post(
-        &api,
-        &format!("/api/v1/party/meetings/{mid}/key-items"),
-        json!({ "title": "推动金凤实验室结对共建", "decision": "会议决定由党群工作部牵头",
+    let (status, k) = api
+        .post_json(
+            &format!("/api/v1/party/meetings/{mid}/key-items"),
+            json!({ "title": "推动金凤实验室结对共建", "decision": "会议决定由党群工作部牵头",
                 "owner": "陈立", "department_id": dq, "due_on": "2026-12-31",
                 "milestones": "签订共建协议 2026-06-30\n开展联合主题党日 2026/9/30" }),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, 201, "{k}");
     assert_eq!(k["meeting_title"], "第二季度联席会议");
     assert_eq!(k["year"], 2026);
@@ -264,13 +252,12 @@ async fn a_new_meeting_takes_up_overdue_and_at_risk_items_and_they_roll_over() {
         .map(|m| m["due_on"].as_str().unwrap())
         .collect();
     assert_eq!(due, ["2026-06-30", "2026-09-30"]);
-    let m = get(&api, &format!("/api/v1/party/meetings/{mid}")).await;
+    let m = api.get_ok(&format!("/api/v1/party/meetings/{mid}")).await;
     assert_eq!(m["meeting"]["key_item_count"], 1);
     assert_eq!(m["key_items"][0]["title"], "推动金凤实验室结对共建");
     // Milestones after the deadline, or not "title date", are refused by field.
     let body = refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/meetings/{mid}/key-items"),
             json!({ "title": "X", "owner": "陈立", "due_on": "2026-06-30",
                     "milestones": "验收 2026-07-15" }),
@@ -284,8 +271,7 @@ async fn a_new_meeting_takes_up_overdue_and_at_risk_items_and_they_roll_over() {
         .unwrap()
         .contains("晚于完成时限"));
     let body = refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/meetings/{mid}/key-items"),
             json!({ "title": "X", "owner": "陈立", "due_on": "2026-06-30",
                     "milestones": "验收在六月" }),
@@ -300,10 +286,12 @@ async fn a_new_meeting_takes_up_overdue_and_at_risk_items_and_they_roll_over() {
         .starts_with("第1行"));
 
     // The list of meetings filters by kind and year.
-    let list = get(&api, "/api/v1/party/meetings?kind=monthly&year=2026").await;
+    let list = api
+        .get_ok("/api/v1/party/meetings?kind=monthly&year=2026")
+        .await;
     assert_eq!(list["total"], 3);
     assert_eq!(list["items"][0]["title"], "6月月度碰头会", "newest first");
-    let list = get(&api, "/api/v1/party/meetings?year=2025").await;
+    let list = api.get_ok("/api/v1/party/meetings?year=2025").await;
     assert_eq!(list["total"], 0);
     refused(
         Api::json(api.get("/api/v1/party/meetings?kind=weekly")).await,
@@ -312,8 +300,7 @@ async fn a_new_meeting_takes_up_overdue_and_at_risk_items_and_they_roll_over() {
     );
     // A meeting needs a type and a date.
     let body = refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/party/meetings",
             json!({ "kind": "座谈会", "title": "", "held_on": "2026-13-01" }),
         )
@@ -354,8 +341,7 @@ async fn key_item_progress_milestones_completion_and_stale_versions() {
     );
     assert_eq!(v2["note"], "推进中");
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/key-items/{kid}/progress"),
             json!({ "progress": "60", "version": 1 }),
         )
@@ -364,8 +350,7 @@ async fn key_item_progress_milestones_completion_and_stale_versions() {
         "stale_version",
     );
     let body = refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/key-items/{kid}/progress"),
             json!({ "progress": "120", "version": 2 }),
         )
@@ -376,8 +361,7 @@ async fn key_item_progress_milestones_completion_and_stale_versions() {
     assert!(body["details"]["fields"]["progress"].is_string());
     // Not done while a milestone is open.
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/key-items/{kid}/done"),
             json!({ "on": "2026-07-01", "version": 2 }),
         )
@@ -391,7 +375,7 @@ async fn key_item_progress_milestones_completion_and_stale_versions() {
         let path = format!("/api/v1/party/key-items/{kid}/milestones/{}/done", id(m));
         let body = json!({ "on": on, "version": version });
         let api = &api;
-        async move { post(api, &path, body).await }
+        async move { api.post_json(&path, body).await }
     };
     let (status, after) = done_ms(&ms[0], "2026-03-28", 1).await;
     assert_eq!(status, 200, "{after}");
@@ -411,8 +395,7 @@ async fn key_item_progress_milestones_completion_and_stale_versions() {
     assert!(body["details"]["fields"]["on"].is_string());
     // A milestone added later must fit the deadline.
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/key-items/{kid}/milestones"),
             json!({ "title": "总结", "due_on": "2026-10-15" }),
         )
@@ -420,12 +403,12 @@ async fn key_item_progress_milestones_completion_and_stale_versions() {
         422,
         "milestone_after_deadline",
     );
-    let (status, added) = post(
-        &api,
-        &format!("/api/v1/party/key-items/{kid}/milestones"),
-        json!({ "title": "总结", "due_on": "2026-09-15" }),
-    )
-    .await;
+    let (status, added) = api
+        .post_json(
+            &format!("/api/v1/party/key-items/{kid}/milestones"),
+            json!({ "title": "总结", "due_on": "2026-09-15" }),
+        )
+        .await;
     assert_eq!(status, 201, "{added}");
     let ms = added["milestones"].as_array().unwrap().clone();
     assert_eq!(ms.len(), 3);
@@ -434,12 +417,12 @@ async fn key_item_progress_milestones_completion_and_stale_versions() {
         assert_eq!(status, 200, "{body}");
     }
     // Done: progress 100, then closed for progress.
-    let (status, done) = post(
-        &api,
-        &format!("/api/v1/party/key-items/{kid}/done"),
-        json!({ "on": "2026-09-12", "version": 2 }),
-    )
-    .await;
+    let (status, done) = api
+        .post_json(
+            &format!("/api/v1/party/key-items/{kid}/done"),
+            json!({ "on": "2026-09-12", "version": 2 }),
+        )
+        .await;
     assert_eq!(status, 200, "{done}");
     assert_eq!(
         (
@@ -452,8 +435,7 @@ async fn key_item_progress_milestones_completion_and_stale_versions() {
     );
     assert_eq!(done["status_label"], "已完成");
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/key-items/{kid}/progress"),
             json!({ "progress": "90", "version": 3 }),
         )
@@ -501,25 +483,23 @@ async fn the_key_item_list_filters_by_today_and_exports_the_filed_list() {
     let m = meeting(&api, "joint", "第一季度联席会议", "2026-01-16").await;
     let mid = id(&m["meeting"]);
     // Overdue for any day after 2026-01-31.
-    let (status, over) = post(
-        &api,
-        &format!("/api/v1/party/meetings/{mid}/key-items"),
+    let (status, over) = api.post_json(&format!("/api/v1/party/meetings/{mid}/key-items"),
         json!({ "title": "建成党群服务站", "owner": "陈立", "department_id": dq, "due_on": "2026-01-31",
                 "milestones": "选址 2026-01-20\n装修 2026-01-28" }),
     )
     .await;
     assert_eq!(status, 201, "{over}");
     let first = &over["milestones"][0];
-    let (status, over) = post(
-        &api,
-        &format!(
-            "/api/v1/party/key-items/{}/milestones/{}/done",
-            id(&over),
-            id(first)
-        ),
-        json!({ "on": "2026-01-19", "version": 1 }),
-    )
-    .await;
+    let (status, over) = api
+        .post_json(
+            &format!(
+                "/api/v1/party/key-items/{}/milestones/{}/done",
+                id(&over),
+                id(first)
+            ),
+            json!({ "on": "2026-01-19", "version": 1 }),
+        )
+        .await;
     assert_eq!(status, 200, "{over}");
     let over = progress(&api, &over, 60).await;
     // At risk today: due in 10 days at 20% (listed in 2026 whatever today is).
@@ -540,12 +520,12 @@ async fn the_key_item_list_filters_by_today_and_exports_the_filed_list() {
         json!({ "department_id": dq, "year": "2026" }),
     )
     .await;
-    let (status, body) = post(
-        &api,
-        &format!("/api/v1/party/key-items/{}/done", id(&done)),
-        json!({ "on": "2026-02-20", "version": 1 }),
-    )
-    .await;
+    let (status, body) = api
+        .post_json(
+            &format!("/api/v1/party/key-items/{}/done", id(&done)),
+            json!({ "on": "2026-02-20", "version": 1 }),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     // Another year.
     key_item(&api, "2025年的事项", "2025-06-30", json!({})).await;
@@ -558,7 +538,7 @@ async fn the_key_item_list_filters_by_today_and_exports_the_filed_list() {
             .map(|i| i["title"].as_str().unwrap().to_string())
             .collect()
     };
-    let all = get(&api, "/api/v1/party/key-items?year=2026").await;
+    let all = api.get_ok("/api/v1/party/key-items?year=2026").await;
     assert_eq!(
         titles(&all),
         ["建成党群服务站", "完善发展党员台账", "推进责任区全覆盖"],
@@ -572,45 +552,51 @@ async fn the_key_item_list_filters_by_today_and_exports_the_filed_list() {
         .collect();
     assert_eq!(risks, ["overdue", "done", "at_risk"]);
     assert_eq!(
-        titles(&get(&api, "/api/v1/party/key-items?year=2026&overdue=true").await),
+        titles(
+            &api.get_ok("/api/v1/party/key-items?year=2026&overdue=true")
+                .await
+        ),
         ["建成党群服务站"]
     );
     assert_eq!(
-        titles(&get(&api, "/api/v1/party/key-items?year=2026&at_risk=true").await),
+        titles(
+            &api.get_ok("/api/v1/party/key-items?year=2026&at_risk=true")
+                .await
+        ),
         ["推进责任区全覆盖"]
     );
     assert_eq!(
-        get(
-            &api,
-            "/api/v1/party/key-items?year=2026&overdue=true&at_risk=true"
-        )
-        .await["total"],
+        api.get_ok("/api/v1/party/key-items?year=2026&overdue=true&at_risk=true")
+            .await["total"],
         2
     );
     assert_eq!(
-        titles(&get(&api, "/api/v1/party/key-items?year=2026&status=done").await),
+        titles(
+            &api.get_ok("/api/v1/party/key-items?year=2026&status=done")
+                .await
+        ),
         ["完善发展党员台账"]
     );
     assert_eq!(
         titles(
-            &get(
-                &api,
-                &format!("/api/v1/party/key-items?year=2026&department_id={kj}")
-            )
+            &api.get_ok(&format!(
+                "/api/v1/party/key-items?year=2026&department_id={kj}"
+            ))
             .await
         ),
         ["推进责任区全覆盖"]
     );
     assert_eq!(
-        titles(&get(&api, "/api/v1/party/key-items?year=2025").await),
+        titles(&api.get_ok("/api/v1/party/key-items?year=2025").await),
         ["2025年的事项"]
     );
     assert_eq!(
-        get(&api, "/api/v1/party/key-items?year=all").await["total"],
+        api.get_ok("/api/v1/party/key-items?year=all").await["total"],
         4
     );
     assert_eq!(
-        get(&api, "/api/v1/party/key-items?year=2026&per_page=2&page=2").await["items"]
+        api.get_ok("/api/v1/party/key-items?year=2026&per_page=2&page=2")
+            .await["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -698,9 +684,11 @@ async fn leaders_read_meetings_but_cannot_write_and_enterprises_see_nothing() {
     let mid = id(&m["meeting"]);
     let k = key_item(&api, "事项", "2026-06-30", json!({})).await;
     let leader = app.api_client("wang", Role::Leader, None, None).await;
-    assert_eq!(get(&leader, "/api/v1/party/meetings").await["total"], 1);
-    get(&leader, &format!("/api/v1/party/meetings/{mid}")).await;
-    get(&leader, "/api/v1/party/key-items?year=all").await;
+    assert_eq!(leader.get_ok("/api/v1/party/meetings").await["total"], 1);
+    leader
+        .get_ok(&format!("/api/v1/party/meetings/{mid}"))
+        .await;
+    leader.get_ok("/api/v1/party/key-items?year=all").await;
     let res = leader
         .get("/api/v1/party/key-items/export")
         .send()
@@ -729,7 +717,7 @@ async fn leaders_read_meetings_but_cannot_write_and_enterprises_see_nothing() {
             json!({ "version": 1 }),
         ),
     ] {
-        refused(post(&leader, &path, body).await, 403, "forbidden");
+        refused(leader.post_json(&path, body).await, 403, "forbidden");
     }
     refused(
         Api::json(leader.put(&format!("/api/v1/party/meetings/{mid}")).json(

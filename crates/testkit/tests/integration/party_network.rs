@@ -11,18 +11,14 @@ use serde_json::{json, Value};
 
 use crate::{admin, create_org};
 
-async fn post(api: &Api, path: &str, body: Value) -> (u16, Value) {
-    Api::json(api.post(path).json(&body)).await
-}
-
 async fn party_org(api: &Api, body: Value) -> String {
-    let (status, o) = post(api, "/api/v1/party/orgs", body).await;
+    let (status, o) = api.post_json("/api/v1/party/orgs", body).await;
     assert_eq!(status, 201, "{o}");
     o["id"].as_str().unwrap().to_string()
 }
 
 async fn member(api: &Api, body: Value) -> Value {
-    let (status, m) = post(api, "/api/v1/party/members", body).await;
+    let (status, m) = api.post_json("/api/v1/party/members", body).await;
     assert_eq!(status, 201, "{m}");
     m
 }
@@ -53,12 +49,12 @@ async fn the_network_counts_what_the_article_quotes() {
     )
     .await;
     // A chain committee needs its chain.
-    let (status, e) = post(
-        &office,
-        "/api/v1/party/orgs",
-        json!({"name": "产业链党委", "kind": "chain_committee"}),
-    )
-    .await;
+    let (status, e) = office
+        .post_json(
+            "/api/v1/party/orgs",
+            json!({"name": "产业链党委", "kind": "chain_committee"}),
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(e["details"]["fields"]["chain_id"].is_string(), "{e}");
     let committee = party_org(&office, json!({"name": "新能源汽车产业链党委", "kind": "chain_committee", "parent_id": root, "chain_id": chain["id"]})).await;
@@ -160,13 +156,10 @@ async fn the_network_counts_what_the_article_quotes() {
         200
     );
     assert_eq!(
-        post(
-            &leader,
-            "/api/v1/party/orgs",
-            json!({"name": "x", "kind": "branch"})
-        )
-        .await
-        .0,
+        leader
+            .post_json("/api/v1/party/orgs", json!({"name": "x", "kind": "branch"}))
+            .await
+            .0,
         403
     );
     let firm_user = app
@@ -328,7 +321,7 @@ async fn recruitment_follows_the_ladder_and_counts_the_sci_tech_share() {
     assert_eq!(r["by_stage"]["applicant"], 1);
     assert_eq!(r["by_stage"]["full"], 1);
     // Steps are climbed in order.
-    let (status, e) = post(&office, "/api/v1/party/members", json!({"party_org_id": branch, "name": "跳级", "applied_on": "2025-01-01", "candidate_on": "2025-06-01"})).await;
+    let (status, e) = office.post_json("/api/v1/party/members", json!({"party_org_id": branch, "name": "跳级", "applied_on": "2025-01-01", "candidate_on": "2025-06-01"})).await;
     assert_eq!(status, 422);
     assert!(
         e["details"]["fields"]["applied_on"]
@@ -337,7 +330,7 @@ async fn recruitment_follows_the_ladder_and_counts_the_sci_tech_share() {
             .contains("入党积极分子"),
         "{e}"
     );
-    let (status, _) = post(&office, "/api/v1/party/members", json!({"party_org_id": branch, "name": "倒序", "applied_on": "2025-01-01", "activist_on": "2024-06-01"})).await;
+    let (status, _) = office.post_json("/api/v1/party/members", json!({"party_org_id": branch, "name": "倒序", "applied_on": "2025-01-01", "activist_on": "2024-06-01"})).await;
     assert_eq!(status, 422);
     // Only members with the right to see personal data may edit (the form carries it).
     let (_, list) = Api::json(office.get("/api/v1/party/members?stage=applicant")).await;
@@ -357,7 +350,7 @@ async fn recruitment_follows_the_ladder_and_counts_the_sci_tech_share() {
     assert_eq!(status, 409, "a stale edit is refused");
 
     // Cross-appointments.
-    let (status, ap) = post(&office, "/api/v1/party/appointments", json!({"party_org_id": branch, "person": "李晓燕", "party_post": "党支部书记", "admin_post": "副总经理"})).await;
+    let (status, ap) = office.post_json("/api/v1/party/appointments", json!({"party_org_id": branch, "person": "李晓燕", "party_post": "党支部书记", "admin_post": "副总经理"})).await;
     assert_eq!(status, 201, "{ap}");
     let (_, detail) = Api::json(office.get(&format!("/api/v1/party/orgs/{branch}"))).await;
     assert_eq!(detail["appointments"][0]["admin_post"], "副总经理");

@@ -11,28 +11,10 @@ use kechuang_domain::auth::Role;
 use kechuang_domain::cases::{Channel, Satisfaction, TaskAction};
 use kechuang_store::cases::{self as c, Actor, Assignment, CaseInput, TaskStep};
 use kechuang_store::{at_time, Scope};
-use kechuang_testkit::{spawn_app, Api, TestApp};
+use kechuang_testkit::{id, spawn_app, Api, TestApp};
 use serde_json::{json, Value};
 
 use crate::{admin, create_department, create_org};
-
-async fn post(api: &Api, path: &str, body: Value) -> (u16, Value) {
-    Api::json(api.post(path).json(&body)).await
-}
-
-async fn put(api: &Api, path: &str, body: Value) -> (u16, Value) {
-    Api::json(api.put(path).json(&body)).await
-}
-
-async fn get(api: &Api, path: &str) -> Value {
-    let (status, body) = Api::json(api.get(path)).await;
-    assert_eq!(status, 200, "GET {path}: {body}");
-    body
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_string()
-}
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -59,14 +41,13 @@ async fn staff(api: &Api, name: &str, role: &str, extra: Value) -> Value {
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
     }
-    let (status, s) = post(api, "/api/v1/party/staff", body).await;
+    let (status, s) = api.post_json("/api/v1/party/staff", body).await;
     assert_eq!(status, 201, "create {name}: {s}");
     s
 }
 
 async fn assign(api: &Api, staff: &Value, org: &Value, from: &str, to: &str) -> (u16, Value) {
-    post(
-        api,
+    api.post_json(
         &format!("/api/v1/party/staff/{}/assignments", id(staff)),
         json!({ "org_id": id(org), "from_on": from, "to_on": to }),
     )
@@ -81,15 +62,15 @@ async fn log(
     kind: &str,
     problems: &str,
 ) -> Value {
-    let (status, l) = post(
-        api,
-        "/api/v1/party/work-logs",
-        json!({
-            "staff_id": id(staff), "org_id": org.map(id).unwrap_or_default(), "logged_on": on,
-            "kind": kind, "content": format!("{on} {kind}"), "problems": problems
-        }),
-    )
-    .await;
+    let (status, l) = api
+        .post_json(
+            "/api/v1/party/work-logs",
+            json!({
+                "staff_id": id(staff), "org_id": org.map(id).unwrap_or_default(), "logged_on": on,
+                "kind": kind, "content": format!("{on} {kind}"), "problems": problems
+            }),
+        )
+        .await;
     assert_eq!(status, 201, "{l}");
     l
 }
@@ -280,7 +261,9 @@ async fn the_officer_report_counts_its_enterprises_cases_visits_and_the_assistan
     receive(&app, &d, "2025-05-06", "丁公司的事").await; // the other officer's
 
     let q = "from=2025-04-01&to=2025-06-30";
-    let r = get(&api, &format!("/api/v1/party/reports/{}?{q}", id(&officer))).await;
+    let r = api
+        .get_ok(&format!("/api/v1/party/reports/{}?{q}", id(&officer)))
+        .await;
     assert_eq!(
         (r["from"].as_str(), r["to"].as_str()),
         (Some("2025-04-01"), Some("2025-06-30"))
@@ -331,7 +314,7 @@ async fn the_officer_report_counts_its_enterprises_cases_visits_and_the_assistan
     assert_eq!(r["assistant_logs"][0]["logged_on"], "2025-06-01");
 
     // The summary lists every officer with the same figures, and a total.
-    let s = get(&api, &format!("/api/v1/party/reports?{q}")).await;
+    let s = api.get_ok(&format!("/api/v1/party/reports?{q}")).await;
     let rows = s["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     let mine = rows
@@ -353,20 +336,20 @@ async fn the_officer_report_counts_its_enterprises_cases_visits_and_the_assistan
     assert_eq!(s["total"]["logs"], 4);
 
     // A later period sees the handed-over firm and the case closed then.
-    let r3 = get(
-        &api,
-        &format!(
+    let r3 = api
+        .get_ok(&format!(
             "/api/v1/party/reports/{}?from=2025-07-01&to=2025-09-30",
             id(&officer)
-        ),
-    )
-    .await;
+        ))
+        .await;
     assert_eq!(r3["figures"]["enterprises"], 2, "甲 and 丙");
     assert_eq!(r3["figures"]["cases_solved"], 1);
     assert_eq!(r3["figures"]["visits"], 1);
 
     // Without a period: the current quarter.
-    let now = get(&api, &format!("/api/v1/party/reports/{}", id(&officer))).await;
+    let now = api
+        .get_ok(&format!("/api/v1/party/reports/{}", id(&officer)))
+        .await;
     let (qf, qt) = kechuang_store::party::staff::quarter_of(c::today());
     assert_eq!(now["from"], qf.to_string());
     assert_eq!(now["to"], qt.to_string());
@@ -442,7 +425,9 @@ async fn a_log_with_problems_becomes_a_case_of_its_organisation_once() {
     .await;
     assert_eq!(l["case_id"], Value::Null);
     let path = format!("/api/v1/party/work-logs/{}/case", id(&l));
-    let (status, done) = post(&api, &path, json!({ "version": l["version"] })).await;
+    let (status, done) = api
+        .post_json(&path, json!({ "version": l["version"] }))
+        .await;
     assert_eq!(status, 201, "{done}");
     let case_id = done["case"]["id"].as_str().unwrap().to_string();
     assert_eq!(done["log"]["case_id"], case_id.as_str());
@@ -451,7 +436,7 @@ async fn a_log_with_problems_becomes_a_case_of_its_organisation_once() {
         .unwrap()
         .starts_with("KC-"));
     // The case is the organisation's, from the instructor, titled by the problem, filed under 其他.
-    let detail = get(&api, &format!("/api/v1/cases/{case_id}")).await;
+    let detail = api.get_ok(&format!("/api/v1/cases/{case_id}")).await;
     let case = &detail["case"];
     assert_eq!(case["org_id"], org["id"]);
     assert_eq!(case["channel"], "instructor");
@@ -464,27 +449,29 @@ async fn a_log_with_problems_becomes_a_case_of_its_organisation_once() {
         .contains("影响投产计划"));
     assert_eq!(case["status"], "submitted");
     // The log links to it.
-    let again = get(&api, &format!("/api/v1/party/work-logs/{}", id(&l))).await;
+    let again = api
+        .get_ok(&format!("/api/v1/party/work-logs/{}", id(&l)))
+        .await;
     assert_eq!(again["case_id"], case_id.as_str());
     assert_eq!(again["case_number"], case["number"]);
     // A second click is refused, with the old or the new version; no second case.
     refused(
-        post(&api, &path, json!({ "version": l["version"] })).await,
+        api.post_json(&path, json!({ "version": l["version"] }))
+            .await,
         409,
         "already_converted",
     );
     refused(
-        post(&api, &path, json!({ "version": again["version"] })).await,
+        api.post_json(&path, json!({ "version": again["version"] }))
+            .await,
         409,
         "already_converted",
     );
-    let cases = get(&api, "/api/v1/cases").await;
+    let cases = api.get_ok("/api/v1/cases").await;
     assert_eq!(cases["total"], 1);
     // A converted log is no longer edited or deleted.
     refused(
-        put(
-            &api,
-            &format!("/api/v1/party/work-logs/{}", id(&l)),
+        api.put_json(&format!("/api/v1/party/work-logs/{}", id(&l)),
             json!({ "version": again["version"], "staff_id": id(&instructor), "kind": "visit", "content": "改", "logged_on": "2026-03-02" }),
         )
         .await,
@@ -504,7 +491,7 @@ async fn a_log_with_problems_becomes_a_case_of_its_organisation_once() {
 
     // A chosen category, by a service officer on a visit: the visit channel.
     let officer = staff(&api, "周建华", "service_officer", json!({})).await;
-    let cats = get(&api, "/api/v1/case-categories").await;
+    let cats = api.get_ok("/api/v1/case-categories").await;
     let land = cats
         .as_array()
         .unwrap()
@@ -521,9 +508,7 @@ async fn a_log_with_problems_becomes_a_case_of_its_organisation_once() {
         "扩产用地不足",
     )
     .await;
-    let (status, done) = post(
-        &api,
-        &format!("/api/v1/party/work-logs/{}/case", id(&l2)),
+    let (status, done) = api.post_json(&format!("/api/v1/party/work-logs/{}/case", id(&l2)),
         json!({ "version": l2["version"], "category_id": land["id"], "title": "扩产需新增用地20亩" }),
     )
     .await;
@@ -535,8 +520,7 @@ async fn a_log_with_problems_becomes_a_case_of_its_organisation_once() {
     // Without problems, or without an organisation, there is nothing to raise.
     let quiet = log(&api, &instructor, Some(&org), "2026-03-04", "service", "").await;
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/work-logs/{}/case", id(&quiet)),
             json!({ "version": quiet["version"] }),
         )
@@ -546,8 +530,7 @@ async fn a_log_with_problems_becomes_a_case_of_its_organisation_once() {
     );
     let nowhere = log(&api, &instructor, None, "2026-03-04", "service", "会场不足").await;
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/work-logs/{}/case", id(&nowhere)),
             json!({ "version": nowhere["version"] }),
         )
@@ -556,15 +539,15 @@ async fn a_log_with_problems_becomes_a_case_of_its_organisation_once() {
         "log_without_org",
     );
     // Filters: problems found, converted.
-    let with = get(&api, "/api/v1/party/work-logs?has_problems=true").await;
+    let with = api
+        .get_ok("/api/v1/party/work-logs?has_problems=true")
+        .await;
     assert_eq!(with["total"], 3);
-    let conv = get(&api, "/api/v1/party/work-logs?converted=true").await;
+    let conv = api.get_ok("/api/v1/party/work-logs?converted=true").await;
     assert_eq!(conv["total"], 2);
-    let open = get(
-        &api,
-        "/api/v1/party/work-logs?converted=false&has_problems=true",
-    )
-    .await;
+    let open = api
+        .get_ok("/api/v1/party/work-logs?converted=false&has_problems=true")
+        .await;
     assert_eq!(open["total"], 1);
     assert_eq!(open["items"][0]["problems"], "会场不足");
 }
@@ -605,29 +588,34 @@ async fn instructors_and_service_officers_log_only_as_themselves() {
     let body = |staff: &str| json!({ "staff_id": staff, "org_id": id(&org), "logged_on": "2026-04-01", "kind": "visit", "content": "走访", "problems": "缺人" });
     // Not for someone else.
     refused(
-        post(&instructor, "/api/v1/party/work-logs", body(&id(&someone))).await,
+        instructor
+            .post_json("/api/v1/party/work-logs", body(&id(&someone)))
+            .await,
         403,
         "not_own_staff",
     );
     refused(
-        post(
-            &service_officer,
-            "/api/v1/party/work-logs",
-            body(&id(&mine)),
-        )
-        .await,
+        service_officer
+            .post_json("/api/v1/party/work-logs", body(&id(&mine)))
+            .await,
         403,
         "not_own_staff",
     );
     // As themselves: named, or left empty.
-    let (status, own) = post(&instructor, "/api/v1/party/work-logs", body(&id(&mine))).await;
+    let (status, own) = instructor
+        .post_json("/api/v1/party/work-logs", body(&id(&mine)))
+        .await;
     assert_eq!(status, 201, "{own}");
-    let (status, implied) = post(&instructor, "/api/v1/party/work-logs", body("")).await;
+    let (status, implied) = instructor
+        .post_json("/api/v1/party/work-logs", body(""))
+        .await;
     assert_eq!(
         (status, implied["staff_id"].as_str()),
         (201, mine["id"].as_str())
     );
-    let (status, theirs) = post(&service_officer, "/api/v1/party/work-logs", body("")).await;
+    let (status, theirs) = service_officer
+        .post_json("/api/v1/party/work-logs", body(""))
+        .await;
     assert_eq!(
         (status, theirs["staff_id"].as_str()),
         (201, officer["id"].as_str())
@@ -635,9 +623,7 @@ async fn instructors_and_service_officers_log_only_as_themselves() {
     // The office logs for anyone; the instructor may not change or convert that log.
     let other_log = log(&api, &someone, Some(&org), "2026-04-02", "visit", "缺人").await;
     refused(
-        put(
-            &instructor,
-            &format!("/api/v1/party/work-logs/{}", id(&other_log)),
+        instructor.put_json(&format!("/api/v1/party/work-logs/{}", id(&other_log)),
             json!({ "version": other_log["version"], "kind": "visit", "content": "改", "logged_on": "2026-04-02" }),
         )
         .await,
@@ -645,20 +631,18 @@ async fn instructors_and_service_officers_log_only_as_themselves() {
         "not_own_staff",
     );
     refused(
-        post(
-            &instructor,
-            &format!("/api/v1/party/work-logs/{}/case", id(&other_log)),
-            json!({ "version": other_log["version"] }),
-        )
-        .await,
+        instructor
+            .post_json(
+                &format!("/api/v1/party/work-logs/{}/case", id(&other_log)),
+                json!({ "version": other_log["version"] }),
+            )
+            .await,
         403,
         "not_own_staff",
     );
     // Nor move their own log to someone else.
     refused(
-        put(
-            &instructor,
-            &format!("/api/v1/party/work-logs/{}", id(&own)),
+        instructor.put_json(&format!("/api/v1/party/work-logs/{}", id(&own)),
             json!({ "version": own["version"], "staff_id": id(&someone), "kind": "visit", "content": "改", "logged_on": "2026-04-01" }),
         )
         .await,
@@ -666,9 +650,7 @@ async fn instructors_and_service_officers_log_only_as_themselves() {
         "not_own_staff",
     );
     // Their own: edited, then converted.
-    let (status, edited) = put(
-        &instructor,
-        &format!("/api/v1/party/work-logs/{}", id(&own)),
+    let (status, edited) = instructor.put_json(&format!("/api/v1/party/work-logs/{}", id(&own)),
         json!({ "version": own["version"], "org_id": id(&org), "kind": "service", "content": "服务", "problems": "缺技术工人", "logged_on": "2026-04-01" }),
     )
     .await;
@@ -677,27 +659,29 @@ async fn instructors_and_service_officers_log_only_as_themselves() {
         (200, Some("service")),
         "{edited}"
     );
-    let (status, done) = post(
-        &instructor,
-        &format!("/api/v1/party/work-logs/{}/case", id(&own)),
-        json!({ "version": edited["version"] }),
-    )
-    .await;
+    let (status, done) = instructor
+        .post_json(
+            &format!("/api/v1/party/work-logs/{}/case", id(&own)),
+            json!({ "version": edited["version"] }),
+        )
+        .await;
     assert_eq!(status, 201, "{done}");
     // An instructor without a staff record logs nothing; nor do they manage staff.
     let stranger = app.api_client("xinren", Role::Instructor, None, None).await;
     refused(
-        post(&stranger, "/api/v1/party/work-logs", body("")).await,
+        stranger
+            .post_json("/api/v1/party/work-logs", body(""))
+            .await,
         403,
         "no_staff_record",
     );
     refused(
-        post(
-            &instructor,
-            "/api/v1/party/staff",
-            json!({"name": "x", "staff_role": "instructor"}),
-        )
-        .await,
+        instructor
+            .post_json(
+                "/api/v1/party/staff",
+                json!({"name": "x", "staff_role": "instructor"}),
+            )
+            .await,
         403,
         "forbidden",
     );
@@ -710,13 +694,15 @@ async fn instructors_and_service_officers_log_only_as_themselves() {
     let mut future = body("");
     future["logged_on"] = json!("2999-01-01");
     refused(
-        post(&instructor, "/api/v1/party/work-logs", future).await,
+        instructor
+            .post_json("/api/v1/party/work-logs", future)
+            .await,
         422,
         "invalid_input",
     );
     // Everybody's logs are visible to them.
     assert_eq!(
-        get(&instructor, "/api/v1/party/work-logs").await["total"],
+        instructor.get_ok("/api/v1/party/work-logs").await["total"],
         4
     );
 }
@@ -732,8 +718,7 @@ async fn assistants_need_their_officer_and_assignments_do_not_overlap() {
 
     // An assistant names the chief service officer it works for.
     let e = refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/party/staff",
             json!({"name": "李助手", "staff_role": "assistant"}),
         )
@@ -743,8 +728,7 @@ async fn assistants_need_their_officer_and_assignments_do_not_overlap() {
     );
     assert!(e["details"]["fields"]["assistant_of"].is_string(), "{e}");
     refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/party/staff",
             json!({"name": "李助手", "staff_role": "assistant", "assistant_of": id(&instructor)}),
         )
@@ -759,12 +743,13 @@ async fn assistants_need_their_officer_and_assignments_do_not_overlap() {
         json!({"assistant_of": id(&officer)}),
     )
     .await;
-    let detail = get(&api, &format!("/api/v1/party/staff/{}", id(&officer))).await;
+    let detail = api
+        .get_ok(&format!("/api/v1/party/staff/{}", id(&officer)))
+        .await;
     assert_eq!(detail["assistants"][0]["id"], assistant["id"]);
     // The officer stays an officer while it has assistants.
     refused(
-        put(
-            &api,
+        api.put_json(
             &format!("/api/v1/party/staff/{}", id(&officer)),
             json!({"version": officer["version"], "name": "周建华", "staff_role": "instructor"}),
         )
@@ -774,18 +759,14 @@ async fn assistants_need_their_officer_and_assignments_do_not_overlap() {
     );
     // One staff record per account.
     let u = app.user("fuwuguan", Role::ServiceOfficer, None, None).await;
-    let (status, linked) = put(
-        &api,
-        &format!("/api/v1/party/staff/{}", id(&officer)),
+    let (status, linked) = api.put_json(&format!("/api/v1/party/staff/{}", id(&officer)),
         json!({"version": officer["version"], "name": "周建华", "staff_role": "service_officer", "user_id": u, "phone": "023-65661234"}),
     )
     .await;
     assert_eq!(status, 200, "{linked}");
     assert_eq!(linked["version"], 2);
     refused(
-        put(
-            &api,
-            &format!("/api/v1/party/staff/{}", id(&instructor)),
+        api.put_json(&format!("/api/v1/party/staff/{}", id(&instructor)),
             json!({"version": instructor["version"], "name": "刘文静", "staff_role": "instructor", "user_id": u}),
         )
         .await,
@@ -794,8 +775,7 @@ async fn assistants_need_their_officer_and_assignments_do_not_overlap() {
     );
     // A stale version is refused.
     refused(
-        put(
-            &api,
+        api.put_json(
             &format!("/api/v1/party/staff/{}", id(&officer)),
             json!({"version": 1, "name": "周局长", "staff_role": "service_officer"}),
         )
@@ -834,8 +814,7 @@ async fn assistants_need_their_officer_and_assignments_do_not_overlap() {
         id(&first)
     );
     refused(
-        post(
-            &api,
+        api.post_json(
             &end,
             json!({"version": first["version"], "to_on": "2025-12-31"}),
         )
@@ -843,12 +822,12 @@ async fn assistants_need_their_officer_and_assignments_do_not_overlap() {
         422,
         "invalid_period",
     );
-    let (status, ended) = post(
-        &api,
-        &end,
-        json!({"version": first["version"], "to_on": "2026-02-28"}),
-    )
-    .await;
+    let (status, ended) = api
+        .post_json(
+            &end,
+            json!({"version": first["version"], "to_on": "2026-02-28"}),
+        )
+        .await;
     assert_eq!(
         (status, ended["to_on"].as_str()),
         (200, Some("2026-02-28")),
@@ -856,8 +835,7 @@ async fn assistants_need_their_officer_and_assignments_do_not_overlap() {
     );
     assert_eq!(ended["current"], false);
     refused(
-        post(
-            &api,
+        api.post_json(
             &end,
             json!({"version": first["version"], "to_on": "2026-03-31"}),
         )
@@ -874,7 +852,8 @@ async fn assistants_need_their_officer_and_assignments_do_not_overlap() {
         id(&again)
     );
     refused(
-        post(&api, &stale, json!({"version": 7, "to_on": "2026-06-30"})).await,
+        api.post_json(&stale, json!({"version": 7, "to_on": "2026-06-30"}))
+            .await,
         409,
         "stale_version",
     );
@@ -889,15 +868,16 @@ async fn assistants_need_their_officer_and_assignments_do_not_overlap() {
     )
     .await;
     assert_eq!(status, 404);
-    let list = get(
-        &api,
-        &format!("/api/v1/party/staff/{}/assignments", id(&instructor)),
-    )
-    .await;
+    let list = api
+        .get_ok(&format!(
+            "/api/v1/party/staff/{}/assignments",
+            id(&instructor)
+        ))
+        .await;
     assert_eq!(list.as_array().unwrap().len(), 3);
     assert_eq!(
-        get(&api, &format!("/api/v1/party/staff/{}", id(&instructor))).await["staff"]
-            ["current_orgs"],
+        api.get_ok(&format!("/api/v1/party/staff/{}", id(&instructor)))
+            .await["staff"]["current_orgs"],
         2
     );
 }
@@ -931,7 +911,7 @@ async fn staff_lists_count_the_roles_and_export_to_excel() {
         };
         staff(&api, &format!("人员{i:02}"), role, extra).await;
     }
-    let counts = get(&api, "/api/v1/party/staff/counts").await;
+    let counts = api.get_ok("/api/v1/party/staff/counts").await;
     assert_eq!(counts["total"], 11);
     assert_eq!(counts["four_teams"], 5);
     let by: Vec<(String, i64)> = counts["roles"]
@@ -950,22 +930,19 @@ async fn staff_lists_count_the_roles_and_export_to_excel() {
     assert!(by.contains(&("assistant".into(), 0)));
     assert!(by.contains(&("incubator_manager".into(), 2)));
     assert_eq!(
-        get(&api, "/api/v1/party/staff?role=four_teams").await["total"],
+        api.get_ok("/api/v1/party/staff?role=four_teams").await["total"],
         5
     );
     assert_eq!(
-        get(&api, "/api/v1/party/staff?role=instructor").await["total"],
+        api.get_ok("/api/v1/party/staff?role=instructor").await["total"],
         2
     );
     assert_eq!(
-        get(
-            &api,
-            &format!("/api/v1/party/staff?department_id={}", id(&dq))
-        )
-        .await["total"],
+        api.get_ok(&format!("/api/v1/party/staff?department_id={}", id(&dq)))
+            .await["total"],
         2
     );
-    let one = get(&api, "/api/v1/party/staff?q=人员05").await;
+    let one = api.get_ok("/api/v1/party/staff?q=人员05").await;
     assert_eq!(
         (
             one["total"].as_i64(),
@@ -974,7 +951,7 @@ async fn staff_lists_count_the_roles_and_export_to_excel() {
         (Some(1), Some("技术经理人"))
     );
     assert_eq!(one["items"][0]["four_teams"], true);
-    let paged = get(&api, "/api/v1/party/staff?per_page=4&page=3").await;
+    let paged = api.get_ok("/api/v1/party/staff?per_page=4&page=3").await;
     assert_eq!(paged["items"].as_array().unwrap().len(), 3);
     refused(
         Api::json(api.get("/api/v1/party/staff?role=astronaut")).await,
@@ -990,7 +967,7 @@ async fn staff_lists_count_the_roles_and_export_to_excel() {
     assert_eq!(rows.len(), 6);
     assert!(rows[1..].iter().all(|r| r[2] == "是"));
 
-    let instructor = get(&api, "/api/v1/party/staff?role=instructor").await["items"][0].clone();
+    let instructor = api.get_ok("/api/v1/party/staff?role=instructor").await["items"][0].clone();
     log(
         &api,
         &instructor,
@@ -1017,7 +994,7 @@ async fn staff_lists_count_the_roles_and_export_to_excel() {
     assert_eq!(rows[1][0], "2026-02-03", "latest first");
     assert_eq!(rows[2][3], "重庆云舱智能科技有限公司");
     assert_eq!(rows[2][6], "缺停车位");
-    let f = get(&api, "/api/v1/party/work-logs?kind=assist").await;
+    let f = api.get_ok("/api/v1/party/work-logs?kind=assist").await;
     assert_eq!(f["total"], 1);
     assert_eq!(f["items"][0]["kind_label"], "协助");
     refused(
@@ -1052,52 +1029,52 @@ async fn roles_without_the_area_are_refused() {
         refused(Api::json(enterprise.get(&path)).await, 403, "forbidden");
     }
     refused(
-        post(
-            &enterprise,
-            "/api/v1/party/work-logs",
-            json!({"staff_id": id(&officer), "kind": "visit", "content": "x"}),
-        )
-        .await,
+        enterprise
+            .post_json(
+                "/api/v1/party/work-logs",
+                json!({"staff_id": id(&officer), "kind": "visit", "content": "x"}),
+            )
+            .await,
         403,
         "forbidden",
     );
     refused(
-        post(
-            &enterprise,
-            &format!("/api/v1/party/work-logs/{}/case", id(&l)),
-            json!({"version": 1}),
-        )
-        .await,
+        enterprise
+            .post_json(
+                &format!("/api/v1/party/work-logs/{}/case", id(&l)),
+                json!({"version": 1}),
+            )
+            .await,
         403,
         "forbidden",
     );
     // Leaders read everything and write nothing.
     let leader = app.api_client("leader", Role::Leader, None, None).await;
-    assert_eq!(get(&leader, "/api/v1/party/staff").await["total"], 1);
+    assert_eq!(leader.get_ok("/api/v1/party/staff").await["total"], 1);
     assert_eq!(
-        get(&leader, "/api/v1/party/reports").await["rows"]
+        leader.get_ok("/api/v1/party/reports").await["rows"]
             .as_array()
             .unwrap()
             .len(),
         1
     );
     refused(
-        post(
-            &leader,
-            "/api/v1/party/staff",
-            json!({"name": "x", "staff_role": "broker"}),
-        )
-        .await,
+        leader
+            .post_json(
+                "/api/v1/party/staff",
+                json!({"name": "x", "staff_role": "broker"}),
+            )
+            .await,
         403,
         "forbidden",
     );
     refused(
-        post(
-            &leader,
-            "/api/v1/party/work-logs",
-            json!({"staff_id": id(&officer), "kind": "visit", "content": "x"}),
-        )
-        .await,
+        leader
+            .post_json(
+                "/api/v1/party/work-logs",
+                json!({"staff_id": id(&officer), "kind": "visit", "content": "x"}),
+            )
+            .await,
         403,
         "forbidden",
     );
@@ -1251,7 +1228,9 @@ async fn staff_pages_keep_rejected_input_beside_its_field_and_print_the_report()
         )
         .await;
     assert_eq!(res.status(), 303);
-    let logs = get(&api, &format!("/api/v1/party/work-logs?staff_id={officer}")).await;
+    let logs = api
+        .get_ok(&format!("/api/v1/party/work-logs?staff_id={officer}"))
+        .await;
     let l = logs["items"][0].clone();
     // One click makes it a case; the staff page links to it; a second click is refused in place.
     let res = b
@@ -1262,7 +1241,9 @@ async fn staff_pages_keep_rejected_input_beside_its_field_and_print_the_report()
         .await;
     assert_eq!(res.status(), 303);
     let html = b.get_text(&location(&res)).await;
-    let case_id = get(&api, &format!("/api/v1/party/work-logs/{}", id(&l))).await["case_id"]
+    let case_id = api
+        .get_ok(&format!("/api/v1/party/work-logs/{}", id(&l)))
+        .await["case_id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -1306,7 +1287,7 @@ async fn the_demo_staff_follow_the_article() {
     let app = spawn_app().await;
     assert!(kechuang::demo::load(&app.db).await.unwrap());
     let api = app.api_client("staff-check", Role::Admin, None, None).await;
-    let counts = get(&api, "/api/v1/party/staff/counts").await;
+    let counts = api.get_ok("/api/v1/party/staff/counts").await;
     let count = |role: &str| {
         counts["roles"]
             .as_array()
@@ -1322,9 +1303,9 @@ async fn the_demo_staff_follow_the_article() {
     assert_eq!(count("assistant"), 6);
     assert_eq!(counts["four_teams"], 20);
     // Every officer has an assistant; the demo accounts are linked.
-    let officers = get(&api, "/api/v1/party/staff?role=service_officer").await;
+    let officers = api.get_ok("/api/v1/party/staff?role=service_officer").await;
     for o in officers["items"].as_array().unwrap() {
-        let d = get(&api, &format!("/api/v1/party/staff/{}", id(o))).await;
+        let d = api.get_ok(&format!("/api/v1/party/staff/{}", id(o))).await;
         assert_eq!(
             d["assistants"].as_array().unwrap().len(),
             1,
@@ -1333,34 +1314,34 @@ async fn the_demo_staff_follow_the_article() {
         );
         assert!(d["staff"]["current_orgs"].as_i64().unwrap() >= 1);
     }
-    let linked = get(&api, "/api/v1/party/staff?q=周建华").await;
+    let linked = api.get_ok("/api/v1/party/staff?q=周建华").await;
     assert!(linked["items"][0]["user_label"]
         .as_str()
         .unwrap()
         .contains("fuwuguan"));
-    let linked = get(&api, "/api/v1/party/staff?q=刘文静").await;
+    let linked = api.get_ok("/api/v1/party/staff?q=刘文静").await;
     assert!(linked["items"][0]["user_label"]
         .as_str()
         .unwrap()
         .contains("zhidaoyuan"));
     // About 300 logs over 2026, some with problems, ten turned into cases.
-    let logs = get(
-        &api,
-        "/api/v1/party/work-logs?from=2026-01-01&to=2026-12-31",
-    )
-    .await;
+    let logs = api
+        .get_ok("/api/v1/party/work-logs?from=2026-01-01&to=2026-12-31")
+        .await;
     assert_eq!(logs["total"], 300);
-    let problems = get(&api, "/api/v1/party/work-logs?has_problems=true").await;
+    let problems = api
+        .get_ok("/api/v1/party/work-logs?has_problems=true")
+        .await;
     assert!(problems["total"].as_i64().unwrap() >= 50);
-    let conv = get(&api, "/api/v1/party/work-logs?converted=true&per_page=50").await;
+    let conv = api
+        .get_ok("/api/v1/party/work-logs?converted=true&per_page=50")
+        .await;
     assert_eq!(conv["total"], 10);
     // Each case was received on the day its problem was found.
     for l in conv["items"].as_array().unwrap() {
-        let case = get(
-            &api,
-            &format!("/api/v1/cases/{}", l["case_id"].as_str().unwrap()),
-        )
-        .await;
+        let case = api
+            .get_ok(&format!("/api/v1/cases/{}", l["case_id"].as_str().unwrap()))
+            .await;
         assert_eq!(case["case"]["org_id"], l["org_id"]);
         assert!(
             case["case"]["received_at"]
@@ -1373,7 +1354,9 @@ async fn the_demo_staff_follow_the_article() {
         );
     }
     // The year's summary has figures for every officer.
-    let s = get(&api, "/api/v1/party/reports?from=2026-01-01&to=2026-12-31").await;
+    let s = api
+        .get_ok("/api/v1/party/reports?from=2026-01-01&to=2026-12-31")
+        .await;
     assert_eq!(s["rows"].as_array().unwrap().len(), 6);
     for r in s["rows"].as_array().unwrap() {
         let f = &r["figures"];

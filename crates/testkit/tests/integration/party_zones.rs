@@ -9,7 +9,7 @@ use calamine::{open_workbook_from_rs, Reader, Xlsx};
 use kechuang_domain::auth::Role;
 use kechuang_store::entities::{party_member, party_org};
 use kechuang_store::{record, Db};
-use kechuang_testkit::{spawn_app, Api};
+use kechuang_testkit::{id, spawn_app, Api};
 use sea_orm::ActiveValue::Set;
 use serde_json::{json, Value};
 
@@ -77,20 +77,6 @@ pub async fn member(db: &Db, org: &party_org::Model, name: &str) -> party_member
     m
 }
 
-async fn post(api: &Api, path: &str, body: Value) -> (u16, Value) {
-    Api::json(api.post(path).json(&body)).await
-}
-
-async fn get(api: &Api, path: &str) -> Value {
-    let (status, body) = Api::json(api.get(path)).await;
-    assert_eq!(status, 200, "GET {path}: {body}");
-    body
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_string()
-}
-
 #[track_caller]
 fn refused(got: (u16, Value), status: u16, code: &str) -> Value {
     assert_eq!(
@@ -126,8 +112,7 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
 
     // A zone needs a name, a leader and an existing party organisation.
     let body = refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/party/zones",
             json!({ "name": "", "party_org_id": "", "leader": "" }),
         )
@@ -142,8 +127,7 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
             && fields.contains_key("leader")
     );
     refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/party/zones",
             json!({ "name": "x", "party_org_id": "nope", "leader": "y" }),
         )
@@ -151,13 +135,13 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
         422,
         "unknown_party_org",
     );
-    let (status, z) = post(
-        &api,
-        "/api/v1/party/zones",
-        json!({ "name": "科研楼宇党员责任区", "party_org_id": root.id, "leader": "王建华",
+    let (status, z) = api
+        .post_json(
+            "/api/v1/party/zones",
+            json!({ "name": "科研楼宇党员责任区", "party_org_id": root.id, "leader": "王建华",
                 "area": "金凤实验室A栋及周边科技企业" }),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, 201, "{z}");
     let zone = &z["zone"];
     let zid = id(zone);
@@ -172,7 +156,7 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
         let path = format!("/api/v1/party/zones/{zid}/members");
         let body = json!({ "member_id": member });
         let api = &api;
-        async move { post(api, &path, body).await }
+        async move { api.post_json(&path, body).await }
     };
     let (status, z) = add(&li.id).await;
     assert_eq!(status, 201, "{z}");
@@ -193,19 +177,19 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
     refused(add("").await, 422, "invalid_input");
 
     // Covered organisations come from the register.
-    let (status, z) = post(
-        &api,
-        &format!("/api/v1/party/zones/{zid}/orgs"),
-        json!({ "org_id": id(&firm) }),
-    )
-    .await;
+    let (status, z) = api
+        .post_json(
+            &format!("/api/v1/party/zones/{zid}/orgs"),
+            json!({ "org_id": id(&firm) }),
+        )
+        .await;
     assert_eq!(status, 201, "{z}");
-    let (status, z) = post(
-        &api,
-        &format!("/api/v1/party/zones/{zid}/orgs"),
-        json!({ "org_id": id(&firm2) }),
-    )
-    .await;
+    let (status, z) = api
+        .post_json(
+            &format!("/api/v1/party/zones/{zid}/orgs"),
+            json!({ "org_id": id(&firm2) }),
+        )
+        .await;
     assert_eq!(status, 201, "{z}");
     assert_eq!(
         names(&z, "orgs"),
@@ -213,8 +197,7 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
     );
     assert_eq!(z["orgs"][0]["kind_label"], "企业");
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/zones/{zid}/orgs"),
             json!({ "org_id": id(&firm) }),
         )
@@ -223,8 +206,7 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
         "already_in_zone",
     );
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/zones/{zid}/orgs"),
             json!({ "org_id": "nope" }),
         )
@@ -234,18 +216,17 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
     );
 
     // A second zone on the branch, and the list with its counts.
-    let (status, z2) = post(
-        &api,
-        "/api/v1/party/zones",
-        json!({ "name": "孵化载体党员责任区", "party_org_id": lab.id, "leader": "李晓燕" }),
-    )
-    .await;
+    let (status, z2) = api
+        .post_json(
+            "/api/v1/party/zones",
+            json!({ "name": "孵化载体党员责任区", "party_org_id": lab.id, "leader": "李晓燕" }),
+        )
+        .await;
     assert_eq!(status, 201, "{z2}");
     let z2id = id(&z2["zone"]);
     // The branch's zone cannot take the committee's own member.
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/party/zones/{z2id}/members"),
             json!({ "member_id": wang.id }),
         )
@@ -253,7 +234,7 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
         422,
         "member_outside_org",
     );
-    let list = get(&api, "/api/v1/party/zones").await;
+    let list = api.get_ok("/api/v1/party/zones").await;
     assert_eq!(list["total"], 2);
     let counts: Vec<(String, u64, u64)> = list["items"]
         .as_array()
@@ -274,14 +255,12 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
             ("科研楼宇党员责任区".to_string(), 2, 2),
         ]
     );
-    let by_org = get(
-        &api,
-        &format!("/api/v1/party/zones?party_org_id={}", lab.id),
-    )
-    .await;
+    let by_org = api
+        .get_ok(&format!("/api/v1/party/zones?party_org_id={}", lab.id))
+        .await;
     assert_eq!(by_org["total"], 1);
     assert_eq!(
-        get(&api, "/api/v1/party/zones?q=科研楼宇").await["total"],
+        api.get_ok("/api/v1/party/zones?q=科研楼宇").await["total"],
         1
     );
 
@@ -350,34 +329,34 @@ async fn leaders_read_zones_but_cannot_change_them_and_enterprises_see_nothing()
     let api = admin(&app).await;
     let root = party_org(&app.db, None, "联合党委").await;
     let m = member(&app.db, &root, "王建华").await;
-    let (status, z) = post(
-        &api,
-        "/api/v1/party/zones",
-        json!({ "name": "责任区", "party_org_id": root.id, "leader": "王建华" }),
-    )
-    .await;
+    let (status, z) = api
+        .post_json(
+            "/api/v1/party/zones",
+            json!({ "name": "责任区", "party_org_id": root.id, "leader": "王建华" }),
+        )
+        .await;
     assert_eq!(status, 201, "{z}");
     let zid = id(&z["zone"]);
     let leader = app.api_client("wang", Role::Leader, None, None).await;
-    assert_eq!(get(&leader, "/api/v1/party/zones").await["total"], 1);
-    get(&leader, &format!("/api/v1/party/zones/{zid}")).await;
+    assert_eq!(leader.get_ok("/api/v1/party/zones").await["total"], 1);
+    leader.get_ok(&format!("/api/v1/party/zones/{zid}")).await;
     refused(
-        post(
-            &leader,
-            "/api/v1/party/zones",
-            json!({ "name": "x", "party_org_id": root.id, "leader": "y" }),
-        )
-        .await,
+        leader
+            .post_json(
+                "/api/v1/party/zones",
+                json!({ "name": "x", "party_org_id": root.id, "leader": "y" }),
+            )
+            .await,
         403,
         "forbidden",
     );
     refused(
-        post(
-            &leader,
-            &format!("/api/v1/party/zones/{zid}/members"),
-            json!({ "member_id": m.id }),
-        )
-        .await,
+        leader
+            .post_json(
+                &format!("/api/v1/party/zones/{zid}/members"),
+                json!({ "member_id": m.id }),
+            )
+            .await,
         403,
         "forbidden",
     );

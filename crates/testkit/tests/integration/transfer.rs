@@ -10,24 +10,10 @@ use std::io::Cursor;
 use calamine::{open_workbook_from_rs, Data, DataType, Reader, Xlsx};
 use chrono::NaiveDate;
 use kechuang_domain::auth::Role;
-use kechuang_testkit::{spawn_app, Api};
+use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
 use crate::{admin, code, create_department, create_org};
-
-async fn post(api: &Api, path: &str, body: Value) -> (u16, Value) {
-    Api::json(api.post(path).json(&body)).await
-}
-
-async fn get(api: &Api, path: &str) -> Value {
-    let (status, body) = Api::json(api.get(path)).await;
-    assert_eq!(status, 200, "GET {path}: {body}");
-    body
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_string()
-}
 
 fn i(v: &Value) -> i64 {
     v.as_i64().unwrap_or_else(|| panic!("not an integer: {v}"))
@@ -68,42 +54,35 @@ async fn create_project(api: &Api, title: &str, extra: Value) -> Value {
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
     }
-    let (status, p) = post(api, "/api/v1/transfer/projects", body).await;
+    let (status, p) = api.post_json("/api/v1/transfer/projects", body).await;
     assert_eq!(status, 201, "{p}");
     p
 }
 
 async fn open_review(api: &Api, project: &str, criteria: &str) -> Value {
-    let (status, r) = post(
-        api,
-        &format!("/api/v1/transfer/projects/{project}/reviews"),
-        json!({ "criteria": criteria }),
-    )
-    .await;
+    let (status, r) = api
+        .post_json(
+            &format!("/api/v1/transfer/projects/{project}/reviews"),
+            json!({ "criteria": criteria }),
+        )
+        .await;
     assert_eq!(status, 201, "{r}");
     r
 }
 
 async fn score(api: &Api, review: &str, body: Value) -> (u16, Value) {
-    post(
-        api,
-        &format!("/api/v1/transfer/reviews/{review}/scores"),
-        body,
-    )
-    .await
+    api.post_json(&format!("/api/v1/transfer/reviews/{review}/scores"), body)
+        .await
 }
 
 async fn decide(api: &Api, review: &str, body: Value) -> (u16, Value) {
-    post(
-        api,
-        &format!("/api/v1/transfer/reviews/{review}/decision"),
-        body,
-    )
-    .await
+    api.post_json(&format!("/api/v1/transfer/reviews/{review}/decision"), body)
+        .await
 }
 
 async fn project_detail(api: &Api, project: &str) -> Value {
-    get(api, &format!("/api/v1/transfer/projects/{project}")).await
+    api.get_ok(&format!("/api/v1/transfer/projects/{project}"))
+        .await
 }
 
 /// The current version of a review, from the project detail.
@@ -159,8 +138,7 @@ async fn project_moves_through_reviewed_gates_to_an_incubated_firm() {
     let rid = id(&review);
     // One open review per project.
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/transfer/projects/{pid}/reviews"),
             json!({}),
         )
@@ -343,21 +321,17 @@ async fn project_moves_through_reviewed_gates_to_an_incubated_firm() {
     let mut stale = firm_body.clone();
     stale["version"] = json!(i(&moved["version"]) - 1);
     refused(
-        post(
-            &api,
-            &format!("/api/v1/transfer/projects/{pid}/firm"),
-            stale,
-        )
-        .await,
+        api.post_json(&format!("/api/v1/transfer/projects/{pid}/firm"), stale)
+            .await,
         409,
         "stale_version",
     );
-    let (status, founded) = post(
-        &api,
-        &format!("/api/v1/transfer/projects/{pid}/firm"),
-        firm_body.clone(),
-    )
-    .await;
+    let (status, founded) = api
+        .post_json(
+            &format!("/api/v1/transfer/projects/{pid}/firm"),
+            firm_body.clone(),
+        )
+        .await;
     assert_eq!(status, 200, "{founded}");
     let firm_id = founded["firm_org_id"]
         .as_str()
@@ -367,7 +341,7 @@ async fn project_moves_through_reviewed_gates_to_an_incubated_firm() {
     assert_eq!(founded["incubated_on"], "2025-03-01");
     assert_eq!(founded["firm_name"], "重庆碳化硅科技有限公司");
     assert_eq!(founded["incubator_name"], "科学城众创孵化器");
-    let firm = get(&api, &format!("/api/v1/orgs/{firm_id}")).await;
+    let firm = api.get_ok(&format!("/api/v1/orgs/{firm_id}")).await;
     assert_eq!(firm["name"], "重庆碳化硅科技有限公司");
     assert_eq!(firm["kind"], "enterprise");
     assert_eq!(firm["uscc"], code(503));
@@ -381,12 +355,8 @@ async fn project_moves_through_reviewed_gates_to_an_incubated_firm() {
     again["version"] = founded["version"].clone();
     again["uscc"] = json!(code(504));
     refused(
-        post(
-            &api,
-            &format!("/api/v1/transfer/projects/{pid}/firm"),
-            again,
-        )
-        .await,
+        api.post_json(&format!("/api/v1/transfer/projects/{pid}/firm"), again)
+            .await,
         422,
         "firm_exists",
     );
@@ -406,7 +376,7 @@ async fn project_moves_through_reviewed_gates_to_an_incubated_firm() {
     assert_eq!(d["reviews"].as_array().unwrap().len(), 2);
 
     // The funnel counts both projects where they are and where they have been.
-    let funnel = get(&api, "/api/v1/transfer/funnel").await;
+    let funnel = api.get_ok("/api/v1/transfer/funnel").await;
     let row = |stage: &str| {
         funnel
             .as_array()
@@ -453,7 +423,9 @@ async fn project_moves_through_reviewed_gates_to_an_incubated_firm() {
     );
     assert!(r["avg_days"].is_null());
     // The list filters by stage.
-    let page = get(&api, "/api/v1/transfer/projects?stage=incubation").await;
+    let page = api
+        .get_ok("/api/v1/transfer/projects?stage=incubation")
+        .await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["id"], pid.as_str());
     assert_eq!(page["items"][0]["firm_name"], "重庆碳化硅科技有限公司");
@@ -580,8 +552,7 @@ async fn gates_refuse_unscored_advances_moving_back_without_reason_and_stopped_p
     assert_eq!(stopped["state_label"], "终止");
     assert_eq!(stopped["stage"], "screening");
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/transfer/projects/{pid}/reviews"),
             json!({}),
         )
@@ -605,13 +576,13 @@ async fn gates_refuse_unscored_advances_moving_back_without_reason_and_stopped_p
         .map(|r| r["review"]["decision"].as_str().unwrap())
         .collect();
     assert_eq!(decisions, ["hold", "advance", "advance", "stop"]);
-    let funnel = get(&api, "/api/v1/transfer/funnel").await;
+    let funnel = api.get_ok("/api/v1/transfer/funnel").await;
     assert_eq!(funnel[0]["stage"], "screening");
     assert_eq!(funnel[0]["stopped"], 1);
     assert_eq!(funnel[0]["active"], 0);
     assert_eq!(funnel[0]["entered"], 1, "entered twice, counted once");
     assert_eq!(funnel[1]["entered"], 1);
-    let page = get(&api, "/api/v1/transfer/projects?state=stopped").await;
+    let page = api.get_ok("/api/v1/transfer/projects?state=stopped").await;
     assert_eq!(page["total"], 1);
 }
 
@@ -620,12 +591,12 @@ async fn gates_refuse_unscored_advances_moving_back_without_reason_and_stopped_p
 // ---------------------------------------------------------------------------
 
 async fn create_pool(api: &Api, name: &str, budget_yuan: &str) -> Value {
-    let (status, pool) = post(
-        api,
-        "/api/v1/transfer/pools",
-        json!({"name": name, "budget_yuan": budget_yuan}),
-    )
-    .await;
+    let (status, pool) = api
+        .post_json(
+            "/api/v1/transfer/pools",
+            json!({"name": name, "budget_yuan": budget_yuan}),
+        )
+        .await;
     assert_eq!(status, 201, "{pool}");
     pool
 }
@@ -641,14 +612,13 @@ fn agreement(no: &str, pool: &Value, org: &Value, grant_yuan: &str) -> Value {
 }
 
 async fn create_agreement(api: &Api, body: Value) -> Value {
-    let (status, g) = post(api, "/api/v1/transfer/grant-equity", body).await;
+    let (status, g) = api.post_json("/api/v1/transfer/grant-equity", body).await;
     assert_eq!(status, 201, "{g}");
     g
 }
 
 async fn tranche(api: &Api, g: &str, amount_yuan: &str, paid_on: &str) -> (u16, Value) {
-    post(
-        api,
+    api.post_json(
         &format!("/api/v1/transfer/grant-equity/{g}/tranches"),
         json!({"amount_yuan": amount_yuan, "paid_on": paid_on}),
     )
@@ -656,14 +626,15 @@ async fn tranche(api: &Api, g: &str, amount_yuan: &str, paid_on: &str) -> (u16, 
 }
 
 async fn agreement_version(api: &Api, g: &str) -> i64 {
-    i(&get(api, &format!("/api/v1/transfer/grant-equity/{g}")).await["agreement"]["version"])
+    i(&api
+        .get_ok(&format!("/api/v1/transfer/grant-equity/{g}"))
+        .await["agreement"]["version"])
 }
 
 /// The worked example's round: 50,000,000 yuan pre-money on 10,000,000 shares.
 async fn round(api: &Api, g: &str, closed_on: &str, amount_yuan: &str) -> (u16, Value) {
     let version = agreement_version(api, g).await;
-    post(
-        api,
+    api.post_json(
         &format!("/api/v1/transfer/grant-equity/{g}/round"),
         json!({"closed_on": closed_on, "pre_money_yuan": "50000000",
                "pre_money_shares": "10000000", "amount_yuan": amount_yuan,
@@ -673,7 +644,7 @@ async fn round(api: &Api, g: &str, closed_on: &str, amount_yuan: &str) -> (u16, 
 }
 
 async fn pool_row(api: &Api, pool: &Value) -> Value {
-    get(api, "/api/v1/transfer/pools")
+    api.get_ok("/api/v1/transfer/pools")
         .await
         .as_array()
         .unwrap()
@@ -704,8 +675,7 @@ async fn grant_converts_to_equity_on_a_qualifying_round_and_the_buyback_refills_
     assert_eq!(g["pool_name"], "科技成果转化引导资金");
     let gid = id(&g);
     refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/transfer/grant-equity",
             agreement("XTHG-2021-001", &pool, &firm, "1"),
         )
@@ -729,7 +699,9 @@ async fn grant_converts_to_equity_on_a_qualifying_round_and_the_buyback_refills_
         422,
         "paid_before_signing",
     );
-    let d = get(&api, &format!("/api/v1/transfer/grant-equity/{gid}")).await;
+    let d = api
+        .get_ok(&format!("/api/v1/transfer/grant-equity/{gid}"))
+        .await;
     assert_eq!(d["agreement"]["disbursed_fen"], 200_000_000);
     assert_eq!(d["tranches"].as_array().unwrap().len(), 2);
     assert_eq!(d["tranches"][0]["paid_on"], "2021-03-01");
@@ -779,8 +751,7 @@ async fn grant_converts_to_equity_on_a_qualifying_round_and_the_buyback_refills_
     let version = agreement_version(&api, &gid).await;
     let exit = |on: &str| json!({"kind": "buyback", "on": on, "version": version});
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/transfer/grant-equity/{gid}/exit"),
             exit("2023-02-28"),
         )
@@ -789,8 +760,7 @@ async fn grant_converts_to_equity_on_a_qualifying_round_and_the_buyback_refills_
         "exit_outside_window",
     );
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/transfer/grant-equity/{gid}/exit"),
             exit("2027-03-02"),
         )
@@ -798,12 +768,12 @@ async fn grant_converts_to_equity_on_a_qualifying_round_and_the_buyback_refills_
         422,
         "exit_outside_window",
     );
-    let (status, exited) = post(
-        &api,
-        &format!("/api/v1/transfer/grant-equity/{gid}/exit"),
-        exit("2024-03-01"),
-    )
-    .await;
+    let (status, exited) = api
+        .post_json(
+            &format!("/api/v1/transfer/grant-equity/{gid}/exit"),
+            exit("2024-03-01"),
+        )
+        .await;
     assert_eq!(status, 200, "{exited}");
     // Principal plus simple interest at 5% a year for 731 days (2024 is a leap year).
     let days = (date("2024-03-01") - date("2022-03-01")).num_days();
@@ -827,8 +797,7 @@ async fn grant_converts_to_equity_on_a_qualifying_round_and_the_buyback_refills_
     let close = |on: &str, version: i64| json!({"on": on, "version": version});
     let v = agreement_version(&api, &g2id).await;
     refused(
-        post(
-            &api,
+        api.post_json(
             &format!("/api/v1/transfer/grant-equity/{g2id}/close"),
             close("2021-01-01", v),
         )
@@ -836,12 +805,12 @@ async fn grant_converts_to_equity_on_a_qualifying_round_and_the_buyback_refills_
         422,
         "term_not_over",
     );
-    let (status, closed) = post(
-        &api,
-        &format!("/api/v1/transfer/grant-equity/{g2id}/close"),
-        close("2021-01-02", v),
-    )
-    .await;
+    let (status, closed) = api
+        .post_json(
+            &format!("/api/v1/transfer/grant-equity/{g2id}/close"),
+            close("2021-01-02", v),
+        )
+        .await;
     assert_eq!(status, 200, "{closed}");
     assert_eq!(closed["status"], "closed_grant");
     assert_eq!(closed["status_label"], "按资助结题");
@@ -883,7 +852,7 @@ async fn grant_converts_to_equity_on_a_qualifying_round_and_the_buyback_refills_
     assert_eq!(tranche(&api, &id(&g4), "500000", "2021-06-01").await.0, 201);
     assert_eq!(pool_row(&api, &small).await["balance_fen"], 0);
 
-    let t = get(&api, "/api/v1/transfer/grant-equity/totals").await;
+    let t = api.get_ok("/api/v1/transfer/grant-equity/totals").await;
     assert_eq!(t["agreements"], 4);
     assert_eq!(
         t["grant_fen"],
@@ -895,7 +864,9 @@ async fn grant_converts_to_equity_on_a_qualifying_round_and_the_buyback_refills_
     assert_eq!(t["closed_grant"], 1);
     assert_eq!(t["exited"], 1);
     assert_eq!(t["proceeds_fen"], proceeds);
-    let page = get(&api, "/api/v1/transfer/grant-equity?status=converted").await;
+    let page = api
+        .get_ok("/api/v1/transfer/grant-equity?status=converted")
+        .await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["agreement_no"], "XTHG-2021-003");
 }
@@ -905,7 +876,7 @@ async fn grant_converts_to_equity_on_a_qualifying_round_and_the_buyback_refills_
 // ---------------------------------------------------------------------------
 
 async fn create_tier(api: &Api, body: Value) -> Value {
-    let (status, t) = post(api, "/api/v1/transfer/loan-tiers", body).await;
+    let (status, t) = api.post_json("/api/v1/transfer/loan-tiers", body).await;
     assert_eq!(status, 201, "{t}");
     t
 }
@@ -918,24 +889,25 @@ async fn apply_loan(
     yuan: &str,
     term: &str,
 ) -> Value {
-    let (status, l) = post(
-        api,
-        "/api/v1/transfer/loans",
-        json!({"loan_no": no, "org_id": org["id"], "score": score, "requested_yuan": yuan,
+    let (status, l) = api
+        .post_json(
+            "/api/v1/transfer/loans",
+            json!({"loan_no": no, "org_id": org["id"], "score": score, "requested_yuan": yuan,
                "term_months": term, "bank": "重庆农村商业银行", "purpose": "研发投入",
                "applied_on": "2023-01-05"}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, 201, "{l}");
     l
 }
 
 async fn loan_detail(api: &Api, l: &str) -> Value {
-    get(api, &format!("/api/v1/transfer/loans/{l}")).await
+    api.get_ok(&format!("/api/v1/transfer/loans/{l}")).await
 }
 
 async fn loan_step(api: &Api, l: &str, step: &str, body: Value) -> (u16, Value) {
-    post(api, &format!("/api/v1/transfer/loans/{l}/{step}"), body).await
+    api.post_json(&format!("/api/v1/transfer/loans/{l}/{step}"), body)
+        .await
 }
 
 /// Approve `yuan` and disburse on `on` ("" = today); returns the loan.
@@ -1027,8 +999,7 @@ async fn tiered_loans_are_assessed_scheduled_repaid_and_compensated() {
     assert_eq!(score_tier["min_score"], 80);
     assert_eq!(score_tier["min_level"], "");
     let body = refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/transfer/loan-tiers",
             json!({"name": "无门槛", "limit_yuan": "1", "rate_percent": "4"}),
         )
@@ -1078,8 +1049,7 @@ async fn tiered_loans_are_assessed_scheduled_repaid_and_compensated() {
     assert_eq!(r["decided_on"], "2023-01-05");
     assert!(!r["note"].as_str().unwrap().is_empty());
     refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/transfer/loans",
             json!({"loan_no": "TDD-2024-001", "org_id": zj["id"], "requested_yuan": "1",
                    "term_months": "12", "bank": "某银行"}),
@@ -1203,7 +1173,7 @@ async fn tiered_loans_are_assessed_scheduled_repaid_and_compensated() {
     let fresh = approve_and_disburse(&api, &c, "500000", "").await;
     assert_eq!(fresh["overdue"], false);
 
-    let page = get(&api, "/api/v1/transfer/loans?overdue=true").await;
+    let page = api.get_ok("/api/v1/transfer/loans?overdue=true").await;
     assert_eq!(page["total"], 1, "{page}");
     assert_eq!(page["items"][0]["loan_no"], "TDD-2023-002");
     assert_eq!(page["items"][0]["overdue"], true);
@@ -1241,15 +1211,17 @@ async fn tiered_loans_are_assessed_scheduled_repaid_and_compensated() {
     assert_eq!(comp["compensated_fen"], half_up(outstanding * 700, 1000));
     assert_eq!(comp["compensated_fen"], 38_500_000, "550,000 × 70%");
     assert_eq!(comp["overdue"], false);
-    let page = get(&api, "/api/v1/transfer/loans?overdue=true").await;
+    let page = api.get_ok("/api/v1/transfer/loans?overdue=true").await;
     assert_eq!(page["total"], 0, "a compensated loan is no longer overdue");
-    let page = get(&api, "/api/v1/transfer/loans?status=compensated").await;
+    let page = api
+        .get_ok("/api/v1/transfer/loans?status=compensated")
+        .await;
     assert_eq!(page["total"], 1);
 
     // Totals per tier, the last row adding them up.
     let subsidy_b = sum_of(&loan_detail(&api, &bid).await, "subsidy_fen");
     let subsidy_c = sum_of(&loan_detail(&api, &cid).await, "subsidy_fen");
-    let rows = get(&api, "/api/v1/transfer/loans/totals").await;
+    let rows = api.get_ok("/api/v1/transfer/loans/totals").await;
     let rows = rows.as_array().unwrap();
     let names: Vec<&str> = rows
         .iter()
@@ -1317,7 +1289,7 @@ fn contract(no: &str, amount: &str, signed: &str, registered: &str) -> Value {
 }
 
 async fn register(api: &Api, body: Value) -> Value {
-    let (status, c) = post(api, "/api/v1/transfer/contracts", body).await;
+    let (status, c) = api.post_json("/api/v1/transfer/contracts", body).await;
     assert_eq!(status, 201, "{c}");
     c
 }
@@ -1436,7 +1408,7 @@ async fn contract_turnover_grows_and_excel_import_is_all_or_nothing() {
     let mut bad = contract("2024500001000009", "100000", "2024-01-01", "2024-01-02");
     bad["tech_amount_yuan"] = json!("100000.01");
     let body = refused(
-        post(&api, "/api/v1/transfer/contracts", bad).await,
+        api.post_json("/api/v1/transfer/contracts", bad).await,
         422,
         "invalid_input",
     );
@@ -1445,8 +1417,7 @@ async fn contract_turnover_grows_and_excel_import_is_all_or_nothing() {
         "{body}"
     );
     refused(
-        post(
-            &api,
+        api.post_json(
             "/api/v1/transfer/contracts",
             contract("2024500001000001", "1", "2024-01-01", "2024-01-02"),
         )
@@ -1484,7 +1455,7 @@ async fn contract_turnover_grows_and_excel_import_is_all_or_nothing() {
             }
         }
     };
-    let t = get(&api, "/api/v1/transfer/contracts/turnover").await;
+    let t = api.get_ok("/api/v1/transfer/contracts/turnover").await;
     check(&t, &years);
     let permille: Vec<i64> = t.as_array().unwrap()[1..]
         .iter()
@@ -1582,7 +1553,7 @@ async fn contract_turnover_grows_and_excel_import_is_all_or_nothing() {
         cells.iter().all(|(r, _)| *r == 3 || *r == 4),
         "good rows have no problems: {cells:?}"
     );
-    let page = get(&api, "/api/v1/transfer/contracts?year=2024").await;
+    let page = api.get_ok("/api/v1/transfer/contracts?year=2024").await;
     assert_eq!(page["total"], 1, "nothing is imported when any row is bad");
 
     // A number already registered is caught when writing, whole file rolled back.
@@ -1601,18 +1572,16 @@ async fn contract_turnover_grows_and_excel_import_is_all_or_nothing() {
     assert_eq!(body["details"]["problems"][0]["row"], 3);
     assert_eq!(body["details"]["problems"][0]["column"], "登记编号");
     assert_eq!(
-        get(&api, "/api/v1/transfer/contracts?year=2024").await["total"],
+        api.get_ok("/api/v1/transfer/contracts?year=2024").await["total"],
         1
     );
 
     let (status, body) = upload(&api, xlsx(&[header.clone(), good1, good2])).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["imported"], 2);
-    let page = get(
-        &api,
-        "/api/v1/transfer/contracts?year=2024&sort=contract_no",
-    )
-    .await;
+    let page = api
+        .get_ok("/api/v1/transfer/contracts?year=2024&sort=contract_no")
+        .await;
     assert_eq!(page["total"], 3);
     let imported = &page["items"][1];
     assert_eq!(imported["contract_no"], "2024500001000101");
@@ -1631,7 +1600,7 @@ async fn contract_turnover_grows_and_excel_import_is_all_or_nothing() {
     let mut after = years;
     after[4] = (2024, 530_000_000, 510_000_000, 3);
     check(
-        &get(&api, "/api/v1/transfer/contracts/turnover").await,
+        &api.get_ok("/api/v1/transfer/contracts/turnover").await,
         &after,
     );
 
@@ -1721,12 +1690,12 @@ async fn transfer_permissions_follow_the_roles() {
         refused(Api::json(enterprise.get(path)).await, 403, "forbidden");
     }
     refused(
-        post(
-            &enterprise,
-            "/api/v1/transfer/projects",
-            json!({"title": "x", "trl": "3"}),
-        )
-        .await,
+        enterprise
+            .post_json(
+                "/api/v1/transfer/projects",
+                json!({"title": "x", "trl": "3"}),
+            )
+            .await,
         403,
         "forbidden",
     );
@@ -1739,35 +1708,35 @@ async fn transfer_permissions_follow_the_roles() {
         contract("2024500001000801", "100000", "2024-01-01", "2024-01-02"),
     )
     .await;
-    assert_eq!(get(&broker, "/api/v1/transfer/projects").await["total"], 1);
+    assert_eq!(broker.get_ok("/api/v1/transfer/projects").await["total"], 1);
     refused(
-        post(
-            &broker,
-            "/api/v1/transfer/pools",
-            json!({"name": "经纪人资金池", "budget_yuan": "100"}),
-        )
-        .await,
+        broker
+            .post_json(
+                "/api/v1/transfer/pools",
+                json!({"name": "经纪人资金池", "budget_yuan": "100"}),
+            )
+            .await,
         403,
         "forbidden",
     );
     let pool = create_pool(&api, "管理员资金池", "1000000").await;
     refused(
-        post(
-            &broker,
-            "/api/v1/transfer/grant-equity",
-            agreement("XTHG-B-001", &pool, &firm, "100000"),
-        )
-        .await,
+        broker
+            .post_json(
+                "/api/v1/transfer/grant-equity",
+                agreement("XTHG-B-001", &pool, &firm, "100000"),
+            )
+            .await,
         403,
         "forbidden",
     );
     refused(
-        post(
-            &broker,
-            "/api/v1/transfer/loan-tiers",
-            json!({"name": "t", "min_score": "1", "limit_yuan": "1", "rate_percent": "1"}),
-        )
-        .await,
+        broker
+            .post_json(
+                "/api/v1/transfer/loan-tiers",
+                json!({"name": "t", "min_score": "1", "limit_yuan": "1", "rate_percent": "1"}),
+            )
+            .await,
         403,
         "forbidden",
     );
@@ -1786,7 +1755,7 @@ async fn transfer_permissions_follow_the_roles() {
     );
     // Everyone with the area reads the programme.
     assert_eq!(
-        get(&broker, "/api/v1/transfer/grant-equity").await["total"],
+        broker.get_ok("/api/v1/transfer/grant-equity").await["total"],
         1
     );
 }
