@@ -168,6 +168,16 @@ pub enum TaskStatus {
     Returned,
 }
 
+/// Whether a case's tasks allow the reply: at least one task that was not
+/// returned, and every such task done. `statuses` are stored task status codes.
+pub fn all_tasks_done<'a>(statuses: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut live = statuses
+        .into_iter()
+        .filter(|s| *s != TaskStatus::Returned.as_str())
+        .peekable();
+    live.peek().is_some() && live.all(|s| s == TaskStatus::Done.as_str())
+}
+
 impl TaskStatus {
     /// Every status, in declaration order.
     pub const ALL: [TaskStatus; 4] = [
@@ -815,6 +825,14 @@ fn count_common(x: &[(char, char)], y: &[(char, char)]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reply_waits_for_every_task_not_returned() {
+        assert!(all_tasks_done(["done", "returned", "done"]));
+        assert!(!all_tasks_done(["done", "accepted"]));
+        assert!(!all_tasks_done(["returned"]));
+        assert!(!all_tasks_done([]));
+    }
     use chrono::Days;
     use proptest::prelude::*;
 

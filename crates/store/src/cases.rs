@@ -1860,8 +1860,7 @@ pub async fn reply(
     let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     let ts = tasks(&tx, id).await?;
-    let live: Vec<&case_task::Model> = ts.iter().filter(|t| t.status != "returned").collect();
-    let all_done = !live.is_empty() && live.iter().all(|t| t.status == "done");
+    let all_done = rules::all_tasks_done(ts.iter().map(|t| t.status.as_str()));
     let next = transition(
         &c,
         CaseAction::Reply,

@@ -595,9 +595,8 @@ async fn detail_page(
         Some((f, _)) => field(f, "task_force_department_id").to_string(),
         None => d.case.task_force_department_id.clone().unwrap_or_default(),
     };
-    let live: Vec<&crate::service::cases::TaskView> =
-        d.tasks.iter().filter(|t| t.status != "returned").collect();
-    let all_done = !live.is_empty() && live.iter().all(|t| t.status == "done");
+    let all_done =
+        kechuang_domain::cases::all_tasks_done(d.tasks.iter().map(|t| t.status.as_str()));
     let is_lead =
         p.can(Permission::CasesHandle) && acts_for(p, d.case.lead_department_id.as_deref());
     let page = PageCtx::new(
