@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::transfer::ListPage;
+use crate::api::ListPage;
 use crate::api::{ApiJson, ApiPath, ApiQuery, Paging};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};

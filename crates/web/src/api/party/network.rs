@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::transfer::ListPage;
+use crate::api::ListPage;
 use crate::api::{opt_bool, ApiJson, ApiPath, ApiQuery, Paging};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::transfer::ListPage;
+use crate::api::ListPage;
 use crate::api::{ApiJson, ApiPath, ApiQuery, Paging, VersionParam};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::ListPage;
 use crate::api::orgs::{upload, Imported};
+use crate::api::ListPage;
 use crate::api::Paging;
 use crate::api::{non_empty, ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use crate::auth::{require, ApiUser};

@@ -9,7 +9,7 @@ use kechuang_store::entities::{fund_pool, grant_tranche};
 use kechuang_store::transfer::equity::Totals;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::ListPage;
+use crate::api::ListPage;
 use crate::api::Paging;
 use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiUser;

@@ -10,8 +10,6 @@ pub mod projects;
 
 use utoipa_axum::router::OpenApiRouter;
 
-pub use crate::api::ListPage;
-
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::ListPage;
+use crate::api::ListPage;
 use crate::api::Paging;
 use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiUser;
