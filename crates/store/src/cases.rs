@@ -45,11 +45,34 @@ fn status_of(c: &case::Model) -> CaseStatus {
 }
 
 /// Who acts, as the store needs it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Actor {
     pub username: String,
     pub user_id: String,
     pub display_name: String,
+    /// A department clerk acts only for this department: replying,
+    /// suspending and resuming need it to lead the case, a task step needs
+    /// the task to be its own — checked on the records read inside the
+    /// transaction. `None`: not bound to a department (triage, admin, system).
+    pub acts_for: Option<String>,
+}
+
+impl Actor {
+    /// 403 unless the actor may act for `department` (see `acts_for`).
+    fn may_act_for(
+        &self,
+        department: Option<&str>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> StoreResult<()> {
+        match &self.acts_for {
+            Some(own) if department != Some(own.as_str()) => Err(StoreError::Forbidden {
+                code,
+                message: message.into(),
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 // ---------------------------------------------------------------- categories
@@ -1612,6 +1635,11 @@ pub async fn suspend(
 ) -> StoreResult<case::Model> {
     let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
+    actor.may_act_for(
+        c.lead_department_id.as_deref(),
+        "not_lead_department",
+        "只有主办部门或受理分办人员可以挂起诉求",
+    )?;
     let next = transition(&c, CaseAction::Suspend, TransitionCtx::default())?;
     let m = record::update(
         &tx,
@@ -1649,6 +1677,11 @@ pub async fn resume(
     let cal = calendar::load(db).await?;
     let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
+    actor.may_act_for(
+        c.lead_department_id.as_deref(),
+        "not_lead_department",
+        "只有主办部门或受理分办人员可以恢复办理",
+    )?;
     let next = transition(&c, CaseAction::Resume, TransitionCtx::default())?;
     let since = c.suspended_since.unwrap_or_else(today);
     let paused = rules::suspended_workdays(&cal, &[(since, today())]);
@@ -1747,6 +1780,11 @@ pub async fn task_action(
     let cal = calendar::load(db).await?;
     let tx = crate::db::begin_write(db).await?;
     let (c, t) = load_task(&tx, scope, case_id, task_id).await?;
+    actor.may_act_for(
+        Some(&t.department_id),
+        "not_task_department",
+        "只能处理本部门的任务",
+    )?;
     if status_of(&c) != CaseStatus::Dispatched {
         return Err(StoreError::rule(
             "case_not_in_handling",
@@ -1859,6 +1897,11 @@ pub async fn reply(
 ) -> StoreResult<case::Model> {
     let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
+    actor.may_act_for(
+        c.lead_department_id.as_deref(),
+        "not_lead_department",
+        "只有主办部门可以答复企业",
+    )?;
     let ts = tasks(&tx, id).await?;
     let all_done = rules::all_tasks_done(ts.iter().map(|t| t.status.as_str()));
     let next = transition(

@@ -8,6 +8,10 @@ pub enum StoreError {
     /// A unique key is taken, or a stale version was written (HTTP 409).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// The caller may not do this to this record, as read in the
+    /// transaction (HTTP 403), e.g. a clerk of another department.
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
     /// A business rule forbids the change (HTTP 422).
     #[error("{message}")]
     Rule { code: &'static str, message: String },

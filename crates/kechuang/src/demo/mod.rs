@@ -670,6 +670,7 @@ async fn cases(
                 .map(|d| d.0)
                 .unwrap_or("")
         ),
+        acts_for: None,
     };
     // Routing rules of the demo categories.
     let cats = c::categories(db).await?;
@@ -873,6 +874,7 @@ async fn cases(
             username: "demo".into(),
             user_id: String::new(),
             display_name: "企业联络员".into(),
+            acts_for: None,
         };
         let rated = at_time(
             at(rated_on, 14),
@@ -981,6 +983,7 @@ async fn cases(
         username: "demo".into(),
         user_id: String::new(),
         display_name: "管委会分管领导".into(),
+        acts_for: None,
     };
     for (case, who) in late.iter().zip(["科长（主办）", "副局长（分管）"]) {
         let (Some(dep_id), Some(closed_on)) = (&case.lead_department_id, case.closed_on) else {

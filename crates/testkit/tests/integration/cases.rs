@@ -108,6 +108,7 @@ pub(crate) async fn receive_many(
         username: "admin".into(),
         user_id: String::new(),
         display_name: "管理员".into(),
+        acts_for: None,
     };
     let items = texts
         .into_iter()
@@ -1966,6 +1967,7 @@ async fn a_task_may_be_returned_until_the_same_time_on_the_next_workday() {
         username: "zb".into(),
         user_id: String::new(),
         display_name: "专班".into(),
+        acts_for: None,
     };
     // Dispatched Friday 2026-11-27 15:30 (Beijing); returned Monday 11-30 at `at`.
     let try_return = |at: &'static str| {
@@ -2021,6 +2023,7 @@ async fn the_return_button_shows_only_inside_the_window() {
         username: "zb".into(),
         user_id: String::new(),
         display_name: "专班".into(),
+        acts_for: None,
     };
     let dispatch_at = |at: Option<&'static str>| {
         let (w, clerk) = (&w, clerk.clone());
@@ -2050,4 +2053,91 @@ async fn the_return_button_shows_only_inside_the_window() {
         !old.contains("退回（分办不当）"),
         "the window closed long ago"
     );
+}
+
+/// The department rule of a reply, a suspension and a task step is the
+/// store's, checked on the case and task read inside the transaction, so
+/// every door (API, pages, Open311, imports) meets the same rule.
+#[tokio::test]
+async fn the_store_checks_the_acting_department_inside_the_transaction() {
+    use kechuang_domain::cases::TaskAction;
+    use kechuang_store::cases::{self as store, Actor, Assignment, TaskStep};
+    use kechuang_store::{Scope, StoreError};
+
+    let w = world().await;
+    let c = submit(&w, "部门核对").await;
+    let id = c["id"].as_str().unwrap().to_string();
+    let dep = |v: &Value| v["id"].as_str().unwrap().to_string();
+    let clerk = |acts_for: Option<String>| Actor {
+        username: "clerk".into(),
+        display_name: "办理人".into(),
+        acts_for,
+        ..Default::default()
+    };
+    let to = Assignment {
+        lead: dep(&w.lead_dep),
+        assists: vec![dep(&w.assist_dep)],
+        task_force: None,
+        limits: vec![],
+    };
+    store::dispatch(&w.app.db, &Scope::All, &clerk(None), &id, 1, to)
+        .await
+        .unwrap();
+    fn forbidden<T>(r: Result<T, StoreError>) -> &'static str {
+        match r {
+            Err(StoreError::Forbidden { code, .. }) => code,
+            Err(e) => panic!("expected 403, got {e:?}"),
+            Ok(_) => panic!("expected 403, got success"),
+        }
+    }
+    let assist = clerk(Some(dep(&w.assist_dep)));
+    let case = store::get(&w.app.db, &Scope::All, &id).await.unwrap();
+    assert_eq!(
+        forbidden(
+            store::reply(
+                &w.app.db,
+                &Scope::All,
+                &assist,
+                &id,
+                case.version,
+                "答复".into()
+            )
+            .await
+        ),
+        "not_lead_department"
+    );
+    assert_eq!(
+        forbidden(
+            store::suspend(
+                &w.app.db,
+                &Scope::All,
+                &assist,
+                &id,
+                case.version,
+                "缺材料".into()
+            )
+            .await
+        ),
+        "not_lead_department"
+    );
+    let tasks = store::tasks(&w.app.db, &id).await.unwrap();
+    let lead_task = tasks
+        .iter()
+        .find(|t| t.department_id == dep(&w.lead_dep))
+        .unwrap();
+    let step = TaskStep {
+        task_id: lead_task.id.clone(),
+        version: lead_task.version,
+        action: TaskAction::Accept,
+        note: String::new(),
+    };
+    assert_eq!(
+        forbidden(store::task_action(&w.app.db, &Scope::All, &assist, &id, step.clone()).await),
+        "not_task_department"
+    );
+    // The lead department itself passes the check.
+    let lead = clerk(Some(dep(&w.lead_dep)));
+    store::task_action(&w.app.db, &Scope::All, &lead, &id, step)
+        .await
+        .unwrap();
 }

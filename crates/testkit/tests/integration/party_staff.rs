@@ -80,6 +80,7 @@ fn clerk() -> Actor {
         username: "test".into(),
         user_id: String::new(),
         display_name: "测试经办人".into(),
+        acts_for: None,
     }
 }
 

@@ -358,6 +358,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             username: ACTOR.into(),
             user_id: String::new(),
             display_name: format!("{}（{}）", people[who].2, people[who].0.label_zh()),
+            acts_for: None,
         };
         let (_, case) = at_time(
             at(on, 16),
@@ -382,6 +383,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         username: ACTOR.into(),
         user_id: String::new(),
         display_name: "受理窗口".into(),
+        acts_for: None,
     };
     for (case_id, found) in converted {
         let d = |n: u32| cal.add_workdays(found, n);

@@ -594,6 +594,7 @@ pub async fn to_case(
         username: p.username.clone(),
         user_id: p.user_id.clone(),
         display_name: p.display_name.clone(),
+        acts_for: None,
     };
     let (log, c) = store::to_case(&s.db, &actor, log_id, d.version, input).await?;
     Ok(Converted {
