@@ -353,6 +353,71 @@ fn column_letters(mut c: u32) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+/// An import sheet read under its header row: the columns by name, and the
+/// data rows with the row numbers a person sees in Excel (the header is 1).
+pub struct Table {
+    col: std::collections::HashMap<String, usize>,
+    data: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Read an upload and check its header: 400 `empty_file` without rows,
+    /// `invalid_template` when a `required` column is missing,
+    /// `too_many_rows` beyond 10,000 data rows.
+    pub fn read(bytes: &[u8], required: &[&str]) -> Result<Table, ImportFailure> {
+        let mut rows = read_rows(bytes)?;
+        if rows.is_empty() {
+            return Err(ApiError::bad_request(
+                "empty_file",
+                "文件是空的：请使用导入模板填写后上传",
+            )
+            .into());
+        }
+        let data = rows.split_off(1);
+        let col: std::collections::HashMap<String, usize> = rows[0]
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.trim().to_string(), i))
+            .collect();
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| !col.contains_key(*c))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ApiError::bad_request(
+                "invalid_template",
+                format!("表头缺少列：{}。请下载导入模板", missing.join("、")),
+            )
+            .into());
+        }
+        if data.len() > 10_000 {
+            return Err(
+                ApiError::bad_request("too_many_rows", "单次最多导入10000行，请分批导入").into(),
+            );
+        }
+        Ok(Table { col, data })
+    }
+
+    /// The non-blank data rows: (row number in Excel, the row).
+    pub fn rows(&self) -> impl Iterator<Item = (usize, &[String])> {
+        self.data
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.iter().all(|c| c.trim().is_empty()))
+            .map(|(i, r)| (i + 2, r.as_slice()))
+    }
+
+    /// A row's cell under a column name; empty when the column or cell is absent.
+    pub fn get(&self, row: &[String], name: &str) -> String {
+        self.col
+            .get(name)
+            .and_then(|&i| row.get(i))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
 /// All rows of the first sheet as text (header row included; the rows and
 /// columns before the first used cell left out). Broken or non-xlsx files
 /// give a 400 `invalid_excel`, oversized ones a 413 `excel_too_large`, too

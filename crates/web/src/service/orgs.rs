@@ -337,48 +337,13 @@ pub async fn import_bytes(
     bytes: &[u8],
 ) -> Result<usize, ImportFailure> {
     require(p, Permission::OrgsImport)?;
-    let rows = excel::read_rows(bytes)?;
-    let Some((header, data)) = rows.split_first() else {
-        return Err(
-            ApiError::bad_request("empty_file", "文件是空的：请使用导入模板填写后上传").into(),
-        );
-    };
-    let mut col = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        col.insert(h.trim().to_string(), i);
-    }
-    let missing: Vec<&str> = ["单位名称", "单位类型"]
-        .into_iter()
-        .filter(|c| !col.contains_key(*c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ApiError::bad_request(
-            "invalid_template",
-            format!("表头缺少列：{}。请下载导入模板", missing.join("、")),
-        )
-        .into());
-    }
-    if data.len() > 10_000 {
-        return Err(
-            ApiError::bad_request("too_many_rows", "单次最多导入10000行，请分批导入").into(),
-        );
-    }
+    let table = excel::Table::read(bytes, &["单位名称", "单位类型"])?;
     let deps = departments::list(&s.db, &Scope::All).await?;
-    let get = |row: &Vec<String>, name: &str| {
-        col.get(name)
-            .and_then(|&i| row.get(i))
-            .cloned()
-            .unwrap_or_default()
-    };
     let mut problems = vec![];
     let mut inputs = vec![];
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, row) in data.iter().enumerate() {
-        let row_no = i + 2;
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let dep_text = get(row, "主管部门");
+    for (row_no, row) in table.rows() {
+        let dep_text = table.get(row, "主管部门");
         let department_id = match dep_text.trim() {
             "" => String::new(),
             t => match deps.iter().find(|d| d.name == t || d.code == t) {
@@ -394,21 +359,21 @@ pub async fn import_bytes(
             },
         };
         let draft = OrgDraft {
-            name: get(row, "单位名称"),
-            kind: get(row, "单位类型"),
-            uscc: get(row, "统一社会信用代码"),
-            legal_person: get(row, "法定代表人"),
-            contact_name: get(row, "联系人"),
-            contact_phone: get(row, "联系电话"),
-            contact_email: get(row, "电子邮箱"),
-            address: get(row, "地址"),
-            tags: get(row, "标签"),
-            is_high_tech: parse_flag(&get(row, "高新技术企业")),
-            is_tech_sme: parse_flag(&get(row, "科技型中小企业")),
-            is_specialized: parse_flag(&get(row, "专精特新")),
+            name: table.get(row, "单位名称"),
+            kind: table.get(row, "单位类型"),
+            uscc: table.get(row, "统一社会信用代码"),
+            legal_person: table.get(row, "法定代表人"),
+            contact_name: table.get(row, "联系人"),
+            contact_phone: table.get(row, "联系电话"),
+            contact_email: table.get(row, "电子邮箱"),
+            address: table.get(row, "地址"),
+            tags: table.get(row, "标签"),
+            is_high_tech: parse_flag(&table.get(row, "高新技术企业")),
+            is_tech_sme: parse_flag(&table.get(row, "科技型中小企业")),
+            is_specialized: parse_flag(&table.get(row, "专精特新")),
             department_id,
-            founded_on: get(row, "成立日期"),
-            description: get(row, "简介"),
+            founded_on: table.get(row, "成立日期"),
+            description: table.get(row, "简介"),
         };
         match draft.validate() {
             Ok(input) => {

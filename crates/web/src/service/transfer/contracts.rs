@@ -217,51 +217,14 @@ pub async fn import_bytes(
     bytes: &[u8],
 ) -> Result<usize, ImportFailure> {
     require(p, Permission::TransferWrite)?;
-    let rows = excel::read_rows(bytes)?;
-    let Some((header, data)) = rows.split_first() else {
-        return Err(
-            ApiError::bad_request("empty_file", "文件是空的：请使用导入模板填写后上传").into(),
-        );
-    };
-    let col: HashMap<String, usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim().to_string(), i))
-        .collect();
-    let missing: Vec<&str> = COLUMNS[..9]
-        .iter()
-        .copied()
-        .filter(|c| !col.contains_key(*c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ApiError::bad_request(
-            "invalid_template",
-            format!("表头缺少列：{}。请下载导入模板", missing.join("、")),
-        )
-        .into());
-    }
-    if data.len() > 10_000 {
-        return Err(
-            ApiError::bad_request("too_many_rows", "单次最多导入10000行，请分批导入").into(),
-        );
-    }
+    let table = excel::Table::read(bytes, &COLUMNS[..9])?;
     let chains = kechuang_store::chains::names(&s.db).await?;
-    let get = |row: &Vec<String>, name: &str| {
-        col.get(name)
-            .and_then(|&i| row.get(i))
-            .cloned()
-            .unwrap_or_default()
-    };
     let mut problems = vec![];
     let mut inputs = vec![];
     let mut rows_of = vec![];
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, row) in data.iter().enumerate() {
-        let row_no = i + 2;
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let chain_text = get(row, "产业链");
+    for (row_no, row) in table.rows() {
+        let chain_text = table.get(row, "产业链");
         let chain_id = match chain_text.trim() {
             "" => String::new(),
             t => match chains.iter().find(|(_, n)| n == t) {
@@ -277,15 +240,15 @@ pub async fn import_bytes(
             },
         };
         let draft = ContractDraft {
-            contract_no: get(row, "登记编号"),
-            title: get(row, "合同名称"),
-            kind: get(row, "合同类型"),
-            seller_name: get(row, "卖方"),
-            buyer_name: get(row, "买方"),
-            amount_yuan: get(row, "合同成交额（元）"),
-            tech_amount_yuan: get(row, "技术交易额（元）"),
-            signed_on: get(row, "签订日期"),
-            registered_on: get(row, "登记日期"),
+            contract_no: table.get(row, "登记编号"),
+            title: table.get(row, "合同名称"),
+            kind: table.get(row, "合同类型"),
+            seller_name: table.get(row, "卖方"),
+            buyer_name: table.get(row, "买方"),
+            amount_yuan: table.get(row, "合同成交额（元）"),
+            tech_amount_yuan: table.get(row, "技术交易额（元）"),
+            signed_on: table.get(row, "签订日期"),
+            registered_on: table.get(row, "登记日期"),
             chain_id,
             ..Default::default()
         };
