@@ -102,18 +102,26 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
     next.run(req).await
 }
 
-/// Whether a browser's `Origin` (when it sends one) names this host.
+/// Whether a browser's `Origin` (when it sends one) names this host: the
+/// `Host` the request came with, or the `X-Forwarded-Host` a reverse proxy
+/// that rewrites `Host` passes on.
 fn same_origin(headers: &axum::http::HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin_host = origin
+    let Some(origin_host) = origin
         .to_str()
         .ok()
         .and_then(|o| o.split_once("://"))
-        .map(|(_, rest)| rest.trim_end_matches('/'));
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+        .map(|(_, rest)| rest.trim_end_matches('/'))
+    else {
+        return false;
+    };
+    [header::HOST.as_str(), "x-forwarded-host"]
+        .into_iter()
+        .filter_map(|h| headers.get(h).and_then(|v| v.to_str().ok()))
+        .flat_map(|v| v.split(','))
+        .any(|h| h.trim().eq_ignore_ascii_case(origin_host))
 }
 
 async fn csrf_ok(req: Request, expected: &str) -> (bool, Request) {
@@ -227,5 +235,42 @@ pub fn safe_next(next: &str) -> &str {
         next
     } else {
         "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+    use axum::http::HeaderMap;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn a_form_from_this_site_passes_and_from_another_does_not() {
+        assert!(same_origin(&headers(&[("host", "127.0.0.1:8080")])));
+        assert!(same_origin(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8080")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "https://evil.example")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "null")
+        ])));
+        // Behind a proxy that rewrites Host and passes the public one on.
+        assert!(same_origin(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("x-forwarded-host", "kc.example.gov.cn"),
+            ("origin", "https://kc.example.gov.cn")
+        ])));
     }
 }
