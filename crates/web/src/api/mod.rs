@@ -21,7 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use crate::extract::{non_empty, opt_bool, ApiJson, ApiMultipart, ApiPath, ApiQuery};
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ErrorBody;
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -165,11 +165,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct VersionParam {
     /// 记录的当前版本号（读取时返回的 version）
     pub version: i32,
-}
-
-/// Field errors as a 422 API error.
-pub fn invalid(e: (&'static str, crate::forms::FieldErrors)) -> ApiError {
-    ApiError::from_fields(e)
 }
 
 /// Paging of a list, as published: the list's own query struct reads the
