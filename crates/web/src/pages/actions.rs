@@ -1,6 +1,7 @@
 //! Action forms shared by the area pages: a form posts to an action, which
 //! either redirects with a flash message or shows the page again with the
-//! submitted values and each error beside its field (`templates/partials/field.html`).
+//! submitted values and each error beside its field (the macros of
+//! `templates/partials/forms.html`).
 
 use std::collections::HashMap;
 
