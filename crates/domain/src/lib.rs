@@ -1,6 +1,7 @@
 //! Pure domain rules of Kechuang (科创): value types, the official work
 //! calendar, roles and data scopes, money arithmetic, audit hashing,
-//! password policy, and technology transfer and its capital.
+//! password policy, technology transfer and its capital, and events and
+//! alliances.
 //!
 //! This crate performs no I/O. Everything here is deterministic and cheap to
 //! test; the storage and web layers build on it.
@@ -9,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod events;
 pub mod money;
 pub mod org;
 pub mod party;
