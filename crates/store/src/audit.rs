@@ -73,6 +73,13 @@ pub const AUDITED: &[&str] = &[
     "honors",
     "project_claims",
     "original_results",
+    "event_series",
+    "events",
+    "event_organisers",
+    "event_registrations",
+    "event_outcomes",
+    "alliances",
+    "alliance_members",
 ];
 
 /// JSON snapshot of a record for the before/after columns.

@@ -10,6 +10,8 @@ pub struct Model {
     pub node_id: Option<String>,
     pub org_id: String,
     pub position: String,
+    /// The day the firm settled onto the chain (落户); None: not recorded.
+    pub settled_on: Option<Date>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,4 +1,6 @@
 //! SeaORM entities, one file per table.
+pub mod alliance;
+pub mod alliance_member;
 pub mod api_token;
 pub mod attachment;
 pub mod attachment_chunk;
@@ -19,6 +21,11 @@ pub mod commitment;
 pub mod commitment_report;
 pub mod cross_appointment;
 pub mod department;
+pub mod event;
+pub mod event_organiser;
+pub mod event_outcome;
+pub mod event_registration;
+pub mod event_series;
 pub mod fund_pool;
 pub mod gate_review;
 pub mod grant_equity;

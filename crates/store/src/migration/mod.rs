@@ -15,6 +15,7 @@ mod m20261129_000009_work_log_indexes;
 pub mod m20261129_000010_case_departments;
 mod m20261129_000011_case_grams;
 mod m20261204_000012_case_location;
+mod m20261205_000013_events;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_case_departments::Migration),
             Box::new(m20261129_000011_case_grams::Migration),
             Box::new(m20261204_000012_case_location::Migration),
+            Box::new(m20261205_000013_events::Migration),
         ]
     }
 }
