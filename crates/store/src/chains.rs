@@ -1,8 +1,11 @@
 //! Industrial chains (产业链): nested nodes, each organisation's place on a
-//! chain (up-, mid-, downstream) and yearly output values, from which the
-//! chain's output and year-on-year growth are computed.
+//! chain (up-, mid-, downstream) and the day a firm settled onto it (落户),
+//! and yearly output values, from which the chain's output and
+//! year-on-year growth are computed.
 
 use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 
 use kechuang_domain::org::{yoy_growth_permille, ChainPosition};
 use sea_orm::{
@@ -476,4 +479,119 @@ pub async fn places_of_org(
         out.push((c, l, node));
     }
     Ok(out)
+}
+
+/// Record (or clear) the day an organisation on a chain settled onto it (落户).
+pub async fn set_settled_on(
+    db: &Db,
+    actor: &str,
+    chain_id: &str,
+    org_id: &str,
+    settled_on: Option<NaiveDate>,
+) -> StoreResult<chain_org::Model> {
+    let tx = crate::db::begin_write(db).await?;
+    let link = chain_org::Entity::find()
+        .filter(chain_org::Column::ChainId.eq(chain_id))
+        .filter(chain_org::Column::OrgId.eq(org_id))
+        .one(&tx)
+        .await?
+        .ok_or_else(|| StoreError::rule("not_on_chain", "该单位尚未挂接到这条产业链，请先挂接"))?;
+    let v = link.version;
+    let m = record::update(
+        &tx,
+        actor,
+        "update",
+        link,
+        v,
+        |am: &mut chain_org::ActiveModel| am.settled_on = Set(settled_on),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Firms settled onto a chain in a period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SettledCount {
+    pub chain_id: String,
+    pub chain_name: String,
+    pub settled: u64,
+}
+
+fn settled_in_period(
+    q: sea_orm::Select<chain_org::Entity>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> sea_orm::Select<chain_org::Entity> {
+    let mut q = q.filter(chain_org::Column::SettledOn.is_not_null());
+    if let Some(f) = from {
+        q = q.filter(chain_org::Column::SettledOn.gte(f));
+    }
+    if let Some(t) = to {
+        q = q.filter(chain_org::Column::SettledOn.lte(t));
+    }
+    q
+}
+
+/// Every chain (by name) with how many firms settled onto it with a date
+/// in `from..=to` (either end open); the firms are [`settled_orgs`].
+pub async fn settled_counts(
+    db: &Db,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> StoreResult<Vec<SettledCount>> {
+    use sea_orm::QuerySelect;
+    let counts: BTreeMap<String, i64> = settled_in_period(chain_org::Entity::find(), from, to)
+        .select_only()
+        .column(chain_org::Column::ChainId)
+        .column_as(chain_org::Column::Id.count(), "n")
+        .group_by(chain_org::Column::ChainId)
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let chains = chain::Entity::find()
+        .order_by_asc(chain::Column::Name)
+        .all(db)
+        .await?;
+    Ok(chains
+        .into_iter()
+        .map(|c| SettledCount {
+            settled: counts.get(&c.id).copied().unwrap_or(0) as u64,
+            chain_id: c.id,
+            chain_name: c.name,
+        })
+        .collect())
+}
+
+/// The firms behind a [`settled_counts`] figure: the organisations settled
+/// onto a chain in `from..=to`, by settling day, with their names.
+pub async fn settled_orgs(
+    db: &Db,
+    chain_id: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> StoreResult<Vec<(chain_org::Model, String)>> {
+    let links = settled_in_period(
+        chain_org::Entity::find().filter(chain_org::Column::ChainId.eq(chain_id)),
+        from,
+        to,
+    )
+    .order_by_asc(chain_org::Column::SettledOn)
+    .order_by_asc(chain_org::Column::Id)
+    .all(db)
+    .await?;
+    let ids: Vec<String> = links.iter().map(|l| l.org_id.clone()).collect();
+    let mut names = BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        names.extend(crate::orgs::names(db, chunk).await?);
+    }
+    Ok(links
+        .into_iter()
+        .map(|l| {
+            let n = names.get(&l.org_id).cloned().unwrap_or_default();
+            (l, n)
+        })
+        .collect())
 }

@@ -6,6 +6,7 @@
 //! the change-feed row. Queries apply the caller's data [`scope::Scope`].
 
 pub mod accounts;
+pub mod alliances;
 pub mod audit;
 pub mod bulk;
 pub mod calendar;
@@ -16,6 +17,7 @@ pub mod db;
 pub mod departments;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod like;
 pub mod migration;
 pub mod money;
@@ -28,6 +30,8 @@ pub mod record;
 pub mod scope;
 pub mod search;
 pub mod stats_cache;
+#[cfg(test)]
+mod testdb;
 pub mod transfer;
 
 pub use db::{connect, Db};
