@@ -408,6 +408,13 @@ pub fn entity_label(entity: &str) -> &'static str {
         "project_claims" => "揭榜项目",
         "original_results" => "原创性成果",
         "party_member_access" => "党员个人信息（完整查看）",
+        "event_series" => "活动系列",
+        "events" => "赛会展演活动",
+        "event_organisers" => "活动主办协办单位",
+        "event_registrations" => "活动报名",
+        "event_outcomes" => "活动成效",
+        "alliances" => "联盟协会",
+        "alliance_members" => "联盟协会成员",
         _ => "其他",
     }
 }
@@ -424,6 +431,13 @@ pub fn action_label(action: &str) -> &'static str {
         "reveal" => "查看完整手机号与身份证号",
         "reveal_list" => "列表中查看完整手机号与身份证号",
         "reveal_export" => "导出完整手机号与身份证号",
+        "publish" => "发布",
+        "cancel" => "取消",
+        "approve" => "审核通过",
+        "reject" => "审核不通过",
+        "promote" => "候补转正",
+        "check_in" => "签到",
+        "exit" => "退出",
         _ => "变更",
     }
 }
