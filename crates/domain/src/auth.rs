@@ -101,6 +101,16 @@ pub enum Permission {
     PartyPii,
     /// Log visits and work as service staff (instructor, service officer, assistant).
     StaffLog,
+    /// View published events, their series and reach figures.
+    EventsRead,
+    /// Register for an event, for oneself or one's own organisation.
+    EventsRegister,
+    /// Run events: publish, change, cancel, decide registrations, check in, record outcomes.
+    EventsWrite,
+    /// View alliances and associations and their members.
+    AlliancesRead,
+    /// Keep alliances and associations and their member lists (joins, exits, imports).
+    AlliancesWrite,
 }
 
 impl Role {
@@ -190,6 +200,8 @@ impl Role {
                 CasesSupervise,
                 TransferRead,
                 PartyRead,
+                EventsRead,
+                AlliancesRead,
             ],
             Role::Department => &[
                 OrgsRead,
@@ -205,6 +217,11 @@ impl Role {
                 TransferWrite,
                 FundingWrite,
                 PartyRead,
+                EventsRead,
+                EventsRegister,
+                EventsWrite,
+                AlliancesRead,
+                AlliancesWrite,
             ],
             Role::TaskForce => &[
                 OrgsRead,
@@ -218,6 +235,11 @@ impl Role {
                 CasesHandle,
                 TransferRead,
                 PartyRead,
+                EventsRead,
+                EventsRegister,
+                EventsWrite,
+                AlliancesRead,
+                AlliancesWrite,
             ],
             Role::Instructor | Role::ServiceOfficer => &[
                 OrgsRead,
@@ -229,6 +251,9 @@ impl Role {
                 CasesCreate,
                 PartyRead,
                 StaffLog,
+                EventsRead,
+                EventsRegister,
+                AlliancesRead,
             ],
             // The party-building office runs the network; it needs members' contact data.
             Role::PartyWorker => &[
@@ -244,6 +269,10 @@ impl Role {
                 PartyWrite,
                 PartyPii,
                 StaffLog,
+                EventsRead,
+                EventsRegister,
+                EventsWrite,
+                AlliancesRead,
             ],
             // Technology managers and brokers work the transfer pipeline.
             Role::Broker => &[
@@ -258,6 +287,11 @@ impl Role {
                 TransferRead,
                 TransferWrite,
                 PartyRead,
+                EventsRead,
+                EventsRegister,
+                EventsWrite,
+                AlliancesRead,
+                AlliancesWrite,
             ],
             // Scope limits organisation and case access to the user's own organisation.
             Role::Enterprise => &[
@@ -268,8 +302,17 @@ impl Role {
                 CasesRead,
                 CasesCreate,
                 CasesRate,
+                EventsRead,
+                EventsRegister,
+                AlliancesRead,
             ],
-            Role::Talent => &[ChainsRead, CalendarRead],
+            Role::Talent => &[
+                ChainsRead,
+                CalendarRead,
+                EventsRead,
+                EventsRegister,
+                AlliancesRead,
+            ],
         }
     }
 
@@ -314,7 +357,7 @@ impl ScopeKind {
 
 impl Permission {
     /// Every permission, in declaration order.
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 30] = [
         Permission::OrgsRead,
         Permission::OrgsWrite,
         Permission::OrgsImport,
@@ -340,6 +383,11 @@ impl Permission {
         Permission::PartyWrite,
         Permission::PartyPii,
         Permission::StaffLog,
+        Permission::EventsRead,
+        Permission::EventsRegister,
+        Permission::EventsWrite,
+        Permission::AlliancesRead,
+        Permission::AlliancesWrite,
     ];
 
     /// Stable snake_case code, as used in serde.
@@ -370,6 +418,11 @@ impl Permission {
             Permission::PartyWrite => "party_write",
             Permission::PartyPii => "party_pii",
             Permission::StaffLog => "staff_log",
+            Permission::EventsRead => "events_read",
+            Permission::EventsRegister => "events_register",
+            Permission::EventsWrite => "events_write",
+            Permission::AlliancesRead => "alliances_read",
+            Permission::AlliancesWrite => "alliances_write",
         }
     }
 }
