@@ -103,18 +103,6 @@ pub async fn list(db: &Db) -> StoreResult<Vec<ChainSummary>> {
     Ok(out)
 }
 
-/// (id, name) of every chain, for labels.
-pub async fn names(db: &Db) -> StoreResult<Vec<(String, String)>> {
-    use sea_orm::QuerySelect;
-    Ok(chain::Entity::find()
-        .select_only()
-        .column(chain::Column::Id)
-        .column(chain::Column::Name)
-        .into_tuple()
-        .all(db)
-        .await?)
-}
-
 pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<chain::Model> {
     chain::Entity::find_by_id(id.to_string())
         .one(db)

@@ -342,18 +342,3 @@ pub async fn count_by_kind(db: &Db, scope: &Scope) -> StoreResult<Vec<(String, i
         .await?;
     Ok(rows)
 }
-
-/// (id, name) of the given organisations.
-pub async fn names<C: ConnectionTrait>(
-    db: &C,
-    ids: &[String],
-) -> StoreResult<Vec<(String, String)>> {
-    Ok(org::Entity::find()
-        .select_only()
-        .column(org::Column::Id)
-        .column(org::Column::Name)
-        .filter(org::Column::Id.is_in(ids.to_vec()))
-        .into_tuple()
-        .all(db)
-        .await?)
-}

@@ -124,7 +124,7 @@ pub async fn load(db: &Db, firms: &[(String, String, &str)]) -> anyhow::Result<(
         .iter()
         .map(|o| (o.id.as_str(), o.name.as_str()))
         .collect();
-    let chains: HashMap<String, String> = kechuang_store::chains::names(db)
+    let chains: HashMap<String, String> = kechuang_store::names::all(db, "chains")
         .await?
         .into_iter()
         .map(|(id, name)| (name, id))

@@ -2,7 +2,7 @@
 //! resume, department tasks, reply, rating and reopening, supervision,
 //! return visits and accountability interviews.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use kechuang_domain::cases::{
@@ -72,7 +72,12 @@ pub async fn dispatch(
             departments.push((a, TaskRole::Assist));
         }
     }
-    let names = department_names(&tx, departments.iter().map(|(d, _)| d.clone()).collect()).await?;
+    let names = crate::names::of(
+        &tx,
+        "departments",
+        departments.iter().map(|(d, _)| d.clone()),
+    )
+    .await?;
     if departments.iter().any(|(d, _)| !names.contains_key(d)) {
         return Err(StoreError::rule("invalid_department", "承办部门不存在"));
     }
@@ -152,19 +157,6 @@ pub async fn dispatch(
     .await?;
     tx.commit().await?;
     Ok(m)
-}
-
-async fn department_names<C: ConnectionTrait>(
-    tx: &C,
-    ids: Vec<String>,
-) -> StoreResult<HashMap<String, String>> {
-    Ok(crate::entities::department::Entity::find()
-        .filter(crate::entities::department::Column::Id.is_in(ids))
-        .all(tx)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.name))
-        .collect())
 }
 
 /// Record that a case concerns these departments (rows it already has are

@@ -933,18 +933,6 @@ pub async fn key_item_years(db: &Db) -> StoreResult<Vec<i32>> {
     Ok(v)
 }
 
-/// Names of all departments by id.
-pub async fn department_names<C: ConnectionTrait>(db: &C) -> StoreResult<HashMap<String, String>> {
-    let rows: Vec<(String, String)> = department::Entity::find()
-        .select_only()
-        .column(department::Column::Id)
-        .column(department::Column::Name)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,18 +60,6 @@ pub async fn all<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<party_org::Model
     Ok(v)
 }
 
-/// Names of every party organisation by id.
-pub async fn names<C: ConnectionTrait>(db: &C) -> StoreResult<HashMap<String, String>> {
-    let rows: Vec<(String, String)> = party_org::Entity::find()
-        .select_only()
-        .column(party_org::Column::Id)
-        .column(party_org::Column::Name)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
-}
-
 /// (id, name) of every party organisation in tree order, for select boxes.
 pub async fn choices<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<(String, String)>> {
     Ok(all(db).await?.into_iter().map(|o| (o.id, o.name)).collect())

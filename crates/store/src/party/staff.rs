@@ -1222,26 +1222,6 @@ pub async fn reports(db: &Db, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec
 
 // ---------------------------------------------------------------- names
 
-/// Names of the given departments.
-pub async fn department_names<C: ConnectionTrait>(
-    db: &C,
-    ids: impl IntoIterator<Item = String>,
-) -> StoreResult<HashMap<String, String>> {
-    let ids: Vec<String> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(String, String)> = department::Entity::find()
-        .select_only()
-        .column(department::Column::Id)
-        .column(department::Column::Name)
-        .filter(department::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
-}
-
 /// (id, "name（username）") of every active account, for linking a staff record.
 pub async fn user_choices<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<(String, String)>> {
     let rows: Vec<(String, String, String)> = user::Entity::find()

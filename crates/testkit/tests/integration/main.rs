@@ -5,6 +5,7 @@ mod case_admin;
 mod cases;
 mod edge;
 mod foundation;
+mod names;
 mod open311;
 mod party_claims;
 mod party_commitments;

@@ -43,7 +43,7 @@ async fn category_choices(s: &AppState) -> Result<Choices, ApiError> {
 }
 
 async fn chain_choices(s: &AppState) -> Result<Choices, ApiError> {
-    Ok(kechuang_store::chains::names(&s.db).await?)
+    Ok(kechuang_store::names::all_ordered(&s.db, "chains").await?)
 }
 
 fn status_choices() -> Choices {

@@ -11,7 +11,7 @@ use kechuang_domain::cases::{
 };
 use kechuang_store::cases::{self, Actor, CaseFilter, CaseInput, CaseSort, GroupBy, SlaFilter};
 use kechuang_store::entities::{case, case_event, case_task, supervision};
-use kechuang_store::{departments, orgs, Principal, Scope};
+use kechuang_store::{departments, Principal, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -51,13 +51,6 @@ pub struct Names {
 
 impl Names {
     pub async fn load(s: &AppState, org_ids: impl IntoIterator<Item = String>) -> ApiResult<Names> {
-        let mut orgs_map = HashMap::new();
-        let ids: Vec<String> = org_ids.into_iter().collect();
-        for chunk in ids.chunks(500) {
-            for o in orgs::names(&s.db, chunk).await? {
-                orgs_map.insert(o.0, o.1);
-            }
-        }
         Ok(Names {
             departments: departments::list(&s.db, &Scope::All)
                 .await?
@@ -69,11 +62,8 @@ impl Names {
                 .into_iter()
                 .map(|c| (c.id, c.name))
                 .collect(),
-            orgs: orgs_map,
-            chains: kechuang_store::chains::names(&s.db)
-                .await?
-                .into_iter()
-                .collect(),
+            orgs: kechuang_store::names::of(&s.db, "orgs", org_ids).await?,
+            chains: kechuang_store::names::all(&s.db, "chains").await?,
         })
     }
     /// Just the names a set of cases shows, in one round trip.

@@ -158,7 +158,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     }
 
     // Enterprise party organisations, and one chain committee per chain.
-    let all_chains = chains::names(db).await?;
+    let all_chains = kechuang_store::names::all_ordered(db, "chains").await?;
     for (ci, (chain_id, chain_name)) in all_chains.iter().enumerate() {
         let detail = chains::detail(db, chain_id).await?;
         let committee = org(

@@ -113,7 +113,7 @@ async fn tree_page(
         figures: network::figures(&st.db).await?,
         recruitment: service::recruitment_of(st, p, None).await?,
         kinds: kinds(),
-        chains: kechuang_store::chains::names(&st.db).await?,
+        chains: kechuang_store::names::all_ordered(&st.db, "chains").await?,
         can_write: p.can(Permission::PartyWrite),
         fs,
     }))
@@ -238,7 +238,7 @@ async fn org_page(
         )
         .await?,
         kinds: kinds(),
-        chains: kechuang_store::chains::names(&st.db).await?,
+        chains: kechuang_store::names::all_ordered(&st.db, "chains").await?,
         can_write: p.can(Permission::PartyWrite),
         d,
         fs,

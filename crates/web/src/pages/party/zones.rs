@@ -183,7 +183,7 @@ async fn detail_page(
     let d = service::detail_view(st, id).await?;
     let can_write = p.can(Permission::PartyWrite);
     let (candidates, orgs) = if can_write {
-        let names = kechuang_store::party::network::names(&st.db).await?;
+        let names = kechuang_store::names::all(&st.db, "party_orgs").await?;
         let members = store::eligible_members(&st.db, id)
             .await?
             .into_iter()

@@ -114,7 +114,7 @@ async fn list_page(
             .iter()
             .map(|k| (k.as_str(), k.label_zh()))
             .collect(),
-        chains: kechuang_store::chains::names(&st.db).await?,
+        chains: kechuang_store::names::all_ordered(&st.db, "chains").await?,
         projects: kechuang_store::transfer::projects::list_all(&st.db, &Default::default(), 2_000)
             .await?
             .into_iter()

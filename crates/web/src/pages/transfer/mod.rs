@@ -198,7 +198,7 @@ async fn overview_page(
             .flash_code(q.flash.as_deref()),
         funnel,
         fields: kechuang_store::transfer::projects::fields(&st.db).await?,
-        chains: kechuang_store::chains::names(&st.db).await?,
+        chains: kechuang_store::names::all_ordered(&st.db, "chains").await?,
         field: q.field,
         chain_id: q.chain_id,
         equity,

@@ -112,7 +112,7 @@ async fn list_page(
             .map(|s| (s.as_str(), s.label_zh()))
             .collect(),
         fields: kechuang_store::transfer::projects::fields(&st.db).await?,
-        chains: kechuang_store::chains::names(&st.db).await?,
+        chains: kechuang_store::names::all_ordered(&st.db, "chains").await?,
         holders: org_choices(st, &["university", "institute"]).await?,
         can_write: p.can(Permission::TransferWrite),
         fs,
@@ -272,7 +272,7 @@ async fn detail_page(
             .collect(),
         incubators: org_choices(st, &["intermediary", "enterprise", "other"]).await?,
         holders: org_choices(st, &["university", "institute"]).await?,
-        chains: kechuang_store::chains::names(&st.db).await?,
+        chains: kechuang_store::names::all_ordered(&st.db, "chains").await?,
         today: today_text(),
         d,
         fs,

@@ -5,7 +5,6 @@ use kechuang_store::entities::{original_result, project_claim};
 use kechuang_store::party::claims::{
     self as store, ClaimFilter, ClaimLevel, ClaimRow, ClaimState, ResultFilter, ResultKind,
 };
-use kechuang_store::party::network;
 use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -53,7 +52,7 @@ fn kind_label(code: &str) -> String {
 }
 
 pub async fn views(s: &AppState, rows: Vec<ClaimRow>) -> ApiResult<Vec<ClaimView>> {
-    let names = network::names(&s.db).await?;
+    let names = kechuang_store::names::all(&s.db, "party_orgs").await?;
     Ok(rows
         .into_iter()
         .map(|r| ClaimView {

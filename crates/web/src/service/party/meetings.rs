@@ -69,7 +69,7 @@ pub struct KeyItemView {
 }
 
 pub async fn key_item_views(s: &AppState, rows: Vec<KeyItemRow>) -> ApiResult<Vec<KeyItemView>> {
-    let deps = store::department_names(&s.db).await?;
+    let deps = kechuang_store::names::all(&s.db, "departments").await?;
     let meetings = store::meeting_titles(
         &s.db,
         rows.iter()

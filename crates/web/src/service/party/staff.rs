@@ -63,9 +63,13 @@ pub async fn staff_views(
     s: &AppState,
     items: Vec<service_staff::Model>,
 ) -> ApiResult<Vec<StaffView>> {
-    let deps = store::department_names(&s.db, items.iter().filter_map(|x| x.department_id.clone()))
-        .await?;
-    let pos = kechuang_store::party::network::names(&s.db).await?;
+    let deps = kechuang_store::names::of(
+        &s.db,
+        "departments",
+        items.iter().filter_map(|x| x.department_id.clone()),
+    )
+    .await?;
+    let pos = kechuang_store::names::all(&s.db, "party_orgs").await?;
     let officers: HashMap<String, String> =
         store::by_ids(&s.db, items.iter().filter_map(|x| x.assistant_of.clone()))
             .await?
@@ -112,7 +116,7 @@ pub async fn assignment_views(
     items: Vec<staff_assignment::Model>,
 ) -> ApiResult<Vec<AssignmentView>> {
     let names =
-        kechuang_store::transfer::org_names(&s.db, items.iter().map(|a| a.org_id.clone())).await?;
+        kechuang_store::names::of(&s.db, "orgs", items.iter().map(|a| a.org_id.clone())).await?;
     let today = kechuang_store::clock::today();
     Ok(items
         .into_iter()
@@ -158,7 +162,7 @@ impl WorkLogView {
 pub async fn log_views(s: &AppState, items: Vec<work_log::Model>) -> ApiResult<Vec<WorkLogView>> {
     let staff = store::by_ids(&s.db, items.iter().map(|l| l.staff_id.clone())).await?;
     let orgs =
-        kechuang_store::transfer::org_names(&s.db, items.iter().filter_map(|l| l.org_id.clone()))
+        kechuang_store::names::of(&s.db, "orgs", items.iter().filter_map(|l| l.org_id.clone()))
             .await?;
     let cases = store::case_numbers(&s.db, items.iter().filter_map(|l| l.case_id.clone())).await?;
     Ok(items

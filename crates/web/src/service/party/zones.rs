@@ -28,7 +28,7 @@ pub struct ZoneView {
 }
 
 pub async fn views(s: &AppState, rows: Vec<ZoneRow>) -> ApiResult<Vec<ZoneView>> {
-    let names = kechuang_store::party::network::names(&s.db).await?;
+    let names = kechuang_store::names::all(&s.db, "party_orgs").await?;
     Ok(rows
         .into_iter()
         .map(|r| ZoneView {
@@ -83,7 +83,7 @@ pub fn member_view(
 
 pub async fn detail_view(s: &AppState, id: &str) -> ApiResult<ZoneDetailView> {
     let d = store::detail(&s.db, id).await?;
-    let names = kechuang_store::party::network::names(&s.db).await?;
+    let names = kechuang_store::names::all(&s.db, "party_orgs").await?;
     Ok(ZoneDetailView {
         zone: views(s, vec![d.zone]).await?.remove(0),
         members: d

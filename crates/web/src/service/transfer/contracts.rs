@@ -32,10 +32,7 @@ pub struct ContractView {
 }
 
 pub async fn views(s: &AppState, items: Vec<tech_contract::Model>) -> ApiResult<Vec<ContractView>> {
-    let chains: HashMap<String, String> = kechuang_store::chains::names(&s.db)
-        .await?
-        .into_iter()
-        .collect();
+    let chains: HashMap<String, String> = kechuang_store::names::all(&s.db, "chains").await?;
     let ids = items.iter().filter_map(|c| c.project_id.clone()).collect();
     let titles = kechuang_store::transfer::projects::titles(&s.db, ids).await?;
     Ok(items
@@ -218,7 +215,7 @@ pub async fn import_bytes(
 ) -> Result<usize, ImportFailure> {
     require(p, Permission::TransferWrite)?;
     let table = excel::Table::read(bytes, &COLUMNS[..9])?;
-    let chains = kechuang_store::chains::names(&s.db).await?;
+    let chains = kechuang_store::names::all_ordered(&s.db, "chains").await?;
     let mut problems = vec![];
     let mut inputs = vec![];
     let mut rows_of = vec![];

@@ -4,7 +4,6 @@ use kechuang_domain::auth::Permission;
 use kechuang_domain::transfer::term_end;
 use kechuang_store::entities::{fund_pool, grant_equity, grant_tranche};
 use kechuang_store::transfer::equity::{self, AgreementFilter, Totals};
-use kechuang_store::transfer::org_names;
 use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -80,8 +79,9 @@ pub struct AgreementView {
 }
 
 pub async fn views(s: &AppState, items: Vec<grant_equity::Model>) -> ApiResult<Vec<AgreementView>> {
-    let names = org_names(
+    let names = kechuang_store::names::of(
         &s.db,
+        "orgs",
         items.iter().map(|g| g.org_id.clone()).collect::<Vec<_>>(),
     )
     .await?;

@@ -4,7 +4,6 @@ use kechuang_domain::auth::Permission;
 use kechuang_domain::transfer::Ladder;
 use kechuang_store::entities::{loan, loan_installment, loan_repayment, loan_tier};
 use kechuang_store::transfer::loans::{self, LoanFilter, TierTotals};
-use kechuang_store::transfer::org_names;
 use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -67,8 +66,9 @@ pub struct LoanView {
 }
 
 pub async fn views(s: &AppState, items: Vec<loan::Model>) -> ApiResult<Vec<LoanView>> {
-    let names = org_names(
+    let names = kechuang_store::names::of(
         &s.db,
+        "orgs",
         items.iter().map(|l| l.org_id.clone()).collect::<Vec<_>>(),
     )
     .await?;

@@ -3,7 +3,6 @@
 use kechuang_domain::auth::Permission;
 use kechuang_domain::transfer::{ProjectState, Stage};
 use kechuang_store::entities::{gate_review, review_score, transfer_project};
-use kechuang_store::transfer::org_names;
 use kechuang_store::transfer::projects::{self, FunnelRow, ProjectDetail, ProjectFilter};
 use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
@@ -45,11 +44,9 @@ pub async fn views(
         .into_iter()
         .flatten()
     });
-    let names = org_names(&s.db, ids.collect::<Vec<_>>()).await?;
-    let chains: std::collections::HashMap<String, String> = kechuang_store::chains::names(&s.db)
-        .await?
-        .into_iter()
-        .collect();
+    let names = kechuang_store::names::of(&s.db, "orgs", ids.collect::<Vec<_>>()).await?;
+    let chains: std::collections::HashMap<String, String> =
+        kechuang_store::names::all(&s.db, "chains").await?;
     Ok(items
         .into_iter()
         .map(|p| ProjectView {
