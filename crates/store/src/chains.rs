@@ -571,10 +571,7 @@ pub async fn settled_orgs(
     .all(db)
     .await?;
     let ids: Vec<String> = links.iter().map(|l| l.org_id.clone()).collect();
-    let mut names = BTreeMap::new();
-    for chunk in ids.chunks(500) {
-        names.extend(crate::orgs::names(db, chunk).await?);
-    }
+    let names = crate::names::of(db, "orgs", ids).await?;
     Ok(links
         .into_iter()
         .map(|l| {

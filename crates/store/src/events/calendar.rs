@@ -175,21 +175,8 @@ async fn party_names<C: ConnectionTrait>(
         .filter_map(|o| o.department_id.clone())
         .collect();
     let orgs: Vec<String> = organisers.iter().filter_map(|o| o.org_id.clone()).collect();
-    let mut names = HashMap::new();
-    for chunk in deps.chunks(500) {
-        let rows: Vec<(String, String)> = department::Entity::find()
-            .select_only()
-            .column(department::Column::Id)
-            .column(department::Column::Name)
-            .filter(department::Column::Id.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        names.extend(rows);
-    }
-    for chunk in orgs.chunks(500) {
-        names.extend(crate::orgs::names(db, chunk).await?);
-    }
+    let mut names = crate::names::of(db, "departments", deps).await?;
+    names.extend(crate::names::of(db, "orgs", orgs).await?);
     Ok(names)
 }
 
