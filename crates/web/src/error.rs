@@ -1,5 +1,5 @@
 //! One error type for every handler: JSON `{"code","message","details"}`
-//! for the API, a friendly page for browsers (see `pages::error_page`).
+//! for the API, a friendly page for browsers (see `pages::PageError`).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,7 +21,7 @@ pub struct ErrorBody {
     pub details: Value,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,

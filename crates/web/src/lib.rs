@@ -92,6 +92,12 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::transfer::routes())
         .merge(pages::calendar::routes())
         .merge(pages::admin::routes())
+        // Every page route, and nothing else: a page handler's error becomes
+        // the error page with the caller's navigation (the API answers JSON).
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::error::render_errors,
+        ))
         .route("/api/docs", get(api_docs))
         .route(
             "/api/openapi.json",

@@ -1467,3 +1467,69 @@ async fn workday_results_warn_when_a_year_has_no_schedule() {
         "{r}"
     );
 }
+
+/// A page handler's error is the Chinese error page with the caller's
+/// navigation and the error's status: 403 for a role without the permission,
+/// 404 for a record that is not there. A public page's error page stays
+/// without navigation, and the API still answers JSON.
+#[tokio::test]
+async fn page_errors_render_the_error_page_with_navigation() {
+    let app = spawn_app().await;
+    app.user("lingdao", Role::Leader, None, None).await;
+    let b = app.browser("lingdao").await;
+
+    // A leader may read the register but not add to it.
+    let res = b.get("/orgs/new").await;
+    assert_eq!(res.status(), 403);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<div class=\"app-error-code\">403</div>"),
+        "{html}"
+    );
+    assert!(html.contains("无权访问") && html.contains("您的角色无权执行此操作"));
+    assert!(html.contains("class=\"app-nav\""), "navigation: {html}");
+    assert!(html.contains("href=\"/orgs\"") && html.contains("管委会领导"));
+
+    // A record that is not there.
+    let res = b.get("/orgs/no-such-org").await;
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<div class=\"app-error-code\">404</div>"),
+        "{html}"
+    );
+    assert!(html.contains("页面或记录不存在") && html.contains("记录不存在，或您无权查看"));
+    assert!(html.contains("class=\"app-nav\""), "navigation: {html}");
+
+    // An htmx request for a list fragment gets the same error page.
+    let res = b
+        .http
+        .get(app.url("/messages?page=0"))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<div class=\"app-error-code\">400</div>") && html.contains("请求有误"),
+        "{html}"
+    );
+
+    // A public page shows its error without anyone's navigation.
+    let res = b.get("/public/party/no-such-branch/commitments").await;
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("页面或记录不存在"), "{html}");
+    assert!(!html.contains("class=\"app-nav\""), "{html}");
+
+    // The API answers the same error in JSON.
+    let res = b.get("/api/v1/orgs/no-such-org").await;
+    assert_eq!(res.status(), 404);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "not_found");
+}

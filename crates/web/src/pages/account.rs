@@ -8,7 +8,7 @@ use axum::Form;
 use kechuang_store::{accounts, entities::api_token};
 use serde::Deserialize;
 
-use super::{fmt_time, render, render_status, PageCtx};
+use super::{fmt_time, render, render_status, PageCtx, PageResult};
 use crate::auth::{cookie_value, safe_next, session_cookie, Caller, PageUser, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::AppState;
@@ -287,25 +287,20 @@ async fn tokens_page(
     p: &kechuang_store::Principal,
     new_secret: Option<String>,
     flash: Option<&str>,
-) -> Response {
-    match accounts::list_tokens(&state.db, &p.user_id).await {
-        Ok(ts) => {
-            let mut page =
-                PageCtx::new(state, p, "API 令牌", "/account/tokens", &[("API 令牌", "")]);
-            if let Some(f) = flash {
-                page = page.flash("success", f);
-            }
-            render(&TokensPage {
-                page,
-                tokens: ts.into_iter().map(TokenRow::from).collect(),
-                new_secret,
-            })
-        }
-        Err(e) => super::error_page(state, Some(p), e.into()),
+) -> PageResult {
+    let ts = accounts::list_tokens(&state.db, &p.user_id).await?;
+    let mut page = PageCtx::new(state, p, "API 令牌", "/account/tokens", &[("API 令牌", "")]);
+    if let Some(f) = flash {
+        page = page.flash("success", f);
     }
+    Ok(render(&TokensPage {
+        page,
+        tokens: ts.into_iter().map(TokenRow::from).collect(),
+        new_secret,
+    }))
 }
 
-pub async fn tokens(State(state): State<AppState>, PageUser(p): PageUser) -> Response {
+pub async fn tokens(State(state): State<AppState>, PageUser(p): PageUser) -> PageResult {
     tokens_page(&state, &p, None, None).await
 }
 
@@ -319,29 +314,23 @@ pub async fn create_token(
     State(state): State<AppState>,
     PageUser(p): PageUser,
     Form(f): Form<NewTokenForm>,
-) -> Response {
+) -> PageResult {
     let name = if f.name.trim().is_empty() {
         "未命名令牌".to_string()
     } else {
         f.name.trim().to_string()
     };
-    match accounts::create_token(&state.db, &p.user_id, &name).await {
-        Ok((secret, _)) => {
-            tokens_page(&state, &p, Some(secret), Some("令牌已创建，请立即复制保存")).await
-        }
-        Err(e) => super::error_page(&state, Some(&p), e.into()),
-    }
+    let (secret, _) = accounts::create_token(&state.db, &p.user_id, &name).await?;
+    tokens_page(&state, &p, Some(secret), Some("令牌已创建，请立即复制保存")).await
 }
 
 pub async fn revoke_token(
     State(state): State<AppState>,
     PageUser(p): PageUser,
     axum::extract::Path(id): axum::extract::Path<String>,
-) -> Response {
-    match accounts::revoke_token(&state.db, &p.user_id, &id).await {
-        Ok(()) => tokens_page(&state, &p, None, Some("令牌已吊销")).await,
-        Err(e) => super::error_page(&state, Some(&p), e.into()),
-    }
+) -> PageResult {
+    accounts::revoke_token(&state.db, &p.user_id, &id).await?;
+    tokens_page(&state, &p, None, Some("令牌已吊销")).await
 }
 
 /// The account pages' routes.

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use super::{PageError, PageResult};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -108,27 +109,24 @@ pub async fn org_choices(st: &AppState, kinds: &[&str]) -> Result<Vec<(String, S
 /// [`done`]) on success; on a 409 or 422 the page again, from `again`, with
 /// the submitted values and each error beside its field, and the rejection's
 /// status; any other error as the error page.
-pub async fn answer<Fut>(
-    st: &AppState,
-    p: &kechuang_store::Principal,
+pub async fn answer<Fut, E>(
     result: Result<Response, ApiError>,
     form: &str,
     pairs: Vec<(String, String)>,
     again: impl FnOnce(FormState) -> Fut,
-) -> Response
+) -> PageResult
 where
-    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+    Fut: std::future::Future<Output = Result<Response, E>>,
+    PageError: From<E>,
 {
     match result {
-        Ok(r) => r,
+        Ok(r) => Ok(r),
         Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
             let status = e.status;
-            match again(FormState::rejected(form, pairs, &e)).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => crate::pages::error_page(st, Some(p), e),
-            }
+            let r = again(FormState::rejected(form, pairs, &e)).await?;
+            Ok(with_status(r, status))
         }
-        Err(e) => crate::pages::error_page(st, Some(p), e),
+        Err(e) => Err(e.into()),
     }
 }
 

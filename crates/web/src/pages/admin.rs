@@ -4,7 +4,6 @@ use askama::Template;
 use axum::extract::Path;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use kechuang_domain::auth::{Permission, Role};
@@ -14,7 +13,7 @@ use kechuang_store::{orgs, Principal};
 use serde::Deserialize;
 
 use super::account::FlashQuery;
-use super::{error_page, fmt_time, render, render_status, PageCtx};
+use super::{fmt_time, render, render_status, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
 use crate::excel::{self, Cell};
@@ -81,7 +80,7 @@ async fn users_page(
     draft: UserDraft,
     errors: FieldErrors,
     flash: Option<&str>,
-) -> Response {
+) -> PageResult {
     let r = async {
         let users = service::users::list(st, p).await?;
         let deps: std::collections::HashMap<String, String> =
@@ -118,30 +117,26 @@ async fn users_page(
         Ok::<_, ApiError>((rows, choices(st).await?))
     }
     .await;
-    match r {
-        Ok((rows, c)) => {
-            let page = PageCtx::new(st, p, "用户账号", "/admin/users", &[("用户账号", "")])
-                .flash_code(flash);
-            render_status(
-                status,
-                &UsersPage {
-                    page,
-                    rows,
-                    draft,
-                    errors,
-                    c,
-                },
-            )
-        }
-        Err(e) => error_page(st, Some(p), e),
-    }
+    let (rows, c) = r?;
+    let page =
+        PageCtx::new(st, p, "用户账号", "/admin/users", &[("用户账号", "")]).flash_code(flash);
+    Ok(render_status(
+        status,
+        &UsersPage {
+            page,
+            rows,
+            draft,
+            errors,
+            c,
+        },
+    ))
 }
 
 pub async fn users(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(f): Query<FlashQuery>,
-) -> Response {
+) -> PageResult {
     let draft = UserDraft {
         role: "department".into(),
         ..Default::default()
@@ -172,26 +167,24 @@ pub async fn create_user(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(d): Form<UserDraft>,
-) -> Response {
+) -> PageResult {
     match service::users::create(&st, &p, &d).await {
-        Ok(_) => Redirect::to("/admin/users?flash=created").into_response(),
-        Err(e) => match user_form_errors(e) {
-            Ok(errors) => {
-                users_page(
-                    &st,
-                    &p,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    UserDraft {
-                        password: String::new(),
-                        ..d
-                    },
-                    errors,
-                    None,
-                )
-                .await
-            }
-            Err(e) => error_page(&st, Some(&p), e),
-        },
+        Ok(_) => Ok(Redirect::to("/admin/users?flash=created").into_response()),
+        Err(e) => {
+            let errors = user_form_errors(e)?;
+            users_page(
+                &st,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                UserDraft {
+                    password: String::new(),
+                    ..d
+                },
+                errors,
+                None,
+            )
+            .await
+        }
     }
 }
 
@@ -223,47 +216,43 @@ async fn edit_page(
     draft: Option<UserDraft>,
     errors: FieldErrors,
     flash: Option<&str>,
-) -> Response {
+) -> PageResult {
     let r = async {
         let u = service::users::get(st, p, id).await?;
         Ok::<_, ApiError>((u, choices(st).await?))
     }
     .await;
-    match r {
-        Ok((u, c)) => {
-            let draft = draft.unwrap_or_else(|| UserDraft {
-                username: u.username.clone(),
-                display_name: u.display_name.clone(),
-                role: u.role.clone(),
-                department_id: u.department_id.clone().unwrap_or_default(),
-                org_id: u.org_id.clone().unwrap_or_default(),
-                password: String::new(),
-                active: u.active,
-            });
-            let title = format!("编辑账号：{}", u.username);
-            let page = PageCtx::new(
-                st,
-                p,
-                &title,
-                "/admin/users",
-                &[("用户账号", "/admin/users"), (&title, "")],
-            )
-            .flash_code(flash);
-            render_status(
-                status,
-                &UserEditPage {
-                    page,
-                    id: u.id,
-                    username: u.username,
-                    version: version.unwrap_or(u.version),
-                    draft,
-                    errors,
-                    c,
-                },
-            )
-        }
-        Err(e) => error_page(st, Some(p), e),
-    }
+    let (u, c) = r?;
+    let draft = draft.unwrap_or_else(|| UserDraft {
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role.clone(),
+        department_id: u.department_id.clone().unwrap_or_default(),
+        org_id: u.org_id.clone().unwrap_or_default(),
+        password: String::new(),
+        active: u.active,
+    });
+    let title = format!("编辑账号：{}", u.username);
+    let page = PageCtx::new(
+        st,
+        p,
+        &title,
+        "/admin/users",
+        &[("用户账号", "/admin/users"), (&title, "")],
+    )
+    .flash_code(flash);
+    Ok(render_status(
+        status,
+        &UserEditPage {
+            page,
+            id: u.id,
+            username: u.username,
+            version: version.unwrap_or(u.version),
+            draft,
+            errors,
+            c,
+        },
+    ))
 }
 
 pub async fn edit_user_form(
@@ -271,7 +260,7 @@ pub async fn edit_user_form(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashQuery>,
-) -> Response {
+) -> PageResult {
     edit_page(
         &st,
         &p,
@@ -298,25 +287,23 @@ pub async fn update_user(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(f): Form<UserEditForm>,
-) -> Response {
+) -> PageResult {
     match service::users::update(&st, &p, &id, f.version, &f.draft).await {
-        Ok(_) => Redirect::to(&format!("/admin/users/{id}/edit?flash=saved")).into_response(),
-        Err(e) => match user_form_errors(e) {
-            Ok(errors) => {
-                edit_page(
-                    &st,
-                    &p,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &id,
-                    Some(f.version),
-                    Some(f.draft),
-                    errors,
-                    None,
-                )
-                .await
-            }
-            Err(e) => error_page(&st, Some(&p), e),
-        },
+        Ok(_) => Ok(Redirect::to(&format!("/admin/users/{id}/edit?flash=saved")).into_response()),
+        Err(e) => {
+            let errors = user_form_errors(e)?;
+            edit_page(
+                &st,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &id,
+                Some(f.version),
+                Some(f.draft),
+                errors,
+                None,
+            )
+            .await
+        }
     }
 }
 
@@ -331,27 +318,25 @@ pub async fn reset_password(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(f): Form<ResetForm>,
-) -> Response {
+) -> PageResult {
     match service::users::reset_password(&st, &p, &id, &f.password).await {
-        Ok(()) => {
-            Redirect::to(&format!("/admin/users/{id}/edit?flash=password_reset")).into_response()
+        Ok(()) => Ok(
+            Redirect::to(&format!("/admin/users/{id}/edit?flash=password_reset")).into_response(),
+        ),
+        Err(e) => {
+            let errors = user_form_errors(e)?;
+            edit_page(
+                &st,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &id,
+                None,
+                None,
+                errors,
+                None,
+            )
+            .await
         }
-        Err(e) => match user_form_errors(e) {
-            Ok(errors) => {
-                edit_page(
-                    &st,
-                    &p,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &id,
-                    None,
-                    None,
-                    errors,
-                    None,
-                )
-                .await
-            }
-            Err(e) => error_page(&st, Some(&p), e),
-        },
     }
 }
 
@@ -525,7 +510,7 @@ pub async fn audit(
     PageUser(p): PageUser,
     headers: axum::http::HeaderMap,
     Query(q): Query<AuditQuery>,
-) -> Response {
+) -> PageResult {
     let entity = q
         .entity
         .clone()
@@ -551,33 +536,29 @@ pub async fn audit(
         Ok::<_, ApiError>((page, verified))
     }
     .await;
-    match r {
-        Ok((page, verified)) => {
-            let filters = super::query_string(&[
-                ("entity", entity.as_deref().unwrap_or("")),
-                ("actor", actor.as_deref().unwrap_or("")),
-            ]);
-            let base = format!("/admin/audit?{filters}");
-            let pager = super::Pager::new(&page, &base);
-            let rows = page.items.into_iter().map(AuditRow::from).collect();
-            if super::is_htmx(&headers) {
-                return render(&AuditTable { rows, pager });
-            }
-            render(&AuditPage {
-                page: PageCtx::new(&st, &p, "审计日志", "/admin/audit", &[("审计日志", "")]),
-                rows,
-                pager,
-                entities: audit::AUDITED
-                    .iter()
-                    .map(|e| (*e, entity_label(e), entity.as_deref() == Some(*e)))
-                    .collect(),
-                actor: actor.unwrap_or_default(),
-                verified,
-                export_href: format!("/admin/audit/export.xlsx?{filters}"),
-            })
-        }
-        Err(e) => error_page(&st, Some(&p), e),
+    let (page, verified) = r?;
+    let filters = super::query_string(&[
+        ("entity", entity.as_deref().unwrap_or("")),
+        ("actor", actor.as_deref().unwrap_or("")),
+    ]);
+    let base = format!("/admin/audit?{filters}");
+    let pager = super::Pager::new(&page, &base);
+    let rows = page.items.into_iter().map(AuditRow::from).collect();
+    if super::is_htmx(&headers) {
+        return Ok(render(&AuditTable { rows, pager }));
     }
+    Ok(render(&AuditPage {
+        page: PageCtx::new(&st, &p, "审计日志", "/admin/audit", &[("审计日志", "")]),
+        rows,
+        pager,
+        entities: audit::AUDITED
+            .iter()
+            .map(|e| (*e, entity_label(e), entity.as_deref() == Some(*e)))
+            .collect(),
+        actor: actor.unwrap_or_default(),
+        verified,
+        export_href: format!("/admin/audit/export.xlsx?{filters}"),
+    }))
 }
 
 /// The audit log as Excel, with the page's filters (object type, actor).
@@ -585,7 +566,7 @@ pub async fn audit_export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<AuditQuery>,
-) -> Response {
+) -> PageResult {
     let entity = q
         .entity
         .clone()
@@ -637,10 +618,8 @@ pub async fn audit_export(
         )
     }
     .await;
-    match r {
-        Ok(b) => excel::xlsx_response("审计日志.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    let b = r?;
+    Ok(excel::xlsx_response("审计日志.xlsx", b))
 }
 
 #[derive(Template)]
@@ -685,7 +664,7 @@ async fn webhooks_page(
     status: StatusCode,
     error: String,
     flash: Option<&str>,
-) -> Response {
+) -> PageResult {
     webhooks_page_with(st, p, status, error, flash, DeliveryQuery::default()).await
 }
 
@@ -696,7 +675,7 @@ async fn webhooks_page_with(
     error: String,
     flash: Option<&str>,
     dq: DeliveryQuery,
-) -> Response {
+) -> PageResult {
     let r = async {
         require(p, Permission::CasesAdmin)?;
         let deps: Vec<(String, String)> = departments::list(&st.db, &Scope::All)
@@ -775,17 +754,15 @@ async fn webhooks_page_with(
         })
     }
     .await;
-    match r {
-        Ok(pg) => render_status(status, &pg),
-        Err(e) => error_page(st, Some(p), e),
-    }
+    let pg = r?;
+    Ok(render_status(status, &pg))
 }
 
 pub async fn webhooks(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<DeliveryQuery>,
-) -> Response {
+) -> PageResult {
     let flash = q.flash.clone();
     webhooks_page_with(&st, &p, StatusCode::OK, String::new(), flash.as_deref(), q).await
 }
@@ -795,12 +772,10 @@ pub async fn deliveries_export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<DeliveryQuery>,
-) -> Response {
+) -> PageResult {
     let r = service::webhooks::deliveries_export_bytes(&st, &p, q.webhook(), q.status()).await;
-    match r {
-        Ok(b) => excel::xlsx_response("群机器人推送记录.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    let b = r?;
+    Ok(excel::xlsx_response("群机器人推送记录.xlsx", b))
 }
 
 #[derive(Deserialize)]
@@ -819,7 +794,7 @@ pub async fn create_webhook(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(f): Form<WebhookForm>,
-) -> Response {
+) -> PageResult {
     let draft = service::webhooks::WebhookDraft {
         name: f.name,
         kind: f.kind,
@@ -828,11 +803,11 @@ pub async fn create_webhook(
         active: Some(true),
     };
     match service::webhooks::create(&st, &p, draft).await {
-        Ok(_) => Redirect::to("/admin/webhooks?flash=created").into_response(),
+        Ok(_) => Ok(Redirect::to("/admin/webhooks?flash=created").into_response()),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             webhooks_page(&st, &p, e.status, e.message, None).await
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -847,12 +822,10 @@ pub async fn toggle_webhook(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(f): Form<ToggleForm>,
-) -> Response {
+) -> PageResult {
     let r = service::webhooks::toggle(&st, &p, &id, f.version).await;
-    match r {
-        Ok(_) => Redirect::to("/admin/webhooks?flash=saved").into_response(),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    r?;
+    Ok(Redirect::to("/admin/webhooks?flash=saved").into_response())
 }
 
 /// The admin pages' routes.

@@ -4,14 +4,14 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use chrono::{Datelike, NaiveDate, Utc};
 use kechuang_domain::auth::Permission;
 use kechuang_store::calendar;
 use serde::Deserialize;
 
-use super::{cst, error_page, fmt_date, render_status, PageCtx};
+use super::{cst, fmt_date, render_status, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::service::calendar as service;
 use crate::AppState;
@@ -60,10 +60,8 @@ async fn show(
     status: StatusCode,
     q: CalQuery,
     error: String,
-) -> Response {
-    if let Err(e) = require(p, Permission::CalendarRead) {
-        return error_page(st, Some(p), e);
-    }
+) -> PageResult {
+    require(p, Permission::CalendarRead)?;
     let today = Utc::now().with_timezone(&cst()).date_naive();
     let year = q.year.unwrap_or(today.year()).clamp(1990, 2100);
     let r = async {
@@ -99,50 +97,46 @@ async fn show(
         Ok::<_, kechuang_store::StoreError>((rows, years, calc_result))
     }
     .await;
-    match r {
-        Ok((rows, years, calc_result)) => {
-            let page = PageCtx::new(st, p, "工作日历", "/calendar", &[("工作日历", "")])
-                .flash_code(q.flash.as_deref());
-            let rows = rows
-                .into_iter()
-                .map(|d| DayRow {
-                    date: d.day.to_string(),
-                    date_text: fmt_date(d.day),
-                    weekday: weekday_zh(d.day).into(),
-                    holiday: d.kind != "workday",
-                    kind: if d.kind == "workday" {
-                        "调休上班"
-                    } else {
-                        "放假"
-                    }
-                    .into(),
-                    name: d.name,
-                })
-                .collect();
-            render_status(
-                status,
-                &CalendarPage {
-                    page,
-                    year,
-                    years: years.into_iter().map(|y| (y, y == year)).collect(),
-                    rows,
-                    can_write: p.can(Permission::CalendarWrite),
-                    error,
-                    calc_from: q.from.unwrap_or_else(|| today.to_string()),
-                    calc_days: q.days.unwrap_or_else(|| "5".into()),
-                    calc_result,
-                },
-            )
-        }
-        Err(e) => error_page(st, Some(p), e.into()),
-    }
+    let (rows, years, calc_result) = r?;
+    let page = PageCtx::new(st, p, "工作日历", "/calendar", &[("工作日历", "")])
+        .flash_code(q.flash.as_deref());
+    let rows = rows
+        .into_iter()
+        .map(|d| DayRow {
+            date: d.day.to_string(),
+            date_text: fmt_date(d.day),
+            weekday: weekday_zh(d.day).into(),
+            holiday: d.kind != "workday",
+            kind: if d.kind == "workday" {
+                "调休上班"
+            } else {
+                "放假"
+            }
+            .into(),
+            name: d.name,
+        })
+        .collect();
+    Ok(render_status(
+        status,
+        &CalendarPage {
+            page,
+            year,
+            years: years.into_iter().map(|y| (y, y == year)).collect(),
+            rows,
+            can_write: p.can(Permission::CalendarWrite),
+            error,
+            calc_from: q.from.unwrap_or_else(|| today.to_string()),
+            calc_days: q.days.unwrap_or_else(|| "5".into()),
+            calc_result,
+        },
+    ))
 }
 
 pub async fn page(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<CalQuery>,
-) -> Response {
+) -> PageResult {
     show(&st, &p, StatusCode::OK, q, String::new()).await
 }
 
@@ -160,16 +154,16 @@ pub async fn set_day(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(f): Form<DayForm>,
-) -> Response {
+) -> PageResult {
     let r = service::set_day(&st, &p, f.date.trim(), &f.kind, &f.name)
         .await
         .map(|d| d.date.year());
     match r {
-        Ok(y) => Redirect::to(&format!("/calendar?year={y}&flash=saved")).into_response(),
+        Ok(y) => Ok(Redirect::to(&format!("/calendar?year={y}&flash=saved")).into_response()),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             show(&st, &p, e.status, CalQuery::default(), e.message).await
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -177,12 +171,10 @@ pub async fn delete_day(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(date): Path<String>,
-) -> Response {
+) -> PageResult {
     let r = service::delete_day(&st, &p, &date).await.map(|d| d.year());
-    match r {
-        Ok(y) => Redirect::to(&format!("/calendar?year={y}&flash=deleted")).into_response(),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    let y = r?;
+    Ok(Redirect::to(&format!("/calendar?year={y}&flash=deleted")).into_response())
 }
 
 /// The calendar pages' routes.

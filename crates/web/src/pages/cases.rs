@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use kechuang_domain::auth::Permission;
@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use super::actions::{answer, done, field, FormState};
 use super::{
-    department_choices, error_page, fmt_date, fmt_time, is_htmx, query_string, render,
-    render_status, PageCtx, Pager,
+    department_choices, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx,
+    PageResult, Pager,
 };
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
@@ -183,41 +183,35 @@ pub async fn list(
     PageUser(p): PageUser,
     headers: HeaderMap,
     Query(lp): Query<ListParams>,
-) -> Response {
+) -> PageResult {
     let q = lp.q;
     let hidden = hidden_filters(&q);
-    let list = match build_list(&s, &p, &q).await {
-        Ok(l) => l,
-        Err(e) => return error_page(&s, Some(&p), e),
-    };
+    let list = build_list(&s, &p, &q).await?;
     if is_htmx(&headers) {
-        return render(&ListFragment { list });
+        return Ok(render(&ListFragment { list }));
     }
-    let extra =
-        async { Ok::<_, ApiError>((category_choices(&s).await?, department_choices(&s).await?)) };
-    match extra.await {
-        Ok((categories, departments)) => render(&ListPage {
-            page: PageCtx::new(&s, &p, "诉求列表", "/cases", &[("诉求列表", "")])
-                .flash_code(lp.flash.as_deref()),
-            list,
-            q,
-            statuses: status_choices(),
-            categories,
-            departments,
-            hidden,
-            slas: [
-                ("overdue", "已超期"),
-                ("due_soon", "即将到期"),
-                ("on_time", "按时办结"),
-                ("late", "超期办结"),
-            ]
-            .iter()
-            .map(|(c, l)| (c.to_string(), l.to_string()))
-            .collect(),
-            can_create: p.can(Permission::CasesCreate),
-        }),
-        Err(e) => error_page(&s, Some(&p), e),
-    }
+    let categories = category_choices(&s).await?;
+    let departments = department_choices(&s).await?;
+    Ok(render(&ListPage {
+        page: PageCtx::new(&s, &p, "诉求列表", "/cases", &[("诉求列表", "")])
+            .flash_code(lp.flash.as_deref()),
+        list,
+        q,
+        statuses: status_choices(),
+        categories,
+        departments,
+        hidden,
+        slas: [
+            ("overdue", "已超期"),
+            ("due_soon", "即将到期"),
+            ("on_time", "按时办结"),
+            ("late", "超期办结"),
+        ]
+        .iter()
+        .map(|(c, l)| (c.to_string(), l.to_string()))
+        .collect(),
+        can_create: p.can(Permission::CasesCreate),
+    }))
 }
 
 /// Filters that the list form has no control for, with a readable label.
@@ -272,11 +266,9 @@ pub async fn export(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<CaseListQuery>,
-) -> Response {
-    match crate::service::cases::export_bytes(&s, &p, &q).await {
-        Ok(b) => excel::xlsx_response("诉求清单.xlsx", b),
-        Err(e) => error_page(&s, Some(&p), e),
-    }
+) -> PageResult {
+    let b = crate::service::cases::export_bytes(&s, &p, &q).await?;
+    Ok(excel::xlsx_response("诉求清单.xlsx", b))
 }
 
 // ------------------------------------------------------------------ intake
@@ -321,7 +313,7 @@ async fn new_page(
     status: StatusCode,
     d: NewForm,
     errors: FieldErrors,
-) -> Response {
+) -> PageResult {
     let r = async {
         require(p, Permission::CasesCreate)?;
         let enterprise = matches!(p.scope, Scope::Org(_));
@@ -352,13 +344,11 @@ async fn new_page(
         })
     }
     .await;
-    match r {
-        Ok(pg) => render_status(status, &pg),
-        Err(e) => error_page(s, Some(p), e),
-    }
+    let pg = r?;
+    Ok(render_status(status, &pg))
 }
 
-pub async fn new_form(State(s): State<AppState>, PageUser(p): PageUser) -> Response {
+pub async fn new_form(State(s): State<AppState>, PageUser(p): PageUser) -> PageResult {
     let now = Utc::now()
         .with_timezone(&super::cst())
         .format("%Y-%m-%dT%H:%M")
@@ -388,7 +378,7 @@ pub async fn create(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     Form(f): Form<NewForm>,
-) -> Response {
+) -> PageResult {
     let received_at = match f.received_at.trim() {
         "" => None,
         t => match NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M") {
@@ -430,7 +420,7 @@ pub async fn create(
     }
     .await;
     match r {
-        Ok(c) => Redirect::to(&format!("/cases/{}?flash=created", c.id)).into_response(),
+        Ok(c) => Ok(Redirect::to(&format!("/cases/{}?flash=created", c.id)).into_response()),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let errors = fields_of(
                 &e,
@@ -448,7 +438,7 @@ pub async fn create(
             );
             new_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, f, errors).await
         }
-        Err(e) => error_page(&s, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -531,7 +521,7 @@ async fn detail_page(
     status: StatusCode,
     refused: Refused<'_>,
     flash: Option<&str>,
-) -> Response {
+) -> PageResult {
     let Refused {
         message: error,
         task: error_task,
@@ -552,10 +542,7 @@ async fn detail_page(
         Ok::<_, ApiError>((d, departments, category, cal))
     }
     .await;
-    let (d, departments, category, cal) = match r {
-        Ok(x) => x,
-        Err(e) => return error_page(s, Some(p), e),
-    };
+    let (d, departments, category, cal) = r?;
     let st = CaseStatus::parse(&d.case.status).unwrap_or(CaseStatus::Submitted);
     let can_dispatch = p.can(Permission::CasesTriage) && st == CaseStatus::Submitted;
     let max_limit = category.as_ref().map_or(1, |c| c.time_limit_days.max(1));
@@ -643,7 +630,7 @@ async fn detail_page(
             )
         })
         .collect();
-    render_status(
+    Ok(render_status(
         status,
         &DetailPage {
             status_class: status_class(&d.case.status).into(),
@@ -681,7 +668,7 @@ async fn detail_page(
             page,
             d,
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -694,7 +681,7 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashQuery>,
-) -> Response {
+) -> PageResult {
     detail_page(
         &s,
         &p,
@@ -815,16 +802,16 @@ pub async fn act(
     PageUser(p): PageUser,
     Path((id, name)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let r = async {
         let cmd = command(&name, &f)?;
         run(&s, &p, &id, cmd).await
     }
     .await;
     match r {
-        Ok(_) => {
-            Redirect::to(&format!("/cases/{id}?flash={}", flash_for(&name, &f))).into_response()
-        }
+        Ok(_) => Ok(
+            Redirect::to(&format!("/cases/{id}?flash={}", flash_for(&name, &f))).into_response(),
+        ),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             let task = if name == "task" {
                 field(&f, "task_id")
@@ -839,7 +826,7 @@ pub async fn act(
             };
             detail_page(&s, &p, &id, e.status, refused, None).await
         }
-        Err(e) => error_page(&s, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -853,7 +840,7 @@ struct WorkbenchPage {
     inbox: Vec<(String, String, String, String)>,
 }
 
-pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Response {
+pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> PageResult {
     let r = async {
         require(&p, Permission::CasesRead)?;
         let mut sections = vec![];
@@ -975,10 +962,8 @@ pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Resp
         })
     }
     .await;
-    match r {
-        Ok(pg) => render(&pg),
-        Err(e) => error_page(&s, Some(&p), e),
-    }
+    let pg = r?;
+    Ok(render(&pg))
 }
 
 // ------------------------------------------------------------------ statistics
@@ -1062,49 +1047,45 @@ pub async fn statistics(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<CaseListQuery>,
-) -> Response {
-    match crate::service::cases::statistics(&s, &p, &q).await {
-        Ok(StatsView {
-            group,
-            groups,
-            total,
-            as_of,
-        }) => {
-            let rows = groups
-                .into_iter()
-                .map(|f| stat_row(f, &group, &q))
-                .collect();
-            let total = stat_row(total, &group, &q);
-            render(&StatsPage {
-                page: PageCtx::new(&s, &p, "诉求统计", "/cases/statistics", &[("诉求统计", "")]),
-                groups: GROUPS
-                    .iter()
-                    .map(|(k, l)| (k.to_string(), l.to_string(), *k == group))
-                    .collect(),
-                export_href: format!(
-                    "/cases/statistics.xlsx?{}",
-                    query_string(&[("group", &group), ("from", o(&q.from)), ("to", o(&q.to))])
-                ),
-                rows,
-                total,
-                q,
-                as_of: format!(
-                    "统计于 {}",
-                    as_of
-                        .with_timezone(&super::cst())
-                        .format("%Y年%-m月%-d日 %H:%M:%S")
-                ),
-            })
-        }
-        Err(e) => error_page(&s, Some(&p), e),
-    }
+) -> PageResult {
+    let StatsView {
+        group,
+        groups,
+        total,
+        as_of,
+    } = crate::service::cases::statistics(&s, &p, &q).await?;
+    let rows = groups
+        .into_iter()
+        .map(|f| stat_row(f, &group, &q))
+        .collect();
+    let total = stat_row(total, &group, &q);
+    Ok(render(&StatsPage {
+        page: PageCtx::new(&s, &p, "诉求统计", "/cases/statistics", &[("诉求统计", "")]),
+        groups: GROUPS
+            .iter()
+            .map(|(k, l)| (k.to_string(), l.to_string(), *k == group))
+            .collect(),
+        export_href: format!(
+            "/cases/statistics.xlsx?{}",
+            query_string(&[("group", &group), ("from", o(&q.from)), ("to", o(&q.to))])
+        ),
+        rows,
+        total,
+        q,
+        as_of: format!(
+            "统计于 {}",
+            as_of
+                .with_timezone(&super::cst())
+                .format("%Y年%-m月%-d日 %H:%M:%S")
+        ),
+    }))
 }
 
 pub async fn statistics_export(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<CaseListQuery>,
-) -> Response {
+) -> PageResult {
     let r = async {
         let st = crate::service::cases::statistics(&s, &p, &q).await?;
         let rows = st
@@ -1149,10 +1130,8 @@ pub async fn statistics_export(
         )
     }
     .await;
-    match r {
-        Ok(b) => excel::xlsx_response("诉求统计.xlsx", b),
-        Err(e) => error_page(&s, Some(&p), e),
-    }
+    let b = r?;
+    Ok(excel::xlsx_response("诉求统计.xlsx", b))
 }
 
 // ------------------------------------------------------------------ categories
@@ -1174,7 +1153,7 @@ async fn categories_page(
     status: StatusCode,
     error: String,
     flash: Option<&str>,
-) -> Response {
+) -> PageResult {
     categories_page_with(s, p, status, error, flash, FormState::default()).await
 }
 
@@ -1185,7 +1164,7 @@ async fn categories_page_with(
     error: String,
     flash: Option<&str>,
     fs: FormState,
-) -> Response {
+) -> PageResult {
     let r = async {
         require(p, Permission::CasesAdmin)?;
         Ok::<_, ApiError>((
@@ -1194,36 +1173,32 @@ async fn categories_page_with(
         ))
     }
     .await;
-    match r {
-        Ok((rows, departments)) => {
-            let page = PageCtx::new(
-                s,
-                p,
-                "诉求分类与路由",
-                "/cases/categories",
-                &[("诉求分类与路由", "")],
-            )
-            .flash_code(flash);
-            render_status(
-                status,
-                &CategoriesPage {
-                    page,
-                    rows,
-                    departments,
-                    error,
-                    fs,
-                },
-            )
-        }
-        Err(e) => error_page(s, Some(p), e),
-    }
+    let (rows, departments) = r?;
+    let page = PageCtx::new(
+        s,
+        p,
+        "诉求分类与路由",
+        "/cases/categories",
+        &[("诉求分类与路由", "")],
+    )
+    .flash_code(flash);
+    Ok(render_status(
+        status,
+        &CategoriesPage {
+            page,
+            rows,
+            departments,
+            error,
+            fs,
+        },
+    ))
 }
 
 pub async fn categories(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     Query(f): Query<FlashQuery>,
-) -> Response {
+) -> PageResult {
     categories_page(&s, &p, StatusCode::OK, String::new(), f.flash.as_deref()).await
 }
 
@@ -1256,7 +1231,7 @@ pub async fn update_category(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(f): Form<CategoryForm>,
-) -> Response {
+) -> PageResult {
     let n = |v: &str| v.trim().parse::<i32>().unwrap_or(0);
     let draft = crate::service::cases::CategoryDraft {
         code: f.code,
@@ -1276,11 +1251,11 @@ pub async fn update_category(
     }
     .await;
     match r {
-        Ok(_) => Redirect::to("/cases/categories?flash=saved").into_response(),
+        Ok(_) => Ok(Redirect::to("/cases/categories?flash=saved").into_response()),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             categories_page(&s, &p, e.status, e.message, None).await
         }
-        Err(e) => error_page(&s, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1290,7 +1265,7 @@ pub async fn create_category(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let r = async {
         require(&p, Permission::CasesAdmin)?;
         let mut bad: Vec<(&'static str, String)> = vec![];
@@ -1335,8 +1310,8 @@ pub async fn create_category(
     }
     .await;
     let (st, pr) = (&s, &p);
-    answer(st, pr, r, "new", pairs, |fs| async move {
-        Ok(categories_page_with(st, pr, StatusCode::OK, String::new(), None, fs).await)
+    answer(r, "new", pairs, |fs| {
+        categories_page_with(st, pr, StatusCode::OK, String::new(), None, fs)
     })
     .await
 }
@@ -1414,7 +1389,7 @@ async fn board_page(
     errors: FieldErrors,
     flash: Option<&str>,
     iq: InterviewQuery,
-) -> Response {
+) -> PageResult {
     let r = async {
         require(p, Permission::CasesSupervise)?;
         let stats = crate::service::cases::statistics(
@@ -1488,17 +1463,15 @@ async fn board_page(
         })
     }
     .await;
-    match r {
-        Ok(pg) => render_status(status, &pg),
-        Err(e) => error_page(s, Some(p), e),
-    }
+    let pg = r?;
+    Ok(render_status(status, &pg))
 }
 
 pub async fn board(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     Query(iq): Query<InterviewQuery>,
-) -> Response {
+) -> PageResult {
     let draft = crate::service::cases::InterviewDraft {
         held_on: cases::today().to_string(),
         ..Default::default()
@@ -1512,7 +1485,7 @@ pub async fn interviews_export(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     Query(iq): Query<InterviewQuery>,
-) -> Response {
+) -> PageResult {
     let r = async {
         require(&p, Permission::CasesSupervise)?;
         let list = cases::interviews_where(&s.db, &iq.filter(), excel::MAX_EXPORT_ROWS).await?;
@@ -1546,19 +1519,17 @@ pub async fn interviews_export(
         )
     }
     .await;
-    match r {
-        Ok(b) => excel::xlsx_response("约谈记录.xlsx", b),
-        Err(e) => error_page(&s, Some(&p), e),
-    }
+    let b = r?;
+    Ok(excel::xlsx_response("约谈记录.xlsx", b))
 }
 
 pub async fn create_interview(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     Form(d): Form<crate::service::cases::InterviewDraft>,
-) -> Response {
+) -> PageResult {
     match crate::service::cases::record_interview(&s, &p, d.clone()).await {
-        Ok(_) => Redirect::to("/cases/board?flash=created").into_response(),
+        Ok(_) => Ok(Redirect::to("/cases/board?flash=created").into_response()),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let errors = fields_of(
                 &e,
@@ -1583,7 +1554,7 @@ pub async fn create_interview(
             )
             .await
         }
-        Err(e) => error_page(&s, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1593,9 +1564,9 @@ pub async fn upload(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     mp: axum::extract::Multipart,
-) -> Response {
+) -> PageResult {
     match crate::service::cases::upload_attachment(&s, &p, &id, mp).await {
-        Ok(_) => Redirect::to(&format!("/cases/{id}?flash=attached")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?flash=attached")).into_response()),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
             let refused = Refused {
                 message: e.message,
@@ -1603,7 +1574,7 @@ pub async fn upload(
             };
             detail_page(&s, &p, &id, e.status, refused, None).await
         }
-        Err(e) => error_page(&s, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::money::Money;
@@ -14,7 +14,7 @@ use kechuang_store::{orgs, Principal, Scope};
 use serde::Deserialize;
 
 use super::account::FlashQuery;
-use super::{error_page, render, render_status, PageCtx};
+use super::{render, render_status, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
 use crate::excel;
@@ -61,47 +61,42 @@ async fn list_page(
     draft: ChainDraft,
     errors: FieldErrors,
     flash: Option<&str>,
-) -> Response {
-    match service::list(st, p).await {
-        Ok(list) => {
-            let rows = list
-                .into_iter()
-                .map(|c| ChainRow {
-                    latest: c
-                        .latest
-                        .as_ref()
-                        .map(|l| format!("{}年 {} 亿元", l.year, yi(l.output_fen)))
-                        .unwrap_or_else(|| "—".into()),
-                    growth: format_growth(c.latest.and_then(|l| l.growth_permille)),
-                    id: c.chain.id,
-                    name: c.chain.name,
-                    description: c.chain.description,
-                    nodes: c.nodes,
-                    orgs: c.orgs,
-                })
-                .collect();
-            let page =
-                PageCtx::new(st, p, "产业链", "/chains", &[("产业链", "")]).flash_code(flash);
-            render_status(
-                status,
-                &ListPage {
-                    page,
-                    rows,
-                    draft,
-                    errors,
-                    can_write: p.can(Permission::ChainsWrite),
-                },
-            )
-        }
-        Err(e) => error_page(st, Some(p), e),
-    }
+) -> PageResult {
+    let list = service::list(st, p).await?;
+    let rows = list
+        .into_iter()
+        .map(|c| ChainRow {
+            latest: c
+                .latest
+                .as_ref()
+                .map(|l| format!("{}年 {} 亿元", l.year, yi(l.output_fen)))
+                .unwrap_or_else(|| "—".into()),
+            growth: format_growth(c.latest.and_then(|l| l.growth_permille)),
+            id: c.chain.id,
+            name: c.chain.name,
+            description: c.chain.description,
+            nodes: c.nodes,
+            orgs: c.orgs,
+        })
+        .collect();
+    let page = PageCtx::new(st, p, "产业链", "/chains", &[("产业链", "")]).flash_code(flash);
+    Ok(render_status(
+        status,
+        &ListPage {
+            page,
+            rows,
+            draft,
+            errors,
+            can_write: p.can(Permission::ChainsWrite),
+        },
+    ))
 }
 
 pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(f): Query<FlashQuery>,
-) -> Response {
+) -> PageResult {
     list_page(
         &st,
         &p,
@@ -117,9 +112,9 @@ pub async fn create(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(d): Form<ChainDraft>,
-) -> Response {
+) -> PageResult {
     match service::create(&st, &p, &d).await {
-        Ok(c) => Redirect::to(&format!("/chains/{}?flash=created", c.id)).into_response(),
+        Ok(c) => Ok(Redirect::to(&format!("/chains/{}?flash=created", c.id)).into_response()),
         Err(e)
             if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
         {
@@ -134,7 +129,7 @@ pub async fn create(
             };
             list_page(&st, &p, StatusCode::UNPROCESSABLE_ENTITY, d, errors, None).await
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -190,7 +185,7 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashQuery>,
-) -> Response {
+) -> PageResult {
     let r: Result<DetailPage, ApiError> = async {
         let d = service::detail(&st, &p, &id).await?;
         let years = service::output_years(&d);
@@ -256,17 +251,13 @@ pub async fn detail(
         })
     }
     .await;
-    match r {
-        Ok(d) => render(&d),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    let d = r?;
+    Ok(render(&d))
 }
 
-fn back(id: &str, r: Result<(), ApiError>, st: &AppState, p: &Principal) -> Response {
-    match r {
-        Ok(()) => Redirect::to(&format!("/chains/{id}?flash=saved")).into_response(),
-        Err(e) => error_page(st, Some(p), e),
-    }
+fn back(id: &str, r: Result<(), ApiError>) -> PageResult {
+    r?;
+    Ok(Redirect::to(&format!("/chains/{id}?flash=saved")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -282,12 +273,12 @@ pub async fn add_node(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(f): Form<NodeForm>,
-) -> Response {
+) -> PageResult {
     let parent = Some(f.parent_id.trim().to_string()).filter(|s| !s.is_empty());
     let r = service::add_node(&st, &p, &id, parent, &f.name, 0)
         .await
         .map(|_| ());
-    back(&id, r, &st, &p)
+    back(&id, r)
 }
 
 #[derive(Deserialize)]
@@ -305,10 +296,10 @@ pub async fn set_member(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(f): Form<MemberForm>,
-) -> Response {
+) -> PageResult {
     let node = Some(f.node_id.trim().to_string()).filter(|s| !s.is_empty());
     let r = service::set_member(&st, &p, &id, f.org_id.trim(), node, &f.position).await;
-    back(&id, r, &st, &p)
+    back(&id, r)
 }
 
 #[derive(Deserialize)]
@@ -327,7 +318,7 @@ pub async fn set_output(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(f): Form<OutputForm>,
-) -> Response {
+) -> PageResult {
     let r = async {
         require(&p, Permission::ChainsWrite)?;
         let year: i32 = f.year.trim().parse().map_err(|_| {
@@ -345,18 +336,16 @@ pub async fn set_output(
         service::set_output(&st, &p, &id, f.org_id.trim(), year, fen).await
     }
     .await;
-    back(&id, r, &st, &p)
+    back(&id, r)
 }
 
 pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-) -> Response {
-    match service::export_bytes(&st, &p, &id).await {
-        Ok((name, b)) => excel::xlsx_response(&format!("{name}.xlsx"), b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let (name, b) = service::export_bytes(&st, &p, &id).await?;
+    Ok(excel::xlsx_response(&format!("{name}.xlsx"), b))
 }
 
 /// The chains pages' routes.

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_store::entities::department;
@@ -11,7 +11,7 @@ use kechuang_store::{departments, Principal};
 use serde::Deserialize;
 
 use super::account::FlashQuery;
-use super::{error_page, render_status, PageCtx};
+use super::{render_status, PageCtx, PageResult};
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::excel;
@@ -61,11 +61,8 @@ async fn page(
     errors: FieldErrors,
     editing: Option<department::Model>,
     flash: Option<&str>,
-) -> Response {
-    let all = match service::list(st, p).await {
-        Ok(a) => a,
-        Err(e) => return error_page(st, Some(p), e),
-    };
+) -> PageResult {
+    let all = service::list(st, p).await?;
     let rows = all
         .iter()
         .map(|d| DeptRow {
@@ -92,7 +89,7 @@ async fn page(
         &[("部门架构", "/departments")],
     )
     .flash_code(flash);
-    render_status(
+    Ok(render_status(
         status,
         &ListPage {
             page: pg,
@@ -102,14 +99,14 @@ async fn page(
             editing,
             can_write: p.can(Permission::DepartmentsWrite),
         },
-    )
+    ))
 }
 
 pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(f): Query<FlashQuery>,
-) -> Response {
+) -> PageResult {
     page(
         &st,
         &p,
@@ -145,24 +142,22 @@ pub async fn create(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(f): Form<DeptForm>,
-) -> Response {
+) -> PageResult {
     match service::create(&st, &p, &f.draft).await {
-        Ok(_) => Redirect::to("/departments?flash=created").into_response(),
-        Err(e) => match to_fields(e) {
-            Ok(errors) => {
-                page(
-                    &st,
-                    &p,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    f.draft,
-                    errors,
-                    None,
-                    None,
-                )
-                .await
-            }
-            Err(e) => error_page(&st, Some(&p), e),
-        },
+        Ok(_) => Ok(Redirect::to("/departments?flash=created").into_response()),
+        Err(e) => {
+            let errors = to_fields(e)?;
+            page(
+                &st,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                f.draft,
+                errors,
+                None,
+                None,
+            )
+            .await
+        }
     }
 }
 
@@ -170,20 +165,16 @@ pub async fn edit_form(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-) -> Response {
-    match service::get(&st, &p, &id).await {
-        Ok(d) => {
-            let draft = DepartmentDraft {
-                name: d.name.clone(),
-                code: d.code.clone(),
-                parent_id: d.parent_id.clone().unwrap_or_default(),
-                sort_order: d.sort_order.to_string(),
-                phone: d.phone.clone(),
-            };
-            page(&st, &p, StatusCode::OK, draft, vec![], Some(d), None).await
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let d = service::get(&st, &p, &id).await?;
+    let draft = DepartmentDraft {
+        name: d.name.clone(),
+        code: d.code.clone(),
+        parent_id: d.parent_id.clone().unwrap_or_default(),
+        sort_order: d.sort_order.to_string(),
+        phone: d.phone.clone(),
+    };
+    page(&st, &p, StatusCode::OK, draft, vec![], Some(d), None).await
 }
 
 pub async fn update(
@@ -191,28 +182,26 @@ pub async fn update(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(f): Form<DeptForm>,
-) -> Response {
+) -> PageResult {
     match service::update(&st, &p, &id, f.version, &f.draft).await {
-        Ok(_) => Redirect::to("/departments?flash=saved").into_response(),
-        Err(e) => match to_fields(e) {
-            Ok(errors) => {
-                let editing = service::get(&st, &p, &id).await.ok().map(|mut d| {
-                    d.version = f.version;
-                    d
-                });
-                page(
-                    &st,
-                    &p,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    f.draft,
-                    errors,
-                    editing,
-                    None,
-                )
-                .await
-            }
-            Err(e) => error_page(&st, Some(&p), e),
-        },
+        Ok(_) => Ok(Redirect::to("/departments?flash=saved").into_response()),
+        Err(e) => {
+            let errors = to_fields(e)?;
+            let editing = service::get(&st, &p, &id).await.ok().map(|mut d| {
+                d.version = f.version;
+                d
+            });
+            page(
+                &st,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                f.draft,
+                errors,
+                editing,
+                None,
+            )
+            .await
+        }
     }
 }
 
@@ -221,18 +210,14 @@ pub async fn delete(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(f): Form<DeptForm>,
-) -> Response {
-    match service::delete(&st, &p, &id, f.version).await {
-        Ok(()) => Redirect::to("/departments?flash=deleted").into_response(),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    service::delete(&st, &p, &id, f.version).await?;
+    Ok(Redirect::to("/departments?flash=deleted").into_response())
 }
 
-pub async fn export(State(st): State<AppState>, PageUser(p): PageUser) -> Response {
-    match service::export_bytes(&st, &p).await {
-        Ok(b) => excel::xlsx_response("部门架构.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+pub async fn export(State(st): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    let b = service::export_bytes(&st, &p).await?;
+    Ok(excel::xlsx_response("部门架构.xlsx", b))
 }
 
 /// The departments pages' routes.

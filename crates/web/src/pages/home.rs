@@ -2,13 +2,12 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
 use chrono::Utc;
 use kechuang_domain::money::Money;
 use kechuang_domain::org::{format_growth, OrgKind};
 use kechuang_store::{calendar, chains, departments, orgs};
 
-use super::{fmt_date, render, PageCtx};
+use super::{fmt_date, render, PageCtx, PageResult};
 use crate::auth::PageUser;
 use crate::AppState;
 use axum::routing::get;
@@ -38,7 +37,7 @@ struct HomePage {
     holidays: Vec<(String, String, String)>,
 }
 
-pub async fn home(State(s): State<AppState>, PageUser(p): PageUser) -> Response {
+pub async fn home(State(s): State<AppState>, PageUser(p): PageUser) -> PageResult {
     let page = PageCtx::new(&s, &p, "首页", "/", &[]);
     let result: Result<HomePage, kechuang_store::StoreError> = async {
         let by_kind = orgs::count_by_kind(&s.db, &p.scope).await?;
@@ -109,10 +108,8 @@ pub async fn home(State(s): State<AppState>, PageUser(p): PageUser) -> Response 
         })
     }
     .await;
-    match result {
-        Ok(h) => render(&h),
-        Err(e) => super::error_page(&s, Some(&p), e.into()),
-    }
+    let h = result?;
+    Ok(render(&h))
 }
 
 /// The home pages' routes.

@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{error_page, fmt_time, is_htmx, query_string, render, PageCtx, Pager};
+use super::{fmt_time, is_htmx, query_string, render, PageCtx, PageResult, Pager};
 use crate::auth::PageUser;
 use crate::service::messages::{self as service, MessageQuery};
 use crate::AppState;
@@ -60,23 +60,15 @@ pub async fn list(
     PageUser(p): PageUser,
     headers: HeaderMap,
     Query(lp): Query<ListParams>,
-) -> Response {
+) -> PageResult {
     let unread_only = lp.unread.as_deref() == Some("true");
     let q = MessageQuery {
         unread: unread_only.then(|| "true".to_string()),
         page: lp.page.clone(),
         per_page: None,
     };
-    let r = async {
-        let pg = service::page(&s, &p, &q).await?;
-        let unread = service::unread_count(&s, &p).await?;
-        Ok::<_, crate::error::ApiError>((pg, unread))
-    }
-    .await;
-    let (pg, unread) = match r {
-        Ok(x) => x,
-        Err(e) => return error_page(&s, Some(&p), e),
-    };
+    let pg = service::page(&s, &p, &q).await?;
+    let unread = service::unread_count(&s, &p).await?;
     let base = format!(
         "/messages?{}",
         query_string(&[("unread", if unread_only { "true" } else { "" })])
@@ -100,19 +92,19 @@ pub async fn list(
         csrf: p.csrf.clone(),
     };
     if is_htmx(&headers) {
-        return render(&ListFragment { list });
+        return Ok(render(&ListFragment { list }));
     }
     let page = PageCtx::new(&s, &p, "站内消息", "/messages", &[("站内消息", "")]);
     let page = match lp.flash.as_deref() {
         Some("all_read") => page.flash("success", "已全部标为已读"),
         other => page.flash_code(other),
     };
-    render(&ListPage {
+    Ok(render(&ListPage {
         page,
         list,
         unread_only,
         unread,
-    })
+    }))
 }
 
 /// Open a message: mark it read, then go to what it is about (a case).
@@ -120,21 +112,18 @@ pub async fn open(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-) -> Response {
-    match service::mark_read(&s, &p, &id).await {
-        Ok(m) if m.link.starts_with('/') && !m.link.starts_with("//") => {
-            Redirect::to(&m.link).into_response()
-        }
-        Ok(_) => Redirect::to("/messages").into_response(),
-        Err(e) => error_page(&s, Some(&p), e),
+) -> PageResult {
+    let m = service::mark_read(&s, &p, &id).await?;
+    if m.link.starts_with('/') && !m.link.starts_with("//") {
+        Ok(Redirect::to(&m.link).into_response())
+    } else {
+        Ok(Redirect::to("/messages").into_response())
     }
 }
 
-pub async fn read_all(State(s): State<AppState>, PageUser(p): PageUser) -> Response {
-    match service::mark_all_read(&s, &p).await {
-        Ok(_) => Redirect::to("/messages?flash=all_read").into_response(),
-        Err(e) => error_page(&s, Some(&p), e),
-    }
+pub async fn read_all(State(s): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    service::mark_all_read(&s, &p).await?;
+    Ok(Redirect::to("/messages?flash=all_read").into_response())
 }
 
 /// The unread badge of the navigation, loaded by htmx after the page (one COUNT query).

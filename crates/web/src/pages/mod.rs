@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod cases;
 pub mod chains;
 pub mod departments;
+pub mod error;
 pub mod home;
 pub mod messages;
 pub mod orgs;
@@ -22,6 +23,8 @@ use kechuang_store::{Page, Principal};
 
 use crate::error::ApiError;
 use crate::AppState;
+
+pub use error::{PageError, PageResult};
 
 pub struct PageCtx {
     pub title: String,
@@ -377,7 +380,8 @@ pub struct ErrorPage {
     pub message: String,
 }
 
-/// A friendly error page for an error met while serving a page.
+/// A friendly error page for an error met while serving a page. Page
+/// handlers answer a [`PageError`] instead; [`error::render_errors`] calls this.
 pub fn error_page(state: &AppState, p: Option<&Principal>, e: ApiError) -> Response {
     let heading = match e.status.as_u16() {
         403 => "无权访问",

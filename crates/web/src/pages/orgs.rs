@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::account::FlashQuery;
 use super::{
-    department_choices, error_page, fmt_date, fmt_time, is_htmx, query_string, render,
-    render_status, PageCtx, Pager,
+    department_choices, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx,
+    PageResult, Pager,
 };
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
@@ -200,14 +200,11 @@ pub async fn list(
     PageUser(p): PageUser,
     headers: HeaderMap,
     Query(lp): Query<ListParams>,
-) -> Response {
+) -> PageResult {
     let q = lp.q;
-    let list = match build_list(&st, &p, &q).await {
-        Ok(l) => l,
-        Err(e) => return error_page(&st, Some(&p), e),
-    };
+    let list = build_list(&st, &p, &q).await?;
     if is_htmx(&headers) {
-        return render(&ListFragment { list });
+        return Ok(render(&ListFragment { list }));
     }
     let extra = async {
         Ok::<_, ApiError>((
@@ -219,13 +216,10 @@ pub async fn list(
                 .collect(),
         ))
     };
-    let (departments, chains) = match extra.await {
-        Ok(x) => x,
-        Err(e) => return error_page(&st, Some(&p), e),
-    };
+    let (departments, chains) = extra.await?;
     let page = PageCtx::new(&st, &p, "单位名录", "/orgs", &[("单位名录", "")])
         .flash_code(lp.flash.as_deref());
-    render(&ListPage {
+    Ok(render(&ListPage {
         page,
         list,
         q,
@@ -239,18 +233,16 @@ pub async fn list(
             && matches!(p.scope, Scope::All | Scope::Departments(_)),
         can_import: p.can(Permission::OrgsImport),
         show_filters: matches!(p.scope, Scope::All | Scope::Departments(_)),
-    })
+    }))
 }
 
 pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<OrgListQuery>,
-) -> Response {
-    match service::export_bytes(&st, &p, &q).await {
-        Ok(b) => xlsx_response("单位名录.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::export_bytes(&st, &p, &q).await?;
+    Ok(xlsx_response("单位名录.xlsx", b))
 }
 
 #[derive(Template)]
@@ -312,22 +304,12 @@ async fn form_page(
     })
 }
 
-fn show_form(
-    st: &AppState,
-    p: &Principal,
-    status: StatusCode,
-    f: Result<FormPage, ApiError>,
-) -> Response {
-    match f {
-        Ok(f) => render_status(status, &f),
-        Err(e) => error_page(st, Some(p), e),
-    }
+fn show_form(status: StatusCode, f: Result<FormPage, ApiError>) -> PageResult {
+    Ok(render_status(status, &f?))
 }
 
-pub async fn new_form(State(st): State<AppState>, PageUser(p): PageUser) -> Response {
-    if let Err(e) = require(&p, Permission::OrgsWrite) {
-        return error_page(&st, Some(&p), e);
-    }
+pub async fn new_form(State(st): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    require(&p, Permission::OrgsWrite)?;
     let draft = OrgDraft {
         kind: "enterprise".into(),
         ..Default::default()
@@ -343,7 +325,7 @@ pub async fn new_form(State(st): State<AppState>, PageUser(p): PageUser) -> Resp
         "/orgs".into(),
     )
     .await;
-    show_form(&st, &p, StatusCode::OK, f)
+    show_form(StatusCode::OK, f)
 }
 
 /// A form submission: the draft plus the version the editor saw.
@@ -391,35 +373,33 @@ async fn save(
     }
 }
 
-async fn submit(st: AppState, p: Principal, id: Option<String>, body: OrgFormBody) -> Response {
+async fn submit(st: AppState, p: Principal, id: Option<String>, body: OrgFormBody) -> PageResult {
     match save(&st, &p, id.as_deref(), &body).await {
-        Ok(m) => Redirect::to(&format!(
+        Ok(m) => Ok(Redirect::to(&format!(
             "/orgs/{}?flash={}",
             m.id,
             if id.is_some() { "saved" } else { "created" }
         ))
-        .into_response(),
-        Err(e) => match form_errors(e) {
-            Ok(errors) => {
-                let (title, action, cancel) = match &id {
-                    None => ("新增单位", "/orgs/new".to_string(), "/orgs".to_string()),
-                    Some(i) => ("编辑单位", format!("/orgs/{i}/edit"), format!("/orgs/{i}")),
-                };
-                let f = form_page(
-                    &st,
-                    &p,
-                    title,
-                    action,
-                    body.draft,
-                    body.version,
-                    errors,
-                    cancel,
-                )
-                .await;
-                show_form(&st, &p, StatusCode::UNPROCESSABLE_ENTITY, f)
-            }
-            Err(e) => error_page(&st, Some(&p), e),
-        },
+        .into_response()),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            let (title, action, cancel) = match &id {
+                None => ("新增单位", "/orgs/new".to_string(), "/orgs".to_string()),
+                Some(i) => ("编辑单位", format!("/orgs/{i}/edit"), format!("/orgs/{i}")),
+            };
+            let f = form_page(
+                &st,
+                &p,
+                title,
+                action,
+                body.draft,
+                body.version,
+                errors,
+                cancel,
+            )
+            .await;
+            show_form(StatusCode::UNPROCESSABLE_ENTITY, f)
+        }
     }
 }
 
@@ -427,7 +407,7 @@ pub async fn create(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(body): Form<OrgFormBody>,
-) -> Response {
+) -> PageResult {
     submit(st, p, None, body).await
 }
 
@@ -436,7 +416,7 @@ pub async fn update(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(body): Form<OrgFormBody>,
-) -> Response {
+) -> PageResult {
     submit(st, p, Some(id), body).await
 }
 
@@ -444,28 +424,21 @@ pub async fn edit_form(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-) -> Response {
-    let m = match require(&p, Permission::OrgsWrite) {
-        Ok(()) => service::get(&st, &p, &id).await,
-        Err(e) => Err(e),
-    };
-    match m {
-        Ok(m) => {
-            let f = form_page(
-                &st,
-                &p,
-                "编辑单位",
-                format!("/orgs/{id}/edit"),
-                OrgDraft::from_model(&m),
-                m.version,
-                vec![],
-                format!("/orgs/{id}"),
-            )
-            .await;
-            show_form(&st, &p, StatusCode::OK, f)
-        }
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    require(&p, Permission::OrgsWrite)?;
+    let m = service::get(&st, &p, &id).await?;
+    let f = form_page(
+        &st,
+        &p,
+        "编辑单位",
+        format!("/orgs/{id}/edit"),
+        OrgDraft::from_model(&m),
+        m.version,
+        vec![],
+        format!("/orgs/{id}"),
+    )
+    .await;
+    show_form(StatusCode::OK, f)
 }
 
 pub struct Place {
@@ -497,7 +470,7 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(fq): Query<FlashQuery>,
-) -> Response {
+) -> PageResult {
     let r: Result<DetailPage, ApiError> = async {
         let o = service::get(&st, &p, &id).await?;
         let department = match &o.department_id {
@@ -555,10 +528,8 @@ pub async fn detail(
         })
     }
     .await;
-    match r {
-        Ok(d) => render(&d),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    let d = r?;
+    Ok(render(&d))
 }
 
 #[derive(Deserialize)]
@@ -572,11 +543,9 @@ pub async fn delete(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Form(f): Form<VersionForm>,
-) -> Response {
-    match service::delete(&st, &p, &id, f.version).await {
-        Ok(()) => Redirect::to("/orgs?flash=deleted").into_response(),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    service::delete(&st, &p, &id, f.version).await?;
+    Ok(Redirect::to("/orgs?flash=deleted").into_response())
 }
 
 #[derive(Template)]
@@ -611,14 +580,16 @@ fn import_page(
     )
 }
 
-pub async fn import_form(State(st): State<AppState>, PageUser(p): PageUser) -> Response {
-    match require(&p, Permission::OrgsImport) {
-        Ok(()) => import_page(&st, &p, StatusCode::OK, vec![], String::new()),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+pub async fn import_form(State(st): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    require(&p, Permission::OrgsImport)?;
+    Ok(import_page(&st, &p, StatusCode::OK, vec![], String::new()))
 }
 
-pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multipart) -> Response {
+pub async fn import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: Multipart,
+) -> PageResult {
     let r = async {
         require(&p, Permission::OrgsImport)?;
         let bytes = upload(mp).await?;
@@ -626,23 +597,29 @@ pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multi
     }
     .await;
     match r {
-        Ok(n) => Redirect::to(&format!(
+        Ok(n) => Ok(Redirect::to(&format!(
             "/orgs?flash=imported&sort=updated_at&dir=desc&n={n}"
         ))
-        .into_response(),
+        .into_response()),
         Err(ImportFailure::Invalid(problems)) => {
             let message = format!(
                 "发现{}处错误，未导入任何数据，请修改后重新上传",
                 problems.len()
             );
-            import_page(&st, &p, StatusCode::UNPROCESSABLE_ENTITY, problems, message)
+            Ok(import_page(
+                &st,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                problems,
+                message,
+            ))
         }
         Err(ImportFailure::Other(e))
             if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN =>
         {
-            import_page(&st, &p, e.status, vec![], e.message)
+            Ok(import_page(&st, &p, e.status, vec![], e.message))
         }
-        Err(ImportFailure::Other(e)) => error_page(&st, Some(&p), e),
+        Err(ImportFailure::Other(e)) => Err(e.into()),
     }
 }
 

@@ -19,7 +19,7 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{answer, done, draft, field, with_status, FlashParam, FormState};
-use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
+use crate::pages::{fmt_date, query_string, render, PageCtx, PageResult, Pager};
 use crate::service::party::claims::{
     self as service, ClaimDetailView, ClaimListQuery, ClaimTotalsView, ClaimView, ResultListQuery,
     ResultView,
@@ -96,11 +96,8 @@ pub async fn list(
     PageUser(p): PageUser,
     Query(q): Query<ClaimListQuery>,
     Query(fl): Query<FlashParam>,
-) -> Response {
-    match list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
 }
 
 async fn list_page(
@@ -154,33 +151,29 @@ pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<ClaimListQuery>,
-) -> Response {
-    match service::export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("揭榜项目.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("揭榜项目.xlsx", b))
 }
 
 pub async fn create(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result = match draft(&pairs) {
         Ok(d) => service::create(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(c) => done(&format!("{CLAIMS}/{}", c.id), "created"),
+        Ok(c) => Ok(done(&format!("{CLAIMS}/{}", c.id), "created")),
         Err(e) if e.status.as_u16() == 422 => {
             let status = e.status;
             let fs = FormState::rejected("new", pairs, &e);
-            match list_page(&st, &p, ClaimListQuery::default(), fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
+            let r = list_page(&st, &p, ClaimListQuery::default(), fs, None).await?;
+            Ok(with_status(r, status))
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -223,11 +216,8 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn detail_page(
@@ -266,7 +256,7 @@ pub async fn act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result: ApiResult<&str> = async {
         match action.as_str() {
             "edit" => {
@@ -283,8 +273,6 @@ pub async fn act(
     }
     .await;
     answer(
-        &st,
-        &p,
         result.map(|flash| done(&format!("{CLAIMS}/{id}"), flash)),
         &action,
         pairs,
@@ -317,11 +305,8 @@ pub async fn results(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<ResultListQuery>,
-) -> Response {
-    match results_page(&st, &p, q).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(results_page(&st, &p, q).await?)
 }
 
 async fn results_page(st: &AppState, p: &Principal, q: ResultListQuery) -> ApiResult<Response> {

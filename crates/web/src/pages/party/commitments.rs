@@ -17,7 +17,7 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{answer, done, draft, with_status, FlashParam, FormState};
-use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
+use crate::pages::{fmt_date, query_string, render, PageCtx, PageError, PageResult, Pager};
 use crate::service::party::commitments::{
     self as service, CommitmentDetail, CommitmentListQuery, CommitmentView,
 };
@@ -75,11 +75,8 @@ pub async fn list(
     PageUser(p): PageUser,
     Query(q): Query<CommitmentListQuery>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match list_page(&st, &p, q, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(list_page(&st, &p, q, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn list_page(
@@ -158,25 +155,21 @@ pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<CommitmentListQuery>,
-) -> Response {
-    match service::export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("承诺践诺.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("承诺践诺.xlsx", b))
 }
 
 pub async fn pledge(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let r = match draft(&pairs) {
         Ok(d) => service::pledge(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
-        &st,
-        &p,
         r.map(|m| done(&format!("/party/commitments/{}", m.id), "created")),
         "new",
         pairs,
@@ -209,11 +202,8 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn detail_page(
@@ -251,7 +241,7 @@ pub async fn act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let r: ApiResult<()> = async {
         match action.as_str() {
             "report" => service::report(&st, &p, &id, &draft(&pairs)?)
@@ -265,15 +255,14 @@ pub async fn act(
     }
     .await;
     match r {
-        Ok(()) => done(&format!("/party/commitments/{id}"), "saved"),
+        Ok(()) => Ok(done(&format!("/party/commitments/{id}"), "saved")),
         Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
             let status = e.status;
-            match detail_page(&st, &p, &id, FormState::rejected(&action, pairs, &e), None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
+            let r =
+                detail_page(&st, &p, &id, FormState::rejected(&action, pairs, &e), None).await?;
+            Ok(with_status(r, status))
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -296,7 +285,7 @@ impl PublicPage {
 }
 
 /// The public page of a party organisation's pledges and their state (承诺公开).
-pub async fn public(State(st): State<AppState>, Path(party_org_id): Path<String>) -> Response {
+pub async fn public(State(st): State<AppState>, Path(party_org_id): Path<String>) -> PageResult {
     let r: ApiResult<Response> = async {
         let o = network::get(&st.db, &party_org_id).await?;
         let f = CommitmentFilter {
@@ -313,5 +302,5 @@ pub async fn public(State(st): State<AppState>, Path(party_org_id): Path<String>
         }))
     }
     .await;
-    r.unwrap_or_else(|e| error_page(&st, None, e))
+    r.map_err(PageError::anonymous)
 }

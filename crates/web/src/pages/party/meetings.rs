@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{answer, done, draft, field, with_status, FlashParam, FormState};
 use crate::pages::{
-    department_choices, error_page, fmt_date, query_string, render, PageCtx, Pager,
+    department_choices, fmt_date, query_string, render, PageCtx, PageResult, Pager,
 };
 use crate::service::party::meetings::{
     self as service, KeyItemDetailView, KeyItemListQuery, KeyItemView, MeetingDetailView,
@@ -98,11 +98,8 @@ pub async fn list(
     PageUser(p): PageUser,
     Query(q): Query<MeetingListQuery>,
     Query(fl): Query<FlashParam>,
-) -> Response {
-    match list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
 }
 
 async fn list_page(
@@ -151,33 +148,29 @@ pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<MeetingListQuery>,
-) -> Response {
-    match service::meetings_export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("会议.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::meetings_export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("会议.xlsx", b))
 }
 
 pub async fn create(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result = match draft(&pairs) {
         Ok(d) => service::create_meeting(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(m) => done(&format!("{MEETINGS}/{}", m.id), "created"),
+        Ok(m) => Ok(done(&format!("{MEETINGS}/{}", m.id), "created")),
         Err(e) if e.status.as_u16() == 422 => {
             let status = e.status;
             let fs = FormState::rejected("new", pairs, &e);
-            match list_page(&st, &p, MeetingListQuery::default(), fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
+            let r = list_page(&st, &p, MeetingListQuery::default(), fs, None).await?;
+            Ok(with_status(r, status))
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -224,11 +217,8 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn detail_page(
@@ -268,7 +258,7 @@ pub async fn act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result: ApiResult<(String, &str)> = async {
         match action.as_str() {
             "edit" => {
@@ -285,16 +275,14 @@ pub async fn act(
     }
     .await;
     match result {
-        Ok((to, flash)) => done(&to, flash),
+        Ok((to, flash)) => Ok(done(&to, flash)),
         Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
             let status = e.status;
             let fs = FormState::rejected(&action, pairs, &e);
-            match detail_page(&st, &p, &id, fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
+            let r = detail_page(&st, &p, &id, fs, None).await?;
+            Ok(with_status(r, status))
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -352,11 +340,8 @@ pub async fn key_items(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<KeyItemListQuery>,
-) -> Response {
-    match key_items_page(&st, &p, q).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(key_items_page(&st, &p, q).await?)
 }
 
 async fn key_items_page(st: &AppState, p: &Principal, q: KeyItemListQuery) -> ApiResult<Response> {
@@ -432,15 +417,13 @@ pub async fn key_items_export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<KeyItemListQuery>,
-) -> Response {
+) -> PageResult {
     let name = match q.year() {
         Ok(Some(y)) => format!("{y}年度重点事项清单.xlsx"),
         _ => "重点事项清单.xlsx".into(),
     };
-    match service::key_items_export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response(&name, b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    let b = service::key_items_export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response(&name, b))
 }
 
 #[derive(Template)]
@@ -505,11 +488,8 @@ pub async fn key_item(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match key_item_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(key_item_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn key_item_page(
@@ -549,7 +529,7 @@ pub async fn key_item_act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result: ApiResult<&str> = async {
         match action.as_str() {
             "edit" => {
@@ -578,8 +558,6 @@ pub async fn key_item_act(
     }
     .await;
     answer(
-        &st,
-        &p,
         result.map(|flash| done(&format!("/party/key-items/{id}"), flash)),
         &action,
         pairs,

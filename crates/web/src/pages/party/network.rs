@@ -19,7 +19,7 @@ use crate::excel;
 use crate::pages::actions::{
     answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
 };
-use crate::pages::{error_page, fmt_date, query_string, render, PageCtx, Pager};
+use crate::pages::{fmt_date, query_string, render, PageCtx, PageResult, Pager};
 use crate::service::party::network::{
     self as service, kind_label, MemberListQuery, PartyMemberView, PartyOrgDetail,
 };
@@ -86,11 +86,8 @@ pub async fn tree(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match tree_page(&st, &p, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(tree_page(&st, &p, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn tree_page(
@@ -123,14 +120,12 @@ pub async fn create_org(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let r = match draft(&pairs) {
         Ok(d) => service::create_org(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
-        &st,
-        &p,
         r.map(|m| done(&format!("/party/orgs/{}", m.id), "created")),
         "new",
         pairs,
@@ -186,11 +181,8 @@ pub async fn org(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match org_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(org_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn org_page(
@@ -251,7 +243,7 @@ pub async fn org_act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let r: ApiResult<&str> = async {
         require(&p, Permission::PartyWrite)?;
         let who = &p.username;
@@ -294,8 +286,6 @@ pub async fn org_act(
     }
     .await;
     answer(
-        &st,
-        &p,
         r.map(|flash| done(&format!("/party/orgs/{id}"), flash)),
         &action,
         pairs,
@@ -347,11 +337,8 @@ pub async fn members(
     PageUser(p): PageUser,
     Query(q): Query<MemberListQuery>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match members_page(&st, &p, q, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(members_page(&st, &p, q, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn members_page(
@@ -400,25 +387,21 @@ pub async fn export_members(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<MemberListQuery>,
-) -> Response {
-    match service::export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("党员名册.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("党员名册.xlsx", b))
 }
 
 pub async fn create_member(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let r = match draft(&pairs) {
         Ok(d) => service::create_member(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
-        &st,
-        &p,
         r.map(|m| done(&format!("/party/members/{}", m.id), "created")),
         "new",
         pairs,
@@ -468,8 +451,8 @@ pub async fn member(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match member_page(
+) -> PageResult {
+    Ok(member_page(
         &st,
         &p,
         &id,
@@ -477,11 +460,7 @@ pub async fn member(
         FormState::default(),
         f.flash.as_deref(),
     )
-    .await
-    {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    .await?)
 }
 
 async fn member_page(
@@ -517,12 +496,9 @@ pub async fn member_act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     match action.as_str() {
-        "reveal" => match member_page(&st, &p, &id, true, FormState::default(), None).await {
-            Ok(r) => r,
-            Err(e) => error_page(&st, Some(&p), e),
-        },
+        "reveal" => Ok(member_page(&st, &p, &id, true, FormState::default(), None).await?),
         "edit" => {
             let version = field(&pairs, "version").parse().unwrap_or(0);
             let r = match draft(&pairs) {
@@ -530,11 +506,11 @@ pub async fn member_act(
                 Err(e) => Err(e),
             };
             match r {
-                Ok(_) => done(&format!("/party/members/{id}"), "saved"),
+                Ok(_) => Ok(done(&format!("/party/members/{id}"), "saved")),
                 Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
                     let status = e.status;
                     // The editor already holds the unmasked data they typed.
-                    match member_page(
+                    let r = member_page(
                         &st,
                         &p,
                         &id,
@@ -542,15 +518,12 @@ pub async fn member_act(
                         FormState::rejected("edit", pairs, &e),
                         None,
                     )
-                    .await
-                    {
-                        Ok(r) => with_status(r, status),
-                        Err(e) => error_page(&st, Some(&p), e),
-                    }
+                    .await?;
+                    Ok(with_status(r, status))
                 }
-                Err(e) => error_page(&st, Some(&p), e),
+                Err(e) => Err(e.into()),
             }
         }
-        _ => error_page(&st, Some(&p), ApiError::not_found()),
+        _ => Err(ApiError::not_found().into()),
     }
 }

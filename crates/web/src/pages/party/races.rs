@@ -16,7 +16,7 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::forms::party::races::DEFAULT_DIMENSIONS;
 use crate::pages::actions::{answer, done, draft, field, FlashParam, FormState};
-use crate::pages::{department_choices, error_page, fmt_date, render, PageCtx};
+use crate::pages::{department_choices, fmt_date, render, PageCtx, PageResult};
 use crate::service::party::races as service;
 use crate::AppState;
 
@@ -54,11 +54,8 @@ pub async fn index(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match index_page(&st, &p, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(index_page(&st, &p, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn index_page(
@@ -101,7 +98,7 @@ pub async fn index_act(
     PageUser(p): PageUser,
     Path(action): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let r: ApiResult<String> = async {
         match action.as_str() {
             "team" => service::create_team(&st, &p, &draft(&pairs)?)
@@ -117,14 +114,9 @@ pub async fn index_act(
         }
     }
     .await;
-    answer(
-        &st,
-        &p,
-        r.map(|to| done(&to, "created")),
-        &action,
-        pairs,
-        |fs| index_page(&st, &p, fs, None),
-    )
+    answer(r.map(|to| done(&to, "created")), &action, pairs, |fs| {
+        index_page(&st, &p, fs, None)
+    })
     .await
 }
 
@@ -177,11 +169,8 @@ pub async fn board(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match board_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(board_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn board_page(
@@ -219,7 +208,7 @@ pub async fn board_act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let r: ApiResult<&str> = async {
         match action.as_str() {
             "score" => service::score(&st, &p, &draft(&pairs)?)
@@ -238,8 +227,6 @@ pub async fn board_act(
     }
     .await;
     answer(
-        &st,
-        &p,
         r.map(|flash| done(&format!("/party/races/{id}"), flash)),
         &action,
         pairs,
@@ -264,11 +251,8 @@ pub async fn team_page(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match team_render(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(team_render(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn team_render(
@@ -344,7 +328,7 @@ pub async fn team_act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let r: ApiResult<&str> = async {
         require(&p, Permission::PartyWrite)?;
         let member = field(&pairs, "member_id");
@@ -362,8 +346,6 @@ pub async fn team_act(
     }
     .await;
     answer(
-        &st,
-        &p,
         r.map(|flash| done(&format!("/party/teams/{id}"), flash)),
         &action,
         pairs,

@@ -25,7 +25,7 @@ use crate::pages::actions::{
     answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
 };
 use crate::pages::{
-    department_choices, error_page, fmt_date, query_string, render, PageCtx, Pager,
+    department_choices, fmt_date, query_string, render, PageCtx, PageResult, Pager,
 };
 use crate::service::party::staff::{
     self as service, LogListQuery, PeriodQuery, ReportSummary, ReportView, StaffCounts,
@@ -157,11 +157,8 @@ pub async fn list(
     PageUser(p): PageUser,
     Query(q): Query<StaffListQuery>,
     Query(fl): Query<FlashParam>,
-) -> Response {
-    match list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
 }
 
 async fn list_page(
@@ -223,25 +220,21 @@ pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<StaffListQuery>,
-) -> Response {
-    match service::staff_export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("服务队伍.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::staff_export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("服务队伍.xlsx", b))
 }
 
 pub async fn create(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result = match draft(&pairs) {
         Ok(d) => service::create_staff(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
-        &st,
-        &p,
         result.map(|m| done(&format!("/party/staff/{}", m.id), "created")),
         "new",
         pairs,
@@ -307,11 +300,8 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn category_choices(st: &AppState) -> ApiResult<Vec<(String, String)>> {
@@ -415,7 +405,7 @@ pub async fn act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result: ApiResult<&str> = async {
         match action.as_str() {
             "edit" => {
@@ -446,8 +436,6 @@ pub async fn act(
     }
     .await;
     answer(
-        &st,
-        &p,
         result.map(|flash| done(&format!("/party/staff/{id}"), flash)),
         &action,
         pairs,
@@ -499,11 +487,8 @@ pub async fn logs(
     PageUser(p): PageUser,
     Query(q): Query<LogListQuery>,
     Query(fl): Query<FlashParam>,
-) -> Response {
-    match logs_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(logs_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
 }
 
 async fn logs_page(
@@ -564,33 +549,29 @@ pub async fn export_logs(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<LogListQuery>,
-) -> Response {
-    match service::logs_export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("工作记录.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::logs_export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("工作记录.xlsx", b))
 }
 
 pub async fn create_log(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result = match draft(&pairs) {
         Ok(d) => service::create_log(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => done("/party/work-logs", "created"),
+        Ok(_) => Ok(done("/party/work-logs", "created")),
         Err(e) if matches!(e.status.as_u16(), 403 | 409 | 422) => {
             let status = e.status;
             let fs = FormState::rejected("log", pairs, &e);
-            match logs_page(&st, &p, LogListQuery::default(), fs, None).await {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
+            let r = logs_page(&st, &p, LogListQuery::default(), fs, None).await?;
+            Ok(with_status(r, status))
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -601,11 +582,8 @@ pub async fn log_act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let staff_id = match store::get_log(&st.db, &id).await {
-        Ok(l) => l.staff_id,
-        Err(e) => return error_page(&st, Some(&p), e.into()),
-    };
+) -> PageResult {
+    let staff_id = store::get_log(&st.db, &id).await?.staff_id;
     let result: ApiResult<&str> = async {
         match action.as_str() {
             "case" => service::to_case(&st, &p, &id, &draft(&pairs)?)
@@ -625,8 +603,8 @@ pub async fn log_act(
     let mut pairs = pairs;
     pairs.push(("log_id".into(), id.clone()));
     match result {
-        Ok(flash) if to_logs => done("/party/work-logs", flash),
-        Ok(flash) => done(&format!("/party/staff/{staff_id}"), flash),
+        Ok(flash) if to_logs => Ok(done("/party/work-logs", flash)),
+        Ok(flash) => Ok(done(&format!("/party/staff/{staff_id}"), flash)),
         Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
             let status = e.status;
             let fs = FormState::rejected(&action, pairs, &e);
@@ -635,12 +613,10 @@ pub async fn log_act(
             } else {
                 detail_page(&st, &p, &staff_id, fs, None).await
             };
-            match page {
-                Ok(r) => with_status(r, status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
+            let r = page?;
+            Ok(with_status(r, status))
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -695,7 +671,7 @@ pub async fn reports(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<PeriodQuery>,
-) -> Response {
+) -> PageResult {
     let r = async {
         let s = service::summary_of(&st, &p, &q).await?;
         let period = period_query(s.from, s.to);
@@ -718,18 +694,16 @@ pub async fn reports(
         }))
     }
     .await;
-    r.unwrap_or_else(|e| error_page(&st, Some(&p), e))
+    Ok(r?)
 }
 
 pub async fn export_reports(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<PeriodQuery>,
-) -> Response {
-    match service::summary_export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("首席服务官报告汇总.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::summary_export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("首席服务官报告汇总.xlsx", b))
 }
 
 #[derive(Template)]
@@ -767,7 +741,7 @@ pub async fn report(
     PageUser(p): PageUser,
     Path(staff_id): Path<String>,
     Query(q): Query<PeriodQuery>,
-) -> Response {
+) -> PageResult {
     let r = async {
         let r = service::report_of(&st, &p, &staff_id, &q).await?;
         let title = format!("首席服务官报告：{}", r.officer.staff.name);
@@ -791,7 +765,7 @@ pub async fn report(
         }))
     }
     .await;
-    r.unwrap_or_else(|e| error_page(&st, Some(&p), e))
+    Ok(r?)
 }
 
 pub async fn export_report(
@@ -799,9 +773,7 @@ pub async fn export_report(
     PageUser(p): PageUser,
     Path(staff_id): Path<String>,
     Query(q): Query<PeriodQuery>,
-) -> Response {
-    match service::report_export_bytes(&st, &p, &staff_id, &q).await {
-        Ok((name, b)) => excel::xlsx_response(&name, b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let (name, b) = service::report_export_bytes(&st, &p, &staff_id, &q).await?;
+    Ok(excel::xlsx_response(&name, b))
 }

@@ -17,7 +17,7 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{answer, done, draft, field, org_choices, FlashParam, FormState};
-use crate::pages::{error_page, query_string, render, PageCtx, Pager};
+use crate::pages::{query_string, render, PageCtx, PageResult, Pager};
 use crate::service::party::zones::{self as service, ZoneDetailView, ZoneListQuery, ZoneView};
 use crate::AppState;
 
@@ -56,11 +56,8 @@ pub async fn list(
     PageUser(p): PageUser,
     Query(q): Query<ZoneListQuery>,
     Query(fl): Query<FlashParam>,
-) -> Response {
-    match list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
 }
 
 async fn list_page(
@@ -107,25 +104,21 @@ pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<ZoneListQuery>,
-) -> Response {
-    match service::export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("党员责任区.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("党员责任区.xlsx", b))
 }
 
 pub async fn create(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result = match draft(&pairs) {
         Ok(d) => service::create(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
-        &st,
-        &p,
         result.map(|z| done(&format!("{ZONES}/{}", z.id), "created")),
         "new",
         pairs,
@@ -165,11 +158,8 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn detail_page(
@@ -241,7 +231,7 @@ pub async fn act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result: ApiResult<&str> = async {
         match action.as_str() {
             "edit" => {
@@ -267,8 +257,6 @@ pub async fn act(
     }
     .await;
     answer(
-        &st,
-        &p,
         result.map(|flash| done(&format!("{ZONES}/{id}"), flash)),
         &action,
         pairs,

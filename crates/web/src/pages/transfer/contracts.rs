@@ -11,7 +11,7 @@ use kechuang_domain::transfer::ContractKind;
 use kechuang_store::Principal;
 
 use super::{
-    answer, done, draft, error_page, render, turnover_lines, wan, FormState, PageCtx, TurnoverLine,
+    answer, done, draft, render, turnover_lines, wan, FormState, PageCtx, PageResult, TurnoverLine,
 };
 use super::{with_status, FlashParam};
 use crate::auth::{require, PageUser};
@@ -60,12 +60,9 @@ pub async fn list(
     PageUser(p): PageUser,
     Query(q): Query<ContractListQuery>,
     Query(fl): Query<FlashParam>,
-) -> Response {
+) -> PageResult {
     let flash = fl.flash;
-    match list_page(&st, &p, q, FormState::default(), vec![], flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    Ok(list_page(&st, &p, q, FormState::default(), vec![], flash.as_deref()).await?)
 }
 
 async fn list_page(
@@ -131,25 +128,21 @@ pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<ContractListQuery>,
-) -> Response {
-    match service::export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("技术合同.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("技术合同.xlsx", b))
 }
 
 pub async fn create(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result = match draft(&pairs) {
         Ok(d) => service::create(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     answer(
-        &st,
-        &p,
         result.map(|_| done("/transfer/contracts", "created")),
         "contract",
         pairs,
@@ -158,7 +151,11 @@ pub async fn create(
     .await
 }
 
-pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multipart) -> Response {
+pub async fn import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: Multipart,
+) -> PageResult {
     let r = async {
         require(&p, Permission::TransferWrite)?;
         let bytes = upload(mp).await?;
@@ -166,7 +163,7 @@ pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multi
     }
     .await;
     let (status, fs, problems) = match r {
-        Ok(_) => return done("/transfer/contracts", "imported"),
+        Ok(_) => return Ok(done("/transfer/contracts", "imported")),
         Err(ImportFailure::Invalid(problems)) => {
             let e = ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -187,10 +184,8 @@ pub async fn import(State(st): State<AppState>, PageUser(p): PageUser, mp: Multi
         {
             (e.status, FormState::rejected("import", vec![], &e), vec![])
         }
-        Err(ImportFailure::Other(e)) => return error_page(&st, Some(&p), e),
+        Err(ImportFailure::Other(e)) => return Err(e.into()),
     };
-    match list_page(&st, &p, ContractListQuery::default(), fs, problems, None).await {
-        Ok(r) => with_status(r, status),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    let r = list_page(&st, &p, ContractListQuery::default(), fs, problems, None).await?;
+    Ok(with_status(r, status))
 }

@@ -10,7 +10,7 @@ use kechuang_domain::auth::Permission;
 use kechuang_store::Principal;
 
 use super::{answer, FlashParam};
-use super::{done, draft, error_page, org_choices, render, wan, yuan, FormState, PageCtx};
+use super::{done, draft, org_choices, render, wan, yuan, FormState, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
@@ -62,12 +62,9 @@ pub async fn list(
     PageUser(p): PageUser,
     Query(q): Query<AgreementListQuery>,
     Query(fl): Query<FlashParam>,
-) -> Response {
+) -> PageResult {
     let flash = fl.flash;
-    match list_page(&st, &p, q, FormState::default(), flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    Ok(list_page(&st, &p, q, FormState::default(), flash.as_deref()).await?)
 }
 
 async fn list_page(
@@ -123,11 +120,9 @@ pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<AgreementListQuery>,
-) -> Response {
-    match service::export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("先投后股协议.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("先投后股协议.xlsx", b))
 }
 
 /// POST /transfer/grant-equity/act/{action}: pool, agreement.
@@ -136,7 +131,7 @@ pub async fn create(
     PageUser(p): PageUser,
     Path(action): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result: ApiResult<String> = async {
         match action.as_str() {
             "pool" => service::create_pool(&st, &p, &draft(&pairs)?)
@@ -150,8 +145,6 @@ pub async fn create(
     }
     .await;
     answer(
-        &st,
-        &p,
         result.map(|to| done(&to, "created")),
         &action,
         pairs,
@@ -197,11 +190,8 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn detail_page(
@@ -239,7 +229,7 @@ pub async fn act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result: ApiResult<&str> = async {
         match action.as_str() {
             "tranche" => service::tranche(&st, &p, &id, &draft(&pairs)?)
@@ -259,8 +249,6 @@ pub async fn act(
     }
     .await;
     answer(
-        &st,
-        &p,
         result.map(|flash| done(&format!("/transfer/grant-equity/{id}"), flash)),
         &action,
         pairs,

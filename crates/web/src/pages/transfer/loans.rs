@@ -14,7 +14,7 @@ use kechuang_store::transfer::loans::TierTotals;
 use kechuang_store::Principal;
 
 use super::{answer, FlashParam};
-use super::{done, draft, error_page, org_choices, render, wan, yuan, FormState, PageCtx};
+use super::{done, draft, org_choices, render, wan, yuan, FormState, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
@@ -75,12 +75,9 @@ pub async fn list(
     PageUser(p): PageUser,
     Query(q): Query<LoanListQuery>,
     Query(fl): Query<FlashParam>,
-) -> Response {
+) -> PageResult {
     let flash = fl.flash;
-    match list_page(&st, &p, q, FormState::default(), flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    Ok(list_page(&st, &p, q, FormState::default(), flash.as_deref()).await?)
 }
 
 async fn list_page(
@@ -135,11 +132,9 @@ pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<LoanListQuery>,
-) -> Response {
-    match service::export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("科企梯度贷.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("科企梯度贷.xlsx", b))
 }
 
 /// POST /transfer/loans/act/{action}: tier, apply.
@@ -148,7 +143,7 @@ pub async fn create(
     PageUser(p): PageUser,
     Path(action): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result: ApiResult<String> = async {
         match action.as_str() {
             "tier" => service::create_tier(&st, &p, &draft(&pairs)?)
@@ -162,8 +157,6 @@ pub async fn create(
     }
     .await;
     answer(
-        &st,
-        &p,
         result.map(|to| done(&to, "created")),
         &action,
         pairs,
@@ -204,11 +197,8 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn detail_page(
@@ -246,7 +236,7 @@ pub async fn act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result: ApiResult<&str> = async {
         match action.as_str() {
             "decide" => service::decide(&st, &p, &id, &draft(&pairs)?)
@@ -266,8 +256,6 @@ pub async fn act(
     }
     .await;
     answer(
-        &st,
-        &p,
         result.map(|flash| done(&format!("/transfer/loans/{id}"), flash)),
         &action,
         pairs,

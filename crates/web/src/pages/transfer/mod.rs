@@ -22,7 +22,7 @@ use serde::Deserialize;
 pub use super::actions::{
     answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
 };
-use super::{error_page, render, PageCtx};
+use super::{render, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
 use crate::service::transfer::{
@@ -159,11 +159,8 @@ pub async fn overview(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<OverviewQuery>,
-) -> Response {
-    match overview_page(&st, &p, q).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(overview_page(&st, &p, q).await?)
 }
 
 async fn overview_page(

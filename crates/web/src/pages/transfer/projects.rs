@@ -11,8 +11,8 @@ use kechuang_domain::transfer::{GateDecision, ProjectState, Stage};
 use kechuang_store::Principal;
 
 use super::{
-    answer, done, draft, error_page, field, org_choices, render, with_status, FlashParam,
-    FormState, PageCtx,
+    answer, done, draft, field, org_choices, render, with_status, FlashParam, FormState, PageCtx,
+    PageResult,
 };
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
@@ -62,12 +62,9 @@ pub async fn list(
     PageUser(p): PageUser,
     Query(q): Query<ProjectListQuery>,
     Query(fl): Query<FlashParam>,
-) -> Response {
+) -> PageResult {
     let flash = fl.flash;
-    match list_page(&st, &p, q, FormState::default(), flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+    Ok(list_page(&st, &p, q, FormState::default(), flash.as_deref()).await?)
 }
 
 async fn list_page(
@@ -123,32 +120,28 @@ pub async fn export(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<ProjectListQuery>,
-) -> Response {
-    match service::export_bytes(&st, &p, &q).await {
-        Ok(b) => excel::xlsx_response("成果转化项目.xlsx", b),
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    let b = service::export_bytes(&st, &p, &q).await?;
+    Ok(excel::xlsx_response("成果转化项目.xlsx", b))
 }
 
 pub async fn create(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let result = match draft(&pairs) {
         Ok(d) => service::create(&st, &p, &d).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(m) => done(&format!("/transfer/projects/{}", m.id), "created"),
+        Ok(m) => Ok(done(&format!("/transfer/projects/{}", m.id), "created")),
         Err(e) if e.status.as_u16() == 422 => {
             let fs = FormState::rejected("new", pairs, &e);
-            match list_page(&st, &p, ProjectListQuery::default(), fs, None).await {
-                Ok(r) => with_status(r, e.status),
-                Err(e) => error_page(&st, Some(&p), e),
-            }
+            let r = list_page(&st, &p, ProjectListQuery::default(), fs, None).await?;
+            Ok(with_status(r, e.status))
         }
-        Err(e) => error_page(&st, Some(&p), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -228,11 +221,8 @@ pub async fn detail(
     PageUser(p): PageUser,
     Path(id): Path<String>,
     Query(f): Query<FlashParam>,
-) -> Response {
-    match detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await {
-        Ok(r) => r,
-        Err(e) => error_page(&st, Some(&p), e),
-    }
+) -> PageResult {
+    Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
 
 async fn detail_page(
@@ -285,7 +275,7 @@ pub async fn act(
     PageUser(p): PageUser,
     Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let review_id = field(&pairs, "review_id").to_string();
     let result: ApiResult<&str> = async {
         match action.as_str() {
@@ -315,8 +305,6 @@ pub async fn act(
     }
     .await;
     answer(
-        &st,
-        &p,
         result.map(|flash| done(&format!("/transfer/projects/{id}"), flash)),
         &action,
         pairs,
