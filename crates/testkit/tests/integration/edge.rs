@@ -314,3 +314,30 @@ async fn unknown_filters_and_wrong_body_types_answer_as_documented() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body[0]["code"], 400);
 }
+
+/// Every page of the navigation takes the pager's own links: `?page=2` with
+/// a size answers the page (a numeric field under `#[serde(flatten)]` once
+/// made `/orgs?page=2` and `/cases?page=2` a plain-text 400).
+#[tokio::test]
+async fn every_navigation_page_follows_its_pager_links() {
+    let app = spawn_app().await;
+    app.user("pager", kechuang_domain::auth::Role::Admin, None, None)
+        .await;
+    let b = app.browser("pager").await;
+    let home = b.get_text("/").await;
+    let mut hrefs: Vec<String> = home
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|h| h.starts_with('/') && !h.starts_with("/static") && !h.contains('?'))
+        .filter(|h| !h.ends_with("/new") && !h.contains(".xlsx") && !h.contains("logout"))
+        .map(str::to_owned)
+        .collect();
+    hrefs.sort();
+    hrefs.dedup();
+    assert!(hrefs.iter().any(|h| h == "/orgs") && hrefs.iter().any(|h| h == "/cases"));
+    for h in hrefs {
+        let res = b.get(&format!("{h}?page=2&per_page=5")).await;
+        assert_eq!(res.status(), 200, "{h}?page=2&per_page=5");
+    }
+}

@@ -13,6 +13,7 @@ use kechuang_domain::cases::{CaseStatus, Channel, TaskAction};
 use kechuang_store::{cases, orgs, PageReq, Principal, Scope};
 use serde::Deserialize;
 
+use super::account::FlashQuery;
 use super::actions::{answer, done, field, FormState};
 use super::{
     department_choices, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx,
@@ -171,20 +172,13 @@ async fn build_list(s: &AppState, p: &Principal, q: &CaseListQuery) -> Result<Ca
     })
 }
 
-#[derive(Deserialize)]
-pub struct ListParams {
-    #[serde(flatten)]
-    q: CaseListQuery,
-    flash: Option<String>,
-}
-
 pub async fn list(
     State(s): State<AppState>,
     PageUser(p): PageUser,
     headers: HeaderMap,
-    Query(lp): Query<ListParams>,
+    Query(q): Query<CaseListQuery>,
+    Query(flash): Query<FlashQuery>,
 ) -> PageResult {
-    let q = lp.q;
     let hidden = hidden_filters(&q);
     let list = build_list(&s, &p, &q).await?;
     if is_htmx(&headers) {
@@ -194,7 +188,7 @@ pub async fn list(
     let departments = department_choices(&s).await?;
     Ok(render(&ListPage {
         page: PageCtx::new(&s, &p, "诉求列表", "/cases", &[("诉求列表", "")])
-            .flash_code(lp.flash.as_deref()),
+            .flash_code(flash.flash.as_deref()),
         list,
         q,
         statuses: status_choices(),
@@ -669,11 +663,6 @@ async fn detail_page(
             d,
         },
     ))
-}
-
-#[derive(Deserialize)]
-pub struct FlashQuery {
-    flash: Option<String>,
 }
 
 pub async fn detail(

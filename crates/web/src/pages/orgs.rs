@@ -188,20 +188,13 @@ fn clone_query(q: &OrgListQuery) -> OrgListQuery {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ListParams {
-    #[serde(flatten)]
-    q: OrgListQuery,
-    flash: Option<String>,
-}
-
 pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     headers: HeaderMap,
-    Query(lp): Query<ListParams>,
+    Query(q): Query<OrgListQuery>,
+    Query(flash): Query<FlashQuery>,
 ) -> PageResult {
-    let q = lp.q;
     let list = build_list(&st, &p, &q).await?;
     if is_htmx(&headers) {
         return Ok(render(&ListFragment { list }));
@@ -218,7 +211,7 @@ pub async fn list(
     };
     let (departments, chains) = extra.await?;
     let page = PageCtx::new(&st, &p, "单位名录", "/orgs", &[("单位名录", "")])
-        .flash_code(lp.flash.as_deref());
+        .flash_code(flash.flash.as_deref());
     Ok(render(&ListPage {
         page,
         list,
