@@ -7,6 +7,7 @@
 //! [`next_task_status`]). Deadlines are counted in working days of a
 //! [`WorkCalendar`], and the clock stops while a case is suspended.
 
+use crate::ErrorCode;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -473,12 +474,12 @@ pub enum TransitionError {
 
 impl TransitionError {
     /// Stable snake_case code used by the HTTP API.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            TransitionError::IllegalTransition { .. } => "illegal_transition",
-            TransitionError::TasksOpen => "tasks_open",
-            TransitionError::RatingRequired => "rating_required",
-            TransitionError::ReturnWindowPassed => "return_window_passed",
+            TransitionError::IllegalTransition { .. } => ErrorCode::IllegalTransition,
+            TransitionError::TasksOpen => ErrorCode::TasksOpen,
+            TransitionError::RatingRequired => ErrorCode::RatingRequired,
+            TransitionError::ReturnWindowPassed => ErrorCode::ReturnWindowPassed,
         }
     }
 
@@ -1021,7 +1022,7 @@ mod tests {
             )
             .unwrap_err();
             assert_eq!(err, TransitionError::TasksOpen);
-            assert_eq!(err.code(), "tasks_open");
+            assert_eq!(err.code(), ErrorCode::TasksOpen);
         }
     }
 
@@ -1051,7 +1052,7 @@ mod tests {
                 )
                 .unwrap_err();
                 assert_eq!(err, TransitionError::RatingRequired);
-                assert_eq!(err.code(), "rating_required");
+                assert_eq!(err.code(), ErrorCode::RatingRequired);
             }
         }
     }
@@ -1067,7 +1068,7 @@ mod tests {
                 refused += 1;
                 for c in all_ctxs() {
                     let err = next_status(from, action, c).unwrap_err();
-                    assert_eq!(err.code(), "illegal_transition");
+                    assert_eq!(err.code(), ErrorCode::IllegalTransition);
                     assert_eq!(
                         err,
                         TransitionError::IllegalTransition {
@@ -1126,7 +1127,7 @@ mod tests {
                     None => {
                         refused += 1;
                         let err = next_task_status(from, action).unwrap_err();
-                        assert_eq!(err.code(), "illegal_transition");
+                        assert_eq!(err.code(), ErrorCode::IllegalTransition);
                         assert_eq!(
                             err,
                             TransitionError::IllegalTransition {
@@ -1158,7 +1159,7 @@ mod tests {
         );
         assert_eq!(
             TransitionError::ReturnWindowPassed.code(),
-            "return_window_passed"
+            ErrorCode::ReturnWindowPassed
         );
         assert!(TransitionError::RatingRequired.to_string().contains("满意"));
         assert!(TransitionError::ReturnWindowPassed

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod error_code;
 pub mod events;
 pub mod money;
 pub mod org;
@@ -19,3 +20,5 @@ pub mod search;
 pub mod text;
 pub mod transfer;
 pub mod uscc;
+
+pub use error_code::ErrorCode;

@@ -4,6 +4,7 @@
 //! and refuses the same things: PostgreSQL cannot store NUL at all, SQLite and
 //! MariaDB would keep it.
 
+use crate::ErrorCode;
 /// Why a text was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TextError {
@@ -16,10 +17,10 @@ pub enum TextError {
 
 impl TextError {
     /// The API error code.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> crate::ErrorCode {
         match self {
-            TextError::InvalidUtf8 => "invalid_utf8",
-            TextError::ControlChar => "invalid_text",
+            TextError::InvalidUtf8 => ErrorCode::InvalidUtf8,
+            TextError::ControlChar => ErrorCode::InvalidText,
         }
     }
     /// What went wrong and what to do, in Chinese.

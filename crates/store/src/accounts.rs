@@ -8,6 +8,7 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use chrono::Duration;
 use kechuang_domain::auth::Role;
+use kechuang_domain::ErrorCode;
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -70,12 +71,12 @@ pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::
     let username = u.username.trim().to_string();
     if username.is_empty() || username.chars().count() > 64 {
         return Err(StoreError::rule(
-            "invalid_username",
+            ErrorCode::InvalidUsername,
             "用户名不能为空，且不超过64个字符",
         ));
     }
     if let Err(msg) = kechuang_domain::password::check_strength(&u.password) {
-        return Err(StoreError::rule("weak_password", msg));
+        return Err(StoreError::rule(ErrorCode::WeakPassword, msg));
     }
     let am = user::ActiveModel {
         username: Set(username.clone()),
@@ -94,7 +95,7 @@ pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::
     let tx = crate::db::begin_write(db).await?;
     let m = record::insert(&tx, actor, am).await.map_err(|e| match e {
         StoreError::Conflict { .. } => StoreError::Conflict {
-            code: "duplicate_username",
+            code: ErrorCode::DuplicateUsername,
             message: "用户名已存在".into(),
         },
         other => other,
@@ -121,7 +122,7 @@ pub async fn list_users(db: &Db) -> StoreResult<Vec<user::Model>> {
 pub async fn change_password(db: &Db, user_id: &str, current: &str, new: &str) -> StoreResult<()> {
     let u = get_user(db, user_id).await?;
     if !verify_password(&u.password_hash, current) {
-        return Err(StoreError::rule("wrong_password", "当前密码不正确"));
+        return Err(StoreError::rule(ErrorCode::WrongPassword, "当前密码不正确"));
     }
     let actor = u.username.clone();
     set_password(db, &actor, u, new, "change_password").await
@@ -142,7 +143,7 @@ async fn set_password(
     action: &str,
 ) -> StoreResult<()> {
     if let Err(msg) = kechuang_domain::password::check_strength(new) {
-        return Err(StoreError::rule("weak_password", msg));
+        return Err(StoreError::rule(ErrorCode::WeakPassword, msg));
     }
     let hash = hash_password(new);
     let tx = crate::db::begin_write(db).await?;

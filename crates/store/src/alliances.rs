@@ -6,6 +6,7 @@
 //! all or nothing. Membership writes lock the alliance row, so concurrent
 //! joins of one organisation cannot both pass the overlap check.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -95,9 +96,10 @@ pub struct MemberImportRow {
 fn dup_name(e: StoreError) -> StoreError {
     match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_alliance_name",
+            code: ErrorCode::DuplicateAllianceName,
             message: "同名联盟或协会已存在，请换一个名称".into(),
         },
         other => other,
@@ -213,7 +215,11 @@ async fn lock<C: ConnectionTrait>(tx: &C, id: &str) -> StoreResult<alliance::Mod
 
 async fn check_refs<C: ConnectionTrait>(tx: &C, i: &AllianceInput) -> StoreResult<()> {
     if i.name.trim().is_empty() {
-        return Err(StoreError::field("name_required", "name", "请填写名称"));
+        return Err(StoreError::field(
+            ErrorCode::NameRequired,
+            "name",
+            "请填写名称",
+        ));
     }
     if let Some(o) = &i.secretariat_org_id {
         crate::orgs::require_org(tx, o, "秘书处单位").await?;
@@ -225,7 +231,7 @@ async fn check_refs<C: ConnectionTrait>(tx: &C, i: &AllianceInput) -> StoreResul
             .is_none()
         {
             return Err(StoreError::field(
-                "unknown_chain",
+                ErrorCode::UnknownChain,
                 "chain_id",
                 "产业链不存在，请从产业链中选择",
             ));
@@ -274,7 +280,7 @@ pub async fn update(
             .await?;
         if earlier > 0 {
             return Err(StoreError::field(
-                "founded_after_members",
+                ErrorCode::FoundedAfterMembers,
                 "founded_on",
                 format!(
                     "已有{earlier}个成员在{}之前加入，成立日期不能晚于最早的加入日期",
@@ -296,7 +302,7 @@ fn sector_for(o: &org::Model, given: Option<Sector>) -> StoreResult<Sector> {
         .or_else(|| OrgKind::parse(&o.kind).and_then(Sector::of_org_kind))
         .ok_or_else(|| {
             StoreError::field(
-                "sector_required",
+                ErrorCode::SectorRequired,
                 "sector",
                 format!("请为“{}”选择类别（政、产、学、研、金、介）", o.name),
             )
@@ -312,11 +318,11 @@ fn check_period(
     taken: &[Membership],
 ) -> StoreResult<()> {
     p.check()
-        .map_err(|e| StoreError::field("invalid_period", e.field, e.message))?;
+        .map_err(|e| StoreError::field(ErrorCode::InvalidPeriod, e.field, e.message))?;
     if let Some(f) = a.founded_on {
         if p.joined_on < f {
             return Err(StoreError::field(
-                "joined_before_founding",
+                ErrorCode::JoinedBeforeFounding,
                 "joined_on",
                 format!("{}成立于{}，加入日期不能早于成立日期", a.name, date_zh(f)),
             ));
@@ -339,7 +345,7 @@ fn check_period(
             ),
         };
         return Err(StoreError::Conflict {
-            code: "already_member",
+            code: ErrorCode::AlreadyMember,
             message,
         });
     }
@@ -422,7 +428,7 @@ pub async fn exit(
         .find(|m| m.left_on.is_none())
         .ok_or_else(|| {
             StoreError::rule(
-                "not_a_member",
+                ErrorCode::NotAMember,
                 format!("该单位目前不是{}成员，无需办理退出", a.name),
             )
         })?;
@@ -431,7 +437,7 @@ pub async fn exit(
         left_on: Some(left_on),
     };
     p.check()
-        .map_err(|e| StoreError::field("invalid_period", e.field, e.message))?;
+        .map_err(|e| StoreError::field(ErrorCode::InvalidPeriod, e.field, e.message))?;
     let v = current.version;
     let m = record::update(
         &tx,
@@ -652,7 +658,7 @@ pub async fn import_members(
                 .map_err(at)?
                 .ok_or_else(|| {
                     at(StoreError::field(
-                        "unknown_org",
+                        ErrorCode::UnknownOrg,
                         "uscc",
                         format!(
                             "统一社会信用代码{}不在单位名录中，请先登记该单位",
@@ -756,7 +762,7 @@ mod tests {
         assert!(matches!(
             no_sector,
             Err(StoreError::Field {
-                code: "sector_required",
+                code: ErrorCode::SectorRequired,
                 ..
             })
         ));
@@ -767,7 +773,7 @@ mod tests {
         assert!(matches!(
             twice,
             Err(StoreError::Conflict {
-                code: "already_member",
+                code: ErrorCode::AlreadyMember,
                 ..
             })
         ));
@@ -779,7 +785,7 @@ mod tests {
         assert!(matches!(
             not_member,
             Err(StoreError::Rule {
-                code: "not_a_member",
+                code: ErrorCode::NotAMember,
                 ..
             })
         ));
@@ -788,7 +794,7 @@ mod tests {
         assert!(matches!(
             overlap,
             Err(StoreError::Conflict {
-                code: "already_member",
+                code: ErrorCode::AlreadyMember,
                 ..
             })
         ));
@@ -823,7 +829,7 @@ mod tests {
         assert!(matches!(
             later,
             Err(StoreError::Field {
-                code: "founded_after_members",
+                code: ErrorCode::FoundedAfterMembers,
                 ..
             })
         ));
@@ -856,7 +862,7 @@ mod tests {
             Err((
                 3,
                 StoreError::Conflict {
-                    code: "already_member",
+                    code: ErrorCode::AlreadyMember,
                     ..
                 },
             )) => {}
@@ -870,7 +876,7 @@ mod tests {
             Err((
                 2,
                 StoreError::Field {
-                    code: "unknown_org",
+                    code: ErrorCode::UnknownOrg,
                     ..
                 },
             )) => {}

@@ -3,6 +3,7 @@
 //! and yearly output values, from which the chain's output and
 //! year-on-year growth are computed.
 
+use kechuang_domain::ErrorCode;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -187,9 +188,10 @@ pub struct ChainInput {
 fn dup_name(e: StoreError) -> StoreError {
     match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_name",
+            code: ErrorCode::DuplicateName,
             message: "同名产业链已存在".into(),
         },
         other => other,
@@ -250,7 +252,10 @@ pub async fn add_node(
     if let Some(p) = &parent_id {
         let parent = chain_node::Entity::find_by_id(p.clone()).one(&tx).await?;
         if parent.is_none_or(|n| n.chain_id != chain_id) {
-            return Err(StoreError::rule("invalid_parent", "上级节点不属于该产业链"));
+            return Err(StoreError::rule(
+                ErrorCode::InvalidParent,
+                "上级节点不属于该产业链",
+            ));
         }
     }
     let am = chain_node::ActiveModel {
@@ -282,7 +287,7 @@ pub async fn delete_node(db: &Db, actor: &str, chain_id: &str, node_id: &str) ->
         .await?;
     if children + members > 0 {
         return Err(StoreError::rule(
-            "node_in_use",
+            ErrorCode::NodeInUse,
             "该节点下还有子节点或挂接单位，不能删除",
         ));
     }
@@ -308,12 +313,15 @@ pub async fn set_member(
         .await?
         .is_none()
     {
-        return Err(StoreError::rule("invalid_org", "单位不存在"));
+        return Err(StoreError::rule(ErrorCode::InvalidOrg, "单位不存在"));
     }
     if let Some(n) = &node_id {
         let node = chain_node::Entity::find_by_id(n.clone()).one(&tx).await?;
         if node.is_none_or(|x| x.chain_id != chain_id) {
-            return Err(StoreError::rule("invalid_node", "链节点不属于该产业链"));
+            return Err(StoreError::rule(
+                ErrorCode::InvalidNode,
+                "链节点不属于该产业链",
+            ));
         }
     }
     let existing = chain_org::Entity::find()
@@ -386,13 +394,19 @@ pub async fn set_output(
     output_fen: i64,
 ) -> StoreResult<chain_output::Model> {
     if output_fen < 0 {
-        return Err(StoreError::rule("negative_amount", "产值不能为负数"));
+        return Err(StoreError::rule(
+            ErrorCode::NegativeAmount,
+            "产值不能为负数",
+        ));
     }
     if let Err(e) = kechuang_domain::money::Money::bounded_fen(output_fen) {
-        return Err(StoreError::rule("amount_too_large", e.to_string()));
+        return Err(StoreError::rule(ErrorCode::AmountTooLarge, e.to_string()));
     }
     if !(1990..=2100).contains(&year) {
-        return Err(StoreError::rule("invalid_year", "年份应在1990—2100之间"));
+        return Err(StoreError::rule(
+            ErrorCode::InvalidYear,
+            "年份应在1990—2100之间",
+        ));
     }
     let tx = crate::db::begin_write(db).await?;
     let member = chain_org::Entity::find()
@@ -402,7 +416,7 @@ pub async fn set_output(
         .await?;
     if member == 0 {
         return Err(StoreError::rule(
-            "not_on_chain",
+            ErrorCode::NotOnChain,
             "该单位尚未挂接到这条产业链，请先挂接",
         ));
     }
@@ -483,7 +497,12 @@ pub async fn set_settled_on(
         .filter(chain_org::Column::OrgId.eq(org_id))
         .one(&tx)
         .await?
-        .ok_or_else(|| StoreError::rule("not_on_chain", "该单位尚未挂接到这条产业链，请先挂接"))?;
+        .ok_or_else(|| {
+            StoreError::rule(
+                ErrorCode::NotOnChain,
+                "该单位尚未挂接到这条产业链，请先挂接",
+            )
+        })?;
     let v = link.version;
     let m = record::update(
         &tx,

@@ -1,6 +1,7 @@
 //! The committee's department tree. Each row keeps a materialised path of
 //! ids ("/root/child/") so "department and below" is one prefix condition.
 
+use kechuang_domain::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -88,9 +89,10 @@ pub async fn get<C: ConnectionTrait>(
 fn dup_code(e: StoreError) -> StoreError {
     match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_code",
+            code: ErrorCode::DuplicateCode,
             message: "部门编码已存在".into(),
         },
         other => other,
@@ -104,7 +106,7 @@ async fn parent_path<C: ConnectionTrait>(db: &C, parent: &Option<String>) -> Sto
             .one(db)
             .await?
             .map(|d| d.path)
-            .ok_or_else(|| StoreError::rule("invalid_parent", "上级部门不存在")),
+            .ok_or_else(|| StoreError::rule(ErrorCode::InvalidParent, "上级部门不存在")),
     }
 }
 
@@ -143,7 +145,7 @@ pub async fn update(
         let pp = parent_path(&tx, &i.parent_id).await?;
         if pp.starts_with(&before.path) {
             return Err(StoreError::rule(
-                "invalid_parent",
+                ErrorCode::InvalidParent,
                 "不能把部门移到它自己或它的下级部门之下",
             ));
         }
@@ -211,7 +213,7 @@ pub async fn delete(
         .await?;
     if children + users + orgs > 0 {
         return Err(StoreError::rule(
-            "department_in_use",
+            ErrorCode::DepartmentInUse,
             format!("该部门下还有{children}个下级部门、{users}个账号、{orgs}家服务单位，请先转移后再删除"),
         ));
     }

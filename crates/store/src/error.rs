@@ -1,3 +1,4 @@
+use kechuang_domain::ErrorCode;
 use sea_orm::{DbErr, SqlErr};
 
 /// What can go wrong in the store, in terms the web layer maps to HTTP.
@@ -7,19 +8,19 @@ pub enum StoreError {
     NotFound,
     /// A unique key is taken, or a stale version was written (HTTP 409).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// The caller may not do this to this record, as read in the
     /// transaction (HTTP 403), e.g. a clerk of another department.
     #[error("{message}")]
-    Forbidden { code: &'static str, message: String },
+    Forbidden { code: ErrorCode, message: String },
     /// A business rule forbids the change (HTTP 422).
     #[error("{message}")]
-    Rule { code: &'static str, message: String },
+    Rule { code: ErrorCode, message: String },
     /// A business rule refuses one input field (HTTP 422, with the field
     /// named so a form can show the message beside it).
     #[error("{message}")]
     Field {
-        code: &'static str,
+        code: ErrorCode,
         field: String,
         message: String,
     },
@@ -35,7 +36,7 @@ impl From<DbErr> for StoreError {
             // The database's text names tables and keys: logged, never shown.
             tracing::info!(%detail, "unique key taken");
             return StoreError::Conflict {
-                code: "duplicate",
+                code: ErrorCode::Duplicate,
                 message: "记录重复：已有相同的记录，请检查后修改".into(),
             };
         }
@@ -46,11 +47,11 @@ impl From<DbErr> for StoreError {
 impl StoreError {
     pub fn stale() -> Self {
         StoreError::Conflict {
-            code: "stale_version",
+            code: ErrorCode::StaleVersion,
             message: "该记录已被他人修改，请刷新后重试".into(),
         }
     }
-    pub fn rule(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn rule(code: ErrorCode, message: impl Into<String>) -> Self {
         StoreError::Rule {
             code,
             message: message.into(),
@@ -58,7 +59,7 @@ impl StoreError {
     }
 
     /// A rule broken by one input field (shown beside it in a form).
-    pub fn field(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+    pub fn field(code: ErrorCode, field: &str, message: impl Into<String>) -> Self {
         StoreError::Field {
             code,
             field: field.into(),

@@ -3,13 +3,14 @@
 //! (Each amount is bounded at input by `Money::MAX_FEN`.)
 
 use kechuang_domain::money::total_fen;
+use kechuang_domain::ErrorCode;
 
 use crate::{StoreError, StoreResult};
 
 /// The refusal of a total that does not fit.
 pub fn overflow() -> StoreError {
     StoreError::rule(
-        "amount_overflow",
+        ErrorCode::AmountOverflow,
         "合计金额超出可表示的范围，请核对录入的金额是否有误",
     )
 }

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use kechuang_domain::org::OrgKind;
 use kechuang_domain::uscc::Uscc;
+use kechuang_domain::ErrorCode;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -181,7 +182,7 @@ pub async fn require_org<C: ConnectionTrait>(
         .await?
         .ok_or_else(|| {
             StoreError::rule(
-                "unknown_org",
+                ErrorCode::UnknownOrg,
                 format!("{field}：单位不存在，请从名录中选择"),
             )
         })
@@ -198,9 +199,10 @@ pub async fn by_uscc<C: ConnectionTrait>(db: &C, uscc: &str) -> StoreResult<Opti
 fn duplicate_uscc(e: StoreError) -> StoreError {
     match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_uscc",
+            code: ErrorCode::DuplicateUscc,
             message: "统一社会信用代码已被其他单位使用".into(),
         },
         other => other,
@@ -287,7 +289,7 @@ pub async fn delete(
         .await?;
     if linked > 0 {
         return Err(StoreError::rule(
-            "org_in_use",
+            ErrorCode::OrgInUse,
             "该单位已挂接到产业链，请先在产业链中移除后再删除",
         ));
     }
@@ -297,7 +299,7 @@ pub async fn delete(
         .await?;
     if users > 0 {
         return Err(StoreError::rule(
-            "org_in_use",
+            ErrorCode::OrgInUse,
             "该单位下还有用户账号，请先停用或转移账号",
         ));
     }

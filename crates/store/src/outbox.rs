@@ -5,6 +5,7 @@
 //! Rows are claimed with a lease, so one replica sends each message.
 
 use chrono::{DateTime, Duration, Utc};
+use kechuang_domain::ErrorCode;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -36,18 +37,18 @@ pub const KINDS: [(&str, &str); 3] = [
 fn check(i: &WebhookInput) -> StoreResult<()> {
     if !KINDS.iter().any(|(k, _)| *k == i.kind) {
         return Err(StoreError::rule(
-            "invalid_kind",
+            ErrorCode::InvalidKind,
             "机器人类型只能是企业微信、钉钉或飞书",
         ));
     }
     if !(i.url.starts_with("https://") || i.url.starts_with("http://")) || i.url.len() > 500 {
         return Err(StoreError::rule(
-            "invalid_url",
+            ErrorCode::InvalidUrl,
             "请填写机器人的 Webhook 地址（http:// 或 https:// 开头）",
         ));
     }
     if i.name.trim().is_empty() {
-        return Err(StoreError::rule("invalid_name", "请填写名称"));
+        return Err(StoreError::rule(ErrorCode::InvalidName, "请填写名称"));
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use axum::http::{header, request::Parts, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use kechuang_domain::auth::Permission;
+use kechuang_domain::ErrorCode;
 use kechuang_store::{accounts, Principal};
 
 use crate::error::{ApiError, ApiResult};
@@ -51,7 +52,7 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
             Ok(None) => {
                 return ApiError::new(
                     StatusCode::UNAUTHORIZED,
-                    "invalid_token",
+                    ErrorCode::InvalidToken,
                     "API 令牌无效或已被吊销，请重新创建令牌",
                 )
                 .into_response()
@@ -81,7 +82,7 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
     {
         return ApiError::new(
             StatusCode::FORBIDDEN,
-            "csrf_failed",
+            ErrorCode::CsrfFailed,
             "请求来自其他网站，已拒绝；请在本平台的页面上操作",
         )
         .into_response();
@@ -92,7 +93,7 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
         if !ok {
             return ApiError::new(
                 StatusCode::FORBIDDEN,
-                "csrf_failed",
+                ErrorCode::CsrfFailed,
                 "页面已过期或请求来源不可信，请刷新页面后重试",
             )
             .into_response();

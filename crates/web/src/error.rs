@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kechuang_domain::ErrorCode;
 use kechuang_store::StoreError;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -24,7 +25,7 @@ pub struct ErrorBody {
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub details: Value,
 }
@@ -32,7 +33,7 @@ pub struct ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             code,
@@ -44,33 +45,33 @@ impl ApiError {
         self.details = details;
         self
     }
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
     pub fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
-            "unauthenticated",
+            ErrorCode::Unauthenticated,
             "请先登录，或在请求头中提供有效的 API 令牌（Authorization: Bearer …）",
         )
     }
     pub fn forbidden() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             "您的角色无权执行此操作，如需权限请联系平台管理员",
         )
     }
     pub fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             "记录不存在，或您无权查看",
         )
     }
     /// Field errors from validation (HTTP 422). The code of the first field
     /// error is used when given, e.g. `invalid_uscc`.
-    pub fn invalid(code: &'static str, fields: &[(&'static str, String)]) -> Self {
+    pub fn invalid(code: ErrorCode, fields: &[(&'static str, String)]) -> Self {
         let map: serde_json::Map<String, Value> = fields
             .iter()
             .map(|(k, v)| ((*k).to_string(), Value::String(v.clone())))
@@ -84,14 +85,14 @@ impl ApiError {
     }
     /// A draft's validation failure (`validate()`'s `(code, fields)`) as a
     /// 422 with field errors; what the API and the pages both answer.
-    pub fn from_fields((code, fields): (&'static str, Vec<(&'static str, String)>)) -> Self {
+    pub fn from_fields((code, fields): (ErrorCode, Vec<(&'static str, String)>)) -> Self {
         Self::invalid(code, &fields)
     }
     pub fn internal(e: impl std::fmt::Display) -> Self {
         tracing::error!(error = %e, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "服务器内部错误，请稍后重试；如持续出现请联系管理员",
         )
     }
@@ -123,14 +124,14 @@ impl From<StoreError> for ApiError {
 
 impl From<kechuang_store::PageError> for ApiError {
     fn from(e: kechuang_store::PageError) -> Self {
-        ApiError::bad_request("invalid_page", e.0)
+        ApiError::bad_request(ErrorCode::InvalidPage, e.0)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            code: self.code.into(),
+            code: self.code.as_str().into(),
             message: self.message,
             details: self.details,
         };

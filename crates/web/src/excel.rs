@@ -13,6 +13,7 @@
 //! past [`MAX_INFLATED`]; the sheet is then read cell by cell, refused past
 //! 10000 data rows, [`MAX_COLUMNS`] columns or [`MAX_INFLATED`] of text.
 
+use kechuang_domain::ErrorCode;
 use std::borrow::Cow;
 use std::io::{self, Cursor, Read};
 
@@ -301,7 +302,7 @@ const MAX_PROBLEMS: usize = 1000;
 
 fn invalid_excel() -> ApiError {
     ApiError::bad_request(
-        "invalid_excel",
+        ErrorCode::InvalidExcel,
         "无法读取该文件：请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）",
     )
 }
@@ -309,7 +310,7 @@ fn invalid_excel() -> ApiError {
 fn too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "excel_too_large",
+        ErrorCode::ExcelTooLarge,
         format!(
             "文件内容过大：解压后超过{}MB，请删除多余内容或分批导入",
             MAX_INFLATED >> 20
@@ -368,7 +369,7 @@ impl Table {
         let mut rows = read_rows(bytes)?;
         if rows.is_empty() {
             return Err(ApiError::bad_request(
-                "empty_file",
+                ErrorCode::EmptyFile,
                 "文件是空的：请使用导入模板填写后上传",
             )
             .into());
@@ -386,15 +387,17 @@ impl Table {
             .collect();
         if !missing.is_empty() {
             return Err(ApiError::bad_request(
-                "invalid_template",
+                ErrorCode::InvalidTemplate,
                 format!("表头缺少列：{}。请下载导入模板", missing.join("、")),
             )
             .into());
         }
         if data.len() > 10_000 {
-            return Err(
-                ApiError::bad_request("too_many_rows", "单次最多导入10000行，请分批导入").into(),
-            );
+            return Err(ApiError::bad_request(
+                ErrorCode::TooManyRows,
+                "单次最多导入10000行，请分批导入",
+            )
+            .into());
         }
         Ok(Table { col, data })
     }
@@ -457,14 +460,14 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ImportFailure> {
         let i = r.checked_sub(top).ok_or_else(invalid_excel)?;
         if i > MAX_IMPORT_ROWS {
             return Err(ApiError::bad_request(
-                "too_many_rows",
+                ErrorCode::TooManyRows,
                 format!("单次最多导入{MAX_IMPORT_ROWS}行，请分批导入"),
             )
             .into());
         }
         if c >= MAX_COLUMNS {
             return Err(ApiError::bad_request(
-                "too_many_columns",
+                ErrorCode::TooManyColumns,
                 format!("表格最多{MAX_COLUMNS}列：请使用导入模板，删除多余的列后重新上传"),
             )
             .into());
@@ -640,7 +643,7 @@ impl From<ImportFailure> for ApiError {
             ImportFailure::Other(e) => e,
             ImportFailure::Invalid(problems) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "import_invalid",
+                ErrorCode::ImportInvalid,
                 format!(
                     "发现{}处错误，未导入任何数据，请修改后重新上传",
                     problems.len()
@@ -656,18 +659,17 @@ pub async fn upload(mut mp: axum::extract::Multipart) -> ApiResult<Vec<u8>> {
     while let Some(field) = mp
         .next_field()
         .await
-        .map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, format!("上传失败：{e}")))?
     {
         if field.name() == Some("file") {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?;
+            let bytes = field.bytes().await.map_err(|e| {
+                ApiError::bad_request(ErrorCode::InvalidUpload, format!("上传失败：{e}"))
+            })?;
             return Ok(bytes.to_vec());
         }
     }
     Err(ApiError::bad_request(
-        "invalid_upload",
+        ErrorCode::InvalidUpload,
         "请选择要上传的 Excel 文件（表单字段名 file）",
     ))
 }

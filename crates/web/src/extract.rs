@@ -7,6 +7,7 @@
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use kechuang_domain::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ApiResult};
@@ -30,11 +31,11 @@ fn json_rejection(e: JsonRejection) -> ApiError {
     }
     match e {
         JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
-            "invalid_json",
+            ErrorCode::InvalidJson,
             "请求体须为 JSON（Content-Type: application/json）",
         ),
         other => ApiError::bad_request(
-            "invalid_json",
+            ErrorCode::InvalidJson,
             format!(
                 "请求体不是有效的 JSON 或字段类型不符：{}",
                 other.body_text()
@@ -57,7 +58,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 }
 
 fn query_rejection(e: QueryRejection) -> ApiError {
-    ApiError::bad_request("invalid_query", format!("查询参数有误：{}", e.body_text()))
+    ApiError::bad_request(
+        ErrorCode::InvalidQuery,
+        format!("查询参数有误：{}", e.body_text()),
+    )
 }
 
 /// Path parameters whose rejections use the API error format (400 `invalid_path`).
@@ -69,7 +73,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
             Err(e) => Err(ApiError::bad_request(
-                "invalid_path",
+                ErrorCode::InvalidPath,
                 format!("路径参数有误：{}", e.body_text()),
             )),
         }
@@ -87,7 +91,7 @@ impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
             .map(ApiMultipart)
             .map_err(|e| {
                 ApiError::bad_request(
-                    "invalid_upload",
+                    ErrorCode::InvalidUpload,
                     format!("请以 multipart/form-data 上传文件：{}", e.body_text()),
                 )
             })
@@ -109,7 +113,7 @@ pub fn opt_bool(name: &str, v: &Option<String>) -> ApiResult<Option<bool>> {
         Some("true" | "1") => Ok(Some(true)),
         Some("false" | "0") => Ok(Some(false)),
         Some(_) => Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("参数 {name} 只能是 true 或 false"),
         )),
     }

@@ -11,6 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use kechuang_domain::text::{self, TextError};
+use kechuang_domain::ErrorCode;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -85,7 +86,7 @@ pub fn text_error(e: TextError) -> ApiError {
 pub fn too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
+        ErrorCode::PayloadTooLarge,
         format!(
             "请求体超过 {} MB 的上限，请缩小后重试（大批数据请分批导入）",
             BODY_LIMIT / 1024 / 1024

@@ -1,5 +1,6 @@
 //! HTTP layer of Kechuang: pages, JSON API (+ OpenAPI), auth, ops, assets.
 
+use kechuang_domain::ErrorCode;
 pub mod api;
 pub mod assets;
 pub mod auth;
@@ -67,7 +68,7 @@ async fn not_found(
 ) -> Response {
     let e = error::ApiError::new(
         StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "没有这个页面或接口，请检查地址",
     );
     if input::is_machine_path(uri.path()) {

@@ -3,6 +3,7 @@
 //! the exit (buyback, sale, exit window) and the [`FundPool`] the proceeds
 //! return to.
 
+use crate::ErrorCode;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -90,18 +91,18 @@ pub enum EquityError {
 
 impl EquityError {
     /// Stable snake_case code used by the HTTP API.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            EquityError::RoundTooSmall { .. } => "round_too_small",
-            EquityError::RoundAfterTerm { .. } => "round_after_term",
-            EquityError::RoundBeforeSigning => "round_before_signing",
-            EquityError::InvalidRound => "invalid_round",
-            EquityError::InvalidTerms => "invalid_terms",
-            EquityError::NothingGranted => "nothing_granted",
-            EquityError::ExitOutsideWindow => "exit_outside_window",
-            EquityError::PoolInsufficient { .. } => "pool_insufficient",
-            EquityError::InvalidAmount => "invalid_amount",
-            EquityError::TooLarge => "amount_too_large",
+            EquityError::RoundTooSmall { .. } => ErrorCode::RoundTooSmall,
+            EquityError::RoundAfterTerm { .. } => ErrorCode::RoundAfterTerm,
+            EquityError::RoundBeforeSigning => ErrorCode::RoundBeforeSigning,
+            EquityError::InvalidRound => ErrorCode::InvalidRound,
+            EquityError::InvalidTerms => ErrorCode::InvalidTerms,
+            EquityError::NothingGranted => ErrorCode::NothingGranted,
+            EquityError::ExitOutsideWindow => ErrorCode::ExitOutsideWindow,
+            EquityError::PoolInsufficient { .. } => ErrorCode::PoolInsufficient,
+            EquityError::InvalidAmount => ErrorCode::InvalidAmount,
+            EquityError::TooLarge => ErrorCode::AmountTooLarge,
         }
     }
 }
@@ -482,7 +483,7 @@ mod tests {
             ..r
         };
         let err = round_qualifies(&t, &small).unwrap_err();
-        assert_eq!(err.code(), "round_too_small");
+        assert_eq!(err.code(), ErrorCode::RoundTooSmall);
         assert_eq!(
             err.to_string(),
             "本轮社会资本融资额4,999,999.99元低于协议约定的最低融资额5,000,000.00元，不触发转股；请核对融资额或待下一轮融资"
@@ -592,7 +593,7 @@ mod tests {
             (EquityError::TooLarge, "amount_too_large"),
         ];
         for (e, code) in all {
-            assert_eq!(e.code(), code);
+            assert_eq!(e.code().as_str(), code);
             assert!(!e.to_string().is_empty());
         }
         assert_eq!(

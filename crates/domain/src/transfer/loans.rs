@@ -2,6 +2,7 @@
 //! tier ([`assess`]), the equal-principal [`schedule`], allocation of
 //! repayments ([`allocate`]) and risk-pool [`compensation`].
 
+use crate::ErrorCode;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -146,12 +147,12 @@ pub enum LoanError {
 
 impl LoanError {
     /// Stable snake_case code used by the HTTP API.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            LoanError::InvalidLoan => "invalid_loan",
-            LoanError::OverLimit { .. } => "over_limit",
-            LoanError::InvalidAmount => "invalid_amount",
-            LoanError::Overpaid { .. } => "overpaid",
+            LoanError::InvalidLoan => ErrorCode::InvalidLoan,
+            LoanError::OverLimit { .. } => ErrorCode::OverLimit,
+            LoanError::InvalidAmount => ErrorCode::InvalidAmount,
+            LoanError::Overpaid { .. } => ErrorCode::Overpaid,
         }
     }
 }
@@ -434,7 +435,7 @@ mod tests {
             (LoanError::InvalidAmount, "invalid_amount"),
             (LoanError::Overpaid { owed_fen: 100 }, "overpaid"),
         ] {
-            assert_eq!(e.code(), code);
+            assert_eq!(e.code().as_str(), code);
         }
         assert_eq!(
             LoanError::OverLimit {

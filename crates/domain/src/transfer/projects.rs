@@ -2,6 +2,7 @@
 //! 企业孵化 ([`Stage`], [`gate_outcome`]) and the expert review behind each
 //! gate decision ([`review_result`]).
 
+use crate::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// Stage of a transfer project, in pipeline order.
@@ -205,17 +206,17 @@ pub enum GateError {
 
 impl GateError {
     /// Stable snake_case code used by the HTTP API.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            GateError::ProjectStopped => "project_stopped",
-            GateError::LastStage => "last_stage",
-            GateError::SameStage => "same_stage",
-            GateError::SkipNeedsReason => "skip_needs_reason",
-            GateError::BackNeedsReason => "back_needs_reason",
-            GateError::TargetNotAllowed => "target_not_allowed",
-            GateError::NoCriteria => "no_criteria",
-            GateError::ScoresMismatch { .. } => "scores_mismatch",
-            GateError::ScoreOutOfRange { .. } => "score_out_of_range",
+            GateError::ProjectStopped => ErrorCode::ProjectStopped,
+            GateError::LastStage => ErrorCode::LastStage,
+            GateError::SameStage => ErrorCode::SameStage,
+            GateError::SkipNeedsReason => ErrorCode::SkipNeedsReason,
+            GateError::BackNeedsReason => ErrorCode::BackNeedsReason,
+            GateError::TargetNotAllowed => ErrorCode::TargetNotAllowed,
+            GateError::NoCriteria => ErrorCode::NoCriteria,
+            GateError::ScoresMismatch { .. } => ErrorCode::ScoresMismatch,
+            GateError::ScoreOutOfRange { .. } => ErrorCode::ScoreOutOfRange,
         }
     }
 }
@@ -572,7 +573,7 @@ mod tests {
             ),
         ];
         for (e, code) in all {
-            assert_eq!(e.code(), code);
+            assert_eq!(e.code().as_str(), code);
             assert!(!e.to_string().is_empty());
         }
         assert_eq!(

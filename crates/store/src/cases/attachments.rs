@@ -1,5 +1,6 @@
 //! Case attachments: files stored in chunks, with their checks and limits.
 
+use kechuang_domain::ErrorCode;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
@@ -26,10 +27,13 @@ pub async fn attach(
     use crate::entities::{attachment, attachment_chunk};
     use sha2::{Digest, Sha256};
     if bytes.is_empty() {
-        return Err(StoreError::rule("empty_file", "文件是空的"));
+        return Err(StoreError::rule(ErrorCode::EmptyFile, "文件是空的"));
     }
     if bytes.len() > MAX_ATTACHMENT_BYTES {
-        return Err(StoreError::rule("file_too_large", "单个附件不能超过10MB"));
+        return Err(StoreError::rule(
+            ErrorCode::FileTooLarge,
+            "单个附件不能超过10MB",
+        ));
     }
     let name: String = filename
         .trim()
@@ -38,7 +42,7 @@ pub async fn attach(
         .take(200)
         .collect();
     if name.is_empty() {
-        return Err(StoreError::rule("invalid_filename", "请提供文件名"));
+        return Err(StoreError::rule(ErrorCode::InvalidFilename, "请提供文件名"));
     }
     let tx = crate::db::begin_write(db).await?;
     let c = get(&tx, scope, case_id).await?;
@@ -48,7 +52,7 @@ pub async fn attach(
         .await?;
     if count >= MAX_ATTACHMENTS {
         return Err(StoreError::rule(
-            "too_many_attachments",
+            ErrorCode::TooManyAttachments,
             "每件诉求最多20个附件",
         ));
     }

@@ -1,5 +1,6 @@
 //! The case category dictionary: time limits, routing to a lead department, and the default set.
 
+use kechuang_domain::ErrorCode;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder};
 
 use crate::entities::case_category;
@@ -47,20 +48,20 @@ fn check_category(i: &CategoryInput) -> StoreResult<()> {
     ] {
         if !(1..=365).contains(&v) {
             return Err(StoreError::rule(
-                "invalid_limit",
+                ErrorCode::InvalidLimit,
                 format!("{what}应为1—365个工作日"),
             ));
         }
     }
     if !(0..=30).contains(&i.warn_days) {
         return Err(StoreError::rule(
-            "invalid_limit",
+            ErrorCode::InvalidLimit,
             "预警提前量应为0—30个工作日",
         ));
     }
     if i.task_limit_days > i.time_limit_days || i.warn_days >= i.time_limit_days {
         return Err(StoreError::rule(
-            "invalid_limit",
+            ErrorCode::InvalidLimit,
             format!(
                 "“{}”：部门任务时限不能超过办理时限，预警提前量应小于办理时限",
                 i.name
@@ -83,7 +84,7 @@ pub async fn create_category(
     apply_category(&mut am, i);
     let m = record::insert(&tx, actor, am).await.map_err(|e| match e {
         StoreError::Conflict { .. } => StoreError::Conflict {
-            code: "duplicate_code",
+            code: ErrorCode::DuplicateCode,
             message: "分类编码已存在".into(),
         },
         other => other,

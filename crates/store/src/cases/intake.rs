@@ -1,6 +1,7 @@
 //! Receiving cases: checks, numbering from the yearly sequence, routing, and
 //! the group commit that writes concurrent intakes in one transaction.
 
+use kechuang_domain::ErrorCode;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -205,18 +206,21 @@ async fn write_intakes(
         results.push(Err(StoreError::NotFound));
         let checked = if i.received_at > latest {
             Err(StoreError::field(
-                "received_in_future",
+                ErrorCode::ReceivedInFuture,
                 "received_at",
                 "受理时间不能晚于当前时间",
             ))
         } else if !known_orgs.contains(&i.org_id) {
-            Err(StoreError::field("invalid_org", "org_id", "单位不存在"))
+            Err(StoreError::field(
+                ErrorCode::InvalidOrg,
+                "org_id",
+                "单位不存在",
+            ))
         } else if let Some(category) = categories.get(&i.category_id) {
             match &i.chain_id {
-                Some(c) => chains
-                    .get(c)
-                    .cloned()
-                    .ok_or_else(|| StoreError::field("invalid_chain", "chain_id", "产业链不存在")),
+                Some(c) => chains.get(c).cloned().ok_or_else(|| {
+                    StoreError::field(ErrorCode::InvalidChain, "chain_id", "产业链不存在")
+                }),
                 None => Ok(None),
             }
             .map(|task_force| Routed {
@@ -229,7 +233,7 @@ async fn write_intakes(
             })
         } else {
             Err(StoreError::field(
-                "invalid_category",
+                ErrorCode::InvalidCategory,
                 "category_id",
                 "诉求分类不存在或已停用",
             ))

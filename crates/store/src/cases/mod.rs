@@ -86,7 +86,7 @@ impl Actor {
     fn may_act_for(
         &self,
         department: Option<&str>,
-        code: &'static str,
+        code: kechuang_domain::ErrorCode,
         message: impl Into<String>,
     ) -> StoreResult<()> {
         match &self.acts_for {

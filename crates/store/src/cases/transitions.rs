@@ -2,6 +2,7 @@
 //! resume, department tasks, reply, rating and reopening, supervision,
 //! return visits and accountability interviews.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -79,14 +80,17 @@ pub async fn dispatch(
     )
     .await?;
     if departments.iter().any(|(d, _)| !names.contains_key(d)) {
-        return Err(StoreError::rule("invalid_department", "承办部门不存在"));
+        return Err(StoreError::rule(
+            ErrorCode::InvalidDepartment,
+            "承办部门不存在",
+        ));
     }
     if let Some((d, _)) = limits
         .iter()
         .find(|(d, _)| !departments.iter().any(|(x, _)| x == d))
     {
         return Err(StoreError::field(
-            "invalid_task_limit",
+            ErrorCode::InvalidTaskLimit,
             &format!("task_limits.{d}"),
             "办理时限所列部门不在本次分办的主办、协办部门中，请删去该时限或把部门加入分办",
         ));
@@ -101,7 +105,7 @@ pub async fn dispatch(
         let name = names.get(d).cloned().unwrap_or_default();
         if !(1..=max).contains(&limit) {
             return Err(StoreError::field(
-                "invalid_task_limit",
+                ErrorCode::InvalidTaskLimit,
                 &format!("task_limits.{d}"),
                 format!(
                     "{name}的办理时限须为1至{max}个工作日（不超过本类诉求的办结时限），请修改后再分办"
@@ -264,13 +268,16 @@ pub async fn merge(
     target_id: &str,
 ) -> StoreResult<case::Model> {
     if id == target_id {
-        return Err(StoreError::rule("invalid_merge", "不能合并到自身"));
+        return Err(StoreError::rule(ErrorCode::InvalidMerge, "不能合并到自身"));
     }
     let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     let target = load(&tx, scope, target_id).await?;
     if !status_of(&target).is_open() {
-        return Err(StoreError::rule("invalid_merge", "只能合并到未办结的诉求"));
+        return Err(StoreError::rule(
+            ErrorCode::InvalidMerge,
+            "只能合并到未办结的诉求",
+        ));
     }
     let next = transition(&c, CaseAction::Merge, TransitionCtx::default())?;
     let number = c.number.clone();
@@ -324,7 +331,7 @@ pub async fn suspend(
     let c = load(&tx, scope, id).await?;
     actor.may_act_for(
         c.lead_department_id.as_deref(),
-        "not_lead_department",
+        ErrorCode::NotLeadDepartment,
         "只有主办部门或受理分办人员可以挂起诉求",
     )?;
     let next = transition(&c, CaseAction::Suspend, TransitionCtx::default())?;
@@ -366,7 +373,7 @@ pub async fn resume(
     let c = load(&tx, scope, id).await?;
     actor.may_act_for(
         c.lead_department_id.as_deref(),
-        "not_lead_department",
+        ErrorCode::NotLeadDepartment,
         "只有主办部门或受理分办人员可以恢复办理",
     )?;
     let next = transition(&c, CaseAction::Resume, TransitionCtx::default())?;
@@ -469,12 +476,12 @@ pub async fn task_action(
     let (c, t) = load_task(&tx, scope, case_id, task_id).await?;
     actor.may_act_for(
         Some(&t.department_id),
-        "not_task_department",
+        ErrorCode::NotTaskDepartment,
         "只能处理本部门的任务",
     )?;
     if status_of(&c) != CaseStatus::Dispatched {
         return Err(StoreError::rule(
-            "case_not_in_handling",
+            ErrorCode::CaseNotInHandling,
             format!("诉求当前为“{}”，不能处理部门任务", status_of(&c).label_zh()),
         ));
     }
@@ -488,7 +495,7 @@ pub async fn task_action(
         TaskAction::Return | TaskAction::Complete | TaskAction::Progress
     ) && note.trim().is_empty()
     {
-        return Err(StoreError::rule("note_required", "请填写说明"));
+        return Err(StoreError::rule(ErrorCode::NoteRequired, "请填写说明"));
     }
     let department = t.department_id.clone();
     let role = TaskRole::parse(&t.role).unwrap_or(TaskRole::Assist);
@@ -586,7 +593,7 @@ pub async fn reply(
     let c = load(&tx, scope, id).await?;
     actor.may_act_for(
         c.lead_department_id.as_deref(),
-        "not_lead_department",
+        ErrorCode::NotLeadDepartment,
         "只有主办部门可以答复企业",
     )?;
     let ts = tasks(&tx, id).await?;
@@ -791,7 +798,10 @@ pub async fn supervise(
     let tx = crate::db::begin_write(db).await?;
     let c = load(&tx, scope, id).await?;
     if !status_of(&c).is_open() {
-        return Err(StoreError::rule("case_closed", "诉求已办结，无需督办"));
+        return Err(StoreError::rule(
+            ErrorCode::CaseClosed,
+            "诉求已办结，无需督办",
+        ));
     }
     let level = c.supervision_level + 1;
     let c = record::update(
@@ -866,7 +876,10 @@ pub async fn record_interview(
     i: InterviewInput,
 ) -> StoreResult<interview::Model> {
     if i.held_on > today() {
-        return Err(StoreError::rule("future_date", "约谈日期不能晚于今天"));
+        return Err(StoreError::rule(
+            ErrorCode::FutureDate,
+            "约谈日期不能晚于今天",
+        ));
     }
     let tx = crate::db::begin_write(db).await?;
     let case_id = i.case_id.clone();

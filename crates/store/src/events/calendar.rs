@@ -2,6 +2,7 @@
 //! publish and cancel it, delete a draft; its lead and co-organisers
 //! (departments or registered organisations); the list and the detail.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -296,21 +297,21 @@ pub async fn may_manage(db: &Db, actor: &Actor, event_id: &str) -> StoreResult<b
 fn check_input(i: &EventInput) -> StoreResult<()> {
     if i.title.trim().is_empty() {
         return Err(StoreError::field(
-            "title_required",
+            ErrorCode::TitleRequired,
             "title",
             "请填写活动名称",
         ));
     }
     i.schedule
         .check()
-        .map_err(|e| StoreError::field("invalid_schedule", e.field, e.message))?;
+        .map_err(|e| StoreError::field(ErrorCode::InvalidSchedule, e.field, e.message))?;
     i.window
         .check(&i.schedule)
-        .map_err(|e| StoreError::field("invalid_window", e.field, e.message))?;
+        .map_err(|e| StoreError::field(ErrorCode::InvalidWindow, e.field, e.message))?;
     if let Some(c) = i.capacity {
         if c == 0 || c > MAX_CAPACITY {
             return Err(StoreError::field(
-                "invalid_capacity",
+                ErrorCode::InvalidCapacity,
                 "capacity",
                 format!("名额须在 1 到 {MAX_CAPACITY} 之间；不限名额请留空"),
             ));
@@ -320,7 +321,7 @@ fn check_input(i: &EventInput) -> StoreResult<()> {
     for o in &i.organisers {
         if !seen.insert(&o.party) {
             return Err(StoreError::field(
-                "duplicate_organiser",
+                ErrorCode::DuplicateOrganiser,
                 "organisers",
                 "同一单位只能列为一次主办或协办，请删除重复的一项",
             ));
@@ -334,7 +335,7 @@ async fn check_refs<C: ConnectionTrait>(tx: &C, actor: &Actor, i: &EventInput) -
     if let Some(s) = &i.series_id {
         super::series::get(tx, s).await.map_err(|e| match e {
             StoreError::NotFound => StoreError::field(
-                "unknown_series",
+                ErrorCode::UnknownSeries,
                 "series_id",
                 "活动系列不存在，请从已有系列中选择",
             ),
@@ -350,7 +351,7 @@ async fn check_refs<C: ConnectionTrait>(tx: &C, actor: &Actor, i: &EventInput) -
                     .is_none()
                 {
                     return Err(StoreError::field(
-                        "unknown_department",
+                        ErrorCode::UnknownDepartment,
                         "organisers",
                         "主办或协办部门不存在，请从部门中选择",
                     ));
@@ -367,7 +368,7 @@ async fn check_refs<C: ConnectionTrait>(tx: &C, actor: &Actor, i: &EventInput) -
     });
     if !manages_parties(&actor.scope, parties) {
         return Err(StoreError::field(
-            "organiser_required",
+            ErrorCode::OrganiserRequired,
             "organisers",
             "请把本部门（或本单位）列为主办或协办单位，否则保存后将无法管理该活动",
         ));
@@ -381,7 +382,7 @@ fn has_lead(organisers: &[OrganiserInput]) -> bool {
 
 fn no_lead() -> StoreError {
     StoreError::field(
-        "lead_organiser_required",
+        ErrorCode::LeadOrganiserRequired,
         "organisers",
         "请至少指定一个主办单位后再发布",
     )
@@ -503,7 +504,7 @@ pub async fn update(
     require_manager(&tx, actor, &before).await?;
     if status_of(&before) == EventStatus::Cancelled {
         return Err(StoreError::rule(
-            "event_cancelled",
+            ErrorCode::EventCancelled,
             format!("“{}”已取消，不能再修改", before.title),
         ));
     }
@@ -515,7 +516,7 @@ pub async fn update(
     if let Some(c) = i.capacity {
         if u64::from(c) < confirmed {
             return Err(StoreError::field(
-                "capacity_below_confirmed",
+                ErrorCode::CapacityBelowConfirmed,
                 "capacity",
                 format!(
                     "已有{confirmed}人确认报名，名额不能少于{confirmed}；如需减少请先取消部分报名"
@@ -546,7 +547,7 @@ pub async fn publish(db: &Db, actor: &Actor, id: &str, version: i32) -> StoreRes
     require_manager(&tx, actor, &before).await?;
     if status_of(&before) != EventStatus::Draft {
         return Err(StoreError::rule(
-            "not_a_draft",
+            ErrorCode::NotADraft,
             format!(
                 "“{}”已{}，无需再发布",
                 before.title,
@@ -590,7 +591,7 @@ pub async fn cancel(
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(StoreError::field(
-            "reason_required",
+            ErrorCode::ReasonRequired,
             "reason",
             "请填写取消原因，报名者会看到这一说明",
         ));
@@ -600,7 +601,7 @@ pub async fn cancel(
     require_manager(&tx, actor, &before).await?;
     if status_of(&before) == EventStatus::Cancelled {
         return Err(StoreError::rule(
-            "event_cancelled",
+            ErrorCode::EventCancelled,
             format!("“{}”已取消", before.title),
         ));
     }
@@ -628,7 +629,7 @@ pub async fn delete_draft(db: &Db, actor: &Actor, id: &str, version: i32) -> Sto
     require_manager(&tx, actor, &before).await?;
     if status_of(&before) != EventStatus::Draft {
         return Err(StoreError::rule(
-            "not_a_draft",
+            ErrorCode::NotADraft,
             "只能删除草稿；已发布的活动请取消",
         ));
     }
@@ -638,7 +639,7 @@ pub async fn delete_draft(db: &Db, actor: &Actor, id: &str, version: i32) -> Sto
         .await?;
     if regs > 0 {
         return Err(StoreError::rule(
-            "event_has_registrations",
+            ErrorCode::EventHasRegistrations,
             "该活动已有报名记录，不能删除，请改为取消",
         ));
     }

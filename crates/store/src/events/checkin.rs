@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use kechuang_domain::events::{EventStatus, RegistrationStatus};
+use kechuang_domain::ErrorCode;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::registrations::{self, NewRegistration, RegistrationInput};
@@ -37,7 +38,7 @@ fn require_open(ev: &event::Model, staff: bool) -> StoreResult<()> {
     let schedule = schedule_of(ev);
     if !schedule.started_by(crate::clock::today()) {
         return Err(StoreError::rule(
-            "checkin_not_started",
+            ErrorCode::CheckinNotStarted,
             format!(
                 "“{}”尚未开始，{}起方可签到",
                 ev.title,
@@ -47,7 +48,7 @@ fn require_open(ev: &event::Model, staff: bool) -> StoreResult<()> {
     }
     if !staff && schedule.ended_by(super::local_now()) {
         return Err(StoreError::rule(
-            "checkin_closed",
+            ErrorCode::CheckinClosed,
             "活动已结束，签到已关闭；如需补签请联系主办方工作人员",
         ));
     }
@@ -78,11 +79,14 @@ pub async fn check_in(
         .one(&tx)
         .await?
         .ok_or_else(|| {
-            StoreError::rule("unknown_ticket", "没有这个票码的报名，请核对票码或现场登记")
+            StoreError::rule(
+                ErrorCode::UnknownTicket,
+                "没有这个票码的报名，请核对票码或现场登记",
+            )
         })?;
     if r.event_id != ev.id {
         return Err(StoreError::rule(
-            "ticket_of_other_event",
+            ErrorCode::TicketOfOtherEvent,
             "该票码不是本活动的报名，请核对活动",
         ));
     }
@@ -98,19 +102,19 @@ pub async fn check_in(
         Some(RegistrationStatus::Confirmed) => {}
         Some(RegistrationStatus::Pending) => {
             return Err(StoreError::rule(
-                "registration_pending",
+                ErrorCode::RegistrationPending,
                 "该报名尚待主办方审核，审核通过后方可签到",
             ))
         }
         Some(RegistrationStatus::Waitlisted) => {
             return Err(StoreError::rule(
-                "registration_waitlisted",
+                ErrorCode::RegistrationWaitlisted,
                 "该报名仍在候补，名额空出并确认后方可签到",
             ))
         }
         _ => {
             return Err(StoreError::rule(
-                "registration_inactive",
+                ErrorCode::RegistrationInactive,
                 "该报名已取消或未通过审核，不能签到；如需参加请现场登记",
             ))
         }

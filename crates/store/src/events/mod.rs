@@ -13,6 +13,7 @@
 //! Registrations are seen by the event's managers, by the account that
 //! made them, and by the organisation they were made for.
 
+use kechuang_domain::ErrorCode;
 pub mod calendar;
 pub mod checkin;
 pub mod outcomes;
@@ -186,7 +187,7 @@ pub(crate) async fn require_manager<C: ConnectionTrait>(
         return Ok(());
     }
     Err(StoreError::Forbidden {
-        code: "not_organiser",
+        code: ErrorCode::NotOrganiser,
         message: format!(
             "只有“{}”的主办或协办单位可以进行此操作，请联系主办单位",
             e.title
@@ -200,11 +201,11 @@ pub(crate) fn require_published(e: &event::Model) -> StoreResult<()> {
     match status_of(e) {
         EventStatus::Published => Ok(()),
         EventStatus::Draft => Err(StoreError::rule(
-            "event_not_published",
+            ErrorCode::EventNotPublished,
             format!("“{}”尚未发布，请先发布活动", e.title),
         )),
         EventStatus::Cancelled => Err(StoreError::rule(
-            "event_cancelled",
+            ErrorCode::EventCancelled,
             format!("“{}”已取消，不能再进行此操作", e.title),
         )),
     }

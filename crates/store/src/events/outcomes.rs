@@ -3,6 +3,7 @@
 //! the event's organisers on a published event; summed in `reach`.
 
 use kechuang_domain::events::OutcomeKind;
+use kechuang_domain::ErrorCode;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -25,14 +26,14 @@ pub struct OutcomeInput {
 fn check(i: &OutcomeInput) -> StoreResult<()> {
     if i.count > MAX_COUNT {
         return Err(StoreError::field(
-            "invalid_count",
+            ErrorCode::InvalidCount,
             "count",
             format!("数量须在 0 到 {MAX_COUNT} 之间"),
         ));
     }
     if i.kind == OutcomeKind::Other && i.note.trim().is_empty() {
         return Err(StoreError::field(
-            "note_required",
+            ErrorCode::NoteRequired,
             "note",
             "“其他成效”请在说明中写明是什么成效",
         ));

@@ -7,6 +7,7 @@
 //! ones. One active registration per phone per event. Places are counted
 //! and given with the event row locked, in the same transaction.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use kechuang_domain::events::{
@@ -339,7 +340,7 @@ pub(crate) async fn new_ticket<C: ConnectionTrait>(tx: &C) -> StoreResult<String
         }
     }
     Err(StoreError::Conflict {
-        code: "ticket_exhausted",
+        code: ErrorCode::TicketExhausted,
         message: "生成票码失败，请重试".into(),
     })
 }
@@ -363,7 +364,7 @@ pub(crate) async fn resolve<C: ConnectionTrait>(
     let person_name = i.person_name.trim().to_string();
     if person_name.is_empty() {
         return Err(StoreError::field(
-            "person_name_required",
+            ErrorCode::PersonNameRequired,
             "person_name",
             "请填写参会人姓名",
         ));
@@ -372,7 +373,7 @@ pub(crate) async fn resolve<C: ConnectionTrait>(
     let digits = phone.trim_start_matches('+').len();
     if !(5..=20).contains(&digits) {
         return Err(StoreError::field(
-            "invalid_phone",
+            ErrorCode::InvalidPhone,
             "phone",
             "请填写正确的手机号或电话号码（5—20位数字）",
         ));
@@ -388,7 +389,7 @@ pub(crate) async fn resolve<C: ConnectionTrait>(
                     let name = name.trim().to_string();
                     if name.is_empty() {
                         return Err(StoreError::field(
-                            "institution_name_required",
+                            ErrorCode::InstitutionNameRequired,
                             "institution_name",
                             "请填写报名单位名称",
                         ));
@@ -421,7 +422,7 @@ pub(crate) async fn resolve<C: ConnectionTrait>(
 
 fn sector_required() -> StoreError {
     StoreError::field(
-        "sector_required",
+        ErrorCode::SectorRequired,
         "sector",
         "请选择报名单位的类别（政、产、学、研、金、介）",
     )
@@ -447,7 +448,7 @@ pub(crate) async fn require_phone_free<C: ConnectionTrait>(
         .await?;
     if taken > 0 {
         return Err(StoreError::Conflict {
-            code: "already_registered",
+            code: ErrorCode::AlreadyRegistered,
             message: "该手机号已报名本活动，请勿重复报名；如需更换单位或参会人，请先取消原报名"
                 .into(),
         });
@@ -511,13 +512,13 @@ pub async fn register(
     require_published(&ev)?;
     if schedule_of(&ev).ended_by(super::local_now()) {
         return Err(StoreError::rule(
-            "event_ended",
+            ErrorCode::EventEnded,
             format!("“{}”已结束，不能再报名", ev.title),
         ));
     }
     window_of(&ev)
         .admits(crate::clock::today())
-        .map_err(|m| StoreError::rule("registration_closed", m))?;
+        .map_err(|m| StoreError::rule(ErrorCode::RegistrationClosed, m))?;
     let r = resolve(&tx, i).await?;
     require_phone_free(&tx, event_id, &r.phone).await?;
     let confirmed = confirmed_count(&tx, event_id).await?;
@@ -592,7 +593,7 @@ pub async fn approve(
     let r = read_in(&tx, &ev, id).await?;
     let confirmed = confirmed_count(&tx, &ev.id).await?;
     let next = on_approve(status_of(&r), capacity_of(&ev), confirmed)
-        .map_err(|m| StoreError::rule("not_pending", m))?;
+        .map_err(|m| StoreError::rule(ErrorCode::NotPending, m))?;
     let m = record::update(
         &tx,
         &actor.username,
@@ -618,7 +619,7 @@ pub async fn reject(
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(StoreError::field(
-            "reason_required",
+            ErrorCode::ReasonRequired,
             "reason",
             "请填写不通过的原因，报名者会看到这一说明",
         ));
@@ -627,7 +628,8 @@ pub async fn reject(
     let ev = lock_event_of(db, &tx, actor, id).await?;
     require_manager(&tx, actor, &ev).await?;
     let r = read_in(&tx, &ev, id).await?;
-    let next = on_reject(status_of(&r)).map_err(|m| StoreError::rule("not_decidable", m))?;
+    let next =
+        on_reject(status_of(&r)).map_err(|m| StoreError::rule(ErrorCode::NotDecidable, m))?;
     let m = record::update(
         &tx,
         &actor.username,
@@ -665,12 +667,12 @@ pub async fn cancel(
     }
     if r.checked_in_at.is_some() {
         return Err(StoreError::rule(
-            "already_checked_in",
+            ErrorCode::AlreadyCheckedIn,
             "该报名已签到，不能再取消",
         ));
     }
     let was = status_of(&r);
-    let next = on_cancel(was).map_err(|m| StoreError::rule("not_active", m))?;
+    let next = on_cancel(was).map_err(|m| StoreError::rule(ErrorCode::NotActive, m))?;
     let registration = record::update(
         &tx,
         &actor.username,

@@ -1,6 +1,7 @@
 //! Event series and brands (活动品牌, e.g. 两城汇): a name and a description.
 //! Reach counts an institution once per series and year.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use sea_orm::{
@@ -28,9 +29,10 @@ pub struct SeriesRow {
 fn dup_name(e: StoreError) -> StoreError {
     match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_series_name",
+            code: ErrorCode::DuplicateSeriesName,
             message: "同名活动系列已存在，请换一个名称或使用已有系列".into(),
         },
         other => other,
@@ -39,7 +41,11 @@ fn dup_name(e: StoreError) -> StoreError {
 
 fn check(i: &SeriesInput) -> StoreResult<()> {
     if i.name.trim().is_empty() {
-        return Err(StoreError::field("name_required", "name", "请填写系列名称"));
+        return Err(StoreError::field(
+            ErrorCode::NameRequired,
+            "name",
+            "请填写系列名称",
+        ));
     }
     Ok(())
 }

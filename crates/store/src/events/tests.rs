@@ -8,6 +8,7 @@ use kechuang_domain::events::{
     Window,
 };
 use kechuang_domain::org::OrgKind;
+use kechuang_domain::ErrorCode;
 
 use super::calendar::{self, EventInput, OrganiserInput, OrganiserRef};
 use super::checkin;
@@ -130,7 +131,7 @@ async fn a_cancelled_place_goes_to_the_earliest_waitlisted() {
         assert!(matches!(
             again,
             Err(StoreError::Conflict {
-                code: "already_registered",
+                code: ErrorCode::AlreadyRegistered,
                 ..
             })
         ));
@@ -183,7 +184,7 @@ async fn a_cancelled_place_goes_to_the_earliest_waitlisted() {
         assert!(matches!(
             less,
             Err(StoreError::Field {
-                code: "capacity_below_confirmed",
+                code: ErrorCode::CapacityBelowConfirmed,
                 ..
             })
         ));
@@ -252,7 +253,7 @@ async fn a_second_check_in_changes_nothing() {
         assert!(matches!(
             early,
             Err(StoreError::Rule {
-                code: "checkin_not_started",
+                code: ErrorCode::CheckinNotStarted,
                 ..
             })
         ));
@@ -264,7 +265,7 @@ async fn a_second_check_in_changes_nothing() {
         assert!(matches!(
             refused,
             Err(StoreError::Forbidden {
-                code: "not_organiser",
+                code: ErrorCode::NotOrganiser,
                 ..
             })
         ));
@@ -298,7 +299,7 @@ async fn a_second_check_in_changes_nothing() {
         assert!(matches!(
             late,
             Err(StoreError::Rule {
-                code: "event_ended",
+                code: ErrorCode::EventEnded,
                 ..
             })
         ));
@@ -332,7 +333,7 @@ async fn a_second_check_in_changes_nothing() {
         assert!(matches!(
             unknown,
             Err(StoreError::Rule {
-                code: "unknown_ticket",
+                code: ErrorCode::UnknownTicket,
                 ..
             })
         ));
@@ -371,7 +372,7 @@ async fn reach_counts_an_institution_once_per_series_and_year() {
     assert!(matches!(
         dup,
         Err(StoreError::Conflict {
-            code: "duplicate_series_name",
+            code: ErrorCode::DuplicateSeriesName,
             ..
         })
     ));
@@ -691,7 +692,7 @@ async fn drafts_are_seen_and_managed_by_their_organisers() {
         assert!(matches!(
             not_mine,
             Err(StoreError::Field {
-                code: "organiser_required",
+                code: ErrorCode::OrganiserRequired,
                 ..
             })
         ));
@@ -711,7 +712,7 @@ async fn drafts_are_seen_and_managed_by_their_organisers() {
         assert!(matches!(
             no_lead,
             Err(StoreError::Field {
-                code: "lead_organiser_required",
+                code: ErrorCode::LeadOrganiserRequired,
                 ..
             })
         ));
@@ -754,7 +755,7 @@ async fn drafts_are_seen_and_managed_by_their_organisers() {
         assert!(matches!(
             no_reason,
             Err(StoreError::Field {
-                code: "reason_required",
+                code: ErrorCode::ReasonRequired,
                 ..
             })
         ));
@@ -768,7 +769,7 @@ async fn drafts_are_seen_and_managed_by_their_organisers() {
         assert!(matches!(
             closed,
             Err(StoreError::Rule {
-                code: "event_cancelled",
+                code: ErrorCode::EventCancelled,
                 ..
             })
         ));
@@ -786,7 +787,7 @@ async fn drafts_are_seen_and_managed_by_their_organisers() {
                 .await;
         match early {
             Err(StoreError::Rule {
-                code: "registration_closed",
+                code: ErrorCode::RegistrationClosed,
                 message,
             }) => assert!(message.contains("2026年5月10日")),
             other => panic!("{other:?}"),
@@ -803,7 +804,7 @@ async fn drafts_are_seen_and_managed_by_their_organisers() {
         assert!(matches!(
             stale,
             Err(StoreError::Conflict {
-                code: "stale_version",
+                code: ErrorCode::StaleVersion,
                 ..
             })
         ));
@@ -881,7 +882,7 @@ async fn firms_settled_onto_a_chain_in_a_period() {
     assert!(matches!(
         refused,
         Err(StoreError::Rule {
-            code: "not_on_chain",
+            code: ErrorCode::NotOnChain,
             ..
         })
     ));

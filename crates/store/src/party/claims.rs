@@ -6,6 +6,7 @@
 //! to in progress to done. Original results (first-of-a-kind software,
 //! patents, products…) are recorded against the claim that produced them.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -315,13 +316,13 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<project_cl
 async fn check<C: ConnectionTrait>(db: &C, i: &ClaimInput) -> StoreResult<()> {
     if i.participants < 1 {
         return Err(StoreError::rule(
-            "invalid_participants",
+            ErrorCode::InvalidParticipants,
             "参与人才数至少为 1",
         ));
     }
     if i.claimed_on > today() {
         return Err(StoreError::rule(
-            "claimed_in_future",
+            ErrorCode::ClaimedInFuture,
             "揭榜日期不能晚于今天",
         ));
     }
@@ -329,7 +330,9 @@ async fn check<C: ConnectionTrait>(db: &C, i: &ClaimInput) -> StoreResult<()> {
         party_org::Entity::find_by_id(p.clone())
             .one(db)
             .await?
-            .ok_or_else(|| StoreError::rule("unknown_party_org", "所属党组织不存在，请重新选择"))?;
+            .ok_or_else(|| {
+                StoreError::rule(ErrorCode::UnknownPartyOrg, "所属党组织不存在，请重新选择")
+            })?;
     }
     Ok(())
 }
@@ -374,7 +377,7 @@ pub async fn update(
         .await?;
     if earlier > 0 {
         return Err(StoreError::rule(
-            "results_before_claim",
+            ErrorCode::ResultsBeforeClaim,
             "已有成果的取得日期早于该揭榜日期，请核对揭榜日期",
         ));
     }
@@ -477,7 +480,7 @@ pub async fn get_result<C: ConnectionTrait>(
 fn check_result(claim: &project_claim::Model, i: &ResultInput) -> StoreResult<()> {
     if i.achieved_on < claim.claimed_on {
         return Err(StoreError::rule(
-            "result_before_claim",
+            ErrorCode::ResultBeforeClaim,
             format!(
                 "成果取得日期不能早于揭榜日期（{}年{}月{}日）",
                 claim.claimed_on.year(),
@@ -488,7 +491,7 @@ fn check_result(claim: &project_claim::Model, i: &ResultInput) -> StoreResult<()
     }
     if i.achieved_on > today() {
         return Err(StoreError::rule(
-            "achieved_in_future",
+            ErrorCode::AchievedInFuture,
             "成果取得日期不能晚于今天",
         ));
     }

@@ -3,6 +3,7 @@
 //! fulfilment. The cycle's rules are `kechuang_domain::party::after_report`
 //! and `after_verdict`; overdue is computed, never stored.
 
+use kechuang_domain::ErrorCode;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -142,18 +143,20 @@ pub async fn reports<C: ConnectionTrait>(
 /// A member's pledge; it belongs to the member's party organisation.
 pub async fn pledge(db: &Db, actor: &str, i: PledgeInput) -> StoreResult<commitment::Model> {
     if i.title.trim().is_empty() {
-        return Err(StoreError::rule("title_required", "请填写承诺事项"));
+        return Err(StoreError::rule(ErrorCode::TitleRequired, "请填写承诺事项"));
     }
     if i.due_on < i.pledged_on {
         return Err(StoreError::rule(
-            "due_before_pledge",
+            ErrorCode::DueBeforePledge,
             "完成时限不能早于承诺日期",
         ));
     }
     let tx = crate::db::begin_write(db).await?;
     let m = super::network::member(&tx, &i.member_id)
         .await
-        .map_err(|_| StoreError::rule("unknown_member", "承诺人不存在，请从党员名册中选择"))?;
+        .map_err(|_| {
+            StoreError::rule(ErrorCode::UnknownMember, "承诺人不存在，请从党员名册中选择")
+        })?;
     let c = record::insert(
         &tx,
         actor,
@@ -197,11 +200,14 @@ pub async fn report(
     i: ReportInput,
 ) -> StoreResult<commitment::Model> {
     if i.progress.trim().is_empty() {
-        return Err(StoreError::rule("progress_required", "请填写践诺进展"));
+        return Err(StoreError::rule(
+            ErrorCode::ProgressRequired,
+            "请填写践诺进展",
+        ));
     }
     if i.percent >= 100 && i.evidence.trim().is_empty() {
         return Err(StoreError::rule(
-            "evidence_required",
+            ErrorCode::EvidenceRequired,
             "报告已完成时请附佐证材料说明",
         ));
     }
@@ -209,12 +215,12 @@ pub async fn report(
     let c = get(&tx, id).await?;
     if i.reported_on < c.pledged_on {
         return Err(StoreError::rule(
-            "report_before_pledge",
+            ErrorCode::ReportBeforePledge,
             "报告日期不能早于承诺日期",
         ));
     }
     let next = after_report(status_of(&c), i.percent)
-        .map_err(|m| StoreError::rule("commitment_state", m))?;
+        .map_err(|m| StoreError::rule(ErrorCode::CommitmentState, m))?;
     record::insert(
         &tx,
         actor,
@@ -248,14 +254,14 @@ pub async fn verify(
 ) -> StoreResult<commitment::Model> {
     if !fulfilled && verdict.trim().is_empty() {
         return Err(StoreError::rule(
-            "verdict_required",
+            ErrorCode::VerdictRequired,
             "认定未兑现时请说明理由",
         ));
     }
     let tx = crate::db::begin_write(db).await?;
     let c = get(&tx, id).await?;
     let next = after_verdict(status_of(&c), fulfilled)
-        .map_err(|m| StoreError::rule("commitment_state", m))?;
+        .map_err(|m| StoreError::rule(ErrorCode::CommitmentState, m))?;
     let m = record::update(
         &tx,
         actor,

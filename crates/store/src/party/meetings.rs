@@ -8,6 +8,7 @@
 //! an owner, a department, a deadline and milestones; its progress,
 //! milestones and completion are tracked here.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -681,7 +682,10 @@ async fn check_department<C: ConnectionTrait>(db: &C, id: &Option<String>) -> St
             .one(db)
             .await?
             .ok_or_else(|| {
-                StoreError::rule("unknown_department", "责任单位不存在，请从部门中选择")
+                StoreError::rule(
+                    ErrorCode::UnknownDepartment,
+                    "责任单位不存在，请从部门中选择",
+                )
             })?;
     }
     Ok(())
@@ -690,7 +694,7 @@ async fn check_department<C: ConnectionTrait>(db: &C, id: &Option<String>) -> St
 fn check_milestones(due_on: NaiveDate, ms: &[(String, NaiveDate)]) -> StoreResult<()> {
     if let Some((t, d)) = ms.iter().find(|(_, d)| *d > due_on) {
         return Err(StoreError::rule(
-            "milestone_after_deadline",
+            ErrorCode::MilestoneAfterDeadline,
             format!("节点“{t}”的时间 {d} 晚于完成时限 {due_on}"),
         ));
     }
@@ -737,7 +741,7 @@ pub async fn create_key_item(db: &Db, actor: &str, i: KeyItemInput) -> StoreResu
         Some(m) => Some(
             get_meeting(&tx, m)
                 .await
-                .map_err(|_| StoreError::rule("unknown_meeting", "来源会议不存在"))?
+                .map_err(|_| StoreError::rule(ErrorCode::UnknownMeeting, "来源会议不存在"))?
                 .held_on
                 .year(),
         ),
@@ -799,7 +803,7 @@ pub async fn update_key_item(
 fn still_open(item: &key_item::Model) -> StoreResult<()> {
     if item.status == KeyStatus::Done.as_str() {
         return Err(StoreError::rule(
-            "key_item_done",
+            ErrorCode::KeyItemDone,
             "该重点事项已完成，不能再更新进度或节点",
         ));
     }
@@ -817,7 +821,7 @@ pub async fn report_progress(
 ) -> StoreResult<key_item::Model> {
     if !(0..=100).contains(&progress) {
         return Err(StoreError::rule(
-            "invalid_progress",
+            ErrorCode::InvalidProgress,
             "工作进度须为 0～100 之间的整数",
         ));
     }
@@ -842,7 +846,10 @@ pub async fn complete_key_item(
     on: NaiveDate,
 ) -> StoreResult<key_item::Model> {
     if on > today() {
-        return Err(StoreError::rule("done_in_future", "完成日期不能晚于今天"));
+        return Err(StoreError::rule(
+            ErrorCode::DoneInFuture,
+            "完成日期不能晚于今天",
+        ));
     }
     let tx = crate::db::begin_write(db).await?;
     let before = get_key_item(&tx, id).await?;
@@ -854,7 +861,7 @@ pub async fn complete_key_item(
         .await?;
     if open > 0 {
         return Err(StoreError::rule(
-            "milestones_open",
+            ErrorCode::MilestonesOpen,
             format!("还有 {open} 个节点未完成，请先逐一完成节点"),
         ));
     }
@@ -895,7 +902,10 @@ pub async fn complete_milestone(
     on: NaiveDate,
 ) -> StoreResult<key_item_milestone::Model> {
     if on > today() {
-        return Err(StoreError::rule("done_in_future", "完成日期不能晚于今天"));
+        return Err(StoreError::rule(
+            ErrorCode::DoneInFuture,
+            "完成日期不能晚于今天",
+        ));
     }
     let tx = crate::db::begin_write(db).await?;
     let item = get_key_item(&tx, key_item_id).await?;
@@ -906,7 +916,7 @@ pub async fn complete_milestone(
         .filter(|m| m.key_item_id == key_item_id)
         .ok_or(StoreError::NotFound)?;
     if ms.done_on.is_some() {
-        return Err(StoreError::rule("milestone_done", "该节点已完成"));
+        return Err(StoreError::rule(ErrorCode::MilestoneDone, "该节点已完成"));
     }
     let m = record::update(&tx, actor, "complete", ms, version, |am| {
         am.done_on = Set(Some(on))

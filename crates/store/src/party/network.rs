@@ -4,6 +4,7 @@
 //! the web layer unless the caller may see them; each unmasked view is
 //! written to the audit log with [`record_reveal`].
 
+use kechuang_domain::ErrorCode;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -90,7 +91,7 @@ async fn parent_path<C: ConnectionTrait>(tx: &C, parent: &Option<String>) -> Sto
         None => Ok("/".into()),
         Some(p) => Ok(get(tx, p)
             .await
-            .map_err(|_| StoreError::rule("unknown_parent", "上级党组织不存在"))?
+            .map_err(|_| StoreError::rule(ErrorCode::UnknownParent, "上级党组织不存在"))?
             .path),
     }
 }
@@ -98,7 +99,7 @@ async fn parent_path<C: ConnectionTrait>(tx: &C, parent: &Option<String>) -> Sto
 fn check(i: &PartyOrgInput) -> StoreResult<()> {
     if i.kind == PartyOrgKind::ChainCommittee && i.chain_id.is_none() {
         return Err(StoreError::rule(
-            "chain_required",
+            ErrorCode::ChainRequired,
             "产业链党委须选择所在产业链",
         ));
     }
@@ -148,7 +149,7 @@ pub async fn update(
         let pp = parent_path(&tx, &i.parent_id).await?;
         if pp.starts_with(&before.path) {
             return Err(StoreError::rule(
-                "invalid_parent",
+                ErrorCode::InvalidParent,
                 "不能把党组织移到它自己或它的下级组织之下",
             ));
         }
@@ -203,9 +204,10 @@ pub async fn add_unit(
     .await
     .map_err(|e| match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_unit",
+            code: ErrorCode::DuplicateUnit,
             message: "该党组织已登记在这个单位".into(),
         },
         other => other,
@@ -244,12 +246,15 @@ pub async fn link_to_chain(
     let c = get(&tx, committee_id).await?;
     if c.kind != PartyOrgKind::ChainCommittee.as_str() {
         return Err(StoreError::rule(
-            "not_chain_committee",
+            ErrorCode::NotChainCommittee,
             "只能关联到产业链党委",
         ));
     }
     if committee_id == party_org_id {
-        return Err(StoreError::rule("self_link", "产业链党委不能关联自身"));
+        return Err(StoreError::rule(
+            ErrorCode::SelfLink,
+            "产业链党委不能关联自身",
+        ));
     }
     get(&tx, party_org_id).await?;
     let m = record::insert(
@@ -264,9 +269,10 @@ pub async fn link_to_chain(
     .await
     .map_err(|e| match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_link",
+            code: ErrorCode::DuplicateLink,
             message: "该党组织已关联到这个产业链党委".into(),
         },
         other => other,
@@ -533,10 +539,10 @@ fn apply_member(am: &mut party_member::ActiveModel, i: MemberInput, stage: Membe
 fn stage_of(i: &MemberInput) -> StoreResult<MemberStage> {
     i.ladder
         .check()
-        .map_err(|m| StoreError::rule("ladder_order", m))?;
+        .map_err(|m| StoreError::rule(ErrorCode::LadderOrder, m))?;
     i.ladder
         .stage()
-        .ok_or_else(|| StoreError::rule("ladder_empty", "请至少填写递交入党申请的日期"))
+        .ok_or_else(|| StoreError::rule(ErrorCode::LadderEmpty, "请至少填写递交入党申请的日期"))
 }
 
 pub async fn create_member(
@@ -670,7 +676,7 @@ pub async fn add_appointment(
         || i.admin_post.trim().is_empty()
     {
         return Err(StoreError::rule(
-            "invalid_appointment",
+            ErrorCode::InvalidAppointment,
             "请填写姓名、党内职务和行政（管理）职务",
         ));
     }

@@ -4,6 +4,7 @@
 //! members' commitments) or a score entered with evidence. The leaderboard
 //! is computed on every read, with the change of rank since the previous race.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -52,7 +53,10 @@ fn apply_team(am: &mut team::ActiveModel, i: TeamInput) {
 
 pub async fn create_team(db: &Db, actor: &str, i: TeamInput) -> StoreResult<team::Model> {
     if i.name.trim().is_empty() {
-        return Err(StoreError::rule("name_required", "请填写先锋队名称"));
+        return Err(StoreError::rule(
+            ErrorCode::NameRequired,
+            "请填写先锋队名称",
+        ));
     }
     let tx = crate::db::begin_write(db).await?;
     let mut am = team::ActiveModel::default();
@@ -113,9 +117,10 @@ pub async fn add_team_member(
     .await
     .map_err(|e| match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_member",
+            code: ErrorCode::DuplicateMember,
             message: "该党员已在先锋队中".into(),
         },
         other => other,
@@ -190,7 +195,7 @@ pub async fn dimensions<C: ConnectionTrait>(
 pub async fn create_race(db: &Db, actor: &str, i: RaceInput) -> StoreResult<race::Model> {
     if i.name.trim().is_empty() || i.period_to < i.period_from {
         return Err(StoreError::rule(
-            "invalid_race",
+            ErrorCode::InvalidRace,
             "请填写赛马名称，且周期结束不早于开始",
         ));
     }
@@ -200,7 +205,7 @@ pub async fn create_race(db: &Db, actor: &str, i: RaceInput) -> StoreResult<race
             .any(|d| d.weight == 0 || d.name.trim().is_empty())
     {
         return Err(StoreError::rule(
-            "invalid_dimensions",
+            ErrorCode::InvalidDimensions,
             "请至少设置一个维度，每个维度须有名称和大于 0 的权重",
         ));
     }
@@ -208,7 +213,7 @@ pub async fn create_race(db: &Db, actor: &str, i: RaceInput) -> StoreResult<race
     if let Some(p) = &i.previous_race_id {
         race(&tx, p)
             .await
-            .map_err(|_| StoreError::rule("unknown_race", "上一期赛马不存在"))?;
+            .map_err(|_| StoreError::rule(ErrorCode::UnknownRace, "上一期赛马不存在"))?;
     }
     let r = record::insert(
         &tx,
@@ -253,13 +258,13 @@ pub async fn score(
 ) -> StoreResult<race_score::Model> {
     if score_tenths > 1000 {
         return Err(StoreError::rule(
-            "score_out_of_range",
+            ErrorCode::ScoreOutOfRange,
             "得分须在 0～100 之间",
         ));
     }
     if evidence.trim().is_empty() {
         return Err(StoreError::rule(
-            "evidence_required",
+            ErrorCode::EvidenceRequired,
             "请附评分依据（佐证材料说明）",
         ));
     }
@@ -270,13 +275,16 @@ pub async fn score(
         .ok_or(StoreError::NotFound)?;
     if d.source != DimensionSource::Manual.as_str() {
         return Err(StoreError::rule(
-            "computed_dimension",
+            ErrorCode::ComputedDimension,
             "该维度由系统按记录计算，不能手工评分",
         ));
     }
     let r = race(&tx, &d.race_id).await?;
     if r.status != "open" {
-        return Err(StoreError::rule("race_closed", "赛马已结束，不能再评分"));
+        return Err(StoreError::rule(
+            ErrorCode::RaceClosed,
+            "赛马已结束，不能再评分",
+        ));
     }
     team(&tx, team_id).await?;
     let existing = race_score::Entity::find()
@@ -504,7 +512,7 @@ pub async fn honors<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<honor::Model>
 pub async fn add_honor(db: &Db, actor: &str, i: HonorInput) -> StoreResult<honor::Model> {
     if i.title.trim().is_empty() || i.recipient_name.trim().is_empty() {
         return Err(StoreError::rule(
-            "invalid_honor",
+            ErrorCode::InvalidHonor,
             "请填写表彰名称和受表彰对象",
         ));
     }

@@ -8,6 +8,7 @@
 //! it. Every figure of the report is counted from these records and the
 //! cases of the officer's enterprises.
 
+use kechuang_domain::ErrorCode;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -346,12 +347,15 @@ async fn check_staff<C: ConnectionTrait>(
 ) -> StoreResult<()> {
     if let Some(u) = &i.user_id {
         if user::Entity::find_by_id(u.clone()).one(db).await?.is_none() {
-            return Err(StoreError::rule("unknown_user", "关联的用户账号不存在"));
+            return Err(StoreError::rule(
+                ErrorCode::UnknownUser,
+                "关联的用户账号不存在",
+            ));
         }
         if let Some(other) = of_user(db, u).await? {
             if Some(other.id.as_str()) != id {
                 return Err(StoreError::Conflict {
-                    code: "user_linked",
+                    code: ErrorCode::UserLinked,
                     message: format!("该账号已关联服务人员“{}”", other.name),
                 });
             }
@@ -363,7 +367,10 @@ async fn check_staff<C: ConnectionTrait>(
             .await?
             .is_none()
         {
-            return Err(StoreError::rule("unknown_department", "所属部门不存在"));
+            return Err(StoreError::rule(
+                ErrorCode::UnknownDepartment,
+                "所属部门不存在",
+            ));
         }
     }
     if let Some(p) = &i.party_org_id {
@@ -372,22 +379,25 @@ async fn check_staff<C: ConnectionTrait>(
             .await?
             .is_none()
         {
-            return Err(StoreError::rule("unknown_party_org", "所属党组织不存在"));
+            return Err(StoreError::rule(
+                ErrorCode::UnknownPartyOrg,
+                "所属党组织不存在",
+            ));
         }
     }
     if i.staff_role == StaffRole::Assistant {
         let Some(o) = &i.assistant_of else {
             return Err(StoreError::rule(
-                "assistant_needs_officer",
+                ErrorCode::AssistantNeedsOfficer,
                 "党建助手须选择其服务的首席服务官",
             ));
         };
-        let officer = get(db, o)
-            .await
-            .map_err(|_| StoreError::rule("assistant_needs_officer", "所选的首席服务官不存在"))?;
+        let officer = get(db, o).await.map_err(|_| {
+            StoreError::rule(ErrorCode::AssistantNeedsOfficer, "所选的首席服务官不存在")
+        })?;
         if officer.staff_role != StaffRole::ServiceOfficer.as_str() {
             return Err(StoreError::rule(
-                "assistant_needs_officer",
+                ErrorCode::AssistantNeedsOfficer,
                 format!(
                     "“{}”不是首席服务官，党建助手只能服务首席服务官",
                     officer.name
@@ -403,7 +413,7 @@ async fn check_staff<C: ConnectionTrait>(
                 .await?;
             if n > 0 {
                 return Err(StoreError::rule(
-                    "officer_has_assistants",
+                    ErrorCode::OfficerHasAssistants,
                     format!("该首席服务官还有{n}名党建助手，请先调整助手后再变更身份"),
                 ));
             }
@@ -448,7 +458,7 @@ pub async fn update(
     let before = get(&tx, id).await?;
     if i.assistant_of.as_deref() == Some(id) {
         return Err(StoreError::rule(
-            "assistant_needs_officer",
+            ErrorCode::AssistantNeedsOfficer,
             "党建助手不能服务自己",
         ));
     }
@@ -515,7 +525,7 @@ pub async fn assign(
 ) -> StoreResult<staff_assignment::Model> {
     if i.to_on.is_some_and(|t| t < i.from_on) {
         return Err(StoreError::rule(
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "结束日期不能早于开始日期",
         ));
     }
@@ -532,7 +542,7 @@ pub async fn assign(
         .find(|a| overlaps(a.from_on, a.to_on, i.from_on, i.to_on))
     {
         return Err(StoreError::Conflict {
-            code: "assignment_overlaps",
+            code: ErrorCode::AssignmentOverlaps,
             message: format!(
                 "{}已在{}起{}联系“{}”，时段重叠",
                 staff.name,
@@ -571,11 +581,14 @@ pub async fn end_assignment(
     let tx = crate::db::begin_write(db).await?;
     let a = get_assignment(&tx, id).await?;
     if a.to_on.is_some() {
-        return Err(StoreError::rule("already_ended", "该联系关系已结束"));
+        return Err(StoreError::rule(
+            ErrorCode::AlreadyEnded,
+            "该联系关系已结束",
+        ));
     }
     if to_on < a.from_on {
         return Err(StoreError::rule(
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "结束日期不能早于开始日期",
         ));
     }
@@ -709,12 +722,15 @@ pub fn linked_case(l: &work_log::Model) -> Option<&str> {
 async fn check_log<C: ConnectionTrait>(db: &C, i: &LogInput) -> StoreResult<()> {
     get(db, &i.staff_id)
         .await
-        .map_err(|_| StoreError::rule("unknown_staff", "服务人员不存在"))?;
+        .map_err(|_| StoreError::rule(ErrorCode::UnknownStaff, "服务人员不存在"))?;
     if let Some(o) = &i.org_id {
         crate::orgs::require_org(db, o, "走访单位").await?;
     }
     if i.logged_on > today() {
-        return Err(StoreError::rule("logged_in_future", "工作日期不能晚于今天"));
+        return Err(StoreError::rule(
+            ErrorCode::LoggedInFuture,
+            "工作日期不能晚于今天",
+        ));
     }
     Ok(())
 }
@@ -744,7 +760,7 @@ pub async fn create_log(db: &Db, actor: &str, i: LogInput) -> StoreResult<work_l
 fn not_converted(l: &work_log::Model) -> StoreResult<()> {
     if l.case_id.is_some() {
         return Err(StoreError::rule(
-            "log_converted",
+            ErrorCode::LogConverted,
             "该记录已转为诉求，不能再修改或删除",
         ));
     }
@@ -815,19 +831,19 @@ pub async fn to_case(
     let log = get_log(&tx, log_id).await?;
     if log.case_id.is_some() {
         return Err(StoreError::Conflict {
-            code: "already_converted",
+            code: ErrorCode::AlreadyConverted,
             message: "该记录已转为诉求，不能重复转办".into(),
         });
     }
     if log.problems.trim().is_empty() {
         return Err(StoreError::rule(
-            "no_problems",
+            ErrorCode::NoProblems,
             "该记录没有填写发现的问题，无法转为诉求",
         ));
     }
     let Some(org_id) = log.org_id.clone() else {
         return Err(StoreError::rule(
-            "log_without_org",
+            ErrorCode::LogWithoutOrg,
             "该记录未关联单位，无法转为诉求",
         ));
     };
@@ -841,7 +857,7 @@ pub async fn to_case(
             .find(|x| x.code == "other" && x.active)
             .or_else(|| categories.iter().find(|x| x.active)),
     }
-    .ok_or_else(|| StoreError::rule("invalid_category", "诉求分类不存在或已停用"))?
+    .ok_or_else(|| StoreError::rule(ErrorCode::InvalidCategory, "诉求分类不存在或已停用"))?
     .id
     .clone();
     let chain_id: Option<String> = chain_org::Entity::find()
@@ -1047,7 +1063,7 @@ pub struct Report {
 fn check_period(from: NaiveDate, to: NaiveDate) -> StoreResult<()> {
     if to < from {
         return Err(StoreError::rule(
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "报告期的结束日期不能早于开始日期",
         ));
     }
@@ -1065,7 +1081,7 @@ pub async fn report(
     let officer = get(db, officer_id).await?;
     if officer.staff_role != StaffRole::ServiceOfficer.as_str() {
         return Err(StoreError::rule(
-            "not_service_officer",
+            ErrorCode::NotServiceOfficer,
             format!("“{}”不是首席服务官，没有定期报告", officer.name),
         ));
     }

@@ -5,6 +5,7 @@
 //! under it, and it covers organisations of the register (enterprises,
 //! institutes… in its area).
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use sea_orm::{
@@ -144,7 +145,10 @@ async fn check_party_org<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<()
         .one(db)
         .await?
         .ok_or_else(|| {
-            StoreError::rule("unknown_party_org", "所属党组织不存在，请从党组织中选择")
+            StoreError::rule(
+                ErrorCode::UnknownPartyOrg,
+                "所属党组织不存在，请从党组织中选择",
+            )
         })?;
     Ok(())
 }
@@ -268,13 +272,13 @@ pub async fn add_member(
     let m = party_member::Entity::find_by_id(member_id.to_string())
         .one(&tx)
         .await?
-        .ok_or_else(|| StoreError::rule("unknown_member", "党员不存在，请从名单中选择"))?;
+        .ok_or_else(|| StoreError::rule(ErrorCode::UnknownMember, "党员不存在，请从名单中选择"))?;
     if !super::network::subtree(&tx, &z.party_org_id)
         .await?
         .contains(&m.party_org_id)
     {
         return Err(StoreError::rule(
-            "member_outside_org",
+            ErrorCode::MemberOutsideOrg,
             format!("{}不属于本责任区所在党组织，不能加入", m.name),
         ));
     }
@@ -285,7 +289,7 @@ pub async fn add_member(
         .await?;
     if dup > 0 {
         return Err(StoreError::Conflict {
-            code: "already_in_zone",
+            code: ErrorCode::AlreadyInZone,
             message: format!("{}已在本责任区", m.name),
         });
     }
@@ -334,7 +338,7 @@ pub async fn add_org(
     let o = org::Entity::find_by_id(org_id.to_string())
         .one(&tx)
         .await?
-        .ok_or_else(|| StoreError::rule("unknown_org", "单位不存在，请从单位名录中选择"))?;
+        .ok_or_else(|| StoreError::rule(ErrorCode::UnknownOrg, "单位不存在，请从单位名录中选择"))?;
     let dup = zone_org::Entity::find()
         .filter(zone_org::Column::ZoneId.eq(zone_id))
         .filter(zone_org::Column::OrgId.eq(org_id))
@@ -342,7 +346,7 @@ pub async fn add_org(
         .await?;
     if dup > 0 {
         return Err(StoreError::Conflict {
-            code: "already_in_zone",
+            code: ErrorCode::AlreadyInZone,
             message: format!("{}已在本责任区", o.name),
         });
     }

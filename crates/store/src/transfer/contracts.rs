@@ -5,6 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use kechuang_domain::transfer::{turnover_by_year, ContractKind, YearTurnover};
+use kechuang_domain::ErrorCode;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Select,
@@ -108,13 +109,13 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<tech_contr
 fn check(i: &ContractInput) -> StoreResult<()> {
     if i.amount_fen <= 0 || i.tech_amount_fen < 0 || i.tech_amount_fen > i.amount_fen {
         return Err(StoreError::rule(
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             "合同金额须大于 0，技术交易额不能为负，也不能超过合同金额",
         ));
     }
     if i.registered_on < i.signed_on {
         return Err(StoreError::rule(
-            "registered_before_signed",
+            ErrorCode::RegisteredBeforeSigned,
             "登记日期不能早于签订日期",
         ));
     }
@@ -142,9 +143,10 @@ fn apply(am: &mut tech_contract::ActiveModel, i: ContractInput) {
 fn dup_no(e: StoreError) -> StoreError {
     match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_contract_no",
+            code: ErrorCode::DuplicateContractNo,
             message: "合同登记编号已存在".into(),
         },
         other => other,
@@ -160,7 +162,7 @@ async fn insert<C: ConnectionTrait>(
     if let Some(p) = &i.project_id {
         super::projects::get(tx, p)
             .await
-            .map_err(|_| StoreError::rule("unknown_project", "关联的转化项目不存在"))?;
+            .map_err(|_| StoreError::rule(ErrorCode::UnknownProject, "关联的转化项目不存在"))?;
     }
     let mut am = tech_contract::ActiveModel::default();
     apply(&mut am, i);

@@ -10,6 +10,7 @@ use kechuang_domain::transfer::{
     buyback_amount, convert, in_exit_window, round_qualifies, sale_proceeds, term_end, FundPool,
     GrantTerms, Round,
 };
+use kechuang_domain::ErrorCode;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Select,
@@ -109,7 +110,7 @@ pub async fn create_pool(
 ) -> StoreResult<fund_pool::Model> {
     if name.trim().is_empty() || budget_fen <= 0 {
         return Err(StoreError::rule(
-            "invalid_pool",
+            ErrorCode::InvalidPool,
             "请填写资金池名称和大于 0 的预算",
         ));
     }
@@ -227,7 +228,7 @@ pub async fn create(db: &Db, actor: &str, i: AgreementInput) -> StoreResult<gran
         || i.exit_end_months < i.exit_start_months
     {
         return Err(StoreError::rule(
-            "invalid_terms",
+            ErrorCode::InvalidTerms,
             "协议条款不完整：资助金额、期限须大于 0，让利在 0～99.9% 之间，持股上限在 0～100% 之间，退出窗口结束不早于开始",
         ));
     }
@@ -236,11 +237,11 @@ pub async fn create(db: &Db, actor: &str, i: AgreementInput) -> StoreResult<gran
     fund_pool::Entity::find_by_id(i.pool_id.clone())
         .one(&tx)
         .await?
-        .ok_or_else(|| StoreError::rule("unknown_pool", "资金池不存在，请重新选择"))?;
+        .ok_or_else(|| StoreError::rule(ErrorCode::UnknownPool, "资金池不存在，请重新选择"))?;
     if let Some(p) = &i.project_id {
         super::projects::get(&tx, p)
             .await
-            .map_err(|_| StoreError::rule("unknown_project", "关联的转化项目不存在"))?;
+            .map_err(|_| StoreError::rule(ErrorCode::UnknownProject, "关联的转化项目不存在"))?;
     }
     let m = record::insert(
         &tx,
@@ -281,9 +282,10 @@ pub async fn create(db: &Db, actor: &str, i: AgreementInput) -> StoreResult<gran
     .await
     .map_err(|e| match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_agreement_no",
+            code: ErrorCode::DuplicateAgreementNo,
             message: "协议编号已存在".into(),
         },
         other => other,
@@ -318,20 +320,20 @@ pub async fn disburse(
     let g = get(&tx, grant_id).await?;
     if g.status != "granted" {
         return Err(StoreError::rule(
-            "not_granting",
+            ErrorCode::NotGranting,
             "协议已转股或结题，不能再拨付资助款",
         ));
     }
     if on < g.signed_on {
         return Err(StoreError::rule(
-            "paid_before_signing",
+            ErrorCode::PaidBeforeSigning,
             "拨付日期不能早于协议签订日期",
         ));
     }
     let paid = money::total(tranches(&tx, grant_id).await?.iter().map(|t| t.amount_fen))?;
     if money::add(paid, amount_fen)? > g.grant_fen {
         return Err(StoreError::rule(
-            "over_grant",
+            ErrorCode::OverGrant,
             format!(
                 "拨付后累计将超过协议资助金额（已拨付 {} 元，协议 {} 元）",
                 kechuang_domain::money::Money::from_fen(paid),
@@ -383,7 +385,7 @@ pub async fn convert_on_round(
     let g = get(&tx, grant_id).await?;
     if g.status != "granted" {
         return Err(StoreError::rule(
-            "not_granting",
+            ErrorCode::NotGranting,
             "只有资助中的协议才能登记融资转股",
         ));
     }
@@ -422,14 +424,14 @@ pub async fn close_as_grant(
     let g = get(&tx, grant_id).await?;
     if g.status != "granted" {
         return Err(StoreError::rule(
-            "not_granting",
+            ErrorCode::NotGranting,
             "只有资助中的协议才能按资助结题",
         ));
     }
     let end = term_end(&terms(&g));
     if on <= end {
         return Err(StoreError::rule(
-            "term_not_over",
+            ErrorCode::TermNotOver,
             format!("约定期限至 {end} 尚未届满，期满仍无合格融资才能按资助结题"),
         ));
     }
@@ -463,13 +465,13 @@ pub async fn exit(
     let g = get(&tx, grant_id).await?;
     let Some(converted_on) = g.round_closed_on.filter(|_| g.status == "converted") else {
         return Err(StoreError::rule(
-            "not_converted",
+            ErrorCode::NotConverted,
             "只有已转股的协议才能退出",
         ));
     };
     if on < converted_on {
         return Err(StoreError::rule(
-            "exit_before_conversion",
+            ErrorCode::ExitBeforeConversion,
             "退出日期不能早于转股日期",
         ));
     }
@@ -482,7 +484,7 @@ pub async fn exit(
                 on,
             ) {
                 return Err(StoreError::rule(
-                    "exit_outside_window",
+                    ErrorCode::ExitOutsideWindow,
                     format!(
                         "团队回购须在转股后第 {} 至 {} 个月的退出窗口内办理",
                         g.exit_start_months, g.exit_end_months
@@ -501,7 +503,10 @@ pub async fn exit(
         }
         Exit::Sale { price_e4 } => {
             if price_e4 <= 0 {
-                return Err(StoreError::rule("invalid_price", "请填写大于 0 的转让价格"));
+                return Err(StoreError::rule(
+                    ErrorCode::InvalidPrice,
+                    "请填写大于 0 的转让价格",
+                ));
             }
             ("sale", sale_proceeds(g.conv_shares, price_e4))
         }

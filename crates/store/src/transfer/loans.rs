@@ -7,6 +7,7 @@
 
 use chrono::NaiveDate;
 use kechuang_domain::transfer::{allocate, assess, compensation, schedule, Ladder, Owed, TierRule};
+use kechuang_domain::ErrorCode;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -67,7 +68,7 @@ fn check_tier(i: &TierInput) -> StoreResult<()> {
         || !(0..=1000).contains(&i.guarantee_permille)
     {
         return Err(StoreError::rule(
-            "invalid_tier",
+            ErrorCode::InvalidTier,
             "梯度须有名称、大于 0 的额度、准入条件（培育层级或创新积分至少一项），贴息不高于利率，担保比例在 0～100% 之间",
         ));
     }
@@ -245,7 +246,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<loan::Mode
 pub async fn apply(db: &Db, actor: &str, i: ApplicationInput) -> StoreResult<loan::Model> {
     if i.requested_fen <= 0 || i.term_months <= 0 || i.term_months > 120 {
         return Err(StoreError::rule(
-            "invalid_loan",
+            ErrorCode::InvalidLoan,
             "申请金额须大于 0，期限在 1～120 个月之间",
         ));
     }
@@ -291,9 +292,10 @@ pub async fn apply(db: &Db, actor: &str, i: ApplicationInput) -> StoreResult<loa
     .await
     .map_err(|e| match e {
         StoreError::Conflict {
-            code: "duplicate", ..
+            code: ErrorCode::Duplicate,
+            ..
         } => StoreError::Conflict {
-            code: "duplicate_loan_no",
+            code: ErrorCode::DuplicateLoanNo,
             message: "贷款编号已存在".into(),
         },
         other => other,
@@ -305,7 +307,7 @@ pub async fn apply(db: &Db, actor: &str, i: ApplicationInput) -> StoreResult<loa
 fn expect_status(l: &loan::Model, s: &str, what: &str) -> StoreResult<()> {
     if l.status != s {
         return Err(StoreError::rule(
-            "loan_state",
+            ErrorCode::LoanState,
             format!("贷款当前为“{}”，不能{what}", status_label(&l.status)),
         ));
     }
@@ -330,13 +332,16 @@ pub async fn decide(
             Some(t) => loan_tier::Entity::find_by_id(t.clone()).one(&tx).await?,
             None => None,
         }
-        .ok_or_else(|| StoreError::rule("no_tier", "贷款未评定梯度，不能审批"))?;
+        .ok_or_else(|| StoreError::rule(ErrorCode::NoTier, "贷款未评定梯度，不能审批"))?;
         if fen <= 0 {
-            return Err(StoreError::rule("invalid_amount", "审批金额须大于 0"));
+            return Err(StoreError::rule(
+                ErrorCode::InvalidAmount,
+                "审批金额须大于 0",
+            ));
         }
         if fen > tier.limit_fen {
             return Err(StoreError::rule(
-                "over_limit",
+                ErrorCode::OverLimit,
                 format!(
                     "审批金额超过“{}”梯度额度 {} 元",
                     tier.name,
@@ -345,7 +350,10 @@ pub async fn decide(
             ));
         }
     } else if reason.trim().is_empty() {
-        return Err(StoreError::rule("reason_required", "不予通过时请填写理由"));
+        return Err(StoreError::rule(
+            ErrorCode::ReasonRequired,
+            "不予通过时请填写理由",
+        ));
     }
     let m = record::update(
         &tx,
@@ -467,7 +475,7 @@ pub async fn repay(
     expect_status(&l, "repaying", "还款")?;
     if l.disbursed_on.is_some_and(|d| on < d) {
         return Err(StoreError::rule(
-            "repaid_before_disbursed",
+            ErrorCode::RepaidBeforeDisbursed,
             "还款日期不能早于放款日期",
         ));
     }
@@ -534,7 +542,7 @@ pub async fn compensate(
     let ks = installments(&tx, id).await?;
     if !ks.iter().any(|k| k.settled_on.is_none() && k.due_on < on) {
         return Err(StoreError::rule(
-            "not_overdue",
+            ErrorCode::NotOverdue,
             "贷款没有逾期未还的期次，不能申请风险池代偿",
         ));
     }

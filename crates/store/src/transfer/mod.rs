@@ -13,6 +13,6 @@ pub mod projects;
 use crate::StoreError;
 
 /// Map a domain rule error with a stable code to a 422.
-pub(crate) fn rule<E: std::fmt::Display>(code: &'static str, e: E) -> StoreError {
+pub(crate) fn rule<E: std::fmt::Display>(code: kechuang_domain::ErrorCode, e: E) -> StoreError {
     StoreError::rule(code, e.to_string())
 }

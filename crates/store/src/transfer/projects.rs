@@ -4,6 +4,7 @@
 //! moving back or skipping needs a recorded reason. The stage history gives
 //! the time spent per stage; a project in incubation can found a firm.
 
+use kechuang_domain::ErrorCode;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -131,9 +132,9 @@ async fn check_refs<C: ConnectionTrait>(db: &C, i: &ProjectInput) -> StoreResult
         require_org(db, h, "成果持有单位").await?;
     }
     if let Some(c) = &i.chain_id {
-        crate::chains::get(db, c)
-            .await
-            .map_err(|_| StoreError::rule("unknown_chain", "所属产业链不存在，请重新选择"))?;
+        crate::chains::get(db, c).await.map_err(|_| {
+            StoreError::rule(ErrorCode::UnknownChain, "所属产业链不存在，请重新选择")
+        })?;
     }
     Ok(())
 }
@@ -246,7 +247,7 @@ pub fn default_criteria() -> Vec<Criterion> {
 fn not_stopped(p: &transfer_project::Model) -> StoreResult<()> {
     if p.state == ProjectState::Stopped.as_str() {
         return Err(StoreError::rule(
-            "project_stopped",
+            ErrorCode::ProjectStopped,
             "项目已终止，不能再发起评审或决策",
         ));
     }
@@ -262,7 +263,7 @@ pub async fn open_review(
 ) -> StoreResult<gate_review::Model> {
     if criteria.is_empty() || criteria.iter().any(|c| c.weight == 0 || c.name.is_empty()) {
         return Err(StoreError::rule(
-            "no_criteria",
+            ErrorCode::NoCriteria,
             "请至少填写一项评审指标，每项指标须有名称和大于 0 的权重",
         ));
     }
@@ -276,7 +277,7 @@ pub async fn open_review(
         .await?;
     if open > 0 {
         return Err(StoreError::rule(
-            "review_open",
+            ErrorCode::ReviewOpen,
             "该项目已有进行中的评审，请先完成决策",
         ));
     }
@@ -344,7 +345,10 @@ pub async fn add_score(
     let tx = crate::db::begin_write(db).await?;
     let review = get_review(&tx, review_id).await?;
     if review.status != "open" {
-        return Err(StoreError::rule("review_closed", "评审已决策，不能再打分"));
+        return Err(StoreError::rule(
+            ErrorCode::ReviewClosed,
+            "评审已决策，不能再打分",
+        ));
     }
     let weights: Vec<u32> = parse_criteria(&review.criteria)
         .iter()
@@ -352,7 +356,7 @@ pub async fn add_score(
         .collect();
     if i.conflict && i.conflict_note.trim().is_empty() {
         return Err(StoreError::rule(
-            "conflict_note_required",
+            ErrorCode::ConflictNoteRequired,
             "声明利益冲突时请说明冲突情形",
         ));
     }
@@ -371,7 +375,7 @@ pub async fn add_score(
         .await?;
     if dup > 0 {
         return Err(StoreError::Conflict {
-            code: "duplicate_expert",
+            code: ErrorCode::DuplicateExpert,
             message: format!("专家“{}”已在本次评审中打分", i.expert_name),
         });
     }
@@ -431,12 +435,15 @@ pub async fn decide(
     i: DecisionInput,
 ) -> StoreResult<transfer_project::Model> {
     if i.reasons.trim().is_empty() {
-        return Err(StoreError::rule("reasons_required", "请填写决策理由"));
+        return Err(StoreError::rule(
+            ErrorCode::ReasonsRequired,
+            "请填写决策理由",
+        ));
     }
     let tx = crate::db::begin_write(db).await?;
     let review = get_review(&tx, review_id).await?;
     if review.status != "open" {
-        return Err(StoreError::rule("review_closed", "该评审已决策"));
+        return Err(StoreError::rule(ErrorCode::ReviewClosed, "该评审已决策"));
     }
     let p = get(&tx, &review.project_id).await?;
     let current = Stage::parse(&p.stage).unwrap_or(Stage::Screening);
@@ -445,7 +452,7 @@ pub async fn decide(
         .map_err(|e| rule(e.code(), e))?;
     if i.decision == GateDecision::Advance && review.score_tenths.is_none() {
         return Err(StoreError::rule(
-            "gate_unscored",
+            ErrorCode::GateUnscored,
             "尚无无利益冲突专家的评分，不能通过阶段评审",
         ));
     }
@@ -501,12 +508,15 @@ pub async fn found_firm(
     let p = get(&tx, project_id).await?;
     if p.stage != Stage::Incubation.as_str() || p.state == ProjectState::Stopped.as_str() {
         return Err(StoreError::rule(
-            "not_in_incubation",
+            ErrorCode::NotInIncubation,
             "只有处于“企业孵化”阶段的项目才能注册孵化企业",
         ));
     }
     if p.firm_org_id.is_some() {
-        return Err(StoreError::rule("firm_exists", "该项目已注册孵化企业"));
+        return Err(StoreError::rule(
+            ErrorCode::FirmExists,
+            "该项目已注册孵化企业",
+        ));
     }
     require_org(&tx, incubator_org_id, "孵化器").await?;
     let org = crate::orgs::insert(&tx, actor, firm).await?;
@@ -534,16 +544,19 @@ pub async fn graduate(
     let p = get(&tx, project_id).await?;
     let Some(since) = p.incubated_on else {
         return Err(StoreError::rule(
-            "no_firm",
+            ErrorCode::NoFirm,
             "项目尚未注册孵化企业，不能办理毕业",
         ));
     };
     if p.graduated_on.is_some() {
-        return Err(StoreError::rule("already_graduated", "该企业已毕业"));
+        return Err(StoreError::rule(
+            ErrorCode::AlreadyGraduated,
+            "该企业已毕业",
+        ));
     }
     if on < since {
         return Err(StoreError::rule(
-            "graduate_before_entry",
+            ErrorCode::GraduateBeforeEntry,
             "毕业日期不能早于入孵日期",
         ));
     }

@@ -3,6 +3,7 @@
 //! supervision, scope, statistics and export.
 
 use kechuang_domain::auth::Role;
+use kechuang_domain::ErrorCode;
 use kechuang_testkit::{spawn_app, Api, TestApp};
 use serde_json::{json, Value};
 
@@ -2007,7 +2008,7 @@ async fn a_task_may_be_returned_until_the_same_time_on_the_next_workday() {
     // At that time: too late (previously the whole Monday counted).
     match try_return("2026-11-30T15:30:00").await {
         Err(kechuang_store::StoreError::Rule { code, .. }) => {
-            assert_eq!(code, "return_window_passed")
+            assert_eq!(code, ErrorCode::ReturnWindowPassed)
         }
         other => panic!("expected return_window_passed, got {other:?}"),
     }
@@ -2085,7 +2086,7 @@ async fn the_store_checks_the_acting_department_inside_the_transaction() {
         .unwrap();
     fn forbidden<T>(r: Result<T, StoreError>) -> &'static str {
         match r {
-            Err(StoreError::Forbidden { code, .. }) => code,
+            Err(StoreError::Forbidden { code, .. }) => code.as_str(),
             Err(e) => panic!("expected 403, got {e:?}"),
             Ok(_) => panic!("expected 403, got success"),
         }

@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::Json;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::cases::TaskAction;
+use kechuang_domain::ErrorCode;
 use kechuang_store::cases;
 use kechuang_store::{PageReq, Principal};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -205,7 +206,7 @@ pub async fn task_action(
 ) -> ApiResult<Json<TaskView>> {
     let action = TaskAction::parse(&action).ok_or_else(|| {
         ApiError::bad_request(
-            "invalid_path",
+            ErrorCode::InvalidPath,
             "操作只能是 accept、progress、complete、return",
         )
     })?;

@@ -23,6 +23,7 @@ pub use crate::extract::{non_empty, opt_bool, ApiJson, ApiMultipart, ApiPath, Ap
 
 use crate::error::ErrorBody;
 use crate::AppState;
+use kechuang_domain::ErrorCode;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -62,6 +63,33 @@ impl Modify for Security {
 /// document (`ErrorResponses`).
 pub fn add_error_responses(doc: &mut utoipa::openapi::OpenApi) {
     ErrorResponses.modify(doc);
+    document_error_codes(doc);
+}
+
+/// `ErrorBody.code` in the document lists every code of the catalogue
+/// ([`ErrorCode`]) with what it means, so a client sees them all in one place.
+fn document_error_codes(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    use utoipa::openapi::RefOr;
+    let Some(RefOr::T(Schema::Object(body))) = doc
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("ErrorBody"))
+    else {
+        return;
+    };
+    let table: String = ErrorCode::ALL
+        .iter()
+        .map(|c| format!("\n- `{}`：{}", c.as_str(), c.meaning()))
+        .collect();
+    let code = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str())))
+        .description(Some(format!(
+            "稳定的错误码（snake_case），含义如下：{table}"
+        )))
+        .build();
+    body.properties.insert("code".into(), code.into());
 }
 
 /// The error answers every API operation can give through the shared

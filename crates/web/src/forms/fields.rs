@@ -3,17 +3,18 @@
 //! draft reports every problem at once.
 
 use chrono::NaiveDate;
+use kechuang_domain::ErrorCode;
 
 use super::{parse_date, too_long, FieldErrors};
 
 /// A validated value, or the error code with every field's message.
-pub(crate) type Checked<T> = Result<T, (&'static str, FieldErrors)>;
+pub(crate) type Checked<T> = Result<T, (ErrorCode, FieldErrors)>;
 
 pub(crate) fn done<T>(e: FieldErrors, v: impl FnOnce() -> T) -> Checked<T> {
     if e.is_empty() {
         Ok(v())
     } else {
-        Err(("invalid_input", e))
+        Err((ErrorCode::InvalidInput, e))
     }
 }
 

@@ -8,6 +8,7 @@ pub mod transfer;
 use chrono::{NaiveDate, Utc};
 use kechuang_domain::org::OrgKind;
 use kechuang_domain::uscc::Uscc;
+use kechuang_domain::ErrorCode;
 use kechuang_store::chains::ChainInput;
 use kechuang_store::departments::DepartmentInput;
 use kechuang_store::orgs::OrgInput;
@@ -131,7 +132,7 @@ pub struct OrgDraft {
 impl OrgDraft {
     /// Validate every field; all problems are reported at once. The error
     /// code is `invalid_uscc` when the credit code is among the problems.
-    pub fn validate(&self) -> Result<OrgInput, (&'static str, FieldErrors)> {
+    pub fn validate(&self) -> Result<OrgInput, (ErrorCode, FieldErrors)> {
         let mut e: FieldErrors = vec![];
         let name = self.name.trim().to_string();
         if name.is_empty() {
@@ -211,9 +212,9 @@ impl OrgDraft {
         too_long(&mut e, "description", "简介", self.description.trim(), 5000);
         if !e.is_empty() {
             let code = if e.iter().any(|(f, _)| *f == "uscc") {
-                "invalid_uscc"
+                ErrorCode::InvalidUscc
             } else {
-                "invalid_input"
+                ErrorCode::InvalidInput
             };
             return Err((code, e));
         }
@@ -271,7 +272,7 @@ pub struct DepartmentDraft {
 }
 
 impl DepartmentDraft {
-    pub fn validate(&self) -> Result<DepartmentInput, (&'static str, FieldErrors)> {
+    pub fn validate(&self) -> Result<DepartmentInput, (ErrorCode, FieldErrors)> {
         let mut e: FieldErrors = vec![];
         let name = self.name.trim().to_string();
         if name.is_empty() {
@@ -296,7 +297,7 @@ impl DepartmentDraft {
         };
         too_long(&mut e, "phone", "电话", self.phone.trim(), 30);
         if !e.is_empty() {
-            return Err(("invalid_input", e));
+            return Err((ErrorCode::InvalidInput, e));
         }
         Ok(DepartmentInput {
             name,
@@ -319,7 +320,7 @@ pub struct ChainDraft {
 }
 
 impl ChainDraft {
-    pub fn validate(&self) -> Result<ChainInput, (&'static str, FieldErrors)> {
+    pub fn validate(&self) -> Result<ChainInput, (ErrorCode, FieldErrors)> {
         let mut e: FieldErrors = vec![];
         let name = self.name.trim().to_string();
         if name.is_empty() {
@@ -328,7 +329,7 @@ impl ChainDraft {
         too_long(&mut e, "name", "产业链名称", &name, 100);
         too_long(&mut e, "description", "说明", self.description.trim(), 5000);
         if !e.is_empty() {
-            return Err(("invalid_input", e));
+            return Err((ErrorCode::InvalidInput, e));
         }
         Ok(ChainInput {
             name,
@@ -370,7 +371,7 @@ pub struct UserInput {
 impl UserDraft {
     /// Check the fields an administrator may set; department and org
     /// existence is checked by the caller against the store.
-    pub fn validate(&self) -> Result<UserInput, (&'static str, FieldErrors)> {
+    pub fn validate(&self) -> Result<UserInput, (ErrorCode, FieldErrors)> {
         use kechuang_domain::auth::Role;
         let mut e: FieldErrors = vec![];
         let role = Role::parse(self.role.trim());
@@ -387,7 +388,7 @@ impl UserDraft {
         }
         too_long(&mut e, "display_name", "姓名", self.display_name.trim(), 64);
         if !e.is_empty() {
-            return Err(("invalid_input", e));
+            return Err((ErrorCode::InvalidInput, e));
         }
         Ok(UserInput {
             display_name: self.display_name.trim().to_string(),
@@ -427,7 +428,7 @@ mod tests {
         code.push(if last == '0' { '1' } else { '0' });
         d.uscc = code;
         let (code, fields) = d.validate().unwrap_err();
-        assert_eq!(code, "invalid_uscc");
+        assert_eq!(code, ErrorCode::InvalidUscc);
         assert_eq!(fields[0].0, "uscc");
     }
 

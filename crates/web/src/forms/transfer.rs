@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use kechuang_domain::money::Money;
 use kechuang_domain::transfer::{ContractKind, GateDecision, Ladder, Round, Stage};
+use kechuang_domain::ErrorCode;
 use kechuang_store::transfer::contracts::ContractInput;
 use kechuang_store::transfer::equity::AgreementInput;
 use kechuang_store::transfer::loans::{ApplicationInput, TierInput};
@@ -219,7 +220,7 @@ impl ReviewDraft {
                 }),
                 _ => {
                     return Err((
-                        "invalid_input",
+                        ErrorCode::InvalidInput,
                         vec![(
                             "criteria",
                             format!("指标“{p}”请写成 名称:权重，权重为正整数"),
@@ -374,7 +375,7 @@ impl FirmDraft {
         let on = date(&mut e, "incubated_on", "入孵日期", &self.incubated_on);
         match org {
             Ok(o) if e.is_empty() => Ok((o, self.incubator_org_id.trim().into(), on)),
-            _ => Err(("invalid_input", e)),
+            _ => Err((ErrorCode::InvalidInput, e)),
         }
     }
 }

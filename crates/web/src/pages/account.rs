@@ -5,6 +5,7 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use kechuang_domain::ErrorCode;
 use kechuang_store::{accounts, entities::api_token};
 use serde::Deserialize;
 
@@ -209,7 +210,7 @@ pub async fn change_password(
     {
         let field = match &e {
             kechuang_store::StoreError::Rule {
-                code: "wrong_password",
+                code: ErrorCode::WrongPassword,
                 ..
             } => "current",
             _ => "new",

@@ -3,6 +3,7 @@
 //! submitted values and each error beside its field (the macros of
 //! `templates/partials/forms.html`).
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use axum::response::{IntoResponse, Redirect, Response};
@@ -71,7 +72,7 @@ impl FormState {
 pub fn draft<D: DeserializeOwned>(pairs: &[(String, String)]) -> Result<D, ApiError> {
     let q = serde_urlencoded::to_string(pairs).map_err(ApiError::internal)?;
     serde_urlencoded::from_str(&q)
-        .map_err(|e| ApiError::bad_request("invalid_form", format!("表单内容有误：{e}")))
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidForm, format!("表单内容有误：{e}")))
 }
 
 /// The value of one submitted field.

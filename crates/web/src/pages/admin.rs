@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use kechuang_domain::auth::{Permission, Role};
+use kechuang_domain::ErrorCode;
 use kechuang_store::entities::audit_entry;
 use kechuang_store::{audit, departments, Scope};
 use kechuang_store::{orgs, Principal};
@@ -155,9 +156,9 @@ fn user_form_errors(e: ApiError) -> Result<FieldErrors, ApiError> {
         "password",
     ];
     match (e.status.as_u16(), e.code) {
-        (409, "duplicate_username") => Ok(vec![("username", e.message)]),
-        (422, "weak_password") => Ok(vec![("password", e.message)]),
-        (422, "invalid_username") => Ok(vec![("username", e.message)]),
+        (409, ErrorCode::DuplicateUsername) => Ok(vec![("username", e.message)]),
+        (422, ErrorCode::WeakPassword) => Ok(vec![("password", e.message)]),
+        (422, ErrorCode::InvalidUsername) => Ok(vec![("username", e.message)]),
         (409 | 422, _) => Ok(fields_of(&e, &FIELDS)),
         _ => Err(e),
     }

@@ -10,6 +10,7 @@ use axum::Form;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use kechuang_domain::auth::Permission;
 use kechuang_domain::cases::{CaseStatus, Channel, TaskAction};
+use kechuang_domain::ErrorCode;
 use kechuang_store::{cases, orgs, PageReq, Principal, Scope};
 use serde::Deserialize;
 
@@ -750,7 +751,7 @@ fn command(name: &str, f: &[(String, String)]) -> Result<Command, ApiError> {
         "task" => Command::Task {
             task_id: get("task_id"),
             action: TaskAction::parse(&get("action"))
-                .ok_or_else(|| ApiError::bad_request("invalid_input", "未知的任务操作"))?,
+                .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidInput, "未知的任务操作"))?,
             body: TaskBody {
                 version,
                 note: get("note"),
@@ -1280,7 +1281,7 @@ pub async fn create_category(
         };
         let input = match draft.validate() {
             Ok(i) if bad.is_empty() => i,
-            Ok(_) => return Err(ApiError::invalid("invalid_input", &bad)),
+            Ok(_) => return Err(ApiError::invalid(ErrorCode::InvalidInput, &bad)),
             Err(e) => {
                 // Show every field's problem at once.
                 let mut all = bad;
@@ -1291,7 +1292,7 @@ pub async fn create_category(
                         }
                     }
                 }
-                return Err(ApiError::invalid("invalid_input", &all));
+                return Err(ApiError::invalid(ErrorCode::InvalidInput, &all));
             }
         };
         cases::create_category(&s.db, &p.username, input).await?;

@@ -9,6 +9,7 @@ use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::money::Money;
 use kechuang_domain::org::{format_growth, ChainPosition};
+use kechuang_domain::ErrorCode;
 use kechuang_store::chains::ChainDetail;
 use kechuang_store::{orgs, Principal, Scope};
 use serde::Deserialize;
@@ -322,16 +323,22 @@ pub async fn set_output(
     let r = async {
         require(&p, Permission::ChainsWrite)?;
         let year: i32 = f.year.trim().parse().map_err(|_| {
-            ApiError::invalid("invalid_input", &[("year", "年份应为四位数字".into())])
+            ApiError::invalid(
+                ErrorCode::InvalidInput,
+                &[("year", "年份应为四位数字".into())],
+            )
         })?;
         let yuan = Money::parse_yuan(f.output_wan.trim()).map_err(|e| {
             ApiError::invalid(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 &[("output_wan", format!("产值（万元）格式不正确：{e}"))],
             )
         })?;
         let fen = yuan.fen().checked_mul(10_000).ok_or_else(|| {
-            ApiError::invalid("invalid_input", &[("output_wan", "产值过大".into())])
+            ApiError::invalid(
+                ErrorCode::InvalidInput,
+                &[("output_wan", "产值过大".into())],
+            )
         })?;
         service::set_output(&st, &p, &id, f.org_id.trim(), year, fen).await
     }

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use kechuang_domain::auth::Permission;
+use kechuang_domain::ErrorCode;
 use kechuang_store::entities::department;
 use kechuang_store::{departments, Principal};
 use serde::Deserialize;
@@ -129,7 +130,7 @@ pub struct DeptForm {
 
 fn to_fields(e: ApiError) -> Result<FieldErrors, ApiError> {
     match e.status.as_u16() {
-        409 if e.code == "duplicate_code" => Ok(vec![("code", e.message)]),
+        409 if e.code == ErrorCode::DuplicateCode => Ok(vec![("code", e.message)]),
         409 | 422 => Ok(fields_of(
             &e,
             &["name", "code", "sort_order", "phone", "parent_id"],

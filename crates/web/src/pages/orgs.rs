@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::org::{ChainPosition, OrgKind};
+use kechuang_domain::ErrorCode;
 use kechuang_store::entities::org;
 use kechuang_store::{audit, chains, departments, Principal, Scope};
 use serde::Deserialize;
@@ -348,7 +349,7 @@ fn form_errors(e: ApiError) -> Result<FieldErrors, ApiError> {
     ];
     match (e.status.as_u16(), e.code) {
         (422, _) => Ok(fields_of(&e, &FIELDS)),
-        (409, "duplicate_uscc") => Ok(vec![("uscc", e.message)]),
+        (409, ErrorCode::DuplicateUscc) => Ok(vec![("uscc", e.message)]),
         (409, _) => Ok(vec![("_form", e.message)]),
         _ => Err(e),
     }

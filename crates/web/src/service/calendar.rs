@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::calendar::{CalendarDay, DayKind};
+use kechuang_domain::ErrorCode;
 use kechuang_store::calendar;
 use kechuang_store::entities::calendar_day;
 use kechuang_store::Principal;
@@ -42,7 +43,7 @@ pub async fn list_days(
     require(p, Permission::CalendarRead)?;
     if year.is_some_and(|y| !(1900..=2100).contains(&y)) {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "年份 year 须在 1900 到 2100 之间",
         ));
     }
@@ -65,7 +66,7 @@ pub async fn set_day(
     let name = name.trim().chars().take(50).collect::<String>();
     if name.is_empty() {
         return Err(ApiError::invalid(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             &[("name", "请填写名称，如“国庆节”".into())],
         ));
     }
@@ -92,7 +93,10 @@ pub async fn add_workdays(
     require(p, Permission::CalendarRead)?;
     let from = parse_day(from)?;
     if days > 3650 {
-        return Err(ApiError::bad_request("invalid_query", "days 不能超过3650"));
+        return Err(ApiError::bad_request(
+            ErrorCode::InvalidQuery,
+            "days 不能超过3650",
+        ));
     }
     let cal = calendar::load(&s.db).await?;
     let date = cal.add_workdays(from, days);
@@ -110,7 +114,7 @@ pub fn parse_kind(k: &str) -> ApiResult<DayKind> {
         "holiday" => Ok(DayKind::Holiday),
         "workday" => Ok(DayKind::Workday),
         _ => Err(ApiError::invalid(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             &[(
                 "kind",
                 "类型只能是 holiday（放假）或 workday（调休上班）".into(),
@@ -121,7 +125,10 @@ pub fn parse_kind(k: &str) -> ApiResult<DayKind> {
 
 pub fn parse_day(s: &str) -> ApiResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        ApiError::bad_request("invalid_date", "日期格式应为 YYYY-MM-DD，例如 2026-10-01")
+        ApiError::bad_request(
+            ErrorCode::InvalidDate,
+            "日期格式应为 YYYY-MM-DD，例如 2026-10-01",
+        )
     })
 }
 

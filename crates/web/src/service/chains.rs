@@ -3,6 +3,7 @@
 //! members. The JSON API (`api::chains`) and the pages (`pages::chains`) both
 //! call it.
 
+use kechuang_domain::ErrorCode;
 use std::collections::{BTreeMap, BTreeSet};
 
 use kechuang_domain::auth::Permission;
@@ -158,7 +159,7 @@ impl From<ChainDetail> for ChainDetailView {
 pub fn parse_position(s: &str) -> ApiResult<ChainPosition> {
     ChainPosition::parse_label(s).ok_or_else(|| {
         ApiError::invalid(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             &[(
                 "position",
                 "位置只能是 upstream（上游）、midstream（中游）或 downstream（下游）".into(),
@@ -214,7 +215,7 @@ pub async fn add_node(
     let name = name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::invalid(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             &[("name", "请填写节点名称（不超过100字）".into())],
         ));
     }

@@ -7,6 +7,7 @@
 //! it, it is read for every member of the department.
 
 use chrono::{DateTime, Utc};
+use kechuang_domain::ErrorCode;
 use kechuang_store::entities::notification;
 use kechuang_store::{cases, PageReq, Principal};
 use serde::{Deserialize, Serialize};
@@ -67,10 +68,9 @@ pub struct MessageQuery {
 fn number(name: &str, v: &Option<String>) -> ApiResult<Option<u64>> {
     match non_empty(v) {
         None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::bad_request("invalid_query", format!("参数 {name} 应为正整数"))),
+        Some(s) => s.parse().map(Some).map_err(|_| {
+            ApiError::bad_request(ErrorCode::InvalidQuery, format!("参数 {name} 应为正整数"))
+        }),
     }
 }
 

@@ -2,6 +2,7 @@
 //! changing and deleting an organisation, the Excel export, template and import.
 //! The JSON API (`api::orgs`) and the pages (`pages::orgs`) both call it.
 
+use kechuang_domain::ErrorCode;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -129,18 +130,18 @@ pub struct OrgListQuery {
 
 impl OrgListQuery {
     pub fn filter(&self) -> ApiResult<OrgFilter> {
-        let kind = match non_empty(&self.kind) {
-            None => None,
-            Some(k) => Some(
-                OrgKind::parse(&k)
-                    .ok_or_else(|| ApiError::bad_request("invalid_query", "未知的单位类型"))?,
-            ),
-        };
+        let kind =
+            match non_empty(&self.kind) {
+                None => None,
+                Some(k) => Some(OrgKind::parse(&k).ok_or_else(|| {
+                    ApiError::bad_request(ErrorCode::InvalidQuery, "未知的单位类型")
+                })?),
+            };
         let sort = match non_empty(&self.sort) {
             None => OrgSort::default(),
             Some(s) => OrgSort::parse(&s).ok_or_else(|| {
                 ApiError::bad_request(
-                    "invalid_query",
+                    ErrorCode::InvalidQuery,
                     "排序字段只能是 name、kind、created_at、updated_at",
                 )
             })?,
@@ -167,7 +168,7 @@ async fn check_department(s: &AppState, i: &OrgInput) -> ApiResult<()> {
     if let Some(d) = &i.department_id {
         if departments::get(&s.db, &Scope::All, d).await.is_err() {
             return Err(ApiError::invalid(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 &[("department_id", "主管部门不存在".into())],
             ));
         }
@@ -416,7 +417,7 @@ pub async fn import_bytes(
         }
     }
     if inputs.is_empty() && problems.is_empty() {
-        return Err(ApiError::bad_request("empty_file", "文件中没有数据行").into());
+        return Err(ApiError::bad_request(ErrorCode::EmptyFile, "文件中没有数据行").into());
     }
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.row);

@@ -6,6 +6,7 @@
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use kechuang_domain::auth::{Permission, Role};
+use kechuang_domain::ErrorCode;
 use kechuang_store::accounts::{self, NewUser, UserChanges};
 use kechuang_store::entities::user;
 use kechuang_store::{departments, orgs, Principal, Scope};
@@ -58,14 +59,17 @@ async fn checked_input(s: &AppState, d: &UserDraft) -> ApiResult<UserInput> {
             .await
             .map_err(|_| {
                 ApiError::invalid(
-                    "invalid_input",
+                    ErrorCode::InvalidInput,
                     &[("department_id", "所属部门不存在".into())],
                 )
             })?;
     }
     if let Some(o) = &input.org_id {
         orgs::get(&s.db, &Scope::All, o).await.map_err(|_| {
-            ApiError::invalid("invalid_input", &[("org_id", "所属单位不存在".into())])
+            ApiError::invalid(
+                ErrorCode::InvalidInput,
+                &[("org_id", "所属单位不存在".into())],
+            )
         })?;
     }
     Ok(input)
@@ -121,7 +125,7 @@ pub async fn update(
     if id == p.user_id && !d.active {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "cannot_disable_self",
+            ErrorCode::CannotDisableSelf,
             "不能停用自己的账号",
         ));
     }

@@ -3,6 +3,7 @@
 //! period. Shared by the pages and the JSON API.
 
 use chrono::NaiveDate;
+use kechuang_domain::ErrorCode;
 use kechuang_store::party::staff::{
     AssignmentInput, ConvertInput, LogInput, LogKind, StaffInput, StaffRole,
 };
@@ -60,9 +61,9 @@ impl StaffDraft {
         }
         if !e.is_empty() {
             let code = if e.iter().any(|(f, _)| *f == "assistant_of") {
-                "assistant_needs_officer"
+                ErrorCode::AssistantNeedsOfficer
             } else {
-                "invalid_input"
+                ErrorCode::InvalidInput
             };
             return Err((code, e));
         }
@@ -257,7 +258,7 @@ mod tests {
             ..Default::default()
         };
         let (code, fields) = d.validate().unwrap_err();
-        assert_eq!(code, "assistant_needs_officer");
+        assert_eq!(code, ErrorCode::AssistantNeedsOfficer);
         assert_eq!(fields[0].0, "assistant_of");
         let ok = StaffDraft {
             name: "王指导员".into(),

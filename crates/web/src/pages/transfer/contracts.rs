@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::transfer::ContractKind;
+use kechuang_domain::ErrorCode;
 use kechuang_store::Principal;
 
 use super::{
@@ -167,7 +168,7 @@ pub async fn import(
         Err(ImportFailure::Invalid(problems)) => {
             let e = ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "import_invalid",
+                ErrorCode::ImportInvalid,
                 format!(
                     "发现{}处错误，未导入任何数据，请修改后重新上传",
                     problems.len()

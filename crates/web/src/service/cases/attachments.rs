@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use kechuang_domain::auth::Permission;
+use kechuang_domain::ErrorCode;
 use kechuang_store::cases;
 use kechuang_store::Principal;
 use serde::Serialize;
@@ -60,7 +61,7 @@ pub async fn upload_attachment(
     while let Some(field) = mp
         .next_field()
         .await
-        .map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, format!("上传失败：{e}")))?
     {
         if field.name() == Some("file") {
             let filename = field.file_name().unwrap_or("附件").to_string();
@@ -68,10 +69,9 @@ pub async fn upload_attachment(
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| ApiError::bad_request("invalid_upload", format!("上传失败：{e}")))?;
+            let bytes = field.bytes().await.map_err(|e| {
+                ApiError::bad_request(ErrorCode::InvalidUpload, format!("上传失败：{e}"))
+            })?;
             return Ok(cases::attach(
                 &s.db,
                 &p.scope,
@@ -85,7 +85,7 @@ pub async fn upload_attachment(
         }
     }
     Err(ApiError::bad_request(
-        "invalid_upload",
+        ErrorCode::InvalidUpload,
         "请选择要上传的文件（表单字段名 file）",
     ))
 }

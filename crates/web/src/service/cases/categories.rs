@@ -1,5 +1,6 @@
 //! Case categories (诉求分类), as shown and as an administrator edits them.
 
+use kechuang_domain::ErrorCode;
 use kechuang_store::cases;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -77,7 +78,7 @@ impl CategoryDraft {
             e.push(("name", "请填写分类名称（不超过50字）".to_string()));
         }
         if !e.is_empty() {
-            return Err(ApiError::invalid("invalid_input", &e));
+            return Err(ApiError::invalid(ErrorCode::InvalidInput, &e));
         }
         Ok(cases::CategoryInput {
             code,

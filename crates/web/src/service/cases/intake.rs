@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use kechuang_domain::cases::Channel;
+use kechuang_domain::ErrorCode;
 use kechuang_store::cases::CaseInput;
 use kechuang_store::{Principal, Scope};
 use serde::Deserialize;
@@ -82,9 +83,9 @@ pub fn validate_draft(p: &Principal, d: CaseDraft) -> ApiResult<CaseInput> {
     }
     if !e.is_empty() {
         let code = if e.iter().any(|(f, _)| *f == "received_at") {
-            "received_in_future"
+            ErrorCode::ReceivedInFuture
         } else {
-            "invalid_input"
+            ErrorCode::InvalidInput
         };
         return Err(ApiError::invalid(code, &e));
     }

@@ -5,6 +5,7 @@
 //! here; this file holds what several of them use: the [`actor`] of a
 //! principal and the [`Names`] that views show.
 
+use kechuang_domain::ErrorCode;
 mod attachments;
 mod categories;
 mod intake;
@@ -102,5 +103,5 @@ impl Names {
 }
 
 fn bad(msg: &str) -> ApiError {
-    ApiError::bad_request("invalid_query", msg.to_string())
+    ApiError::bad_request(ErrorCode::InvalidQuery, msg.to_string())
 }

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::cases::{Satisfaction, TaskAction};
+use kechuang_domain::ErrorCode;
 use kechuang_store::cases::{self, Actor};
 use kechuang_store::entities::{case, case_task, supervision};
 use kechuang_store::{departments, Principal, Scope};
@@ -104,7 +105,7 @@ fn required(field: &'static str, v: &str, what: &str) -> ApiResult<String> {
     let t = v.trim();
     if t.is_empty() || t.chars().count() > 5000 {
         return Err(ApiError::invalid(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             &[(field, format!("请填写{what}（不超过5000字）"))],
         ));
     }
@@ -215,7 +216,7 @@ pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResu
                 ) => x,
                 _ => {
                     return Err(ApiError::invalid(
-                        "invalid_input",
+                        ErrorCode::InvalidInput,
                         &[("satisfaction", "请选择满意、基本满意或不满意".into())],
                     ))
                 }
@@ -337,7 +338,7 @@ pub async fn record_interview(
         }
     }
     if !e.is_empty() {
-        return Err(ApiError::invalid("invalid_input", &e));
+        return Err(ApiError::invalid(ErrorCode::InvalidInput, &e));
     }
     let input = cases::InterviewInput {
         department_id: d.department_id.trim().into(),

@@ -1,6 +1,7 @@
 //! Major projects claimed by party talents (揭榜挂帅) and their original results (原创性成果).
 
 use kechuang_domain::auth::Permission;
+use kechuang_domain::ErrorCode;
 use kechuang_store::entities::{original_result, project_claim};
 use kechuang_store::party::claims::{
     self as store, ClaimFilter, ClaimLevel, ClaimRow, ClaimState, ResultFilter, ResultKind,
@@ -140,7 +141,7 @@ fn parse_year(v: &Option<String>) -> ApiResult<Option<i32>> {
             .ok()
             .filter(|y| (1900..=2200).contains(y))
             .map(Some)
-            .ok_or_else(|| ApiError::bad_request("invalid_query", "年度须为四位数字年份")),
+            .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidQuery, "年度须为四位数字年份")),
     }
 }
 
@@ -165,7 +166,7 @@ pub struct ClaimListQuery {
 
 impl ClaimListQuery {
     pub fn filter(&self) -> ApiResult<ClaimFilter> {
-        let bad = |m: &str| ApiError::bad_request("invalid_query", m.to_string());
+        let bad = |m: &str| ApiError::bad_request(ErrorCode::InvalidQuery, m.to_string());
         Ok(ClaimFilter {
             q: non_empty(&self.q),
             level: match non_empty(&self.level) {
@@ -335,10 +336,9 @@ impl ResultListQuery {
             claim_id: non_empty(&self.claim_id),
             kind: match non_empty(&self.kind) {
                 None => None,
-                Some(k) => Some(
-                    ResultKind::parse(&k)
-                        .ok_or_else(|| ApiError::bad_request("invalid_query", "未知的成果类型"))?,
-                ),
+                Some(k) => Some(ResultKind::parse(&k).ok_or_else(|| {
+                    ApiError::bad_request(ErrorCode::InvalidQuery, "未知的成果类型")
+                })?),
             },
             year: parse_year(&self.year)?,
         })

@@ -1,5 +1,6 @@
 //! Public commitments (承诺践诺): pledge, report, verify; lists and figures.
 
+use kechuang_domain::ErrorCode;
 use std::collections::{BTreeMap, HashMap};
 
 use kechuang_domain::auth::Permission;
@@ -93,7 +94,7 @@ pub struct CommitmentListQuery {
 
 impl CommitmentListQuery {
     pub fn filter(&self) -> ApiResult<CommitmentFilter> {
-        let bad = |m: &str| ApiError::bad_request("invalid_query", m.to_string());
+        let bad = |m: &str| ApiError::bad_request(ErrorCode::InvalidQuery, m.to_string());
         Ok(CommitmentFilter {
             q: non_empty(&self.q),
             party_org_id: non_empty(&self.party_org_id),

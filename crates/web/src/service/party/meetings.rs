@@ -1,5 +1,6 @@
 //! Joint and monthly coordination meetings, their decisions as the annual key-item list (年度重点事项) with milestones, and agendas that pick up overdue or at-risk items.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -162,7 +163,7 @@ fn parse_year(v: &Option<String>, label: &str) -> ApiResult<Option<i32>> {
             .filter(|y| (1900..=2200).contains(y))
             .map(Some)
             .ok_or_else(|| {
-                ApiError::bad_request("invalid_query", format!("{label}须为四位数字年份"))
+                ApiError::bad_request(ErrorCode::InvalidQuery, format!("{label}须为四位数字年份"))
             }),
     }
 }
@@ -188,7 +189,7 @@ impl MeetingListQuery {
         let kind = match non_empty(&self.kind) {
             None => None,
             Some(k) => Some(MeetingKind::parse(&k).ok_or_else(|| {
-                ApiError::bad_request("invalid_query", "会议类型只能是 joint 或 monthly")
+                ApiError::bad_request(ErrorCode::InvalidQuery, "会议类型只能是 joint 或 monthly")
             })?),
         };
         Ok(MeetingFilter {
@@ -315,7 +316,7 @@ impl KeyItemListQuery {
         let status = match non_empty(&self.status) {
             None => None,
             Some(k) => Some(KeyStatus::parse(&k).ok_or_else(|| {
-                ApiError::bad_request("invalid_query", "状态只能是 open 或 done")
+                ApiError::bad_request(ErrorCode::InvalidQuery, "状态只能是 open 或 done")
             })?),
         };
         Ok(KeyItemFilter {

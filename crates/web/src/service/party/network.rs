@@ -1,6 +1,7 @@
 //! Party organisations, chain committees, members (masked personal data)
 //! and cross-appointments.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use kechuang_domain::auth::Permission;
@@ -158,10 +159,9 @@ impl MemberListQuery {
             party_org_id: non_empty(&self.party_org_id),
             stage: match non_empty(&self.stage) {
                 None => None,
-                Some(s) => Some(
-                    MemberStage::parse(&s)
-                        .ok_or_else(|| ApiError::bad_request("invalid_query", "未知的发展阶段"))?,
-                ),
+                Some(s) => Some(MemberStage::parse(&s).ok_or_else(|| {
+                    ApiError::bad_request(ErrorCode::InvalidQuery, "未知的发展阶段")
+                })?),
             },
             field: non_empty(&self.field),
         })

@@ -8,6 +8,7 @@
 //! themselves (the staff record linked to their account); the
 //! party-building office (`PartyWrite`) manages staff and may log for anyone.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
@@ -214,13 +215,13 @@ pub async fn require_log_for(s: &AppState, p: &Principal, staff_id: &str) -> Api
     match own_staff(s, p).await? {
         None => Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "no_staff_record",
+            ErrorCode::NoStaffRecord,
             "您的账号尚未关联服务人员档案，不能记录工作；请联系党群工作部关联账号",
         )),
         Some(me) if me.id == staff_id => Ok(()),
         Some(_) => Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "not_own_staff",
+            ErrorCode::NotOwnStaff,
             "只能以本人身份记录工作，不能替他人记录或修改",
         )),
     }
@@ -260,7 +261,7 @@ impl StaffListQuery {
             Some("four_teams") => (None, true),
             Some(r) => (
                 Some(StaffRole::parse(r).ok_or_else(|| {
-                    ApiError::bad_request("invalid_query", "未知的身份，请使用身份代码")
+                    ApiError::bad_request(ErrorCode::InvalidQuery, "未知的身份，请使用身份代码")
                 })?),
                 false,
             ),
@@ -453,7 +454,7 @@ fn query_date(name: &str, v: &Option<String>) -> ApiResult<Option<NaiveDate>> {
         None => Ok(None),
         Some(t) => crate::forms::parse_date(&t).map(Some).ok_or_else(|| {
             ApiError::bad_request(
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 format!("参数 {name} 应为日期，如 2026-03-01"),
             )
         }),
@@ -471,7 +472,10 @@ impl LogListQuery {
             kind: match non_empty(&self.kind) {
                 None => None,
                 Some(k) => Some(LogKind::parse(&k).ok_or_else(|| {
-                    ApiError::bad_request("invalid_query", "类型只能是 visit、service 或 assist")
+                    ApiError::bad_request(
+                        ErrorCode::InvalidQuery,
+                        "类型只能是 visit、service 或 assist",
+                    )
                 })?),
             },
             has_problems: opt_bool("has_problems", &self.has_problems)?,

@@ -1,6 +1,7 @@
 //! Technology contracts (技术合同登记): register, list, export, import from
 //! Excel (all or nothing), turnover by year with growth.
 
+use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use kechuang_domain::auth::Permission;
@@ -75,31 +76,30 @@ pub struct ContractListQuery {
 
 impl ContractListQuery {
     pub fn filter(&self) -> ApiResult<ContractFilter> {
-        let kind = match non_empty(&self.kind) {
-            None => None,
-            Some(k) => Some(
-                ContractKind::parse(&k)
-                    .ok_or_else(|| ApiError::bad_request("invalid_query", "未知的合同类型"))?,
-            ),
-        };
+        let kind =
+            match non_empty(&self.kind) {
+                None => None,
+                Some(k) => Some(ContractKind::parse(&k).ok_or_else(|| {
+                    ApiError::bad_request(ErrorCode::InvalidQuery, "未知的合同类型")
+                })?),
+            };
         let sort = match non_empty(&self.sort).as_deref() {
             None | Some("registered") => ContractSort::RegisteredDesc,
             Some("amount") => ContractSort::AmountDesc,
             Some("contract_no") => ContractSort::ContractNo,
             Some(_) => {
                 return Err(ApiError::bad_request(
-                    "invalid_query",
+                    ErrorCode::InvalidQuery,
                     "排序只能是 registered、amount 或 contract_no",
                 ))
             }
         };
-        let year =
-            match non_empty(&self.year) {
-                None => None,
-                Some(y) => Some(y.parse::<i32>().map_err(|_| {
-                    ApiError::bad_request("invalid_query", "登记年度须为四位数字年份")
-                })?),
-            };
+        let year = match non_empty(&self.year) {
+            None => None,
+            Some(y) => Some(y.parse::<i32>().map_err(|_| {
+                ApiError::bad_request(ErrorCode::InvalidQuery, "登记年度须为四位数字年份")
+            })?),
+        };
         Ok(ContractFilter {
             q: non_empty(&self.q),
             kind,
@@ -279,7 +279,7 @@ pub async fn import_bytes(
             let api: ApiError = e.into();
             Err(ImportFailure::Invalid(vec![ImportProblem {
                 row: rows_of[k - 1],
-                column: if api.code.starts_with("duplicate") {
+                column: if api.code.as_str().starts_with("duplicate") {
                     "登记编号"
                 } else {
                     "合同成交额（元）"

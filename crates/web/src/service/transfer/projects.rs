@@ -2,6 +2,7 @@
 
 use kechuang_domain::auth::Permission;
 use kechuang_domain::transfer::{ProjectState, Stage};
+use kechuang_domain::ErrorCode;
 use kechuang_store::entities::{gate_review, review_score, transfer_project};
 use kechuang_store::transfer::projects::{self, FunnelRow, ProjectDetail, ProjectFilter};
 use kechuang_store::{Page, PageReq, Principal};
@@ -92,7 +93,7 @@ pub struct ProjectListQuery {
 
 impl ProjectListQuery {
     pub fn filter(&self) -> ApiResult<ProjectFilter> {
-        let bad = |m: &str| ApiError::bad_request("invalid_query", m.to_string());
+        let bad = |m: &str| ApiError::bad_request(ErrorCode::InvalidQuery, m.to_string());
         Ok(ProjectFilter {
             q: non_empty(&self.q),
             stage: match non_empty(&self.stage) {
