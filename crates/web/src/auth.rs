@@ -77,7 +77,7 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
     // A page form posted from another site (the sign-in form included, which
     // has no session to carry a CSRF token yet) is refused by its Origin.
     if unsafe_method
-        && !crate::input::is_machine_path(req.uri().path())
+        && !crate::error::is_machine_path(req.uri().path())
         && !same_origin(req.headers())
     {
         return ApiError::new(

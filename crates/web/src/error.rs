@@ -10,6 +10,11 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 
+/// Whether a path is answered in JSON (API, Open311) rather than a page.
+pub fn is_machine_path(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/open311/")
+}
+
 /// The error body of every API error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {

@@ -14,16 +14,11 @@ use kechuang_domain::text::{self, TextError};
 use kechuang_domain::ErrorCode;
 
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::error::{is_machine_path, ApiError};
 use crate::AppState;
 
 /// The largest request body (also axum's `DefaultBodyLimit` in `app`).
 pub const BODY_LIMIT: usize = 20 * 1024 * 1024;
-
-/// Whether a path is answered in JSON (API, Open311) rather than a page.
-pub fn is_machine_path(path: &str) -> bool {
-    path.starts_with("/api/") || path.starts_with("/open311/")
-}
 
 enum Kind {
     Form,

@@ -71,7 +71,7 @@ async fn not_found(
         ErrorCode::NotFound,
         "没有这个页面或接口，请检查地址",
     );
-    if input::is_machine_path(uri.path()) {
+    if error::is_machine_path(uri.path()) {
         return e.into_response();
     }
     pages::error_page(&s, caller.0 .0.as_ref(), e)

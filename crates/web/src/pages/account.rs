@@ -9,6 +9,7 @@ use kechuang_domain::ErrorCode;
 use kechuang_store::{accounts, entities::api_token};
 use serde::Deserialize;
 
+use super::actions::FlashQuery;
 use super::{fmt_time, render, render_status, PageCtx, PageResult};
 use crate::auth::{cookie_value, safe_next, session_cookie, Caller, PageUser, SESSION_COOKIE};
 use crate::error::ApiError;
@@ -161,11 +162,6 @@ impl PasswordPage {
             .map(|(_, m)| m.clone())
             .unwrap_or_default()
     }
-}
-
-#[derive(Deserialize)]
-pub struct FlashQuery {
-    pub flash: Option<String>,
 }
 
 pub async fn password_form(

@@ -139,6 +139,6 @@ pub fn with_status(mut r: Response, s: axum::http::StatusCode) -> Response {
 
 /// `?flash=` after a redirect.
 #[derive(Deserialize, Default)]
-pub struct FlashParam {
+pub struct FlashQuery {
     pub flash: Option<String>,
 }

@@ -13,7 +13,7 @@ use kechuang_store::{audit, departments, Scope};
 use kechuang_store::{orgs, Principal};
 use serde::Deserialize;
 
-use super::account::FlashQuery;
+use super::actions::FlashQuery;
 use super::{fmt_time, render, render_status, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;

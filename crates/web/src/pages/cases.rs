@@ -14,7 +14,7 @@ use kechuang_domain::ErrorCode;
 use kechuang_store::{cases, orgs, PageReq, Principal, Scope};
 use serde::Deserialize;
 
-use super::account::FlashQuery;
+use super::actions::FlashQuery;
 use super::actions::{answer, done, field, FormState};
 use super::{
     department_choices, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx,

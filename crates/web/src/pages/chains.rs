@@ -14,7 +14,7 @@ use kechuang_store::chains::ChainDetail;
 use kechuang_store::{orgs, Principal, Scope};
 use serde::Deserialize;
 
-use super::account::FlashQuery;
+use super::actions::FlashQuery;
 use super::{render, render_status, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;

@@ -11,7 +11,7 @@ use kechuang_store::entities::department;
 use kechuang_store::{departments, Principal};
 use serde::Deserialize;
 
-use super::account::FlashQuery;
+use super::actions::FlashQuery;
 use super::{render_status, PageCtx, PageResult};
 use crate::auth::PageUser;
 use crate::error::ApiError;

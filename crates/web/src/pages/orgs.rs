@@ -13,7 +13,7 @@ use kechuang_store::entities::org;
 use kechuang_store::{audit, chains, departments, Principal, Scope};
 use serde::Deserialize;
 
-use super::account::FlashQuery;
+use super::actions::FlashQuery;
 use super::{
     department_choices, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx,
     PageResult, Pager,

@@ -18,7 +18,7 @@ use kechuang_store::Principal;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{answer, done, draft, field, with_status, FlashParam, FormState};
+use crate::pages::actions::{answer, done, draft, field, with_status, FlashQuery, FormState};
 use crate::pages::{fmt_date, query_string, render, PageCtx, PageResult, Pager};
 use crate::service::party::claims::{
     self as service, ClaimDetailView, ClaimListQuery, ClaimTotalsView, ClaimView, ResultListQuery,
@@ -95,7 +95,7 @@ pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<ClaimListQuery>,
-    Query(fl): Query<FlashParam>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
     Ok(list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
 }
@@ -215,7 +215,7 @@ pub async fn detail(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }

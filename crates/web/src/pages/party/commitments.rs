@@ -16,7 +16,7 @@ use kechuang_store::Principal;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{answer, done, draft, with_status, FlashParam, FormState};
+use crate::pages::actions::{answer, done, draft, with_status, FlashQuery, FormState};
 use crate::pages::{fmt_date, query_string, render, PageCtx, PageError, PageResult, Pager};
 use crate::service::party::commitments::{
     self as service, CommitmentDetail, CommitmentListQuery, CommitmentView,
@@ -74,7 +74,7 @@ pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<CommitmentListQuery>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(list_page(&st, &p, q, FormState::default(), f.flash.as_deref()).await?)
 }
@@ -201,7 +201,7 @@ pub async fn detail(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }

@@ -20,7 +20,7 @@ use kechuang_store::Principal;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{answer, done, draft, field, with_status, FlashParam, FormState};
+use crate::pages::actions::{answer, done, draft, field, with_status, FlashQuery, FormState};
 use crate::pages::{
     department_choices, fmt_date, query_string, render, PageCtx, PageResult, Pager,
 };
@@ -97,7 +97,7 @@ pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<MeetingListQuery>,
-    Query(fl): Query<FlashParam>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
     Ok(list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
 }
@@ -216,7 +216,7 @@ pub async fn detail(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
@@ -487,7 +487,7 @@ pub async fn key_item(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(key_item_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }

@@ -17,7 +17,7 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{
-    answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
+    answer, done, draft, field, org_choices, with_status, FlashQuery, FormState,
 };
 use crate::pages::{fmt_date, query_string, render, PageCtx, PageResult, Pager};
 use crate::service::party::network::{
@@ -85,7 +85,7 @@ impl TreePage {
 pub async fn tree(
     State(st): State<AppState>,
     PageUser(p): PageUser,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(tree_page(&st, &p, FormState::default(), f.flash.as_deref()).await?)
 }
@@ -180,7 +180,7 @@ pub async fn org(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(org_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
@@ -336,7 +336,7 @@ pub async fn members(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<MemberListQuery>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(members_page(&st, &p, q, FormState::default(), f.flash.as_deref()).await?)
 }
@@ -450,7 +450,7 @@ pub async fn member(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(member_page(
         &st,

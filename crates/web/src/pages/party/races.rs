@@ -15,7 +15,7 @@ use kechuang_store::Principal;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::forms::party::races::DEFAULT_DIMENSIONS;
-use crate::pages::actions::{answer, done, draft, field, FlashParam, FormState};
+use crate::pages::actions::{answer, done, draft, field, FlashQuery, FormState};
 use crate::pages::{department_choices, fmt_date, render, PageCtx, PageResult};
 use crate::service::party::races as service;
 use crate::AppState;
@@ -53,7 +53,7 @@ impl IndexPage {
 pub async fn index(
     State(st): State<AppState>,
     PageUser(p): PageUser,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(index_page(&st, &p, FormState::default(), f.flash.as_deref()).await?)
 }
@@ -168,7 +168,7 @@ pub async fn board(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(board_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
@@ -250,7 +250,7 @@ pub async fn team_page(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(team_render(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }

@@ -22,7 +22,7 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{
-    answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
+    answer, done, draft, field, org_choices, with_status, FlashQuery, FormState,
 };
 use crate::pages::{
     department_choices, fmt_date, query_string, render, PageCtx, PageResult, Pager,
@@ -156,7 +156,7 @@ pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<StaffListQuery>,
-    Query(fl): Query<FlashParam>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
     Ok(list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
 }
@@ -299,7 +299,7 @@ pub async fn detail(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
@@ -486,7 +486,7 @@ pub async fn logs(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<LogListQuery>,
-    Query(fl): Query<FlashParam>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
     Ok(logs_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
 }

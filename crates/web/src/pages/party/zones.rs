@@ -16,7 +16,7 @@ use kechuang_store::Principal;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{answer, done, draft, field, org_choices, FlashParam, FormState};
+use crate::pages::actions::{answer, done, draft, field, org_choices, FlashQuery, FormState};
 use crate::pages::{query_string, render, PageCtx, PageResult, Pager};
 use crate::service::party::zones::{self as service, ZoneDetailView, ZoneListQuery, ZoneView};
 use crate::AppState;
@@ -55,7 +55,7 @@ pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<ZoneListQuery>,
-    Query(fl): Query<FlashParam>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
     Ok(list_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
 }
@@ -157,7 +157,7 @@ pub async fn detail(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }

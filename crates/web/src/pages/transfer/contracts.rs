@@ -14,7 +14,7 @@ use kechuang_store::Principal;
 use super::{
     answer, done, draft, render, turnover_lines, wan, FormState, PageCtx, PageResult, TurnoverLine,
 };
-use super::{with_status, FlashParam};
+use super::{with_status, FlashQuery};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
@@ -60,7 +60,7 @@ pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<ContractListQuery>,
-    Query(fl): Query<FlashParam>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
     let flash = fl.flash;
     Ok(list_page(&st, &p, q, FormState::default(), vec![], flash.as_deref()).await?)

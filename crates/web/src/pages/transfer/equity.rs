@@ -9,7 +9,7 @@ use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_store::Principal;
 
-use super::{answer, FlashParam};
+use super::{answer, FlashQuery};
 use super::{done, draft, org_choices, render, wan, yuan, FormState, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
@@ -61,7 +61,7 @@ pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<AgreementListQuery>,
-    Query(fl): Query<FlashParam>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
     let flash = fl.flash;
     Ok(list_page(&st, &p, q, FormState::default(), flash.as_deref()).await?)
@@ -189,7 +189,7 @@ pub async fn detail(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }

@@ -13,7 +13,7 @@ use kechuang_store::entities::loan_tier;
 use kechuang_store::transfer::loans::TierTotals;
 use kechuang_store::Principal;
 
-use super::{answer, FlashParam};
+use super::{answer, FlashQuery};
 use super::{done, draft, org_choices, render, wan, yuan, FormState, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
@@ -74,7 +74,7 @@ pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<LoanListQuery>,
-    Query(fl): Query<FlashParam>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
     let flash = fl.flash;
     Ok(list_page(&st, &p, q, FormState::default(), flash.as_deref()).await?)
@@ -196,7 +196,7 @@ pub async fn detail(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }

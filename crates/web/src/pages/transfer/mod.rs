@@ -20,7 +20,7 @@ use kechuang_store::Principal;
 use serde::Deserialize;
 
 pub use super::actions::{
-    answer, done, draft, field, org_choices, with_status, FlashParam, FormState,
+    answer, done, draft, field, org_choices, with_status, FlashQuery, FormState,
 };
 use super::{render, PageCtx, PageResult};
 use crate::auth::{require, PageUser};

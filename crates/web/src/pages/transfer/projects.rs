@@ -11,7 +11,7 @@ use kechuang_domain::transfer::{GateDecision, ProjectState, Stage};
 use kechuang_store::Principal;
 
 use super::{
-    answer, done, draft, field, org_choices, render, with_status, FlashParam, FormState, PageCtx,
+    answer, done, draft, field, org_choices, render, with_status, FlashQuery, FormState, PageCtx,
     PageResult,
 };
 use crate::auth::{require, PageUser};
@@ -61,7 +61,7 @@ pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<ProjectListQuery>,
-    Query(fl): Query<FlashParam>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
     let flash = fl.flash;
     Ok(list_page(&st, &p, q, FormState::default(), flash.as_deref()).await?)
@@ -220,7 +220,7 @@ pub async fn detail(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Path(id): Path<String>,
-    Query(f): Query<FlashParam>,
+    Query(f): Query<FlashQuery>,
 ) -> PageResult {
     Ok(detail_page(&st, &p, &id, FormState::default(), f.flash.as_deref()).await?)
 }
