@@ -697,13 +697,8 @@ pub async fn import_members(
         ));
     }
     let n = new.len();
-    // Chunks of 200 rows keep each statement under every backend's
-    // bound-parameter limit.
-    let mut rest = new.into_iter().peekable();
-    while rest.peek().is_some() {
-        let chunk: Vec<_> = rest.by_ref().take(200).collect();
-        record::insert_many(&tx, chunk).await.map_err(|e| (0, e))?;
-    }
+    // `insert_many` writes in chunks within every backend's parameter limit.
+    record::insert_many(&tx, new).await.map_err(|e| (0, e))?;
     tx.commit().await.map_err(|e| (0, e.into()))?;
     Ok(n)
 }

@@ -70,8 +70,9 @@ where
     Ok(m)
 }
 
-/// Insert new records in one multi-row statement (ids are made here), each
-/// audited as `create` by its own actor: the same as [`insert`] row by row.
+/// Insert new records in multi-row statements within the backends'
+/// parameter limits (`bulk::insert_rows`; ids are made here), each audited
+/// as `create` by its own actor: the same as [`insert`] row by row.
 pub async fn insert_many<C, A>(
     tx: &C,
     rows: Vec<(&str, A)>,
@@ -103,9 +104,7 @@ where
     if ams.is_empty() {
         return Ok(models);
     }
-    A::Entity::insert_many(ams)
-        .exec_without_returning(tx)
-        .await?;
+    crate::bulk::insert_rows(tx, ams).await?;
     audit::record_new_many(tx, &table::<A::Entity>(), entries).await?;
     Ok(models)
 }

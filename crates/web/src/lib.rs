@@ -91,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::cases::routes())
         .merge(pages::party::routes())
         .merge(pages::transfer::routes())
+        .merge(pages::alliances::routes())
         .merge(pages::calendar::routes())
         .merge(pages::admin::routes())
         // Every page route, and nothing else: a page handler's error becomes

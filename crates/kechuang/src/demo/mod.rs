@@ -4,6 +4,7 @@
 //! source article: the NEV chain's output is 120.4 亿元 in 2025, +58.6%;
 //! the technology-transfer records are in [`transfer`].
 
+mod alliances;
 mod party;
 mod transfer;
 
@@ -539,6 +540,11 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
         .await
         .context("写入演示成果转化数据失败")?;
     party::load(db).await.context("写入演示党建数据失败")?;
+    // Alliances and the NEV chain's settled firms (after party: its firms are members).
+    let anchors: Vec<&str> = CHAINS[0].firms.iter().take(2).map(|f| f.0).collect();
+    alliances::load(db, &anchors)
+        .await
+        .context("写入演示联盟协会与落户数据失败")?;
     Ok(true)
 }
 

@@ -1,6 +1,7 @@
 //! The integration suite: the real server on port 0 over a fresh database
 //! (SQLite by default; PostgreSQL or MariaDB with KECHUANG_TEST_DATABASE_URL).
 
+mod alliances;
 mod case_admin;
 mod cases;
 mod edge;

@@ -8,11 +8,15 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{ApiJson, ApiPath};
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
+use crate::forms::alliances::ChainSettledDraft;
 use crate::forms::ChainDraft;
-use crate::service::chains::{self as service, ChainDetailView, ChainView, NodeView};
+use crate::service::chains::{
+    self as service, ChainDetailView, ChainSettledCount, ChainSettledFirm, ChainView, NodeView,
+    SettledQuery,
+};
 use crate::AppState;
 
 /// 产业链列表（含节点数、链上单位数、最新年度产值与同比）
@@ -167,6 +171,44 @@ pub async fn set_output(
     Ok(StatusCode::OK)
 }
 
+/// 各产业链在某期间落户的企业数（from、to 均可空；都空为累计）
+#[utoipa::path(get, path = "/api/v1/chains/settled", tag = "chains", params(SettledQuery),
+    responses((status = 200, body = [ChainSettledCount]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn settled_counts(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<SettledQuery>,
+) -> ApiResult<Json<Vec<ChainSettledCount>>> {
+    Ok(Json(service::settled_counts(&s, &p, &q).await?))
+}
+
+/// 某期间落户该产业链的企业（落户数背后的名单，按落户日期）
+#[utoipa::path(get, path = "/api/v1/chains/{id}/settled", tag = "chains", params(("id" = String, Path), SettledQuery),
+    responses((status = 200, body = [ChainSettledFirm]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn settled_firms(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<SettledQuery>,
+) -> ApiResult<Json<Vec<ChainSettledFirm>>> {
+    Ok(Json(service::settled_firms(&s, &p, &id, &q).await?))
+}
+
+/// 登记（或清除）链上企业的落户日期
+#[utoipa::path(put, path = "/api/v1/chains/{id}/members/{org_id}/settled", tag = "chains",
+    params(("id" = String, Path), ("org_id" = String, Path)), request_body = ChainSettledDraft,
+    responses((status = 200, description = "已保存"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "日期有误或单位未挂接该链（not_on_chain）", body = ErrorBody)))]
+pub async fn set_settled(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath((id, org_id)): ApiPath<(String, String)>,
+    ApiJson(d): ApiJson<ChainSettledDraft>,
+) -> ApiResult<StatusCode> {
+    service::set_settled(&s, &p, &id, &org_id, &d).await?;
+    Ok(StatusCode::OK)
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_chains, create_chain))
@@ -175,4 +217,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_node))
         .routes(routes!(set_member, remove_member))
         .routes(routes!(set_output))
+        .routes(routes!(settled_counts))
+        .routes(routes!(settled_firms))
+        .routes(routes!(set_settled))
 }

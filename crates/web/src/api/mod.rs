@@ -2,6 +2,7 @@
 //! registered through `utoipa_axum::routes!`, so a route cannot exist
 //! without its OpenAPI description.
 
+pub mod alliances;
 pub mod calendar;
 pub mod cases;
 pub mod chains;
@@ -38,6 +39,7 @@ use kechuang_domain::ErrorCode;
         (name = "cases", description = "诉求闭环办理：受理、分办、协同处置、答复评价、督办与统计"),
         (name = "party", description = "党建引领：党组织网络、党员、服务队伍、会议与重点事项、责任区、承诺践诺、先锋队与赛马、揭榜项目、首席服务官报告"),
         (name = "transfer", description = "成果转化与资金链：项目阶段评审、孵化、先投后股、科企梯度贷、技术合同"),
+        (name = "alliances", description = "联盟协会：成员单位（政产学研金介）的加入、退出与历史，某日成员数，成员名单导入导出"),
     )
 )]
 pub struct ApiDoc;
@@ -186,6 +188,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(webhooks::router())
         .merge(transfer::router())
         .merge(party::router())
+        .merge(alliances::router())
 }
 
 /// The `version` an editor saw, for optimistic concurrency.

@@ -1,6 +1,7 @@
 //! Input drafts and their validation, shared by pages (forms), the JSON API
 //! and Excel import, so a field is checked the same way everywhere.
 
+pub mod alliances;
 pub mod fields;
 pub mod party;
 pub mod transfer;

@@ -146,6 +146,8 @@ pub struct MemberRow {
     pub position: String,
     pub node: String,
     pub outputs: Vec<String>,
+    /// 落户日期 (yyyy-mm-dd), empty when none.
+    pub settled_on: String,
 }
 
 #[derive(Template)]
@@ -161,6 +163,11 @@ struct DetailPage {
     positions: Vec<(String, String)>,
     can_write: bool,
     this_year: i32,
+    /// Firms settled onto the chain this year (1 January to today) and all time.
+    settled_year: u64,
+    settled_all: u64,
+    year_from: String,
+    today: String,
     /// The chain's party committees with their linked party organisations (when the caller may see them).
     committees: Vec<kechuang_store::party::network::PartyOrgSummary>,
 }
@@ -204,6 +211,7 @@ pub async fn detail(
                     .iter()
                     .map(|y| m.outputs.get(y).map(|&f| yi(f)).unwrap_or_default())
                     .collect(),
+                settled_on: m.link.settled_on.map(|d| d.to_string()).unwrap_or_default(),
             })
             .collect();
         let totals = d
@@ -216,6 +224,14 @@ pub async fn detail(
         } else {
             vec![]
         };
+        let year = service::SettledQuery::this_year();
+        let count = |v: Vec<service::ChainSettledCount>| {
+            v.into_iter()
+                .find(|c| c.chain_id == id)
+                .map_or(0, |c| c.settled)
+        };
+        let settled_year = count(service::settled_counts(&st, &p, &year).await?);
+        let settled_all = count(service::settled_counts(&st, &p, &Default::default()).await?);
         let can_write = p.can(Permission::ChainsWrite);
         let orgs = if can_write {
             orgs::list_all(&st.db, &Scope::All, &Default::default(), 5000)
@@ -248,6 +264,10 @@ pub async fn detail(
                 .collect(),
             can_write,
             this_year: chrono::Datelike::year(&chrono::Utc::now()),
+            settled_year,
+            settled_all,
+            year_from: year.from.clone().unwrap_or_default(),
+            today: year.to.clone().unwrap_or_default(),
             d,
         })
     }
@@ -355,6 +375,69 @@ pub async fn export(
     Ok(excel::xlsx_response(&format!("{name}.xlsx"), b))
 }
 
+#[derive(Template)]
+#[template(path = "chains/settled.html")]
+struct SettledPage {
+    page: PageCtx,
+    chain_id: String,
+    chain_name: String,
+    from: String,
+    to: String,
+    firms: Vec<service::ChainSettledFirm>,
+}
+
+/// GET /chains/{id}/settled?from&to: the firms behind a settled count.
+pub async fn settled(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<service::SettledQuery>,
+) -> PageResult {
+    let firms = service::settled_firms(&st, &p, &id, &q).await?;
+    let c = kechuang_store::chains::get(&st.db, &id).await?;
+    let page = PageCtx::new(
+        &st,
+        &p,
+        &format!("{}·落户企业", c.name),
+        "/chains",
+        &[
+            ("产业链", "/chains"),
+            (&c.name, &format!("/chains/{id}")),
+            ("落户企业", ""),
+        ],
+    );
+    Ok(render(&SettledPage {
+        page,
+        chain_id: c.id,
+        chain_name: c.name,
+        from: q.from.clone().unwrap_or_default(),
+        to: q.to.clone().unwrap_or_default(),
+        firms,
+    }))
+}
+
+/// POST /chains/{id}/settled: a member firm's settling day (empty clears it).
+pub async fn set_settled(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(f): Form<SettledForm>,
+) -> PageResult {
+    let d = crate::forms::alliances::ChainSettledDraft {
+        settled_on: f.settled_on,
+    };
+    let r = service::set_settled(&st, &p, &id, f.org_id.trim(), &d).await;
+    back(&id, r)
+}
+
+#[derive(Deserialize)]
+pub struct SettledForm {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    settled_on: String,
+}
+
 /// The chains pages' routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -364,4 +447,5 @@ pub fn routes() -> Router<AppState> {
         .route("/chains/{id}/members", post(set_member))
         .route("/chains/{id}/outputs", post(set_output))
         .route("/chains/{id}/export.xlsx", get(export))
+        .route("/chains/{id}/settled", get(settled).post(set_settled))
 }

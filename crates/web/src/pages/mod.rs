@@ -4,6 +4,7 @@
 pub mod account;
 pub mod actions;
 pub mod admin;
+pub mod alliances;
 pub mod calendar;
 pub mod cases;
 pub mod chains;
@@ -60,7 +61,7 @@ type NavEntry = (&'static str, &'static str, &'static str, Option<Permission>);
 
 /// Side navigation: areas that exist, items the role may open.
 fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
-    let sections: [(&str, Vec<NavEntry>); 7] = [
+    let sections: [(&str, Vec<NavEntry>); 8] = [
         (
             "工作台",
             vec![
@@ -190,6 +191,15 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     Some(Permission::TransferRead),
                 ),
             ],
+        ),
+        (
+            "服务联动",
+            vec![(
+                "联盟协会",
+                "/alliances",
+                "people-fill",
+                Some(Permission::AlliancesRead),
+            )],
         ),
         (
             "基础数据",

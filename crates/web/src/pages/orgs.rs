@@ -454,6 +454,8 @@ struct DetailPage {
     created: String,
     updated: String,
     places: Vec<Place>,
+    /// The alliances it belongs to today (when the caller may read alliances).
+    alliances: Vec<crate::service::alliances::OrgAllianceView>,
     history: Vec<(String, String, String)>,
     can_write: bool,
     can_delete: bool,
@@ -514,6 +516,11 @@ pub async fn detail(
             created: fmt_time(o.created_at),
             updated: fmt_time(o.updated_at),
             places,
+            alliances: if p.can(Permission::AlliancesRead) {
+                crate::service::alliances::of_org(&st, &p, &o.id).await?
+            } else {
+                vec![]
+            },
             history,
             can_write: p.can(Permission::OrgsWrite),
             can_delete: p.can(Permission::OrgsWrite)

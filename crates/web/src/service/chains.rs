@@ -6,13 +6,14 @@
 use kechuang_domain::ErrorCode;
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{Datelike, NaiveDate};
 use kechuang_domain::auth::Permission;
 use kechuang_domain::org::{format_growth, ChainPosition};
 use kechuang_store::chains::{self, ChainDetail, ChainSummary, YearTotal};
 use kechuang_store::entities::{chain, chain_node};
 use kechuang_store::Principal;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
@@ -115,6 +116,9 @@ pub struct ChainMemberView {
     /// 年度产值（分），键为年份（如 "2025"）
     #[schema(value_type = BTreeMap<String, i64>)]
     pub outputs: BTreeMap<i32, i64>,
+    /// 落户日期（招引落户的企业）
+    #[schema(value_type = Option<String>, format = Date)]
+    pub settled_on: Option<NaiveDate>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -149,6 +153,7 @@ impl From<ChainDetail> for ChainDetailView {
                     node_name: m.node_name,
                     position: m.link.position,
                     outputs: m.outputs,
+                    settled_on: m.link.settled_on,
                 })
                 .collect(),
             totals: d.totals.into_iter().map(Into::into).collect(),
@@ -317,4 +322,135 @@ pub async fn export_bytes(s: &AppState, p: &Principal, id: &str) -> ApiResult<(S
         }),
     )?;
     Ok((d.chain.name, bytes))
+}
+
+// ---- Firms settled onto a chain (落户) ----
+
+/// How many firms settled onto a chain in a period.
+#[derive(Serialize, ToSchema)]
+pub struct ChainSettledCount {
+    pub chain_id: String,
+    pub chain_name: String,
+    /// 期间内落户的企业数
+    pub settled: u64,
+}
+
+/// A firm behind a settled count.
+#[derive(Serialize, ToSchema)]
+pub struct ChainSettledFirm {
+    pub org_id: String,
+    pub org_name: String,
+    #[schema(value_type = String, format = Date)]
+    pub settled_on: NaiveDate,
+    /// upstream / midstream / downstream
+    pub position: String,
+    pub position_label: String,
+}
+
+/// A period: either end may be open (both open: all time).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SettledQuery {
+    /// 起始日期（含），如 2026-01-01；留空不限
+    pub from: Option<String>,
+    /// 截止日期（含），如 2026-12-31；留空不限
+    pub to: Option<String>,
+}
+
+impl SettledQuery {
+    /// This year so far (1 January to today).
+    pub fn this_year() -> SettledQuery {
+        let today = kechuang_store::clock::today();
+        SettledQuery {
+            from: NaiveDate::from_ymd_opt(today.year(), 1, 1).map(|d| d.to_string()),
+            to: Some(today.to_string()),
+        }
+    }
+
+    pub fn period(&self) -> ApiResult<(Option<NaiveDate>, Option<NaiveDate>)> {
+        let mut e = vec![];
+        let mut one = |field: &'static str, v: &Option<String>| match crate::extract::non_empty(v) {
+            None => None,
+            Some(t) => {
+                let d = crate::forms::parse_date(&t);
+                if d.is_none() {
+                    e.push((field, "请填写日期，如 2026-03-01".to_string()));
+                }
+                d
+            }
+        };
+        let from = one("from", &self.from);
+        let to = one("to", &self.to);
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                e.push(("to", "截止日期不能早于起始日期".into()));
+            }
+        }
+        if e.is_empty() {
+            Ok((from, to))
+        } else {
+            Err(ApiError::invalid(ErrorCode::InvalidInput, &e))
+        }
+    }
+}
+
+/// Every chain with the firms settled onto it in the period.
+pub async fn settled_counts(
+    s: &AppState,
+    p: &Principal,
+    q: &SettledQuery,
+) -> ApiResult<Vec<ChainSettledCount>> {
+    require(p, Permission::ChainsRead)?;
+    let (from, to) = q.period()?;
+    Ok(chains::settled_counts(&s.db, from, to)
+        .await?
+        .into_iter()
+        .map(|c| ChainSettledCount {
+            chain_id: c.chain_id,
+            chain_name: c.chain_name,
+            settled: c.settled,
+        })
+        .collect())
+}
+
+/// The firms behind a chain's settled count, by settling day.
+pub async fn settled_firms(
+    s: &AppState,
+    p: &Principal,
+    chain_id: &str,
+    q: &SettledQuery,
+) -> ApiResult<Vec<ChainSettledFirm>> {
+    require(p, Permission::ChainsRead)?;
+    let (from, to) = q.period()?;
+    chains::get(&s.db, chain_id).await?;
+    Ok(chains::settled_orgs(&s.db, chain_id, from, to)
+        .await?
+        .into_iter()
+        .filter_map(|(l, name)| {
+            Some(ChainSettledFirm {
+                settled_on: l.settled_on?,
+                position_label: ChainPosition::parse(&l.position)
+                    .map(|x| x.label_zh().to_string())
+                    .unwrap_or_default(),
+                org_id: l.org_id,
+                org_name: name,
+                position: l.position,
+            })
+        })
+        .collect())
+}
+
+/// Record (or clear, with an empty date) the day a member firm settled onto the chain.
+pub async fn set_settled(
+    s: &AppState,
+    p: &Principal,
+    chain_id: &str,
+    org_id: &str,
+    d: &crate::forms::alliances::ChainSettledDraft,
+) -> ApiResult<()> {
+    require(p, Permission::ChainsWrite)?;
+    let on = d.validate().map_err(ApiError::from_fields)?;
+    chains::get(&s.db, chain_id).await?;
+    chains::set_settled_on(&s.db, &p.username, chain_id, org_id, on).await?;
+    Ok(())
 }

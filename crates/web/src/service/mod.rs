@@ -3,6 +3,7 @@
 //! calls the store once and returns a view. `api/` and `pages/` are thin adapters over it and
 //! never import each other.
 
+pub mod alliances;
 pub mod calendar;
 pub mod cases;
 pub mod chains;
