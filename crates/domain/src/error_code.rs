@@ -148,6 +148,7 @@ catalogue! {
     InvalidTemplate = "invalid_template", "Excel 表头与导入模板不符";
     InvalidTerms = "invalid_terms", "先投后股协议条款不完整或超出范围";
     InvalidText = "invalid_text", "输入含有不可见的控制字符（如 NUL）";
+    InvalidTicket = "invalid_ticket", "票码格式有误或校验位不符";
     InvalidTier = "invalid_tier", "梯度贷档位设置无效";
     InvalidToken = "invalid_token", "API 令牌无效或已被吊销";
     InvalidUpload = "invalid_upload", "上传格式有误（须为 multipart/form-data）";
@@ -204,6 +205,7 @@ catalogue! {
     OverGrant = "over_grant", "拨付后累计将超过协议资助金额";
     OverLimit = "over_limit", "审批金额超过梯度额度";
     Overpaid = "overpaid", "还款金额超过应还金额";
+    OwnOrgOnly = "own_org_only", "企业账号只能为本单位人员报名";
     PaidBeforeSigning = "paid_before_signing", "拨付日期早于协议签订日期";
     PayloadTooLarge = "payload_too_large", "请求体超过大小上限（20 MB）";
     PersonNameRequired = "person_name_required", "未填写参会人姓名";

@@ -9,6 +9,7 @@ pub mod excel;
 pub mod extract;
 pub mod format;
 pub mod forms;
+pub mod ical;
 pub mod input;
 pub mod open311;
 pub mod ops;
@@ -93,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::transfer::routes())
         .merge(pages::alliances::routes())
         .merge(pages::calendar::routes())
+        .merge(pages::events::routes())
         .merge(pages::admin::routes())
         // Every page route, and nothing else: a page handler's error becomes
         // the error page with the caller's navigation (the API answers JSON).

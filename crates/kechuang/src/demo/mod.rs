@@ -5,6 +5,7 @@
 //! the technology-transfer records are in [`transfer`].
 
 mod alliances;
+mod events;
 mod party;
 mod transfer;
 
@@ -545,6 +546,9 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     alliances::load(db, &anchors)
         .await
         .context("写入演示联盟协会与落户数据失败")?;
+    events::load(db, &dep_ids)
+        .await
+        .context("写入演示活动数据失败")?;
     Ok(true)
 }
 

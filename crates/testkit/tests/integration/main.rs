@@ -5,6 +5,7 @@ mod alliances;
 mod case_admin;
 mod cases;
 mod edge;
+mod events;
 mod foundation;
 mod names;
 mod open311;

@@ -2,6 +2,7 @@
 //! and Excel import, so a field is checked the same way everywhere.
 
 pub mod alliances;
+pub mod events;
 pub mod fields;
 pub mod party;
 pub mod transfer;

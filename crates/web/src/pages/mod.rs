@@ -10,6 +10,7 @@ pub mod cases;
 pub mod chains;
 pub mod departments;
 pub mod error;
+pub mod events;
 pub mod home;
 pub mod messages;
 pub mod orgs;
@@ -194,12 +195,32 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
         ),
         (
             "服务联动",
-            vec![(
-                "联盟协会",
-                "/alliances",
-                "people-fill",
-                Some(Permission::AlliancesRead),
-            )],
+            vec![
+                (
+                    "活动日历",
+                    "/events",
+                    "calendar-event",
+                    Some(Permission::EventsRead),
+                ),
+                (
+                    "报名签到",
+                    "/events/registrations",
+                    "qr-code-scan",
+                    Some(Permission::EventsWrite),
+                ),
+                (
+                    "活动成效",
+                    "/events/reach",
+                    "bar-chart",
+                    Some(Permission::EventsRead),
+                ),
+                (
+                    "联盟协会",
+                    "/alliances",
+                    "people-fill",
+                    Some(Permission::AlliancesRead),
+                ),
+            ],
         ),
         (
             "基础数据",

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod cases;
 pub mod chains;
 pub mod departments;
+pub mod events;
 pub mod messages;
 pub mod orgs;
 pub mod party;
