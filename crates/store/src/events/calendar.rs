@@ -247,6 +247,22 @@ pub async fn list_all(
     rows(db, items).await
 }
 
+/// The titles of the given events, by id (unknown ids are absent).
+pub async fn titles(db: &Db, ids: &[String]) -> StoreResult<HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, String)> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .column(event::Column::Title)
+        .filter(event::Column::Id.is_in(ids.iter().cloned()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// One event the actor sees (404 otherwise).
 pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: &str) -> StoreResult<event::Model> {
     event::Entity::find_by_id(id.to_string())

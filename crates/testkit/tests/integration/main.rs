@@ -6,6 +6,7 @@ mod case_admin;
 mod cases;
 mod edge;
 mod events;
+mod events_pages;
 mod foundation;
 mod names;
 mod open311;

@@ -75,6 +75,25 @@ pub fn draft<D: DeserializeOwned>(pairs: &[(String, String)]) -> Result<D, ApiEr
         .map_err(|e| ApiError::bad_request(ErrorCode::InvalidForm, format!("表单内容有误：{e}")))
 }
 
+/// Submitted pairs with the values of a repeated name (a multiple select)
+/// joined by commas under that name, as the drafts' id lists expect.
+pub fn join_repeated(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        match out.iter_mut().find(|(ok, _)| *ok == k) {
+            Some((_, ov)) if !v.is_empty() => {
+                if !ov.is_empty() {
+                    ov.push(',');
+                }
+                ov.push_str(&v);
+            }
+            Some(_) => {}
+            None => out.push((k, v)),
+        }
+    }
+    out
+}
+
 /// The value of one submitted field.
 pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
@@ -141,4 +160,25 @@ pub fn with_status(mut r: Response, s: axum::http::StatusCode) -> Response {
 #[derive(Deserialize, Default)]
 pub struct FlashQuery {
     pub flash: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_repeated;
+
+    fn p(k: &str, v: &str) -> (String, String) {
+        (k.into(), v.into())
+    }
+
+    #[test]
+    fn repeated_names_join_in_order_and_single_ones_stay() {
+        let got = join_repeated(vec![
+            p("title", "两城汇"),
+            p("ids", "a"),
+            p("x", ""),
+            p("ids", ""),
+            p("ids", "b"),
+        ]);
+        assert_eq!(got, vec![p("title", "两城汇"), p("ids", "a,b"), p("x", "")]);
+    }
 }

@@ -203,6 +203,12 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     Some(Permission::EventsRead),
                 ),
                 (
+                    "我的报名",
+                    "/events/mine",
+                    "ticket-perforated",
+                    Some(Permission::EventsRegister),
+                ),
+                (
                     "报名签到",
                     "/events/registrations",
                     "qr-code-scan",
@@ -380,6 +386,9 @@ impl PageCtx {
             Some("repaid") => "还款已登记",
             Some("compensated") => "风险池代偿已登记",
             Some("log_to_case") => "问题已转为诉求，进入受理流程",
+            Some("published") => "已发布，活动出现在日历和订阅中",
+            Some("cancelled") => "已取消，已通知报名人",
+            Some("checked_in") => "已现场登记并签到",
             _ => return self,
         };
         self.flash("success", msg)

@@ -932,6 +932,20 @@ pub async fn list_registrations(
     Ok(page.map(registration_view))
 }
 
+/// The titles of the events of some registrations, by event id.
+pub async fn event_titles(
+    s: &AppState,
+    rows: &[RegistrationView],
+) -> ApiResult<std::collections::HashMap<String, String>> {
+    let mut ids: Vec<String> = rows
+        .iter()
+        .map(|r| r.registration.event_id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Ok(calendar::titles(&s.db, &ids).await?)
+}
+
 pub const REGISTRATION_COLUMNS: [&str; 11] = [
     "票码",
     "参会人",

@@ -7,14 +7,15 @@
 //! user's own at a secret address).
 
 use askama::Template;
+use axum::extract::FromRequestParts;
 use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use kechuang_domain::auth::Permission;
-use kechuang_domain::events::{EventKind, EventStatus, Sector};
+use kechuang_domain::events::{EventKind, EventStatus, RegistrationStatus, Sector};
 
 use crate::auth::{require, PageUser};
 use crate::excel;
@@ -23,12 +24,15 @@ use crate::pages::actions::{done, draft, FlashQuery, FormState};
 use crate::pages::{fmt_date, query_string, render, PageCtx, PageResult, Pager};
 use crate::service::events::{
     CalendarEventView, CheckinView, EventDetailView, EventListQuery, ReachAttendanceView,
-    ReachQuery, ReachView, RegistrationListQuery, RegistrationView, TicketView,
+    ReachQuery, ReachView, RegistrationListQuery, RegistrationView, SeriesDetailView, TicketView,
 };
 
 use crate::error::ApiResult;
 use crate::service::events as service;
 use crate::AppState;
+
+mod mine;
+mod organise;
 
 fn calendar_response(name: &str, r: ApiResult<String>) -> Response {
     match r {
@@ -61,20 +65,20 @@ async fn all_feed(State(st): State<AppState>, h: HeaderMap) -> Response {
 
 async fn series_feed(
     State(st): State<AppState>,
-    h: HeaderMap,
     Path(file): Path<String>,
+    req: axum::extract::Request,
 ) -> Response {
+    let (mut parts, _) = req.into_parts();
     let Some(id) = file.strip_suffix(".ics") else {
-        // A series' page: its reach and events.
-        return Redirect::to(&format!(
-            "/events/reach?series_id={}",
-            crate::auth::urlencode(&file)
-        ))
-        .into_response();
+        // Not a feed: the series' own page, for a signed-in reader.
+        return match PageUser::from_request_parts(&mut parts, &st).await {
+            Ok(PageUser(p)) => series_page(&st, &p, &file).await.into_response(),
+            Err(r) => r,
+        };
     };
     calendar_response(
         "series.ics",
-        service::series_feed(&st, &service::base_url(&st, &h), id).await,
+        service::series_feed(&st, &service::base_url(&st, &parts.headers), id).await,
     )
 }
 
@@ -94,9 +98,17 @@ async fn my_feed(
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/events", get(list))
+        .route("/events", get(list).post(organise::create))
+        .route("/events/new", get(organise::new_form))
+        .route("/events/mine", get(mine::page))
         .route("/events/export.xlsx", get(export))
         .route("/events/{id}", get(detail))
+        .route("/events/{id}/edit", get(organise::edit_form))
+        .route("/events/{id}/act/{action}", post(organise::act))
+        .route(
+            "/events/registrations/{id}/act/{action}",
+            post(organise::registration_act),
+        )
         .route("/events/{id}/register", post(register))
         .route("/events/{id}/checkin", get(checkin_page).post(checkin))
         .route("/events/tickets/{id}", get(ticket))
@@ -146,6 +158,7 @@ struct ListPage {
     kinds: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
     export_href: String,
+    can_write: bool,
 }
 
 impl ListPage {
@@ -186,6 +199,7 @@ async fn list(
         pager: Pager::new(&page, &format!("{EVENTS}?{query}")),
         rows: page.items,
         export_href: format!("/events/export.xlsx?{query}"),
+        can_write: p.can(Permission::EventsWrite),
         series: service::series_names(&st).await?,
         kinds: kinds(),
         statuses: statuses(),
@@ -212,12 +226,31 @@ struct DetailPage {
     can_write: bool,
     own_org: bool,
     sectors: Vec<(&'static str, &'static str)>,
+    outcome_kinds: Vec<(&'static str, &'static str)>,
     fs: FormState,
 }
 
 impl DetailPage {
     fn ev(&self) -> &kechuang_store::entities::event::Model {
         &self.d.event.event
+    }
+    fn is_draft(&self) -> bool {
+        self.ev().status == EventStatus::Draft.as_str()
+    }
+    /// The refusals of the one-button actions (they have no fields).
+    fn action_errors(&self) -> Vec<String> {
+        ["publish", "delete", "outcome_delete"]
+            .iter()
+            .map(|a| self.fs.err(a, "_form"))
+            .filter(|e| !e.is_empty())
+            .collect()
+    }
+    /// Whether the door is open: check-in and walk-ins from the first day.
+    fn started(&self) -> bool {
+        self.ev().starts_on <= kechuang_store::clock::today()
+    }
+    fn open(&self) -> bool {
+        organise::open_for_changes(self.ev())
     }
 }
 
@@ -256,6 +289,7 @@ async fn detail_page(
         d,
         mine,
         sectors: sectors(),
+        outcome_kinds: organise::outcome_kinds(),
         fs,
     });
     Ok(crate::pages::actions::with_status(r, status))
@@ -379,22 +413,77 @@ struct RegistrationsPage {
     pager: Pager,
     q: RegistrationListQuery,
     export_href: String,
+    /// The query an action keeps, so the list comes back on its event.
+    act_query: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    fs: FormState,
+}
+
+impl RegistrationsPage {
+    fn form(&self, r: &RegistrationView) -> String {
+        format!("reg-{}", r.registration.id)
+    }
+    fn reason(&self, r: &RegistrationView) -> String {
+        self.fs.val(&self.form(r), "reason", "")
+    }
+    fn err(&self, r: &RegistrationView) -> String {
+        let f = self.form(r);
+        let e = self.fs.err(&f, "reason");
+        if e.is_empty() {
+            self.fs.err(&f, "_form")
+        } else {
+            e
+        }
+    }
+    fn sel(&self, v: &Option<String>, code: &str) -> bool {
+        v.as_deref() == Some(code)
+    }
+    /// Pending registrations may be approved; pending, confirmed or
+    /// waitlisted ones rejected or cancelled.
+    fn may(&self, r: &RegistrationView, action: &str) -> bool {
+        let s = RegistrationStatus::parse(&r.registration.status);
+        match action {
+            "approve" => s == Some(RegistrationStatus::Pending),
+            _ => s.is_some_and(RegistrationStatus::is_active) && !r.checked_in,
+        }
+    }
+}
+
+impl IntoResponse for RegistrationsPage {
+    fn into_response(self) -> Response {
+        render(&self)
+    }
 }
 
 async fn registrations(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<RegistrationListQuery>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
-    require(&p, Permission::EventsWrite)?;
-    let page = service::list_registrations(&st, &p, &q).await?;
+    let mut r = registrations_page(&st, &p, q, FormState::default()).await?;
+    if let Some(f) = fl.flash.as_deref() {
+        r.page = r.page.flash_code(Some(f));
+    }
+    Ok(render(&r))
+}
+
+/// The registrations list (报名签到), with the approve/reject/cancel forms.
+async fn registrations_page(
+    st: &AppState,
+    p: &kechuang_store::Principal,
+    q: RegistrationListQuery,
+    fs: FormState,
+) -> ApiResult<RegistrationsPage> {
+    require(p, Permission::EventsWrite)?;
+    let page = service::list_registrations(st, p, &q).await?;
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let (ev, status, qq) = (o(&q.event_id), o(&q.status), o(&q.q));
     let query = query_string(&[("event_id", &ev), ("status", &status), ("q", &qq)]);
-    Ok(render(&RegistrationsPage {
+    Ok(RegistrationsPage {
         page: PageCtx::new(
-            &st,
-            &p,
+            st,
+            p,
             "报名签到",
             "/events/registrations",
             &crumbs("报名签到"),
@@ -402,8 +491,14 @@ async fn registrations(
         pager: Pager::new(&page, &format!("/events/registrations?{query}")),
         rows: page.items,
         export_href: format!("/api/v1/events/registrations/export?{query}"),
+        act_query: query_string(&[("event_id", &ev)]),
+        statuses: RegistrationStatus::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_zh()))
+            .collect(),
         q,
-    }))
+        fs,
+    })
 }
 
 #[derive(Template)]
@@ -442,6 +537,31 @@ async fn reach(
         q,
         series: service::series_names(&st).await?,
         kinds: kinds(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "events/series.html")]
+struct SeriesPage {
+    page: PageCtx,
+    s: SeriesDetailView,
+    feed: String,
+}
+
+impl SeriesPage {
+    fn sr(&self) -> &kechuang_store::entities::event_series::Model {
+        &self.s.series.series
+    }
+}
+
+/// A series' (brand's) own page: its figures, its events, its feed.
+async fn series_page(st: &AppState, p: &kechuang_store::Principal, id: &str) -> PageResult {
+    let s = service::series_detail(st, p, id).await?;
+    let name = s.series.series.name.clone();
+    Ok(render(&SeriesPage {
+        page: PageCtx::new(st, p, &name, EVENTS, &crumbs(&name)),
+        feed: format!("/events/series/{id}.ics"),
+        s,
     }))
 }
 
