@@ -426,3 +426,119 @@ async fn technology_manager_takes_a_result_through_a_reviewed_gate() {
     }
     b.client.clone().close().await.unwrap();
 }
+
+/// Set a form control's value by script (date inputs take typed keys in
+/// the browser's locale format).
+async fn set_value(c: &Client, css: &str, value: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).value = arguments[1];",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn organiser_publishes_an_event_a_firm_registers_and_staff_check_in_on_a_phone() {
+    let app = spawn_app().await;
+    let api = app.api_client("seed", Role::Admin, None, None).await;
+    let (status, dept) = api
+        .post_json(
+            "/api/v1/departments",
+            json!({ "name": "科技创新局", "code": "KJ", "parent_id": "" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{dept}");
+    let code = kechuang_domain::uscc::complete("91500106MA0000301")
+        .unwrap()
+        .to_string();
+    let (status, org) = api
+        .post_json(
+            "/api/v1/orgs",
+            json!({ "name": "重庆渝新能源汽车有限公司", "kind": "enterprise", "uscc": code }),
+        )
+        .await;
+    assert_eq!(status, 201, "{org}");
+    let dept_id = dept["id"].as_str().unwrap().to_string();
+    app.user("kj", Role::Department, Some(dept_id.clone()), None)
+        .await;
+    app.user(
+        "qiye",
+        Role::Enterprise,
+        None,
+        Some(org["id"].as_str().unwrap().to_string()),
+    )
+    .await;
+
+    // The organiser drafts an event: a missing name is shown beside the field.
+    let staff = browser(1366, 900).await;
+    let c = &staff.client;
+    sign_in(c, &app, "kj").await;
+    c.goto(&app.url("/events/new")).await.unwrap();
+    fill(c, "#event-venue", "科学城路演中心").await;
+    let today = kechuang_store::clock::today().to_string();
+    set_value(c, "#event-starts_on", &today).await;
+    click(
+        c,
+        &format!("#event-lead_department_ids option[value='{dept_id}']"),
+    )
+    .await;
+    click(c, "#event-kind option[value='roadshow']").await;
+    click(c, "form[action='/events'] button[type=submit]").await;
+    wait_for_text(c, "请填写活动名称").await;
+    assert_eq!(
+        c.find(Locator::Css("#event-venue"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("科学城路演中心"),
+        "what was typed is kept"
+    );
+    fill(c, "#event-title", "两城汇·硬科技路演").await;
+    click(c, "form[action='/events'] button[type=submit]").await;
+    wait_for_text(c, "已创建").await;
+    // The confirmation sits over the page's buttons until closed.
+    click(c, "#toast-container .btn-close").await;
+    wait_until_gone(c, "toast-body").await;
+    click(c, "form[action$='/act/publish'] button[type=submit]").await;
+    wait_for_text(c, "已发布，活动出现在日历").await;
+    let event_url = c.current_url().await.unwrap();
+    let event_path = event_url.path().to_string();
+
+    // The enterprise registers one of its staff and gets a ticket with a QR code.
+    let firm = browser(1366, 900).await;
+    let f = &firm.client;
+    sign_in(f, &app, "qiye").await;
+    f.goto(&app.url(&event_path)).await.unwrap();
+    fill(f, "#register-person_name", "张三").await;
+    fill(f, "#register-phone", "13900000021").await;
+    click(f, "form[action$='/register'] button[type=submit]").await;
+    wait_for_text(f, "ticket-code").await;
+    assert!(f.source().await.unwrap().contains("<svg"), "the QR code");
+    let ticket = f
+        .find(Locator::Css("#ticket-code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    firm.client.clone().close().await.unwrap();
+
+    // At the door, on a phone: the first scan checks in, the second changes nothing.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&app.url(&format!("{event_path}/checkin")))
+        .await
+        .unwrap();
+    fill(c, "#code", &ticket.to_lowercase()).await;
+    click(c, "form[action$='/checkin'] button[type=submit]").await;
+    wait_for_text(c, "签到成功").await;
+    fill(c, "#code", &ticket).await;
+    click(c, "form[action$='/checkin'] button[type=submit]").await;
+    wait_for_text(c, "已签到（首次签到").await;
+    wait_for_text(c, "已签到 1 人").await;
+    staff.client.clone().close().await.unwrap();
+}
