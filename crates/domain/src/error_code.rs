@@ -260,6 +260,7 @@ catalogue! {
     UnknownProject = "unknown_project", "转化项目不存在";
     UnknownRace = "unknown_race", "赛马不存在";
     UnknownSeries = "unknown_series", "活动系列不存在";
+    UnknownAlliance = "unknown_alliance", "联盟或协会不存在";
     UnknownStaff = "unknown_staff", "服务人员不存在";
     UnknownTicket = "unknown_ticket", "没有这个票码的报名";
     UnknownUser = "unknown_user", "用户账号不存在";

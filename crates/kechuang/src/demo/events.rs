@@ -160,6 +160,21 @@ pub async fn load(db: &Db, dep_ids: &HashMap<&str, String>) -> anyhow::Result<()
         .collect();
     people.extend(guests());
     let leads = ["KJ", "KJ-CG", "RC", "CJ", "JF"];
+    // The alliances' own activities: IC events are the talent alliance's;
+    // the innovation-ecosystem and sci-tech finance events the association's.
+    let alliance_by_name: HashMap<String, String> = kechuang_store::names::all(db, "alliances")
+        .await?
+        .into_iter()
+        .map(|(id, name)| (name, id))
+        .collect();
+    let alliance_of = |topic: &str| {
+        let name = match topic {
+            "集成电路" | "人才创新" => "集成电路人才联盟",
+            "数字经济" | "科技金融" => "创新生态共治协会",
+            _ => return None,
+        };
+        alliance_by_name.get(name).cloned()
+    };
     for i in 0..EVENTS {
         let kind = EventKind::ALL[(i * 3 + i / 7) % EventKind::ALL.len()];
         let day = first_day(i);
@@ -195,6 +210,7 @@ pub async fn load(db: &Db, dep_ids: &HashMap<&str, String>) -> anyhow::Result<()
         };
         let input = EventInput {
             series_id: Some(s.id.clone()),
+            alliance_id: alliance_of(TOPICS[i % TOPICS.len()]),
             title: format!(
                 "两城汇·{}{}（第{}期）",
                 TOPICS[i % TOPICS.len()],

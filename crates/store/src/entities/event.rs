@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub series_id: Option<String>,
+    /// The alliance or association whose activity this is (联盟活动).
+    pub alliance_id: Option<String>,
     pub title: String,
     /// `domain::events::EventKind` code.
     pub kind: String,

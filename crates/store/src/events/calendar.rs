@@ -49,6 +49,8 @@ pub struct OrganiserInput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventInput {
     pub series_id: Option<String>,
+    /// The alliance or association whose activity this is.
+    pub alliance_id: Option<String>,
     pub title: String,
     pub kind: EventKind,
     pub venue: String,
@@ -82,6 +84,7 @@ pub struct EventFilter {
     pub kind: Option<EventKind>,
     pub status: Option<EventStatus>,
     pub series_id: Option<String>,
+    pub alliance_id: Option<String>,
     /// Events not over before this day (last day on or after it).
     pub from: Option<NaiveDate>,
     /// Events begun by this day (first day on or before it).
@@ -105,6 +108,7 @@ pub struct OrganiserName {
 pub struct EventRow {
     pub event: event::Model,
     pub series_name: Option<String>,
+    pub alliance_name: Option<String>,
     pub organisers: Vec<OrganiserName>,
     pub counts: RegistrationCounts,
 }
@@ -137,6 +141,9 @@ fn filtered(scope: &Scope, f: &EventFilter) -> Select<event::Entity> {
     }
     if let Some(s) = &f.series_id {
         q = q.filter(C::SeriesId.eq(s.clone()));
+    }
+    if let Some(a) = &f.alliance_id {
+        q = q.filter(C::AllianceId.eq(a.clone()));
     }
     if let Some(d) = f.from {
         q = q.filter(C::EndsOn.gte(d));
@@ -197,6 +204,8 @@ async fn rows<C: ConnectionTrait>(db: &C, items: Vec<event::Model>) -> StoreResu
     organisers.sort_by_key(|o| o.role != OrganiserRole::Lead.as_str());
     let names = party_names(db, &organisers).await?;
     let series: HashMap<String, String> = super::series::names(db).await?.into_iter().collect();
+    let alliance_ids: Vec<String> = items.iter().filter_map(|e| e.alliance_id.clone()).collect();
+    let alliances = crate::names::of(db, "alliances", alliance_ids).await?;
     let mut counts = registrations::counts_of(db, &ids).await?;
     let mut by_event: HashMap<String, Vec<OrganiserName>> = HashMap::new();
     for o in organisers {
@@ -211,6 +220,10 @@ async fn rows<C: ConnectionTrait>(db: &C, items: Vec<event::Model>) -> StoreResu
         .into_iter()
         .map(|e| EventRow {
             series_name: e.series_id.as_ref().and_then(|s| series.get(s).cloned()),
+            alliance_name: e
+                .alliance_id
+                .as_ref()
+                .and_then(|a| alliances.get(a).cloned()),
             organisers: by_event.remove(&e.id).unwrap_or_default(),
             counts: counts.remove(&e.id).unwrap_or_default(),
             event: e,
@@ -358,6 +371,16 @@ async fn check_refs<C: ConnectionTrait>(tx: &C, actor: &Actor, i: &EventInput) -
             other => other,
         })?;
     }
+    if let Some(a) = &i.alliance_id {
+        crate::alliances::get(tx, a).await.map_err(|e| match e {
+            StoreError::NotFound => StoreError::field(
+                ErrorCode::UnknownAlliance,
+                "alliance_id",
+                "联盟或协会不存在，请从已有联盟协会中选择",
+            ),
+            other => other,
+        })?;
+    }
     for o in &i.organisers {
         match &o.party {
             OrganiserRef::Department(d) => {
@@ -406,6 +429,7 @@ fn no_lead() -> StoreError {
 
 fn apply(am: &mut event::ActiveModel, i: &EventInput) {
     am.series_id = Set(i.series_id.clone());
+    am.alliance_id = Set(i.alliance_id.clone());
     am.title = Set(i.title.trim().to_string());
     am.kind = Set(i.kind.as_str().into());
     am.venue = Set(i.venue.clone());

@@ -47,6 +47,7 @@ fn talent(n: u32) -> Actor {
 fn input(title: &str, dep: &str, on: &str, capacity: Option<u32>) -> EventInput {
     EventInput {
         series_id: None,
+        alliance_id: None,
         title: title.into(),
         kind: EventKind::Conference,
         venue: "科学会堂".into(),

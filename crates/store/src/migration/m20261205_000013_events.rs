@@ -50,6 +50,7 @@ impl MigrationTrait for Migration {
                     .table(Alias::new("events"))
                     .col(id())
                     .col(id_ref_null("series_id"))
+                    .col(id_ref_null("alliance_id"))
                     .col(text("title", 200))
                     .col(text("kind", 20))
                     .col(text("status", 20))
@@ -194,6 +195,7 @@ impl MigrationTrait for Migration {
                 &["event_id"],
                 false,
             ),
+            index("events", "ix_events_alliance_id", &["alliance_id"], false),
             index("alliances", "ux_alliances_name", &["name"], true),
             index(
                 "alliance_members",

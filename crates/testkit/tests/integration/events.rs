@@ -566,4 +566,18 @@ async fn demo_series_reaches_the_articles_figures() {
         .collect();
     assert!(kinds.len() >= 5, "{}", r["by_kind"]);
     assert!(r["outcomes"][0]["count"].as_u64().unwrap() > 0);
+
+    // The alliances' own activities are among the series' events.
+    let alliances = adm.get_ok("/api/v1/alliances?per_page=50").await;
+    for a in alliances["items"].as_array().unwrap() {
+        let aid = a["id"].as_str().unwrap();
+        let theirs = adm
+            .get_ok(&format!("/api/v1/events?alliance_id={aid}&per_page=1"))
+            .await;
+        assert!(
+            theirs["total"].as_u64().unwrap() >= 5,
+            "{}: {theirs}",
+            a["name"]
+        );
+    }
 }

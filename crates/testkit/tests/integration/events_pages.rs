@@ -403,3 +403,54 @@ async fn a_series_has_its_own_page_and_feed() {
     assert!(r.text().await.unwrap().starts_with("BEGIN:VCALENDAR"));
     assert_eq!(b.get("/events/series/nope").await.status(), 404);
 }
+
+#[tokio::test]
+async fn an_alliance_lists_its_events() {
+    let app = spawn_app().await;
+    let adm = admin(&app).await;
+    let dept = create_department(&adm, "人才发展局", "RC", None).await;
+    let (status, al) = adm
+        .post_json(
+            "/api/v1/alliances",
+            json!({ "name": "集成电路人才联盟", "kind": "alliance" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{al}");
+    let aid = id(&al["alliance"]);
+    let day = kechuang_store::clock::today().to_string();
+    let (status, bad) = adm
+        .post_json(
+            "/api/v1/events",
+            json!({ "title": "芯片人才沙龙", "kind": "forum", "starts_on": day,
+                    "alliance_id": "no-such-alliance", "lead_department_ids": id(&dept) }),
+        )
+        .await;
+    assert_eq!(status, 422, "{bad}");
+    assert!(bad["details"]["fields"]["alliance_id"].is_string(), "{bad}");
+    for (title, alliance) in [("芯片人才沙龙", aid.as_str()), ("低空经济论坛", "")] {
+        let (status, e) = adm
+            .post_json(
+                "/api/v1/events",
+                json!({ "title": title, "kind": "forum", "starts_on": day,
+                        "alliance_id": alliance, "lead_department_ids": id(&dept) }),
+            )
+            .await;
+        assert_eq!(status, 201, "{e}");
+    }
+    let list = adm
+        .get_ok(&format!("/api/v1/events?alliance_id={aid}"))
+        .await;
+    assert_eq!(list["total"], 1, "{list}");
+    assert_eq!(list["items"][0]["title"], "芯片人才沙龙");
+    assert_eq!(list["items"][0]["alliance_name"], "集成电路人才联盟");
+
+    app.user("viewer", Role::Leader, None, None).await;
+    let b = app.browser("viewer").await;
+    let page = b.get_text(&format!("/alliances/{aid}")).await;
+    let events = kechuang_testkit::between(&page, "id=\"alliance-events\"", "</table>")
+        .expect("the alliance's events");
+    assert!(
+        events.contains("芯片人才沙龙") && !events.contains("低空经济论坛"),
+        "{events}"
+    );
+}

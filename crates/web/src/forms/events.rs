@@ -10,7 +10,7 @@ use kechuang_store::entities::event;
 use kechuang_store::events::calendar::{EventInput, OrganiserInput, OrganiserRef, MAX_CAPACITY};
 use kechuang_store::events::outcomes::OutcomeInput;
 use kechuang_store::events::registrations::{Institution, RegistrationInput};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::forms::fields::{date, done, int, opt, opt_date, required, Checked};
@@ -45,11 +45,13 @@ fn time(e: &mut FieldErrors, field: &'static str, label: &str, v: &str) -> Optio
 }
 
 /// An event as typed.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default)]
 pub struct EventDraft {
     /// 所属系列（品牌）id，如两城汇；可为空
     pub series_id: String,
+    /// 所属联盟协会 id（联盟活动）；可为空
+    pub alliance_id: String,
     /// 活动名称
     pub title: String,
     /// 活动类型：competition（竞赛）/ conference（会议）/ exhibition（展会）/ performance（演出）/ roadshow（路演）/ forum（论坛）/ matchmaking（对接会），也可填中文
@@ -88,8 +90,9 @@ pub struct EventDraft {
 }
 
 /// The form's field names, for placing errors.
-pub const EVENT_FIELDS: [&str; 18] = [
+pub const EVENT_FIELDS: [&str; 19] = [
     "series_id",
+    "alliance_id",
     "title",
     "kind",
     "venue",
@@ -185,6 +188,7 @@ impl EventDraft {
         }
         done(e, || EventInput {
             series_id: opt(&self.series_id),
+            alliance_id: opt(&self.alliance_id),
             title,
             kind: kind.unwrap_or(EventKind::Conference),
             venue: self.venue.trim().into(),
@@ -215,6 +219,7 @@ impl EventDraft {
         let d = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         EventDraft {
             series_id: m.series_id.clone().unwrap_or_default(),
+            alliance_id: m.alliance_id.clone().unwrap_or_default(),
             title: m.title.clone(),
             kind: m.kind.clone(),
             venue: m.venue.clone(),

@@ -196,6 +196,8 @@ struct DetailPage {
     chains: Vec<(String, String)>,
     orgs: Vec<(String, String)>,
     problems: Vec<ImportProblem>,
+    /// The alliance's latest events (None for a reader without events.read).
+    events: Option<kechuang_store::Page<crate::service::events::CalendarEventView>>,
     fs: FormState,
 }
 
@@ -264,6 +266,16 @@ async fn detail_page(
         page: PageCtx::new(st, p, &title, LIST, &[("联盟协会", LIST), (&title, "")])
             .flash_code(flash),
         history: service::history(st, p, id, None).await?,
+        events: if p.can(Permission::EventsRead) {
+            let q = crate::service::events::EventListQuery {
+                alliance_id: Some(id.to_string()),
+                per_page: Some(20),
+                ..Default::default()
+            };
+            Some(crate::service::events::list_events(st, p, &q).await?)
+        } else {
+            None
+        },
         on: on.to_string(),
         today: kechuang_store::clock::today().to_string(),
         sector,

@@ -86,6 +86,8 @@ pub struct CalendarEventView {
     /// 草稿 / 已发布 / 已取消
     pub status_label: String,
     pub series_name: Option<String>,
+    /// 所属联盟协会
+    pub alliance_name: Option<String>,
     /// 全天活动（无具体时间）
     pub all_day: bool,
     /// 时间，如“2026年5月1日 09:30～17:00”“2026年5月1日～5月3日”
@@ -125,6 +127,7 @@ pub fn event_view(r: EventRow) -> CalendarEventView {
         kind_label: label(&e.kind, EventKind::parse, EventKind::label_zh),
         status_label: label(&e.status, EventStatus::parse, EventStatus::label_zh),
         series_name: r.series_name,
+        alliance_name: r.alliance_name,
         all_day: e.start_time.is_none() && e.end_time.is_none(),
         when_text: when_text(&e),
         organisers: r
@@ -373,6 +376,8 @@ pub struct EventListQuery {
     pub status: Option<String>,
     /// 系列 id
     pub series_id: Option<String>,
+    /// 联盟协会 id（该联盟的活动）
+    pub alliance_id: Option<String>,
     /// 在此日期及以后仍在进行或尚未开始的活动
     pub from: Option<String>,
     /// 在此日期及以前开始的活动
@@ -416,6 +421,7 @@ impl EventListQuery {
             kind: parse_kind(&self.kind)?,
             status,
             series_id: non_empty(&self.series_id),
+            alliance_id: non_empty(&self.alliance_id),
             from: parse_date_q(&self.from, "起始日期")?,
             to: parse_date_q(&self.to, "截止日期")?,
             department_id: non_empty(&self.department_id),

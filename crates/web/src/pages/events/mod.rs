@@ -175,11 +175,12 @@ async fn list(
 ) -> PageResult {
     let page = service::list_events(&st, &p, &q).await?;
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
-    let (qq, kind, status, series, from, to, sort) = (
+    let (qq, kind, status, series, alliance, from, to, sort) = (
         o(&q.q),
         o(&q.kind),
         o(&q.status),
         o(&q.series_id),
+        o(&q.alliance_id),
         o(&q.from),
         o(&q.to),
         o(&q.sort),
@@ -189,6 +190,7 @@ async fn list(
         ("kind", &kind),
         ("status", &status),
         ("series_id", &series),
+        ("alliance_id", &alliance),
         ("from", &from),
         ("to", &to),
         ("sort", &sort),

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kechuang_domain::auth::Permission;
-use kechuang_domain::events::{EventKind, EventStatus, OrganiserRole, OutcomeKind};
+use kechuang_domain::events::{EventKind, EventStatus, OutcomeKind};
 use kechuang_store::entities::event;
 use kechuang_store::Principal;
 
@@ -18,6 +18,7 @@ use super::mine::mine_page;
 use super::{crumbs, detail_page, registrations_page, EVENTS};
 use crate::auth::{require, urlencode, PageUser};
 use crate::error::{ApiError, ApiResult};
+use crate::forms::events::EventDraft;
 use crate::pages::actions::{answer, done, draft, field, join_repeated, org_choices, FormState};
 use crate::pages::{render, PageCtx, PageResult};
 use crate::service::events::{self as service, RegistrationListQuery};
@@ -35,13 +36,13 @@ const ORGANISER_KINDS: [&str; 8] = [
     "other",
 ];
 
-/// The organiser fields of the form: name, role, of departments (else of
+/// The organiser fields of the form: name, of departments (else of
 /// registered organisations), label.
-const ORGANISER_FIELDS: [(&str, OrganiserRole, bool, &str); 4] = [
-    ("lead_department_ids", OrganiserRole::Lead, true, "主办部门"),
-    ("lead_org_ids", OrganiserRole::Lead, false, "主办单位"),
-    ("co_department_ids", OrganiserRole::Co, true, "协办部门"),
-    ("co_org_ids", OrganiserRole::Co, false, "协办单位"),
+const ORGANISER_FIELDS: [(&str, bool, &str); 4] = [
+    ("lead_department_ids", true, "主办部门"),
+    ("lead_org_ids", false, "主办单位"),
+    ("co_department_ids", true, "协办部门"),
+    ("co_org_ids", false, "协办单位"),
 ];
 
 #[derive(Template)]
@@ -50,9 +51,10 @@ struct FormPage {
     page: PageCtx,
     /// None for a new event.
     event: Option<event::Model>,
-    /// (role, department id, organisation id) of the event as saved.
-    organisers: Vec<(String, Option<String>, Option<String>)>,
+    /// The event as saved (a new one's defaults), as the form's fields.
+    saved: serde_json::Map<String, serde_json::Value>,
     series: Vec<(String, String)>,
+    alliances: Vec<(String, String)>,
     kinds: Vec<(&'static str, &'static str)>,
     departments: Vec<(String, String)>,
     orgs: Vec<(String, String)>,
@@ -69,48 +71,18 @@ impl FormPage {
 
     /// The saved value of a field, shown unless the form was just posted back.
     fn current(&self, name: &str) -> String {
-        if let Some((_, role, dept, _)) = ORGANISER_FIELDS.iter().find(|(n, ..)| *n == name) {
-            return self
-                .organisers
-                .iter()
-                .filter(|(r, ..)| r == role.as_str())
-                .filter_map(|(_, d, o)| if *dept { d.clone() } else { o.clone() })
-                .collect::<Vec<_>>()
-                .join(",");
+        match self.saved.get(name) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Bool(true)) => "on".into(),
+            _ => String::new(),
         }
-        let Some(e) = &self.event else {
-            return match name {
-                "kind" => EventKind::Conference.as_str().into(),
-                _ => String::new(),
-            };
-        };
-        let t = |t: Option<chrono::NaiveTime>| t.map(|t| t.format("%H:%M").to_string());
-        let d = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
-        match name {
-            "series_id" => e.series_id.clone(),
-            "title" => Some(e.title.clone()),
-            "kind" => Some(e.kind.clone()),
-            "venue" => Some(e.venue.clone()),
-            "starts_on" => d(Some(e.starts_on)),
-            "ends_on" => d(Some(e.ends_on)),
-            "start_time" => t(e.start_time),
-            "end_time" => t(e.end_time),
-            "capacity" => e.capacity.map(|c| c.to_string()),
-            "audience" => Some(e.audience.clone()),
-            "opens_on" => d(e.opens_on),
-            "closes_on" => d(e.closes_on),
-            "agenda" => Some(e.agenda.clone()),
-            "needs_approval" => e.needs_approval.then(|| "on".to_string()),
-            _ => None,
-        }
-        .unwrap_or_default()
     }
 
     /// The organiser selects: field, label, of departments (else organisations).
     fn organiser_fields(&self) -> Vec<(&'static str, &'static str, bool)> {
         ORGANISER_FIELDS
             .iter()
-            .map(|(n, _, dept, label)| (*n, *label, *dept))
+            .map(|(n, dept, label)| (*n, *label, *dept))
             .collect()
     }
 
@@ -137,15 +109,27 @@ async fn form_page(
     fs: FormState,
 ) -> ApiResult<Response> {
     require(p, Permission::EventsWrite)?;
-    let (event, organisers) = match id {
+    let (event, saved) = match id {
         Some(id) => {
             let d = service::event_detail(st, p, id).await?;
             if !d.may_manage {
                 return Err(ApiError::forbidden());
             }
-            (Some(d.event.event), service::organiser_ids(st, id).await?)
+            let organisers = service::organiser_ids(st, id).await?;
+            let saved = EventDraft::from_model(&d.event.event, &organisers);
+            (Some(d.event.event), saved)
         }
-        None => (None, vec![]),
+        None => (
+            None,
+            EventDraft {
+                kind: EventKind::Conference.as_str().into(),
+                ..Default::default()
+            },
+        ),
+    };
+    let saved = match serde_json::to_value(saved).map_err(ApiError::internal)? {
+        serde_json::Value::Object(m) => m,
+        _ => Default::default(),
     };
     let title = match &event {
         Some(e) => format!("编辑活动：{}", e.title),
@@ -154,8 +138,9 @@ async fn form_page(
     Ok(render(&FormPage {
         page: PageCtx::new(st, p, &title, EVENTS, &crumbs(&title)),
         event,
-        organisers,
+        saved,
         series: service::series_names(st).await?,
+        alliances: kechuang_store::names::all_ordered(&st.db, "alliances").await?,
         kinds: EventKind::ALL
             .iter()
             .map(|k| (k.as_str(), k.label_zh()))
