@@ -5,60 +5,10 @@
 //! for reach, and membership periods of alliances and associations.
 
 use std::collections::HashSet;
-use std::fmt;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
-use serde::{Deserialize, Serialize};
 
 use crate::org::OrgKind;
-
-/// An enum stored as a snake_case code with a Chinese label: `ALL`,
-/// `as_str`, `label_zh`, and `parse` (the code or the label, trimmed).
-macro_rules! coded {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = ($code:literal, $label:literal), )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[ $( $name::$variant, )+ ];
-
-            /// Stable snake_case code, as stored in the database and used in serde.
-            pub fn as_str(self) -> &'static str {
-                match self { $( $name::$variant => $code, )+ }
-            }
-
-            /// Chinese label shown to users.
-            pub fn label_zh(self) -> &'static str {
-                match self { $( $name::$variant => $label, )+ }
-            }
-
-            /// The code or the Chinese label (surrounding spaces ignored).
-            pub fn parse(s: &str) -> Option<$name> {
-                let s = s.trim();
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|k| k.as_str() == s || k.label_zh() == s)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.label_zh())
-            }
-        }
-    };
-}
 
 coded! {
     /// What an event is (赛、会、展、演 and the zone's other formats).

@@ -1,10 +1,13 @@
 //! Pure domain rules of Kechuang (科创): value types, the official work
 //! calendar, roles and data scopes, money arithmetic, audit hashing,
-//! password policy, technology transfer and its capital, and events and
-//! alliances.
+//! password policy, technology transfer and its capital, events and
+//! alliances, and matchmaking.
 //!
 //! This crate performs no I/O. Everything here is deterministic and cheap to
 //! test; the storage and web layers build on it.
+
+#[macro_use]
+mod coded;
 
 pub mod audit;
 pub mod auth;
@@ -12,6 +15,7 @@ pub mod calendar;
 pub mod cases;
 pub mod error_code;
 pub mod events;
+pub mod matching;
 pub mod money;
 pub mod org;
 pub mod party;
