@@ -111,6 +111,19 @@ pub enum Permission {
     AlliancesRead,
     /// Keep alliances and associations and their member lists (joins, exits, imports).
     AlliancesWrite,
+    /// View published technology offers and needs, cooperation projects and
+    /// matchmaking figures (an organisation also sees its own listings in any state).
+    MatchingRead,
+    /// Post offers and needs for one's own organisation (enterprise,
+    /// university or institute accounts): draft, submit, change, withdraw.
+    MatchingPost,
+    /// Review offers and needs before they are listed (publish, return with
+    /// a reason, withdraw), keep the matching vocabulary, supervise overdue leads.
+    MatchingReview,
+    /// Work leads as a broker (科创经纪人): create them from a match, move
+    /// their stage, set the next step, sign; post listings on an
+    /// organisation's behalf and see hidden enterprise names.
+    MatchingBroker,
 }
 
 impl Role {
@@ -202,6 +215,7 @@ impl Role {
                 PartyRead,
                 EventsRead,
                 AlliancesRead,
+                MatchingRead,
             ],
             Role::Department => &[
                 OrgsRead,
@@ -222,6 +236,9 @@ impl Role {
                 EventsWrite,
                 AlliancesRead,
                 AlliancesWrite,
+                // The bureau reviews listings and supervises leads.
+                MatchingRead,
+                MatchingReview,
             ],
             Role::TaskForce => &[
                 OrgsRead,
@@ -292,6 +309,9 @@ impl Role {
                 EventsWrite,
                 AlliancesRead,
                 AlliancesWrite,
+                MatchingRead,
+                MatchingReview,
+                MatchingBroker,
             ],
             // Scope limits organisation and case access to the user's own organisation.
             Role::Enterprise => &[
@@ -305,6 +325,8 @@ impl Role {
                 EventsRead,
                 EventsRegister,
                 AlliancesRead,
+                MatchingRead,
+                MatchingPost,
             ],
             Role::Talent => &[
                 ChainsRead,
@@ -312,6 +334,7 @@ impl Role {
                 EventsRead,
                 EventsRegister,
                 AlliancesRead,
+                MatchingRead,
             ],
         }
     }
@@ -357,7 +380,7 @@ impl ScopeKind {
 
 impl Permission {
     /// Every permission, in declaration order.
-    pub const ALL: [Permission; 30] = [
+    pub const ALL: [Permission; 34] = [
         Permission::OrgsRead,
         Permission::OrgsWrite,
         Permission::OrgsImport,
@@ -388,6 +411,10 @@ impl Permission {
         Permission::EventsWrite,
         Permission::AlliancesRead,
         Permission::AlliancesWrite,
+        Permission::MatchingRead,
+        Permission::MatchingPost,
+        Permission::MatchingReview,
+        Permission::MatchingBroker,
     ];
 
     /// Stable snake_case code, as used in serde.
@@ -423,6 +450,10 @@ impl Permission {
             Permission::EventsWrite => "events_write",
             Permission::AlliancesRead => "alliances_read",
             Permission::AlliancesWrite => "alliances_write",
+            Permission::MatchingRead => "matching_read",
+            Permission::MatchingPost => "matching_post",
+            Permission::MatchingReview => "matching_review",
+            Permission::MatchingBroker => "matching_broker",
         }
     }
 }
@@ -538,6 +569,32 @@ mod tests {
             assert!(role.can(Permission::CalendarRead), "{role:?}");
             assert!(role.can(Permission::ChainsRead), "{role:?}");
         }
+    }
+
+    #[test]
+    fn matchmaking() {
+        use Permission::*;
+        let holders =
+            |p: Permission| -> Vec<Role> { Role::ALL.into_iter().filter(|r| r.can(p)).collect() };
+        assert_eq!(holders(MatchingBroker), [Role::Admin, Role::Broker]);
+        assert_eq!(
+            holders(MatchingReview),
+            [Role::Admin, Role::Department, Role::Broker]
+        );
+        // Organisations post for themselves; staff act through review and broker.
+        assert_eq!(holders(MatchingPost), [Role::Admin, Role::Enterprise]);
+        for r in [
+            Role::Admin,
+            Role::Leader,
+            Role::Department,
+            Role::Broker,
+            Role::Enterprise,
+            Role::Talent,
+        ] {
+            assert!(r.can(MatchingRead), "{r:?}");
+        }
+        assert!(!Role::Leader.can(MatchingReview));
+        assert!(!Role::Talent.can(MatchingPost));
     }
 
     #[test]
