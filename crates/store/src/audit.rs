@@ -80,6 +80,11 @@ pub const AUDITED: &[&str] = &[
     "event_outcomes",
     "alliances",
     "alliance_members",
+    "offers",
+    "needs",
+    "match_leads",
+    "cooperation_projects",
+    "matching_terms",
 ];
 
 /// JSON snapshot of a record for the before/after columns.

@@ -16,6 +16,7 @@ pub mod m20261129_000010_case_departments;
 mod m20261129_000011_case_grams;
 mod m20261204_000012_case_location;
 mod m20261205_000013_events;
+mod m20261205_000014_matching;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_case_grams::Migration),
             Box::new(m20261204_000012_case_location::Migration),
             Box::new(m20261205_000013_events::Migration),
+            Box::new(m20261205_000014_matching::Migration),
         ]
     }
 }
