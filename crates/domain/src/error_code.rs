@@ -70,7 +70,9 @@ catalogue! {
     CommitmentState = "commitment_state", "承诺当前状态不允许该操作";
     ComputedDimension = "computed_dimension", "该赛马维度由系统计算，不能手工评分";
     ConflictNoteRequired = "conflict_note_required", "声明利益冲突时须说明情形";
+    ContractLinked = "contract_linked", "技术合同已关联其他撮合线索";
     CsrfFailed = "csrf_failed", "请求来自其他网站或页面已过期（跨站请求校验未通过）";
+    DeadlinePassed = "deadline_passed", "技术需求的截止日期已过";
     DepartmentInUse = "department_in_use", "部门下还有下级部门、账号或服务单位，不能删除";
     DoneInFuture = "done_in_future", "完成日期晚于今天";
     DueBeforePledge = "due_before_pledge", "完成时限早于承诺日期";
@@ -86,6 +88,7 @@ catalogue! {
     DuplicateName = "duplicate_name", "同名记录已存在";
     DuplicateOrganiser = "duplicate_organiser", "同一单位被重复列为主办或协办";
     DuplicateSeriesName = "duplicate_series_name", "同名活动系列已存在";
+    DuplicateTerm = "duplicate_term", "匹配词库中已有该词或同义词组";
     DuplicateUnit = "duplicate_unit", "该党组织已登记在这个单位";
     DuplicateUscc = "duplicate_uscc", "统一社会信用代码已被其他单位使用";
     DuplicateUsername = "duplicate_username", "用户名已存在";
@@ -121,6 +124,7 @@ catalogue! {
     InvalidExcel = "invalid_excel", "无法读取的 Excel 文件（须为 .xlsx）";
     InvalidFilename = "invalid_filename", "未提供文件名";
     InvalidForm = "invalid_form", "表单内容无法解析";
+    InvalidHolder = "invalid_holder", "技术供给的持有单位须为企业、高校或科研院所";
     InvalidHonor = "invalid_honor", "表彰信息不完整";
     InvalidInput = "invalid_input", "输入有误，逐字段说明见 details.fields";
     InvalidJson = "invalid_json", "请求体不是有效的 JSON";
@@ -146,11 +150,13 @@ catalogue! {
     InvalidSchedule = "invalid_schedule", "活动起止日期或时间无效";
     InvalidTaskLimit = "invalid_task_limit", "部门时限所列部门不在本次分办中";
     InvalidTemplate = "invalid_template", "Excel 表头与导入模板不符";
+    InvalidTerm = "invalid_term", "领域词或同义词组无效（不能为空或含空格，每词不超过32个字，同义词组至少两个词）";
     InvalidTerms = "invalid_terms", "先投后股协议条款不完整或超出范围";
     InvalidText = "invalid_text", "输入含有不可见的控制字符（如 NUL）";
     InvalidTicket = "invalid_ticket", "票码格式有误或校验位不符";
     InvalidTier = "invalid_tier", "梯度贷档位设置无效";
     InvalidToken = "invalid_token", "API 令牌无效或已被吊销";
+    InvalidTrl = "invalid_trl", "技术成熟度须为 1—9 的整数（下限不高于上限）";
     InvalidUpload = "invalid_upload", "上传格式有误（须为 multipart/form-data）";
     InvalidUrl = "invalid_url", "Webhook 地址无效";
     InvalidUscc = "invalid_uscc", "统一社会信用代码格式或校验位有误";
@@ -163,7 +169,9 @@ catalogue! {
     LadderEmpty = "ladder_empty", "未填写入党申请日期";
     LadderOrder = "ladder_order", "发展阶段的日期先后顺序有误";
     LastStage = "last_stage", "项目已在最后阶段";
+    LeadOpen = "lead_open", "该需求与供给已有进行中的撮合线索";
     LeadOrganiserRequired = "lead_organiser_required", "发布前须指定主办单位";
+    ListingNotPublished = "listing_not_published", "技术需求或供给尚未发布（或已撤回、关闭）";
     LoanState = "loan_state", "贷款当前状态不允许该操作";
     LogConverted = "log_converted", "工作记录已转为诉求，不能再修改或删除";
     LogWithoutOrg = "log_without_org", "工作记录未关联单位，不能转为诉求";
@@ -180,6 +188,7 @@ catalogue! {
     NoStaffRecord = "no_staff_record", "账号尚未关联服务人员档案";
     NoTier = "no_tier", "贷款尚未评定梯度";
     NodeInUse = "node_in_use", "链节点下还有子节点或挂接单位，不能删除";
+    NotABroker = "not_a_broker", "所选账号不是在用的科创经纪人";
     NotADraft = "not_a_draft", "活动不是草稿（已发布或已取消）";
     NotAMember = "not_a_member", "该单位目前不是成员";
     NotActive = "not_active", "报名不是有效状态（已取消或未通过）";
@@ -189,7 +198,9 @@ catalogue! {
     NotFound = "not_found", "记录不存在，或无权查看";
     NotGranting = "not_granting", "协议已转股或结题，不能再拨付";
     NotInIncubation = "not_in_incubation", "项目不在企业孵化阶段";
+    NotLeadBroker = "not_lead_broker", "只有负责该线索的科创经纪人可以推进线索";
     NotLeadDepartment = "not_lead_department", "只有主办部门或受理分办人员可以执行该操作";
+    NotListingOwner = "not_listing_owner", "只能发布或修改本单位的技术供给和需求";
     NotOnChain = "not_on_chain", "单位尚未挂接到该产业链";
     NotOrganiser = "not_organiser", "只有活动的主办或协办单位可以执行该操作";
     NotOverdue = "not_overdue", "贷款没有逾期未还的期次";
@@ -250,9 +261,12 @@ catalogue! {
     TooManyRows = "too_many_rows", "单次导入行数超过上限";
     Unauthenticated = "unauthenticated", "未登录，或未提供有效的 API 令牌";
     UnknownChain = "unknown_chain", "产业链不存在";
+    UnknownContract = "unknown_contract", "技术合同不存在";
     UnknownDepartment = "unknown_department", "部门不存在";
     UnknownMeeting = "unknown_meeting", "会议不存在";
     UnknownMember = "unknown_member", "党员不存在";
+    UnknownNeed = "unknown_need", "技术需求不存在";
+    UnknownOffer = "unknown_offer", "技术供给不存在";
     UnknownOrg = "unknown_org", "单位不在单位名录中";
     UnknownParent = "unknown_parent", "上级党组织不存在";
     UnknownPartyOrg = "unknown_party_org", "党组织不存在";

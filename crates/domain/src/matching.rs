@@ -98,11 +98,7 @@ impl CoopModes {
     /// The stored form read back; an unknown code is skipped (a code the
     /// domain no longer knows must not make a record unreadable).
     pub fn from_codes(s: &str) -> CoopModes {
-        CoopModes::of(
-            &s.split(',')
-                .filter_map(|c| CoopMode::parse(c))
-                .collect::<Vec<_>>(),
-        )
+        CoopModes::of(&s.split(',').filter_map(CoopMode::parse).collect::<Vec<_>>())
     }
 
     /// Modes as typed (forms, spreadsheet cells): codes or Chinese labels

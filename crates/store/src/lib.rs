@@ -19,6 +19,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod like;
+pub mod matching;
 pub mod migration;
 pub mod money;
 pub mod names;
