@@ -8,6 +8,7 @@
 //! INSERT … ON CONFLICT is needed, and the losing transaction is simply
 //! rolled back.
 
+use kechuang_domain::matching::ListingStatus;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -75,7 +76,8 @@ pub async fn claim(db: &Db, need_id: &str, offer_id: &str) -> StoreResult<bool> 
 /// Claim the pair and, the first time, put the message in the inbox of
 /// every active account of the need's organisation (or of the account
 /// that posted it, when the organisation has none), in one transaction.
-/// Whether the message was sent; 404 when the need is gone.
+/// Whether the message was sent: never for a need no longer published
+/// (left unclaimed); 404 when the need is gone.
 pub async fn notify_once(
     db: &Db,
     need_id: &str,
@@ -87,6 +89,10 @@ pub async fn notify_once(
         .one(&tx)
         .await?
         .ok_or(StoreError::NotFound)?;
+    if n.status != ListingStatus::Published.as_str() {
+        // No longer open: nothing to tell, and the pair stays unclaimed.
+        return Ok(false);
+    }
     if !insert_once(&tx, need_id, offer_id).await? {
         return Ok(false);
     }

@@ -17,7 +17,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::figures;
 use super::leads::{self, LeadFilter, LeadInput, SignInput};
-use super::needs::{self, NeedFilter, NeedInput};
+use super::needs::{self, NeedFilter, NeedInput, NeedSort};
 use super::offers::{self, OfferFilter, OfferInput};
 use super::projects::{self, ProjectFilter, ProjectInput};
 use super::{changes, import, notices, sweep, terms, Actor, Period};
@@ -741,6 +741,33 @@ async fn expired_needs_close_by_themselves() {
     assert!(feed
         .iter()
         .all(|c| c.kind == "need" && c.action == "status"));
+    // Earliest deadline first, needs without one last (on every backend).
+    let by_deadline = NeedFilter {
+        status: Some(ListingStatus::Published),
+        sort: NeedSort::Deadline,
+        ..Default::default()
+    };
+    let ids: Vec<String> = needs::list(db, &w.broker, &by_deadline, page())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.need.id)
+        .collect();
+    assert_eq!(ids, vec![later.id.clone(), open.id.clone()]);
+    let still_open = NeedFilter {
+        open_on: Some(d("2027-01-01")),
+        status: Some(ListingStatus::Published),
+        ..Default::default()
+    };
+    let ids: Vec<String> = needs::list(db, &w.talent, &still_open, page())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.need.id)
+        .collect();
+    assert_eq!(ids, vec![open.id.clone()]);
     // Sweeping again (another replica, the next day) closes nothing twice.
     assert!(sweep::close_expired_needs(db, d("2026-04-02"))
         .await
@@ -1453,9 +1480,28 @@ async fn a_pair_is_notified_once() {
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].link, msg.link);
     assert!(matches!(
-        notices::notify_once(db, "missing", &o2.id, msg).await,
+        notices::notify_once(db, "missing", &o2.id, msg.clone()).await,
         Err(StoreError::NotFound)
     ));
+    // A need no longer open is not told, and the pair stays unclaimed.
+    let closed = at_time(at(NOW), async {
+        let c = published_need(db, &w, &w.firm_user, need_in(&w.firm, "已解决", true)).await;
+        needs::close(
+            db,
+            &w.firm_user,
+            &c.id,
+            c.version,
+            CloseCause::Fulfilled,
+            "",
+        )
+        .await
+        .unwrap()
+    })
+    .await;
+    assert!(!notices::notify_once(db, &closed.id, &o.id, msg)
+        .await
+        .unwrap());
+    assert!(!notices::claimed(db, &closed.id, &o.id).await.unwrap());
 
     // Replicas racing for one pair: one wins.
     let mut tasks = vec![];
