@@ -18,6 +18,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Bearer token for /metrics from other hosts; `None`: loopback only.
     pub metrics_token: Option<Arc<str>>,
+    /// This replica's matching index (技术撮合), fresh from the change feed.
+    pub matching: crate::service::matching::index::MatchIndex,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             secure_cookies,
             metrics_token: None,
+            matching: Default::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod chains;
 pub mod departments;
 pub mod events;
+pub mod matching;
 pub mod messages;
 pub mod orgs;
 pub mod party;

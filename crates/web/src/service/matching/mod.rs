@@ -1,0 +1,5 @@
+//! Matchmaking (技术撮合): offers and needs, their review, the ranked and
+//! explained matches from this replica's index, leads worked to signed
+//! cooperation projects.
+
+pub mod index;
