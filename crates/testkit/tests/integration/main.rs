@@ -8,6 +8,7 @@ mod edge;
 mod events;
 mod events_pages;
 mod foundation;
+mod matching;
 mod names;
 mod open311;
 mod party_claims;

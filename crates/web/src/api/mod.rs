@@ -8,6 +8,7 @@ pub mod cases;
 pub mod chains;
 pub mod departments;
 pub mod events;
+pub mod matching;
 pub mod me;
 pub mod messages;
 pub mod orgs;
@@ -41,6 +42,7 @@ use kechuang_domain::ErrorCode;
         (name = "party", description = "党建引领：党组织网络、党员、服务队伍、会议与重点事项、责任区、承诺践诺、先锋队与赛马、揭榜项目、首席服务官报告"),
         (name = "transfer", description = "成果转化与资金链：项目阶段评审、孵化、先投后股、科企梯度贷、技术合同"),
         (name = "alliances", description = "联盟协会：成员单位（政产学研金介）的加入、退出与历史，某日成员数，成员名单导入导出"),
+        (name = "matching", description = "技术撮合：技术供给与技术需求的发布审核、可解释的中文匹配、撮合线索到签约、合作项目与成效"),
         (name = "events", description = "赛会展演：活动日历、活动系列（两城汇）、报名与电子票、签到与现场登记、活动成效与覆盖"),
     )
 )]
@@ -192,6 +194,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(party::router())
         .merge(alliances::router())
         .merge(events::router())
+        .merge(matching::router())
 }
 
 /// The `version` an editor saw, for optimistic concurrency.

@@ -4,6 +4,7 @@
 pub mod alliances;
 pub mod events;
 pub mod fields;
+pub mod matching;
 pub mod party;
 pub mod transfer;
 

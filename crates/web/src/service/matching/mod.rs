@@ -3,3 +3,7 @@
 //! cooperation projects.
 
 pub mod index;
+pub mod leads;
+pub mod listings;
+pub mod sheets;
+pub mod suggest;
