@@ -445,6 +445,15 @@ impl SlaState {
             SlaState::Overdue => "已超期",
         }
     }
+
+    /// 0 for on track, 1 for due soon, 2 for overdue: worse is greater.
+    pub fn severity(self) -> u8 {
+        match self {
+            SlaState::OnTrack => 0,
+            SlaState::DueSoon => 1,
+            SlaState::Overdue => 2,
+        }
+    }
 }
 /// Why a transition is refused.
 ///
@@ -635,6 +644,28 @@ pub fn sla_state(cal: &WorkCalendar, due: NaiveDate, today: NaiveDate, warn_days
         SlaState::DueSoon
     } else {
         SlaState::OnTrack
+    }
+}
+
+/// The time-limit warning of a case in handling and its words, from the
+/// case's own state and the states of its open department tasks (each
+/// [`sla_state`] of its own due date): the case's state, unless a task
+/// stands worse (a task's limit ends on or before the case's), which is then
+/// named as the departments' (部门任务已超期, 部门任务即将到期). The one place
+/// that words a case's deadline, so that the case's header never says less
+/// than one of its task rows.
+pub fn case_deadline(
+    case: SlaState,
+    open_tasks: impl IntoIterator<Item = SlaState>,
+) -> (SlaState, &'static str) {
+    match open_tasks.into_iter().max_by_key(|s| s.severity()) {
+        Some(SlaState::Overdue) if case != SlaState::Overdue => {
+            (SlaState::Overdue, "部门任务已超期")
+        }
+        Some(SlaState::DueSoon) if case == SlaState::OnTrack => {
+            (SlaState::DueSoon, "部门任务即将到期")
+        }
+        _ => (case, case.label_zh()),
     }
 }
 
@@ -1215,6 +1246,25 @@ mod tests {
             due_date(&cal, date("2026-09-30"), 5, used),
             date("2026-10-15")
         );
+    }
+
+    #[test]
+    fn a_case_warns_of_its_worst_open_task() {
+        use SlaState::*;
+        assert_eq!(case_deadline(OnTrack, []), (OnTrack, "正常"));
+        assert_eq!(case_deadline(DueSoon, [OnTrack]), (DueSoon, "即将到期"));
+        // The clerk's task is overdue while the case is only due soon.
+        assert_eq!(
+            case_deadline(DueSoon, [OnTrack, Overdue]),
+            (Overdue, "部门任务已超期")
+        );
+        assert_eq!(
+            case_deadline(OnTrack, [DueSoon]),
+            (DueSoon, "部门任务即将到期")
+        );
+        // The case's own state wins a tie: it is the one overdue.
+        assert_eq!(case_deadline(Overdue, [Overdue]), (Overdue, "已超期"));
+        assert_eq!(case_deadline(Overdue, [OnTrack]), (Overdue, "已超期"));
     }
 
     #[test]

@@ -107,6 +107,13 @@ pub struct CaseFilter {
     pub lead_department_id: Option<String>,
     /// Cases where this department has a task waiting to be accepted.
     pub pending_task_department_id: Option<String>,
+    /// Cases in handling where this department has an open task (待签收 or
+    /// 办理中); with `task_sla`, only those whose task is overdue / due soon.
+    pub open_task_department_id: Option<String>,
+    /// Cases in handling with an open task (of `open_task_department_id`,
+    /// else of any department) that is overdue or due soon by the task's own
+    /// due date (`Overdue` and `DueSoon` only).
+    pub task_sla: Option<SlaFilter>,
     pub task_force_department_id: Option<String>,
     pub chain_id: Option<String>,
     pub channel: Option<Channel>,
@@ -259,6 +266,30 @@ pub(super) fn matching(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case
                     .to_owned(),
             ),
         );
+    }
+    if f.open_task_department_id.is_some() || f.task_sla.is_some() {
+        let mut tasks = Query::select()
+            .column(case_task::Column::CaseId)
+            .from(case_task::Entity)
+            .and_where(case_task::Column::Status.is_in(["pending", "accepted"]))
+            .to_owned();
+        if let Some(d) = &f.open_task_department_id {
+            tasks.and_where(case_task::Column::DepartmentId.eq(d.clone()));
+        }
+        match f.task_sla {
+            Some(SlaFilter::Overdue) => {
+                tasks.and_where(case_task::Column::DueOn.lt(today));
+            }
+            Some(SlaFilter::DueSoon) => {
+                tasks
+                    .and_where(case_task::Column::DueOn.gte(today))
+                    .and_where(case_task::Column::DueOn.lte(clock.soon_until));
+            }
+            _ => {}
+        }
+        q = q
+            .filter(case::Column::Status.eq("dispatched"))
+            .filter(case::Column::Id.in_subquery(tasks));
     }
     if let Some(t) = &f.task_force_department_id {
         q = q.filter(case::Column::TaskForceDepartmentId.eq(t.clone()));
@@ -458,6 +489,24 @@ pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: &str) -> StoreRe
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// The tasks of one department on some cases (for a list showing the
+/// department's own due dates), oldest first.
+pub async fn department_tasks<C: ConnectionTrait>(
+    db: &C,
+    department_id: &str,
+    case_ids: &[String],
+) -> StoreResult<Vec<case_task::Model>> {
+    if case_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(case_task::Entity::find()
+        .filter(case_task::Column::DepartmentId.eq(department_id))
+        .filter(case_task::Column::CaseId.is_in(case_ids.to_vec()))
+        .order_by_asc(case_task::Column::CreatedAt)
+        .all(db)
+        .await?)
 }
 
 pub async fn tasks<C: ConnectionTrait>(

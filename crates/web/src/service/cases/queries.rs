@@ -154,14 +154,30 @@ pub struct TaskView {
     /// 派发时间（可在其后下一个工作日的同一时刻前退回）
     pub dispatched_at: DateTime<Utc>,
     pub due_on: NaiveDate,
+    /// on_track, due_soon, overdue：本任务期限的状态（仅办理中诉求的未完成任务）
+    pub sla: Option<String>,
     pub result: Option<String>,
     pub returned_reason: Option<String>,
     pub version: i32,
 }
 
+/// How a department's task stands against its own due date: while its case
+/// is in handling and the task is open (待签收 or 办理中), else none.
+pub fn task_sla(
+    case_status: &str,
+    t: &case_task::Model,
+    cal: &kechuang_domain::calendar::WorkCalendar,
+    today: NaiveDate,
+) -> Option<SlaState> {
+    (case_status == CaseStatus::Dispatched.as_str()
+        && matches!(t.status.as_str(), "pending" | "accepted"))
+    .then(|| rules::sla_state(cal, t.due_on, today, cases::DUE_SOON_WORKDAYS))
+}
+
 impl TaskView {
     pub fn new(t: case_task::Model, n: &Names) -> TaskView {
         TaskView {
+            sla: None,
             department_name: n
                 .departments
                 .get(&t.department_id)
@@ -237,9 +253,20 @@ pub struct DuplicateView {
     pub status_label: String,
 }
 
+/// The time-limit warning a case shows (see `domain::cases::case_deadline`).
+#[derive(Clone, Serialize, ToSchema)]
+pub struct DeadlineView {
+    /// on_track, due_soon, overdue：诉求本身与其未完成部门任务中最紧的一项
+    pub state: String,
+    /// 提示文字，如“即将到期”“部门任务已超期”
+    pub label: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct CaseDetailView {
     pub case: CaseView,
+    /// 期限提示（仅待受理、办理中）：诉求本身或其部门任务的期限状态，取最紧者
+    pub deadline: Option<DeadlineView>,
     pub tasks: Vec<TaskView>,
     /// 办理时间线（只追加）
     pub timeline: Vec<EventView>,
@@ -269,9 +296,33 @@ pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<CaseDeta
         .into_iter()
         .map(Into::into)
         .collect();
+    let today = cases::today();
+    let status = c.status.clone();
+    let tasks: Vec<TaskView> = tasks
+        .into_iter()
+        .map(|t| {
+            let sla = task_sla(&status, &t, &cal, today);
+            TaskView {
+                sla: sla.map(|x| x.as_str().to_string()),
+                ..TaskView::new(t, &n)
+            }
+        })
+        .collect();
+    let case = CaseView::new(c, &n, &cal, today);
+    let deadline = case.sla.as_deref().and_then(SlaState::parse).map(|own| {
+        let open = tasks
+            .iter()
+            .filter_map(|t| t.sla.as_deref().and_then(SlaState::parse));
+        let (state, label) = rules::case_deadline(own, open);
+        DeadlineView {
+            state: state.as_str().into(),
+            label: label.into(),
+        }
+    });
     Ok(CaseDetailView {
-        case: CaseView::new(c, &n, &cal, cases::today()),
-        tasks: tasks.into_iter().map(|t| TaskView::new(t, &n)).collect(),
+        case,
+        deadline,
+        tasks,
         timeline: events.into_iter().map(|e| EventView::new(e, &n)).collect(),
         supervisions: sups.into_iter().map(Into::into).collect(),
         attachments,
@@ -317,6 +368,10 @@ pub struct CaseListQuery {
     pub lead_department_id: Option<String>,
     /// 该部门有待签收任务的诉求
     pub pending_task_department_id: Option<String>,
+    /// 该部门有未完成任务（待签收、办理中）的办理中诉求
+    pub task_department_id: Option<String>,
+    /// overdue, due_soon：按部门任务自己的期限（与 task_department_id 同用时只看该部门的任务）
+    pub task_sla: Option<String>,
     pub task_force_department_id: Option<String>,
     pub chain_id: Option<String>,
     pub channel: Option<String>,
@@ -378,6 +433,13 @@ impl CaseListQuery {
             department_id: non_empty(&self.department_id),
             lead_department_id: non_empty(&self.lead_department_id),
             pending_task_department_id: non_empty(&self.pending_task_department_id),
+            open_task_department_id: non_empty(&self.task_department_id),
+            task_sla: match non_empty(&self.task_sla).as_deref() {
+                None => None,
+                Some("overdue") => Some(SlaFilter::Overdue),
+                Some("due_soon") => Some(SlaFilter::DueSoon),
+                Some(_) => return Err(bad("task_sla 只能是 overdue、due_soon")),
+            },
             task_force_department_id: non_empty(&self.task_force_department_id),
             chain_id: non_empty(&self.chain_id),
             channel: match non_empty(&self.channel) {
