@@ -7,6 +7,7 @@ mod cases;
 mod edge;
 mod events;
 mod events_pages;
+mod everyday;
 mod foundation;
 mod matching;
 mod names;

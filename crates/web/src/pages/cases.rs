@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use kechuang_domain::auth::Permission;
-use kechuang_domain::cases::{CaseStatus, Channel, TaskAction};
+use kechuang_domain::cases::{CaseStatus, Channel, SlaState, TaskAction};
 use kechuang_domain::ErrorCode;
 use kechuang_store::{cases, orgs, PageReq, Principal, Scope};
 use serde::Deserialize;
@@ -75,12 +75,32 @@ pub fn status_class(status: &str) -> &'static str {
     }
 }
 
+/// The badge class of a time-limit state (on_track, due_soon, overdue).
+fn sla_class(state: &str) -> &'static str {
+    match state {
+        "overdue" => "text-bg-danger",
+        "due_soon" => "text-bg-warning",
+        _ => "text-bg-light border",
+    }
+}
+
+/// A time-limit badge: its words and class ("" when there is none).
 fn sla_badge(v: &CaseView) -> (String, String) {
-    match v.sla.as_deref() {
-        Some("overdue") => ("已超期".into(), "text-bg-danger".into()),
-        Some("due_soon") => ("即将到期".into(), "text-bg-warning".into()),
-        Some(_) => ("正常".into(), "text-bg-light border".into()),
+    badge_of(v.sla.as_deref())
+}
+
+fn badge_of(state: Option<&str>) -> (String, String) {
+    match state.and_then(SlaState::parse) {
+        Some(x) => (x.label_zh().into(), sla_class(x.as_str()).into()),
         None => (String::new(), String::new()),
+    }
+}
+
+/// A warning badge for a task's own due date: only due soon or overdue.
+fn task_badge(state: Option<&str>) -> (String, String) {
+    match state {
+        Some("on_track") | None => (String::new(), String::new()),
+        s => badge_of(s),
     }
 }
 
@@ -442,11 +462,63 @@ pub async fn create(
 pub struct TaskRow {
     pub t: crate::service::cases::TaskView,
     pub mine: bool,
+    /// The department's action forms on its own task, each with its own box.
+    pub actions: Vec<TaskForm>,
+    /// The action whose form shows a refusal's message ("" when none).
+    pub failed: String,
     /// Still inside the window to return it (退回).
     pub can_return: bool,
-    pub overdue: bool,
+    /// The task's own time limit: 即将到期 or 已超期 (else empty).
+    pub sla: (String, String),
     pub dispatched: String,
     pub due: String,
+}
+
+/// One action on a department's own task: its own form, its own text box.
+pub struct TaskForm {
+    pub action: &'static str,
+    pub button: &'static str,
+    pub class: &'static str,
+    /// What the box asks for; "" for 签收, which takes no text.
+    pub note_label: &'static str,
+    /// The text typed before the action was refused.
+    pub kept: String,
+    /// Why the text was refused, shown beside the box.
+    pub field_error: String,
+}
+
+/// The actions a task in `status` offers (退回 only inside its window).
+fn task_forms(status: &str, can_return: bool) -> Vec<TaskForm> {
+    let form = |action, button, class, note_label| TaskForm {
+        action,
+        button,
+        class,
+        note_label,
+        kept: String::new(),
+        field_error: String::new(),
+    };
+    let mut v = match status {
+        "pending" => vec![form("accept", "签收", "btn-primary", "")],
+        "accepted" => vec![
+            form(
+                "progress",
+                "记录进展",
+                "btn-outline-primary",
+                "办理进展（必填）",
+            ),
+            form("complete", "办结", "btn-success", "办理结果（必填）"),
+        ],
+        _ => vec![],
+    };
+    if can_return && matches!(status, "pending" | "accepted") {
+        v.push(form(
+            "return",
+            "退回（分办不当）",
+            "btn-outline-danger",
+            "退回原因（必填）",
+        ));
+    }
+    v
 }
 
 /// One department on the dispatch form: lead, assisting, and its task limit.
@@ -470,6 +542,11 @@ struct Refused<'a> {
     message: String,
     /// The task whose form was refused ("" when not a task action).
     task: &'a str,
+    /// The refused task action and the text posted with it.
+    action: &'a str,
+    note: &'a str,
+    /// The error beside the task form's text box (a field error on `note`).
+    note_error: String,
     /// The dispatch form, when that was refused.
     posted: Option<Posted<'a>>,
 }
@@ -520,6 +597,9 @@ async fn detail_page(
     let Refused {
         message: error,
         task: error_task,
+        action: error_action,
+        note: posted_note,
+        note_error,
         posted,
     } = refused;
     let r = async {
@@ -594,17 +674,40 @@ async fn detail_page(
     let tasks = d
         .tasks
         .iter()
-        .map(|t| TaskRow {
-            can_return: kechuang_domain::cases::return_allowed(&cal, t.dispatched_at, now),
-            mine: p.can(Permission::CasesHandle)
+        .map(|t| {
+            let can_return = kechuang_domain::cases::return_allowed(&cal, t.dispatched_at, now);
+            let mine = p.can(Permission::CasesHandle)
                 && acts_for(p, Some(&t.department_id))
                 && matches!(t.status.as_str(), "pending" | "accepted")
-                && st == CaseStatus::Dispatched,
-            overdue: matches!(t.status.as_str(), "pending" | "accepted")
-                && t.due_on < cases::today(),
-            dispatched: fmt_date(t.dispatched_on),
-            due: fmt_date(t.due_on),
-            t: t.clone(),
+                && st == CaseStatus::Dispatched;
+            let mut actions = if mine {
+                task_forms(&t.status, can_return)
+            } else {
+                vec![]
+            };
+            // A refusal shows in the form that was posted, else in the row's first form.
+            let failed = if t.id == error_task {
+                match actions.iter_mut().find(|a| a.action == error_action) {
+                    Some(a) => {
+                        a.kept = posted_note.to_string();
+                        a.field_error = note_error.clone();
+                        a.action
+                    }
+                    None => actions.first().map_or("", |a| a.action),
+                }
+            } else {
+                ""
+            };
+            TaskRow {
+                can_return,
+                mine,
+                failed: failed.to_string(),
+                actions,
+                sla: task_badge(t.sla.as_deref()),
+                dispatched: fmt_date(t.dispatched_on),
+                due: fmt_date(t.due_on),
+                t: t.clone(),
+            }
         })
         .collect::<Vec<TaskRow>>();
     // The error goes beside the task's form while that form is shown, else above the case.
@@ -629,7 +732,11 @@ async fn detail_page(
         status,
         &DetailPage {
             status_class: status_class(&d.case.status).into(),
-            sla: sla_badge(&d.case),
+            // One rule words the case's deadline with its tasks' (case_deadline).
+            sla: d.deadline.as_ref().map_or_else(
+                || (String::new(), String::new()),
+                |x| (x.label.clone(), sla_class(&x.state).into()),
+            ),
             received: fmt_time(d.case.received_at),
             due: fmt_date(d.case.due_on),
             tasks,
@@ -803,15 +910,17 @@ pub async fn act(
             Redirect::to(&format!("/cases/{id}?flash={}", flash_for(&name, &f))).into_response(),
         ),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
-            let task = if name == "task" {
-                field(&f, "task_id")
-            } else {
-                ""
-            };
+            let task_field = |k| if name == "task" { field(&f, k) } else { "" };
             let posted = (name == "dispatch").then_some((f.as_slice(), &e.details));
             let refused = Refused {
+                task: task_field("task_id"),
+                action: task_field("action"),
+                note: task_field("note"),
+                note_error: e.details["fields"]["note"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
                 message: e.message,
-                task,
                 posted,
             };
             detail_page(&s, &p, &id, e.status, refused, None).await
@@ -821,6 +930,30 @@ pub async fn act(
 }
 
 // ------------------------------------------------------------------ workbench
+
+/// A case on the workbench; in a department's section, with that
+/// department's own task (its status, due date and time-limit badge).
+pub struct WorkRow {
+    pub r: Row,
+    /// The department's task, when the section is the department's.
+    pub task: Option<OwnTask>,
+}
+
+/// A department's own task as its workbench shows it.
+pub struct OwnTask {
+    pub status: String,
+    pub due: String,
+    /// 即将到期 / 已超期 by the task's own due date, and its class ("" if neither).
+    pub badge: String,
+    pub class: String,
+}
+
+pub struct WorkSection {
+    pub title: String,
+    pub icon: String,
+    pub more: String,
+    pub rows: Vec<WorkRow>,
+}
 
 #[derive(Template)]
 #[template(path = "cases/workbench.html")]

@@ -112,6 +112,26 @@ fn required(field: &'static str, v: &str, what: &str) -> ApiResult<String> {
     Ok(t.to_string())
 }
 
+/// The text a task action records: 记录进展 its progress, 办结 its result and
+/// 退回 its reason, each required (422 `note_required` on the field `note`,
+/// naming what is missing); 签收 needs none.
+fn task_note(action: TaskAction, note: &str) -> ApiResult<String> {
+    let note: String = note.trim().chars().take(5000).collect();
+    let what = match action {
+        TaskAction::Accept => return Ok(note),
+        TaskAction::Progress => "办理进展",
+        TaskAction::Complete => "办理结果",
+        TaskAction::Return => "退回原因",
+    };
+    if note.is_empty() {
+        return Err(ApiError::invalid(
+            ErrorCode::NoteRequired,
+            &[("note", format!("请填写{what}"))],
+        ));
+    }
+    Ok(note)
+}
+
 /// Whether the principal works in `department` (admins act for any department).
 pub fn acts_for(p: &Principal, department: Option<&str>) -> bool {
     p.role == kechuang_domain::auth::Role::Admin
@@ -251,11 +271,12 @@ pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResu
         } => {
             require(p, Permission::CasesHandle)?;
             let a = bound_actor(p);
+            let note = task_note(action, &body.note)?;
             let step = cases::TaskStep {
                 task_id,
                 version: body.version,
                 action,
-                note: body.note.trim().chars().take(5000).collect(),
+                note,
             };
             Outcome::Task(cases::task_action(&s.db, &p.scope, &a, id, step).await?)
         }

@@ -1,0 +1,222 @@
+//! The everyday flow through the pages (issue #16): each task action in its
+//! own form (退回 needs its reason), each role's landing page, messages read
+//! when a case is opened or acted on, a navigation whose labels are the pages'
+//! titles, and deadlines that agree between a case and its tasks.
+
+use kechuang_domain::auth::Role;
+use kechuang_testkit::{between, id, Api, Browser};
+use serde_json::{json, Value};
+
+use crate::cases::{act, fetch, submit, task_act, world, World};
+
+/// Dispatch a case to the lead department with the assisting one.
+async fn dispatch(w: &World, c: &Value) {
+    let (status, d) = act(
+        &w.task_force,
+        c,
+        "dispatch",
+        json!({"version": c["version"], "lead_department_id": w.lead_dep["id"],
+               "assist_department_ids": [w.assist_dep["id"]]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+}
+
+fn task_of<'a>(d: &'a Value, role: &str) -> &'a Value {
+    d["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["role"] == role)
+        .unwrap_or_else(|| panic!("no {role} task in {}", d["tasks"]))
+}
+
+/// The task forms of a case page: (action, the form's HTML) each.
+fn task_forms(html: &str) -> Vec<(String, String)> {
+    html.split("<form ")
+        .skip(1)
+        .filter(|f| f.contains("/act/task\""))
+        .map(|f| {
+            let f = &f[..f.find("</form>").expect("closed form")];
+            let action = between(f, "data-action=\"", "\"").unwrap().to_string();
+            (action, f.to_string())
+        })
+        .collect()
+}
+
+/// The page a signed-in browser lands on at `path`, following redirects:
+/// (final path, HTML).
+async fn land(b: &Browser, path: &str) -> (String, String) {
+    let mut path = path.to_string();
+    for _ in 0..5 {
+        let res = b.get(&path).await;
+        if res.status().is_redirection() {
+            path = res.headers()["location"].to_str().unwrap().to_string();
+            continue;
+        }
+        assert_eq!(res.status(), 200, "{path}");
+        return (path, res.text().await.unwrap());
+    }
+    panic!("too many redirects from {path}");
+}
+
+#[tokio::test]
+async fn each_task_action_has_its_own_form_and_a_return_needs_its_reason() {
+    let w = world().await;
+    let c = submit(&w, "厂房环评批复迟迟未下").await;
+    dispatch(&w, &c).await;
+    let url = format!("/cases/{}", id(&c));
+    let kj = w.app.browser("kj").await;
+    let html = kj.get_text(&url).await;
+
+    // 签收 and 退回 each in its own form: one submit button each, a text box
+    // only where the action needs text, so Enter in a box submits that box's
+    // action alone.
+    let forms = task_forms(&html);
+    let actions: Vec<&str> = forms.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(actions, ["accept", "return"], "{html}");
+    for (action, f) in &forms {
+        assert_eq!(f.matches("type=\"submit\"").count(), 1, "{action}: {f}");
+        assert_eq!(
+            f.matches("name=\"action\"").count(),
+            1,
+            "{action} rides in a hidden field: {f}"
+        );
+        assert!(f.contains(&format!("name=\"action\" value=\"{action}\"")));
+        let boxes = f.matches("name=\"note\"").count();
+        assert_eq!(boxes, usize::from(action != "accept"), "{action}: {f}");
+    }
+    let detail = fetch(&w.lead, &c).await;
+    let lead = task_of(&detail, "lead").clone();
+    let (tid, tv) = (id(&lead), lead["version"].to_string());
+
+    // An empty reason is refused beside the return form's box; nothing changes.
+    let res = kj
+        .post_form(
+            &format!("{url}/act/task"),
+            &[
+                ("task_id", &tid),
+                ("version", &tv),
+                ("action", "return"),
+                ("note", "  "),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    let forms = task_forms(&page);
+    let (_, ret) = forms.iter().find(|(a, _)| a == "return").unwrap();
+    assert!(
+        ret.contains("is-invalid") && ret.contains("请填写退回原因"),
+        "the error sits beside the reason: {ret}"
+    );
+    let (_, accept) = forms.iter().find(|(a, _)| a == "accept").unwrap();
+    assert!(!accept.contains("请填写退回原因"));
+    assert_eq!(page.matches("请填写退回原因").count(), 1, "said once");
+    assert_eq!(fetch(&w.lead, &c).await["tasks"][0]["status"], "pending");
+    // The API refuses it the same way, naming the field.
+    let (status, body) = task_act(&w.lead, &c, &lead, "return", "").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("note_required"))
+    );
+    assert_eq!(body["details"]["fields"]["note"], "请填写退回原因");
+    for (action, what) in [("progress", "办理进展"), ("complete", "办理结果")] {
+        let (status, body) = task_act(&w.lead, &c, &lead, action, " ").await;
+        assert_eq!(status, 422, "{action}: {body}");
+        assert_eq!(body["details"]["fields"]["note"], format!("请填写{what}"));
+    }
+
+    // A refused return keeps the typed reason in its box (here: a stale version).
+    let reason = "不属于本局职责，应由规划和自然资源局主办";
+    let res = kj
+        .post_form(
+            &format!("{url}/act/task"),
+            &[
+                ("task_id", &tid),
+                ("version", "99"),
+                ("action", "return"),
+                ("note", reason),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let page = res.text().await.unwrap();
+    let forms = task_forms(&page);
+    let (_, ret) = forms.iter().find(|(a, _)| a == "return").unwrap();
+    assert!(
+        ret.contains(&format!("value=\"{reason}\"")),
+        "typed text kept: {ret}"
+    );
+    assert!(
+        ret.contains("id=\"action-error\""),
+        "the refusal in its form"
+    );
+
+    // Submitted, the return form returns the task with its reason: it does not sign for it.
+    let res = kj
+        .post_form(
+            &format!("{url}/act/task"),
+            &[
+                ("task_id", &tid),
+                ("version", &tv),
+                ("action", "return"),
+                ("note", reason),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let d = fetch(&w.lead, &c).await;
+    let lead = task_of(&d, "lead");
+    assert_eq!(lead["status"], "returned");
+    assert_eq!(lead["returned_reason"], reason);
+    assert!(lead["accepted_at"].is_null() || lead.get("accepted_at").is_none());
+    assert_eq!(d["case"]["status"], "submitted", "back to triage");
+
+    // Once signed for, 记录进展 and 办结 each have their own box too.
+    let c2 = submit(&w, "研发费用加计扣除政策咨询").await;
+    dispatch(&w, &c2).await;
+    let gz = w.app.browser("gz").await;
+    let d2 = fetch(&w.assist, &c2).await;
+    let (status, _) = task_act(&w.assist, &c2, task_of(&d2, "assist"), "accept", "").await;
+    assert_eq!(status, 200);
+    let html = gz.get_text(&format!("/cases/{}", id(&c2))).await;
+    let forms = task_forms(&html);
+    let actions: Vec<&str> = forms.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(actions, ["progress", "complete", "return"]);
+    for (action, f) in &forms {
+        assert_eq!(f.matches("name=\"note\"").count(), 1, "{action}");
+        assert_eq!(f.matches("type=\"submit\"").count(), 1, "{action}");
+    }
+}
+
+/// The text of the first `<h1>` of a page, tags removed.
+fn h1_text(html: &str) -> Option<String> {
+    let start = html.find("<h1")?;
+    let inner = &html[start..];
+    let inner = &inner[inner.find('>')? + 1..inner.find("</h1>")?];
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in inner.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    Some(out.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The (href, label) of each navigation link of a page.
+fn nav_links(html: &str) -> Vec<(String, String)> {
+    let nav = between(html, "<nav class=\"app-nav\"", "</nav>").unwrap_or("");
+    nav.split("<a class=\"nav-link")
+        .skip(1)
+        .map(|a| {
+            let href = between(a, "href=\"", "\"").unwrap().to_string();
+            let label = between(a, "<span>", "</span>").unwrap().to_string();
+            (href, label)
+        })
+        .collect()
+}
