@@ -181,3 +181,22 @@ pub async fn mark_all_read(
         .await?;
     Ok(r.rows_affected)
 }
+
+/// Mark read every unread message of a user (and their department) that
+/// links to `link` (a case's page, `/cases/{id}`): opening or acting on the
+/// case deals with them. Returns how many were marked.
+pub async fn mark_read_linking(
+    db: &Db,
+    user_id: &str,
+    department_id: Option<&str>,
+    link: &str,
+) -> StoreResult<u64> {
+    let r = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(now()))
+        .filter(addressed_to(user_id, department_id))
+        .filter(notification::Column::Link.eq(link))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected)
+}

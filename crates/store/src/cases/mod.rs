@@ -39,7 +39,8 @@ pub use self::categories::{
     DEFAULT_CATEGORIES,
 };
 pub use self::inbox::{
-    inbox, mark_all_read, mark_read, messages, notify, notify_many, unread_count, Note,
+    inbox, mark_all_read, mark_read, mark_read_linking, messages, notify, notify_many,
+    unread_count, Note,
 };
 pub use self::intake::{intake, intake_many, CaseInput, CaseLocation, IntakeQueue};
 pub use self::queries::{

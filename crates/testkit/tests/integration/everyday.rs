@@ -190,6 +190,50 @@ async fn each_task_action_has_its_own_form_and_a_return_needs_its_reason() {
     }
 }
 
+#[tokio::test]
+async fn opening_or_acting_on_a_case_marks_its_messages_read() {
+    let w = world().await;
+    let c = submit(&w, "人才公寓配租进度").await;
+    let other = submit(&w, "知识产权质押融资").await;
+    dispatch(&w, &c).await;
+    dispatch(&w, &other).await;
+    let unread_about = |api: &Api, case: &Value| {
+        let link = format!("/cases/{}", id(case));
+        let req = api.get("/api/v1/messages?unread=true&per_page=200");
+        async move {
+            let (status, body) = Api::json(req).await;
+            assert_eq!(status, 200, "{body}");
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["link"] == link.as_str())
+                .count()
+        }
+    };
+    assert!(unread_about(&w.lead, &c).await >= 1, "the lead was told");
+    assert!(
+        unread_about(&w.assist, &c).await >= 1,
+        "the assist was told"
+    );
+
+    // Opening the case page reads the lead department's messages about it, no others.
+    let kj = w.app.browser("kj").await;
+    kj.get_text(&format!("/cases/{}", id(&c))).await;
+    assert_eq!(unread_about(&w.lead, &c).await, 0);
+    assert!(
+        unread_about(&w.lead, &other).await >= 1,
+        "other cases stay unread"
+    );
+
+    // Acting on a case (here through the API, without opening it) reads them too.
+    let d = fetch(&w.assist, &c).await;
+    let (status, _) = task_act(&w.assist, &c, task_of(&d, "assist"), "accept", "").await;
+    assert_eq!(status, 200);
+    assert_eq!(unread_about(&w.assist, &c).await, 0);
+    assert!(unread_about(&w.assist, &other).await >= 1);
+}
+
 /// The text of the first `<h1>` of a page, tags removed.
 fn h1_text(html: &str) -> Option<String> {
     let start = html.find("<h1")?;

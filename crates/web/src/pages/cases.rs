@@ -779,7 +779,7 @@ pub async fn detail(
     Path(id): Path<String>,
     Query(f): Query<FlashQuery>,
 ) -> PageResult {
-    detail_page(
+    let page = detail_page(
         &s,
         &p,
         &id,
@@ -787,7 +787,11 @@ pub async fn detail(
         Refused::default(),
         f.flash.as_deref(),
     )
-    .await
+    .await?;
+    // Opening the case deals with the caller's messages about it (the
+    // navigation's unread count is fetched after the page loads).
+    crate::service::messages::mark_case_read(&s, &p, &id).await?;
+    Ok(page)
 }
 
 /// The command a detail-page form posts.

@@ -103,6 +103,18 @@ pub async fn mark_all_read(s: &AppState, p: &Principal) -> ApiResult<u64> {
     Ok(cases::mark_all_read(&s.db, &p.user_id, p.department_id.as_deref()).await?)
 }
 
+/// Mark read the caller's (and their department's) messages about a case:
+/// opening or acting on the case deals with them. Returns how many.
+pub async fn mark_case_read(s: &AppState, p: &Principal, case_id: &str) -> ApiResult<u64> {
+    Ok(cases::mark_read_linking(
+        &s.db,
+        &p.user_id,
+        p.department_id.as_deref(),
+        &format!("/cases/{case_id}"),
+    )
+    .await?)
+}
+
 /// How many of the caller's and their department's messages are unread.
 pub async fn unread_count(s: &AppState, p: &Principal) -> ApiResult<u64> {
     Ok(cases::unread_count(&s.db, &p.user_id, p.department_id.as_deref()).await?)

@@ -177,7 +177,7 @@ pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResu
         require(p, Permission::CasesHandle)?;
         Ok(bound_actor(p))
     };
-    Ok(match cmd {
+    let out = match cmd {
         Command::Dispatch(b) => {
             require(p, Permission::CasesTriage)?;
             let to = cases::Assignment {
@@ -280,7 +280,13 @@ pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResu
             };
             Outcome::Task(cases::task_action(&s.db, &p.scope, &a, id, step).await?)
         }
-    })
+    };
+    // Acting on the case deals with the caller's messages about it. The
+    // command is done; a failure here is logged, not reported as its failure.
+    if let Err(e) = crate::service::messages::mark_case_read(s, p, id).await {
+        tracing::warn!(error = %e.message, case = id, "could not mark the case's messages read");
+    }
+    Ok(out)
 }
 
 #[derive(Serialize, ToSchema)]
