@@ -264,3 +264,101 @@ fn nav_links(html: &str) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn a_case_and_its_tasks_agree_on_their_deadlines() {
+    use kechuang_store::entities::{case, case_task};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let w = world().await;
+    let c = submit(&w, "新能源整车下线检测排队").await;
+    dispatch(&w, &c).await;
+    // The case is due today (即将到期); the lead department's own task was due yesterday.
+    let today = kechuang_store::clock::today();
+    let yesterday = today.pred_opt().unwrap();
+    case::Entity::update_many()
+        .col_expr(case::Column::DueOn, Expr::value(today))
+        .filter(case::Column::Id.eq(id(&c)))
+        .exec(&w.app.db)
+        .await
+        .unwrap();
+    case_task::Entity::update_many()
+        .col_expr(case_task::Column::DueOn, Expr::value(yesterday))
+        .filter(case_task::Column::CaseId.eq(id(&c)))
+        .filter(case_task::Column::Role.eq("lead"))
+        .exec(&w.app.db)
+        .await
+        .unwrap();
+
+    // The API: the case is due soon, its lead task overdue, the warning the worse.
+    let d = fetch(&w.lead, &c).await;
+    assert_eq!(d["case"]["sla"], "due_soon");
+    assert_eq!(task_of(&d, "lead")["sla"], "overdue");
+    assert_eq!(
+        d["deadline"],
+        json!({"state": "overdue", "label": "部门任务已超期"})
+    );
+
+    // The case page's header says what the task row says.
+    let kj = w.app.browser("kj").await;
+    let html = kj.get_text(&format!("/cases/{}", id(&c))).await;
+    let header = between(&html, "id=\"case-deadline\">", "</span>").unwrap();
+    assert_eq!(header, "部门任务已超期");
+    let tasks = between(&html, "id=\"tasks\"", "</table>").unwrap();
+    assert!(tasks.contains("已超期"));
+    assert!(!html.contains(">即将到期<"), "nothing says 即将到期 alone");
+
+    // The workbench lists the department's own task: its status, due date and state.
+    let wb = kj.get_text("/cases/workbench").await;
+    let overdue = between(&wb, "本部门已超期（", "</ul>").unwrap();
+    assert!(overdue.starts_with("1）"), "{overdue}");
+    use chrono::Datelike;
+    let fmt = |d: chrono::NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+    assert!(overdue.contains("新能源整车下线检测排队"));
+    assert!(overdue.contains("本部门任务：待签收"), "{overdue}");
+    assert!(
+        overdue.contains(&format!("任务期限 {}", fmt(yesterday))),
+        "{overdue}"
+    );
+    assert!(overdue.contains(">已超期<"));
+    assert!(
+        !overdue.contains(&format!("期限 {}", fmt(today))),
+        "not the case's due date"
+    );
+    assert!(between(&wb, "本部门即将到期（", "）").is_some_and(|n| n == "0"));
+    // The assisting department's task is not late: its workbench says so.
+    let gz = w.app.browser("gz").await;
+    let wb = gz.get_text("/cases/workbench").await;
+    assert!(between(&wb, "本部门已超期（", "）").is_some_and(|n| n == "0"));
+
+    // The list filters by the department's own tasks.
+    let list = |q: String| {
+        let api = &w.lead;
+        async move {
+            let (s, b) = Api::json(api.get(&format!("/api/v1/cases?{q}"))).await;
+            assert_eq!(s, 200, "{b}");
+            b["total"].as_u64().unwrap()
+        }
+    };
+    let dep = id(&w.lead_dep);
+    assert_eq!(
+        list(format!("task_department_id={dep}&task_sla=overdue")).await,
+        1
+    );
+    assert_eq!(list("task_sla=overdue".into()).await, 1);
+    assert_eq!(
+        list("sla=overdue".into()).await,
+        0,
+        "the case is not overdue"
+    );
+    assert_eq!(
+        list(format!(
+            "task_department_id={}&task_sla=overdue",
+            id(&w.assist_dep)
+        ))
+        .await,
+        0
+    );
+    let (s, _) = Api::json(w.lead.get("/api/v1/cases?task_sla=late")).await;
+    assert_eq!(s, 400);
+}

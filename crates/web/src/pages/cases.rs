@@ -166,6 +166,8 @@ pub fn list_query_string(q: &CaseListQuery) -> String {
             "pending_task_department_id",
             o(&q.pending_task_department_id),
         ),
+        ("task_department_id", o(&q.task_department_id)),
+        ("task_sla", o(&q.task_sla)),
         ("task_force_department_id", o(&q.task_force_department_id)),
         ("chain_id", o(&q.chain_id)),
         ("channel", o(&q.channel)),
@@ -248,6 +250,9 @@ fn hidden_filters(q: &CaseListQuery) -> Vec<(String, String, String)> {
                 .unwrap_or_default(),
             ("lead_department_id", _) => "指定主办部门".into(),
             ("pending_task_department_id", _) => "本部门待签收".into(),
+            ("task_department_id", _) => "指定部门在办任务".into(),
+            ("task_sla", "overdue") => "部门任务已超期".into(),
+            ("task_sla", _) => "部门任务即将到期".into(),
             ("task_force_department_id", _) => "指定产业专班".into(),
             ("chain_id", _) => "指定产业链".into(),
             ("org_id", _) => "指定单位".into(),
@@ -264,6 +269,8 @@ fn hidden_filters(q: &CaseListQuery) -> Vec<(String, String, String)> {
         ("channel", &q.channel),
         ("lead_department_id", &q.lead_department_id),
         ("pending_task_department_id", &q.pending_task_department_id),
+        ("task_department_id", &q.task_department_id),
+        ("task_sla", &q.task_sla),
         ("task_force_department_id", &q.task_force_department_id),
         ("chain_id", &q.chain_id),
         ("org_id", &q.org_id),
@@ -963,113 +970,187 @@ pub struct WorkSection {
 #[template(path = "cases/workbench.html")]
 struct WorkbenchPage {
     page: PageCtx,
-    sections: Vec<(String, String, String, Vec<Row>)>,
+    sections: Vec<WorkSection>,
     inbox: Vec<(String, String, String, String)>,
+}
+
+/// The sections of a workbench: (title, icon, the list's query, whether the
+/// rows show the caller's department's own task). The department's sections
+/// go by its own tasks' due dates, not the cases'.
+fn workbench_sections(p: &Principal) -> Vec<(&'static str, &'static str, CaseListQuery, bool)> {
+    let mut wanted = vec![];
+    let dep = p.department_id.clone();
+    let q = CaseListQuery::default;
+    let due = || Some("due".to_string());
+    if p.can(Permission::CasesTriage) {
+        wanted.push((
+            "待分办",
+            "inbox",
+            CaseListQuery {
+                status: Some("submitted".into()),
+                sort: Some("received_asc".into()),
+                ..q()
+            },
+            false,
+        ));
+    }
+    if p.can(Permission::CasesHandle) && dep.is_some() {
+        wanted.push((
+            "本部门待签收",
+            "envelope-exclamation",
+            CaseListQuery {
+                pending_task_department_id: dep.clone(),
+                sort: due(),
+                ..q()
+            },
+            true,
+        ));
+        wanted.push((
+            "本部门在办",
+            "briefcase",
+            CaseListQuery {
+                task_department_id: dep.clone(),
+                sort: due(),
+                ..q()
+            },
+            true,
+        ));
+        wanted.push((
+            "本部门即将到期",
+            "hourglass-split",
+            CaseListQuery {
+                task_department_id: dep.clone(),
+                task_sla: Some("due_soon".into()),
+                sort: due(),
+                ..q()
+            },
+            true,
+        ));
+        wanted.push((
+            "本部门已超期",
+            "exclamation-octagon",
+            CaseListQuery {
+                task_department_id: dep.clone(),
+                task_sla: Some("overdue".into()),
+                sort: due(),
+                ..q()
+            },
+            true,
+        ));
+    } else if p.can(Permission::CasesSupervise) || p.can(Permission::CasesTriage) {
+        wanted.push((
+            "即将到期",
+            "hourglass-split",
+            CaseListQuery {
+                sla: Some("due_soon".into()),
+                sort: due(),
+                ..q()
+            },
+            false,
+        ));
+        wanted.push((
+            "已超期",
+            "exclamation-octagon",
+            CaseListQuery {
+                sla: Some("overdue".into()),
+                sort: due(),
+                ..q()
+            },
+            false,
+        ));
+    }
+    if p.can(Permission::CasesRate) && matches!(p.scope, Scope::Org(_)) {
+        wanted.push((
+            "待我评价",
+            "star",
+            CaseListQuery {
+                status: Some("replied".into()),
+                ..q()
+            },
+            false,
+        ));
+        wanted.push((
+            "我单位在办诉求",
+            "chat-left-text",
+            CaseListQuery {
+                open: Some("true".into()),
+                ..q()
+            },
+            false,
+        ));
+    }
+    wanted
+}
+
+/// The first `n` cases of a workbench section, with the department's own
+/// task on each when `own_task`; and how many there are.
+pub(crate) async fn section_rows(
+    s: &AppState,
+    p: &Principal,
+    q: &CaseListQuery,
+    own_task: bool,
+    n: u64,
+) -> Result<(u64, Vec<WorkRow>), ApiError> {
+    let page = cases::list(&s.db, &p.scope, &q.filter()?, PageReq::first(n)).await?;
+    let total = page.total;
+    let statuses: std::collections::HashMap<String, String> = page
+        .items
+        .iter()
+        .map(|c| (c.id.clone(), c.status.clone()))
+        .collect();
+    let mut tasks: std::collections::HashMap<String, (bool, OwnTask)> =
+        std::collections::HashMap::new();
+    if let (true, Some(dep)) = (own_task, p.department_id.as_deref()) {
+        let ids: Vec<String> = page.items.iter().map(|c| c.id.clone()).collect();
+        let cal = kechuang_store::calendar::load(&s.db).await?;
+        let today = cases::today();
+        // The open task, else the latest (a case can hold a returned one too).
+        for t in cases::department_tasks(&s.db, dep, &ids).await? {
+            let open = matches!(t.status.as_str(), "pending" | "accepted");
+            let keep = tasks
+                .get(&t.case_id)
+                .is_none_or(|(was_open, _)| open || !*was_open);
+            if keep {
+                let state = statuses
+                    .get(&t.case_id)
+                    .and_then(|st| crate::service::cases::task_sla(st, &t, &cal, today));
+                let label = kechuang_domain::cases::TaskStatus::parse(&t.status)
+                    .map(|x| x.label_zh().to_string())
+                    .unwrap_or_default();
+                let (badge, class) = task_badge(state.map(|x| x.as_str()));
+                let shown = OwnTask {
+                    status: label,
+                    due: fmt_date(t.due_on),
+                    badge,
+                    class,
+                };
+                tasks.insert(t.case_id.clone(), (open, shown));
+            }
+        }
+    }
+    let rows = views(s, page.items)
+        .await?
+        .into_iter()
+        .map(|v| WorkRow {
+            task: tasks.remove(&v.id).map(|(_, t)| t),
+            r: row(v),
+        })
+        .collect();
+    Ok((total, rows))
 }
 
 pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> PageResult {
     let r = async {
         require(&p, Permission::CasesRead)?;
         let mut sections = vec![];
-        let add =
-            |title: &str, icon: &str, q: CaseListQuery| (title.to_string(), icon.to_string(), q);
-        let mut wanted = vec![];
-        let dep = p.department_id.clone();
-        let q = CaseListQuery::default;
-        if p.can(Permission::CasesTriage) {
-            wanted.push(add(
-                "待分办",
-                "inbox",
-                CaseListQuery {
-                    status: Some("submitted".into()),
-                    sort: Some("received_asc".into()),
-                    ..q()
-                },
-            ));
-        }
-        if p.can(Permission::CasesHandle) && dep.is_some() {
-            wanted.push(add(
-                "本部门待签收",
-                "envelope-exclamation",
-                CaseListQuery {
-                    pending_task_department_id: dep.clone(),
-                    sort: Some("due".into()),
-                    ..q()
-                },
-            ));
-            wanted.push(add(
-                "本部门在办",
-                "briefcase",
-                CaseListQuery {
-                    status: Some("dispatched".into()),
-                    department_id: dep.clone(),
-                    sort: Some("due".into()),
-                    ..q()
-                },
-            ));
-            wanted.push(add(
-                "本部门即将到期",
-                "hourglass-split",
-                CaseListQuery {
-                    sla: Some("due_soon".into()),
-                    department_id: dep.clone(),
-                    sort: Some("due".into()),
-                    ..q()
-                },
-            ));
-            wanted.push(add(
-                "本部门已超期",
-                "exclamation-octagon",
-                CaseListQuery {
-                    sla: Some("overdue".into()),
-                    department_id: dep.clone(),
-                    sort: Some("due".into()),
-                    ..q()
-                },
-            ));
-        } else if p.can(Permission::CasesSupervise) || p.can(Permission::CasesTriage) {
-            wanted.push(add(
-                "即将到期",
-                "hourglass-split",
-                CaseListQuery {
-                    sla: Some("due_soon".into()),
-                    sort: Some("due".into()),
-                    ..q()
-                },
-            ));
-            wanted.push(add(
-                "已超期",
-                "exclamation-octagon",
-                CaseListQuery {
-                    sla: Some("overdue".into()),
-                    sort: Some("due".into()),
-                    ..q()
-                },
-            ));
-        }
-        if p.can(Permission::CasesRate) && matches!(p.scope, Scope::Org(_)) {
-            wanted.push(add(
-                "待我评价",
-                "star",
-                CaseListQuery {
-                    status: Some("replied".into()),
-                    ..q()
-                },
-            ));
-            wanted.push(add(
-                "我单位在办诉求",
-                "chat-left-text",
-                CaseListQuery {
-                    open: Some("true".into()),
-                    ..q()
-                },
-            ));
-        }
-        for (title, icon, q) in wanted {
-            let page = cases::list(&s.db, &p.scope, &q.filter()?, PageReq::first(8)).await?;
-            let more = format!("/cases?{}", list_query_string(&q));
-            let rows = views(&s, page.items).await?.into_iter().map(row).collect();
-            sections.push((format!("{title}（{}）", page.total), icon, more, rows));
+        for (title, icon, q, own_task) in workbench_sections(&p) {
+            let (total, rows) = section_rows(&s, &p, &q, own_task, 8).await?;
+            sections.push(WorkSection {
+                title: format!("{title}（{total}）"),
+                icon: icon.into(),
+                more: format!("/cases?{}", list_query_string(&q)),
+                rows,
+            });
         }
         let inbox = cases::inbox(&s.db, &p.user_id, p.department_id.as_deref(), 10)
             .await?
