@@ -542,3 +542,150 @@ async fn organiser_publishes_an_event_a_firm_registers_and_staff_check_in_on_a_p
     wait_for_text(c, "已签到 1 人").await;
     staff.client.clone().close().await.unwrap();
 }
+
+/// Whether the page scrolls sideways (wider than the window).
+async fn scrolls_sideways(c: &Client) -> bool {
+    c.execute(
+        "return document.documentElement.scrollWidth > window.innerWidth + 1;",
+        vec![],
+    )
+    .await
+    .unwrap()
+        == json!(true)
+}
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn clerk_returns_a_task_by_pressing_enter_in_the_reason_and_works_on_a_phone() {
+    let app = spawn_app().await;
+    let api = app.api_client("seed", Role::Admin, None, None).await;
+    let (status, dept) = api
+        .post_json(
+            "/api/v1/departments",
+            json!({ "name": "科技创新局", "code": "KJ", "parent_id": "" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{dept}");
+    let dept_id = dept["id"].as_str().unwrap().to_string();
+    let code = kechuang_domain::uscc::complete("91500106MA0000401")
+        .unwrap()
+        .to_string();
+    let (status, org) = api
+        .post_json(
+            "/api/v1/orgs",
+            json!({ "name": "重庆渝新能源汽车有限公司", "kind": "enterprise", "uscc": code }),
+        )
+        .await;
+    assert_eq!(status, 201, "{org}");
+    app.user("kj", Role::Department, Some(dept_id.clone()), None)
+        .await;
+    let (_, cats) = kechuang_testkit::Api::json(api.get("/api/v1/case-categories")).await;
+    let category = cats[0]["id"].as_str().unwrap().to_string();
+    // Two cases dispatched to the bureau: one to return, one for its workbench.
+    let mut cases = vec![];
+    for title in [
+        "研发中心用电增容申请",
+        "新能源汽车零部件企业厂房消防验收排期过长影响投产",
+    ] {
+        let (status, c) = api
+            .post_json(
+                "/api/v1/cases",
+                json!({ "title": title, "description": "请协调", "category_id": category,
+                        "org_id": org["id"], "channel": "hotline" }),
+            )
+            .await;
+        assert_eq!(status, 201, "{c}");
+        let (status, d) = api
+            .post_json(
+                &format!("/api/v1/cases/{}/dispatch", c["id"].as_str().unwrap()),
+                json!({ "version": c["version"], "lead_department_id": dept_id }),
+            )
+            .await;
+        assert_eq!(status, 200, "{d}");
+        cases.push(c);
+    }
+    let case_id = cases[0]["id"].as_str().unwrap().to_string();
+    let lead_task = |d: &serde_json::Value| d["tasks"][0].clone();
+
+    // Signed in, the clerk lands on the workbench with the task to sign for.
+    let b = browser(1366, 900).await;
+    let c = &b.client;
+    sign_in(c, &app, "kj").await;
+    assert_eq!(c.current_url().await.unwrap().path(), "/cases/workbench");
+    wait_for_text(c, "本部门待签收（2）").await;
+    click(c, &format!("a.work-title[href='/cases/{case_id}']")).await;
+    wait_for_text(c, "本部门任务").await;
+
+    // Enter in the empty reason box: refused beside the box, nothing signed for.
+    let reason = c
+        .find(Locator::Css("form.task-return input[name=note]"))
+        .await
+        .unwrap();
+    reason.send_keys("\u{E007}").await.unwrap();
+    let feedback = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(
+            "form.task-return input.is-invalid ~ .invalid-feedback",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(feedback.text().await.unwrap(), "请填写退回原因");
+    let d = api.get_ok(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(lead_task(&d)["status"], "pending");
+
+    // A reason and Enter: the task is returned with that reason, not signed for.
+    let why = "不属于本局职责，建议由消防救援支队主办";
+    c.find(Locator::Css("form.task-return input[name=note]"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{why}\u{E007}"))
+        .await
+        .unwrap();
+    wait_for_text(c, "任务已退回").await;
+    let d = api.get_ok(&format!("/api/v1/cases/{case_id}")).await;
+    let t = lead_task(&d);
+    assert_eq!(t["status"], "returned", "{t}");
+    assert_eq!(t["returned_reason"], why);
+    assert_eq!(d["case"]["status"], "submitted");
+    let timeline = d["timeline"].to_string();
+    assert!(!timeline.contains("签收"), "never signed for: {timeline}");
+
+    // On a phone (390×844) the workbench's titles use the width, and the
+    // everyday lists do not scroll sideways.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&app.url("/cases/workbench")).await.unwrap();
+    wait_for_text(c, "厂房消防验收排期过长").await;
+    let title = c.find(Locator::Css("a.work-title")).await.unwrap();
+    assert!(title.text().await.unwrap().contains("厂房消防验收排期过长"));
+    let (w, h) = {
+        let r = c
+            .execute(
+                "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];",
+                vec![serde_json::to_value(&title).unwrap()],
+            )
+            .await
+            .unwrap();
+        (r[0].as_f64().unwrap(), r[1].as_f64().unwrap())
+    };
+    // 24 characters: two or three lines across the phone, not a column of one per line.
+    assert!(
+        w > 200.0 && h < 80.0,
+        "a title runs across the width, not down a column: {w}×{h}"
+    );
+    for page in [
+        "/cases/workbench",
+        "/cases",
+        "/messages",
+        "/orgs",
+        "/events",
+    ] {
+        c.goto(&app.url(page)).await.unwrap();
+        wait_for_text(c, "退出登录").await;
+        assert!(
+            !scrolls_sideways(c).await,
+            "{page} scrolls sideways at 390 px"
+        );
+    }
+    b.client.clone().close().await.unwrap();
+}

@@ -234,6 +234,134 @@ async fn opening_or_acting_on_a_case_marks_its_messages_read() {
     assert!(unread_about(&w.assist, &other).await >= 1);
 }
 
+#[tokio::test]
+async fn each_role_lands_where_its_work_is() {
+    let w = world().await;
+    // One case gone round to 待评价, one still waiting to be signed for.
+    let done = submit(&w, "高企认定材料辅导").await;
+    dispatch(&w, &done).await;
+    for (api, role) in [(&w.lead, "lead"), (&w.assist, "assist")] {
+        let d = fetch(api, &done).await;
+        let (s, _) = task_act(api, &done, task_of(&d, role), "accept", "").await;
+        assert_eq!(s, 200);
+        let d = fetch(api, &done).await;
+        let (s, b) = task_act(api, &done, task_of(&d, role), "complete", "已辅导").await;
+        assert_eq!(s, 200, "{b}");
+    }
+    let v = fetch(&w.lead, &done).await["case"]["version"].clone();
+    let (s, b) = act(
+        &w.lead,
+        &done,
+        "reply",
+        json!({"version": v, "reply": "已完成辅导"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let waiting = submit(&w, "中试基地用电增容").await;
+    dispatch(&w, &waiting).await;
+    // The enterprise registered for an event.
+    let today = kechuang_store::clock::today().to_string();
+    let (s, e) = w
+        .lead
+        .post_json(
+            "/api/v1/events",
+            json!({"title": "两城汇·硬科技路演", "kind": "roadshow", "starts_on": today,
+                   "lead_department_ids": id(&w.lead_dep)}),
+        )
+        .await;
+    assert_eq!(s, 201, "{e}");
+    let ev = &e["event"];
+    let (s, p) = w
+        .lead
+        .post_json(
+            &format!("/api/v1/events/{}/publish", id(ev)),
+            json!({"version": ev["version"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{p}");
+    let (s, r) = w
+        .enterprise
+        .post_json(
+            &format!("/api/v1/events/{}/registrations", id(ev)),
+            json!({"person_name": "孙经理", "phone": "13900000031"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+
+    // A department clerk: sign-in leads to "/", which is their workbench.
+    let kj = w.app.browser("kj").await;
+    let res = kj.get("/").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/cases/workbench");
+    let (at, html) = land(&kj, "/").await;
+    assert_eq!(at, "/cases/workbench");
+    assert!(html.contains("本部门待签收（1）") && html.contains("中试基地用电增容"));
+    assert!(
+        !html.contains("<span>首页</span>"),
+        "no second home in the navigation"
+    );
+    // So is a task force's (which triages).
+    let (at, html) = land(&w.app.browser("zb").await, "/").await;
+    assert_eq!(at, "/cases/workbench");
+    assert!(html.contains("待分办"));
+
+    // A leader: the key figures, from the case statistics, each a link to its cases.
+    let (at, html) = land(&w.app.browser("leader").await, "/").await;
+    assert_eq!(at, "/");
+    let figures = between(&html, "id=\"key-figures\"", "id=\"month-compare\"").unwrap();
+    for label in ["受理诉求", "在办超期", "按时办结率", "满意率"] {
+        assert!(figures.contains(label), "{label}");
+    }
+    let stats = Api::json(w.leader.get("/api/v1/cases/statistics")).await.1;
+    let received = stats["total"]["received"].as_i64().unwrap();
+    assert_eq!(received, 2);
+    assert!(figures.contains(&format!(
+        "<div class=\"fs-3 fw-semibold text-body\">{received}</div>"
+    )));
+    assert!(figures.contains("href=\"/cases?sla=overdue\""));
+    assert!(figures.contains("href=\"/cases?sla=on_time\""));
+    let month = kechuang_store::clock::today().format("%Y-%m").to_string();
+    let compare = between(&html, "id=\"month-compare\"", "</table>").unwrap();
+    assert!(compare.contains("本月") && compare.contains("上月"));
+    assert!(
+        compare.contains(&format!("href=\"/cases?month={month}\">2</a>")),
+        "this month's two cases, linked: {compare}"
+    );
+
+    // An enterprise: submit, its cases, those awaiting its rating, its registrations.
+    let (at, html) = land(&w.app.browser("qiye").await, "/").await;
+    assert_eq!(at, "/");
+    let actions = between(
+        &html,
+        "id=\"enterprise-actions\"",
+        "<div class=\"row g-3\">",
+    )
+    .unwrap();
+    for (label, href) in [
+        ("提交诉求", "/cases/new"),
+        ("我的诉求", "/cases"),
+        ("待评价（1）", "/cases?status=replied"),
+        ("我的报名（1）", "/events/mine"),
+    ] {
+        let at = actions
+            .find(&format!("href=\"{href}\""))
+            .unwrap_or_else(|| panic!("{href}: {actions}"));
+        assert!(
+            actions[at..].find(label).is_some_and(|i| i < 120),
+            "{label}: {actions}"
+        );
+    }
+    let to_rate = between(&html, "id=\"to-rate\"", "</ul>").unwrap();
+    assert!(to_rate.contains("高企认定材料辅导") && !to_rate.contains("中试基地用电增容"));
+    let regs = between(&html, "id=\"my-registrations\"", "</ul>").unwrap();
+    assert!(regs.contains("两城汇·硬科技路演"));
+
+    // The administrator keeps the overview.
+    let (at, html) = land(&w.app.browser("admin").await, "/").await;
+    assert_eq!(at, "/");
+    assert!(html.contains("产业链产值") && html.contains("<h1 class=\"h5 mb-0\">首页</h1>"));
+}
+
 /// The text of the first `<h1>` of a page, tags removed.
 fn h1_text(html: &str) -> Option<String> {
     let start = html.find("<h1")?;

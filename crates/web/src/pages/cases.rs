@@ -1207,7 +1207,11 @@ struct StatsPage {
     as_of: String,
 }
 
-fn stat_row(f: crate::service::cases::FiguresView, group: &str, q: &CaseListQuery) -> StatRow {
+pub(crate) fn stat_row(
+    f: crate::service::cases::FiguresView,
+    group: &str,
+    q: &CaseListQuery,
+) -> StatRow {
     let mut base = CaseListQuery {
         from: q.from.clone(),
         to: q.to.clone(),

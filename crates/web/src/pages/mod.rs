@@ -285,6 +285,10 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
             items: items
                 .into_iter()
                 .filter(|(_, _, _, perm)| perm.is_none_or(|x| p.can(x)))
+                // A role whose home is its workbench has no separate 首页.
+                .filter(|(_, href, _, _)| {
+                    !(*href == "/" && home::home_of(p) == home::Home::Workbench)
+                })
                 // Committee-internal figures are not for an enterprise or a talent.
                 .filter(|(_, href, _, _)| {
                     !(*href == "/cases/statistics"
