@@ -394,6 +394,61 @@ fn nav_links(html: &str) -> Vec<(String, String)> {
 }
 
 #[tokio::test]
+async fn every_role_s_navigation_names_each_page_by_its_title() {
+    let w = world().await;
+    let dep = id(&w.lead_dep);
+    let org = id(&w.org);
+    for role in Role::ALL {
+        let name = format!("nav-{}", role.as_str());
+        let (d, o) = match role {
+            Role::Department | Role::TaskForce => (Some(dep.clone()), None),
+            Role::Enterprise => (None, Some(org.clone())),
+            _ => (None, None),
+        };
+        w.app.user(&name, role, d, o).await;
+        let b = w.app.browser(&name).await;
+        let (_, home) = land(&b, "/").await;
+        let links = nav_links(&home);
+        assert!(!links.is_empty(), "{role:?} has a navigation");
+        let hrefs: Vec<&str> = links.iter().map(|(h, _)| h.as_str()).collect();
+        if role.can(kechuang_domain::auth::Permission::CasesSupervise) {
+            assert!(hrefs.contains(&"/cases/board"), "{role:?}: 督办看板");
+        }
+        if role.can(kechuang_domain::auth::Permission::CasesAdmin) {
+            assert!(hrefs.contains(&"/admin/webhooks"), "{role:?}: 群机器人");
+        }
+        assert!(
+            links.iter().filter(|(_, l)| l.contains("赛马")).count() <= 1,
+            "{role:?}: one 赛马 entry: {links:?}"
+        );
+        for (href, label) in &links {
+            let (_, html) = land(&b, href).await;
+            let title = between(&html, "<title>", "</title>").unwrap();
+            match title.strip_suffix(" - 科创服务平台") {
+                // A page of the site: its title and its heading are the menu's words.
+                Some(t) => {
+                    assert_eq!(t, label, "{role:?} {href}: <title>");
+                    let h1 = h1_text(&html).unwrap_or_default();
+                    assert!(
+                        h1 == *label
+                            || h1.starts_with(&format!("{label} "))
+                            || h1.starts_with(&format!("{label}·")),
+                        "{role:?} {href}: menu says {label:?}, the page's heading {h1:?}"
+                    );
+                }
+                // A page of its own (the API documentation).
+                None => assert!(title.contains(label.as_str()), "{href}: {title}"),
+            }
+            // Filters say 筛选 on every page.
+            assert!(
+                !html.contains("查询</button>"),
+                "{role:?} {href}: a filter button says 查询"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_case_and_its_tasks_agree_on_their_deadlines() {
     use kechuang_store::entities::{case, case_task};
     use sea_orm::sea_query::Expr;

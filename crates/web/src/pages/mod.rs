@@ -92,13 +92,19 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     Some(Permission::CasesCreate),
                 ),
                 (
-                    "统计与赛马",
+                    "诉求统计",
                     "/cases/statistics",
                     "bar-chart",
                     Some(Permission::CasesRead),
                 ),
                 (
-                    "分类与路由",
+                    "督办看板",
+                    "/cases/board",
+                    "clipboard-pulse",
+                    Some(Permission::CasesSupervise),
+                ),
+                (
+                    "诉求分类与路由",
                     "/cases/categories",
                     "signpost-split",
                     Some(Permission::CasesAdmin),
@@ -109,13 +115,13 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
             "党建引领",
             vec![
                 (
-                    "组织网络",
+                    "党组织网络",
                     "/party",
                     "diagram-3-fill",
                     Some(Permission::PartyRead),
                 ),
                 (
-                    "党员",
+                    "党员与发展对象",
                     "/party/members",
                     "person-badge",
                     Some(Permission::PartyRead),
@@ -127,7 +133,7 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     Some(Permission::PartyRead),
                 ),
                 (
-                    "会议与重点事项",
+                    "联席会议与碰头会",
                     "/party/meetings",
                     "journal-check",
                     Some(Permission::PartyRead),
@@ -145,7 +151,7 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     Some(Permission::PartyRead),
                 ),
                 (
-                    "先锋队与赛马",
+                    "先锋队与赛马比拼",
                     "/party/races",
                     "trophy",
                     Some(Permission::PartyRead),
@@ -162,7 +168,7 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
             "成果转化",
             vec![
                 (
-                    "转化总览",
+                    "成果转化总览",
                     "/transfer",
                     "speedometer2",
                     Some(Permission::TransferRead),
@@ -186,7 +192,7 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     Some(Permission::TransferRead),
                 ),
                 (
-                    "技术合同",
+                    "技术合同登记",
                     "/transfer/contracts",
                     "file-earmark-text",
                     Some(Permission::TransferRead),
@@ -266,6 +272,12 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     "/admin/audit",
                     "shield-check",
                     Some(Permission::AuditRead),
+                ),
+                (
+                    "群机器人推送",
+                    "/admin/webhooks",
+                    "robot",
+                    Some(Permission::CasesAdmin),
                 ),
             ],
         ),

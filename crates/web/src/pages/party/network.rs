@@ -103,7 +103,7 @@ async fn tree_page(
             p,
             "党组织网络",
             "/party",
-            &[("党建引领", ""), ("组织网络", "")],
+            &[("党建引领", ""), ("党组织网络", "")],
         )
         .flash_code(flash),
         orgs: network::tree(&st.db).await?,
@@ -202,7 +202,7 @@ async fn org_page(
             p,
             &title,
             "/party",
-            &[("党建引领", ""), ("组织网络", "/party"), (&title, "")],
+            &[("党建引领", ""), ("党组织网络", "/party"), (&title, "")],
         )
         .flash_code(flash),
         parents: all
@@ -366,9 +366,9 @@ async fn members_page(
         page: PageCtx::new(
             st,
             p,
-            "党员",
+            "党员与发展对象",
             "/party/members",
-            &[("党建引领", ""), ("党员", "")],
+            &[("党建引领", ""), ("党员与发展对象", "")],
         )
         .flash_code(flash),
         rows: service::member_views(st, page.items, false).await?,
@@ -479,7 +479,11 @@ async fn member_page(
             p,
             &title,
             "/party/members",
-            &[("党建引领", ""), ("党员", "/party/members"), (&title, "")],
+            &[
+                ("党建引领", ""),
+                ("党员与发展对象", "/party/members"),
+                (&title, ""),
+            ],
         )
         .flash_code(flash),
         m,

@@ -76,9 +76,9 @@ async fn index_page(
         page: PageCtx::new(
             st,
             p,
-            "先锋队与赛马",
+            "先锋队与赛马比拼",
             "/party/races",
-            &[("党建引领", ""), ("先锋队与赛马", "")],
+            &[("党建引领", ""), ("先锋队与赛马比拼", "")],
         )
         .flash_code(flash),
         teams,
@@ -190,7 +190,7 @@ async fn board_page(
             "/party/races",
             &[
                 ("党建引领", ""),
-                ("先锋队与赛马", "/party/races"),
+                ("先锋队与赛马比拼", "/party/races"),
                 (&title, ""),
             ],
         )
@@ -309,7 +309,7 @@ async fn team_render(
             "/party/races",
             &[
                 ("党建引领", ""),
-                ("先锋队与赛马", "/party/races"),
+                ("先锋队与赛马比拼", "/party/races"),
                 (&title, ""),
             ],
         )

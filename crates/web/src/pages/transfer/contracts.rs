@@ -95,7 +95,7 @@ async fn list_page(
         page: PageCtx::new(
             st,
             p,
-            "技术合同",
+            "技术合同登记",
             "/transfer/contracts",
             &[("成果转化", "/transfer"), ("技术合同", "")],
         )
