@@ -439,11 +439,14 @@ async fn every_role_s_navigation_names_each_page_by_its_title() {
                 // A page of its own (the API documentation).
                 None => assert!(title.contains(label.as_str()), "{href}: {title}"),
             }
-            // Filters say 筛选 on every page.
+            // Filters say 筛选 on every page, and can be reset.
             assert!(
                 !html.contains("查询</button>"),
                 "{role:?} {href}: a filter button says 查询"
             );
+            if html.contains("筛选</button>") {
+                assert!(html.contains(">重置</a>"), "{role:?} {href}: 重置");
+            }
         }
     }
 }
@@ -544,4 +547,37 @@ async fn a_case_and_its_tasks_agree_on_their_deadlines() {
     );
     let (s, _) = Api::json(w.lead.get("/api/v1/cases?task_sla=late")).await;
     assert_eq!(s, 400);
+}
+
+#[tokio::test]
+async fn a_list_offers_its_page_sizes_and_its_filter_a_reset() {
+    let w = world().await;
+    crate::cases::receive_many(
+        &w,
+        (1..=25).map(|n| (format!("用地咨询 {n}"), String::new())),
+    )
+    .await;
+    let b = w.app.browser("admin").await;
+    let html = b.get_text("/cases?status=submitted").await;
+    let form = between(&html, "<form class=\"filter-bar", "</form>").unwrap();
+    assert!(form.contains("href=\"/cases\">重置</a>"), "{form}");
+    // The default size is marked; the others are links back to page 1.
+    let sizes = between(&html, "class=\"page-sizes\"", "</span>").unwrap();
+    assert!(
+        sizes.contains("<strong aria-current=\"true\">20</strong>"),
+        "{sizes}"
+    );
+    assert!(
+        sizes.contains("href=\"/cases?status=submitted&amp;per_page=10\""),
+        "{sizes}"
+    );
+    // Ten a page: three pages, and the page links keep the size.
+    let html = b.get_text("/cases?status=submitted&per_page=10").await;
+    assert!(html.contains("共 25 条，第 1/3 页"));
+    assert!(html.contains("<strong aria-current=\"true\">10</strong>"));
+    assert!(html.contains("href=\"/cases?status=submitted&amp;per_page=10&amp;page=2\""));
+    assert_eq!(
+        html.matches("class=\"list-group-item case-card\"").count(),
+        10
+    );
 }

@@ -471,6 +471,8 @@ pub struct Pager {
     /// `total` is a lower bound ("1000+").
     pub at_least: bool,
     pub links: Vec<PageLink>,
+    /// The page-size choice (每页 10 / 20 / 50 / 100 条), each back to page 1.
+    pub sizes: Vec<PageLink>,
 }
 #[derive(Clone)]
 pub struct PageLink {
@@ -481,11 +483,26 @@ pub struct PageLink {
 }
 
 impl Pager {
-    /// `base` is the path plus the current query without `page`.
+    /// The page sizes a list offers.
+    pub const SIZES: [u64; 4] = [10, 20, 50, 100];
+
+    /// `base` is the path plus the current query without `page` and
+    /// `per_page`; the links keep a page size other than the default.
     pub fn new<T>(p: &Page<T>, base: &str) -> Pager {
         let pages = p.pages();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let href = |n: u64| format!("{base}{sep}page={n}");
+        let sep = if base.contains('?') && !base.ends_with('?') {
+            "&"
+        } else if base.contains('?') {
+            ""
+        } else {
+            "?"
+        };
+        let size = if p.per_page == kechuang_store::PageReq::DEFAULT_PER_PAGE {
+            String::new()
+        } else {
+            format!("per_page={}&", p.per_page)
+        };
+        let href = |n: u64| format!("{base}{sep}{size}page={n}");
         let mut links = vec![PageLink {
             label: "上一页".into(),
             href: href(p.page.saturating_sub(1).max(1)),
@@ -507,12 +524,22 @@ impl Pager {
             active: false,
             disabled: p.page >= pages,
         });
+        let sizes = Self::SIZES
+            .iter()
+            .map(|&n| PageLink {
+                label: n.to_string(),
+                href: format!("{base}{sep}per_page={n}"),
+                active: n == p.per_page,
+                disabled: false,
+            })
+            .collect();
         Pager {
             page: p.page,
             pages,
             total: p.total,
             at_least: false,
             links,
+            sizes,
         }
     }
 }
