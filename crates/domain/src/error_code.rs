@@ -118,7 +118,7 @@ catalogue! {
     InvalidCategory = "invalid_category", "诉求分类不存在或已停用";
     InvalidChain = "invalid_chain", "产业链不存在";
     InvalidCount = "invalid_count", "数量超出允许范围";
-    InvalidDate = "invalid_date", "日期格式有误（应为 YYYY-MM-DD）";
+    InvalidDate = "invalid_date", "日期格式有误（应写成“年-月-日”，如 2026-03-01）";
     InvalidDepartment = "invalid_department", "部门不存在";
     InvalidDimensions = "invalid_dimensions", "赛马维度设置无效";
     InvalidExcel = "invalid_excel", "无法读取的 Excel 文件（须为 .xlsx）";

@@ -581,3 +581,25 @@ async fn a_list_offers_its_page_sizes_and_its_filter_a_reset() {
         10
     );
 }
+
+#[tokio::test]
+async fn date_prompts_say_year_month_day_in_chinese() {
+    let w = world().await;
+    for (q, said) in [
+        ("from=2026/03/01", "日期应写成“年-月-日”，如 2026-03-01"),
+        ("month=2026年3月", "月份应写成“年-月”，如 2026-03"),
+    ] {
+        let (s, b) = Api::json(w.lead.get(&format!("/api/v1/cases?{q}"))).await;
+        assert_eq!((s, b["message"].as_str()), (400, Some(said)), "{q}");
+    }
+    let (s, b) = Api::json(
+        w.admin
+            .put("/api/v1/calendar/2026-13-01")
+            .json(&json!({"kind": "holiday", "name": "x"})),
+    )
+    .await;
+    assert_eq!(
+        (s, b["message"].as_str()),
+        (400, Some("日期应写成“年-月-日”，如 2026-10-01"))
+    );
+}

@@ -808,7 +808,7 @@ async fn meeting_pages_keep_rejected_input_beside_its_field() {
         .await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
-    assert!(html.contains("第1行“选址完成”请写成 标题 YYYY-MM-DD"));
+    assert!(html.contains("第1行“选址完成”请写成“标题 年-月-日”，如“选址完成 2026-06-30”"));
     assert!(html.contains("value=\"建成科创服务站\""));
     // Corrected, the item's page opens with its milestone.
     let res = b

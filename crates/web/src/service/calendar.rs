@@ -127,7 +127,7 @@ pub fn parse_day(s: &str) -> ApiResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
         ApiError::bad_request(
             ErrorCode::InvalidDate,
-            "日期格式应为 YYYY-MM-DD，例如 2026-10-01",
+            "日期应写成“年-月-日”，如 2026-10-01",
         )
     })
 }

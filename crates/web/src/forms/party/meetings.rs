@@ -66,7 +66,12 @@ pub fn parse_milestones(s: &str) -> Result<Vec<(String, NaiveDate)>, String> {
         if line.is_empty() {
             continue;
         }
-        let bad = || format!("第{}行“{line}”请写成 标题 YYYY-MM-DD", k + 1);
+        let bad = || {
+            format!(
+                "第{}行“{line}”请写成“标题 年-月-日”，如“选址完成 2026-06-30”",
+                k + 1
+            )
+        };
         let (title, d) = line
             .rsplit_once(|c: char| c.is_whitespace())
             .ok_or_else(bad)?;

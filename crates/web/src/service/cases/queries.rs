@@ -403,7 +403,7 @@ fn date(v: &Option<String>) -> ApiResult<Option<NaiveDate>> {
         None => Ok(None),
         Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| bad("日期格式应为 YYYY-MM-DD")),
+            .map_err(|_| bad("日期应写成“年-月-日”，如 2026-03-01")),
     }
 }
 
@@ -412,7 +412,7 @@ impl CaseListQuery {
         let (mut from, mut to) = (date(&self.from)?, date(&self.to)?);
         if let Some(m) = non_empty(&self.month) {
             let first = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-                .map_err(|_| bad("月份格式应为 YYYY-MM"))?;
+                .map_err(|_| bad("月份应写成“年-月”，如 2026-03"))?;
             let next = first
                 .checked_add_months(chrono::Months::new(1))
                 .ok_or_else(|| bad("月份超出范围"))?;
