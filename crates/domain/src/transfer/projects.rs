@@ -377,8 +377,40 @@ pub fn review_result(
     }))
 }
 
+/// The Chinese name of a technology readiness level (技术成熟度, TRL 1～9,
+/// after GB/T 22900 技术就绪水平); "" outside 1～9.
+pub fn trl_name_zh(level: i32) -> &'static str {
+    match level {
+        1 => "基本原理清晰",
+        2 => "技术概念形成",
+        3 => "可行性验证",
+        4 => "实验室环境验证",
+        5 => "相关环境部件验证",
+        6 => "相关环境样机演示",
+        7 => "使用环境样机试验",
+        8 => "系统定型并通过验证",
+        9 => "实际应用验证",
+        _ => "",
+    }
+}
+
+/// A TRL as pages show it: "TRL 4 实验室环境验证".
+pub fn trl_label_zh(level: i32) -> String {
+    match trl_name_zh(level) {
+        "" => format!("TRL {level}"),
+        name => format!("TRL {level} {name}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_trl_has_its_chinese_name() {
+        assert_eq!(trl_label_zh(4), "TRL 4 实验室环境验证");
+        assert!((1..=9).all(|l| !trl_name_zh(l).is_empty()));
+        assert_eq!(trl_label_zh(0), "TRL 0");
+    }
+
     use super::*;
 
     #[test]

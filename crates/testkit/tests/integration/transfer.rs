@@ -1887,6 +1887,10 @@ async fn transfer_pages_keep_rejected_input_beside_its_field_and_show_the_figure
     let html = b.get_text(&to).await;
     assert!(html.contains("id=\"project-stage\">项目筛选<"));
     assert!(html.contains("已创建"), "greets with the flash message");
+    // Its TRL is shown with its Chinese name, on its page and in the list.
+    assert!(html.contains("id=\"project-trl\">TRL 4 实验室环境验证<"));
+    let list = b.get_text("/transfer/projects").await;
+    assert!(list.contains("<th>技术成熟度</th>") && list.contains(">TRL 4 实验室环境验证<"));
     // Editing keeps the stage; a stale version is refused on the page.
     let res = b
         .post_form(

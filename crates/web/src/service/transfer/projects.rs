@@ -25,6 +25,8 @@ pub struct ProjectView {
     pub project: transfer_project::Model,
     pub stage_label: String,
     pub state_label: String,
+    /// 技术成熟度，如“TRL 4 实验室环境验证”
+    pub trl_label: String,
     pub holder_name: String,
     pub chain_name: String,
     pub incubator_name: String,
@@ -51,6 +53,7 @@ pub async fn views(
     Ok(items
         .into_iter()
         .map(|p| ProjectView {
+            trl_label: kechuang_domain::transfer::trl_label_zh(p.trl),
             stage_label: Stage::parse(&p.stage)
                 .map(|s| s.label_zh())
                 .unwrap_or("")
@@ -134,7 +137,7 @@ pub const EXPORT_COLUMNS: [&str; 12] = [
     "成果持有单位",
     "发明人及份额",
     "专利号",
-    "TRL",
+    "技术成熟度（TRL）",
     "阶段",
     "状态",
     "进入本阶段日期",
