@@ -114,6 +114,9 @@ pub struct CaseFilter {
     /// else of any department) that is overdue or due soon by the task's own
     /// due date (`Overdue` and `DueSoon` only).
     pub task_sla: Option<SlaFilter>,
+    /// Cases in handling whose departments have all done their tasks (none
+    /// open, at least one done): waiting for the lead department's reply.
+    pub awaiting_reply: bool,
     pub task_force_department_id: Option<String>,
     pub chain_id: Option<String>,
     pub channel: Option<Channel>,
@@ -290,6 +293,19 @@ pub(super) fn matching(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case
         q = q
             .filter(case::Column::Status.eq("dispatched"))
             .filter(case::Column::Id.in_subquery(tasks));
+    }
+    if f.awaiting_reply {
+        let with = |statuses: &[&str]| {
+            Query::select()
+                .column(case_task::Column::CaseId)
+                .from(case_task::Entity)
+                .and_where(case_task::Column::Status.is_in(statuses.iter().copied()))
+                .to_owned()
+        };
+        q = q
+            .filter(case::Column::Status.eq("dispatched"))
+            .filter(case::Column::Id.in_subquery(with(&["done"])))
+            .filter(case::Column::Id.not_in_subquery(with(&["pending", "accepted"])));
     }
     if let Some(t) = &f.task_force_department_id {
         q = q.filter(case::Column::TaskForceDepartmentId.eq(t.clone()));

@@ -603,3 +603,56 @@ async fn date_prompts_say_year_month_day_in_chinese() {
         (400, Some("日期应写成“年-月-日”，如 2026-10-01"))
     );
 }
+
+#[tokio::test]
+async fn the_lead_department_sees_what_awaits_its_reply_and_starts_from_the_results() {
+    let w = world().await;
+    let c = submit(&w, "高新区企业人才落户咨询").await;
+    // The suggested lead department is the first row of the dispatch panel, ticked.
+    let zb = w.app.browser("zb").await;
+    let html = zb.get_text(&format!("/cases/{}", id(&c))).await;
+    let table = between(&html, "id=\"dispatch-departments\"", "</tbody>").unwrap();
+    let first = between(table, "<tbody>", "</tr>").unwrap();
+    assert!(
+        first.contains("科技创新局") && first.contains(" checked"),
+        "{first}"
+    );
+    dispatch(&w, &c).await;
+    let awaiting = |api: &Api| {
+        let url = format!(
+            "/api/v1/cases?awaiting_reply=true&lead_department_id={}",
+            id(&w.lead_dep)
+        );
+        let req = api.get(&url);
+        async move { Api::json(req).await.1["total"].as_u64().unwrap() }
+    };
+    assert_eq!(awaiting(&w.lead).await, 0);
+    for (api, role, result) in [
+        (&w.lead, "lead", "已协调人社局办理落户"),
+        (&w.assist, "assist", "已核实住房情况"),
+    ] {
+        let d = fetch(api, &c).await;
+        task_act(api, &c, task_of(&d, role), "accept", "").await;
+        let d = fetch(api, &c).await;
+        let (s, b) = task_act(api, &c, task_of(&d, role), "complete", result).await;
+        assert_eq!(s, 200, "{b}");
+    }
+    assert_eq!(awaiting(&w.lead).await, 1);
+
+    // The lead department's workbench queues it for the reply …
+    let kj = w.app.browser("kj").await;
+    let wb = kj.get_text("/cases/workbench").await;
+    let queue = between(&wb, "待答复企业（", "</ul>").unwrap();
+    assert!(queue.starts_with("1）") && queue.contains("高新区企业人才落户咨询"));
+    // … and the reply box starts from the departments' results.
+    let html = kj.get_text(&format!("/cases/{}", id(&c))).await;
+    let reply = between(&html, "name=\"reply\" rows=\"5\">", "</textarea>").unwrap();
+    assert!(
+        reply.contains("科技创新局（主办）：已协调人社局办理落户"),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("规划和自然资源局（协办）：已核实住房情况"),
+        "{reply}"
+    );
+}

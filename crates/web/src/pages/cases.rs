@@ -168,6 +168,7 @@ pub fn list_query_string(q: &CaseListQuery) -> String {
         ),
         ("task_department_id", o(&q.task_department_id)),
         ("task_sla", o(&q.task_sla)),
+        ("awaiting_reply", o(&q.awaiting_reply)),
         ("task_force_department_id", o(&q.task_force_department_id)),
         ("chain_id", o(&q.chain_id)),
         ("channel", o(&q.channel)),
@@ -253,6 +254,7 @@ fn hidden_filters(q: &CaseListQuery) -> Vec<(String, String, String)> {
             ("task_department_id", _) => "指定部门在办任务".into(),
             ("task_sla", "overdue") => "部门任务已超期".into(),
             ("task_sla", _) => "部门任务即将到期".into(),
+            ("awaiting_reply", _) => "待答复企业".into(),
             ("task_force_department_id", _) => "指定产业专班".into(),
             ("chain_id", _) => "指定产业链".into(),
             ("org_id", _) => "指定单位".into(),
@@ -271,6 +273,7 @@ fn hidden_filters(q: &CaseListQuery) -> Vec<(String, String, String)> {
         ("pending_task_department_id", &q.pending_task_department_id),
         ("task_department_id", &q.task_department_id),
         ("task_sla", &q.task_sla),
+        ("awaiting_reply", &q.awaiting_reply),
         ("task_force_department_id", &q.task_force_department_id),
         ("chain_id", &q.chain_id),
         ("org_id", &q.org_id),
@@ -591,6 +594,8 @@ struct DetailPage {
     can_supervise: bool,
     can_follow_up: bool,
     can_attach: bool,
+    /// The reply box's first text: the departments' results.
+    reply_draft: String,
 }
 
 async fn detail_page(
@@ -659,6 +664,9 @@ async fn detail_page(
     } else {
         vec![]
     };
+    // The chosen (or suggested) lead first, not hidden below the table's scroll.
+    let mut dispatch_rows = dispatch_rows;
+    dispatch_rows.sort_by_key(|r| !r.lead);
     let error_in_form = dispatch_rows.iter().any(|r| !r.error.is_empty());
     let dispatch_tf = match posted {
         Some((f, _)) => field(f, "task_force_department_id").to_string(),
@@ -668,6 +676,24 @@ async fn detail_page(
         kechuang_domain::cases::all_tasks_done(d.tasks.iter().map(|t| t.status.as_str()));
     let is_lead =
         p.can(Permission::CasesHandle) && acts_for(p, d.case.lead_department_id.as_deref());
+    // The reply starts from what each department did.
+    let reply_draft = if is_lead && all_done {
+        d.tasks
+            .iter()
+            .filter(|t| t.status == "done")
+            .map(|t| {
+                format!(
+                    "{}（{}）：{}",
+                    t.department_name,
+                    t.role_label,
+                    t.result.as_deref().unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        String::new()
+    };
     let page = PageCtx::new(
         s,
         p,
@@ -760,6 +786,7 @@ async fn detail_page(
             can_suspend: is_lead || p.can(Permission::CasesTriage),
             is_lead,
             all_done,
+            reply_draft,
             can_rate: p.can(Permission::CasesRate) && st == CaseStatus::Replied,
             can_supervise: p.can(Permission::CasesSupervise)
                 && matches!(
@@ -1000,6 +1027,17 @@ fn workbench_sections(p: &Principal) -> Vec<(&'static str, &'static str, CaseLis
             "envelope-exclamation",
             CaseListQuery {
                 pending_task_department_id: dep.clone(),
+                sort: due(),
+                ..q()
+            },
+            true,
+        ));
+        wanted.push((
+            "待答复企业",
+            "reply",
+            CaseListQuery {
+                lead_department_id: dep.clone(),
+                awaiting_reply: Some("true".into()),
                 sort: due(),
                 ..q()
             },

@@ -372,6 +372,8 @@ pub struct CaseListQuery {
     pub task_department_id: Option<String>,
     /// overdue, due_soon：按部门任务自己的期限（与 task_department_id 同用时只看该部门的任务）
     pub task_sla: Option<String>,
+    /// true：各部门任务均已办结、待主办部门答复企业的诉求
+    pub awaiting_reply: Option<String>,
     pub task_force_department_id: Option<String>,
     pub chain_id: Option<String>,
     pub channel: Option<String>,
@@ -434,6 +436,7 @@ impl CaseListQuery {
             lead_department_id: non_empty(&self.lead_department_id),
             pending_task_department_id: non_empty(&self.pending_task_department_id),
             open_task_department_id: non_empty(&self.task_department_id),
+            awaiting_reply: opt_bool("awaiting_reply", &self.awaiting_reply)?.unwrap_or(false),
             task_sla: match non_empty(&self.task_sla).as_deref() {
                 None => None,
                 Some("overdue") => Some(SlaFilter::Overdue),
