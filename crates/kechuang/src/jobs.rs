@@ -1,6 +1,7 @@
 //! Timed work, run by every replica: at start-up and daily, SQLite's table
 //! statistics and the standard case statistics (ahead of their first
-//! reader); every ten minutes the case sweep (automatic supervision,
+//! reader) and the matchmaking sweep (needs past their deadline close);
+//! every ten minutes the case sweep (automatic supervision,
 //! due-soon warnings, closing unrated replies); and robot-webhook delivery
 //! from the outbox. Each is safe to run concurrently on several replicas:
 //! case changes are versioned updates, outbox rows are claimed with leases.
@@ -101,6 +102,13 @@ pub fn spawn(db: Db, base_url: String) {
             if daily_done != Some(today) {
                 if let Err(e) = kechuang_store::db::analyze(&sweep_db).await {
                     tracing::warn!(error = %e, "refreshing table statistics failed");
+                }
+                match kechuang_store::matching::sweep::close_expired_needs(&sweep_db, today).await {
+                    Ok(closed) if !closed.is_empty() => {
+                        tracing::info!(closed = closed.len(), "expired needs closed")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "closing expired needs failed"),
                 }
                 match stats_cache::warm_standard(&sweep_db).await {
                     Ok(_) => daily_done = Some(today),
