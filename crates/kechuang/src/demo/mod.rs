@@ -6,6 +6,7 @@
 
 mod alliances;
 mod events;
+mod matching;
 mod party;
 mod transfer;
 
@@ -549,6 +550,9 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     events::load(db, &dep_ids)
         .await
         .context("写入演示活动数据失败")?;
+    matching::load(db)
+        .await
+        .context("写入演示技术撮合数据失败")?;
     Ok(true)
 }
 

@@ -10,6 +10,7 @@ mod events_pages;
 mod everyday;
 mod foundation;
 mod matching;
+mod matching_demo;
 mod names;
 mod open311;
 mod party_claims;
