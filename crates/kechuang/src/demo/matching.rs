@@ -6,8 +6,11 @@
 //! enterprises of the matching chain; deterministic variants (a small
 //! inline generator, no randomness) bring them to about 300 offers and 200
 //! needs. Everything goes through the store under a historical clock:
-//! listings imported for review and most published (some pending, returned
-//! or withdrawn; a few needs past their deadline closed by the sweep);
+//! listings imported by the brokers in batches, most already reviewed and
+//! published (one transaction a batch, audited, in the change feed), the
+//! rest sent for review (some left pending, some returned with a reason,
+//! some published and later withdrawn; a few needs past their deadline
+//! closed by the sweep);
 //! leads on the engine's top candidates, worked by the brokers through
 //! every stage; signed leads make cooperation projects (some linking the
 //! enterprise's technology contract), and staff record a few more.
@@ -489,88 +492,117 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         ));
     }
 
-    // Import each batch for review on its date, then review: most published.
-    // (listing index → (id, published on))
+    // Each batch on its date: most imported already reviewed and published
+    // by a broker (one transaction, audited, in the change feed); the rest
+    // sent for review, then returned, or published and later withdrawn, or
+    // left pending.
     let mut offer_pub: HashMap<String, NaiveDate> = HashMap::new();
     let mut need_pub: HashMap<String, (NaiveDate, usize)> = HashMap::new();
     for (b, posted) in batches.iter().enumerate() {
-        let rows = std::mem::take(&mut offer_rows[b]);
-        let idx: Vec<usize> = rows.iter().map(|x| x.0).collect();
+        let listed = *posted + Duration::days(2);
+        let (now_pub, review): (Vec<_>, Vec<_>) = std::mem::take(&mut offer_rows[b])
+            .into_iter()
+            .partition(|(k, _)| course(*k) == Course::Published);
+        let idx: Vec<usize> = review.iter().map(|x| x.0).collect();
+        let ids = at_time(
+            at(listed),
+            import::offers(
+                db,
+                &reviewer,
+                now_pub.into_iter().map(|x| x.1).collect(),
+                ListingStatus::Published,
+            ),
+        )
+        .await
+        .map_err(|(row, e)| anyhow::anyhow!("演示技术供给第{row}行：{e}"))?;
+        offer_pub.extend(ids.into_iter().map(|id| (id, listed)));
         let ids = at_time(
             at(*posted),
             import::offers(
                 db,
                 &reviewer,
-                rows.into_iter().map(|x| x.1).collect(),
+                review.into_iter().map(|x| x.1).collect(),
                 ListingStatus::Pending,
             ),
         )
         .await
         .map_err(|(row, e)| anyhow::anyhow!("演示技术供给第{row}行：{e}"))?;
         for (k, id) in idx.into_iter().zip(ids) {
-            let on = *posted + Duration::days(1 + (k % 4) as i64);
-            let t = at(on);
+            let t = at(listed);
             match course(k) {
-                Course::Pending => {}
                 Course::Returned => {
                     let reason = RETURN_REASONS[k % RETURN_REASONS.len()];
                     at_time(t, offers::return_to_owner(db, &reviewer, &id, 1, reason)).await?;
                 }
-                Course::Withdrawn | Course::Published => {
+                Course::Withdrawn => {
                     let m = at_time(t, offers::publish(db, &reviewer, &id, 1)).await?;
-                    if course(k) == Course::Withdrawn {
-                        let reason = WITHDRAW_REASONS[k % 2];
-                        at_time(
-                            at(on + Duration::days(40)),
-                            offers::withdraw(db, &reviewer, &id, m.version, reason),
-                        )
-                        .await?;
-                    } else {
-                        offer_pub.insert(id, on);
-                    }
+                    let reason = WITHDRAW_REASONS[k % 2];
+                    at_time(
+                        at(listed + Duration::days(40)),
+                        offers::withdraw(db, &reviewer, &id, m.version, reason),
+                    )
+                    .await?;
                 }
+                Course::Pending | Course::Published => {}
             }
         }
-        let rows = std::mem::take(&mut need_rows[b]);
-        let idx: Vec<usize> = rows.iter().map(|x| x.0).collect();
+        // Needs: the expiring ones are published (the sweep closes them).
+        let need_course = |k: usize| {
+            if expiring.contains(&k) {
+                Course::Published
+            } else {
+                course(k + 3)
+            }
+        };
+        let (now_pub, review): (Vec<_>, Vec<_>) = std::mem::take(&mut need_rows[b])
+            .into_iter()
+            .partition(|(k, _)| need_course(*k) == Course::Published);
+        let pub_idx: Vec<usize> = now_pub.iter().map(|x| x.0).collect();
+        let idx: Vec<usize> = review.iter().map(|x| x.0).collect();
+        let ids = at_time(
+            at(listed),
+            import::needs(
+                db,
+                &reviewer,
+                now_pub.into_iter().map(|x| x.1).collect(),
+                ListingStatus::Published,
+            ),
+        )
+        .await
+        .map_err(|(row, e)| anyhow::anyhow!("演示技术需求第{row}行：{e}"))?;
+        for (k, id) in pub_idx.into_iter().zip(ids) {
+            if !expiring.contains(&k) {
+                need_pub.insert(id, (listed, k));
+            }
+        }
         let ids = at_time(
             at(*posted),
             import::needs(
                 db,
                 &reviewer,
-                rows.into_iter().map(|x| x.1).collect(),
+                review.into_iter().map(|x| x.1).collect(),
                 ListingStatus::Pending,
             ),
         )
         .await
         .map_err(|(row, e)| anyhow::anyhow!("演示技术需求第{row}行：{e}"))?;
         for (k, id) in idx.into_iter().zip(ids) {
-            let on = *posted + Duration::days(1 + (k % 3) as i64);
-            let t = at(on);
-            // The expiring ones are published: the sweep closes them.
-            match if expiring.contains(&k) {
-                Course::Published
-            } else {
-                course(k + 3)
-            } {
-                Course::Pending => {}
+            let t = at(listed);
+            match need_course(k) {
                 Course::Returned => {
                     let reason = RETURN_REASONS[(k + 2) % RETURN_REASONS.len()];
                     at_time(t, needs::return_to_owner(db, &reviewer, &id, 1, reason)).await?;
                 }
-                c @ (Course::Withdrawn | Course::Published) => {
+                Course::Withdrawn => {
                     let m = at_time(t, needs::publish(db, &reviewer, &id, 1)).await?;
-                    if c == Course::Withdrawn {
-                        let reason = WITHDRAW_REASONS[2 - k % 2];
-                        at_time(
-                            at(on + Duration::days(30)),
-                            needs::withdraw(db, &reviewer, &id, m.version, reason),
-                        )
-                        .await?;
-                    } else if !expiring.contains(&k) {
-                        need_pub.insert(id, (on, k));
-                    }
+                    let reason = WITHDRAW_REASONS[2 - k % 2];
+                    at_time(
+                        at(listed + Duration::days(30)),
+                        needs::withdraw(db, &reviewer, &id, m.version, reason),
+                    )
+                    .await?;
                 }
+                Course::Pending | Course::Published => {}
             }
         }
     }

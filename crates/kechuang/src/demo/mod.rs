@@ -2,7 +2,8 @@
 //! departments, organisations (政产学研金介), industrial chains with nodes,
 //! members and yearly output, and one account per role. Shaped like the
 //! source article: the NEV chain's output is 120.4 亿元 in 2025, +58.6%;
-//! the technology-transfer records are in [`transfer`].
+//! the technology-transfer records are in [`transfer`], the matchmaking
+//! (offers, needs, leads and 100+ cooperation projects) in [`matching`].
 
 mod alliances;
 mod events;
