@@ -371,7 +371,8 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         let mut trl = base.trl;
         let mut price = base.price_fen;
         if variant {
-            title.push_str(*r.pick(&OFFER_SUFFIXES));
+            let suffix = OFFER_SUFFIXES[r.below(OFFER_SUFFIXES.len())];
+            title.push_str(suffix);
             description.push_str(&format!(
                 "团队由{}名教授、{}名博士组成，已申请发明专利{}项，可提供技术培训和驻厂指导。",
                 r.range(2, 6),
