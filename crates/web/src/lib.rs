@@ -95,6 +95,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::alliances::routes())
         .merge(pages::calendar::routes())
         .merge(pages::events::routes())
+        .merge(pages::matching::routes())
         .merge(pages::admin::routes())
         // Every page route, and nothing else: a page handler's error becomes
         // the error page with the caller's navigation (the API answers JSON).

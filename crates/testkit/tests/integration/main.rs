@@ -11,6 +11,7 @@ mod everyday;
 mod foundation;
 mod matching;
 mod matching_demo;
+mod matching_pages;
 mod names;
 mod open311;
 mod party_claims;

@@ -12,6 +12,7 @@ pub mod departments;
 pub mod error;
 pub mod events;
 pub mod home;
+pub mod matching;
 pub mod messages;
 pub mod orgs;
 pub mod party;
@@ -62,7 +63,7 @@ type NavEntry = (&'static str, &'static str, &'static str, Option<Permission>);
 
 /// Side navigation: areas that exist, items the role may open.
 fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
-    let sections: [(&str, Vec<NavEntry>); 8] = [
+    let sections: [(&str, Vec<NavEntry>); 9] = [
         (
             "工作台",
             vec![
@@ -196,6 +197,41 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     "/transfer/contracts",
                     "file-earmark-text",
                     Some(Permission::TransferRead),
+                ),
+            ],
+        ),
+        (
+            "技术撮合",
+            vec![
+                (
+                    "撮合总览",
+                    "/matching",
+                    "intersect",
+                    Some(Permission::MatchingRead),
+                ),
+                (
+                    "技术需求",
+                    "/matching/needs",
+                    "search",
+                    Some(Permission::MatchingRead),
+                ),
+                (
+                    "技术供给",
+                    "/matching/offers",
+                    "lightbulb",
+                    Some(Permission::MatchingRead),
+                ),
+                (
+                    "撮合线索",
+                    "/matching/leads",
+                    "arrow-left-right",
+                    Some(Permission::MatchingRead),
+                ),
+                (
+                    "合作项目",
+                    "/matching/projects",
+                    "briefcase",
+                    Some(Permission::MatchingRead),
                 ),
             ],
         ),
@@ -405,6 +441,16 @@ impl PageCtx {
             Some("published") => "已发布，活动出现在日历和订阅中",
             Some("cancelled") => "已取消，已通知报名人",
             Some("checked_in") => "已现场登记并签到",
+            Some("listing_submitted") => "已提交审核，审核通过后发布",
+            Some("listing_published") => "已发布，参与匹配并对各方可见",
+            Some("listing_returned") => "已退回，发布方可看到原因",
+            Some("listing_withdrawn") => "已撤回",
+            Some("listing_closed") => "已关闭",
+            Some("lead_created") => "撮合线索已建立",
+            Some("lead_moved") => "线索已推进到下一阶段",
+            Some("lead_closed") => "线索已关闭",
+            Some("lead_supervised") => "已督办，已通知负责的经纪人",
+            Some("signed") => "已签约，合作项目已登记",
             _ => return self,
         };
         self.flash("success", msg)

@@ -1,0 +1,270 @@
+//! Matchmaking in the browser: an enterprise posts a need through the form
+//! (a bad budget shown beside its field, the title kept), a broker
+//! publishes it on its page, an offer is posted and published, the need's
+//! page ranks the offer with its shared terms, the broker opens a lead from
+//! there (a second one for the pair is refused in place), moves it, signs it
+//! with an amount, and the overview counts the cooperation project.
+
+use kechuang_domain::auth::Role;
+use kechuang_testkit::{id, spawn_app, Browser};
+use serde_json::json;
+
+use crate::{admin, create_org};
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The id in a redirect to `{prefix}/{id}?flash=…`.
+fn id_in(to: &str, prefix: &str) -> String {
+    to.trim_start_matches(prefix)
+        .trim_start_matches('/')
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+async fn post_ok(b: &Browser, path: &str, fields: &[(&str, &str)], flash: &str) -> String {
+    let r = b.post_form(path, fields).await;
+    let to = location(&r);
+    let status = r.status();
+    assert_eq!(
+        status,
+        303,
+        "{path}: {}",
+        r.text().await.unwrap_or_default()
+    );
+    assert!(to.ends_with(&format!("?flash={flash}")), "{path}: {to}");
+    to
+}
+
+#[tokio::test]
+async fn a_need_is_matched_and_signed_in_the_browser() {
+    let app = spawn_app().await;
+    let adm = admin(&app).await;
+    let firm = create_org(&adm, "重庆渝新能源汽车有限公司", 501, json!({})).await;
+    let inst = create_org(&adm, "重庆大学", 502, json!({ "kind": "university" })).await;
+    let ent_api = app
+        .api_client("qiye", Role::Enterprise, None, Some(id(&firm)))
+        .await;
+    app.user("daxue", Role::Enterprise, None, Some(id(&inst)))
+        .await;
+    let broker_api = app.api_client("jingjiren", Role::Broker, None, None).await;
+    let ent = app.browser("qiye").await;
+    let uni = app.browser("daxue").await;
+    let broker = app.browser("jingjiren").await;
+
+    // The form; a bad budget is shown beside its field, the title kept.
+    let page = ent.get_text("/matching/needs").await;
+    assert!(
+        page.contains("发布需求") && page.contains("以本单位名义发布"),
+        "{page}"
+    );
+    let title = "动力电池固态电解质界面阻抗优化";
+    let need_fields = |budget: &'static str| {
+        vec![
+            ("title", title),
+            (
+                "description",
+                "我司固态电池样品循环寿命不足，需降低电解质与正极界面阻抗",
+            ),
+            ("keywords", "固态电池、固态电解质、界面阻抗"),
+            ("field", "新能源汽车"),
+            ("trl_min", "4"),
+            ("trl_max", "7"),
+            ("modes", "joint_development"),
+            ("modes", "license"),
+            ("budget", budget),
+            ("submit", "true"),
+        ]
+    };
+    let r = ent
+        .post_form("/matching/needs", &need_fields("五十万"))
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("is-invalid") && html.contains("预算：") && html.contains(title),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"need-modes-license\" name=\"modes\" value=\"license\" checked"),
+        "the checked modes are kept"
+    );
+
+    // Posted for the enterprise's own organisation, its name hidden.
+    let to = post_ok(
+        &ent,
+        "/matching/needs",
+        &need_fields("800000"),
+        "listing_submitted",
+    )
+    .await;
+    let nid = id_in(&to, "/matching/needs");
+    let need = ent_api
+        .get_ok(&format!("/api/v1/matching/needs/{nid}"))
+        .await;
+    assert_eq!(need["status"], "pending");
+    assert_eq!(need["name_public"], false);
+    assert_eq!(need["modes"], "license,joint_development", "{need}");
+    assert_eq!(need["budget_fen"], 80_000_000);
+
+    // The broker returns without a reason (refused in place), then publishes.
+    let version = need["version"].to_string();
+    let r = broker
+        .post_form(
+            &format!("/matching/needs/{nid}/act/return"),
+            &[("version", &version), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("is-invalid"));
+    post_ok(
+        &broker,
+        &format!("/matching/needs/{nid}/act/publish"),
+        &[("version", &version)],
+        "listing_published",
+    )
+    .await;
+
+    // The university posts an offer through the form; the broker publishes it.
+    let to = post_ok(
+        &uni,
+        "/matching/offers",
+        &[
+            ("kind", "result"),
+            ("title", "电动汽车全固态电池电解质界面改性技术"),
+            (
+                "description",
+                "电动汽车全固态电池电解质界面改性技术，已完成中试",
+            ),
+            ("keywords", "固态电解质、界面阻抗、电动汽车"),
+            ("trl", "5"),
+            ("modes", "license"),
+            ("modes", "joint_development"),
+            ("price_min", "500000"),
+            ("price_max", "1500000"),
+            ("submit", "true"),
+        ],
+        "listing_submitted",
+    )
+    .await;
+    let oid = id_in(&to, "/matching/offers");
+    let offer = broker_api
+        .get_ok(&format!("/api/v1/matching/offers/{oid}"))
+        .await;
+    assert_eq!(offer["holder_org_id"], id(&inst));
+    post_ok(
+        &broker,
+        &format!("/matching/offers/{oid}/act/publish"),
+        &[("version", &offer["version"].to_string())],
+        "listing_published",
+    )
+    .await;
+
+    // The university does not see the enterprise's name yet.
+    let seen = uni.get_text(&format!("/matching/needs/{nid}")).await;
+    assert!(seen.contains("（企业名称不公开）"), "{seen}");
+    assert!(!seen.contains("重庆渝新能源汽车有限公司"));
+
+    // The need's page ranks the offer and says why.
+    let page = broker.get_text(&format!("/matching/needs/{nid}")).await;
+    assert!(page.contains("匹配的技术供给"), "{page}");
+    assert!(
+        page.contains("电动汽车全固态电池电解质界面改性技术") && page.contains("共享词"),
+        "{page}"
+    );
+    assert!(page.contains("固态电解质") && page.contains("建立撮合线索"));
+
+    // A lead from there; a second one for the pair is refused in place.
+    let lead_fields = [
+        ("from", "need"),
+        ("need_id", nid.as_str()),
+        ("offer_id", oid.as_str()),
+        ("next_step", "约双方技术负责人面谈"),
+        ("next_due_on", "2020-01-01"),
+    ];
+    let to = post_ok(&broker, "/matching/leads", &lead_fields, "lead_created").await;
+    let lid = id_in(&to, "/matching/leads");
+    let r = broker.post_form("/matching/leads", &lead_fields).await;
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("alert-danger") && html.contains("匹配的技术供给"),
+        "{html}"
+    );
+    let list = broker.get_text("/matching/leads?overdue=true").await;
+    assert!(
+        list.contains("overdue") && list.contains(&format!("/matching/leads/{lid}")),
+        "{list}"
+    );
+
+    // Moved to 需求确认 and 方案洽谈; a sign without an amount is refused.
+    for stage in ["confirmed", "negotiating"] {
+        let l = broker_api
+            .get_ok(&format!("/api/v1/matching/leads/{lid}"))
+            .await;
+        post_ok(
+            &broker,
+            &format!("/matching/leads/{lid}/act/stage"),
+            &[("version", &l["version"].to_string()), ("stage", stage)],
+            "lead_moved",
+        )
+        .await;
+    }
+    let seen = uni.get_text(&format!("/matching/needs/{nid}")).await;
+    assert!(
+        seen.contains("重庆渝新能源汽车有限公司"),
+        "met: the name shows"
+    );
+    let l = broker_api
+        .get_ok(&format!("/api/v1/matching/leads/{lid}"))
+        .await;
+    let version = l["version"].to_string();
+    let r = broker
+        .post_form(
+            &format!("/matching/leads/{lid}/act/sign"),
+            &[("version", &version), ("signed_on", "2026-03-01")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("is-invalid") && html.contains("请填写合同金额"),
+        "{html}"
+    );
+    let before = broker.get_text("/matching").await;
+    assert!(
+        before.contains("合作项目 <a href=\"/matching/projects\">0</a> 个"),
+        "{before}"
+    );
+    post_ok(
+        &broker,
+        &format!("/matching/leads/{lid}/act/sign"),
+        &[
+            ("version", &version),
+            ("signed_on", "2026-03-01"),
+            ("amount", "1,200,000"),
+            ("mode", "license"),
+        ],
+        "signed",
+    )
+    .await;
+    let l = broker_api
+        .get_ok(&format!("/api/v1/matching/leads/{lid}"))
+        .await;
+    assert_eq!(l["stage"], "signed");
+    assert_eq!(l["amount_fen"], 120_000_000);
+    let after = broker.get_text("/matching").await;
+    assert!(
+        after.contains("合作项目 <a href=\"/matching/projects\">1</a> 个"),
+        "{after}"
+    );
+    let projects = broker.get_text("/matching/projects?from_lead=true").await;
+    assert!(projects.contains("1,200,000.00 元"), "{projects}");
+}
