@@ -20,7 +20,8 @@ use crate::forms::matching::{
     SuperviseDraft,
 };
 use crate::service::matching::leads::{
-    self, LeadListQuery, LeadView, MatchingFiguresView, ProjectListQuery, CooperationProjectView, SignedView,
+    self, CooperationProjectView, LeadListQuery, LeadView, MatchingFiguresView, ProjectListQuery,
+    SignedView,
 };
 use crate::service::matching::listings::{
     self, NeedListQuery, NeedView, OfferListQuery, OfferView,
