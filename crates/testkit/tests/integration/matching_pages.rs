@@ -97,6 +97,19 @@ async fn a_need_is_matched_and_signed_in_the_browser() {
         "the checked modes are kept"
     );
 
+    // Staff pick the organisation; none picked is shown beside the select.
+    let page = broker.get_text("/matching/needs").await;
+    assert!(page.contains("name=\"org_id\""), "{page}");
+    let r = broker
+        .post_form("/matching/needs", &need_fields("800000"))
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"need-org_id\"") && html.contains("请选择需求单位"),
+        "{html}"
+    );
+
     // Posted for the enterprise's own organisation, its name hidden.
     let to = post_ok(
         &ent,
@@ -267,4 +280,37 @@ async fn a_need_is_matched_and_signed_in_the_browser() {
     );
     let projects = broker.get_text("/matching/projects?from_lead=true").await;
     assert!(projects.contains("1,200,000.00 元"), "{projects}");
+    assert!(
+        after.contains("id=\"brokers\"") && after.contains("jingjiren"),
+        "the per-broker table for staff"
+    );
+
+    // The list's export link imports again through the page (all or nothing).
+    let list = broker.get_text("/matching/needs?status=published").await;
+    let href = "/api/v1/matching/needs/export?status=published";
+    assert!(list.contains(href), "{list}");
+    let res = broker.get(href).await;
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let upload = |bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("needs.xlsx");
+        broker
+            .http
+            .post(format!(
+                "{}/matching/needs/import?csrf_token={}",
+                broker.base, broker.csrf
+            ))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let r = upload(bytes).await.unwrap();
+    assert_eq!(location(&r), "/matching/needs?flash=imported");
+    let r = upload(b"not a workbook".to_vec()).await.unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"import-error\""), "{html}");
+    let all = broker_api
+        .get_ok("/api/v1/matching/needs?status=published")
+        .await;
+    assert_eq!(all["total"], 2, "{all}");
 }
