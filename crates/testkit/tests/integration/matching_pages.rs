@@ -217,6 +217,52 @@ async fn a_need_is_matched_and_signed_in_the_browser() {
         "{list}"
     );
 
+    // The next step (required) and a supervision note, each its own form.
+    let page = broker.get_text(&format!("/matching/leads/{lid}")).await;
+    assert!(
+        page.contains("推进到“需求确认”") && page.contains("超期") && page.contains("督办"),
+        "{page}"
+    );
+    let v = |l: &serde_json::Value| l["version"].to_string();
+    let l = broker_api
+        .get_ok(&format!("/api/v1/matching/leads/{lid}"))
+        .await;
+    let r = broker
+        .post_form(
+            &format!("/matching/leads/{lid}/act/next_step"),
+            &[("version", &v(&l)), ("next_step", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("is-invalid"));
+    post_ok(
+        &broker,
+        &format!("/matching/leads/{lid}/act/next_step"),
+        &[
+            ("version", &v(&l)),
+            ("next_step", "安排中试线参观"),
+            ("next_due_on", "2099-12-31"),
+        ],
+        "saved",
+    )
+    .await;
+    let l = broker_api
+        .get_ok(&format!("/api/v1/matching/leads/{lid}"))
+        .await;
+    assert_eq!(
+        (l["next_step"].as_str(), l["overdue"].as_bool()),
+        (Some("安排中试线参观"), Some(false))
+    );
+    post_ok(
+        &broker,
+        &format!("/matching/leads/{lid}/act/supervise"),
+        &[("version", &v(&l)), ("note", "请本周内完成对接")],
+        "lead_supervised",
+    )
+    .await;
+    let page = broker.get_text(&format!("/matching/leads/{lid}")).await;
+    assert!(page.contains("请本周内完成对接"), "{page}");
+
     // Moved to 需求确认 and 方案洽谈; a sign without an amount is refused.
     for stage in ["confirmed", "negotiating"] {
         let l = broker_api
