@@ -443,6 +443,15 @@ async fn an_alliance_lists_its_events() {
     assert_eq!(list["total"], 1, "{list}");
     assert_eq!(list["items"][0]["title"], "芯片人才沙龙");
     assert_eq!(list["items"][0]["alliance_name"], "集成电路人才联盟");
+    // A bad date in the query is a 400 like every other query's (the
+    // document lists 400 for queries, not 422).
+    for path in [
+        format!("/api/v1/alliances/{aid}?on=去年"),
+        format!("/api/v1/alliances/{aid}/members/export?on=2026-13-01"),
+    ] {
+        let (status, e) = Api::json(adm.get(&path)).await;
+        assert_eq!((status, e["code"].as_str()), (400, Some("invalid_query")), "{path}: {e}");
+    }
 
     app.user("viewer", Role::Leader, None, None).await;
     let b = app.browser("viewer").await;

@@ -141,10 +141,11 @@ async fn views(s: &AppState, rows: Vec<AllianceRow>) -> ApiResult<Vec<AllianceVi
 pub fn date_param(field: &'static str, v: &Option<String>) -> ApiResult<NaiveDate> {
     match non_empty(v) {
         None => Ok(kechuang_store::clock::today()),
+        // A query parameter: a bad one is a 400 like every other query's.
         Some(t) => parse_date(&t).ok_or_else(|| {
-            ApiError::invalid(
-                ErrorCode::InvalidInput,
-                &[(field, "请填写日期，如 2026-03-01".into())],
+            ApiError::bad_request(
+                ErrorCode::InvalidQuery,
+                format!("{field} 请填写日期，如 2026-03-01"),
             )
         }),
     }
