@@ -450,7 +450,11 @@ async fn an_alliance_lists_its_events() {
         format!("/api/v1/alliances/{aid}/members/export?on=2026-13-01"),
     ] {
         let (status, e) = Api::json(adm.get(&path)).await;
-        assert_eq!((status, e["code"].as_str()), (400, Some("invalid_query")), "{path}: {e}");
+        assert_eq!(
+            (status, e["code"].as_str()),
+            (400, Some("invalid_query")),
+            "{path}: {e}"
+        );
     }
 
     app.user("viewer", Role::Leader, None, None).await;

@@ -419,7 +419,8 @@ pub async fn sign_lead(
 
 /// 合作项目（撮合签约与直接登记的）
 #[utoipa::path(get, path = "/api/v1/matching/projects", tag = "matching", params(ProjectListQuery, Paging),
-    responses((status = 200, body = ListPage<CooperationProjectView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ListPage<CooperationProjectView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, description = "起始日期晚于截止日期", body = ErrorBody)))]
 pub async fn list_projects(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
@@ -433,7 +434,8 @@ pub async fn list_projects(
 
 /// 撮合成效：各阶段线索、超期、签约与金额、合作项目、经纪人业绩
 #[utoipa::path(get, path = "/api/v1/matching/figures", tag = "matching", params(PeriodQuery),
-    responses((status = 200, body = MatchingFiguresView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = MatchingFiguresView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, description = "起始日期晚于截止日期", body = ErrorBody)))]
 pub async fn figures(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
