@@ -448,6 +448,8 @@ async fn an_alliance_lists_its_events() {
     for path in [
         format!("/api/v1/alliances/{aid}?on=去年"),
         format!("/api/v1/alliances/{aid}/members/export?on=2026-13-01"),
+        "/api/v1/alliances?kind=俱乐部".to_string(),
+        format!("/api/v1/alliances/{aid}/members?sector=农"),
     ] {
         let (status, e) = Api::json(adm.get(&path)).await;
         assert_eq!(

@@ -173,12 +173,9 @@ impl AllianceListQuery {
         let kind = match non_empty(&self.kind) {
             None => None,
             Some(k) => Some(AllianceKind::parse(&k).ok_or_else(|| {
-                ApiError::invalid(
-                    ErrorCode::InvalidInput,
-                    &[(
-                        "kind",
-                        "类型只能是 alliance（联盟）或 association（协会）".into(),
-                    )],
+                ApiError::bad_request(
+                    ErrorCode::InvalidQuery,
+                    "类型只能是 alliance（联盟）或 association（协会）",
                 )
             })?),
         };
@@ -317,9 +314,9 @@ impl MemberQuery {
         match non_empty(&self.sector) {
             None => Ok(None),
             Some(t) => Sector::parse_any(&t).map(Some).ok_or_else(|| {
-                ApiError::invalid(
-                    ErrorCode::InvalidInput,
-                    &[("sector", "类别只能是政、产、学、研、金、介之一".into())],
+                ApiError::bad_request(
+                    ErrorCode::InvalidQuery,
+                    "类别只能是政、产、学、研、金、介之一",
                 )
             }),
         }
