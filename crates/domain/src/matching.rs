@@ -496,6 +496,8 @@ coded! {
         Need = ("need", "技术需求"),
         /// The vocabulary (words, synonym groups) changed.
         Term = ("term", "匹配词库"),
+        /// Every replica rebuilds its index from scratch (`kechuang reindex`).
+        Rebuild = ("rebuild", "重建索引"),
     }
 }
 

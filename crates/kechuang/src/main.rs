@@ -52,7 +52,7 @@ enum Command {
         #[arg(long)]
         to: std::path::PathBuf,
     },
-    /// 重建诉求检索索引（用于绕过本系统写入的诉求）/ rebuild the case search index from the cases (for cases written around the application)
+    /// 重建诉求检索索引，并让各实例重建撮合匹配索引 / rebuild the case search index, and have every replica rebuild its matching index
     Reindex,
     /// 审计日志 / audit log
     Audit {
@@ -281,6 +281,8 @@ async fn run() -> anyhow::Result<()> {
                 .map_err(anyhow::Error::msg)?;
             let n = kechuang_store::search::backfill(&db).await?;
             println!("已为 {n} 件诉求重建检索索引");
+            kechuang_store::matching::changes::request_rebuild(&db).await?;
+            println!("已通知各实例重建撮合匹配索引（下一次匹配查询时完成）");
         }
         Command::Audit {
             command: AuditCommand::Verify,

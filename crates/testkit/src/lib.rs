@@ -90,6 +90,23 @@ pub async fn spawn_app() -> TestApp {
 }
 
 impl TestApp {
+    /// Another replica: a second server over the same database, as a city
+    /// runs several behind a load balancer.
+    pub async fn replica(&self) -> TestApp {
+        let db = kechuang::server::open(&self.database_url)
+            .await
+            .expect("open database");
+        let running = kechuang::server::start(db, "127.0.0.1:0", false)
+            .await
+            .expect("start replica");
+        TestApp {
+            addr: running.addr,
+            db: running.db,
+            database_url: self.database_url.clone(),
+            _dir: None,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
@@ -188,6 +205,15 @@ pub struct Api {
 }
 
 impl Api {
+    /// The same account's client, talking to another replica.
+    pub fn on(&self, replica: &TestApp) -> Api {
+        Api {
+            base: replica.url(""),
+            token: self.token.clone(),
+            http: reqwest::Client::new(),
+        }
+    }
+
     pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
         self.http
             .get(format!("{}{}", self.base, path))

@@ -98,3 +98,14 @@ pub async fn latest(db: &Db) -> StoreResult<i64> {
         .await?;
     Ok(seq.unwrap_or(0))
 }
+
+/// Ask every replica to rebuild its matching index from scratch (`kechuang
+/// reindex`): one rebuild change, which each replica reads at its next
+/// catch-up. Returns its `seq`.
+pub async fn request_rebuild(db: &Db) -> StoreResult<i64> {
+    use sea_orm::TransactionTrait;
+    let tx = db.begin().await?;
+    let seq = append(&tx, &[(ChangeKind::Rebuild, "", "rebuild")]).await?;
+    tx.commit().await?;
+    Ok(seq)
+}

@@ -245,3 +245,29 @@ pub async fn turnover(db: &Db, chain_id: Option<&str>) -> StoreResult<Turnover> 
         .collect::<StoreResult<_>>()?;
     Ok(Turnover { years, tech_fen })
 }
+
+/// Registered contracts not yet linked to a lead, signed by one of `orgs`
+/// (as buyer or seller), newest first: the ones a lead between those
+/// organisations can be signed with.
+pub async fn unlinked_of(
+    db: &Db,
+    orgs: &[String],
+    cap: u64,
+) -> StoreResult<Vec<tech_contract::Model>> {
+    use tech_contract::Column as C;
+    if orgs.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(tech_contract::Entity::find()
+        .filter(C::LeadId.is_null())
+        .filter(
+            Condition::any()
+                .add(C::BuyerOrgId.is_in(orgs.iter().cloned()))
+                .add(C::SellerOrgId.is_in(orgs.iter().cloned())),
+        )
+        .order_by_desc(C::SignedOn)
+        .order_by_asc(C::Id)
+        .limit(cap)
+        .all(db)
+        .await?)
+}

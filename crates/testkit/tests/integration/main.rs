@@ -12,6 +12,7 @@ mod foundation;
 mod matching;
 mod matching_demo;
 mod matching_pages;
+mod matching_vocabulary;
 mod names;
 mod open311;
 mod party_claims;

@@ -281,6 +281,31 @@ async fn a_need_is_matched_and_signed_in_the_browser() {
         seen.contains("重庆渝新能源汽车有限公司"),
         "met: the name shows"
     );
+    // The sign form offers the registered contracts of the two parties not
+    // yet linked to a lead, and no others.
+    for (no, seller) in [
+        ("2026500001000088", id(&inst)),
+        ("2026500001000099", String::new()),
+    ] {
+        let (status, c) = adm
+            .post_json(
+                "/api/v1/transfer/contracts",
+                json!({ "contract_no": no, "title": format!("合同{no}"), "kind": "技术许可",
+                        "seller_org_id": seller, "seller_name": "某单位", "buyer_name": "某企业",
+                        "amount_yuan": "1,200,000.00", "signed_on": "2026-03-01", "registered_on": "2026-03-05" }),
+            )
+            .await;
+        assert_eq!(status, 201, "{c}");
+    }
+    let page = broker.get_text(&format!("/matching/leads/{lid}")).await;
+    assert!(
+        page.contains("2026500001000088 · 合同2026500001000088 · 1,200,000.00 元 · 2026年3月1日"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("2026500001000099"),
+        "another parties' contract"
+    );
     let l = broker_api
         .get_ok(&format!("/api/v1/matching/leads/{lid}"))
         .await;
@@ -359,4 +384,215 @@ async fn a_need_is_matched_and_signed_in_the_browser() {
         .get_ok("/api/v1/matching/needs?status=published")
         .await;
     assert_eq!(all["total"], 2, "{all}");
+}
+
+fn refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// A need is changed through its form: the form opens filled from the
+/// record (chain node and hidden name kept), a bad value is refused beside
+/// its field with what was typed, a published need changed by its
+/// enterprise goes back to review, a closed one has no form; reviewers
+/// keep the vocabulary on its page, errors in place; others see no page.
+#[tokio::test]
+async fn a_listing_is_changed_through_its_form_and_the_vocabulary_kept() {
+    let app = spawn_app().await;
+    let adm = admin(&app).await;
+    let firm = create_org(&adm, "重庆渝新能源汽车有限公司", 511, json!({})).await;
+    let (_, chain) = kechuang_testkit::Api::json(
+        adm.post("/api/v1/chains")
+            .json(&json!({ "name": "新能源汽车" })),
+    )
+    .await;
+    let cid = id(&chain);
+    let (status, node) = kechuang_testkit::Api::json(
+        adm.post(&format!("/api/v1/chains/{cid}/nodes"))
+            .json(&json!({ "name": "动力电池" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{node}");
+    let ent_api = app
+        .api_client("qiye", Role::Enterprise, None, Some(id(&firm)))
+        .await;
+    let broker_api = app.api_client("jingjiren", Role::Broker, None, None).await;
+    app.user("kejiju", Role::Department, None, None).await;
+    let ent = app.browser("qiye").await;
+    let reviewer = app.browser("kejiju").await;
+
+    let (status, need) = ent_api
+        .post_json(
+            "/api/v1/matching/needs",
+            json!({ "title": "电池包热失控预警", "keywords": "热失控、电池包", "modes": "合作开发",
+                    "chain_node_id": id(&node), "budget": "300000", "name_public": false }),
+        )
+        .await;
+    assert_eq!(status, 201, "{need}");
+    let nid = id(&need);
+    let (status, need) = broker_api
+        .post_json(
+            &format!("/api/v1/matching/needs/{nid}/publish"),
+            json!({ "version": need["version"] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{need}");
+
+    // The form, filled from the record.
+    let page = ent.get_text(&format!("/matching/needs/{nid}")).await;
+    assert!(
+        page.contains(&format!("/matching/needs/{nid}/edit")),
+        "{page}"
+    );
+    let form = ent.get_text(&format!("/matching/needs/{nid}/edit")).await;
+    assert!(form.contains("value=\"电池包热失控预警\""), "{form}");
+    assert!(form.contains("value=\"300,000.00\""), "{form}");
+    assert!(
+        form.contains(&format!(
+            "<option value=\"{}\" selected>新能源汽车 · 动力电池",
+            id(&node)
+        )),
+        "the chain node is selected: {form}"
+    );
+    assert!(
+        form.contains("id=\"need-name_public\" name=\"name_public\" value=\"on\">"),
+        "the hidden name stays hidden (unchecked)"
+    );
+    assert!(form.contains(
+        "id=\"need-modes-joint_development\" name=\"modes\" value=\"joint_development\" checked"
+    ));
+    let version = need["version"].to_string();
+    let fields = |trl_max: &'static str, version: &str| -> Vec<(String, String)> {
+        [
+            ("version", version),
+            ("title", "电池包热失控早期预警"),
+            ("keywords", "热失控、电池包、预警"),
+            ("modes", "joint_development"),
+            ("chain_node_id", &id(&node)),
+            ("budget", "300,000.00"),
+            ("trl_min", "4"),
+            ("trl_max", trl_max),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    let bad = fields("2", &version);
+    let r = ent
+        .post_form(&format!("/matching/needs/{nid}/edit"), &refs(&bad))
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("is-invalid") && html.contains("技术成熟度上限不能低于下限"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"电池包热失控早期预警\""),
+        "typed title kept"
+    );
+    let good = fields("7", &version);
+    post_ok(
+        &ent,
+        &format!("/matching/needs/{nid}/edit"),
+        &refs(&good),
+        "saved",
+    )
+    .await;
+    let after = ent_api
+        .get_ok(&format!("/api/v1/matching/needs/{nid}"))
+        .await;
+    assert_eq!(after["title"], "电池包热失控早期预警");
+    assert_eq!(
+        after["status"], "pending",
+        "changed by its enterprise: back to review"
+    );
+    assert_eq!(after["chain_node_id"], id(&node));
+    assert_eq!(after["chain_id"], cid);
+    assert_eq!(after["budget_fen"], 30_000_000);
+    assert_eq!(after["name_public"], false);
+    // The old version is refused, what was typed kept.
+    let r = ent
+        .post_form(&format!("/matching/needs/{nid}/edit"), &refs(&good))
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("电池包热失控早期预警"));
+
+    // Closed: no form link, and a change is refused.
+    let (status, closed) = ent_api
+        .post_json(
+            &format!("/api/v1/matching/needs/{nid}/close"),
+            json!({ "version": after["version"] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{closed}");
+    let page = ent.get_text(&format!("/matching/needs/{nid}")).await;
+    assert!(!page.contains(&format!("/matching/needs/{nid}/edit")));
+
+    // The vocabulary page: reviewers add, change and remove; errors in place.
+    let r = ent.get("/matching/terms").await;
+    assert_eq!(r.status(), 200, "readers see the vocabulary");
+    assert!(!r.text().await.unwrap().contains("添加词条"));
+    let page = reviewer.get_text("/matching/terms").await;
+    assert!(
+        page.contains("匹配词库") && page.contains("添加词条"),
+        "{page}"
+    );
+    let r = reviewer
+        .post_form(
+            "/matching/terms",
+            &[("kind", "synonym"), ("text", "热失控")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("同义词组至少要有两个不同的词") && html.contains("value=\"热失控\""),
+        "{html}"
+    );
+    post_ok(
+        &reviewer,
+        "/matching/terms",
+        &[("kind", "synonym"), ("text", "热失控 热蔓延")],
+        "created",
+    )
+    .await;
+    let terms = broker_api.get_ok("/api/v1/matching/terms").await;
+    let t = &terms[0];
+    assert_eq!(t["text"], "热失控 热蔓延");
+    let tid = id(t);
+    let v = t["version"].to_string();
+    let r = reviewer
+        .post_form(
+            &format!("/matching/terms/{tid}/act/save"),
+            &[("version", &v), ("kind", "synonym"), ("text", "热失控")],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "a group of one is refused in its row");
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("同义词组至少要有两个不同的词"));
+    post_ok(
+        &reviewer,
+        &format!("/matching/terms/{tid}/act/save"),
+        &[
+            ("version", &v),
+            ("kind", "synonym"),
+            ("text", "热失控 热扩散"),
+        ],
+        "saved",
+    )
+    .await;
+    let terms = broker_api.get_ok("/api/v1/matching/terms").await;
+    assert_eq!(terms[0]["text"], "热失控 热扩散");
+    let v = terms[0]["version"].to_string();
+    post_ok(
+        &reviewer,
+        &format!("/matching/terms/{tid}/act/delete"),
+        &[("version", &v)],
+        "deleted",
+    )
+    .await;
+    assert_eq!(broker_api.get_ok("/api/v1/matching/terms").await, json!([]));
 }

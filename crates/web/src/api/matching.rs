@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::{ApiJson, ApiMultipart, ApiPath, ApiQuery, ListPage, Paging};
+use crate::api::{ApiJson, ApiMultipart, ApiPath, ApiQuery, ListPage, Paging, VersionParam};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::excel::{self, upload, Imported};
@@ -28,6 +28,7 @@ use crate::service::matching::listings::{
 };
 use crate::service::matching::sheets;
 use crate::service::matching::suggest::{self, MatchQuery, NeedMatchView, OfferMatchView};
+use crate::service::matching::terms::{self, TermDraft, TermListQuery, TermView};
 use crate::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -69,6 +70,13 @@ pub struct PeriodQuery {
     pub from: Option<String>,
     /// 截止日期 YYYY-MM-DD
     pub to: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TermUpdate {
+    pub version: i32,
+    #[serde(flatten)]
+    pub term: TermDraft,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -316,13 +324,61 @@ pub async fn search(
     Ok(Json(suggest::search_offers(&s, &p, &q).await?))
 }
 
-/// 重建本实例的匹配索引（审核人；其余实例随变更记录自动更新）
+/// 重建匹配索引（审核人；本实例立即重建，其余实例在下一次匹配查询时重建）
 #[utoipa::path(post, path = "/api/v1/matching/reindex", tag = "matching",
     responses((status = 200, body = Reindexed), (status = 403, body = ErrorBody)))]
 pub async fn reindex(State(s): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Json<Reindexed>> {
     Ok(Json(Reindexed {
         documents: suggest::rebuild(&s, &p).await?,
     }))
+}
+
+/// 匹配词库：管理员补充的领域词和同义词组（在随产品提供的词典之外）
+#[utoipa::path(get, path = "/api/v1/matching/terms", tag = "matching", params(TermListQuery),
+    responses((status = 200, body = [TermView]), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_terms(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<TermListQuery>,
+) -> ApiResult<Json<Vec<TermView>>> {
+    Ok(Json(terms::list(&s, &p, &q).await?))
+}
+
+/// 添加领域词或同义词组（审核人；各实例的匹配索引随之更新）
+#[utoipa::path(post, path = "/api/v1/matching/terms", tag = "matching", request_body = TermDraft,
+    responses((status = 201, body = TermView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_term(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<TermDraft>,
+) -> ApiResult<(StatusCode, Json<TermView>)> {
+    Ok((StatusCode::CREATED, Json(terms::create(&s, &p, &d).await?)))
+}
+
+/// 修改词条
+#[utoipa::path(put, path = "/api/v1/matching/terms/{id}", tag = "matching", params(("id" = String, Path)), request_body = TermUpdate,
+    responses((status = 200, body = TermView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_term(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(u): ApiJson<TermUpdate>,
+) -> ApiResult<Json<TermView>> {
+    Ok(Json(terms::update(&s, &p, &id, u.version, &u.term).await?))
+}
+
+/// 删除词条
+#[utoipa::path(delete, path = "/api/v1/matching/terms/{id}", tag = "matching", params(("id" = String, Path), VersionParam),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn delete_term(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(v): ApiQuery<VersionParam>,
+) -> ApiResult<StatusCode> {
+    terms::delete(&s, &p, &id, v.version).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// 撮合线索列表（overdue=true 为下一步已超期的）
@@ -460,6 +516,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(offers_for_need))
         .routes(routes!(search))
         .routes(routes!(reindex))
+        .routes(routes!(list_terms, create_term))
+        .routes(routes!(update_term, delete_term))
         .routes(routes!(list_leads, create_lead))
         .routes(routes!(get_lead))
         .routes(routes!(advance_lead))

@@ -233,6 +233,12 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     "briefcase",
                     Some(Permission::MatchingRead),
                 ),
+                (
+                    "匹配词库",
+                    "/matching/terms",
+                    "book",
+                    Some(Permission::MatchingReview),
+                ),
             ],
         ),
         (

@@ -100,6 +100,8 @@ struct DetailPage {
     can_broker: bool,
     can_review: bool,
     modes: Vec<(&'static str, &'static str)>,
+    /// The contracts the lead may be signed with (brokers, while negotiating).
+    contracts: Vec<(String, String)>,
     today: String,
     fs: FormState,
 }
@@ -158,12 +160,20 @@ async fn detail_page(
 ) -> ApiResult<Response> {
     let l = service::lead(st, p, id).await?;
     let title = format!("撮合线索：{}", l.need_title);
+    let can_broker = p.can(Permission::MatchingBroker);
+    let contracts = if can_broker && LeadStage::parse(&l.lead.stage) == Some(LeadStage::Negotiating)
+    {
+        service::contract_choices(st, p, &l.lead).await?
+    } else {
+        vec![]
+    };
     Ok(render(&DetailPage {
         page: PageCtx::new(st, p, &title, LEADS, &[("撮合线索", LEADS), (&title, "")])
             .flash_code(flash),
-        can_broker: p.can(Permission::MatchingBroker),
+        can_broker,
         can_review: p.can(Permission::MatchingReview),
         modes: modes(),
+        contracts,
         today: kechuang_store::clock::today().to_string(),
         l,
         fs,

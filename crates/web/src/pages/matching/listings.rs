@@ -14,7 +14,10 @@ use kechuang_domain::matching::ListingStatus;
 use kechuang_domain::ErrorCode;
 use kechuang_store::Principal;
 
-use super::{chain_choices, crumbs, listing_statuses, modes, offer_kinds, yuan_or, NEEDS, OFFERS};
+use super::{
+    chain_choices, crumbs, listing_statuses, modes, node_choices, offer_kinds, yuan_or, NEEDS,
+    OFFERS,
+};
 use crate::auth::PageUser;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{upload, ImportFailure, ImportProblem};
@@ -36,7 +39,7 @@ const NEED_ORG_KINDS: [&str; 1] = ["enterprise"];
 const HOLDER_KINDS: [&str; 3] = ["enterprise", "university", "institute"];
 
 /// Whether `code` is among the comma-separated codes `list`.
-fn listed(list: &str, code: &str) -> bool {
+pub(super) fn listed(list: &str, code: &str) -> bool {
     list.split(',').any(|c| c.trim() == code)
 }
 
@@ -107,6 +110,7 @@ struct NeedsPage {
     statuses: Vec<(&'static str, &'static str)>,
     modes: Vec<(&'static str, &'static str)>,
     chains: Vec<(String, String)>,
+    nodes: Vec<(String, String)>,
     /// Staff pick the organisation; an enterprise posts for its own (empty).
     orgs: Vec<(String, String)>,
     export_href: String,
@@ -177,6 +181,7 @@ async fn needs_page(
         statuses: listing_statuses(),
         modes: modes(),
         chains: chain_choices(st).await?,
+        nodes: node_choices(st).await?,
         orgs: if can_post && !own {
             org_choices(st, &NEED_ORG_KINDS).await?
         } else {
@@ -254,6 +259,9 @@ struct NeedPage {
 }
 
 impl NeedPage {
+    fn status_code(&self) -> &str {
+        &self.n.need.status
+    }
     fn moves(&self) -> Vec<Move> {
         MOVES.to_vec()
     }
@@ -275,6 +283,11 @@ impl NeedPage {
             "publish" | "return" => self.can_review && s == Some(S::Pending),
             _ => mine && matches!(s, Some(S::Pending | S::Published)),
         }
+    }
+    /// The organisation, reviewers and brokers change a listing until it is closed.
+    fn may_edit(&self) -> bool {
+        (self.owner || self.can_review || self.can_broker)
+            && self.status_code() != ListingStatus::Closed.as_str()
     }
     fn action_errors(&self) -> Vec<String> {
         ["submit", "publish", "withdraw", "close"]
@@ -404,6 +417,7 @@ struct OffersPage {
     kinds: Vec<(&'static str, &'static str)>,
     modes: Vec<(&'static str, &'static str)>,
     chains: Vec<(String, String)>,
+    nodes: Vec<(String, String)>,
     orgs: Vec<(String, String)>,
     export_href: String,
     can_post: bool,
@@ -469,6 +483,7 @@ async fn offers_page(
         kinds: offer_kinds(),
         modes: modes(),
         chains: chain_choices(st).await?,
+        nodes: node_choices(st).await?,
         orgs: if can_post && !own {
             org_choices(st, &HOLDER_KINDS).await?
         } else {
@@ -540,6 +555,9 @@ struct OfferPage {
 }
 
 impl OfferPage {
+    fn status_code(&self) -> &str {
+        &self.o.offer.status
+    }
     fn moves(&self) -> Vec<Move> {
         MOVES.to_vec()
     }
@@ -558,6 +576,11 @@ impl OfferPage {
             "publish" | "return" => self.can_review && s == Some(S::Pending),
             _ => mine && matches!(s, Some(S::Pending | S::Published)),
         }
+    }
+    /// The organisation, reviewers and brokers change a listing until it is closed.
+    fn may_edit(&self) -> bool {
+        (self.owner || self.can_review || self.can_broker)
+            && self.status_code() != ListingStatus::Closed.as_str()
     }
     fn action_errors(&self) -> Vec<String> {
         ["submit", "publish", "withdraw", "close"]

@@ -1,7 +1,7 @@
 //! Matchmaking pages (技术撮合): the overview in figures (/matching), needs
 //! and offers with their review and ranked, explained matches
 //! (listings.rs), leads worked to signing (leads.rs) and the cooperation
-//! projects. Thin adapters over `service::matching`, the same door as the API.
+//! projects, and the vocabulary reviewers keep (terms.rs). Thin adapters over `service::matching`, the same door as the API.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -20,14 +20,17 @@ use crate::service::matching::leads::{
 };
 use crate::AppState;
 
+mod edit;
 mod leads;
 mod listings;
+mod terms;
 
 pub const OVERVIEW: &str = "/matching";
 pub const NEEDS: &str = "/matching/needs";
 pub const OFFERS: &str = "/matching/offers";
 pub const LEADS: &str = "/matching/leads";
 pub const PROJECTS: &str = "/matching/projects";
+pub const TERMS: &str = "/matching/terms";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,10 +49,20 @@ pub fn routes() -> Router<AppState> {
             "/matching/offers/{id}/act/{action}",
             post(listings::offer_act),
         )
+        .route(
+            "/matching/needs/{id}/edit",
+            get(edit::need_form).post(edit::save_need),
+        )
+        .route(
+            "/matching/offers/{id}/edit",
+            get(edit::offer_form).post(edit::save_offer),
+        )
         .route(LEADS, get(leads::list).post(leads::create))
         .route("/matching/leads/{id}", get(leads::detail))
         .route("/matching/leads/{id}/act/{action}", post(leads::act))
         .route(PROJECTS, get(projects))
+        .route(TERMS, get(terms::list).post(terms::create))
+        .route("/matching/terms/{id}/act/{action}", post(terms::act))
 }
 
 fn crumbs(last: &str) -> Vec<(&str, &str)> {
@@ -99,6 +112,10 @@ fn stages() -> Vec<(&'static str, &'static str)> {
 
 async fn chain_choices(st: &AppState) -> ApiResult<Vec<(String, String)>> {
     Ok(kechuang_store::names::all_ordered(&st.db, "chains").await?)
+}
+
+async fn node_choices(st: &AppState) -> ApiResult<Vec<(String, String)>> {
+    Ok(kechuang_store::chains::node_choices(&st.db).await?)
 }
 
 /// The period of the figures.

@@ -5,7 +5,8 @@
 //! and reloads just those records (one removed from the published set is
 //! removed from the index) or, for a vocabulary change, the administrators'
 //! vocabulary. So every replica answers from what is committed, whichever
-//! replica wrote it; `kechuang reindex` (or a restart) rebuilds from scratch.
+//! replica wrote it. `kechuang reindex` (and the reindex endpoint) append a
+//! rebuild change: every replica that reads it rebuilds from scratch.
 //!
 //! The engine numbers documents with integers; the records have string
 //! ids, and chain nodes too. [`Ids`] maps both ways.
@@ -253,6 +254,14 @@ impl MatchIndex {
             let Some(last) = rows.last() else {
                 return Ok(());
             };
+            if rows
+                .iter()
+                .any(|r| ChangeKind::parse(&r.kind) == Some(ChangeKind::Rebuild))
+            {
+                drop(_one);
+                self.rebuild(db).await?;
+                return Ok(());
+            }
             let batch = self.load(db, &rows, last.seq).await?;
             from = batch.upto;
             let full = rows.len() as u64 == CHANGES_PER_READ;
@@ -277,7 +286,7 @@ impl MatchIndex {
                 Some(ChangeKind::Offer) => offer_ids.push(r.record_id.clone()),
                 Some(ChangeKind::Need) => need_ids.push(r.record_id.clone()),
                 Some(ChangeKind::Term) => terms_changed = true,
-                None => {}
+                Some(ChangeKind::Rebuild) | None => {}
             }
         }
         offer_ids.sort();

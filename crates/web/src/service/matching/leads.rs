@@ -349,3 +349,36 @@ pub async fn figures(
             .collect(),
     })
 }
+
+/// The registered technology contracts a lead may be signed with: those of
+/// the need's organisation or the offer's holder not linked to a lead yet,
+/// newest first, as (id, "合同编号 · 名称 · 金额 · 签订日期").
+pub async fn contract_choices(
+    s: &AppState,
+    p: &Principal,
+    l: &match_lead::Model,
+) -> ApiResult<Vec<(String, String)>> {
+    require(p, Permission::MatchingBroker)?;
+    let actor = Actor::of(p);
+    let need = kechuang_store::matching::needs::get(&s.db, &actor, &l.need_id).await?;
+    let offer = kechuang_store::matching::offers::get(&s.db, &actor, &l.offer_id).await?;
+    let rows = kechuang_store::transfer::contracts::unlinked_of(
+        &s.db,
+        &[need.org_id, offer.holder_org_id],
+        200,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let label = format!(
+                "{} · {} · {} 元 · {}",
+                c.contract_no,
+                c.title,
+                kechuang_domain::money::Money::from_fen(c.amount_fen),
+                crate::format::fmt_date(c.signed_on)
+            );
+            (c.id, label)
+        })
+        .collect())
+}

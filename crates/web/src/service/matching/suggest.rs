@@ -5,7 +5,7 @@
 
 use kechuang_domain::auth::Permission;
 use kechuang_matching::{Candidate, Explanation, Filters};
-use kechuang_store::matching::{needs, offers, Actor};
+use kechuang_store::matching::{changes, needs, offers, Actor};
 use kechuang_store::Principal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -254,9 +254,11 @@ pub async fn search_offers(
     offer_views(s, p, r).await
 }
 
-/// Rebuild this replica's index from the database (admins; `kechuang
-/// reindex` does it at the next start of every replica): the documents held.
+/// Rebuild the index from the database (reviewers): a rebuild change in the
+/// feed, as `kechuang reindex` writes, so every replica rebuilds; this one
+/// at once. The documents this replica holds afterwards.
 pub async fn rebuild(s: &AppState, p: &Principal) -> ApiResult<usize> {
     require(p, Permission::MatchingReview)?;
+    changes::request_rebuild(&s.db).await?;
     Ok(s.matching.rebuild(&s.db).await?)
 }
