@@ -689,3 +689,122 @@ async fn clerk_returns_a_task_by_pressing_enter_in_the_reason_and_works_on_a_pho
     }
     b.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn an_enterprise_posts_a_need_a_broker_matches_it_and_signs_a_cooperation() {
+    let app = spawn_app().await;
+    let api = app.api_client("seed", Role::Admin, None, None).await;
+    let mut orgs = vec![];
+    for (i, (name, kind)) in [
+        ("重庆渝新能源汽车有限公司", "enterprise"),
+        ("重庆大学", "university"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let code = kechuang_domain::uscc::complete(&format!("91500106MA{:07}", 400 + i))
+            .unwrap()
+            .to_string();
+        let (status, org) = api
+            .post_json(
+                "/api/v1/orgs",
+                json!({ "name": name, "kind": kind, "uscc": code }),
+            )
+            .await;
+        assert_eq!(status, 201, "{org}");
+        orgs.push(org["id"].as_str().unwrap().to_string());
+    }
+    app.user("qiye", Role::Enterprise, None, Some(orgs[0].clone()))
+        .await;
+    app.user("jingjiren", Role::Broker, None, None).await;
+    let uni = app
+        .api_client("daxue", Role::Enterprise, None, Some(orgs[1].clone()))
+        .await;
+    let (status, offer) = uni
+        .post_json(
+            "/api/v1/matching/offers",
+            json!({ "kind": "result", "title": "电动汽车全固态电池电解质界面改性技术",
+                    "description": "固态电解质与正极界面改性，界面阻抗降低一个数量级，已完成中试",
+                    "keywords": "固态电解质、界面阻抗、电动汽车", "trl": "5", "modes": "许可,合作开发" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{offer}");
+    let (status, _) = api
+        .post_json(
+            &format!(
+                "/api/v1/matching/offers/{}/publish",
+                offer["id"].as_str().unwrap()
+            ),
+            json!({ "version": offer["version"] }),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // The enterprise posts its need; a missing title is shown in place.
+    let firm = browser(1366, 900).await;
+    let f = &firm.client;
+    sign_in(f, &app, "qiye").await;
+    f.goto(&app.url("/matching/needs")).await.unwrap();
+    click(f, "a[href='#new-need']").await;
+    f.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#new-need.show"))
+        .await
+        .unwrap();
+    fill(f, "#need-keywords", "固态电池、固态电解质、界面阻抗").await;
+    click(f, "#need-modes-joint_development").await;
+    click(f, "form[action='/matching/needs'] button[value='true']").await;
+    wait_for_text(f, "请填写").await;
+    fill(f, "#need-title", "动力电池固态电解质界面阻抗优化").await;
+    fill(
+        f,
+        "#need-description",
+        "我司固态电池样品循环寿命不足，需降低电解质与正极界面阻抗",
+    )
+    .await;
+    click(f, "form[action='/matching/needs'] button[value='true']").await;
+    wait_for_text(f, "已提交审核").await;
+    let need_path = f.current_url().await.unwrap().path().to_string();
+    firm.client.clone().close().await.unwrap();
+
+    // The broker publishes it and sees the offer ranked with its reasons.
+    let staff = browser(1366, 900).await;
+    let c = &staff.client;
+    sign_in(c, &app, "jingjiren").await;
+    c.goto(&app.url(&need_path)).await.unwrap();
+    click(c, "form[action$='/act/publish'] button[type=submit]").await;
+    wait_for_text(c, "已发布，参与匹配").await;
+    wait_for_text(c, "电动汽车全固态电池电解质界面改性技术").await;
+    wait_for_text(c, "固态电解质").await;
+    click(c, "#toast-container .btn-close").await;
+    wait_until_gone(c, "toast-body").await;
+
+    // A lead from the match, worked to 方案洽谈 and signed.
+    fill(
+        c,
+        "input[name='next_step']",
+        "约双方到重庆大学实验室现场交流",
+    )
+    .await;
+    click(c, "form[action='/matching/leads'] button[type=submit]").await;
+    wait_for_text(c, "撮合线索已建立").await;
+    for label in ["推进到“需求确认”", "推进到“方案洽谈”"] {
+        click(c, "#toast-container .btn-close").await;
+        wait_until_gone(c, "toast-body").await;
+        wait_for_text(c, label).await;
+        click(c, "form[action$='/act/stage'] button[type=submit]").await;
+        wait_for_text(c, "线索已推进到下一阶段").await;
+    }
+    click(c, "#toast-container .btn-close").await;
+    wait_until_gone(c, "toast-body").await;
+    fill(c, "#sign-amount", "1,200,000").await;
+    click(c, "form[action$='/act/sign'] button[type=submit]").await;
+    wait_for_text(c, "已签约，合作项目已登记").await;
+
+    // The cooperation counts on the overview.
+    c.goto(&app.url("/matching/projects")).await.unwrap();
+    wait_for_text(c, "动力电池固态电解质界面阻抗优化").await;
+    wait_for_text(c, "1,200,000.00").await;
+    staff.client.clone().close().await.unwrap();
+}
