@@ -124,6 +124,16 @@ pub enum Permission {
     /// their stage, set the next step, sign; post listings on an
     /// organisation's behalf and see hidden enterprise names.
     MatchingBroker,
+    /// View the talent register, the talent service catalogue, talent
+    /// service requests and their figures (人才服务).
+    TalentRead,
+    /// Keep the talent register and the catalogue; submit a request on a
+    /// talent's behalf (人才服务专员, the talent bureau).
+    TalentWrite,
+    /// See talents' passport, ID and phone numbers unmasked (each view is audited).
+    TalentPii,
+    /// As a talent: read the catalogue, submit one's own requests, follow and rate them.
+    TalentRequest,
 }
 
 impl Role {
@@ -216,6 +226,7 @@ impl Role {
                 EventsRead,
                 AlliancesRead,
                 MatchingRead,
+                TalentRead,
             ],
             Role::Department => &[
                 OrgsRead,
@@ -239,6 +250,10 @@ impl Role {
                 // The bureau reviews listings and supervises leads.
                 MatchingRead,
                 MatchingReview,
+                // The talent bureau keeps the register and the catalogue.
+                TalentRead,
+                TalentWrite,
+                TalentPii,
             ],
             Role::TaskForce => &[
                 OrgsRead,
@@ -329,6 +344,7 @@ impl Role {
                 MatchingPost,
             ],
             Role::Talent => &[
+                TalentRequest,
                 ChainsRead,
                 CalendarRead,
                 EventsRead,
@@ -380,7 +396,7 @@ impl ScopeKind {
 
 impl Permission {
     /// Every permission, in declaration order.
-    pub const ALL: [Permission; 34] = [
+    pub const ALL: [Permission; 38] = [
         Permission::OrgsRead,
         Permission::OrgsWrite,
         Permission::OrgsImport,
@@ -415,6 +431,10 @@ impl Permission {
         Permission::MatchingPost,
         Permission::MatchingReview,
         Permission::MatchingBroker,
+        Permission::TalentRead,
+        Permission::TalentWrite,
+        Permission::TalentPii,
+        Permission::TalentRequest,
     ];
 
     /// Stable snake_case code, as used in serde.
@@ -454,6 +474,10 @@ impl Permission {
             Permission::MatchingPost => "matching_post",
             Permission::MatchingReview => "matching_review",
             Permission::MatchingBroker => "matching_broker",
+            Permission::TalentRead => "talent_read",
+            Permission::TalentWrite => "talent_write",
+            Permission::TalentPii => "talent_pii",
+            Permission::TalentRequest => "talent_request",
         }
     }
 }

@@ -364,17 +364,22 @@ pub enum Channel {
     Instructor,
     /// Received through the Open311 interface (Open311接口).
     Open311,
+    /// A talent's service request (人才服务), submitted through the talent
+    /// service: only the talent and those who handle it see it, not the
+    /// talent's employer.
+    Talent,
 }
 
 impl Channel {
     /// Every channel, in declaration order.
-    pub const ALL: [Channel; 6] = [
+    pub const ALL: [Channel; 7] = [
         Channel::Portal,
         Channel::Visit,
         Channel::Hotline,
         Channel::Meeting,
         Channel::Instructor,
         Channel::Open311,
+        Channel::Talent,
     ];
 
     /// Stable snake_case code, as stored in the database and used in serde.
@@ -386,6 +391,7 @@ impl Channel {
             Channel::Meeting => "meeting",
             Channel::Instructor => "instructor",
             Channel::Open311 => "open311",
+            Channel::Talent => "talent",
         }
     }
 
@@ -403,6 +409,7 @@ impl Channel {
             Channel::Meeting => "会议",
             Channel::Instructor => "党建指导员/服务专员",
             Channel::Open311 => "Open311接口",
+            Channel::Talent => "人才服务",
         }
     }
 }

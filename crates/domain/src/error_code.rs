@@ -195,6 +195,7 @@ catalogue! {
     NotChainCommittee = "not_chain_committee", "只能关联到产业链党委";
     NotConverted = "not_converted", "协议尚未转股";
     NotDecidable = "not_decidable", "报名当前状态不能审核";
+    NotEntitled = "not_entitled", "该人才的层次或类别不适用此服务事项";
     NotFound = "not_found", "记录不存在，或无权查看";
     NotGranting = "not_granting", "协议已转股或结题，不能再拨付";
     NotInIncubation = "not_in_incubation", "项目不在企业孵化阶段";
@@ -250,6 +251,7 @@ catalogue! {
     SelfLink = "self_link", "产业链党委不能关联自身";
     SkipNeedsReason = "skip_needs_reason", "跨阶段推进须说明理由";
     StaleVersion = "stale_version", "记录已被他人修改（版本号过期），请刷新后重试";
+    TalentNotLinked = "talent_not_linked", "当前账号未关联人才档案，请联系人才服务专员";
     TargetNotAllowed = "target_not_allowed", "不允许转到该目标阶段";
     TasksOpen = "tasks_open", "还有部门任务未完成";
     TermNotOver = "term_not_over", "协议期限尚未届满";

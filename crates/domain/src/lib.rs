@@ -21,6 +21,7 @@ pub mod org;
 pub mod party;
 pub mod password;
 pub mod search;
+pub mod talent;
 pub mod text;
 pub mod transfer;
 pub mod uscc;

@@ -171,7 +171,8 @@ pub fn mask_id(s: &str) -> String {
     mask(s, 4, 4)
 }
 
-fn mask(s: &str, head: usize, tail: usize) -> String {
+/// The first `head` and last `tail` characters, the rest as `*`.
+pub fn mask(s: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = s.trim().chars().collect();
     if chars.is_empty() {
         return String::new();

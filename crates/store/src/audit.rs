@@ -85,6 +85,10 @@ pub const AUDITED: &[&str] = &[
     "match_leads",
     "cooperation_projects",
     "matching_terms",
+    "talent_tiers",
+    "talent_services",
+    "talents",
+    "talent_requests",
 ];
 
 /// JSON snapshot of a record for the before/after columns.

@@ -31,6 +31,7 @@ pub mod record;
 pub mod scope;
 pub mod search;
 pub mod stats_cache;
+pub mod talent;
 #[cfg(test)]
 mod testdb;
 pub mod transfer;

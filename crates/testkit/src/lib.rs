@@ -155,6 +155,18 @@ impl TestApp {
         }
     }
 
+    /// An API client with a fresh bearer token of an existing account.
+    pub async fn token_client(&self, user_id: &str) -> Api {
+        let (token, _) = accounts::create_token(&self.db, user_id, "test")
+            .await
+            .expect("token");
+        Api {
+            base: self.url(""),
+            token,
+            http: reqwest::Client::new(),
+        }
+    }
+
     /// A browser-like client (cookie jar, no redirects followed) signed in through the login form.
     pub async fn browser(&self, username: &str) -> Browser {
         let http = reqwest::Client::builder()

@@ -45,8 +45,8 @@ pub use self::inbox::{
 pub use self::intake::{intake, intake_many, CaseInput, CaseLocation, IntakeQueue};
 pub use self::queries::{
     by_number, department_tasks, events, get, interviews, interviews_where, list, list_all,
-    numbers, possible_duplicates, supervisions, tasks, total_is_capped, CaseFilter, CaseSort,
-    Clock, InterviewFilter, SlaFilter, DUE_SOON_WORKDAYS, SEARCH_COUNT_CAP,
+    numbers, possible_duplicates, supervisions, tasks, total_is_capped, visible_ids, CaseFilter,
+    CaseSort, Clock, InterviewFilter, SlaFilter, DUE_SOON_WORKDAYS, SEARCH_COUNT_CAP,
 };
 pub use self::statistics::{statistics, Figures, GroupBy};
 pub use self::sweep::{sweep, Sweep};

@@ -54,7 +54,11 @@ fn scoped_by(q: Select<case::Entity>, scope: &Scope, every: bool) -> Select<case
     match scope {
         Scope::All => q,
         Scope::Departments(ids) => q.filter(concerns(ids, every)),
-        Scope::Org(Some(org)) => q.filter(case::Column::OrgId.eq(org.clone())),
+        // A talent's request names the talent's employer, which must not
+        // see it (schooling, medical care, permits are the talent's own).
+        Scope::Org(Some(org)) => q
+            .filter(case::Column::OrgId.eq(org.clone()))
+            .filter(case::Column::Channel.ne(kechuang_domain::cases::Channel::Talent.as_str())),
         Scope::Org(None) => q.filter(Expr::val(1).eq(0)),
         Scope::User(uid) => q.filter(case::Column::SubmittedBy.eq(uid.clone())),
     }
@@ -619,4 +623,15 @@ pub async fn interviews_where(
         .limit(limit)
         .all(db)
         .await?)
+}
+
+/// The ids of the cases `scope` may see, as a subquery (for lists of other
+/// records that hang off cases, such as talent requests).
+pub fn visible_ids(scope: &Scope) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::QueryTrait;
+    scoped(
+        case::Entity::find().select_only().column(case::Column::Id),
+        scope,
+    )
+    .into_query()
 }

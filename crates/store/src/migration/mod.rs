@@ -17,6 +17,7 @@ mod m20261129_000011_case_grams;
 mod m20261204_000012_case_location;
 mod m20261205_000013_events;
 mod m20261205_000014_matching;
+mod m20261206_000015_talent;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_case_location::Migration),
             Box::new(m20261205_000013_events::Migration),
             Box::new(m20261205_000014_matching::Migration),
+            Box::new(m20261206_000015_talent::Migration),
         ]
     }
 }

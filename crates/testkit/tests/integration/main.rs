@@ -22,6 +22,7 @@ mod party_network;
 mod party_races;
 mod party_staff;
 mod party_zones;
+mod talent;
 mod transfer;
 
 use kechuang_domain::auth::Role;

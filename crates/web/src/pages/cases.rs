@@ -58,7 +58,7 @@ fn status_choices() -> Choices {
 fn channel_choices() -> Choices {
     Channel::ALL
         .iter()
-        .filter(|c| **c != Channel::Portal)
+        .filter(|c| !matches!(**c, Channel::Portal | Channel::Talent))
         .map(|x| (x.as_str().to_string(), x.label_zh().to_string()))
         .collect()
 }

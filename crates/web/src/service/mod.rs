@@ -13,6 +13,7 @@ pub mod matching;
 pub mod messages;
 pub mod orgs;
 pub mod party;
+pub mod talent;
 pub mod transfer;
 pub mod users;
 pub mod webhooks;

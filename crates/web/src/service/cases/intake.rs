@@ -47,10 +47,19 @@ pub fn validate_draft(p: &Principal, d: CaseDraft) -> ApiResult<CaseInput> {
         _ => {
             let ch = match d.channel.trim() {
                 "" => Channel::Visit,
-                c => Channel::parse(c).unwrap_or_else(|| {
-                    e.push(("channel", "请选择来源渠道".into()));
-                    Channel::Visit
-                }),
+                c => match Channel::parse(c) {
+                    // A talent's request goes through the talent service,
+                    // which dispatches it to every item's department.
+                    Some(Channel::Talent) => {
+                        e.push(("channel", "人才服务申请请在“人才服务”中提交".into()));
+                        Channel::Visit
+                    }
+                    Some(ch) => ch,
+                    None => {
+                        e.push(("channel", "请选择来源渠道".into()));
+                        Channel::Visit
+                    }
+                },
             };
             (d.org_id.trim().to_string(), ch)
         }

@@ -88,6 +88,19 @@ pub struct RateBody {
     pub comment: String,
 }
 
+/// A rating as a reply may get: satisfied, basic or unsatisfied.
+pub fn satisfaction(code: &str) -> ApiResult<Satisfaction> {
+    match Satisfaction::parse(code.trim()) {
+        Some(x @ (Satisfaction::Satisfied | Satisfaction::Basic | Satisfaction::Unsatisfied)) => {
+            Ok(x)
+        }
+        _ => Err(ApiError::invalid(
+            ErrorCode::InvalidInput,
+            &[("satisfaction", "请选择满意、基本满意或不满意".into())],
+        )),
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct NoteBody {
     pub note: String,
@@ -230,17 +243,7 @@ pub async fn run(s: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResu
         }
         Command::Rate(b) => {
             require(p, Permission::CasesRate)?;
-            let sat = match Satisfaction::parse(b.satisfaction.trim()) {
-                Some(
-                    x @ (Satisfaction::Satisfied | Satisfaction::Basic | Satisfaction::Unsatisfied),
-                ) => x,
-                _ => {
-                    return Err(ApiError::invalid(
-                        ErrorCode::InvalidInput,
-                        &[("satisfaction", "请选择满意、基本满意或不满意".into())],
-                    ))
-                }
-            };
+            let sat = satisfaction(&b.satisfaction)?;
             let comment: String = b.comment.trim().chars().take(2000).collect();
             Outcome::Case(Box::new(
                 cases::rate(&s.db, &p.scope, &a, id, b.version, sat, comment).await?,

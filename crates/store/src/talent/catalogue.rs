@@ -1,0 +1,188 @@
+//! The talent service catalogue (服务事项): each item names the case
+//! category that routes it — the category holds the item's Chinese name,
+//! its responsible department and its time limits, edited where every
+//! category is — and adds what talents need: the English name, the
+//! description and documents in both languages, the tiers and origin it is
+//! open to.
+
+use kechuang_domain::talent::{entitled, Origin};
+use kechuang_domain::ErrorCode;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::entities::{case_category, talent_service, talent_tier};
+use crate::{record, Db, StoreError, StoreResult};
+
+#[derive(Clone, Debug, Default)]
+pub struct ServiceInput {
+    pub category_id: String,
+    pub name_en: String,
+    pub description: String,
+    pub description_en: String,
+    pub documents: String,
+    pub documents_en: String,
+    /// Tier codes; empty: every tier.
+    pub tier_codes: Vec<String>,
+    pub origin: Origin,
+    pub sort_order: i32,
+    pub active: bool,
+}
+
+/// An item with its category (name, department, limits).
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub service: talent_service::Model,
+    pub category: case_category::Model,
+}
+
+impl Item {
+    /// Whether a talent of `tier` (code), international or not, may ask for it.
+    pub fn open_to(&self, tier: &str, international: bool) -> bool {
+        self.service.active
+            && self.category.active
+            && entitled(
+                &self.service.tier_codes,
+                tier,
+                Origin::parse(&self.service.origin).unwrap_or(Origin::Any),
+                international,
+            )
+    }
+}
+
+/// Every item (or the active ones) in catalogue order.
+pub async fn list<C: ConnectionTrait>(db: &C, only_active: bool) -> StoreResult<Vec<Item>> {
+    let mut q = talent_service::Entity::find();
+    if only_active {
+        q = q.filter(talent_service::Column::Active.eq(true));
+    }
+    let services = q
+        .order_by_asc(talent_service::Column::SortOrder)
+        .order_by_asc(talent_service::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<String> = services.iter().map(|s| s.category_id.clone()).collect();
+    let mut categories: std::collections::HashMap<String, case_category::Model> =
+        case_category::Entity::find()
+            .filter(case_category::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+    Ok(services
+        .into_iter()
+        .filter_map(|s| {
+            let category = categories.remove(&s.category_id)?;
+            (!only_active || category.active).then_some(Item {
+                service: s,
+                category,
+            })
+        })
+        .collect())
+}
+
+/// The items `ids` (404-like field error `service_ids` for an unknown one).
+pub async fn items<C: ConnectionTrait>(db: &C, ids: &[String]) -> StoreResult<Vec<Item>> {
+    let all = list(db, false).await?;
+    ids.iter()
+        .map(|id| {
+            all.iter()
+                .find(|i| &i.service.id == id)
+                .cloned()
+                .ok_or_else(|| {
+                    StoreError::field(
+                        ErrorCode::NotEntitled,
+                        "service_ids",
+                        "服务事项不存在，请从服务目录中选择",
+                    )
+                })
+        })
+        .collect()
+}
+
+fn long(field: &str, label: &str, v: &str, max: usize) -> StoreResult<()> {
+    if v.chars().count() > max {
+        return Err(StoreError::field(
+            ErrorCode::InvalidInput,
+            field,
+            format!("{label}最多 {max} 个字"),
+        ));
+    }
+    Ok(())
+}
+
+/// A new item over an existing category (one item a category).
+pub async fn create(db: &Db, actor: &str, i: ServiceInput) -> StoreResult<talent_service::Model> {
+    long("name_en", "英文名称", i.name_en.trim(), 200)?;
+    for (f, l, v) in [
+        ("description", "说明", &i.description),
+        ("description_en", "英文说明", &i.description_en),
+        ("documents", "所需材料", &i.documents),
+        ("documents_en", "英文所需材料", &i.documents_en),
+    ] {
+        long(f, l, v.trim(), 4000)?;
+    }
+    let tx = crate::db::begin_write(db).await?;
+    let category = case_category::Entity::find_by_id(i.category_id.clone())
+        .one(&tx)
+        .await?
+        .ok_or_else(|| {
+            StoreError::field(
+                ErrorCode::InvalidCategory,
+                "category_id",
+                "诉求分类不存在，请先在“诉求分类”中建立该事项的分类（责任部门、时限）",
+            )
+        })?;
+    if category.lead_department_id.is_none() {
+        return Err(StoreError::field(
+            ErrorCode::InvalidCategory,
+            "category_id",
+            "该分类未设置责任部门，请先在“诉求分类”中设置",
+        ));
+    }
+    let known: Vec<String> = talent_tier::Entity::find()
+        .all(&tx)
+        .await?
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    if let Some(bad) = i.tier_codes.iter().find(|c| !known.contains(c)) {
+        return Err(StoreError::field(
+            ErrorCode::InvalidTier,
+            "tier_codes",
+            format!("人才层次 {bad} 不存在"),
+        ));
+    }
+    if talent_service::Entity::find()
+        .filter(talent_service::Column::CategoryId.eq(category.id.clone()))
+        .one(&tx)
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::Conflict {
+            code: ErrorCode::Duplicate,
+            message: format!("“{}”已在服务目录中", category.name),
+        });
+    }
+    let m = record::insert(
+        &tx,
+        actor,
+        talent_service::ActiveModel {
+            category_id: Set(category.id),
+            name_en: Set(i.name_en.trim().to_string()),
+            description: Set(i.description.trim().to_string()),
+            description_en: Set(i.description_en.trim().to_string()),
+            documents: Set(i.documents.trim().to_string()),
+            documents_en: Set(i.documents_en.trim().to_string()),
+            tier_codes: Set(i.tier_codes.join(",")),
+            origin: Set(i.origin.as_str().to_string()),
+            sort_order: Set(i.sort_order),
+            active: Set(i.active),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}

@@ -1,0 +1,214 @@
+//! /api/v1/talent: talent services (人才服务) — tiers, the catalogue, the
+//! talent register, and requests on the case engine (adapters over
+//! `service::talent`). Departments act on a request's case through
+//! /api/v1/cases like on any case.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::api::{opt_bool, ApiJson, ApiPath, ApiQuery, ListPage, Paging};
+use crate::auth::ApiUser;
+use crate::error::{ApiResult, ErrorBody};
+use crate::service::cases::RateBody;
+use crate::service::talent::register::{
+    self, ServiceDraft, TalentDraft, TalentListQuery, TalentServiceView, TalentTierDraft,
+    TalentView,
+};
+use crate::service::talent::requests::{
+    self, RequestDraft, RequestListQuery, TalentRequestDetailView, TalentRequestView,
+};
+use crate::AppState;
+use kechuang_store::entities::talent_tier;
+
+#[derive(Deserialize, ToSchema)]
+pub struct TalentUpdate {
+    pub version: i32,
+    #[serde(flatten)]
+    pub talent: TalentDraft,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RevealQuery {
+    /// true：显示完整证件号与手机号（须有权限，每次查看记入审计日志）
+    pub reveal: Option<String>,
+}
+
+/// 人才层次
+#[utoipa::path(get, path = "/api/v1/talent/tiers", tag = "talent",
+    responses((status = 200, body = [talent_tier::Model]), (status = 403, body = ErrorBody)))]
+pub async fn list_tiers(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<talent_tier::Model>>> {
+    Ok(Json(register::tiers(&s, &p).await?))
+}
+
+/// 新增人才层次
+#[utoipa::path(post, path = "/api/v1/talent/tiers", tag = "talent", request_body = TalentTierDraft,
+    responses((status = 201, body = talent_tier::Model), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_tier(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<TalentTierDraft>,
+) -> ApiResult<(StatusCode, Json<talent_tier::Model>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(register::create_tier(&s, &p, d).await?),
+    ))
+}
+
+/// 人才服务目录（人才本人只看适用于自己的事项）
+#[utoipa::path(get, path = "/api/v1/talent/services", tag = "talent",
+    responses((status = 200, body = [TalentServiceView]), (status = 403, body = ErrorBody)))]
+pub async fn list_services(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<TalentServiceView>>> {
+    Ok(Json(register::catalogue(&s, &p).await?))
+}
+
+/// 新增服务事项（名称、责任部门、时限取自所选诉求分类）
+#[utoipa::path(post, path = "/api/v1/talent/services", tag = "talent", request_body = ServiceDraft,
+    responses((status = 201, body = TalentServiceView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_service(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<ServiceDraft>,
+) -> ApiResult<(StatusCode, Json<TalentServiceView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(register::create_service(&s, &p, d).await?),
+    ))
+}
+
+/// 人才名册（证件号、手机号默认脱敏）
+#[utoipa::path(get, path = "/api/v1/talent/talents", tag = "talent", params(TalentListQuery, Paging),
+    responses((status = 200, body = ListPage<TalentView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_talents(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<TalentListQuery>,
+) -> ApiResult<Json<ListPage<TalentView>>> {
+    Ok(Json(ListPage::of(
+        register::list_talents(&s, &p, &q).await?,
+        std::convert::identity,
+    )))
+}
+
+/// 登记人才
+#[utoipa::path(post, path = "/api/v1/talent/talents", tag = "talent", request_body = TalentDraft,
+    responses((status = 201, body = TalentView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_talent(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<TalentDraft>,
+) -> ApiResult<(StatusCode, Json<TalentView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(register::create_talent(&s, &p, d).await?),
+    ))
+}
+
+/// 人才档案
+#[utoipa::path(get, path = "/api/v1/talent/talents/{id}", tag = "talent", params(("id" = String, Path), RevealQuery),
+    responses((status = 200, body = TalentView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_talent(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<RevealQuery>,
+) -> ApiResult<Json<TalentView>> {
+    let show = opt_bool("reveal", &q.reveal)?.unwrap_or(false);
+    Ok(Json(register::talent(&s, &p, &id, show).await?))
+}
+
+/// 修改人才档案
+#[utoipa::path(put, path = "/api/v1/talent/talents/{id}", tag = "talent", params(("id" = String, Path)), request_body = TalentUpdate,
+    responses((status = 200, body = TalentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_talent(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(u): ApiJson<TalentUpdate>,
+) -> ApiResult<Json<TalentView>> {
+    Ok(Json(
+        register::update_talent(&s, &p, &id, u.version, u.talent).await?,
+    ))
+}
+
+/// 我的人才档案（人才本人）
+#[utoipa::path(get, path = "/api/v1/talent/me", tag = "talent",
+    responses((status = 200, body = TalentView), (status = 403, body = ErrorBody)))]
+pub async fn me(State(s): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Json<TalentView>> {
+    let me = crate::service::talent::own_talent(&s, &p).await?;
+    Ok(Json(register::talent(&s, &p, &me.id, false).await?))
+}
+
+/// 人才服务申请列表（人才本人只看自己的；工作人员按诉求范围）
+#[utoipa::path(get, path = "/api/v1/talent/requests", tag = "talent", params(RequestListQuery, Paging),
+    responses((status = 200, body = ListPage<TalentRequestView>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_requests(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<RequestListQuery>,
+) -> ApiResult<Json<ListPage<TalentRequestView>>> {
+    Ok(Json(ListPage::of(
+        requests::list(&s, &p, &q).await?,
+        std::convert::identity,
+    )))
+}
+
+/// 提交人才服务申请（可选多项事项，一次提交、各部门一并办理、一次答复）
+#[utoipa::path(post, path = "/api/v1/talent/requests", tag = "talent", request_body = RequestDraft,
+    responses((status = 201, body = TalentRequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn submit_request(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<RequestDraft>,
+) -> ApiResult<(StatusCode, Json<TalentRequestView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(requests::submit(&s, &p, d).await?),
+    ))
+}
+
+/// 人才服务申请详情（id 为其诉求 id）
+#[utoipa::path(get, path = "/api/v1/talent/requests/{id}", tag = "talent", params(("id" = String, Path)),
+    responses((status = 200, body = TalentRequestDetailView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_request(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<TalentRequestDetailView>> {
+    Ok(Json(requests::detail(&s, &p, &id).await?))
+}
+
+/// 评价答复（人才本人；不满意则升级重办）
+#[utoipa::path(post, path = "/api/v1/talent/requests/{id}/rate", tag = "talent", params(("id" = String, Path)), request_body = RateBody,
+    responses((status = 200, body = TalentRequestDetailView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn rate_request(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<RateBody>,
+) -> ApiResult<Json<TalentRequestDetailView>> {
+    Ok(Json(requests::rate(&s, &p, &id, &b).await?))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tiers, create_tier))
+        .routes(routes!(list_services, create_service))
+        .routes(routes!(list_talents, create_talent))
+        .routes(routes!(get_talent, update_talent))
+        .routes(routes!(me))
+        .routes(routes!(list_requests, submit_request))
+        .routes(routes!(get_request))
+        .routes(routes!(rate_request))
+}

@@ -1,0 +1,283 @@
+//! Talent service requests on the case engine: a talent submits for
+//! itself, a specialist (`TalentWrite`) on a talent's behalf; the talent
+//! follows its own requests and rates the reply; staff read them within
+//! their case scope and act on them as on any case (/cases/{id}).
+
+use kechuang_domain::auth::Permission;
+use kechuang_domain::cases::CaseStatus;
+use kechuang_store::cases::{self, Actor};
+use kechuang_store::entities::{case, talent_request};
+use kechuang_store::talent::requests::{self, RequestFilter, SubmitInput};
+use kechuang_store::talent::{catalogue, talents};
+use kechuang_store::{Page, PageReq, Principal, Scope};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::require;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{non_empty, opt_bool};
+use crate::service::cases::{actor, satisfaction, CaseView, EventView, Names, RateBody, TaskView};
+use crate::AppState;
+
+/// The case events a talent follows (not warnings, supervision or
+/// returned tasks, which are the committee's business).
+const TALENT_EVENTS: [&str; 10] = [
+    "intake", "dispatch", "accept", "complete", "suspend", "resume", "reply", "rate", "reopen",
+    "decline",
+];
+
+/// One item of a request.
+#[derive(Clone, Serialize, ToSchema)]
+pub struct RequestItemView {
+    pub service_id: String,
+    pub name: String,
+    pub name_en: String,
+    pub department_name: String,
+}
+
+/// A request with its case.
+#[derive(Clone, Serialize, ToSchema)]
+pub struct TalentRequestView {
+    pub request: talent_request::Model,
+    pub case: CaseView,
+    pub talent_name: String,
+    /// 服务事项，主办事项在前
+    pub items: Vec<RequestItemView>,
+}
+
+/// A request with its departments' tasks and the progress the talent sees.
+#[derive(Serialize, ToSchema)]
+pub struct TalentRequestDetailView {
+    #[serde(flatten)]
+    pub summary: TalentRequestView,
+    pub tasks: Vec<TaskView>,
+    pub progress: Vec<EventView>,
+    /// 人才本人可评价（已答复）
+    pub can_rate: bool,
+}
+
+async fn summaries(
+    s: &AppState,
+    rows: Vec<(talent_request::Model, case::Model)>,
+) -> ApiResult<Vec<TalentRequestView>> {
+    let cases: Vec<case::Model> = rows.iter().map(|(_, c)| c.clone()).collect();
+    let views = crate::service::cases::views(s, cases).await?;
+    let catalogue = catalogue::list(&s.db, false).await?;
+    let departments = kechuang_store::names::all(&s.db, "departments").await?;
+    let names = kechuang_store::names::of(
+        &s.db,
+        "talents",
+        rows.iter()
+            .map(|(r, _)| r.talent_id.clone())
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .zip(views)
+        .map(|((r, _), case)| TalentRequestView {
+            talent_name: names.get(&r.talent_id).cloned().unwrap_or_default(),
+            items: r
+                .service_ids
+                .split(',')
+                .filter_map(|id| catalogue.iter().find(|it| it.service.id == id))
+                .map(|it| RequestItemView {
+                    service_id: it.service.id.clone(),
+                    name: it.category.name.clone(),
+                    name_en: it.service.name_en.clone(),
+                    department_name: it
+                        .category
+                        .lead_department_id
+                        .as_ref()
+                        .and_then(|d| departments.get(d))
+                        .cloned()
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            request: r,
+            case,
+        })
+        .collect())
+}
+
+/// A request as submitted.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct RequestDraft {
+    /// 人才 id（人才本人提交时省略；人才服务专员代为提交时必填）
+    pub talent_id: String,
+    /// 服务事项 id，逗号分隔（可多项，一次提交、一并办理）
+    pub service_ids: String,
+    /// 需要办理的事情
+    pub text: String,
+}
+
+pub async fn submit(s: &AppState, p: &Principal, d: RequestDraft) -> ApiResult<TalentRequestView> {
+    let (talent, on_behalf_by, by) = if super::as_talent(p) {
+        (super::own_talent(s, p).await?, None, actor(p))
+    } else {
+        require(p, Permission::TalentWrite)?;
+        let id = d.talent_id.trim();
+        if id.is_empty() {
+            return Err(ApiError::invalid(
+                kechuang_domain::ErrorCode::InvalidInput,
+                &[("talent_id", "请选择为哪位人才提交".into())],
+            ));
+        }
+        let t = talents::get(&s.db, id).await.map_err(|_| {
+            ApiError::invalid(
+                kechuang_domain::ErrorCode::InvalidInput,
+                &[("talent_id", "人才不存在，请从人才名册中选择".into())],
+            )
+        })?;
+        // The case is the talent's: its reply and rating go to the talent's
+        // account; the audit and the timeline name who submitted it.
+        let by = Actor {
+            username: p.username.clone(),
+            user_id: t.user_id.clone().unwrap_or_else(|| p.user_id.clone()),
+            display_name: format!("{}（代{}提交）", p.display_name, t.name),
+            acts_for: None,
+        };
+        (t, Some(p.user_id.clone()), by)
+    };
+    let (c, r) = requests::submit(
+        &s.db,
+        &by,
+        SubmitInput {
+            talent_id: talent.id,
+            service_ids: d.service_ids.split(',').map(String::from).collect(),
+            text: d.text,
+            received_at: kechuang_store::now(),
+            on_behalf_by,
+        },
+    )
+    .await?;
+    Ok(summaries(s, vec![(r, c)]).await?.remove(0))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequestListQuery {
+    /// 人才 id（人才本人只看自己的）
+    pub talent_id: Option<String>,
+    /// 人才层次代码
+    pub tier: Option<String>,
+    /// true：国际人才；false：国内人才
+    pub international: Option<String>,
+    #[param(ignore)]
+    pub page: Option<u64>,
+    #[param(ignore)]
+    pub per_page: Option<u64>,
+}
+
+pub async fn list(
+    s: &AppState,
+    p: &Principal,
+    q: &RequestListQuery,
+) -> ApiResult<Page<TalentRequestView>> {
+    let mut f = RequestFilter {
+        talent_id: non_empty(&q.talent_id),
+        tier_code: non_empty(&q.tier),
+        international: opt_bool("international", &q.international)?,
+    };
+    let scope = if super::as_talent(p) {
+        f.talent_id = Some(super::own_talent(s, p).await?.id);
+        Scope::All
+    } else {
+        require(p, Permission::TalentRead)?;
+        p.scope.clone()
+    };
+    let page = requests::list(&s.db, &scope, &f, PageReq::new(q.page, q.per_page)?).await?;
+    Ok(Page {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: summaries(s, page.items).await?,
+    })
+}
+
+/// The case of a request as the reader may read it: the talent its own
+/// (any state), staff within their case scope.
+async fn readable(
+    s: &AppState,
+    p: &Principal,
+    case_id: &str,
+) -> ApiResult<(talent_request::Model, case::Model)> {
+    let r = requests::of_case(&s.db, case_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let scope = if super::as_talent(p) {
+        if super::own_talent(s, p).await?.id != r.talent_id {
+            return Err(ApiError::not_found());
+        }
+        Scope::All
+    } else {
+        require(p, Permission::TalentRead)?;
+        p.scope.clone()
+    };
+    Ok((r, cases::get(&s.db, &scope, case_id).await?))
+}
+
+pub async fn detail(
+    s: &AppState,
+    p: &Principal,
+    case_id: &str,
+) -> ApiResult<TalentRequestDetailView> {
+    let (r, c) = readable(s, p, case_id).await?;
+    let can_rate = super::as_talent(p) && c.status == CaseStatus::Replied.as_str();
+    let summary = summaries(s, vec![(r, c)]).await?.remove(0);
+    let n = Names::load(s, [summary.case.org_id.clone()]).await?;
+    let tasks = cases::tasks(&s.db, case_id)
+        .await?
+        .into_iter()
+        .map(|t| TaskView::new(t, &n))
+        .collect();
+    let progress = cases::events(&s.db, case_id)
+        .await?
+        .into_iter()
+        .filter(|e| TALENT_EVENTS.contains(&e.kind.as_str()))
+        .map(|e| EventView::new(e, &n))
+        .collect();
+    if super::as_talent(p) {
+        crate::service::messages::mark_case_read(s, p, case_id).await?;
+    }
+    Ok(TalentRequestDetailView {
+        summary,
+        tasks,
+        progress,
+        can_rate,
+    })
+}
+
+/// The talent rates the reply to its own request (unsatisfied reopens it
+/// one level up, as for any case).
+pub async fn rate(
+    s: &AppState,
+    p: &Principal,
+    case_id: &str,
+    b: &RateBody,
+) -> ApiResult<TalentRequestDetailView> {
+    if !super::as_talent(p) {
+        return Err(ApiError::forbidden());
+    }
+    readable(s, p, case_id).await?;
+    let sat = satisfaction(&b.satisfaction)?;
+    let comment = b.comment.trim();
+    if comment.chars().count() > 2_000 {
+        return Err(ApiError::invalid(
+            kechuang_domain::ErrorCode::InvalidInput,
+            &[("comment", "评价意见最多 2000 字".into())],
+        ));
+    }
+    cases::rate(
+        &s.db,
+        &Scope::All,
+        &actor(p),
+        case_id,
+        b.version,
+        sat,
+        comment.to_string(),
+    )
+    .await?;
+    detail(s, p, case_id).await
+}
