@@ -9,6 +9,7 @@ pub mod excel;
 pub mod extract;
 pub mod format;
 pub mod forms;
+pub mod i18n;
 pub mod ical;
 pub mod input;
 pub mod open311;
@@ -96,6 +97,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::calendar::routes())
         .merge(pages::events::routes())
         .merge(pages::matching::routes())
+        .merge(pages::talent::routes())
         .merge(pages::admin::routes())
         // Every page route, and nothing else: a page handler's error becomes
         // the error page with the caller's navigation (the API answers JSON).

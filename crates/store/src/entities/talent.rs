@@ -29,6 +29,8 @@ pub struct Model {
     pub phone: String,
     pub email: String,
     pub note: String,
+    /// The language of the talent's pages: zh, en, or empty (the browser's).
+    pub lang: String,
     pub version: i32,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,

@@ -79,7 +79,10 @@ impl MigrationTrait for Migration {
                     .col(text("id_number", 30))
                     .col(text("phone", 30))
                     .col(text("email", 100))
-                    .col(text("note", 500)),
+                    .col(text("note", 500))
+                    // The language the talent chose for its pages: zh, en, or
+                    // empty to follow the browser.
+                    .col(text("lang", 8)),
             )
             .to_owned(),
             record_cols(

@@ -275,8 +275,16 @@ pub async fn by_ids<C: ConnectionTrait>(
 
 /// Every chief service officer, by name.
 pub async fn officers<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<service_staff::Model>> {
+    of_role(db, StaffRole::ServiceOfficer).await
+}
+
+/// Everyone of a role, by name.
+pub async fn of_role<C: ConnectionTrait>(
+    db: &C,
+    role: StaffRole,
+) -> StoreResult<Vec<service_staff::Model>> {
     Ok(service_staff::Entity::find()
-        .filter(service_staff::Column::StaffRole.eq(StaffRole::ServiceOfficer.as_str()))
+        .filter(service_staff::Column::StaffRole.eq(role.as_str()))
         .order_by_asc(service_staff::Column::Name)
         .order_by_asc(service_staff::Column::Id)
         .all(db)

@@ -202,6 +202,27 @@ pub async fn update(
     Ok(m)
 }
 
+/// The language the talent chose for its pages (zh, en; empty: the browser's).
+pub async fn set_lang(db: &Db, actor: &str, id: &str, lang: &str) -> StoreResult<talent::Model> {
+    if !matches!(lang, "" | "zh" | "en") {
+        return Err(field_err("lang", "语言只能是 zh 或 en"));
+    }
+    let tx = crate::db::begin_write(db).await?;
+    let before = get(&tx, id).await?;
+    let version = before.version;
+    let m = record::update(
+        &tx,
+        actor,
+        "update",
+        before,
+        version,
+        |am: &mut talent::ActiveModel| am.lang = Set(lang.to_string()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
 /// Audit a full view of talents' passport, ID and phone numbers (`how`:
 /// view, export).
 pub async fn record_access(db: &Db, actor: &str, how: &str, ids: &[String]) -> StoreResult<()> {

@@ -23,6 +23,7 @@ mod party_races;
 mod party_staff;
 mod party_zones;
 mod talent;
+mod talent_pages;
 mod transfer;
 
 use kechuang_domain::auth::Role;

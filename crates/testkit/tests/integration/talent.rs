@@ -15,13 +15,13 @@ use serde_json::{json, Value};
 use crate::cases::{act, task_act};
 use crate::{admin, create_department, create_org};
 
-async fn created(api: &Api, path: &str, body: Value) -> Value {
+pub(crate) async fn created(api: &Api, path: &str, body: Value) -> Value {
     let (status, v) = api.post_json(path, body).await;
     assert_eq!(status, 201, "{path}: {v}");
     v
 }
 
-async fn category(adm: &Api, code: &str, name: &str, dept: &Value, days: i32) -> Value {
+pub(crate) async fn category(adm: &Api, code: &str, name: &str, dept: &Value, days: i32) -> Value {
     created(
         adm,
         "/api/v1/case-categories",

@@ -13,6 +13,7 @@ use super::actions::FlashQuery;
 use super::{fmt_time, render, render_status, PageCtx, PageResult};
 use crate::auth::{cookie_value, safe_next, session_cookie, Caller, PageUser, SESSION_COOKIE};
 use crate::error::ApiError;
+use crate::i18n::Lang;
 use crate::AppState;
 use axum::routing::{get, post};
 use axum::Router;
@@ -29,11 +30,26 @@ struct LoginPage {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// zh or en: the sign-in page's language (else the browser's).
+    lang: Option<String>,
+}
+
+/// The sign-in page's language: the one asked for, else the browser's.
+fn login_lang(asked: Option<&str>, h: &axum::http::HeaderMap) -> Lang {
+    Lang::of(
+        asked.unwrap_or(""),
+        h.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    )
+}
+
+fn login_ctx(state: &AppState, lang: Lang) -> PageCtx {
+    PageCtx::anonymous(state, lang.pick("登录", "Sign in")).lang(lang)
 }
 
 pub async fn login_form(
     State(state): State<AppState>,
     Query(q): Query<NextQuery>,
+    h: axum::http::HeaderMap,
     caller: axum::Extension<Caller>,
 ) -> Response {
     let next = safe_next(q.next.as_deref().unwrap_or("/")).to_string();
@@ -41,7 +57,7 @@ pub async fn login_form(
         return Redirect::to(&next).into_response();
     }
     render(&LoginPage {
-        page: PageCtx::anonymous(&state, "登录"),
+        page: login_ctx(&state, login_lang(q.lang.as_deref(), &h)),
         username: String::new(),
         error: None,
         next,
@@ -56,6 +72,9 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
+    /// The language the page was shown in.
+    #[serde(default)]
+    lang: String,
 }
 
 fn client_ip(ci: ConnectInfo<std::net::SocketAddr>) -> String {
@@ -70,11 +89,12 @@ pub async fn login(
     let ip = client_ip(ci);
     let username = f.username.trim().to_string();
     let next = safe_next(&f.next).to_string();
+    let lang = Lang::parse(&f.lang).unwrap_or_default();
     let fail = |status: StatusCode, msg: &str| {
         render_status(
             status,
             &LoginPage {
-                page: PageCtx::anonymous(&state, "登录"),
+                page: login_ctx(&state, lang),
                 username: username.clone(),
                 error: Some(msg.into()),
                 next: next.clone(),
@@ -82,17 +102,26 @@ pub async fn login(
         )
     };
     if username.is_empty() || f.password.is_empty() {
-        return fail(StatusCode::UNPROCESSABLE_ENTITY, "请输入用户名和密码");
+        return fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.pick(
+                "请输入用户名和密码",
+                "Please enter your user name and password",
+            ),
+        );
     }
     match accounts::throttled(&state.db, &username, &ip).await {
         Ok(true) => {
+            let minutes = accounts::FAILURE_WINDOW_MINUTES;
             return fail(
                 StatusCode::TOO_MANY_REQUESTS,
-                &format!(
-                    "登录失败次数过多，请{}分钟后再试",
-                    accounts::FAILURE_WINDOW_MINUTES
-                ),
-            )
+                &match lang {
+                    Lang::Zh => format!("登录失败次数过多，请{minutes}分钟后再试"),
+                    Lang::En => {
+                        format!("Too many failed attempts; please try again in {minutes} minutes")
+                    }
+                },
+            );
         }
         Ok(false) => {}
         Err(e) => return ApiError::from(e).into_response(),
@@ -103,7 +132,13 @@ pub async fn login(
     };
     let _ = accounts::note_attempt(&state.db, &username, &ip, user.is_some()).await;
     let Some(user) = user else {
-        return fail(StatusCode::UNAUTHORIZED, "用户名或密码不正确");
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            lang.pick(
+                "用户名或密码不正确",
+                "The user name or password is not correct",
+            ),
+        );
     };
     match accounts::create_session(&state.db, &user.id).await {
         Ok((token, _)) => (

@@ -32,6 +32,8 @@ pub enum Home {
     Figures,
     /// Enterprises: submit, follow and rate their cases; their registrations.
     Enterprise,
+    /// A talent: its services and requests (/talent).
+    Talent,
     /// Everyone else (the administrator among them): the registers at a glance.
     Overview,
 }
@@ -42,6 +44,7 @@ pub fn home_of(p: &Principal) -> Home {
         Role::Department | Role::TaskForce if p.can(Permission::CasesRead) => Home::Workbench,
         Role::Leader if p.can(Permission::CasesRead) => Home::Figures,
         Role::Enterprise if p.can(Permission::CasesCreate) => Home::Enterprise,
+        Role::Talent if crate::service::talent::as_talent(p) => Home::Talent,
         _ => Home::Overview,
     }
 }
@@ -49,6 +52,7 @@ pub fn home_of(p: &Principal) -> Home {
 pub async fn home(State(s): State<AppState>, PageUser(p): PageUser) -> PageResult {
     match home_of(&p) {
         Home::Workbench => Ok(Redirect::to("/cases/workbench").into_response()),
+        Home::Talent => Ok(Redirect::to("/talent").into_response()),
         Home::Figures => Ok(render(&leader_home(&s, &p).await?)),
         Home::Enterprise => Ok(render(&enterprise_home(&s, &p).await?)),
         Home::Overview => overview(&s, &p).await,

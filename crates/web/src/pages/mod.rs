@@ -16,6 +16,7 @@ pub mod matching;
 pub mod messages;
 pub mod orgs;
 pub mod party;
+pub mod talent;
 pub mod transfer;
 
 use askama::Template;
@@ -38,6 +39,8 @@ pub struct PageCtx {
     pub breadcrumbs: Vec<Crumb>,
     pub flash: Option<Flash>,
     pub v: String,
+    /// The page is in English (a talent's page; see `crate::i18n`).
+    pub en: bool,
 }
 pub struct NavSection {
     pub title: String,
@@ -63,7 +66,7 @@ type NavEntry = (&'static str, &'static str, &'static str, Option<Permission>);
 
 /// Side navigation: areas that exist, items the role may open.
 fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
-    let sections: [(&str, Vec<NavEntry>); 9] = [
+    let sections: [(&str, Vec<NavEntry>); 10] = [
         (
             "工作台",
             vec![
@@ -242,6 +245,35 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
             ],
         ),
         (
+            "人才服务",
+            vec![
+                (
+                    "我的人才服务",
+                    "/talent",
+                    "person-vcard",
+                    Some(Permission::TalentRequest),
+                ),
+                (
+                    "人才服务申请",
+                    "/talent/requests",
+                    "inboxes",
+                    Some(Permission::TalentRead),
+                ),
+                (
+                    "人才名册",
+                    "/talent/talents",
+                    "people",
+                    Some(Permission::TalentRead),
+                ),
+                (
+                    "服务目录",
+                    "/talent/catalogue",
+                    "journal-bookmark",
+                    Some(Permission::TalentRead),
+                ),
+            ],
+        ),
+        (
             "服务联动",
             vec![
                 (
@@ -339,9 +371,15 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
             items: items
                 .into_iter()
                 .filter(|(_, _, _, perm)| perm.is_none_or(|x| p.can(x)))
-                // A role whose home is its workbench has no separate 首页.
+                // A role whose home is its workbench (a talent: its
+                // services) has no separate 首页.
                 .filter(|(_, href, _, _)| {
-                    !(*href == "/" && home::home_of(p) == home::Home::Workbench)
+                    !(*href == "/"
+                        && matches!(home::home_of(p), home::Home::Workbench | home::Home::Talent))
+                })
+                // A talent's own services are for talents, not for staff.
+                .filter(|(_, href, _, _)| {
+                    *href != "/talent" || crate::service::talent::as_talent(p)
                 })
                 // Committee-internal figures are not for an enterprise or a talent.
                 .filter(|(_, href, _, _)| {
@@ -388,6 +426,36 @@ impl PageCtx {
                 .collect(),
             flash: None,
             v: state.asset_v.to_string(),
+            en: false,
+        }
+    }
+    /// The page in `lang`: for English, the layout's own words and the
+    /// navigation in English too.
+    pub fn lang(mut self, lang: crate::i18n::Lang) -> Self {
+        if lang == crate::i18n::Lang::En {
+            self.en = true;
+            for s in &mut self.nav {
+                if let Some(t) = crate::i18n::nav_en(&s.title) {
+                    s.title = t.into();
+                }
+                for i in &mut s.items {
+                    if let Some(t) = crate::i18n::nav_en(&i.label) {
+                        i.label = t.into();
+                    }
+                }
+            }
+            if self.role_label == "人才" {
+                self.role_label = "Talent".into();
+            }
+        }
+        self
+    }
+    /// `zh` or `en`, as the page's language is.
+    pub fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
+        if self.en {
+            en
+        } else {
+            zh
         }
     }
     /// Context for pages shown without a signed-in user.
@@ -401,6 +469,7 @@ impl PageCtx {
             breadcrumbs: vec![],
             flash: None,
             v: state.asset_v.to_string(),
+            en: false,
         }
     }
     pub fn flash(mut self, kind: &str, message: impl Into<String>) -> Self {
