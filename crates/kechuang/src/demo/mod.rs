@@ -9,6 +9,7 @@ mod alliances;
 mod events;
 mod matching;
 mod party;
+pub mod talent;
 mod transfer;
 
 use anyhow::Context;
@@ -353,6 +354,16 @@ fn code(prefix: &str, n: usize) -> uscc::Uscc {
 /// Load the demo dataset into an empty database. Returns false (and does
 /// nothing) when the register already has organisations.
 pub async fn load(db: &Db) -> anyhow::Result<bool> {
+    load_sized(db, talent::FULL_REQUESTS).await
+}
+
+/// The demo with fewer talent requests (the rest is the same): for tests
+/// of other areas, which need not wait for 4,000 requests to be walked.
+pub async fn load_quick(db: &Db) -> anyhow::Result<bool> {
+    load_sized(db, 200).await
+}
+
+async fn load_sized(db: &Db, talent_requests: usize) -> anyhow::Result<bool> {
     if orgs::list(db, &Scope::All, &Default::default(), PageReq::first(1))
         .await?
         .total
@@ -554,6 +565,10 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     matching::load(db)
         .await
         .context("写入演示技术撮合数据失败")?;
+    // After party (its talent specialists serve the talents).
+    talent::load(db, &dep_ids, talent_requests)
+        .await
+        .context("写入演示人才服务数据失败")?;
     Ok(true)
 }
 

@@ -479,7 +479,7 @@ async fn firms_settled_on_a_chain_are_counted_with_the_list_behind() {
 #[tokio::test]
 async fn the_demo_has_the_articles_alliances_and_settled_firms() {
     let app = spawn_app().await;
-    assert!(kechuang::demo::load(&app.db).await.unwrap());
+    assert!(kechuang::demo::load_quick(&app.db).await.unwrap());
     let api = app.api_client("guanli", Role::Admin, None, None).await;
     let list = api.get_ok("/api/v1/alliances").await;
     let count = |name: &str| {

@@ -525,7 +525,7 @@ fn read_with_icalendar(feed: &str, events: usize) {
 async fn demo_series_reaches_the_articles_figures() {
     let app = spawn_app().await;
     let started = std::time::Instant::now();
-    assert!(kechuang::demo::load(&app.db).await.unwrap());
+    assert!(kechuang::demo::load_quick(&app.db).await.unwrap());
     eprintln!("demo loaded in {:.1} s", started.elapsed().as_secs_f64());
     let adm = app.api_client("ev-admin", Role::Admin, None, None).await;
     let series = adm.get_ok("/api/v1/events/series").await;

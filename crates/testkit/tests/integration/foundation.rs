@@ -1169,9 +1169,9 @@ async fn stale_form_edit_keeps_the_input_and_says_why() {
 #[tokio::test]
 async fn demo_dataset_loads_and_tells_the_article_story() {
     let app = spawn_app().await;
-    assert!(kechuang::demo::load(&app.db).await.unwrap());
+    assert!(kechuang::demo::load_quick(&app.db).await.unwrap());
     assert!(
-        !kechuang::demo::load(&app.db).await.unwrap(),
+        !kechuang::demo::load_quick(&app.db).await.unwrap(),
         "loads only into an empty register"
     );
     let api = app.api_client("auditor", Role::Leader, None, None).await;

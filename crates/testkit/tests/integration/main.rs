@@ -23,6 +23,7 @@ mod party_races;
 mod party_staff;
 mod party_zones;
 mod talent;
+mod talent_demo;
 mod talent_pages;
 mod transfer;
 

@@ -17,7 +17,7 @@ use kechuang_testkit::spawn_app;
 async fn demo_matchmaking_reaches_the_articles_figures() {
     let app = spawn_app().await;
     let started = std::time::Instant::now();
-    assert!(kechuang::demo::load(&app.db).await.unwrap());
+    assert!(kechuang::demo::load_quick(&app.db).await.unwrap());
     eprintln!("demo loaded in {:.1} s", started.elapsed().as_secs_f64());
     let db = &app.db;
     let staff = Actor::system();

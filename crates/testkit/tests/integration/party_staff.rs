@@ -1286,7 +1286,7 @@ async fn staff_pages_keep_rejected_input_beside_its_field_and_print_the_report()
 #[tokio::test]
 async fn the_demo_staff_follow_the_article() {
     let app = spawn_app().await;
-    assert!(kechuang::demo::load(&app.db).await.unwrap());
+    assert!(kechuang::demo::load_quick(&app.db).await.unwrap());
     let api = app.api_client("staff-check", Role::Admin, None, None).await;
     let counts = api.get_ok("/api/v1/party/staff/counts").await;
     let count = |role: &str| {
