@@ -125,6 +125,23 @@ pub fn datetime(lang: Lang, t: chrono::DateTime<chrono::Utc>) -> String {
     }
 }
 
+/// A message to a talent in its language: the engine's note of a reply
+/// ("诉求 KC-… 已答复"); other messages as written.
+pub fn message(lang: Lang, title: &str, body: &str) -> (String, String) {
+    if lang == Lang::En {
+        if let Some(number) = title
+            .strip_prefix("诉求 ")
+            .and_then(|t| t.strip_suffix(" 已答复"))
+        {
+            return (
+                format!("Reply to your request {number}"),
+                "Please read the reply and rate it".into(),
+            );
+        }
+    }
+    (title.to_string(), body.to_string())
+}
+
 /// A case's status as the talent reads it.
 pub fn case_status(lang: Lang, code: &str) -> String {
     let Some(s) = CaseStatus::parse(code) else {
@@ -212,6 +229,19 @@ mod tests {
         assert_eq!(Lang::of("zh", Some("en")), Lang::Zh, "the choice wins");
         assert_eq!(Lang::of("", Some("en-GB")), Lang::En);
         assert_eq!(Lang::of("", None), Lang::Zh);
+    }
+
+    #[test]
+    fn the_reply_note_reads_in_english() {
+        assert_eq!(
+            message(Lang::En, "诉求 KC-2026-000123 已答复", "请查看答复并评价").0,
+            "Reply to your request KC-2026-000123"
+        );
+        assert_eq!(
+            message(Lang::Zh, "诉求 KC-1 已答复", "x").0,
+            "诉求 KC-1 已答复"
+        );
+        assert_eq!(message(Lang::En, "其他", "y").1, "y");
     }
 
     #[test]

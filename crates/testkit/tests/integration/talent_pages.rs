@@ -230,6 +230,16 @@ async fn a_talent_asks_follows_and_rates_in_its_language() {
         page.contains("Please rate the reply") && page.contains("All done."),
         "{page}"
     );
+    // The note of the reply reads in English and leads to the request's page.
+    let msgs = talent.get_text("/messages").await;
+    assert!(
+        msgs.contains("Reply to your request")
+            && msgs.contains("Please read the reply and rate it")
+            && msgs.contains("<h1 class=\"h5 mb-0\">Messages"),
+        "{msgs}"
+    );
+    let r = talent.get(&format!("/cases/{case_id}")).await;
+    assert_eq!(location(&r), format!("/talent/requests/{case_id}"));
     let version = d["case"]["version"].as_i64().unwrap() + 1;
     let r = talent
         .post_form(

@@ -813,6 +813,10 @@ pub async fn detail(
     Path(id): Path<String>,
     Query(f): Query<FlashQuery>,
 ) -> PageResult {
+    // A talent follows its request on its own page (a reply note links here).
+    if crate::service::talent::as_talent(&p) {
+        return Ok(Redirect::to(&format!("/talent/requests/{id}")).into_response());
+    }
     let page = detail_page(
         &s,
         &p,

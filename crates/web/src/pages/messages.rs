@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{fmt_time, is_htmx, query_string, render, PageCtx, PageResult, Pager};
+use super::{is_htmx, query_string, render, PageCtx, PageResult, Pager};
 use crate::auth::PageUser;
 use crate::service::messages::{self as service, MessageQuery};
 use crate::AppState;
@@ -30,6 +30,8 @@ pub struct MessageList {
     pub pager: Pager,
     /// The CSRF token for the open forms (the fragment has no page context).
     pub csrf: String,
+    /// In English (a talent who reads English).
+    pub en: bool,
 }
 
 #[derive(Template)]
@@ -74,31 +76,40 @@ pub async fn list(
         query_string(&[("unread", if unread_only { "true" } else { "" })])
     );
     let pager = Pager::new(&pg, &base);
+    let lang = crate::pages::talent::talent_lang(&s, &p, &headers).await?;
     let rows = pg
         .items
         .into_iter()
-        .map(|m| MessageRow {
-            at: fmt_time(m.created_at),
-            unread: m.read_at.is_none(),
-            department: m.user_id.is_none(),
-            id: m.id,
-            title: m.title,
-            body: m.body,
+        .map(|m| {
+            let (title, body) = crate::i18n::message(lang, &m.title, &m.body);
+            MessageRow {
+                at: crate::i18n::datetime(lang, m.created_at),
+                unread: m.read_at.is_none(),
+                department: m.user_id.is_none(),
+                id: m.id,
+                title,
+                body,
+            }
         })
         .collect();
     let list = MessageList {
         rows,
         pager,
         csrf: p.csrf.clone(),
+        en: lang == crate::i18n::Lang::En,
     };
     if is_htmx(&headers) {
         return Ok(render(&ListFragment { list }));
     }
-    let page = PageCtx::new(&s, &p, "站内消息", "/messages", &[("站内消息", "")]);
+    let title = lang.pick("站内消息", "Messages");
+    let page = PageCtx::new(&s, &p, title, "/messages", &[(title, "")]);
     let page = match lp.flash.as_deref() {
-        Some("all_read") => page.flash("success", "已全部标为已读"),
+        Some("all_read") => {
+            page.flash("success", lang.pick("已全部标为已读", "All marked as read"))
+        }
         other => page.flash_code(other),
-    };
+    }
+    .lang(lang);
     Ok(render(&ListPage {
         page,
         list,

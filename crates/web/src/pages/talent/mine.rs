@@ -25,18 +25,7 @@ use crate::service::talent::requests::{
 use crate::service::talent::{as_talent, own_talent};
 use crate::AppState;
 
-/// The language of the reader's talent pages: the talent's choice, else
-/// the browser's; staff read Chinese.
-async fn lang_of(st: &AppState, p: &Principal, h: &HeaderMap) -> ApiResult<Lang> {
-    if !as_talent(p) {
-        return Ok(Lang::Zh);
-    }
-    let me = own_talent(st, p).await?;
-    Ok(Lang::of(
-        &me.lang,
-        h.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
-    ))
-}
+use super::talent_lang as lang_of;
 
 fn flash_en(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {

@@ -6,6 +6,11 @@
 use axum::routing::{get, post};
 use axum::Router;
 
+use axum::http::{header, HeaderMap};
+use kechuang_store::Principal;
+
+use crate::error::ApiResult;
+use crate::i18n::Lang;
 use crate::AppState;
 
 mod mine;
@@ -31,4 +36,21 @@ pub fn routes() -> Router<AppState> {
 
 fn crumbs(last: &str) -> Vec<(&str, &str)> {
     vec![("人才服务", REQUESTS), (last, "")]
+}
+
+/// The language of the reader's pages: a talent's choice (kept on its
+/// record), else its browser's; staff, and a talent account not linked
+/// yet, read Chinese.
+pub async fn talent_lang(st: &AppState, p: &Principal, h: &HeaderMap) -> ApiResult<Lang> {
+    if !crate::service::talent::as_talent(p) {
+        return Ok(Lang::Zh);
+    }
+    let chosen = kechuang_store::talent::talents::by_user(&st.db, &p.user_id)
+        .await?
+        .map(|t| t.lang)
+        .unwrap_or_default();
+    Ok(Lang::of(
+        &chosen,
+        h.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    ))
 }
