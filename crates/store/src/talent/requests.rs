@@ -212,14 +212,7 @@ pub struct RequestFilter {
     pub international: Option<bool>,
 }
 
-/// Requests, newest first, with their cases (the case scope applies: a
-/// department sees those it handles).
-pub async fn list(
-    db: &Db,
-    scope: &Scope,
-    f: &RequestFilter,
-    p: PageReq,
-) -> StoreResult<Page<(talent_request::Model, case::Model)>> {
+fn filtered(scope: &Scope, f: &RequestFilter) -> sea_orm::Select<talent_request::Entity> {
     use talent_request::Column as C;
     let mut q = talent_request::Entity::find();
     if let Some(v) = &f.talent_id {
@@ -235,28 +228,59 @@ pub async fn list(
         // Only the cases the scope may read.
         q = q.filter(C::CaseId.in_subquery(cases::visible_ids(scope)));
     }
-    let page =
-        crate::page::fetch(db, q.order_by_desc(C::CreatedAt).order_by_desc(C::Id), p).await?;
-    let ids: Vec<String> = page.items.iter().map(|r| r.case_id.clone()).collect();
-    let mut by_id: std::collections::HashMap<String, case::Model> = case::Entity::find()
-        .filter(case::Column::Id.is_in(ids))
-        .limit(1_000)
-        .all(db)
-        .await?
+    q.order_by_desc(C::CreatedAt).order_by_desc(C::Id)
+}
+
+/// The requests with their cases, in the requests' order.
+async fn with_cases(
+    db: &Db,
+    rows: Vec<talent_request::Model>,
+) -> StoreResult<Vec<(talent_request::Model, case::Model)>> {
+    let mut by_id: std::collections::HashMap<String, case::Model> =
+        std::collections::HashMap::new();
+    for chunk in rows.chunks(500) {
+        let ids: Vec<String> = chunk.iter().map(|r| r.case_id.clone()).collect();
+        for c in case::Entity::find()
+            .filter(case::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+        {
+            by_id.insert(c.id.clone(), c);
+        }
+    }
+    Ok(rows
         .into_iter()
-        .map(|c| (c.id.clone(), c))
-        .collect();
+        .filter_map(|r| {
+            let c = by_id.remove(&r.case_id)?;
+            Some((r, c))
+        })
+        .collect())
+}
+
+/// Requests, newest first, with their cases (the case scope applies: a
+/// department sees those it handles).
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    f: &RequestFilter,
+    p: PageReq,
+) -> StoreResult<Page<(talent_request::Model, case::Model)>> {
+    let page = crate::page::fetch(db, filtered(scope, f), p).await?;
     Ok(Page {
         total: page.total,
         page: page.page,
         per_page: page.per_page,
-        items: page
-            .items
-            .into_iter()
-            .filter_map(|r| {
-                let c = by_id.remove(&r.case_id)?;
-                Some((r, c))
-            })
-            .collect(),
+        items: with_cases(db, page.items).await?,
     })
+}
+
+/// Every request of a filter, at most `cap` (exports).
+pub async fn list_all(
+    db: &Db,
+    scope: &Scope,
+    f: &RequestFilter,
+    cap: u64,
+) -> StoreResult<Vec<(talent_request::Model, case::Model)>> {
+    let rows = filtered(scope, f).limit(cap).all(db).await?;
+    with_cases(db, rows).await
 }

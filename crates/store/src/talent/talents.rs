@@ -72,6 +72,12 @@ pub async fn list(db: &Db, f: &TalentFilter, p: PageReq) -> StoreResult<Page<tal
     crate::page::fetch(db, filtered(f), p).await
 }
 
+/// Every talent of a filter, at most `cap` (exports).
+pub async fn list_all(db: &Db, f: &TalentFilter, cap: u64) -> StoreResult<Vec<talent::Model>> {
+    use sea_orm::QuerySelect;
+    Ok(filtered(f).limit(cap).all(db).await?)
+}
+
 pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<talent::Model> {
     talent::Entity::find_by_id(id.to_string())
         .one(db)

@@ -13,7 +13,7 @@ use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
 use crate::cases::{act, task_act};
-use crate::{admin, create_department, create_org};
+use crate::{admin, create_department, create_org, sheet_rows};
 
 pub(crate) async fn created(api: &Api, path: &str, body: Value) -> Value {
     let (status, v) = api.post_json(path, body).await;
@@ -342,4 +342,30 @@ async fn a_talent_asks_for_two_services_and_gets_one_reply() {
         status, 403,
         "a talent reads its requests, not the case list"
     );
+
+    // Excel, read back: the register masked (unless revealed, audited) and the requests.
+    let res = bureau
+        .get("/api/v1/talent/talents/export?international=true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let rows = sheet_rows(&res.bytes().await.unwrap(), None);
+    assert_eq!(rows[0][0], "姓名");
+    assert_eq!(rows.len(), 2, "only the international talent: {rows:?}");
+    assert_eq!(rows[1][1], "Anna WEBER");
+    assert_eq!(rows[1][9], "C*****T47");
+    assert_eq!(rows[1][7], "2025-09-01");
+    let res = adm
+        .get("/api/v1/talent/requests/export")
+        .send()
+        .await
+        .unwrap();
+    let rows = sheet_rows(&res.bytes().await.unwrap(), None);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][4], "子女入学、外国人工作许可");
+    assert_eq!(rows[1][8], "已办结");
+    assert_eq!(rows[1][10], "满意");
+    let (status, _) = Api::json(me.get("/api/v1/talent/requests/export")).await;
+    assert_eq!(status, 403, "exports are for staff");
 }

@@ -5,6 +5,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -14,6 +15,7 @@ use utoipa_axum::routes;
 use crate::api::{opt_bool, ApiJson, ApiPath, ApiQuery, ListPage, Paging};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
+use crate::excel;
 use crate::service::cases::RateBody;
 use crate::service::talent::register::{
     self, ServiceDraft, TalentDraft, TalentListQuery, TalentServiceView, TalentTierDraft,
@@ -99,6 +101,34 @@ pub async fn list_talents(
         register::list_talents(&s, &p, &q).await?,
         std::convert::identity,
     )))
+}
+
+/// 导出人才名册（Excel；reveal=true 导出完整证件号，须有权限并留痕）
+#[utoipa::path(get, path = "/api/v1/talent/talents/export", tag = "talent", params(TalentListQuery),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn export_talents(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<TalentListQuery>,
+) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "人才名册.xlsx",
+        register::talents_export(&s, &p, &q).await?,
+    ))
+}
+
+/// 导出人才服务申请（Excel）
+#[utoipa::path(get, path = "/api/v1/talent/requests/export", tag = "talent", params(RequestListQuery),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn export_requests(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<RequestListQuery>,
+) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "人才服务申请.xlsx",
+        requests::export(&s, &p, &q).await?,
+    ))
 }
 
 /// 登记人才
@@ -206,6 +236,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tiers, create_tier))
         .routes(routes!(list_services, create_service))
         .routes(routes!(list_talents, create_talent))
+        .routes(routes!(export_talents))
+        .routes(routes!(export_requests))
         .routes(routes!(get_talent, update_talent))
         .routes(routes!(me))
         .routes(routes!(list_requests, submit_request))

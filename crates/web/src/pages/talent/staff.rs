@@ -58,6 +58,7 @@ struct TalentsPage {
     tiers: Vec<(String, String)>,
     orgs: Vec<(String, String)>,
     specialists: Vec<(String, String)>,
+    export_href: String,
     can_write: bool,
     fs: FormState,
 }
@@ -85,6 +86,7 @@ async fn talents_page(
     Ok(render(&TalentsPage {
         page: PageCtx::new(st, p, "人才名册", TALENTS, &crumbs("人才名册")).flash_code(flash),
         pager: Pager::new(&page, &format!("{TALENTS}?{query}")),
+        export_href: format!("/api/v1/talent/talents/export?{query}"),
         rows: page.items,
         tiers: tier_choices(&register::tiers(st, p).await?),
         orgs: if can_write {
@@ -296,6 +298,7 @@ struct RequestsPage {
     /// For the form on a talent's behalf (TalentWrite).
     talents: Vec<(String, String)>,
     items: Vec<TalentServiceView>,
+    export_href: String,
     fs: FormState,
 }
 
@@ -361,6 +364,7 @@ async fn requests_page(
         page: PageCtx::new(st, p, "人才服务申请", REQUESTS, &crumbs("人才服务申请"))
             .flash_code(flash),
         pager: Pager::new(&page, &format!("{REQUESTS}?{query}")),
+        export_href: format!("/api/v1/talent/requests/export?{query}"),
         rows: page.items,
         tiers: register::tiers(st, p).await?,
         talents,

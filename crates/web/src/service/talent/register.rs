@@ -315,6 +315,69 @@ pub async fn list_talents(
     })
 }
 
+/// The columns of the register's export.
+const TALENT_COLUMNS: [&str; 13] = [
+    "姓名",
+    "外文姓名",
+    "国籍",
+    "国际人才",
+    "人才层次",
+    "领域",
+    "工作单位",
+    "到岗日期",
+    "人才服务专员",
+    "护照号",
+    "身份证号",
+    "手机号",
+    "电子邮箱",
+];
+
+/// The register as filtered, as an .xlsx (numbers masked unless revealed, audited).
+pub async fn talents_export(
+    s: &AppState,
+    p: &Principal,
+    q: &TalentListQuery,
+) -> ApiResult<Vec<u8>> {
+    use crate::excel::{self, Cell};
+    require(p, Permission::TalentRead)?;
+    let f = TalentFilter {
+        q: non_empty(&q.q),
+        tier_id: non_empty(&q.tier_id),
+        international: opt_bool("international", &q.international)?,
+        employer_org_id: non_empty(&q.employer_org_id),
+        specialist_id: None,
+    };
+    let show = opt_bool("reveal", &q.reveal)?.unwrap_or(false);
+    let rows = talents::list_all(&s.db, &f, excel::MAX_EXPORT_ROWS).await?;
+    if show {
+        let ids: Vec<String> = rows.iter().map(|t| t.id.clone()).collect();
+        reveal(s, p, "export", &ids).await?;
+    }
+    let vs = views(s, rows, show).await?;
+    excel::workbook(
+        "人才名册",
+        &TALENT_COLUMNS,
+        vs.into_iter().map(|v| {
+            let t = v.talent;
+            vec![
+                Cell::Text(t.name),
+                Cell::Text(t.name_latin),
+                Cell::Text(t.nationality),
+                Cell::Text(if t.international { "是" } else { "否" }.into()),
+                Cell::Text(v.tier_name),
+                Cell::Text(t.field),
+                Cell::Text(v.employer_name),
+                Cell::from(t.arrived_on),
+                Cell::Text(v.specialist_name),
+                Cell::Text(t.passport_no),
+                Cell::Text(t.id_number),
+                Cell::Text(t.phone),
+                Cell::Text(t.email),
+            ]
+        }),
+    )
+}
+
 /// One talent: staff (masked unless revealed), or the talent itself (its
 /// own numbers, unmasked).
 pub async fn talent(s: &AppState, p: &Principal, id: &str, show: bool) -> ApiResult<TalentView> {

@@ -196,6 +196,73 @@ pub async fn list(
     })
 }
 
+const REQUEST_COLUMNS: [&str; 12] = [
+    "编号",
+    "人才",
+    "国际人才",
+    "人才层次",
+    "服务事项",
+    "主办部门",
+    "提交时间",
+    "办结期限",
+    "状态",
+    "办结日期",
+    "评价",
+    "答复",
+];
+
+/// The requests as filtered, as an .xlsx (staff, within their case scope).
+pub async fn export(s: &AppState, p: &Principal, q: &RequestListQuery) -> ApiResult<Vec<u8>> {
+    use crate::excel::{self, Cell};
+    require(p, Permission::TalentRead)?;
+    let f = RequestFilter {
+        talent_id: non_empty(&q.talent_id),
+        tier_code: non_empty(&q.tier),
+        international: opt_bool("international", &q.international)?,
+    };
+    let rows = requests::list_all(&s.db, &p.scope, &f, excel::MAX_EXPORT_ROWS).await?;
+    let views = summaries(s, rows).await?;
+    excel::workbook(
+        "人才服务申请",
+        &REQUEST_COLUMNS,
+        views.into_iter().map(|v| {
+            let c = v.case;
+            vec![
+                Cell::Text(c.number),
+                Cell::Text(v.talent_name),
+                Cell::Text(
+                    if v.request.international {
+                        "是"
+                    } else {
+                        "否"
+                    }
+                    .into(),
+                ),
+                Cell::Text(v.request.tier_code),
+                Cell::Text(
+                    v.items
+                        .iter()
+                        .map(|i| i.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                ),
+                Cell::Text(c.lead_department_name),
+                Cell::DateTime(c.received_at),
+                Cell::Date(c.due_on),
+                Cell::Text(c.status_label),
+                Cell::from(c.closed_on),
+                Cell::from(
+                    c.satisfaction
+                        .as_deref()
+                        .and_then(kechuang_domain::cases::Satisfaction::parse)
+                        .map(|x| x.label_zh()),
+                ),
+                Cell::from(c.reply),
+            ]
+        }),
+    )
+}
+
 /// The case of a request as the reader may read it: the talent its own
 /// (any state), staff within their case scope.
 async fn readable(
