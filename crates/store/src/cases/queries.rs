@@ -129,6 +129,10 @@ pub struct CaseFilter {
     pub sla: Option<SlaFilter>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
+    /// Talents' requests of this tier (code) only.
+    pub talent_tier: Option<String>,
+    /// Talents' requests of international (true) or domestic (false) talents only.
+    pub talent_international: Option<bool>,
     pub sort: CaseSort,
 }
 
@@ -252,6 +256,18 @@ pub(super) fn matching(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case
     }
     if let Some(c) = &f.category_id {
         q = q.filter(case::Column::CategoryId.eq(c.clone()));
+    }
+    if f.talent_tier.is_some() || f.talent_international.is_some() {
+        use crate::entities::talent_request as tr;
+        let mut sub = Query::select();
+        sub.column(tr::Column::CaseId).from(tr::Entity);
+        if let Some(t) = &f.talent_tier {
+            sub.and_where(Expr::col(tr::Column::TierCode).eq(t.clone()));
+        }
+        if let Some(i) = f.talent_international {
+            sub.and_where(Expr::col(tr::Column::International).eq(i));
+        }
+        q = q.filter(case::Column::Id.in_subquery(sub.to_owned()));
     }
     if let Some(o) = &f.org_id {
         q = q.filter(case::Column::OrgId.eq(o.clone()));

@@ -123,6 +123,19 @@ pub async fn create(db: &Db, actor: &str, i: ServiceInput) -> StoreResult<talent
     ] {
         long(f, l, v.trim(), 4000)?;
     }
+    let mut tier_codes: Vec<String> = vec![];
+    for c in &i.tier_codes {
+        if !tier_codes.contains(c) {
+            tier_codes.push(c.clone());
+        }
+    }
+    if tier_codes.join(",").chars().count() > 300 {
+        return Err(StoreError::field(
+            ErrorCode::InvalidTier,
+            "tier_codes",
+            "适用层次过多，不选即为全部层次",
+        ));
+    }
     let tx = crate::db::begin_write(db).await?;
     let category = case_category::Entity::find_by_id(i.category_id.clone())
         .one(&tx)
@@ -147,7 +160,7 @@ pub async fn create(db: &Db, actor: &str, i: ServiceInput) -> StoreResult<talent
         .into_iter()
         .map(|t| t.code)
         .collect();
-    if let Some(bad) = i.tier_codes.iter().find(|c| !known.contains(c)) {
+    if let Some(bad) = tier_codes.iter().find(|c| !known.contains(c)) {
         return Err(StoreError::field(
             ErrorCode::InvalidTier,
             "tier_codes",
@@ -175,7 +188,7 @@ pub async fn create(db: &Db, actor: &str, i: ServiceInput) -> StoreResult<talent
             description_en: Set(i.description_en.trim().to_string()),
             documents: Set(i.documents.trim().to_string()),
             documents_en: Set(i.documents_en.trim().to_string()),
-            tier_codes: Set(i.tier_codes.join(",")),
+            tier_codes: Set(tier_codes.join(",")),
             origin: Set(i.origin.as_str().to_string()),
             sort_order: Set(i.sort_order),
             active: Set(i.active),

@@ -303,9 +303,40 @@ async fn a_talent_asks_follows_and_rates_in_its_language() {
         reqs.contains("Anna WEBER") && reqs.contains("子女入学、外国人工作许可"),
         "{reqs}"
     );
+    // Figures from the records, each opening the requests behind it.
+    let fig = staff.get_text("/talent/figures").await;
+    assert!(
+        fig.contains("人才服务统计") && fig.contains("按人才层次") && fig.contains("领军人才"),
+        "{fig}"
+    );
+    assert!(
+        fig.contains("href=\"/cases?channel=talent&amp;talent_tier=leading\">1</a>"),
+        "{fig}"
+    );
+    assert!(
+        fig.contains("href=\"/cases?channel=talent&amp;talent_international=true\">1</a>"),
+        "{fig}"
+    );
+    assert!(fig.contains("100.0%"), "one rated, satisfied: {fig}");
+    let list = staff
+        .get_text("/cases?channel=talent&talent_tier=leading")
+        .await;
+    let number = case_number(&list);
+    assert!(number.starts_with("KC-"), "the request is listed: {list}");
+    let none = staff
+        .get_text("/cases?channel=talent&talent_tier=young")
+        .await;
+    assert!(!none.contains(&number), "another tier: none");
     let one = staff.get_text(&format!("/talent/requests/{case_id}")).await;
     assert!(
         one.contains(&format!("/cases/{case_id}")) && one.contains("在诉求页办理"),
         "{one}"
     );
+}
+
+/// The first case number on a list page.
+fn case_number(html: &str) -> String {
+    html.find("KC-")
+        .map(|i| html[i..i + 14].to_string())
+        .unwrap_or_default()
 }

@@ -17,6 +17,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
 use crate::service::cases::RateBody;
+use crate::service::talent::figures::{self, TalentFiguresQuery, TalentFiguresView};
 use crate::service::talent::register::{
     self, ServiceDraft, TalentDraft, TalentListQuery, TalentServiceView, TalentTierDraft,
     TalentView,
@@ -231,6 +232,17 @@ pub async fn rate_request(
     Ok(Json(requests::rate(&s, &p, &id, &b).await?))
 }
 
+/// 人才服务统计：按服务事项、主办部门、月份、人才层次、国际/国内（每项都链接到诉求清单）
+#[utoipa::path(get, path = "/api/v1/talent/figures", tag = "talent", params(TalentFiguresQuery),
+    responses((status = 200, body = TalentFiguresView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn figures(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<TalentFiguresQuery>,
+) -> ApiResult<Json<TalentFiguresView>> {
+    Ok(Json(figures::figures(&s, &p, &q).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_tiers, create_tier))
@@ -243,4 +255,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_requests, submit_request))
         .routes(routes!(get_request))
         .routes(routes!(rate_request))
+        .routes(routes!(figures))
 }

@@ -178,6 +178,8 @@ pub fn list_query_string(q: &CaseListQuery) -> String {
         ("from", o(&q.from)),
         ("to", o(&q.to)),
         ("month", o(&q.month)),
+        ("talent_tier", o(&q.talent_tier)),
+        ("talent_international", o(&q.talent_international)),
         ("sort", o(&q.sort)),
     ])
 }
@@ -258,6 +260,9 @@ fn hidden_filters(q: &CaseListQuery) -> Vec<(String, String, String)> {
             ("task_force_department_id", _) => "指定产业专班".into(),
             ("chain_id", _) => "指定产业链".into(),
             ("org_id", _) => "指定单位".into(),
+            ("talent_tier", t) => format!("人才层次 {t}"),
+            ("talent_international", "true") => "国际人才".into(),
+            ("talent_international", _) => "国内人才".into(),
             _ => name.into(),
         }
     };
@@ -269,6 +274,8 @@ fn hidden_filters(q: &CaseListQuery) -> Vec<(String, String, String)> {
         ("to", &q.to),
         ("satisfaction", &q.satisfaction),
         ("channel", &q.channel),
+        ("talent_tier", &q.talent_tier),
+        ("talent_international", &q.talent_international),
         ("lead_department_id", &q.lead_department_id),
         ("pending_task_department_id", &q.pending_task_department_id),
         ("task_department_id", &q.task_department_id),

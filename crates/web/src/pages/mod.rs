@@ -271,6 +271,12 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     "journal-bookmark",
                     Some(Permission::TalentRead),
                 ),
+                (
+                    "人才服务统计",
+                    "/talent/figures",
+                    "bar-chart-line",
+                    Some(Permission::TalentRead),
+                ),
             ],
         ),
         (

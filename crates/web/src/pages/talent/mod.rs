@@ -20,6 +20,7 @@ pub const MINE: &str = "/talent";
 pub const TALENTS: &str = "/talent/talents";
 pub const CATALOGUE: &str = "/talent/catalogue";
 pub const REQUESTS: &str = "/talent/requests";
+pub const FIGURES: &str = "/talent/figures";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/talent/talents/{id}", get(staff::talent))
         .route(CATALOGUE, get(staff::catalogue).post(staff::create_service))
         .route("/talent/tiers", post(staff::create_tier))
+        .route(FIGURES, get(staff::figures))
 }
 
 fn crumbs(last: &str) -> Vec<(&str, &str)> {

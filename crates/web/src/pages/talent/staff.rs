@@ -12,7 +12,7 @@ use kechuang_domain::talent::Origin;
 use kechuang_store::entities::talent_tier;
 use kechuang_store::Principal;
 
-use super::{crumbs, CATALOGUE, REQUESTS, TALENTS};
+use super::{crumbs, CATALOGUE, FIGURES, REQUESTS, TALENTS};
 use crate::auth::PageUser;
 use crate::error::ApiResult;
 use crate::extract::opt_bool;
@@ -20,6 +20,7 @@ use crate::pages::actions::{
     answer, done, draft, join_repeated, org_choices, FlashQuery, FormState,
 };
 use crate::pages::{fmt_date, fmt_time, query_string, render, PageCtx, PageResult, Pager};
+use crate::service::talent::figures::{TalentFiguresQuery, TalentFiguresView};
 use crate::service::talent::register::{self, TalentListQuery, TalentServiceView, TalentView};
 use crate::service::talent::requests::{self, RequestListQuery, TalentRequestView};
 use crate::AppState;
@@ -401,4 +402,46 @@ pub async fn submit_for(
         |fs| requests_page(&st, &p, RequestListQuery::default(), fs, None),
     )
     .await
+}
+
+// ---------------------------------------------------------------- figures
+
+#[derive(Template)]
+#[template(path = "talent/figures.html")]
+struct FiguresPage {
+    page: PageCtx,
+    f: TalentFiguresView,
+    q: TalentFiguresQuery,
+}
+
+impl FiguresPage {
+    fn pct(&self, permille: &Option<i64>) -> String {
+        match permille {
+            Some(p) => format!("{}.{}%", p / 10, p % 10),
+            None => "—".into(),
+        }
+    }
+    fn group_label(&self, g: &str) -> &'static str {
+        match g {
+            "item" => "按服务事项",
+            "department" => "按主办部门",
+            "month" => "按月份",
+            "tier" => "按人才层次",
+            _ => "国际与国内人才",
+        }
+    }
+}
+
+pub async fn figures(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<TalentFiguresQuery>,
+) -> PageResult {
+    crate::auth::require(&p, Permission::TalentRead)?;
+    let f = crate::service::talent::figures::figures(&st, &p, &q).await?;
+    Ok(render(&FiguresPage {
+        page: PageCtx::new(&st, &p, "人才服务统计", FIGURES, &crumbs("人才服务统计")),
+        f,
+        q,
+    }))
 }

@@ -389,6 +389,10 @@ pub struct CaseListQuery {
     pub to: Option<String>,
     /// 受理月份 YYYY-MM（统计下钻用）
     pub month: Option<String>,
+    /// 人才层次代码（人才服务申请，统计下钻用）
+    pub talent_tier: Option<String>,
+    /// true：国际人才的服务申请；false：国内人才的（统计下钻用）
+    pub talent_international: Option<String>,
     /// received_desc, received_asc, due, number
     pub sort: Option<String>,
     /// 统计分组（仅统计接口）：department（主办部门）, task_force, category, chain, month
@@ -464,6 +468,8 @@ impl CaseListQuery {
             },
             received_from: from,
             received_to: to,
+            talent_tier: non_empty(&self.talent_tier),
+            talent_international: opt_bool("talent_international", &self.talent_international)?,
             sort: match non_empty(&self.sort) {
                 None => CaseSort::default(),
                 Some(s) => CaseSort::parse(&s)

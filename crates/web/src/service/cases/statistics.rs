@@ -14,7 +14,7 @@ use crate::auth::require;
 use crate::error::ApiResult;
 use crate::AppState;
 
-#[derive(Default, Serialize, ToSchema)]
+#[derive(Clone, Default, Serialize, ToSchema)]
 pub struct FiguresView {
     pub key: String,
     /// 分组名称

@@ -3,6 +3,7 @@
 //! talent account reaches only its own record and requests; staff with
 //! `TalentRead` see the register masked, `TalentPii` unmasks (audited).
 
+pub mod figures;
 pub mod register;
 pub mod requests;
 
