@@ -49,9 +49,12 @@ async fn browser(width: u32, height: u32) -> Browser {
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--lang=zh-CN", format!("--user-data-dir={}", profile.0.display()),
+                "--no-first-run", "--lang=zh-CN", "--accept-lang=zh-CN,zh",
+                format!("--user-data-dir={}", profile.0.display()),
                 format!("--window-size={width},{height}"),
-            ]
+            ],
+            // A Chinese user's browser: the sign-in page follows Accept-Language.
+            "prefs": { "intl.accept_languages": "zh-CN,zh" }
         }
     });
     let caps: fantoccini::wd::Capabilities = caps.as_object().unwrap().clone();
@@ -807,4 +810,98 @@ async fn an_enterprise_posts_a_need_a_broker_matches_it_and_signs_a_cooperation(
     wait_for_text(c, "动力电池固态电解质界面阻抗优化").await;
     wait_for_text(c, "1,200,000.00").await;
     staff.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn an_international_talent_switches_to_english_and_asks_for_two_services_on_a_phone() {
+    let app = spawn_app().await;
+    let api = app.api_client("seed", Role::Admin, None, None).await;
+    let post = |path: &'static str, body: serde_json::Value| {
+        let api = &api;
+        async move {
+            let (status, v) = api.post_json(path, body).await;
+            assert_eq!(status, 201, "{path}: {v}");
+            v["id"].as_str().unwrap().to_string()
+        }
+    };
+    let zw = post(
+        "/api/v1/departments",
+        json!({ "name": "政务服务中心", "code": "ZW", "parent_id": "" }),
+    )
+    .await;
+    let rc = post(
+        "/api/v1/departments",
+        json!({ "name": "人才服务局", "code": "RC", "parent_id": "" }),
+    )
+    .await;
+    let code = kechuang_domain::uscc::complete("91500106MA0000501")
+        .unwrap()
+        .to_string();
+    let lab = post(
+        "/api/v1/orgs",
+        json!({ "name": "金凤实验室", "kind": "institute", "uscc": code }),
+    )
+    .await;
+    let permit = post(
+        "/api/v1/case-categories",
+        json!({ "code": "work_permit", "name": "外国人工作许可", "lead_department_id": zw, "time_limit_days": 10, "task_limit_days": 10, "warn_days": 2, "rating_days": 5 }),
+    )
+    .await;
+    let school = post(
+        "/api/v1/case-categories",
+        json!({ "code": "schooling", "name": "子女入学", "lead_department_id": rc, "time_limit_days": 15, "task_limit_days": 15, "warn_days": 2, "rating_days": 5 }),
+    )
+    .await;
+    let tier = post(
+        "/api/v1/talent/tiers",
+        json!({ "code": "leading", "name": "领军人才", "name_en": "Leading talent" }),
+    )
+    .await;
+    let permit_item = post(
+        "/api/v1/talent/services",
+        json!({ "category_id": permit, "name_en": "Work permit", "documents_en": "Passport" }),
+    )
+    .await;
+    let school_item = post(
+        "/api/v1/talent/services",
+        json!({ "category_id": school, "name_en": "School place" }),
+    )
+    .await;
+    let user = app.user("rencai", Role::Talent, None, None).await;
+    post(
+        "/api/v1/talent/talents",
+        json!({ "name_latin": "Anna WEBER", "nationality": "德国", "tier_id": tier, "employer_org_id": lab, "user_id": user }),
+    )
+    .await;
+
+    // On a phone, in a Chinese browser: the talent's home, then English.
+    let b = browser(390, 844).await;
+    let c = &b.client;
+    sign_in(c, &app, "rencai").await;
+    wait_for_text(c, "我的人才服务").await;
+    click(c, "#lang-switch button[value='en']").await;
+    wait_for_text(c, "My talent services").await;
+    wait_for_text(c, "Language changed").await;
+    assert!(!scrolls_sideways(c).await, "the page fits the phone");
+    // Nothing ticked: said in place, in English.
+    fill(
+        c,
+        "#request-text",
+        "I need a work permit and a school place for my son.",
+    )
+    .await;
+    click(c, "#request-form button[type=submit]").await;
+    wait_for_text(c, "Please choose at least one service").await;
+    click(c, &format!("#service-{permit_item}")).await;
+    click(c, &format!("#service-{school_item}")).await;
+    click(c, "#request-form button[type=submit]").await;
+    wait_for_text(c, "Submitted: the departments have it").await;
+    wait_for_text(c, "Sent to the departments").await;
+    wait_for_text(c, "School place").await;
+    // The choice is remembered: the next page is English too.
+    c.goto(&app.url("/talent")).await.unwrap();
+    wait_for_text(c, "My requests").await;
+    wait_for_text(c, "In progress").await;
+    b.client.clone().close().await.unwrap();
 }
