@@ -287,21 +287,26 @@ pub struct TalentListQuery {
     pub per_page: Option<u64>,
 }
 
+impl TalentListQuery {
+    pub fn filter(&self) -> ApiResult<TalentFilter> {
+        Ok(TalentFilter {
+            q: non_empty(&self.q),
+            tier_id: non_empty(&self.tier_id),
+            international: opt_bool("international", &self.international)?,
+            employer_org_id: non_empty(&self.employer_org_id),
+            specialist_id: None,
+        })
+    }
+}
+
 pub async fn list_talents(
     s: &AppState,
     p: &Principal,
     q: &TalentListQuery,
 ) -> ApiResult<Page<TalentView>> {
     require(p, Permission::TalentRead)?;
-    let f = TalentFilter {
-        q: non_empty(&q.q),
-        tier_id: non_empty(&q.tier_id),
-        international: opt_bool("international", &q.international)?,
-        employer_org_id: non_empty(&q.employer_org_id),
-        specialist_id: None,
-    };
     let show = opt_bool("reveal", &q.reveal)?.unwrap_or(false);
-    let page = talents::list(&s.db, &f, PageReq::new(q.page, q.per_page)?).await?;
+    let page = talents::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     if show {
         let ids: Vec<String> = page.items.iter().map(|t| t.id.clone()).collect();
         reveal(s, p, "view", &ids).await?;
@@ -340,15 +345,8 @@ pub async fn talents_export(
 ) -> ApiResult<Vec<u8>> {
     use crate::excel::{self, Cell};
     require(p, Permission::TalentRead)?;
-    let f = TalentFilter {
-        q: non_empty(&q.q),
-        tier_id: non_empty(&q.tier_id),
-        international: opt_bool("international", &q.international)?,
-        employer_org_id: non_empty(&q.employer_org_id),
-        specialist_id: None,
-    };
     let show = opt_bool("reveal", &q.reveal)?.unwrap_or(false);
-    let rows = talents::list_all(&s.db, &f, excel::MAX_EXPORT_ROWS).await?;
+    let rows = talents::list_all(&s.db, &q.filter()?, excel::MAX_EXPORT_ROWS).await?;
     if show {
         let ids: Vec<String> = rows.iter().map(|t| t.id.clone()).collect();
         reveal(s, p, "export", &ids).await?;

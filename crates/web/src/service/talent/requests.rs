@@ -170,16 +170,22 @@ pub struct RequestListQuery {
     pub per_page: Option<u64>,
 }
 
+impl RequestListQuery {
+    pub fn filter(&self) -> ApiResult<RequestFilter> {
+        Ok(RequestFilter {
+            talent_id: non_empty(&self.talent_id),
+            tier_code: non_empty(&self.tier),
+            international: opt_bool("international", &self.international)?,
+        })
+    }
+}
+
 pub async fn list(
     s: &AppState,
     p: &Principal,
     q: &RequestListQuery,
 ) -> ApiResult<Page<TalentRequestView>> {
-    let mut f = RequestFilter {
-        talent_id: non_empty(&q.talent_id),
-        tier_code: non_empty(&q.tier),
-        international: opt_bool("international", &q.international)?,
-    };
+    let mut f = q.filter()?;
     let scope = if super::as_talent(p) {
         f.talent_id = Some(super::own_talent(s, p).await?.id);
         Scope::All
@@ -215,12 +221,7 @@ const REQUEST_COLUMNS: [&str; 12] = [
 pub async fn export(s: &AppState, p: &Principal, q: &RequestListQuery) -> ApiResult<Vec<u8>> {
     use crate::excel::{self, Cell};
     require(p, Permission::TalentRead)?;
-    let f = RequestFilter {
-        talent_id: non_empty(&q.talent_id),
-        tier_code: non_empty(&q.tier),
-        international: opt_bool("international", &q.international)?,
-    };
-    let rows = requests::list_all(&s.db, &p.scope, &f, excel::MAX_EXPORT_ROWS).await?;
+    let rows = requests::list_all(&s.db, &p.scope, &q.filter()?, excel::MAX_EXPORT_ROWS).await?;
     let views = summaries(s, rows).await?;
     excel::workbook(
         "人才服务申请",
