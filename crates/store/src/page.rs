@@ -73,6 +73,15 @@ impl<T> Page<T> {
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.per_page).max(1)
     }
+    /// The same page with other items (views computed for the whole page at once).
+    pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        Page {
+            items,
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(f).collect(),

@@ -265,13 +265,9 @@ pub async fn list(
     f: &RequestFilter,
     p: PageReq,
 ) -> StoreResult<Page<(talent_request::Model, case::Model)>> {
-    let page = crate::page::fetch(db, filtered(scope, f), p).await?;
-    Ok(Page {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: with_cases(db, page.items).await?,
-    })
+    let mut page = crate::page::fetch(db, filtered(scope, f), p).await?;
+    let items = with_cases(db, std::mem::take(&mut page.items)).await?;
+    Ok(page.with_items(items))
 }
 
 /// Every request of a filter, at most `cap` (exports).

@@ -306,18 +306,13 @@ pub async fn list_talents(
 ) -> ApiResult<Page<TalentView>> {
     require(p, Permission::TalentRead)?;
     let show = opt_bool("reveal", &q.reveal)?.unwrap_or(false);
-    let page = talents::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
+    let mut page = talents::list(&s.db, &q.filter()?, PageReq::new(q.page, q.per_page)?).await?;
     if show {
         let ids: Vec<String> = page.items.iter().map(|t| t.id.clone()).collect();
         reveal(s, p, "view", &ids).await?;
     }
-    let items = views(s, page.items, show).await?;
-    Ok(Page {
-        items,
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    let items = views(s, std::mem::take(&mut page.items), show).await?;
+    Ok(page.with_items(items))
 }
 
 /// The columns of the register's export.

@@ -193,13 +193,9 @@ pub async fn list(
         require(p, Permission::TalentRead)?;
         p.scope.clone()
     };
-    let page = requests::list(&s.db, &scope, &f, PageReq::new(q.page, q.per_page)?).await?;
-    Ok(Page {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: summaries(s, page.items).await?,
-    })
+    let mut page = requests::list(&s.db, &scope, &f, PageReq::new(q.page, q.per_page)?).await?;
+    let items = summaries(s, std::mem::take(&mut page.items)).await?;
+    Ok(page.with_items(items))
 }
 
 const REQUEST_COLUMNS: [&str; 12] = [
