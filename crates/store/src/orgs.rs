@@ -196,6 +196,18 @@ pub async fn by_uscc<C: ConnectionTrait>(db: &C, uscc: &str) -> StoreResult<Opti
         .await?)
 }
 
+/// The organisations registered under exactly this name (imports that
+/// name an organisation without its credit code: one is found, or none,
+/// or several to tell apart).
+pub async fn by_name<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<Vec<org::Model>> {
+    use sea_orm::QuerySelect;
+    Ok(org::Entity::find()
+        .filter(org::Column::Name.eq(name))
+        .limit(2)
+        .all(db)
+        .await?)
+}
+
 fn duplicate_uscc(e: StoreError) -> StoreError {
     match e {
         StoreError::Conflict {

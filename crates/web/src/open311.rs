@@ -272,13 +272,13 @@ pub async fn get_file(
                 }],
             }),
         ),
-        "services" => match cases::categories(&s.db).await {
+        "services" => match cases::intake_categories(&s.db).await {
             Ok(cats) => respond(
                 StatusCode::OK,
                 f,
                 "services",
                 "service",
-                Value::Array(cats.iter().filter(|c| c.active).map(service).collect()),
+                Value::Array(cats.iter().map(service).collect()),
             ),
             Err(e) => internal(f, e),
         },
@@ -521,6 +521,7 @@ pub async fn post_file(
         Ok(l) => l,
         Err(m) => return error(f, StatusCode::BAD_REQUEST, m),
     };
+    // A category of the talent catalogue is refused by the intake itself.
     let cats = match cases::categories(&s.db).await {
         Ok(c) => c,
         Err(e) => return internal(f, e),
@@ -661,8 +662,8 @@ pub async fn get_service(
         Ok(p) => p.is_some_and(|p| matches!(p.scope, Scope::Org(Some(_)))),
         Err(r) => return r,
     };
-    match cases::categories(&s.db).await {
-        Ok(cats) if cats.iter().any(|c| c.code == code && c.active) => respond(
+    match cases::intake_categories(&s.db).await {
+        Ok(cats) if cats.iter().any(|c| c.code == code) => respond(
             StatusCode::OK,
             f,
             "service_definition",

@@ -15,6 +15,29 @@ pub async fn categories<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<case_cate
         .await?)
 }
 
+/// The active categories a case may be raised in by an enterprise, staff
+/// or Open311: those of the talent catalogue are left out (talents ask for
+/// them through the talent service).
+pub async fn intake_categories<C: ConnectionTrait>(
+    db: &C,
+) -> StoreResult<Vec<case_category::Model>> {
+    use sea_orm::QuerySelect;
+    let talent_only: std::collections::HashSet<String> =
+        crate::entities::talent_service::Entity::find()
+            .select_only()
+            .column(crate::entities::talent_service::Column::CategoryId)
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+    Ok(categories(db)
+        .await?
+        .into_iter()
+        .filter(|c| c.active && !talent_only.contains(&c.id))
+        .collect())
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct CategoryInput {
     pub code: String,

@@ -15,7 +15,7 @@ use sea_orm::{
 use tokio::sync::{mpsc, oneshot};
 
 use super::{beijing_date, event_row, notify_many, Actor, Note};
-use crate::entities::{case, case_category, case_department, case_seq, chain, org};
+use crate::entities::{case, case_category, case_department, case_seq, chain, org, talent_service};
 use crate::{calendar, now, record, Db, StoreError, StoreResult};
 
 /// A case as received.
@@ -178,6 +178,20 @@ async fn write_intakes(
         .into_iter()
         .map(|c| (c.id.clone(), c))
         .collect();
+    // Categories of the talent catalogue take talents' requests only.
+    let talent_only: HashSet<String> = if items.iter().all(|(_, i)| i.channel == Channel::Talent) {
+        HashSet::new()
+    } else {
+        talent_service::Entity::find()
+            .select_only()
+            .column(talent_service::Column::CategoryId)
+            .filter(talent_service::Column::CategoryId.is_in(wanted(|i| Some(&i.category_id))))
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let chain_ids = wanted(|i| i.chain_id.as_ref());
     let chains: HashMap<String, Option<String>> = if chain_ids.is_empty() {
         HashMap::new()
@@ -209,6 +223,12 @@ async fn write_intakes(
                 ErrorCode::ReceivedInFuture,
                 "received_at",
                 "受理时间不能晚于当前时间",
+            ))
+        } else if i.channel != Channel::Talent && talent_only.contains(&i.category_id) {
+            Err(StoreError::field(
+                ErrorCode::InvalidCategory,
+                "category_id",
+                "该分类是人才服务事项，由人才在“人才服务”中申请（或由人才服务专员代为申请）",
             ))
         } else if !known_orgs.contains(&i.org_id) {
             Err(StoreError::field(

@@ -35,8 +35,8 @@ pub use self::attachments::{
     attach, attachment, attachments, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
 };
 pub use self::categories::{
-    categories, create_category, seed_categories, update_category, CategoryInput,
-    DEFAULT_CATEGORIES,
+    categories, create_category, intake_categories, seed_categories, update_category,
+    CategoryInput, DEFAULT_CATEGORIES,
 };
 pub use self::inbox::{
     inbox, mark_all_read, mark_read, mark_read_linking, messages, notify, notify_many,

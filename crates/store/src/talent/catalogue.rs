@@ -112,8 +112,8 @@ fn long(field: &str, label: &str, v: &str, max: usize) -> StoreResult<()> {
     Ok(())
 }
 
-/// A new item over an existing category (one item a category).
-pub async fn create(db: &Db, actor: &str, i: ServiceInput) -> StoreResult<talent_service::Model> {
+/// The item's own texts checked, and its tier codes deduplicated and known.
+async fn checked_tiers<C: ConnectionTrait>(tx: &C, i: &ServiceInput) -> StoreResult<String> {
     long("name_en", "英文名称", i.name_en.trim(), 200)?;
     for (f, l, v) in [
         ("description", "说明", &i.description),
@@ -136,6 +136,36 @@ pub async fn create(db: &Db, actor: &str, i: ServiceInput) -> StoreResult<talent
             "适用层次过多，不选即为全部层次",
         ));
     }
+    let known: Vec<String> = talent_tier::Entity::find()
+        .all(tx)
+        .await?
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    if let Some(bad) = tier_codes.iter().find(|c| !known.contains(c)) {
+        return Err(StoreError::field(
+            ErrorCode::InvalidTier,
+            "tier_codes",
+            format!("人才层次 {bad} 不存在"),
+        ));
+    }
+    Ok(tier_codes.join(","))
+}
+
+fn apply(am: &mut talent_service::ActiveModel, i: ServiceInput, tier_codes: String) {
+    am.name_en = Set(i.name_en.trim().to_string());
+    am.description = Set(i.description.trim().to_string());
+    am.description_en = Set(i.description_en.trim().to_string());
+    am.documents = Set(i.documents.trim().to_string());
+    am.documents_en = Set(i.documents_en.trim().to_string());
+    am.tier_codes = Set(tier_codes);
+    am.origin = Set(i.origin.as_str().to_string());
+    am.sort_order = Set(i.sort_order);
+    am.active = Set(i.active);
+}
+
+/// A new item over an existing category (one item a category).
+pub async fn create(db: &Db, actor: &str, i: ServiceInput) -> StoreResult<talent_service::Model> {
     let tx = crate::db::begin_write(db).await?;
     let category = case_category::Entity::find_by_id(i.category_id.clone())
         .one(&tx)
@@ -154,19 +184,7 @@ pub async fn create(db: &Db, actor: &str, i: ServiceInput) -> StoreResult<talent
             "该分类未设置责任部门，请先在“诉求分类”中设置",
         ));
     }
-    let known: Vec<String> = talent_tier::Entity::find()
-        .all(&tx)
-        .await?
-        .into_iter()
-        .map(|t| t.code)
-        .collect();
-    if let Some(bad) = tier_codes.iter().find(|c| !known.contains(c)) {
-        return Err(StoreError::field(
-            ErrorCode::InvalidTier,
-            "tier_codes",
-            format!("人才层次 {bad} 不存在"),
-        ));
-    }
+    let tier_codes = checked_tiers(&tx, &i).await?;
     if talent_service::Entity::find()
         .filter(talent_service::Column::CategoryId.eq(category.id.clone()))
         .one(&tx)
@@ -178,22 +196,38 @@ pub async fn create(db: &Db, actor: &str, i: ServiceInput) -> StoreResult<talent
             message: format!("“{}”已在服务目录中", category.name),
         });
     }
-    let m = record::insert(
+    let mut am = talent_service::ActiveModel {
+        category_id: Set(category.id),
+        ..Default::default()
+    };
+    apply(&mut am, i, tier_codes);
+    let m = record::insert(&tx, actor, am).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// An item changed (its category stays; 409 on a stale `version`). An item
+/// set inactive leaves the catalogue talents see; its requests stay.
+pub async fn update(
+    db: &Db,
+    actor: &str,
+    id: &str,
+    version: i32,
+    i: ServiceInput,
+) -> StoreResult<talent_service::Model> {
+    let tx = crate::db::begin_write(db).await?;
+    let before = talent_service::Entity::find_by_id(id.to_string())
+        .one(&tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let tier_codes = checked_tiers(&tx, &i).await?;
+    let m = record::update(
         &tx,
         actor,
-        talent_service::ActiveModel {
-            category_id: Set(category.id),
-            name_en: Set(i.name_en.trim().to_string()),
-            description: Set(i.description.trim().to_string()),
-            description_en: Set(i.description_en.trim().to_string()),
-            documents: Set(i.documents.trim().to_string()),
-            documents_en: Set(i.documents_en.trim().to_string()),
-            tier_codes: Set(tier_codes.join(",")),
-            origin: Set(i.origin.as_str().to_string()),
-            sort_order: Set(i.sort_order),
-            active: Set(i.active),
-            ..Default::default()
-        },
+        "update",
+        before,
+        version,
+        |am: &mut talent_service::ActiveModel| apply(am, i, tier_codes),
     )
     .await?;
     tx.commit().await?;

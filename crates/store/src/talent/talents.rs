@@ -119,6 +119,36 @@ async fn check<C: ConnectionTrait>(tx: &C, i: &TalentInput, id: Option<&str>) ->
             return Err(field_err("specialist_id", "请选择一位人才服务专员"));
         }
     }
+    for (f, label, col, v) in [
+        (
+            "passport_no",
+            "护照号",
+            talent::Column::PassportNo,
+            &i.passport_no,
+        ),
+        (
+            "id_number",
+            "身份证号",
+            talent::Column::IdNumber,
+            &i.id_number,
+        ),
+    ] {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        let mut q = talent::Entity::find().filter(col.eq(v));
+        if let Some(id) = id {
+            q = q.filter(talent::Column::Id.ne(id));
+        }
+        if let Some(other) = q.one(tx).await? {
+            return Err(StoreError::field(
+                ErrorCode::Duplicate,
+                f,
+                format!("{label}已登记在人才“{}”名下", other.name),
+            ));
+        }
+    }
     if let Some(u) = &i.user_id {
         let account = user::Entity::find_by_id(u.clone()).one(tx).await?;
         if account.is_none_or(|a| a.role != "talent") {
@@ -245,4 +275,38 @@ pub async fn record_access(db: &Db, actor: &str, how: &str, ids: &[String]) -> S
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The active talent accounts a talent may be linked to: those not linked
+/// to another talent (the one of `talent_id`, if given, included), as
+/// (id, "display name（username）") in username order.
+pub async fn linkable_accounts(
+    db: &Db,
+    talent_id: Option<&str>,
+) -> StoreResult<Vec<(String, String)>> {
+    use sea_orm::QuerySelect;
+    let mut linked = talent::Entity::find()
+        .select_only()
+        .column(talent::Column::UserId)
+        .filter(talent::Column::UserId.is_not_null());
+    if let Some(id) = talent_id {
+        linked = linked.filter(talent::Column::Id.ne(id));
+    }
+    let taken: std::collections::HashSet<String> = linked
+        .into_tuple::<Option<String>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Role.eq("talent"))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Username)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|u| !taken.contains(&u.id))
+        .map(|u| (u.id, format!("{}（{}）", u.display_name, u.username)))
+        .collect())
 }

@@ -31,17 +31,9 @@ pub async fn get<C: sea_orm::ConnectionTrait>(db: &C, id: &str) -> StoreResult<t
         .ok_or(StoreError::NotFound)
 }
 
-/// A new tier (its code unique, 409 `duplicate_code`).
-pub async fn create(db: &Db, actor: &str, i: TierInput) -> StoreResult<talent_tier::Model> {
-    let code = i.code.trim().to_string();
-    if !valid_tier_code(&code) {
-        return Err(StoreError::field(
-            ErrorCode::InvalidTier,
-            "code",
-            "层次代码只能用小写字母、数字和下划线（最多 30 个），如 leading",
-        ));
-    }
-    let name = i.name.trim().to_string();
+/// A tier's name checked (the code is checked on creation only: it never changes).
+fn check_names(i: &TierInput) -> StoreResult<()> {
+    let name = i.name.trim();
     if name.is_empty() || name.chars().count() > 50 {
         return Err(StoreError::field(
             ErrorCode::InvalidTier,
@@ -56,6 +48,20 @@ pub async fn create(db: &Db, actor: &str, i: TierInput) -> StoreResult<talent_ti
             "英文名称最多 50 个字符",
         ));
     }
+    Ok(())
+}
+
+/// A new tier (its code unique, 409 `duplicate_code`).
+pub async fn create(db: &Db, actor: &str, i: TierInput) -> StoreResult<talent_tier::Model> {
+    let code = i.code.trim().to_string();
+    if !valid_tier_code(&code) {
+        return Err(StoreError::field(
+            ErrorCode::InvalidTier,
+            "code",
+            "层次代码只能用小写字母、数字和下划线（最多 30 个），如 leading",
+        ));
+    }
+    check_names(&i)?;
     let tx = crate::db::begin_write(db).await?;
     if talent_tier::Entity::find()
         .filter(talent_tier::Column::Code.eq(code.clone()))
@@ -73,10 +79,39 @@ pub async fn create(db: &Db, actor: &str, i: TierInput) -> StoreResult<talent_ti
         actor,
         talent_tier::ActiveModel {
             code: Set(code),
-            name: Set(name),
+            name: Set(i.name.trim().to_string()),
             name_en: Set(i.name_en.trim().to_string()),
             sort_order: Set(i.sort_order),
             ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// A tier renamed or reordered (its code, which the catalogue refers to,
+/// stays; 409 on a stale `version`).
+pub async fn update(
+    db: &Db,
+    actor: &str,
+    id: &str,
+    version: i32,
+    i: TierInput,
+) -> StoreResult<talent_tier::Model> {
+    check_names(&i)?;
+    let tx = crate::db::begin_write(db).await?;
+    let before = get(&tx, id).await?;
+    let m = record::update(
+        &tx,
+        actor,
+        "update",
+        before,
+        version,
+        |am: &mut talent_tier::ActiveModel| {
+            am.name = Set(i.name.trim().to_string());
+            am.name_en = Set(i.name_en.trim().to_string());
+            am.sort_order = Set(i.sort_order);
         },
     )
     .await?;

@@ -8,7 +8,7 @@ use kechuang_domain::auth::Role;
 use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
-use crate::{admin, code, create_org, sheet_rows};
+use crate::{admin, code, create_org, sheet_rows, text_xlsx};
 
 fn by_sector(detail: &Value, sector: &str) -> u64 {
     detail["counts"]["by_sector"]
@@ -30,18 +30,6 @@ async fn counts(api: &Api, aid: &str, on: &str) -> (u64, u64, u64) {
         by_sector(&d, "industry"),
         by_sector(&d, "academia"),
     )
-}
-
-/// A workbook of text cells (dates typed as text, as people often do).
-fn xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32, c as u16, *v).unwrap();
-        }
-    }
-    wb.save_to_buffer().unwrap()
 }
 
 async fn upload(api: &Api, aid: &str, bytes: Vec<u8>) -> (u16, Value) {
@@ -289,7 +277,7 @@ async fn a_member_list_is_imported_all_or_nothing() {
     let (c11, c12, c13, c99) = (code(11), code(12), code(13), code(99));
 
     // One bad row: nothing is added, the row and column are named.
-    let bad = xlsx(&[
+    let bad = text_xlsx(&[
         header.clone(),
         vec!["甲", &c11, "产", "2024-02-01", ""],
         vec!["乙", &c12, "", "2024-03-01", "2024-02-01"],
@@ -312,7 +300,7 @@ async fn a_member_list_is_imported_all_or_nothing() {
         "{e}"
     );
     // A credit code not in the register is found by the store: still nothing added.
-    let unknown = xlsx(&[
+    let unknown = text_xlsx(&[
         header.clone(),
         vec!["甲", &c11, "产", "2024-02-01", ""],
         vec!["某", &c99, "", "2024-03-01", ""],
@@ -326,7 +314,7 @@ async fn a_member_list_is_imported_all_or_nothing() {
         .await;
     assert!(h.as_array().unwrap().is_empty(), "{h}");
 
-    let good = xlsx(&[
+    let good = text_xlsx(&[
         header.clone(),
         vec!["甲", &c11, "产", "2024-02-01", "2025-01-01"],
         vec!["乙", &c12, "", "2024-03-01", ""],
@@ -358,7 +346,7 @@ async fn a_member_list_is_imported_all_or_nothing() {
     assert_eq!(ok["imported"], 2);
 
     let leader = app.api_client("lingdao", Role::Leader, None, None).await;
-    let (s, _) = upload(&leader, &aid, xlsx(&[header])).await;
+    let (s, _) = upload(&leader, &aid, text_xlsx(&[header])).await;
     assert_eq!(s, 403);
 }
 

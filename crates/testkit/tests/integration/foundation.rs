@@ -8,7 +8,7 @@ use kechuang_testkit::{between, spawn_app, Api, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
-use crate::{admin, code, create_department, create_org};
+use crate::{admin, code, create_department, create_org, text_xlsx};
 
 #[tokio::test]
 async fn ops_endpoints_and_security_headers() {
@@ -575,17 +575,6 @@ async fn work_calendar_counts_statutory_workdays() {
     );
 }
 
-fn xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32, c as u16, *v).unwrap();
-        }
-    }
-    wb.save_to_buffer().unwrap()
-}
-
 async fn upload(api: &Api, bytes: Vec<u8>) -> (u16, Value) {
     let part = reqwest::multipart::Part::bytes(bytes).file_name("orgs.xlsx");
     Api::json(
@@ -632,7 +621,7 @@ async fn excel_import_is_all_or_nothing_and_export_reads_back() {
         ],
         vec!["重复公司", "企业", c1.as_str(), "", "", "", ""],
     ];
-    let (status, body) = upload(&api, xlsx(&bad_rows)).await;
+    let (status, body) = upload(&api, text_xlsx(&bad_rows)).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["code"], "import_invalid");
     let problems = body["details"]["problems"].as_array().unwrap();
@@ -674,11 +663,11 @@ async fn excel_import_is_all_or_nothing_and_export_reads_back() {
         ],
         vec!["好大学", "高校", c2.as_str(), "", "", "否", ""],
     ];
-    let (status, body) = upload(&api, xlsx(&good)).await;
+    let (status, body) = upload(&api, text_xlsx(&good)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["imported"], 2);
     // Importing the same file again is refused whole: the codes are taken.
-    let (status, _) = upload(&api, xlsx(&good)).await;
+    let (status, _) = upload(&api, text_xlsx(&good)).await;
     assert_eq!(status, 422);
 
     // Export of a filtered list, read back with a real reader.
@@ -777,7 +766,7 @@ async fn excel_import_refuses_control_characters_by_row_and_column() {
         vec!["好公司", "企业"],
         vec!["坏\u{7f}公司", "企业"],
     ];
-    let (status, body) = upload(&api, xlsx(&rows)).await;
+    let (status, body) = upload(&api, text_xlsx(&rows)).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (422, Some("import_invalid")),
@@ -857,7 +846,7 @@ async fn excel_import_refuses_a_zip_bomb_before_inflating_it() {
     assert_eq!(res.status(), 200);
     let (status, body) = upload(
         &api,
-        xlsx(&[vec!["单位名称", "单位类型"], vec!["好大学", "高校"]]),
+        text_xlsx(&[vec!["单位名称", "单位类型"], vec!["好大学", "高校"]]),
     )
     .await;
     assert_eq!((status, &body["imported"]), (200, &json!(1)), "{body}");
@@ -1115,7 +1104,7 @@ async fn pages_show_lists_forms_with_errors_in_place_and_fragments() {
         }
     }
     // The import page lists every bad cell and imports nothing.
-    let file = xlsx(&[vec!["单位名称", "单位类型"], vec!["", "火星机构"]]);
+    let file = text_xlsx(&[vec!["单位名称", "单位类型"], vec!["", "火星机构"]]);
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(file).file_name("a.xlsx"),

@@ -25,6 +25,7 @@ mod party_zones;
 mod talent;
 mod talent_demo;
 mod talent_pages;
+mod talent_sheets;
 mod transfer;
 
 use kechuang_domain::auth::Role;
@@ -90,6 +91,18 @@ pub fn sheet_rows(bytes: &[u8], name: Option<&str>) -> Vec<Vec<String>> {
         .rows()
         .map(|r| r.iter().map(cell_text).collect())
         .collect()
+}
+
+/// A workbook of text cells (dates typed as text, as people often do).
+pub fn text_xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
 }
 
 /// One part of an .xlsx (a zip archive) as text.

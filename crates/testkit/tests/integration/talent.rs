@@ -354,8 +354,8 @@ async fn a_talent_asks_for_two_services_and_gets_one_reply() {
     assert_eq!(rows[0][0], "姓名");
     assert_eq!(rows.len(), 2, "only the international talent: {rows:?}");
     assert_eq!(rows[1][1], "Anna WEBER");
-    assert_eq!(rows[1][9], "C*****T47");
-    assert_eq!(rows[1][7], "2025-09-01");
+    assert_eq!(rows[1][10], "C*****T47");
+    assert_eq!(rows[1][8], "2025-09-01");
     let res = adm
         .get("/api/v1/talent/requests/export")
         .send()

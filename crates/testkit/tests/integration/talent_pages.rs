@@ -340,3 +340,169 @@ fn case_number(html: &str) -> String {
         .map(|i| html[i..i + 14].to_string())
         .unwrap_or_default()
 }
+
+/// The bureau keeps the register and the catalogue in the browser: a
+/// talent's record edited with its numbers in full (a masked number or a
+/// stale version refused in place, what was typed kept) and linked to its
+/// account; an item stopped and a tier renamed on their edit pages; a bad
+/// import file listed cell by cell on the register, a good one imported.
+#[tokio::test]
+async fn the_bureau_keeps_the_register_and_the_catalogue() {
+    let app = spawn_app().await;
+    let adm = admin(&app).await;
+    let zw = create_department(&adm, "政务服务局", "ZW", None).await;
+    let lab = create_org(&adm, "金凤实验室", 712, json!({ "kind": "institute" })).await;
+    let permit = category(&adm, "work_permit", "外国人工作许可", &zw, 10).await;
+    let tier = created(
+        &adm,
+        "/api/v1/talent/tiers",
+        json!({ "code": "leading", "name": "领军人才" }),
+    )
+    .await;
+    let item = created(
+        &adm,
+        "/api/v1/talent/services",
+        json!({ "category_id": id(&permit), "name_en": "Work permit" }),
+    )
+    .await;
+    let anna = created(
+        &adm,
+        "/api/v1/talent/talents",
+        json!({ "name_latin": "Anna WEBER", "nationality": "德国", "tier_id": id(&tier),
+                "employer_org_id": id(&lab), "passport_no": "C01X00T47", "phone": "13800138000" }),
+    )
+    .await;
+    let user = app.user("rencai", Role::Talent, None, None).await;
+    let staff = app.browser("admin").await;
+    let edit = format!("/talent/talents/{}/edit", id(&anna));
+
+    // The edit form holds the full numbers and offers the unlinked account.
+    let form = staff.get_text(&edit).await;
+    assert!(
+        form.contains("value=\"C01X00T47\"")
+            && form.contains("value=\"13800138000\"")
+            && form.contains("（rencai）"),
+        "{form}"
+    );
+    let fields = |passport: &'static str, version: String| {
+        vec![
+            ("version", version),
+            ("name_latin", "Anna WEBER".to_string()),
+            ("nationality", "德国".into()),
+            ("tier_id", id(&tier)),
+            ("employer_org_id", id(&lab)),
+            ("passport_no", passport.into()),
+            ("phone", "13800138000".into()),
+            ("field", "氢能".into()),
+            ("user_id", user.clone()),
+        ]
+    };
+    let (staff_ref, edit_ref) = (&staff, &edit);
+    let post = |f: Vec<(&'static str, String)>| async move {
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        staff_ref.post_form(edit_ref, &refs).await
+    };
+    let v = anna["version"].to_string();
+    let r = post(fields("C*****T47", v.clone())).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("脱敏后的号码") && html.contains("氢能"),
+        "{html}"
+    );
+    let r = post(fields("C01X00T47", v.clone())).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    assert_eq!(
+        location(&r),
+        format!("/talent/talents/{}?flash=saved", id(&anna))
+    );
+    let r = post(fields("C01X00T47", v)).await;
+    assert_eq!(r.status(), 409, "a stale version");
+    assert!(
+        r.text().await.unwrap().contains("氢能"),
+        "what was typed is kept"
+    );
+    let rec = adm
+        .get_ok(&format!("/api/v1/talent/talents/{}?reveal=true", id(&anna)))
+        .await;
+    assert_eq!(rec["field"], "氢能");
+    assert_eq!(rec["passport_no"], "C01X00T47", "the number is not lost");
+    assert_eq!(rec["user_id"], json!(user));
+
+    // An item stopped, a tier renamed.
+    let cat = staff.get_text("/talent/catalogue").await;
+    let item_edit = format!("/talent/catalogue/{}/edit", id(&item));
+    assert!(cat.contains(&item_edit), "{cat}");
+    let form = staff.get_text(&item_edit).await;
+    assert!(form.contains("value=\"Work permit\""), "{form}");
+    let r = staff
+        .post_form(
+            &item_edit,
+            &[
+                ("version", &item["version"].to_string()),
+                ("name_en", "Work permit"),
+                ("origin", "any"),
+                ("sort_order", "0"),
+                ("active", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    assert!(staff.get_text("/talent/catalogue").await.contains("停用"));
+    let r = staff
+        .post_form(
+            &format!("/talent/tiers/{}/edit", id(&tier)),
+            &[("version", &tier["version"].to_string()), ("name", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("请填写层次名称"));
+    let r = staff
+        .post_form(
+            &format!("/talent/tiers/{}/edit", id(&tier)),
+            &[
+                ("version", &tier["version"].to_string()),
+                ("name", "领军人才（A类）"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(staff
+        .get_text("/talent/catalogue")
+        .await
+        .contains("领军人才（A类）"));
+
+    // The import on the register page: bad cells listed, a good file imported.
+    let upload = |bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("talents.xlsx");
+        staff
+            .http
+            .post(format!(
+                "{}/talent/talents/import?csrf_token={}",
+                staff.base, staff.csrf
+            ))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let header = vec!["姓名", "外文姓名", "国籍", "人才层次", "工作单位"];
+    let r = upload(crate::text_xlsx(&[
+        header.clone(),
+        vec!["王五", "", "中国", "院士", "金凤实验室"],
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"import-problems\"") && html.contains("人才层次“院士”不存在"),
+        "{html}"
+    );
+    let r = upload(crate::text_xlsx(&[
+        header,
+        vec!["王五", "", "中国", "领军人才（A类）", "金凤实验室"],
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(location(&r), "/talent/talents?flash=imported");
+    assert!(staff.get_text("/talent/talents").await.contains("王五"));
+}

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::{opt_bool, ApiJson, ApiPath, ApiQuery, ListPage, Paging};
+use crate::api::{opt_bool, ApiJson, ApiMultipart, ApiPath, ApiQuery, ListPage, Paging};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
@@ -25,6 +25,7 @@ use crate::service::talent::register::{
 use crate::service::talent::requests::{
     self, RequestDraft, RequestListQuery, TalentRequestDetailView, TalentRequestView,
 };
+use crate::service::talent::sheets;
 use crate::AppState;
 use kechuang_store::entities::talent_tier;
 
@@ -33,6 +34,20 @@ pub struct TalentUpdate {
     pub version: i32,
     #[serde(flatten)]
     pub talent: TalentDraft,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TalentTierUpdate {
+    pub version: i32,
+    #[serde(flatten)]
+    pub tier: TalentTierDraft,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ServiceUpdate {
+    pub version: i32,
+    #[serde(flatten)]
+    pub service: ServiceDraft,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -66,6 +81,20 @@ pub async fn create_tier(
     ))
 }
 
+/// 修改人才层次（名称、英文名称、排序；代码不可改）
+#[utoipa::path(put, path = "/api/v1/talent/tiers/{id}", tag = "talent", params(("id" = String, Path)), request_body = TalentTierUpdate,
+    responses((status = 200, body = talent_tier::Model), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_tier(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(u): ApiJson<TalentTierUpdate>,
+) -> ApiResult<Json<talent_tier::Model>> {
+    Ok(Json(
+        register::update_tier(&s, &p, &id, u.version, u.tier).await?,
+    ))
+}
+
 /// 人才服务目录（人才本人只看适用于自己的事项）
 #[utoipa::path(get, path = "/api/v1/talent/services", tag = "talent",
     responses((status = 200, body = [TalentServiceView]), (status = 403, body = ErrorBody)))]
@@ -87,6 +116,20 @@ pub async fn create_service(
     Ok((
         StatusCode::CREATED,
         Json(register::create_service(&s, &p, d).await?),
+    ))
+}
+
+/// 修改服务事项（说明、材料、适用层次与人才、排序；active=false 停用：人才不再看到，已有申请不受影响）
+#[utoipa::path(put, path = "/api/v1/talent/services/{id}", tag = "talent", params(("id" = String, Path)), request_body = ServiceUpdate,
+    responses((status = 200, body = TalentServiceView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_service(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(u): ApiJson<ServiceUpdate>,
+) -> ApiResult<Json<TalentServiceView>> {
+    Ok(Json(
+        register::update_service(&s, &p, &id, u.version, u.service).await?,
     ))
 }
 
@@ -114,7 +157,7 @@ pub async fn export_talents(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "人才名册.xlsx",
-        register::talents_export(&s, &p, &q).await?,
+        sheets::talents_export(&s, &p, &q).await?,
     ))
 }
 
@@ -157,6 +200,36 @@ pub async fn get_talent(
 ) -> ApiResult<Json<TalentView>> {
     let show = opt_bool("reveal", &q.reveal)?.unwrap_or(false);
     Ok(Json(register::talent(&s, &p, &id, show).await?))
+}
+
+/// 下载人才名册导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/talent/talents/import/template", tag = "talent",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn talent_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "人才名册导入模板.xlsx",
+        sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入人才：先校验全部行，有错则整体不导入
+#[utoipa::path(post, path = "/api/v1/talent/talents/import", tag = "talent",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出（工作单位按统一社会信用代码或名称，人才层次按名称或代码，人才服务专员按姓名）"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_talents(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiMultipart(mp): ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::TalentWrite)?;
+    let bytes = excel::upload(mp).await?;
+    Ok(Json(excel::Imported {
+        imported: sheets::import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
 }
 
 /// 修改人才档案
@@ -246,9 +319,13 @@ pub async fn figures(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_tiers, create_tier))
+        .routes(routes!(update_tier))
         .routes(routes!(list_services, create_service))
+        .routes(routes!(update_service))
         .routes(routes!(list_talents, create_talent))
         .routes(routes!(export_talents))
+        .routes(routes!(talent_template))
+        .routes(routes!(import_talents))
         .routes(routes!(export_requests))
         .routes(routes!(get_talent, update_talent))
         .routes(routes!(me))

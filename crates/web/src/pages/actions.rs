@@ -12,7 +12,9 @@ use serde::Deserialize;
 
 use super::{PageError, PageResult};
 use crate::error::ApiError;
+use crate::excel::{ImportFailure, ImportProblem};
 use crate::AppState;
+use axum::http::StatusCode;
 
 /// The values and errors of the one action form that was rejected.
 #[derive(Default)]
@@ -103,6 +105,13 @@ pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// The record version an edit form carries (a 400 when it is missing).
+pub fn version(pairs: &[(String, String)]) -> Result<i32, ApiError> {
+    field(pairs, "version").parse().map_err(|_| {
+        ApiError::bad_request(ErrorCode::InvalidForm, "缺少记录版本号，请刷新页面后重试")
+    })
+}
+
 /// After a successful action: back to `to` with a flash message.
 pub fn done(to: &str, flash: &str) -> Response {
     Redirect::to(&format!("{to}?flash={flash}")).into_response()
@@ -151,7 +160,7 @@ where
 }
 
 /// A re-rendered form keeps the status of its rejection (409, 422).
-pub fn with_status(mut r: Response, s: axum::http::StatusCode) -> Response {
+pub fn with_status(mut r: Response, s: StatusCode) -> Response {
     *r.status_mut() = s;
     r
 }
@@ -160,6 +169,39 @@ pub fn with_status(mut r: Response, s: axum::http::StatusCode) -> Response {
 #[derive(Deserialize, Default)]
 pub struct FlashQuery {
     pub flash: Option<String>,
+}
+
+/// A refused Excel import shown on its list page: the message under the
+/// form "import" and the bad cells; a 403, 404 or server error is the
+/// error page.
+pub fn import_refusal(
+    r: ImportFailure,
+) -> Result<(StatusCode, FormState, Vec<ImportProblem>), ApiError> {
+    match r {
+        ImportFailure::Invalid(problems) => {
+            let e = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ImportInvalid,
+                format!(
+                    "发现{}处错误，未导入任何数据，请修改后重新上传",
+                    problems.len()
+                ),
+            );
+            Ok((
+                e.status,
+                FormState::rejected("import", vec![], &e),
+                problems,
+            ))
+        }
+        ImportFailure::Other(e)
+            if e.status.is_client_error()
+                && e.status != StatusCode::FORBIDDEN
+                && e.status != StatusCode::NOT_FOUND =>
+        {
+            Ok((e.status, FormState::rejected("import", vec![], &e), vec![]))
+        }
+        ImportFailure::Other(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

@@ -36,10 +36,9 @@ use axum::Router;
 type Choices = Vec<(String, String)>;
 
 async fn category_choices(s: &AppState) -> Result<Choices, ApiError> {
-    Ok(cases::categories(&s.db)
+    Ok(cases::intake_categories(&s.db)
         .await?
         .into_iter()
-        .filter(|c| c.active)
         .map(|c| (c.id, c.name))
         .collect())
 }

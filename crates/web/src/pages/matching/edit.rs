@@ -13,8 +13,8 @@ use kechuang_store::Principal;
 
 use super::{chain_choices, modes, node_choices, offer_kinds, NEEDS, OFFERS};
 use crate::auth::PageUser;
-use crate::error::{ApiError, ApiResult};
-use crate::pages::actions::{answer, done, draft, field, join_repeated, org_choices, FormState};
+use crate::error::ApiResult;
+use crate::pages::actions::{answer, done, draft, join_repeated, org_choices, version, FormState};
 use crate::pages::{render, PageCtx, PageResult};
 use crate::service::matching::listings::{self as service, own_org, require_post};
 use crate::AppState;
@@ -231,12 +231,7 @@ async fn save(
 ) -> PageResult {
     let pairs = join_repeated(pairs);
     let result: ApiResult<Response> = async {
-        let version = field(&pairs, "version").parse().map_err(|_| {
-            ApiError::bad_request(
-                kechuang_domain::ErrorCode::InvalidForm,
-                "缺少记录版本号，请刷新页面后重试",
-            )
-        })?;
+        let version = version(&pairs)?;
         let base = if form == "need" {
             service::update_need(st, p, id, version, &draft(&pairs)?).await?;
             NEEDS

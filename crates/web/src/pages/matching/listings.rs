@@ -6,12 +6,10 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::matching::ListingStatus;
-use kechuang_domain::ErrorCode;
 use kechuang_store::Principal;
 
 use super::{
@@ -19,11 +17,12 @@ use super::{
     OFFERS,
 };
 use crate::auth::PageUser;
-use crate::error::{ApiError, ApiResult};
-use crate::excel::{upload, ImportFailure, ImportProblem};
+use crate::error::ApiResult;
+use crate::excel::{upload, ImportProblem};
 use crate::forms::matching::{NeedDraft, OfferDraft};
 use crate::pages::actions::{
-    answer, done, draft, field, join_repeated, org_choices, with_status, FlashQuery, FormState,
+    answer, done, draft, field, import_refusal, join_repeated, org_choices, with_status,
+    FlashQuery, FormState,
 };
 use crate::pages::{query_string, render, PageCtx, PageResult, Pager};
 use crate::service::matching::leads::{self as lead_service, LeadListQuery, LeadView};
@@ -45,37 +44,6 @@ pub(super) fn listed(list: &str, code: &str) -> bool {
 
 fn o(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
-}
-
-/// The refused import: its message under the form and the bad cells.
-fn import_refusal(
-    r: ImportFailure,
-) -> Result<(StatusCode, FormState, Vec<ImportProblem>), ApiError> {
-    match r {
-        ImportFailure::Invalid(problems) => {
-            let e = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::ImportInvalid,
-                format!(
-                    "发现{}处错误，未导入任何数据，请修改后重新上传",
-                    problems.len()
-                ),
-            );
-            Ok((
-                e.status,
-                FormState::rejected("import", vec![], &e),
-                problems,
-            ))
-        }
-        ImportFailure::Other(e)
-            if e.status.is_client_error()
-                && e.status != StatusCode::FORBIDDEN
-                && e.status != StatusCode::NOT_FOUND =>
-        {
-            Ok((e.status, FormState::rejected("import", vec![], &e), vec![]))
-        }
-        ImportFailure::Other(e) => Err(e),
-    }
 }
 
 /// The one-button review steps: action, label, button style.

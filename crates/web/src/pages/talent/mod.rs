@@ -30,9 +30,22 @@ pub fn routes() -> Router<AppState> {
         .route("/talent/requests/{id}/rate", post(mine::rate))
         .route(REQUESTS, get(staff::requests).post(staff::submit_for))
         .route(TALENTS, get(staff::talents).post(staff::create_talent))
+        .route("/talent/talents/import", post(staff::import_talents))
         .route("/talent/talents/{id}", get(staff::talent))
+        .route(
+            "/talent/talents/{id}/edit",
+            get(staff::talent_form).post(staff::update_talent),
+        )
         .route(CATALOGUE, get(staff::catalogue).post(staff::create_service))
+        .route(
+            "/talent/catalogue/{id}/edit",
+            get(staff::service_form).post(staff::update_service),
+        )
         .route("/talent/tiers", post(staff::create_tier))
+        .route(
+            "/talent/tiers/{id}/edit",
+            get(staff::tier_form).post(staff::update_tier),
+        )
         .route(FIGURES, get(staff::figures))
 }
 

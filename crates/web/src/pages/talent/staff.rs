@@ -4,7 +4,7 @@
 //! request list with the form to ask on a talent's behalf.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
 use axum::Form;
 use kechuang_domain::auth::Permission;
@@ -15,15 +15,19 @@ use kechuang_store::Principal;
 use super::{crumbs, CATALOGUE, FIGURES, REQUESTS, TALENTS};
 use crate::auth::PageUser;
 use crate::error::ApiResult;
+use crate::excel::{upload, ImportProblem};
 use crate::extract::opt_bool;
 use crate::pages::actions::{
-    answer, done, draft, join_repeated, org_choices, FlashQuery, FormState,
+    answer, done, draft, import_refusal, join_repeated, org_choices, version, with_status,
+    FlashQuery, FormState,
 };
 use crate::pages::{fmt_date, fmt_time, query_string, render, PageCtx, PageResult, Pager};
 use crate::service::talent::figures::{TalentFiguresQuery, TalentFiguresView};
 use crate::service::talent::register::{self, TalentListQuery, TalentServiceView, TalentView};
 use crate::service::talent::requests::{self, RequestListQuery, TalentRequestView};
+use crate::service::talent::sheets;
 use crate::AppState;
+use kechuang_store::talent::talents;
 
 fn o(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
@@ -59,9 +63,11 @@ struct TalentsPage {
     tiers: Vec<(String, String)>,
     orgs: Vec<(String, String)>,
     specialists: Vec<(String, String)>,
+    accounts: Vec<(String, String)>,
     export_href: String,
     can_write: bool,
     fs: FormState,
+    problems: Vec<ImportProblem>,
 }
 
 impl TalentsPage {
@@ -75,6 +81,7 @@ async fn talents_page(
     p: &Principal,
     q: TalentListQuery,
     fs: FormState,
+    problems: Vec<ImportProblem>,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
     let page = register::list_talents(st, p, &q).await?;
@@ -100,9 +107,15 @@ async fn talents_page(
         } else {
             vec![]
         },
+        accounts: if can_write {
+            talents::linkable_accounts(&st.db, None).await?
+        } else {
+            vec![]
+        },
         can_write,
         q,
         fs,
+        problems,
     }))
 }
 
@@ -112,7 +125,15 @@ pub async fn talents(
     Query(q): Query<TalentListQuery>,
     Query(fl): Query<FlashQuery>,
 ) -> PageResult {
-    Ok(talents_page(&st, &p, q, FormState::default(), fl.flash.as_deref()).await?)
+    Ok(talents_page(
+        &st,
+        &p,
+        q,
+        FormState::default(),
+        vec![],
+        fl.flash.as_deref(),
+    )
+    .await?)
 }
 
 /// POST /talent/talents: register a talent.
@@ -129,9 +150,28 @@ pub async fn create_talent(
         result.map(|t| done(&format!("{TALENTS}/{}", t.talent.id), "created")),
         "talent",
         pairs,
-        |fs| talents_page(&st, &p, TalentListQuery::default(), fs, None),
+        |fs| talents_page(&st, &p, TalentListQuery::default(), fs, vec![], None),
     )
     .await
+}
+
+/// POST /talent/talents/import: all or nothing, the bad cells listed.
+pub async fn import_talents(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = upload(mp).await?;
+        sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(done(TALENTS, "imported")),
+        Err(e) => import_refusal(e)?,
+    };
+    let r = talents_page(&st, &p, TalentListQuery::default(), fs, problems, None).await?;
+    Ok(with_status(r, status))
 }
 
 #[derive(Template)]
@@ -141,6 +181,7 @@ struct TalentPage {
     t: TalentView,
     requests: Vec<TalentRequestView>,
     can_reveal: bool,
+    can_edit: bool,
 }
 
 impl TalentPage {
@@ -193,9 +234,111 @@ pub async fn talent(
             &[("人才名册", TALENTS), (&title, "")],
         ),
         can_reveal: p.can(Permission::TalentPii) && t.masked,
+        can_edit: p.can(Permission::TalentWrite) && p.can(Permission::TalentPii),
         t,
         requests,
     }))
+}
+
+#[derive(Template)]
+#[template(path = "talent/talent_edit.html")]
+struct TalentEditPage {
+    page: PageCtx,
+    id: String,
+    version: i32,
+    tiers: Vec<(String, String)>,
+    orgs: Vec<(String, String)>,
+    specialists: Vec<(String, String)>,
+    accounts: Vec<(String, String)>,
+    fs: FormState,
+}
+
+/// The edit form of a talent, its numbers in full (TalentPii, audited):
+/// the record's values, or those just posted back.
+async fn talent_edit_page(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    posted: Option<FormState>,
+) -> ApiResult<Response> {
+    crate::auth::require(p, Permission::TalentWrite)?;
+    let v = register::talent(st, p, id, true).await?;
+    let t = &v.talent;
+    let title = format!("修改人才档案：{}", t.name);
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    let values = [
+        ("name", t.name.clone()),
+        ("name_latin", t.name_latin.clone()),
+        ("nationality", t.nationality.clone()),
+        ("tier_id", t.tier_id.clone()),
+        (
+            "arrived_on",
+            t.arrived_on.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        ("employer_org_id", t.employer_org_id.clone()),
+        ("field", t.field.clone()),
+        ("specialist_id", opt(&t.specialist_id)),
+        ("phone", t.phone.clone()),
+        ("passport_no", t.passport_no.clone()),
+        ("id_number", t.id_number.clone()),
+        ("email", t.email.clone()),
+        ("note", t.note.clone()),
+        ("user_id", opt(&t.user_id)),
+    ];
+    let version = match &posted {
+        Some(f) => f.val("talent", "version", "").parse().unwrap_or(t.version),
+        None => t.version,
+    };
+    let back = format!("{TALENTS}/{id}");
+    Ok(render(&TalentEditPage {
+        page: PageCtx::new(
+            st,
+            p,
+            &title,
+            TALENTS,
+            &[("人才名册", TALENTS), (&t.name, &back), ("修改", "")],
+        ),
+        id: id.to_string(),
+        version,
+        tiers: tier_choices(&register::tiers(st, p).await?),
+        orgs: org_choices(st, &["enterprise", "university", "institute"]).await?,
+        specialists: specialist_choices(st).await?,
+        accounts: talents::linkable_accounts(&st.db, Some(id)).await?,
+        fs: posted.unwrap_or(FormState {
+            form: "talent".into(),
+            values: values
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            errors: Default::default(),
+        }),
+    }))
+}
+
+pub async fn talent_form(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+) -> PageResult {
+    Ok(talent_edit_page(&st, &p, &id, None).await?)
+}
+
+/// POST /talent/talents/{id}/edit
+pub async fn update_talent(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let result = async {
+        register::update_talent(&st, &p, &id, version(&pairs)?, draft(&pairs)?).await?;
+        Ok(done(&format!("{TALENTS}/{id}"), "saved"))
+    }
+    .await;
+    answer(result, "talent", pairs, |fs| {
+        talent_edit_page(&st, &p, &id, Some(fs))
+    })
+    .await
 }
 
 // ---------------------------------------------------------------- catalogue
@@ -210,6 +353,15 @@ struct CataloguePage {
     origins: Vec<(&'static str, &'static str)>,
     can_write: bool,
     fs: FormState,
+}
+
+impl CataloguePage {
+    fn tier_on(&self, code: &str) -> bool {
+        self.fs
+            .val("service", "tier_codes", "")
+            .split(',')
+            .any(|c| c == code)
+    }
 }
 
 async fn catalogue_page(
@@ -283,6 +435,173 @@ pub async fn create_tier(
         pairs,
         |fs| catalogue_page(&st, &p, fs, None),
     )
+    .await
+}
+
+/// The edit page of a catalogue item (`kind` "service") or a tier ("tier");
+/// `fs` carries the values shown: the record's, or those just posted back.
+#[derive(Template)]
+#[template(path = "talent/catalogue_edit.html")]
+struct CatalogueEditPage {
+    page: PageCtx,
+    kind: &'static str,
+    action: String,
+    version: i32,
+    note: String,
+    tiers: Vec<talent_tier::Model>,
+    origins: Vec<(&'static str, &'static str)>,
+    states: Vec<(&'static str, &'static str)>,
+    fs: FormState,
+}
+
+impl CatalogueEditPage {
+    fn tier_on(&self, code: &str) -> bool {
+        self.fs
+            .val(self.kind, "tier_codes", "")
+            .split(',')
+            .any(|c| c == code)
+    }
+}
+
+async fn catalogue_edit_page(
+    st: &AppState,
+    p: &Principal,
+    kind: &'static str,
+    id: &str,
+    posted: Option<FormState>,
+) -> ApiResult<Response> {
+    crate::auth::require(p, Permission::TalentWrite)?;
+    let tiers = register::tiers(st, p).await?;
+    let (title, version, note, values) = if kind == "service" {
+        let s = register::catalogue(st, p)
+            .await?
+            .into_iter()
+            .find(|v| v.service.id == id)
+            .ok_or_else(crate::error::ApiError::not_found)?;
+        let m = &s.service;
+        (
+            format!("修改服务事项：{}", s.name),
+            m.version,
+            format!(
+                "事项名称、责任部门（{}）和办理时限（{} 个工作日）在“诉求分类与路由”中维护。停用后人才不再看到该事项，已提交的申请照常办理。",
+                s.department_name, s.time_limit_days
+            ),
+            vec![
+                ("name_en", m.name_en.clone()),
+                ("origin", m.origin.clone()),
+                ("sort_order", m.sort_order.to_string()),
+                ("active", m.active.to_string()),
+                ("description", m.description.clone()),
+                ("description_en", m.description_en.clone()),
+                ("documents", m.documents.clone()),
+                ("documents_en", m.documents_en.clone()),
+                ("tier_codes", m.tier_codes.clone()),
+            ],
+        )
+    } else {
+        let t = tiers
+            .iter()
+            .find(|t| t.id == id)
+            .ok_or_else(crate::error::ApiError::not_found)?;
+        (
+            format!("修改人才层次：{}", t.name),
+            t.version,
+            format!("层次代码 {} 不可修改（服务目录按代码引用层次）。", t.code),
+            vec![
+                ("name", t.name.clone()),
+                ("name_en", t.name_en.clone()),
+                ("sort_order", t.sort_order.to_string()),
+            ],
+        )
+    };
+    let base = if kind == "service" {
+        CATALOGUE
+    } else {
+        "/talent/tiers"
+    };
+    let version = match &posted {
+        Some(f) => f.val(kind, "version", "").parse().unwrap_or(version),
+        None => version,
+    };
+    Ok(render(&CatalogueEditPage {
+        page: PageCtx::new(
+            st,
+            p,
+            &title,
+            CATALOGUE,
+            &[("服务目录", CATALOGUE), ("修改", "")],
+        ),
+        kind,
+        action: format!("{base}/{id}/edit"),
+        version,
+        note,
+        tiers,
+        origins: Origin::ALL
+            .iter()
+            .map(|o| (o.as_str(), o.label_zh()))
+            .collect(),
+        states: vec![("true", "启用"), ("false", "停用")],
+        fs: posted.unwrap_or(FormState {
+            form: kind.to_string(),
+            values: values
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            errors: Default::default(),
+        }),
+    }))
+}
+
+pub async fn service_form(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+) -> PageResult {
+    Ok(catalogue_edit_page(&st, &p, "service", &id, None).await?)
+}
+
+pub async fn tier_form(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+) -> PageResult {
+    Ok(catalogue_edit_page(&st, &p, "tier", &id, None).await?)
+}
+
+/// POST /talent/catalogue/{id}/edit
+pub async fn update_service(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let pairs = join_repeated(pairs);
+    let result = async {
+        register::update_service(&st, &p, &id, version(&pairs)?, draft(&pairs)?).await?;
+        Ok(done(CATALOGUE, "saved"))
+    }
+    .await;
+    answer(result, "service", pairs, |fs| {
+        catalogue_edit_page(&st, &p, "service", &id, Some(fs))
+    })
+    .await
+}
+
+/// POST /talent/tiers/{id}/edit
+pub async fn update_tier(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let result = async {
+        register::update_tier(&st, &p, &id, version(&pairs)?, draft(&pairs)?).await?;
+        Ok(done(CATALOGUE, "saved"))
+    }
+    .await;
+    answer(result, "tier", pairs, |fs| {
+        catalogue_edit_page(&st, &p, "tier", &id, Some(fs))
+    })
     .await
 }
 

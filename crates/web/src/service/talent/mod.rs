@@ -1,11 +1,12 @@
 //! Talent services (人才服务): the tiers, the catalogue and the register
-//! (register.rs), and requests run on the case engine (requests.rs). A
+//! (register.rs) with its Excel export and import (sheets.rs), and requests run on the case engine (requests.rs). A
 //! talent account reaches only its own record and requests; staff with
 //! `TalentRead` see the register masked, `TalentPii` unmasks (audited).
 
 pub mod figures;
 pub mod register;
 pub mod requests;
+pub mod sheets;
 
 use kechuang_domain::auth::Permission;
 use kechuang_domain::ErrorCode;

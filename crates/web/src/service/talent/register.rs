@@ -24,7 +24,7 @@ use crate::AppState;
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct TalentTierDraft {
-    /// 层次代码：小写字母、数字、下划线，如 leading
+    /// 层次代码：小写字母、数字、下划线，如 leading（修改时忽略：代码不可改）
     pub code: String,
     /// 层次名称，如 领军人才
     pub name: String,
@@ -39,23 +39,36 @@ pub async fn tiers(s: &AppState, p: &Principal) -> ApiResult<Vec<talent_tier::Mo
     Ok(tiers::list(&s.db).await?)
 }
 
+impl TalentTierDraft {
+    fn input(self) -> TierInput {
+        TierInput {
+            code: self.code,
+            name: self.name,
+            name_en: self.name_en,
+            sort_order: self.sort_order,
+        }
+    }
+}
+
 pub async fn create_tier(
     s: &AppState,
     p: &Principal,
     d: TalentTierDraft,
 ) -> ApiResult<talent_tier::Model> {
     require(p, Permission::TalentWrite)?;
-    Ok(tiers::create(
-        &s.db,
-        &p.username,
-        TierInput {
-            code: d.code,
-            name: d.name,
-            name_en: d.name_en,
-            sort_order: d.sort_order,
-        },
-    )
-    .await?)
+    Ok(tiers::create(&s.db, &p.username, d.input()).await?)
+}
+
+/// A tier renamed or reordered (its code stays).
+pub async fn update_tier(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    version: i32,
+    d: TalentTierDraft,
+) -> ApiResult<talent_tier::Model> {
+    require(p, Permission::TalentWrite)?;
+    Ok(tiers::update(&s.db, &p.username, id, version, d.input()).await?)
 }
 
 // ---------------------------------------------------------------- catalogue
@@ -156,32 +169,25 @@ pub struct ServiceDraft {
     pub active: Option<bool>,
 }
 
-pub async fn create_service(
-    s: &AppState,
-    p: &Principal,
-    d: ServiceDraft,
-) -> ApiResult<TalentServiceView> {
-    require(p, Permission::TalentWrite)?;
-    let origin = match d.origin.trim() {
-        "" => Origin::Any,
-        o => Origin::parse(o).ok_or_else(|| {
-            ApiError::invalid(
-                ErrorCode::InvalidInput,
-                &[("origin", "适用人才只能是不限、国际人才或国内人才".into())],
-            )
-        })?,
-    };
-    let m = catalogue::create(
-        &s.db,
-        &p.username,
-        ServiceInput {
-            category_id: d.category_id.trim().to_string(),
-            name_en: d.name_en,
-            description: d.description,
-            description_en: d.description_en,
-            documents: d.documents,
-            documents_en: d.documents_en,
-            tier_codes: d
+impl ServiceDraft {
+    fn input(self) -> ApiResult<ServiceInput> {
+        let origin = match self.origin.trim() {
+            "" => Origin::Any,
+            o => Origin::parse(o).ok_or_else(|| {
+                ApiError::invalid(
+                    ErrorCode::InvalidInput,
+                    &[("origin", "适用人才只能是不限、国际人才或国内人才".into())],
+                )
+            })?,
+        };
+        Ok(ServiceInput {
+            category_id: self.category_id.trim().to_string(),
+            name_en: self.name_en,
+            description: self.description,
+            description_en: self.description_en,
+            documents: self.documents,
+            documents_en: self.documents_en,
+            tier_codes: self
                 .tier_codes
                 .split([',', '，', ' '])
                 .map(str::trim)
@@ -189,16 +195,43 @@ pub async fn create_service(
                 .map(String::from)
                 .collect(),
             origin,
-            sort_order: d.sort_order,
-            active: d.active.unwrap_or(true),
-        },
-    )
-    .await?;
+            sort_order: self.sort_order,
+            active: self.active.unwrap_or(true),
+        })
+    }
+}
+
+/// The catalogue's view of one item.
+async fn service_by_id(s: &AppState, p: &Principal, id: &str) -> ApiResult<TalentServiceView> {
     catalogue(s, p)
         .await?
         .into_iter()
-        .find(|v| v.service.id == m.id)
+        .find(|v| v.service.id == id)
         .ok_or_else(ApiError::not_found)
+}
+
+pub async fn create_service(
+    s: &AppState,
+    p: &Principal,
+    d: ServiceDraft,
+) -> ApiResult<TalentServiceView> {
+    require(p, Permission::TalentWrite)?;
+    let m = catalogue::create(&s.db, &p.username, d.input()?).await?;
+    service_by_id(s, p, &m.id).await
+}
+
+/// An item changed: texts, tiers, origin, order, and `active` (false takes
+/// it out of the talents' catalogue). Its category stays.
+pub async fn update_service(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    version: i32,
+    d: ServiceDraft,
+) -> ApiResult<TalentServiceView> {
+    require(p, Permission::TalentWrite)?;
+    let m = catalogue::update(&s.db, &p.username, id, version, d.input()?).await?;
+    service_by_id(s, p, &m.id).await
 }
 
 // ---------------------------------------------------------------- talents
@@ -215,7 +248,11 @@ pub struct TalentView {
     pub masked: bool,
 }
 
-async fn views(s: &AppState, rows: Vec<talent::Model>, reveal: bool) -> ApiResult<Vec<TalentView>> {
+pub(super) async fn views(
+    s: &AppState,
+    rows: Vec<talent::Model>,
+    reveal: bool,
+) -> ApiResult<Vec<TalentView>> {
     let tiers: HashMap<String, String> = tiers::list(&s.db)
         .await?
         .into_iter()
@@ -262,7 +299,12 @@ async fn views(s: &AppState, rows: Vec<talent::Model>, reveal: bool) -> ApiResul
 }
 
 /// Check the caller may see talents unmasked, and audit it.
-async fn reveal(s: &AppState, p: &Principal, how: &str, ids: &[String]) -> ApiResult<()> {
+pub(super) async fn reveal(
+    s: &AppState,
+    p: &Principal,
+    how: &str,
+    ids: &[String],
+) -> ApiResult<()> {
     require(p, Permission::TalentPii)?;
     talents::record_access(&s.db, &p.username, how, ids).await?;
     Ok(())
@@ -313,62 +355,6 @@ pub async fn list_talents(
     }
     let items = views(s, std::mem::take(&mut page.items), show).await?;
     Ok(page.with_items(items))
-}
-
-/// The columns of the register's export.
-const TALENT_COLUMNS: [&str; 13] = [
-    "姓名",
-    "外文姓名",
-    "国籍",
-    "国际人才",
-    "人才层次",
-    "领域",
-    "工作单位",
-    "到岗日期",
-    "人才服务专员",
-    "护照号",
-    "身份证号",
-    "手机号",
-    "电子邮箱",
-];
-
-/// The register as filtered, as an .xlsx (numbers masked unless revealed, audited).
-pub async fn talents_export(
-    s: &AppState,
-    p: &Principal,
-    q: &TalentListQuery,
-) -> ApiResult<Vec<u8>> {
-    use crate::excel::{self, Cell};
-    require(p, Permission::TalentRead)?;
-    let show = opt_bool("reveal", &q.reveal)?.unwrap_or(false);
-    let rows = talents::list_all(&s.db, &q.filter()?, excel::MAX_EXPORT_ROWS).await?;
-    if show {
-        let ids: Vec<String> = rows.iter().map(|t| t.id.clone()).collect();
-        reveal(s, p, "export", &ids).await?;
-    }
-    let vs = views(s, rows, show).await?;
-    excel::workbook(
-        "人才名册",
-        &TALENT_COLUMNS,
-        vs.into_iter().map(|v| {
-            let t = v.talent;
-            vec![
-                Cell::Text(t.name),
-                Cell::Text(t.name_latin),
-                Cell::Text(t.nationality),
-                Cell::Text(if t.international { "是" } else { "否" }.into()),
-                Cell::Text(v.tier_name),
-                Cell::Text(t.field),
-                Cell::Text(v.employer_name),
-                Cell::from(t.arrived_on),
-                Cell::Text(v.specialist_name),
-                Cell::Text(t.passport_no),
-                Cell::Text(t.id_number),
-                Cell::Text(t.phone),
-                Cell::Text(t.email),
-            ]
-        }),
-    )
 }
 
 /// One talent: staff (masked unless revealed), or the talent itself (its
@@ -445,6 +431,18 @@ impl TalentDraft {
         ] {
             if v.trim().chars().count() > max {
                 e.push((f, format!("{label}最多 {max} 个字")));
+            }
+        }
+        if self.name.trim().is_empty() && self.name_latin.trim().is_empty() {
+            e.push(("name", "请填写姓名（中文或外文）".into()));
+        }
+        for (f, label, v) in [
+            ("passport_no", "护照号", &self.passport_no),
+            ("id_number", "身份证号", &self.id_number),
+            ("phone", "手机号", &self.phone),
+        ] {
+            if v.contains('*') {
+                e.push((f, format!("{label}含 *，是脱敏后的号码：请填写完整号码")));
             }
         }
         let email = self.email.trim();
