@@ -131,6 +131,49 @@ async fn a_talent_asks_follows_and_rates_in_its_language() {
     );
     assert!(!page.contains("在诉求页办理"), "a talent has no case page");
 
+    // The talent adds a document; the department sees it on the case.
+    let upload = |name: &'static str, bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+        talent
+            .http
+            .post(format!(
+                "{}/talent/requests/{case_id}/attachments?csrf_token={}",
+                talent.base, talent.csrf
+            ))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let r = upload("护照.pdf", b"%PDF-1.4 passport".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&r),
+        format!("/talent/requests/{case_id}?flash=attached")
+    );
+    let r = upload("empty.pdf", vec![]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"attach-error\"") && html.contains("文件是空的"),
+        "{html}"
+    );
+    let page = talent
+        .get_text(&format!("/talent/requests/{case_id}"))
+        .await;
+    let at = page
+        .find("/api/v1/talent/requests/")
+        .expect("a download link");
+    let href: String = page[at..].chars().take_while(|c| *c != '"').collect();
+    assert!(page.contains("护照.pdf"), "{page}");
+    let file = talent.get(&href).await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF-1.4 passport");
+    let on_case = zw_clerk.get_ok(&format!("/api/v1/cases/{case_id}")).await;
+    assert_eq!(
+        on_case["attachments"][0]["filename"], "护照.pdf",
+        "{on_case}"
+    );
+
     // In English when the browser asks for it: the layout, the services, the statuses.
     let en = get_lang(&talent, "/talent", "en-US,en;q=0.9").await;
     assert!(

@@ -380,21 +380,9 @@ pub async fn download_attachment(
     ApiUser(p): ApiUser,
     ApiPath((id, aid)): ApiPath<(String, String)>,
 ) -> ApiResult<Response> {
-    use axum::response::IntoResponse;
     require(&p, Permission::CasesRead)?;
     let (m, bytes) = cases::attachment(&s.db, &p.scope, &id, &aid).await?;
-    let encoded = crate::auth::urlencode(&m.filename).replace('+', "%20");
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, m.content_type),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::file_download(m, bytes))
 }
 
 pub fn attachments_router() -> OpenApiRouter<AppState> {

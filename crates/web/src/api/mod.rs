@@ -240,3 +240,23 @@ impl<T> ListPage<T> {
         }
     }
 }
+
+/// A stored attachment as a download under its own file name.
+pub(crate) fn file_download(
+    m: kechuang_store::entities::attachment::Model,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let encoded = crate::auth::urlencode(&m.filename).replace('+', "%20");
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, m.content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}

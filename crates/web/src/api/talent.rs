@@ -16,7 +16,7 @@ use crate::api::{opt_bool, ApiJson, ApiMultipart, ApiPath, ApiQuery, ListPage, P
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
-use crate::service::cases::RateBody;
+use crate::service::cases::{read_upload, AttachmentView, RateBody};
 use crate::service::talent::figures::{self, TalentFiguresQuery, TalentFiguresView};
 use crate::service::talent::register::{
     self, ServiceDraft, TalentDraft, TalentListQuery, TalentServiceView, TalentTierDraft,
@@ -316,6 +316,36 @@ pub async fn figures(
     Ok(Json(figures::figures(&s, &p, &q).await?))
 }
 
+/// 为服务申请上传材料（multipart 字段 file，单个不超过10MB，每件最多20个）：人才本人、人才服务专员或办理部门
+#[utoipa::path(post, path = "/api/v1/talent/requests/{id}/attachments", tag = "talent", params(("id" = String, Path)),
+    request_body(content_type = "multipart/form-data", description = "字段 file：任意文件"),
+    responses((status = 201, body = AttachmentView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "file_too_large / too_many_attachments / empty_file", body = ErrorBody)))]
+pub async fn attach(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiMultipart(mp): ApiMultipart,
+) -> ApiResult<(StatusCode, Json<AttachmentView>)> {
+    let u = read_upload(mp).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(requests::attach(&s, &p, &id, u).await?),
+    ))
+}
+
+/// 下载服务申请的材料
+#[utoipa::path(get, path = "/api/v1/talent/requests/{id}/attachments/{attachment_id}", tag = "talent", params(("id" = String, Path), ("attachment_id" = String, Path)),
+    responses((status = 200, description = "文件内容", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+pub async fn download(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath((id, aid)): ApiPath<(String, String)>,
+) -> ApiResult<Response> {
+    let (m, bytes) = requests::attachment(&s, &p, &id, &aid).await?;
+    Ok(crate::api::file_download(m, bytes))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_tiers, create_tier))
@@ -332,5 +362,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_requests, submit_request))
         .routes(routes!(get_request))
         .routes(routes!(rate_request))
+        .routes(routes!(attach))
+        .routes(routes!(download))
         .routes(routes!(figures))
 }

@@ -32,6 +32,7 @@ fn flash_en(code: Option<&str>) -> Option<&'static str> {
         "submitted" => "Submitted: the departments have it",
         "rated" => "Thank you for your rating",
         "lang" => "Language changed",
+        "attached" => "Document added",
         _ => return None,
     })
 }
@@ -55,6 +56,7 @@ fn ctx(
         (Lang::Zh, Some("submitted")) => page.flash("success", "已提交，各责任部门将一并办理"),
         (Lang::Zh, Some("rated")) => page.flash("success", "评价已提交，谢谢"),
         (Lang::Zh, Some("lang")) => page.flash("success", "已切换语言"),
+        (Lang::Zh, Some("attached")) => page.flash("success", "材料已上传"),
         (Lang::Zh, _) => page,
     }
 }
@@ -298,6 +300,23 @@ impl RequestPage {
     fn due(&self) -> String {
         i18n::day(self.lang(), self.d.summary.case.due_on)
     }
+    /// Why the document was refused, in the reader's language.
+    fn attach_err(&self) -> String {
+        let e = self.fs.err("attach", "_form");
+        if e.is_empty() || !self.page.en {
+            return e;
+        }
+        if e.contains("10MB") {
+            "A document may be at most 10 MB".into()
+        } else if e.contains("20") {
+            "A request may have at most 20 documents".into()
+        } else {
+            "Please choose a file to upload".into()
+        }
+    }
+    fn size(&self, bytes: &i64) -> String {
+        crate::format::file_size(*bytes)
+    }
     fn err(&self, f: &str) -> String {
         let e = self.fs.err("rate", f);
         if e.is_empty() || !self.page.en {
@@ -373,4 +392,34 @@ pub async fn rate(
         |fs| request_page(&st, &p, &h, &id, fs, None),
     )
     .await
+}
+
+/// POST /talent/requests/{id}/attachments (multipart; the CSRF token rides
+/// in the query): a document added; a refusal shown above the form.
+pub async fn attach(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    h: HeaderMap,
+    Path(id): Path<String>,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let result = async {
+        let u = crate::service::cases::read_upload(mp).await?;
+        service::attach(&st, &p, &id, u).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(done(&format!("{REQUESTS}/{id}"), "attached")),
+        Err(e)
+            if e.status.is_client_error()
+                && e.status != axum::http::StatusCode::NOT_FOUND
+                && e.status != axum::http::StatusCode::FORBIDDEN =>
+        {
+            let status = e.status;
+            let fs = FormState::rejected("attach", vec![], &e);
+            let r = request_page(&st, &p, &h, &id, fs, None).await?;
+            Ok(crate::pages::actions::with_status(r, status))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

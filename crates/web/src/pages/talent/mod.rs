@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/talent/lang", post(mine::set_lang))
         .route("/talent/requests/{id}", get(mine::request))
         .route("/talent/requests/{id}/rate", post(mine::rate))
+        .route("/talent/requests/{id}/attachments", post(mine::attach))
         .route(REQUESTS, get(staff::requests).post(staff::submit_for))
         .route(TALENTS, get(staff::talents).post(staff::create_talent))
         .route("/talent/talents/import", post(staff::import_talents))

@@ -43,21 +43,15 @@ impl From<kechuang_store::entities::attachment::Model> for AttachmentView {
     }
 }
 
-/// Store an uploaded file on a case, for anyone who works on or raised it.
-pub async fn upload_attachment(
-    s: &AppState,
-    p: &Principal,
-    id: &str,
-    mp: axum::extract::Multipart,
-) -> ApiResult<kechuang_store::entities::attachment::Model> {
-    require(p, Permission::CasesRead)?;
-    if !(p.can(Permission::CasesCreate)
-        || p.can(Permission::CasesHandle)
-        || p.can(Permission::CasesTriage))
-    {
-        return Err(ApiError::forbidden());
-    }
-    let mut mp = mp;
+/// A file from a multipart form's field `file`: its name, type and bytes.
+pub struct Upload {
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Read the field `file` of a multipart form (400 `invalid_upload` without it).
+pub async fn read_upload(mut mp: axum::extract::Multipart) -> ApiResult<Upload> {
     while let Some(field) = mp
         .next_field()
         .await
@@ -72,20 +66,42 @@ pub async fn upload_attachment(
             let bytes = field.bytes().await.map_err(|e| {
                 ApiError::bad_request(ErrorCode::InvalidUpload, format!("上传失败：{e}"))
             })?;
-            return Ok(cases::attach(
-                &s.db,
-                &p.scope,
-                &actor(p),
-                id,
-                &filename,
-                &content_type,
-                &bytes,
-            )
-            .await?);
+            return Ok(Upload {
+                filename,
+                content_type,
+                bytes: bytes.to_vec(),
+            });
         }
     }
     Err(ApiError::bad_request(
         ErrorCode::InvalidUpload,
         "请选择要上传的文件（表单字段名 file）",
     ))
+}
+
+/// Store an uploaded file on a case, for anyone who works on or raised it.
+pub async fn upload_attachment(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    mp: axum::extract::Multipart,
+) -> ApiResult<kechuang_store::entities::attachment::Model> {
+    require(p, Permission::CasesRead)?;
+    if !(p.can(Permission::CasesCreate)
+        || p.can(Permission::CasesHandle)
+        || p.can(Permission::CasesTriage))
+    {
+        return Err(ApiError::forbidden());
+    }
+    let u = read_upload(mp).await?;
+    Ok(cases::attach(
+        &s.db,
+        &p.scope,
+        &actor(p),
+        id,
+        &u.filename,
+        &u.content_type,
+        &u.bytes,
+    )
+    .await?)
 }

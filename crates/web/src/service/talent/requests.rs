@@ -16,7 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{non_empty, opt_bool};
-use crate::service::cases::{actor, satisfaction, CaseView, EventView, Names, RateBody, TaskView};
+use crate::service::cases::{
+    actor, satisfaction, AttachmentView, CaseView, EventView, Names, RateBody, TaskView, Upload,
+};
 use crate::AppState;
 
 /// The case events a talent follows (not warnings, supervision or
@@ -52,6 +54,8 @@ pub struct TalentRequestDetailView {
     pub summary: TalentRequestView,
     pub tasks: Vec<TaskView>,
     pub progress: Vec<EventView>,
+    /// 附件（人才与人才服务专员上传的材料）
+    pub attachments: Vec<AttachmentView>,
     /// 人才本人可评价（已答复）
     pub can_rate: bool,
 }
@@ -305,12 +309,67 @@ pub async fn detail(
     if super::as_talent(p) {
         crate::service::messages::mark_case_read(s, p, case_id).await?;
     }
+    let attachments = cases::attachments(&s.db, case_id)
+        .await?
+        .into_iter()
+        .map(|a| AttachmentView {
+            url: format!("/api/v1/talent/requests/{case_id}/attachments/{}", a.id),
+            ..a.into()
+        })
+        .collect();
     Ok(TalentRequestDetailView {
         summary,
         tasks,
         progress,
+        attachments,
         can_rate,
     })
+}
+
+/// Who may add documents to a request: the talent (its own),
+/// a specialist or a department that handles cases.
+async fn writable(s: &AppState, p: &Principal, case_id: &str) -> ApiResult<case::Model> {
+    let (_, c) = readable(s, p, case_id).await?;
+    if !(super::as_talent(p) || p.can(Permission::TalentWrite) || p.can(Permission::CasesHandle)) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(c)
+}
+
+/// A document added to a request (the case's attachments: the departments
+/// see it on the case).
+pub async fn attach(
+    s: &AppState,
+    p: &Principal,
+    case_id: &str,
+    u: Upload,
+) -> ApiResult<AttachmentView> {
+    writable(s, p, case_id).await?;
+    let a = cases::attach(
+        &s.db,
+        &Scope::All,
+        &actor(p),
+        case_id,
+        &u.filename,
+        &u.content_type,
+        &u.bytes,
+    )
+    .await?;
+    Ok(AttachmentView {
+        url: format!("/api/v1/talent/requests/{case_id}/attachments/{}", a.id),
+        ..a.into()
+    })
+}
+
+/// A document of a request, for those who may read the request.
+pub async fn attachment(
+    s: &AppState,
+    p: &Principal,
+    case_id: &str,
+    id: &str,
+) -> ApiResult<(kechuang_store::entities::attachment::Model, Vec<u8>)> {
+    readable(s, p, case_id).await?;
+    Ok(cases::attachment(&s.db, &Scope::All, case_id, id).await?)
 }
 
 /// The talent rates the reply to its own request (unsatisfied reopens it
