@@ -206,6 +206,23 @@ impl WorkCalendar {
         parse_official_toml(OFFICIAL_TOML).expect("内置工作日历格式有误")
     }
 
+    /// The year whose statutory days are missing while time limits counted
+    /// from `today` may reach into it: this year when it has no entry at
+    /// all, next year from October on (a limit of 60 workdays reaches three
+    /// months ahead). Without its holidays a year counts every weekday as a
+    /// workday, so deadlines in it come out too early.
+    pub fn missing_year(&self, today: NaiveDate) -> Option<i32> {
+        let has = |y: i32| self.special.keys().any(|d| d.year() == y);
+        let y = today.year();
+        if !has(y) {
+            Some(y)
+        } else if today.month() >= 10 && !has(y + 1) {
+            Some(y + 1)
+        } else {
+            None
+        }
+    }
+
     /// The special day recorded for `d`, if any.
     pub fn day(&self, d: NaiveDate) -> Option<&CalendarDay> {
         self.special.get(&d)
@@ -534,5 +551,20 @@ mod tests {
             prop_assert!(cal.is_workday(next));
             prop_assert!(d.iter_days().take_while(|x| *x < next).all(|x| !cal.is_workday(x)));
         }
+    }
+
+    #[test]
+    fn a_year_without_its_holidays_is_named_when_limits_may_reach_it() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let cal = WorkCalendar::new(WorkCalendar::official());
+        let last = cal.days().map(|x| x.date.year()).max().unwrap();
+        assert_eq!(cal.missing_year(d(last, 6, 1)), None);
+        assert_eq!(cal.missing_year(d(last, 9, 30)), None);
+        assert_eq!(cal.missing_year(d(last, 10, 1)), Some(last + 1));
+        assert_eq!(cal.missing_year(d(last + 1, 2, 1)), Some(last + 1));
+        assert_eq!(
+            WorkCalendar::new([]).missing_year(d(2026, 3, 1)),
+            Some(2026)
+        );
     }
 }

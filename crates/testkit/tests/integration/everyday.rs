@@ -656,3 +656,44 @@ async fn the_lead_department_sees_what_awaits_its_reply_and_starts_from_the_resu
         "{reply}"
     );
 }
+
+/// Pages that compute time limits warn while a year they may reach has no
+/// holidays entered (this year when it is empty; next year from October),
+/// pointing to the calendar; entering the year clears the warning.
+#[tokio::test]
+async fn case_pages_warn_while_a_year_s_holidays_are_missing() {
+    use chrono::Datelike;
+    let app = kechuang_testkit::spawn_app().await;
+    let adm = crate::admin(&app).await;
+    let b = app.browser("admin").await;
+    let today = kechuang_store::clock::today();
+    let year = today.year();
+    // The test database holds the official calendar up to its last year.
+    let entered = adm.get_ok(&format!("/api/v1/calendar?year={year}")).await;
+    let missing = if entered.as_array().is_none_or(|a| a.is_empty()) {
+        year
+    } else {
+        year + 1
+    };
+    if missing == year || today.month() >= 10 {
+        for path in ["/cases", "/cases/new", "/cases/workbench", "/calendar"] {
+            let html = b.get_text(path).await;
+            assert!(
+                html.contains("id=\"calendar-gap\"")
+                    && html.contains(&format!("{missing}年的法定节假日")),
+                "{path}: {html}"
+            );
+        }
+    }
+    for y in [year, year + 1] {
+        let (s, v) = adm
+            .put_json(
+                &format!("/api/v1/calendar/{y}-10-01"),
+                json!({ "kind": "holiday", "name": "国庆节" }),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+    }
+    let html = b.get_text("/cases").await;
+    assert!(!html.contains("id=\"calendar-gap\""), "{html}");
+}

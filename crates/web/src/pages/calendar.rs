@@ -99,7 +99,8 @@ async fn show(
     .await;
     let (rows, years, calc_result) = r?;
     let page = PageCtx::new(st, p, "工作日历", "/calendar", &[("工作日历", "")])
-        .flash_code(q.flash.as_deref());
+        .flash_code(q.flash.as_deref())
+        .calendar_gap(super::calendar_gap(st).await?);
     let rows = rows
         .into_iter()
         .map(|d| DayRow {

@@ -17,8 +17,8 @@ use serde::Deserialize;
 use super::actions::FlashQuery;
 use super::actions::{answer, done, field, FormState};
 use super::{
-    department_choices, fmt_date, fmt_time, is_htmx, query_string, render, render_status, PageCtx,
-    PageResult, Pager,
+    calendar_gap, department_choices, fmt_date, fmt_time, is_htmx, query_string, render,
+    render_status, PageCtx, PageResult, Pager,
 };
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
@@ -213,7 +213,8 @@ pub async fn list(
     let departments = department_choices(&s).await?;
     Ok(render(&ListPage {
         page: PageCtx::new(&s, &p, "诉求列表", "/cases", &[("诉求列表", "")])
-            .flash_code(flash.flash.as_deref()),
+            .flash_code(flash.flash.as_deref())
+            .calendar_gap(calendar_gap(&s).await?),
         list,
         q,
         statuses: status_choices(),
@@ -364,7 +365,8 @@ async fn new_page(
                 "新建诉求",
                 "/cases/new",
                 &[("诉求列表", "/cases"), ("新建诉求", "")],
-            ),
+            )
+            .calendar_gap(calendar_gap(s).await?),
             d,
             errors,
             categories: category_choices(s).await?,
@@ -707,7 +709,8 @@ async fn detail_page(
         "/cases",
         &[("诉求列表", "/cases"), (&d.case.number, "")],
     )
-    .flash_code(flash);
+    .flash_code(flash)
+    .calendar_gap(calendar_gap(s).await?);
     // A refused action's message is shown once, in place (not also as a toast).
     let now = kechuang_store::now();
     let tasks = d
@@ -1212,7 +1215,8 @@ pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Page
                 "办理工作台",
                 "/cases/workbench",
                 &[("办理工作台", "")],
-            ),
+            )
+            .calendar_gap(calendar_gap(&s).await?),
             sections,
             inbox,
         })

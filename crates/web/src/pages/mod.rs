@@ -41,6 +41,9 @@ pub struct PageCtx {
     pub v: String,
     /// The page is in English (a talent's page; see `crate::i18n`).
     pub en: bool,
+    /// A year whose holidays are missing while this page's time limits may
+    /// reach into it ([`calendar_gap`]): a warning above the content.
+    pub calendar_gap: Option<i32>,
 }
 pub struct NavSection {
     pub title: String,
@@ -433,6 +436,7 @@ impl PageCtx {
             flash: None,
             v: state.asset_v.to_string(),
             en: false,
+            calendar_gap: None,
         }
     }
     /// The page in `lang`: for English, the layout's own words and the
@@ -476,6 +480,7 @@ impl PageCtx {
             flash: None,
             v: state.asset_v.to_string(),
             en: false,
+            calendar_gap: None,
         }
     }
     pub fn flash(mut self, kind: &str, message: impl Into<String>) -> Self {
@@ -486,6 +491,12 @@ impl PageCtx {
         self
     }
     /// A one-off message named by `?flash=` after a redirect.
+    /// Warn on this page that the year `gap` has no holidays (see [`calendar_gap`]).
+    pub fn calendar_gap(mut self, gap: Option<i32>) -> Self {
+        self.calendar_gap = gap;
+        self
+    }
+
     pub fn flash_code(self, code: Option<&str>) -> Self {
         let msg = match code {
             Some("created") => "已创建",
@@ -699,4 +710,13 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
         .filter(|(_, v)| !v.is_empty())
         .collect();
     serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
+/// The year whose statutory holidays are missing from the work calendar
+/// while time limits counted today may reach into it (pages that compute
+/// time limits show a warning; `WorkCalendar::missing_year`).
+pub async fn calendar_gap(st: &AppState) -> Result<Option<i32>, ApiError> {
+    Ok(kechuang_store::calendar::load(&st.db)
+        .await?
+        .missing_year(kechuang_store::clock::today()))
 }

@@ -682,7 +682,8 @@ async fn requests_page(
     };
     Ok(render(&RequestsPage {
         page: PageCtx::new(st, p, "人才服务申请", REQUESTS, &crumbs("人才服务申请"))
-            .flash_code(flash),
+            .flash_code(flash)
+            .calendar_gap(crate::pages::calendar_gap(st).await?),
         pager: Pager::new(&page, &format!("{REQUESTS}?{query}")),
         export_href: format!("/api/v1/talent/requests/export?{query}"),
         rows: page.items,
