@@ -134,6 +134,9 @@ pub enum Permission {
     TalentPii,
     /// As a talent: read the catalogue, submit one's own requests, follow and rate them.
     TalentRequest,
+    /// Read the cockpit (领导驾驶舱): every area's indicators over a period,
+    /// with comparisons, trends and the period report.
+    CockpitRead,
 }
 
 impl Role {
@@ -227,6 +230,7 @@ impl Role {
                 AlliancesRead,
                 MatchingRead,
                 TalentRead,
+                CockpitRead,
             ],
             Role::Department => &[
                 OrgsRead,
@@ -396,7 +400,7 @@ impl ScopeKind {
 
 impl Permission {
     /// Every permission, in declaration order.
-    pub const ALL: [Permission; 38] = [
+    pub const ALL: [Permission; 39] = [
         Permission::OrgsRead,
         Permission::OrgsWrite,
         Permission::OrgsImport,
@@ -435,6 +439,7 @@ impl Permission {
         Permission::TalentWrite,
         Permission::TalentPii,
         Permission::TalentRequest,
+        Permission::CockpitRead,
     ];
 
     /// Stable snake_case code, as used in serde.
@@ -478,6 +483,7 @@ impl Permission {
             Permission::TalentWrite => "talent_write",
             Permission::TalentPii => "talent_pii",
             Permission::TalentRequest => "talent_request",
+            Permission::CockpitRead => "cockpit_read",
         }
     }
 }

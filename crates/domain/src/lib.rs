@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod cockpit;
 pub mod error_code;
 pub mod events;
 pub mod matching;

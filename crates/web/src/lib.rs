@@ -98,6 +98,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::events::routes())
         .merge(pages::matching::routes())
         .merge(pages::talent::routes())
+        .merge(pages::cockpit::routes())
         .merge(pages::admin::routes())
         // Every page route, and nothing else: a page handler's error becomes
         // the error page with the caller's navigation (the API answers JSON).

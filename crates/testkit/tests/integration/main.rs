@@ -4,6 +4,7 @@
 mod alliances;
 mod case_admin;
 mod cases;
+mod cockpit;
 mod edge;
 mod events;
 mod events_pages;

@@ -6,6 +6,7 @@ pub mod alliances;
 pub mod calendar;
 pub mod cases;
 pub mod chains;
+pub mod cockpit;
 pub mod departments;
 pub mod events;
 pub mod matching;
@@ -45,6 +46,7 @@ use kechuang_domain::ErrorCode;
         (name = "alliances", description = "联盟协会：成员单位（政产学研金介）的加入、退出与历史，某日成员数，成员名单导入导出"),
         (name = "matching", description = "技术撮合：技术供给与技术需求的发布审核、可解释的中文匹配、撮合线索到签约、合作项目与成效"),
         (name = "events", description = "赛会展演：活动日历、活动系列（两城汇）、报名与电子票、签到与现场登记、活动成效与覆盖"),
+        (name = "cockpit", description = "领导驾驶舱：各领域指标（口径、环比、同比、趋势、明细链接）与期间报告"),
         (name = "talent", description = "人才服务：人才层次、服务目录、人才名册（证件号脱敏，完整查看留痕）、人才服务申请（在诉求闭环引擎上多部门一并办理、一次答复、评价）"),
     )
 )]
@@ -198,6 +200,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(events::router())
         .merge(matching::router())
         .merge(talent::router())
+        .merge(cockpit::router())
 }
 
 /// The `version` an editor saw, for optimistic concurrency.

@@ -8,6 +8,7 @@ pub mod alliances;
 pub mod calendar;
 pub mod cases;
 pub mod chains;
+pub mod cockpit;
 pub mod departments;
 pub mod error;
 pub mod events;
@@ -74,6 +75,12 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
             "工作台",
             vec![
                 ("首页", "/", "house", None),
+                (
+                    "领导驾驶舱",
+                    "/cockpit",
+                    "speedometer2",
+                    Some(Permission::CockpitRead),
+                ),
                 ("站内消息", "/messages", "bell", None),
             ],
         ),

@@ -7,6 +7,7 @@ pub mod alliances;
 pub mod calendar;
 pub mod cases;
 pub mod chains;
+pub mod cockpit;
 pub mod departments;
 pub mod events;
 pub mod matching;

@@ -1,0 +1,223 @@
+//! The cockpit (issue #18): each indicator computed from the records over
+//! the chosen period, its drill-through link listing exactly those records,
+//! comparisons with the period before and the year before (an alliance's
+//! members as of each period's end), the period report as Excel read back,
+//! the page with its cards and charts, and who may read it.
+
+use chrono::{Datelike, Months};
+use kechuang_testkit::Api;
+use serde_json::{json, Value};
+
+use crate::cases::{submit, world};
+use crate::{create_org, sheet_rows};
+
+fn indicator<'a>(v: &'a Value, code: &str) -> &'a Value {
+    v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"].as_str().unwrap().starts_with(code))
+        .unwrap_or_else(|| panic!("no indicator {code}: {v}"))
+}
+
+#[tokio::test]
+async fn indicators_come_from_the_records_with_comparisons_and_their_lists() {
+    let w = world().await;
+    for t in ["审批周期过长", "用地指标不足", "人才公寓申请"] {
+        submit(&w, t).await;
+    }
+    let today = kechuang_store::clock::today();
+    let month = format!("{}-{:02}", today.year(), today.month());
+
+    // This month's cases, and the list behind the figure holds exactly them.
+    let v = w.leader.get_ok("/api/v1/cockpit").await;
+    assert_eq!(v["period"], month, "the current month by default");
+    let received = indicator(&v, "cases_received");
+    assert_eq!(received["value"], 3);
+    assert_eq!(received["display"], "3件");
+    assert_eq!(received["previous"], 0);
+    assert_eq!(received["pop"], "", "no rate of change from nothing");
+    assert!(received["definition"]
+        .as_str()
+        .unwrap()
+        .contains("受理日期"));
+    let href = received["href"].as_str().unwrap();
+    assert!(href.starts_with("/cases?"), "{href}");
+    let listed = w.leader.get_ok(&format!("/api/v1{href}")).await;
+    assert_eq!(listed["total"], 3, "{href}: {listed}");
+    assert_eq!(received["trend"].as_array().unwrap().len(), 12);
+    assert_eq!(received["trend"][11]["value"], 3);
+    assert_eq!(indicator(&v, "cases_solved")["value"], 0);
+    assert_eq!(
+        indicator(&v, "cases_on_time")["display"],
+        "—",
+        "nothing solved: no rate"
+    );
+
+    // An alliance's members as of each period's end, compared.
+    let a = create_org(&w.admin, "甲科技有限公司", 31, json!({})).await;
+    let b = create_org(&w.admin, "乙科技有限公司", 32, json!({})).await;
+    let c = create_org(&w.admin, "丙科技有限公司", 33, json!({})).await;
+    let (s, al) = w
+        .admin
+        .post_json(
+            "/api/v1/alliances",
+            json!({ "name": "创新生态共治协会", "kind": "association", "founded_on": "2020-01-01" }),
+        )
+        .await;
+    assert_eq!(s, 201, "{al}");
+    let aid = al["alliance"]["id"].as_str().unwrap().to_string();
+    let year_ago = today.checked_sub_months(Months::new(12)).unwrap();
+    let first = today.with_day(1).unwrap();
+    for (org, on) in [(&a, year_ago), (&b, first), (&c, first)] {
+        let (s, m) = w
+            .admin
+            .post_json(
+                &format!("/api/v1/alliances/{aid}/members"),
+                json!({ "org_id": org["id"], "joined_on": on.to_string() }),
+            )
+            .await;
+        assert_eq!(s, 201, "{m}");
+    }
+    let v = w.leader.get_ok("/api/v1/cockpit?kind=month").await;
+    let m = indicator(&v, "alliance_members");
+    assert_eq!(m["name"], "创新生态共治协会成员");
+    assert_eq!(
+        (
+            m["value"].clone(),
+            m["previous"].clone(),
+            m["year_before"].clone()
+        ),
+        (json!(3), json!(1), json!(1))
+    );
+    assert_eq!(m["pop"], "增长200.0%");
+    assert_eq!(m["yoy"], "增长200.0%");
+
+    // A year: the same records, the year's label.
+    let y = w
+        .leader
+        .get_ok(&format!("/api/v1/cockpit?period={}", today.year()))
+        .await;
+    assert_eq!(y["label"], format!("{}年", today.year()));
+    assert_eq!(indicator(&y, "cases_received")["value"], 3);
+    assert_eq!(
+        indicator(&y, "cases_received")["trend"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+
+    // Malformed periods are named; the cockpit is for leaders and admins.
+    for bad in ["period=2026-13", "kind=week", "kind=year&period=2026-11"] {
+        let (s, e) = Api::json(w.leader.get(&format!("/api/v1/cockpit?{bad}"))).await;
+        assert_eq!(s, 400, "{bad}: {e}");
+        assert_eq!(e["code"], "invalid_query");
+    }
+    let (s, _) = Api::json(w.lead.get("/api/v1/cockpit")).await;
+    assert_eq!(s, 403);
+    let (s, _) = Api::json(w.enterprise.get("/api/v1/cockpit")).await;
+    assert_eq!(s, 403);
+
+    // The period report, read back.
+    let res = w
+        .leader
+        .get(&format!("/api/v1/cockpit/report?period={month}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let rows = sheet_rows(&res.bytes().await.unwrap(), None);
+    assert!(
+        rows[0][0].starts_with("科创驾驶舱指标报告"),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(rows[1][..4], ["领域", "指标", "本期", "上期"]);
+    let r = rows
+        .iter()
+        .find(|r| r[1] == "受理诉求（件）")
+        .expect("the cases row");
+    assert_eq!((r[2].as_str(), r[3].as_str()), ("3", "0"));
+    let r = rows
+        .iter()
+        .find(|r| r[1] == "创新生态共治协会成员（家）")
+        .unwrap();
+    assert_eq!(r[4], "增长200.0%");
+
+    // The page: cards, comparisons, links to the records, the chart data.
+    let b = w.app.browser("leader").await;
+    let html = b.get_text(&format!("/cockpit?period={month}")).await;
+    assert!(
+        html.contains("领导驾驶舱") && html.contains("受理诉求") && html.contains("增长200.0%"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"cockpit-data\"")
+            && html.contains("/static/vendor/echarts/echarts.min.js")
+    );
+    assert!(
+        html.contains("href=\"/cockpit\">") || html.contains("href=\"/cockpit\""),
+        "in the navigation"
+    );
+    let js = b.get("/static/vendor/echarts/echarts.min.js").await;
+    assert_eq!(js.status(), 200);
+    let r = b.get("/cockpit?period=abc").await;
+    assert_eq!(r.status(), 400);
+}
+
+/// The article's figures on the cockpit, computed from the demo's records
+/// (docs/ARCHITECTURE.md lists each beside its indicator).
+pub(crate) async fn tells_the_article_story(leader: &Api) {
+    let v = leader.get_ok("/api/v1/cockpit?period=2025").await;
+    let named = |name: &str| {
+        v["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}: {v}"))
+            .clone()
+    };
+    let value = |name: &str| named(name)["value"].as_i64().unwrap();
+    let nev = named("智能网联新能源汽车产值");
+    assert_eq!(
+        (nev["display"].as_str(), nev["yoy"].as_str()),
+        (Some("120.40亿元"), Some("增长58.6%"))
+    );
+    assert!(value("科研院所党组织") >= 40);
+    assert_eq!(value("党建阵地"), 5);
+    assert!(value("党建指导员") >= 20);
+    assert_eq!(value("党员责任区"), 45);
+    assert!(value("党员承诺") >= 700, "{}", value("党员承诺"));
+    assert_eq!(value("揭榜项目"), 40);
+    assert!(value("揭榜党员人才") >= 200);
+    assert_eq!(value("原创成果"), 45);
+    assert_eq!(value("先投后股项目"), 8);
+    assert_eq!(named("先投后股金额")["display"], "1450.00万元");
+    assert_eq!(value("科企梯度贷企业"), 15);
+    assert_eq!(named("科企梯度贷放款")["display"], "5300.00万元");
+    assert_eq!(value("创新生态共治协会成员"), 81);
+    let y2024 = leader.get_ok("/api/v1/cockpit?period=2024").await;
+    let turnover = y2024["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "contract_turnover")
+        .unwrap();
+    assert!(
+        turnover["value"].as_i64().unwrap() >= 350_000_000_000,
+        "{turnover}"
+    );
+    assert!(
+        turnover["definition"]
+            .as_str()
+            .unwrap()
+            .contains("连续第4年增长"),
+        "{turnover}"
+    );
+}

@@ -1,0 +1,848 @@
+//! The cockpit (领导驾驶舱): every area's headline indicators over a month,
+//! a quarter or a year, each computed from the records by the area's own
+//! store functions, with its definition, the period before (环比), the same
+//! period a year earlier (同比), a trend, and the link to the list of the
+//! records behind it. Nothing here is a stored figure.
+//!
+//! Three bases: a flow (counted over the period: cases, events, matchmaking
+//! cooperations, talent requests), a year (counted by year in the records:
+//! contract turnover, chain output — shown for the period's year), and a
+//! stock (as of now: the party network, funding, or as of the period's last
+//! day: alliance members).
+
+use chrono::NaiveDate;
+use kechuang_domain::auth::Permission;
+use kechuang_domain::cockpit::{change_permille, Period, PeriodKind};
+use kechuang_domain::money::Money;
+use kechuang_domain::ErrorCode;
+use kechuang_store::Principal;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::require;
+use crate::error::{ApiError, ApiResult};
+use crate::service::cases::{statistics, CaseListQuery, FiguresView};
+use crate::AppState;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CockpitQuery {
+    /// month（默认）/ quarter / year
+    pub kind: Option<String>,
+    /// 期间：2026-11、2026-Q4 或 2026；省略为当前期间
+    pub period: Option<String>,
+}
+
+impl CockpitQuery {
+    /// The period asked for (400 `invalid_query` for a malformed one).
+    pub fn period(&self) -> ApiResult<Period> {
+        let bad = |m: &str| ApiError::bad_request(ErrorCode::InvalidQuery, m.to_string());
+        let kind = match self.kind.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(k) => Some(
+                PeriodKind::parse(k).ok_or_else(|| bad("kind 只能是 month、quarter 或 year"))?,
+            ),
+        };
+        match self.period.as_deref().map(str::trim) {
+            None | Some("") => Ok(Period::of(
+                kind.unwrap_or(PeriodKind::Month),
+                kechuang_store::clock::today(),
+            )),
+            Some(code) => {
+                let p = Period::parse(code).ok_or_else(|| {
+                    bad("period 请写成 2026-11（月）、2026-Q4（季度）或 2026（年）")
+                })?;
+                match kind {
+                    Some(k) if k != p.kind() => Err(bad("period 与 kind 不一致")),
+                    _ => Ok(p),
+                }
+            }
+        }
+    }
+}
+
+/// One point of a trend.
+#[derive(Clone, Serialize, ToSchema)]
+pub struct TrendPoint {
+    pub period: String,
+    pub label: String,
+    pub value: Option<i64>,
+}
+
+/// An indicator over the chosen period.
+#[derive(Clone, Serialize, ToSchema)]
+pub struct IndicatorView {
+    pub code: String,
+    /// 所属领域
+    pub area: String,
+    pub name: String,
+    /// 口径：统计什么、取自哪些记录、按哪个日期
+    pub definition: String,
+    /// flow（本期发生）/ year（按年度）/ stock（时点存量）
+    pub basis: String,
+    /// count / money（分）/ permille（‰）
+    pub unit: String,
+    /// 计量单位（件、人次、家……；金额与比率为空）
+    pub unit_label: String,
+    pub value: Option<i64>,
+    pub display: String,
+    /// 上期（环比）的值
+    pub previous: Option<i64>,
+    /// 去年同期（同比）的值
+    pub year_before: Option<i64>,
+    /// 环比，如 “增长12.5%”“下降3.0%”“持平”，比率为“上升1.2个百分点”；无可比时为空
+    pub pop: String,
+    /// 同比
+    pub yoy: String,
+    /// 构成该数值的记录清单
+    pub href: String,
+    pub trend: Vec<TrendPoint>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CockpitView {
+    /// 期间代码，如 2026-11
+    pub period: String,
+    pub label: String,
+    pub kind: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub indicators: Vec<IndicatorView>,
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Count(&'static str),
+    Money,
+    Permille,
+}
+
+impl Unit {
+    fn code(self) -> &'static str {
+        match self {
+            Unit::Count(_) => "count",
+            Unit::Money => "money",
+            Unit::Permille => "permille",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Unit::Count(l) => l,
+            _ => "",
+        }
+    }
+    fn show(self, v: Option<i64>) -> String {
+        match (self, v) {
+            (_, None) => "—".into(),
+            (Unit::Count(l), Some(v)) => format!("{v}{l}"),
+            (Unit::Permille, Some(v)) => format!("{}.{}%", v / 10, (v % 10).abs()),
+            (Unit::Money, Some(fen)) => money(fen),
+        }
+    }
+    /// The change from `before` to `now`: relative for counts and money,
+    /// in percentage points for rates.
+    fn change(self, now: Option<i64>, before: Option<i64>) -> String {
+        let (Some(n), Some(b)) = (now, before) else {
+            return String::new();
+        };
+        // As Chinese reports write it: 增长 58.6%, 下降 5.0%, 上升 1.2 个百分点.
+        let said = |p: i64, up: &str, down: &str, unit: &str| match p {
+            0 => "持平".to_string(),
+            p => format!(
+                "{}{}.{}{unit}",
+                if p > 0 { up } else { down },
+                p.abs() / 10,
+                p.abs() % 10
+            ),
+        };
+        match self {
+            Unit::Permille => said(n - b, "上升", "下降", "个百分点"),
+            _ => change_permille(n, b)
+                .map(|p| said(p, "增长", "下降", "%"))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// 元 below 10,000, 万元 below 1 亿, else 亿元.
+fn money(fen: i64) -> String {
+    let m = Money::from_fen(fen);
+    match fen.abs() {
+        f if f < 1_000_000 => format!("{}元", fen / 100),
+        f if f < 10_000_000_000 => format!("{}万元", m.to_wan_yuan_string()),
+        _ => format!("{}亿元", m.to_yi_yuan_string()),
+    }
+}
+
+/// The case figures of periods, computed once each (all channels, or talents').
+struct CaseFigures<'a> {
+    s: &'a AppState,
+    p: &'a Principal,
+    done: HashMap<(String, bool), FiguresView>,
+}
+
+impl CaseFigures<'_> {
+    async fn of(&mut self, period: Period, talent: bool) -> ApiResult<FiguresView> {
+        let key = (period.code(), talent);
+        if let Some(f) = self.done.get(&key) {
+            return Ok(f.clone());
+        }
+        let st = statistics(
+            self.s,
+            self.p,
+            &CaseListQuery {
+                from: Some(period.from().to_string()),
+                to: Some(period.to().to_string()),
+                channel: talent.then(|| "talent".to_string()),
+                group: Some("month".into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        self.done.insert(key, st.total.clone());
+        Ok(st.total)
+    }
+}
+
+/// `path?from=…&to=…&extra` for a period.
+fn list_href(path: &str, period: Period, extra: &[(&str, &str)]) -> String {
+    let (from, to) = (period.from().to_string(), period.to().to_string());
+    let mut pairs: Vec<(&str, &str)> = extra.to_vec();
+    pairs.push(("from", &from));
+    pairs.push(("to", &to));
+    format!(
+        "{path}?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
+/// A flow indicator: code, area, name, definition, unit, the list of its
+/// records and that list's filter beyond the period.
+type Flow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Unit,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The flow indicators.
+const FLOWS: [Flow; 12] = [
+    (
+        "cases_received",
+        "诉求闭环",
+        "受理诉求",
+        "期内受理的诉求件数（全部渠道，含人才服务申请），按受理日期计。",
+        Unit::Count("件"),
+        "/cases",
+        &[],
+    ),
+    (
+        "cases_solved",
+        "诉求闭环",
+        "办结诉求",
+        "期内受理的诉求中已办结的件数（企业评价后或超期未评价自动办结），按受理日期计。",
+        Unit::Count("件"),
+        "/cases",
+        &[("status", "closed")],
+    ),
+    (
+        "cases_on_time",
+        "诉求闭环",
+        "按时办结率",
+        "期内受理且已办结的诉求中，在法定工作日时限内办结的比例。",
+        Unit::Permille,
+        "/cases",
+        &[("sla", "on_time")],
+    ),
+    (
+        "cases_satisfaction",
+        "诉求闭环",
+        "满意率",
+        "期内受理且已评价的诉求中，评价为满意或基本满意的比例。",
+        Unit::Permille,
+        "/cases",
+        &[("satisfaction", "satisfied")],
+    ),
+    (
+        "talent_requests",
+        "人才服务",
+        "人才服务",
+        "期内受理的人才服务申请（人次），按受理日期计；一次申请多项事项计一次。",
+        Unit::Count("人次"),
+        "/cases",
+        &[("channel", "talent")],
+    ),
+    (
+        "talent_satisfaction",
+        "人才服务",
+        "人才服务满意率",
+        "期内受理且已评价的人才服务申请中，满意或基本满意的比例。",
+        Unit::Permille,
+        "/cases",
+        &[("channel", "talent"), ("satisfaction", "satisfied")],
+    ),
+    (
+        "events_held",
+        "活动与联盟",
+        "举办活动",
+        "期内开始、已发布且已结束的活动场次，按活动开始日期计。",
+        Unit::Count("场"),
+        "/events/reach/records",
+        &[("figure", "events")],
+    ),
+    (
+        "events_institutions",
+        "活动与联盟",
+        "覆盖机构",
+        "期内活动签到的单位数：同一单位在同一系列同一年内只计一次。",
+        Unit::Count("家"),
+        "/events/reach/records",
+        &[("figure", "institutions")],
+    ),
+    (
+        "events_attendances",
+        "活动与联盟",
+        "参与人次",
+        "期内活动的签到人次。",
+        Unit::Count("人次"),
+        "/events/reach/records",
+        &[("figure", "attendances")],
+    ),
+    (
+        "cooperations",
+        "技术撮合",
+        "撮合合作项目",
+        "期内签约的合作项目数（撮合线索签约及登记的合作），按签约日期计。",
+        Unit::Count("项"),
+        "/matching/projects",
+        &[],
+    ),
+    (
+        "cooperation_amount",
+        "技术撮合",
+        "合作金额",
+        "期内签约合作项目的合同金额合计。",
+        Unit::Money,
+        "/matching/projects",
+        &[],
+    ),
+    (
+        "firms_settled",
+        "产业链",
+        "落户企业",
+        "期内落户（入链）各产业链的企业数，按落户日期计。",
+        Unit::Count("家"),
+        "/chains",
+        &[],
+    ),
+];
+
+struct Source<'a> {
+    s: &'a AppState,
+    cases: CaseFigures<'a>,
+    reach: HashMap<String, kechuang_store::events::reach::Figures>,
+    projects: HashMap<String, (u64, i64)>,
+}
+
+impl Source<'_> {
+    async fn flow(&mut self, code: &str, p: Period) -> ApiResult<Option<i64>> {
+        Ok(match code {
+            "cases_received" => Some(self.cases.of(p, false).await?.received),
+            "cases_solved" => Some(self.cases.of(p, false).await?.solved),
+            "cases_on_time" => self.cases.of(p, false).await?.on_time_permille,
+            "cases_satisfaction" => self.cases.of(p, false).await?.satisfaction_permille,
+            "talent_requests" => Some(self.cases.of(p, true).await?.received),
+            "talent_satisfaction" => self.cases.of(p, true).await?.satisfaction_permille,
+            "events_held" | "events_institutions" | "events_attendances" => {
+                let key = p.code();
+                if !self.reach.contains_key(&key) {
+                    let r = kechuang_store::events::reach::reach(
+                        &self.s.db,
+                        &kechuang_store::events::reach::ReachFilter {
+                            from: Some(p.from()),
+                            to: Some(p.to()),
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                    self.reach.insert(key.clone(), r.totals);
+                }
+                let f = &self.reach[&key];
+                Some(match code {
+                    "events_held" => f.events,
+                    "events_institutions" => f.institutions,
+                    _ => f.attendances,
+                } as i64)
+            }
+            "cooperations" | "cooperation_amount" => {
+                let key = p.code();
+                if !self.projects.contains_key(&key) {
+                    let c = kechuang_store::matching::projects::counts(
+                        &self.s.db,
+                        kechuang_store::matching::Period {
+                            from: Some(p.from()),
+                            to: Some(p.to()),
+                        },
+                    )
+                    .await?;
+                    self.projects.insert(key.clone(), (c.total, c.amount_fen));
+                }
+                let (n, fen) = self.projects[&key];
+                Some(if code == "cooperations" {
+                    n as i64
+                } else {
+                    fen
+                })
+            }
+            "firms_settled" => Some(
+                kechuang_store::chains::settled_counts(&self.s.db, Some(p.from()), Some(p.to()))
+                    .await?
+                    .iter()
+                    .map(|c| c.settled as i64)
+                    .sum(),
+            ),
+            _ => None,
+        })
+    }
+}
+
+/// How many periods a trend shows.
+fn trend_len(kind: PeriodKind) -> usize {
+    match kind {
+        PeriodKind::Month => 12,
+        PeriodKind::Quarter => 8,
+        PeriodKind::Year => 5,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn indicator(
+    code: &str,
+    area: &str,
+    name: &str,
+    definition: &str,
+    basis: &str,
+    unit: Unit,
+    value: Option<i64>,
+    previous: Option<i64>,
+    year_before: Option<i64>,
+    href: String,
+    trend: Vec<TrendPoint>,
+) -> IndicatorView {
+    IndicatorView {
+        code: code.into(),
+        area: area.into(),
+        name: name.into(),
+        definition: definition.into(),
+        basis: basis.into(),
+        unit: unit.code().into(),
+        unit_label: unit.label().into(),
+        display: unit.show(value),
+        pop: unit.change(value, previous),
+        yoy: unit.change(value, year_before),
+        value,
+        previous,
+        year_before,
+        href,
+        trend,
+    }
+}
+
+/// Every indicator over `period`.
+pub async fn cockpit(s: &AppState, p: &Principal, q: &CockpitQuery) -> ApiResult<CockpitView> {
+    require(p, Permission::CockpitRead)?;
+    let period = q.period()?;
+    let mut src = Source {
+        s,
+        cases: CaseFigures {
+            s,
+            p,
+            done: HashMap::new(),
+        },
+        reach: HashMap::new(),
+        projects: HashMap::new(),
+    };
+    let mut out = vec![];
+    let periods = period.last(trend_len(period.kind()));
+    for (code, area, name, definition, unit, path, extra) in FLOWS {
+        let mut trend = vec![];
+        for t in &periods {
+            trend.push(TrendPoint {
+                period: t.code(),
+                label: t.short(),
+                value: src.flow(code, *t).await?,
+            });
+        }
+        let value = trend.last().and_then(|t| t.value);
+        let previous = trend.iter().rev().nth(1).and_then(|t| t.value);
+        let year_before = src.flow(code, period.year_before()).await?;
+        out.push(indicator(
+            code,
+            area,
+            name,
+            definition,
+            "flow",
+            unit,
+            value,
+            previous,
+            year_before,
+            list_href(path, period, extra),
+            trend,
+        ));
+    }
+    out.extend(yearly(s, period).await?);
+    out.extend(stocks(s, period).await?);
+    Ok(CockpitView {
+        period: period.code(),
+        label: period.label(),
+        kind: period.kind().as_str().into(),
+        from: period.from(),
+        to: period.to(),
+        indicators: out,
+    })
+}
+
+/// Figures the records keep by year, for the year of the period: contract
+/// turnover (with its growth streak) and each chain's output.
+async fn yearly(s: &AppState, period: Period) -> ApiResult<Vec<IndicatorView>> {
+    use chrono::Datelike;
+    let year = period.to().year();
+    let years: Vec<i32> = ((year - 4)..=year).collect();
+    let trend = |values: &dyn Fn(i32) -> Option<i64>| -> Vec<TrendPoint> {
+        years
+            .iter()
+            .map(|y| TrendPoint {
+                period: y.to_string(),
+                label: y.to_string(),
+                value: values(*y),
+            })
+            .collect()
+    };
+    let mut out = vec![];
+    let t = kechuang_store::transfer::contracts::turnover(&s.db, None).await?;
+    let of = |y: i32| t.years.iter().find(|x| x.year == y).map(|x| x.fen);
+    let streak = t
+        .years
+        .iter()
+        .find(|x| x.year == year)
+        .map(|x| x.growth_streak)
+        .unwrap_or(0);
+    let mut v = indicator(
+        "contract_turnover",
+        "成果转化",
+        "技术合同成交额",
+        "当年登记的技术合同成交额合计（按合同登记年度）；连续增长年数按逐年比较计算。",
+        "year",
+        Unit::Money,
+        of(year),
+        None,
+        of(year - 1),
+        format!("/transfer/contracts?year={year}"),
+        trend(&of),
+    );
+    if streak > 0 {
+        v.definition = format!("{} {year}年为连续第{streak}年增长。", v.definition);
+    }
+    out.push(v);
+    for c in kechuang_store::chains::list(&s.db).await? {
+        let d = kechuang_store::chains::detail(&s.db, &c.chain.id).await?;
+        let of = |y: i32| d.totals.iter().find(|x| x.year == y).map(|x| x.output_fen);
+        out.push(indicator(
+            &format!("chain_output:{}", c.chain.id),
+            "产业链",
+            &format!("{}产值", c.chain.name),
+            "链上企业当年产值合计（按年度填报的产值记录）。",
+            "year",
+            Unit::Money,
+            of(year),
+            None,
+            of(year - 1),
+            format!("/chains/{}", c.chain.id),
+            trend(&of),
+        ));
+    }
+    Ok(out)
+}
+
+/// Stocks: the party network and funding as they stand now, alliance
+/// members as of the period's last day (compared with the previous
+/// period's and the year before's last day).
+async fn stocks(s: &AppState, period: Period) -> ApiResult<Vec<IndicatorView>> {
+    use kechuang_store::party;
+    let db = &s.db;
+    let now = |code: &str, area: &str, name: &str, def: &str, unit: Unit, v: i64, href: &str| {
+        indicator(
+            code,
+            area,
+            name,
+            def,
+            "stock",
+            unit,
+            Some(v),
+            None,
+            None,
+            href.into(),
+            vec![],
+        )
+    };
+    let mut out = vec![];
+    let n = party::network::figures(db).await?;
+    let instructors = party::staff::role_counts(db)
+        .await?
+        .into_iter()
+        .find(|(r, _)| *r == party::staff::StaffRole::Instructor)
+        .map(|(_, n)| n)
+        .unwrap_or(0);
+    let appointments = party::network::appointments(db, None).await?.len();
+    let zones = party::zones::totals(db, &Default::default()).await?;
+    let (commitments, _) = party::commitments::figures(db, &Default::default()).await?;
+    let claims = party::claims::totals(db, &Default::default()).await?;
+    let t = "党建引领";
+    out.push(now(
+        "party_orgs",
+        t,
+        "党组织",
+        "现有党组织数（全部层级）。",
+        Unit::Count("个"),
+        n.party_orgs as i64,
+        "/party",
+    ));
+    out.push(now(
+        "party_orgs_research",
+        t,
+        "科研院所党组织",
+        "所在单位为科研院所或高校的党组织数。",
+        Unit::Count("个"),
+        n.in_research_units as i64,
+        "/party",
+    ));
+    out.push(now(
+        "party_venues",
+        t,
+        "党建阵地",
+        "党组织登记的活动阵地（不重复）数。",
+        Unit::Count("个"),
+        n.venues as i64,
+        "/party",
+    ));
+    out.push(now(
+        "party_instructors",
+        t,
+        "党建指导员",
+        "服务队伍中角色为党建指导员的人数。",
+        Unit::Count("名"),
+        instructors as i64,
+        "/party/staff?role=instructor",
+    ));
+    out.push(now(
+        "cross_appointments",
+        t,
+        "交叉任职",
+        "党组织与所在单位领导班子交叉任职的人次。",
+        Unit::Count("人次"),
+        appointments as i64,
+        "/party",
+    ));
+    out.push(now(
+        "party_zones",
+        t,
+        "党员责任区",
+        "划定的党员责任区数。",
+        Unit::Count("个"),
+        zones.zones as i64,
+        "/party/zones",
+    ));
+    out.push(now(
+        "commitments_made",
+        t,
+        "党员承诺",
+        "党员作出的承诺件数（全部状态）。",
+        Unit::Count("件"),
+        commitments.total as i64,
+        "/party/commitments",
+    ));
+    out.push(now(
+        "commitments_kept",
+        t,
+        "承诺践诺",
+        "党员承诺中已核实兑现的件数。",
+        Unit::Count("件"),
+        commitments.verified as i64,
+        "/party/commitments?status=verified",
+    ));
+    out.push(now(
+        "claims",
+        t,
+        "揭榜项目",
+        "党组织揭榜认领的项目数。",
+        Unit::Count("项"),
+        claims.claims as i64,
+        "/party/claims",
+    ));
+    out.push(now(
+        "claim_talents",
+        t,
+        "揭榜党员人才",
+        "揭榜项目吸引的党员人才（参与人数合计）。",
+        Unit::Count("名"),
+        claims.participants,
+        "/party/claims",
+    ));
+    out.push(now(
+        "original_results",
+        t,
+        "原创成果",
+        "揭榜项目取得的原创成果数。",
+        Unit::Count("项"),
+        claims.results as i64,
+        "/party/claims/results",
+    ));
+    let eq = kechuang_store::transfer::equity::totals(db).await?;
+    let loans = kechuang_store::transfer::loans::totals(db).await?;
+    let all = loans.last();
+    let f = "成果转化";
+    out.push(now(
+        "grant_equity_projects",
+        f,
+        "先投后股项目",
+        "签订先投后股协议的项目数。",
+        Unit::Count("个"),
+        eq.agreements as i64,
+        "/transfer/grant-equity",
+    ));
+    out.push(now(
+        "grant_equity_amount",
+        f,
+        "先投后股金额",
+        "先投后股协议约定的投入金额合计。",
+        Unit::Money,
+        eq.grant_fen,
+        "/transfer/grant-equity",
+    ));
+    out.push(now(
+        "loan_firms",
+        f,
+        "科企梯度贷企业",
+        "获得梯度贷款的企业数。",
+        Unit::Count("家"),
+        all.map_or(0, |t| t.firms as i64),
+        "/transfer/loans",
+    ));
+    out.push(now(
+        "loan_amount",
+        f,
+        "科企梯度贷放款",
+        "梯度贷款累计放款金额。",
+        Unit::Money,
+        all.map_or(0, |t| t.disbursed_fen),
+        "/transfer/loans",
+    ));
+    for row in
+        kechuang_store::alliances::list_all(db, &Default::default(), period.to(), 100).await?
+    {
+        let a = row.alliance;
+        let id = a.id.clone();
+        let at = |p: Period| {
+            let id = id.clone();
+            async move {
+                kechuang_store::alliances::member_counts(db, &id, p.to())
+                    .await
+                    .map(|c| c.total as i64)
+            }
+        };
+        let (v, prev, yb) = (
+            at(period).await?,
+            at(period.previous()).await?,
+            at(period.year_before()).await?,
+        );
+        let mut trend = vec![];
+        for t in period.last(trend_len(period.kind())) {
+            trend.push(TrendPoint {
+                period: t.code(),
+                label: t.short(),
+                value: Some(at(t).await?),
+            });
+        }
+        out.push(indicator(
+            &format!("alliance_members:{}", a.id),
+            "活动与联盟",
+            &format!("{}成员", a.name),
+            "期末当日在册的成员单位数（已加入、未退出）。",
+            "stock",
+            Unit::Count("家"),
+            Some(v),
+            Some(prev),
+            Some(yb),
+            format!("/alliances/{}?on={}", a.id, period.to()),
+            trend,
+        ));
+    }
+    Ok(out)
+}
+
+/// The columns of the period report.
+const REPORT_COLUMNS: [&str; 10] = [
+    "领域",
+    "指标",
+    "本期",
+    "上期",
+    "环比",
+    "去年同期",
+    "同比",
+    "口径",
+    "统计基础",
+    "明细",
+];
+
+/// The period report: every indicator with its comparisons and definition,
+/// as an .xlsx titled with the period (file name, bytes).
+pub async fn report(s: &AppState, p: &Principal, q: &CockpitQuery) -> ApiResult<(String, Vec<u8>)> {
+    use crate::excel::{self, Cell};
+    let v = cockpit(s, p, q).await?;
+    let unit_of = |i: &IndicatorView| match i.unit.as_str() {
+        "money" => Unit::Money,
+        "permille" => Unit::Permille,
+        _ => Unit::Count(""),
+    };
+    let basis = |b: &str| match b {
+        "flow" => "本期发生",
+        "year" => "按年度",
+        _ => "时点存量",
+    };
+    let rows = v.indicators.iter().map(|i| {
+        let u = unit_of(i);
+        let shown = |x: Option<i64>| match (u, x) {
+            (_, None) => Cell::Empty,
+            (Unit::Count(_), Some(n)) => Cell::Number(n as f64),
+            _ => Cell::Text(u.show(x)),
+        };
+        vec![
+            Cell::Text(i.area.clone()),
+            Cell::Text(if i.unit_label.is_empty() {
+                i.name.clone()
+            } else {
+                format!("{}（{}）", i.name, i.unit_label)
+            }),
+            shown(i.value),
+            shown(i.previous),
+            Cell::Text(i.pop.clone()),
+            shown(i.year_before),
+            Cell::Text(i.yoy.clone()),
+            Cell::Text(i.definition.clone()),
+            Cell::Text(basis(&i.basis).into()),
+            Cell::Text(i.href.clone()),
+        ]
+    });
+    let bytes = excel::titled_workbook(
+        "指标",
+        &format!("科创驾驶舱指标报告（{}）", v.label),
+        &REPORT_COLUMNS,
+        &[10.0, 24.0, 14.0, 14.0, 12.0, 14.0, 12.0, 50.0, 10.0, 40.0],
+        rows,
+    )?;
+    Ok((format!("驾驶舱指标报告-{}.xlsx", v.period), bytes))
+}
