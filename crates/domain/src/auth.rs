@@ -137,6 +137,9 @@ pub enum Permission {
     /// Read the cockpit (领导驾驶舱): every area's indicators over a period,
     /// with comparisons, trends and the period report.
     CockpitRead,
+    /// Enter and correct the reported statistics (报送统计) the cockpit shows
+    /// beside the computed indicators, with their source and approver.
+    CockpitReport,
 }
 
 impl Role {
@@ -231,6 +234,7 @@ impl Role {
                 MatchingRead,
                 TalentRead,
                 CockpitRead,
+                CockpitReport,
             ],
             Role::Department => &[
                 OrgsRead,
@@ -400,7 +404,7 @@ impl ScopeKind {
 
 impl Permission {
     /// Every permission, in declaration order.
-    pub const ALL: [Permission; 39] = [
+    pub const ALL: [Permission; 40] = [
         Permission::OrgsRead,
         Permission::OrgsWrite,
         Permission::OrgsImport,
@@ -440,6 +444,7 @@ impl Permission {
         Permission::TalentPii,
         Permission::TalentRequest,
         Permission::CockpitRead,
+        Permission::CockpitReport,
     ];
 
     /// Stable snake_case code, as used in serde.
@@ -484,6 +489,7 @@ impl Permission {
             Permission::TalentPii => "talent_pii",
             Permission::TalentRequest => "talent_request",
             Permission::CockpitRead => "cockpit_read",
+            Permission::CockpitReport => "cockpit_report",
         }
     }
 }

@@ -89,6 +89,7 @@ pub const AUDITED: &[&str] = &[
     "talent_services",
     "talents",
     "talent_requests",
+    "reported_figures",
 ];
 
 /// JSON snapshot of a record for the before/after columns.

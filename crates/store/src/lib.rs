@@ -28,6 +28,7 @@ pub mod outbox;
 pub mod page;
 pub mod party;
 pub mod record;
+pub mod reported;
 pub mod scope;
 pub mod search;
 pub mod stats_cache;

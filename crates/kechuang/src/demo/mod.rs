@@ -569,6 +569,23 @@ async fn load_sized(db: &Db, talent_requests: usize) -> anyhow::Result<bool> {
     talent::load(db, &dep_ids, talent_requests)
         .await
         .context("写入演示人才服务数据失败")?;
+    // The one headline figure no record computes: reported, as staff would.
+    kechuang_store::reported::create(
+        db,
+        "demo",
+        kechuang_store::reported::ReportedInput {
+            code: "rd_intensity".into(),
+            name: "研发投入强度".into(),
+            period: "2024".into(),
+            unit: "permille".into(),
+            value: 54,
+            source: "区统计局《2024年科技经费投入统计公报》".into(),
+            approved_by: "管委会办公室".into(),
+            note: "全社会研发经费投入占地区生产总值比重，全市第一".into(),
+        },
+    )
+    .await
+    .context("写入演示报送统计失败")?;
     Ok(true)
 }
 

@@ -62,6 +62,7 @@ pub mod project_stage;
 pub mod race;
 pub mod race_dimension;
 pub mod race_score;
+pub mod reported_figure;
 pub mod review_score;
 pub mod service_staff;
 pub mod session;

@@ -18,6 +18,7 @@ mod m20261204_000012_case_location;
 mod m20261205_000013_events;
 mod m20261205_000014_matching;
 mod m20261206_000015_talent;
+mod m20261206_000016_reported_figures;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000013_events::Migration),
             Box::new(m20261205_000014_matching::Migration),
             Box::new(m20261206_000015_talent::Migration),
+            Box::new(m20261206_000016_reported_figures::Migration),
         ]
     }
 }

@@ -202,6 +202,15 @@ pub(crate) async fn tells_the_article_story(leader: &Api) {
     assert_eq!(value("科企梯度贷企业"), 15);
     assert_eq!(named("科企梯度贷放款")["display"], "5300.00万元");
     assert_eq!(value("创新生态共治协会成员"), 81);
+    let rd = named("研发投入强度");
+    assert_eq!(
+        (rd["display"].as_str(), rd["basis"].as_str()),
+        (Some("5.4%"), Some("reported"))
+    );
+    assert!(
+        rd["definition"].as_str().unwrap().contains("2024年"),
+        "{rd}"
+    );
     let y2024 = leader.get_ok("/api/v1/cockpit?period=2024").await;
     let turnover = y2024["indicators"]
         .as_array()
@@ -219,5 +228,136 @@ pub(crate) async fn tells_the_article_story(leader: &Api) {
             .unwrap()
             .contains("连续第4年增长"),
         "{turnover}"
+    );
+}
+
+/// Reported statistics: entered with their source and approver (each field
+/// checked), once a period, corrected with the version; on the cockpit
+/// marked as reported, the latest one shown for a later period.
+#[tokio::test]
+async fn reported_statistics_are_entered_corrected_and_shown_as_reported() {
+    let w = world().await;
+    let (s, e) = w
+        .leader
+        .post_json(
+            "/api/v1/cockpit/reported",
+            json!({ "code": "R&D", "name": "", "period": "2024-13", "unit": "permille", "value": "5.45" }),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+    for f in ["code", "name", "period", "value", "source", "approved_by"] {
+        assert!(e["details"]["fields"][f].is_string(), "{f}: {e}");
+    }
+    let body = json!({ "code": "rd_intensity", "name": "研发投入强度", "period": "2024", "unit": "permille",
+                       "value": "5.3", "source": "区统计局", "approved_by": "办公室" });
+    let (s, r) = w
+        .leader
+        .post_json("/api/v1/cockpit/reported", body.clone())
+        .await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(
+        (r["value"].as_i64(), r["display"].as_str()),
+        (Some(53), Some("5.3%"))
+    );
+    let (s, _) = w.leader.post_json("/api/v1/cockpit/reported", body).await;
+    assert_eq!(s, 409, "once a period");
+    let (s, fixed) = w
+        .leader
+        .put_json(
+            &format!("/api/v1/cockpit/reported/{}", r["id"].as_str().unwrap()),
+            json!({ "version": r["version"], "name": "研发投入强度", "unit": "permille", "value": "5.4",
+                    "source": "区统计局《科技经费投入统计公报》", "approved_by": "办公室", "period": "2030" }),
+        )
+        .await;
+    assert_eq!(s, 200, "{fixed}");
+    assert_eq!(
+        (fixed["value"].as_i64(), fixed["period"].as_str()),
+        (Some(54), Some("2024"))
+    );
+    let (s, _) = w
+        .leader
+        .put_json(
+            &format!("/api/v1/cockpit/reported/{}", r["id"].as_str().unwrap()),
+            json!({ "version": r["version"], "name": "x", "unit": "count", "value": "1", "source": "s", "approved_by": "a" }),
+        )
+        .await;
+    assert_eq!(s, 409, "a stale version");
+    let (s, _) = w
+        .lead
+        .post_json(
+            "/api/v1/cockpit/reported",
+            json!({ "code": "x", "name": "x", "period": "2024", "unit": "count", "value": "1", "source": "s", "approved_by": "a" }),
+        )
+        .await;
+    assert_eq!(s, 403);
+
+    let y = w.leader.get_ok("/api/v1/cockpit?period=2024").await;
+    let rd = indicator(&y, "reported:rd_intensity");
+    assert_eq!(
+        (rd["display"].as_str(), rd["basis"].as_str()),
+        (Some("5.4%"), Some("reported"))
+    );
+    assert!(rd["definition"].as_str().unwrap().contains("区统计局"));
+    let later = w.leader.get_ok("/api/v1/cockpit?period=2025-03").await;
+    let rd = indicator(&later, "reported:rd_intensity");
+    assert_eq!(rd["value"], 54, "the latest before the period");
+    assert!(
+        rd["definition"]
+            .as_str()
+            .unwrap()
+            .contains("最近一期（2024年）"),
+        "{rd}"
+    );
+    let earlier = w.leader.get_ok("/api/v1/cockpit?period=2023").await;
+    assert!(
+        !earlier["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == "reported:rd_intensity"),
+        "nothing reported by then"
+    );
+
+    // The page: a bad entry refused in place with what was typed.
+    let b = w.app.browser("leader").await;
+    let r = b
+        .post_form(
+            "/cockpit/reported",
+            &[
+                ("code", "patents"),
+                ("name", "发明专利授权"),
+                ("period", "2025"),
+                ("unit", "count"),
+                ("value", "很多"),
+                ("source", "知识产权局"),
+                ("approved_by", "办公室"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("个数请填不小于 0 的整数") && html.contains("知识产权局"),
+        "{html}"
+    );
+    let r = b
+        .post_form(
+            "/cockpit/reported",
+            &[
+                ("code", "patents"),
+                ("name", "发明专利授权"),
+                ("period", "2025"),
+                ("unit", "count"),
+                ("value", "126"),
+                ("source", "知识产权局"),
+                ("approved_by", "办公室"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let list = b.get_text("/cockpit/reported").await;
+    assert!(
+        list.contains("发明专利授权") && list.contains("126个") || list.contains("126"),
+        "{list}"
     );
 }

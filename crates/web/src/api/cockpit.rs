@@ -7,12 +7,13 @@ use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::ApiQuery;
+use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
-use crate::service::cockpit::{self, CockpitQuery, CockpitView};
+use crate::service::cockpit::{self, CockpitQuery, CockpitView, ReportedDraft, ReportedView};
 use crate::AppState;
+use axum::http::StatusCode;
 
 /// 驾驶舱：各领域指标在某期间的数值、口径、环比、同比、趋势与明细链接
 #[utoipa::path(get, path = "/api/v1/cockpit", tag = "cockpit", params(CockpitQuery),
@@ -38,8 +39,64 @@ pub async fn report(
     Ok(excel::xlsx_response(&name, bytes))
 }
 
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportedQuery {
+    /// 统计项代码，如 rd_intensity
+    pub code: Option<String>,
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ReportedUpdate {
+    pub version: i32,
+    #[serde(flatten)]
+    pub figure: ReportedDraft,
+}
+
+/// 报送统计（研发投入强度等无法由记录计算的数字），按统计项与期间
+#[utoipa::path(get, path = "/api/v1/cockpit/reported", tag = "cockpit", params(ReportedQuery),
+    responses((status = 200, body = [ReportedView]), (status = 403, body = ErrorBody)))]
+pub async fn list_reported(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<ReportedQuery>,
+) -> ApiResult<Json<Vec<ReportedView>>> {
+    let code = crate::extract::non_empty(&q.code);
+    Ok(Json(cockpit::reported(&s, &p, code.as_deref()).await?))
+}
+
+/// 报送一期统计数字（注明来源与审核人；同一统计项同一期间只能报送一次，更正请修改）
+#[utoipa::path(post, path = "/api/v1/cockpit/reported", tag = "cockpit", request_body = ReportedDraft,
+    responses((status = 201, body = ReportedView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_reported(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<ReportedDraft>,
+) -> ApiResult<(StatusCode, Json<ReportedView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(cockpit::create_reported(&s, &p, d).await?),
+    ))
+}
+
+/// 更正报送的统计数字（统计项与期间不变）
+#[utoipa::path(put, path = "/api/v1/cockpit/reported/{id}", tag = "cockpit", params(("id" = String, Path)), request_body = ReportedUpdate,
+    responses((status = 200, body = ReportedView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_reported(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(u): ApiJson<ReportedUpdate>,
+) -> ApiResult<Json<ReportedView>> {
+    Ok(Json(
+        cockpit::update_reported(&s, &p, &id, u.version, u.figure).await?,
+    ))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_cockpit))
         .routes(routes!(report))
+        .routes(routes!(list_reported, create_reported))
+        .routes(routes!(update_reported))
 }

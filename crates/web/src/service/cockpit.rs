@@ -79,7 +79,7 @@ pub struct IndicatorView {
     pub name: String,
     /// 口径：统计什么、取自哪些记录、按哪个日期
     pub definition: String,
-    /// flow（本期发生）/ year（按年度）/ stock（时点存量）
+    /// flow（本期发生）/ year（按年度）/ stock（时点存量）/ reported（报送统计）
     pub basis: String,
     /// count / money（分）/ permille（‰）
     pub unit: String,
@@ -496,6 +496,7 @@ pub async fn cockpit(s: &AppState, p: &Principal, q: &CockpitQuery) -> ApiResult
     }
     out.extend(yearly(s, period).await?);
     out.extend(stocks(s, period).await?);
+    out.extend(reported_indicators(s, period).await?);
     Ok(CockpitView {
         period: period.code(),
         label: period.label(),
@@ -803,18 +804,14 @@ const REPORT_COLUMNS: [&str; 10] = [
 pub async fn report(s: &AppState, p: &Principal, q: &CockpitQuery) -> ApiResult<(String, Vec<u8>)> {
     use crate::excel::{self, Cell};
     let v = cockpit(s, p, q).await?;
-    let unit_of = |i: &IndicatorView| match i.unit.as_str() {
-        "money" => Unit::Money,
-        "permille" => Unit::Permille,
-        _ => Unit::Count(""),
-    };
     let basis = |b: &str| match b {
         "flow" => "本期发生",
         "year" => "按年度",
+        "reported" => "报送统计",
         _ => "时点存量",
     };
     let rows = v.indicators.iter().map(|i| {
-        let u = unit_of(i);
+        let u = unit_of(&i.unit);
         let shown = |x: Option<i64>| match (u, x) {
             (_, None) => Cell::Empty,
             (Unit::Count(_), Some(n)) => Cell::Number(n as f64),
@@ -845,4 +842,238 @@ pub async fn report(s: &AppState, p: &Principal, q: &CockpitQuery) -> ApiResult<
         rows,
     )?;
     Ok((format!("驾驶舱指标报告-{}.xlsx", v.period), bytes))
+}
+
+// ---------------------------------------------------------------- reported statistics
+
+/// A reported statistic as entered.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ReportedDraft {
+    /// 统计项代码：小写字母、数字、下划线，如 rd_intensity（修改时忽略）
+    pub code: String,
+    /// 统计项名称，如 研发投入强度
+    pub name: String,
+    /// 期间：2024、2025-Q1 或 2025-03（修改时忽略）
+    pub period: String,
+    /// permille（比率，按百分数填写，如 5.4）/ money（金额，元）/ count（个数）
+    pub unit: String,
+    /// 数值：比率填百分数（最多一位小数），金额填元，个数填整数
+    pub value: String,
+    /// 数据来源，如 区统计局《科技经费投入统计公报》
+    pub source: String,
+    /// 审核人
+    pub approved_by: String,
+    pub note: String,
+}
+
+impl ReportedDraft {
+    fn validate(self) -> ApiResult<kechuang_store::reported::ReportedInput> {
+        let mut e: Vec<(&'static str, String)> = vec![];
+        let code = self.code.trim().to_string();
+        if code.is_empty()
+            || code.len() > 40
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            e.push((
+                "code",
+                "代码只能用小写字母、数字和下划线（最多 40 个），如 rd_intensity".into(),
+            ));
+        }
+        let name = self.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 60 {
+            e.push(("name", "请填写统计项名称（最多 60 个字）".into()));
+        }
+        let period = Period::parse(&self.period);
+        if period.is_none() {
+            e.push((
+                "period",
+                "期间请写成 2024（年）、2025-Q1（季度）或 2025-03（月）".into(),
+            ));
+        }
+        let v = self.value.trim().replace([',', '，'], "");
+        let value = match self.unit.trim() {
+            "permille" => match v.split_once('.') {
+                _ if v.is_empty() => None,
+                Some((a, b)) if b.len() == 1 => a
+                    .parse::<i64>()
+                    .ok()
+                    .zip(b.parse::<i64>().ok())
+                    .map(|(a, b)| a * 10 + if a < 0 { -b } else { b }),
+                Some(_) => None,
+                None => v.parse::<i64>().ok().map(|a| a * 10),
+            }
+            .filter(|p| (0..=100_000).contains(p))
+            .ok_or("比率请填百分数，最多一位小数，如 5.4"),
+            "money" => Money::parse_yuan(&v)
+                .map(|m| m.fen())
+                .map_err(|_| "金额请填元，如 14500000 或 1450万"),
+            "count" => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or("个数请填不小于 0 的整数"),
+            _ => {
+                e.push(("unit", "请选择计量方式：比率、金额或个数".into()));
+                Ok(0)
+            }
+        };
+        let value = value.unwrap_or_else(|m| {
+            e.push(("value", m.into()));
+            0
+        });
+        for (f, label, v, max, required) in [
+            ("source", "数据来源", &self.source, 200, true),
+            ("approved_by", "审核人", &self.approved_by, 50, true),
+            ("note", "备注", &self.note, 1000, false),
+        ] {
+            let n = v.trim().chars().count();
+            if (required && n == 0) || n > max {
+                e.push((f, format!("请填写{label}（最多 {max} 个字）")));
+            }
+        }
+        if !e.is_empty() {
+            return Err(ApiError::invalid(ErrorCode::InvalidInput, &e));
+        }
+        Ok(kechuang_store::reported::ReportedInput {
+            code,
+            name,
+            period: period.map(Period::code).unwrap_or_default(),
+            unit: self.unit.trim().to_string(),
+            value,
+            source: self.source.trim().to_string(),
+            approved_by: self.approved_by.trim().to_string(),
+            note: self.note.trim().to_string(),
+        })
+    }
+}
+
+/// A reported figure with its period's label and value as shown.
+#[derive(Clone, Serialize, ToSchema)]
+pub struct ReportedView {
+    #[serde(flatten)]
+    pub figure: kechuang_store::entities::reported_figure::Model,
+    pub period_label: String,
+    pub display: String,
+}
+
+fn unit_of(code: &str) -> Unit {
+    match code {
+        "money" => Unit::Money,
+        "permille" => Unit::Permille,
+        _ => Unit::Count(""),
+    }
+}
+
+fn reported_view(m: kechuang_store::entities::reported_figure::Model) -> ReportedView {
+    ReportedView {
+        period_label: Period::parse(&m.period)
+            .map(Period::label)
+            .unwrap_or_else(|| m.period.clone()),
+        display: unit_of(&m.unit).show(Some(m.value)),
+        figure: m,
+    }
+}
+
+/// Every reported figure (or one statistic's), newest period first.
+pub async fn reported(
+    s: &AppState,
+    p: &Principal,
+    code: Option<&str>,
+) -> ApiResult<Vec<ReportedView>> {
+    require(p, Permission::CockpitRead)?;
+    Ok(kechuang_store::reported::list(&s.db, code)
+        .await?
+        .into_iter()
+        .map(reported_view)
+        .collect())
+}
+
+pub async fn create_reported(
+    s: &AppState,
+    p: &Principal,
+    d: ReportedDraft,
+) -> ApiResult<ReportedView> {
+    require(p, Permission::CockpitReport)?;
+    let m = kechuang_store::reported::create(&s.db, &p.username, d.validate()?).await?;
+    Ok(reported_view(m))
+}
+
+pub async fn update_reported(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    version: i32,
+    d: ReportedDraft,
+) -> ApiResult<ReportedView> {
+    require(p, Permission::CockpitReport)?;
+    let before = kechuang_store::reported::get(&s.db, id).await?;
+    // The code and period stay; check the rest as entered.
+    let input = ReportedDraft {
+        code: before.code,
+        period: before.period,
+        ..d
+    }
+    .validate()?;
+    let m = kechuang_store::reported::update(&s.db, &p.username, id, version, input).await?;
+    Ok(reported_view(m))
+}
+
+/// The reported statistics as indicators of `period`: each statistic's
+/// value for the period, else its latest reported before the period ends
+/// (named in the definition); comparisons and a trend within that kind.
+async fn reported_indicators(s: &AppState, period: Period) -> ApiResult<Vec<IndicatorView>> {
+    let rows = kechuang_store::reported::list(&s.db, None).await?;
+    let mut codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
+    codes.dedup();
+    let mut out = vec![];
+    for code in codes {
+        let of: Vec<(Period, &kechuang_store::entities::reported_figure::Model)> = rows
+            .iter()
+            .filter(|r| r.code == code)
+            .filter_map(|r| Period::parse(&r.period).map(|p| (p, r)))
+            .collect();
+        let exact = of.iter().find(|(p, _)| *p == period);
+        let Some((shown, row)) = exact.or_else(|| {
+            of.iter()
+                .filter(|(p, _)| p.to() <= period.to())
+                .max_by_key(|(p, _)| p.to())
+        }) else {
+            continue;
+        };
+        let value_at = |p: Period| of.iter().find(|(x, _)| *x == p).map(|(_, r)| r.value);
+        let unit = unit_of(&row.unit);
+        let mut definition = format!("报送统计：{}；审核人 {}。", row.source, row.approved_by);
+        if exact.is_none() {
+            definition = format!(
+                "{definition}本期未报送，显示最近一期（{}）。",
+                shown.label()
+            );
+        }
+        let trend = shown
+            .last(trend_len(shown.kind()))
+            .into_iter()
+            .map(|t| TrendPoint {
+                period: t.code(),
+                label: t.short(),
+                value: value_at(t),
+            })
+            .collect();
+        out.push(indicator(
+            &format!("reported:{code}"),
+            "报送统计",
+            &row.name,
+            &definition,
+            "reported",
+            unit,
+            Some(row.value),
+            value_at(shown.previous()),
+            value_at(shown.year_before()),
+            format!("/cockpit/reported?code={code}"),
+            trend,
+        ));
+    }
+    Ok(out)
 }
