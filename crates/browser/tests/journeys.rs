@@ -905,3 +905,67 @@ async fn an_international_talent_switches_to_english_and_asks_for_two_services_o
     wait_for_text(c, "In progress").await;
     b.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn a_leader_reads_the_cockpit_charts_and_opens_the_records_behind_a_figure() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    app.user("lingdao", Role::Leader, None, None).await;
+    let api = app.api_client("seed2", Role::Admin, None, None).await;
+    let (status, dep) = api
+        .post_json(
+            "/api/v1/departments",
+            json!({ "name": "政务服务中心", "code": "ZW", "parent_id": "" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{dep}");
+    let (status, cat) = api
+        .post_json(
+            "/api/v1/case-categories",
+            json!({ "code": "permit", "name": "审批服务", "lead_department_id": dep["id"], "time_limit_days": 10, "task_limit_days": 10, "warn_days": 2, "rating_days": 5 }),
+        )
+        .await;
+    assert_eq!(status, 201, "{cat}");
+    let orgs = api.get_ok("/api/v1/orgs").await;
+    let org = orgs["items"][0]["id"].clone();
+    for t in ["环评审批周期过长", "施工许可办理进度慢"] {
+        let (status, c) = api
+            .post_json(
+                "/api/v1/cases",
+                json!({ "title": t, "category_id": cat["id"], "org_id": org, "channel": "visit" }),
+            )
+            .await;
+        assert_eq!(status, 201, "{c}");
+    }
+
+    let b = browser(1280, 900).await;
+    let c = &b.client;
+    sign_in(c, &app, "lingdao").await;
+    click(c, "a[href='/cockpit']").await;
+    wait_for_text(c, "受理诉求").await;
+    wait_for_text(c, "2件").await;
+    // ECharts drew the trends (as SVG) under the CSP, from the page's data.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let drawn = c
+            .execute(
+                "return document.querySelectorAll('.trend-chart svg').length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if drawn.as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no chart was drawn");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The quarter view, then the records behind the figure.
+    click(c, "a[href='/cockpit?kind=quarter']").await;
+    wait_for_text(c, "季度").await;
+    click(c, "#ind-cases_received a").await;
+    wait_for_text(c, "环评审批周期过长").await;
+    wait_for_text(c, "施工许可办理进度慢").await;
+    b.client.clone().close().await.unwrap();
+}
