@@ -318,8 +318,34 @@ async fn reported_statistics_are_entered_corrected_and_shown_as_reported() {
         "nothing reported by then"
     );
 
-    // The page: a bad entry refused in place with what was typed.
+    // The page: the correction form holds the record; a stale version is
+    // refused with what was typed; a bad entry refused in place.
     let b = w.app.browser("leader").await;
+    let edit = format!("/cockpit/reported/{}/edit", r["id"].as_str().unwrap());
+    let form = b.get_text(&edit).await;
+    assert!(
+        form.contains("value=\"5.4\"") && form.contains("研发投入强度"),
+        "{form}"
+    );
+    let stale = r["version"].to_string();
+    let res = b
+        .post_form(
+            &edit,
+            &[
+                ("version", &stale),
+                ("name", "研发投入强度"),
+                ("unit", "permille"),
+                ("value", "5.5"),
+                ("source", "更正来源"),
+                ("approved_by", "办公室"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    assert!(
+        res.text().await.unwrap().contains("更正来源"),
+        "what was typed is kept"
+    );
     let r = b
         .post_form(
             "/cockpit/reported",

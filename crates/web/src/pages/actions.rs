@@ -68,6 +68,30 @@ impl FormState {
     pub fn is(&self, form: &str) -> bool {
         self.form == form
     }
+
+    /// An edit form's state and version: what was just posted back (its
+    /// version as posted), else the record's `values` and `version`.
+    pub fn for_edit<K: Into<String>>(
+        form: &str,
+        posted: Option<FormState>,
+        values: impl IntoIterator<Item = (K, String)>,
+        version: i32,
+    ) -> (FormState, i32) {
+        match posted {
+            Some(f) => {
+                let v = f.val(form, "version", "").parse().unwrap_or(version);
+                (f, v)
+            }
+            None => (
+                FormState {
+                    form: form.into(),
+                    values: values.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+                    errors: Default::default(),
+                },
+                version,
+            ),
+        }
+    }
 }
 
 /// Decode submitted form pairs as a draft (numbers parse from text).

@@ -181,24 +181,12 @@ async fn reported_page(
                 ("approved_by", f.approved_by.clone()),
                 ("note", f.note.clone()),
             ];
+            let (fs, version) = FormState::for_edit("reported", posted, values, f.version);
             (
                 format!("更正报送统计：{}（{}）", f.name, r.period_label),
                 format!("/cockpit/reported/{id}/edit"),
-                match &posted {
-                    Some(x) => x
-                        .val("reported", "version", "")
-                        .parse()
-                        .unwrap_or(f.version),
-                    None => f.version,
-                },
-                posted.unwrap_or(FormState {
-                    form: "reported".into(),
-                    values: values
-                        .into_iter()
-                        .map(|(k, v)| (k.to_string(), v))
-                        .collect(),
-                    errors: Default::default(),
-                }),
+                version,
+                fs,
             )
         }
         None => ("报送统计".to_string(), REPORTED.to_string(), 0, fs),

@@ -145,6 +145,7 @@ async fn edit_page(
             &["enterprise", "university", "institute"],
         )
     };
+    let (fs, version) = FormState::for_edit(form, fs, values, version);
     let back = format!("{base}/{id}");
     let own = own_org(p).is_some();
     let heading = format!("修改：{title}");
@@ -163,10 +164,7 @@ async fn edit_page(
         ),
         form,
         action: format!("{back}/edit"),
-        version: match &fs {
-            Some(f) => f.val(form, "version", "").parse().unwrap_or(version),
-            None => version,
-        },
+        version,
         back,
         own,
         orgs: if own {
@@ -178,11 +176,7 @@ async fn edit_page(
         nodes: node_choices(st).await?,
         modes: modes(),
         kinds: offer_kinds(),
-        fs: fs.unwrap_or(FormState {
-            form: form.to_string(),
-            values: values.into_iter().collect(),
-            errors: Default::default(),
-        }),
+        fs,
     }))
 }
 

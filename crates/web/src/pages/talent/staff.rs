@@ -285,10 +285,7 @@ async fn talent_edit_page(
         ("note", t.note.clone()),
         ("user_id", opt(&t.user_id)),
     ];
-    let version = match &posted {
-        Some(f) => f.val("talent", "version", "").parse().unwrap_or(t.version),
-        None => t.version,
-    };
+    let (fs, version) = FormState::for_edit("talent", posted, values, t.version);
     let back = format!("{TALENTS}/{id}");
     Ok(render(&TalentEditPage {
         page: PageCtx::new(
@@ -304,14 +301,7 @@ async fn talent_edit_page(
         orgs: org_choices(st, &["enterprise", "university", "institute"]).await?,
         specialists: specialist_choices(st).await?,
         accounts: talents::linkable_accounts(&st.db, Some(id)).await?,
-        fs: posted.unwrap_or(FormState {
-            form: "talent".into(),
-            values: values
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-            errors: Default::default(),
-        }),
+        fs,
     }))
 }
 
@@ -519,10 +509,7 @@ async fn catalogue_edit_page(
     } else {
         "/talent/tiers"
     };
-    let version = match &posted {
-        Some(f) => f.val(kind, "version", "").parse().unwrap_or(version),
-        None => version,
-    };
+    let (fs, version) = FormState::for_edit(kind, posted, values, version);
     Ok(render(&CatalogueEditPage {
         page: PageCtx::new(
             st,
@@ -541,14 +528,7 @@ async fn catalogue_edit_page(
             .map(|o| (o.as_str(), o.label_zh()))
             .collect(),
         states: vec![("true", "启用"), ("false", "停用")],
-        fs: posted.unwrap_or(FormState {
-            form: kind.to_string(),
-            values: values
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-            errors: Default::default(),
-        }),
+        fs,
     }))
 }
 
