@@ -662,6 +662,7 @@ async fn main() {
                 parent_id: None,
                 sort_order: i,
                 phone: String::new(),
+                funding: false,
             },
         )
         .await

@@ -91,8 +91,14 @@ pub enum Permission {
     TransferRead,
     /// Work transfer projects through their gates; register technology contracts.
     TransferWrite,
-    /// Run the funding programmes: fund pools, grant-to-equity, loan tiers and loans.
+    /// Run the funding programmes: fund pools, grant-to-equity, loan tiers and
+    /// loans. Held by the department role, in force only for a department
+    /// that runs funding (资金业务, the science bureau) and for administrators.
     FundingWrite,
+    /// As an enterprise: apply for a tiered loan for one's own organisation,
+    /// attach its documents, and follow one's own loans and grant-to-equity
+    /// agreements (企业融资).
+    FundingApply,
     /// View the party-building network, meetings, commitments, races and reports.
     PartyRead,
     /// Maintain the party-building network and run meetings, commitments and races.
@@ -345,6 +351,7 @@ impl Role {
                 CasesRead,
                 CasesCreate,
                 CasesRate,
+                FundingApply,
                 EventsRead,
                 EventsRegister,
                 AlliancesRead,
@@ -404,7 +411,7 @@ impl ScopeKind {
 
 impl Permission {
     /// Every permission, in declaration order.
-    pub const ALL: [Permission; 40] = [
+    pub const ALL: [Permission; 41] = [
         Permission::OrgsRead,
         Permission::OrgsWrite,
         Permission::OrgsImport,
@@ -426,6 +433,7 @@ impl Permission {
         Permission::TransferRead,
         Permission::TransferWrite,
         Permission::FundingWrite,
+        Permission::FundingApply,
         Permission::PartyRead,
         Permission::PartyWrite,
         Permission::PartyPii,
@@ -471,6 +479,7 @@ impl Permission {
             Permission::TransferRead => "transfer_read",
             Permission::TransferWrite => "transfer_write",
             Permission::FundingWrite => "funding_write",
+            Permission::FundingApply => "funding_apply",
             Permission::PartyRead => "party_read",
             Permission::PartyWrite => "party_write",
             Permission::PartyPii => "party_pii",

@@ -179,7 +179,8 @@ pub async fn principal(
     let Some(role) = Role::parse(&u.role) else {
         return Ok(None);
     };
-    let scope = scope::resolve(db, &u, role).await?;
+    let (scope, department) = scope::resolve(db, &u, role).await?;
+    let funding = role == Role::Admin || department.is_some_and(|d| d.funding);
     Ok(Some(Principal {
         user_id: u.id,
         username: u.username,
@@ -190,6 +191,7 @@ pub async fn principal(
         scope,
         via_session,
         csrf,
+        funding,
     }))
 }
 

@@ -5,7 +5,7 @@ use kechuang_domain::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Select,
+    QueryOrder, QuerySelect, Select,
 };
 
 use crate::entities::{department, org, user};
@@ -19,6 +19,8 @@ pub struct DepartmentInput {
     pub parent_id: Option<String>,
     pub sort_order: i32,
     pub phone: String,
+    /// Runs the funding programmes (资金业务).
+    pub funding: bool,
 }
 
 fn scoped(q: Select<department::Entity>, scope: &Scope) -> Select<department::Entity> {
@@ -44,6 +46,17 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// Depth-first order (parents first); rows whose parent is out of the list are roots.
+/// The departments that run the funding programmes (资金业务).
+pub async fn funding_ids<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<String>> {
+    Ok(department::Entity::find()
+        .select_only()
+        .column(department::Column::Id)
+        .filter(department::Column::Funding.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 pub fn sort_as_tree(rows: &mut Vec<department::Model>) {
     let ids: std::collections::HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut out = Vec::with_capacity(rows.len());
@@ -122,6 +135,7 @@ pub async fn create(db: &Db, actor: &str, i: DepartmentInput) -> StoreResult<dep
         path: Set(path),
         sort_order: Set(i.sort_order),
         phone: Set(i.phone),
+        funding: Set(i.funding),
         ..Default::default()
     };
     let m = record::insert(&tx, actor, am).await.map_err(dup_code)?;
@@ -182,6 +196,7 @@ pub async fn update(
             am.path = Set(path);
             am.sort_order = Set(i.sort_order);
             am.phone = Set(i.phone);
+            am.funding = Set(i.funding);
         },
     )
     .await

@@ -18,6 +18,7 @@ pub mod departments;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod like;
 pub mod matching;
 pub mod migration;

@@ -88,6 +88,7 @@ pub async fn department(db: &Db, name: &str) -> String {
             parent_id: None,
             sort_order: 0,
             phone: String::new(),
+            funding: false,
         },
     )
     .await

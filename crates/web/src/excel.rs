@@ -655,23 +655,10 @@ impl From<ImportFailure> for ApiError {
 }
 
 /// Read the uploaded file field of a multipart form.
-pub async fn upload(mut mp: axum::extract::Multipart) -> ApiResult<Vec<u8>> {
-    while let Some(field) = mp
-        .next_field()
+pub async fn upload(mp: axum::extract::Multipart) -> ApiResult<Vec<u8>> {
+    crate::files::read_upload(mp, "请选择要上传的 Excel 文件（表单字段名 file）")
         .await
-        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, format!("上传失败：{e}")))?
-    {
-        if field.name() == Some("file") {
-            let bytes = field.bytes().await.map_err(|e| {
-                ApiError::bad_request(ErrorCode::InvalidUpload, format!("上传失败：{e}"))
-            })?;
-            return Ok(bytes.to_vec());
-        }
-    }
-    Err(ApiError::bad_request(
-        ErrorCode::InvalidUpload,
-        "请选择要上传的 Excel 文件（表单字段名 file）",
-    ))
+        .map(|u| u.bytes)
 }
 
 // The answer of an import (no doc comment: it would become the schema's description).

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod excel;
 pub mod extract;
+pub mod files;
 pub mod format;
 pub mod forms;
 pub mod i18n;
@@ -93,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::cases::routes())
         .merge(pages::party::routes())
         .merge(pages::transfer::routes())
+        .merge(pages::firm::routes())
         .merge(pages::alliances::routes())
         .merge(pages::calendar::routes())
         .merge(pages::events::routes())

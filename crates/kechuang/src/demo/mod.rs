@@ -383,6 +383,8 @@ async fn load_sized(db: &Db, talent_requests: usize) -> anyhow::Result<bool> {
                 parent_id: parent.and_then(|p| dep_ids.get(p).cloned()),
                 sort_order: i as i32,
                 phone: format!("023-6566{:04}", 1000 + i),
+                // The science bureau runs grant-to-equity and the tiered loans.
+                funding: *code_ == "KJ",
             },
         )
         .await?;
@@ -524,6 +526,7 @@ async fn load_sized(db: &Db, talent_requests: usize) -> anyhow::Result<bool> {
         )
         .await?;
     }
+    let mut enterprise_user = None;
     for (username, display, role) in ACCOUNTS {
         let (department_id, org_id) = match role {
             Role::Department => (dept("KJ"), None),
@@ -532,7 +535,7 @@ async fn load_sized(db: &Db, talent_requests: usize) -> anyhow::Result<bool> {
             Role::Enterprise => (None, first_enterprise.clone()),
             _ => (None, None),
         };
-        accounts::create_user(
+        let u = accounts::create_user(
             db,
             actor,
             NewUser {
@@ -546,6 +549,9 @@ async fn load_sized(db: &Db, talent_requests: usize) -> anyhow::Result<bool> {
         )
         .await
         .with_context(|| format!("创建演示账号 {username} 失败"))?;
+        if role == Role::Enterprise {
+            enterprise_user = Some(u.id);
+        }
     }
     cases(db, &dep_ids, &firms)
         .await
@@ -553,6 +559,11 @@ async fn load_sized(db: &Db, talent_requests: usize) -> anyhow::Result<bool> {
     transfer::load(db, &firms)
         .await
         .context("写入演示成果转化数据失败")?;
+    if let (Some(org), Some(user)) = (&first_enterprise, &enterprise_user) {
+        transfer::online_application(db, org, user)
+            .await
+            .context("写入演示在线申请失败")?;
+    }
     party::load(db).await.context("写入演示党建数据失败")?;
     // Alliances and the NEV chain's settled firms (after party: its firms are members).
     let anchors: Vec<&str> = CHAINS[0].firms.iter().take(2).map(|f| f.0).collect();

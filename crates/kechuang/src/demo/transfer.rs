@@ -518,6 +518,7 @@ async fn tiered_loans(db: &Db, firms: &[(String, String, &str)]) -> anyhow::Resu
                         .into(),
                     purpose: ["研发投入与设备购置", "流动资金周转", "中试线建设"][k % 3].into(),
                     applied_on: applied,
+                    applied_by: None,
                 },
             ),
         )
@@ -582,6 +583,7 @@ async fn tiered_loans(db: &Db, firms: &[(String, String, &str)]) -> anyhow::Resu
                     bank: "重庆农村商业银行科学城支行".into(),
                     purpose: "订单生产流动资金".into(),
                     applied_on: applied,
+                    applied_by: None,
                 },
             ),
         )
@@ -699,5 +701,41 @@ async fn technology_contracts(
     at_time(at(day(2026, 11, 1)), contracts::import(db, ACTOR, rows))
         .await
         .map_err(|(row, e)| anyhow::anyhow!("演示技术合同第{row}行：{e}"))?;
+    Ok(())
+}
+
+/// The demo enterprise account's own application, made online a few days
+/// ago with its business licence attached: it waits on the science bureau's
+/// desk (a message there) and on the firm's 我的融资 page.
+pub async fn online_application(db: &Db, org_id: &str, user_id: &str) -> anyhow::Result<()> {
+    let applied = kechuang_store::clock::today() - chrono::Duration::days(3);
+    let l = at_time(
+        at(applied),
+        loans::apply(
+            db,
+            "qiye",
+            ApplicationInput {
+                loan_no: String::new(),
+                org_id: org_id.into(),
+                score: 86,
+                requested_fen: 300 * 1_000_000,
+                term_months: 24,
+                bank: "重庆农村商业银行科学城支行".into(),
+                purpose: "电池包中试线设备购置".into(),
+                applied_on: applied,
+                applied_by: Some(user_id.into()),
+            },
+        ),
+    )
+    .await?;
+    loans::attach(
+        db,
+        "qiye",
+        &l.id,
+        "营业执照（副本）.txt",
+        "text/plain",
+        "统一社会信用代码见单位名录；此为演示材料。".as_bytes(),
+    )
+    .await?;
     Ok(())
 }

@@ -12,6 +12,8 @@ pub struct Model {
     pub path: String,
     pub sort_order: i32,
     pub phone: String,
+    /// Runs the funding programmes (资金业务): grant-to-equity and tiered loans.
+    pub funding: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -30,6 +30,8 @@ pub struct Model {
     pub compensated_fen: i64,
     #[sea_orm(column_type = "Text")]
     pub note: String,
+    /// The firm's account that applied online (None: entered by staff).
+    pub applied_by: Option<String>,
     pub version: i32,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,

@@ -36,6 +36,7 @@ pub mod interview;
 pub mod key_item;
 pub mod key_item_milestone;
 pub mod loan;
+pub mod loan_document;
 pub mod loan_installment;
 pub mod loan_repayment;
 pub mod loan_tier;

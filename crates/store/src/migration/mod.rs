@@ -19,6 +19,7 @@ mod m20261205_000013_events;
 mod m20261205_000014_matching;
 mod m20261206_000015_talent;
 mod m20261206_000016_reported_figures;
+mod m20261206_000017_self_service;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_matching::Migration),
             Box::new(m20261206_000015_talent::Migration),
             Box::new(m20261206_000016_reported_figures::Migration),
+            Box::new(m20261206_000017_self_service::Migration),
         ]
     }
 }

@@ -155,6 +155,8 @@ pub struct AgreementFilter {
     pub q: Option<String>,
     pub status: Option<String>,
     pub pool_id: Option<String>,
+    /// One firm's agreements.
+    pub org_id: Option<String>,
 }
 
 fn filtered(f: &AgreementFilter) -> Select<grant_equity::Entity> {
@@ -182,6 +184,9 @@ fn filtered(f: &AgreementFilter) -> Select<grant_equity::Entity> {
     }
     if let Some(p) = &f.pool_id {
         q = q.filter(C::PoolId.eq(p.clone()));
+    }
+    if let Some(o) = &f.org_id {
+        q = q.filter(C::OrgId.eq(o.clone()));
     }
     q.order_by_asc(C::SignedOn).order_by_asc(C::AgreementNo)
 }

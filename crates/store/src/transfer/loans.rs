@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::rule;
 use crate::clock::today;
-use crate::entities::{loan, loan_installment, loan_repayment, loan_tier, org};
+use crate::entities::{loan, loan_document, loan_installment, loan_repayment, loan_tier, org};
 use crate::orgs::require_org;
 use crate::{money, record, Db, Page, PageReq, StoreError, StoreResult};
 
@@ -148,6 +148,7 @@ pub fn ladder_of(o: &org::Model) -> Option<Ladder> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApplicationInput {
+    /// Empty: the next number of the application's year (TDD-2026-017).
     pub loan_no: String,
     pub org_id: String,
     /// Innovation score (创新积分), 0 when none.
@@ -157,11 +158,15 @@ pub struct ApplicationInput {
     pub bank: String,
     pub purpose: String,
     pub applied_on: NaiveDate,
+    /// The firm's own account, when the firm applied online.
+    pub applied_by: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct LoanFilter {
     pub q: Option<String>,
+    /// One firm's loans.
+    pub org_id: Option<String>,
     pub status: Option<String>,
     pub tier_id: Option<String>,
     /// Only loans with an installment past due and unpaid.
@@ -202,6 +207,9 @@ fn filtered(f: &LoanFilter) -> Select<loan::Entity> {
     }
     if let Some(t) = &f.tier_id {
         q = q.filter(C::TierId.eq(t.clone()));
+    }
+    if let Some(o) = &f.org_id {
+        q = q.filter(C::OrgId.eq(o.clone()));
     }
     if f.overdue {
         q = q
@@ -252,6 +260,10 @@ pub async fn apply(db: &Db, actor: &str, i: ApplicationInput) -> StoreResult<loa
     }
     let tx = crate::db::begin_write(db).await?;
     let firm = require_org(&tx, &i.org_id, "申请企业").await?;
+    let loan_no = match i.loan_no.trim() {
+        "" => next_loan_no(&tx, i.applied_on).await?,
+        no => no.to_string(),
+    };
     let ladder = ladder_of(&firm);
     let all = tiers(&tx).await?;
     let rules: Vec<TierRule> = all.iter().map(rule_of).collect();
@@ -267,7 +279,7 @@ pub async fn apply(db: &Db, actor: &str, i: ApplicationInput) -> StoreResult<loa
         &tx,
         actor,
         loan::ActiveModel {
-            loan_no: Set(i.loan_no.trim().into()),
+            loan_no: Set(loan_no),
             org_id: Set(i.org_id),
             tier_id: Set(tier.map(|t| t.id.clone())),
             status: Set(status.into()),
@@ -286,6 +298,7 @@ pub async fn apply(db: &Db, actor: &str, i: ApplicationInput) -> StoreResult<loa
             disbursed_on: Set(None),
             compensated_fen: Set(0),
             note: Set(note),
+            applied_by: Set(i.applied_by.clone()),
             ..Default::default()
         },
     )
@@ -300,8 +313,48 @@ pub async fn apply(db: &Db, actor: &str, i: ApplicationInput) -> StoreResult<loa
         },
         other => other,
     })?;
+    if m.applied_by.is_some() && m.status == "applied" {
+        // An application made online waits on the funding departments' desk.
+        let notes = crate::departments::funding_ids(&tx)
+            .await?
+            .into_iter()
+            .map(|d| crate::cases::Note {
+                department_id: Some(d),
+                user_id: None,
+                title: format!("企业在线申请梯度贷：{}", firm.name),
+                body: format!(
+                    "{} 申请 {} 元、{} 个月，请审批。",
+                    firm.name,
+                    kechuang_domain::money::Money::from_fen(m.requested_fen),
+                    m.term_months
+                ),
+                link: format!("/transfer/loans/{}", m.id),
+            })
+            .collect();
+        let hooks = crate::outbox::active_webhooks(&tx).await?;
+        crate::cases::notify_many(&tx, &hooks, notes).await?;
+    }
     tx.commit().await?;
     Ok(m)
+}
+
+/// The next number of the year an application was made in: TDD-2026-017.
+async fn next_loan_no<C: ConnectionTrait>(tx: &C, on: NaiveDate) -> StoreResult<String> {
+    use chrono::Datelike;
+    let prefix = format!("TDD-{}-", on.year());
+    let taken: Vec<String> = loan::Entity::find()
+        .select_only()
+        .column(loan::Column::LoanNo)
+        .filter(loan::Column::LoanNo.starts_with(prefix.as_str()))
+        .into_tuple()
+        .all(tx)
+        .await?;
+    let last = taken
+        .iter()
+        .filter_map(|n| n[prefix.len()..].parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    Ok(format!("{prefix}{:03}", last + 1))
 }
 
 fn expect_status(l: &loan::Model, s: &str, what: &str) -> StoreResult<()> {
@@ -378,6 +431,31 @@ pub async fn decide(
         },
     )
     .await?;
+    if let Some(user) = &m.applied_by {
+        let (title, body) = match approve_fen {
+            Some(fen) => (
+                format!("梯度贷申请 {} 已审批通过", m.loan_no),
+                format!(
+                    "审批金额 {} 元，期限 {} 个月，等待银行放款。",
+                    kechuang_domain::money::Money::from_fen(fen),
+                    m.term_months
+                ),
+            ),
+            None => (
+                format!("梯度贷申请 {} 未通过", m.loan_no),
+                format!("理由：{}", reason.trim()),
+            ),
+        };
+        crate::cases::notify(
+            &tx,
+            None,
+            Some(user.clone()),
+            title,
+            body,
+            format!("/firm/loans/{}", m.id),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(m)
 }
@@ -651,4 +729,76 @@ pub async fn totals(db: &Db) -> StoreResult<Vec<TierTotals>> {
     }
     rows.push(all);
     Ok(rows)
+}
+
+// ---- documents ----
+
+/// Documents per application.
+pub const MAX_DOCUMENTS: u64 = 20;
+
+/// Attach a document (business licence, financial statements…) to a loan.
+pub async fn attach(
+    db: &Db,
+    actor: &str,
+    loan_id: &str,
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> StoreResult<loan_document::Model> {
+    use sea_orm::PaginatorTrait;
+    let file = crate::files::check(filename, content_type, bytes)?;
+    let tx = crate::db::begin_write(db).await?;
+    let l = get(&tx, loan_id).await?;
+    let count = loan_document::Entity::find()
+        .filter(loan_document::Column::LoanId.eq(l.id.as_str()))
+        .count(&tx)
+        .await?;
+    if count >= MAX_DOCUMENTS {
+        return Err(StoreError::rule(
+            ErrorCode::TooManyAttachments,
+            "每笔贷款最多20份材料",
+        ));
+    }
+    let m = loan_document::Entity::insert(loan_document::ActiveModel {
+        id: Set(crate::new_id()),
+        loan_id: Set(l.id),
+        filename: Set(file.name),
+        content_type: Set(file.content_type),
+        size: Set(bytes.len() as i64),
+        sha256: Set(file.sha256),
+        uploaded_by: Set(actor.chars().take(64).collect()),
+        created_at: Set(crate::now()),
+    })
+    .exec_with_returning(&tx)
+    .await?;
+    crate::files::write(&tx, &m.id, bytes).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// A loan's documents, oldest first.
+pub async fn documents<C: ConnectionTrait>(
+    db: &C,
+    loan_id: &str,
+) -> StoreResult<Vec<loan_document::Model>> {
+    Ok(loan_document::Entity::find()
+        .filter(loan_document::Column::LoanId.eq(loan_id))
+        .order_by_asc(loan_document::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// A document of a loan and its bytes.
+pub async fn document(
+    db: &Db,
+    loan_id: &str,
+    id: &str,
+) -> StoreResult<(loan_document::Model, Vec<u8>)> {
+    let m = loan_document::Entity::find_by_id(id.to_string())
+        .filter(loan_document::Column::LoanId.eq(loan_id))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let bytes = crate::files::read(db, &m.id, m.size).await?;
+    Ok((m, bytes))
 }

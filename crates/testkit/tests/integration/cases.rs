@@ -438,6 +438,47 @@ async fn enterprises_see_only_their_cases_and_departments_only_theirs() {
 }
 
 #[tokio::test]
+async fn only_those_who_contact_the_firm_read_its_phone_in_full() {
+    let w = world().await;
+    let c = submit(&w, "联系电话").await;
+    let path = format!("/api/v1/cases/{}", c["id"].as_str().unwrap());
+    let broker = w.app.api_client("broker", Role::Broker, None, None).await;
+    let officer = w
+        .app
+        .api_client("officer", Role::ServiceOfficer, None, None)
+        .await;
+    for (who, api) in [
+        ("broker", &broker),
+        ("officer", &officer),
+        ("leader", &w.leader),
+    ] {
+        let d = api.get_ok(&path).await;
+        assert_eq!(d["case"]["contact_phone"], "138****0000", "{who}");
+        let list = api.get_ok("/api/v1/cases").await;
+        assert_eq!(list["items"][0]["contact_phone"], "138****0000", "{who}");
+    }
+    for (who, api) in [
+        ("firm", &w.enterprise),
+        ("desk", &w.task_force),
+        ("lead", &w.lead),
+        ("admin", &w.admin),
+    ] {
+        let d = api.get_ok(&path).await;
+        assert_eq!(d["case"]["contact_phone"], "13800000000", "{who}");
+    }
+    let page = w
+        .app
+        .browser("broker")
+        .await
+        .get_text(&format!("/cases/{}", c["id"].as_str().unwrap()))
+        .await;
+    assert!(
+        !page.contains("13800000000") && page.contains("138****0000"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
 async fn staff_intake_rejects_future_times_and_counts_statutory_workdays() {
     let w = world().await;
     // Received 2026-09-30 10:00 Beijing with a 5-workday limit: National Day

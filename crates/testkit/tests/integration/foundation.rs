@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use calamine::{open_workbook_from_rs, Data, DataType, Reader, Xlsx};
 use kechuang_domain::auth::Role;
-use kechuang_testkit::{between, spawn_app, Api, TestApp};
+use kechuang_testkit::{between, id, spawn_app, Api, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
@@ -508,6 +508,39 @@ async fn chain_output_and_growth_come_from_the_records() {
     // The org list can be narrowed to the chain.
     let (_, page) = Api::json(api.get(&format!("/api/v1/orgs?chain_id={cid}"))).await;
     assert_eq!(page["total"], 2);
+
+    // A member firm sees the chain's totals and its own output, not another
+    // firm's; a talent sees no firm's output (#17). Staff see them all.
+    let firm = app
+        .api_client("zhengche", Role::Enterprise, None, Some(id(&a)))
+        .await;
+    let talent = app.api_client("talent", Role::Talent, None, None).await;
+    let outputs = |d: &Value, org: &Value| -> Value {
+        d["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["org_id"] == org["id"])
+            .unwrap()["outputs"]
+            .clone()
+    };
+    let seen = firm.get_ok(&format!("/api/v1/chains/{cid}")).await;
+    assert_eq!(seen["totals"][1]["output_fen"], 1204 * yi / 10);
+    assert_eq!(outputs(&seen, &a)["2025"], 80 * yi);
+    assert_eq!(outputs(&seen, &b), json!({}));
+    let seen = talent.get_ok(&format!("/api/v1/chains/{cid}")).await;
+    assert_eq!(outputs(&seen, &a), json!({}));
+    assert_eq!(outputs(&detail, &b)["2025"], 404 * yi / 10);
+    let page = app
+        .browser("zhengche")
+        .await
+        .get_text(&format!("/chains/{cid}"))
+        .await;
+    assert!(page.contains("整车厂") && page.contains("电池厂"), "{page}");
+    assert!(
+        !page.contains("40.40"),
+        "the battery maker's output is not shown: {page}"
+    );
 }
 
 #[tokio::test]
@@ -950,6 +983,8 @@ async fn openapi_describes_every_route_with_its_area_tag() {
         "/api/v1/chains/{id}",
         "/api/v1/calendar/add-workdays",
         "/api/v1/me",
+        "/api/v1/firm/funding",
+        "/api/v1/firm/loans",
     ] {
         assert!(paths.contains_key(p), "{p} missing from OpenAPI");
     }
@@ -962,6 +997,7 @@ async fn openapi_describes_every_route_with_its_area_tag() {
         "events",
         "talent",
         "cockpit",
+        "firm",
         "admin",
         "chains",
         "alliances",

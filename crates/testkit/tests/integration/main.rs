@@ -9,6 +9,7 @@ mod edge;
 mod events;
 mod events_pages;
 mod everyday;
+mod firm;
 mod foundation;
 mod matching;
 mod matching_demo;

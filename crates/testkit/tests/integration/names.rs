@@ -46,6 +46,7 @@ async fn names_of_given_ids_of_a_whole_table_and_in_creation_order() {
                 parent_id: None,
                 sort_order: 0,
                 phone: String::new(),
+                funding: false,
             },
         )
         .await

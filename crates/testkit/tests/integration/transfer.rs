@@ -13,7 +13,7 @@ use kechuang_domain::auth::Role;
 use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
-use crate::{admin, code, create_department, create_org};
+use crate::{admin, code, create_org};
 
 fn i(v: &Value) -> i64 {
     v.as_i64().unwrap_or_else(|| panic!("not an integer: {v}"))
@@ -1670,7 +1670,13 @@ async fn transfer_permissions_follow_the_roles() {
     let app = spawn_app().await;
     let api = admin(&app).await;
     let firm = create_org(&api, "重庆权限测试有限公司", 801, json!({})).await;
-    let dep = create_department(&api, "科技创新局", "KJ", None).await;
+    // The science bureau runs funding (资金业务); other departments do not.
+    let (_, dep) = api
+        .post_json(
+            "/api/v1/departments",
+            json!({"name": "科技创新局", "code": "KJ", "funding": true}),
+        )
+        .await;
     let enterprise = app
         .api_client("qiye", Role::Enterprise, None, Some(id(&firm)))
         .await;
@@ -1799,6 +1805,11 @@ async fn openapi_lists_the_transfer_routes_under_their_tag() {
         ("/api/v1/transfer/loans/{id}/disburse", vec!["post"]),
         ("/api/v1/transfer/loans/{id}/repayments", vec!["post"]),
         ("/api/v1/transfer/loans/{id}/compensate", vec!["post"]),
+        ("/api/v1/transfer/loans/{id}/documents", vec!["post"]),
+        (
+            "/api/v1/transfer/loans/{id}/documents/{document_id}",
+            vec!["get"],
+        ),
         ("/api/v1/transfer/contracts", vec!["get", "post"]),
         ("/api/v1/transfer/contracts/export", vec!["get"]),
         ("/api/v1/transfer/contracts/import", vec!["post"]),

@@ -28,7 +28,7 @@ async fn case_json(
     cmd: Command,
 ) -> ApiResult<Json<CaseView>> {
     match run(s, p, id, cmd).await? {
-        Outcome::Case(c) => Ok(Json(views(s, vec![*c]).await?.remove(0))),
+        Outcome::Case(c) => Ok(Json(views(s, p, vec![*c]).await?.remove(0))),
         _ => Err(ApiError::internal("unexpected outcome")),
     }
 }
@@ -49,7 +49,7 @@ pub async fn list_cases(
         total: page.total,
         page: page.page,
         per_page: page.per_page,
-        items: views(&s, page.items).await?,
+        items: views(&s, &p, page.items).await?,
     }))
 }
 
@@ -65,7 +65,7 @@ pub async fn create_case(
     require(&p, Permission::CasesCreate)?;
     let input = validate_draft(&p, d)?;
     let c = s.intake.intake(&actor(&p), input).await?;
-    let mut v = views(&s, vec![c]).await?;
+    let mut v = views(&s, &p, vec![c]).await?;
     Ok((StatusCode::CREATED, Json(v.remove(0))))
 }
 
@@ -382,7 +382,7 @@ pub async fn download_attachment(
 ) -> ApiResult<Response> {
     require(&p, Permission::CasesRead)?;
     let (m, bytes) = cases::attachment(&s.db, &p.scope, &id, &aid).await?;
-    Ok(super::file_download(m, bytes))
+    Ok(crate::files::download(&m.filename, m.content_type, bytes))
 }
 
 pub fn attachments_router() -> OpenApiRouter<AppState> {

@@ -9,6 +9,7 @@ pub mod chains;
 pub mod cockpit;
 pub mod departments;
 pub mod events;
+pub mod firm;
 pub mod matching;
 pub mod me;
 pub mod messages;
@@ -47,6 +48,7 @@ use kechuang_domain::ErrorCode;
         (name = "matching", description = "技术撮合：技术供给与技术需求的发布审核、可解释的中文匹配、撮合线索到签约、合作项目与成效"),
         (name = "events", description = "赛会展演：活动日历、活动系列（两城汇）、报名与电子票、签到与现场登记、活动成效与覆盖"),
         (name = "cockpit", description = "领导驾驶舱：各领域指标（口径、环比、同比、趋势、明细链接）与期间报告"),
+        (name = "firm", description = "企业融资（企业本身）：可申请的贷款梯度、在线申请科企梯度贷并补充材料、本企业的贷款（审批意见、还款计划、逾期）与先投后股协议"),
         (name = "talent", description = "人才服务：人才层次、服务目录、人才名册（证件号脱敏，完整查看留痕）、人才服务申请（在诉求闭环引擎上多部门一并办理、一次答复、评价）"),
     )
 )]
@@ -201,6 +203,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(matching::router())
         .merge(talent::router())
         .merge(cockpit::router())
+        .merge(firm::router())
 }
 
 /// The `version` an editor saw, for optimistic concurrency.
@@ -242,24 +245,4 @@ impl<T> ListPage<T> {
             items: p.items.into_iter().map(f).collect(),
         }
     }
-}
-
-/// A stored attachment as a download under its own file name.
-pub(crate) fn file_download(
-    m: kechuang_store::entities::attachment::Model,
-    bytes: Vec<u8>,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let encoded = crate::auth::urlencode(&m.filename).replace('+', "%20");
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, m.content_type),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
 }

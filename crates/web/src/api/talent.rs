@@ -16,7 +16,7 @@ use crate::api::{opt_bool, ApiJson, ApiMultipart, ApiPath, ApiQuery, ListPage, P
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
-use crate::service::cases::{read_upload, AttachmentView, RateBody};
+use crate::service::cases::{AttachmentView, RateBody};
 use crate::service::talent::figures::{self, TalentFiguresQuery, TalentFiguresView};
 use crate::service::talent::register::{
     self, ServiceDraft, TalentDraft, TalentListQuery, TalentServiceView, TalentTierDraft,
@@ -327,7 +327,7 @@ pub async fn attach(
     ApiPath(id): ApiPath<String>,
     ApiMultipart(mp): ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<AttachmentView>)> {
-    let u = read_upload(mp).await?;
+    let u = crate::files::read_upload(mp, crate::files::MISSING_FILE).await?;
     Ok((
         StatusCode::CREATED,
         Json(requests::attach(&s, &p, &id, u).await?),
@@ -343,7 +343,7 @@ pub async fn download(
     ApiPath((id, aid)): ApiPath<(String, String)>,
 ) -> ApiResult<Response> {
     let (m, bytes) = requests::attachment(&s, &p, &id, &aid).await?;
-    Ok(crate::api::file_download(m, bytes))
+    Ok(crate::files::download(&m.filename, m.content_type, bytes))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

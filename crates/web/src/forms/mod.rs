@@ -272,6 +272,9 @@ pub struct DepartmentDraft {
     pub parent_id: String,
     pub sort_order: String,
     pub phone: String,
+    /// 资金业务：本部门办理先投后股、科企梯度贷（审批、放款、还款、代偿）
+    #[serde(deserialize_with = "de_flag")]
+    pub funding: bool,
 }
 
 impl DepartmentDraft {
@@ -308,6 +311,7 @@ impl DepartmentDraft {
             parent_id: Some(self.parent_id.trim().to_string()).filter(|s| !s.is_empty()),
             sort_order,
             phone: self.phone.trim().into(),
+            funding: self.funding,
         })
     }
 }

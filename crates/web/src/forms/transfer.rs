@@ -753,12 +753,18 @@ pub struct ApplicationDraft {
 }
 
 impl ApplicationDraft {
+    /// An application entered by the bureau: its number and firm typed.
     pub fn validate(&self) -> Checked<ApplicationInput> {
         let mut e = vec![];
         let loan_no = required(&mut e, "loan_no", "贷款编号", &self.loan_no, 30);
         if self.org_id.trim().is_empty() {
             e.push(("org_id", "请选择申请企业".into()));
         }
+        self.terms(e, loan_no)
+    }
+
+    /// The terms asked for, checked the same way whoever applies.
+    fn terms(&self, mut e: FieldErrors, loan_no: String) -> Checked<ApplicationInput> {
         let score = match self.score.trim() {
             "" => 0,
             s => int(&mut e, "score", "创新积分", s, 0, 1000) as i32,
@@ -787,7 +793,42 @@ impl ApplicationDraft {
             bank,
             purpose: self.purpose.trim().into(),
             applied_on,
+            applied_by: None,
         })
+    }
+}
+
+/// A tiered-loan application made online by the firm's own account: the
+/// number is given on receipt, the firm and the date are the caller's.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FirmLoanDraft {
+    /// 申请金额（元）
+    pub requested_yuan: String,
+    /// 期限（月，1～120）
+    pub term_months: String,
+    /// 贷款银行
+    pub bank: String,
+    /// 用途
+    pub purpose: String,
+    /// 创新积分（0～1000，可空；审批时核对）
+    pub score: String,
+}
+
+impl FirmLoanDraft {
+    pub fn validate(&self, org_id: &str, user_id: &str) -> Checked<ApplicationInput> {
+        let d = ApplicationDraft {
+            org_id: org_id.into(),
+            score: self.score.clone(),
+            requested_yuan: self.requested_yuan.clone(),
+            term_months: self.term_months.clone(),
+            bank: self.bank.clone(),
+            purpose: self.purpose.clone(),
+            ..ApplicationDraft::default()
+        };
+        let mut i = d.terms(vec![], String::new())?;
+        i.applied_by = Some(user_id.into());
+        Ok(i)
     }
 }
 

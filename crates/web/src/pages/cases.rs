@@ -191,7 +191,11 @@ async fn build_list(s: &AppState, p: &Principal, q: &CaseListQuery) -> Result<Ca
     let mut pager = Pager::new(&page, &format!("/cases?{base}"));
     pager.at_least = cases::total_is_capped(&filter, page.total);
     Ok(CaseList {
-        rows: views(s, page.items).await?.into_iter().map(row).collect(),
+        rows: views(s, p, page.items)
+            .await?
+            .into_iter()
+            .map(row)
+            .collect(),
         pager,
         export_href: format!("/cases/export.xlsx?{base}"),
     })
@@ -1179,7 +1183,7 @@ pub(crate) async fn section_rows(
             }
         }
     }
-    let rows = views(s, page.items)
+    let rows = views(s, p, page.items)
         .await?
         .into_iter()
         .map(|v| WorkRow {
@@ -1717,7 +1721,11 @@ async fn board_page(
             page: PageCtx::new(s, p, "督办看板", "/cases/board", &[("督办看板", "")])
                 .flash_code(flash),
             rows,
-            supervised: views(s, supervised).await?.into_iter().map(row).collect(),
+            supervised: views(s, p, supervised)
+                .await?
+                .into_iter()
+                .map(row)
+                .collect(),
             interviews,
             departments: department_choices(s).await?,
             draft,

@@ -174,6 +174,7 @@ pub async fn edit_form(
         parent_id: d.parent_id.clone().unwrap_or_default(),
         sort_order: d.sort_order.to_string(),
         phone: d.phone.clone(),
+        funding: d.funding,
     };
     page(&st, &p, StatusCode::OK, draft, vec![], Some(d), None).await
 }

@@ -242,6 +242,8 @@ struct EnterpriseHome {
     /// Its event registrations, newest first, and how many.
     registrations: (u64, Vec<RegistrationView>),
     titles: std::collections::HashMap<String, String>,
+    /// Its tiered loans, newest first (我的融资), when the account may apply.
+    loans: Option<Vec<crate::service::firm::FirmLoan>>,
 }
 
 impl EnterpriseHome {
@@ -292,12 +294,18 @@ async fn enterprise_home(s: &AppState, p: &Principal) -> Result<EnterpriseHome, 
     } else {
         ((0, vec![]), Default::default())
     };
+    let loans = if p.can(Permission::FundingApply) && p.org_id.is_some() {
+        Some(crate::service::firm::funding(s, p).await?.loans)
+    } else {
+        None
+    };
     Ok(EnterpriseHome {
         page: PageCtx::new(s, p, "首页", "/", &[]),
         to_rate,
         open,
         registrations,
         titles,
+        loans,
     })
 }
 

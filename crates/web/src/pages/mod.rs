@@ -12,6 +12,7 @@ pub mod cockpit;
 pub mod departments;
 pub mod error;
 pub mod events;
+pub mod firm;
 pub mod home;
 pub mod matching;
 pub mod messages;
@@ -181,6 +182,12 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
         (
             "成果转化",
             vec![
+                (
+                    "我的融资",
+                    "/firm/funding",
+                    "cash-coin",
+                    Some(Permission::FundingApply),
+                ),
                 (
                     "成果转化总览",
                     "/transfer",
@@ -393,6 +400,8 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     !(*href == "/"
                         && matches!(home::home_of(p), home::Home::Workbench | home::Home::Talent))
                 })
+                // A firm's own funding is for a firm's own account.
+                .filter(|(_, href, _, _)| *href != "/firm/funding" || p.org_id.is_some())
                 // A talent's own services are for talents, not for staff.
                 .filter(|(_, href, _, _)| {
                     *href != "/talent" || crate::service::talent::as_talent(p)
@@ -535,6 +544,7 @@ impl PageCtx {
             Some("converted") => "已按融资价格转股",
             Some("exited") => "已退出，回流资金进入资金池",
             Some("repaid") => "还款已登记",
+            Some("loan_applied") => "申请已提交，资金业务部门审批后会发消息通知您",
             Some("compensated") => "风险池代偿已登记",
             Some("log_to_case") => "问题已转为诉求，进入受理流程",
             Some("published") => "已发布，活动出现在日历和订阅中",

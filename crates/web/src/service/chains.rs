@@ -11,7 +11,7 @@ use kechuang_domain::auth::Permission;
 use kechuang_domain::org::{format_growth, ChainPosition};
 use kechuang_store::chains::{self, ChainDetail, ChainSummary, YearTotal};
 use kechuang_store::entities::{chain, chain_node};
-use kechuang_store::Principal;
+use kechuang_store::{Principal, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -186,10 +186,23 @@ pub async fn create(s: &AppState, p: &Principal, d: &ChainDraft) -> ApiResult<Ch
     Ok(plain(chains::create(&s.db, &p.username, input).await?))
 }
 
-/// A chain with its nodes, members, yearly outputs and growth.
+/// A chain with its nodes, members, yearly outputs and growth. An
+/// enterprise or a talent sees the chain's totals and who is on it, but no
+/// member firm's own output (its own firm's excepted): those are the firms'
+/// figures, reported to the committee, not to each other.
 pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<ChainDetail> {
     require(p, Permission::ChainsRead)?;
-    Ok(chains::detail(&s.db, id).await?)
+    let mut d = chains::detail(&s.db, id).await?;
+    match &p.scope {
+        Scope::Org(own) => d
+            .members
+            .iter_mut()
+            .filter(|m| own.as_deref() != Some(m.link.org_id.as_str()))
+            .for_each(|m| m.outputs.clear()),
+        Scope::User(_) => d.members.iter_mut().for_each(|m| m.outputs.clear()),
+        Scope::All | Scope::Departments(_) => {}
+    }
+    Ok(d)
 }
 
 /// Change a chain's name or description, at the version that was read.

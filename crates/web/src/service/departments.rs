@@ -27,6 +27,8 @@ pub struct DepartmentView {
     pub depth: usize,
     pub sort_order: i32,
     pub phone: String,
+    /// 办理资金业务（先投后股、科企梯度贷）
+    pub funding: bool,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
 }
@@ -41,6 +43,7 @@ impl From<department::Model> for DepartmentView {
             code: d.code,
             sort_order: d.sort_order,
             phone: d.phone,
+            funding: d.funding,
             version: d.version,
             updated_at: d.updated_at,
         }
@@ -102,7 +105,15 @@ pub async fn export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
         .collect();
     excel::workbook(
         "部门架构",
-        &["部门名称", "部门编码", "上级部门", "层级", "排序", "电话"],
+        &[
+            "部门名称",
+            "部门编码",
+            "上级部门",
+            "层级",
+            "排序",
+            "电话",
+            "资金业务",
+        ],
         all.iter().map(|d| {
             vec![
                 Cell::Text(d.name.clone()),
@@ -111,6 +122,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
                 Cell::Number(departments::depth(d) as f64 + 1.0),
                 Cell::Number(f64::from(d.sort_order)),
                 Cell::Text(d.phone.clone()),
+                Cell::Text(if d.funding { "是" } else { "否" }.into()),
             ]
         }),
     )

@@ -13,14 +13,16 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::ListPage;
 use crate::api::Paging;
-use crate::api::{ApiJson, ApiPath, ApiQuery};
+use crate::api::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
 use crate::forms::transfer::{
     ApplicationDraft, DatedDraft, LoanDecisionDraft, RepayDraft, TierDraft,
 };
-use crate::service::transfer::loans::{self as service, LoanDetailView, LoanListQuery, LoanView};
+use crate::service::transfer::loans::{
+    self as service, DocumentView, LoanDetailView, LoanListQuery, LoanView,
+};
 use crate::AppState;
 
 /// 贷款梯度列表（准入条件、额度、利率、贴息、风险分担）
@@ -176,6 +178,36 @@ pub async fn loan_totals(
     Ok(Json(service::totals_of(&s, &p).await?))
 }
 
+/// 为贷款补充申请材料（multipart 字段 file，单个不超过10MB，每笔最多20份）：资金业务部门随时可传，企业本身在待审批时可传
+#[utoipa::path(post, path = "/api/v1/transfer/loans/{id}/documents", tag = "transfer", params(("id" = String, Path)),
+    request_body(content_type = "multipart/form-data", description = "字段 file：任意文件"),
+    responses((status = 201, body = DocumentView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "file_too_large / too_many_attachments / empty_file / loan_state（已审批后企业不能再补充）", body = ErrorBody)))]
+pub async fn attach_document(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiMultipart(mp): ApiMultipart,
+) -> ApiResult<(StatusCode, Json<DocumentView>)> {
+    let u = crate::files::read_upload(mp, crate::files::MISSING_FILE).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(service::attach_document(&s, &p, &id, u).await?),
+    ))
+}
+
+/// 下载贷款申请材料（本领域工作人员，或申请企业本身）
+#[utoipa::path(get, path = "/api/v1/transfer/loans/{id}/documents/{document_id}", tag = "transfer", params(("id" = String, Path), ("document_id" = String, Path)),
+    responses((status = 200, description = "文件内容", content_type = "application/octet-stream"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn download_document(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath((id, doc)): ApiPath<(String, String)>,
+) -> ApiResult<Response> {
+    let (m, bytes) = service::document(&s, &p, &id, &doc).await?;
+    Ok(crate::files::download(&m.filename, m.content_type, bytes))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_tiers, create_tier))
@@ -188,4 +220,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(disburse_loan))
         .routes(routes!(repay_loan))
         .routes(routes!(compensate_loan))
+        .routes(routes!(attach_document))
+        .routes(routes!(download_document))
 }

@@ -404,7 +404,7 @@ pub async fn attach(
     mp: axum::extract::Multipart,
 ) -> PageResult {
     let result = async {
-        let u = crate::service::cases::read_upload(mp).await?;
+        let u = crate::files::read_upload(mp, crate::files::MISSING_FILE).await?;
         service::attach(&st, &p, &id, u).await
     }
     .await;

@@ -229,6 +229,7 @@ pub fn routes() -> Router<AppState> {
         .route("/transfer/loans/act/{action}", post(loans::create))
         .route("/transfer/loans/{id}", get(loans::detail))
         .route("/transfer/loans/{id}/act/{action}", post(loans::act))
+        .route("/transfer/loans/{id}/documents", post(loans::attach))
         .route(
             "/transfer/contracts",
             get(contracts::list).post(contracts::create),

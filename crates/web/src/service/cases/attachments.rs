@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use kechuang_domain::auth::Permission;
-use kechuang_domain::ErrorCode;
 use kechuang_store::cases;
 use kechuang_store::Principal;
 use serde::Serialize;
@@ -43,42 +42,6 @@ impl From<kechuang_store::entities::attachment::Model> for AttachmentView {
     }
 }
 
-/// A file from a multipart form's field `file`: its name, type and bytes.
-pub struct Upload {
-    pub filename: String,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
-}
-
-/// Read the field `file` of a multipart form (400 `invalid_upload` without it).
-pub async fn read_upload(mut mp: axum::extract::Multipart) -> ApiResult<Upload> {
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidUpload, format!("上传失败：{e}")))?
-    {
-        if field.name() == Some("file") {
-            let filename = field.file_name().unwrap_or("附件").to_string();
-            let content_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
-            let bytes = field.bytes().await.map_err(|e| {
-                ApiError::bad_request(ErrorCode::InvalidUpload, format!("上传失败：{e}"))
-            })?;
-            return Ok(Upload {
-                filename,
-                content_type,
-                bytes: bytes.to_vec(),
-            });
-        }
-    }
-    Err(ApiError::bad_request(
-        ErrorCode::InvalidUpload,
-        "请选择要上传的文件（表单字段名 file）",
-    ))
-}
-
 /// Store an uploaded file on a case, for anyone who works on or raised it.
 pub async fn upload_attachment(
     s: &AppState,
@@ -93,7 +56,7 @@ pub async fn upload_attachment(
     {
         return Err(ApiError::forbidden());
     }
-    let u = read_upload(mp).await?;
+    let u = crate::files::read_upload(mp, crate::files::MISSING_FILE).await?;
     Ok(cases::attach(
         &s.db,
         &p.scope,

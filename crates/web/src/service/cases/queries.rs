@@ -9,7 +9,7 @@ use kechuang_domain::cases::{
 };
 use kechuang_store::cases::{self, CaseFilter, CaseSort, SlaFilter};
 use kechuang_store::entities::{case, case_event, case_task, supervision};
-use kechuang_store::Principal;
+use kechuang_store::{Principal, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -76,6 +76,15 @@ pub fn end_of_day(d: NaiveDate) -> DateTime<Utc> {
 }
 
 impl CaseView {
+    /// The view as `p` may read it: the contact's phone masked for those
+    /// who do not contact the firm ([`sees_contacts`]).
+    pub fn for_reader(mut self, p: &Principal) -> Self {
+        if !sees_contacts(p) {
+            self.contact_phone = kechuang_domain::party::mask_phone(&self.contact_phone);
+        }
+        self
+    }
+
     pub fn new(
         c: case::Model,
         n: &Names,
@@ -308,7 +317,7 @@ pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<CaseDeta
             }
         })
         .collect();
-    let case = CaseView::new(c, &n, &cal, today);
+    let case = CaseView::new(c, &n, &cal, today).for_reader(p);
     let deadline = case.sla.as_deref().and_then(SlaState::parse).map(|own| {
         let open = tasks
             .iter()
@@ -479,15 +488,30 @@ impl CaseListQuery {
     }
 }
 
-/// The views of a page of cases.
-pub async fn views(s: &AppState, rows: Vec<case::Model>) -> ApiResult<Vec<CaseView>> {
+/// The views of a page of cases, as `p` may read them.
+pub async fn views(
+    s: &AppState,
+    p: &Principal,
+    rows: Vec<case::Model>,
+) -> ApiResult<Vec<CaseView>> {
     let n = Names::of_cases(s, &rows).await?;
     let cal = kechuang_store::calendar::load(&s.db).await?;
     let today = cases::today();
     Ok(rows
         .into_iter()
-        .map(|c| CaseView::new(c, &n, &cal, today))
+        .map(|c| CaseView::new(c, &n, &cal, today).for_reader(p))
         .collect())
+}
+
+/// Who reads an enterprise contact's phone number in full: the firm itself
+/// (and a talent its own request), the acceptance desk and task forces, the
+/// handling departments and administrators. Leaders, brokers, service
+/// officers and instructors read cases to supervise or follow them and see
+/// it masked (138****8000).
+pub fn sees_contacts(p: &Principal) -> bool {
+    matches!(p.scope, Scope::Org(_) | Scope::User(_))
+        || p.can(Permission::CasesTriage)
+        || p.can(Permission::CasesHandle)
 }
 
 pub const EXPORT_COLUMNS: [&str; 14] = [
@@ -511,7 +535,7 @@ pub const EXPORT_COLUMNS: [&str; 14] = [
 pub async fn export_bytes(s: &AppState, p: &Principal, q: &CaseListQuery) -> ApiResult<Vec<u8>> {
     require(p, Permission::CasesRead)?;
     let rows = cases::list_all(&s.db, &p.scope, &q.filter()?, 200_000).await?;
-    let vs = views(s, rows).await?;
+    let vs = views(s, p, rows).await?;
     excel::workbook(
         "诉求清单",
         &EXPORT_COLUMNS,

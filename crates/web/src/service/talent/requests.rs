@@ -17,7 +17,7 @@ use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{non_empty, opt_bool};
 use crate::service::cases::{
-    actor, satisfaction, AttachmentView, CaseView, EventView, Names, RateBody, TaskView, Upload,
+    actor, satisfaction, AttachmentView, CaseView, EventView, Names, RateBody, TaskView,
 };
 use crate::AppState;
 
@@ -62,10 +62,11 @@ pub struct TalentRequestDetailView {
 
 async fn summaries(
     s: &AppState,
+    p: &Principal,
     rows: Vec<(talent_request::Model, case::Model)>,
 ) -> ApiResult<Vec<TalentRequestView>> {
     let cases: Vec<case::Model> = rows.iter().map(|(_, c)| c.clone()).collect();
-    let views = crate::service::cases::views(s, cases).await?;
+    let views = crate::service::cases::views(s, p, cases).await?;
     let catalogue = catalogue::list(&s.db, false).await?;
     let departments = kechuang_store::names::all(&s.db, "departments").await?;
     let names = kechuang_store::names::of(
@@ -156,7 +157,7 @@ pub async fn submit(s: &AppState, p: &Principal, d: RequestDraft) -> ApiResult<T
         },
     )
     .await?;
-    Ok(summaries(s, vec![(r, c)]).await?.remove(0))
+    Ok(summaries(s, p, vec![(r, c)]).await?.remove(0))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -198,7 +199,7 @@ pub async fn list(
         p.scope.clone()
     };
     let mut page = requests::list(&s.db, &scope, &f, PageReq::new(q.page, q.per_page)?).await?;
-    let items = summaries(s, std::mem::take(&mut page.items)).await?;
+    let items = summaries(s, p, std::mem::take(&mut page.items)).await?;
     Ok(page.with_items(items))
 }
 
@@ -222,7 +223,7 @@ pub async fn export(s: &AppState, p: &Principal, q: &RequestListQuery) -> ApiRes
     use crate::excel::{self, Cell};
     require(p, Permission::TalentRead)?;
     let rows = requests::list_all(&s.db, &p.scope, &q.filter()?, excel::MAX_EXPORT_ROWS).await?;
-    let views = summaries(s, rows).await?;
+    let views = summaries(s, p, rows).await?;
     excel::workbook(
         "人才服务申请",
         &REQUEST_COLUMNS,
@@ -293,7 +294,7 @@ pub async fn detail(
 ) -> ApiResult<TalentRequestDetailView> {
     let (r, c) = readable(s, p, case_id).await?;
     let can_rate = super::as_talent(p) && c.status == CaseStatus::Replied.as_str();
-    let summary = summaries(s, vec![(r, c)]).await?.remove(0);
+    let summary = summaries(s, p, vec![(r, c)]).await?.remove(0);
     let n = Names::load(s, [summary.case.org_id.clone()]).await?;
     let tasks = cases::tasks(&s.db, case_id)
         .await?
@@ -342,7 +343,7 @@ pub async fn attach(
     s: &AppState,
     p: &Principal,
     case_id: &str,
-    u: Upload,
+    u: crate::files::Upload,
 ) -> ApiResult<AttachmentView> {
     writable(s, p, case_id).await?;
     let a = cases::attach(

@@ -121,6 +121,8 @@ pub struct AgreementListQuery {
     /// granted / converted / closed_grant / exited
     pub status: Option<String>,
     pub pool_id: Option<String>,
+    /// 企业 id
+    pub org_id: Option<String>,
     /// (documented by `Paging`)
     #[param(ignore)]
     pub page: Option<u64>,
@@ -134,6 +136,7 @@ impl AgreementListQuery {
             q: non_empty(&self.q),
             status: non_empty(&self.status),
             pool_id: non_empty(&self.pool_id),
+            org_id: non_empty(&self.org_id),
         }
     }
 }

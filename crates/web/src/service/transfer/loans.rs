@@ -2,7 +2,7 @@
 
 use kechuang_domain::auth::Permission;
 use kechuang_domain::transfer::Ladder;
-use kechuang_store::entities::{loan, loan_installment, loan_repayment, loan_tier};
+use kechuang_store::entities::{loan, loan_document, loan_installment, loan_repayment, loan_tier};
 use kechuang_store::transfer::loans::{self, LoanFilter, TierTotals};
 use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
@@ -103,6 +103,8 @@ pub struct LoanListQuery {
     /// applied / rejected / approved / repaying / repaid / compensated
     pub status: Option<String>,
     pub tier_id: Option<String>,
+    /// 企业 id
+    pub org_id: Option<String>,
     /// 只看逾期：true
     pub overdue: Option<String>,
     /// (documented by `Paging`)
@@ -118,6 +120,7 @@ impl LoanListQuery {
             q: non_empty(&self.q),
             status: non_empty(&self.status),
             tier_id: non_empty(&self.tier_id),
+            org_id: non_empty(&self.org_id),
             overdue: opt_bool("overdue", &self.overdue)?.unwrap_or(false),
         })
     }
@@ -203,6 +206,8 @@ pub struct LoanDetailView {
     pub repayments: Vec<loan_repayment::Model>,
     /// 未还本金（分）
     pub outstanding_fen: i64,
+    /// 申请材料
+    pub documents: Vec<DocumentView>,
 }
 
 pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<LoanDetailView> {
@@ -210,14 +215,8 @@ pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<LoanDeta
     let l = loans::get(&s.db, id).await?;
     let installments = loans::installments(&s.db, id).await?;
     Ok(LoanDetailView {
-        outstanding_fen: if l.status == "repaying" {
-            installments
-                .iter()
-                .map(|k| k.principal_fen - k.paid_principal_fen)
-                .sum()
-        } else {
-            0
-        },
+        outstanding_fen: outstanding(&l, &installments),
+        documents: documents(s, id).await?,
         repayments: loans::repayments(&s.db, id).await?,
         installments,
         loan: view(s, l).await?,
@@ -271,4 +270,115 @@ pub async fn compensate(
 pub async fn totals_of(s: &AppState, p: &Principal) -> ApiResult<Vec<TierTotals>> {
     require(p, Permission::TransferRead)?;
     Ok(loans::totals(&s.db).await?)
+}
+
+/// Principal not yet repaid (0 unless the loan is being repaid).
+pub fn outstanding(l: &loan::Model, installments: &[loan_installment::Model]) -> i64 {
+    if l.status != "repaying" {
+        return 0;
+    }
+    installments
+        .iter()
+        .map(|k| k.principal_fen - k.paid_principal_fen)
+        .sum()
+}
+
+// ---- documents of an application ----
+
+/// A document of a loan application, with its download address.
+#[derive(Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    /// 字节数
+    pub size: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// 下载地址
+    pub url: String,
+}
+
+impl From<loan_document::Model> for DocumentView {
+    fn from(d: loan_document::Model) -> Self {
+        DocumentView {
+            url: format!("/api/v1/transfer/loans/{}/documents/{}", d.loan_id, d.id),
+            id: d.id,
+            filename: d.filename,
+            content_type: d.content_type,
+            size: d.size,
+            created_at: d.created_at,
+        }
+    }
+}
+
+async fn documents(s: &AppState, id: &str) -> ApiResult<Vec<DocumentView>> {
+    Ok(loans::documents(&s.db, id)
+        .await?
+        .into_iter()
+        .map(DocumentView::from)
+        .collect())
+}
+
+/// The firm's own loan, for its own account (404 for another firm's).
+pub(crate) async fn own_loan(s: &AppState, p: &Principal, id: &str) -> ApiResult<loan::Model> {
+    require(p, Permission::FundingApply)?;
+    let l = loans::get(&s.db, id).await?;
+    if p.org_id.as_deref() != Some(l.org_id.as_str()) {
+        return Err(ApiError::not_found());
+    }
+    Ok(l)
+}
+
+/// The loan a caller may see documents of: staff of the area read any, a
+/// firm its own.
+async fn readable(s: &AppState, p: &Principal, id: &str) -> ApiResult<loan::Model> {
+    if p.can(Permission::TransferRead) {
+        Ok(loans::get(&s.db, id).await?)
+    } else {
+        own_loan(s, p, id).await
+    }
+}
+
+/// Add a document: the funding department at any time, the firm to its own
+/// application while it waits for the decision.
+pub async fn attach_document(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    u: crate::files::Upload,
+) -> ApiResult<DocumentView> {
+    if !p.can(Permission::FundingWrite) {
+        let l = own_loan(s, p, id).await?;
+        if l.status != "applied" {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                kechuang_domain::ErrorCode::LoanState,
+                format!(
+                    "贷款已是“{}”，不能再补充材料；如需补充请联系审批部门",
+                    loans::status_label(&l.status)
+                ),
+            ));
+        }
+    }
+    Ok(loans::attach(
+        &s.db,
+        &p.username,
+        id,
+        &u.filename,
+        &u.content_type,
+        &u.bytes,
+    )
+    .await?
+    .into())
+}
+
+/// A document and its bytes.
+pub async fn document(
+    s: &AppState,
+    p: &Principal,
+    id: &str,
+    doc: &str,
+) -> ApiResult<(loan_document::Model, Vec<u8>)> {
+    readable(s, p, id).await?;
+    Ok(loans::document(&s.db, id, doc).await?)
 }
