@@ -969,3 +969,101 @@ async fn a_leader_reads_the_cockpit_charts_and_opens_the_records_behind_a_figure
     wait_for_text(c, "施工许可办理进度慢").await;
     b.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn an_enterprise_applies_for_a_tiered_loan_on_a_phone_and_follows_it_to_approval() {
+    let app = spawn_app().await;
+    let api = app.api_client("seed", Role::Admin, None, None).await;
+    let (status, dept) = api
+        .post_json(
+            "/api/v1/departments",
+            json!({ "name": "科技创新局", "code": "KJ", "funding": true }),
+        )
+        .await;
+    assert_eq!(status, 201, "{dept}");
+    let (status, tier) = api
+        .post_json(
+            "/api/v1/transfer/loan-tiers",
+            json!({"name": "高企贷", "min_level": "high_tech", "limit_yuan": "5000000",
+                   "rate_percent": "3.65", "subsidy_percent": "1.5", "guarantee_percent": "40"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{tier}");
+    let code = kechuang_domain::uscc::complete("91500106MA0000401")
+        .unwrap()
+        .to_string();
+    let (status, org) = api
+        .post_json(
+            "/api/v1/orgs",
+            json!({ "name": "重庆融资示范科技有限公司", "kind": "enterprise", "uscc": code,
+                    "is_high_tech": true }),
+        )
+        .await;
+    assert_eq!(status, 201, "{org}");
+    app.user(
+        "qiye",
+        Role::Enterprise,
+        None,
+        Some(org["id"].as_str().unwrap().to_string()),
+    )
+    .await;
+    app.user(
+        "kj",
+        Role::Department,
+        Some(dept["id"].as_str().unwrap().to_string()),
+        None,
+    )
+    .await;
+
+    // On a phone: from the home page to the application form.
+    let phone = browser(390, 844).await;
+    let f = &phone.client;
+    sign_in(f, &app, "qiye").await;
+    click(f, "#my-funding a[href='/firm/loans/new']").await;
+    wait_for_text(f, "提交申请").await;
+    assert!(!scrolls_sideways(f).await, "the form fits the phone");
+    // A wrong amount is shown beside its field; what was typed stays.
+    fill(f, "#apply-requested_yuan", "三百万").await;
+    fill(f, "#apply-bank", "重庆农村商业银行科学城支行").await;
+    click(f, "#apply-form button[type=submit]").await;
+    wait_for_text(f, "is-invalid").await;
+    assert_eq!(
+        f.find(Locator::Css("#apply-bank"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("重庆农村商业银行科学城支行")
+    );
+    fill(f, "#apply-requested_yuan", "3000000").await;
+    click(f, "#apply-form button[type=submit]").await;
+    wait_for_text(f, "等待资金业务部门审批").await;
+    let loan_path = f.current_url().await.unwrap().path().to_string();
+    assert!(!scrolls_sideways(f).await, "the loan page fits the phone");
+
+    // The science bureau approves it on its desk.
+    let desk = browser(1366, 900).await;
+    let c = &desk.client;
+    sign_in(c, &app, "kj").await;
+    c.goto(&app.url("/messages")).await.unwrap();
+    wait_for_text(c, "企业在线申请梯度贷").await;
+    let staff_path = loan_path.replace("/firm/", "/transfer/");
+    c.goto(&app.url(&staff_path)).await.unwrap();
+    wait_for_text(c, "企业在线申请").await;
+    fill(c, "#decide-amount_yuan", "2500000").await;
+    fill(c, "#decide-reason", "按订单规模核定").await;
+    click(c, "form[action$='/act/decide'] button[type=submit]").await;
+    wait_for_text(c, "已审批待放款").await;
+    desk.client.clone().close().await.unwrap();
+
+    // Back on the phone: the decision, the amount and the reason.
+    f.goto(&app.url(&loan_path)).await.unwrap();
+    wait_for_text(f, "审批意见：按订单规模核定").await;
+    wait_for_text(f, "2,500,000.00").await;
+    f.goto(&app.url("/messages")).await.unwrap();
+    wait_for_text(f, "已审批通过").await;
+    phone.client.clone().close().await.unwrap();
+}
