@@ -560,6 +560,44 @@ pub async fn create_member(
     Ok(m)
 }
 
+/// Members from a checked import, all in one transaction: on the first
+/// refusal nothing is kept and the refused row's index comes back.
+pub async fn import_members(
+    db: &Db,
+    actor: &str,
+    rows: Vec<MemberInput>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    for (k, i) in rows.into_iter().enumerate() {
+        let stage = stage_of(&i).map_err(|e| (k, e))?;
+        get(&tx, &i.party_org_id).await.map_err(|e| (k, e))?;
+        let mut am = party_member::ActiveModel::default();
+        apply_member(&mut am, i, stage);
+        record::insert(&tx, actor, am).await.map_err(|e| (k, e))?;
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(n)
+}
+
+/// Which of these ID numbers are already registered for a member.
+pub async fn existing_id_numbers(db: &Db, numbers: &[String]) -> StoreResult<Vec<String>> {
+    let mut out = vec![];
+    for chunk in numbers.chunks(500) {
+        let found: Vec<String> = party_member::Entity::find()
+            .select_only()
+            .column(party_member::Column::IdNumber)
+            .filter(party_member::Column::IdNumber.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 pub async fn update_member(
     db: &Db,
     actor: &str,

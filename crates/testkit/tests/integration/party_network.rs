@@ -364,3 +364,304 @@ async fn recruitment_follows_the_ladder_and_counts_the_sci_tech_share() {
         .unwrap();
     assert_eq!(res.status(), 204);
 }
+
+async fn upload_members(api: &Api, bytes: Vec<u8>) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("members.xlsx");
+    Api::json(
+        api.post("/api/v1/party/members/import")
+            .multipart(reqwest::multipart::Form::new().part("file", part)),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_member_register_imports_from_excel_all_or_nothing_and_exports_the_same() {
+    let app = spawn_app().await;
+    let office = app
+        .api_client("office", Role::PartyWorker, None, None)
+        .await;
+    party_org(
+        &office,
+        json!({"name": "科技园联合党委第一党支部", "kind": "branch"}),
+    )
+    .await;
+    // Two organisations of one name cannot be told apart by name.
+    party_org(&office, json!({"name": "第二党支部", "kind": "branch"})).await;
+    party_org(&office, json!({"name": "第二党支部", "kind": "branch"})).await;
+    member(&office, json!({"party_org_id": party_org(&office, json!({"name": "机关党支部", "kind": "branch"})).await,
+        "name": "已登记", "id_number": "50010619800101001X", "applied_on": "2010-01-01"}))
+    .await;
+
+    // The template has the export's columns.
+    let res = office
+        .get("/api/v1/party/members/import/template")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let header = crate::sheet_rows(&res.bytes().await.unwrap(), None)[0].clone();
+    let res = office
+        .get("/api/v1/party/members/export")
+        .send()
+        .await
+        .unwrap();
+    let exported = crate::sheet_rows(&res.bytes().await.unwrap(), None);
+    assert_eq!(header, exported[0]);
+
+    let head: Vec<&str> = header.iter().map(String::as_str).collect();
+    let good1 = vec![
+        "李明",
+        "男",
+        "科技园联合党委第一党支部",
+        "正式党员",
+        "科技领域",
+        "研发工程师",
+        "13800138001",
+        "500106199003071234",
+        "2015-03-01",
+        "2015-09-01",
+        "2016-09-01",
+        "2017-03-01",
+        "2018-03-01",
+    ];
+    let good2 = vec![
+        "王芳",
+        "女",
+        "科技园联合党委第一党支部",
+        "入党申请人",
+        "其他",
+        "",
+        "",
+        "",
+        "2026-03-01",
+        "",
+        "",
+        "",
+        "",
+    ];
+    // Every bad cell is listed; nothing is imported.
+    let bad = crate::text_xlsx(&[
+        head.clone(),
+        good1.clone(),
+        vec![
+            "张三",
+            "男",
+            "第二党支部",
+            "",
+            "其他",
+            "",
+            "",
+            "",
+            "2020-01-01",
+            "",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "赵四",
+            "男",
+            "不存在的支部",
+            "",
+            "其他",
+            "",
+            "",
+            "",
+            "2020-01-01",
+            "",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "钱五",
+            "男",
+            "科技园联合党委第一党支部",
+            "",
+            "其他",
+            "",
+            "138****8001",
+            "5001**********1234",
+            "2020-01-01",
+            "",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "孙六",
+            "男",
+            "科技园联合党委第一党支部",
+            "",
+            "其他",
+            "",
+            "",
+            "500106199003071234",
+            "2020-01-01",
+            "2019-01-01",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "周七",
+            "男",
+            "科技园联合党委第一党支部",
+            "",
+            "其他",
+            "",
+            "",
+            "50010619800101001X",
+            "2020-01-01",
+            "",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "",
+            "男",
+            "科技园联合党委第一党支部",
+            "",
+            "其他",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ]);
+    let (status, body) = upload_members(&office, bad).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("import_invalid")),
+        "{body}"
+    );
+    let problems: Vec<(i64, String)> = body["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for expected in [
+        (3, "党组织"),
+        (4, "党组织"),
+        (5, "手机号"),
+        (5, "身份证号"),
+        (6, "申请"),
+        (7, "身份证号"),
+        (8, "姓名"),
+    ] {
+        assert!(
+            problems.contains(&(expected.0, expected.1.to_string())),
+            "{expected:?} missing from {body}"
+        );
+    }
+    assert_eq!(
+        office.get_ok("/api/v1/party/members").await["total"],
+        1,
+        "nothing imported"
+    );
+
+    // A good file imports every row; the full export gives the same rows back.
+    let (status, ok) = upload_members(
+        &office,
+        crate::text_xlsx(&[head.clone(), good1.clone(), good2.clone()]),
+    )
+    .await;
+    assert_eq!((status, ok["imported"].as_i64()), (200, Some(2)), "{ok}");
+    let res = office
+        .get("/api/v1/party/members/export?q=%E6%9D%8E%E6%98%8E&reveal=true")
+        .send()
+        .await
+        .unwrap();
+    let back = crate::sheet_rows(&res.bytes().await.unwrap(), None);
+    assert_eq!(
+        back[1],
+        good1.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    );
+    let res = office
+        .get("/api/v1/party/members/export?q=%E7%8E%8B%E8%8A%B3&reveal=true")
+        .send()
+        .await
+        .unwrap();
+    let back = crate::sheet_rows(&res.bytes().await.unwrap(), None);
+    assert_eq!(
+        back[1],
+        good2.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    );
+    // Imported once: the same file again is refused (ID number registered).
+    let (status, again) =
+        upload_members(&office, crate::text_xlsx(&[head.clone(), good1.clone()])).await;
+    assert_eq!(status, 422, "{again}");
+    // Only the party-building office imports.
+    let leader = app.api_client("leader", Role::Leader, None, None).await;
+    let (status, _) = upload_members(&leader, crate::text_xlsx(&[head, good2])).await;
+    assert_eq!(status, 403);
+
+    // The page: the panel lists the bad cells in place.
+    let page = app.browser("office").await;
+    let html = page.get_text("/party/members").await;
+    assert!(html.contains("导入 Excel") && html.contains("/api/v1/party/members/import/template"));
+    let part = reqwest::multipart::Part::bytes(crate::text_xlsx(&[
+        head_vec(),
+        vec![
+            "赵四",
+            "男",
+            "不存在的支部",
+            "",
+            "其他",
+            "",
+            "",
+            "",
+            "2020-01-01",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ]))
+    .file_name("m.xlsx");
+    let r = page
+        .http
+        .post(format!(
+            "{}/party/members/import?csrf_token={}",
+            page.base, page.csrf
+        ))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"import-problems\"") && html.contains("不存在的支部"),
+        "{html}"
+    );
+}
+
+fn head_vec() -> Vec<&'static str> {
+    vec![
+        "姓名",
+        "性别",
+        "党组织",
+        "发展阶段",
+        "领域",
+        "职务",
+        "手机号",
+        "身份证号",
+        "申请",
+        "积极分子",
+        "发展对象",
+        "预备党员",
+        "正式党员",
+    ]
+}

@@ -195,6 +195,41 @@ pub struct FlashQuery {
     pub flash: Option<String>,
 }
 
+/// The 导入 Excel panel of a list page (templates/partials/import_panel.html).
+pub struct ImportPanel {
+    /// The collapse's id, which the page's 导入 Excel button opens.
+    pub id: &'static str,
+    /// Where the upload posts.
+    pub action: &'static str,
+    /// The template's download address.
+    pub template: &'static str,
+    /// How the columns are read.
+    pub hint: &'static str,
+    pub error: String,
+    pub problems: Vec<ImportProblem>,
+}
+
+impl ImportPanel {
+    pub fn new(
+        (id, action, template, hint): (&'static str, &'static str, &'static str, &'static str),
+        fs: &FormState,
+        problems: Vec<ImportProblem>,
+    ) -> Self {
+        ImportPanel {
+            id,
+            action,
+            template,
+            hint,
+            error: fs.err("import", "_form"),
+            problems,
+        }
+    }
+    /// Open after a refusal.
+    pub fn open(&self) -> bool {
+        !self.error.is_empty() || !self.problems.is_empty()
+    }
+}
+
 /// A refused Excel import shown on its list page: the message under the
 /// form "import" and the bad cells; a 403, 404 or server error is the
 /// error page.

@@ -13,11 +13,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::ListPage;
-use crate::api::{opt_bool, ApiJson, ApiPath, ApiQuery, Paging};
+use crate::api::{opt_bool, ApiJson, ApiMultipart, ApiPath, ApiQuery, Paging};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
 use crate::forms::party::network::{AppointmentDraft, MemberDraft, PartyOrgDraft};
+use crate::service::party::member_sheets;
 use crate::service::party::network::{
     self as service, MemberListQuery, PartyMemberView, PartyOrgDetail,
 };
@@ -181,8 +182,38 @@ pub async fn export_members(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "党员名册.xlsx",
-        service::export_bytes(&s, &p, &q).await?,
+        member_sheets::export_bytes(&s, &p, &q).await?,
     ))
+}
+
+/// 下载党员名册导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/party/members/import/template", tag = "party",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn member_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "党员名册导入模板.xlsx",
+        member_sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入党员：先校验全部行，有错则整体不导入（党组织按全称识别；手机号、身份证号须完整；发展阶段按日期计算）
+#[utoipa::path(post, path = "/api/v1/party/members/import", tag = "party",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_members(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiMultipart(mp): ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
+    let bytes = excel::upload(mp).await?;
+    Ok(Json(excel::Imported {
+        imported: member_sheets::import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
 }
 
 /// 登记党员或入党申请人（按发展阶段日期确定当前阶段）
@@ -284,6 +315,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(figures))
         .routes(routes!(list_members, create_member))
         .routes(routes!(export_members))
+        .routes(routes!(member_template))
+        .routes(routes!(import_members))
         .routes(routes!(get_member, update_member))
         .routes(routes!(recruitment))
         .routes(routes!(list_appointments, add_appointment))

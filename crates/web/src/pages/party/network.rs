@@ -17,7 +17,8 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{
-    answer, done, draft, field, org_choices, with_status, FlashQuery, FormState,
+    answer, done, draft, field, import_refusal, org_choices, with_status, FlashQuery, FormState,
+    ImportPanel,
 };
 use crate::pages::{fmt_date, query_string, render, PageCtx, PageResult, Pager};
 use crate::service::party::network::{
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/party/orgs/{id}/act/{action}", post(org_act))
         .route("/party/members", get(members).post(create_member))
         .route("/party/members/export.xlsx", get(export_members))
+        .route("/party/members/import", post(import_members))
         .route("/party/members/{id}", get(member))
         .route("/party/members/{id}/act/{action}", post(member_act))
 }
@@ -309,7 +311,16 @@ struct MembersPage {
     can_write: bool,
     can_pii: bool,
     fs: FormState,
+    imp: ImportPanel,
 }
+
+/// The members' import panel.
+const MEMBER_IMPORT: (&str, &str, &str, &str) = (
+    "import-members",
+    "/party/members/import",
+    "/api/v1/party/members/import/template",
+    "党组织按党组织网络中的全称识别；手机号、身份证号须完整（请用“导出完整信息”的文件）；发展阶段按各阶段日期计算。",
+);
 
 impl MembersPage {
     fn sel(&self, v: &Option<String>, code: &str) -> bool {
@@ -338,7 +349,7 @@ pub async fn members(
     Query(q): Query<MemberListQuery>,
     Query(f): Query<FlashQuery>,
 ) -> PageResult {
-    Ok(members_page(&st, &p, q, FormState::default(), f.flash.as_deref()).await?)
+    Ok(members_page(&st, &p, q, FormState::default(), vec![], f.flash.as_deref()).await?)
 }
 
 async fn members_page(
@@ -346,6 +357,7 @@ async fn members_page(
     p: &Principal,
     q: MemberListQuery,
     fs: FormState,
+    problems: Vec<crate::excel::ImportProblem>,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
@@ -379,6 +391,7 @@ async fn members_page(
         stages: stages(),
         can_write: p.can(Permission::PartyWrite),
         can_pii: p.can(Permission::PartyPii),
+        imp: ImportPanel::new(MEMBER_IMPORT, &fs, problems),
         fs,
     }))
 }
@@ -388,8 +401,27 @@ pub async fn export_members(
     PageUser(p): PageUser,
     Query(q): Query<MemberListQuery>,
 ) -> PageResult {
-    let b = service::export_bytes(&st, &p, &q).await?;
+    let b = crate::service::party::member_sheets::export_bytes(&st, &p, &q).await?;
     Ok(excel::xlsx_response("党员名册.xlsx", b))
+}
+
+/// POST /party/members/import (multipart; the CSRF token rides in the query).
+pub async fn import_members(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        crate::service::party::member_sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(done("/party/members", "imported")),
+        Err(e) => import_refusal(e)?,
+    };
+    let r = members_page(&st, &p, MemberListQuery::default(), fs, problems, None).await?;
+    Ok(with_status(r, status))
 }
 
 pub async fn create_member(
@@ -405,7 +437,7 @@ pub async fn create_member(
         r.map(|m| done(&format!("/party/members/{}", m.id), "created")),
         "new",
         pairs,
-        |fs| members_page(&st, &p, MemberListQuery::default(), fs, None),
+        |fs| members_page(&st, &p, MemberListQuery::default(), fs, vec![], None),
     )
     .await
 }

@@ -5,6 +5,7 @@
 pub mod claims;
 pub mod commitments;
 pub mod meetings;
+pub mod member_sheets;
 pub mod network;
 pub mod races;
 pub mod staff;

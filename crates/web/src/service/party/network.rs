@@ -17,7 +17,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::{non_empty, opt_bool};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::excel::{self, Cell};
 use crate::forms::party::network::{AppointmentDraft, MemberDraft, PartyOrgDraft};
 use crate::AppState;
 
@@ -169,60 +168,6 @@ impl MemberListQuery {
     pub fn reveal(&self) -> ApiResult<bool> {
         Ok(opt_bool("reveal", &self.reveal)?.unwrap_or(false))
     }
-}
-
-pub async fn export_bytes(s: &AppState, p: &Principal, q: &MemberListQuery) -> ApiResult<Vec<u8>> {
-    require(p, Permission::PartyRead)?;
-    let rows = network::members_all(&s.db, &q.filter()?, 100_000).await?;
-    let reveal_now = q.reveal()?;
-    if reveal_now {
-        let ids: Vec<String> = rows.iter().map(|m| m.id.clone()).collect();
-        reveal(s, p, "reveal_export", &ids).await?;
-    }
-    let views = member_views(s, rows, reveal_now).await?;
-    excel::workbook(
-        "党员",
-        &[
-            "姓名",
-            "性别",
-            "党组织",
-            "发展阶段",
-            "领域",
-            "职务",
-            "手机号",
-            "身份证号",
-            "申请",
-            "积极分子",
-            "发展对象",
-            "预备党员",
-            "正式党员",
-        ],
-        views.into_iter().map(|v| {
-            let m = v.member;
-            vec![
-                Cell::Text(m.name),
-                Cell::Text(m.gender),
-                Cell::Text(v.party_org_name),
-                Cell::Text(v.stage_label),
-                Cell::Text(
-                    if m.field == "sci_tech" {
-                        "科技领域"
-                    } else {
-                        "其他"
-                    }
-                    .into(),
-                ),
-                Cell::Text(m.post),
-                Cell::Text(m.phone),
-                Cell::Text(m.id_number),
-                Cell::from(m.applied_on),
-                Cell::from(m.activist_on),
-                Cell::from(m.candidate_on),
-                Cell::from(m.probationary_on),
-                Cell::from(m.full_on),
-            ]
-        }),
-    )
 }
 
 pub async fn create_member(
