@@ -143,6 +143,62 @@ pub async fn create(db: &Db, actor: &str, i: DepartmentInput) -> StoreResult<dep
     Ok(m)
 }
 
+/// Departments from a checked import, in file order, in one transaction:
+/// each row's parent is given by code, an existing department's or one of
+/// an earlier row. On the first refusal nothing is kept and the refused
+/// row's index comes back.
+pub async fn import(
+    db: &Db,
+    actor: &str,
+    rows: Vec<(DepartmentInput, Option<String>)>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let mut by_code: std::collections::HashMap<String, (String, String)> =
+        department::Entity::find()
+            .all(&tx)
+            .await
+            .map_err(|e| (0, StoreError::from(e)))?
+            .into_iter()
+            .map(|d| (d.code, (d.id, d.path)))
+            .collect();
+    let n = rows.len();
+    for (k, (mut i, parent)) in rows.into_iter().enumerate() {
+        let parent_path = match &parent {
+            None => "/".to_string(),
+            Some(code) => {
+                let (id, path) = by_code.get(code).cloned().ok_or((
+                    k,
+                    StoreError::rule(ErrorCode::InvalidParent, format!("上级部门“{code}”不存在")),
+                ))?;
+                i.parent_id = Some(id);
+                path
+            }
+        };
+        let id = new_id();
+        let path = format!("{parent_path}{id}/");
+        let code = i.code.clone();
+        let am = department::ActiveModel {
+            id: Set(id.clone()),
+            parent_id: Set(i.parent_id),
+            name: Set(i.name),
+            code: Set(i.code),
+            path: Set(path.clone()),
+            sort_order: Set(i.sort_order),
+            phone: Set(i.phone),
+            funding: Set(i.funding),
+            ..Default::default()
+        };
+        record::insert(&tx, actor, am)
+            .await
+            .map_err(|e| (k, dup_code(e)))?;
+        by_code.insert(code, (id, path));
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(n)
+}
+
 /// Update a department; moving it moves its whole subtree (each moved row is audited).
 pub async fn update(
     db: &Db,

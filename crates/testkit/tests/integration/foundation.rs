@@ -1568,3 +1568,101 @@ async fn page_errors_render_the_error_page_with_navigation() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], "not_found");
 }
+
+#[tokio::test]
+async fn departments_import_from_excel_parents_first_and_export_the_same() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    create_department(&api, "已有部门", "OLD", None).await;
+    let upload = |bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("d.xlsx");
+        api.post("/api/v1/departments/import")
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+    };
+    let res = api
+        .get("/api/v1/departments/import/template")
+        .send()
+        .await
+        .unwrap();
+    let head = crate::sheet_rows(&res.bytes().await.unwrap(), None)[0].clone();
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    assert_eq!(head[..3], ["部门名称", "部门编码", "上级部门"]);
+
+    let bad = text_xlsx(&[
+        head.clone(),
+        vec!["管委会", "GWH", "", "1", "0", "", "否"],
+        vec!["科技局", "OLD", "管委会", "2", "1", "", "是"],
+        vec!["规划局", "GH", "不存在", "2", "2", "", "否"],
+        vec!["重复局", "GWH", "", "1", "3", "", "否"],
+        vec!["怪编码", "K J", "", "1", "4", "", "也许"],
+    ]);
+    let (status, body) = Api::json(upload(bad)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("import_invalid")),
+        "{body}"
+    );
+    let problems: Vec<(i64, String)> = body["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for expected in [
+        (3, "部门编码"),
+        (4, "上级部门"),
+        (5, "部门编码"),
+        (6, "部门编码"),
+        (6, "资金业务"),
+    ] {
+        assert!(
+            problems.contains(&(expected.0, expected.1.into())),
+            "{expected:?}: {body}"
+        );
+    }
+    let (_, list) = Api::json(api.get("/api/v1/departments")).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "nothing imported");
+
+    // Parents above their children, by name or by code; the tree follows.
+    let rows = vec![
+        vec!["管委会", "GWH", "", "1", "0", "023-65661000", "否"],
+        vec!["科技创新局", "KJ", "管委会", "2", "1", "023-65661001", "是"],
+        vec!["新能源汽车专班", "ZB", "GWH", "2", "2", "", "否"],
+    ];
+    let mut file = vec![head.clone()];
+    file.extend(rows.iter().cloned());
+    let (status, ok) = Api::json(upload(text_xlsx(&file))).await;
+    assert_eq!((status, ok["imported"].as_i64()), (200, Some(3)), "{ok}");
+    let (_, list) = Api::json(api.get("/api/v1/departments")).await;
+    let kj = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "KJ")
+        .unwrap();
+    assert_eq!(kj["depth"], 1);
+    assert_eq!(kj["funding"], true);
+    let page = app.browser("admin").await;
+    let res = page.get("/departments/export.xlsx").await;
+    let back = crate::sheet_rows(&res.bytes().await.unwrap(), None);
+    // The export names the parent (the file gave ZB's by its code).
+    for row in &rows {
+        let want: Vec<String> = row
+            .iter()
+            .map(|s| {
+                if *s == "GWH" && row[1] == "ZB" {
+                    "管委会"
+                } else {
+                    s
+                }
+                .to_string()
+            })
+            .collect();
+        assert!(back.contains(&want), "{want:?} not in {back:?}");
+    }
+}

@@ -89,9 +89,41 @@ pub async fn delete_department(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// 下载部门导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/departments/import/template", tag = "admin",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn department_template(_user: ApiUser) -> ApiResult<axum::response::Response> {
+    Ok(crate::excel::xlsx_response(
+        "部门导入模板.xlsx",
+        service::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入部门：先校验全部行，有错则整体不导入（上级部门按名称或编码，可为已有部门或文件中上面的行）
+#[utoipa::path(post, path = "/api/v1/departments/import", tag = "admin",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = crate::excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_departments(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    super::ApiMultipart(mp): super::ApiMultipart,
+) -> ApiResult<Json<crate::excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::DepartmentsWrite)?;
+    let bytes = crate::excel::upload(mp).await?;
+    Ok(Json(crate::excel::Imported {
+        imported: service::import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_departments, create_department))
+        .routes(routes!(department_template))
+        .routes(routes!(import_departments))
         .routes(routes!(
             get_department,
             update_department,

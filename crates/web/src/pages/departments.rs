@@ -11,7 +11,7 @@ use kechuang_store::entities::department;
 use kechuang_store::{departments, Principal};
 use serde::Deserialize;
 
-use super::actions::FlashQuery;
+use super::actions::{import_refusal, FlashQuery, FormState, ImportPanel};
 use super::{render_status, PageCtx, PageResult};
 use crate::auth::PageUser;
 use crate::error::ApiError;
@@ -37,7 +37,16 @@ struct ListPage {
     errors: FieldErrors,
     editing: Option<department::Model>,
     can_write: bool,
+    imp: ImportPanel,
 }
+
+/// The departments' import panel.
+const IMPORT: (&str, &str, &str, &str) = (
+    "import-departments",
+    "/departments/import",
+    "/api/v1/departments/import/template",
+    "上级部门按名称或编码识别，可以是已有部门或文件中上面的行；层级按上级部门计算。",
+);
 
 impl ListPage {
     fn fields(&self) -> [(&'static str, &'static str, String, bool); 4] {
@@ -62,6 +71,30 @@ async fn page(
     errors: FieldErrors,
     editing: Option<department::Model>,
     flash: Option<&str>,
+) -> PageResult {
+    page_with_import(
+        st,
+        p,
+        status,
+        draft,
+        errors,
+        editing,
+        flash,
+        Default::default(),
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page_with_import(
+    st: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    draft: DepartmentDraft,
+    errors: FieldErrors,
+    editing: Option<department::Model>,
+    flash: Option<&str>,
+    (fs, problems): (FormState, Vec<crate::excel::ImportProblem>),
 ) -> PageResult {
     let all = service::list(st, p).await?;
     let rows = all
@@ -99,6 +132,7 @@ async fn page(
             errors,
             editing,
             can_write: p.can(Permission::DepartmentsWrite),
+            imp: ImportPanel::new(IMPORT, &fs, problems),
         },
     ))
 }
@@ -222,11 +256,40 @@ pub async fn export(State(st): State<AppState>, PageUser(p): PageUser) -> PageRe
     Ok(excel::xlsx_response("部门架构.xlsx", b))
 }
 
+/// POST /departments/import (multipart; the CSRF token rides in the query).
+pub async fn import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        service::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(Redirect::to("/departments?flash=imported").into_response()),
+        Err(e) => import_refusal(e)?,
+    };
+    page_with_import(
+        &st,
+        &p,
+        status,
+        DepartmentDraft::default(),
+        vec![],
+        None,
+        None,
+        (fs, problems),
+    )
+    .await
+}
+
 /// The departments pages' routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/departments", get(list).post(create))
         .route("/departments/export.xlsx", get(export))
+        .route("/departments/import", post(import))
         .route("/departments/{id}/edit", get(edit_form).post(update))
         .route("/departments/{id}/delete", post(delete))
 }

@@ -1,11 +1,14 @@
 //! The committee's department tree: the view, the rules of creating, changing,
-//! moving and deleting a department, and the Excel export. The JSON API
+//! moving and deleting a department, and the Excel export and import (the
+//! same columns; a parent by its name or code, above in the file or already
+//! registered). The JSON API
 //! (`api::departments`) and the pages (`pages::departments`) both call it.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kechuang_domain::auth::Permission;
+use kechuang_domain::ErrorCode;
 use kechuang_store::entities::department;
 use kechuang_store::{departments, Principal, Scope};
 use serde::Serialize;
@@ -13,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::excel::{self, Cell};
+use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::DepartmentDraft;
 use crate::AppState;
 
@@ -95,6 +98,18 @@ pub async fn delete(s: &AppState, p: &Principal, id: &str, version: i32) -> ApiR
 }
 
 /// The departments in the caller's scope as an .xlsx workbook.
+/// The columns of the export, the template and the import (层级 is
+/// computed from the parent and not read).
+pub const DEPARTMENT_COLUMNS: [&str; 7] = [
+    "部门名称",
+    "部门编码",
+    "上级部门",
+    "层级",
+    "排序",
+    "电话",
+    "资金业务",
+];
+
 pub async fn export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
     require(p, Permission::DepartmentsRead)?;
     let all = departments::list(&s.db, &p.scope).await?;
@@ -105,15 +120,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
         .collect();
     excel::workbook(
         "部门架构",
-        &[
-            "部门名称",
-            "部门编码",
-            "上级部门",
-            "层级",
-            "排序",
-            "电话",
-            "资金业务",
-        ],
+        &DEPARTMENT_COLUMNS,
         all.iter().map(|d| {
             vec![
                 Cell::Text(d.name.clone()),
@@ -126,4 +133,158 @@ pub async fn export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
             ]
         }),
     )
+}
+
+/// The import template: the columns and two example rows (a parent above its child).
+pub fn template_bytes() -> ApiResult<Vec<u8>> {
+    let rows = [
+        [
+            "西部科学城管委会",
+            "GWH",
+            "",
+            "1",
+            "0",
+            "023-65661000",
+            "否",
+        ],
+        [
+            "科技创新局",
+            "KJ",
+            "西部科学城管委会",
+            "2",
+            "1",
+            "023-65661001",
+            "是",
+        ],
+    ];
+    excel::workbook(
+        "部门导入",
+        &DEPARTMENT_COLUMNS,
+        rows.map(|r| r.into_iter().map(Cell::from).collect()),
+    )
+}
+
+fn column_of(field: &str) -> &'static str {
+    match field {
+        "name" => "部门名称",
+        "code" => "部门编码",
+        "sort_order" => "排序",
+        "phone" => "电话",
+        _ => "上级部门",
+    }
+}
+
+/// Validate every row with the form's rules, then import all or nothing.
+pub async fn import_bytes(
+    s: &AppState,
+    p: &Principal,
+    bytes: &[u8],
+) -> Result<usize, ImportFailure> {
+    require(p, Permission::DepartmentsWrite)?;
+    let table = Table::read(bytes, &["部门名称", "部门编码"])?;
+    // What a parent may be given by (name or code → codes): the registered
+    // departments, then the file's rows above.
+    let mut codes: HashMap<String, Vec<String>> = HashMap::new();
+    let mut taken = std::collections::HashSet::new();
+    for d in departments::list(&s.db, &Scope::All).await? {
+        codes
+            .entry(d.name.clone())
+            .or_default()
+            .push(d.code.clone());
+        codes
+            .entry(d.code.clone())
+            .or_default()
+            .push(d.code.clone());
+        taken.insert(d.code);
+    }
+    let mut problems = vec![];
+    let mut rows = vec![];
+    let mut rows_of = vec![];
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (row_no, row) in table.rows() {
+        let cell = |c: &str| table.get(row, c).trim().to_string();
+        let bad = |column: &str, reason: String| ImportProblem {
+            row: row_no,
+            column: column.into(),
+            reason,
+        };
+        let parent_text = cell("上级部门");
+        let parent = match parent_text.as_str() {
+            "" => None,
+            t => match codes.get(t).map(Vec::as_slice) {
+                Some([code]) => Some(code.clone()),
+                Some(_) => {
+                    problems.push(bad(
+                        "上级部门",
+                        format!("有多个名为“{t}”的部门，请填写上级部门的编码"),
+                    ));
+                    None
+                }
+                None => {
+                    problems.push(bad(
+                        "上级部门",
+                        format!("找不到部门“{t}”（填已有部门或上面行中的部门名称或编码）"),
+                    ));
+                    None
+                }
+            },
+        };
+        let funding = match cell("资金业务").as_str() {
+            "" | "否" => false,
+            "是" => true,
+            v => {
+                problems.push(bad("资金业务", format!("“{v}”无效：请填“是”或“否”")));
+                false
+            }
+        };
+        let draft = DepartmentDraft {
+            name: cell("部门名称"),
+            code: cell("部门编码"),
+            parent_id: String::new(),
+            sort_order: cell("排序"),
+            phone: cell("电话"),
+            funding,
+        };
+        match draft.validate() {
+            Ok(input) => {
+                if taken.contains(&input.code) {
+                    problems.push(bad("部门编码", "部门编码已存在".into()));
+                } else if let Some(first) = seen.insert(input.code.clone(), row_no) {
+                    problems.push(bad("部门编码", format!("与第{first}行重复")));
+                }
+                for key in [&input.name, &input.code] {
+                    codes
+                        .entry(key.clone())
+                        .or_default()
+                        .push(input.code.clone());
+                }
+                rows.push((input, parent));
+                rows_of.push(row_no);
+            }
+            Err((_, fields)) => problems.extend(
+                fields
+                    .into_iter()
+                    .map(|(f, reason)| bad(column_of(f), reason)),
+            ),
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        return Err(ApiError::bad_request(ErrorCode::EmptyFile, "文件中没有数据行").into());
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
+        return Err(ImportFailure::Invalid(problems));
+    }
+    match departments::import(&s.db, &p.username, rows).await {
+        Ok(n) => Ok(n),
+        Err((_, e @ kechuang_store::StoreError::Db(_))) => Err(ApiError::from(e).into()),
+        Err((k, e)) => {
+            let api: ApiError = e.into();
+            Err(ImportFailure::Invalid(vec![ImportProblem {
+                row: rows_of.get(k).copied().unwrap_or(2),
+                column: "部门编码".into(),
+                reason: api.message,
+            }]))
+        }
+    }
 }
