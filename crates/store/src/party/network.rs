@@ -133,6 +133,52 @@ pub async fn create(db: &Db, actor: &str, i: PartyOrgInput) -> StoreResult<party
     Ok(m)
 }
 
+/// Where an imported organisation hangs: at the top, under a registered
+/// organisation, or under an earlier row of the same file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportParent {
+    Top,
+    Registered(String),
+    Row(usize),
+}
+
+/// Organisations from a checked import, in file order, in one transaction.
+/// On the first refusal nothing is kept and the refused row's index comes back.
+pub async fn import_orgs(
+    db: &Db,
+    actor: &str,
+    rows: Vec<(PartyOrgInput, ImportParent)>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let mut made: Vec<(String, String)> = Vec::with_capacity(rows.len());
+    let n = rows.len();
+    for (k, (mut i, parent)) in rows.into_iter().enumerate() {
+        check(&i).map_err(|e| (k, e))?;
+        i.parent_id = match parent {
+            ImportParent::Top => None,
+            ImportParent::Registered(id) => Some(id),
+            ImportParent::Row(r) => Some(made.get(r).map(|m| m.0.clone()).ok_or((
+                k,
+                StoreError::rule(ErrorCode::UnknownParent, "上级党组织须在本行之上"),
+            ))?),
+        };
+        let path = parent_path(&tx, &i.parent_id).await.map_err(|e| (k, e))?;
+        let id = new_id();
+        let path = format!("{path}{id}/");
+        let mut am = party_org::ActiveModel {
+            id: Set(id.clone()),
+            ..Default::default()
+        };
+        apply(&mut am, i, path.clone());
+        record::insert(&tx, actor, am).await.map_err(|e| (k, e))?;
+        made.push((id, path));
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(n)
+}
+
 /// Update; moving an organisation moves its subtree (each moved row audited).
 pub async fn update(
     db: &Db,

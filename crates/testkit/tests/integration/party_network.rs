@@ -665,3 +665,160 @@ fn head_vec() -> Vec<&'static str> {
         "正式党员",
     ]
 }
+
+#[tokio::test]
+async fn party_organisations_import_from_excel_under_their_parents_and_export_the_same() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let office = app
+        .api_client("office", Role::PartyWorker, None, None)
+        .await;
+    let (_, chain) = api
+        .post_json("/api/v1/chains", json!({"name": "人工智能"}))
+        .await;
+    assert!(chain["id"].is_string());
+    party_org(
+        &office,
+        json!({"name": "西部科学城党工委", "kind": "joint_committee"}),
+    )
+    .await;
+    let upload = |bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("o.xlsx");
+        office
+            .post("/api/v1/party/orgs/import")
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+    };
+    let res = office
+        .get("/api/v1/party/orgs/import/template")
+        .send()
+        .await
+        .unwrap();
+    let head = crate::sheet_rows(&res.bytes().await.unwrap(), None)[0].clone();
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+
+    let bad = crate::text_xlsx(&[
+        head.clone(),
+        vec!["甲支部", "党小组", "西部科学城党工委", "", "", "", "", ""],
+        vec!["乙支部", "党支部", "不存在的党委", "", "", "", "", ""],
+        vec!["产业链党委", "产业链党委", "", "", "", "", "", ""],
+        vec![
+            "丙支部",
+            "党支部",
+            "",
+            "没有这条链",
+            "2020-13-01",
+            "",
+            "",
+            "第一",
+        ],
+    ]);
+    let (status, body) = Api::json(upload(bad)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("import_invalid")),
+        "{body}"
+    );
+    let problems: Vec<(i64, String)> = body["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for expected in [
+        (2, "组织类型"),
+        (3, "上级党组织"),
+        (4, "所在产业链"),
+        (5, "所在产业链"),
+    ] {
+        assert!(
+            problems.contains(&(expected.0, expected.1.into())),
+            "{expected:?}: {body}"
+        );
+    }
+    assert_eq!(
+        office
+            .get_ok("/api/v1/party/orgs")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "nothing imported"
+    );
+
+    let rows = vec![
+        vec![
+            "科技园联合党委",
+            "联合党委",
+            "西部科学城党工委",
+            "",
+            "2019-06-28",
+            "张书记",
+            "科技园党群服务中心",
+            "1",
+        ],
+        vec![
+            "科技园联合党委第一党支部",
+            "党支部",
+            "科技园联合党委",
+            "",
+            "2020-03-01",
+            "李书记",
+            "",
+            "1",
+        ],
+        vec![
+            "人工智能产业链党委",
+            "产业链党委",
+            "西部科学城党工委",
+            "人工智能",
+            "",
+            "",
+            "",
+            "2",
+        ],
+    ];
+    let mut file = vec![head.clone()];
+    file.extend(rows.iter().cloned());
+    let (status, ok) = Api::json(upload(crate::text_xlsx(&file))).await;
+    assert_eq!((status, ok["imported"].as_i64()), (200, Some(3)), "{ok}");
+    let tree = office.get_ok("/api/v1/party/orgs").await;
+    let branch = tree
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "科技园联合党委第一党支部")
+        .unwrap();
+    assert_eq!(
+        branch["depth"], 2,
+        "under the joint committee, under the work committee"
+    );
+    let res = office
+        .get("/api/v1/party/orgs/export")
+        .send()
+        .await
+        .unwrap();
+    let back = crate::sheet_rows(&res.bytes().await.unwrap(), None);
+    assert_eq!(
+        back[0],
+        head.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    );
+    for row in &rows {
+        let want: Vec<String> = row.iter().map(|s| s.to_string()).collect();
+        assert!(back.contains(&want), "{want:?} not in {back:?}");
+    }
+    // Imported twice, the parent's name is no longer one organisation's.
+    let (status, again) = Api::json(upload(crate::text_xlsx(&file))).await;
+    assert_eq!(status, 422, "{again}");
+    // The page offers both.
+    let html = app.browser("office").await.get_text("/party").await;
+    assert!(
+        html.contains("/party/orgs/export.xlsx")
+            && html.contains("/api/v1/party/orgs/import/template")
+    );
+}

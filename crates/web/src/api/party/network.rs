@@ -18,10 +18,10 @@ use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
 use crate::forms::party::network::{AppointmentDraft, MemberDraft, PartyOrgDraft};
-use crate::service::party::member_sheets;
 use crate::service::party::network::{
     self as service, MemberListQuery, PartyMemberView, PartyOrgDetail,
 };
+use crate::service::party::{member_sheets, org_sheets};
 use crate::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -186,6 +186,46 @@ pub async fn export_members(
     ))
 }
 
+/// 导出党组织（Excel，按组织树顺序）
+#[utoipa::path(get, path = "/api/v1/party/orgs/export", tag = "party",
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ErrorBody)))]
+pub async fn export_orgs(State(s): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "党组织.xlsx",
+        org_sheets::export_bytes(&s, &p).await?,
+    ))
+}
+
+/// 下载党组织导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/party/orgs/import/template", tag = "party",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn org_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "党组织导入模板.xlsx",
+        org_sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入党组织：先校验全部行，有错则整体不导入（上级党组织按全称，可为已有组织或文件中上面的行；产业链按名称）
+#[utoipa::path(post, path = "/api/v1/party/orgs/import", tag = "party",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_orgs(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiMultipart(mp): ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
+    let bytes = excel::upload(mp).await?;
+    Ok(Json(excel::Imported {
+        imported: org_sheets::import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
+}
+
 /// 下载党员名册导入模板（Excel，列同导出）
 #[utoipa::path(get, path = "/api/v1/party/members/import/template", tag = "party",
     responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
@@ -316,6 +356,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_members, create_member))
         .routes(routes!(export_members))
         .routes(routes!(member_template))
+        .routes(routes!(export_orgs))
+        .routes(routes!(org_template))
+        .routes(routes!(import_orgs))
         .routes(routes!(import_members))
         .routes(routes!(get_member, update_member))
         .routes(routes!(recruitment))

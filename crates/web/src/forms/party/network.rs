@@ -6,7 +6,7 @@ use kechuang_store::party::network::{AppointmentInput, MemberInput, PartyOrgInpu
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::forms::fields::{done, opt, opt_date, required, Checked};
+use crate::forms::fields::{done, int, opt, opt_date, required, Checked};
 use crate::forms::too_long;
 
 fn valid_phone(s: &str) -> bool {
@@ -53,6 +53,10 @@ impl PartyOrgDraft {
         let founded_on = opt_date(&mut e, "founded_on", "成立日期", &self.founded_on);
         too_long(&mut e, "secretary", "书记", self.secretary.trim(), 50);
         too_long(&mut e, "venue", "活动阵地", self.venue.trim(), 100);
+        let sort_order = match self.sort_order.trim() {
+            "" => 0,
+            s => int(&mut e, "sort_order", "排序号", s, -1_000_000, 1_000_000) as i32,
+        };
         done(e, || PartyOrgInput {
             parent_id: opt(&self.parent_id),
             name,
@@ -61,7 +65,7 @@ impl PartyOrgDraft {
             founded_on,
             secretary: self.secretary.trim().into(),
             venue: self.venue.trim().into(),
-            sort_order: self.sort_order.trim().parse().unwrap_or(0),
+            sort_order,
         })
     }
 }

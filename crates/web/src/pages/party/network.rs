@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/party/members", get(members).post(create_member))
         .route("/party/members/export.xlsx", get(export_members))
         .route("/party/members/import", post(import_members))
+        .route("/party/orgs/export.xlsx", get(export_orgs))
+        .route("/party/orgs/import", post(import_orgs))
         .route("/party/members/{id}", get(member))
         .route("/party/members/{id}/act/{action}", post(member_act))
 }
@@ -60,7 +62,16 @@ struct TreePage {
     chains: Vec<(String, String)>,
     can_write: bool,
     fs: FormState,
+    imp: ImportPanel,
 }
+
+/// The organisations' import panel.
+const ORG_IMPORT: (&str, &str, &str, &str) = (
+    "import-orgs",
+    "/party/orgs/import",
+    "/api/v1/party/orgs/import/template",
+    "上级党组织按全称识别，可以是已有组织或文件中上面的行；产业链党委须填所在产业链名称。",
+);
 
 impl TreePage {
     fn indent(&self, o: &PartyOrgSummary) -> String {
@@ -89,13 +100,14 @@ pub async fn tree(
     PageUser(p): PageUser,
     Query(f): Query<FlashQuery>,
 ) -> PageResult {
-    Ok(tree_page(&st, &p, FormState::default(), f.flash.as_deref()).await?)
+    Ok(tree_page(&st, &p, FormState::default(), vec![], f.flash.as_deref()).await?)
 }
 
 async fn tree_page(
     st: &AppState,
     p: &Principal,
     fs: FormState,
+    problems: Vec<crate::excel::ImportProblem>,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
@@ -114,8 +126,33 @@ async fn tree_page(
         kinds: kinds(),
         chains: kechuang_store::names::all_ordered(&st.db, "chains").await?,
         can_write: p.can(Permission::PartyWrite),
+        imp: ImportPanel::new(ORG_IMPORT, &fs, problems),
         fs,
     }))
+}
+
+pub async fn export_orgs(State(st): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    let b = crate::service::party::org_sheets::export_bytes(&st, &p).await?;
+    Ok(excel::xlsx_response("党组织.xlsx", b))
+}
+
+/// POST /party/orgs/import (multipart; the CSRF token rides in the query).
+pub async fn import_orgs(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        crate::service::party::org_sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(done("/party", "imported")),
+        Err(e) => import_refusal(e)?,
+    };
+    let r = tree_page(&st, &p, fs, problems, None).await?;
+    Ok(with_status(r, status))
 }
 
 pub async fn create_org(
@@ -131,7 +168,7 @@ pub async fn create_org(
         r.map(|m| done(&format!("/party/orgs/{}", m.id), "created")),
         "new",
         pairs,
-        |fs| tree_page(&st, &p, fs, None),
+        |fs| tree_page(&st, &p, fs, vec![], None),
     )
     .await
 }

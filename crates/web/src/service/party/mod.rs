@@ -7,6 +7,7 @@ pub mod commitments;
 pub mod meetings;
 pub mod member_sheets;
 pub mod network;
+pub mod org_sheets;
 pub mod races;
 pub mod staff;
 pub mod zones;
