@@ -2183,3 +2183,94 @@ async fn the_store_checks_the_acting_department_inside_the_transaction() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn the_firm_reads_its_case_without_the_committee_s_internals_and_rates_from_the_top() {
+    let w = world().await;
+    let c = submit(&w, "内部字段").await;
+    let (status, _) = act(
+        &w.task_force,
+        &c,
+        "dispatch",
+        json!({"version": 1, "lead_department_id": w.lead_dep["id"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = act(
+        &w.leader,
+        &c,
+        "supervise",
+        json!({"version": fetch(&w.leader, &c).await["case"]["version"], "reason": "领导关注"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let d = fetch(&w.lead, &c).await;
+    task_act(&w.lead, &c, task(&d, "lead", "pending"), "accept", "").await;
+    let d = fetch(&w.lead, &c).await;
+    task_act(
+        &w.lead,
+        &c,
+        task(&d, "lead", "accepted"),
+        "complete",
+        "已协调",
+    )
+    .await;
+    let v = fetch(&w.lead, &c).await["case"]["version"].clone();
+    let (status, _) = act(
+        &w.lead,
+        &c,
+        "reply",
+        json!({"version": v, "reply": "已协调办理"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // Staff read everything; the firm its own steps, by department.
+    let staff = fetch(&w.lead, &c).await;
+    assert_eq!(staff["supervisions"].as_array().unwrap().len(), 1);
+    assert!(staff["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["actor"] == "kj"));
+    let own = fetch(&w.enterprise, &c).await;
+    assert_eq!(own["supervisions"].as_array().unwrap().len(), 0);
+    let timeline = own["timeline"].as_array().unwrap();
+    assert!(
+        timeline.iter().all(|e| e["kind"] != "supervise"),
+        "{timeline:?}"
+    );
+    assert!(
+        timeline
+            .iter()
+            .all(|e| e["actor"] != "kj" && e["actor"] != "zb"),
+        "{timeline:?}"
+    );
+    assert!(timeline
+        .iter()
+        .any(|e| e["kind"] == "reply" && e["department_name"] == "科技创新局"));
+
+    let page = w.app.browser("qiye").await;
+    let html = page
+        .get_text(&format!("/cases/{}", c["id"].as_str().unwrap()))
+        .await;
+    let rate = html.find("id=\"rate-card\"").expect("the rating form");
+    assert!(
+        rate < html.find("诉求信息").unwrap(),
+        "the rating form comes first"
+    );
+    assert!(html.contains("id=\"rate-reply\"") && html.contains("已协调办理"));
+    assert!(
+        !html.contains("产业专班</dt>")
+            && !html.contains("重新办理</dt>")
+            && !html.contains("级督办</span>"),
+        "{html}"
+    );
+    let staff_html = w
+        .app
+        .browser("kj")
+        .await
+        .get_text(&format!("/cases/{}", c["id"].as_str().unwrap()))
+        .await;
+    assert!(staff_html.contains("产业专班</dt>") && staff_html.contains("1级督办</span>"));
+}

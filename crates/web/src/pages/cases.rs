@@ -608,6 +608,9 @@ struct DetailPage {
     can_attach: bool,
     /// The reply box's first text: the departments' results.
     reply_draft: String,
+    /// A committee reader: the internal fields (task force, re-handling,
+    /// supervision) are shown; the firm that raised the case does not see them.
+    internal: bool,
 }
 
 async fn detail_page(
@@ -800,6 +803,7 @@ async fn detail_page(
             is_lead,
             all_done,
             reply_draft,
+            internal: !matches!(p.scope, Scope::Org(_) | Scope::User(_)),
             can_rate: p.can(Permission::CasesRate) && st == CaseStatus::Replied,
             can_supervise: p.can(Permission::CasesSupervise)
                 && matches!(

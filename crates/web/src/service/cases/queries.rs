@@ -285,6 +285,34 @@ pub struct CaseDetailView {
     pub attachments: Vec<AttachmentView>,
 }
 
+/// The case events the one who raised a case follows: not warnings,
+/// supervision, returned tasks or staff notes, which are the committee's
+/// business.
+pub const RAISER_EVENTS: [&str; 10] = [
+    "intake", "dispatch", "accept", "complete", "suspend", "resume", "reply", "rate", "reopen",
+    "decline",
+];
+
+/// The timeline as the firm that raised the case reads it: the steps it
+/// follows ([`RAISER_EVENTS`]), each by its department (or 管委会), not by
+/// the committee's staff names; its own intake and rating keep their names.
+fn raiser_timeline(events: Vec<EventView>) -> Vec<EventView> {
+    events
+        .into_iter()
+        .filter(|e| RAISER_EVENTS.contains(&e.kind.as_str()))
+        .map(|mut e| {
+            if !matches!(e.kind.as_str(), "intake" | "rate") {
+                e.actor = if e.department_name.is_empty() {
+                    "管委会".into()
+                } else {
+                    String::new()
+                };
+            }
+            e
+        })
+        .collect()
+}
+
 pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<CaseDetailView> {
     require(p, Permission::CasesRead)?;
     let c = cases::get(&s.db, &p.scope, id).await?;
@@ -328,12 +356,22 @@ pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<CaseDeta
             label: label.into(),
         }
     });
+    let timeline: Vec<EventView> = events.into_iter().map(|e| EventView::new(e, &n)).collect();
+    let raiser = matches!(p.scope, Scope::Org(_));
     Ok(CaseDetailView {
         case,
         deadline,
         tasks,
-        timeline: events.into_iter().map(|e| EventView::new(e, &n)).collect(),
-        supervisions: sups.into_iter().map(Into::into).collect(),
+        timeline: if raiser {
+            raiser_timeline(timeline)
+        } else {
+            timeline
+        },
+        supervisions: if raiser {
+            vec![]
+        } else {
+            sups.into_iter().map(Into::into).collect()
+        },
         attachments,
         possible_duplicates: dups
             .into_iter()

@@ -21,13 +21,6 @@ use crate::service::cases::{
 };
 use crate::AppState;
 
-/// The case events a talent follows (not warnings, supervision or
-/// returned tasks, which are the committee's business).
-const TALENT_EVENTS: [&str; 10] = [
-    "intake", "dispatch", "accept", "complete", "suspend", "resume", "reply", "rate", "reopen",
-    "decline",
-];
-
 /// One item of a request.
 #[derive(Clone, Serialize, ToSchema)]
 pub struct RequestItemView {
@@ -304,7 +297,7 @@ pub async fn detail(
     let progress = cases::events(&s.db, case_id)
         .await?
         .into_iter()
-        .filter(|e| TALENT_EVENTS.contains(&e.kind.as_str()))
+        .filter(|e| crate::service::cases::RAISER_EVENTS.contains(&e.kind.as_str()))
         .map(|e| EventView::new(e, &n))
         .collect();
     if super::as_talent(p) {
