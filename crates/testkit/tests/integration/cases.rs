@@ -1681,6 +1681,8 @@ async fn attachments_are_stored_in_the_database_in_chunks() {
     );
     let d = fetch(&w.enterprise, &c).await;
     assert_eq!(d["attachments"].as_array().unwrap().len(), 1);
+    // The upload is on the committee's timeline (the firm's lists its steps).
+    let d = fetch(&w.task_force, &c).await;
     assert!(d["timeline"]
         .as_array()
         .unwrap()

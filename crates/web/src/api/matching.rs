@@ -128,6 +128,26 @@ pub async fn export_offers(
     ))
 }
 
+/// 下载技术供给导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/matching/offers/import/template", tag = "matching",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn offers_template(_user: ApiUser) -> ApiResult<axum::response::Response> {
+    Ok(crate::excel::xlsx_response(
+        "技术供给导入模板.xlsx",
+        sheets::template(true)?,
+    ))
+}
+
+/// 下载技术需求导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/matching/needs/import/template", tag = "matching",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn needs_template(_user: ApiUser) -> ApiResult<axum::response::Response> {
+    Ok(crate::excel::xlsx_response(
+        "技术需求导入模板.xlsx",
+        sheets::template(false)?,
+    ))
+}
+
 /// 导入技术供给（Excel，全部正确才导入；审核人导入即发布，其余待审核）
 #[utoipa::path(post, path = "/api/v1/matching/offers/import", tag = "matching",
     request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx，列同导出（持有单位按统一社会信用代码）"),
@@ -505,12 +525,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_offers, create_offer))
         .routes(routes!(export_offers))
         .routes(routes!(import_offers))
+        .routes(routes!(offers_template))
         .routes(routes!(get_offer, update_offer))
         .routes(routes!(move_offer))
         .routes(routes!(needs_for_offer))
         .routes(routes!(list_needs, create_need))
         .routes(routes!(export_needs))
         .routes(routes!(import_needs))
+        .routes(routes!(needs_template))
         .routes(routes!(get_need, update_need))
         .routes(routes!(move_need))
         .routes(routes!(offers_for_need))

@@ -4,6 +4,7 @@
 //! listing's page with its review steps and its ranked, explained matches,
 //! from which a broker opens a lead.
 
+use crate::pages::actions::ImportPanel;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
@@ -84,9 +85,17 @@ struct NeedsPage {
     export_href: String,
     can_post: bool,
     own: bool,
-    problems: Vec<ImportProblem>,
+    imp: ImportPanel,
     fs: FormState,
 }
+
+/// The needs' import panel.
+const NEEDS_IMPORT: (&str, &str, &str, &str) = (
+    "import-needs",
+    "/matching/needs/import",
+    "/api/v1/matching/needs/import/template",
+    "需求单位按统一社会信用代码识别。",
+);
 
 impl NeedsPage {
     fn sel(&self, v: &Option<String>, code: &str) -> bool {
@@ -157,7 +166,7 @@ async fn needs_page(
         },
         can_post,
         own,
-        problems,
+        imp: ImportPanel::new(NEEDS_IMPORT, &fs, problems),
         q,
         fs,
     }))
@@ -390,9 +399,17 @@ struct OffersPage {
     export_href: String,
     can_post: bool,
     own: bool,
-    problems: Vec<ImportProblem>,
+    imp: ImportPanel,
     fs: FormState,
 }
+
+/// The offers' import panel.
+const OFFERS_IMPORT: (&str, &str, &str, &str) = (
+    "import-offers",
+    "/matching/offers/import",
+    "/api/v1/matching/offers/import/template",
+    "持有单位按统一社会信用代码识别。",
+);
 
 impl OffersPage {
     fn sel(&self, v: &Option<String>, code: &str) -> bool {
@@ -459,7 +476,7 @@ async fn offers_page(
         },
         can_post,
         own,
-        problems,
+        imp: ImportPanel::new(OFFERS_IMPORT, &fs, problems),
         q,
         fs,
     }))

@@ -3,6 +3,7 @@
 //! view audited) with its requests, the catalogue with the tiers, and the
 //! request list with the form to ask on a talent's behalf.
 
+use crate::pages::actions::ImportPanel;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
@@ -67,8 +68,16 @@ struct TalentsPage {
     export_href: String,
     can_write: bool,
     fs: FormState,
-    problems: Vec<ImportProblem>,
+    imp: ImportPanel,
 }
+
+/// The register's import panel.
+const IMPORT: (&str, &str, &str, &str) = (
+    "import-talents",
+    "/talent/talents/import",
+    "/api/v1/talent/talents/import/template",
+    "工作单位按统一社会信用代码（或单位全称）、人才层次按名称、人才服务专员按姓名识别；证件号须完整。",
+);
 
 impl TalentsPage {
     fn sel(&self, v: &Option<String>, code: &str) -> bool {
@@ -114,8 +123,8 @@ async fn talents_page(
         },
         can_write,
         q,
+        imp: ImportPanel::new(IMPORT, &fs, problems),
         fs,
-        problems,
     }))
 }
 

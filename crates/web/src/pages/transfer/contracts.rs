@@ -1,14 +1,13 @@
 //! Technology-contract pages (技术合同登记): turnover by year, the filtered
 //! list with export, the registration form and the Excel import.
 
+use crate::pages::actions::{import_refusal, ImportPanel};
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::transfer::ContractKind;
-use kechuang_domain::ErrorCode;
 use kechuang_store::Principal;
 
 use super::{
@@ -16,9 +15,9 @@ use super::{
 };
 use super::{with_status, FlashQuery};
 use crate::auth::{require, PageUser};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::excel;
-use crate::excel::{upload, ImportFailure, ImportProblem};
+use crate::excel::{upload, ImportProblem};
 use crate::forms::transfer::today_text;
 use crate::pages::{query_string, Pager};
 use crate::service::transfer::contracts::{self as service, ContractListQuery, ContractView};
@@ -40,8 +39,16 @@ struct ListPage {
     can_write: bool,
     today: String,
     fs: FormState,
-    problems: Vec<ImportProblem>,
+    imp: ImportPanel,
 }
+
+/// The register's import panel.
+const IMPORT: (&str, &str, &str, &str) = (
+    "import",
+    "/transfer/contracts/import",
+    "/api/v1/transfer/contracts/import/template",
+    "登记编号唯一；买方、卖方按统一社会信用代码识别。",
+);
 
 impl ListPage {
     fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
@@ -120,8 +127,8 @@ async fn list_page(
             .collect(),
         can_write: p.can(Permission::TransferWrite),
         today: today_text(),
+        imp: ImportPanel::new(IMPORT, &fs, problems),
         fs,
-        problems,
     }))
 }
 
@@ -165,27 +172,7 @@ pub async fn import(
     .await;
     let (status, fs, problems) = match r {
         Ok(_) => return Ok(done("/transfer/contracts", "imported")),
-        Err(ImportFailure::Invalid(problems)) => {
-            let e = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::ImportInvalid,
-                format!(
-                    "发现{}处错误，未导入任何数据，请修改后重新上传",
-                    problems.len()
-                ),
-            );
-            (
-                e.status,
-                FormState::rejected("import", vec![], &e),
-                problems,
-            )
-        }
-        Err(ImportFailure::Other(e))
-            if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN =>
-        {
-            (e.status, FormState::rejected("import", vec![], &e), vec![])
-        }
-        Err(ImportFailure::Other(e)) => return Err(e.into()),
+        Err(e) => import_refusal(e)?,
     };
     let r = list_page(&st, &p, ContractListQuery::default(), fs, problems, None).await?;
     Ok(with_status(r, status))
