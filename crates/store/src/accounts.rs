@@ -68,6 +68,54 @@ pub struct NewUser {
 }
 
 pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::Model> {
+    let am = new_user_row(u)?;
+    let tx = crate::db::begin_write(db).await?;
+    let m = insert_user(&tx, actor, am).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Accounts (and whether each is active) from a checked import, in one transaction (passwords hashed
+/// before the write begins). On the first refusal nothing is kept and the
+/// refused row's index comes back.
+pub async fn import_users(
+    db: &Db,
+    actor: &str,
+    rows: Vec<(NewUser, bool)>,
+) -> Result<usize, (usize, StoreError)> {
+    let n = rows.len();
+    let mut ams = Vec::with_capacity(n);
+    for (k, (u, active)) in rows.into_iter().enumerate() {
+        let mut am = new_user_row(u).map_err(|e| (k, e))?;
+        am.active = Set(active);
+        ams.push(am);
+    }
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    for (k, am) in ams.into_iter().enumerate() {
+        insert_user(&tx, actor, am).await.map_err(|e| (k, e))?;
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(n)
+}
+
+async fn insert_user<C: ConnectionTrait>(
+    tx: &C,
+    actor: &str,
+    am: user::ActiveModel,
+) -> StoreResult<user::Model> {
+    record::insert(tx, actor, am).await.map_err(|e| match e {
+        StoreError::Conflict { .. } => StoreError::Conflict {
+            code: ErrorCode::DuplicateUsername,
+            message: "用户名已存在".into(),
+        },
+        other => other,
+    })
+}
+
+/// A new account's row: the username and password checked, the password hashed.
+fn new_user_row(u: NewUser) -> StoreResult<user::ActiveModel> {
     let username = u.username.trim().to_string();
     if username.is_empty() || username.chars().count() > 64 {
         return Err(StoreError::rule(
@@ -92,16 +140,7 @@ pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::
         active: Set(true),
         ..Default::default()
     };
-    let tx = crate::db::begin_write(db).await?;
-    let m = record::insert(&tx, actor, am).await.map_err(|e| match e {
-        StoreError::Conflict { .. } => StoreError::Conflict {
-            code: ErrorCode::DuplicateUsername,
-            message: "用户名已存在".into(),
-        },
-        other => other,
-    })?;
-    tx.commit().await?;
-    Ok(m)
+    Ok(am)
 }
 
 pub async fn find_user(db: &Db, username: &str) -> StoreResult<Option<user::Model>> {

@@ -1666,3 +1666,160 @@ async fn departments_import_from_excel_parents_first_and_export_the_same() {
         assert!(back.contains(&want), "{want:?} not in {back:?}");
     }
 }
+
+#[tokio::test]
+async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    create_department(&api, "科技创新局", "KJ", None).await;
+    let firm = create_org(&api, "重庆账号导入科技有限公司", 601, json!({})).await;
+    let upload = |bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("u.xlsx");
+        api.post("/api/v1/users/import")
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+    };
+    let res = api
+        .get("/api/v1/users/import/template")
+        .send()
+        .await
+        .unwrap();
+    let head = crate::sheet_rows(&res.bytes().await.unwrap(), None)[0].clone();
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    let code = firm["uscc"].as_str().unwrap().to_string();
+
+    let bad = text_xlsx(&[
+        head.clone(),
+        vec![
+            "admin",
+            "重名",
+            "平台管理员",
+            "",
+            "",
+            "启用",
+            "Passw0rd-test",
+        ],
+        vec!["li", "李科长", "科长", "KJ", "", "启用", "Passw0rd-test"],
+        vec![
+            "wang",
+            "王科员",
+            "部门经办人",
+            "",
+            "",
+            "启用",
+            "Passw0rd-test",
+        ],
+        vec![
+            "zhao",
+            "赵联络员",
+            "企业用户",
+            "",
+            "没有这家公司",
+            "启用",
+            "Passw0rd-test",
+        ],
+        vec!["qian", "钱联络员", "企业用户", "", &code, "启用", "123"],
+        vec!["qian", "钱二", "人才", "", "", "也许", "Passw0rd-test"],
+    ]);
+    let (status, body) = Api::json(upload(bad)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("import_invalid")),
+        "{body}"
+    );
+    let problems: Vec<(i64, String)> = body["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for expected in [
+        (2, "用户名"),
+        (3, "角色"),
+        (4, "所属部门"),
+        (5, "所属单位"),
+        (6, "初始密码"),
+        (7, "用户名"),
+        (7, "状态"),
+    ] {
+        assert!(
+            problems.contains(&(expected.0, expected.1.into())),
+            "{expected:?}: {body}"
+        );
+    }
+
+    let rows = vec![
+        vec![
+            "li",
+            "科技创新局 李科长",
+            "部门经办人",
+            "科技创新局",
+            "",
+            "启用",
+            "Passw0rd-test",
+        ],
+        vec![
+            "qian",
+            "钱联络员",
+            "企业用户",
+            "",
+            code.as_str(),
+            "停用",
+            "Passw0rd-test",
+        ],
+    ];
+    let mut file = vec![head.clone()];
+    file.extend(rows.iter().cloned());
+    let (status, ok) = Api::json(upload(text_xlsx(&file))).await;
+    assert_eq!((status, ok["imported"].as_i64()), (200, Some(2)), "{ok}");
+    // The clerk signs in with the initial password; the disabled account cannot.
+    let li = app.browser("li").await;
+    assert!(li
+        .get_text("/account/password")
+        .await
+        .contains("科技创新局 李科长"));
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": "qian", "password": "Passw0rd-test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.status(), 200, "a disabled account does not sign in");
+    // The export gives the rows back (organisation by name; no password).
+    let res = api.get("/api/v1/users/export").send().await.unwrap();
+    let back = crate::sheet_rows(&res.bytes().await.unwrap(), None);
+    assert_eq!(
+        back[0],
+        head.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    );
+    assert!(back.contains(
+        &[
+            "li",
+            "科技创新局 李科长",
+            "部门经办人",
+            "科技创新局",
+            "",
+            "启用",
+            ""
+        ]
+        .map(String::from)
+        .to_vec()
+    ));
+    assert!(back.contains(
+        &[
+            "qian",
+            "钱联络员",
+            "企业用户",
+            "",
+            "重庆账号导入科技有限公司",
+            "停用",
+            ""
+        ]
+        .map(String::from)
+        .to_vec()
+    ));
+}

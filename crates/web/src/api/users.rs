@@ -11,6 +11,7 @@ use super::{ApiJson, ApiPath};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::forms::UserDraft;
+use crate::service::user_sheets;
 use crate::service::users::{self as service, UserView};
 use crate::AppState;
 
@@ -59,8 +60,54 @@ pub async fn update_user(
     ))
 }
 
+/// 导出用户账号（Excel；不含密码）
+#[utoipa::path(get, path = "/api/v1/users/export", tag = "admin",
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ErrorBody)))]
+pub async fn export_users(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<axum::response::Response> {
+    Ok(crate::excel::xlsx_response(
+        "用户账号.xlsx",
+        user_sheets::export_bytes(&s, &p).await?,
+    ))
+}
+
+/// 下载用户账号导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/users/import/template", tag = "admin",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn user_template(_user: ApiUser) -> ApiResult<axum::response::Response> {
+    Ok(crate::excel::xlsx_response(
+        "用户账号导入模板.xlsx",
+        user_sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入用户账号：先校验全部行，有错则整体不导入（角色按中文名称，部门按名称或编码，单位按统一社会信用代码或全称；须填初始密码）
+#[utoipa::path(post, path = "/api/v1/users/import", tag = "admin",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = crate::excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_users(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    super::ApiMultipart(mp): super::ApiMultipart,
+) -> ApiResult<Json<crate::excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::UsersAdmin)?;
+    let bytes = crate::excel::upload(mp).await?;
+    Ok(Json(crate::excel::Imported {
+        imported: user_sheets::import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
+        .routes(routes!(export_users))
+        .routes(routes!(user_template))
+        .routes(routes!(import_users))
         .routes(routes!(update_user))
 }

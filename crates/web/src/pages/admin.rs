@@ -13,7 +13,7 @@ use kechuang_store::{audit, departments, Scope};
 use kechuang_store::{orgs, Principal};
 use serde::Deserialize;
 
-use super::actions::FlashQuery;
+use super::actions::{import_refusal, FlashQuery, FormState, ImportPanel};
 use super::{fmt_time, render, render_status, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::ApiError;
@@ -66,7 +66,16 @@ struct UsersPage {
     draft: UserDraft,
     errors: FieldErrors,
     c: UserChoices,
+    imp: ImportPanel,
 }
+
+/// The accounts' import panel.
+const USER_IMPORT: (&str, &str, &str, &str) = (
+    "import-users",
+    "/admin/users/import",
+    "/api/v1/users/import/template",
+    "角色填中文名称（如“部门经办人”），所属部门按名称或编码、所属单位按统一社会信用代码或全称识别；新账号须填初始密码（导出文件不含密码）。",
+);
 
 impl UsersPage {
     fn err(&self, f: &str) -> String {
@@ -81,6 +90,18 @@ async fn users_page(
     draft: UserDraft,
     errors: FieldErrors,
     flash: Option<&str>,
+) -> PageResult {
+    users_page_with(st, p, status, draft, errors, flash, Default::default()).await
+}
+
+async fn users_page_with(
+    st: &AppState,
+    p: &Principal,
+    status: StatusCode,
+    draft: UserDraft,
+    errors: FieldErrors,
+    flash: Option<&str>,
+    (fs, problems): (FormState, Vec<crate::excel::ImportProblem>),
 ) -> PageResult {
     let r = async {
         let users = service::users::list(st, p).await?;
@@ -129,8 +150,36 @@ async fn users_page(
             draft,
             errors,
             c,
+            imp: ImportPanel::new(USER_IMPORT, &fs, problems),
         },
     ))
+}
+
+pub async fn users_export(State(st): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    let b = service::user_sheets::export_bytes(&st, &p).await?;
+    Ok(excel::xlsx_response("用户账号.xlsx", b))
+}
+
+/// POST /admin/users/import (multipart; the CSRF token rides in the query).
+pub async fn users_import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = excel::upload(mp).await?;
+        service::user_sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(Redirect::to("/admin/users?flash=imported").into_response()),
+        Err(e) => import_refusal(e)?,
+    };
+    let draft = UserDraft {
+        role: "department".into(),
+        ..Default::default()
+    };
+    users_page_with(&st, &p, status, draft, vec![], None, (fs, problems)).await
 }
 
 pub async fn users(
@@ -853,6 +902,8 @@ pub async fn toggle_webhook(
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users).post(create_user))
+        .route("/admin/users/export.xlsx", get(users_export))
+        .route("/admin/users/import", post(users_import))
         .route(
             "/admin/users/{id}/edit",
             get(edit_user_form).post(update_user),

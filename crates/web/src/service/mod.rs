@@ -17,5 +17,6 @@ pub mod orgs;
 pub mod party;
 pub mod talent;
 pub mod transfer;
+pub mod user_sheets;
 pub mod users;
 pub mod webhooks;
