@@ -1752,7 +1752,7 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
         );
     }
 
-    let rows = vec![
+    let rows = [
         vec![
             "li",
             "科技创新局 李科长",
@@ -1782,13 +1782,20 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
         .get_text("/account/password")
         .await
         .contains("科技创新局 李科长"));
-    let res = reqwest::Client::new()
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"username": "qian", "password": "Passw0rd-test"}))
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "qian"),
+            ("password", "Passw0rd-test"),
+            ("next", "/"),
+        ])
         .send()
         .await
         .unwrap();
-    assert_ne!(res.status(), 200, "a disabled account does not sign in");
+    assert_ne!(res.status(), 303, "a disabled account does not sign in");
     // The export gives the rows back (organisation by name; no password).
     let res = api.get("/api/v1/users/export").send().await.unwrap();
     let back = crate::sheet_rows(&res.bytes().await.unwrap(), None);
