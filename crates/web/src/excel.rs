@@ -624,6 +624,39 @@ pub enum ImportFailure {
     Other(ApiError),
 }
 
+/// The end of an all-or-nothing import, once every row is read: a file
+/// without rows is a 400, bad cells a 422 listing them all by row, else
+/// `write` stores the checked rows in one transaction; a row it refuses
+/// (known only while writing) is a 422 naming that row under `column`.
+/// `rows_of[k]` is the sheet row of the k-th checked row.
+pub async fn finish_import<T, Fut>(
+    rows: Vec<T>,
+    rows_of: Vec<usize>,
+    mut problems: Vec<ImportProblem>,
+    column: &str,
+    write: impl FnOnce(Vec<T>) -> Fut,
+) -> Result<usize, ImportFailure>
+where
+    Fut: std::future::Future<Output = Result<usize, (usize, kechuang_store::StoreError)>>,
+{
+    if rows.is_empty() && problems.is_empty() {
+        return Err(ApiError::bad_request(ErrorCode::EmptyFile, "文件中没有数据行").into());
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
+        return Err(ImportFailure::Invalid(problems));
+    }
+    match write(rows).await {
+        Ok(n) => Ok(n),
+        Err((_, e @ kechuang_store::StoreError::Db(_))) => Err(ApiError::from(e).into()),
+        Err((k, e)) => Err(ImportFailure::Invalid(vec![ImportProblem {
+            row: rows_of.get(k).copied().unwrap_or(2),
+            column: column.into(),
+            reason: ApiError::from(e).message,
+        }])),
+    }
+}
+
 impl From<ApiError> for ImportFailure {
     fn from(e: ApiError) -> Self {
         ImportFailure::Other(e)

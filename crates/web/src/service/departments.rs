@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kechuang_domain::auth::Permission;
-use kechuang_domain::ErrorCode;
 use kechuang_store::entities::department;
 use kechuang_store::{departments, Principal, Scope};
 use serde::Serialize;
@@ -268,23 +267,8 @@ pub async fn import_bytes(
             ),
         }
     }
-    if rows.is_empty() && problems.is_empty() {
-        return Err(ApiError::bad_request(ErrorCode::EmptyFile, "文件中没有数据行").into());
-    }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.row);
-        return Err(ImportFailure::Invalid(problems));
-    }
-    match departments::import(&s.db, &p.username, rows).await {
-        Ok(n) => Ok(n),
-        Err((_, e @ kechuang_store::StoreError::Db(_))) => Err(ApiError::from(e).into()),
-        Err((k, e)) => {
-            let api: ApiError = e.into();
-            Err(ImportFailure::Invalid(vec![ImportProblem {
-                row: rows_of.get(k).copied().unwrap_or(2),
-                column: "部门编码".into(),
-                reason: api.message,
-            }]))
-        }
-    }
+    excel::finish_import(rows, rows_of, problems, "部门编码", |rows| {
+        departments::import(&s.db, &p.username, rows)
+    })
+    .await
 }

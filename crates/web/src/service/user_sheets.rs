@@ -8,12 +8,11 @@
 use std::collections::{HashMap, HashSet};
 
 use kechuang_domain::auth::{Permission, Role};
-use kechuang_domain::ErrorCode;
 use kechuang_store::accounts::{self, NewUser};
-use kechuang_store::{departments, Principal, Scope, StoreError};
+use kechuang_store::{departments, Principal, Scope};
 
 use crate::auth::require;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::UserDraft;
 use crate::AppState;
@@ -239,23 +238,8 @@ pub async fn import_bytes(
             }
         }
     }
-    if rows.is_empty() && problems.is_empty() {
-        return Err(ApiError::bad_request(ErrorCode::EmptyFile, "文件中没有数据行").into());
-    }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.row);
-        return Err(ImportFailure::Invalid(problems));
-    }
-    match accounts::import_users(&s.db, &p.username, rows).await {
-        Ok(n) => Ok(n),
-        Err((_, e @ StoreError::Db(_))) => Err(ApiError::from(e).into()),
-        Err((k, e)) => {
-            let api: ApiError = e.into();
-            Err(ImportFailure::Invalid(vec![ImportProblem {
-                row: rows_of.get(k).copied().unwrap_or(2),
-                column: "用户名".into(),
-                reason: api.message,
-            }]))
-        }
-    }
+    excel::finish_import(rows, rows_of, problems, "用户名", |rows| {
+        accounts::import_users(&s.db, &p.username, rows)
+    })
+    .await
 }

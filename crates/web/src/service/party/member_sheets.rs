@@ -7,13 +7,12 @@
 use std::collections::{HashMap, HashSet};
 
 use kechuang_domain::auth::Permission;
-use kechuang_domain::ErrorCode;
 use kechuang_store::party::network;
-use kechuang_store::{Principal, StoreError};
+use kechuang_store::Principal;
 
 use super::network::{member_views, reveal, MemberListQuery};
 use crate::auth::require;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::party::network::MemberDraft;
 use crate::AppState;
@@ -208,23 +207,8 @@ pub async fn import_bytes(
             });
         }
     }
-    if inputs.is_empty() && problems.is_empty() {
-        return Err(ApiError::bad_request(ErrorCode::EmptyFile, "文件中没有数据行").into());
-    }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.row);
-        return Err(ImportFailure::Invalid(problems));
-    }
-    match network::import_members(&s.db, &p.username, inputs).await {
-        Ok(n) => Ok(n),
-        Err((_, e @ StoreError::Db(_))) => Err(ApiError::from(e).into()),
-        Err((k, e)) => {
-            let api: ApiError = e.into();
-            Err(ImportFailure::Invalid(vec![ImportProblem {
-                row: rows_of.get(k).copied().unwrap_or(2),
-                column: "申请".into(),
-                reason: api.message,
-            }]))
-        }
-    }
+    excel::finish_import(inputs, rows_of, problems, "申请", |rows| {
+        network::import_members(&s.db, &p.username, rows)
+    })
+    .await
 }

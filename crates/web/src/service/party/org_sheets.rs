@@ -8,12 +8,11 @@ use std::collections::HashMap;
 
 use kechuang_domain::auth::Permission;
 use kechuang_domain::party::PartyOrgKind;
-use kechuang_domain::ErrorCode;
 use kechuang_store::party::network::{self, ImportParent};
-use kechuang_store::{Principal, StoreError};
+use kechuang_store::Principal;
 
 use crate::auth::require;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::party::network::PartyOrgDraft;
 use crate::AppState;
@@ -198,23 +197,8 @@ pub async fn import_bytes(
             ),
         }
     }
-    if rows.is_empty() && problems.is_empty() {
-        return Err(ApiError::bad_request(ErrorCode::EmptyFile, "文件中没有数据行").into());
-    }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.row);
-        return Err(ImportFailure::Invalid(problems));
-    }
-    match network::import_orgs(&s.db, &p.username, rows).await {
-        Ok(n) => Ok(n),
-        Err((_, e @ StoreError::Db(_))) => Err(ApiError::from(e).into()),
-        Err((k, e)) => {
-            let api: ApiError = e.into();
-            Err(ImportFailure::Invalid(vec![ImportProblem {
-                row: rows_of.get(k).copied().unwrap_or(2),
-                column: "党组织名称".into(),
-                reason: api.message,
-            }]))
-        }
-    }
+    excel::finish_import(rows, rows_of, problems, "党组织名称", |rows| {
+        network::import_orgs(&s.db, &p.username, rows)
+    })
+    .await
 }
