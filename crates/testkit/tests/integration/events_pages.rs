@@ -9,15 +9,7 @@ use kechuang_domain::auth::Role;
 use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
-use crate::{admin, create_department, create_org};
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
+use crate::{admin, create_department, create_org, location};
 
 async fn detail(api: &Api, ev: &str) -> Value {
     api.get_ok(&format!("/api/v1/events/{ev}")).await

@@ -7,25 +7,7 @@ use kechuang_domain::auth::Role;
 use kechuang_testkit::{id, spawn_app, Api, TestApp};
 use serde_json::{json, Value};
 
-use crate::{admin, create_org};
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn refused(got: (u16, Value), status: u16, code: &str) -> Value {
-    assert_eq!(
-        (got.0, got.1["code"].as_str()),
-        (status, Some(code)),
-        "{}",
-        got.1
-    );
-    got.1
-}
+use crate::{admin, create_org, location, refused};
 
 struct World {
     app: TestApp,

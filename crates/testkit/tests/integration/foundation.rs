@@ -8,7 +8,7 @@ use kechuang_testkit::{between, id, spawn_app, Api, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
-use crate::{admin, code, create_department, create_org, text_xlsx};
+use crate::{admin, code, create_department, create_org, problem_cells, text_xlsx, upload_xlsx};
 
 #[tokio::test]
 async fn ops_endpoints_and_security_headers() {
@@ -609,12 +609,7 @@ async fn work_calendar_counts_statutory_workdays() {
 }
 
 async fn upload(api: &Api, bytes: Vec<u8>) -> (u16, Value) {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name("orgs.xlsx");
-    Api::json(
-        api.post("/api/v1/orgs/import")
-            .multipart(reqwest::multipart::Form::new().part("file", part)),
-    )
-    .await
+    upload_xlsx(api, "/api/v1/orgs/import", bytes).await
 }
 
 #[tokio::test]
@@ -1574,11 +1569,6 @@ async fn departments_import_from_excel_parents_first_and_export_the_same() {
     let app = spawn_app().await;
     let api = admin(&app).await;
     create_department(&api, "已有部门", "OLD", None).await;
-    let upload = |bytes: Vec<u8>| {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name("d.xlsx");
-        api.post("/api/v1/departments/import")
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-    };
     let res = api
         .get("/api/v1/departments/import/template")
         .send()
@@ -1596,23 +1586,13 @@ async fn departments_import_from_excel_parents_first_and_export_the_same() {
         vec!["重复局", "GWH", "", "1", "3", "", "否"],
         vec!["怪编码", "K J", "", "1", "4", "", "也许"],
     ]);
-    let (status, body) = Api::json(upload(bad)).await;
+    let (status, body) = upload_xlsx(&api, "/api/v1/departments/import", bad).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (422, Some("import_invalid")),
         "{body}"
     );
-    let problems: Vec<(i64, String)> = body["details"]["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["row"].as_i64().unwrap(),
-                p["column"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let problems = problem_cells(&body);
     for expected in [
         (3, "部门编码"),
         (4, "上级部门"),
@@ -1636,7 +1616,7 @@ async fn departments_import_from_excel_parents_first_and_export_the_same() {
     ];
     let mut file = vec![head.clone()];
     file.extend(rows.iter().cloned());
-    let (status, ok) = Api::json(upload(text_xlsx(&file))).await;
+    let (status, ok) = upload_xlsx(&api, "/api/v1/departments/import", text_xlsx(&file)).await;
     assert_eq!((status, ok["imported"].as_i64()), (200, Some(3)), "{ok}");
     let (_, list) = Api::json(api.get("/api/v1/departments")).await;
     let kj = list
@@ -1673,11 +1653,6 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
     let api = admin(&app).await;
     create_department(&api, "科技创新局", "KJ", None).await;
     let firm = create_org(&api, "重庆账号导入科技有限公司", 601, json!({})).await;
-    let upload = |bytes: Vec<u8>| {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name("u.xlsx");
-        api.post("/api/v1/users/import")
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-    };
     let res = api
         .get("/api/v1/users/import/template")
         .send()
@@ -1720,23 +1695,13 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
         vec!["qian", "钱联络员", "企业用户", "", &code, "启用", "123"],
         vec!["qian", "钱二", "人才", "", "", "也许", "Passw0rd-test"],
     ]);
-    let (status, body) = Api::json(upload(bad)).await;
+    let (status, body) = upload_xlsx(&api, "/api/v1/users/import", bad).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (422, Some("import_invalid")),
         "{body}"
     );
-    let problems: Vec<(i64, String)> = body["details"]["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["row"].as_i64().unwrap(),
-                p["column"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let problems = problem_cells(&body);
     for expected in [
         (2, "用户名"),
         (3, "角色"),
@@ -1774,7 +1739,7 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
     ];
     let mut file = vec![head.clone()];
     file.extend(rows.iter().cloned());
-    let (status, ok) = Api::json(upload(text_xlsx(&file))).await;
+    let (status, ok) = upload_xlsx(&api, "/api/v1/users/import", text_xlsx(&file)).await;
     assert_eq!((status, ok["imported"].as_i64()), (200, Some(2)), "{ok}");
     // The clerk signs in with the initial password; the disabled account cannot.
     let li = app.browser("li").await;

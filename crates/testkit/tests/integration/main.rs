@@ -41,6 +41,52 @@ pub fn code(n: u32) -> String {
         .to_string()
 }
 
+/// Where a redirect points (empty without one).
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The answer, checked to be `status` with the error `code`.
+#[track_caller]
+pub fn refused(got: (u16, Value), status: u16, code: &str) -> Value {
+    assert_eq!(
+        (got.0, got.1["code"].as_str()),
+        (status, Some(code)),
+        "{}",
+        got.1
+    );
+    got.1
+}
+
+/// Post an .xlsx to an import endpoint as the multipart field `file`.
+pub async fn upload_xlsx(api: &Api, path: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("import.xlsx");
+    Api::json(
+        api.post(path)
+            .multipart(reqwest::multipart::Form::new().part("file", part)),
+    )
+    .await
+}
+
+/// The (row, column) of each problem an import's refusal lists.
+pub fn problem_cells(body: &Value) -> Vec<(i64, String)> {
+    body["details"]["problems"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no problems listed: {body}"))
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 pub async fn admin(app: &TestApp) -> Api {
     app.api_client("admin", Role::Admin, None, None).await
 }

@@ -9,15 +9,7 @@ use kechuang_domain::auth::Role;
 use kechuang_testkit::{id, spawn_app, Browser};
 use serde_json::json;
 
-use crate::{admin, create_org};
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
+use crate::{admin, create_org, location};
 
 /// The id in a redirect to `{prefix}/{id}?flash=…`.
 fn id_in(to: &str, prefix: &str) -> String {

@@ -4,19 +4,8 @@ use kechuang_domain::auth::Role;
 use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
-use crate::admin;
 use crate::party_zones::party_org;
-
-#[track_caller]
-fn refused(got: (u16, Value), status: u16, code: &str) -> Value {
-    assert_eq!(
-        (got.0, got.1["code"].as_str()),
-        (status, Some(code)),
-        "{}",
-        got.1
-    );
-    got.1
-}
+use crate::{admin, refused};
 
 async fn claim(
     api: &Api,

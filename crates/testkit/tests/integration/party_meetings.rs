@@ -12,18 +12,7 @@ use kechuang_store::party::meetings::{risk_at, Risk};
 use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
-use crate::{admin, create_department};
-
-#[track_caller]
-fn refused(got: (u16, Value), status: u16, code: &str) -> Value {
-    assert_eq!(
-        (got.0, got.1["code"].as_str()),
-        (status, Some(code)),
-        "{}",
-        got.1
-    );
-    got.1
-}
+use crate::{admin, create_department, location, refused};
 
 async fn key_item(api: &Api, title: &str, due: &str, extra: Value) -> Value {
     let mut body = json!({ "title": title, "owner": "刘敏", "due_on": due });
@@ -856,8 +845,4 @@ async fn meeting_pages_keep_rejected_input_beside_its_field() {
     // The export link of the list downloads the filed list.
     let res = b.get("/party/key-items/export.xlsx?year=2026").await;
     assert_eq!(res.status(), 200);
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()["location"].to_str().unwrap().to_string()
 }

@@ -9,7 +9,7 @@ use kechuang_domain::auth::Role;
 use kechuang_testkit::{spawn_app, Api};
 use serde_json::{json, Value};
 
-use crate::{admin, create_org};
+use crate::{admin, create_org, problem_cells, upload_xlsx};
 
 async fn party_org(api: &Api, body: Value) -> String {
     let (status, o) = api.post_json("/api/v1/party/orgs", body).await;
@@ -365,15 +365,6 @@ async fn recruitment_follows_the_ladder_and_counts_the_sci_tech_share() {
     assert_eq!(res.status(), 204);
 }
 
-async fn upload_members(api: &Api, bytes: Vec<u8>) -> (u16, Value) {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name("members.xlsx");
-    Api::json(
-        api.post("/api/v1/party/members/import")
-            .multipart(reqwest::multipart::Form::new().part("file", part)),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn the_member_register_imports_from_excel_all_or_nothing_and_exports_the_same() {
     let app = spawn_app().await;
@@ -534,23 +525,13 @@ async fn the_member_register_imports_from_excel_all_or_nothing_and_exports_the_s
             "",
         ],
     ]);
-    let (status, body) = upload_members(&office, bad).await;
+    let (status, body) = upload_xlsx(&office, "/api/v1/party/members/import", bad).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (422, Some("import_invalid")),
         "{body}"
     );
-    let problems: Vec<(i64, String)> = body["details"]["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["row"].as_i64().unwrap(),
-                p["column"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let problems = problem_cells(&body);
     for expected in [
         (3, "党组织"),
         (4, "党组织"),
@@ -572,8 +553,9 @@ async fn the_member_register_imports_from_excel_all_or_nothing_and_exports_the_s
     );
 
     // A good file imports every row; the full export gives the same rows back.
-    let (status, ok) = upload_members(
+    let (status, ok) = upload_xlsx(
         &office,
+        "/api/v1/party/members/import",
         crate::text_xlsx(&[head.clone(), good1.clone(), good2.clone()]),
     )
     .await;
@@ -599,12 +581,21 @@ async fn the_member_register_imports_from_excel_all_or_nothing_and_exports_the_s
         good2.iter().map(|s| s.to_string()).collect::<Vec<_>>()
     );
     // Imported once: the same file again is refused (ID number registered).
-    let (status, again) =
-        upload_members(&office, crate::text_xlsx(&[head.clone(), good1.clone()])).await;
+    let (status, again) = upload_xlsx(
+        &office,
+        "/api/v1/party/members/import",
+        crate::text_xlsx(&[head.clone(), good1.clone()]),
+    )
+    .await;
     assert_eq!(status, 422, "{again}");
     // Only the party-building office imports.
     let leader = app.api_client("leader", Role::Leader, None, None).await;
-    let (status, _) = upload_members(&leader, crate::text_xlsx(&[head, good2])).await;
+    let (status, _) = upload_xlsx(
+        &leader,
+        "/api/v1/party/members/import",
+        crate::text_xlsx(&[head, good2]),
+    )
+    .await;
     assert_eq!(status, 403);
 
     // The page: the panel lists the bad cells in place.
@@ -682,12 +673,6 @@ async fn party_organisations_import_from_excel_under_their_parents_and_export_th
         json!({"name": "西部科学城党工委", "kind": "joint_committee"}),
     )
     .await;
-    let upload = |bytes: Vec<u8>| {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name("o.xlsx");
-        office
-            .post("/api/v1/party/orgs/import")
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-    };
     let res = office
         .get("/api/v1/party/orgs/import/template")
         .send()
@@ -712,23 +697,13 @@ async fn party_organisations_import_from_excel_under_their_parents_and_export_th
             "第一",
         ],
     ]);
-    let (status, body) = Api::json(upload(bad)).await;
+    let (status, body) = upload_xlsx(&office, "/api/v1/party/orgs/import", bad).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (422, Some("import_invalid")),
         "{body}"
     );
-    let problems: Vec<(i64, String)> = body["details"]["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["row"].as_i64().unwrap(),
-                p["column"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let problems = problem_cells(&body);
     for expected in [
         (2, "组织类型"),
         (3, "上级党组织"),
@@ -785,7 +760,12 @@ async fn party_organisations_import_from_excel_under_their_parents_and_export_th
     ];
     let mut file = vec![head.clone()];
     file.extend(rows.iter().cloned());
-    let (status, ok) = Api::json(upload(crate::text_xlsx(&file))).await;
+    let (status, ok) = upload_xlsx(
+        &office,
+        "/api/v1/party/orgs/import",
+        crate::text_xlsx(&file),
+    )
+    .await;
     assert_eq!((status, ok["imported"].as_i64()), (200, Some(3)), "{ok}");
     let tree = office.get_ok("/api/v1/party/orgs").await;
     let branch = tree
@@ -813,7 +793,12 @@ async fn party_organisations_import_from_excel_under_their_parents_and_export_th
         assert!(back.contains(&want), "{want:?} not in {back:?}");
     }
     // Imported twice, the parent's name is no longer one organisation's.
-    let (status, again) = Api::json(upload(crate::text_xlsx(&file))).await;
+    let (status, again) = upload_xlsx(
+        &office,
+        "/api/v1/party/orgs/import",
+        crate::text_xlsx(&file),
+    )
+    .await;
     assert_eq!(status, 422, "{again}");
     // The page offers both.
     let html = app.browser("office").await.get_text("/party").await;

@@ -14,7 +14,7 @@ use kechuang_store::{at_time, Scope};
 use kechuang_testkit::{id, spawn_app, Api, TestApp};
 use serde_json::{json, Value};
 
-use crate::{admin, create_department, create_org};
+use crate::{admin, create_department, create_org, location, refused};
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -23,17 +23,6 @@ fn date(s: &str) -> NaiveDate {
 /// 10:00 Beijing time on `d`.
 fn at(d: &str) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&date(d).and_hms_opt(2, 0, 0).unwrap())
-}
-
-#[track_caller]
-fn refused(got: (u16, Value), status: u16, code: &str) -> Value {
-    assert_eq!(
-        (got.0, got.1["code"].as_str()),
-        (status, Some(code)),
-        "{}",
-        got.1
-    );
-    got.1
 }
 
 async fn staff(api: &Api, name: &str, role: &str, extra: Value) -> Value {
@@ -1367,8 +1356,4 @@ async fn the_demo_staff_follow_the_article() {
         assert!(f["cases_raised"].as_i64().unwrap() >= 1, "{r}");
     }
     assert!(s["total"]["cases_solved"].as_i64().unwrap() >= 30);
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()["location"].to_str().unwrap().to_string()
 }

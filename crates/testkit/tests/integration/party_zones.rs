@@ -13,7 +13,7 @@ use kechuang_testkit::{id, spawn_app, Api};
 use sea_orm::ActiveValue::Set;
 use serde_json::{json, Value};
 
-use crate::{admin, create_org};
+use crate::{admin, create_org, refused};
 
 /// A party organisation under `parent`, written through the store.
 pub async fn party_org(db: &Db, parent: Option<&party_org::Model>, name: &str) -> party_org::Model {
@@ -75,17 +75,6 @@ pub async fn member(db: &Db, org: &party_org::Model, name: &str) -> party_member
     .unwrap();
     tx.commit().await.unwrap();
     m
-}
-
-#[track_caller]
-fn refused(got: (u16, Value), status: u16, code: &str) -> Value {
-    assert_eq!(
-        (got.0, got.1["code"].as_str()),
-        (status, Some(code)),
-        "{}",
-        got.1
-    );
-    got.1
 }
 
 fn names(v: &Value, key: &str) -> Vec<String> {

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::cases::{act, task_act};
 use crate::talent::{category, created};
-use crate::{admin, create_department, create_org};
+use crate::{admin, create_department, create_org, location};
 
 async fn get_lang(b: &Browser, path: &str, accept: &str) -> String {
     b.http
@@ -25,14 +25,6 @@ async fn get_lang(b: &Browser, path: &str, accept: &str) -> String {
         .text()
         .await
         .unwrap()
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
 }
 
 #[tokio::test]

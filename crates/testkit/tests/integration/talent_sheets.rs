@@ -9,7 +9,7 @@ use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
 use crate::talent::{category, created};
-use crate::{admin, code, create_department, create_org, sheet_rows, text_xlsx};
+use crate::{admin, code, create_department, create_org, sheet_rows, text_xlsx, upload_xlsx};
 
 const HEADER: [&str; 15] = [
     "姓名",
@@ -30,12 +30,7 @@ const HEADER: [&str; 15] = [
 ];
 
 async fn upload(api: &Api, bytes: Vec<u8>) -> (u16, Value) {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name("talents.xlsx");
-    Api::json(
-        api.post("/api/v1/talent/talents/import")
-            .multipart(reqwest::multipart::Form::new().part("file", part)),
-    )
-    .await
+    upload_xlsx(api, "/api/v1/talent/talents/import", bytes).await
 }
 
 fn problem<'a>(e: &'a Value, row: u64, column: &str) -> &'a str {

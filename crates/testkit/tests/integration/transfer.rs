@@ -13,7 +13,7 @@ use kechuang_domain::auth::Role;
 use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
-use crate::{admin, code, create_org};
+use crate::{admin, code, create_org, location, refused, upload_xlsx};
 
 fn i(v: &Value) -> i64 {
     v.as_i64().unwrap_or_else(|| panic!("not an integer: {v}"))
@@ -31,18 +31,6 @@ fn yuan(fen: i64) -> String {
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-/// Assert a refusal: status and error code.
-#[track_caller]
-fn refused(got: (u16, Value), status: u16, code: &str) -> Value {
-    assert_eq!(
-        (got.0, got.1["code"].as_str()),
-        (status, Some(code)),
-        "{}",
-        got.1
-    );
-    got.1
 }
 
 // ---------------------------------------------------------------------------
@@ -1334,12 +1322,7 @@ fn xlsx(rows: &[Vec<Value>]) -> Vec<u8> {
 }
 
 async fn upload(api: &Api, bytes: Vec<u8>) -> (u16, Value) {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name("contracts.xlsx");
-    Api::json(
-        api.post("/api/v1/transfer/contracts/import")
-            .multipart(reqwest::multipart::Form::new().part("file", part)),
-    )
-    .await
+    upload_xlsx(api, "/api/v1/transfer/contracts/import", bytes).await
 }
 
 const HEADER: [&str; 10] = [
@@ -1958,8 +1941,4 @@ async fn transfer_pages_keep_rejected_input_beside_its_field_and_show_the_figure
         html.contains("硅光互连高速收发芯片（二期）"),
         "the contract names its project"
     );
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()["location"].to_str().unwrap().to_string()
 }
