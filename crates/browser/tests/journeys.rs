@@ -945,29 +945,40 @@ async fn a_leader_reads_the_cockpit_charts_and_opens_the_records_behind_a_figure
     click(c, "a[href='/cockpit']").await;
     wait_for_text(c, "受理诉求").await;
     wait_for_text(c, "2件").await;
-    // ECharts drew the trends (as SVG) under the CSP, from the page's data.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let drawn = c
-            .execute(
-                "return document.querySelectorAll('.trend-chart svg').length",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if drawn.as_u64().unwrap_or(0) > 0 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no chart was drawn");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    // ECharts drew the trends and the department race (as SVG) under the
+    // CSP, from the figures beside each chart.
+    charts_drawn(c, "#trends .chart").await;
+    charts_drawn(c, "[data-chart='race-chart']").await;
     // The quarter view, then the records behind the figure.
     click(c, "a[href='/cockpit?kind=quarter']").await;
     wait_for_text(c, "季度").await;
     click(c, "#ind-cases_received a").await;
     wait_for_text(c, "环评审批周期过长").await;
     wait_for_text(c, "施工许可办理进度慢").await;
+    // The big screen: the headline figures and its charts, dark, on 1920×1080.
+    c.goto(&app.url("/cockpit")).await.unwrap();
+    click(c, "#big-screen").await;
+    wait_for_text(c, "科创服务驾驶舱").await;
+    wait_for_text(c, "2件").await;
+    charts_drawn(c, ".screen-charts .chart").await;
     b.client.clone().close().await.unwrap();
+}
+
+/// Wait until ECharts has drawn (as SVG) every chart box matching `css`.
+async fn charts_drawn(c: &Client, css: &str) {
+    let script = format!(
+        "var boxes = document.querySelectorAll(\"{css}\"); \
+         return boxes.length > 0 && Array.prototype.every.call(boxes, function (b) {{ return b.querySelector('svg'); }});"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let drawn = c.execute(&script, vec![]).await.unwrap();
+        if drawn.as_bool() == Some(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{css}: not drawn");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 #[tokio::test]

@@ -19,6 +19,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod files;
+pub mod frozen;
 pub mod like;
 pub mod matching;
 pub mod migration;

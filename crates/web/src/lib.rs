@@ -4,6 +4,7 @@ use kechuang_domain::ErrorCode;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod charts;
 pub mod error;
 pub mod excel;
 pub mod extract;

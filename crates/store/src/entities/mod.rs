@@ -27,6 +27,8 @@ pub mod event_organiser;
 pub mod event_outcome;
 pub mod event_registration;
 pub mod event_series;
+pub mod frozen_figure;
+pub mod frozen_period;
 pub mod fund_pool;
 pub mod gate_review;
 pub mod grant_equity;

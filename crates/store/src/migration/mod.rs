@@ -20,6 +20,7 @@ mod m20261205_000014_matching;
 mod m20261206_000015_talent;
 mod m20261206_000016_reported_figures;
 mod m20261206_000017_self_service;
+mod m20261206_000018_frozen_periods;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_talent::Migration),
             Box::new(m20261206_000016_reported_figures::Migration),
             Box::new(m20261206_000017_self_service::Migration),
+            Box::new(m20261206_000018_frozen_periods::Migration),
         ]
     }
 }

@@ -156,9 +156,19 @@ async fn indicators_come_from_the_records_with_comparisons_and_their_lists() {
         html.contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
         "{html}"
     );
+    // Each trend drawn from the figures beside it, with its table; the
+    // department race and the transfer funnel beside their tables.
+    for id in ["trend-cases-received", "race-chart", "funnel-chart"] {
+        assert!(
+            html.contains(&format!("data-chart=\"{id}\""))
+                && html.contains(&format!("id=\"{id}-data\"")),
+            "{id}: {html}"
+        );
+    }
+    assert!(html.contains("id=\"cockpit-race\"") && html.contains("id=\"cockpit-funnel\""));
     assert!(
-        html.contains("id=\"cockpit-data\"")
-            && html.contains("/static/vendor/echarts/echarts.min.js")
+        html.contains("/static/vendor/echarts/echarts.min.js")
+            && html.contains("/static/charts.js")
     );
     assert!(
         html.contains("href=\"/cockpit\">") || html.contains("href=\"/cockpit\""),
@@ -168,6 +178,262 @@ async fn indicators_come_from_the_records_with_comparisons_and_their_lists() {
     assert_eq!(js.status(), 200);
     let r = b.get("/cockpit?period=abc").await;
     assert_eq!(r.status(), 400);
+}
+
+/// A period submitted (报送): its figures kept as they stood while the
+/// records change, shown so on the cockpit, the printable report, the
+/// Excel report and the big screen; only an ended period, once; lifted
+/// again (audited) by whoever may report.
+#[tokio::test]
+async fn a_submitted_period_keeps_its_figures_until_the_freeze_is_lifted() {
+    let w = world().await;
+    let rd = json!({ "code": "rd_intensity", "name": "研发投入强度", "period": "2024", "unit": "permille",
+                     "value": "5.3", "source": "区统计局", "approved_by": "办公室" });
+    let (s, r) = w.leader.post_json("/api/v1/cockpit/reported", rd).await;
+    assert_eq!(s, 201, "{r}");
+
+    // Only an ended period, written as a period, by whoever may report.
+    let today = kechuang_store::clock::today();
+    let month = format!("{}-{:02}", today.year(), today.month());
+    let e = crate::refused(
+        w.leader
+            .post_json("/api/v1/cockpit/freezes", json!({ "period": month }))
+            .await,
+        422,
+        "invalid_input",
+    );
+    assert!(
+        e["details"]["fields"]["period"]
+            .as_str()
+            .unwrap()
+            .contains("尚未结束"),
+        "{e}"
+    );
+    crate::refused(
+        w.leader
+            .post_json("/api/v1/cockpit/freezes", json!({ "period": "2024-13" }))
+            .await,
+        422,
+        "invalid_input",
+    );
+    for api in [&w.lead, &w.enterprise] {
+        let (s, _) = api
+            .post_json("/api/v1/cockpit/freezes", json!({ "period": "2024" }))
+            .await;
+        assert_eq!(s, 403);
+    }
+    let (s, f) = w
+        .leader
+        .post_json(
+            "/api/v1/cockpit/freezes",
+            json!({ "period": "2024", "note": "报区统计局年报" }),
+        )
+        .await;
+    assert_eq!(s, 201, "{f}");
+    assert_eq!(
+        (f["period"].as_str(), f["note"].as_str()),
+        (Some("2024"), Some("报区统计局年报"))
+    );
+    assert!(!f["frozen_by"].as_str().unwrap().is_empty());
+    crate::refused(
+        w.leader
+            .post_json("/api/v1/cockpit/freezes", json!({ "period": "2024" }))
+            .await,
+        409,
+        "duplicate",
+    );
+    let list = w.leader.get_ok("/api/v1/cockpit/freezes").await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // The record changes; the submitted period does not, the next one does.
+    let (s, fixed) = w
+        .leader
+        .put_json(
+            &format!("/api/v1/cockpit/reported/{}", r["id"].as_str().unwrap()),
+            json!({ "version": r["version"], "name": "研发投入强度", "unit": "permille", "value": "5.4",
+                    "source": "区统计局", "approved_by": "办公室" }),
+        )
+        .await;
+    assert_eq!(s, 200, "{fixed}");
+    let y = w.leader.get_ok("/api/v1/cockpit?period=2024").await;
+    assert_eq!(indicator(&y, "reported:rd_intensity")["display"], "5.3%");
+    assert_eq!(y["frozen"]["period"], "2024");
+    let next = w.leader.get_ok("/api/v1/cockpit?period=2025").await;
+    assert_eq!(indicator(&next, "reported:rd_intensity")["display"], "5.4%");
+    assert!(next["frozen"].is_null());
+    let counted = indicator(&y, "cases_received");
+    assert_eq!(
+        (counted["display"].as_str(), counted["unit_label"].as_str()),
+        (Some("0件"), Some("件")),
+        "a count keeps its unit when frozen"
+    );
+    assert_eq!(
+        counted["trend"].as_array().unwrap().len(),
+        5,
+        "the trend kept"
+    );
+    let res = w
+        .leader
+        .get("/api/v1/cockpit/report?period=2024")
+        .send()
+        .await
+        .unwrap();
+    let rows = sheet_rows(&res.bytes().await.unwrap(), None);
+    let row = rows.iter().find(|r| r[1] == "研发投入强度").unwrap();
+    assert_eq!(row[2], "5.3%", "{row:?}");
+
+    // The pages: the cockpit says who submitted it; the printable report
+    // and the big screen show the frozen figures.
+    let b = w.app.browser("leader").await;
+    let html = b.get_text("/cockpit?period=2024").await;
+    assert!(
+        html.contains("id=\"frozen\"") && html.contains("本期已报送") && html.contains("撤销报送"),
+        "{html}"
+    );
+    assert!(!html.contains("id=\"freeze-form\""));
+    let print = b.get_text("/cockpit/print?period=2024").await;
+    assert!(
+        print.contains("id=\"report-frozen\"") && print.contains("报区统计局年报"),
+        "{print}"
+    );
+    assert!(
+        print.contains("研发投入强度") && print.contains("5.3%") && print.contains("data-print")
+    );
+    let screen = b.get_text("/cockpit/screen?period=2024").await;
+    assert!(
+        screen.contains("http-equiv=\"refresh\"") && screen.contains("data-theme=\"dark\""),
+        "{screen}"
+    );
+    assert!(screen.contains("data-code=\"reported:rd_intensity\"") && screen.contains("5.3%"));
+
+    // Lifting it: a stale version refused, then the records count again.
+    crate::refused(
+        Api::json(w.leader.delete("/api/v1/cockpit/freezes/2024?version=9")).await,
+        409,
+        "stale_version",
+    );
+    let r = b
+        .post_form(
+            "/cockpit/freezes/2024/delete",
+            &[("version", &f["version"].to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(crate::location(&r).contains("flash=unfrozen"));
+    let y = w.leader.get_ok("/api/v1/cockpit?period=2024").await;
+    assert_eq!(indicator(&y, "reported:rd_intensity")["display"], "5.4%");
+    assert!(y["frozen"].is_null());
+    let (s, _) = Api::json(w.leader.delete("/api/v1/cockpit/freezes/2024?version=1")).await;
+    assert_eq!(s, 404);
+
+    // Submitting from the page; a running period refused in place.
+    let html = b.get_text("/cockpit?period=2024").await;
+    assert!(html.contains("id=\"freeze-form\""), "{html}");
+    let r = b
+        .post_form("/cockpit/freezes", &[("period", &month), ("note", "")])
+        .await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("尚未结束"), "{body}");
+    let r = b
+        .post_form(
+            "/cockpit/freezes",
+            &[("period", "2024"), ("note", "再次报送")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(crate::location(&r), "/cockpit?period=2024&flash=frozen");
+    let y = w.leader.get_ok("/api/v1/cockpit?period=2024").await;
+    assert_eq!(y["frozen"]["note"], "再次报送");
+}
+
+/// The chain map of the demo's NEV chain: every member firm under its node
+/// (or the chain), each firm's party branches under it, marked where the
+/// chain committee links them; the same map on the chain page and the
+/// cockpit, each beside its table.
+pub(crate) async fn chain_map_overlays_the_party_network(
+    app: &kechuang_testkit::TestApp,
+    leader: &Api,
+) {
+    let chains = leader.get_ok("/api/v1/chains").await;
+    let nev = chains
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "智能网联新能源汽车")
+        .unwrap();
+    let id = nev["id"].as_str().unwrap();
+    let detail = leader.get_ok(&format!("/api/v1/chains/{id}")).await;
+    let members = detail["members"].as_array().unwrap().len();
+    let m = leader.get_ok(&format!("/api/v1/chains/{id}/map")).await;
+    assert_eq!(m["firms"], members, "{m}");
+    assert_eq!(m["committees"][0][1], "智能网联新能源汽车产业链党委");
+    fn walk<'a>(n: &'a Value, out: &mut Vec<&'a Value>) {
+        out.push(n);
+        for c in n["children"].as_array().unwrap() {
+            walk(c, out);
+        }
+    }
+    let mut all = vec![];
+    walk(&m["root"], &mut all);
+    let firms: Vec<_> = all.iter().filter(|n| n["kind"] == "org").collect();
+    assert_eq!(firms.len(), members);
+    // The figures in the title are the tree's: firms with a branch, and
+    // those with a branch the committee links (all the demo's branches are).
+    let with = |linked: bool| {
+        firms
+            .iter()
+            .filter(|f| {
+                f["children"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["kind"] == "party_org" && (!linked || c["linked"] == true))
+            })
+            .count()
+    };
+    assert_eq!(m["firms_with_party"], with(false));
+    assert_eq!(m["firms_linked"], with(true));
+    assert!(with(true) >= 12, "the demo's NEV branches: {m}");
+    assert!(all.iter().any(
+        |n| n["kind"] == "party_org" && n["name"].as_str().unwrap().ends_with("研发中心党支部")
+    ));
+    assert!(firms
+        .iter()
+        .all(|f| f["href"].as_str().unwrap().starts_with("/orgs/")));
+    assert!(all.iter().any(|n| n["kind"] == "node"), "the chain's nodes");
+
+    // An enterprise, which may not read the party network, sees the firms only.
+    let firm = app
+        .api_client(
+            "map-firm",
+            kechuang_domain::auth::Role::Enterprise,
+            None,
+            None,
+        )
+        .await;
+    let plain = firm.get_ok(&format!("/api/v1/chains/{id}/map")).await;
+    assert_eq!(
+        (plain["firms"].as_u64(), plain["firms_linked"].as_u64()),
+        (Some(members as u64), Some(0))
+    );
+    assert!(plain["committees"].as_array().unwrap().is_empty());
+    assert!(!plain.to_string().contains("party_org"));
+
+    let b = app.browser("auditor").await;
+    let page = b.get_text(&format!("/chains/{id}")).await;
+    assert!(
+        page.contains("data-chart=\"chain-map\"")
+            && page.contains("id=\"chain-members\"")
+            && page.contains("href=\"#chain-members\""),
+        "{page}"
+    );
+    let cockpit = b.get_text("/cockpit").await;
+    assert!(
+        cockpit.contains(&format!("data-chart=\"map-{id}\"")),
+        "the cockpit's map"
+    );
+    assert!(cockpit.contains(&format!("href=\"/chains/{id}#chain-members\"")));
 }
 
 /// The article's figures on the cockpit, computed from the demo's records

@@ -1206,6 +1206,7 @@ async fn demo_dataset_loads_and_tells_the_article_story() {
     assert_eq!(nev["latest"]["output_fen"], 1_204_000_000_000_i64);
     assert_eq!(nev["latest"]["growth"], "+58.6%");
     crate::cockpit::tells_the_article_story(&api).await;
+    crate::cockpit::chain_map_overlays_the_party_network(&app, &api).await;
     // The contract import template's sample row imports into the demo as it
     // is: its chain is one of the demo's.
     let admin = app

@@ -60,6 +60,17 @@ pub async fn get_chain(
     Ok(Json(service::detail(&s, &p, &id).await?.into()))
 }
 
+/// 产业链图谱：链节点、各节点上的企业及企业中的党组织（标出与链上党委联结的）；无党建查看权限时不含党组织
+#[utoipa::path(get, path = "/api/v1/chains/{id}/map", tag = "chains", params(("id" = String, Path)),
+    responses((status = 200, body = service::ChainMap), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn chain_map(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<service::ChainMap>> {
+    Ok(Json(service::map(&s, &p, &id).await?))
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct ChainUpdate {
     pub version: i32,
@@ -213,6 +224,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_chains, create_chain))
         .routes(routes!(get_chain, update_chain))
+        .routes(routes!(chain_map))
         .routes(routes!(add_node))
         .routes(routes!(delete_node))
         .routes(routes!(set_member, remove_member))

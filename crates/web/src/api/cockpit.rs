@@ -7,11 +7,13 @@ use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::{ApiJson, ApiPath, ApiQuery};
+use crate::api::{ApiJson, ApiPath, ApiQuery, VersionParam};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
-use crate::service::cockpit::{self, CockpitQuery, CockpitView, ReportedDraft, ReportedView};
+use crate::service::cockpit::{
+    self, CockpitQuery, CockpitView, FreezeDraft, FrozenPeriod, ReportedDraft, ReportedView,
+};
 use crate::AppState;
 use axum::http::StatusCode;
 
@@ -93,10 +95,48 @@ pub async fn update_reported(
     ))
 }
 
+/// 已报送（冻结）的期间，最近报送的在前
+#[utoipa::path(get, path = "/api/v1/cockpit/freezes", tag = "cockpit",
+    responses((status = 200, body = [FrozenPeriod]), (status = 403, body = ErrorBody)))]
+pub async fn list_freezes(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<Vec<FrozenPeriod>>> {
+    Ok(Json(cockpit::freezes(&s, &p).await?))
+}
+
+/// 报送一个已结束的期间：冻结其全部指标，此后驾驶舱与期间报告都显示报送时的数字
+#[utoipa::path(post, path = "/api/v1/cockpit/freezes", tag = "cockpit", request_body = FreezeDraft,
+    responses((status = 201, body = FrozenPeriod), (status = 403, body = ErrorBody),
+        (status = 409, description = "该期间已报送（duplicate）", body = ErrorBody),
+        (status = 422, description = "期间写法不对或尚未结束", body = ErrorBody)))]
+pub async fn freeze(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<FreezeDraft>,
+) -> ApiResult<(StatusCode, Json<FrozenPeriod>)> {
+    Ok((StatusCode::CREATED, Json(cockpit::freeze(&s, &p, d).await?)))
+}
+
+/// 撤销报送：该期间的数字重新由记录即时计算（记入审计）
+#[utoipa::path(delete, path = "/api/v1/cockpit/freezes/{period}", tag = "cockpit", params(("period" = String, Path, description = "2026-11、2026-Q3 或 2026"), VersionParam),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn unfreeze(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(period): ApiPath<String>,
+    ApiQuery(v): ApiQuery<VersionParam>,
+) -> ApiResult<StatusCode> {
+    cockpit::unfreeze(&s, &p, &period, v.version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_cockpit))
         .routes(routes!(report))
         .routes(routes!(list_reported, create_reported))
         .routes(routes!(update_reported))
+        .routes(routes!(list_freezes, freeze))
+        .routes(routes!(unfreeze))
 }

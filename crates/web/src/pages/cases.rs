@@ -1265,6 +1265,7 @@ struct StatsPage {
     export_href: String,
     /// "统计于 2026年11月29日 14:05:09" (Beijing time).
     as_of: String,
+    chart: crate::charts::Chart,
 }
 
 pub(crate) fn stat_row(
@@ -1315,6 +1316,25 @@ const GROUPS: [(&str, &str); 5] = [
     ("month", "按月份"),
 ];
 
+/// The statistics as a chart: received and solved by group, the on-time
+/// rate against the right axis (the table below holds the same figures).
+fn stats_chart(rows: &[StatRow], group: &str) -> crate::charts::Chart {
+    use crate::charts::{percent, Chart, Kind};
+    let title = GROUPS
+        .iter()
+        .find(|(k, _)| *k == group)
+        .map_or("诉求统计", |(_, l)| l);
+    Chart::new("stats-chart", title, Kind::Bar, "件", "stats")
+        .categories(rows.iter().map(|r| r.f.name.clone()))
+        .series("受理", rows.iter().map(|r| Some(r.f.received as f64)))
+        .series("办结", rows.iter().map(|r| Some(r.f.solved as f64)))
+        .right(
+            "按时办结率",
+            "%",
+            rows.iter().map(|r| percent(r.f.on_time_permille)),
+        )
+}
+
 pub async fn statistics(
     State(s): State<AppState>,
     PageUser(p): PageUser,
@@ -1326,12 +1346,14 @@ pub async fn statistics(
         total,
         as_of,
     } = crate::service::cases::statistics(&s, &p, &q).await?;
-    let rows = groups
+    let rows: Vec<StatRow> = groups
         .into_iter()
         .map(|f| stat_row(f, &group, &q))
         .collect();
     let total = stat_row(total, &group, &q);
+    let chart = stats_chart(&rows, &group);
     Ok(render(&StatsPage {
+        chart,
         page: PageCtx::new(&s, &p, "诉求统计", "/cases/statistics", &[("诉求统计", "")]),
         groups: GROUPS
             .iter()
@@ -1614,6 +1636,7 @@ struct BoardPage {
     /// Filters of the interview list and the export with them.
     iq: InterviewQuery,
     interviews_export_href: String,
+    chart: crate::charts::Chart,
 }
 
 /// Filters of the interview records (约谈记录): department, held from / to.
@@ -1702,6 +1725,17 @@ async fn board_page(
             })
             .collect();
         rows.sort_by_key(|r| std::cmp::Reverse(r.overdue_open * 10 + r.late));
+        let chart = crate::charts::Chart::new(
+            "board-chart",
+            "各部门时限情况（件）",
+            crate::charts::Kind::Hbar,
+            "件",
+            "board",
+        )
+        .categories(rows.iter().map(|r| r.name.clone()))
+        .series("在办超期", rows.iter().map(|r| Some(r.overdue_open as f64)))
+        .series("超期办结", rows.iter().map(|r| Some(r.late as f64)))
+        .height((rows.len() as u32 * 28).clamp(200, 900));
         let supervised = cases::list(
             &s.db,
             &p.scope,
@@ -1736,6 +1770,7 @@ async fn board_page(
             errors,
             interviews_export_href: format!("/cases/board/interviews.xlsx?{}", iq.query_string()),
             iq,
+            chart,
         })
     }
     .await;

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::actions::FlashQuery;
 use super::{render, render_status, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
+use crate::charts::{yi_yuan, Chart, Kind, TreeNode};
 use crate::error::ApiError;
 use crate::excel;
 use crate::forms::{field_error, ChainDraft, FieldErrors};
@@ -170,6 +171,31 @@ struct DetailPage {
     today: String,
     /// The chain's party committees with their linked party organisations (when the caller may see them).
     committees: Vec<kechuang_store::party::network::PartyOrgSummary>,
+    /// The chain map and the output by year.
+    map: Chart,
+    output: Chart,
+}
+
+/// The chain map as a tree chart (the members' table holds the same firms).
+pub(crate) fn map_chart(m: &service::ChainMap, id: &str, table: &str) -> Chart {
+    fn node(n: &service::MapNode) -> TreeNode {
+        TreeNode {
+            name: n.name.clone(),
+            kind: n.kind.clone(),
+            href: n.href.clone(),
+            marked: n.linked,
+            children: n.children.iter().map(node).collect(),
+        }
+    }
+    let title = if m.committees.is_empty() {
+        format!("{}图谱（{}家企业）", m.name, m.firms)
+    } else {
+        format!(
+            "{}图谱：{}家企业，{}家建有党组织，{}家与链上党委联结（红色）",
+            m.name, m.firms, m.firms_with_party, m.firms_linked
+        )
+    };
+    Chart::new(id, &title, Kind::Tree, "", table).tree(node(&m.root))
 }
 
 fn node_rows(d: &ChainDetail) -> Vec<NodeRow> {
@@ -219,6 +245,20 @@ pub async fn detail(
             .iter()
             .map(|t| (t.year, yi(t.output_fen), format_growth(t.growth_permille)))
             .collect();
+        let map = map_chart(
+            &service::map_of(&st, &p, &d).await?,
+            "chain-map",
+            "chain-members",
+        );
+        let output = Chart::new(
+            "chain-output",
+            "全链年度产值（亿元）",
+            Kind::Bar,
+            "亿元",
+            "chain-totals",
+        )
+        .categories(d.totals.iter().map(|t| format!("{}年", t.year)))
+        .series("产值", d.totals.iter().map(|t| yi_yuan(Some(t.output_fen))));
         let committees = if p.can(Permission::PartyRead) {
             kechuang_store::party::network::on_chain(&st.db, &id).await?
         } else {
@@ -253,6 +293,8 @@ pub async fn detail(
         Ok(DetailPage {
             page,
             committees,
+            map,
+            output,
             nodes: node_rows(&d),
             years,
             members,

@@ -544,6 +544,8 @@ impl PageCtx {
             Some("converted") => "已按融资价格转股",
             Some("exited") => "已退出，回流资金进入资金池",
             Some("repaid") => "还款已登记",
+            Some("frozen") => "已报送，本期数字已冻结",
+            Some("unfrozen") => "已撤销报送，本期数字重新由记录即时计算",
             Some("loan_applied") => "申请已提交，资金业务部门审批后会发消息通知您",
             Some("compensated") => "风险池代偿已登记",
             Some("log_to_case") => "问题已转为诉求，进入受理流程",

@@ -467,3 +467,145 @@ pub async fn set_settled(
     chains::set_settled_on(&s.db, &p.username, chain_id, org_id, on).await?;
     Ok(())
 }
+
+// ---------------------------------------------------------------- the chain map
+
+/// A place on the chain map (图谱): the chain, its nodes, the firms at each
+/// node, and the party organisations sitting in each firm.
+#[derive(Clone, Serialize, ToSchema)]
+pub struct MapNode {
+    pub name: String,
+    /// chain / node / org / party_org
+    pub kind: String,
+    /// The record's page.
+    pub href: String,
+    /// For a party organisation: linked to the chain's party committee (链上党委).
+    pub linked: bool,
+    #[schema(no_recursion)]
+    pub children: Vec<MapNode>,
+}
+
+#[derive(Clone, Serialize, ToSchema)]
+pub struct ChainMap {
+    pub chain_id: String,
+    pub name: String,
+    /// The chain's party committees (id, name) and how many organisations each links.
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
+    pub committees: Vec<(String, String, usize)>,
+    /// Firms on the chain; those with a party organisation; those linked to a committee.
+    pub firms: usize,
+    pub firms_with_party: usize,
+    pub firms_linked: usize,
+    pub root: MapNode,
+}
+
+/// The chain map: nodes as the chain's tree, each firm under its node (or
+/// under 未划分节点 when it has none), and — for readers of the party
+/// network — each firm's party organisations, marked where the chain's
+/// committee links them.
+pub async fn map(s: &AppState, p: &Principal, id: &str) -> ApiResult<ChainMap> {
+    let d = detail(s, p, id).await?;
+    map_of(s, p, &d).await
+}
+
+/// The map of a chain already read with [`detail`].
+pub async fn map_of(s: &AppState, p: &Principal, d: &ChainDetail) -> ApiResult<ChainMap> {
+    let id = d.chain.id.as_str();
+    let party = if p.can(Permission::PartyRead) {
+        kechuang_store::party::network::tree(&s.db).await?
+    } else {
+        vec![]
+    };
+    let committees: Vec<_> = party
+        .iter()
+        .filter(|o| o.org.chain_id.as_deref() == Some(id))
+        .collect();
+    let linked: BTreeSet<&str> = committees
+        .iter()
+        .flat_map(|c| c.linked.iter().map(|(l, _)| l.as_str()))
+        .collect();
+    let (mut with_party, mut with_link) = (0, 0);
+    let firm =
+        |m: &kechuang_store::chains::Member, with_party: &mut usize, with_link: &mut usize| {
+            let children: Vec<MapNode> = party
+                .iter()
+                .filter(|o| o.units.iter().any(|(u, _, _)| *u == m.link.org_id))
+                .map(|o| MapNode {
+                    name: o.org.name.clone(),
+                    kind: "party_org".into(),
+                    href: format!("/party/orgs/{}", o.org.id),
+                    linked: linked.contains(o.org.id.as_str()),
+                    children: vec![],
+                })
+                .collect();
+            *with_party += usize::from(!children.is_empty());
+            *with_link += usize::from(children.iter().any(|c| c.linked));
+            MapNode {
+                name: m.org_name.clone(),
+                kind: "org".into(),
+                href: format!("/orgs/{}", m.link.org_id),
+                linked: false,
+                children,
+            }
+        };
+    fn place(
+        nodes: &[chain_node::Model],
+        parent: Option<&str>,
+        firms: &mut BTreeMap<Option<String>, Vec<MapNode>>,
+    ) -> Vec<MapNode> {
+        let mut here: Vec<&chain_node::Model> = nodes
+            .iter()
+            .filter(|n| n.parent_id.as_deref() == parent)
+            .collect();
+        here.sort_by_key(|n| (n.sort_order, n.name.clone()));
+        here.into_iter()
+            .map(|n| {
+                let mut children = place(nodes, Some(&n.id), firms);
+                children.extend(firms.remove(&Some(n.id.clone())).unwrap_or_default());
+                MapNode {
+                    name: n.name.clone(),
+                    kind: "node".into(),
+                    href: String::new(),
+                    linked: false,
+                    children,
+                }
+            })
+            .collect()
+    }
+    let mut firms: BTreeMap<Option<String>, Vec<MapNode>> = BTreeMap::new();
+    for m in &d.members {
+        let f = firm(m, &mut with_party, &mut with_link);
+        firms.entry(m.link.node_id.clone()).or_default().push(f);
+    }
+    let mut children = place(&d.nodes, None, &mut firms);
+    // Firms at no node (or at a node no longer on the chain) gather under
+    // one place of their own.
+    let unplaced: Vec<MapNode> = firms.into_values().flatten().collect();
+    if !unplaced.is_empty() {
+        children.push(MapNode {
+            name: "未划分节点".into(),
+            kind: "node".into(),
+            href: String::new(),
+            linked: false,
+            children: unplaced,
+        });
+    }
+    Ok(ChainMap {
+        chain_id: d.chain.id.clone(),
+        name: d.chain.name.clone(),
+        committees: committees
+            .iter()
+            .map(|c| (c.org.id.clone(), c.org.name.clone(), c.linked.len()))
+            .collect(),
+        firms: d.members.len(),
+        firms_with_party: with_party,
+        firms_linked: with_link,
+        root: MapNode {
+            name: d.chain.name.clone(),
+            kind: "chain".into(),
+            href: format!("/chains/{}", d.chain.id),
+            linked: false,
+            children,
+        },
+    })
+}

@@ -24,6 +24,7 @@ use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::service::cases::{statistics, CaseListQuery, FiguresView};
 use crate::AppState;
+pub use kechuang_store::entities::frozen_period::Model as FrozenPeriod;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -63,7 +64,7 @@ impl CockpitQuery {
 }
 
 /// One point of a trend.
-#[derive(Clone, Serialize, ToSchema)]
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
 pub struct TrendPoint {
     pub period: String,
     pub label: String,
@@ -89,8 +90,10 @@ pub struct IndicatorView {
     pub display: String,
     /// 上期（环比）的值
     pub previous: Option<i64>,
+    pub previous_display: String,
     /// 去年同期（同比）的值
     pub year_before: Option<i64>,
+    pub year_before_display: String,
     /// 环比，如 “增长12.5%”“下降3.0%”“持平”，比率为“上升1.2个百分点”；无可比时为空
     pub pop: String,
     /// 同比
@@ -109,6 +112,8 @@ pub struct CockpitView {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub indicators: Vec<IndicatorView>,
+    /// 已报送（冻结）时：谁、何时报送；数字为报送时的数字，不再随记录变化
+    pub frozen: Option<FrozenPeriod>,
 }
 
 #[derive(Clone, Copy)]
@@ -442,6 +447,8 @@ fn indicator(
         unit: unit.code().into(),
         unit_label: unit.label().into(),
         display: unit.show(value),
+        previous_display: unit.show(previous),
+        year_before_display: unit.show(year_before),
         pop: unit.change(value, previous),
         yoy: unit.change(value, year_before),
         value,
@@ -452,10 +459,39 @@ fn indicator(
     }
 }
 
-/// Every indicator over `period`.
+/// Every indicator over the period asked for: as frozen when the period
+/// was submitted (报送), else computed from the records now.
 pub async fn cockpit(s: &AppState, p: &Principal, q: &CockpitQuery) -> ApiResult<CockpitView> {
     require(p, Permission::CockpitRead)?;
     let period = q.period()?;
+    if let Some((f, figures)) = kechuang_store::frozen::get(&s.db, &period.code()).await? {
+        return Ok(view(
+            period,
+            figures.into_iter().map(thawed).collect(),
+            Some(f),
+        ));
+    }
+    computed(s, p, period).await
+}
+
+fn view(
+    period: Period,
+    indicators: Vec<IndicatorView>,
+    frozen: Option<FrozenPeriod>,
+) -> CockpitView {
+    CockpitView {
+        period: period.code(),
+        label: period.label(),
+        kind: period.kind().as_str().into(),
+        from: period.from(),
+        to: period.to(),
+        indicators,
+        frozen,
+    }
+}
+
+/// Every indicator over `period` computed from the records.
+async fn computed(s: &AppState, p: &Principal, period: Period) -> ApiResult<CockpitView> {
     let mut src = Source {
         s,
         cases: CaseFigures {
@@ -497,14 +533,114 @@ pub async fn cockpit(s: &AppState, p: &Principal, q: &CockpitQuery) -> ApiResult
     out.extend(yearly(s, period).await?);
     out.extend(stocks(s, period).await?);
     out.extend(reported_indicators(s, period).await?);
-    Ok(CockpitView {
-        period: period.code(),
-        label: period.label(),
-        kind: period.kind().as_str().into(),
-        from: period.from(),
-        to: period.to(),
-        indicators: out,
-    })
+    Ok(view(period, out, None))
+}
+
+// ---------------------------------------------------------------- frozen periods (报送)
+
+/// Freezing a period (报送).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FreezeDraft {
+    /// 期间：2026-11、2026-Q3 或 2026；须已结束
+    pub period: String,
+    /// 报送说明（选填，最多 200 字）
+    pub note: String,
+}
+
+/// An indicator as it was frozen.
+fn thawed(f: kechuang_store::entities::frozen_figure::Model) -> IndicatorView {
+    let trend: Vec<TrendPoint> = serde_json::from_str(&f.trend).unwrap_or_default();
+    let mut v = indicator(
+        &f.code,
+        &f.area,
+        &f.name,
+        &f.definition,
+        &f.basis,
+        unit_of(&f.unit),
+        f.value,
+        f.previous,
+        f.year_before,
+        f.href,
+        trend,
+    );
+    // A count's unit (件, 家…) is the frozen row's.
+    if let Unit::Count(_) = unit_of(&f.unit) {
+        let shown = |x: Option<i64>| x.map_or("—".into(), |n| format!("{n}{}", f.unit_label));
+        v.display = shown(v.value);
+        v.previous_display = shown(v.previous);
+        v.year_before_display = shown(v.year_before);
+    }
+    v.unit_label = f.unit_label;
+    v
+}
+
+/// Freeze an ended period: its indicators as computed now are kept and
+/// shown from then on (409 when frozen already; 422 while it runs).
+pub async fn freeze(s: &AppState, p: &Principal, d: FreezeDraft) -> ApiResult<FrozenPeriod> {
+    require(p, Permission::CockpitReport)?;
+    let mut e: Vec<(&'static str, String)> = vec![];
+    let period = Period::parse(d.period.trim());
+    match period {
+        None => e.push((
+            "period",
+            "期间请写成 2026-11（月）、2026-Q3（季度）或 2026（年）".into(),
+        )),
+        Some(x) if x.to() >= kechuang_store::clock::today() => e.push((
+            "period",
+            format!("{}尚未结束，结束后（{}之后）才能报送", x.label(), x.to()),
+        )),
+        _ => {}
+    }
+    let note = d.note.trim();
+    if note.chars().count() > 200 {
+        e.push(("note", "报送说明最多 200 个字".into()));
+    }
+    let Some(period) = period.filter(|_| e.is_empty()) else {
+        return Err(ApiError::invalid(ErrorCode::InvalidInput, &e));
+    };
+    let v = computed(s, p, period).await?;
+    let figures = v
+        .indicators
+        .into_iter()
+        .map(|i| kechuang_store::entities::frozen_figure::Model {
+            trend: serde_json::to_string(&i.trend).unwrap_or_else(|_| "[]".into()),
+            code: i.code,
+            area: i.area,
+            name: i.name,
+            definition: i.definition,
+            basis: i.basis,
+            unit: i.unit,
+            unit_label: i.unit_label,
+            value: i.value,
+            previous: i.previous,
+            year_before: i.year_before,
+            href: i.href,
+            ..Default::default()
+        })
+        .collect();
+    Ok(kechuang_store::frozen::freeze(
+        &s.db,
+        &p.username,
+        &p.display_name,
+        &period.code(),
+        note,
+        figures,
+    )
+    .await?)
+}
+
+/// Lift a freeze: the period's figures are computed from the records again
+/// (audited; 404 when not frozen, 409 on a stale version).
+pub async fn unfreeze(s: &AppState, p: &Principal, period: &str, version: i32) -> ApiResult<()> {
+    require(p, Permission::CockpitReport)?;
+    Ok(kechuang_store::frozen::unfreeze(&s.db, &p.username, period, version).await?)
+}
+
+/// Every frozen period, latest first.
+pub async fn freezes(s: &AppState, p: &Principal) -> ApiResult<Vec<FrozenPeriod>> {
+    require(p, Permission::CockpitRead)?;
+    Ok(kechuang_store::frozen::list(&s.db).await?)
 }
 
 /// Figures the records keep by year, for the year of the period: contract
@@ -957,6 +1093,11 @@ pub struct ReportedView {
     pub figure: kechuang_store::entities::reported_figure::Model,
     pub period_label: String,
     pub display: String,
+}
+
+/// A value as the cockpit shows it in its unit (count, money or permille).
+pub fn display(unit: &str, value: Option<i64>) -> String {
+    unit_of(unit).show(value)
 }
 
 fn unit_of(code: &str) -> Unit {

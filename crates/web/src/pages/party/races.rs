@@ -128,6 +128,7 @@ struct BoardPage {
     teams: Vec<team::Model>,
     can_write: bool,
     fs: FormState,
+    chart: crate::charts::Chart,
 }
 
 impl BoardPage {
@@ -182,7 +183,23 @@ async fn board_page(
 ) -> ApiResult<Response> {
     let b = service::board(st, p, id).await?;
     let title = b.race.name.clone();
+    let chart = crate::charts::Chart::new(
+        "race-chart",
+        "总分排名",
+        crate::charts::Kind::Hbar,
+        "分",
+        "leaderboard",
+    )
+    .categories(b.standings.iter().map(|s| s.team_name.clone()))
+    .series(
+        "总分",
+        b.standings
+            .iter()
+            .map(|s| Some(s.total_tenths as f64 / 10.0)),
+    )
+    .height((b.standings.len() as u32 * 28).clamp(200, 900));
     Ok(render(&BoardPage {
+        chart,
         page: PageCtx::new(
             st,
             p,

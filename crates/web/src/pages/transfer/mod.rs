@@ -84,6 +84,7 @@ struct OverviewPage {
     loans: kechuang_store::transfer::loans::TierTotals,
     turnover: Vec<TurnoverLine>,
     incubated: Vec<service_projects::ProjectView>,
+    chart: crate::charts::Chart,
 }
 
 impl OverviewPage {
@@ -135,6 +136,20 @@ pub fn funnel_lines(rows: Vec<kechuang_store::transfer::projects::FunnelRow>) ->
             entered: r.entered,
         })
         .collect()
+}
+
+/// The funnel as a chart: projects that reached each stage (the funnel
+/// table holds the same figures).
+pub fn funnel_chart(lines: &[FunnelLine], table: &str) -> crate::charts::Chart {
+    crate::charts::Chart::new(
+        "funnel-chart",
+        "转化漏斗（到达过各阶段的项目）",
+        crate::charts::Kind::Funnel,
+        "个",
+        table,
+    )
+    .categories(lines.iter().map(|f| f.label.clone()))
+    .series("到达过", lines.iter().map(|f| Some(f.entered as f64)))
 }
 
 pub fn turnover_lines(rows: Vec<service_contracts::TurnoverView>) -> Vec<TurnoverLine> {
@@ -193,6 +208,7 @@ async fn overview_page(
     Ok(render(&OverviewPage {
         page: PageCtx::new(st, p, "成果转化总览", "/transfer", &[("成果转化", "")])
             .flash_code(q.flash.as_deref()),
+        chart: funnel_chart(&funnel, "funnel"),
         funnel,
         fields: kechuang_store::transfer::projects::fields(&st.db).await?,
         chains: kechuang_store::names::all_ordered(&st.db, "chains").await?,
