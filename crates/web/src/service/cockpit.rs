@@ -12,6 +12,7 @@
 
 use chrono::NaiveDate;
 use kechuang_domain::auth::Permission;
+use kechuang_domain::cases::rate_permille;
 use kechuang_domain::cockpit::{change_permille, Period, PeriodKind};
 use kechuang_domain::money::Money;
 use kechuang_domain::ErrorCode;
@@ -180,33 +181,68 @@ fn money(fen: i64) -> String {
     }
 }
 
-/// The case figures of periods, computed once each (all channels, or talents').
+/// The case figures of periods (all channels, or talents'), from one
+/// statistics request by month over the whole window the cockpit shows
+/// (its trend and the year before), summed per period: two requests for a
+/// whole cockpit instead of one per period, and costly ones over many cases
+/// are kept by `stats_cache` like any statistics.
 struct CaseFigures<'a> {
     s: &'a AppState,
     p: &'a Principal,
-    done: HashMap<(String, bool), FiguresView>,
+    /// The first and last day the cockpit needs.
+    window: (NaiveDate, NaiveDate),
+    /// By channel (talents' or all): the figures by month key ("2026-03").
+    months: HashMap<bool, HashMap<String, FiguresView>>,
 }
 
 impl CaseFigures<'_> {
-    async fn of(&mut self, period: Period, talent: bool) -> ApiResult<FiguresView> {
-        let key = (period.code(), talent);
-        if let Some(f) = self.done.get(&key) {
-            return Ok(f.clone());
-        }
+    async fn months(&mut self, from: NaiveDate, to: NaiveDate, talent: bool) -> ApiResult<()> {
         let st = statistics(
             self.s,
             self.p,
             &CaseListQuery {
-                from: Some(period.from().to_string()),
-                to: Some(period.to().to_string()),
+                from: Some(from.to_string()),
+                to: Some(to.to_string()),
                 channel: talent.then(|| "talent".to_string()),
                 group: Some("month".into()),
                 ..Default::default()
             },
         )
         .await?;
-        self.done.insert(key, st.total.clone());
-        Ok(st.total)
+        let kept = self.months.entry(talent).or_default();
+        for g in st.groups {
+            kept.insert(g.key.clone(), g);
+        }
+        Ok(())
+    }
+
+    async fn of(&mut self, period: Period, talent: bool) -> ApiResult<FiguresView> {
+        let (from, to) = self.window;
+        if !self.months.contains_key(&talent) {
+            self.months(from, to, talent).await?;
+        }
+        if period.from() < from || period.to() > to {
+            // Outside the window (not asked for by the cockpit itself).
+            self.months(period.from(), period.to(), talent).await?;
+        }
+        let kept = &self.months[&talent];
+        let mut sum = FiguresView::default();
+        let mut month = period.from();
+        while month <= period.to() {
+            if let Some(f) = kept.get(&month.format("%Y-%m").to_string()) {
+                sum.received += f.received;
+                sum.solved += f.solved;
+                sum.on_time += f.on_time;
+                sum.rated += f.rated;
+                sum.satisfied += f.satisfied;
+            }
+            month = month
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(NaiveDate::MAX);
+        }
+        sum.on_time_permille = rate_permille(sum.on_time, sum.solved);
+        sum.satisfaction_permille = rate_permille(sum.satisfied, sum.rated);
+        Ok(sum)
     }
 }
 
@@ -492,18 +528,23 @@ fn view(
 
 /// Every indicator over `period` computed from the records.
 async fn computed(s: &AppState, p: &Principal, period: Period) -> ApiResult<CockpitView> {
+    let periods = period.last(trend_len(period.kind()));
+    let first = periods
+        .first()
+        .map_or(period.from(), |t| t.from())
+        .min(period.year_before().from());
     let mut src = Source {
         s,
         cases: CaseFigures {
             s,
             p,
-            done: HashMap::new(),
+            window: (first, period.to()),
+            months: HashMap::new(),
         },
         reach: HashMap::new(),
         projects: HashMap::new(),
     };
     let mut out = vec![];
-    let periods = period.last(trend_len(period.kind()));
     for (code, area, name, definition, unit, path, extra) in FLOWS {
         let mut trend = vec![];
         for t in &periods {

@@ -30,6 +30,8 @@ pub struct FiguresView {
     /// 90分位办理周期（工作日）
     pub p90_cycle_workdays: Option<i64>,
     pub rated: i64,
+    /// 评价为满意或基本满意的件数
+    pub satisfied: i64,
     /// 满意率（满意+基本满意，‰）
     pub satisfaction_permille: Option<i64>,
     pub reopened: i64,
@@ -80,6 +82,7 @@ pub async fn statistics(s: &AppState, p: &Principal, q: &CaseListQuery) -> ApiRe
         on_time_permille: f.on_time_permille,
         p90_cycle_workdays: f.p90_cycle_workdays,
         rated: f.rated,
+        satisfied: f.satisfied,
         satisfaction_permille: f.satisfaction_permille,
         reopened: f.reopened,
         overdue_open: f.overdue_open,
