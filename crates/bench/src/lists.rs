@@ -10,6 +10,9 @@
 //! the real server on it and times sequential requests to the case list
 //! (API and HTML page) and the statistics.
 //!
+//! Then the cockpit (API for a month, quarter and year, and its page), with
+//! `BENCH_EVENTS_PER_CASE` (default 10) timeline events per case.
+//!
 //! Environment: `BENCH_CASES` (default 1000000), `BENCH_ITERS` (measured
 //! requests per list, default 200), `BENCH_WARM` (warm-up requests, default
 //! 10), `BENCH_STATS_ITERS` (default 50), `BENCH_ENDPOINT_SECONDS` (time
@@ -465,6 +468,26 @@ async fn bulk_load(
     }
     if !years.is_empty() {
         loader.execute_unprepared(&seqs).await.expect("case_seqs");
+    }
+    // Timeline events (the cockpit's target is set at 10 per case): copies of
+    // a progress note per case, at the case's receipt.
+    let per_case = env_u64("BENCH_EVENTS_PER_CASE", 10);
+    let t_ev = Instant::now();
+    for k in 0..per_case {
+        loader
+            .execute_unprepared(&format!(
+                "INSERT INTO case_events (id, case_id, at, actor, kind, department_id, message) \
+                 SELECT id || '-e{k}', id, received_at, 'bench', 'progress', lead_department_id, '办理进展（基准数据）' FROM cases"
+            ))
+            .await
+            .expect("case_events");
+    }
+    if per_case > 0 {
+        println!(
+            "  {} timeline events ({per_case} per case) in {:.1} s",
+            per_case * n,
+            t_ev.elapsed().as_secs_f64()
+        );
     }
     // The rows were written around the store: derive which departments
     // each case concerns, as the migration does for existing data.
@@ -947,6 +970,57 @@ async fn main() {
         .await,
     );
     let mem_stats = memory();
+    // The cockpit (#18 target: < 100 ms at 1,000,000 cases and 10,000,000
+    // timeline events): its first request computes the figures, later ones
+    // get the costly ones kept.
+    eprintln!("measuring the cockpit …");
+    for (name, path, first) in [
+        (
+            "GET /api/v1/cockpit (month, first: computed)",
+            "/api/v1/cockpit",
+            true,
+        ),
+        ("GET /api/v1/cockpit (month)", "/api/v1/cockpit", false),
+        (
+            "GET /api/v1/cockpit?kind=quarter (first)",
+            "/api/v1/cockpit?kind=quarter",
+            true,
+        ),
+        (
+            "GET /api/v1/cockpit?kind=year (first)",
+            "/api/v1/cockpit?kind=year",
+            true,
+        ),
+        (
+            "GET /api/v1/cockpit?kind=year",
+            "/api/v1/cockpit?kind=year",
+            false,
+        ),
+    ] {
+        let url = format!("{base}{path}");
+        results.push(
+            measure(
+                name,
+                || api.get(&url).bearer_auth(&token),
+                0,
+                if first { 1 } else { stats_iters },
+                Duration::from_secs(60),
+            )
+            .await,
+        );
+    }
+    let page_url = format!("{base}/cockpit");
+    results.push(
+        measure(
+            "GET /cockpit (HTML, session cookie)",
+            || browser.get(&page_url),
+            1,
+            stats_iters,
+            Duration::from_secs(60),
+        )
+        .await,
+    );
+    let mem_cockpit = memory();
 
     println!();
     println!(
@@ -982,6 +1056,7 @@ async fn main() {
     println!("target: p99 < 50 ms for the lists (figures only, not an assertion)");
     println!("memory after the lists: {mem_lists}");
     println!("memory after the statistics: {mem_stats}");
+    println!("memory after the cockpit: {mem_cockpit}");
 
     if pg_server.is_some() {
         println!();

@@ -345,6 +345,28 @@ async fn a_submitted_period_keeps_its_figures_until_the_freeze_is_lifted() {
     assert_eq!(crate::location(&r), "/cockpit?period=2024&flash=frozen");
     let y = w.leader.get_ok("/api/v1/cockpit?period=2024").await;
     assert_eq!(y["frozen"]["note"], "再次报送");
+
+    // 报送统计 lists the submitted periods and exports its figures.
+    let page = b.get_text("/cockpit/reported").await;
+    assert!(
+        page.contains("id=\"freezes\"") && page.contains("2024年") && page.contains("再次报送"),
+        "{page}"
+    );
+    assert!(page.contains("/api/v1/cockpit/reported/export"));
+    let res = w
+        .leader
+        .get("/api/v1/cockpit/reported/export?code=rd_intensity")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let rows = sheet_rows(&res.bytes().await.unwrap(), None);
+    assert_eq!(rows[0][..4], ["统计项代码", "统计项", "期间", "数值"]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        rows[1][..4],
+        ["rd_intensity", "研发投入强度", "2024年", "5.4%"]
+    );
 }
 
 /// The chain map of the demo's NEV chain: every member firm under its node

@@ -67,6 +67,20 @@ pub async fn list_reported(
     Ok(Json(cockpit::reported(&s, &p, code.as_deref()).await?))
 }
 
+/// 导出报送统计（Excel；可按统计项代码筛选）
+#[utoipa::path(get, path = "/api/v1/cockpit/reported/export", tag = "cockpit", params(ReportedQuery),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = ErrorBody)))]
+pub async fn export_reported(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiQuery(q): ApiQuery<ReportedQuery>,
+) -> ApiResult<Response> {
+    let code = crate::extract::non_empty(&q.code);
+    let (name, bytes) = cockpit::reported_export(&s, &p, code.as_deref()).await?;
+    Ok(excel::xlsx_response(&name, bytes))
+}
+
 /// 报送一期统计数字（注明来源与审核人；同一统计项同一期间只能报送一次，更正请修改）
 #[utoipa::path(post, path = "/api/v1/cockpit/reported", tag = "cockpit", request_body = ReportedDraft,
     responses((status = 201, body = ReportedView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -136,6 +150,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_cockpit))
         .routes(routes!(report))
         .routes(routes!(list_reported, create_reported))
+        .routes(routes!(export_reported))
         .routes(routes!(update_reported))
         .routes(routes!(list_freezes, freeze))
         .routes(routes!(unfreeze))

@@ -466,6 +466,9 @@ pub async fn unfreeze(
 struct ReportedPage {
     page: PageCtx,
     rows: Vec<ReportedView>,
+    export_href: String,
+    /// The submitted (frozen) periods.
+    freezes: Vec<FrozenPeriod>,
     can_write: bool,
     /// Correcting one figure (its code and period stay).
     editing: bool,
@@ -478,6 +481,12 @@ struct ReportedPage {
 impl ReportedPage {
     fn when(&self, r: &ReportedView) -> String {
         fmt_time(r.figure.updated_at)
+    }
+    fn frozen_at(&self, f: &FrozenPeriod) -> String {
+        fmt_time(f.created_at)
+    }
+    fn period_label(&self, code: &str) -> String {
+        Period::parse(code).map_or_else(|| code.to_string(), Period::label)
     }
 }
 
@@ -545,6 +554,14 @@ async fn reported_page(
         .flash_code(flash),
         editing,
         rows,
+        export_href: match code {
+            Some(c) => format!(
+                "/api/v1/cockpit/reported/export?code={}",
+                crate::auth::urlencode(c)
+            ),
+            None => "/api/v1/cockpit/reported/export".into(),
+        },
+        freezes: cockpit::freezes(st, p).await?,
         can_write,
         action,
         version,

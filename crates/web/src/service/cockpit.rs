@@ -1173,6 +1173,42 @@ pub async fn reported(
         .collect())
 }
 
+/// The reported figures (or one statistic's) as Excel (file name, bytes).
+pub async fn reported_export(
+    s: &AppState,
+    p: &Principal,
+    code: Option<&str>,
+) -> ApiResult<(String, Vec<u8>)> {
+    use crate::excel::{self, Cell};
+    let rows = reported(s, p, code).await?;
+    let bytes = excel::workbook(
+        "报送统计",
+        &[
+            "统计项代码",
+            "统计项",
+            "期间",
+            "数值",
+            "数据来源",
+            "审核人",
+            "备注",
+            "报送时间",
+        ],
+        rows.into_iter().map(|r| {
+            vec![
+                Cell::Text(r.figure.code),
+                Cell::Text(r.figure.name),
+                Cell::Text(r.period_label),
+                Cell::Text(r.display),
+                Cell::Text(r.figure.source),
+                Cell::Text(r.figure.approved_by),
+                Cell::Text(r.figure.note),
+                Cell::Text(crate::format::fmt_time(r.figure.updated_at)),
+            ]
+        }),
+    )?;
+    Ok(("报送统计.xlsx".into(), bytes))
+}
+
 pub async fn create_reported(
     s: &AppState,
     p: &Principal,
