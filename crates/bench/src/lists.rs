@@ -1009,6 +1009,46 @@ async fn main() {
             .await,
         );
     }
+    // After a write the cheap figures are computed afresh by the next reader.
+    let url = format!("{base}/api/v1/cockpit");
+    let mut after_write = Measured {
+        name: "GET /api/v1/cockpit (month, each after a write)".into(),
+        lat_us: vec![],
+        matched: None,
+        body_bytes: 0,
+        errors: 0,
+        first_error: None,
+    };
+    for i in 0..stats_iters.min(10) {
+        kechuang_store::reported::create(
+            &db,
+            "bench",
+            kechuang_store::reported::ReportedInput {
+                code: format!("bench_{i}"),
+                name: format!("基准报送{i}"),
+                period: "2024".into(),
+                unit: "count".into(),
+                value: 1,
+                source: "基准".into(),
+                approved_by: "基准".into(),
+                note: String::new(),
+            },
+        )
+        .await
+        .expect("a write");
+        let m = measure(
+            "",
+            || api.get(&url).bearer_auth(&token),
+            0,
+            1,
+            Duration::from_secs(60),
+        )
+        .await;
+        after_write.lat_us.extend(m.lat_us);
+        after_write.errors += m.errors;
+    }
+    after_write.lat_us.sort_unstable();
+    results.push(after_write);
     let page_url = format!("{base}/cockpit");
     results.push(
         measure(

@@ -740,6 +740,37 @@ async fn costly_statistics_are_kept_and_refreshed_in_the_background() {
 }
 
 #[tokio::test]
+async fn a_dashboards_statistics_are_kept_until_something_is_written() {
+    use kechuang_store::cases::{CaseFilter, GroupBy};
+    use kechuang_store::stats_cache::{statistics, statistics_unless_written};
+    use kechuang_store::Scope;
+    let w = world().await;
+    submit(&w, "驾驶舱统计 一").await;
+    let (db, f) = (&w.app.db, CaseFilter::default());
+    let first = statistics_unless_written(db, &Scope::All, &f, GroupBy::Month)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    // Cheap figures: kept for the dashboard while nothing is written…
+    let kept = statistics_unless_written(db, &Scope::All, &f, GroupBy::Month)
+        .await
+        .unwrap();
+    assert_eq!(kept.as_of, first.as_of);
+    // …computed afresh for everyone else, as before.
+    let plain = statistics(db, &Scope::All, &f, GroupBy::Month)
+        .await
+        .unwrap();
+    assert!(plain.as_of > first.as_of);
+    // A write: the dashboard computes them afresh at once (they are cheap).
+    submit(&w, "驾驶舱统计 二").await;
+    let fresh = statistics_unless_written(db, &Scope::All, &f, GroupBy::Month)
+        .await
+        .unwrap();
+    assert_eq!(fresh.total.received, 2);
+    assert!(fresh.as_of > first.as_of);
+}
+
+#[tokio::test]
 async fn the_standard_statistics_are_computed_before_their_first_reader() {
     use chrono::SubsecRound;
     use kechuang_store::stats_cache::{set_inline_limit, warm_standard};

@@ -46,6 +46,15 @@ async fn indicators_come_from_the_records_with_comparisons_and_their_lists() {
     let listed = w.leader.get_ok(&format!("/api/v1{href}")).await;
     assert_eq!(listed["total"], 3, "{href}: {listed}");
     assert_eq!(received["trend"].as_array().unwrap().len(), 12);
+    let one = w
+        .leader
+        .get_ok(&format!(
+            "/api/v1/cockpit/indicators/cases_received?period={month}"
+        ))
+        .await;
+    assert_eq!(&one, received, "one indicator alone, the same");
+    let (s, _) = Api::json(w.leader.get("/api/v1/cockpit/indicators/nothing")).await;
+    assert_eq!(s, 404);
     assert_eq!(received["trend"][11]["value"], 3);
     assert_eq!(indicator(&v, "cases_solved")["value"], 0);
     assert_eq!(

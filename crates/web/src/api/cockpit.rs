@@ -12,7 +12,8 @@ use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
 use crate::service::cockpit::{
-    self, CockpitQuery, CockpitView, FreezeDraft, FrozenPeriod, ReportedDraft, ReportedView,
+    self, CockpitQuery, CockpitView, FreezeDraft, FrozenPeriod, IndicatorView, ReportedDraft,
+    ReportedView,
 };
 use crate::AppState;
 use axum::http::StatusCode;
@@ -26,6 +27,18 @@ pub async fn get_cockpit(
     ApiQuery(q): ApiQuery<CockpitQuery>,
 ) -> ApiResult<Json<CockpitView>> {
     Ok(Json(cockpit::cockpit(&s, &p, &q).await?))
+}
+
+/// 单个指标在某期间的数值、口径、环比、同比、趋势与明细链接（代码见 /api/v1/cockpit 的 code，如 cases_received、reported:rd_intensity）
+#[utoipa::path(get, path = "/api/v1/cockpit/indicators/{code}", tag = "cockpit", params(("code" = String, Path), CockpitQuery),
+    responses((status = 200, body = IndicatorView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_indicator(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(q): ApiQuery<CockpitQuery>,
+) -> ApiResult<Json<IndicatorView>> {
+    Ok(Json(cockpit::indicator_of(&s, &p, &code, &q).await?))
 }
 
 /// 期间报告（Excel）：全部指标的本期、上期、环比、去年同期、同比与口径
@@ -148,6 +161,7 @@ pub async fn unfreeze(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_cockpit))
+        .routes(routes!(get_indicator))
         .routes(routes!(report))
         .routes(routes!(list_reported, create_reported))
         .routes(routes!(export_reported))

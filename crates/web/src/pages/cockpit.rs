@@ -83,7 +83,7 @@ async fn extras(st: &AppState, p: &Principal, v: &CockpitView) -> ApiResult<Extr
         .map(|i| (trend_chart(i), i.clone()))
         .collect();
     let race = if p.can(Permission::CasesRead) {
-        let st = crate::service::cases::statistics(
+        let st = crate::service::cases::dashboard_statistics(
             st,
             p,
             &crate::service::cases::CaseListQuery {

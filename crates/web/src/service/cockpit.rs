@@ -23,7 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::service::cases::{statistics, CaseListQuery, FiguresView};
+use crate::service::cases::{dashboard_statistics, CaseListQuery, FiguresView};
 use crate::AppState;
 pub use kechuang_store::entities::frozen_period::Model as FrozenPeriod;
 
@@ -197,7 +197,7 @@ struct CaseFigures<'a> {
 
 impl CaseFigures<'_> {
     async fn months(&mut self, from: NaiveDate, to: NaiveDate, talent: bool) -> ApiResult<()> {
-        let st = statistics(
+        let st = dashboard_statistics(
             self.s,
             self.p,
             &CaseListQuery {
@@ -508,6 +508,21 @@ pub async fn cockpit(s: &AppState, p: &Principal, q: &CockpitQuery) -> ApiResult
         ));
     }
     computed(s, p, period).await
+}
+
+/// One indicator over the period asked for (404 for an unknown code).
+pub async fn indicator_of(
+    s: &AppState,
+    p: &Principal,
+    code: &str,
+    q: &CockpitQuery,
+) -> ApiResult<IndicatorView> {
+    cockpit(s, p, q)
+        .await?
+        .indicators
+        .into_iter()
+        .find(|i| i.code == code)
+        .ok_or_else(ApiError::not_found)
 }
 
 fn view(
