@@ -93,7 +93,8 @@ pub async fn deliver_once(
 }
 
 /// Start the background loops of this replica.
-pub fn spawn(db: Db, base_url: String) {
+pub fn spawn(state: kechuang_web::AppState, base_url: String) {
+    let db = state.db.clone();
     let sweep_db = db.clone();
     tokio::spawn(async move {
         let mut daily_done = None;
@@ -115,6 +116,9 @@ pub fn spawn(db: Db, base_url: String) {
                     Err(e) => {
                         tracing::warn!(error = %e, "computing the standard statistics failed")
                     }
+                }
+                if let Err(e) = kechuang_web::service::cockpit::warm(&state).await {
+                    tracing::warn!(error = %e.message, "computing the cockpit ahead failed");
                 }
             }
             match cases::sweep(&sweep_db, today).await {

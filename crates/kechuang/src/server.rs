@@ -53,7 +53,7 @@ pub async fn start_with(
     let addr = listener.local_addr()?;
     let mut state = AppState::new(db.clone(), secure_cookies);
     state.metrics_token = metrics_token.map(Into::into);
-    let app = kechuang_web::app(state);
+    let app = kechuang_web::app(state.clone());
     let shutdown = shutdown_signal();
     let handle = tokio::spawn(async move {
         axum::serve(
@@ -64,7 +64,7 @@ pub async fn start_with(
         .await
     });
     crate::jobs::spawn(
-        db.clone(),
+        state,
         public_url.unwrap_or_else(|| format!("http://{addr}")),
     );
     Ok(Running { addr, db, handle })

@@ -510,6 +510,33 @@ pub async fn cockpit(s: &AppState, p: &Principal, q: &CockpitQuery) -> ApiResult
     computed(s, p, period).await
 }
 
+/// Compute the cockpit of the current month, quarter and year ahead, as a
+/// leader sees it (every record), so that its first reader gets figures
+/// costly over many cases already kept (`stats_cache`). Run by the jobs
+/// loop at start-up and on each new day, like the standard statistics.
+pub async fn warm(s: &AppState) -> ApiResult<()> {
+    let leader = Principal {
+        user_id: String::new(),
+        username: "system".into(),
+        display_name: "系统".into(),
+        role: kechuang_domain::auth::Role::Leader,
+        department_id: None,
+        org_id: None,
+        scope: kechuang_store::Scope::All,
+        via_session: false,
+        csrf: String::new(),
+        funding: false,
+    };
+    for kind in [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year] {
+        let q = CockpitQuery {
+            kind: Some(kind.as_str().into()),
+            period: None,
+        };
+        cockpit(s, &leader, &q).await?;
+    }
+    Ok(())
+}
+
 /// One indicator over the period asked for (404 for an unknown code).
 pub async fn indicator_of(
     s: &AppState,
