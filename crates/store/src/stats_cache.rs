@@ -80,6 +80,34 @@ fn inline_limit(db_key: &str) -> Duration {
         .unwrap_or(RECOMPUTE_INLINE)
 }
 
+/// A dashboard's statistics covering this many cases or more are kept like
+/// costly ones after a write (refreshed behind their reader), whatever they
+/// took to compute: [`statistics_unless_written`].
+pub const DASHBOARD_KEPT_FROM: i64 = 50_000;
+
+fn dashboard_limits() -> &'static Mutex<HashMap<String, i64>> {
+    static LIMITS: OnceLock<Mutex<HashMap<String, i64>>> = OnceLock::new();
+    LIMITS.get_or_init(Default::default)
+}
+
+/// Set, for one database, from how many cases a dashboard's figures are
+/// kept after a write (default [`DASHBOARD_KEPT_FROM`]).
+pub fn set_dashboard_kept_from(db: &Db, cases: i64) {
+    dashboard_limits()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(crate::db::identity(db), cases);
+}
+
+fn dashboard_kept_from(db_key: &str) -> i64 {
+    dashboard_limits()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(db_key)
+        .copied()
+        .unwrap_or(DASHBOARD_KEPT_FROM)
+}
+
 /// [`cases::statistics`], kept as described above.
 pub async fn statistics(
     db: &Db,
@@ -93,9 +121,10 @@ pub async fn statistics(
 /// As [`statistics`], but figures of any cost are served as kept while
 /// nothing was written through this process since they were computed and
 /// they are under [`MAX_AGE`] old: for a dashboard that reads many
-/// statistics, each cheap alone (the cockpit). After a write, cheap ones
-/// are computed afresh and costly ones refreshed behind their reader, as
-/// for [`statistics`]; other replicas' writes are seen within [`MAX_AGE`].
+/// statistics, each cheap alone (the cockpit). After a write, figures over
+/// [`DASHBOARD_KEPT_FROM`] cases or more, or costly ones, are served as kept
+/// while they are refreshed behind their reader; the others are computed
+/// afresh. Other replicas' writes are seen within [`MAX_AGE`].
 pub async fn statistics_unless_written(
     db: &Db,
     scope: &Scope,
@@ -117,6 +146,7 @@ async fn kept(
     let key = key(db, scope, f, group);
     let refresh = {
         let mut map = lock();
+        let db_key = crate::db::identity(db);
         match map.get_mut(&key) {
             Some(e)
                 if unless_written
@@ -125,7 +155,15 @@ async fn kept(
             {
                 return Ok(e.stats.clone());
             }
-            Some(e) if e.cost < limit => None,
+            // A dashboard's figures over many cases are kept like costly
+            // ones (counted, so the rule does not depend on the machine).
+            Some(e)
+                if e.cost < limit
+                    && !(unless_written
+                        && e.stats.total.received >= dashboard_kept_from(&db_key)) =>
+            {
+                None
+            }
             Some(e) if e.generation == generation && e.computed.elapsed() < MAX_AGE => {
                 return Ok(e.stats.clone());
             }
