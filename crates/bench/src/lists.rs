@@ -1045,6 +1045,8 @@ async fn main() {
         .await;
         after_write.lat_us.extend(m.lat_us);
         after_write.errors += m.errors;
+        after_write.body_bytes = m.body_bytes;
+        after_write.first_error = after_write.first_error.or(m.first_error);
     }
     after_write.lat_us.sort_unstable();
     results.push(after_write);

@@ -21,6 +21,7 @@ mod m20261206_000015_talent;
 mod m20261206_000016_reported_figures;
 mod m20261206_000017_self_service;
 mod m20261206_000018_frozen_periods;
+mod m20261206_000019_case_channel_index;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_reported_figures::Migration),
             Box::new(m20261206_000017_self_service::Migration),
             Box::new(m20261206_000018_frozen_periods::Migration),
+            Box::new(m20261206_000019_case_channel_index::Migration),
         ]
     }
 }
