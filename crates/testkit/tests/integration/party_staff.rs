@@ -1252,7 +1252,11 @@ async fn staff_pages_keep_rejected_input_beside_its_field_and_print_the_report()
             "/party/reports/{officer}?from=2026-01-01&to=2026-03-31"
         ))
         .await;
-    assert!(html.contains("@media print"));
+    // The print styles of every printable report: the navigation left out.
+    assert!(html.contains("<div class=\"report\">") && html.contains("data-print"));
+    let css = b.get_text("/static/app.css").await;
+    let print = &css[css.find("@media print").expect("print styles")..];
+    assert!(print.contains(".app-sidebar") && print.contains(".report table"));
     assert!(html.contains("首席服务官工作报告"));
     assert!(html.contains("2026年1月1日至2026年3月31日"));
     assert!(html.contains("data-figure=\"enterprises\"><div class=\"small text-secondary\">联系企业</div><div class=\"n\">1<"));
