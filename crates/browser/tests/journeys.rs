@@ -1078,3 +1078,90 @@ async fn an_enterprise_applies_for_a_tiered_loan_on_a_phone_and_follows_it_to_ap
     wait_for_text(f, "已审批通过").await;
     phone.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn an_assistant_reports_on_a_phone_the_instructor_answers_and_the_office_interviews_the_officer(
+) {
+    let app = spawn_app().await;
+    let api = app.api_client("seed", Role::Admin, None, None).await;
+    app.user("dangqun", Role::PartyWorker, None, None).await;
+    let zhushou = app.user("zhushou", Role::Instructor, None, None).await;
+    let zhidao = app.user("zhidao", Role::Instructor, None, None).await;
+    let staff = |body: serde_json::Value| {
+        let api = &api;
+        async move {
+            let (status, s) = api.post_json("/api/v1/party/staff", body).await;
+            assert_eq!(status, 201, "{s}");
+            s["id"].as_str().unwrap().to_string()
+        }
+    };
+    let officer = staff(json!({"name": "周建华", "staff_role": "service_officer"})).await;
+    staff(json!({"name": "李晓", "staff_role": "assistant", "assistant_of": officer, "user_id": zhushou})).await;
+    let instructor =
+        staff(json!({"name": "刘文静", "staff_role": "instructor", "user_id": zhidao})).await;
+
+    // The assistant, on a phone, reports to the instructor.
+    let b = browser(390, 844).await;
+    let c = &b.client;
+    sign_in(c, &app, "zhushou").await;
+    c.goto(&app.url("/party/threads")).await.unwrap();
+    click(c, "a[href='#new-thread']").await;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#new-thread.show #new-instructor_id"))
+        .await
+        .unwrap();
+    // Sending with nothing typed: each field says what is missing.
+    click(c, "#new-thread button[type=submit]").await;
+    wait_for_text(c, "请填写主题").await;
+    set_value(c, "#new-instructor_id", &instructor).await;
+    fill(c, "#new-subject", "企业党支部换届准备").await;
+    fill(c, "#new-body", "支部书记拟调整，请指导换届程序").await;
+    click(c, "#new-thread button[type=submit]").await;
+    wait_for_text(c, "支部书记拟调整，请指导换届程序").await;
+    assert!(!scrolls_sideways(c).await, "the thread fits the phone");
+    drop(b);
+
+    // The instructor sees the unread report, opens it and answers.
+    let b = browser(1366, 900).await;
+    let c = &b.client;
+    sign_in(c, &app, "zhidao").await;
+    c.goto(&app.url("/party/threads")).await.unwrap();
+    wait_for_text(c, "1 条未读").await;
+    click(c, "tr.thread-row a").await;
+    wait_for_text(c, "支部书记拟调整").await;
+    fill(c, "#post-body", "先摸清党员人数，按程序报送换届请示").await;
+    click(c, "form[action$='/act/post'] button[type=submit]").await;
+    wait_for_text(c, "留言已发送").await;
+    c.goto(&app.url("/party/threads")).await.unwrap();
+    wait_for_text(c, "企业党支部换届准备").await;
+    assert!(!c.source().await.unwrap().contains("条未读"));
+    drop(b);
+
+    // The party-building office interviews the officer by name and records the follow-up.
+    let b = browser(1366, 900).await;
+    let c = &b.client;
+    sign_in(c, &app, "dangqun").await;
+    c.goto(&app.url("/party/accountability")).await.unwrap();
+    click(c, "a[href='#new-record']").await;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#new-record.show #new-staff_id"))
+        .await
+        .unwrap();
+    set_value(c, "#new-staff_id", &officer).await;
+    fill(c, "#new-reason", "联系企业诉求超期未跟进").await;
+    click(c, "#new-record button[type=submit]").await;
+    wait_for_text(c, "约谈首席服务官：周建华").await;
+    fill(c, "#edit-outcome", "表态一个月内逐户回访").await;
+    set_value(
+        c,
+        "#edit-closed_on",
+        &kechuang_store::clock::today().to_string(),
+    )
+    .await;
+    click(c, "form[action$='/act/edit'] button[type=submit]").await;
+    wait_for_text(c, "已保存").await;
+    wait_for_text(c, "表态一个月内逐户回访").await;
+}

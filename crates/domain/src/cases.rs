@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkCalendar;
 
+/// Overdue open cases plus cases closed late at which an accountability
+/// interview (约谈) is suggested: for a department on the supervision board,
+/// for a service officer, assistant or instructor over their enterprises.
+pub const INTERVIEW_THRESHOLD: i64 = 3;
 /// Where a case (诉求) stands in the closed loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -191,14 +191,16 @@ catalogue! {
     NotABroker = "not_a_broker", "所选账号不是在用的科创经纪人";
     NotADraft = "not_a_draft", "活动不是草稿（已发布或已取消）";
     NotAMember = "not_a_member", "该单位目前不是成员";
+    NotAccountable = "not_accountable", "只能对首席服务官、党建助手或党建指导员下达督办或约谈";
     NotActive = "not_active", "报名不是有效状态（已取消或未通过）";
-    NotChainCommittee = "not_chain_committee", "只能关联到产业链党委";
+    NotChainCommittee = "not_chain_committee", "须为产业链党委（关联党组织、制定行动计划）";
     NotConverted = "not_converted", "协议尚未转股";
     NotDecidable = "not_decidable", "报名当前状态不能审核";
     NotEntitled = "not_entitled", "该人才的层次或类别不适用此服务事项";
     NotFound = "not_found", "记录不存在，或无权查看";
     NotGranting = "not_granting", "协议已转股或结题，不能再拨付";
     NotInIncubation = "not_in_incubation", "项目不在企业孵化阶段";
+    NotInThread = "not_in_thread", "只有沟通双方（党建助手和党建指导员）可以在该沟通中留言";
     NotLeadBroker = "not_lead_broker", "只有负责该线索的科创经纪人可以推进线索";
     NotLeadDepartment = "not_lead_department", "只有主办部门或受理分办人员可以执行该操作";
     NotListingOwner = "not_listing_owner", "只能发布或修改本单位的技术供给和需求";
@@ -255,6 +257,7 @@ catalogue! {
     TargetNotAllowed = "target_not_allowed", "不允许转到该目标阶段";
     TasksOpen = "tasks_open", "还有部门任务未完成";
     TermNotOver = "term_not_over", "协议期限尚未届满";
+    ThreadRoles = "thread_roles", "工作沟通须在一名党建助手和一名党建指导员之间";
     TicketExhausted = "ticket_exhausted", "生成票码失败，请重试";
     TicketOfOtherEvent = "ticket_of_other_event", "票码属于其他活动";
     TitleRequired = "title_required", "未填写活动名称";
@@ -262,6 +265,8 @@ catalogue! {
     TooManyColumns = "too_many_columns", "Excel 列数超过上限";
     TooManyRows = "too_many_rows", "单次导入行数超过上限";
     Unauthenticated = "unauthenticated", "未登录，或未提供有效的 API 令牌";
+    UnknownAlliance = "unknown_alliance", "联盟或协会不存在";
+    UnknownCase = "unknown_case", "诉求编号不存在";
     UnknownChain = "unknown_chain", "产业链不存在";
     UnknownContract = "unknown_contract", "技术合同不存在";
     UnknownDepartment = "unknown_department", "部门不存在";
@@ -276,7 +281,6 @@ catalogue! {
     UnknownProject = "unknown_project", "转化项目不存在";
     UnknownRace = "unknown_race", "赛马不存在";
     UnknownSeries = "unknown_series", "活动系列不存在";
-    UnknownAlliance = "unknown_alliance", "联盟或协会不存在";
     UnknownStaff = "unknown_staff", "服务人员不存在";
     UnknownTicket = "unknown_ticket", "没有这个票码的报名";
     UnknownUser = "unknown_user", "用户账号不存在";

@@ -35,3 +35,11 @@ pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
 pub fn today() -> NaiveDate {
     beijing_date(now())
 }
+
+/// The instants [start, end) covering the Beijing days `from` to `to`, both included.
+pub fn beijing_day_bounds(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let midnight = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - chrono::Duration::hours(8)
+    };
+    (midnight(from), midnight(to) + chrono::Duration::days(1))
+}

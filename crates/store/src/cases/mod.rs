@@ -120,7 +120,7 @@ fn event_row(
     }
 }
 
-async fn event<C: ConnectionTrait>(
+pub(crate) async fn event<C: ConnectionTrait>(
     tx: &C,
     case_id: &str,
     actor: &str,

@@ -1,4 +1,5 @@
 //! SeaORM entities, one file per table.
+pub mod accountability;
 pub mod alliance;
 pub mod alliance_member;
 pub mod api_token;
@@ -13,9 +14,12 @@ pub mod case_event;
 pub mod case_seq;
 pub mod case_task;
 pub mod chain;
+pub mod chain_action;
+pub mod chain_action_party;
 pub mod chain_node;
 pub mod chain_org;
 pub mod chain_output;
+pub mod chain_programme;
 pub mod change_feed;
 pub mod commitment;
 pub mod commitment_report;
@@ -70,6 +74,9 @@ pub mod review_score;
 pub mod service_staff;
 pub mod session;
 pub mod staff_assignment;
+pub mod staff_post;
+pub mod staff_thread;
+pub mod staff_thread_read;
 pub mod supervision;
 pub mod talent;
 pub mod talent_request;

@@ -22,6 +22,7 @@ mod m20261206_000016_reported_figures;
 mod m20261206_000017_self_service;
 mod m20261206_000018_frozen_periods;
 mod m20261206_000019_case_channel_index;
+mod m20261206_000020_zone_mechanisms;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_self_service::Migration),
             Box::new(m20261206_000018_frozen_periods::Migration),
             Box::new(m20261206_000019_case_channel_index::Migration),
+            Box::new(m20261206_000020_zone_mechanisms::Migration),
         ]
     }
 }

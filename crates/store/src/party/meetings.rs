@@ -1,7 +1,8 @@
 //! Joint and monthly coordination meetings, their decisions as the annual key-item list (年度重点事项) with milestones, and agendas that pick up overdue or at-risk items.
 //!
-//! A meeting is a joint meeting (联席会议) or a monthly coordination
-//! meeting (月度碰头会). Creating one puts on its agenda every key item
+//! A meeting is a joint meeting (联席会议), a monthly coordination
+//! meeting (月度碰头会), a symposium (座谈会) or the chief service officers'
+//! monthly meeting (首席服务官月度例会). Creating one puts on its agenda every key item
 //! that is not done at the meeting date and is either overdue or at risk
 //! ([`risk_at`]), so a slipping item rolls onto each next meeting until it
 //! is done. A decision of a meeting becomes a key item (项目化、清单化) with
@@ -28,21 +29,40 @@ pub enum MeetingKind {
     Joint,
     /// 月度碰头会: the monthly coordination meeting.
     Monthly,
+    /// 座谈会: a symposium with enterprises, officers or party members.
+    Symposium,
+    /// 首席服务官月度例会: the chief service officers' and assistants' monthly meeting.
+    OfficersMonthly,
 }
 
 impl MeetingKind {
-    pub const ALL: [MeetingKind; 2] = [MeetingKind::Joint, MeetingKind::Monthly];
+    pub const ALL: [MeetingKind; 4] = [
+        MeetingKind::Joint,
+        MeetingKind::Monthly,
+        MeetingKind::Symposium,
+        MeetingKind::OfficersMonthly,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             MeetingKind::Joint => "joint",
             MeetingKind::Monthly => "monthly",
+            MeetingKind::Symposium => "symposium",
+            MeetingKind::OfficersMonthly => "officers_monthly",
         }
     }
     pub fn label_zh(self) -> &'static str {
         match self {
             MeetingKind::Joint => "联席会议",
             MeetingKind::Monthly => "月度碰头会",
+            MeetingKind::Symposium => "座谈会",
+            MeetingKind::OfficersMonthly => "首席服务官月度例会",
         }
+    }
+    /// "联席会议、月度碰头会、座谈会或首席服务官月度例会", for messages.
+    pub fn choices_zh() -> String {
+        let labels: Vec<&str> = Self::ALL.iter().map(|k| k.label_zh()).collect();
+        let (last, rest) = labels.split_last().expect("kinds");
+        format!("{}或{last}", rest.join("、"))
     }
     /// The code or the Chinese label.
     pub fn parse(s: &str) -> Option<MeetingKind> {
@@ -999,6 +1019,15 @@ mod tests {
     fn kinds_parse_from_code_or_label() {
         assert_eq!(MeetingKind::parse("月度碰头会"), Some(MeetingKind::Monthly));
         assert_eq!(MeetingKind::parse("joint"), Some(MeetingKind::Joint));
-        assert_eq!(MeetingKind::parse("座谈会"), None);
+        assert_eq!(MeetingKind::parse("座谈会"), Some(MeetingKind::Symposium));
+        assert_eq!(
+            MeetingKind::parse("officers_monthly"),
+            Some(MeetingKind::OfficersMonthly)
+        );
+        assert_eq!(MeetingKind::parse("周例会"), None);
+        assert_eq!(
+            MeetingKind::choices_zh(),
+            "联席会议、月度碰头会、座谈会或首席服务官月度例会"
+        );
     }
 }

@@ -1207,6 +1207,8 @@ async fn demo_dataset_loads_and_tells_the_article_story() {
     assert_eq!(nev["latest"]["growth"], "+58.6%");
     crate::cockpit::tells_the_article_story(&api).await;
     crate::cockpit::chain_map_overlays_the_party_network(&app, &api).await;
+    crate::party_accountability::the_demo_holds_people_to_account_and_runs_chain_actions(&api)
+        .await;
     // The contract import template's sample row imports into the demo as it
     // is: its chain is one of the demo's.
     let admin = app

@@ -17,6 +17,7 @@ mod matching_pages;
 mod matching_vocabulary;
 mod names;
 mod open311;
+mod party_accountability;
 mod party_claims;
 mod party_commitments;
 mod party_meetings;

@@ -291,7 +291,7 @@ async fn a_new_meeting_takes_up_overdue_and_at_risk_items_and_they_roll_over() {
     let body = refused(
         api.post_json(
             "/api/v1/party/meetings",
-            json!({ "kind": "座谈会", "title": "", "held_on": "2026-13-01" }),
+            json!({ "kind": "周例会", "title": "", "held_on": "2026-13-01" }),
         )
         .await,
         422,
@@ -303,6 +303,22 @@ async fn a_new_meeting_takes_up_overdue_and_at_risk_items_and_they_roll_over() {
             && fields.contains_key("title")
             && fields.contains_key("held_on")
     );
+    assert!(fields["kind"].as_str().unwrap().contains("座谈会"));
+    // A symposium and the chief service officers' monthly meeting are meetings
+    // too: they take up the agenda and their decisions become key items.
+    let sym = meeting(&api, "座谈会", "科创企业党建工作座谈会", "2026-06-12").await;
+    assert_eq!(sym["meeting"]["kind"], "symposium");
+    let officers = meeting(
+        &api,
+        "officers_monthly",
+        "10月首席服务官月度例会",
+        "2026-10-23",
+    )
+    .await;
+    assert_eq!(officers["meeting"]["kind_label"], "首席服务官月度例会");
+    let list = api.get_ok("/api/v1/party/meetings?kind=symposium").await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["title"], "科创企业党建工作座谈会");
 }
 
 #[tokio::test]

@@ -25,7 +25,7 @@ fn at(d: &str) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&date(d).and_hms_opt(2, 0, 0).unwrap())
 }
 
-async fn staff(api: &Api, name: &str, role: &str, extra: Value) -> Value {
+pub async fn staff(api: &Api, name: &str, role: &str, extra: Value) -> Value {
     let mut body = json!({ "name": name, "staff_role": role });
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
@@ -35,7 +35,7 @@ async fn staff(api: &Api, name: &str, role: &str, extra: Value) -> Value {
     s
 }
 
-async fn assign(api: &Api, staff: &Value, org: &Value, from: &str, to: &str) -> (u16, Value) {
+pub async fn assign(api: &Api, staff: &Value, org: &Value, from: &str, to: &str) -> (u16, Value) {
     api.post_json(
         &format!("/api/v1/party/staff/{}/assignments", id(staff)),
         json!({ "org_id": id(org), "from_on": from, "to_on": to }),
@@ -74,7 +74,7 @@ fn clerk() -> Actor {
 }
 
 /// A case of `org` received at 10:00 on `on`, straight through the store.
-async fn receive(app: &TestApp, org: &Value, on: &str, title: &str) -> String {
+pub async fn receive(app: &TestApp, org: &Value, on: &str, title: &str) -> String {
     let cats = c::categories(&app.db).await.unwrap();
     let input = CaseInput {
         title: title.into(),

@@ -1637,6 +1637,11 @@ struct BoardPage {
     iq: InterviewQuery,
     interviews_export_href: String,
     chart: crate::charts::Chart,
+    /// Service officers, assistants and instructors whose enterprises' cases
+    /// run late this quarter (party readers only), the latest first.
+    people: Vec<crate::service::party::accountability::LatenessView>,
+    /// The latest supervision orders and interviews naming a person.
+    person_records: Vec<crate::service::party::accountability::AccountabilityView>,
 }
 
 /// Filters of the interview records (约谈记录): department, held from / to.
@@ -1672,9 +1677,6 @@ impl BoardPage {
         field_error(&self.errors, f)
     }
 }
-
-/// Overdue or late cases that make an interview advisable (repeated lateness).
-pub const INTERVIEW_THRESHOLD: i64 = 3;
 
 async fn board_page(
     s: &AppState,
@@ -1713,7 +1715,8 @@ async fn board_page(
                     )
                 };
                 BoardRow {
-                    suggest_interview: f.overdue_open + late >= INTERVIEW_THRESHOLD,
+                    suggest_interview: f.overdue_open + late
+                        >= kechuang_domain::cases::INTERVIEW_THRESHOLD,
                     on_time: permille(f.on_time_permille),
                     href_overdue: q("overdue"),
                     href_late: q("late"),
@@ -1755,6 +1758,20 @@ async fn board_page(
             cases::interviews_where(&s.db, &iq.filter(), 20).await?,
         )
         .await?;
+        let (people, person_records) = if p.can(Permission::PartyRead) {
+            use crate::service::party::accountability as acc;
+            let l = acc::lateness(s, p, &Default::default()).await?;
+            (
+                l.people
+                    .into_iter()
+                    .filter(|x| x.overdue_open + x.late > 0)
+                    .take(10)
+                    .collect(),
+                acc::recent(s, 10).await?,
+            )
+        } else {
+            (vec![], vec![])
+        };
         Ok::<_, ApiError>(BoardPage {
             page: PageCtx::new(s, p, "督办看板", "/cases/board", &[("督办看板", "")])
                 .flash_code(flash),
@@ -1771,6 +1788,8 @@ async fn board_page(
             interviews_export_href: format!("/cases/board/interviews.xlsx?{}", iq.query_string()),
             iq,
             chart,
+            people,
+            person_records,
         })
     }
     .await;

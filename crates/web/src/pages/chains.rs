@@ -174,6 +174,8 @@ struct DetailPage {
     /// The chain map and the output by year.
     map: Chart,
     output: Chart,
+    /// The chain committees' programmes of joint actions (party readers only).
+    programmes: Option<crate::service::party::programmes::ChainProgrammesView>,
 }
 
 /// The chain map as a tree chart (the members' table holds the same firms).
@@ -290,8 +292,10 @@ pub async fn detail(
             &[("产业链", "/chains"), (&d.chain.name, "")],
         )
         .flash_code(f.flash.as_deref());
+        let programmes = crate::service::party::programmes::of_chain(&st, &p, &id).await?;
         Ok(DetailPage {
             page,
+            programmes,
             committees,
             map,
             output,

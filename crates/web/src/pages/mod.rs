@@ -148,9 +148,21 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     Some(Permission::PartyRead),
                 ),
                 (
-                    "联席会议与碰头会",
+                    "党建工作会议",
                     "/party/meetings",
                     "journal-check",
+                    Some(Permission::PartyRead),
+                ),
+                (
+                    "人员督办约谈",
+                    "/party/accountability",
+                    "person-exclamation",
+                    Some(Permission::PartyRead),
+                ),
+                (
+                    "工作沟通",
+                    "/party/threads",
+                    "chat-left-dots",
                     Some(Permission::PartyRead),
                 ),
                 (
@@ -175,6 +187,12 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     "揭榜项目",
                     "/party/claims",
                     "flag",
+                    Some(Permission::PartyRead),
+                ),
+                (
+                    "链上行动计划",
+                    "/party/programmes",
+                    "link-45deg",
                     Some(Permission::PartyRead),
                 ),
             ],
@@ -518,6 +536,7 @@ impl PageCtx {
             Some("created") => "已创建",
             Some("saved") => "已保存",
             Some("deleted") => "已删除",
+            Some("posted") => "留言已发送",
             Some("imported") => "导入完成",
             Some("password_changed") => "密码已修改，请妥善保管",
             Some("password_reset") => "密码已重置，该账号需用新密码重新登录",

@@ -1,8 +1,9 @@
 //! Demo: Joint and monthly coordination meetings, their decisions as the annual key-item list (年度重点事项) with milestones, and agendas that pick up overdue or at-risk items.
 //!
-//! Twelve meetings in 2026 (a joint meeting each quarter, monthly
-//! coordination meetings between them) and 25 key items decided at the
-//! joint meetings, each with three milestones. Everything is replayed in
+//! Fifteen meetings in 2026 (a joint meeting each quarter, monthly
+//! coordination meetings between them, an enterprise symposium and two
+//! monthly meetings of the chief service officers) and 27 key items decided
+//! at them, each with three milestones. Everything is replayed in
 //! date order through the store (`at_time`): milestones are completed,
 //! progress is reported and items are closed on their dates, so each
 //! meeting's agenda is what was overdue or at risk on its day. By the end
@@ -27,7 +28,7 @@ fn at(d: NaiveDate) -> chrono::DateTime<Utc> {
 }
 
 /// (kind, title, month, day)
-const MEETINGS: [(MeetingKind, &str, u32, u32); 12] = [
+const MEETINGS: [(MeetingKind, &str, u32, u32); 15] = [
     (MeetingKind::Joint, "2026年第一季度科创党建联席会议", 1, 16),
     (MeetingKind::Monthly, "2月党建工作月度碰头会", 2, 27),
     (MeetingKind::Monthly, "3月党建工作月度碰头会", 3, 27),
@@ -40,6 +41,19 @@ const MEETINGS: [(MeetingKind, &str, u32, u32); 12] = [
     (MeetingKind::Joint, "2026年第四季度科创党建联席会议", 10, 16),
     (MeetingKind::Monthly, "10月党建工作月度碰头会", 10, 30),
     (MeetingKind::Monthly, "11月党建工作月度碰头会", 11, 27),
+    (MeetingKind::Symposium, "科创企业党建工作座谈会", 6, 12),
+    (
+        MeetingKind::OfficersMonthly,
+        "10月首席服务官与党建助手月度例会",
+        10,
+        23,
+    ),
+    (
+        MeetingKind::OfficersMonthly,
+        "11月首席服务官与党建助手月度例会",
+        11,
+        20,
+    ),
 ];
 
 /// How an item ends up by the end of November.
@@ -68,7 +82,7 @@ type Spec = (
     Plan,
 );
 
-const ITEMS: [Spec; 25] = [
+const ITEMS: [Spec; 27] = [
     (
         0,
         "推动金凤实验室与入驻企业党组织结对共建",
@@ -294,6 +308,24 @@ const ITEMS: [Spec; 25] = [
         31,
         Plan::Steady(70),
     ),
+    (
+        12,
+        "建立企业座谈会所提问题清单化销号机制",
+        "DQ",
+        "陈立",
+        9,
+        30,
+        Plan::OnTime(9, 18),
+    ),
+    (
+        13,
+        "首席服务官联系企业走访全覆盖",
+        "DQ",
+        "赵磊",
+        12,
+        20,
+        Plan::Steady(60),
+    ),
 ];
 
 const MILESTONES: [&str; 3] = ["制定工作方案", "组织推进实施", "总结验收"];
@@ -392,6 +424,8 @@ fn minutes(kind: MeetingKind) -> &'static str {
     match kind {
         MeetingKind::Joint => "会议通报上一阶段年度党建联建重点事项推进情况，逐项研究议程所列逾期和有逾期风险事项的推进措施；审议本季度新增重点事项，明确责任单位、责任人、完成时限和节点安排，实行项目化、清单化管理。",
         MeetingKind::Monthly => "会议调度重点事项月度进展，对议程所列逾期和有逾期风险事项逐项明确整改措施和完成时限，需跨部门协调的问题提交产业专班协同处置。",
+        MeetingKind::Symposium => "邀请园区科创企业党组织书记、企业负责人座谈，听取企业在融资、人才、用地和政策兑现方面的意见建议；现场收集问题逐条登记，明确责任部门限时答复，纳入重点事项清单销号管理。",
+        MeetingKind::OfficersMonthly => "首席服务官和党建助手逐一汇报联系企业走访、诉求办理和党建工作情况，通报联系企业诉求超期情况，对超期较多的服务人员提出督办要求，研究下月走访计划。",
     }
 }
 
@@ -417,15 +451,17 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                             kind,
                             title: title.into(),
                             held_on: on,
-                            place: if kind == MeetingKind::Joint {
-                                "科学城党群服务中心第一会议室".into()
-                            } else {
-                                "管委会党群工作部会议室".into()
+                            place: match kind {
+                                MeetingKind::Joint | MeetingKind::Symposium => {
+                                    "科学城党群服务中心第一会议室".into()
+                                }
+                                _ => "管委会党群工作部会议室".into(),
                             },
-                            attendees: if kind == MeetingKind::Joint {
-                                "管委会党群工作部、科技创新局、经济发展局、人才服务局、财政金融局、政务服务中心，各产业专班，金凤实验室、明月湖实验室等科研机构党组织负责人".into()
-                            } else {
-                                "党群工作部、各产业专班联络员、党建指导员代表".into()
+                            attendees: match kind {
+                                MeetingKind::Joint => "管委会党群工作部、科技创新局、经济发展局、人才服务局、财政金融局、政务服务中心，各产业专班，金凤实验室、明月湖实验室等科研机构党组织负责人".into(),
+                                MeetingKind::Symposium => "党群工作部、科技创新局、财政金融局，12家科创企业党组织书记和企业负责人".into(),
+                                MeetingKind::OfficersMonthly => "党群工作部，全体首席服务官、党建助手，党建指导员代表".into(),
+                                MeetingKind::Monthly => "党群工作部、各产业专班联络员、党建指导员代表".into(),
                             },
                             minutes: minutes(kind).into(),
                         },

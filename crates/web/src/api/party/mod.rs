@@ -2,12 +2,15 @@
 //! Each sub-area has its own router; its handlers are thin adapters over `service::party`,
 //! which the pages call too.
 
+pub mod accountability;
 pub mod claims;
 pub mod commitments;
 pub mod meetings;
 pub mod network;
+pub mod programmes;
 pub mod races;
 pub mod staff;
+pub mod threads;
 pub mod zones;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -23,4 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(zones::router())
         .merge(staff::router())
         .merge(claims::router())
+        .merge(accountability::router())
+        .merge(threads::router())
+        .merge(programmes::router())
 }

@@ -29,7 +29,10 @@ impl MeetingDraft {
         let mut e = vec![];
         let kind = MeetingKind::parse(&self.kind);
         if kind.is_none() {
-            e.push(("kind", "请选择会议类型：联席会议或月度碰头会".into()));
+            e.push((
+                "kind",
+                format!("请选择会议类型：{}", MeetingKind::choices_zh()),
+            ));
         }
         let title = required(&mut e, "title", "会议名称", &self.title, 200);
         let held_on = date(&mut e, "held_on", "会议日期", &self.held_on);

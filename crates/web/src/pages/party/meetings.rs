@@ -127,9 +127,9 @@ async fn list_page(
         page: PageCtx::new(
             st,
             p,
-            "联席会议与碰头会",
+            "党建工作会议",
             MEETINGS,
-            &[("党建引领", "/party"), ("联席会议与碰头会", "")],
+            &[("党建引领", "/party"), ("党建工作会议", "")],
         )
         .flash_code(flash),
         rows: page.map(service::meeting_view).items,
@@ -239,7 +239,7 @@ async fn detail_page(
             MEETINGS,
             &[
                 ("党建引领", "/party"),
-                ("联席会议与碰头会", MEETINGS),
+                ("党建工作会议", MEETINGS),
                 (&title, ""),
             ],
         )
@@ -397,7 +397,7 @@ async fn key_items_page(st: &AppState, p: &Principal, q: KeyItemListQuery) -> Ap
             MEETINGS,
             &[
                 ("党建引领", "/party"),
-                ("联席会议与碰头会", MEETINGS),
+                ("党建工作会议", MEETINGS),
                 ("年度重点事项", ""),
             ],
         ),

@@ -32,7 +32,7 @@ use crate::AppState;
 pub struct MeetingView {
     #[serde(flatten)]
     pub meeting: meeting::Model,
-    /// 联席会议 / 月度碰头会
+    /// 联席会议 / 月度碰头会 / 座谈会 / 首席服务官月度例会
     pub kind_label: String,
     /// 议程上的重点事项数（逾期或有逾期风险，会议创建时自动列入）
     pub agenda_count: u64,
@@ -173,7 +173,7 @@ fn parse_year(v: &Option<String>, label: &str) -> ApiResult<Option<i32>> {
 pub struct MeetingListQuery {
     /// 关键词：会议名称、地点、纪要
     pub q: Option<String>,
-    /// joint（联席会议）/ monthly（月度碰头会）
+    /// joint（联席会议）/ monthly（月度碰头会）/ symposium（座谈会）/ officers_monthly（首席服务官月度例会）
     pub kind: Option<String>,
     /// 会议年度
     pub year: Option<String>,
@@ -189,7 +189,10 @@ impl MeetingListQuery {
         let kind = match non_empty(&self.kind) {
             None => None,
             Some(k) => Some(MeetingKind::parse(&k).ok_or_else(|| {
-                ApiError::bad_request(ErrorCode::InvalidQuery, "会议类型只能是 joint 或 monthly")
+                ApiError::bad_request(
+                    ErrorCode::InvalidQuery,
+                    "会议类型只能是 joint、monthly、symposium 或 officers_monthly",
+                )
             })?),
         };
         Ok(MeetingFilter {

@@ -2,14 +2,34 @@
 //! teams and races, meetings and key items, responsibility zones, service staff and their logs,
 //! project claims. The JSON API and the pages both call it.
 
+pub mod accountability;
 pub mod claims;
 pub mod commitments;
 pub mod meetings;
 pub mod member_sheets;
 pub mod network;
 pub mod org_sheets;
+pub mod programmes;
 pub mod races;
 pub mod staff;
+pub mod threads;
 pub mod zones;
 
+use chrono::NaiveDate;
+use kechuang_domain::ErrorCode;
+
+use crate::error::{ApiError, ApiResult};
 pub use crate::extract::{non_empty, opt_bool};
+
+/// An optional date of the query string (400 `invalid_query` when it is not one).
+pub fn query_date(name: &str, v: &Option<String>) -> ApiResult<Option<NaiveDate>> {
+    match non_empty(v) {
+        None => Ok(None),
+        Some(t) => crate::forms::parse_date(&t).map(Some).ok_or_else(|| {
+            ApiError::bad_request(
+                ErrorCode::InvalidQuery,
+                format!("参数 {name} 应为日期，如 2026-03-01"),
+            )
+        }),
+    }
+}

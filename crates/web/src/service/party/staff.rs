@@ -24,7 +24,7 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{non_empty, opt_bool};
+use super::{non_empty, opt_bool, query_date};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell, Sheet};
@@ -370,6 +370,10 @@ pub struct StaffDetailView {
     pub assignments: Vec<AssignmentView>,
     /// The assistants of a chief service officer.
     pub assistants: Vec<StaffView>,
+    /// 对本人的督办约谈，最近的在前
+    pub accountabilities: Vec<super::accountability::AccountabilityView>,
+    /// 本人参与的工作沟通（党建助手、党建指导员）
+    pub threads: Vec<super::threads::ThreadView>,
 }
 
 pub async fn detail_of(s: &AppState, p: &Principal, id: &str) -> ApiResult<StaffDetailView> {
@@ -381,6 +385,8 @@ pub async fn detail_of(s: &AppState, p: &Principal, id: &str) -> ApiResult<Staff
         staff: staff_view(s, m).await?,
         assignments,
         assistants,
+        accountabilities: super::accountability::of_people(s, vec![id.into()], None, None).await?,
+        threads: super::threads::of_staff(s, p, id).await?,
     })
 }
 
@@ -447,18 +453,6 @@ pub struct LogListQuery {
     pub page: Option<u64>,
     #[param(ignore)]
     pub per_page: Option<u64>,
-}
-
-fn query_date(name: &str, v: &Option<String>) -> ApiResult<Option<NaiveDate>> {
-    match non_empty(v) {
-        None => Ok(None),
-        Some(t) => crate::forms::parse_date(&t).map(Some).ok_or_else(|| {
-            ApiError::bad_request(
-                ErrorCode::InvalidQuery,
-                format!("参数 {name} 应为日期，如 2026-03-01"),
-            )
-        }),
-    }
 }
 
 impl LogListQuery {
@@ -660,10 +654,23 @@ pub struct ReportView {
     pub logs: Vec<WorkLogView>,
     /// 党建助手的工作记录
     pub assistant_logs: Vec<WorkLogView>,
+    /// 报告期内对首席服务官及其党建助手的督办约谈
+    pub accountabilities: Vec<super::accountability::AccountabilityView>,
+    /// 党建助手与党建指导员在报告期内有留言的工作沟通
+    pub threads: Vec<super::threads::ThreadActivityView>,
 }
 
 pub async fn report_view(s: &AppState, r: Report) -> ApiResult<ReportView> {
+    let assistant_ids: Vec<String> = r.assistants.iter().map(|a| a.id.clone()).collect();
+    let people: Vec<String> = std::iter::once(r.officer.id.clone())
+        .chain(assistant_ids.iter().cloned())
+        .collect();
+    let accountabilities =
+        super::accountability::of_people(s, people, Some(r.from), Some(r.to)).await?;
+    let threads = super::threads::activity(s, &assistant_ids, r.from, r.to).await?;
     Ok(ReportView {
+        accountabilities,
+        threads,
         officer: staff_view(s, r.officer).await?,
         assistants: staff_views(s, r.assistants).await?,
         from: r.from,
@@ -805,7 +812,8 @@ fn text(s: impl Into<String>) -> Cell {
 }
 
 /// One report as a workbook: the figures, the enterprises, the cases, the
-/// officer's logs and the assistants' logs, one sheet each.
+/// officer's logs, the assistants' logs, the supervision orders and
+/// interviews, and the assistants' threads, one sheet each.
 pub async fn report_export_bytes(
     s: &AppState,
     p: &Principal,
@@ -922,6 +930,27 @@ pub async fn report_export_bytes(
         },
         log_sheet("首席服务官工作记录", &r.logs),
         log_sheet("党建助手工作记录", &r.assistant_logs),
+        Sheet {
+            name: "督办约谈".into(),
+            headers: super::accountability::COLUMNS
+                .iter()
+                .map(|h| h.to_string())
+                .collect(),
+            rows: r
+                .accountabilities
+                .iter()
+                .cloned()
+                .map(super::accountability::export_row)
+                .collect(),
+        },
+        Sheet {
+            name: "工作沟通".into(),
+            headers: super::threads::ACTIVITY_COLUMNS
+                .iter()
+                .map(|h| h.to_string())
+                .collect(),
+            rows: r.threads.iter().map(super::threads::activity_row).collect(),
+        },
     ];
     let name = format!(
         "首席服务官报告-{}-{}至{}.xlsx",
@@ -976,4 +1005,29 @@ pub async fn log(s: &AppState, p: &Principal, id: &str) -> ApiResult<WorkLogView
     require(p, Permission::PartyRead)?;
     let l = store::get_log(&s.db, id).await?;
     log_view(s, l).await
+}
+
+/// (id, "name（role，party organisation or department）") of everyone in
+/// these roles, for pickers where namesakes must be told apart.
+pub async fn people_choices(s: &AppState, roles: &[StaffRole]) -> ApiResult<Vec<(String, String)>> {
+    let pos = kechuang_store::names::all(&s.db, "party_orgs").await?;
+    let deps = kechuang_store::names::all(&s.db, "departments").await?;
+    let mut out = vec![];
+    for r in roles {
+        for m in store::of_role(&s.db, *r).await? {
+            let unit = name_of(&pos, &m.party_org_id);
+            let unit = if unit.is_empty() {
+                name_of(&deps, &m.department_id)
+            } else {
+                unit
+            };
+            let label = if unit.is_empty() {
+                format!("{}（{}）", m.name, r.label_zh())
+            } else {
+                format!("{}（{}，{unit}）", m.name, r.label_zh())
+            };
+            out.push((m.id, label));
+        }
+    }
+    Ok(out)
 }
