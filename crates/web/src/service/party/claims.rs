@@ -10,7 +10,7 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::non_empty;
+use super::{non_empty, query_year};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
@@ -133,18 +133,6 @@ pub async fn detail_view(s: &AppState, id: &str) -> ApiResult<ClaimDetailView> {
     })
 }
 
-fn parse_year(v: &Option<String>) -> ApiResult<Option<i32>> {
-    match non_empty(v) {
-        None => Ok(None),
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1900..=2200).contains(y))
-            .map(Some)
-            .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidQuery, "年度须为四位数字年份")),
-    }
-}
-
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ClaimListQuery {
@@ -184,7 +172,7 @@ impl ClaimListQuery {
                 ),
             },
             party_org_id: non_empty(&self.party_org_id),
-            year: parse_year(&self.year)?,
+            year: query_year(&self.year, "年度")?,
         })
     }
 }
@@ -340,7 +328,7 @@ impl ResultListQuery {
                     ApiError::bad_request(ErrorCode::InvalidQuery, "未知的成果类型")
                 })?),
             },
-            year: parse_year(&self.year)?,
+            year: query_year(&self.year, "年度")?,
         })
     }
 }

@@ -14,7 +14,7 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{non_empty, opt_bool};
+use super::{non_empty, opt_bool, query_year};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell};
@@ -154,20 +154,6 @@ pub async fn meeting_detail_view(s: &AppState, id: &str) -> ApiResult<MeetingDet
 // Meetings
 // ---------------------------------------------------------------------------
 
-fn parse_year(v: &Option<String>, label: &str) -> ApiResult<Option<i32>> {
-    match non_empty(v) {
-        None => Ok(None),
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1900..=2200).contains(y))
-            .map(Some)
-            .ok_or_else(|| {
-                ApiError::bad_request(ErrorCode::InvalidQuery, format!("{label}须为四位数字年份"))
-            }),
-    }
-}
-
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MeetingListQuery {
@@ -198,7 +184,7 @@ impl MeetingListQuery {
         Ok(MeetingFilter {
             q: non_empty(&self.q),
             kind,
-            year: parse_year(&self.year, "会议年度")?,
+            year: query_year(&self.year, "会议年度")?,
         })
     }
 }
@@ -312,7 +298,7 @@ impl KeyItemListQuery {
         match non_empty(&self.year).as_deref() {
             Some("all") => Ok(None),
             None => Ok(Some(kechuang_store::clock::today().year())),
-            Some(_) => parse_year(&self.year, "清单年度"),
+            Some(_) => query_year(&self.year, "清单年度"),
         }
     }
     pub fn filter(&self) -> ApiResult<KeyItemFilter> {

@@ -33,3 +33,19 @@ pub fn query_date(name: &str, v: &Option<String>) -> ApiResult<Option<NaiveDate>
         }),
     }
 }
+
+/// An optional year of the query string, 1900–2200 (400 `invalid_query`
+/// naming `label` otherwise).
+pub fn query_year(v: &Option<String>, label: &str) -> ApiResult<Option<i32>> {
+    match non_empty(v) {
+        None => Ok(None),
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y))
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::bad_request(ErrorCode::InvalidQuery, format!("{label}须为四位数字年份"))
+            }),
+    }
+}

@@ -3,7 +3,6 @@
 //! part and the results, and the figures counted from them.
 
 use kechuang_domain::auth::Permission;
-use kechuang_domain::ErrorCode;
 use kechuang_store::entities::{chain_action, chain_programme};
 use kechuang_store::party::programmes::{
     self as store, ActionFigures, ActionKind, ActionRow, ProgrammeFilter, ProgrammeRow,
@@ -12,7 +11,7 @@ use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::non_empty;
+use super::{non_empty, query_year};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell, Sheet};
@@ -128,25 +127,11 @@ pub struct ProgrammeListQuery {
 
 impl ProgrammeListQuery {
     pub fn filter(&self) -> ApiResult<ProgrammeFilter> {
-        let year = match non_empty(&self.year) {
-            None => None,
-            Some(y) => Some(
-                y.parse::<i32>()
-                    .ok()
-                    .filter(|y| (2000..=2100).contains(y))
-                    .ok_or_else(|| {
-                        ApiError::bad_request(
-                            ErrorCode::InvalidQuery,
-                            "参数 year 应为 2000～2100 之间的年份",
-                        )
-                    })?,
-            ),
-        };
         Ok(ProgrammeFilter {
             q: non_empty(&self.q),
             committee_id: non_empty(&self.committee_id),
             chain_id: non_empty(&self.chain_id),
-            year,
+            year: query_year(&self.year, "年度")?,
         })
     }
 }
