@@ -234,8 +234,25 @@ pub async fn principal(
     }))
 }
 
-/// Whether sign-in for this account or from this address is throttled now.
-pub async fn throttled(db: &Db, username: &str, ip: &str) -> StoreResult<bool> {
+/// Failed sign-ins within the window: for this account and from this address.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub by_user: u64,
+    pub by_ip: u64,
+}
+
+impl Failures {
+    /// Sign-in is refused (429) while either count is at its bound.
+    pub fn locked(self) -> bool {
+        self.by_user >= MAX_FAILURES || self.by_ip >= MAX_FAILURES * 4
+    }
+    /// Attempts the account has left before it is locked.
+    pub fn left(self) -> u64 {
+        MAX_FAILURES.saturating_sub(self.by_user)
+    }
+}
+
+pub async fn failures(db: &Db, username: &str, ip: &str) -> StoreResult<Failures> {
     let since = now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
     let by_user = login_attempt::Entity::find()
         .filter(login_attempt::Column::Username.eq(username))
@@ -249,7 +266,7 @@ pub async fn throttled(db: &Db, username: &str, ip: &str) -> StoreResult<bool> {
         .filter(login_attempt::Column::At.gt(since))
         .count(db)
         .await?;
-    Ok(by_user >= MAX_FAILURES || by_ip >= MAX_FAILURES * 4)
+    Ok(Failures { by_user, by_ip })
 }
 
 pub async fn note_attempt(db: &Db, username: &str, ip: &str, success: bool) -> StoreResult<()> {

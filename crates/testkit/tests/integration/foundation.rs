@@ -102,14 +102,34 @@ async fn sign_in_throttling_logout_and_csrf() {
         .unwrap()
         .starts_with("/login?next="));
 
-    // Five failures lock the account for a while, even with the right password.
+    // Five failures lock the account for a while, even with the right
+    // password; the page warns before: the third and fourth say what is left.
+    let mut said = vec![];
     for _ in 0..5 {
-        http.post(app.url("/login"))
+        let res = http
+            .post(app.url("/login"))
             .form(&[("username", "clerk"), ("password", "bad")])
             .send()
             .await
             .unwrap();
+        assert_eq!(res.status(), 401);
+        let html = res.text().await.unwrap();
+        said.push(
+            kechuang_testkit::between(&html, "用户名或密码不正确", "<")
+                .unwrap_or("")
+                .to_string(),
+        );
     }
+    assert_eq!(
+        said,
+        [
+            "",
+            "",
+            "；再输错2次，该账号将锁定15分钟",
+            "；再输错1次，该账号将锁定15分钟",
+            "；该账号已锁定15分钟，请稍后再试，或请管理员重置密码"
+        ]
+    );
     let res = http
         .post(app.url("/login"))
         .form(&[

@@ -110,21 +110,21 @@ pub async fn login(
             ),
         );
     }
-    match accounts::throttled(&state.db, &username, &ip).await {
-        Ok(true) => {
-            let minutes = accounts::FAILURE_WINDOW_MINUTES;
-            return fail(
-                StatusCode::TOO_MANY_REQUESTS,
-                &match lang {
-                    Lang::Zh => format!("登录失败次数过多，请{minutes}分钟后再试"),
-                    Lang::En => {
-                        format!("Too many failed attempts; please try again in {minutes} minutes")
-                    }
-                },
-            );
-        }
-        Ok(false) => {}
+    let failures = match accounts::failures(&state.db, &username, &ip).await {
+        Ok(f) => f,
         Err(e) => return ApiError::from(e).into_response(),
+    };
+    let minutes = accounts::FAILURE_WINDOW_MINUTES;
+    if failures.locked() {
+        return fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            &match lang {
+                Lang::Zh => format!("登录失败次数过多，请{minutes}分钟后再试"),
+                Lang::En => {
+                    format!("Too many failed attempts; please try again in {minutes} minutes")
+                }
+            },
+        );
     }
     let user = match accounts::authenticate(&state.db, &username, &f.password).await {
         Ok(u) => u,
@@ -132,13 +132,29 @@ pub async fn login(
     };
     let _ = accounts::note_attempt(&state.db, &username, &ip, user.is_some()).await;
     let Some(user) = user else {
-        return fail(
-            StatusCode::UNAUTHORIZED,
-            lang.pick(
-                "用户名或密码不正确",
-                "The user name or password is not correct",
+        // Warn before the lockout: the last two attempts say how many are left.
+        let left = failures.left().saturating_sub(1);
+        let msg = match (lang, left) {
+            (Lang::Zh, 0) => format!(
+                "用户名或密码不正确；该账号已锁定{minutes}分钟，请稍后再试，或请管理员重置密码"
             ),
-        );
+            (Lang::Zh, 1 | 2) => format!(
+                "用户名或密码不正确；再输错{left}次，该账号将锁定{minutes}分钟"
+            ),
+            (Lang::En, 0) => format!(
+                "The user name or password is not correct; this account is locked for {minutes} minutes, or ask an administrator to reset the password"
+            ),
+            (Lang::En, 1 | 2) => format!(
+                "The user name or password is not correct; {left} more wrong attempt(s) lock this account for {minutes} minutes"
+            ),
+            _ => lang
+                .pick(
+                    "用户名或密码不正确",
+                    "The user name or password is not correct",
+                )
+                .to_string(),
+        };
+        return fail(StatusCode::UNAUTHORIZED, &msg);
     };
     match accounts::create_session(&state.db, &user.id).await {
         Ok((token, _)) => (
