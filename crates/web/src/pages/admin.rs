@@ -391,6 +391,16 @@ pub async fn reset_password(
 }
 
 /// Chinese name of an audited entity type (table).
+/// Who wrote an audit entry, as a person reads it: the platform's own timed
+/// work and the demo loader by name, accounts by user name.
+pub fn actor_label(actor: &str) -> String {
+    match actor {
+        "system" => "系统（定时任务）".into(),
+        "demo" => "演示数据".into(),
+        a => a.into(),
+    }
+}
+
 pub fn entity_label(entity: &str) -> &'static str {
     match entity {
         "departments" => "部门",
@@ -542,7 +552,7 @@ impl From<audit_entry::Model> for AuditRow {
         };
         AuditRow {
             at: super::fmt_rfc3339(&e.at),
-            actor: e.actor,
+            actor: actor_label(&e.actor),
             entity: entity_label(&e.entity).into(),
             object,
             href,
@@ -930,6 +940,15 @@ mod tests {
         for e in kechuang_store::audit::AUDITED {
             assert_ne!(super::entity_label(e), "其他", "{e}");
         }
+    }
+
+    /// The platform's own work and the demo loader are named in Chinese, not
+    /// by their internal user names; accounts keep theirs.
+    #[test]
+    fn actors_are_named_for_people() {
+        assert_eq!(super::actor_label("system"), "系统（定时任务）");
+        assert_eq!(super::actor_label("demo"), "演示数据");
+        assert_eq!(super::actor_label("keji"), "keji");
     }
 
     /// An unmasked view or export of party members' personal data is named

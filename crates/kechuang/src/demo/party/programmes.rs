@@ -23,7 +23,7 @@ fn at(d: NaiveDate) -> chrono::DateTime<Utc> {
 }
 
 /// (month, day, kind, title, share of the linked organisations taking part
-/// as (from, count), results)
+/// as (from, count), results with `{n}` for the party organisations taking part)
 type Spec = (
     u32,
     u32,
@@ -40,7 +40,7 @@ const ACTIONS: [Spec; 6] = [
         ActionKind::CoBuild,
         "链上企业党组织结对共建签约",
         (0, 6),
-        "6对企业党组织签订结对共建协议，明确联合主题党日、党员互学等共建事项",
+        "{n}个企业党组织签订结对共建协议，明确联合主题党日、党员互学等共建事项",
     ),
     (
         4,
@@ -56,7 +56,7 @@ const ACTIONS: [Spec; 6] = [
         ActionKind::RedHeart,
         "“链上红心”党员先锋岗授牌",
         (0, 12),
-        "设立党员先锋岗12个，承担关键技术攻关和客户服务任务",
+        "在{n}个企业党组织设立党员先锋岗，承担关键技术攻关和客户服务任务",
     ),
     (
         8,
@@ -120,12 +120,21 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         ),
     )
     .await?;
+    // `count` of them from `from` on, wrapping round a short list, each once.
     let take = |v: &[String], (from, count): (usize, usize)| -> Vec<String> {
-        v.iter().skip(from).take(count).cloned().collect()
+        (0..count.min(v.len()))
+            .map(|k| v[(from + k) % v.len()].clone())
+            .collect()
     };
     let today = kechuang_store::clock::today();
     for (m, d, kind, title, share, results) in ACTIONS {
         let held_on = day(m, d);
+        let party_org_ids = take(&linked, share);
+        let results = if held_on <= today {
+            results.replace("{n}", &party_org_ids.len().to_string())
+        } else {
+            String::new()
+        };
         at_time(
             at(held_on.min(today)),
             programmes::create_action(
@@ -136,12 +145,8 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                     title: title.into(),
                     kind,
                     held_on,
-                    results: if held_on <= today {
-                        results.into()
-                    } else {
-                        String::new()
-                    },
-                    party_org_ids: take(&linked, share),
+                    results,
+                    party_org_ids,
                     org_ids: take(&firms, share),
                 },
             ),
