@@ -769,9 +769,27 @@ async fn a_chain_committee_runs_a_programme_of_joint_actions() {
     let html = b.get_text(&format!("/chains/{}", id(&chain))).await;
     assert!(html.contains("id=\"chain-programmes\""), "{html}");
     assert!(html.contains("2026年“链上红心”联建行动"));
+    // The new-action form offers the chain's member firms first.
+    let (status, _) = kechuang_testkit::Api::json(
+        admin
+            .put(&format!(
+                "/api/v1/chains/{}/members/{}",
+                id(&chain),
+                id(&firms[2])
+            ))
+            .json(&json!({"position": "midstream"})),
+    )
+    .await;
+    assert_eq!(status, 200);
     let html = b.get_text(&format!("/party/programmes/{pid}")).await;
     assert!(
         html.contains("为3家中小企业提供数据安全咨询") && html.contains("id=\"fig-firms\">3 家")
+    );
+    let form = html.split("id=\"action-org_ids\"").nth(1).unwrap();
+    let first = form.split("</option>").next().unwrap();
+    assert!(
+        first.ends_with(">重庆工业互联网有限公司（链上）"),
+        "{first}"
     );
     app.user("qiye", Role::Enterprise, None, Some(id(&firms[0])))
         .await;

@@ -184,6 +184,25 @@ impl DetailPage {
     }
 }
 
+/// Firms for an action: the chain's members first (marked 链上), then the others.
+async fn firm_choices(st: &AppState, chain_id: &str) -> ApiResult<Vec<(String, String)>> {
+    let members: Vec<String> = kechuang_store::chains::detail(&st.db, chain_id)
+        .await?
+        .members
+        .into_iter()
+        .map(|m| m.link.org_id)
+        .collect();
+    let (mut on, off): (Vec<_>, Vec<_>) = org_choices(st, &["enterprise"])
+        .await?
+        .into_iter()
+        .partition(|(id, _)| members.contains(id));
+    for (_, name) in on.iter_mut() {
+        name.push_str("（链上）");
+    }
+    on.extend(off);
+    Ok(on)
+}
+
 /// An action's current values, for its edit form.
 fn action_draft(a: &ChainActionView) -> ActionDraft {
     let ids = |v: &[ActionPartyView]| {
@@ -243,7 +262,7 @@ async fn detail_page(
             vec![]
         },
         firms: if can_write {
-            org_choices(st, &["enterprise"]).await?
+            firm_choices(st, &d.programme.chain_id).await?
         } else {
             vec![]
         },
