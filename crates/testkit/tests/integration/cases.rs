@@ -1622,6 +1622,25 @@ async fn leaders_see_laggards_and_record_interviews() {
     let b = w.app.browser("boss").await;
     let html = b.get_text("/cases/board").await;
     assert!(html.contains("科技创新局") && html.contains("建议约谈"));
+    // Ranked: the lagging department first; a period without its cases
+    // suggests nothing, and its numbers link to that period's cases.
+    let board = kechuang_testkit::between(&html, "id=\"board\"", "</table>").unwrap();
+    let first = board
+        .split("<tr><td class=\"text-end\">1</td><td>")
+        .nth(1)
+        .unwrap();
+    assert!(first.starts_with("科技创新局"), "{board}");
+    let html = b
+        .get_text("/cases/board?bfrom=2026-07-01&bto=2026-09-30")
+        .await;
+    let board = kechuang_testkit::between(&html, "id=\"board\"", "</table>").unwrap();
+    assert!(!board.contains("建议约谈"), "{board}");
+    assert!(html.contains("value=\"2026-07-01\""));
+    let html = b
+        .get_text("/cases/board?bfrom=2026-06-01&bto=2026-06-30")
+        .await;
+    assert!(html.contains("建议约谈"));
+    assert!(html.contains("from=2026-06-01&amp;to=2026-06-30"), "{html}");
     // An interview is recorded with who, when, why and the outcome.
     let (status, body) = Api::json(w.leader.post("/api/v1/interviews").json(&json!({"department_id": w.lead_dep["id"], "interviewee": "李科长", "held_on": "2099-01-01", "reason": "x", "outcome": "y"}))).await;
     assert_eq!(

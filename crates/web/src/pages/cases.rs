@@ -1613,6 +1613,8 @@ pub async fn create_category(
 // ------------------------------------------------------------------ supervision board
 
 pub struct BoardRow {
+    /// 排名: by overdue open cases, then cases closed late.
+    pub rank: usize,
     pub name: String,
     pub department_id: String,
     pub overdue_open: i64,
@@ -1642,15 +1644,21 @@ struct BoardPage {
     people: Vec<crate::service::party::accountability::LatenessView>,
     /// The latest supervision orders and interviews naming a person.
     person_records: Vec<crate::service::party::accountability::AccountabilityView>,
+    /// Overdue open plus late cases that suggest an interview.
+    threshold: i64,
 }
 
-/// Filters of the interview records (约谈记录): department, held from / to.
+/// Filters of the interview records (约谈记录): department, held from / to;
+/// and the period of the departments' table (cases received from `bfrom`
+/// to `bto`, all when empty).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct InterviewQuery {
     pub department_id: String,
     pub from: String,
     pub to: String,
+    pub bfrom: String,
+    pub bto: String,
     pub flash: Option<String>,
 }
 
@@ -1689,11 +1697,15 @@ async fn board_page(
 ) -> PageResult {
     let r = async {
         require(p, Permission::CasesSupervise)?;
+        let period = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        let (bfrom, bto) = (period(&iq.bfrom), period(&iq.bto));
         let stats = crate::service::cases::statistics(
             s,
             p,
             &CaseListQuery {
                 group: Some("department".into()),
+                from: bfrom.clone(),
+                to: bto.clone(),
                 ..Default::default()
             },
         )
@@ -1710,11 +1722,14 @@ async fn board_page(
                         list_query_string(&CaseListQuery {
                             lead_department_id: Some(f.key.clone()),
                             sla: Some(sla.into()),
+                            from: bfrom.clone(),
+                            to: bto.clone(),
                             ..Default::default()
                         })
                     )
                 };
                 BoardRow {
+                    rank: 0,
                     suggest_interview: f.overdue_open + late
                         >= kechuang_domain::cases::INTERVIEW_THRESHOLD,
                     on_time: permille(f.on_time_permille),
@@ -1727,7 +1742,10 @@ async fn board_page(
                 }
             })
             .collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.overdue_open * 10 + r.late));
+        rows.sort_by_key(|r| std::cmp::Reverse((r.overdue_open, r.late)));
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.rank = i + 1;
+        }
         let chart = crate::charts::Chart::new(
             "board-chart",
             "各部门时限情况（件）",
@@ -1790,6 +1808,7 @@ async fn board_page(
             chart,
             people,
             person_records,
+            threshold: kechuang_domain::cases::INTERVIEW_THRESHOLD,
         })
     }
     .await;
