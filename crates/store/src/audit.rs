@@ -84,6 +84,7 @@ pub const AUDITED: &[&str] = &[
     "chain_programmes",
     "chain_actions",
     "chain_action_parties",
+    "settings",
     "alliances",
     "alliance_members",
     "offers",

@@ -33,6 +33,7 @@ pub mod record;
 pub mod reported;
 pub mod scope;
 pub mod search;
+pub mod settings;
 pub mod stats_cache;
 pub mod talent;
 #[cfg(test)]

@@ -73,6 +73,7 @@ pub mod reported_figure;
 pub mod review_score;
 pub mod service_staff;
 pub mod session;
+pub mod setting;
 pub mod staff_assignment;
 pub mod staff_post;
 pub mod staff_thread;

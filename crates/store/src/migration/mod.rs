@@ -23,6 +23,7 @@ mod m20261206_000017_self_service;
 mod m20261206_000018_frozen_periods;
 mod m20261206_000019_case_channel_index;
 mod m20261206_000020_zone_mechanisms;
+mod m20261206_000021_settings;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_frozen_periods::Migration),
             Box::new(m20261206_000019_case_channel_index::Migration),
             Box::new(m20261206_000020_zone_mechanisms::Migration),
+            Box::new(m20261206_000021_settings::Migration),
         ]
     }
 }

@@ -5,13 +5,13 @@
 //! one may refer to a case, whose timeline then shows it.
 //!
 //! [`lateness`] counts, per person, the cases of the enterprises assigned to
-//! them that run late in a period, and suggests an interview past the same
-//! threshold the supervision board uses for departments.
+//! them that run late in a period, and suggests an interview past the
+//! committee's threshold, the one the supervision board uses for departments.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use kechuang_domain::cases::{CaseStatus, INTERVIEW_THRESHOLD};
+use kechuang_domain::cases::CaseStatus;
 use kechuang_domain::ErrorCode;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -296,7 +296,8 @@ pub struct Lateness {
     pub overdue_open: u64,
     /// Closed after their due date.
     pub late: u64,
-    /// overdue_open + late reach [`INTERVIEW_THRESHOLD`].
+    /// overdue_open + late reach the committee's threshold
+    /// ([`crate::settings::interview_threshold`]).
     pub suggest_interview: bool,
 }
 
@@ -314,6 +315,7 @@ pub async fn lateness(db: &Db, from: NaiveDate, to: NaiveDate) -> StoreResult<Ve
     if people.is_empty() {
         return Ok(vec![]);
     }
+    let threshold = crate::settings::interview_threshold(db).await?.value;
     let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
     // person → enterprises assigned in the period
     let mut orgs_of: HashMap<String, HashSet<String>> = HashMap::new();
@@ -388,7 +390,7 @@ pub async fn lateness(db: &Db, from: NaiveDate, to: NaiveDate) -> StoreResult<Ve
                 cases,
                 overdue_open,
                 late,
-                suggest_interview: (overdue_open + late) as i64 >= INTERVIEW_THRESHOLD,
+                suggest_interview: (overdue_open + late) as i64 >= threshold,
                 staff: s,
             })
         })

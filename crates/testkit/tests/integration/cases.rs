@@ -1641,6 +1641,73 @@ async fn leaders_see_laggards_and_record_interviews() {
         .await;
     assert!(html.contains("建议约谈"));
     assert!(html.contains("from=2026-06-01&amp;to=2026-06-30"), "{html}");
+    // The committee sets the threshold: at 5, three overdue cases suggest nothing.
+    let t = w.leader.get_ok("/api/v1/interviews/threshold").await;
+    assert_eq!(
+        (
+            t["value"].as_i64(),
+            t["version"].as_i64(),
+            t["default"].as_i64()
+        ),
+        (Some(3), Some(0), Some(3))
+    );
+    let (status, body) = w
+        .leader
+        .put_json(
+            "/api/v1/interviews/threshold",
+            json!({"value": "0", "version": 0}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(body["details"]["fields"]["value"].is_string(), "{body}");
+    let (status, t) = w
+        .leader
+        .put_json(
+            "/api/v1/interviews/threshold",
+            json!({"value": "5", "version": 0}),
+        )
+        .await;
+    assert_eq!(
+        (status, t["value"].as_i64(), t["version"].as_i64()),
+        (200, Some(5), Some(1))
+    );
+    let (status, body) = w
+        .leader
+        .put_json(
+            "/api/v1/interviews/threshold",
+            json!({"value": "4", "version": 0}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("stale_version"))
+    );
+    let (status, _) = Api::json(w.lead.get("/api/v1/interviews/threshold")).await;
+    assert_eq!(status, 403);
+    let html = b.get_text("/cases/board").await;
+    let board = kechuang_testkit::between(&html, "id=\"board\"", "</table>").unwrap();
+    assert!(!board.contains("建议约谈"), "{board}");
+    assert!(html.contains("累计达到5件"));
+    // On the board, a bad value is refused beside the box, as typed.
+    let res = b
+        .post_form(
+            "/cases/board/threshold",
+            &[("value", "三件"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("建议约谈阈值请填写 1～1000 之间的整数") && page.contains("value=\"三件\"")
+    );
+    let res = b
+        .post_form(
+            "/cases/board/threshold",
+            &[("value", "3"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(crate::location(&res), "/cases/board?flash=saved");
+    assert!(b.get_text("/cases/board").await.contains("建议约谈"));
     // An interview is recorded with who, when, why and the outcome.
     let (status, body) = Api::json(w.leader.post("/api/v1/interviews").json(&json!({"department_id": w.lead_dep["id"], "interviewee": "李科长", "held_on": "2099-01-01", "reason": "x", "outcome": "y"}))).await;
     assert_eq!(

@@ -69,6 +69,37 @@ async fn officers_and_assistants_are_held_to_account_by_name() {
     }
     assert!(row(&instructor).is_null());
     assert!(row(&broker).is_null());
+    // The committee's threshold (the board's) decides: at 4, three are not enough.
+    let (status, _) = office
+        .put_json(
+            "/api/v1/interviews/threshold",
+            json!({"value": "4", "version": 0}),
+        )
+        .await;
+    assert_eq!(status, 403, "the party office does not set it");
+    let leader = app.api_client("leader", Role::Leader, None, None).await;
+    let (status, _) = leader
+        .put_json(
+            "/api/v1/interviews/threshold",
+            json!({"value": "4", "version": 0}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let l4 = office
+        .get_ok("/api/v1/party/accountabilities/lateness?from=2026-07-01&to=2026-09-30")
+        .await;
+    assert_eq!(l4["threshold"], 4);
+    assert!(l4["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["suggest_interview"] == false));
+    leader
+        .put_json(
+            "/api/v1/interviews/threshold",
+            json!({"value": "3", "version": 1}),
+        )
+        .await;
     // Before July nothing was received: no suggestion.
     let early = office
         .get_ok("/api/v1/party/accountabilities/lateness?from=2026-04-01&to=2026-06-30")
@@ -141,7 +172,6 @@ async fn officers_and_assistants_are_held_to_account_by_name() {
         422,
         "future_date",
     );
-    let leader = app.api_client("leader", Role::Leader, None, None).await;
     refused(
         leader
             .post_json(

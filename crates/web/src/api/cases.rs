@@ -351,8 +351,31 @@ pub async fn list_interviews(
     Ok(Json(interview_views(&s, list).await?))
 }
 
+/// 建议约谈阈值：在办超期与超期办结合计达到该件数的部门（督办看板）和服务人员（人员督办约谈）建议约谈
+#[utoipa::path(get, path = "/api/v1/interviews/threshold", tag = "cases",
+    responses((status = 200, body = InterviewThreshold), (status = 403, body = ErrorBody)))]
+pub async fn get_interview_threshold(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Json<InterviewThreshold>> {
+    Ok(Json(interview_threshold(&s, &p).await?))
+}
+
+/// 设置建议约谈阈值（1～1000 件；带回读取时的 version，默认值时为 0）
+#[utoipa::path(put, path = "/api/v1/interviews/threshold", tag = "cases", request_body = ThresholdDraft,
+    responses((status = 200, body = InterviewThreshold), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_interview_threshold(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<ThresholdDraft>,
+) -> ApiResult<Json<InterviewThreshold>> {
+    Ok(Json(set_interview_threshold(&s, &p, &d).await?))
+}
+
 pub fn interviews_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_interviews, create_interview))
+    OpenApiRouter::new()
+        .routes(routes!(list_interviews, create_interview))
+        .routes(routes!(get_interview_threshold, put_interview_threshold))
 }
 
 /// 上传附件（multipart 字段 file，单个不超过10MB，每件诉求最多20个）

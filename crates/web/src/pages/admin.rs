@@ -475,6 +475,7 @@ pub fn entity_label(entity: &str) -> &'static str {
         "chain_programmes" => "链上行动计划",
         "chain_actions" => "链上联建行动",
         "chain_action_parties" => "行动参与方",
+        "settings" => "系统设置",
         "alliances" => "联盟协会",
         "alliance_members" => "联盟协会成员",
         _ => "其他",

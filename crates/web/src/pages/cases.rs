@@ -1644,8 +1644,11 @@ struct BoardPage {
     people: Vec<crate::service::party::accountability::LatenessView>,
     /// The latest supervision orders and interviews naming a person.
     person_records: Vec<crate::service::party::accountability::AccountabilityView>,
-    /// Overdue open plus late cases that suggest an interview.
-    threshold: i64,
+    /// Overdue open plus late cases that suggest an interview, and whether
+    /// the caller may change it.
+    threshold: crate::service::cases::InterviewThreshold,
+    /// What the threshold box shows: as typed after a refusal.
+    threshold_shown: String,
 }
 
 /// Filters of the interview records (约谈记录): department, held from / to;
@@ -1686,6 +1689,9 @@ impl BoardPage {
     }
 }
 
+/// The board; `errors` are the interview form's (or "threshold"), and
+/// `typed_threshold` the threshold as typed when it was refused.
+#[allow(clippy::too_many_arguments)]
 async fn board_page(
     s: &AppState,
     p: &Principal,
@@ -1694,9 +1700,11 @@ async fn board_page(
     errors: FieldErrors,
     flash: Option<&str>,
     iq: InterviewQuery,
+    typed_threshold: Option<String>,
 ) -> PageResult {
     let r = async {
         require(p, Permission::CasesSupervise)?;
+        let threshold = crate::service::cases::interview_threshold(s, p).await?;
         let period = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         let (bfrom, bto) = (period(&iq.bfrom), period(&iq.bto));
         let stats = crate::service::cases::statistics(
@@ -1730,8 +1738,7 @@ async fn board_page(
                 };
                 BoardRow {
                     rank: 0,
-                    suggest_interview: f.overdue_open + late
-                        >= kechuang_domain::cases::INTERVIEW_THRESHOLD,
+                    suggest_interview: f.overdue_open + late >= threshold.value,
                     on_time: permille(f.on_time_permille),
                     href_overdue: q("overdue"),
                     href_late: q("late"),
@@ -1808,7 +1815,8 @@ async fn board_page(
             chart,
             people,
             person_records,
-            threshold: kechuang_domain::cases::INTERVIEW_THRESHOLD,
+            threshold_shown: typed_threshold.unwrap_or_else(|| threshold.value.to_string()),
+            threshold,
         })
     }
     .await;
@@ -1826,7 +1834,17 @@ pub async fn board(
         ..Default::default()
     };
     let flash = iq.flash.clone();
-    board_page(&s, &p, StatusCode::OK, draft, vec![], flash.as_deref(), iq).await
+    board_page(
+        &s,
+        &p,
+        StatusCode::OK,
+        draft,
+        vec![],
+        flash.as_deref(),
+        iq,
+        None,
+    )
+    .await
 }
 
 /// The interview records as Excel, with the board's interview filters.
@@ -1872,6 +1890,39 @@ pub async fn interviews_export(
     Ok(excel::xlsx_response("约谈记录.xlsx", b))
 }
 
+/// POST /cases/board/threshold: the committee's 建议约谈阈值; a refusal
+/// (not a whole number 1–1000, or changed meanwhile) is shown beside the box.
+pub async fn set_threshold(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Form(d): Form<crate::service::cases::ThresholdDraft>,
+) -> PageResult {
+    match crate::service::cases::set_interview_threshold(&s, &p, &d).await {
+        Ok(_) => Ok(Redirect::to("/cases/board?flash=saved").into_response()),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let message = e.details["fields"]["value"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| e.message.clone());
+            board_page(
+                &s,
+                &p,
+                e.status,
+                crate::service::cases::InterviewDraft {
+                    held_on: cases::today().to_string(),
+                    ..Default::default()
+                },
+                vec![("threshold", message)],
+                None,
+                InterviewQuery::default(),
+                Some(d.value.clone()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn create_interview(
     State(s): State<AppState>,
     PageUser(p): PageUser,
@@ -1900,6 +1951,7 @@ pub async fn create_interview(
                 errors,
                 None,
                 InterviewQuery::default(),
+                None,
             )
             .await
         }
@@ -1936,6 +1988,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/workbench", get(workbench))
         .route("/cases/board", get(board))
         .route("/cases/board/interviews", post(create_interview))
+        .route("/cases/board/threshold", post(set_threshold))
         .route("/cases/board/interviews.xlsx", get(interviews_export))
         .route("/cases/statistics", get(statistics))
         .route("/cases/statistics.xlsx", get(statistics_export))

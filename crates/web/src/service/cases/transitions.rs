@@ -409,3 +409,56 @@ pub async fn interview_views(
         })
         .collect())
 }
+
+/// The interview threshold (建议约谈阈值) as the committee set it.
+#[derive(Clone, Copy, Debug, Serialize, ToSchema)]
+pub struct InterviewThreshold {
+    /// 在办超期与超期办结合计达到该件数即建议约谈（部门与服务人员同用）
+    pub value: i64,
+    /// 修改时带回；0 表示仍为默认值
+    pub version: i32,
+    /// 默认值
+    pub default: i64,
+}
+
+/// The threshold as typed: 1 to 1,000 cases, at the version read.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ThresholdDraft {
+    /// 1～1000 的整数
+    pub value: String,
+    pub version: i32,
+}
+
+fn threshold_view(n: kechuang_store::settings::Number) -> InterviewThreshold {
+    InterviewThreshold {
+        value: n.value,
+        version: n.version,
+        default: kechuang_domain::cases::INTERVIEW_THRESHOLD,
+    }
+}
+
+pub async fn interview_threshold(s: &AppState, p: &Principal) -> ApiResult<InterviewThreshold> {
+    require(p, Permission::CasesSupervise)?;
+    Ok(threshold_view(
+        kechuang_store::settings::interview_threshold(&s.db).await?,
+    ))
+}
+
+/// Those who supervise set the threshold (audited, version-checked).
+pub async fn set_interview_threshold(
+    s: &AppState,
+    p: &Principal,
+    d: &ThresholdDraft,
+) -> ApiResult<InterviewThreshold> {
+    require(p, Permission::CasesSupervise)?;
+    let mut e = vec![];
+    let value = crate::forms::fields::int(&mut e, "value", "建议约谈阈值", &d.value, 1, 1000);
+    if !e.is_empty() {
+        return Err(ApiError::from_fields((ErrorCode::InvalidInput, e)));
+    }
+    Ok(threshold_view(
+        kechuang_store::settings::set_interview_threshold(&s.db, &p.username, value, d.version)
+            .await?,
+    ))
+}

@@ -299,7 +299,9 @@ pub async fn lateness(s: &AppState, p: &Principal, q: &LatenessQuery) -> ApiResu
     Ok(LatenessReport {
         from,
         to,
-        threshold: kechuang_domain::cases::INTERVIEW_THRESHOLD,
+        threshold: kechuang_store::settings::interview_threshold(&s.db)
+            .await?
+            .value,
         people,
     })
 }
