@@ -36,10 +36,17 @@ pub fn today() -> NaiveDate {
     beijing_date(now())
 }
 
-/// The instants [start, end) covering the Beijing days `from` to `to`, both included.
+/// The instants [start, end) covering the Beijing days `from` to `to`, both
+/// included (at the ends of chrono's range, as far as it goes).
 pub fn beijing_day_bounds(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-    let midnight = |d: NaiveDate| {
-        d.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - chrono::Duration::hours(8)
-    };
-    (midnight(from), midnight(to) + chrono::Duration::days(1))
+    let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+    let start = midnight(from);
+    let end = midnight(to);
+    (
+        start
+            .checked_sub_signed(chrono::Duration::hours(8))
+            .unwrap_or(start),
+        end.checked_add_signed(chrono::Duration::hours(16))
+            .unwrap_or(end),
+    )
 }

@@ -229,13 +229,23 @@ async fn add_post<C: ConnectionTrait>(
     Ok(post)
 }
 
-/// `staff_id` has seen every post of the other side so far.
+/// `staff_id` has seen every post of the other side so far (it is writing
+/// in the thread, inside the same transaction).
 async fn read_mark<C: ConnectionTrait>(tx: &C, thread_id: &str, staff_id: &str) -> StoreResult<()> {
     let seen = staff_post::Entity::find()
         .filter(staff_post::Column::ThreadId.eq(thread_id))
         .filter(staff_post::Column::AuthorId.ne(staff_id))
         .count(tx)
         .await?;
+    upsert_read(tx, thread_id, staff_id, seen).await
+}
+
+async fn upsert_read<C: ConnectionTrait>(
+    tx: &C,
+    thread_id: &str,
+    staff_id: &str,
+    seen: u64,
+) -> StoreResult<()> {
     staff_thread_read::Entity::insert(staff_thread_read::ActiveModel {
         id: Set(new_id()),
         thread_id: Set(thread_id.into()),
@@ -319,13 +329,20 @@ pub async fn post(
     Ok(p)
 }
 
-/// The viewer has read the thread up to now (nothing happens for others).
-pub async fn mark_read(db: &Db, t: &staff_thread::Model, viewer: &str) -> StoreResult<()> {
+/// The viewer has read the thread as shown to it: `seen` posts of the other
+/// side (counted from the posts the viewer was given, so a post arriving
+/// meanwhile stays unread). Nothing happens for others.
+pub async fn mark_read(
+    db: &Db,
+    t: &staff_thread::Model,
+    viewer: &str,
+    seen: usize,
+) -> StoreResult<()> {
     if side_of(t, viewer).is_err() {
         return Ok(());
     }
     let tx = crate::db::begin_write(db).await?;
-    read_mark(&tx, &t.id, viewer).await?;
+    upsert_read(&tx, &t.id, viewer, seen as u64).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -531,6 +531,29 @@ async fn assistants_and_instructors_talk_in_threads_with_unread_marks() {
         ))
         .await;
     assert_eq!(report["threads"][0]["posts_in_period"], 2, "{report}");
+    // Years chrono can read but no backend stores are refused, not a crash.
+    for q in [
+        "from=-262143-01-01&to=2026-12-31",
+        "from=2026-01-01&to=%2B262142-12-31",
+    ] {
+        let status = office
+            .get(&format!("/api/v1/party/reports/{}?{q}", id(&officer)))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert!((400..500).contains(&status), "{q}: {status}");
+    }
+    refused(
+        get_json(
+            &office,
+            "/api/v1/party/accountabilities/lateness?from=-262143-01-01",
+        )
+        .await,
+        400,
+        "invalid_query",
+    );
 
     // The pages: the instructor's list marks the unread report, the thread page answers.
     a.post_json(

@@ -75,7 +75,11 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         .trim()
         .replace(['年', '月', '/', '.'], "-")
         .replace('日', "");
-    NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()
+    // Four-digit years only: chrono reads signed years of any width, whose
+    // dates no backend stores (and whose arithmetic overflows).
+    NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1000..=9999).contains(&chrono::Datelike::year(d)))
 }
 
 /// Tags separated by commas (either width), 、, semicolons or spaces.
@@ -463,6 +467,15 @@ mod tests {
             NaiveDate::from_ymd_opt(2020, 3, 5)
         );
         assert_eq!(parse_date("2020-13-05"), None);
+        // chrono reads signed years of any width; no backend stores them.
+        for far in [
+            "+262142-12-31",
+            "-262143-01-01",
+            "0999-12-31",
+            "10000-01-01",
+        ] {
+            assert_eq!(parse_date(far), None, "{far}");
+        }
     }
 
     #[test]

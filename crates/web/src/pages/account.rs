@@ -136,16 +136,16 @@ pub async fn login(
         let left = failures.left().saturating_sub(1);
         let msg = match (lang, left) {
             (Lang::Zh, 0) => format!(
-                "用户名或密码不正确；该账号已锁定{minutes}分钟，请稍后再试，或请管理员重置密码"
+                "用户名或密码不正确；该账号已被暂时锁定（最长{minutes}分钟），请稍后再试，或请管理员重置密码"
             ),
             (Lang::Zh, 1 | 2) => format!(
-                "用户名或密码不正确；再输错{left}次，该账号将锁定{minutes}分钟"
+                "用户名或密码不正确；再输错{left}次，该账号将被暂时锁定（最长{minutes}分钟）"
             ),
             (Lang::En, 0) => format!(
-                "The user name or password is not correct; this account is locked for {minutes} minutes, or ask an administrator to reset the password"
+                "The user name or password is not correct; this account is locked for up to {minutes} minutes; try again later or ask an administrator to reset the password"
             ),
             (Lang::En, 1 | 2) => format!(
-                "The user name or password is not correct; {left} more wrong attempt(s) lock this account for {minutes} minutes"
+                "The user name or password is not correct; {left} more wrong attempt(s) lock this account for up to {minutes} minutes"
             ),
             _ => lang
                 .pick(

@@ -186,12 +186,12 @@ impl DetailPage {
 
 /// Firms for an action: the chain's members first (marked 链上), then the others.
 async fn firm_choices(st: &AppState, chain_id: &str) -> ApiResult<Vec<(String, String)>> {
-    let members: Vec<String> = kechuang_store::chains::detail(&st.db, chain_id)
-        .await?
-        .members
-        .into_iter()
-        .map(|m| m.link.org_id)
-        .collect();
+    // A committee whose chain was taken away has no members to put first.
+    let members: Vec<String> = match kechuang_store::chains::detail(&st.db, chain_id).await {
+        Ok(d) => d.members.into_iter().map(|m| m.link.org_id).collect(),
+        Err(kechuang_store::StoreError::NotFound) => vec![],
+        Err(e) => return Err(e.into()),
+    };
     let (mut on, off): (Vec<_>, Vec<_>) = org_choices(st, &["enterprise"])
         .await?
         .into_iter()

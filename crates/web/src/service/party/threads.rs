@@ -173,7 +173,8 @@ pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<ThreadDe
         .as_deref()
         .is_some_and(|m| m == t.assistant_id || m == t.instructor_id);
     if let Some(m) = &me {
-        store::mark_read(&s.db, &t, m).await?;
+        let seen = posts.iter().filter(|x| &x.author_id != m).count();
+        store::mark_read(&s.db, &t, m, seen).await?;
     }
     Ok(ThreadDetailView {
         thread: views(s, vec![row]).await?.remove(0),
