@@ -75,9 +75,14 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         .trim()
         .replace(['年', '月', '/', '.'], "-")
         .replace('日', "");
-    // Four-digit years only: chrono reads signed years of any width, whose
-    // dates no backend stores (and whose arithmetic overflows).
-    NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+    parse_iso_date(&t)
+}
+
+/// A date written exactly as "2026-03-01" (the API's query strings and
+/// paths). Four-digit years only: chrono reads signed years of any width,
+/// whose dates no backend stores (and whose arithmetic overflows).
+pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| (1000..=9999).contains(&chrono::Datelike::year(d)))
 }

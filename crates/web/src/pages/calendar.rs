@@ -75,10 +75,10 @@ async fn show(
         let mut calc_result = String::new();
         if let (Some(from), Some(days)) = (q.from.as_deref(), q.days.as_deref()) {
             calc_result = match (
-                NaiveDate::parse_from_str(from, "%Y-%m-%d"),
+                crate::forms::parse_iso_date(from),
                 days.trim().parse::<u32>(),
             ) {
-                (Ok(f), Ok(n)) if n <= 3650 => {
+                (Some(f), Ok(n)) if n <= 3650 => {
                     let d = calendar::load(&st.db).await?.add_workdays(f, n);
                     let warning = service::schedule_gap(&entered, f, d)
                         .map(|w| format!("。注意：{w}"))

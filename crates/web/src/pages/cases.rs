@@ -1667,7 +1667,7 @@ pub struct InterviewQuery {
 
 impl InterviewQuery {
     fn filter(&self) -> cases::InterviewFilter {
-        let date = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        let date = crate::forms::parse_date;
         cases::InterviewFilter {
             department_id: Some(self.department_id.trim().to_string()).filter(|d| !d.is_empty()),
             from: date(&self.from),

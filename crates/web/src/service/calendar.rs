@@ -124,7 +124,7 @@ pub fn parse_kind(k: &str) -> ApiResult<DayKind> {
 }
 
 pub fn parse_day(s: &str) -> ApiResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+    crate::forms::parse_iso_date(s).ok_or_else(|| {
         ApiError::bad_request(
             ErrorCode::InvalidDate,
             "日期应写成“年-月-日”，如 2026-10-01",

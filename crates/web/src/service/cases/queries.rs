@@ -454,9 +454,9 @@ pub struct CaseListQuery {
 fn date(v: &Option<String>) -> ApiResult<Option<NaiveDate>> {
     match non_empty(v) {
         None => Ok(None),
-        Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+        Some(d) => crate::forms::parse_iso_date(&d)
             .map(Some)
-            .map_err(|_| bad("日期应写成“年-月-日”，如 2026-03-01")),
+            .ok_or_else(|| bad("日期应写成“年-月-日”，如 2026-03-01")),
     }
 }
 

@@ -340,7 +340,7 @@ pub async fn record_interview(
     if d.interviewee.trim().is_empty() || d.interviewee.chars().count() > 100 {
         e.push(("interviewee", "请填写被约谈人（不超过100字）".into()));
     }
-    let held_on = NaiveDate::parse_from_str(d.held_on.trim(), "%Y-%m-%d").ok();
+    let held_on = crate::forms::parse_date(&d.held_on);
     match held_on {
         None => e.push(("held_on", "约谈日期格式应为 2026-11-20".into())),
         Some(h) if h > cases::today() => e.push(("held_on", "约谈日期不能晚于今天".into())),

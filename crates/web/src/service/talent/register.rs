@@ -1,6 +1,5 @@
 //! The tiers, the service catalogue and the talent register.
 
-use chrono::NaiveDate;
 use kechuang_domain::auth::Permission;
 use kechuang_domain::party::{mask_id, mask_phone};
 use kechuang_domain::talent::{mask_passport, Origin};
@@ -410,9 +409,9 @@ impl TalentDraft {
         let mut e: Vec<(&'static str, String)> = vec![];
         let arrived_on = match self.arrived_on.trim() {
             "" => None,
-            d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
+            d => match crate::forms::parse_date(d) {
+                Some(d) => Some(d),
+                None => {
                     e.push(("arrived_on", "到岗日期请按 2026-03-01 的格式填写".into()));
                     None
                 }
