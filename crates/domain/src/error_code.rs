@@ -56,6 +56,7 @@ catalogue! {
     AlreadyRegistered = "already_registered", "该手机号已报名该活动";
     AmountOverflow = "amount_overflow", "金额合计超出可表示的范围（±1万亿元）";
     AmountTooLarge = "amount_too_large", "金额超出上限（1万亿元）";
+    ApplicationState = "application_state", "先投后股申请当前状态不允许该操作";
     AssignmentOverlaps = "assignment_overlaps", "服务人员联系该单位的时段与已有联系重叠";
     AssistantNeedsOfficer = "assistant_needs_officer", "党建助手须选择其服务的首席服务官";
     BackNeedsReason = "back_needs_reason", "退回上一阶段须说明理由";

@@ -14,6 +14,7 @@ use kechuang_domain::transfer::{ContractKind, GateDecision, Ladder, Round, Stage
 use kechuang_store::orgs::{self, OrgInput};
 use kechuang_store::transfer::contracts::{self, ContractInput};
 use kechuang_store::transfer::equity::{self, AgreementInput, Exit, RoundInput};
+use kechuang_store::transfer::equity_applications;
 use kechuang_store::transfer::loans::{self, ApplicationInput, TierInput};
 use kechuang_store::transfer::projects::{self, DecisionInput, ProjectInput, ScoreInput};
 use kechuang_store::{at_time, Db, Scope};
@@ -352,6 +353,7 @@ async fn grant_equity(
                     exit_start_months: 12,
                     exit_end_months: 60,
                     note: String::new(),
+                    application_id: None,
                 },
             ),
         )
@@ -704,9 +706,11 @@ async fn technology_contracts(
     Ok(())
 }
 
-/// The demo enterprise account's own application, made online a few days
-/// ago with its business licence attached: it waits on the science bureau's
-/// desk (a message there) and on the firm's 我的融资 page.
+/// The demo enterprise account's own applications, made online: a tiered
+/// loan three days ago with its business licence attached, waiting on the
+/// science bureau's desk (a message there) and on the firm's 我的融资 page;
+/// and a grant-to-equity application with its business plan that the bureau
+/// approved, so the agreement is to be signed from it.
 pub async fn online_application(db: &Db, org_id: &str, user_id: &str) -> anyhow::Result<()> {
     let applied = kechuang_store::clock::today() - chrono::Duration::days(3);
     let l = at_time(
@@ -735,6 +739,47 @@ pub async fn online_application(db: &Db, org_id: &str, user_id: &str) -> anyhow:
         "营业执照（副本）.txt",
         "text/plain",
         "统一社会信用代码见单位名录；此为演示材料。".as_bytes(),
+    )
+    .await?;
+    let applied = kechuang_store::clock::today() - chrono::Duration::days(12);
+    let a = at_time(
+        at(applied),
+        equity_applications::apply(
+            db,
+            "qiye",
+            equity_applications::ApplicationInput {
+                org_id: org_id.into(),
+                applied_by: user_id.into(),
+                project_name: "固态电池电解质中试".into(),
+                summary: "硫化物固态电解质材料已完成实验室验证，拟建设百吨级中试线；核心团队6人，已获发明专利3项；计划两年内完成首轮市场化融资。".into(),
+                requested_fen: 200 * 1_000_000,
+                use_of_funds: "中试线设备与工艺验证".into(),
+                applied_on: applied,
+            },
+        ),
+    )
+    .await?;
+    equity_applications::attach(
+        db,
+        "qiye",
+        &a.id,
+        "商业计划书.txt",
+        "text/plain",
+        "项目、团队、市场与融资计划；此为演示材料。".as_bytes(),
+    )
+    .await?;
+    let decided = applied + chrono::Duration::days(8);
+    at_time(
+        at(decided),
+        equity_applications::decide(
+            db,
+            "keji",
+            &a.id,
+            a.version,
+            true,
+            "技术路线清晰，同意立项，请到科技创新局签订协议".into(),
+            decided,
+        ),
     )
     .await?;
     Ok(())

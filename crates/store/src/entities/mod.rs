@@ -36,6 +36,8 @@ pub mod frozen_period;
 pub mod fund_pool;
 pub mod gate_review;
 pub mod grant_equity;
+pub mod grant_equity_application;
+pub mod grant_equity_document;
 pub mod grant_tranche;
 pub mod honor;
 pub mod interview;

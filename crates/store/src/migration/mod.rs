@@ -24,6 +24,7 @@ mod m20261206_000018_frozen_periods;
 mod m20261206_000019_case_channel_index;
 mod m20261206_000020_zone_mechanisms;
 mod m20261206_000021_settings;
+mod m20261207_000022_grant_equity_applications;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_case_channel_index::Migration),
             Box::new(m20261206_000020_zone_mechanisms::Migration),
             Box::new(m20261206_000021_settings::Migration),
+            Box::new(m20261207_000022_grant_equity_applications::Migration),
         ]
     }
 }

@@ -148,6 +148,9 @@ pub struct AgreementInput {
     pub exit_start_months: i32,
     pub exit_end_months: i32,
     pub note: String,
+    /// The firm's approved online application this agreement is signed
+    /// from; it becomes 已签协议 in the same write.
+    pub application_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -295,6 +298,9 @@ pub async fn create(db: &Db, actor: &str, i: AgreementInput) -> StoreResult<gran
         },
         other => other,
     })?;
+    if let Some(a) = &i.application_id {
+        super::equity_applications::sign(&tx, actor, a, &m).await?;
+    }
     tx.commit().await?;
     Ok(m)
 }

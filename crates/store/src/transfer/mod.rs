@@ -1,12 +1,14 @@
 //! Technology transfer and its capital (成果转化 · 资金链): transfer
 //! projects through reviewed stage gates to incubated firms
 //! ([`projects`]), grant-to-equity agreements and their fund pools
-//! ([`equity`]), tiered loans ([`loans`]) and registered technology
+//! ([`equity`]) and firms' online applications for them
+//! ([`equity_applications`]), tiered loans ([`loans`]) and registered technology
 //! contracts with their turnover ([`contracts`]). The arithmetic lives in
 //! `kechuang_domain::transfer`; this layer stores, checks and audits.
 
 pub mod contracts;
 pub mod equity;
+pub mod equity_applications;
 pub mod loans;
 pub mod projects;
 

@@ -1,13 +1,14 @@
 //! 我的融资 (#17): an enterprise applies for a tiered loan online, attaches
 //! its documents and follows the application to approval and repayment;
-//! it sees its own funding and nothing of another firm's; only a funding
-//! department decides.
+//! it applies for grant-to-equity support and follows it to the agreement
+//! signed from it; it sees its own funding and nothing of another firm's;
+//! only a funding department decides.
 
 use kechuang_domain::auth::Role;
 use kechuang_testkit::{id, spawn_app, Api, TestApp};
 use serde_json::{json, Value};
 
-use crate::{admin, create_org, location, refused};
+use crate::{admin, create_org, location, refused, sheet_rows};
 
 struct World {
     app: TestApp,
@@ -397,4 +398,335 @@ async fn the_funding_pages_apply_show_errors_in_place_and_take_documents() {
     // Another firm's loan page is not found.
     let other = w.app.browser("other").await;
     assert_eq!(other.get(&loan_page).await.status(), 404);
+}
+
+#[tokio::test]
+async fn an_enterprise_applies_for_grant_to_equity_and_follows_it_to_the_agreement() {
+    let w = world().await;
+    let f = w.qiye.get_ok("/api/v1/firm/funding").await;
+    assert_eq!(f["equity_applications"].as_array().unwrap().len(), 0);
+
+    let body = refused(
+        w.qiye
+            .post_json(
+                "/api/v1/firm/equity-applications",
+                json!({"requested_yuan": "-5"}),
+            )
+            .await,
+        422,
+        "invalid_input",
+    );
+    for field in ["project_name", "summary", "requested_yuan", "use_of_funds"] {
+        assert!(body["details"]["fields"][field].is_string(), "{body}");
+    }
+    let apply = json!({"project_name": "固态电池电解质中试", "summary": "实验室验证完成，拟建中试线",
+                       "requested_yuan": "2,000,000", "use_of_funds": "中试线设备",
+                       "org_id": "someone-else"});
+    let (status, a) = w
+        .qiye
+        .post_json("/api/v1/firm/equity-applications", apply.clone())
+        .await;
+    assert_eq!(status, 201, "{a}");
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(a["application_no"], format!("XTHG-{year}-001"));
+    assert_eq!(a["status"], "applied");
+    assert_eq!(a["status_label"], "待审批");
+    assert_eq!(a["org_id"], w.firm["id"], "never another firm's name");
+    assert_eq!(a["requested_fen"], 200_000_000);
+    let app_id = id(&a);
+    assert!(titles(&w.bureau)
+        .await
+        .iter()
+        .any(|t| t == "企业在线申请先投后股：重庆融资测试科技有限公司"));
+    assert!(titles(&w.clerk).await.is_empty());
+
+    // Documents while it waits; nobody else's to read.
+    let upload = |api: &Api, name: &'static str, bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+        api.post(&format!(
+            "/api/v1/transfer/grant-equity-applications/{app_id}/documents"
+        ))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+    };
+    let (status, doc) = Api::json(upload(&w.qiye, "商业计划书.pdf", b"%PDF plan".to_vec())).await;
+    assert_eq!(status, 201, "{doc}");
+    refused(
+        Api::json(upload(&w.other, "x.pdf", b"x".to_vec())).await,
+        404,
+        "not_found",
+    );
+    refused(
+        Api::json(upload(&w.clerk, "x.pdf", b"x".to_vec())).await,
+        403,
+        "forbidden",
+    );
+    let url = doc["url"].as_str().unwrap().to_string();
+    for reader in [&w.qiye, &w.bureau] {
+        let r = reader.get(&url).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF plan");
+    }
+    assert_eq!(w.other.get(&url).send().await.unwrap().status(), 404);
+    let one = format!("/api/v1/transfer/grant-equity-applications/{app_id}");
+    refused(Api::json(w.other.get(&one)).await, 404, "not_found");
+    refused(
+        Api::json(w.other.get("/api/v1/transfer/grant-equity-applications")).await,
+        403,
+        "forbidden",
+    );
+
+    // The bureau's list filters and exports.
+    let list = w
+        .bureau
+        .get_ok("/api/v1/transfer/grant-equity-applications?status=applied&q=固态")
+        .await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["org_name"], "重庆融资测试科技有限公司");
+    let none = w
+        .bureau
+        .get_ok("/api/v1/transfer/grant-equity-applications?status=signed")
+        .await;
+    assert_eq!(none["total"], 0);
+    refused(
+        Api::json(
+            w.bureau
+                .get("/api/v1/transfer/grant-equity-applications?status=maybe"),
+        )
+        .await,
+        400,
+        "invalid_query",
+    );
+
+    // Only a funding department decides; a rejection needs its reason.
+    let staff = w.bureau.get_ok(&one).await;
+    assert_eq!(staff["documents"].as_array().unwrap().len(), 1);
+    let version = staff["application"]["version"].as_i64().unwrap();
+    let decision = format!("{one}/decision");
+    refused(
+        w.clerk
+            .post_json(
+                &decision,
+                json!({"decision": "approve", "version": version}),
+            )
+            .await,
+        403,
+        "forbidden",
+    );
+    let body = refused(
+        w.bureau
+            .post_json(&decision, json!({"decision": "reject", "version": version}))
+            .await,
+        422,
+        "invalid_input",
+    );
+    assert!(body["details"]["fields"]["note"].is_string(), "{body}");
+    let (status, decided) = w
+        .bureau
+        .post_json(
+            &decision,
+            json!({"decision": "approve", "note": "同意立项", "version": version}),
+        )
+        .await;
+    assert_eq!(status, 200, "{decided}");
+    assert_eq!(decided["status"], "approved");
+    refused(
+        w.bureau
+            .post_json(
+                &decision,
+                json!({"decision": "approve", "version": decided["version"]}),
+            )
+            .await,
+        422,
+        "application_state",
+    );
+    assert!(titles(&w.qiye)
+        .await
+        .iter()
+        .any(|t| t == &format!("先投后股申请 XTHG-{year}-001 已审批通过")));
+    refused(
+        Api::json(upload(&w.qiye, "补充.pdf", b"more".to_vec())).await,
+        422,
+        "application_state",
+    );
+
+    // The agreement signed from it closes it: the firm's own only.
+    let (status, pool) = w
+        .bureau
+        .post_json(
+            "/api/v1/transfer/pools",
+            json!({"name": "先投后股资金池", "budget_yuan": "10000000"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{pool}");
+    let agreement = |org: &Value, no: &str| {
+        json!({"agreement_no": no, "pool_id": pool["id"], "org_id": org,
+               "platform": "科创投资集团", "grant_yuan": "2000000", "signed_on": "2026-11-20",
+               "term_months": "36", "min_round_yuan": "5000000", "discount_percent": "20",
+               "cap_percent": "5", "buyback_rate_percent": "3", "exit_start_months": "12",
+               "exit_end_months": "60", "application_id": app_id})
+    };
+    let other_firm = w.other.get_ok("/api/v1/me").await["org_id"].clone();
+    refused(
+        w.bureau
+            .post_json(
+                "/api/v1/transfer/grant-equity",
+                agreement(&other_firm, "XTHG-X-1"),
+            )
+            .await,
+        422,
+        "application_state",
+    );
+    let (status, g) = w
+        .bureau
+        .post_json(
+            "/api/v1/transfer/grant-equity",
+            agreement(&w.firm["id"], "XTHG-X-2"),
+        )
+        .await;
+    assert_eq!(status, 201, "{g}");
+    let f = w.qiye.get_ok("/api/v1/firm/funding").await;
+    assert_eq!(f["agreements"][0]["agreement_no"], "XTHG-X-2");
+    assert_eq!(f["equity_applications"][0]["status"], "signed");
+    assert_eq!(f["equity_applications"][0]["agreement_no"], "XTHG-X-2");
+    assert!(titles(&w.qiye)
+        .await
+        .iter()
+        .any(|t| t == &format!("先投后股申请 XTHG-{year}-001 已签订协议")));
+    // Only the refused agreement's number is free: nothing half-written.
+    let all = w.bureau.get_ok("/api/v1/transfer/grant-equity").await;
+    assert_eq!(all["total"], 1);
+
+    // A second application, refused with its reason, which the firm reads.
+    let (_, b) = w
+        .qiye
+        .post_json("/api/v1/firm/equity-applications", apply)
+        .await;
+    assert_eq!(b["application_no"], format!("XTHG-{year}-002"));
+    let (status, r) = w
+        .bureau
+        .post_json(
+            &format!(
+                "/api/v1/transfer/grant-equity-applications/{}/decision",
+                id(&b)
+            ),
+            json!({"decision": "reject", "note": "与已签协议项目重复", "version": b["version"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let mine = w
+        .qiye
+        .get_ok(&format!(
+            "/api/v1/transfer/grant-equity-applications/{}",
+            id(&b)
+        ))
+        .await;
+    assert_eq!(mine["application"]["status_label"], "未通过");
+    assert_eq!(mine["application"]["decision_note"], "与已签协议项目重复");
+
+    let r = w
+        .bureau
+        .get("/api/v1/transfer/grant-equity-applications/export")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let rows = sheet_rows(&r.bytes().await.unwrap(), None);
+    assert_eq!(rows[0][0], "申请编号");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let signed = rows.iter().find(|r| r[0].ends_with("-001")).unwrap();
+    assert_eq!(signed[5], "已签协议");
+    assert_eq!(signed[9], "XTHG-X-2");
+}
+
+#[tokio::test]
+async fn the_grant_to_equity_pages_apply_decide_and_open_the_agreement_form() {
+    let w = world().await;
+    let qiye = w.app.browser("qiye").await;
+    let page = qiye.get_text("/firm/funding").await;
+    assert!(page.contains("href=\"/firm/equity/new\""), "{page}");
+    let form = qiye.get_text("/firm/equity/new").await;
+    assert!(form.contains("<title>申请先投后股") && form.contains("name=\"use_of_funds\""));
+
+    let r = qiye
+        .post_form(
+            "/firm/equity",
+            &[("project_name", "氢能储运"), ("requested_yuan", "abc")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("is-invalid") && html.contains("value=\"氢能储运\""),
+        "errors in place, what was typed kept: {html}"
+    );
+    let r = qiye
+        .post_form(
+            "/firm/equity",
+            &[
+                ("project_name", "氢能储运"),
+                ("requested_yuan", "1500000"),
+                ("summary", "高压储氢瓶"),
+                ("use_of_funds", "样机"),
+            ],
+        )
+        .await;
+    let to = location(&r);
+    assert!(
+        to.starts_with("/firm/equity/") && to.ends_with("?flash=equity_applied"),
+        "{to}"
+    );
+    let mine = to.split('?').next().unwrap().to_string();
+    let app_id = mine.rsplit('/').next().unwrap().to_string();
+    let html = qiye.get_text(&to).await;
+    assert!(
+        html.contains("等待资金业务部门审批") && html.contains("上传材料"),
+        "{html}"
+    );
+    let other = w.app.browser("other").await;
+    assert_eq!(other.get(&mine).await.status(), 404);
+
+    // The bureau's pages: the list in its navigation, the decision in place.
+    let bureau = w.app.browser("kjj").await;
+    let list = bureau.get_text("/transfer/grant-equity-applications").await;
+    assert!(
+        list.contains("<title>先投后股申请") && list.contains("氢能储运") && list.contains("重置"),
+        "{list}"
+    );
+    assert!(list.contains("href=\"/transfer/grant-equity-applications\""));
+    let staff_page = format!("/transfer/grant-equity-applications/{app_id}");
+    let html = bureau.get_text(&staff_page).await;
+    assert!(html.contains("id=\"decide-form\""), "{html}");
+    let r = bureau
+        .post_form(
+            &format!("{staff_page}/decision"),
+            &[("decision", "reject"), ("note", ""), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("不予通过时请填写理由"));
+    let r = bureau
+        .post_form(
+            &format!("{staff_page}/decision"),
+            &[("decision", "approve"), ("note", "同意"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{staff_page}?flash=saved"));
+    let html = bureau.get_text(&staff_page).await;
+    assert!(html.contains("id=\"sign-agreement\""), "{html}");
+    // The agreement form opens filled from the application.
+    let form = bureau
+        .get_text(&format!("/transfer/grant-equity?application={app_id}"))
+        .await;
+    assert!(
+        form.contains(&format!("name=\"application_id\" value=\"{app_id}\""))
+            && form.contains("value=\"1500000.00\"")
+            && form.contains("id=\"from-application\""),
+        "{form}"
+    );
+    // The firm reads the decision; it can no longer upload.
+    let html = qiye.get_text(&mine).await;
+    assert!(
+        html.contains("审批通过：同意") && !html.contains("上传材料"),
+        "{html}"
+    );
 }

@@ -1000,6 +1000,7 @@ async fn openapi_describes_every_route_with_its_area_tag() {
         "/api/v1/me",
         "/api/v1/firm/funding",
         "/api/v1/firm/loans",
+        "/api/v1/firm/equity-applications",
     ] {
         assert!(paths.contains_key(p), "{p} missing from OpenAPI");
     }
@@ -1266,6 +1267,11 @@ async fn demo_dataset_loads_and_tells_the_article_story() {
     let (_, equity) = Api::json(api.get("/api/v1/transfer/grant-equity/totals")).await;
     assert_eq!(equity["agreements"], 8);
     assert_eq!(equity["grant_fen"], 1_450_000_000_i64, "先投后股 1450 万元");
+    // The demo firm's online application waits to be signed, outside the 8.
+    let (_, apps) = Api::json(api.get("/api/v1/transfer/grant-equity-applications")).await;
+    assert_eq!(apps["total"], 1, "{apps}");
+    assert_eq!(apps["items"][0]["status"], "approved");
+    assert_eq!(apps["items"][0]["project_name"], "固态电池电解质中试");
     let (_, loans) = Api::json(api.get("/api/v1/transfer/loans/totals")).await;
     let all = loans.as_array().unwrap().last().unwrap();
     assert_eq!(all["tier_name"], "合计");

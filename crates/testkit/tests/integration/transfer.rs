@@ -1778,6 +1778,27 @@ async fn openapi_lists_the_transfer_routes_under_their_tag() {
         ("/api/v1/transfer/grant-equity/{id}/round", vec!["post"]),
         ("/api/v1/transfer/grant-equity/{id}/close", vec!["post"]),
         ("/api/v1/transfer/grant-equity/{id}/exit", vec!["post"]),
+        ("/api/v1/transfer/grant-equity-applications", vec!["get"]),
+        (
+            "/api/v1/transfer/grant-equity-applications/export",
+            vec!["get"],
+        ),
+        (
+            "/api/v1/transfer/grant-equity-applications/{id}",
+            vec!["get"],
+        ),
+        (
+            "/api/v1/transfer/grant-equity-applications/{id}/decision",
+            vec!["post"],
+        ),
+        (
+            "/api/v1/transfer/grant-equity-applications/{id}/documents",
+            vec!["post"],
+        ),
+        (
+            "/api/v1/transfer/grant-equity-applications/{id}/documents/{document_id}",
+            vec!["get"],
+        ),
         ("/api/v1/transfer/loan-tiers", vec!["get", "post"]),
         ("/api/v1/transfer/loan-tiers/{id}", vec!["put"]),
         ("/api/v1/transfer/loans", vec!["get", "post"]),

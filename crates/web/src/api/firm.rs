@@ -9,8 +9,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::api::{ApiJson, ApiPath};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
-use crate::forms::transfer::FirmLoanDraft;
+use crate::forms::transfer::{EquityApplicationDraft, FirmLoanDraft};
 use crate::service::firm::{self as service, FirmFunding, FirmLoan, FirmLoanDetail};
+use crate::service::transfer::equity_applications::ApplicationView;
 use crate::AppState;
 
 /// 本企业的融资：可申请的贷款梯度、本企业的梯度贷与先投后股协议（仅企业账号，只含本企业）
@@ -45,9 +46,24 @@ pub async fn loan(
     Ok(Json(service::loan(&s, &p, &id).await?))
 }
 
+/// 在线申请先投后股：项目、申请资助金额与用途；编号自动生成，由资金业务部门审批（不予通过时说明理由），通过后签订协议；提交后可在 /api/v1/transfer/grant-equity-applications/{id}/documents 补充材料
+#[utoipa::path(post, path = "/api/v1/firm/equity-applications", tag = "firm", request_body = EquityApplicationDraft,
+    responses((status = 201, body = ApplicationView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn apply_equity(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiJson(d): ApiJson<EquityApplicationDraft>,
+) -> ApiResult<(StatusCode, Json<ApplicationView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::apply_equity(&s, &p, &d).await?),
+    ))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(funding))
         .routes(routes!(apply))
         .routes(routes!(loan))
+        .routes(routes!(apply_equity))
 }

@@ -8,6 +8,7 @@ use kechuang_domain::transfer::{ContractKind, GateDecision, Ladder, Round, Stage
 use kechuang_domain::ErrorCode;
 use kechuang_store::transfer::contracts::ContractInput;
 use kechuang_store::transfer::equity::AgreementInput;
+use kechuang_store::transfer::equity_applications::ApplicationInput as EquityApplicationInput;
 use kechuang_store::transfer::loans::{ApplicationInput, TierInput};
 use kechuang_store::transfer::projects::{Criterion, DecisionInput, ProjectInput, ScoreInput};
 use serde::Deserialize;
@@ -427,6 +428,8 @@ pub struct AgreementDraft {
     /// 退出窗口：转股后第几个月止
     pub exit_end_months: String,
     pub note: String,
+    /// 据以签订的企业先投后股申请 id（须已审批通过，企业一致）
+    pub application_id: String,
 }
 
 impl AgreementDraft {
@@ -512,6 +515,7 @@ impl AgreementDraft {
             exit_start_months: start,
             exit_end_months: end,
             note: self.note.trim().into(),
+            application_id: opt(&self.application_id),
         })
     }
 }
@@ -829,6 +833,85 @@ impl FirmLoanDraft {
         let mut i = d.terms(vec![], String::new())?;
         i.applied_by = Some(user_id.into());
         Ok(i)
+    }
+}
+
+/// A firm's online application for grant-to-equity support.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct EquityApplicationDraft {
+    /// 项目名称
+    pub project_name: String,
+    /// 项目简介（技术、团队、市场）
+    pub summary: String,
+    /// 申请资助金额（元）
+    pub requested_yuan: String,
+    /// 资金用途
+    pub use_of_funds: String,
+}
+
+impl EquityApplicationDraft {
+    pub fn validate(&self, org_id: &str, user_id: &str) -> Checked<EquityApplicationInput> {
+        let mut e = vec![];
+        let project_name = required(&mut e, "project_name", "项目名称", &self.project_name, 200);
+        let summary = required(&mut e, "summary", "项目简介", &self.summary, 4000);
+        let requested_fen = money(
+            &mut e,
+            "requested_yuan",
+            "申请资助金额",
+            &self.requested_yuan,
+            true,
+        );
+        let use_of_funds = required(&mut e, "use_of_funds", "资金用途", &self.use_of_funds, 500);
+        done(e, || EquityApplicationInput {
+            org_id: org_id.into(),
+            applied_by: user_id.into(),
+            project_name,
+            summary,
+            requested_fen,
+            use_of_funds,
+            applied_on: kechuang_store::clock::today(),
+        })
+    }
+}
+
+/// Approve or reject (with a reason) a grant-to-equity application.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct EquityDecisionDraft {
+    /// approve / reject
+    pub decision: String,
+    /// 审批意见；不予通过时必填
+    pub note: String,
+    /// 审批日期，空为今天
+    pub on: String,
+    #[schema(required = true)]
+    pub version: i32,
+}
+
+impl EquityDecisionDraft {
+    pub fn validate(&self) -> Checked<(bool, String, NaiveDate)> {
+        let mut e = vec![];
+        let approve = match self.decision.trim() {
+            "approve" => true,
+            "reject" => {
+                if self.note.trim().is_empty() {
+                    e.push(("note", "不予通过时请填写理由".into()));
+                }
+                false
+            }
+            _ => {
+                e.push(("decision", "请选择通过或不予通过".into()));
+                false
+            }
+        };
+        too_long(&mut e, "note", "审批意见", &self.note, 500);
+        let on = if self.on.trim().is_empty() {
+            kechuang_store::clock::today()
+        } else {
+            date(&mut e, "on", "审批日期", &self.on)
+        };
+        done(e, || (approve, self.note.trim().to_string(), on))
     }
 }
 

@@ -1,7 +1,9 @@
 //! 我的融资: a firm's own funding pages (adapters over `service::firm`):
 //! its loans and grant-to-equity agreements with the tiers it may apply
-//! for, the online application form, and a loan's page with the decision,
-//! the schedule and the documents.
+//! for, the online application forms (a tiered loan, grant-to-equity), a
+//! loan's page with the decision, the schedule and the documents, and a
+//! grant-to-equity application's page (shared with the funding
+//! departments' view).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -11,7 +13,8 @@ use axum::{Form, Router};
 use kechuang_store::Principal;
 
 use super::actions::{answer, done, draft, FlashQuery, FormState};
-use super::transfer::loans::{upload_document, LoanDocs};
+use super::transfer::documents::{upload, Documents};
+use super::transfer::equity_applications::detail_page as application_page;
 use super::transfer::{wan, yuan};
 use super::{render, PageCtx, PageResult};
 use crate::auth::PageUser;
@@ -105,7 +108,7 @@ pub async fn apply(
 struct LoanPage {
     page: PageCtx,
     d: FirmLoanDetail,
-    docs: LoanDocs,
+    docs: Documents,
     today: chrono::NaiveDate,
 }
 
@@ -130,7 +133,7 @@ async fn loan_page(
 ) -> ApiResult<Response> {
     let mut d = service::loan(st, p, id).await?;
     let title = format!("贷款 {}", d.loan.loan_no);
-    let docs = LoanDocs::new(
+    let docs = Documents::new(
         std::mem::take(&mut d.documents),
         format!("/firm/loans/{id}/documents"),
         d.can_attach,
@@ -168,9 +171,91 @@ pub async fn attach(
     mp: axum::extract::Multipart,
 ) -> PageResult {
     let to = format!("/firm/loans/{id}");
-    upload_document(&st, &p, &id, mp, &to, |fs| {
-        loan_page(&st, &p, &id, fs, None)
-    })
+    upload(
+        mp,
+        &to,
+        |u| crate::service::transfer::loans::attach_document(&st, &p, &id, u),
+        |fs| loan_page(&st, &p, &id, fs, None),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "firm/equity_apply.html")]
+struct EquityApplyPage {
+    page: PageCtx,
+    org_name: String,
+    fs: FormState,
+}
+
+async fn equity_apply_page(st: &AppState, p: &Principal, fs: FormState) -> ApiResult<Response> {
+    let f = service::funding(st, p).await?;
+    Ok(render(&EquityApplyPage {
+        page: PageCtx::new(
+            st,
+            p,
+            "申请先投后股",
+            FUNDING,
+            &[("我的融资", FUNDING), ("申请先投后股", "")],
+        ),
+        org_name: f.org_name,
+        fs,
+    }))
+}
+
+pub async fn equity_apply_form(State(st): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    Ok(equity_apply_page(&st, &p, FormState::default()).await?)
+}
+
+/// POST /firm/equity: the application; errors beside their fields.
+pub async fn equity_apply(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let result = async {
+        let a = service::apply_equity(&st, &p, &draft(&pairs)?).await?;
+        Ok(done(
+            &format!("/firm/equity/{}", a.application.id),
+            "equity_applied",
+        ))
+    }
+    .await;
+    answer(result, "equity", pairs, |fs| equity_apply_page(&st, &p, fs)).await
+}
+
+/// The firm's own application (another firm's is a 404).
+pub async fn equity_application(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    Query(fl): Query<FlashQuery>,
+) -> PageResult {
+    Ok(application_page(
+        &st,
+        &p,
+        &id,
+        FormState::default(),
+        fl.flash.as_deref(),
+        true,
+    )
+    .await?)
+}
+
+/// POST /firm/equity/{id}/documents: the firm adds a document while it waits.
+pub async fn equity_attach(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<String>,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let to = format!("/firm/equity/{id}");
+    upload(
+        mp,
+        &to,
+        |u| crate::service::transfer::equity_applications::attach_document(&st, &p, &id, u),
+        |fs| application_page(&st, &p, &id, fs, None, true),
+    )
     .await
 }
 
@@ -181,4 +266,8 @@ pub fn routes() -> Router<AppState> {
         .route("/firm/loans", post(apply))
         .route("/firm/loans/{id}", get(loan))
         .route("/firm/loans/{id}/documents", post(attach))
+        .route("/firm/equity/new", get(equity_apply_form))
+        .route("/firm/equity", post(equity_apply))
+        .route("/firm/equity/{id}", get(equity_application))
+        .route("/firm/equity/{id}/documents", post(equity_attach))
 }

@@ -225,6 +225,12 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     Some(Permission::TransferRead),
                 ),
                 (
+                    "先投后股申请",
+                    "/transfer/grant-equity-applications",
+                    "inbox",
+                    Some(Permission::TransferRead),
+                ),
+                (
                     "科企梯度贷",
                     "/transfer/loans",
                     "bank",
@@ -566,6 +572,9 @@ impl PageCtx {
             Some("frozen") => "已报送，本期数字已冻结",
             Some("unfrozen") => "已撤销报送，本期数字重新由记录即时计算",
             Some("loan_applied") => "申请已提交，资金业务部门审批后会发消息通知您",
+            Some("equity_applied") => {
+                "申请已提交，可在下方补充材料；资金业务部门审批后会发消息通知您"
+            }
             Some("compensated") => "风险池代偿已登记",
             Some("log_to_case") => "问题已转为诉求，进入受理流程",
             Some("published") => "已发布，活动出现在日历和订阅中",

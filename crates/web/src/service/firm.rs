@@ -1,6 +1,7 @@
 //! 我的融资: a firm's own funding, as its own account sees it — its tiered
 //! loans (schedule, next instalment, overdue), its grant-to-equity
-//! agreements, the loan tiers it may apply for, and online applications.
+//! agreements, the loan tiers it may apply for, and online applications
+//! for a tiered loan or for grant-to-equity support.
 //! Everything is the caller's organisation's (another firm's loan is a
 //! 404), and the views carry no internal field: not the risk pool's share,
 //! its compensation or the bureau's own notes on an agreement.
@@ -8,14 +9,15 @@
 use chrono::NaiveDate;
 use kechuang_domain::auth::Permission;
 use kechuang_store::entities::{grant_equity, loan, loan_installment};
-use kechuang_store::transfer::{equity, loans};
+use kechuang_store::transfer::{equity, equity_applications, loans};
 use kechuang_store::{orgs, Principal};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::forms::transfer::FirmLoanDraft;
+use crate::forms::transfer::{EquityApplicationDraft, FirmLoanDraft};
+use crate::service::transfer::equity_applications::ApplicationView;
 use crate::service::transfer::loans::{
     bps_percent, ladder_label, outstanding, own_loan, DocumentView,
 };
@@ -155,6 +157,8 @@ pub struct FirmFunding {
     pub tiers: Vec<TierOffer>,
     pub loans: Vec<FirmLoan>,
     pub agreements: Vec<FirmAgreement>,
+    /// 本企业的先投后股申请（新的在前）
+    pub equity_applications: Vec<ApplicationView>,
 }
 
 pub async fn funding(s: &AppState, p: &Principal) -> ApiResult<FirmFunding> {
@@ -193,7 +197,18 @@ pub async fn funding(s: &AppState, p: &Principal) -> ApiResult<FirmFunding> {
         1_000,
     )
     .await?;
+    let applications = equity_applications::list_all(
+        &s.db,
+        &equity_applications::ApplicationFilter {
+            org_id: Some(org_id.into()),
+            ..Default::default()
+        },
+        1_000,
+    )
+    .await?;
     Ok(FirmFunding {
+        equity_applications: crate::service::transfer::equity_applications::views(s, applications)
+            .await?,
         ladder_label: loans::ladder_of(&org)
             .map(|l| l.label_zh().to_string())
             .unwrap_or_default(),
@@ -253,4 +268,23 @@ pub async fn loan(s: &AppState, p: &Principal, id: &str) -> ApiResult<FirmLoanDe
         documents,
         loan: firm_loans(s, vec![l]).await?.remove(0),
     })
+}
+
+/// Apply online for grant-to-equity support: numbered on receipt, decided
+/// by the funding departments (the reason told to the firm), then signed.
+pub async fn apply_equity(
+    s: &AppState,
+    p: &Principal,
+    d: &EquityApplicationDraft,
+) -> ApiResult<ApplicationView> {
+    let org_id = own_org(p)?;
+    let input = d
+        .validate(org_id, &p.user_id)
+        .map_err(ApiError::from_fields)?;
+    let m = equity_applications::apply(&s.db, &p.username, input).await?;
+    Ok(
+        crate::service::transfer::equity_applications::views(s, vec![m])
+            .await?
+            .remove(0),
+    )
 }

@@ -57,14 +57,40 @@ impl ListPage {
     }
 }
 
+/// `?application=`: open the agreement form filled from an approved online
+/// application (its firm, the amount asked for, and its id to close it).
+#[derive(serde::Deserialize)]
+pub struct SignQuery {
+    pub application: Option<String>,
+}
+
 pub async fn list(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<AgreementListQuery>,
     Query(fl): Query<FlashQuery>,
+    Query(sign): Query<SignQuery>,
 ) -> PageResult {
+    let mut fs = FormState::default();
+    if let Some(id) = sign.application.filter(|_| p.can(Permission::FundingWrite)) {
+        let a = kechuang_store::transfer::equity_applications::get(&st.db, &id).await?;
+        if a.status == "approved" {
+            fs.form = "agreement".into();
+            fs.values = [
+                ("application_id", a.id),
+                ("org_id", a.org_id),
+                (
+                    "grant_yuan",
+                    format!("{}.{:02}", a.requested_fen / 100, a.requested_fen % 100),
+                ),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        }
+    }
     let flash = fl.flash;
-    Ok(list_page(&st, &p, q, FormState::default(), flash.as_deref()).await?)
+    Ok(list_page(&st, &p, q, fs, flash.as_deref()).await?)
 }
 
 async fn list_page(

@@ -13,6 +13,7 @@ use kechuang_store::entities::loan_tier;
 use kechuang_store::transfer::loans::TierTotals;
 use kechuang_store::Principal;
 
+use super::documents::{upload, Documents};
 use super::{answer, FlashQuery};
 use super::{done, draft, org_choices, render, wan, yuan, FormState, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
@@ -21,8 +22,7 @@ use crate::excel;
 use crate::forms::transfer::today_text;
 use crate::pages::{query_string, Pager};
 use crate::service::transfer::loans::{
-    self as service, bps_percent, ladder_label, DocumentView, LoanDetailView, LoanListQuery,
-    LoanView,
+    self as service, bps_percent, ladder_label, LoanDetailView, LoanListQuery, LoanView,
 };
 use crate::AppState;
 
@@ -174,67 +174,7 @@ struct DetailPage {
     can_write: bool,
     today: String,
     fs: FormState,
-    docs: LoanDocs,
-}
-
-/// A loan's documents as its page shows them (templates/transfer/_loan_documents.html).
-pub struct LoanDocs {
-    pub list: Vec<DocumentView>,
-    /// Where the upload form posts.
-    pub action: String,
-    pub can_attach: bool,
-    /// Why the last upload was refused.
-    pub error: String,
-}
-
-impl LoanDocs {
-    pub fn new(list: Vec<DocumentView>, action: String, can_attach: bool, fs: &FormState) -> Self {
-        LoanDocs {
-            list,
-            action,
-            can_attach,
-            error: fs.err("attach", "_form"),
-        }
-    }
-    pub fn size(&self, bytes: &i64) -> String {
-        crate::format::file_size(*bytes)
-    }
-    pub fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        crate::format::fmt_time(*t)
-    }
-}
-
-/// POST …/documents (multipart; the CSRF token rides in the query): the
-/// upload, then `to`; a refusal shown above the form by `again`.
-pub(crate) async fn upload_document<Fut>(
-    st: &AppState,
-    p: &Principal,
-    id: &str,
-    mp: axum::extract::Multipart,
-    to: &str,
-    again: impl FnOnce(FormState) -> Fut,
-) -> PageResult
-where
-    Fut: std::future::Future<Output = ApiResult<Response>>,
-{
-    let result = async {
-        let u = crate::files::read_upload(mp, crate::files::MISSING_FILE).await?;
-        service::attach_document(st, p, id, u).await
-    }
-    .await;
-    match result {
-        Ok(_) => Ok(done(to, "attached")),
-        Err(e)
-            if e.status.is_client_error()
-                && e.status != axum::http::StatusCode::NOT_FOUND
-                && e.status != axum::http::StatusCode::FORBIDDEN =>
-        {
-            let status = e.status;
-            let r = again(FormState::rejected("attach", vec![], &e)).await?;
-            Ok(super::with_status(r, status))
-        }
-        Err(e) => Err(e.into()),
-    }
+    docs: Documents,
 }
 
 /// POST /transfer/loans/{id}/documents: the funding department adds a document.
@@ -245,9 +185,12 @@ pub async fn attach(
     mp: axum::extract::Multipart,
 ) -> PageResult {
     let to = format!("/transfer/loans/{id}");
-    upload_document(&st, &p, &id, mp, &to, |fs| {
-        detail_page(&st, &p, &id, fs, None)
-    })
+    upload(
+        mp,
+        &to,
+        |u| service::attach_document(&st, &p, &id, u),
+        |fs| detail_page(&st, &p, &id, fs, None),
+    )
     .await
 }
 
@@ -287,7 +230,7 @@ async fn detail_page(
     let mut d = service::detail(st, p, id).await?;
     let title = format!("贷款 {}", d.loan.loan.loan_no);
     let can_write = p.can(Permission::FundingWrite);
-    let docs = LoanDocs::new(
+    let docs = Documents::new(
         std::mem::take(&mut d.documents),
         format!("/transfer/loans/{id}/documents"),
         can_write,

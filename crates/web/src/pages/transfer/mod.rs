@@ -5,7 +5,9 @@
 //! and the errors in place.
 
 pub mod contracts;
+pub mod documents;
 pub mod equity;
+pub mod equity_applications;
 pub mod loans;
 pub mod projects;
 
@@ -239,6 +241,26 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/transfer/grant-equity/{id}/act/{action}",
             post(equity::act),
+        )
+        .route(
+            "/transfer/grant-equity-applications",
+            get(equity_applications::list),
+        )
+        .route(
+            "/transfer/grant-equity-applications/export.xlsx",
+            get(equity_applications::export),
+        )
+        .route(
+            "/transfer/grant-equity-applications/{id}",
+            get(equity_applications::detail),
+        )
+        .route(
+            "/transfer/grant-equity-applications/{id}/decision",
+            post(equity_applications::decide),
+        )
+        .route(
+            "/transfer/grant-equity-applications/{id}/documents",
+            post(equity_applications::attach),
         )
         .route("/transfer/loans", get(loans::list))
         .route("/transfer/loans/export.xlsx", get(loans::export))

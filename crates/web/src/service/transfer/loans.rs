@@ -3,6 +3,8 @@
 use kechuang_domain::auth::Permission;
 use kechuang_domain::transfer::Ladder;
 use kechuang_store::entities::{loan, loan_document, loan_installment, loan_repayment, loan_tier};
+
+pub use super::documents::DocumentView;
 use kechuang_store::transfer::loans::{self, LoanFilter, TierTotals};
 use kechuang_store::{Page, PageReq, Principal};
 use serde::{Deserialize, Serialize};
@@ -284,32 +286,6 @@ pub fn outstanding(l: &loan::Model, installments: &[loan_installment::Model]) ->
 }
 
 // ---- documents of an application ----
-
-/// A document of a loan application, with its download address.
-#[derive(Serialize, ToSchema)]
-pub struct DocumentView {
-    pub id: String,
-    pub filename: String,
-    pub content_type: String,
-    /// 字节数
-    pub size: i64,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// 下载地址
-    pub url: String,
-}
-
-impl From<loan_document::Model> for DocumentView {
-    fn from(d: loan_document::Model) -> Self {
-        DocumentView {
-            url: format!("/api/v1/transfer/loans/{}/documents/{}", d.loan_id, d.id),
-            id: d.id,
-            filename: d.filename,
-            content_type: d.content_type,
-            size: d.size,
-            created_at: d.created_at,
-        }
-    }
-}
 
 async fn documents(s: &AppState, id: &str) -> ApiResult<Vec<DocumentView>> {
     Ok(loans::documents(&s.db, id)

@@ -5,7 +5,9 @@
 //! list queries, the views and the Excel exports.
 
 pub mod contracts;
+pub mod documents;
 pub mod equity;
+pub mod equity_applications;
 pub mod loans;
 pub mod projects;
 
