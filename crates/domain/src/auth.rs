@@ -45,6 +45,11 @@ pub enum ScopeKind {
     OwnOrg,
     /// The user's own records only (本人).
     SelfOnly,
+    /// Every record, except that cases are only those of the firms the user
+    /// serves (a chief service officer's, an assistant's or an instructor's
+    /// assigned firms; the firms of a broker's leads) and those the user
+    /// submitted (本人联系的企业).
+    Served,
 }
 
 /// An action guarded by the permission check.
@@ -206,12 +211,8 @@ impl Role {
     /// they see all records.
     pub fn scope(self) -> ScopeKind {
         match self {
-            Role::Admin
-            | Role::Leader
-            | Role::PartyWorker
-            | Role::Broker
-            | Role::Instructor
-            | Role::ServiceOfficer => ScopeKind::All,
+            Role::Admin | Role::Leader | Role::PartyWorker => ScopeKind::All,
+            Role::Broker | Role::Instructor | Role::ServiceOfficer => ScopeKind::Served,
             Role::Department => ScopeKind::DepartmentTree,
             Role::TaskForce => ScopeKind::Department,
             Role::Enterprise => ScopeKind::OwnOrg,
@@ -378,12 +379,13 @@ impl Role {
 
 impl ScopeKind {
     /// Every scope kind, from widest to narrowest.
-    pub const ALL: [ScopeKind; 5] = [
+    pub const ALL: [ScopeKind; 6] = [
         ScopeKind::All,
         ScopeKind::DepartmentTree,
         ScopeKind::Department,
         ScopeKind::OwnOrg,
         ScopeKind::SelfOnly,
+        ScopeKind::Served,
     ];
 
     /// Stable snake_case code, as used in serde.
@@ -394,6 +396,7 @@ impl ScopeKind {
             ScopeKind::Department => "department",
             ScopeKind::OwnOrg => "own_org",
             ScopeKind::SelfOnly => "self_only",
+            ScopeKind::Served => "served",
         }
     }
 
@@ -405,6 +408,7 @@ impl ScopeKind {
             ScopeKind::Department => "本部门",
             ScopeKind::OwnOrg => "本单位",
             ScopeKind::SelfOnly => "本人",
+            ScopeKind::Served => "全部（诉求限本人联系的企业）",
         }
     }
 }
@@ -549,8 +553,10 @@ mod tests {
     #[test]
     fn scopes() {
         assert_eq!(Role::Admin.scope(), ScopeKind::All);
-        assert_eq!(Role::Instructor.scope(), ScopeKind::All);
-        assert_eq!(Role::ServiceOfficer.scope(), ScopeKind::All);
+        assert_eq!(Role::Leader.scope(), ScopeKind::All);
+        assert_eq!(Role::Instructor.scope(), ScopeKind::Served);
+        assert_eq!(Role::ServiceOfficer.scope(), ScopeKind::Served);
+        assert_eq!(Role::Broker.scope(), ScopeKind::Served);
         assert_eq!(Role::Department.scope(), ScopeKind::DepartmentTree);
         assert_eq!(Role::TaskForce.scope(), ScopeKind::Department);
         assert_eq!(Role::Enterprise.scope(), ScopeKind::OwnOrg);

@@ -25,7 +25,7 @@ pub struct DepartmentInput {
 
 fn scoped(q: Select<department::Entity>, scope: &Scope) -> Select<department::Entity> {
     match scope {
-        Scope::All => q,
+        Scope::All | Scope::Served(_) => q,
         Scope::Departments(ids) => q.filter(department::Column::Id.is_in(ids.clone())),
         Scope::Org(_) | Scope::User(_) => q.filter(Expr::val(1).eq(0)),
     }

@@ -81,7 +81,7 @@ pub struct OrgFilter {
 /// Rows the scope allows, as a query condition.
 fn scoped(q: Select<org::Entity>, scope: &Scope) -> Select<org::Entity> {
     match scope {
-        Scope::All => q,
+        Scope::All | Scope::Served(_) => q,
         Scope::Departments(ids) => q.filter(org::Column::DepartmentId.is_in(ids.clone())),
         Scope::Org(Some(id)) => q.filter(org::Column::Id.eq(id.clone())),
         // No organisation: nothing matches.

@@ -134,5 +134,6 @@ pub fn scope_of(role: Role, department: Option<&str>, org: Option<&str>, user: &
         }
         ScopeKind::OwnOrg => Scope::Org(org.map(str::to_string)),
         ScopeKind::SelfOnly => Scope::User(user.into()),
+        ScopeKind::Served => Scope::Served(user.into()),
     }
 }

@@ -61,6 +61,10 @@ fn scoped_by(q: Select<case::Entity>, scope: &Scope, every: bool) -> Select<case
             .filter(case::Column::Channel.ne(kechuang_domain::cases::Channel::Talent.as_str())),
         Scope::Org(None) => q.filter(Expr::val(1).eq(0)),
         Scope::User(uid) => q.filter(case::Column::SubmittedBy.eq(uid.clone())),
+        Scope::Served(uid) => q.filter(
+            crate::scope::served(uid, case::Column::OrgId)
+                .add(case::Column::SubmittedBy.eq(uid.clone())),
+        ),
     }
 }
 

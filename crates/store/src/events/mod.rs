@@ -101,7 +101,7 @@ pub(crate) fn visible(scope: &Scope) -> Condition {
 pub(crate) fn managed_event_ids<C: ColumnTrait>(scope: &Scope, col: C) -> Option<SimpleExpr> {
     use event_organiser::Column as O;
     let cond = match scope {
-        Scope::All => return None,
+        Scope::All | Scope::Served(_) => return None,
         Scope::Departments(ids) => O::DepartmentId.is_in(ids.clone()),
         Scope::Org(Some(o)) => O::OrgId.eq(o.clone()),
         Scope::Org(None) | Scope::User(_) => Expr::val(1).eq(0),
@@ -133,7 +133,7 @@ pub(crate) fn manages_parties<'a>(
     mut parties: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
 ) -> bool {
     match scope {
-        Scope::All => true,
+        Scope::All | Scope::Served(_) => true,
         Scope::Departments(ids) => {
             parties.any(|(d, _)| d.is_some_and(|d| ids.iter().any(|i| i == d)))
         }
@@ -183,7 +183,7 @@ pub(crate) async fn require_manager<C: ConnectionTrait>(
     actor: &Actor,
     e: &event::Model,
 ) -> StoreResult<()> {
-    if actor.scope == Scope::All || manages(&actor.scope, &organisers_of(tx, &e.id).await?) {
+    if actor.scope.sees_all() || manages(&actor.scope, &organisers_of(tx, &e.id).await?) {
         return Ok(());
     }
     Err(StoreError::Forbidden {

@@ -100,7 +100,7 @@ pub struct Cancelled {
 fn seen_by(actor: &Actor) -> Condition {
     use event_registration::Column as C;
     match &actor.scope {
-        Scope::All => Condition::all(),
+        Scope::All | Scope::Served(_) => Condition::all(),
         scope => {
             let mut c = Condition::any().add(C::RegisteredBy.eq(actor.user_id.clone()));
             if let Some(managed) = managed_event_ids(scope, C::EventId) {

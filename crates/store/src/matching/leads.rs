@@ -32,7 +32,7 @@ use sea_orm::{
 use super::projects::{self, ProjectInput};
 use super::{amount_error, check_len, met_holder_needs, org_shown, Actor};
 use crate::entities::{cooperation_project, match_lead, need, offer, tech_contract, user};
-use crate::{now, record, Db, Page, PageReq, Scope, StoreError, StoreResult};
+use crate::{now, record, Db, Page, PageReq, StoreError, StoreResult};
 
 /// A new lead.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,7 +116,7 @@ fn open_codes() -> Vec<&'static str> {
 /// scope `All`; an organisation those on its needs and its offers; others none.
 fn visible(actor: &Actor) -> Condition {
     use match_lead::Column as C;
-    if actor.works_matching() || actor.scope == Scope::All {
+    if actor.works_matching() || actor.scope.sees_all() {
         return Condition::all();
     }
     let Some(o) = actor.org() else {

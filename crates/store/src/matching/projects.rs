@@ -19,7 +19,7 @@ use sea_orm::{
 
 use super::{amount_error, check_len, Actor, Period, Refs};
 use crate::entities::{cooperation_project, need, offer, tech_contract};
-use crate::{record, Db, Page, PageReq, Scope, StoreError, StoreResult};
+use crate::{record, Db, Page, PageReq, StoreError, StoreResult};
 
 /// A cooperation project as recorded by staff, or made by signing a lead.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,7 +91,7 @@ pub struct ProjectCounts {
 
 fn visible(actor: &Actor) -> Condition {
     use cooperation_project::Column as C;
-    if actor.works_matching() || actor.scope == Scope::All {
+    if actor.works_matching() || actor.scope.sees_all() {
         return Condition::all();
     }
     match actor.org() {

@@ -442,16 +442,35 @@ async fn only_those_who_contact_the_firm_read_its_phone_in_full() {
     let w = world().await;
     let c = submit(&w, "联系电话").await;
     let path = format!("/api/v1/cases/{}", c["id"].as_str().unwrap());
-    let broker = w.app.api_client("broker", Role::Broker, None, None).await;
-    let officer = w
+    // The firm's chief service officer reads its cases, phones masked; a
+    // broker with no lead of the firm's does not see the case at all.
+    let officer_id = w
         .app
-        .api_client("officer", Role::ServiceOfficer, None, None)
+        .user("officer", Role::ServiceOfficer, None, None)
         .await;
-    for (who, api) in [
-        ("broker", &broker),
-        ("officer", &officer),
-        ("leader", &w.leader),
-    ] {
+    let (status, staff) = w
+        .admin
+        .post_json(
+            "/api/v1/party/staff",
+            json!({"name": "周建华", "staff_role": "service_officer", "user_id": officer_id}),
+        )
+        .await;
+    assert_eq!(status, 201, "{staff}");
+    let (status, a) = w
+        .admin
+        .post_json(
+            &format!(
+                "/api/v1/party/staff/{}/assignments",
+                staff["id"].as_str().unwrap()
+            ),
+            json!({"org_id": w.org["id"], "from_on": "2026-01-01"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{a}");
+    let officer = w.app.token_client(&officer_id).await;
+    let broker = w.app.api_client("broker", Role::Broker, None, None).await;
+    assert_eq!(broker.get(&path).send().await.unwrap().status(), 404);
+    for (who, api) in [("officer", &officer), ("leader", &w.leader)] {
         let d = api.get_ok(&path).await;
         assert_eq!(d["case"]["contact_phone"], "138****0000", "{who}");
         let list = api.get_ok("/api/v1/cases").await;
@@ -468,7 +487,7 @@ async fn only_those_who_contact_the_firm_read_its_phone_in_full() {
     }
     let page = w
         .app
-        .browser("broker")
+        .browser("officer")
         .await
         .get_text(&format!("/cases/{}", c["id"].as_str().unwrap()))
         .await;

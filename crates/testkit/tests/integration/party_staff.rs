@@ -1361,3 +1361,151 @@ async fn the_demo_staff_follow_the_article() {
     }
     assert!(s["total"]["cases_solved"].as_i64().unwrap() >= 30);
 }
+
+/// The case numbers a reader's case list holds.
+async fn case_titles(api: &Api) -> Vec<String> {
+    let page = api.get_ok("/api/v1/cases?per_page=100").await;
+    let mut t: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap().to_string())
+        .collect();
+    t.sort();
+    t
+}
+
+#[tokio::test]
+async fn officers_assistants_instructors_and_brokers_read_the_cases_of_the_firms_they_serve() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let a = create_org(&api, "服务范围甲公司", 331, json!({})).await;
+    let b = create_org(&api, "服务范围乙公司", 332, json!({})).await;
+    let uni = create_org(&api, "服务范围丙大学", 333, json!({ "kind": "university" })).await;
+    let d = create_org(&api, "服务范围丁公司", 334, json!({})).await;
+    let zhou = app.user("fuwuguan", Role::ServiceOfficer, None, None).await;
+    let zhushou = app.user("zhushou", Role::Instructor, None, None).await;
+    let liu = app.user("zhidaoyuan", Role::Instructor, None, None).await;
+    let officer = staff(
+        &api,
+        "周建华",
+        "service_officer",
+        json!({ "user_id": zhou }),
+    )
+    .await;
+    staff(
+        &api,
+        "李晓",
+        "assistant",
+        json!({ "assistant_of": id(&officer), "user_id": zhushou }),
+    )
+    .await;
+    let instructor = staff(&api, "刘文静", "instructor", json!({ "user_id": liu })).await;
+    // The officer serves 甲 now and served 乙 last year; the instructor 丁.
+    assert_eq!(assign(&api, &officer, &a, "2026-01-01", "").await.0, 201);
+    assert_eq!(
+        assign(&api, &officer, &b, "2025-01-01", "2025-06-30")
+            .await
+            .0,
+        201
+    );
+    assert_eq!(assign(&api, &instructor, &d, "2026-01-01", "").await.0, 201);
+    for (org, title) in [(&a, "甲的诉求"), (&b, "乙的诉求"), (&d, "丁的诉求")] {
+        receive(&app, org, "2026-03-02", title).await;
+    }
+    let officer_api = app.token_client(&zhou).await;
+    let assistant_api = app.token_client(&zhushou).await;
+    let instructor_api = app.token_client(&liu).await;
+    assert_eq!(case_titles(&officer_api).await, ["甲的诉求"]);
+    assert_eq!(
+        case_titles(&assistant_api).await,
+        ["甲的诉求"],
+        "an assistant works its officer's firms"
+    );
+    assert_eq!(case_titles(&instructor_api).await, ["丁的诉求"]);
+    let leader = app.api_client("leader", Role::Leader, None, None).await;
+    assert_eq!(
+        case_titles(&leader).await,
+        ["丁的诉求", "乙的诉求", "甲的诉求"]
+    );
+    // Another firm's case is not there at all, nor in the statistics.
+    let all = leader.get_ok("/api/v1/cases?per_page=100").await;
+    let of_b = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "乙的诉求")
+        .unwrap()
+        .clone();
+    refused(
+        Api::json(officer_api.get(&format!("/api/v1/cases/{}", id(&of_b)))).await,
+        404,
+        "not_found",
+    );
+    let stats = officer_api.get_ok("/api/v1/cases/statistics").await;
+    assert_eq!(stats["total"]["received"], 1, "{stats}");
+    // A case the officer submits for any firm is its own to follow.
+    let cats = api.get_ok("/api/v1/case-categories").await;
+    let (status, own) = officer_api
+        .post_json(
+            "/api/v1/cases",
+            json!({ "title": "代丙大学提交", "description": "实验室用房不足，请协调",
+                    "category_id": cats[0]["id"], "org_id": id(&uni),
+                    "contact_name": "张老师", "contact_phone": "13800000001" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{own}");
+    assert_eq!(
+        case_titles(&officer_api).await,
+        ["代丙大学提交", "甲的诉求"]
+    );
+
+    // A broker: the firms of its leads (the need's and the offer's holder).
+    let broker = app.api_client("jingjiren", Role::Broker, None, None).await;
+    assert!(case_titles(&broker).await.is_empty());
+    let ent = app
+        .api_client("qiye", Role::Enterprise, None, Some(id(&d)))
+        .await;
+    let (status, need) = ent
+        .post_json(
+            "/api/v1/matching/needs",
+            json!({ "title": "固态电解质界面阻抗优化", "description": "循环寿命不足",
+                    "keywords": "固态电解质", "field": "新能源汽车", "trl_min": "4", "trl_max": "7",
+                    "modes": "合作开发", "budget": "800000" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{need}");
+    let daxue = app
+        .api_client("daxue", Role::Enterprise, None, Some(id(&uni)))
+        .await;
+    let (status, offer) = daxue
+        .post_json(
+            "/api/v1/matching/offers",
+            json!({ "kind": "result", "title": "固态电解质界面改性", "description": "已完成中试",
+                    "keywords": "固态电解质", "trl": "5", "modes": "合作开发",
+                    "price_min": "500000", "price_max": "1500000" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{offer}");
+    for (kind, x) in [("needs", &need), ("offers", &offer)] {
+        let (status, p) = broker
+            .post_json(
+                &format!("/api/v1/matching/{kind}/{}/publish", id(x)),
+                json!({ "version": x["version"] }),
+            )
+            .await;
+        assert_eq!(status, 200, "{p}");
+    }
+    let (status, lead) = broker
+        .post_json(
+            "/api/v1/matching/leads",
+            json!({ "need_id": id(&need), "offer_id": id(&offer) }),
+        )
+        .await;
+    assert_eq!(status, 201, "{lead}");
+    assert_eq!(
+        case_titles(&broker).await,
+        ["丁的诉求", "代丙大学提交"],
+        "the need's firm 丁 and the offer's holder 丙"
+    );
+}

@@ -224,9 +224,15 @@ pub async fn list(
         departments,
         chains,
         can_write: p.can(Permission::OrgsWrite)
-            && matches!(p.scope, Scope::All | Scope::Departments(_)),
+            && matches!(
+                p.scope,
+                Scope::All | Scope::Served(_) | Scope::Departments(_)
+            ),
         can_import: p.can(Permission::OrgsImport),
-        show_filters: matches!(p.scope, Scope::All | Scope::Departments(_)),
+        show_filters: matches!(
+            p.scope,
+            Scope::All | Scope::Served(_) | Scope::Departments(_)
+        ),
     }))
 }
 
@@ -524,7 +530,10 @@ pub async fn detail(
             history,
             can_write: p.can(Permission::OrgsWrite),
             can_delete: p.can(Permission::OrgsWrite)
-                && matches!(p.scope, Scope::All | Scope::Departments(_)),
+                && matches!(
+                    p.scope,
+                    Scope::All | Scope::Served(_) | Scope::Departments(_)
+                ),
             o,
         })
     }

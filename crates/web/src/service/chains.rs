@@ -200,7 +200,7 @@ pub async fn detail(s: &AppState, p: &Principal, id: &str) -> ApiResult<ChainDet
             .filter(|m| own.as_deref() != Some(m.link.org_id.as_str()))
             .for_each(|m| m.outputs.clear()),
         Scope::User(_) => d.members.iter_mut().for_each(|m| m.outputs.clear()),
-        Scope::All | Scope::Departments(_) => {}
+        Scope::All | Scope::Served(_) | Scope::Departments(_) => {}
     }
     Ok(d)
 }

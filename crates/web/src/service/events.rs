@@ -849,7 +849,7 @@ pub async fn create_series(
     d: &SeriesDraft,
 ) -> ApiResult<event_series::Model> {
     require(p, Permission::EventsWrite)?;
-    if p.scope != Scope::All {
+    if !p.scope.sees_all() {
         return Err(ApiError::forbidden());
     }
     let input = d.validate().map_err(ApiError::from_fields)?;
