@@ -37,6 +37,40 @@ pub async fn read_upload(mut mp: axum::extract::Multipart, missing: &str) -> Api
     Err(ApiError::bad_request(ErrorCode::InvalidUpload, missing))
 }
 
+/// A multipart form as its text fields and its files: every field named
+/// `file` with a file chosen (an empty file input sends a part with no file
+/// name, which is skipped).
+pub async fn read_form(
+    mut mp: axum::extract::Multipart,
+) -> ApiResult<(Vec<(String, String)>, Vec<Upload>)> {
+    let failed = |e: axum::extract::multipart::MultipartError| {
+        ApiError::bad_request(ErrorCode::InvalidUpload, format!("上传失败：{e}"))
+    };
+    let (mut pairs, mut uploads) = (vec![], vec![]);
+    while let Some(field) = mp.next_field().await.map_err(failed)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.file_name().map(str::to_string) {
+            Some(filename) if name == "file" => {
+                let content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
+                let bytes = field.bytes().await.map_err(failed)?;
+                if !filename.is_empty() || !bytes.is_empty() {
+                    uploads.push(Upload {
+                        filename,
+                        content_type,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            }
+            Some(_) => {}
+            None => pairs.push((name, field.text().await.map_err(failed)?)),
+        }
+    }
+    Ok((pairs, uploads))
+}
+
 /// The usual answer when the form had no file.
 pub const MISSING_FILE: &str = "请选择要上传的文件（表单字段名 file）";
 

@@ -7,7 +7,7 @@ use kechuang_domain::ErrorCode;
 use kechuang_testkit::{spawn_app, Api, TestApp};
 use serde_json::{json, Value};
 
-use crate::{admin, create_department, create_org};
+use crate::{admin, create_department, create_org, location};
 
 pub(crate) struct World {
     pub(crate) app: TestApp,
@@ -1157,6 +1157,110 @@ async fn case_lists_export_to_excel() {
     assert!(rows[1][0].starts_with("KC-"));
     assert_eq!(rows[1][1], "导出测试");
     assert_eq!(rows[1][5], "待受理");
+}
+
+#[tokio::test]
+async fn an_enterprise_attaches_files_while_writing_its_case() {
+    let w = world().await;
+    let id = |v: &Value| v["id"].as_str().map(String::from);
+    w.app
+        .user("ent-files", Role::Enterprise, None, id(&w.org))
+        .await;
+    let ent = w.app.browser("ent-files").await;
+    let form = ent.get_text("/cases/new").await;
+    assert!(
+        form.contains("enctype=\"multipart/form-data\"") && form.contains("name=\"file\""),
+        "{form}"
+    );
+    let cat = w.category["id"].as_str().unwrap().to_string();
+    let post = |title: &str, files: Vec<(&'static str, Vec<u8>)>| {
+        let mut f = reqwest::multipart::Form::new()
+            .text("title", title.to_string())
+            .text("category_id", cat.clone())
+            .text("description", "现场照片见附件");
+        for (name, bytes) in files {
+            f = f.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        }
+        ent.http
+            .post(format!("{}/cases/new?csrf_token={}", ent.base, ent.csrf))
+            .multipart(f)
+            .send()
+    };
+    let before = w.admin.get_ok("/api/v1/cases").await["total"].clone();
+    // An empty file is refused beside the field; nothing is received.
+    let r = post(
+        "消防通道被占",
+        vec![("照片.jpg", b"jpeg".to_vec()), ("空.pdf", vec![])],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"file-error\"")
+            && html.contains("空.pdf")
+            && html.contains("value=\"消防通道被占\""),
+        "{html}"
+    );
+    assert_eq!(w.admin.get_ok("/api/v1/cases").await["total"], before);
+    // A missing title with files: the files must be chosen again, and say so.
+    let r = post("", vec![("照片.jpg", b"jpeg".to_vec())])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("重新选择附件"));
+    // Two files with the case: both on it, downloadable by the firm.
+    let r = post(
+        "消防通道被占",
+        vec![
+            ("照片.jpg", b"jpeg bytes".to_vec()),
+            ("证明.pdf", b"%PDF".to_vec()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    let to = location(&r);
+    let case_id = to
+        .trim_start_matches("/cases/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let d = w
+        .enterprise
+        .get_ok(&format!("/api/v1/cases/{case_id}"))
+        .await;
+    let names: Vec<&str> = d["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["filename"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{d}");
+    assert!(names.contains(&"照片.jpg") && names.contains(&"证明.pdf"));
+    let url = d["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["filename"] == "照片.jpg")
+        .unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bytes = w
+        .enterprise
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), b"jpeg bytes");
 }
 
 #[tokio::test]

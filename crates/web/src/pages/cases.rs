@@ -411,11 +411,46 @@ pub async fn new_form(State(s): State<AppState>, PageUser(p): PageUser) -> PageR
     new_page(&s, &p, StatusCode::OK, d, vec![]).await
 }
 
+/// POST /cases/new: the form, urlencoded or multipart with files chosen
+/// while writing (fields `file`). Files are checked before the case is
+/// received, and attached to it right after.
 pub async fn create(
     State(s): State<AppState>,
     PageUser(p): PageUser,
-    Form(f): Form<NewForm>,
+    req: axum::extract::Request,
 ) -> PageResult {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (pairs, uploads) = if multipart {
+        let mp = axum::extract::Multipart::from_request(req, &s)
+            .await
+            .map_err(|e| {
+                ApiError::bad_request(kechuang_domain::ErrorCode::InvalidUpload, e.body_text())
+            })?;
+        crate::files::read_form(mp).await?
+    } else {
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, &s)
+            .await
+            .map_err(|e| {
+                ApiError::bad_request(kechuang_domain::ErrorCode::InvalidForm, e.body_text())
+            })?;
+        (pairs, vec![])
+    };
+    let f: NewForm = super::actions::draft(&pairs)?;
+    if let Some(problem) = attachment_problem(&uploads) {
+        return new_page(
+            &s,
+            &p,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            f,
+            vec![("file", problem)],
+        )
+        .await;
+    }
     let received_at = match f.received_at.trim() {
         "" => None,
         t => match NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M") {
@@ -457,9 +492,25 @@ pub async fn create(
     }
     .await;
     match r {
-        Ok(c) => Ok(Redirect::to(&format!("/cases/{}?flash=created", c.id)).into_response()),
+        Ok(c) => {
+            let actor = crate::service::cases::actor(&p);
+            for u in &uploads {
+                kechuang_store::cases::attach(
+                    &s.db,
+                    &Scope::All,
+                    &actor,
+                    &c.id,
+                    &u.filename,
+                    &u.content_type,
+                    &u.bytes,
+                )
+                .await
+                .map_err(ApiError::from)?;
+            }
+            Ok(Redirect::to(&format!("/cases/{}?flash=created", c.id)).into_response())
+        }
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let errors = fields_of(
+            let mut errors = fields_of(
                 &e,
                 &[
                     "title",
@@ -473,10 +524,29 @@ pub async fn create(
                     "contact_phone",
                 ],
             );
+            if !uploads.is_empty() {
+                errors.push(("file", "请改正上面的内容后重新选择附件".into()));
+            }
             new_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, f, errors).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Why the files chosen with a new case cannot be stored (each checked as an
+/// attachment would be, and no more than a case holds), before it is received.
+fn attachment_problem(uploads: &[crate::files::Upload]) -> Option<String> {
+    if uploads.len() as u64 > kechuang_store::cases::MAX_ATTACHMENTS {
+        return Some(format!(
+            "一次最多上传{}个附件",
+            kechuang_store::cases::MAX_ATTACHMENTS
+        ));
+    }
+    uploads.iter().find_map(|u| {
+        kechuang_store::files::check(&u.filename, &u.content_type, &u.bytes)
+            .err()
+            .map(|e| format!("{}：{}", u.filename, ApiError::from(e).message))
+    })
 }
 
 // ------------------------------------------------------------------ detail
