@@ -455,6 +455,33 @@ pub async fn create(db: &Db, actor: &str, i: StaffInput) -> StoreResult<service_
     Ok(m)
 }
 
+/// Register many staff in one transaction, all or nothing; an assistant's
+/// officer may be a row above in the same file (`officer_row`, an index
+/// into `rows`). The error names the row index that failed.
+pub async fn import(
+    db: &Db,
+    actor: &str,
+    rows: Vec<(StaffInput, Option<usize>)>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    let mut ids: Vec<String> = Vec::with_capacity(n);
+    for (k, (mut i, officer_row)) in rows.into_iter().enumerate() {
+        if let Some(j) = officer_row {
+            i.assistant_of = ids.get(j).cloned();
+        }
+        check_staff(&tx, None, &i).await.map_err(|e| (k, e))?;
+        let mut am = service_staff::ActiveModel::default();
+        apply_staff(&mut am, i);
+        let m = record::insert(&tx, actor, am).await.map_err(|e| (k, e))?;
+        ids.push(m.id);
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(n)
+}
+
 pub async fn update(
     db: &Db,
     actor: &str,

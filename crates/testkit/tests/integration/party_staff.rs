@@ -14,7 +14,10 @@ use kechuang_store::{at_time, Scope};
 use kechuang_testkit::{id, spawn_app, Api, TestApp};
 use serde_json::{json, Value};
 
-use crate::{admin, create_department, create_org, location, refused};
+use crate::{
+    admin, create_department, create_org, location, problem_cells, refused, sheet_rows, text_xlsx,
+    upload_xlsx,
+};
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -1087,6 +1090,8 @@ async fn roles_without_the_area_are_refused() {
         ("/api/v1/party/staff", vec!["get", "post"]),
         ("/api/v1/party/staff/counts", vec!["get"]),
         ("/api/v1/party/staff/export", vec!["get"]),
+        ("/api/v1/party/staff/import", vec!["post"]),
+        ("/api/v1/party/staff/import/template", vec!["get"]),
         ("/api/v1/party/staff/{id}", vec!["get", "put"]),
         ("/api/v1/party/staff/{id}/assignments", vec!["get", "post"]),
         (
@@ -1508,4 +1513,147 @@ async fn officers_assistants_instructors_and_brokers_read_the_cases_of_the_firms
         ["丁的诉求", "代丙大学提交"],
         "the need's firm 丁 and the offer's holder 丙"
     );
+}
+
+#[tokio::test]
+async fn the_staff_register_imports_from_excel_all_or_nothing_and_exports_the_same() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    create_department(&api, "科技创新局", "KJ", None).await;
+    let zhou = app.user("fuwuguan", Role::ServiceOfficer, None, None).await;
+    let header = vec![
+        "姓名",
+        "身份",
+        "四支队伍",
+        "联系电话",
+        "所属部门",
+        "所属党组织",
+        "服务的首席服务官",
+        "关联账号",
+        "当前联系单位数",
+    ];
+    // Every bad cell by row and column; nothing is registered.
+    let bad = text_xlsx(&[
+        header.clone(),
+        vec![
+            "周建华",
+            "首席服务官",
+            "否",
+            "13800138000",
+            "科技创新局",
+            "",
+            "",
+            "",
+            "",
+        ],
+        vec!["李晓", "党建助手", "否", "", "", "", "王不存在", "", ""],
+        vec!["陈志刚", "宇航员", "否", "", "", "", "", "", ""],
+        vec![
+            "刘文静",
+            "党建指导员",
+            "否",
+            "12",
+            "不存在局",
+            "",
+            "周建华",
+            "nobody",
+            "",
+        ],
+    ]);
+    let (status, body) = upload_xlsx(&api, "/api/v1/party/staff/import", bad).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        problem_cells(&body),
+        [
+            (3, "服务的首席服务官".to_string()),
+            (4, "身份".to_string()),
+            (5, "所属部门".to_string()),
+            (5, "服务的首席服务官".to_string()),
+            (5, "关联账号".to_string()),
+            (5, "联系电话".to_string()),
+        ],
+        "{body}"
+    );
+    assert_eq!(api.get_ok("/api/v1/party/staff").await["total"], 0);
+
+    // An officer, its assistant naming it in the row above, an instructor.
+    let rows = vec![
+        header.clone(),
+        vec![
+            "周建华",
+            "首席服务官",
+            "否",
+            "13800138000",
+            "科技创新局",
+            "",
+            "",
+            "fuwuguan（fuwuguan）",
+            "0",
+        ],
+        vec![
+            "李晓",
+            "党建助手",
+            "否",
+            "13800138001",
+            "",
+            "",
+            "周建华",
+            "",
+            "0",
+        ],
+        vec![
+            "刘文静",
+            "党建指导员",
+            "否",
+            "",
+            "科技创新局",
+            "",
+            "",
+            "",
+            "0",
+        ],
+    ];
+    let (status, body) = upload_xlsx(&api, "/api/v1/party/staff/import", text_xlsx(&rows)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["imported"], 3);
+    let officer = api.get_ok("/api/v1/party/staff?role=service_officer").await["items"][0].clone();
+    assert_eq!(officer["user_id"], zhou.as_str());
+    let assistant = api.get_ok("/api/v1/party/staff?role=assistant").await["items"][0].clone();
+    assert_eq!(assistant["assistant_of"], officer["id"]);
+    // The export reads back as the file that was imported (the export names
+    // the account as 显示名（用户名）, which the import reads too).
+    let r = api.get("/api/v1/party/staff/export").send().await.unwrap();
+    let mut exported = sheet_rows(&r.bytes().await.unwrap(), None);
+    let mut imported: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let (eh, ih) = (exported.remove(0), imported.remove(0));
+    assert_eq!(eh, ih, "same columns");
+    exported.sort();
+    imported.sort();
+    for (e, i) in exported.iter().zip(&imported) {
+        assert_eq!(e[..8], i[..8], "{exported:?}");
+    }
+    assert_eq!(exported.len(), 3);
+    // Imported again, the file's own officer is taken by name as registered:
+    // a second 周建华 would make the name ambiguous, so the assistant alone.
+    let again = text_xlsx(&[header.clone(), rows[2].clone()]);
+    let (status, body) = upload_xlsx(&api, "/api/v1/party/staff/import", again).await;
+    assert_eq!(status, 200, "{body}");
+
+    // The page: a panel with the template, problems listed in place.
+    let page = app.browser("admin").await;
+    let html = page.get_text("/party/staff").await;
+    assert!(
+        html.contains("id=\"import-staff\"")
+            && html.contains("/api/v1/party/staff/import/template"),
+        "{html}"
+    );
+    let t = api
+        .get("/api/v1/party/staff/import/template")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sheet_rows(&t.bytes().await.unwrap(), None)[0], ih);
 }

@@ -84,6 +84,36 @@ pub async fn export_staff(
     ))
 }
 
+/// 下载服务队伍导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/party/staff/import/template", tag = "party",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn staff_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "服务队伍导入模板.xlsx",
+        crate::service::party::staff_sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入服务人员：先校验全部行，有错则整体不导入（身份写中文名称；部门、党组织按名称；党建助手的首席服务官按姓名，可写在本文件前面的行；关联账号按用户名）
+#[utoipa::path(post, path = "/api/v1/party/staff/import", tag = "party",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_staff(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    crate::api::ApiMultipart(mp): crate::api::ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
+    let bytes = excel::upload(mp).await?;
+    Ok(Json(excel::Imported {
+        imported: crate::service::party::staff_sheets::import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
+}
+
 /// 新增服务人员（党建助手须指定其服务的首席服务官）
 #[utoipa::path(post, path = "/api/v1/party/staff", tag = "party", request_body = StaffDraft,
     responses((status = 201, body = StaffView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -312,6 +342,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_staff, create_staff))
         .routes(routes!(staff_counts))
         .routes(routes!(export_staff))
+        .routes(routes!(staff_template))
+        .routes(routes!(import_staff))
         .routes(routes!(get_staff, update_staff))
         .routes(routes!(list_assignments, create_assignment))
         .routes(routes!(end_assignment))

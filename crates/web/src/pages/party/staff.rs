@@ -22,7 +22,8 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{
-    answer, done, draft, field, org_choices, with_status, FlashQuery, FormState,
+    answer, done, draft, field, import_refusal, org_choices, with_status, FlashQuery, FormState,
+    ImportPanel,
 };
 use crate::pages::{
     department_choices, fmt_date, query_string, render, PageCtx, PageResult, Pager,
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/party/staff", get(list).post(create))
         .route("/party/staff/export.xlsx", get(export))
+        .route("/party/staff/import", post(import))
         .route("/party/staff/{id}", get(detail))
         .route("/party/staff/{id}/act/{action}", post(act))
         .route("/party/work-logs", get(logs).post(create_log))
@@ -144,7 +146,16 @@ struct ListPage {
     can_write: bool,
     own: String,
     fs: FormState,
+    imp: ImportPanel,
 }
+
+/// The register's import panel.
+const STAFF_IMPORT: (&str, &str, &str, &str) = (
+    "import-staff",
+    "/party/staff/import",
+    "/api/v1/party/staff/import/template",
+    "身份写中文名称（如 首席服务官、党建助手）；部门、党组织按名称识别；党建助手的首席服务官按姓名，可写在本文件前面的行；关联账号填用户名。",
+);
 
 impl ListPage {
     fn sel(&self, v: &Option<String>, code: &str) -> bool {
@@ -166,6 +177,17 @@ async fn list_page(
     p: &Principal,
     q: StaffListQuery,
     fs: FormState,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    list_page_with(st, p, q, fs, vec![], flash).await
+}
+
+async fn list_page_with(
+    st: &AppState,
+    p: &Principal,
+    q: StaffListQuery,
+    fs: FormState,
+    problems: Vec<crate::excel::ImportProblem>,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
@@ -212,8 +234,28 @@ async fn list_page(
         },
         can_write,
         own: log_rights(st, p).await?.own,
+        imp: ImportPanel::new(STAFF_IMPORT, &fs, problems),
         fs,
     }))
+}
+
+/// POST /party/staff/import (multipart; the CSRF token rides in the query).
+pub async fn import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        crate::service::party::staff_sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(done(ACTIVE, "imported")),
+        Err(e) => import_refusal(e)?,
+    };
+    let r = list_page_with(&st, &p, StaffListQuery::default(), fs, problems, None).await?;
+    Ok(with_status(r, status))
 }
 
 pub async fn export(

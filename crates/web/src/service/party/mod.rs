@@ -12,6 +12,7 @@ pub mod org_sheets;
 pub mod programmes;
 pub mod races;
 pub mod staff;
+pub mod staff_sheets;
 pub mod threads;
 pub mod zones;
 
