@@ -608,7 +608,7 @@ pub fn workbook_sheets(sheets: Vec<Sheet>) -> ApiResult<Vec<u8>> {
 // ---- Uploads and import failures (shared by every Excel import) ----
 
 /// One bad cell of an import file.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema, PartialEq)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema, PartialEq)]
 pub struct ImportProblem {
     /// Excel 行号（表头为第1行）
     pub row: usize,

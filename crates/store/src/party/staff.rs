@@ -558,19 +558,63 @@ pub async fn assign(
     staff_id: &str,
     i: AssignmentInput,
 ) -> StoreResult<staff_assignment::Model> {
+    let tx = crate::db::begin_write(db).await?;
+    let m = assign_in(&tx, actor, staff_id, i).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Register many assignments in one transaction, all or nothing, each
+/// checked as [`assign`] checks one (overlaps with the file's rows too).
+/// The error names the row index that failed.
+pub async fn import_assignments(
+    db: &Db,
+    actor: &str,
+    rows: Vec<(String, AssignmentInput)>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    for (k, (staff_id, i)) in rows.into_iter().enumerate() {
+        assign_in(&tx, actor, &staff_id, i)
+            .await
+            .map_err(|e| (k, e))?;
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(n)
+}
+
+/// Every assignment, by staff and start.
+pub async fn all_assignments<C: ConnectionTrait>(
+    db: &C,
+) -> StoreResult<Vec<staff_assignment::Model>> {
+    Ok(staff_assignment::Entity::find()
+        .order_by_asc(staff_assignment::Column::StaffId)
+        .order_by_asc(staff_assignment::Column::FromOn)
+        .order_by_asc(staff_assignment::Column::Id)
+        .all(db)
+        .await?)
+}
+
+async fn assign_in<C: ConnectionTrait>(
+    tx: &C,
+    actor: &str,
+    staff_id: &str,
+    i: AssignmentInput,
+) -> StoreResult<staff_assignment::Model> {
     if i.to_on.is_some_and(|t| t < i.from_on) {
         return Err(StoreError::rule(
             ErrorCode::InvalidPeriod,
             "结束日期不能早于开始日期",
         ));
     }
-    let tx = crate::db::begin_write(db).await?;
-    let staff = get(&tx, staff_id).await?;
-    let org = crate::orgs::require_org(&tx, &i.org_id, "联系单位").await?;
+    let staff = get(tx, staff_id).await?;
+    let org = crate::orgs::require_org(tx, &i.org_id, "联系单位").await?;
     let same = staff_assignment::Entity::find()
         .filter(staff_assignment::Column::StaffId.eq(staff_id))
         .filter(staff_assignment::Column::OrgId.eq(i.org_id.clone()))
-        .all(&tx)
+        .all(tx)
         .await?;
     if let Some(a) = same
         .iter()
@@ -590,7 +634,7 @@ pub async fn assign(
         });
     }
     let m = record::insert(
-        &tx,
+        tx,
         actor,
         staff_assignment::ActiveModel {
             staff_id: Set(staff_id.into()),
@@ -601,7 +645,6 @@ pub async fn assign(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(m)
 }
 

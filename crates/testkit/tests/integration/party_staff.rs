@@ -1092,6 +1092,9 @@ async fn roles_without_the_area_are_refused() {
         ("/api/v1/party/staff/export", vec!["get"]),
         ("/api/v1/party/staff/import", vec!["post"]),
         ("/api/v1/party/staff/import/template", vec!["get"]),
+        ("/api/v1/party/assignments/export", vec!["get"]),
+        ("/api/v1/party/assignments/import", vec!["post"]),
+        ("/api/v1/party/assignments/import/template", vec!["get"]),
         ("/api/v1/party/staff/{id}", vec!["get", "put"]),
         ("/api/v1/party/staff/{id}/assignments", vec!["get", "post"]),
         (
@@ -1656,4 +1659,103 @@ async fn the_staff_register_imports_from_excel_all_or_nothing_and_exports_the_sa
         .await
         .unwrap();
     assert_eq!(sheet_rows(&t.bytes().await.unwrap(), None)[0], ih);
+
+    // The assignments ledger: staff by name and role, firms by code or name.
+    let a = create_org(&api, "联系甲公司", 351, json!({})).await;
+    create_org(&api, "联系乙公司", 352, json!({})).await;
+    let code_a = a["uscc"].as_str().unwrap().to_string();
+    let head = vec![
+        "服务人员",
+        "身份",
+        "联系单位",
+        "统一社会信用代码",
+        "起始日期",
+        "结束日期",
+    ];
+    let bad = text_xlsx(&[
+        head.clone(),
+        vec!["周建华", "首席服务官", "", &code_a, "2026-01-01", ""],
+        vec!["周建华", "党建指导员", "联系乙公司", "", "2026-01-01", ""],
+        vec!["刘文静", "党建指导员", "联系丙公司", "", "2026-01-01", ""],
+        vec![
+            "刘文静",
+            "党建指导员",
+            "联系乙公司",
+            "",
+            "2026-05-01",
+            "2026-04-01",
+        ],
+        vec!["周建华", "首席服务官", "联系甲公司", "", "2026-03-01", ""],
+    ]);
+    let (status, body) = upload_xlsx(&api, "/api/v1/party/assignments/import", bad).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        problem_cells(&body),
+        [
+            (3, "服务人员".to_string()),
+            (4, "联系单位".to_string()),
+            (5, "结束日期".to_string()),
+        ],
+        "{body}"
+    );
+    // Rows 2 and 6 overlap: the store refuses the second, nothing is kept.
+    let overlap = text_xlsx(&[
+        head.clone(),
+        vec!["周建华", "首席服务官", "", &code_a, "2026-01-01", ""],
+        vec!["周建华", "首席服务官", "联系甲公司", "", "2026-03-01", ""],
+    ]);
+    let (status, body) = upload_xlsx(&api, "/api/v1/party/assignments/import", overlap).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(problem_cells(&body), [(3, "起始日期".to_string())]);
+    let ledger = vec![
+        head.clone(),
+        vec![
+            "周建华",
+            "首席服务官",
+            "联系甲公司",
+            &code_a,
+            "2026-01-01",
+            "",
+        ],
+        vec![
+            "刘文静",
+            "党建指导员",
+            "联系乙公司",
+            "",
+            "2025-01-01",
+            "2025-12-31",
+        ],
+    ];
+    let (status, body) =
+        upload_xlsx(&api, "/api/v1/party/assignments/import", text_xlsx(&ledger)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["imported"], 2);
+    let one = api
+        .get_ok(&format!(
+            "/api/v1/party/staff/{}",
+            officer["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(one["assignments"].as_array().unwrap().len(), 1, "{one}");
+    let r = api
+        .get("/api/v1/party/assignments/export")
+        .send()
+        .await
+        .unwrap();
+    let mut got = sheet_rows(&r.bytes().await.unwrap(), None);
+    let mut want: Vec<Vec<String>> = ledger
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(got.remove(0), want.remove(0));
+    let code_b = api.get_ok("/api/v1/orgs?q=联系乙公司").await["items"][0]["uscc"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    want[1][3] = code_b;
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "the export reads back as the ledger");
+    let html = page.get_text("/party/staff").await;
+    assert!(html.contains("id=\"import-assignments\""), "{html}");
 }

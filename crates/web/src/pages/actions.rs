@@ -196,6 +196,7 @@ pub struct FlashQuery {
 }
 
 /// The 导入 Excel panel of a list page (templates/partials/import_panel.html).
+#[derive(Clone)]
 pub struct ImportPanel {
     /// The collapse's id, which the page's 导入 Excel button opens.
     pub id: &'static str,

@@ -114,6 +114,49 @@ pub async fn import_staff(
     }))
 }
 
+/// 导出联系单位台账（全部服务人员的联系单位及起止日期，Excel）
+#[utoipa::path(get, path = "/api/v1/party/assignments/export", tag = "party",
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ErrorBody)))]
+pub async fn export_assignments(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "联系单位台账.xlsx",
+        crate::service::party::staff_sheets::assignments_export_bytes(&s, &p).await?,
+    ))
+}
+
+/// 下载联系单位台账导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/party/assignments/import/template", tag = "party",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn assignments_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "联系单位导入模板.xlsx",
+        crate::service::party::staff_sheets::assignments_template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入联系单位台账：先校验全部行，有错则整体不导入（服务人员按姓名和身份；单位按统一社会信用代码或全称；同一人员与同一单位的时段不得重叠）
+#[utoipa::path(post, path = "/api/v1/party/assignments/import", tag = "party",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_assignments(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    crate::api::ApiMultipart(mp): crate::api::ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
+    let bytes = excel::upload(mp).await?;
+    Ok(Json(excel::Imported {
+        imported: crate::service::party::staff_sheets::assignments_import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
+}
+
 /// 新增服务人员（党建助手须指定其服务的首席服务官）
 #[utoipa::path(post, path = "/api/v1/party/staff", tag = "party", request_body = StaffDraft,
     responses((status = 201, body = StaffView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -344,6 +387,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export_staff))
         .routes(routes!(staff_template))
         .routes(routes!(import_staff))
+        .routes(routes!(export_assignments))
+        .routes(routes!(assignments_template))
+        .routes(routes!(import_assignments))
         .routes(routes!(get_staff, update_staff))
         .routes(routes!(list_assignments, create_assignment))
         .routes(routes!(end_assignment))

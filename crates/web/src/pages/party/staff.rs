@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/party/staff", get(list).post(create))
         .route("/party/staff/export.xlsx", get(export))
         .route("/party/staff/import", post(import))
+        .route("/party/staff/assignments.xlsx", get(export_assignments))
+        .route("/party/staff/assignments/import", post(import_assignments))
         .route("/party/staff/{id}", get(detail))
         .route("/party/staff/{id}/act/{action}", post(act))
         .route("/party/work-logs", get(logs).post(create_log))
@@ -147,7 +149,17 @@ struct ListPage {
     own: String,
     fs: FormState,
     imp: ImportPanel,
+    /// The assignments ledger's panel.
+    assign_imp: ImportPanel,
 }
+
+/// The assignments ledger's import panel.
+const ASSIGNMENT_IMPORT: (&str, &str, &str, &str) = (
+    "import-assignments",
+    "/party/staff/assignments/import",
+    "/api/v1/party/assignments/import/template",
+    "服务人员按姓名和身份识别（须已在服务队伍中）；单位按统一社会信用代码，或名录中的全称；结束日期留空为至今。",
+);
 
 /// The register's import panel.
 const STAFF_IMPORT: (&str, &str, &str, &str) = (
@@ -179,17 +191,27 @@ async fn list_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
-    list_page_with(st, p, q, fs, vec![], flash).await
+    list_page_with(st, p, q, fs, ("", vec![]), flash).await
 }
 
+/// The list, with the import panel `refused.0` (its id) showing the refusal.
 async fn list_page_with(
     st: &AppState,
     p: &Principal,
     q: StaffListQuery,
     fs: FormState,
-    problems: Vec<crate::excel::ImportProblem>,
+    refused: (&str, Vec<crate::excel::ImportProblem>),
     flash: Option<&str>,
 ) -> ApiResult<Response> {
+    let (panel, problems) = refused;
+    let quiet = FormState::default();
+    let (staff_fs, staff_problems, assign_fs, assign_problems) = if panel == ASSIGNMENT_IMPORT.0 {
+        (&quiet, vec![], &fs, problems)
+    } else {
+        (&fs, problems, &quiet, vec![])
+    };
+    let imp = ImportPanel::new(STAFF_IMPORT, staff_fs, staff_problems);
+    let assign_imp = ImportPanel::new(ASSIGNMENT_IMPORT, assign_fs, assign_problems);
     require(p, Permission::PartyRead)?;
     let page = store::list(
         &st.db,
@@ -234,9 +256,29 @@ async fn list_page_with(
         },
         can_write,
         own: log_rights(st, p).await?.own,
-        imp: ImportPanel::new(STAFF_IMPORT, &fs, problems),
+        imp,
+        assign_imp,
         fs,
     }))
+}
+
+pub async fn export_assignments(State(st): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    let b = crate::service::party::staff_sheets::assignments_export_bytes(&st, &p).await?;
+    Ok(excel::xlsx_response("联系单位台账.xlsx", b))
+}
+
+/// POST /party/staff/assignments/import (multipart; CSRF token in the query).
+pub async fn import_assignments(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        crate::service::party::staff_sheets::assignments_import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    import_answer(&st, &p, ASSIGNMENT_IMPORT.0, r).await
 }
 
 /// POST /party/staff/import (multipart; the CSRF token rides in the query).
@@ -250,11 +292,29 @@ pub async fn import(
         crate::service::party::staff_sheets::import_bytes(&st, &p, &bytes).await
     }
     .await;
+    import_answer(&st, &p, STAFF_IMPORT.0, r).await
+}
+
+/// The list again after an import: done, or the refusal in its panel.
+async fn import_answer(
+    st: &AppState,
+    p: &Principal,
+    panel: &str,
+    r: Result<usize, crate::excel::ImportFailure>,
+) -> PageResult {
     let (status, fs, problems) = match r {
         Ok(_) => return Ok(done(ACTIVE, "imported")),
         Err(e) => import_refusal(e)?,
     };
-    let r = list_page_with(&st, &p, StaffListQuery::default(), fs, problems, None).await?;
+    let r = list_page_with(
+        st,
+        p,
+        StaffListQuery::default(),
+        fs,
+        (panel, problems),
+        None,
+    )
+    .await?;
     Ok(with_status(r, status))
 }
 

@@ -6,6 +6,10 @@
 //! officer registered or in a row above, 关联账号 by user name (or as the
 //! export writes it, “显示名（用户名）”). 四支队伍 and 当前联系单位数 are
 //! computed and not read.
+//!
+//! And the assignments ledger (联系单位台账: who serves which firm since
+//! when), exported and imported with the same columns: the staff member by
+//! name and 身份, the organisation by credit code or else its full name.
 
 use std::collections::HashMap;
 
@@ -17,7 +21,7 @@ use super::staff::STAFF_COLUMNS;
 use crate::auth::require;
 use crate::error::ApiResult;
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
-use crate::forms::party::staff::StaffDraft;
+use crate::forms::party::staff::{AssignmentDraft, StaffDraft};
 use crate::AppState;
 
 /// The import template: the columns and two example rows (an officer, then
@@ -234,6 +238,186 @@ pub async fn import_bytes(
     }
     excel::finish_import(rows, rows_of, problems, "关联账号", |rows| {
         store::import(&s.db, &p.username, rows)
+    })
+    .await
+}
+
+/// The columns of the assignments ledger's export, template and import.
+pub const ASSIGNMENT_COLUMNS: [&str; 6] = [
+    "服务人员",
+    "身份",
+    "联系单位",
+    "统一社会信用代码",
+    "起始日期",
+    "结束日期",
+];
+
+pub async fn assignments_export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
+    require(p, Permission::PartyRead)?;
+    let staff: HashMap<String, (String, String)> =
+        store::list_all(&s.db, &Default::default(), 100_000)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, (m.name, store::role_label(&m.staff_role))))
+            .collect();
+    let orgs: HashMap<String, (String, String)> =
+        kechuang_store::orgs::list_all(&s.db, &Scope::All, &Default::default(), 1_000_000)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, (o.name, o.uscc.unwrap_or_default())))
+            .collect();
+    let unknown = (String::new(), String::new());
+    excel::workbook(
+        "联系单位台账",
+        &ASSIGNMENT_COLUMNS,
+        store::all_assignments(&s.db).await?.into_iter().map(|a| {
+            let (name, role) = staff.get(&a.staff_id).unwrap_or(&unknown).clone();
+            let (org, uscc) = orgs.get(&a.org_id).unwrap_or(&unknown).clone();
+            vec![
+                Cell::Text(name),
+                Cell::Text(role),
+                Cell::Text(org),
+                Cell::Text(uscc),
+                Cell::Date(a.from_on),
+                Cell::from(a.to_on),
+            ]
+        }),
+    )
+}
+
+/// The assignments template: the columns and one example row.
+pub fn assignments_template_bytes() -> ApiResult<Vec<u8>> {
+    let example = [
+        "周建华",
+        "首席服务官",
+        "重庆渝新能源汽车有限公司",
+        "91500000MA5U000001",
+        "2026-01-01",
+        "",
+    ];
+    excel::workbook(
+        "联系单位导入",
+        &ASSIGNMENT_COLUMNS,
+        [example.into_iter().map(Cell::from).collect()],
+    )
+}
+
+/// Validate every row, then register all the assignments or none.
+pub async fn assignments_import_bytes(
+    s: &AppState,
+    p: &Principal,
+    bytes: &[u8],
+) -> Result<usize, ImportFailure> {
+    require(p, Permission::PartyWrite)?;
+    let table = Table::read(bytes, &["服务人员", "身份", "联系单位", "起始日期"])?;
+    let mut staff: HashMap<(String, String), Vec<String>> = HashMap::new();
+    for m in store::list_all(&s.db, &Default::default(), 100_000).await? {
+        staff
+            .entry((m.name, store::role_label(&m.staff_role)))
+            .or_default()
+            .push(m.id);
+    }
+    let (mut by_code, mut by_name) = (HashMap::new(), HashMap::<String, Vec<String>>::new());
+    for o in
+        kechuang_store::orgs::list_all(&s.db, &Scope::All, &Default::default(), 1_000_000).await?
+    {
+        if let Some(c) = o.uscc.filter(|c| !c.is_empty()) {
+            by_code.insert(c, o.id.clone());
+        }
+        by_name.entry(o.name).or_default().push(o.id);
+    }
+    let mut problems = vec![];
+    let (mut rows, mut rows_of) = (vec![], vec![]);
+    for (row_no, row) in table.rows() {
+        let cell = |c: &str| table.get(row, c).trim().to_string();
+        let bad = |column: &str, reason: String| ImportProblem {
+            row: row_no,
+            column: column.into(),
+            reason,
+        };
+        let before = problems.len();
+        let (name, role) = (cell("服务人员"), cell("身份"));
+        let staff_id = match staff.get(&(name.clone(), role.clone())).map(Vec::as_slice) {
+            Some([id]) => id.clone(),
+            Some(ids) => {
+                problems.push(bad(
+                    "服务人员",
+                    format!(
+                        "有 {} 名{role}叫“{name}”，请先在服务队伍中改名区分（如加所在单位）",
+                        ids.len()
+                    ),
+                ));
+                String::new()
+            }
+            None => {
+                problems.push(bad(
+                    "服务人员",
+                    format!("服务队伍中没有{role}“{name}”，请先登记（或导入服务队伍名册）"),
+                ));
+                String::new()
+            }
+        };
+        let (org_name, code) = (cell("联系单位"), cell("统一社会信用代码").to_uppercase());
+        let org_id = match (
+            by_code.get(&code),
+            by_name.get(&org_name).map(Vec::as_slice),
+        ) {
+            (Some(id), _) => id.clone(),
+            (None, _) if !code.is_empty() => {
+                problems.push(bad(
+                    "统一社会信用代码",
+                    format!("单位名录中没有统一社会信用代码为 {code} 的单位"),
+                ));
+                String::new()
+            }
+            (None, Some([id])) => id.clone(),
+            (None, Some(ids)) if ids.len() > 1 => {
+                problems.push(bad(
+                    "联系单位",
+                    format!(
+                        "有 {} 个单位叫“{org_name}”，请填写统一社会信用代码",
+                        ids.len()
+                    ),
+                ));
+                String::new()
+            }
+            _ => {
+                problems.push(bad(
+                    "联系单位",
+                    format!("单位名录中没有“{org_name}”，请填写全称或统一社会信用代码"),
+                ));
+                String::new()
+            }
+        };
+        let draft = AssignmentDraft {
+            org_id,
+            from_on: cell("起始日期"),
+            to_on: cell("结束日期"),
+        };
+        match draft.validate() {
+            Ok(input) if problems.len() == before => {
+                rows.push((staff_id, input));
+                rows_of.push(row_no);
+            }
+            Ok(_) => {}
+            Err((_, fields)) => {
+                problems.extend(fields.into_iter().filter(|(f, _)| *f != "org_id").map(
+                    |(f, reason)| {
+                        bad(
+                            if f == "to_on" {
+                                "结束日期"
+                            } else {
+                                "起始日期"
+                            },
+                            reason,
+                        )
+                    },
+                ))
+            }
+        }
+    }
+    excel::finish_import(rows, rows_of, problems, "起始日期", |rows| {
+        store::import_assignments(&s.db, &p.username, rows)
     })
     .await
 }
