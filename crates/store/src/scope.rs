@@ -116,6 +116,7 @@ pub fn served<C: ColumnTrait>(uid: &str, org: C) -> Condition {
                 .add(A::StaffId.in_subquery(staff_of_user(service_staff::Column::Id)))
                 .add(A::StaffId.in_subquery(staff_of_user(service_staff::Column::AssistantOf))),
         )
+        .and_where(A::FromOn.lte(crate::clock::today()))
         .cond_where(
             Condition::any()
                 .add(A::ToOn.is_null())

@@ -65,7 +65,16 @@ pub async fn read_form(
                 }
             }
             Some(_) => {}
-            None => pairs.push((name, field.text().await.map_err(failed)?)),
+            None => {
+                // Checked as the input layer checks urlencoded forms: UTF-8
+                // (never replaced silently), no control characters.
+                let bytes = field.bytes().await.map_err(failed)?;
+                let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                    crate::input::text_error(kechuang_domain::text::TextError::InvalidUtf8)
+                })?;
+                kechuang_domain::text::check(&text).map_err(crate::input::text_error)?;
+                pairs.push((name, text));
+            }
         }
     }
     Ok((pairs, uploads))

@@ -218,6 +218,26 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<grant_equi
         .ok_or(StoreError::NotFound)
 }
 
+/// Agreement numbers by id, for these ids (one query per 500).
+pub async fn numbers_of<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<String>,
+) -> StoreResult<std::collections::HashMap<String, String>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(String, String)> = grant_equity::Entity::find()
+            .select_only()
+            .column(grant_equity::Column::Id)
+            .column(grant_equity::Column::AgreementNo)
+            .filter(grant_equity::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 pub fn terms(g: &grant_equity::Model) -> GrantTerms {
     GrantTerms {
         signed_on: g.signed_on,

@@ -119,12 +119,7 @@ async fn next_no<C: ConnectionTrait>(tx: &C, on: NaiveDate) -> StoreResult<Strin
         .into_tuple()
         .all(tx)
         .await?;
-    let last = taken
-        .iter()
-        .filter_map(|n| n[prefix.len()..].parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
-    Ok(format!("{prefix}{:03}", last + 1))
+    Ok(super::next_number(&prefix, &taken))
 }
 
 /// Receive an application; the funding departments get a message with a link.
@@ -254,9 +249,12 @@ pub(super) async fn sign<C: ConnectionTrait>(
     id: &str,
     agreement: &crate::entities::grant_equity::Model,
 ) -> StoreResult<()> {
-    let a = get(tx, id)
-        .await
-        .map_err(|_| StoreError::rule(ErrorCode::ApplicationState, "关联的先投后股申请不存在"))?;
+    let a = get(tx, id).await.map_err(|e| match e {
+        StoreError::NotFound => {
+            StoreError::rule(ErrorCode::ApplicationState, "关联的先投后股申请不存在")
+        }
+        other => other,
+    })?;
     expect_status(&a, "approved", "签订协议")?;
     if a.org_id != agreement.org_id {
         return Err(StoreError::rule(

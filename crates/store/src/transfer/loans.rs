@@ -349,12 +349,7 @@ async fn next_loan_no<C: ConnectionTrait>(tx: &C, on: NaiveDate) -> StoreResult<
         .into_tuple()
         .all(tx)
         .await?;
-    let last = taken
-        .iter()
-        .filter_map(|n| n[prefix.len()..].parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
-    Ok(format!("{prefix}{:03}", last + 1))
+    Ok(super::next_number(&prefix, &taken))
 }
 
 fn expect_status(l: &loan::Model, s: &str, what: &str) -> StoreResult<()> {

@@ -14,6 +14,17 @@ pub mod projects;
 
 use crate::StoreError;
 
+/// The number after the highest of `taken` that starts with `prefix`:
+/// TDD-2026- and TDD-2026-016 give TDD-2026-017 (three digits at least).
+pub(crate) fn next_number(prefix: &str, taken: &[String]) -> String {
+    let last = taken
+        .iter()
+        .filter_map(|n| n.strip_prefix(prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{:03}", last + 1)
+}
+
 /// Map a domain rule error with a stable code to a 422.
 pub(crate) fn rule<E: std::fmt::Display>(code: kechuang_domain::ErrorCode, e: E) -> StoreError {
     StoreError::rule(code, e.to_string())

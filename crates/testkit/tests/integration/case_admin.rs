@@ -344,6 +344,14 @@ async fn audit_log_interviews_and_deliveries_export_with_their_filters() {
         ))
         .await;
     assert!(board.contains("王副局长") && !board.contains("李科长") && !board.contains("赵科长"));
+    // Its date as every page writes dates (2026年3月1日), not 2026-03-01.
+    let held = today - chrono::Duration::days(3);
+    use chrono::Datelike;
+    let written = format!("{}年{}月{}日", held.year(), held.month(), held.day());
+    assert!(
+        board.contains(&format!("{written} · ")) && !board.contains(&format!("{held} · ")),
+        "{board}"
+    );
     let href = between(&board, "id=\"export-interviews\" href=\"", "\"")
         .unwrap()
         .replace("&amp;", "&");

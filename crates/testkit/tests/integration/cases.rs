@@ -1190,6 +1190,9 @@ async fn an_enterprise_attaches_files_while_writing_its_case() {
             .send()
     };
     let before = w.admin.get_ok("/api/v1/cases").await["total"].clone();
+    // Text fields of a multipart form are checked as a urlencoded form's.
+    let r = post("消防\u{0}通道", vec![]).await.unwrap();
+    assert_eq!(r.status(), 400);
     // An empty file is refused beside the field; nothing is received.
     let r = post(
         "消防通道被占",

@@ -1418,6 +1418,9 @@ async fn officers_assistants_instructors_and_brokers_read_the_cases_of_the_firms
         201
     );
     assert_eq!(assign(&api, &instructor, &d, "2026-01-01", "").await.0, 201);
+    // An assignment that has not begun yet gives nothing yet.
+    let later = (kechuang_store::clock::today() + chrono::Duration::days(30)).to_string();
+    assert_eq!(assign(&api, &officer, &d, &later, "").await.0, 201);
     for (org, title) in [(&a, "甲的诉求"), (&b, "乙的诉求"), (&d, "丁的诉求")] {
         receive(&app, org, "2026-03-02", title).await;
     }

@@ -420,6 +420,7 @@ pub async fn create(
     req: axum::extract::Request,
 ) -> PageResult {
     use axum::extract::FromRequest;
+    require(&p, Permission::CasesCreate)?;
     let multipart = req
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
@@ -459,14 +460,11 @@ pub async fn create(
                 .single()
                 .map(|x| x.with_timezone(&Utc)),
             Err(_) => {
-                return new_page(
-                    &s,
-                    &p,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    f,
-                    vec![("received_at", "受理时间格式不正确".into())],
-                )
-                .await
+                let mut errors = vec![("received_at", "受理时间格式不正确".to_string())];
+                if !uploads.is_empty() {
+                    errors.push(("file", RESELECT.into()));
+                }
+                return new_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, f, errors).await;
             }
         },
     };
@@ -493,9 +491,12 @@ pub async fn create(
     .await;
     match r {
         Ok(c) => {
+            // Checked above, so a failure here is the database's: the case
+            // stands, and its page says to upload what is missing again.
             let actor = crate::service::cases::actor(&p);
+            let mut flash = "created";
             for u in &uploads {
-                kechuang_store::cases::attach(
+                let stored = kechuang_store::cases::attach(
                     &s.db,
                     &Scope::All,
                     &actor,
@@ -504,10 +505,13 @@ pub async fn create(
                     &u.content_type,
                     &u.bytes,
                 )
-                .await
-                .map_err(ApiError::from)?;
+                .await;
+                if let Err(e) = stored {
+                    tracing::warn!(case = %c.id, file = %u.filename, "attachment with a new case: {e}");
+                    flash = "created_files_missing";
+                }
             }
-            Ok(Redirect::to(&format!("/cases/{}?flash=created", c.id)).into_response())
+            Ok(Redirect::to(&format!("/cases/{}?flash={flash}", c.id)).into_response())
         }
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let mut errors = fields_of(
@@ -525,13 +529,16 @@ pub async fn create(
                 ],
             );
             if !uploads.is_empty() {
-                errors.push(("file", "请改正上面的内容后重新选择附件".into()));
+                errors.push(("file", RESELECT.into()));
             }
             new_page(&s, &p, StatusCode::UNPROCESSABLE_ENTITY, f, errors).await
         }
         Err(e) => Err(e.into()),
     }
 }
+
+/// What a refused new-case form says when files had been chosen.
+const RESELECT: &str = "请改正上面的内容后重新选择附件";
 
 /// Why the files chosen with a new case cannot be stored (each checked as an
 /// attachment would be, and no more than a case holds), before it is received.

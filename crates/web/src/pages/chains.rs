@@ -147,7 +147,7 @@ pub struct MemberRow {
     pub position: String,
     pub node: String,
     pub outputs: Vec<String>,
-    /// 落户日期 (yyyy-mm-dd), empty when none.
+    /// 落户日期 (2026年3月1日), empty when none.
     pub settled_on: String,
 }
 
@@ -239,7 +239,11 @@ pub async fn detail(
                     .iter()
                     .map(|y| m.outputs.get(y).map(|&f| yi(f)).unwrap_or_default())
                     .collect(),
-                settled_on: m.link.settled_on.map(|d| d.to_string()).unwrap_or_default(),
+                settled_on: m
+                    .link
+                    .settled_on
+                    .map(crate::format::fmt_date)
+                    .unwrap_or_default(),
             })
             .collect();
         let totals = d

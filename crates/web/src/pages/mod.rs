@@ -451,6 +451,11 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
 }
 
 impl PageCtx {
+    /// A date as the pages write it: 2026年3月1日.
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        crate::format::fmt_date(*d)
+    }
+
     /// Context of a signed-in page. `crumbs` are (label, href) after 首页;
     /// `active` is the nav href to highlight.
     pub fn new(
@@ -540,6 +545,9 @@ impl PageCtx {
     pub fn flash_code(self, code: Option<&str>) -> Self {
         let msg = match code {
             Some("created") => "已创建",
+            Some("created_files_missing") => {
+                "诉求已提交，但有附件未能保存，请在下方“附件”中重新上传"
+            }
             Some("saved") => "已保存",
             Some("deleted") => "已删除",
             Some("posted") => "留言已发送",

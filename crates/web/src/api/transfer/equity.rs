@@ -73,7 +73,7 @@ pub async fn export_agreements(
 
 /// 签订先投后股协议
 #[utoipa::path(post, path = "/api/v1/transfer/grant-equity", tag = "transfer", request_body = AgreementDraft,
-    responses((status = 201, body = AgreementView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = AgreementView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, description = "invalid_terms、unknown_pool、application_state（据以签订的申请未通过审批或企业不一致）", body = ErrorBody)))]
 pub async fn create_agreement(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,

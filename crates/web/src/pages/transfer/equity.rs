@@ -73,8 +73,13 @@ pub async fn list(
 ) -> PageResult {
     let mut fs = FormState::default();
     if let Some(id) = sign.application.filter(|_| p.can(Permission::FundingWrite)) {
-        let a = kechuang_store::transfer::equity_applications::get(&st.db, &id).await?;
-        if a.status == "approved" {
+        let a = match kechuang_store::transfer::equity_applications::get(&st.db, &id).await {
+            Ok(a) => Some(a),
+            // A stale link opens the list as it is.
+            Err(kechuang_store::StoreError::NotFound) => None,
+            Err(e) => return Err(ApiError::from(e).into()),
+        };
+        if let Some(a) = a.filter(|a| a.status == "approved") {
             fs.form = "agreement".into();
             fs.values = [
                 ("application_id", a.id),

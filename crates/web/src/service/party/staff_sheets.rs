@@ -336,7 +336,10 @@ pub async fn assignments_import_bytes(
             reason,
         };
         let before = problems.len();
-        let (name, role) = (cell("服务人员"), cell("身份"));
+        let name = cell("服务人员");
+        let role = StaffRole::parse(&cell("身份"))
+            .map(|r| r.label_zh().to_string())
+            .unwrap_or_else(|| cell("身份"));
         let staff_id = match staff.get(&(name.clone(), role.clone())).map(Vec::as_slice) {
             Some([id]) => id.clone(),
             Some(ids) => {

@@ -37,24 +37,23 @@ pub async fn views(s: &AppState, items: Vec<app::Model>) -> ApiResult<Vec<Applic
         items.iter().map(|a| a.org_id.clone()).collect::<Vec<_>>(),
     )
     .await?;
-    let mut out = Vec::with_capacity(items.len());
-    for a in items {
-        let agreement_no = match &a.agreement_id {
-            Some(g) => {
-                kechuang_store::transfer::equity::get(&s.db, g)
-                    .await?
-                    .agreement_no
-            }
-            None => String::new(),
-        };
-        out.push(ApplicationView {
+    let numbers = kechuang_store::transfer::equity::numbers_of(
+        &s.db,
+        items
+            .iter()
+            .filter_map(|a| a.agreement_id.clone())
+            .collect(),
+    )
+    .await?;
+    Ok(items
+        .into_iter()
+        .map(|a| ApplicationView {
             status_label: store::status_label(&a.status).into(),
             org_name: name_of(&names, &Some(a.org_id.clone())),
-            agreement_no,
+            agreement_no: name_of(&numbers, &a.agreement_id),
             application: a,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
