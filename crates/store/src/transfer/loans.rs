@@ -99,6 +99,27 @@ pub async fn create_tier(db: &Db, actor: &str, i: TierInput) -> StoreResult<loan
     Ok(m)
 }
 
+/// Register many tiers in one transaction, all or nothing (the error names
+/// the row index that failed).
+pub async fn import_tiers(
+    db: &Db,
+    actor: &str,
+    rows: Vec<TierInput>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    for (k, i) in rows.into_iter().enumerate() {
+        check_tier(&i).map_err(|e| (k, e))?;
+        let mut am = loan_tier::ActiveModel::default();
+        apply_tier(&mut am, i);
+        record::insert(&tx, actor, am).await.map_err(|e| (k, e))?;
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(n)
+}
+
 pub async fn update_tier(
     db: &Db,
     actor: &str,

@@ -730,3 +730,101 @@ async fn the_grant_to_equity_pages_apply_decide_and_open_the_agreement_form() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn loan_tiers_export_and_import_from_excel_all_or_nothing() {
+    let w = world().await;
+    let r = w
+        .bureau
+        .get("/api/v1/transfer/loan-tiers/export")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let rows = sheet_rows(&r.bytes().await.unwrap(), None);
+    assert_eq!(
+        rows[1],
+        [
+            "高企贷",
+            "高新技术企业",
+            "",
+            "5000000",
+            "3.65%",
+            "1.50%",
+            "40.0%",
+            "1"
+        ]
+    );
+    let header: Vec<&str> = rows[0].iter().map(String::as_str).collect();
+    let bad = crate::text_xlsx(&[
+        header.clone(),
+        vec!["高企贷", "高新技术企业", "", "100", "3%", "1%", "10%", "1"],
+        vec!["宇宙贷", "宇宙级", "", "100", "abc", "1%", "10%", "x"],
+        vec!["重名贷", "", "60", "100", "3%", "1%", "10%", "3"],
+        vec!["重名贷", "", "70", "100", "3%", "1%", "10%", "4"],
+    ]);
+    let (status, body) =
+        crate::upload_xlsx(&w.bureau, "/api/v1/transfer/loan-tiers/import", bad).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        crate::problem_cells(&body),
+        [
+            (2, "梯度名称".to_string()),
+            (3, "准入培育层级".to_string()),
+            (3, "年利率".to_string()),
+            (3, "排序".to_string()),
+            (5, "梯度名称".to_string()),
+        ],
+        "{body}"
+    );
+    let good = vec![
+        header.clone(),
+        vec![
+            "专精特新贷",
+            "专精特新中小企业",
+            "",
+            "8000000",
+            "3.45%",
+            "1.50%",
+            "50.0%",
+            "3",
+        ],
+    ];
+    refused(
+        crate::upload_xlsx(
+            &w.clerk,
+            "/api/v1/transfer/loan-tiers/import",
+            crate::text_xlsx(&good),
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    let (status, body) = crate::upload_xlsx(
+        &w.bureau,
+        "/api/v1/transfer/loan-tiers/import",
+        crate::text_xlsx(&good),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let tiers = w.bureau.get_ok("/api/v1/transfer/loan-tiers").await;
+    assert_eq!(tiers.as_array().unwrap().len(), 3);
+    let r = w
+        .bureau
+        .get("/api/v1/transfer/loan-tiers/export")
+        .send()
+        .await
+        .unwrap();
+    let rows = sheet_rows(&r.bytes().await.unwrap(), None);
+    assert_eq!(rows[3], good[1], "the export reads as the file imported");
+    // The firm's page offers the new tier with its condition in words.
+    let f = w.qiye.get_ok("/api/v1/firm/funding").await;
+    assert_eq!(f["tiers"][2]["condition"], "专精特新中小企业及以上");
+    // The page: export and import on 科企梯度贷.
+    let bureau = w.app.browser("kjj").await;
+    let html = bureau.get_text("/transfer/loans").await;
+    assert!(
+        html.contains("id=\"import-tiers\"") && html.contains("/transfer/loans/tiers.xlsx"),
+        "{html}"
+    );
+}

@@ -71,7 +71,7 @@ fn percent(
                 format!(
                     "{label}请填写 0～{} 之间的百分数，最多 {} 位小数",
                     max / 10i64.pow(decimals),
-                    decimals.saturating_sub(1)
+                    decimals
                 ),
             ));
             0
@@ -712,7 +712,7 @@ impl TierDraft {
             2,
             10_000,
         ) as i32;
-        if subsidy > rate {
+        if subsidy > rate && !e.iter().any(|(f, _)| *f == "rate_percent") {
             e.push(("subsidy_percent", "贴息不能高于年利率".into()));
         }
         let guarantee = percent(
@@ -723,7 +723,10 @@ impl TierDraft {
             1,
             1000,
         ) as i32;
-        let sort_order = self.sort_order.trim().parse().unwrap_or(0);
+        let sort_order = match self.sort_order.trim() {
+            "" => 0,
+            s => int(&mut e, "sort_order", "排序", s, 0, 9999) as i32,
+        };
         done(e, || TierInput {
             name,
             min_level,

@@ -69,6 +69,46 @@ pub async fn update_tier(
     ))
 }
 
+/// 导出贷款梯度（Excel，列同导入模板）
+#[utoipa::path(get, path = "/api/v1/transfer/loan-tiers/export", tag = "transfer",
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ErrorBody)))]
+pub async fn export_tiers(State(s): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "贷款梯度.xlsx",
+        service::tiers_export_bytes(&s, &p).await?,
+    ))
+}
+
+/// 下载贷款梯度导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/transfer/loan-tiers/import/template", tag = "transfer",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn tiers_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "贷款梯度导入模板.xlsx",
+        service::tiers_template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入贷款梯度：先校验全部行，有错则整体不导入（培育层级写中文名称；利率、贴息、分担比例可带 %；梯度名称不得与已有或本文件其他行重复）
+#[utoipa::path(post, path = "/api/v1/transfer/loan-tiers/import", tag = "transfer",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_tiers(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    ApiMultipart(mp): ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::FundingWrite)?;
+    let bytes = excel::upload(mp).await?;
+    Ok(Json(excel::Imported {
+        imported: service::tiers_import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
+}
+
 /// 梯度贷列表：按状态、梯度、逾期筛选
 #[utoipa::path(get, path = "/api/v1/transfer/loans", tag = "transfer", params(LoanListQuery, Paging),
     responses((status = 200, body = ListPage<LoanView>), (status = 400, body = ErrorBody)))]
@@ -212,6 +252,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_tiers, create_tier))
         .routes(routes!(update_tier))
+        .routes(routes!(export_tiers))
+        .routes(routes!(tiers_template))
+        .routes(routes!(import_tiers))
         .routes(routes!(list_loans, apply_loan))
         .routes(routes!(export_loans))
         .routes(routes!(loan_totals))

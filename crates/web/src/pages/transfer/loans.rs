@@ -14,7 +14,7 @@ use kechuang_store::transfer::loans::TierTotals;
 use kechuang_store::Principal;
 
 use super::documents::{upload, Documents};
-use super::{answer, FlashQuery};
+use super::{answer, with_status, FlashQuery, ImportPanel};
 use super::{done, draft, org_choices, render, wan, yuan, FormState, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
@@ -42,7 +42,16 @@ struct ListPage {
     can_write: bool,
     today: String,
     fs: FormState,
+    imp: ImportPanel,
 }
+
+/// The tiers' import panel.
+const TIER_IMPORT: (&str, &str, &str, &str) = (
+    "import-tiers",
+    "/transfer/loans/tiers/import",
+    "/api/v1/transfer/loan-tiers/import/template",
+    "培育层级写中文名称（科技型中小企业、高新技术企业、专精特新中小企业、专精特新“小巨人”），或留空只按创新积分；利率、贴息、风险池分担可带 %。",
+);
 
 impl ListPage {
     /// Applications no tier was open to (a row of their own in the totals).
@@ -88,6 +97,17 @@ async fn list_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
+    list_page_with(st, p, q, fs, vec![], flash).await
+}
+
+async fn list_page_with(
+    st: &AppState,
+    p: &Principal,
+    q: LoanListQuery,
+    fs: FormState,
+    problems: Vec<crate::excel::ImportProblem>,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
     require(p, Permission::TransferRead)?;
     let page = kechuang_store::transfer::loans::list(
         &st.db,
@@ -125,8 +145,33 @@ async fn list_page(
         firms: org_choices(st, &["enterprise"]).await?,
         can_write: p.can(Permission::FundingWrite),
         today: today_text(),
+        imp: ImportPanel::new(TIER_IMPORT, &fs, problems),
         fs,
     }))
+}
+
+pub async fn export_tiers(State(st): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    let b = service::tiers_export_bytes(&st, &p).await?;
+    Ok(excel::xlsx_response("贷款梯度.xlsx", b))
+}
+
+/// POST /transfer/loans/tiers/import (multipart; CSRF token in the query).
+pub async fn import_tiers(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        service::tiers_import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(done("/transfer/loans", "imported")),
+        Err(e) => super::import_refusal(e)?,
+    };
+    let r = list_page_with(&st, &p, LoanListQuery::default(), fs, problems, None).await?;
+    Ok(with_status(r, status))
 }
 
 pub async fn export(

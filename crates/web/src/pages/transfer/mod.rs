@@ -22,7 +22,8 @@ use kechuang_store::Principal;
 use serde::Deserialize;
 
 pub use super::actions::{
-    answer, done, draft, field, org_choices, with_status, FlashQuery, FormState,
+    answer, done, draft, field, import_refusal, org_choices, with_status, FlashQuery, FormState,
+    ImportPanel,
 };
 use super::{render, PageCtx, PageResult};
 use crate::auth::{require, PageUser};
@@ -264,6 +265,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/transfer/loans", get(loans::list))
         .route("/transfer/loans/export.xlsx", get(loans::export))
+        .route("/transfer/loans/tiers.xlsx", get(loans::export_tiers))
+        .route("/transfer/loans/tiers/import", post(loans::import_tiers))
         .route("/transfer/loans/act/{action}", post(loans::create))
         .route("/transfer/loans/{id}", get(loans::detail))
         .route("/transfer/loans/{id}/act/{action}", post(loans::act))

@@ -53,6 +53,143 @@ pub fn ladder_label(code: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The columns of the tiers' export, template and import. Rates are written
+/// as text with their % sign, so an export reads back as it was.
+pub const TIER_COLUMNS: [&str; 8] = [
+    "梯度名称",
+    "准入培育层级",
+    "准入创新积分",
+    "授信额度（元）",
+    "年利率",
+    "贴息",
+    "风险池分担",
+    "排序",
+];
+
+fn tier_row(t: &loan_tier::Model) -> Vec<Cell> {
+    vec![
+        Cell::Text(t.name.clone()),
+        Cell::Text(ladder_label(&t.min_level)),
+        Cell::from(t.min_score.map(|n| n.to_string())),
+        Cell::Money(t.limit_fen),
+        Cell::Text(bps_percent(t.rate_bps)),
+        Cell::Text(bps_percent(t.subsidy_bps)),
+        Cell::Text(format!(
+            "{}.{}%",
+            t.guarantee_permille / 10,
+            t.guarantee_permille % 10
+        )),
+        Cell::Number(t.sort_order.into()),
+    ]
+}
+
+/// The loan tiers as a workbook.
+pub async fn tiers_export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
+    require(p, Permission::TransferRead)?;
+    let tiers = loans::tiers(&s.db).await?;
+    excel::workbook("贷款梯度", &TIER_COLUMNS, tiers.iter().map(tier_row))
+}
+
+/// The template: the columns and two example tiers.
+pub fn tiers_template_bytes() -> ApiResult<Vec<u8>> {
+    let rows = [
+        [
+            "高企贷",
+            "高新技术企业",
+            "",
+            "5000000",
+            "3.65%",
+            "1.50%",
+            "40.0%",
+            "1",
+        ],
+        [
+            "创新积分贷",
+            "",
+            "80",
+            "2000000",
+            "3.85%",
+            "1.00%",
+            "30.0%",
+            "2",
+        ],
+    ];
+    excel::workbook(
+        "贷款梯度导入",
+        &TIER_COLUMNS,
+        rows.map(|r| r.into_iter().map(Cell::from).collect()),
+    )
+}
+
+/// Validate every row with the form's rules, then import all or nothing; a
+/// tier's name is its handle, so a name registered or repeated is refused.
+pub async fn tiers_import_bytes(
+    s: &AppState,
+    p: &Principal,
+    bytes: &[u8],
+) -> Result<usize, excel::ImportFailure> {
+    require(p, Permission::FundingWrite)?;
+    let table = excel::Table::read(bytes, &["梯度名称", "授信额度（元）", "年利率"])?;
+    let mut names: std::collections::HashMap<String, usize> = loans::tiers(&s.db)
+        .await?
+        .into_iter()
+        .map(|t| (t.name, 0))
+        .collect();
+    let (mut problems, mut rows, mut rows_of) = (vec![], vec![], vec![]);
+    for (row_no, row) in table.rows() {
+        let cell = |c: &str| table.get(row, c).trim().to_string();
+        let bad = |column: &str, reason: String| excel::ImportProblem {
+            row: row_no,
+            column: column.into(),
+            reason,
+        };
+        let level = cell("准入培育层级");
+        let min_level = Ladder::ALL
+            .iter()
+            .find(|l| l.label_zh() == level || l.as_str() == level)
+            .map(|l| l.as_str().to_string())
+            .unwrap_or(level);
+        let draft = TierDraft {
+            name: cell("梯度名称"),
+            min_level,
+            min_score: cell("准入创新积分"),
+            limit_yuan: cell("授信额度（元）"),
+            rate_percent: cell("年利率"),
+            subsidy_percent: cell("贴息"),
+            guarantee_percent: cell("风险池分担"),
+            sort_order: cell("排序"),
+        };
+        match draft.validate() {
+            Ok(input) => {
+                match names.insert(input.name.clone(), row_no) {
+                    Some(0) => problems.push(bad("梯度名称", "已有同名梯度".into())),
+                    Some(first) => problems.push(bad("梯度名称", format!("与第{first}行重名"))),
+                    None => {}
+                }
+                rows.push(input);
+                rows_of.push(row_no);
+            }
+            Err((_, fields)) => problems.extend(fields.into_iter().map(|(f, reason)| {
+                let column = match f {
+                    "name" => "梯度名称",
+                    "min_level" => "准入培育层级",
+                    "min_score" => "准入创新积分",
+                    "limit_yuan" => "授信额度（元）",
+                    "rate_percent" => "年利率",
+                    "subsidy_percent" => "贴息",
+                    "guarantee_percent" => "风险池分担",
+                    _ => "排序",
+                };
+                bad(column, reason)
+            })),
+        }
+    }
+    excel::finish_import(rows, rows_of, problems, "梯度名称", |rows| {
+        loans::import_tiers(&s.db, &p.username, rows)
+    })
+    .await
+}
+
 /// A loan with names and its overdue flag.
 #[derive(Serialize, ToSchema)]
 pub struct LoanView {
