@@ -1081,6 +1081,116 @@ async fn an_enterprise_applies_for_a_tiered_loan_on_a_phone_and_follows_it_to_ap
 
 #[tokio::test]
 #[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn an_enterprise_applies_for_grant_to_equity_on_a_phone_and_the_bureau_signs_from_it() {
+    let app = spawn_app().await;
+    let api = app.api_client("seed", Role::Admin, None, None).await;
+    let (status, dept) = api
+        .post_json(
+            "/api/v1/departments",
+            json!({ "name": "科技创新局", "code": "KJ", "funding": true }),
+        )
+        .await;
+    assert_eq!(status, 201, "{dept}");
+    let (status, pool) = api
+        .post_json(
+            "/api/v1/transfer/pools",
+            json!({ "name": "先投后股资金池", "budget_yuan": "20000000" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{pool}");
+    let code = kechuang_domain::uscc::complete("91500106MA0000402")
+        .unwrap()
+        .to_string();
+    let (status, org) = api
+        .post_json(
+            "/api/v1/orgs",
+            json!({ "name": "重庆固态电池示范有限公司", "kind": "enterprise", "uscc": code }),
+        )
+        .await;
+    assert_eq!(status, 201, "{org}");
+    app.user(
+        "qiye",
+        Role::Enterprise,
+        None,
+        Some(org["id"].as_str().unwrap().to_string()),
+    )
+    .await;
+    app.user(
+        "kj",
+        Role::Department,
+        Some(dept["id"].as_str().unwrap().to_string()),
+        None,
+    )
+    .await;
+
+    // On a phone: 我的融资 → 申请先投后股; a wrong amount is refused in place.
+    let phone = browser(390, 844).await;
+    let f = &phone.client;
+    sign_in(f, &app, "qiye").await;
+    f.goto(&app.url("/firm/funding")).await.unwrap();
+    click(f, "#apply-equity").await;
+    wait_for_text(f, "提交申请").await;
+    fill(f, "#equity-project_name", "固态电解质中试").await;
+    fill(f, "#equity-requested_yuan", "两百万").await;
+    fill(f, "#equity-summary", "实验室验证完成，拟建中试线").await;
+    fill(f, "#equity-use_of_funds", "中试设备").await;
+    click(f, "#equity-form button[type=submit]").await;
+    wait_for_text(f, "is-invalid").await;
+    assert_eq!(
+        f.find(Locator::Css("#equity-project_name"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("固态电解质中试")
+    );
+    fill(f, "#equity-requested_yuan", "2000000").await;
+    click(f, "#equity-form button[type=submit]").await;
+    wait_for_text(f, "等待资金业务部门审批").await;
+    assert!(!scrolls_sideways(f).await, "the application fits the phone");
+    let mine = f.current_url().await.unwrap().path().to_string();
+    let id = mine.rsplit('/').next().unwrap().to_string();
+
+    // The bureau approves it and signs the agreement from it.
+    let desk = browser(1366, 900).await;
+    let c = &desk.client;
+    sign_in(c, &app, "kj").await;
+    c.goto(&app.url("/messages")).await.unwrap();
+    wait_for_text(c, "企业在线申请先投后股").await;
+    c.goto(&app.url(&format!("/transfer/grant-equity-applications/{id}")))
+        .await
+        .unwrap();
+    fill(c, "#decide-note", "同意立项").await;
+    click(c, "#decide-form button[type=submit]").await;
+    wait_for_text(c, "据此签订协议").await;
+    click(c, "#sign-agreement").await;
+    wait_for_text(c, "据企业的先投后股申请签订").await;
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("#new-agreement.show"))
+        .await
+        .unwrap();
+    fill(c, "#agreement-agreement_no", "XTHG-2026-101").await;
+    fill(c, "#agreement-platform", "重庆科学城科创投资集团有限公司").await;
+    fill(c, "#agreement-min_round_yuan", "5000000").await;
+    click(c, "#agreement-form button[type=submit]").await;
+    wait_for_text(c, "拨付记录").await;
+    desk.client.clone().close().await.unwrap();
+
+    // Back on the phone: the application is signed, the agreement is listed.
+    f.goto(&app.url("/firm/funding")).await.unwrap();
+    wait_for_text(f, "已签协议").await;
+    wait_for_text(f, "XTHG-2026-101").await;
+    assert!(!scrolls_sideways(f).await, "我的融资 fits the phone");
+    f.goto(&app.url("/messages")).await.unwrap();
+    wait_for_text(f, "已签订协议").await;
+    phone.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
 async fn an_assistant_reports_on_a_phone_the_instructor_answers_and_the_office_interviews_the_officer(
 ) {
     let app = spawn_app().await;

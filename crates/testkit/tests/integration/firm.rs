@@ -723,6 +723,11 @@ async fn the_grant_to_equity_pages_apply_decide_and_open_the_agreement_form() {
             && form.contains("id=\"from-application\""),
         "{form}"
     );
+    // Its other fields keep their defaults (a filled-in form is not a posted one).
+    assert!(
+        form.contains("name=\"term_months\" type=\"number\" value=\"36\""),
+        "{form}"
+    );
     // The firm reads the decision; it can no longer upload.
     let html = qiye.get_text(&mine).await;
     assert!(

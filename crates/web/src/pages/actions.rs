@@ -16,15 +16,31 @@ use crate::excel::{ImportFailure, ImportProblem};
 use crate::AppState;
 use axum::http::StatusCode;
 
-/// The values and errors of the one action form that was rejected.
+/// The values and errors of the one action form that was rejected (or
+/// opened with some of its values filled in, see [`FormState::prefilled`]).
 #[derive(Default)]
 pub struct FormState {
     pub form: String,
     pub values: HashMap<String, String>,
     pub errors: HashMap<String, String>,
+    /// Fields without a value show their defaults (a form opened filled in,
+    /// not posted back, where an empty field was typed empty).
+    defaults: bool,
 }
 
 impl FormState {
+    /// `form` opened with these values; its other fields keep their defaults.
+    pub fn prefilled<K: Into<String>>(
+        form: &str,
+        values: impl IntoIterator<Item = (K, String)>,
+    ) -> Self {
+        FormState {
+            form: form.into(),
+            values: values.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            defaults: true,
+            ..Default::default()
+        }
+    }
     /// A rejected submission of `form`: field errors go under their field,
     /// anything else under `_form`.
     pub fn rejected(form: &str, pairs: Vec<(String, String)>, e: &ApiError) -> Self {
@@ -43,6 +59,7 @@ impl FormState {
             form: form.into(),
             values: pairs.into_iter().collect(),
             errors,
+            defaults: false,
         }
     }
     /// The error of `field` in `form` (empty when none).
@@ -55,10 +72,11 @@ impl FormState {
     }
     /// The submitted value of `field` in `form`, else `default`.
     pub fn val(&self, form: &str, field: &str, default: &str) -> String {
-        if self.form == form {
-            self.values.get(field).cloned().unwrap_or_default()
-        } else {
-            default.to_string()
+        match self.values.get(field) {
+            _ if self.form != form => default.to_string(),
+            Some(v) => v.clone(),
+            None if self.defaults => default.to_string(),
+            None => String::new(),
         }
     }
     /// Whether the submitted (or default) value of `field` is `v`, for selects.
@@ -87,6 +105,7 @@ impl FormState {
                     form: form.into(),
                     values: values.into_iter().map(|(k, v)| (k.into(), v)).collect(),
                     errors: Default::default(),
+                    defaults: false,
                 },
                 version,
             ),

@@ -80,18 +80,17 @@ pub async fn list(
             Err(e) => return Err(ApiError::from(e).into()),
         };
         if let Some(a) = a.filter(|a| a.status == "approved") {
-            fs.form = "agreement".into();
-            fs.values = [
-                ("application_id", a.id),
-                ("org_id", a.org_id),
-                (
-                    "grant_yuan",
-                    format!("{}.{:02}", a.requested_fen / 100, a.requested_fen % 100),
-                ),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
+            fs = FormState::prefilled(
+                "agreement",
+                [
+                    ("application_id", a.id),
+                    ("org_id", a.org_id),
+                    (
+                        "grant_yuan",
+                        format!("{}.{:02}", a.requested_fen / 100, a.requested_fen % 100),
+                    ),
+                ],
+            );
         }
     }
     let flash = fl.flash;
