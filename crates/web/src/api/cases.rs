@@ -397,7 +397,7 @@ pub async fn create_attachment(
 
 /// 下载附件
 #[utoipa::path(get, path = "/api/v1/cases/{id}/attachments/{attachment_id}", tag = "cases", params(("id" = String, Path), ("attachment_id" = String, Path)),
-    responses((status = 200, description = "文件内容", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "文件内容（按上传时的类型）", content_type = "*/*"), (status = 404, body = ErrorBody)))]
 pub async fn download_attachment(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,

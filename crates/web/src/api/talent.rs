@@ -336,7 +336,7 @@ pub async fn attach(
 
 /// 下载服务申请的材料
 #[utoipa::path(get, path = "/api/v1/talent/requests/{id}/attachments/{attachment_id}", tag = "talent", params(("id" = String, Path), ("attachment_id" = String, Path)),
-    responses((status = 200, description = "文件内容", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "文件内容（按上传时的类型）", content_type = "*/*"), (status = 404, body = ErrorBody)))]
 pub async fn download(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,

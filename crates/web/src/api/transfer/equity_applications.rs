@@ -89,7 +89,7 @@ pub async fn attach_application_document(
 
 /// 下载先投后股申请材料（本领域工作人员，或申请企业本身）
 #[utoipa::path(get, path = "/api/v1/transfer/grant-equity-applications/{id}/documents/{document_id}", tag = "transfer", params(("id" = String, Path), ("document_id" = String, Path)),
-    responses((status = 200, description = "文件内容", content_type = "application/octet-stream"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "文件内容（按上传时的类型）", content_type = "*/*"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn download_application_document(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
