@@ -32,14 +32,18 @@ pub struct Running {
     pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// Bind and serve in the background (tests use port 0).
+/// Bind and serve in the background, **without** the timed jobs: tests
+/// (port 0) and benchmarks run a job by hand when they mean to
+/// ([`crate::jobs`], `cases::sweep`), so none races what they seed.
 pub async fn start(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<Running> {
-    start_with(db, bind, secure_cookies, None, None).await
+    serve(AppState::new(db, secure_cookies), bind).await
 }
 
-/// As [`start`]; `public_url` is the address people open (links in robot
-/// messages), by default the bound address; `metrics_token` opens /metrics
-/// to other hosts (otherwise it answers loopback callers only).
+/// The platform as it runs: served as [`start`] does, with this replica's
+/// timed jobs ([`crate::jobs::spawn`]). `public_url` is the address people
+/// open (links in robot messages), by default the bound address;
+/// `metrics_token` opens /metrics to other hosts (otherwise it answers
+/// loopback callers only).
 pub async fn start_with(
     db: Db,
     bind: &str,
@@ -47,13 +51,23 @@ pub async fn start_with(
     public_url: Option<String>,
     metrics_token: Option<String>,
 ) -> anyhow::Result<Running> {
+    let mut state = AppState::new(db, secure_cookies);
+    state.metrics_token = metrics_token.map(Into::into);
+    let running = serve(state.clone(), bind).await?;
+    crate::jobs::spawn(
+        state,
+        public_url.unwrap_or_else(|| format!("http://{}", running.addr)),
+    );
+    Ok(running)
+}
+
+async fn serve(state: AppState, bind: &str) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("无法监听 {bind}（端口被占用或地址无效）"))?;
     let addr = listener.local_addr()?;
-    let mut state = AppState::new(db.clone(), secure_cookies);
-    state.metrics_token = metrics_token.map(Into::into);
-    let app = kechuang_web::app(state.clone());
+    let db = state.db.clone();
+    let app = kechuang_web::app(state);
     let shutdown = shutdown_signal();
     let handle = tokio::spawn(async move {
         axum::serve(
@@ -63,10 +77,6 @@ pub async fn start_with(
         .with_graceful_shutdown(shutdown)
         .await
     });
-    crate::jobs::spawn(
-        state,
-        public_url.unwrap_or_else(|| format!("http://{addr}")),
-    );
     Ok(Running { addr, db, handle })
 }
 

@@ -150,9 +150,6 @@ async fn solve(app: &TestApp, case_id: &str, lead: &str, on: &str) {
     )
     .await
     .unwrap();
-    // The app's own jobs may touch a replied case (its deadline state):
-    // rate at the version it has now, as a user reloading the page would.
-    let replied = c::get(db, &scope, &replied.id).await.unwrap();
     let closed = at_time(
         t,
         c::rate(
