@@ -163,6 +163,52 @@
     if (el) window.print();
   });
 
+  // ---- collapsible trees ----
+  // <table id=… data-tree-open="N"> with rows <tr data-path="/a/b/" data-depth="d">
+  // (path order); a [data-tree-toggle] button in a row folds the rows under
+  // it; [data-tree-all="expand|collapse"][data-tree-target=id] does all.
+  // Rows deeper than data-tree-open start folded. Without script every row shows.
+  function treeRefresh(table) {
+    var folded = [];
+    Array.prototype.forEach.call(table.querySelectorAll('tr[data-path]'), function (row) {
+      var path = row.getAttribute('data-path');
+      row.hidden = folded.some(function (f) { return path !== f && path.indexOf(f) === 0; });
+      var btn = row.querySelector('[data-tree-toggle]');
+      if (btn && btn.getAttribute('aria-expanded') === 'false') folded.push(path);
+    });
+  }
+  function treeSet(btn, open) {
+    btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    var icon = btn.querySelector('i');
+    if (icon) icon.className = 'bi ' + (open ? 'bi-caret-down-fill' : 'bi-caret-right-fill');
+  }
+  document.addEventListener('click', function (evt) {
+    var t = evt.target instanceof Element ? evt.target : null;
+    var btn = t && t.closest('[data-tree-toggle]');
+    if (btn) {
+      treeSet(btn, btn.getAttribute('aria-expanded') === 'false');
+      treeRefresh(btn.closest('table'));
+      return;
+    }
+    var all = t && t.closest('[data-tree-all]');
+    var table = all && document.getElementById(all.getAttribute('data-tree-target'));
+    if (table) {
+      var open = all.getAttribute('data-tree-all') === 'expand';
+      Array.prototype.forEach.call(table.querySelectorAll('[data-tree-toggle]'), function (b) { treeSet(b, open); });
+      treeRefresh(table);
+    }
+  });
+  onReady(function () {
+    Array.prototype.forEach.call(document.querySelectorAll('table[data-tree-open]'), function (table) {
+      var depth = parseInt(table.getAttribute('data-tree-open'), 10) || 0;
+      Array.prototype.forEach.call(table.querySelectorAll('tr[data-path]'), function (row) {
+        var btn = row.querySelector('[data-tree-toggle]');
+        if (btn && parseInt(row.getAttribute('data-depth'), 10) >= depth) treeSet(btn, false);
+      });
+      treeRefresh(table);
+    });
+  });
+
   // ---- one-off flash message from the server-rendered page ----
   onReady(function () {
     var flash = document.getElementById('flash');

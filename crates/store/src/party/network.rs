@@ -118,9 +118,29 @@ fn apply(am: &mut party_org::ActiveModel, i: PartyOrgInput, path: String) {
     am.sort_order = Set(i.sort_order);
 }
 
-pub async fn create(db: &Db, actor: &str, i: PartyOrgInput) -> StoreResult<party_org::Model> {
+/// Sort order 0 (not given) places a new organisation after its last
+/// sibling: the committee's order is the order it registers them in, not
+/// the names' code points (第一、第三、第二…).
+async fn place_last<C: ConnectionTrait>(tx: &C, i: &mut PartyOrgInput) -> StoreResult<()> {
+    if i.sort_order != 0 {
+        return Ok(());
+    }
+    let siblings = party_org::Entity::find()
+        .select_only()
+        .column_as(party_org::Column::SortOrder.max(), "m");
+    let siblings = match &i.parent_id {
+        Some(p) => siblings.filter(party_org::Column::ParentId.eq(p.as_str())),
+        None => siblings.filter(party_org::Column::ParentId.is_null()),
+    };
+    let last: Option<i32> = siblings.into_tuple().one(tx).await?.flatten();
+    i.sort_order = last.unwrap_or(0).max(0) + 1;
+    Ok(())
+}
+
+pub async fn create(db: &Db, actor: &str, mut i: PartyOrgInput) -> StoreResult<party_org::Model> {
     check(&i)?;
     let tx = crate::db::begin_write(db).await?;
+    place_last(&tx, &mut i).await?;
     let id = new_id();
     let path = format!("{}{id}/", parent_path(&tx, &i.parent_id).await?);
     let mut am = party_org::ActiveModel {
@@ -165,6 +185,7 @@ pub async fn import_orgs(
             ))?),
         };
         let path = parent_path(&tx, &i.parent_id).await.map_err(|e| (k, e))?;
+        place_last(&tx, &mut i).await.map_err(|e| (k, e))?;
         let id = new_id();
         let path = format!("{path}{id}/");
         let mut am = party_org::ActiveModel {
@@ -354,6 +375,10 @@ pub struct PartyOrgSummary {
     pub depth: usize,
     /// Probationary and full members.
     pub members: u64,
+    /// Members of this organisation and every organisation under it.
+    pub total_members: u64,
+    /// Organisations directly under it.
+    pub children: usize,
     /// Organisations of the register it sits in (id, name, kind).
     #[schema(value_type = Vec<Vec<String>>)]
     pub units: Vec<(String, String, String)>,
@@ -391,11 +416,32 @@ pub async fn tree(db: &Db) -> StoreResult<Vec<PartyOrgSummary>> {
         .map(|o| (o.id, (o.name, o.kind)))
         .collect();
     let links = party_chain_link::Entity::find().all(db).await?;
+    let own = |o: &party_org::Model| counts.get(&o.id).copied().unwrap_or(0) as u64;
+    // Path order: an organisation's subtree is the run of rows after it
+    // whose paths start with its path.
+    let rolled: Vec<(u64, usize)> = orgs
+        .iter()
+        .enumerate()
+        .map(|(k, o)| {
+            let under = orgs[k + 1..]
+                .iter()
+                .take_while(|d| d.path.starts_with(&o.path));
+            let (mut total, mut children) = (own(o), 0);
+            for d in under {
+                total += own(d);
+                children += usize::from(d.parent_id.as_deref() == Some(o.id.as_str()));
+            }
+            (total, children)
+        })
+        .collect();
     Ok(orgs
         .into_iter()
-        .map(|o| PartyOrgSummary {
+        .zip(rolled)
+        .map(|(o, (total_members, children))| PartyOrgSummary {
             depth: depth(&o),
-            members: counts.get(&o.id).copied().unwrap_or(0) as u64,
+            members: own(&o),
+            total_members,
+            children,
             units: units
                 .iter()
                 .filter(|u| u.party_org_id == o.id)

@@ -182,6 +182,99 @@ async fn the_network_counts_what_the_article_quotes() {
 }
 
 #[tokio::test]
+async fn the_tree_keeps_the_committee_s_order_and_rolls_members_up() {
+    let app = spawn_app().await;
+    let office = app
+        .api_client("office", Role::PartyWorker, None, None)
+        .await;
+    let root = party_org(
+        &office,
+        json!({"name": "科技园联合党委", "kind": "joint_committee"}),
+    )
+    .await;
+    let mut branches = vec![];
+    for name in ["第一党支部", "第二党支部", "第三党支部", "第四党支部"] {
+        branches.push(
+            party_org(
+                &office,
+                json!({"name": name, "kind": "branch", "parent_id": root}),
+            )
+            .await,
+        );
+    }
+    // A sort order given by hand still places an organisation.
+    party_org(
+        &office,
+        json!({"name": "机关党支部", "kind": "branch", "parent_id": root, "sort_order": "-1"}),
+    )
+    .await;
+    let full = |k: usize, on: &str| {
+        json!({"party_org_id": branches[k], "name": format!("党员{k}{on}"), "field": "sci_tech",
+               "applied_on": "2010-03-01", "activist_on": "2010-09-01", "candidate_on": "2011-09-01",
+               "probationary_on": "2012-03-01", "full_on": on})
+    };
+    for body in [
+        full(0, "2013-03-01"),
+        full(0, "2014-03-01"),
+        full(2, "2013-03-01"),
+    ] {
+        member(&office, body).await;
+    }
+    // An applicant is not a member yet, and is not counted.
+    member(&office, json!({"party_org_id": branches[1], "name": "申请人", "field": "sci_tech", "applied_on": "2025-05-01"})).await;
+
+    let tree = office.get_ok("/api/v1/party/orgs").await;
+    let rows = tree.as_array().unwrap();
+    let names: Vec<&str> = rows.iter().map(|o| o["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "科技园联合党委",
+            "机关党支部",
+            "第一党支部",
+            "第二党支部",
+            "第三党支部",
+            "第四党支部"
+        ],
+        "siblings in the order the committee registered them, not 第一、第三、第二、第四"
+    );
+    let by_name = |n: &str| rows.iter().find(|o| o["name"] == n).unwrap();
+    assert_eq!(
+        (
+            by_name("科技园联合党委")["members"].as_u64(),
+            by_name("科技园联合党委")["total_members"].as_u64()
+        ),
+        (Some(0), Some(3)),
+        "a committee's own count and its subtree's"
+    );
+    assert_eq!(by_name("科技园联合党委")["children"], 5);
+    assert_eq!(by_name("第一党支部")["total_members"], 2);
+    assert_eq!(by_name("第二党支部")["total_members"], 0);
+
+    // The page: the committee's total, a fold button on it, none on a branch.
+    app.user("office_page", Role::PartyWorker, None, None).await;
+    let html = app.browser("office_page").await.get_text("/party").await;
+    let row_of = |name: &str| {
+        let at = html.find(&format!(">{name}</a>")).unwrap();
+        let start = html[..at].rfind("<tr").unwrap();
+        let end = at + html[at..].find("</tr>").unwrap();
+        html[start..end].to_string()
+    };
+    let committee = row_of("科技园联合党委");
+    assert!(committee.contains("data-tree-toggle"), "{committee}");
+    assert!(
+        committee.contains("class=\"member-total\">3</a>") && committee.contains("本级 0"),
+        "{committee}"
+    );
+    let branch = row_of("第一党支部");
+    assert!(
+        !branch.contains("data-tree-toggle") && branch.contains(">2</a>"),
+        "{branch}"
+    );
+    assert!(html.find(">第二党支部</a>").unwrap() < html.find(">第三党支部</a>").unwrap());
+}
+
+#[tokio::test]
 async fn personal_data_is_masked_and_every_full_view_is_audited() {
     let app = spawn_app().await;
     let office = app
