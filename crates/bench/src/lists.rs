@@ -781,6 +781,7 @@ async fn main() {
             role: Role::Admin,
             department_id: None,
             org_id: None,
+            phone: String::new(),
         },
     )
     .await
@@ -799,6 +800,7 @@ async fn main() {
             role: Role::Department,
             department_id: Some(depts[3].clone()),
             org_id: None,
+            phone: String::new(),
         },
     )
     .await

@@ -1275,3 +1275,68 @@ async fn an_assistant_reports_on_a_phone_the_instructor_answers_and_the_office_i
     wait_for_text(c, "已保存").await;
     wait_for_text(c, "表态一个月内逐户回访").await;
 }
+
+/// Whether the tree row of the organisation named `name` shows.
+async fn row_shown(c: &Client, name: &str) -> bool {
+    let link = c
+        .find(Locator::XPath(&format!(
+            "//table[@id='tree']//a[text()='{name}']"
+        )))
+        .await
+        .unwrap();
+    link.is_displayed().await.unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn a_party_worker_folds_and_unfolds_the_organisation_tree() {
+    use kechuang_domain::party::PartyOrgKind;
+    use kechuang_store::party::network::{create, PartyOrgInput};
+    let app = spawn_app().await;
+    app.user("office", Role::PartyWorker, None, None).await;
+    let org = |parent: Option<&str>, name: &str, kind| PartyOrgInput {
+        parent_id: parent.map(String::from),
+        name: name.into(),
+        kind,
+        chain_id: None,
+        founded_on: None,
+        secretary: String::new(),
+        venue: String::new(),
+        sort_order: 0,
+    };
+    let db = &app.db;
+    let add = |i| async move { create(db, "test", i).await.unwrap().id };
+    let root = add(org(None, "西部科学城党工委", PartyOrgKind::JointCommittee)).await;
+    let committee = add(org(
+        Some(&root),
+        "科技园联合党委",
+        PartyOrgKind::JointCommittee,
+    ))
+    .await;
+    for name in ["第一党支部", "第二党支部"] {
+        add(org(Some(&committee), name, PartyOrgKind::Branch)).await;
+    }
+    let b = browser(1280, 900).await;
+    let c = &b.client;
+    sign_in(c, &app, "office").await;
+    c.goto(&app.url("/party")).await.unwrap();
+    wait_for_text(c, "全部展开").await;
+    // The top two levels show; the branches under the committee start folded.
+    assert!(row_shown(c, "西部科学城党工委").await && row_shown(c, "科技园联合党委").await);
+    assert!(
+        !row_shown(c, "第一党支部").await,
+        "deeper levels start folded"
+    );
+    click(
+        c,
+        &format!("tr[data-path$='/{committee}/'] [data-tree-toggle]"),
+    )
+    .await;
+    assert!(row_shown(c, "第一党支部").await && row_shown(c, "第二党支部").await);
+    click(c, "[data-tree-all='collapse']").await;
+    assert!(!row_shown(c, "科技园联合党委").await && !row_shown(c, "第二党支部").await);
+    assert!(row_shown(c, "西部科学城党工委").await);
+    click(c, "[data-tree-all='expand']").await;
+    assert!(row_shown(c, "第二党支部").await);
+    b.client.clone().close().await.unwrap();
+}

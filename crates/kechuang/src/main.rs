@@ -251,6 +251,7 @@ async fn run() -> anyhow::Result<()> {
                     role,
                     department_id,
                     org_id,
+                    phone: String::new(),
                 },
             )
             .await?;

@@ -65,6 +65,8 @@ pub struct NewUser {
     pub role: Role,
     pub department_id: Option<String>,
     pub org_id: Option<String>,
+    /// The account's own contact telephone, checked by the caller (may be empty).
+    pub phone: String,
 }
 
 pub async fn create_user(db: &Db, actor: &str, u: NewUser) -> StoreResult<user::Model> {
@@ -137,6 +139,7 @@ fn new_user_row(u: NewUser) -> StoreResult<user::ActiveModel> {
         role: Set(u.role.as_str().into()),
         department_id: Set(u.department_id),
         org_id: Set(u.org_id),
+        phone: Set(u.phone.trim().into()),
         active: Set(true),
         ..Default::default()
     };
@@ -165,6 +168,26 @@ pub async fn change_password(db: &Db, user_id: &str, current: &str, new: &str) -
     }
     let actor = u.username.clone();
     set_password(db, &actor, u, new, "change_password").await
+}
+
+/// The account's own contact telephone (checked by the caller), changed by
+/// the account itself on 我的账号.
+pub async fn set_phone(db: &Db, user_id: &str, phone: &str) -> StoreResult<user::Model> {
+    let u = get_user(db, user_id).await?;
+    let (actor, v) = (u.username.clone(), u.version);
+    let phone = phone.trim().to_string();
+    let tx = crate::db::begin_write(db).await?;
+    let m = record::update(
+        &tx,
+        &actor,
+        "set_phone",
+        u,
+        v,
+        |am: &mut user::ActiveModel| am.phone = Set(phone),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
 }
 
 /// An administrator sets a new password.
@@ -445,6 +468,8 @@ pub struct UserChanges {
     pub department_id: Option<String>,
     pub org_id: Option<String>,
     pub active: bool,
+    /// `None` keeps the account's contact telephone.
+    pub phone: Option<String>,
 }
 
 pub async fn get_user(db: &Db, id: &str) -> StoreResult<user::Model> {
@@ -480,6 +505,9 @@ pub async fn update_user(
             am.department_id = Set(c.department_id);
             am.org_id = Set(c.org_id);
             am.active = Set(c.active);
+            if let Some(phone) = c.phone {
+                am.phone = Set(phone);
+            }
         },
     )
     .await?;

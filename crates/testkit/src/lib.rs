@@ -129,6 +129,7 @@ impl TestApp {
                 role,
                 department_id,
                 org_id,
+                phone: String::new(),
             },
         )
         .await

@@ -325,6 +325,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                 role: Role::Broker,
                 department_id: None,
                 org_id: None,
+                phone: String::new(),
             },
         )
         .await?;

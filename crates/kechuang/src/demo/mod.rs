@@ -545,6 +545,7 @@ async fn load_sized(db: &Db, talent_requests: usize) -> anyhow::Result<bool> {
                 role,
                 department_id,
                 org_id,
+                phone: String::new(),
             },
         )
         .await

@@ -14,6 +14,8 @@ pub struct Model {
     pub department_id: Option<String>,
     pub org_id: Option<String>,
     pub active: bool,
+    /// The account's own contact telephone (empty until given).
+    pub phone: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

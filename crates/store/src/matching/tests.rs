@@ -89,6 +89,7 @@ async fn account(db: &Db, name: &str, role: Role, org: Option<&str>) -> Actor {
             role,
             department_id: None,
             org_id: org.map(str::to_string),
+            phone: String::new(),
         },
     )
     .await

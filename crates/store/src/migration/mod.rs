@@ -25,6 +25,7 @@ mod m20261206_000019_case_channel_index;
 mod m20261206_000020_zone_mechanisms;
 mod m20261206_000021_settings;
 mod m20261207_000022_grant_equity_applications;
+mod m20261208_000023_user_phone;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_zone_mechanisms::Migration),
             Box::new(m20261206_000021_settings::Migration),
             Box::new(m20261207_000022_grant_equity_applications::Migration),
+            Box::new(m20261208_000023_user_phone::Migration),
         ]
     }
 }

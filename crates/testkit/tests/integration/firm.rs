@@ -833,3 +833,90 @@ async fn loan_tiers_export_and_import_from_excel_all_or_nothing() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn a_firm_s_contact_keeps_its_own_phone_and_new_cases_start_from_it() {
+    let w = world().await;
+    let (status, c) = w
+        .admin
+        .put_json(
+            &format!("/api/v1/orgs/{}", id(&w.firm)),
+            json!({"version": w.firm["version"], "name": w.firm["name"], "kind": "enterprise",
+                   "uscc": w.firm["uscc"], "contact_name": "登记联系人", "contact_phone": "023-61234567"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{c}");
+    // Without a telephone of its own, the form starts from the firm's registered contact.
+    let qiye = w.app.browser("qiye").await;
+    let form = qiye.get_text("/cases/new").await;
+    assert!(form.contains("value=\"登记联系人\""), "{form}");
+    assert!(form.contains("value=\"023-61234567\""));
+    assert_eq!(w.qiye.get_ok("/api/v1/me").await["phone"], "");
+
+    // A wrong number is refused by field, through the API and on 我的账号 (what was typed kept).
+    let bad = refused(
+        w.qiye
+            .put_json("/api/v1/me", json!({"phone": "12ab"}))
+            .await,
+        422,
+        "invalid_input",
+    );
+    assert!(bad["details"]["fields"]["phone"]
+        .as_str()
+        .unwrap()
+        .contains("7—20位数字"));
+    let res = qiye.post_form("/account", &[("phone", "电话138")]).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("is-invalid") && page.contains("value=\"电话138\""),
+        "{page}"
+    );
+    assert_eq!(w.qiye.get_ok("/api/v1/me").await["phone"], "");
+
+    // Saved on the page, it is the account's and the new-case form's.
+    let res = qiye
+        .post_form("/account", &[("phone", " 13900001111 ")])
+        .await;
+    assert_eq!(
+        (res.status().as_u16(), location(&res)),
+        (303, "/account?flash=saved".to_string())
+    );
+    let page = qiye.get_text("/account?flash=saved").await;
+    assert!(page.contains("已保存") && page.contains("value=\"13900001111\""));
+    assert!(
+        page.contains("重庆融资测试科技有限公司"),
+        "the firm is named"
+    );
+    assert_eq!(w.qiye.get_ok("/api/v1/me").await["phone"], "13900001111");
+    let form = qiye.get_text("/cases/new").await;
+    assert!(form.contains("value=\"qiye\""), "{form}");
+    assert!(form.contains("value=\"13900001111\""));
+    assert!(!form.contains("登记联系人"));
+
+    // An administrator's change that does not name the telephone keeps it;
+    // the accounts export carries it.
+    let users = w.admin.get_ok("/api/v1/users").await;
+    let me = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "qiye")
+        .unwrap()
+        .clone();
+    assert_eq!(me["phone"], "13900001111");
+    let (status, u) = w
+        .admin
+        .put_json(
+            &format!("/api/v1/users/{}", id(&me)),
+            json!({"version": me["version"], "display_name": "孙联络员", "role": "enterprise",
+                   "org_id": id(&w.firm), "active": true}),
+        )
+        .await;
+    assert_eq!((status, &u["phone"]), (200, &json!("13900001111")), "{u}");
+    let res = w.admin.get("/api/v1/users/export").send().await.unwrap();
+    let rows = sheet_rows(&res.bytes().await.unwrap(), None);
+    let col = rows[0].iter().position(|c| c == "联系电话").unwrap();
+    let row = rows.iter().find(|r| r[0] == "qiye").unwrap();
+    assert_eq!(row[col], "13900001111");
+}

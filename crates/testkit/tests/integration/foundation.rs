@@ -1699,16 +1699,27 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
             "平台管理员",
             "",
             "",
+            "",
             "启用",
             "Passw0rd-test",
         ],
-        vec!["li", "李科长", "科长", "KJ", "", "启用", "Passw0rd-test"],
+        vec![
+            "li",
+            "李科长",
+            "科长",
+            "KJ",
+            "",
+            "",
+            "启用",
+            "Passw0rd-test",
+        ],
         vec![
             "wang",
             "王科员",
             "部门经办人",
             "",
             "",
+            "电话12ab",
             "启用",
             "Passw0rd-test",
         ],
@@ -1718,11 +1729,12 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
             "企业用户",
             "",
             "没有这家公司",
+            "",
             "启用",
             "Passw0rd-test",
         ],
-        vec!["qian", "钱联络员", "企业用户", "", &code, "启用", "123"],
-        vec!["qian", "钱二", "人才", "", "", "也许", "Passw0rd-test"],
+        vec!["qian", "钱联络员", "企业用户", "", &code, "", "启用", "123"],
+        vec!["qian", "钱二", "人才", "", "", "", "也许", "Passw0rd-test"],
     ]);
     let (status, body) = upload_xlsx(&api, "/api/v1/users/import", bad).await;
     assert_eq!(
@@ -1735,6 +1747,7 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
         (2, "用户名"),
         (3, "角色"),
         (4, "所属部门"),
+        (4, "联系电话"),
         (5, "所属单位"),
         (6, "初始密码"),
         (7, "用户名"),
@@ -1753,6 +1766,7 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
             "部门经办人",
             "科技创新局",
             "",
+            "023-67890123",
             "启用",
             "Passw0rd-test",
         ],
@@ -1762,6 +1776,7 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
             "企业用户",
             "",
             code.as_str(),
+            "",
             "停用",
             "Passw0rd-test",
         ],
@@ -1804,6 +1819,7 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
             "部门经办人",
             "科技创新局",
             "",
+            "023-67890123",
             "启用",
             ""
         ]
@@ -1817,6 +1833,7 @@ async fn accounts_import_from_excel_all_or_nothing_and_sign_in() {
             "企业用户",
             "",
             "重庆账号导入科技有限公司",
+            "",
             "停用",
             ""
         ]

@@ -46,7 +46,7 @@ pub struct UserUpdate {
     pub user: UserDraft,
 }
 
-/// 修改账号：姓名、角色、部门、单位、启用状态（停用立即使其登录失效）
+/// 修改账号：姓名、角色、部门、单位、启用状态（停用立即使其登录失效）、联系电话（省略则不变）
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "admin", params(("id" = String, Path)), request_body = UserUpdate,
     responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_user(

@@ -37,6 +37,22 @@ pub(crate) fn required(
     v.to_string()
 }
 
+/// A contact telephone (optional): 7–20 characters of digits, `-`, `+` or
+/// spaces — a mobile, or a landline with its area code.
+pub(crate) fn phone(e: &mut FieldErrors, field: &'static str, v: &str) -> String {
+    let v = v.trim();
+    let ok = (7..=20).contains(&v.len())
+        && v.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' '));
+    if !v.is_empty() && !ok {
+        e.push((
+            field,
+            "联系电话应为7—20位数字（可含“-”），例如 13800138000".into(),
+        ));
+    }
+    v.to_string()
+}
+
 pub(crate) fn date(e: &mut FieldErrors, field: &'static str, label: &str, v: &str) -> NaiveDate {
     match parse_date(v) {
         Some(d) => d,

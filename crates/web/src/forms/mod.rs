@@ -174,19 +174,7 @@ impl OrgDraft {
                 }
             },
         };
-        let phone = self.contact_phone.trim().to_string();
-        if !phone.is_empty()
-            && (phone.len() < 7
-                || phone.len() > 20
-                || !phone
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')))
-        {
-            e.push((
-                "contact_phone",
-                "联系电话应为7—20位数字（可含“-”），例如 13800138000".into(),
-            ));
-        }
+        let phone = crate::forms::fields::phone(&mut e, "contact_phone", &self.contact_phone);
         let email = self.contact_email.trim().to_string();
         if !email.is_empty() && (!email.contains('@') || email.len() > 100 || email.contains(' ')) {
             e.push(("contact_email", "电子邮箱格式不正确".into()));
@@ -371,6 +359,8 @@ pub struct UserDraft {
     pub org_id: String,
     /// 初始密码（新建时必填）
     pub password: String,
+    /// 联系电话（修改时省略则不变）
+    pub phone: Option<String>,
     /// 启用（修改时有效）
     #[serde(deserialize_with = "de_flag")]
     pub active: bool,
@@ -382,6 +372,8 @@ pub struct UserInput {
     pub role: kechuang_domain::auth::Role,
     pub department_id: Option<String>,
     pub org_id: Option<String>,
+    /// `None`: not given (an update keeps the account's number).
+    pub phone: Option<String>,
 }
 
 impl UserDraft {
@@ -403,6 +395,10 @@ impl UserDraft {
             e.push(("org_id", "企业用户须指定所属单位".into()));
         }
         too_long(&mut e, "display_name", "姓名", self.display_name.trim(), 64);
+        let phone = self
+            .phone
+            .as_deref()
+            .map(|p| fields::phone(&mut e, "phone", p));
         if !e.is_empty() {
             return Err((ErrorCode::InvalidInput, e));
         }
@@ -411,6 +407,7 @@ impl UserDraft {
             role: role.unwrap_or(Role::Talent),
             department_id,
             org_id,
+            phone,
         })
     }
 }

@@ -1,4 +1,5 @@
-//! Sign-in, sign-out, password change and personal API tokens.
+//! Sign-in, sign-out, 我的账号 (the account and its own contact
+//! telephone), password change and personal API tokens.
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
@@ -184,6 +185,90 @@ pub async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMa
         ],
     )
         .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "account/profile.html")]
+struct ProfilePage {
+    page: PageCtx,
+    /// (label, value) rows of what only an administrator changes.
+    facts: Vec<(&'static str, String)>,
+    phone: String,
+    error: String,
+}
+
+/// 我的账号: who the account is, and its contact telephone form.
+async fn profile_page(
+    state: &AppState,
+    p: &kechuang_store::Principal,
+    status: StatusCode,
+    typed: Option<(String, String)>,
+    flash: Option<&str>,
+) -> PageResult {
+    let u = accounts::get_user(&state.db, &p.user_id).await?;
+    let name_of = |table: &'static str, id: Option<String>| async move {
+        let Some(id) = id else {
+            return Ok::<_, ApiError>(String::new());
+        };
+        let names = kechuang_store::names::of(&state.db, table, vec![id.clone()]).await?;
+        Ok(names.get(&id).cloned().unwrap_or_default())
+    };
+    let mut facts = vec![
+        ("用户名", u.username.clone()),
+        ("姓名", u.display_name.clone()),
+        ("角色", p.role.label_zh().to_string()),
+    ];
+    let department = name_of("departments", u.department_id.clone()).await?;
+    if !department.is_empty() {
+        facts.push(("所属部门", department));
+    }
+    let org = name_of("orgs", u.org_id.clone()).await?;
+    if !org.is_empty() {
+        facts.push(("所属单位", org));
+    }
+    let (phone, error) = typed.unwrap_or((u.phone, String::new()));
+    let page =
+        PageCtx::new(state, p, "我的账号", "/account", &[("我的账号", "")]).flash_code(flash);
+    Ok(render_status(
+        status,
+        &ProfilePage {
+            page,
+            facts,
+            phone,
+            error,
+        },
+    ))
+}
+
+pub async fn profile(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<FlashQuery>,
+) -> PageResult {
+    profile_page(&state, &p, StatusCode::OK, None, q.flash.as_deref()).await
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    phone: String,
+}
+
+pub async fn save_profile(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Form(f): Form<ProfileForm>,
+) -> PageResult {
+    match crate::service::users::set_own_phone(&state, &p, &f.phone).await {
+        Ok(_) => Ok(Redirect::to("/account?flash=saved").into_response()),
+        Err(e) => match e.details["fields"]["phone"].as_str() {
+            Some(message) => {
+                let (status, typed) = (e.status, Some((f.phone, message.to_string())));
+                profile_page(&state, &p, status, typed, None).await
+            }
+            None => Err(e.into()),
+        },
+    }
 }
 
 #[derive(Template)]
@@ -386,6 +471,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
+        .route("/account", get(profile).post(save_profile))
         .route(
             "/account/password",
             get(password_form).post(change_password),

@@ -196,9 +196,10 @@ pub async fn users(
 
 /// Field errors of a failed account save, or the error itself when it is not about fields.
 fn user_form_errors(e: ApiError) -> Result<FieldErrors, ApiError> {
-    const FIELDS: [&str; 6] = [
+    const FIELDS: [&str; 7] = [
         "username",
         "display_name",
+        "phone",
         "role",
         "department_id",
         "org_id",
@@ -280,6 +281,7 @@ async fn edit_page(
         department_id: u.department_id.clone().unwrap_or_default(),
         org_id: u.org_id.clone().unwrap_or_default(),
         password: String::new(),
+        phone: Some(u.phone.clone()),
         active: u.active,
     });
     let title = format!("编辑账号：{}", u.username);

@@ -395,11 +395,22 @@ pub async fn new_form(State(s): State<AppState>, PageUser(p): PageUser) -> PageR
         channel: "visit".into(),
         ..Default::default()
     };
-    // An enterprise's form starts with its own contact and industrial chain.
+    // An enterprise's form starts with its contact — the signed-in person
+    // when the account has a telephone (我的账号), else the firm's
+    // registered contact — and its industrial chain.
     if let Scope::Org(Some(own)) = &p.scope {
-        if let Ok(o) = orgs::get(&s.db, &p.scope, own).await {
-            d.contact_name = o.contact_name;
-            d.contact_phone = o.contact_phone;
+        let me = kechuang_store::accounts::get_user(&s.db, &p.user_id).await;
+        match me {
+            Ok(u) if !u.phone.is_empty() => {
+                d.contact_name = u.display_name;
+                d.contact_phone = u.phone;
+            }
+            _ => {
+                if let Ok(o) = orgs::get(&s.db, &p.scope, own).await {
+                    d.contact_name = o.contact_name;
+                    d.contact_phone = o.contact_phone;
+                }
+            }
         }
         if let Ok(places) = kechuang_store::chains::places_of_org(&s.db, own).await {
             d.chain_id = places

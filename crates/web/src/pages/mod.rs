@@ -405,6 +405,7 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
         (
             "个人中心",
             vec![
+                ("我的账号", "/account", "person-vcard", None),
                 ("API 令牌", "/account/tokens", "key", None),
                 ("修改密码", "/account/password", "shield-lock", None),
                 ("API 文档", "/api/docs", "code-square", None),

@@ -18,12 +18,13 @@ use crate::forms::UserDraft;
 use crate::AppState;
 
 /// The columns of the export, the template and the import.
-pub const USER_COLUMNS: [&str; 7] = [
+pub const USER_COLUMNS: [&str; 8] = [
     "用户名",
     "姓名",
     "角色",
     "所属部门",
     "所属单位",
+    "联系电话",
     "状态",
     "初始密码",
 ];
@@ -48,6 +49,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
                 ),
                 Cell::from(u.department_id.and_then(|d| deps.get(&d).cloned())),
                 Cell::from(u.org_id.and_then(|o| orgs.get(&o).cloned())),
+                Cell::Text(u.phone),
                 Cell::Text(if u.active { "启用" } else { "停用" }.into()),
                 Cell::Text(String::new()),
             ]
@@ -64,6 +66,7 @@ pub fn template_bytes() -> ApiResult<Vec<u8>> {
             "部门经办人",
             "科技创新局",
             "",
+            "023-67890123",
             "启用",
             "Kechuang2026",
         ],
@@ -73,6 +76,7 @@ pub fn template_bytes() -> ApiResult<Vec<u8>> {
             "企业用户",
             "",
             "91500000MA5U000000",
+            "13800138000",
             "启用",
             "Kechuang2026",
         ],
@@ -90,6 +94,7 @@ fn column_of(field: &str) -> &'static str {
         "role" => "角色",
         "department_id" => "所属部门",
         "org_id" => "所属单位",
+        "phone" => "联系电话",
         _ => "用户名",
     }
 }
@@ -207,6 +212,7 @@ pub async fn import_bytes(
             org_id,
             password: password.clone(),
             active,
+            phone: Some(cell("联系电话")),
         };
         match draft.validate() {
             Ok(input) if problems.len() == before => {
@@ -218,6 +224,7 @@ pub async fn import_bytes(
                         role: input.role,
                         department_id: input.department_id,
                         org_id: input.org_id,
+                        phone: input.phone.unwrap_or_default(),
                     },
                     active,
                 ));

@@ -28,6 +28,8 @@ pub struct UserView {
     pub department_id: Option<String>,
     pub org_id: Option<String>,
     pub active: bool,
+    /// 联系电话
+    pub phone: String,
     pub version: i32,
     pub created_at: DateTime<Utc>,
 }
@@ -45,6 +47,7 @@ impl From<user::Model> for UserView {
             department_id: u.department_id,
             org_id: u.org_id,
             active: u.active,
+            phone: u.phone,
             version: u.version,
             created_at: u.created_at,
         }
@@ -105,6 +108,7 @@ pub async fn create(s: &AppState, p: &Principal, d: &UserDraft) -> ApiResult<Use
             role: i.role,
             department_id: i.department_id,
             org_id: i.org_id,
+            phone: i.phone.unwrap_or_default(),
         },
     )
     .await?;
@@ -141,10 +145,22 @@ pub async fn update(
             department_id: i.department_id,
             org_id: i.org_id,
             active: d.active,
+            phone: i.phone,
         },
     )
     .await?;
     Ok(m.into())
+}
+
+/// The signed-in account's own contact telephone (我的账号): any role may
+/// keep its own number; a firm's contact writing a case starts from it.
+pub async fn set_own_phone(s: &AppState, p: &Principal, phone: &str) -> ApiResult<user::Model> {
+    let mut e = vec![];
+    let phone = crate::forms::fields::phone(&mut e, "phone", phone);
+    if !e.is_empty() {
+        return Err(ApiError::invalid(ErrorCode::InvalidInput, &e));
+    }
+    Ok(accounts::set_phone(&s.db, &p.user_id, &phone).await?)
 }
 
 /// Set a new password for an account.

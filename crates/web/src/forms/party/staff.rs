@@ -42,19 +42,7 @@ impl StaffDraft {
         if role.is_none() {
             e.push(("staff_role", "请选择身份".into()));
         }
-        let phone = self.phone.trim().to_string();
-        if !phone.is_empty()
-            && (phone.len() < 7
-                || phone.len() > 20
-                || !phone
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')))
-        {
-            e.push((
-                "phone",
-                "联系电话应为7—20位数字（可含“-”），例如 13800138000".into(),
-            ));
-        }
+        let phone = crate::forms::fields::phone(&mut e, "phone", &self.phone);
         let assistant_of = opt(&self.assistant_of);
         if role == Some(StaffRole::Assistant) && assistant_of.is_none() {
             e.push(("assistant_of", "党建助手须选择其服务的首席服务官".into()));

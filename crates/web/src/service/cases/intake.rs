@@ -74,19 +74,7 @@ pub fn validate_draft(p: &Principal, d: CaseDraft) -> ApiResult<CaseInput> {
     if received_at > Utc::now() + chrono::Duration::minutes(5) {
         e.push(("received_at", "受理时间不能晚于当前时间".into()));
     }
-    let phone = d.contact_phone.trim();
-    if !phone.is_empty()
-        && (phone.len() < 7
-            || phone.len() > 20
-            || !phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')))
-    {
-        e.push((
-            "contact_phone",
-            "联系电话应为7—20位数字（可含“-”），例如 13800138000".into(),
-        ));
-    }
+    crate::forms::fields::phone(&mut e, "contact_phone", &d.contact_phone);
     if d.contact_name.trim().chars().count() > 50 {
         e.push(("contact_name", "联系人不能超过50个字".into()));
     }
