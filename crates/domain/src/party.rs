@@ -322,35 +322,46 @@ impl DimensionSource {
 /// a count, or a manual score in tenths (0–1000). None: no data.
 pub type Raw = Option<u64>;
 
-/// Score in tenths of a point (0–1000) of each team on one dimension.
-/// Rates and manual scores map directly (per-mille = tenths); counts are
-/// scaled so the best team gets 1000. No data scores 0.
-pub fn dimension_scores(source: DimensionSource, raw: &[Raw]) -> Vec<u64> {
+/// Score in tenths of a point (0–1000) of each team on one dimension, or
+/// None where the team has no data there (不计分). Rates and manual scores
+/// map directly (per-mille = tenths); counts are scaled so the best team
+/// gets 1000 (all counts 0: every team 0).
+pub fn dimension_scores(source: DimensionSource, raw: &[Raw]) -> Vec<Option<u64>> {
     match source {
         DimensionSource::CasesSolved => {
             let best = raw.iter().flatten().copied().max().unwrap_or(0);
             raw.iter()
-                .map(|r| match (r, best) {
-                    (Some(v), b) if b > 0 => (v * 2000 + b) / (b * 2),
-                    _ => 0,
+                .map(|r| {
+                    r.map(|v| {
+                        if best > 0 {
+                            (v * 2000 + best) / (best * 2)
+                        } else {
+                            0
+                        }
+                    })
                 })
                 .collect()
         }
-        _ => raw.iter().map(|r| r.unwrap_or(0).min(1000)).collect(),
+        _ => raw.iter().map(|r| r.map(|v| v.min(1000))).collect(),
     }
 }
 
-/// Weighted total in tenths: Σ score·weight / Σ weight, rounded half up.
-pub fn weighted_total(scores: &[u64], weights: &[u32]) -> u64 {
-    let w: u64 = weights.iter().map(|w| u64::from(*w)).sum();
+/// Weighted total in tenths over the dimensions a team has data on:
+/// Σ score·weight / Σ weight, rounded half up. A dimension without data
+/// (None) is left out, so its weight is spread over the others instead of
+/// scoring 0; with no data at all the total is 0.
+pub fn weighted_total(scores: &[Option<u64>], weights: &[u32]) -> u64 {
+    let scored = || {
+        scores
+            .iter()
+            .zip(weights)
+            .filter_map(|(s, w)| s.map(|s| (s, u64::from(*w))))
+    };
+    let w: u64 = scored().map(|(_, w)| w).sum();
     if w == 0 {
         return 0;
     }
-    let s: u64 = scores
-        .iter()
-        .zip(weights)
-        .map(|(s, w)| s * u64::from(*w))
-        .sum();
+    let s: u64 = scored().map(|(s, w)| s * w).sum();
     (s * 2 + w) / (w * 2)
 }
 
@@ -447,17 +458,23 @@ mod tests {
     fn race_scores_and_ranks() {
         assert_eq!(
             dimension_scores(DimensionSource::CasesSolved, &[Some(40), Some(30), None]),
-            vec![1000, 750, 0]
+            vec![Some(1000), Some(750), None]
+        );
+        assert_eq!(
+            dimension_scores(DimensionSource::CasesSolved, &[Some(0), Some(0)]),
+            vec![Some(0), Some(0)]
         );
         assert_eq!(
             dimension_scores(DimensionSource::OnTimeRate, &[Some(955), None]),
-            vec![955, 0]
+            vec![Some(955), None]
         );
         // 比服务 40 %, 比效能 30 %, 比作风 20 %, 做示范 10 %.
-        assert_eq!(
-            weighted_total(&[900, 800, 700, 1000], &[40, 30, 20, 10]),
-            840
-        );
+        let all = [Some(900), Some(800), Some(700), Some(1000)];
+        assert_eq!(weighted_total(&all, &[40, 30, 20, 10]), 840);
+        // No data on 比效能: its 30 is spread over the other 70, not scored 0.
+        let gap = [Some(900), None, Some(700), Some(1000)];
+        assert_eq!(weighted_total(&gap, &[40, 30, 20, 10]), 857);
+        assert_eq!(weighted_total(&[None, None], &[50, 50]), 0);
         assert_eq!(weighted_total(&[], &[]), 0);
         assert_eq!(ranks(&[840, 900, 840, 700]), vec![2, 1, 2, 4]);
     }
@@ -465,13 +482,14 @@ mod tests {
     proptest! {
         #[test]
         fn a_weighted_total_lies_between_the_scores(
-            scores in proptest::collection::vec(0u64..=1000, 1..6),
+            scores in proptest::collection::vec(proptest::option::of(0u64..=1000), 1..6),
             seed in proptest::collection::vec(1u32..50, 6),
         ) {
             let weights = &seed[..scores.len()];
             let t = weighted_total(&scores, weights);
-            prop_assert!(t >= *scores.iter().min().unwrap());
-            prop_assert!(t <= *scores.iter().max().unwrap());
+            let present: Vec<u64> = scores.iter().flatten().copied().collect();
+            prop_assert!(t >= present.iter().copied().min().unwrap_or(0));
+            prop_assert!(t <= present.iter().copied().max().unwrap_or(0));
         }
 
         #[test]

@@ -341,8 +341,9 @@ pub struct Standing {
     pub rank: u32,
     /// Weighted total in tenths (0–1000).
     pub total_tenths: u64,
-    /// Per dimension, in race order: score in tenths (0–1000).
-    pub scores: Vec<u64>,
+    /// Per dimension, in race order: score in tenths (0–1000); null where
+    /// the team has no data (不计分: its weight goes to the other dimensions).
+    pub scores: Vec<Option<u64>>,
     /// Per dimension: the figure behind the score ("95.5%", "38 件", "评分").
     pub figures: Vec<String>,
     /// Rank in the previous race minus rank now (positive = moved up); None without one.
@@ -399,7 +400,7 @@ pub async fn leaderboard(db: &Db, race_id: &str) -> StoreResult<Leaderboard> {
     for t in &teams {
         members.insert(t.id.clone(), team_member_ids(db, &t.id).await?);
     }
-    let mut columns: Vec<(Vec<u64>, Vec<String>)> = vec![];
+    let mut columns: Vec<(Vec<Option<u64>>, Vec<String>)> = vec![];
     for d in &dims {
         let source = DimensionSource::parse(&d.source).unwrap_or(DimensionSource::Manual);
         let mut raw = vec![];
@@ -432,7 +433,11 @@ pub async fn leaderboard(db: &Db, race_id: &str) -> StoreResult<Leaderboard> {
                 }
                 DimensionSource::CasesSolved => {
                     let v = dept.map(|f| f.solved.max(0) as u64);
-                    (v, format!("{} 件", v.unwrap_or(0)))
+                    (
+                        v,
+                        v.map(|v| format!("{v} 件"))
+                            .unwrap_or_else(|| "无诉求".into()),
+                    )
                 }
                 DimensionSource::CommitmentsFulfilled => {
                     let ids = members.get(&t.id).cloned().unwrap_or_default();
@@ -451,7 +456,7 @@ pub async fn leaderboard(db: &Db, race_id: &str) -> StoreResult<Leaderboard> {
     let weights: Vec<u32> = dims.iter().map(|d| d.weight.max(0) as u32).collect();
     let totals: Vec<u64> = (0..teams.len())
         .map(|k| {
-            let s: Vec<u64> = columns.iter().map(|c| c.0[k]).collect();
+            let s: Vec<Option<u64>> = columns.iter().map(|c| c.0[k]).collect();
             weighted_total(&s, &weights)
         })
         .collect();

@@ -189,3 +189,109 @@ async fn a_race_runs_to_a_leaderboard_with_change_since_the_last_period() {
         403
     );
 }
+
+#[tokio::test]
+async fn a_dimension_without_data_is_not_scored_and_its_weight_goes_to_the_others() {
+    let app = spawn_app().await;
+    let office = app
+        .api_client("office", Role::PartyWorker, None, None)
+        .await;
+    let (_, branch) = office
+        .post_json(
+            "/api/v1/party/orgs",
+            json!({"name": "第一党支部", "kind": "branch"}),
+        )
+        .await;
+    let member = member_with_record(&office, &id(&branch), "甲", 2).await;
+    let (_, a) = office
+        .post_json("/api/v1/party/teams", json!({"name": "先投后股先锋队"}))
+        .await;
+    // The second team has no members: no commitments fell due (0/0).
+    let (_, b) = office
+        .post_json("/api/v1/party/teams", json!({"name": "与企同行先锋队"}))
+        .await;
+    let res = office
+        .put(&format!("/api/v1/party/teams/{}/members/{member}", id(&a)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+
+    // The race form is a table of dimensions with Chinese sources; a wrong
+    // row is refused by its name, with what was typed kept.
+    app.user("office_page", Role::PartyWorker, None, None).await;
+    let page = app.browser("office_page").await;
+    let form = page.get_text("/party/races").await;
+    assert!(
+        form.contains("name=\"dim_name_0\" value=\"比服务\""),
+        "{form}"
+    );
+    assert!(form.contains("<option value=\"on_time_rate\">诉求按时办结率</option>"));
+    assert!(
+        !form.contains("satisfaction_rate 满意率"),
+        "no codes to type"
+    );
+    // Rows left out (or blank) are not dimensions.
+    let mut fields = vec![
+        ("name", "2025年第一季度赛马"),
+        ("period_from", "2025-01-01"),
+        ("period_to", "2025-03-31"),
+        ("dim_name_0", "比作风"),
+        ("dim_weight_0", "60"),
+        ("dim_source_0", "commitments_fulfilled"),
+        ("dim_name_1", "做示范"),
+        ("dim_weight_1", "四十"),
+        ("dim_source_1", "manual"),
+    ];
+    let res = page.post_form("/party/races/act/race", &fields).await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("维度“做示范”的权重须为1～100的整数"),
+        "{html}"
+    );
+    assert!(html.contains("name=\"dim_weight_1\" value=\"四十\""));
+    assert!(html.contains("name=\"dim_name_0\" value=\"比作风\""));
+    fields[7] = ("dim_weight_1", "40");
+    let res = page.post_form("/party/races/act/race", &fields).await;
+    assert_eq!(res.status(), 303);
+    let race = crate::location(&res);
+
+    let (_, board) = Api::json(office.get(&format!("/api/v1{race}"))).await;
+    let dims = board["dimensions"].as_array().unwrap();
+    assert_eq!(dims.len(), 2, "blank rows are not dimensions");
+    let manual = id(&dims[1]);
+    for (t, score) in [(&a, "80"), (&b, "90")] {
+        let (status, _) = office.post_json("/api/v1/party/races/scores", json!({"dimension_id": manual, "team_id": id(t), "score": score, "evidence": "典型案例材料"})).await;
+        assert_eq!(status, 200);
+    }
+    let (_, board) = Api::json(office.get(&format!("/api/v1{race}"))).await;
+    let s = board["standings"].as_array().unwrap();
+    // A: 1000·60 + 800·40 = 920. B has no commitments due: 比作风 is not
+    // scored and its 60 goes to 做示范, so B's total is its 90.0, not 36.0.
+    assert_eq!(
+        (s[0]["team_name"].as_str(), s[0]["total_tenths"].as_i64()),
+        (Some("先投后股先锋队"), Some(920))
+    );
+    assert_eq!(
+        (s[1]["team_name"].as_str(), s[1]["total_tenths"].as_i64()),
+        (Some("与企同行先锋队"), Some(900))
+    );
+    assert_eq!(s[1]["scores"], json!([null, 900]));
+    let html = page.get_text(&race).await;
+    assert!(html.contains("不计分"), "{html}");
+
+    // Through the API the sources may be written by their Chinese names too.
+    let (status, r) = office
+        .post_json("/api/v1/party/races", json!({"name": "第二季度", "period_from": "2025-04-01", "period_to": "2025-06-30", "dimensions": "比效能:50:诉求按时办结率\n做示范:50:评分（附佐证）"}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let (status, e) = office
+        .post_json("/api/v1/party/races", json!({"name": "x", "period_from": "2025-04-01", "period_to": "2025-06-30", "dimensions": "比效能:50:按时率"}))
+        .await;
+    assert_eq!(status, 422);
+    assert!(e["details"]["fields"]["dimensions"]
+        .as_str()
+        .unwrap()
+        .contains("诉求按时办结率"));
+}

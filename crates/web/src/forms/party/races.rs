@@ -41,13 +41,40 @@ pub struct RaceDraft {
     pub period_to: String,
     /// 上一期赛马 id（用于名次变化）
     pub previous_race_id: String,
-    /// 维度，每行“名称:权重:来源”，来源为 manual / on_time_rate / satisfaction_rate / cases_solved / commitments_fulfilled，
-    /// 如 "比服务:30:satisfaction_rate"；留空用默认（比服务、比效能、比作风、做示范）
+    /// 维度，每行“名称:权重:来源”，来源为代码 manual / on_time_rate / satisfaction_rate / cases_solved / commitments_fulfilled
+    /// 或其中文名（评分（附佐证）、诉求按时办结率、诉求满意率、办结诉求数、承诺践诺率），
+    /// 如 "比服务:30:诉求满意率"；留空用默认（比服务、比效能、比作风、做示范）
     pub dimensions: String,
+    /// The page's dimension table, one (name, weight, source) per row; when
+    /// given it replaces `dimensions` (rows left blank are skipped).
+    #[serde(skip)]
+    pub rows: Vec<(String, String, String)>,
 }
 
 /// The committee's usual four dimensions ("三比一做").
 pub const DEFAULT_DIMENSIONS: &str = "比服务:30:satisfaction_rate\n比效能:30:on_time_rate\n比作风:20:commitments_fulfilled\n做示范:20:manual";
+
+/// A source by its code or its Chinese name.
+fn source_of(s: &str) -> Option<DimensionSource> {
+    DimensionSource::parse(s)
+        .or_else(|| DimensionSource::ALL.into_iter().find(|k| k.label_zh() == s))
+}
+
+/// The dimensions written one a line, "名称:权重:来源", as (name, weight, source).
+pub fn dimension_lines(text: &str) -> Vec<(String, String, String)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let mut parts = line.split([':', '：']).map(|p| p.trim().to_string());
+            let name = parts.next().unwrap_or_default();
+            let weight = parts.next().unwrap_or_default();
+            // Anything after a third part stays in it, so it is refused as a source.
+            let source = parts.collect::<Vec<_>>().join(":");
+            (name, weight, source)
+        })
+        .collect()
+}
 
 impl RaceDraft {
     pub fn validate(&self) -> Checked<RaceInput> {
@@ -58,34 +85,52 @@ impl RaceDraft {
         if e.is_empty() && to < from {
             e.push(("period_to", "结束日期不能早于开始日期".into()));
         }
-        let text = if self.dimensions.trim().is_empty() {
-            DEFAULT_DIMENSIONS
+        let rows: Vec<(String, String, String)> = if !self.rows.is_empty() {
+            self.rows
+                .iter()
+                .filter(|(n, w, _)| !n.trim().is_empty() || !w.trim().is_empty())
+                .map(|(n, w, s)| (n.trim().into(), w.trim().into(), s.trim().into()))
+                .collect()
+        } else if self.dimensions.trim().is_empty() {
+            dimension_lines(DEFAULT_DIMENSIONS)
         } else {
-            self.dimensions.as_str()
+            dimension_lines(&self.dimensions)
         };
         let mut dims = vec![];
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let parts: Vec<&str> = line.split([':', '：']).map(str::trim).collect();
-            match parts.as_slice() {
-                [n, w, s] if !n.is_empty() => match (w.parse::<u32>(), DimensionSource::parse(s)) {
-                    (Ok(w), Some(source)) if w > 0 => dims.push(DimensionInput {
-                        name: (*n).into(),
-                        weight: w,
-                        source,
-                    }),
-                    _ => {
-                        e.push((
-                            "dimensions",
-                            format!("维度“{line}”的权重须为正整数，来源须为规定代码"),
-                        ));
-                        break;
-                    }
-                },
-                _ => {
-                    e.push(("dimensions", format!("维度“{line}”请写成 名称:权重:来源")));
-                    break;
-                }
+        let mut problems = vec![];
+        for (k, (n, w, s)) in rows.iter().enumerate() {
+            let which = if n.is_empty() {
+                format!("第{}个维度", k + 1)
+            } else {
+                format!("维度“{n}”")
+            };
+            let weight = w.parse::<u32>().ok().filter(|w| (1..=100).contains(w));
+            let source = source_of(s);
+            if n.is_empty() {
+                problems.push(format!("{which}请填写名称"));
+            } else if n.chars().count() > 50 {
+                problems.push(format!("{which}的名称不能超过50个字"));
             }
+            if weight.is_none() {
+                problems.push(format!("{which}的权重须为1～100的整数"));
+            }
+            if source.is_none() {
+                let names: Vec<&str> = DimensionSource::ALL.iter().map(|k| k.label_zh()).collect();
+                problems.push(format!("{which}的数据来源须为：{}", names.join("、")));
+            }
+            if let (Some(weight), Some(source)) = (weight, source) {
+                dims.push(DimensionInput {
+                    name: n.clone(),
+                    weight,
+                    source,
+                });
+            }
+        }
+        if rows.is_empty() {
+            problems.push("请至少设一个比拼维度".into());
+        }
+        if !problems.is_empty() {
+            e.push(("dimensions", problems.join("；")));
         }
         done(e, || RaceInput {
             name,

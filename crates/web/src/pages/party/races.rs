@@ -14,7 +14,7 @@ use kechuang_store::Principal;
 
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
-use crate::forms::party::races::DEFAULT_DIMENSIONS;
+use crate::forms::party::races::{dimension_lines, RaceDraft, DEFAULT_DIMENSIONS};
 use crate::pages::actions::{answer, done, draft, field, FlashQuery, FormState};
 use crate::pages::{department_choices, fmt_date, render, PageCtx, PageResult};
 use crate::service::party::races as service;
@@ -38,10 +38,26 @@ struct IndexPage {
     races: Vec<race::Model>,
     honors: Vec<honor::Model>,
     departments: Vec<(String, String)>,
-    default_dimensions: &'static str,
+    /// The dimension table's rows as shown: posted back, else the
+    /// committee's usual four and blank rows to add more.
+    dimension_rows: Vec<(String, String, String)>,
+    sources: Vec<(&'static str, &'static str)>,
     can_write: bool,
     today: String,
     fs: FormState,
+}
+
+/// Rows in the race form's dimension table.
+const DIMENSION_ROWS: usize = 6;
+
+/// The dimension table's rows (`dim_name_N`, `dim_weight_N`, `dim_source_N`) by a field reader.
+fn table_rows(value: impl Fn(&str) -> String) -> Vec<(String, String, String)> {
+    (0..DIMENSION_ROWS)
+        .map(|k| {
+            let f = |part: &str| value(&format!("dim_{part}_{k}"));
+            (f("name"), f("weight"), f("source"))
+        })
+        .collect()
 }
 
 impl IndexPage {
@@ -85,7 +101,17 @@ async fn index_page(
         races: races::races(&st.db).await?,
         honors: races::honors(&st.db).await?,
         departments: department_choices(st).await?,
-        default_dimensions: DEFAULT_DIMENSIONS,
+        dimension_rows: if fs.is("race") {
+            table_rows(|name| fs.val("race", name, ""))
+        } else {
+            let mut rows = dimension_lines(DEFAULT_DIMENSIONS);
+            rows.resize(DIMENSION_ROWS, Default::default());
+            rows
+        },
+        sources: DimensionSource::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label_zh()))
+            .collect(),
         can_write: p.can(Permission::PartyWrite),
         today: crate::forms::transfer::today_text(),
         fs,
@@ -104,9 +130,14 @@ pub async fn index_act(
             "team" => service::create_team(&st, &p, &draft(&pairs)?)
                 .await
                 .map(|m| format!("/party/teams/{}", m.id)),
-            "race" => service::create_race(&st, &p, &draft(&pairs)?)
-                .await
-                .map(|m| format!("/party/races/{}", m.id)),
+            "race" => {
+                let d = RaceDraft {
+                    rows: table_rows(|name| field(&pairs, name).to_string()),
+                    ..draft(&pairs)?
+                };
+                let m = service::create_race(&st, &p, &d).await?;
+                Ok(format!("/party/races/{}", m.id))
+            }
             "honor" => service::honor_action(&st, &p, &draft(&pairs)?)
                 .await
                 .map(|_| "/party/races".to_string()),
@@ -137,7 +168,10 @@ impl BoardPage {
         format!("{}.{}", v / 10, v % 10)
     }
     fn score_at(&self, s: &kechuang_store::party::races::Standing, k: &usize) -> String {
-        self.tenths(s.scores.get(*k).copied().unwrap_or(0))
+        match s.scores.get(*k).copied().flatten() {
+            Some(v) => self.tenths(v),
+            None => "不计分".into(),
+        }
     }
     fn source_label(&self, code: &str) -> String {
         DimensionSource::parse(code)
