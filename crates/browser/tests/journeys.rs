@@ -1340,3 +1340,82 @@ async fn a_party_worker_folds_and_unfolds_the_organisation_tree() {
     assert!(row_shown(c, "第二党支部").await);
     b.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn a_party_worker_finds_one_of_two_namesakes_in_a_long_picker() {
+    let app = spawn_app().await;
+    let api = app
+        .api_client("office", Role::PartyWorker, None, None)
+        .await;
+    let mut branches = vec![];
+    for name in ["第一党支部", "第二党支部"] {
+        let (status, o) = api
+            .post_json(
+                "/api/v1/party/orgs",
+                json!({"name": name, "kind": "branch"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{o}");
+        branches.push(o["id"].as_str().unwrap().to_string());
+    }
+    // 40 members of the first branch, one of them 周雪梅; another 周雪梅 in the second.
+    let names = (1..40)
+        .map(|k| (0, format!("党员{k:02}")))
+        .chain([(0, "周雪梅".to_string()), (1, "周雪梅".to_string())]);
+    for (branch, name) in names {
+        let (status, m) = api
+            .post_json(
+                "/api/v1/party/members",
+                json!({"party_org_id": branches[branch], "name": name, "applied_on": "2015-03-01",
+                       "activist_on": "2015-09-01", "candidate_on": "2016-09-01",
+                       "probationary_on": "2017-03-01", "full_on": "2018-03-01"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{m}");
+    }
+    let (status, team) = api
+        .post_json("/api/v1/party/teams", json!({"name": "与企同行先锋队"}))
+        .await;
+    assert_eq!(status, 201, "{team}");
+    let b = browser(1280, 900).await;
+    let c = &b.client;
+    sign_in(c, &app, "office").await;
+    c.goto(&app.url(&format!("/party/teams/{}", team["id"].as_str().unwrap())))
+        .await
+        .unwrap();
+    // The picker of 41 members has a filter box; typing narrows it to one.
+    click(c, "input.select-search").await;
+    fill(c, "input.select-search", "周雪梅（第二").await;
+    let chosen = c
+        .execute(
+            "const s = document.querySelector('select[name=member_id]'); \
+             return [s.options[s.selectedIndex].text, [...s.options].filter(o => !o.hidden).length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(chosen, json!(["周雪梅（第二党支部）", 1]));
+    // Enter in the filter box does not submit the form.
+    c.find(Locator::Css("input.select-search"))
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    assert!(c.source().await.unwrap().contains("暂无队员"));
+    click(c, "form[action$='/act/add'] button[type=submit]").await;
+    wait_for_text(c, "队员（1 名）").await;
+    let list = c
+        .find(Locator::Css("#team-members"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("周雪梅") && list.contains("第二党支部"),
+        "{list}"
+    );
+    b.client.clone().close().await.unwrap();
+}

@@ -209,6 +209,45 @@
     });
   });
 
+  // ---- searchable pickers ----
+  // A select with more than SEARCH_FROM options (or data-search) gets a
+  // filter box before it: typing keeps the options whose text contains
+  // it; when one option is left it is chosen. data-search="off" opts out.
+  var SEARCH_FROM = 30;
+  function searchable(sel) {
+    var box = document.createElement('input');
+    box.type = 'search';
+    box.className = 'form-control form-control-sm mb-1 select-search';
+    box.placeholder = '输入文字筛选（共 ' + sel.options.length + ' 项）';
+    box.setAttribute('autocomplete', 'off');
+    box.setAttribute('aria-label', '筛选选项' + (sel.getAttribute('aria-label') ? '：' + sel.getAttribute('aria-label') : ''));
+    if (sel.id) box.setAttribute('aria-controls', sel.id);
+    sel.parentNode.insertBefore(box, sel);
+    box.addEventListener('keydown', function (evt) {
+      if (evt.key === 'Enter') evt.preventDefault(); // choosing, not submitting
+    });
+    box.addEventListener('input', function () {
+      var q = box.value.trim().toLowerCase();
+      var left = [];
+      Array.prototype.forEach.call(sel.options, function (o) {
+        var hit = !q || o.text.toLowerCase().indexOf(q) !== -1;
+        o.hidden = !hit && o.value !== '';
+        if (hit && o.value !== '') left.push(o);
+      });
+      if (q && left.length === 1 && !sel.multiple) {
+        sel.value = left[0].value;
+      }
+      box.classList.toggle('is-invalid', q !== '' && left.length === 0);
+    });
+  }
+  onReady(function () {
+    Array.prototype.forEach.call(document.querySelectorAll('select'), function (sel) {
+      var want = sel.getAttribute('data-search');
+      if (want === 'off') return;
+      if (want !== null || sel.options.length > SEARCH_FROM) searchable(sel);
+    });
+  });
+
   // ---- one-off flash message from the server-rendered page ----
   onReady(function () {
     var flash = document.getElementById('flash');

@@ -995,6 +995,26 @@ async fn staff_lists_count_the_roles_and_export_to_excel() {
         400,
         "invalid_query",
     );
+    // Namesakes are told apart in the pickers by where they serve.
+    staff(
+        &api,
+        "周雪梅",
+        "instructor",
+        json!({"department_id": id(&dq)}),
+    )
+    .await;
+    staff(&api, "周雪梅", "instructor", json!({})).await;
+    app.user("office_page", Role::Admin, None, None).await;
+    let html = app
+        .browser("office_page")
+        .await
+        .get_text("/party/work-logs")
+        .await;
+    assert!(
+        html.contains(">周雪梅（党建指导员 · 党群工作部）</option>"),
+        "{html}"
+    );
+    assert!(html.contains(">周雪梅（党建指导员）</option>"));
 }
 
 #[tokio::test]

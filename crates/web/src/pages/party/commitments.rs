@@ -117,7 +117,15 @@ async fn list_page(
         .filter(|m| {
             kechuang_domain::party::MemberStage::parse(&m.stage).is_some_and(|s| s.is_member())
         })
-        .map(|m| (m.id, m.name))
+        .map(|m| {
+            // Members of the same name are told apart by their branch.
+            let branch = tree.iter().find(|o| o.org.id == m.party_org_id);
+            let label = match branch {
+                Some(o) => format!("{}（{}）", m.name, o.org.name),
+                None => m.name,
+            };
+            (m.id, label)
+        })
         .collect();
     Ok(render(&ListPage {
         page: PageCtx::new(

@@ -91,13 +91,26 @@ async fn officer_choices(st: &AppState) -> ApiResult<Vec<(String, String)>> {
         .collect())
 }
 
-/// (id, "name（role）") of all staff, for filters and the log form.
+/// (id, "name（role · party organisation or department）") of all staff,
+/// for filters and the log form: people of the same name (the demo has 31
+/// called 周雪梅) are told apart by where they serve.
 async fn staff_choices(st: &AppState) -> ApiResult<Vec<(String, String)>> {
+    let parties = kechuang_store::names::all(&st.db, "party_orgs").await?;
+    let departments = kechuang_store::names::all(&st.db, "departments").await?;
     Ok(store::list_all(&st.db, &Default::default(), 10_000)
         .await?
         .into_iter()
         .map(|s| {
-            let label = format!("{}（{}）", s.name, store::role_label(&s.staff_role));
+            let place = s
+                .party_org_id
+                .as_ref()
+                .and_then(|id| parties.get(id))
+                .or_else(|| s.department_id.as_ref().and_then(|id| departments.get(id)));
+            let role = store::role_label(&s.staff_role);
+            let label = match place {
+                Some(place) => format!("{}（{role} · {place}）", s.name),
+                None => format!("{}（{role}）", s.name),
+            };
             (s.id, label)
         })
         .collect())
