@@ -1419,3 +1419,40 @@ async fn a_party_worker_finds_one_of_two_namesakes_in_a_long_picker() {
     );
     b.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn every_page_in_the_navigation_fits_a_phone() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let b = browser(390, 844).await;
+    let c = &b.client;
+    sign_in(c, &app, "clerk").await;
+    c.goto(&app.url("/")).await.unwrap();
+    let links = c
+        .execute(
+            "return [...new Set([...document.querySelectorAll('#app-sidebar a[href^=\"/\"]')]\
+               .map(a => a.getAttribute('href')).filter(h => !h.startsWith('/api/')))];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let links: Vec<String> = serde_json::from_value(links).unwrap();
+    assert!(links.len() > 30, "{links:?}");
+    // Tables wider than the window (a table scrolling in its own box
+    // still hides columns), and the page itself scrolling sideways.
+    let too_wide = "return [...document.querySelectorAll('table')]\
+        .filter(t => t.offsetParent !== null && t.getBoundingClientRect().width > window.innerWidth + 1)\
+        .map(t => t.id || t.className);";
+    let mut wide = vec![];
+    for link in &links {
+        c.goto(&app.url(link)).await.unwrap();
+        wait_for_text(c, "退出登录").await;
+        let tables = c.execute(too_wide, vec![]).await.unwrap();
+        if tables != json!([]) || scrolls_sideways(c).await {
+            wide.push(format!("{link}: {tables}"));
+        }
+    }
+    assert!(wide.is_empty(), "wider than a phone:\n{}", wide.join("\n"));
+    b.client.clone().close().await.unwrap();
+}

@@ -209,6 +209,32 @@
     });
   });
 
+  // ---- tables on phones ----
+  // A table of four or more columns (not data-stack="off") is read as
+  // cards below 576 px (app.css .table-stack): each cell is labelled with
+  // its column's heading, taken from the table's header row.
+  onReady(function () {
+    Array.prototype.forEach.call(document.querySelectorAll('table.table'), function (table) {
+      if (table.getAttribute('data-stack') === 'off' || !table.tHead) return;
+      var head = table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head || head.cells.length < 4) return;
+      var labels = [];
+      Array.prototype.forEach.call(head.cells, function (th) {
+        for (var k = 0; k < (th.colSpan || 1); k++) labels.push(th.textContent.trim());
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var col = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (!cell.hasAttribute('data-label') && cell.colSpan === 1) cell.setAttribute('data-label', labels[col] || '');
+            col += cell.colSpan || 1;
+          });
+        });
+      });
+      table.classList.add('table-stack');
+    });
+  });
+
   // ---- searchable pickers ----
   // A select with more than SEARCH_FROM options (or data-search) gets a
   // filter box before it: typing keeps the options whose text contains
