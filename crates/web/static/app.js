@@ -157,6 +157,16 @@
     if (el.form) submitForm(el.form);
   });
 
+  // <input type="checkbox" data-check-all="NAME">: ticks or clears the form's NAME checkboxes.
+  document.addEventListener('change', function (evt) {
+    var all = evt.target;
+    if (!(all instanceof HTMLInputElement) || !all.hasAttribute('data-check-all') || !all.form) return;
+    var name = all.getAttribute('data-check-all');
+    Array.prototype.forEach.call(all.form.querySelectorAll('input[type=checkbox]'), function (box) {
+      if (box.name === name) box.checked = all.checked;
+    });
+  });
+
   // <button data-print>: print the page (inline handlers are not allowed by the CSP).
   document.addEventListener('click', function (evt) {
     var el = evt.target instanceof Element ? evt.target.closest('[data-print]') : null;

@@ -699,3 +699,85 @@ async fn case_pages_warn_while_a_year_s_holidays_are_missing() {
     let html = b.get_text("/cases").await;
     assert!(!html.contains("id=\"calendar-gap\""), "{html}");
 }
+
+#[tokio::test]
+async fn a_department_signs_for_several_tasks_at_once() {
+    let w = world().await;
+    let mut cases = vec![];
+    for title in ["检测排队一", "检测排队二", "检测排队三"] {
+        let c = submit(&w, title).await;
+        dispatch(&w, &c).await;
+        cases.push(c);
+    }
+    let kj = w.app.browser("kj").await;
+    let wb = kj.get_text("/cases/workbench").await;
+    let pending = between(&wb, "本部门待签收（", "</form>").unwrap();
+    assert!(
+        pending.starts_with("3）") && pending.contains("批量签收"),
+        "{pending}"
+    );
+    let keys: Vec<String> = pending
+        .split("name=\"task\" value=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect();
+    assert_eq!(keys.len(), 3, "{pending}");
+    // Meanwhile a colleague signs for the third on its case page.
+    let third = fetch(&w.lead, &cases[2]).await;
+    let (status, _) = task_act(&w.lead, &cases[2], task_of(&third, "lead"), "accept", "").await;
+    assert_eq!(status, 200);
+
+    let fields: Vec<(&str, &str)> = keys.iter().map(|k| ("task", k.as_str())).collect();
+    let res = kj.post_form("/cases/workbench/accept", &fields).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    let number = third["case"]["number"].as_str().unwrap();
+    assert!(html.contains("已签收 2 项；1 项未签收"), "{html}");
+    assert!(html.contains(number), "the refused one is named");
+    for c in &cases {
+        let d = fetch(&w.lead, c).await;
+        assert_eq!(
+            task_of(&d, "lead")["status"],
+            "accepted",
+            "{}",
+            d["case"]["title"]
+        );
+        assert_eq!(
+            task_of(&d, "assist")["status"],
+            "pending",
+            "only the department's own task"
+        );
+    }
+    let wb = kj.get_text("/cases/workbench").await;
+    assert!(between(&wb, "本部门待签收（", "）").is_some_and(|n| n == "0"));
+
+    // Nothing ticked, or a tampered value: said, nothing done.
+    let html = kj
+        .post_form("/cases/workbench/accept", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("请先勾选要签收的诉求"));
+    let res = kj
+        .post_form("/cases/workbench/accept", &[("task", "x")])
+        .await;
+    assert_eq!(res.status(), 400);
+    // The assisting department signs its own through the same door; another's task is refused.
+    let gz = w.app.browser("gz").await;
+    let d = fetch(&w.lead, &cases[0]).await;
+    let lead_task = task_of(&d, "lead");
+    let key = format!(
+        "{}:{}:{}",
+        id(&cases[0]),
+        id(lead_task),
+        lead_task["version"]
+    );
+    let html = gz
+        .post_form("/cases/workbench/accept", &[("task", &key)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("已签收 0 项；1 项未签收"), "{html}");
+}

@@ -1088,6 +1088,10 @@ pub struct WorkRow {
 
 /// A department's own task as its workbench shows it.
 pub struct OwnTask {
+    /// `case id:task id:version`, what 批量签收 posts for a pending task.
+    pub key: String,
+    /// Waiting to be signed for.
+    pub pending: bool,
     pub status: String,
     pub due: String,
     /// 即将到期 / 已超期 by the task's own due date, and its class ("" if neither).
@@ -1100,6 +1104,8 @@ pub struct WorkSection {
     pub icon: String,
     pub more: String,
     pub rows: Vec<WorkRow>,
+    /// The rows may be signed for together (本部门待签收).
+    pub batch: bool,
 }
 
 #[derive(Template)]
@@ -1266,6 +1272,8 @@ pub(crate) async fn section_rows(
                     .unwrap_or_default();
                 let (badge, class) = task_badge(state.map(|x| x.as_str()));
                 let shown = OwnTask {
+                    key: format!("{}:{}:{}", t.case_id, t.id, t.version),
+                    pending: t.status == "pending",
                     status: label,
                     due: fmt_date(t.due_on),
                     badge,
@@ -1287,6 +1295,68 @@ pub(crate) async fn section_rows(
 }
 
 pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    workbench_page(&s, &p, None).await
+}
+
+/// POST /cases/workbench/accept: 批量签收 of the ticked tasks (`task` =
+/// `case id:task id:version`, repeated); the workbench again, saying what
+/// was signed for and what was refused and why.
+pub async fn accept_tasks(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let mut items = vec![];
+    for (_, v) in pairs.iter().filter(|(k, _)| k == "task") {
+        let mut parts = v.splitn(3, ':');
+        match (
+            parts.next(),
+            parts.next(),
+            parts.next().map(str::parse::<i32>),
+        ) {
+            (Some(case), Some(task), Some(Ok(version))) if !case.is_empty() && !task.is_empty() => {
+                items.push((case.to_string(), task.to_string(), version))
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    ErrorCode::InvalidForm,
+                    "所选任务无法识别，请刷新页面后重试",
+                )
+                .into())
+            }
+        }
+    }
+    let flash = if items.is_empty() {
+        ("warning", "请先勾选要签收的诉求".to_string())
+    } else {
+        let done = crate::service::cases::accept_tasks(&s, &p, items).await?;
+        let mut text = format!("已签收 {} 项", done.accepted);
+        if !done.refused.is_empty() {
+            let why: Vec<String> = done
+                .refused
+                .iter()
+                .map(|(number, reason)| format!("{number}：{reason}"))
+                .collect();
+            text.push_str(&format!(
+                "；{} 项未签收（{}）",
+                done.refused.len(),
+                why.join("；")
+            ));
+        }
+        (
+            if done.refused.is_empty() {
+                "success"
+            } else {
+                "warning"
+            },
+            text,
+        )
+    };
+    workbench_page(&s, &p, Some(flash)).await
+}
+
+async fn workbench_page(s: &AppState, p: &Principal, flash: Option<(&str, String)>) -> PageResult {
+    let (s, p) = (s.clone(), p.clone());
     let r = async {
         require(&p, Permission::CasesRead)?;
         let mut sections = vec![];
@@ -1296,6 +1366,7 @@ pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Page
                 title: format!("{title}（{total}）"),
                 icon: icon.into(),
                 more: format!("/cases?{}", list_query_string(&q)),
+                batch: q.pending_task_department_id.is_some(),
                 rows,
             });
         }
@@ -1304,15 +1375,19 @@ pub async fn workbench(State(s): State<AppState>, PageUser(p): PageUser) -> Page
             .into_iter()
             .map(|n| (fmt_time(n.created_at), n.title, n.body, n.link))
             .collect();
+        let mut page = PageCtx::new(
+            &s,
+            &p,
+            "办理工作台",
+            "/cases/workbench",
+            &[("办理工作台", "")],
+        )
+        .calendar_gap(calendar_gap(&s).await?);
+        if let Some((kind, message)) = flash {
+            page = page.flash(kind, message);
+        }
         Ok::<_, ApiError>(WorkbenchPage {
-            page: PageCtx::new(
-                &s,
-                &p,
-                "办理工作台",
-                "/cases/workbench",
-                &[("办理工作台", "")],
-            )
-            .calendar_gap(calendar_gap(&s).await?),
+            page,
             sections,
             inbox,
         })
@@ -2074,6 +2149,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/export.xlsx", get(export))
         .route("/cases/new", get(new_form).post(create))
         .route("/cases/workbench", get(workbench))
+        .route("/cases/workbench/accept", post(accept_tasks))
         .route("/cases/board", get(board))
         .route("/cases/board/interviews", post(create_interview))
         .route("/cases/board/threshold", post(set_threshold))

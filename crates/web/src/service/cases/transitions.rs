@@ -462,3 +462,56 @@ pub async fn set_interview_threshold(
             .await?,
     ))
 }
+
+/// Tasks signed for at once (批量签收) at most.
+pub const BATCH_LIMIT: usize = 100;
+
+/// What a batch did: the cases whose task was signed for, and those refused
+/// with the reason (a task someone else moved meanwhile, a case now out of
+/// reach…), each by the case's number.
+#[derive(Debug, Default)]
+pub struct BatchOutcome {
+    pub accepted: usize,
+    pub refused: Vec<(String, String)>,
+}
+
+/// 批量签收: the department signs for several tasks, each exactly as on its
+/// case page ([`run`], so the same rules, audit and messages), one after
+/// another; a refused one does not stop the others. Items are (case id,
+/// task id, the task's version as read).
+pub async fn accept_tasks(
+    s: &AppState,
+    p: &Principal,
+    items: Vec<(String, String, i32)>,
+) -> ApiResult<BatchOutcome> {
+    require(p, Permission::CasesHandle)?;
+    if items.len() > BATCH_LIMIT {
+        return Err(ApiError::bad_request(
+            ErrorCode::InvalidForm,
+            format!("一次最多签收{BATCH_LIMIT}项"),
+        ));
+    }
+    let mut out = BatchOutcome::default();
+    for (case_id, task_id, version) in items {
+        let cmd = Command::Task {
+            task_id,
+            action: TaskAction::Accept,
+            body: TaskBody {
+                version,
+                note: String::new(),
+            },
+        };
+        match run(s, p, &case_id, cmd).await {
+            Ok(_) => out.accepted += 1,
+            Err(e) if e.status.is_client_error() => {
+                let number = cases::get(&s.db, &p.scope, &case_id)
+                    .await
+                    .map(|c| c.number)
+                    .unwrap_or(case_id);
+                out.refused.push((number, e.message));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
