@@ -1456,3 +1456,47 @@ async fn every_page_in_the_navigation_fits_a_phone() {
     assert!(wide.is_empty(), "wider than a phone:\n{}", wide.join("\n"));
     b.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn a_clerk_hides_a_column_of_a_wide_list_and_it_stays_hidden() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let b = browser(1280, 900).await;
+    let c = &b.client;
+    sign_in(c, &app, "clerk").await;
+    c.goto(&app.url("/orgs")).await.unwrap();
+    wait_for_text(c, "显示列").await;
+    let shown = "return [...document.querySelectorAll('table.table thead th')]\
+        .filter(th => th.offsetParent !== null).map(th => th.textContent.trim());";
+    let before: Vec<String> =
+        serde_json::from_value(c.execute(shown, vec![]).await.unwrap()).unwrap();
+    assert!(before.len() >= 6, "{before:?}");
+    let gone = before[1].clone();
+    click(c, ".columns-menu button").await;
+    click(c, ".columns-menu input[type=checkbox]").await;
+    let after: Vec<String> =
+        serde_json::from_value(c.execute(shown, vec![]).await.unwrap()).unwrap();
+    assert_eq!(after.len(), before.len() - 1, "{after:?}");
+    assert!(!after.contains(&gone));
+    // The body's cells go with their heading.
+    let widths = "const t = document.querySelector('table.table'); \
+        return [...t.tBodies[0].rows].every(r => [...r.cells].filter(c => c.offsetParent !== null).length === arguments[0]);";
+    assert_eq!(
+        c.execute(widths, vec![json!(after.len())]).await.unwrap(),
+        json!(true)
+    );
+    // Another visit, and a sort that htmx brings in, keep the choice.
+    c.goto(&app.url("/orgs")).await.unwrap();
+    wait_for_text(c, "显示列").await;
+    let again: Vec<String> =
+        serde_json::from_value(c.execute(shown, vec![]).await.unwrap()).unwrap();
+    assert_eq!(again, after);
+    click(c, "thead a[href*='sort=updated_at']").await;
+    wait_for_text(c, "更新时间 ↑").await;
+    let sorted: Vec<String> =
+        serde_json::from_value(c.execute(shown, vec![]).await.unwrap()).unwrap();
+    assert_eq!(sorted.len(), after.len(), "{sorted:?}");
+    assert!(!sorted.contains(&gone));
+    b.client.clone().close().await.unwrap();
+}

@@ -77,6 +77,27 @@
     }
   }
 
+  // Elements enhanced when the page loads and when htmx brings new content:
+  // onEach(selector, fn) runs fn once per matching element.
+  var enhancers = [];
+  function onEach(selector, fn) { enhancers.push([selector, fn]); }
+  function enhance(root) {
+    enhancers.forEach(function (e, k) {
+      var found = Array.prototype.slice.call(root.querySelectorAll(e[0]));
+      if (root.matches && root.matches(e[0])) found.unshift(root);
+      found.forEach(function (el) {
+        var done = el.kcDone || (el.kcDone = []);
+        if (done.indexOf(k) !== -1) return;
+        done.push(k);
+        e[1](el);
+      });
+    });
+  }
+  onReady(function () { enhance(document); });
+  document.addEventListener('htmx:load', function (evt) {
+    if (evt.target instanceof Element) enhance(evt.target);
+  });
+
   // ---- htmx integration ----
   document.addEventListener('htmx:configRequest', function (evt) {
     var token = csrfToken();
@@ -208,23 +229,20 @@
       treeRefresh(table);
     }
   });
-  onReady(function () {
-    Array.prototype.forEach.call(document.querySelectorAll('table[data-tree-open]'), function (table) {
-      var depth = parseInt(table.getAttribute('data-tree-open'), 10) || 0;
-      Array.prototype.forEach.call(table.querySelectorAll('tr[data-path]'), function (row) {
-        var btn = row.querySelector('[data-tree-toggle]');
-        if (btn && parseInt(row.getAttribute('data-depth'), 10) >= depth) treeSet(btn, false);
-      });
-      treeRefresh(table);
+  onEach('table[data-tree-open]', function (table) {
+    var depth = parseInt(table.getAttribute('data-tree-open'), 10) || 0;
+    Array.prototype.forEach.call(table.querySelectorAll('tr[data-path]'), function (row) {
+      var btn = row.querySelector('[data-tree-toggle]');
+      if (btn && parseInt(row.getAttribute('data-depth'), 10) >= depth) treeSet(btn, false);
     });
+    treeRefresh(table);
   });
 
   // ---- tables on phones ----
   // A table of four or more columns (not data-stack="off") is read as
   // cards below 576 px (app.css .table-stack): each cell is labelled with
   // its column's heading, taken from the table's header row.
-  onReady(function () {
-    Array.prototype.forEach.call(document.querySelectorAll('table.table'), function (table) {
+  onEach('table.table', function (table) {
       if (table.getAttribute('data-stack') === 'off' || !table.tHead) return;
       var head = table.tHead.rows[table.tHead.rows.length - 1];
       if (!head || head.cells.length < 4) return;
@@ -242,7 +260,72 @@
         });
       });
       table.classList.add('table-stack');
+  });
+
+  // ---- choosing a wide table's columns ----
+  // A table of six or more columns (with an id, not data-columns="off") gets
+  // a 显示列 menu before it; the columns hidden are kept per page and table
+  // in this browser (localStorage).
+  function columnsKey(table) {
+    var k = table.id || String(Array.prototype.indexOf.call(document.querySelectorAll('table'), table));
+    return 'kc-cols:' + location.pathname + '#' + k;
+  }
+  function showColumn(table, k, on) {
+    Array.prototype.forEach.call(table.rows, function (row) {
+      var col = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        if (col === k && (cell.colSpan || 1) === 1) cell.classList.toggle('col-hidden', !on);
+        col += cell.colSpan || 1;
+      });
     });
+  }
+  onEach('table.table', function (table) {
+      if (table.getAttribute('data-columns') === 'off' || !table.tHead) return;
+      var head = table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head || head.cells.length < 6) return;
+      var hidden = [];
+      try { hidden = JSON.parse(localStorage.getItem(columnsKey(table)) || '[]'); } catch (e) { hidden = []; }
+      var menu = document.createElement('div');
+      menu.className = 'dropdown columns-menu d-none d-sm-flex justify-content-end px-2 pt-2';
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'btn btn-outline-secondary btn-sm dropdown-toggle';
+      button.setAttribute('data-bs-toggle', 'dropdown');
+      button.setAttribute('data-bs-auto-close', 'outside');
+      button.setAttribute('aria-expanded', 'false');
+      button.innerHTML = '<i class="bi bi-layout-three-columns me-1" aria-hidden="true"></i>显示列';
+      var list = document.createElement('div');
+      list.className = 'dropdown-menu dropdown-menu-end p-2 small';
+      Array.prototype.forEach.call(head.cells, function (th, k) {
+        var name = th.textContent.trim();
+        if (!name || k === 0) return; // the first column names the row
+        var id = table.id + '-col-' + k;
+        var item = document.createElement('div');
+        item.className = 'form-check';
+        var box = document.createElement('input');
+        box.type = 'checkbox';
+        box.className = 'form-check-input';
+        box.id = id;
+        box.checked = hidden.indexOf(name) === -1;
+        var label = document.createElement('label');
+        label.className = 'form-check-label text-nowrap';
+        label.htmlFor = id;
+        label.textContent = name;
+        box.addEventListener('change', function () {
+          showColumn(table, k, box.checked);
+          hidden = hidden.filter(function (h) { return h !== name; });
+          if (!box.checked) hidden.push(name);
+          try { localStorage.setItem(columnsKey(table), JSON.stringify(hidden)); } catch (e) { /* private mode */ }
+        });
+        item.appendChild(box);
+        item.appendChild(label);
+        list.appendChild(item);
+        if (!box.checked) showColumn(table, k, false);
+      });
+      menu.appendChild(button);
+      menu.appendChild(list);
+      var wrap = table.closest('.table-responsive, .table-wrap') || table;
+      wrap.parentNode.insertBefore(menu, wrap);
   });
 
   // ---- searchable pickers ----
@@ -276,12 +359,10 @@
       box.classList.toggle('is-invalid', q !== '' && left.length === 0);
     });
   }
-  onReady(function () {
-    Array.prototype.forEach.call(document.querySelectorAll('select'), function (sel) {
-      var want = sel.getAttribute('data-search');
-      if (want === 'off') return;
-      if (want !== null || sel.options.length > SEARCH_FROM) searchable(sel);
-    });
+  onEach('select', function (sel) {
+    var want = sel.getAttribute('data-search');
+    if (want === 'off') return;
+    if (want !== null || sel.options.length > SEARCH_FROM) searchable(sel);
   });
 
   // ---- one-off flash message from the server-rendered page ----
