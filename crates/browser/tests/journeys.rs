@@ -1302,7 +1302,7 @@ async fn a_party_worker_folds_and_unfolds_the_organisation_tree() {
         founded_on: None,
         secretary: String::new(),
         venue: String::new(),
-        sort_order: 0,
+        sort_order: None,
     };
     let db = &app.db;
     let add = |i| async move { create(db, "test", i).await.unwrap().id };

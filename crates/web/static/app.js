@@ -217,8 +217,9 @@
     var t = evt.target instanceof Element ? evt.target : null;
     var btn = t && t.closest('[data-tree-toggle]');
     if (btn) {
+      var tree = btn.closest('table');
       treeSet(btn, btn.getAttribute('aria-expanded') === 'false');
-      treeRefresh(btn.closest('table'));
+      if (tree) treeRefresh(tree);
       return;
     }
     var all = t && t.closest('[data-tree-all]');
@@ -339,7 +340,8 @@
     box.className = 'form-control form-control-sm mb-1 select-search';
     box.placeholder = '输入文字筛选（共 ' + sel.options.length + ' 项）';
     box.setAttribute('autocomplete', 'off');
-    box.setAttribute('aria-label', '筛选选项' + (sel.getAttribute('aria-label') ? '：' + sel.getAttribute('aria-label') : ''));
+    var named = sel.getAttribute('aria-label') || (sel.labels && sel.labels[0] ? sel.labels[0].textContent.trim() : '');
+    box.setAttribute('aria-label', '筛选选项' + (named ? '：' + named : ''));
     if (sel.id) box.setAttribute('aria-controls', sel.id);
     sel.parentNode.insertBefore(box, sel);
     box.addEventListener('keydown', function (evt) {
@@ -353,8 +355,11 @@
         o.hidden = !hit && o.value !== '';
         if (hit && o.value !== '') left.push(o);
       });
-      if (q && left.length === 1 && !sel.multiple) {
+      // One left is chosen, and said (change) to whatever listens; a
+      // select that submits its form on change waits for the user's pick.
+      if (q && left.length === 1 && !sel.multiple && !sel.hasAttribute('data-autosubmit') && sel.value !== left[0].value) {
         sel.value = left[0].value;
+        sel.dispatchEvent(new Event('change', { bubbles: true }));
       }
       box.classList.toggle('is-invalid', q !== '' && left.length === 0);
     });

@@ -32,7 +32,9 @@ pub struct PartyOrgInput {
     pub founded_on: Option<NaiveDate>,
     pub secretary: String,
     pub venue: String,
-    pub sort_order: i32,
+    /// Among its siblings; `None`: after the last one when created, kept
+    /// when changed.
+    pub sort_order: Option<i32>,
 }
 
 pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<party_org::Model> {
@@ -46,11 +48,12 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: &str) -> StoreResult<party_org:
 pub async fn all<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<party_org::Model>> {
     let mut v = party_org::Entity::find().all(db).await?;
     // Path order puts children after their parent; siblings by sort order, then name.
-    let keys: HashMap<String, (i32, String)> = v
+    // The id breaks ties, so a subtree is never interleaved with a namesake's.
+    let keys: HashMap<String, (i32, String, String)> = v
         .iter()
-        .map(|o| (o.id.clone(), (o.sort_order, o.name.clone())))
+        .map(|o| (o.id.clone(), (o.sort_order, o.name.clone(), o.id.clone())))
         .collect();
-    let key = |o: &party_org::Model| -> Vec<(i32, String)> {
+    let key = |o: &party_org::Model| -> Vec<(i32, String, String)> {
         o.path
             .split('/')
             .filter(|s| !s.is_empty())
@@ -115,14 +118,16 @@ fn apply(am: &mut party_org::ActiveModel, i: PartyOrgInput, path: String) {
     am.founded_on = Set(i.founded_on);
     am.secretary = Set(i.secretary);
     am.venue = Set(i.venue);
-    am.sort_order = Set(i.sort_order);
+    if let Some(order) = i.sort_order {
+        am.sort_order = Set(order);
+    }
 }
 
-/// Sort order 0 (not given) places a new organisation after its last
-/// sibling: the committee's order is the order it registers them in, not
-/// the names' code points (第一、第三、第二…).
+/// A new organisation without a sort order goes after its last sibling:
+/// the committee's order is the order it registers them in, not the
+/// names' code points (第一、第三、第二…).
 async fn place_last<C: ConnectionTrait>(tx: &C, i: &mut PartyOrgInput) -> StoreResult<()> {
-    if i.sort_order != 0 {
+    if i.sort_order.is_some() {
         return Ok(());
     }
     let siblings = party_org::Entity::find()
@@ -133,7 +138,7 @@ async fn place_last<C: ConnectionTrait>(tx: &C, i: &mut PartyOrgInput) -> StoreR
         None => siblings.filter(party_org::Column::ParentId.is_null()),
     };
     let last: Option<i32> = siblings.into_tuple().one(tx).await?.flatten();
-    i.sort_order = last.unwrap_or(0).max(0) + 1;
+    i.sort_order = Some(last.unwrap_or(0).max(0) + 1);
     Ok(())
 }
 

@@ -763,21 +763,26 @@ async fn a_department_signs_for_several_tasks_at_once() {
         .post_form("/cases/workbench/accept", &[("task", "x")])
         .await;
     assert_eq!(res.status(), 400);
-    // The assisting department signs its own through the same door; another's task is refused.
+    // The assisting department signs its own through the same door; the
+    // lead department's task, still waiting, is refused as not its own.
+    let fourth = submit(&w, "检测排队四").await;
+    dispatch(&w, &fourth).await;
+    let d = fetch(&w.lead, &fourth).await;
+    let key = |t: &Value| format!("{}:{}:{}", id(&fourth), id(t), t["version"]);
     let gz = w.app.browser("gz").await;
-    let d = fetch(&w.lead, &cases[0]).await;
-    let lead_task = task_of(&d, "lead");
-    let key = format!(
-        "{}:{}:{}",
-        id(&cases[0]),
-        id(lead_task),
-        lead_task["version"]
-    );
+    let (own, lead) = (key(task_of(&d, "assist")), key(task_of(&d, "lead")));
     let html = gz
-        .post_form("/cases/workbench/accept", &[("task", &key)])
+        .post_form(
+            "/cases/workbench/accept",
+            &[("task", &own), ("task", &lead)],
+        )
         .await
         .text()
         .await
         .unwrap();
-    assert!(html.contains("已签收 0 项；1 项未签收"), "{html}");
+    assert!(html.contains("已签收 1 项；1 项未签收"), "{html}");
+    assert!(html.contains("只能处理本部门的任务"), "{html}");
+    let d = fetch(&w.lead, &fourth).await;
+    assert_eq!(task_of(&d, "assist")["status"], "accepted");
+    assert_eq!(task_of(&d, "lead")["status"], "pending");
 }

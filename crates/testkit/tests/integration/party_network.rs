@@ -223,6 +223,18 @@ async fn the_tree_keeps_the_committee_s_order_and_rolls_members_up() {
     // An applicant is not a member yet, and is not counted.
     member(&office, json!({"party_org_id": branches[1], "name": "申请人", "field": "sci_tech", "applied_on": "2025-05-01"})).await;
 
+    // Changing an organisation without naming its sort order keeps its place.
+    let third = office
+        .get_ok(&format!("/api/v1/party/orgs/{}", branches[2]))
+        .await;
+    let (status, changed) = office
+        .put_json(
+            &format!("/api/v1/party/orgs/{}", branches[2]),
+            json!({"version": third["org"]["version"], "name": "第三党支部", "kind": "branch",
+                   "parent_id": root, "secretary": "王书记"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
     let tree = office.get_ok("/api/v1/party/orgs").await;
     let rows = tree.as_array().unwrap();
     let names: Vec<&str> = rows.iter().map(|o| o["name"].as_str().unwrap()).collect();

@@ -47,7 +47,7 @@ impl Me {
 /// What an account changes of itself.
 #[derive(Deserialize, ToSchema)]
 pub struct MeChanges {
-    /// 联系电话：7—20位数字（可含“-”），空为不留
+    /// 联系电话：7—20位数字（可含“-”“+”和空格），空为不留
     pub phone: String,
 }
 

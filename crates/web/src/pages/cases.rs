@@ -401,7 +401,8 @@ pub async fn new_form(State(s): State<AppState>, PageUser(p): PageUser) -> PageR
     if let Scope::Org(Some(own)) = &p.scope {
         let me = kechuang_store::accounts::get_user(&s.db, &p.user_id).await;
         match me {
-            Ok(u) if !u.phone.is_empty() => {
+            // (A display name longer than a contact may be is not offered.)
+            Ok(u) if !u.phone.is_empty() && u.display_name.chars().count() <= 50 => {
                 d.contact_name = u.display_name;
                 d.contact_phone = u.phone;
             }

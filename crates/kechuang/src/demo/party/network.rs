@@ -42,7 +42,7 @@ async fn org(
             founded_on: Some(founded_on),
             secretary: secretary.into(),
             venue: venue.into(),
-            sort_order: 0,
+            sort_order: None,
         },
     )
     .await?

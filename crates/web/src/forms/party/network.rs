@@ -36,6 +36,7 @@ pub struct PartyOrgDraft {
     pub secretary: String,
     /// 活动阵地（党群服务中心等）
     pub venue: String,
+    /// 同级排序号（整数，小者在前）；新建时留空排在同级最后，修改时留空不变
     pub sort_order: String,
 }
 
@@ -54,8 +55,8 @@ impl PartyOrgDraft {
         too_long(&mut e, "secretary", "书记", self.secretary.trim(), 50);
         too_long(&mut e, "venue", "活动阵地", self.venue.trim(), 100);
         let sort_order = match self.sort_order.trim() {
-            "" => 0,
-            s => int(&mut e, "sort_order", "排序号", s, -1_000_000, 1_000_000) as i32,
+            "" => None,
+            s => Some(int(&mut e, "sort_order", "排序号", s, -1_000_000, 1_000_000) as i32),
         };
         done(e, || PartyOrgInput {
             parent_id: opt(&self.parent_id),

@@ -41,7 +41,7 @@ pub struct RaceDraft {
     pub period_to: String,
     /// 上一期赛马 id（用于名次变化）
     pub previous_race_id: String,
-    /// 维度，每行“名称:权重:来源”，来源为代码 manual / on_time_rate / satisfaction_rate / cases_solved / commitments_fulfilled
+    /// 维度，每行“名称:权重:来源”（名称不超过50字，权重为1～100的整数、按比例计，至少一个维度），，来源为代码 manual / on_time_rate / satisfaction_rate / cases_solved / commitments_fulfilled
     /// 或其中文名（评分（附佐证）、诉求按时办结率、诉求满意率、办结诉求数、承诺践诺率），
     /// 如 "比服务:30:诉求满意率"；留空用默认（比服务、比效能、比作风、做示范）
     pub dimensions: String,
@@ -86,9 +86,11 @@ impl RaceDraft {
             e.push(("period_to", "结束日期不能早于开始日期".into()));
         }
         let rows: Vec<(String, String, String)> = if !self.rows.is_empty() {
+            // A row without a name is not used (the form says so): clearing
+            // the name is how a default dimension is taken out.
             self.rows
                 .iter()
-                .filter(|(n, w, _)| !n.trim().is_empty() || !w.trim().is_empty())
+                .filter(|(n, _, _)| !n.trim().is_empty())
                 .map(|(n, w, s)| (n.trim().into(), w.trim().into(), s.trim().into()))
                 .collect()
         } else if self.dimensions.trim().is_empty() {
