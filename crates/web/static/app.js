@@ -183,8 +183,9 @@
     var all = evt.target;
     if (!(all instanceof HTMLInputElement) || !all.hasAttribute('data-check-all') || !all.form) return;
     var name = all.getAttribute('data-check-all');
-    Array.prototype.forEach.call(all.form.querySelectorAll('input[type=checkbox]'), function (box) {
-      if (box.name === name) box.checked = all.checked;
+    // form.elements: also the boxes placed elsewhere with form="…".
+    Array.prototype.forEach.call(all.form.elements, function (box) {
+      if (box.type === 'checkbox' && box.name === name) box.checked = all.checked;
     });
   });
 

@@ -786,3 +786,49 @@ async fn a_department_signs_for_several_tasks_at_once() {
     assert_eq!(task_of(&d, "assist")["status"], "accepted");
     assert_eq!(task_of(&d, "lead")["status"], "pending");
 }
+
+#[tokio::test]
+async fn a_clerk_marks_chosen_messages_read() {
+    let w = world().await;
+    for title in ["消息一", "消息二", "消息三"] {
+        let c = submit(&w, title).await;
+        dispatch(&w, &c).await;
+    }
+    async fn unread(api: &Api) -> u64 {
+        api.get_ok("/api/v1/messages?unread=true").await["total"]
+            .as_u64()
+            .unwrap()
+    }
+    let before = unread(&w.lead).await;
+    assert!(before >= 3, "{before}");
+    let kj = w.app.browser("kj").await;
+    let html = kj.get_text("/messages").await;
+    assert!(html.contains("批量标为已读") && html.contains("data-check-all=\"id\""));
+    let ids: Vec<String> = html
+        .split("name=\"id\" value=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect();
+    assert!(ids.len() >= 3, "{html}");
+    assert!(html.contains("form=\"batch-read\""));
+    // Another department cannot mark them: a 404, nothing marked.
+    let gz = w.app.browser("gz").await;
+    let res = gz.post_form("/messages/read", &[("id", &ids[0])]).await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(unread(&w.lead).await, before);
+    let res = kj
+        .post_form("/messages/read", &[("id", &ids[0]), ("id", &ids[1])])
+        .await;
+    assert_eq!(
+        (res.status().as_u16(), crate::location(&res)),
+        (303, "/messages?flash=some_read".to_string())
+    );
+    assert_eq!(unread(&w.lead).await, before - 2);
+    assert!(kj
+        .get_text("/messages?flash=some_read")
+        .await
+        .contains("所选消息已标为已读"));
+    let res = kj.post_form("/messages/read", &[]).await;
+    assert_eq!(crate::location(&res), "/messages?flash=none_chosen");
+    assert_eq!(unread(&w.lead).await, before - 2);
+}

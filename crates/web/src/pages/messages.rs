@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
 use serde::Deserialize;
 
 use super::{is_htmx, query_string, render, PageCtx, PageResult, Pager};
@@ -107,6 +108,13 @@ pub async fn list(
         Some("all_read") => {
             page.flash("success", lang.pick("已全部标为已读", "All marked as read"))
         }
+        Some("some_read") => {
+            page.flash("success", lang.pick("所选消息已标为已读", "Marked as read"))
+        }
+        Some("none_chosen") => page.flash(
+            "warning",
+            lang.pick("请先勾选要标为已读的消息", "Tick the messages first"),
+        ),
         other => page.flash_code(other),
     }
     .lang(lang);
@@ -132,6 +140,24 @@ pub async fn open(
     }
 }
 
+/// POST /messages/read: 批量标为已读 of the ticked messages (`id`, repeated).
+pub async fn read_some(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let ids: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "id")
+        .map(|(_, v)| v)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Redirect::to("/messages?flash=none_chosen").into_response());
+    }
+    service::mark_read_many(&s, &p, &ids).await?;
+    Ok(Redirect::to("/messages?flash=some_read").into_response())
+}
+
 pub async fn read_all(State(s): State<AppState>, PageUser(p): PageUser) -> PageResult {
     service::mark_all_read(&s, &p).await?;
     Ok(Redirect::to("/messages?flash=all_read").into_response())
@@ -155,5 +181,6 @@ pub fn routes() -> Router<AppState> {
         .route("/messages", get(list))
         .route("/messages/unread-count", get(unread_badge))
         .route("/messages/read-all", post(read_all))
+        .route("/messages/read", post(read_some))
         .route("/messages/{id}/open", post(open))
 }
