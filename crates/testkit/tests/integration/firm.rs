@@ -636,6 +636,50 @@ async fn an_enterprise_applies_for_grant_to_equity_and_follows_it_to_the_agreeme
     let signed = rows.iter().find(|r| r[0].ends_with("-001")).unwrap();
     assert_eq!(signed[5], "已签协议");
     assert_eq!(signed[9], "XTHG-X-2");
+
+    // 我的融资 in Excel: the firm's own applications and agreement, one sheet each.
+    let r = w
+        .qiye
+        .get("/api/v1/firm/funding/export")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let apps = sheet_rows(&bytes, Some("先投后股申请"));
+    assert_eq!(apps.len(), 3, "{apps:?}");
+    let rejected = apps.iter().find(|r| r[0].ends_with("-002")).unwrap();
+    assert_eq!(
+        (rejected[3].as_str(), rejected[6].as_str()),
+        ("未通过", "与已签协议项目重复")
+    );
+    let agreements = sheet_rows(&bytes, Some("先投后股协议"));
+    assert_eq!(agreements.len(), 2, "{agreements:?}");
+    assert_eq!(agreements[1][0], "XTHG-X-2");
+    assert_eq!(
+        sheet_rows(&bytes, Some("科企梯度贷")).len(),
+        1,
+        "no loans: the header"
+    );
+    let theirs = w
+        .other
+        .get("/api/v1/firm/funding/export")
+        .send()
+        .await
+        .unwrap();
+    let theirs = theirs.bytes().await.unwrap();
+    assert_eq!(
+        sheet_rows(&theirs, Some("先投后股申请")).len(),
+        1,
+        "another firm sees none"
+    );
+    let r = w
+        .bureau
+        .get("/api/v1/firm/funding/export")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
 }
 
 #[tokio::test]
@@ -684,6 +728,18 @@ async fn the_grant_to_equity_pages_apply_decide_and_open_the_agreement_form() {
     );
     let other = w.app.browser("other").await;
     assert_eq!(other.get(&mine).await.status(), 404);
+    // 我的融资 offers its Excel, the firm's own.
+    assert!(qiye
+        .get_text("/firm/funding")
+        .await
+        .contains("/firm/funding/export.xlsx"));
+    let r = qiye.get("/firm/funding/export.xlsx").await;
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    let apps = sheet_rows(&r.bytes().await.unwrap(), Some("先投后股申请"));
+    assert!(apps.iter().any(|r| r[1] == "氢能储运"), "{apps:?}");
 
     // The bureau's pages: the list in its navigation, the decision in place.
     let bureau = w.app.browser("kjj").await;

@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -46,6 +47,17 @@ pub async fn loan(
     Ok(Json(service::loan(&s, &p, &id).await?))
 }
 
+/// 导出本企业的融资（Excel：梯度贷、先投后股协议、先投后股申请各一表）
+#[utoipa::path(get, path = "/api/v1/firm/funding/export", tag = "firm",
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = ErrorBody)))]
+pub async fn export_funding(State(s): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Response> {
+    Ok(crate::excel::xlsx_response(
+        "我的融资.xlsx",
+        service::funding_xlsx(&s, &p).await?,
+    ))
+}
+
 /// 在线申请先投后股：项目、申请资助金额与用途；编号自动生成，由资金业务部门审批（不予通过时说明理由），通过后签订协议；提交后可在 /api/v1/transfer/grant-equity-applications/{id}/documents 补充材料
 #[utoipa::path(post, path = "/api/v1/firm/equity-applications", tag = "firm", request_body = EquityApplicationDraft,
     responses((status = 201, body = ApplicationView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -63,6 +75,7 @@ pub async fn apply_equity(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(funding))
+        .routes(routes!(export_funding))
         .routes(routes!(apply))
         .routes(routes!(loan))
         .routes(routes!(apply_equity))

@@ -259,9 +259,15 @@ pub async fn equity_attach(
     .await
 }
 
+pub async fn export_funding(State(st): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    let bytes = crate::service::firm::funding_xlsx(&st, &p).await?;
+    Ok(crate::excel::xlsx_response("我的融资.xlsx", bytes))
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(FUNDING, get(funding))
+        .route("/firm/funding/export.xlsx", get(export_funding))
         .route("/firm/loans/new", get(apply_form))
         .route("/firm/loans", post(apply))
         .route("/firm/loans/{id}", get(loan))

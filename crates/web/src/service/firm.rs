@@ -223,6 +223,120 @@ pub async fn funding(s: &AppState, p: &Principal) -> ApiResult<FirmFunding> {
     })
 }
 
+/// 我的融资 in Excel: the firm's loans, agreements and grant-to-equity
+/// applications, one sheet each, with the fields its pages show (nothing
+/// internal).
+pub async fn funding_xlsx(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
+    use crate::excel::{workbook_sheets, Cell, Sheet};
+    let f = funding(s, p).await?;
+    let heads = |h: &[&str]| h.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let loans = Sheet {
+        name: "科企梯度贷".into(),
+        headers: heads(&[
+            "贷款编号",
+            "状态",
+            "评定梯度",
+            "申请金额（元）",
+            "审批金额（元）",
+            "期限（月）",
+            "年利率",
+            "贴息",
+            "合作银行",
+            "用途",
+            "申请日期",
+            "审批日期",
+            "放款日期",
+            "审批意见",
+            "逾期",
+        ]),
+        rows: f
+            .loans
+            .into_iter()
+            .map(|l| {
+                vec![
+                    Cell::Text(l.loan_no),
+                    Cell::Text(l.status_label),
+                    Cell::Text(l.tier_name),
+                    Cell::Money(l.requested_fen),
+                    Cell::Money(l.amount_fen),
+                    Cell::Number(f64::from(l.term_months)),
+                    Cell::Text(l.rate),
+                    Cell::Text(l.subsidy),
+                    Cell::Text(l.bank),
+                    Cell::Text(l.purpose),
+                    Cell::Date(l.applied_on),
+                    Cell::from(l.decided_on),
+                    Cell::from(l.disbursed_on),
+                    Cell::Text(l.decision_note),
+                    Cell::Text(if l.overdue { "有逾期" } else { "" }.into()),
+                ]
+            })
+            .collect(),
+    };
+    let agreements = Sheet {
+        name: "先投后股协议".into(),
+        headers: heads(&[
+            "协议编号",
+            "状态",
+            "资助金额（元）",
+            "已拨付（元）",
+            "签订日期",
+            "期限届满",
+            "转股折扣",
+            "持股上限",
+            "已转股比例",
+        ]),
+        rows: f
+            .agreements
+            .into_iter()
+            .map(|a| {
+                vec![
+                    Cell::Text(a.agreement_no),
+                    Cell::Text(a.status_label),
+                    Cell::Money(a.grant_fen),
+                    Cell::Money(a.disbursed_fen),
+                    Cell::Date(a.signed_on),
+                    Cell::Date(a.term_end),
+                    Cell::permille(a.discount_permille.into()),
+                    Cell::ppm(a.cap_ppm.into()),
+                    Cell::ppm(a.conv_stake_ppm.into()),
+                ]
+            })
+            .collect(),
+    };
+    let applications = Sheet {
+        name: "先投后股申请".into(),
+        headers: heads(&[
+            "申请编号",
+            "项目名称",
+            "申请金额（元）",
+            "状态",
+            "申请日期",
+            "决定日期",
+            "意见",
+            "协议编号",
+        ]),
+        rows: f
+            .equity_applications
+            .into_iter()
+            .map(|v| {
+                let a = v.application;
+                vec![
+                    Cell::Text(a.application_no),
+                    Cell::Text(a.project_name),
+                    Cell::Money(a.requested_fen),
+                    Cell::Text(v.status_label),
+                    Cell::Date(a.applied_on),
+                    Cell::from(a.decided_on),
+                    Cell::Text(a.decision_note),
+                    Cell::Text(v.agreement_no),
+                ]
+            })
+            .collect(),
+    };
+    workbook_sheets(vec![loans, agreements, applications])
+}
+
 /// Apply online: assessed into a tier as a staff entry is (or refused at
 /// once when no tier's conditions are met), then decided by the bureau.
 pub async fn apply(s: &AppState, p: &Principal, d: &FirmLoanDraft) -> ApiResult<FirmLoan> {
