@@ -176,6 +176,9 @@ pub async fn set_phone(db: &Db, user_id: &str, phone: &str) -> StoreResult<user:
     let u = get_user(db, user_id).await?;
     let (actor, v) = (u.username.clone(), u.version);
     let phone = phone.trim().to_string();
+    if u.phone == phone {
+        return Ok(u); // nothing to change, nothing to audit
+    }
     let tx = crate::db::begin_write(db).await?;
     let m = record::update(
         &tx,

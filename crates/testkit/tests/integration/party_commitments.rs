@@ -187,4 +187,15 @@ async fn a_commitment_cycle_runs_to_verified_fulfilment() {
             .0,
         403
     );
+    // The pledge form names each member with the branch, as namesakes need.
+    app.user("office_page", Role::PartyWorker, None, None).await;
+    let html = app
+        .browser("office_page")
+        .await
+        .get_text("/party/commitments")
+        .await;
+    assert!(
+        html.contains(">陈雪梅（金凤实验室第一党支部）</option>"),
+        "{html}"
+    );
 }

@@ -111,6 +111,10 @@ async fn list_page(
                 .map(|f| (o.org.id.clone(), o.org.name.clone(), f.clone()))
         })
         .collect();
+    let branch_names: std::collections::HashMap<&str, &str> = tree
+        .iter()
+        .map(|o| (o.org.id.as_str(), o.org.name.as_str()))
+        .collect();
     let members = network::members_all(&st.db, &Default::default(), 5_000)
         .await?
         .into_iter()
@@ -119,9 +123,8 @@ async fn list_page(
         })
         .map(|m| {
             // Members of the same name are told apart by their branch.
-            let branch = tree.iter().find(|o| o.org.id == m.party_org_id);
-            let label = match branch {
-                Some(o) => format!("{}（{}）", m.name, o.org.name),
+            let label = match branch_names.get(m.party_org_id.as_str()) {
+                Some(branch) => format!("{}（{branch}）", m.name),
                 None => m.name,
             };
             (m.id, label)
