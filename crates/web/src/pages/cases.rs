@@ -1357,45 +1357,39 @@ pub async fn accept_tasks(
 }
 
 async fn workbench_page(s: &AppState, p: &Principal, flash: Option<(&str, String)>) -> PageResult {
-    let (s, p) = (s.clone(), p.clone());
-    let r = async {
-        require(&p, Permission::CasesRead)?;
-        let mut sections = vec![];
-        for (title, icon, q, own_task) in workbench_sections(&p) {
-            let (total, rows) = section_rows(&s, &p, &q, own_task, 8).await?;
-            sections.push(WorkSection {
-                title: format!("{title}（{total}）"),
-                icon: icon.into(),
-                more: format!("/cases?{}", list_query_string(&q)),
-                batch: q.pending_task_department_id.is_some(),
-                rows,
-            });
-        }
-        let inbox = cases::inbox(&s.db, &p.user_id, p.department_id.as_deref(), 10)
-            .await?
-            .into_iter()
-            .map(|n| (fmt_time(n.created_at), n.title, n.body, n.link))
-            .collect();
-        let mut page = PageCtx::new(
-            &s,
-            &p,
-            "办理工作台",
-            "/cases/workbench",
-            &[("办理工作台", "")],
-        )
-        .calendar_gap(calendar_gap(&s).await?);
-        if let Some((kind, message)) = flash {
-            page = page.flash(kind, message);
-        }
-        Ok::<_, ApiError>(WorkbenchPage {
-            page,
-            sections,
-            inbox,
-        })
+    require(p, Permission::CasesRead)?;
+    let mut sections = vec![];
+    for (title, icon, q, own_task) in workbench_sections(p) {
+        let (total, rows) = section_rows(s, p, &q, own_task, 8).await?;
+        sections.push(WorkSection {
+            title: format!("{title}（{total}）"),
+            icon: icon.into(),
+            more: format!("/cases?{}", list_query_string(&q)),
+            batch: q.pending_task_department_id.is_some(),
+            rows,
+        });
     }
-    .await;
-    let pg = r?;
-    Ok(render(&pg))
+    let inbox = cases::inbox(&s.db, &p.user_id, p.department_id.as_deref(), 10)
+        .await?
+        .into_iter()
+        .map(|n| (fmt_time(n.created_at), n.title, n.body, n.link))
+        .collect();
+    let mut page = PageCtx::new(
+        s,
+        p,
+        "办理工作台",
+        "/cases/workbench",
+        &[("办理工作台", "")],
+    )
+    .calendar_gap(calendar_gap(s).await?);
+    if let Some((kind, message)) = flash {
+        page = page.flash(kind, message);
+    }
+    Ok(render(&WorkbenchPage {
+        page,
+        sections,
+        inbox,
+    }))
 }
 
 // ------------------------------------------------------------------ statistics
