@@ -3,7 +3,7 @@
 //! of rank since the previous race; commendations.
 
 use kechuang_domain::auth::Role;
-use kechuang_testkit::{id, spawn_app, Api};
+use kechuang_testkit::{id, spawn_app, Api, TestApp};
 use serde_json::json;
 
 /// A member with `verified` of two commitments due in 2025 fulfilled.
@@ -30,19 +30,25 @@ async fn member_with_record(office: &Api, branch: &str, name: &str, verified: us
     member
 }
 
-#[tokio::test]
-async fn a_race_runs_to_a_leaderboard_with_change_since_the_last_period() {
-    let app = spawn_app().await;
+/// The party office's client and a branch (第一党支部) for the members.
+async fn office_and_branch(app: &TestApp) -> (Api, String) {
     let office = app
         .api_client("office", Role::PartyWorker, None, None)
         .await;
-    let (_, branch) = office
+    let (status, branch) = office
         .post_json(
             "/api/v1/party/orgs",
             json!({"name": "第一党支部", "kind": "branch"}),
         )
         .await;
-    let branch = id(&branch);
+    assert_eq!(status, 201, "{branch}");
+    (office, id(&branch))
+}
+
+#[tokio::test]
+async fn a_race_runs_to_a_leaderboard_with_change_since_the_last_period() {
+    let app = spawn_app().await;
+    let (office, branch) = office_and_branch(&app).await;
     let a_member = member_with_record(&office, &branch, "甲", 2).await;
     let b_member = member_with_record(&office, &branch, "乙", 1).await;
     let (status, a) = office
@@ -193,16 +199,8 @@ async fn a_race_runs_to_a_leaderboard_with_change_since_the_last_period() {
 #[tokio::test]
 async fn a_dimension_without_data_is_not_scored_and_its_weight_goes_to_the_others() {
     let app = spawn_app().await;
-    let office = app
-        .api_client("office", Role::PartyWorker, None, None)
-        .await;
-    let (_, branch) = office
-        .post_json(
-            "/api/v1/party/orgs",
-            json!({"name": "第一党支部", "kind": "branch"}),
-        )
-        .await;
-    let member = member_with_record(&office, &id(&branch), "甲", 2).await;
+    let (office, branch) = office_and_branch(&app).await;
+    let member = member_with_record(&office, &branch, "甲", 2).await;
     let (_, a) = office
         .post_json("/api/v1/party/teams", json!({"name": "先投后股先锋队"}))
         .await;
