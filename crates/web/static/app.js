@@ -240,6 +240,18 @@
     treeRefresh(table);
   });
 
+  // fn(cell, column) for each single-column cell of the rows, columns
+  // counted across colspans.
+  function eachCell(rows, fn) {
+    Array.prototype.forEach.call(rows, function (row) {
+      var col = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        if ((cell.colSpan || 1) === 1) fn(cell, col);
+        col += cell.colSpan || 1;
+      });
+    });
+  }
+
   // ---- tables on phones ----
   // A table of four or more columns (not data-stack="off") is read as
   // cards below 576 px (app.css .table-stack): each cell is labelled with
@@ -253,12 +265,8 @@
         for (var k = 0; k < (th.colSpan || 1); k++) labels.push(th.textContent.trim());
       });
       Array.prototype.forEach.call(table.tBodies, function (body) {
-        Array.prototype.forEach.call(body.rows, function (row) {
-          var col = 0;
-          Array.prototype.forEach.call(row.cells, function (cell) {
-            if (!cell.hasAttribute('data-label') && cell.colSpan === 1) cell.setAttribute('data-label', labels[col] || '');
-            col += cell.colSpan || 1;
-          });
+        eachCell(body.rows, function (cell, col) {
+          if (!cell.hasAttribute('data-label')) cell.setAttribute('data-label', labels[col] || '');
         });
       });
       table.classList.add('table-stack');
@@ -273,12 +281,8 @@
     return 'kc-cols:' + location.pathname + '#' + k;
   }
   function showColumn(table, k, on) {
-    Array.prototype.forEach.call(table.rows, function (row) {
-      var col = 0;
-      Array.prototype.forEach.call(row.cells, function (cell) {
-        if (col === k && (cell.colSpan || 1) === 1) cell.classList.toggle('col-hidden', !on);
-        col += cell.colSpan || 1;
-      });
+    eachCell(table.rows, function (cell, col) {
+      if (col === k) cell.classList.toggle('col-hidden', !on);
     });
   }
   onEach('table.table', function (table) {
