@@ -303,7 +303,9 @@
       var list = document.createElement('div');
       list.className = 'dropdown-menu dropdown-menu-end p-2 small';
       Array.prototype.forEach.call(head.cells, function (th, k) {
-        var name = th.textContent.trim();
+        // A sorted column's heading carries ↑ or ↓; the choice is kept by
+        // the bare name so that sorting by a hidden column keeps it hidden.
+        var name = th.textContent.replace(/[↑↓]/g, '').trim();
         if (!name || k === 0) return; // the first column names the row
         var id = table.id + '-col-' + k;
         var item = document.createElement('div');
