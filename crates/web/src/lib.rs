@@ -90,6 +90,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::account::routes())
         .merge(pages::orgs::routes())
         .merge(pages::departments::routes())
+        .merge(pages::dictionary::routes())
         .merge(pages::chains::routes())
         .merge(pages::messages::routes())
         .merge(pages::cases::routes())

@@ -137,6 +137,8 @@ pub struct CaseFilter {
     pub talent_tier: Option<String>,
     /// Talents' requests of international (true) or domestic (false) talents only.
     pub talent_international: Option<bool>,
+    /// These cases only (a batch chosen on the list: 导出所选).
+    pub ids: Option<Vec<String>>,
     pub sort: CaseSort,
 }
 
@@ -275,6 +277,9 @@ pub(super) fn matching(scope: &Scope, f: &CaseFilter, l: &Lookup) -> Select<case
     }
     if let Some(o) = &f.org_id {
         q = q.filter(case::Column::OrgId.eq(o.clone()));
+    }
+    if let Some(ids) = &f.ids {
+        q = q.filter(case::Column::Id.is_in(ids.clone()));
     }
     if let Some(d) = &f.department_id {
         q = q.filter(concerns(std::slice::from_ref(d), l.every));

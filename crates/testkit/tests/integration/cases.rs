@@ -7,7 +7,7 @@ use kechuang_domain::ErrorCode;
 use kechuang_testkit::{spawn_app, Api, TestApp};
 use serde_json::{json, Value};
 
-use crate::{admin, create_department, create_org, location};
+use crate::{admin, create_department, create_org, location, refused, sheet_rows};
 
 pub(crate) struct World {
     pub(crate) app: TestApp,
@@ -1157,6 +1157,75 @@ async fn case_lists_export_to_excel() {
     assert!(rows[1][0].starts_with("KC-"));
     assert_eq!(rows[1][1], "导出测试");
     assert_eq!(rows[1][5], "待受理");
+}
+
+#[tokio::test]
+async fn a_clerk_exports_the_cases_ticked_on_the_list() {
+    let w = world().await;
+    let mut ids = vec![];
+    for title in ["勾选一", "勾选二", "不选"] {
+        ids.push(submit(&w, title).await["id"].as_str().unwrap().to_string());
+    }
+    let titles = |bytes: &[u8]| {
+        let mut t: Vec<String> = sheet_rows(bytes, None)
+            .into_iter()
+            .skip(1)
+            .map(|r| r[1].clone())
+            .collect();
+        t.sort();
+        t
+    };
+    // The API: the ids, through the same export as the filtered list.
+    let res = w
+        .admin
+        .get(&format!("/api/v1/cases/export?ids={},{}", ids[0], ids[1]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(titles(&res.bytes().await.unwrap()), ["勾选一", "勾选二"]);
+    // Another firm names them and gets none of them (its own scope holds).
+    let res = w
+        .other_enterprise
+        .get(&format!("/api/v1/cases/export?ids={},{}", ids[0], ids[1]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(titles(&res.bytes().await.unwrap()).is_empty());
+    // More than a batch is refused with what to do.
+    let many = vec!["x"; 501].join(",");
+    let body = refused(
+        Api::json(w.admin.get(&format!("/api/v1/cases/export?ids={many}"))).await,
+        400,
+        "invalid_query",
+    );
+    assert!(body["message"].as_str().unwrap().contains("分批"), "{body}");
+    // The page: a box per row, and 导出所选 with the boxes ticked.
+    let page = w.app.browser("admin").await;
+    let list = page.get_text("/cases").await;
+    assert!(list.contains("导出所选"), "{list}");
+    for id in &ids {
+        assert!(
+            list.contains(&format!("name=\"id\" value=\"{id}\" form=\"batch-export\"")),
+            "{list}"
+        );
+    }
+    let res = page
+        .get(&format!(
+            "/cases/export-selected.xlsx?id={}&id={}",
+            ids[0], ids[2]
+        ))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(titles(&res.bytes().await.unwrap()), ["不选", "勾选一"]);
+    // Nothing ticked: back to the list, saying what to do.
+    let res = page.get("/cases/export-selected.xlsx").await;
+    assert_eq!(location(&res), "/cases?flash=none_chosen");
+    assert!(page
+        .get_text("/cases?flash=none_chosen")
+        .await
+        .contains("请先勾选要导出的诉求"));
 }
 
 #[tokio::test]

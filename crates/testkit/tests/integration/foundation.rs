@@ -980,6 +980,73 @@ async fn audit_chain_detects_altered_and_deleted_entries() {
 }
 
 #[tokio::test]
+async fn the_data_dictionary_lists_every_code_list_and_where_to_keep_the_editable_ones() {
+    let app = spawn_app().await;
+    let admin = admin(&app).await;
+    let dep = create_department(&admin, "科技创新局", "KJ", None).await;
+    let org = create_org(&admin, "字典测试公司", 301, json!({})).await;
+    app.user("kj", Role::Department, Some(id(&dep)), None).await;
+    app.user("qy", Role::Enterprise, None, Some(id(&org))).await;
+    // Signed out: 401.
+    let res = reqwest::get(app.url("/api/v1/dictionary")).await.unwrap();
+    assert_eq!(res.status(), 401);
+    let d = admin.get_ok("/api/v1/dictionary").await;
+    let fixed = d["fixed"].as_array().unwrap();
+    let mut keys: Vec<&str> = fixed.iter().map(|l| l["key"].as_str().unwrap()).collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "a list key twice: {keys:?}");
+    for l in fixed {
+        let items = l["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "{l}");
+        let mut codes: Vec<&str> = items.iter().map(|i| i["code"].as_str().unwrap()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), items.len(), "a code twice in {l}");
+    }
+    let list = |key: &str| {
+        fixed
+            .iter()
+            .find(|l| l["key"] == key)
+            .unwrap_or_else(|| panic!("no {key}"))["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["code"].as_str().unwrap(), i["label"].as_str().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    // The codes are the ones the records store: a case received is `submitted`.
+    assert!(list("case_status").contains(&("submitted", "待受理")));
+    assert!(list("staff_role")
+        .iter()
+        .any(|(_, label)| *label == "首席服务官"));
+    // Each editable list points to a page that is there.
+    let page = app.browser("admin").await;
+    for e in d["editable"].as_array().unwrap() {
+        let href = e["href"].as_str().unwrap();
+        assert_eq!(page.get(href).await.status(), 200, "{href}");
+    }
+    // The page: in a clerk's navigation, searchable, with 重置.
+    let kj = app.browser("kj").await;
+    let html = kj.get_text("/dictionary").await;
+    assert!(
+        html.contains("href=\"/dictionary\""),
+        "not in the navigation"
+    );
+    assert!(html.contains("首席服务官") && html.contains("待受理") && html.contains("重置"));
+    assert!(html.contains("href=\"/cases/categories\""));
+    let found = kj.get_text("/dictionary?q=%E9%A6%96%E5%B8%AD").await; // 首席
+    assert!(found.contains("服务队伍身份") && found.contains("首席服务官"));
+    assert!(!found.contains("待受理"), "a list without 首席 shown");
+    let none = kj.get_text("/dictionary?q=zzz").await;
+    assert!(none.contains("没有符合“zzz”的代码表或取值"));
+    // Not in a firm's navigation.
+    let qy = app.browser("qy").await;
+    assert!(!qy.get_text("/").await.contains("href=\"/dictionary\""));
+}
+
+#[tokio::test]
 async fn openapi_describes_every_route_with_its_area_tag() {
     let app = spawn_app().await;
     let doc: Value = reqwest::get(app.url("/api/openapi.json"))
@@ -998,6 +1065,7 @@ async fn openapi_describes_every_route_with_its_area_tag() {
         "/api/v1/chains/{id}",
         "/api/v1/calendar/add-workdays",
         "/api/v1/me",
+        "/api/v1/dictionary",
         "/api/v1/firm/funding",
         "/api/v1/firm/funding/export",
         "/api/v1/firm/loans",

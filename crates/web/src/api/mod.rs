@@ -8,6 +8,7 @@ pub mod cases;
 pub mod chains;
 pub mod cockpit;
 pub mod departments;
+pub mod dictionary;
 pub mod events;
 pub mod firm;
 pub mod matching;
@@ -185,6 +186,7 @@ impl Modify for ErrorResponses {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(me::router())
+        .merge(dictionary::router())
         .merge(orgs::router())
         .merge(departments::router())
         .merge(chains::router())

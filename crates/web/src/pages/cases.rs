@@ -215,10 +215,14 @@ pub async fn list(
     }
     let categories = category_choices(&s).await?;
     let departments = department_choices(&s).await?;
+    let mut page = PageCtx::new(&s, &p, "诉求列表", "/cases", &[("诉求列表", "")])
+        .calendar_gap(calendar_gap(&s).await?);
+    page = match flash.flash.as_deref() {
+        Some("none_chosen") => page.flash("warning", "请先勾选要导出的诉求，再点“导出所选”"),
+        code => page.flash_code(code),
+    };
     Ok(render(&ListPage {
-        page: PageCtx::new(&s, &p, "诉求列表", "/cases", &[("诉求列表", "")])
-            .flash_code(flash.flash.as_deref())
-            .calendar_gap(calendar_gap(&s).await?),
+        page,
         list,
         q,
         statuses: status_choices(),
@@ -305,6 +309,29 @@ pub async fn export(
 ) -> PageResult {
     let b = crate::service::cases::export_bytes(&s, &p, &q).await?;
     Ok(excel::xlsx_response("诉求清单.xlsx", b))
+}
+
+/// 导出所选: the cases ticked on the list (`id`, repeated), through the
+/// same export as the filtered list (`ids`).
+pub async fn export_selected(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> PageResult {
+    let ids: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "id")
+        .map(|(_, v)| v)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Redirect::to("/cases?flash=none_chosen").into_response());
+    }
+    let q = CaseListQuery {
+        ids: Some(ids.join(",")),
+        ..Default::default()
+    };
+    let b = crate::service::cases::export_bytes(&s, &p, &q).await?;
+    Ok(excel::xlsx_response("诉求清单（所选）.xlsx", b))
 }
 
 // ------------------------------------------------------------------ intake
@@ -2142,6 +2169,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases", get(list))
         .route("/cases/export.xlsx", get(export))
+        .route("/cases/export-selected.xlsx", get(export_selected))
         .route("/cases/new", get(new_form).post(create))
         .route("/cases/workbench", get(workbench))
         .route("/cases/workbench/accept", post(accept_tasks))

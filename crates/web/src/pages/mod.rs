@@ -10,6 +10,7 @@ pub mod cases;
 pub mod chains;
 pub mod cockpit;
 pub mod departments;
+pub mod dictionary;
 pub mod error;
 pub mod events;
 pub mod firm;
@@ -371,6 +372,7 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     "link-45deg",
                     Some(Permission::ChainsRead),
                 ),
+                ("数据字典", "/dictionary", "journal-code", None),
             ],
         ),
         (
@@ -431,9 +433,10 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                 .filter(|(_, href, _, _)| {
                     *href != "/talent" || crate::service::talent::as_talent(p)
                 })
-                // Committee-internal figures are not for an enterprise or a talent.
+                // Committee-internal figures, and the code lists staff fill
+                // imports with, are not for an enterprise or a talent.
                 .filter(|(_, href, _, _)| {
-                    !(*href == "/cases/statistics"
+                    !((*href == "/cases/statistics" || *href == "/dictionary")
                         && matches!(
                             p.scope,
                             kechuang_store::Scope::Org(_) | kechuang_store::Scope::User(_)

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod chains;
 pub mod cockpit;
 pub mod departments;
+pub mod dictionary;
 pub mod events;
 pub mod firm;
 pub mod matching;

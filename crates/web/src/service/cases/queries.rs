@@ -440,6 +440,8 @@ pub struct CaseListQuery {
     pub talent_tier: Option<String>,
     /// true：国际人才的服务申请；false：国内人才的（统计下钻用）
     pub talent_international: Option<String>,
+    /// 只要这些诉求：id 以逗号分隔，最多 500 个（列表勾选后“导出所选”）
+    pub ids: Option<String>,
     /// received_desc, received_asc, due, number
     pub sort: Option<String>,
     /// 统计分组（仅统计接口）：department（主办部门）, task_force, category, chain, month
@@ -450,6 +452,9 @@ pub struct CaseListQuery {
     #[param(ignore)]
     pub per_page: Option<u64>,
 }
+
+/// The most cases one 导出所选 names.
+pub const BATCH_EXPORT_LIMIT: usize = 500;
 
 fn date(v: &Option<String>) -> ApiResult<Option<NaiveDate>> {
     match non_empty(v) {
@@ -517,6 +522,23 @@ impl CaseListQuery {
             received_to: to,
             talent_tier: non_empty(&self.talent_tier),
             talent_international: opt_bool("talent_international", &self.talent_international)?,
+            ids: match non_empty(&self.ids) {
+                None => None,
+                Some(ids) => {
+                    let ids: Vec<String> = ids
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|i| !i.is_empty())
+                        .map(String::from)
+                        .collect();
+                    if ids.len() > BATCH_EXPORT_LIMIT {
+                        return Err(bad(&format!(
+                            "一次最多导出所选的 {BATCH_EXPORT_LIMIT} 件诉求，请分批导出或按筛选条件导出"
+                        )));
+                    }
+                    Some(ids)
+                }
+            },
             sort: match non_empty(&self.sort) {
                 None => CaseSort::default(),
                 Some(s) => CaseSort::parse(&s)
