@@ -6,7 +6,7 @@
 //! role, a project's stages) are fixed in code: a new value needs new
 //! rules, so they are shown here to be read (by whoever fills an import
 //! file or calls the API), not edited. Those a committee keeps for itself
-//! are registers with their own pages (诉求分类, 人才层次, 对接词表, 贷款档位,
+//! are registers with their own pages (诉求分类, 人才层次, 匹配词库, 贷款档位,
 //! 部门架构, 工作日历); the dictionary points to them.
 //!
 //! Each fixed list is read from its enum (`ALL`, `as_str`, `label_zh`), so
@@ -302,9 +302,9 @@ pub fn fixed() -> Vec<Dictionary> {
         ),
         list!(
             "term_kind",
-            "词表类型",
+            "匹配词库类型",
             "技术撮合",
-            "对接词表",
+            "匹配词库",
             matching::TermKind
         ),
         list!(
@@ -395,7 +395,7 @@ pub fn editable() -> Vec<EditableList> {
             href: "/talent/catalogue",
         },
         EditableList {
-            name: "对接词表",
+            name: "匹配词库",
             area: "技术撮合",
             used_in: "供给与需求的领域、关键词匹配",
             href: "/matching/terms",
