@@ -409,3 +409,138 @@ pub async fn units_of(db: &Db, party_org_id: &str) -> StoreResult<Vec<String>> {
     v.sort();
     Ok(v)
 }
+
+/// A zone of an imported ledger with its members and covered organisations
+/// (ids, already found by the importer).
+#[derive(Clone, Debug)]
+pub struct ZoneImport {
+    pub zone: ZoneInput,
+    pub member_ids: Vec<String>,
+    pub org_ids: Vec<String>,
+}
+
+/// Register a ledger's zones with their members and organisations, all or
+/// nothing. A member outside the zone's party organisation is refused here
+/// too, as `add_member` refuses it. Err carries the index of the zone.
+pub async fn import(
+    db: &Db,
+    actor: &str,
+    rows: Vec<ZoneImport>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    for (k, r) in rows.into_iter().enumerate() {
+        let at = |e: StoreError| (k, e);
+        check_party_org(&tx, &r.zone.party_org_id)
+            .await
+            .map_err(at)?;
+        let under = super::network::subtree(&tx, &r.zone.party_org_id)
+            .await
+            .map_err(at)?;
+        let mut am = zone::ActiveModel::default();
+        apply(&mut am, r.zone);
+        let z = record::insert(&tx, actor, am).await.map_err(at)?;
+        for m in r.member_ids {
+            let member = party_member::Entity::find_by_id(m.clone())
+                .one(&tx)
+                .await
+                .map_err(|e| (k, e.into()))?
+                .ok_or_else(|| (k, StoreError::rule(ErrorCode::UnknownMember, "党员不存在")))?;
+            if !under.contains(&member.party_org_id) {
+                return Err((
+                    k,
+                    StoreError::rule(
+                        ErrorCode::MemberOutsideOrg,
+                        format!("{}不属于本责任区所在党组织，不能加入", member.name),
+                    ),
+                ));
+            }
+            let am = zone_member::ActiveModel {
+                zone_id: Set(z.id.clone()),
+                member_id: Set(m),
+                ..Default::default()
+            };
+            record::insert(&tx, actor, am).await.map_err(at)?;
+        }
+        for o in r.org_ids {
+            let am = zone_org::ActiveModel {
+                zone_id: Set(z.id.clone()),
+                org_id: Set(o),
+                ..Default::default()
+            };
+            record::insert(&tx, actor, am).await.map_err(at)?;
+        }
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(n)
+}
+
+/// The members and covered organisations of these zones, each by name.
+pub async fn links(
+    db: &Db,
+    zone_ids: &[String],
+) -> StoreResult<(
+    HashMap<String, Vec<party_member::Model>>,
+    HashMap<String, Vec<org::Model>>,
+)> {
+    let (mut members, mut orgs) = (HashMap::new(), HashMap::new());
+    for chunk in zone_ids.chunks(500) {
+        let pairs: Vec<(String, String)> = zone_member::Entity::find()
+            .select_only()
+            .column(zone_member::Column::ZoneId)
+            .column(zone_member::Column::MemberId)
+            .filter(zone_member::Column::ZoneId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let ids: Vec<String> = pairs.iter().map(|(_, m)| m.clone()).collect();
+        let mut found = HashMap::new();
+        for c in ids.chunks(500) {
+            for m in party_member::Entity::find()
+                .filter(party_member::Column::Id.is_in(c.to_vec()))
+                .all(db)
+                .await?
+            {
+                found.insert(m.id.clone(), m);
+            }
+        }
+        for (z, m) in pairs {
+            if let Some(m) = found.get(&m) {
+                members.entry(z).or_insert_with(Vec::new).push(m.clone());
+            }
+        }
+        let pairs: Vec<(String, String)> = zone_org::Entity::find()
+            .select_only()
+            .column(zone_org::Column::ZoneId)
+            .column(zone_org::Column::OrgId)
+            .filter(zone_org::Column::ZoneId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let ids: Vec<String> = pairs.iter().map(|(_, o)| o.clone()).collect();
+        let mut found = HashMap::new();
+        for c in ids.chunks(500) {
+            for o in org::Entity::find()
+                .filter(org::Column::Id.is_in(c.to_vec()))
+                .all(db)
+                .await?
+            {
+                found.insert(o.id.clone(), o);
+            }
+        }
+        for (z, o) in pairs {
+            if let Some(o) = found.get(&o) {
+                orgs.entry(z).or_insert_with(Vec::new).push(o.clone());
+            }
+        }
+    }
+    for v in members.values_mut() {
+        v.sort_by(|a: &party_member::Model, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    }
+    for v in orgs.values_mut() {
+        v.sort_by(|a: &org::Model, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    }
+    Ok((members, orgs))
+}

@@ -13,7 +13,7 @@ use kechuang_testkit::{id, spawn_app, Api};
 use sea_orm::ActiveValue::Set;
 use serde_json::{json, Value};
 
-use crate::{admin, create_org, refused};
+use crate::{admin, code, create_org, problem_cells, refused, sheet_rows, text_xlsx, upload_xlsx};
 
 /// A party organisation under `parent`, written through the store.
 pub async fn party_org(db: &Db, parent: Option<&party_org::Model>, name: &str) -> party_org::Model {
@@ -296,20 +296,187 @@ async fn zones_take_members_of_their_party_organisation_and_cover_register_orgs(
         .rows()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
-    assert_eq!(
-        rows[0],
-        [
-            "责任区",
-            "所属党组织",
-            "负责人",
-            "责任范围",
-            "党员数",
-            "覆盖单位数"
-        ]
-    );
+    assert_eq!(rows[0], COLUMNS);
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[2][0], "科研楼宇责任区（一区）");
-    assert_eq!((rows[2][4].as_str(), rows[2][5].as_str()), ("2", "1"));
+    assert_eq!((rows[2][6].as_str(), rows[2][7].as_str()), ("2", "1"));
+}
+
+const COLUMNS: [&str; 8] = [
+    "责任区",
+    "所属党组织",
+    "负责人",
+    "责任范围",
+    "责任区党员",
+    "覆盖单位",
+    "党员数",
+    "覆盖单位数",
+];
+
+#[tokio::test]
+async fn a_committee_imports_its_zone_ledger_with_members_and_firms_and_exports_it_back() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let root = party_org(&app.db, None, "科技创新机构联合党委").await;
+    let lab = party_org(&app.db, Some(&root), "金凤实验室党支部").await;
+    let other = party_org(&app.db, None, "另一个党委").await;
+    member(&app.db, &lab, "李晓燕").await;
+    member(&app.db, &root, "王建华").await;
+    member(&app.db, &other, "赵国栋").await;
+    // Two members of one name under the committee: told apart by branch.
+    member(&app.db, &lab, "周雪梅").await;
+    member(&app.db, &root, "周雪梅").await;
+    create_org(&api, "重庆金凤软件有限公司", 11, json!({})).await;
+    create_org(&api, "同名公司", 12, json!({})).await;
+    create_org(&api, "同名公司", 13, json!({})).await;
+    let twin = code(13);
+
+    // The template has the export's columns.
+    let res = api
+        .get("/api/v1/party/zones/import/template")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(sheet_rows(&res.bytes().await.unwrap(), None)[0], COLUMNS);
+
+    // Every bad cell is named; nothing is imported.
+    let bad = text_xlsx(&[
+        COLUMNS.to_vec(),
+        vec!["甲", "不存在的党委", "王建华", "", "", "", "", ""],
+        vec![
+            "乙",
+            "科技创新机构联合党委",
+            "王建华",
+            "",
+            "赵国栋",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "丙",
+            "科技创新机构联合党委",
+            "王建华",
+            "",
+            "周雪梅",
+            "同名公司",
+            "",
+            "",
+        ],
+        vec!["丁", "科技创新机构联合党委", "", "", "", "没有这家", "", ""],
+    ]);
+    let body = refused(
+        upload_xlsx(&api, "/api/v1/party/zones/import", bad).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        problem_cells(&body),
+        [
+            (2, "所属党组织".to_string()),
+            (3, "责任区党员".to_string()),
+            (4, "责任区党员".to_string()),
+            (4, "覆盖单位".to_string()),
+            (5, "负责人".to_string()),
+            (5, "覆盖单位".to_string()),
+        ],
+        "{body}"
+    );
+    assert!(body.to_string().contains("周雪梅（所在党组织）"), "{body}");
+    assert_eq!(api.get_ok("/api/v1/party/zones").await["total"], 0);
+
+    // A good ledger, written as the export writes it: members and firms by
+    // name in name order, a shared name qualified, a twin firm by its code.
+    let good: Vec<Vec<String>> = vec![
+        COLUMNS.iter().map(|c| c.to_string()).collect(),
+        [
+            "科研楼宇责任区",
+            "科技创新机构联合党委",
+            "王建华",
+            "科研楼宇及周边企业",
+            "周雪梅（金凤实验室党支部）、李晓燕、王建华",
+            &format!("{twin}、重庆金凤软件有限公司"),
+            "3",
+            "2",
+        ]
+        .iter()
+        .map(|c| c.to_string())
+        .collect(),
+        [
+            "实验室责任区",
+            "金凤实验室党支部",
+            "李晓燕",
+            "",
+            "李晓燕",
+            "",
+            "1",
+            "0",
+        ]
+        .iter()
+        .map(|c| c.to_string())
+        .collect(),
+    ];
+    let as_refs: Vec<Vec<&str>> = good
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let (status, done) = upload_xlsx(&api, "/api/v1/party/zones/import", text_xlsx(&as_refs)).await;
+    assert_eq!(
+        (status, done["imported"].clone()),
+        (200, json!(2)),
+        "{done}"
+    );
+    let list = api.get_ok("/api/v1/party/zones?q=科研楼宇").await;
+    assert_eq!(list["items"][0]["member_count"], 3);
+    assert_eq!(list["items"][0]["org_count"], 2);
+
+    // The export gives the file back.
+    let res = api.get("/api/v1/party/zones/export").send().await.unwrap();
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut exported = sheet_rows(&bytes, None);
+    exported[1..].sort();
+    let mut expected = good.clone();
+    expected[1..].sort();
+    assert_eq!(exported, expected);
+
+    // The same ledger again is refused, not doubled.
+    let body = refused(
+        upload_xlsx(&api, "/api/v1/party/zones/import", bytes).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(problem_cells(&body).len(), 2, "{body}");
+    assert_eq!(api.get_ok("/api/v1/party/zones").await["total"], 2);
+
+    // The page: 导入 Excel, and a refusal shown in its panel.
+    let page = app.browser("admin").await;
+    let html = page.get_text("/party/zones").await;
+    assert!(
+        html.contains("/api/v1/party/zones/import/template"),
+        "{html}"
+    );
+    let part = reqwest::multipart::Part::bytes(text_xlsx(&[
+        COLUMNS.to_vec(),
+        vec!["戊", "不存在的党委", "王建华", "", "", "", "", ""],
+    ]))
+    .file_name("z.xlsx");
+    let r = page
+        .http
+        .post(format!(
+            "{}/party/zones/import?csrf_token={}",
+            page.base, page.csrf
+        ))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"import-problems\"") && html.contains("不存在的党委"),
+        "{html}"
+    );
 }
 
 #[tokio::test]

@@ -430,3 +430,76 @@ pub async fn import_bytes(
     )
     .await?)
 }
+
+/// The register's organisations by credit code and by full name, for the
+/// imports that name an organisation (a ledger written by hand names it by
+/// name; two organisations of one name need the code).
+pub struct OrgIndex {
+    by_code: HashMap<String, String>,
+    by_name: HashMap<String, Vec<String>>,
+    /// id → (name, credit code)
+    of_id: HashMap<String, (String, String)>,
+}
+
+impl OrgIndex {
+    pub async fn load(s: &AppState) -> ApiResult<OrgIndex> {
+        let mut ix = OrgIndex {
+            by_code: HashMap::new(),
+            by_name: HashMap::new(),
+            of_id: HashMap::new(),
+        };
+        for o in orgs::list_all(&s.db, &Scope::All, &Default::default(), 1_000_000).await? {
+            let code = o.uscc.unwrap_or_default();
+            if !code.is_empty() {
+                ix.by_code.insert(code.clone(), o.id.clone());
+            }
+            ix.by_name
+                .entry(o.name.clone())
+                .or_default()
+                .push(o.id.clone());
+            ix.of_id.insert(o.id, (o.name, code));
+        }
+        Ok(ix)
+    }
+
+    /// The organisation of a credit code (upper or lower case).
+    pub fn by_code(&self, code: &str) -> Option<&String> {
+        self.by_code.get(&code.trim().to_uppercase())
+    }
+
+    /// The organisation of a full name, or why not (for the problem list).
+    pub fn by_name(&self, name: &str) -> Result<String, String> {
+        match self.by_name.get(name.trim()).map(Vec::as_slice) {
+            Some([id]) => Ok(id.clone()),
+            Some(ids) if ids.len() > 1 => Err(format!(
+                "有 {} 个单位叫“{}”，请填写统一社会信用代码",
+                ids.len(),
+                name.trim()
+            )),
+            _ => Err(format!(
+                "单位名录中没有“{}”，请填写全称或统一社会信用代码",
+                name.trim()
+            )),
+        }
+    }
+
+    /// The organisation written as its credit code or its full name.
+    pub fn find(&self, key: &str) -> Result<String, String> {
+        match self.by_code(key) {
+            Some(id) => Ok(id.clone()),
+            None => self.by_name(key),
+        }
+    }
+
+    /// How an export writes an organisation so that `find` reads it back:
+    /// its name, or its credit code where another has the same name.
+    pub fn key_of(&self, id: &str) -> String {
+        let Some((name, code)) = self.of_id.get(id) else {
+            return String::new();
+        };
+        match self.by_name.get(name) {
+            Some(ids) if ids.len() > 1 && !code.is_empty() => code.clone(),
+            _ => name.clone(),
+        }
+    }
+}

@@ -15,6 +15,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
 use crate::forms::party::zones::{ZoneDraft, ZoneMemberDraft, ZoneOrgDraft};
+use crate::service::party::zone_sheets as sheets;
 use crate::service::party::zones::{self as service, ZoneDetailView, ZoneListQuery, ZoneView};
 use crate::AppState;
 
@@ -49,8 +50,38 @@ pub async fn export_zones(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "党员责任区.xlsx",
-        service::export_bytes(&s, &p, &q).await?,
+        sheets::export_bytes(&s, &p, &q).await?,
     ))
+}
+
+/// 下载党员责任区导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/party/zones/import/template", tag = "party",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn zones_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "党员责任区导入模板.xlsx",
+        sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入党员责任区台账：先校验全部行，有错则整体不导入（所属党组织按名称；责任区党员按姓名，以“、”分隔，重名写成“姓名（所在党组织）”；覆盖单位按全称或统一社会信用代码，以“、”分隔）
+#[utoipa::path(post, path = "/api/v1/party/zones/import", tag = "party",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_zones(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    crate::api::ApiMultipart(mp): crate::api::ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
+    let bytes = excel::upload(mp).await?;
+    Ok(Json(excel::Imported {
+        imported: sheets::import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
 }
 
 /// 新建党员责任区
@@ -157,6 +188,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_zones, create_zone))
         .routes(routes!(export_zones))
+        .routes(routes!(zones_template))
+        .routes(routes!(import_zones))
         .routes(routes!(get_zone, update_zone))
         .routes(routes!(add_member))
         .routes(routes!(remove_member))

@@ -16,8 +16,12 @@ use kechuang_store::Principal;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{answer, done, draft, field, org_choices, FlashQuery, FormState};
+use crate::pages::actions::{
+    answer, done, draft, field, import_refusal, org_choices, with_status, FlashQuery, FormState,
+    ImportPanel,
+};
 use crate::pages::{query_string, render, PageCtx, PageResult, Pager};
+use crate::service::party::zone_sheets as sheets;
 use crate::service::party::zones::{self as service, ZoneDetailView, ZoneListQuery, ZoneView};
 use crate::AppState;
 
@@ -27,6 +31,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(ZONES, get(list).post(create))
         .route("/party/zones/export.xlsx", get(export))
+        .route("/party/zones/import", post(import))
         .route("/party/zones/{id}", get(detail))
         .route("/party/zones/{id}/act/{action}", post(act))
 }
@@ -43,7 +48,16 @@ struct ZonesPage {
     export_href: String,
     can_write: bool,
     fs: FormState,
+    imp: ImportPanel,
 }
+
+/// The ledger's import panel.
+const ZONE_IMPORT: (&str, &str, &str, &str) = (
+    "import-zones",
+    "/party/zones/import",
+    "/api/v1/party/zones/import/template",
+    "所属党组织按名称；责任区党员按姓名，以“、”分隔，重名写成“姓名（所在党组织）”（导出即如此）；覆盖单位按全称或统一社会信用代码，以“、”分隔。",
+);
 
 impl ZonesPage {
     fn sel(&self, v: &Option<String>, code: &str) -> bool {
@@ -67,7 +81,20 @@ async fn list_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
+    list_page_with(st, p, q, fs, vec![], flash).await
+}
+
+/// The list, with the import panel showing a refused import's bad cells.
+async fn list_page_with(
+    st: &AppState,
+    p: &Principal,
+    q: ZoneListQuery,
+    fs: FormState,
+    problems: Vec<crate::excel::ImportProblem>,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
+    let imp = ImportPanel::new(ZONE_IMPORT, &fs, problems);
     let f = q.filter();
     let page = store::list(
         &st.db,
@@ -97,7 +124,27 @@ async fn list_page(
         q,
         can_write: p.can(Permission::PartyWrite),
         fs,
+        imp,
     }))
+}
+
+/// POST /party/zones/import (multipart; the CSRF token rides in the query).
+pub async fn import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(done(ZONES, "imported")),
+        Err(e) => import_refusal(e)?,
+    };
+    let r = list_page_with(&st, &p, ZoneListQuery::default(), fs, problems, None).await?;
+    Ok(with_status(r, status))
 }
 
 pub async fn export(
@@ -105,7 +152,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<ZoneListQuery>,
 ) -> PageResult {
-    let b = service::export_bytes(&st, &p, &q).await?;
+    let b = sheets::export_bytes(&st, &p, &q).await?;
     Ok(excel::xlsx_response("党员责任区.xlsx", b))
 }
 

@@ -17,6 +17,7 @@ use kechuang_domain::auth::Permission;
 use kechuang_store::party::staff::{self as store, StaffRole};
 use kechuang_store::{departments, party::network, Principal, Scope};
 
+use super::one_of;
 use super::staff::STAFF_COLUMNS;
 use crate::auth::require;
 use crate::error::ApiResult;
@@ -56,24 +57,6 @@ pub fn template_bytes() -> ApiResult<Vec<u8>> {
         &STAFF_COLUMNS,
         rows.map(|r| r.into_iter().map(Cell::from).collect()),
     )
-}
-
-/// One id for a name, or why not.
-fn one_of(
-    names: &HashMap<String, Vec<String>>,
-    name: &str,
-    what: &str,
-    place: &str,
-) -> Result<Option<String>, String> {
-    match names.get(name).map(Vec::as_slice) {
-        _ if name.is_empty() => Ok(None),
-        Some([id]) => Ok(Some(id.clone())),
-        Some(ids) if ids.len() > 1 => Err(format!(
-            "有 {} 个名为“{name}”的{what}，请先在{place}中改名区分",
-            ids.len()
-        )),
-        _ => Err(format!("{what}“{name}”不存在，请填写{place}中的名称")),
-    }
 }
 
 fn column_of(field: &str) -> &'static str {
@@ -317,15 +300,7 @@ pub async fn assignments_import_bytes(
             .or_default()
             .push(m.id);
     }
-    let (mut by_code, mut by_name) = (HashMap::new(), HashMap::<String, Vec<String>>::new());
-    for o in
-        kechuang_store::orgs::list_all(&s.db, &Scope::All, &Default::default(), 1_000_000).await?
-    {
-        if let Some(c) = o.uscc.filter(|c| !c.is_empty()) {
-            by_code.insert(c, o.id.clone());
-        }
-        by_name.entry(o.name).or_default().push(o.id);
-    }
+    let orgs = crate::service::orgs::OrgIndex::load(s).await?;
     let mut problems = vec![];
     let (mut rows, mut rows_of) = (vec![], vec![]);
     for (row_no, row) in table.rows() {
@@ -361,36 +336,19 @@ pub async fn assignments_import_bytes(
             }
         };
         let (org_name, code) = (cell("联系单位"), cell("统一社会信用代码").to_uppercase());
-        let org_id = match (
-            by_code.get(&code),
-            by_name.get(&org_name).map(Vec::as_slice),
-        ) {
-            (Some(id), _) => id.clone(),
-            (None, _) if !code.is_empty() => {
+        let org_id = match orgs.by_code(&code) {
+            Some(id) => id.clone(),
+            None if !code.is_empty() => {
                 problems.push(bad(
                     "统一社会信用代码",
                     format!("单位名录中没有统一社会信用代码为 {code} 的单位"),
                 ));
                 String::new()
             }
-            (None, Some([id])) => id.clone(),
-            (None, Some(ids)) if ids.len() > 1 => {
-                problems.push(bad(
-                    "联系单位",
-                    format!(
-                        "有 {} 个单位叫“{org_name}”，请填写统一社会信用代码",
-                        ids.len()
-                    ),
-                ));
+            None => orgs.by_name(&org_name).unwrap_or_else(|e| {
+                problems.push(bad("联系单位", e));
                 String::new()
-            }
-            _ => {
-                problems.push(bad(
-                    "联系单位",
-                    format!("单位名录中没有“{org_name}”，请填写全称或统一社会信用代码"),
-                ));
-                String::new()
-            }
+            }),
         };
         let draft = AssignmentDraft {
             org_id,

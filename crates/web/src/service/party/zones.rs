@@ -10,7 +10,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::non_empty;
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::excel::{self, Cell};
 use crate::forms::party::zones::{ZoneDraft, ZoneMemberDraft, ZoneOrgDraft};
 use crate::AppState;
 
@@ -128,34 +127,6 @@ impl ZoneListQuery {
             party_org_id: non_empty(&self.party_org_id),
         }
     }
-}
-
-pub const COLUMNS: [&str; 6] = [
-    "责任区",
-    "所属党组织",
-    "负责人",
-    "责任范围",
-    "党员数",
-    "覆盖单位数",
-];
-
-pub async fn export_bytes(s: &AppState, p: &Principal, q: &ZoneListQuery) -> ApiResult<Vec<u8>> {
-    require(p, Permission::PartyRead)?;
-    let rows = views(s, store::list_all(&s.db, &q.filter(), 50_000).await?).await?;
-    excel::workbook(
-        "党员责任区",
-        &COLUMNS,
-        rows.into_iter().map(|v| {
-            vec![
-                Cell::Text(v.zone.name),
-                Cell::Text(v.party_org_name),
-                Cell::Text(v.zone.leader),
-                Cell::Text(v.zone.area),
-                Cell::Number(v.member_count as f64),
-                Cell::Number(v.org_count as f64),
-            ]
-        }),
-    )
 }
 
 pub async fn create(s: &AppState, p: &Principal, d: &ZoneDraft) -> ApiResult<zone::Model> {
