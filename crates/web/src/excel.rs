@@ -366,7 +366,23 @@ impl Table {
     /// `invalid_template` when a `required` column is missing,
     /// `too_many_rows` beyond 10,000 data rows.
     pub fn read(bytes: &[u8], required: &[&str]) -> Result<Table, ImportFailure> {
-        let mut rows = read_rows(bytes)?;
+        Table::of_rows(read_rows(bytes)?, required)
+    }
+
+    /// The sheet named `sheet` read as [`Table::read`] reads the first;
+    /// `None` when the workbook has no such sheet or it is empty.
+    pub fn read_sheet(
+        bytes: &[u8],
+        sheet: &str,
+        required: &[&str],
+    ) -> Result<Option<Table>, ImportFailure> {
+        match read_rows_of(bytes, Some(sheet))? {
+            Some(rows) if !rows.is_empty() => Table::of_rows(rows, required).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    fn of_rows(mut rows: Vec<Vec<String>>, required: &[&str]) -> Result<Table, ImportFailure> {
         if rows.is_empty() {
             return Err(ApiError::bad_request(
                 ErrorCode::EmptyFile,
@@ -428,15 +444,26 @@ impl Table {
 /// holding control characters are import problems (422 `import_invalid`,
 /// naming row and column).
 pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ImportFailure> {
+    read_rows_of(bytes, None)?.ok_or_else(|| invalid_excel().into())
+}
+
+/// The rows of the sheet named `sheet` (else of the first sheet), as
+/// [`read_rows`] reads them; `None` when the workbook has no such sheet.
+pub fn read_rows_of(
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<Option<Vec<Vec<String>>>, ImportFailure> {
     check_inflated(bytes)?;
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| invalid_excel())?;
-    let first = wb
-        .sheet_names()
-        .into_iter()
-        .next()
-        .ok_or_else(invalid_excel)?;
+    let names = wb.sheet_names();
+    let Some(chosen) = (match sheet {
+        Some(name) => names.into_iter().find(|n| n.trim() == name),
+        None => names.into_iter().next(),
+    }) else {
+        return Ok(None);
+    };
     let mut cells = wb
-        .worksheet_cells_reader(&first)
+        .worksheet_cells_reader(&chosen)
         .map_err(|_| invalid_excel())?;
     // Rows from the first used row on, cells at their absolute column.
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -514,7 +541,7 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ImportFailure> {
     for row in &mut rows {
         row.drain(..skip.min(row.len()));
     }
-    Ok(rows)
+    Ok(Some(rows))
 }
 
 /// A cell that is not a string, as import text.

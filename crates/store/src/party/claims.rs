@@ -478,14 +478,20 @@ pub async fn get_result<C: ConnectionTrait>(
 }
 
 fn check_result(claim: &project_claim::Model, i: &ResultInput) -> StoreResult<()> {
-    if i.achieved_on < claim.claimed_on {
+    result_fits(claim.claimed_on, i)
+}
+
+/// A result of a claim made on `claimed_on`: achieved on or after that
+/// day and not after today (an import checks its rows with this too).
+pub fn result_fits(claimed_on: NaiveDate, i: &ResultInput) -> StoreResult<()> {
+    if i.achieved_on < claimed_on {
         return Err(StoreError::rule(
             ErrorCode::ResultBeforeClaim,
             format!(
                 "成果取得日期不能早于揭榜日期（{}年{}月{}日）",
-                claim.claimed_on.year(),
-                claim.claimed_on.month(),
-                claim.claimed_on.day()
+                claimed_on.year(),
+                claimed_on.month(),
+                claimed_on.day()
             ),
         ));
     }
@@ -572,4 +578,54 @@ mod tests {
         assert_eq!(ClaimLevel::parse("区级"), None);
         assert_eq!(ClaimLevel::parse("district"), None);
     }
+}
+
+/// Register a ledger's claims, each with its original results, all or
+/// nothing. Err carries the index of the claim.
+pub async fn import(
+    db: &Db,
+    actor: &str,
+    rows: Vec<(ClaimInput, Vec<ResultInput>)>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    for (k, (claim, results)) in rows.into_iter().enumerate() {
+        let at = |e: StoreError| (k, e);
+        check(&tx, &claim).await.map_err(at)?;
+        let claimed_on = claim.claimed_on;
+        let mut am = project_claim::ActiveModel::default();
+        apply(&mut am, claim);
+        let c = record::insert(&tx, actor, am).await.map_err(at)?;
+        for r in results {
+            result_fits(claimed_on, &r).map_err(at)?;
+            let am = original_result::ActiveModel {
+                claim_id: Set(Some(c.id.clone())),
+                title: Set(r.title),
+                kind: Set(r.kind.as_str().into()),
+                achieved_on: Set(r.achieved_on),
+                ..Default::default()
+            };
+            record::insert(&tx, actor, am).await.map_err(at)?;
+        }
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(n)
+}
+
+/// The original results of these claims, by claim, oldest first.
+pub async fn results_of(db: &Db, claim_ids: &[String]) -> StoreResult<Vec<original_result::Model>> {
+    let mut out = vec![];
+    for chunk in claim_ids.chunks(500) {
+        out.extend(
+            original_result::Entity::find()
+                .filter(original_result::Column::ClaimId.is_in(chunk.to_vec()))
+                .order_by_asc(original_result::Column::AchievedOn)
+                .order_by_asc(original_result::Column::Id)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
 }

@@ -5,7 +5,7 @@ use kechuang_testkit::{id, spawn_app, Api};
 use serde_json::{json, Value};
 
 use crate::party_zones::party_org;
-use crate::{admin, refused};
+use crate::{admin, problem_cells, refused, sheet_rows, upload_xlsx};
 
 async fn claim(
     api: &Api,
@@ -418,4 +418,203 @@ async fn leaders_read_claims_but_cannot_write_and_enterprises_see_nothing() {
     assert!(html.contains("value=\"海域态势融合感知\""));
     let html = b.get_text("/party/claims").await;
     assert!(html.contains("id=\"total-participants\">6 人<"));
+}
+
+const CLAIM_COLUMNS: [&str; 10] = [
+    "序号",
+    "项目名称",
+    "级别",
+    "揭榜团队",
+    "项目负责人",
+    "参与人才数",
+    "所属党组织",
+    "状态",
+    "揭榜日期",
+    "原创性成果数",
+];
+const RESULT_COLUMNS: [&str; 4] = ["项目名称", "成果名称", "类型", "取得日期"];
+
+/// A workbook of the two sheets, all cells text.
+fn ledger(claims: &[Vec<&str>], results: &[Vec<&str>]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, head, rows) in [
+        ("揭榜项目", CLAIM_COLUMNS.to_vec(), claims),
+        ("原创性成果", RESULT_COLUMNS.to_vec(), results),
+    ] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        for (r, row) in std::iter::once(&head).chain(rows.iter()).enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn a_committee_imports_its_claims_ledger_with_results_and_exports_it_back() {
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    party_org(&app.db, None, "科技创新机构联合党委").await;
+    // The template has both sheets with the export's columns.
+    let res = api
+        .get("/api/v1/party/claims/import/template")
+        .send()
+        .await
+        .unwrap();
+    let t = res.bytes().await.unwrap();
+    assert_eq!(sheet_rows(&t, Some("揭榜项目"))[0], CLAIM_COLUMNS);
+    assert_eq!(sheet_rows(&t, Some("原创性成果"))[0], RESULT_COLUMNS);
+
+    // Bad cells on either sheet are named; nothing is imported.
+    let bad = ledger(
+        &[
+            vec![
+                "1",
+                "甲项目",
+                "区级",
+                "甲团队",
+                "张立",
+                "8",
+                "",
+                "攻关中",
+                "2026-03-01",
+                "",
+            ],
+            vec![
+                "2",
+                "乙项目",
+                "市级",
+                "乙团队",
+                "李明",
+                "0",
+                "不存在的党委",
+                "",
+                "2026-03-01",
+                "",
+            ],
+            vec![
+                "3",
+                "丙项目",
+                "省级",
+                "丙团队",
+                "王芳",
+                "5",
+                "",
+                "",
+                "2026-05-01",
+                "",
+            ],
+        ],
+        &[
+            vec!["丙项目", "丙成果", "发明专利", "2026-04-01"],
+            vec!["丁项目", "丁成果", "论文", "2026-06-01"],
+            vec!["丙项目", "", "魔法", "2026-06-01"],
+        ],
+    );
+    let body = refused(
+        upload_xlsx(&api, "/api/v1/party/claims/import", bad).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        problem_cells(&body),
+        [
+            (2, "级别".to_string()),
+            (2, "原创性成果·取得日期".to_string()),
+            (3, "所属党组织".to_string()),
+            (3, "参与人才数".to_string()),
+            (3, "原创性成果·项目名称".to_string()),
+            (4, "原创性成果·成果名称".to_string()),
+            (4, "原创性成果·类型".to_string()),
+        ],
+        "{body}"
+    );
+    assert!(body.to_string().contains("不能早于揭榜日期"), "{body}");
+    assert_eq!(api.get_ok("/api/v1/party/claims").await["total"], 0);
+
+    // A good ledger, as the export writes it (newest claim first).
+    let claims = [
+        vec![
+            "1",
+            "车规级芯片可靠性测试平台",
+            "市级",
+            "芯片攻关团队",
+            "张立",
+            "8",
+            "科技创新机构联合党委",
+            "攻关中",
+            "2026-03-01",
+            "2",
+        ],
+        vec![
+            "2",
+            "海域态势融合感知",
+            "国家级",
+            "感知团队",
+            "李明",
+            "12",
+            "",
+            "已揭榜",
+            "2025-09-01",
+            "0",
+        ],
+    ];
+    let results = [
+        vec![
+            "车规级芯片可靠性测试平台",
+            "芯片老化测试方法",
+            "新技术新工艺",
+            "2026-04-01",
+        ],
+        vec![
+            "车规级芯片可靠性测试平台",
+            "老化测试台软件",
+            "软件",
+            "2026-06-30",
+        ],
+    ];
+    let (status, done) = upload_xlsx(
+        &api,
+        "/api/v1/party/claims/import",
+        ledger(&claims, &results),
+    )
+    .await;
+    assert_eq!(
+        (status, done["imported"].clone()),
+        (200, json!(2)),
+        "{done}"
+    );
+    let list = api.get_ok("/api/v1/party/claims?q=车规级").await;
+    assert_eq!(list["items"][0]["result_count"], 2);
+    assert_eq!(list["items"][0]["state"], "in_progress");
+
+    // The export gives both sheets back.
+    let res = api.get("/api/v1/party/claims/export").send().await.unwrap();
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let got = sheet_rows(&bytes, Some("揭榜项目"));
+    assert_eq!(
+        got[1..],
+        claims.map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+    );
+    let got = sheet_rows(&bytes, Some("原创性成果"));
+    assert_eq!(
+        got[1..],
+        results.map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+    );
+
+    // Imported again: refused by name, not doubled.
+    let body = refused(
+        upload_xlsx(&api, "/api/v1/party/claims/import", bytes).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(problem_cells(&body).len(), 2, "{body}");
+    assert_eq!(api.get_ok("/api/v1/party/claims").await["total"], 2);
+
+    // The page has the panel.
+    let page = app.browser("admin").await;
+    let html = page.get_text("/party/claims").await;
+    assert!(html.contains("/api/v1/party/claims/import/template") && html.contains("导入 Excel"));
 }

@@ -15,6 +15,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
 use crate::forms::party::claims::{ClaimDraft, ResultDraft};
+use crate::service::party::claim_sheets as sheets;
 use crate::service::party::claims::{
     self as service, ClaimDetailView, ClaimListQuery, ClaimTotalsView, ClaimView, ResultListQuery,
     ResultView,
@@ -70,8 +71,38 @@ pub async fn export_claims(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "揭榜项目.xlsx",
-        service::export_bytes(&s, &p, &q).await?,
+        sheets::export_bytes(&s, &p, &q).await?,
     ))
+}
+
+/// 下载揭榜项目导入模板（Excel：揭榜项目、原创性成果两个工作表，列同导出）
+#[utoipa::path(get, path = "/api/v1/party/claims/import/template", tag = "party",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn claims_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "揭榜项目导入模板.xlsx",
+        sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入揭榜项目台账：第一个工作表为揭榜项目，“原创性成果”工作表按项目名称列出各项目的成果；先校验全部行，有错则整体不导入
+#[utoipa::path(post, path = "/api/v1/party/claims/import", tag = "party",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，工作表与列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因（成果表的列写作“原创性成果·列名”）", body = ErrorBody)))]
+pub async fn import_claims(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    crate::api::ApiMultipart(mp): crate::api::ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
+    let bytes = excel::upload(mp).await?;
+    Ok(Json(excel::Imported {
+        imported: sheets::import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
 }
 
 /// 登记揭榜项目（须为市级及以上：市级、省级、国家级）
@@ -173,6 +204,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_claims, create_claim))
         .routes(routes!(claim_totals))
         .routes(routes!(export_claims))
+        .routes(routes!(claims_template))
+        .routes(routes!(import_claims))
         .routes(routes!(get_claim, update_claim))
         .routes(routes!(add_result))
         .routes(routes!(list_results))

@@ -104,7 +104,13 @@ impl ResultDraft {
         let title = required(&mut e, "title", "成果名称", &self.title, 200);
         let kind = ResultKind::parse(&self.kind);
         if kind.is_none() {
-            e.push(("kind", "请选择成果类型".into()));
+            e.push((
+                "kind",
+                format!(
+                    "请选择成果类型：{}",
+                    ResultKind::ALL.map(|k| k.label_zh()).join("、")
+                ),
+            ));
         }
         let achieved_on = date(&mut e, "achieved_on", "取得日期", &self.achieved_on);
         done(e, || ResultInput {

@@ -18,8 +18,11 @@ use kechuang_store::Principal;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{answer, done, draft, field, with_status, FlashQuery, FormState};
+use crate::pages::actions::{
+    answer, done, draft, field, import_refusal, with_status, FlashQuery, FormState, ImportPanel,
+};
 use crate::pages::{fmt_date, query_string, render, PageCtx, PageResult, Pager};
+use crate::service::party::claim_sheets as sheets;
 use crate::service::party::claims::{
     self as service, ClaimDetailView, ClaimListQuery, ClaimTotalsView, ClaimView, ResultListQuery,
     ResultView,
@@ -32,6 +35,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(CLAIMS, get(list).post(create))
         .route("/party/claims/export.xlsx", get(export))
+        .route("/party/claims/import", post(import))
         .route("/party/claims/results", get(results))
         .route("/party/claims/{id}", get(detail))
         .route("/party/claims/{id}/act/{action}", post(act))
@@ -80,7 +84,16 @@ struct ClaimsPage {
     can_write: bool,
     today: String,
     fs: FormState,
+    imp: ImportPanel,
 }
+
+/// The ledger's import panel.
+const CLAIM_IMPORT: (&str, &str, &str, &str) = (
+    "import-claims",
+    "/party/claims/import",
+    "/api/v1/party/claims/import/template",
+    "第一个工作表为揭榜项目（所属党组织按名称，可空）；“原创性成果”工作表按项目名称列出各项目的成果，可无。",
+);
 
 impl ClaimsPage {
     fn date(&self, d: &NaiveDate) -> String {
@@ -107,7 +120,20 @@ async fn list_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
+    list_page_with(st, p, q, fs, vec![], flash).await
+}
+
+/// The list, with the import panel showing a refused import's bad cells.
+async fn list_page_with(
+    st: &AppState,
+    p: &Principal,
+    q: ClaimListQuery,
+    fs: FormState,
+    problems: Vec<crate::excel::ImportProblem>,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
+    let imp = ImportPanel::new(CLAIM_IMPORT, &fs, problems);
     let page = store::list(
         &st.db,
         &q.filter()?,
@@ -144,7 +170,27 @@ async fn list_page(
         can_write: p.can(Permission::PartyWrite),
         today: today_text(),
         fs,
+        imp,
     }))
+}
+
+/// POST /party/claims/import (multipart; the CSRF token rides in the query).
+pub async fn import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(done(CLAIMS, "imported")),
+        Err(e) => import_refusal(e)?,
+    };
+    let r = list_page_with(&st, &p, ClaimListQuery::default(), fs, problems, None).await?;
+    Ok(with_status(r, status))
 }
 
 pub async fn export(
@@ -152,7 +198,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<ClaimListQuery>,
 ) -> PageResult {
-    let b = service::export_bytes(&st, &p, &q).await?;
+    let b = sheets::export_bytes(&st, &p, &q).await?;
     Ok(excel::xlsx_response("揭榜项目.xlsx", b))
 }
 

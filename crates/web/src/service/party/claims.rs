@@ -13,7 +13,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::{non_empty, query_year};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::excel::{self, Cell};
 use crate::forms::party::claims::{ClaimDraft, ResultDraft};
 use crate::AppState;
 
@@ -45,7 +44,7 @@ fn state_label(code: &str) -> String {
         .into()
 }
 
-fn kind_label(code: &str) -> String {
+pub fn kind_label(code: &str) -> String {
     ResultKind::parse(code)
         .map(|l| l.label_zh())
         .unwrap_or("")
@@ -228,42 +227,6 @@ pub async fn totals_of(
             })
             .collect(),
     })
-}
-
-pub const COLUMNS: [&str; 10] = [
-    "序号",
-    "项目名称",
-    "级别",
-    "揭榜团队",
-    "项目负责人",
-    "参与人才数",
-    "所属党组织",
-    "状态",
-    "揭榜日期",
-    "原创性成果数",
-];
-
-pub async fn export_bytes(s: &AppState, p: &Principal, q: &ClaimListQuery) -> ApiResult<Vec<u8>> {
-    require(p, Permission::PartyRead)?;
-    let rows = views(s, store::list_all(&s.db, &q.filter()?, 50_000).await?).await?;
-    excel::workbook(
-        "揭榜项目",
-        &COLUMNS,
-        rows.into_iter().enumerate().map(|(k, v)| {
-            vec![
-                Cell::Number((k + 1) as f64),
-                Cell::Text(v.claim.title),
-                Cell::Text(v.level_label),
-                Cell::Text(v.claim.team),
-                Cell::Text(v.claim.leader),
-                Cell::Number(v.claim.participants.into()),
-                Cell::Text(v.party_org_name),
-                Cell::Text(v.state_label),
-                Cell::Date(v.claim.claimed_on),
-                Cell::Number(v.result_count as f64),
-            ]
-        }),
-    )
 }
 
 pub async fn create(

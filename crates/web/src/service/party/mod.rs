@@ -3,6 +3,7 @@
 //! project claims. The JSON API and the pages both call it.
 
 pub mod accountability;
+pub mod claim_sheets;
 pub mod claims;
 pub mod commitments;
 pub mod meetings;
