@@ -566,20 +566,6 @@ pub async fn claim_years(db: &Db) -> StoreResult<Vec<i32>> {
     Ok(v)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn levels_are_city_and_above() {
-        assert_eq!(ClaimLevel::parse("市级"), Some(ClaimLevel::City));
-        assert_eq!(ClaimLevel::parse("national"), Some(ClaimLevel::National));
-        assert_eq!(ClaimLevel::parse("省部级"), Some(ClaimLevel::Province));
-        assert_eq!(ClaimLevel::parse("区级"), None);
-        assert_eq!(ClaimLevel::parse("district"), None);
-    }
-}
-
 /// Register a ledger's claims, each with its original results, all or
 /// nothing. Err carries the index of the claim.
 pub async fn import(
@@ -628,4 +614,18 @@ pub async fn results_of(db: &Db, claim_ids: &[String]) -> StoreResult<Vec<origin
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_are_city_and_above() {
+        assert_eq!(ClaimLevel::parse("市级"), Some(ClaimLevel::City));
+        assert_eq!(ClaimLevel::parse("national"), Some(ClaimLevel::National));
+        assert_eq!(ClaimLevel::parse("省部级"), Some(ClaimLevel::Province));
+        assert_eq!(ClaimLevel::parse("区级"), None);
+        assert_eq!(ClaimLevel::parse("district"), None);
+    }
 }
