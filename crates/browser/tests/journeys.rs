@@ -1507,5 +1507,19 @@ async fn a_clerk_hides_a_column_of_a_wide_list_and_it_stays_hidden() {
     };
     assert_eq!(sorted.len(), after.len(), "{sorted:?}");
     assert!(!sorted.contains(&gone));
+    // The sorted column itself, hidden, stays hidden when sorted the other
+    // way (its heading then reads 更新时间 ↓).
+    click(c, ".columns-menu button").await;
+    let untick = "const l = [...document.querySelectorAll('.columns-menu label')]\
+        .find(l => l.textContent.trim() === '更新时间'); \
+        document.getElementById(l.htmlFor).click(); return true;";
+    c.execute(untick, vec![]).await.unwrap();
+    c.goto(&app.url("/orgs?sort=updated_at&dir=desc"))
+        .await
+        .unwrap();
+    wait_for_text(c, "更新时间 ↓").await;
+    let last: Vec<String> =
+        serde_json::from_value(c.execute(shown, vec![]).await.unwrap()).unwrap();
+    assert!(!last.iter().any(|h| h.starts_with("更新时间")), "{last:?}");
     b.client.clone().close().await.unwrap();
 }

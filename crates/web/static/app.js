@@ -302,11 +302,13 @@
       button.innerHTML = '<i class="bi bi-layout-three-columns me-1" aria-hidden="true"></i>显示列';
       var list = document.createElement('div');
       list.className = 'dropdown-menu dropdown-menu-end p-2 small';
+      var named = false; // the first column with a heading names the row
       Array.prototype.forEach.call(head.cells, function (th, k) {
         // A sorted column's heading carries ↑ or ↓; the choice is kept by
         // the bare name so that sorting by a hidden column keeps it hidden.
         var name = th.textContent.replace(/[↑↓]/g, '').trim();
-        if (!name || k === 0) return; // the first column names the row
+        if (!name) return; // a column of checkboxes or actions
+        if (!named) { named = true; return; }
         var id = table.id + '-col-' + k;
         var item = document.createElement('div');
         item.className = 'form-check';

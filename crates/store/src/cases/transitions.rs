@@ -524,7 +524,8 @@ pub async fn task_action(
     let text = match action {
         TaskAction::Accept => format!("{}签收", role.label_zh()),
         TaskAction::Progress => format!("办理进展：{note}"),
-        TaskAction::Complete => format!("{}办结：{note}", role.label_zh()),
+        // “办理完成”, as the task reads (已完成): “办结” is the case's word.
+        TaskAction::Complete => format!("{}办理完成：{note}", role.label_zh()),
         TaskAction::Return => format!("{}退回（分办不当）：{note}", role.label_zh()),
     };
     event(

@@ -465,6 +465,11 @@ pub async fn import(
             record::insert(&tx, actor, am).await.map_err(at)?;
         }
         for o in r.org_ids {
+            org::Entity::find_by_id(o.clone())
+                .one(&tx)
+                .await
+                .map_err(|e| (k, e.into()))?
+                .ok_or_else(|| (k, StoreError::rule(ErrorCode::UnknownOrg, "单位不存在")))?;
             let am = zone_org::ActiveModel {
                 zone_id: Set(z.id.clone()),
                 org_id: Set(o),

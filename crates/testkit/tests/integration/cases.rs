@@ -991,6 +991,20 @@ async fn triage_declines_merges_and_returns() {
     let d = fetch(&w.task_force, &a).await;
     assert_eq!(d["case"]["status"], "submitted");
     assert!(d["case"]["lead_department_id"].is_null());
+
+    // The firm's timeline ends on the step its header shows: back to
+    // 待受理 after the return; 已合并 with the case it went into.
+    let last = |d: &Value| {
+        let t = d["timeline"].as_array().unwrap();
+        t[t.len() - 1]["message"].as_str().unwrap().to_string()
+    };
+    let own = fetch(&w.enterprise, &a).await;
+    assert_eq!(own["case"]["status_label"], "待受理");
+    assert_eq!(last(&own), "主办部门退回，待重新分办");
+    let own = fetch(&w.enterprise, &b).await;
+    assert_eq!(own["case"]["status_label"], "已合并");
+    assert!(last(&own).contains("已合并"), "{own}");
+    assert!(last(&own).contains(a["number"].as_str().unwrap()));
 }
 
 #[tokio::test]
@@ -1127,6 +1141,10 @@ async fn overdue_cases_are_supervised_and_unrated_replies_close() {
         ),
         (Some("closed"), Some("no_answer"))
     );
+    // The firm reads why it is 已办结 without its rating.
+    let own = fetch(&w.enterprise, &c).await;
+    let t = own["timeline"].as_array().unwrap();
+    assert_eq!(t[t.len() - 1]["kind"], "close_no_answer", "{own}");
     // Late: closed after its due date.
     let (_, late) = Api::json(w.leader.get("/api/v1/cases?sla=late")).await;
     assert_eq!(late["total"], 1);

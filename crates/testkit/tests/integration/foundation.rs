@@ -1043,7 +1043,9 @@ async fn the_data_dictionary_lists_every_code_list_and_where_to_keep_the_editabl
     assert!(none.contains("没有符合“zzz”的代码表或取值"));
     // Not in a firm's navigation.
     let qy = app.browser("qy").await;
-    assert!(!qy.get_text("/").await.contains("href=\"/dictionary\""));
+    let home = qy.get_text("/").await;
+    assert!(home.contains("href=\"/cases\""), "no navigation: {home}");
+    assert!(!home.contains("href=\"/dictionary\""));
 }
 
 #[tokio::test]

@@ -320,7 +320,7 @@ pub async fn export_selected(
 ) -> PageResult {
     let ids: Vec<String> = pairs
         .into_iter()
-        .filter(|(k, _)| k == "id")
+        .filter(|(k, v)| k == "id" && !v.trim().is_empty())
         .map(|(_, v)| v)
         .collect();
     if ids.is_empty() {

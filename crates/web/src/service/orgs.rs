@@ -492,14 +492,17 @@ impl OrgIndex {
     }
 
     /// How an export writes an organisation so that `find` reads it back:
-    /// its name, or its credit code where another has the same name.
-    pub fn key_of(&self, id: &str) -> String {
+    /// its name, or its credit code where another has the same name or the
+    /// name holds one of `separators` (a list cell would split it).
+    pub fn key_of(&self, id: &str, separators: &[char]) -> String {
         let Some((name, code)) = self.of_id.get(id) else {
             return String::new();
         };
-        match self.by_name.get(name) {
-            Some(ids) if ids.len() > 1 && !code.is_empty() => code.clone(),
-            _ => name.clone(),
+        let shared = self.by_name.get(name).is_some_and(|ids| ids.len() > 1);
+        if (shared || name.contains(separators)) && !code.is_empty() {
+            code.clone()
+        } else {
+            name.clone()
         }
     }
 }

@@ -285,12 +285,25 @@ pub struct CaseDetailView {
     pub attachments: Vec<AttachmentView>,
 }
 
-/// The case events the one who raised a case follows: not warnings,
-/// supervision, returned tasks or staff notes, which are the committee's
-/// business.
-pub const RAISER_EVENTS: [&str; 10] = [
-    "intake", "dispatch", "accept", "complete", "suspend", "resume", "reply", "rate", "reopen",
+/// The case events the one who raised a case follows: every step that
+/// changes what its header says (a task returned and the case back to
+/// 待受理, a merge, a close without a rating included), not warnings,
+/// supervision or staff notes, which are the committee's business.
+pub const RAISER_EVENTS: [&str; 14] = [
+    "intake",
+    "dispatch",
+    "accept",
+    "complete",
+    "return",
+    "returned",
+    "suspend",
+    "resume",
+    "reply",
+    "rate",
+    "close_no_answer",
+    "reopen",
     "decline",
+    "merge",
 ];
 
 /// The timeline as the firm that raised the case reads it: the steps it
@@ -531,6 +544,9 @@ impl CaseListQuery {
                         .filter(|i| !i.is_empty())
                         .map(String::from)
                         .collect();
+                    if ids.is_empty() {
+                        return Err(bad("ids 应为以逗号分隔的诉求 id"));
+                    }
                     if ids.len() > BATCH_EXPORT_LIMIT {
                         return Err(bad(&format!(
                             "一次最多导出所选的 {BATCH_EXPORT_LIMIT} 件诉求，请分批导出或按筛选条件导出"

@@ -65,11 +65,13 @@ impl Members {
             .map_or("", String::as_str)
     }
 
-    /// “姓名”, or “姓名（所在党组织）” where the name is shared.
+    /// “姓名”, or “姓名（所在党组织）” unless the member is the only one of
+    /// that name here (a member since moved out of the organisation is
+    /// qualified too, so an import does not take a namesake for them).
     fn key_of(&self, m: &party_member::Model) -> String {
-        match self.by_name.get(&m.name) {
-            Some(v) if v.len() > 1 => format!("{}（{}）", m.name, self.org_of(m)),
-            _ => m.name.clone(),
+        match self.by_name.get(&m.name).map(Vec::as_slice) {
+            Some([only]) if only.id == m.id => m.name.clone(),
+            _ => format!("{}（{}）", m.name, self.org_of(m)),
         }
     }
 
@@ -138,7 +140,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &ZoneListQuery) -> Api
             .get(&v.zone.id)
             .map(|os| {
                 os.iter()
-                    .map(|o| index.key_of(&o.id))
+                    .map(|o| index.key_of(&o.id, &SEPARATORS))
                     .collect::<Vec<_>>()
                     .join("、")
             })
