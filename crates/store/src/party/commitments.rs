@@ -142,6 +142,30 @@ pub async fn reports<C: ConnectionTrait>(
 
 /// A member's pledge; it belongs to the member's party organisation.
 pub async fn pledge(db: &Db, actor: &str, i: PledgeInput) -> StoreResult<commitment::Model> {
+    let tx = crate::db::begin_write(db).await?;
+    let c = insert(&tx, actor, i, Recorded::default()).await?;
+    tx.commit().await?;
+    Ok(c)
+}
+
+/// Where an imported commitment stands: its state, and the verification
+/// of a verified or rejected one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Recorded {
+    pub status: Option<CommitmentStatus>,
+    pub verified_on: Option<NaiveDate>,
+    pub verdict: String,
+}
+
+/// A pledge with the rules of `pledge`, and (for an import) where it
+/// already stands: a verified or rejected one has its day of verification
+/// (not before the pledge, not after today) and a rejected one its reason.
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    actor: &str,
+    i: PledgeInput,
+    r: Recorded,
+) -> StoreResult<commitment::Model> {
     if i.title.trim().is_empty() {
         return Err(StoreError::rule(ErrorCode::TitleRequired, "请填写承诺事项"));
     }
@@ -151,14 +175,40 @@ pub async fn pledge(db: &Db, actor: &str, i: PledgeInput) -> StoreResult<commitm
             "完成时限不能早于承诺日期",
         ));
     }
-    let tx = crate::db::begin_write(db).await?;
-    let m = super::network::member(&tx, &i.member_id)
+    let status = r.status.unwrap_or(CommitmentStatus::Pledged);
+    let judged = matches!(
+        status,
+        CommitmentStatus::Verified | CommitmentStatus::Rejected
+    );
+    match r.verified_on {
+        None if judged => {
+            return Err(StoreError::rule(
+                ErrorCode::CommitmentState,
+                "已践诺或未兑现的承诺须填写核实日期",
+            ))
+        }
+        Some(_) if !judged => {
+            return Err(StoreError::rule(
+                ErrorCode::CommitmentState,
+                "只有已践诺或未兑现的承诺才有核实日期",
+            ))
+        }
+        Some(on) if on < i.pledged_on || on > crate::clock::today() => {
+            return Err(StoreError::rule(
+                ErrorCode::CommitmentState,
+                "核实日期应在承诺日期与今天之间",
+            ))
+        }
+        _ => {}
+    }
+    verdict_fits(status != CommitmentStatus::Rejected, &r.verdict)?;
+    let m = super::network::member(db, &i.member_id)
         .await
         .map_err(|_| {
             StoreError::rule(ErrorCode::UnknownMember, "承诺人不存在，请从党员名册中选择")
         })?;
-    let c = record::insert(
-        &tx,
+    record::insert(
+        db,
         actor,
         commitment::ActiveModel {
             member_id: Set(m.id),
@@ -167,16 +217,43 @@ pub async fn pledge(db: &Db, actor: &str, i: PledgeInput) -> StoreResult<commitm
             detail: Set(i.detail),
             pledged_on: Set(i.pledged_on),
             due_on: Set(i.due_on),
-            status: Set(CommitmentStatus::Pledged.as_str().into()),
-            verified_on: Set(None),
-            verified_by: Set(String::new()),
-            verdict: Set(String::new()),
+            status: Set(status.as_str().into()),
+            verified_on: Set(r.verified_on),
+            verified_by: Set(if judged { actor.into() } else { String::new() }),
+            verdict: Set(r.verdict.trim().into()),
             ..Default::default()
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(c)
+    .await
+}
+
+/// A finding of 未兑现 says why.
+fn verdict_fits(fulfilled: bool, verdict: &str) -> StoreResult<()> {
+    if !fulfilled && verdict.trim().is_empty() {
+        return Err(StoreError::rule(
+            ErrorCode::VerdictRequired,
+            "认定未兑现时请说明理由",
+        ));
+    }
+    Ok(())
+}
+
+/// Register a ledger's commitments, each where it stands, all or nothing.
+/// Err carries the index of the row.
+pub async fn import(
+    db: &Db,
+    actor: &str,
+    rows: Vec<(PledgeInput, Recorded)>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    for (k, (i, r)) in rows.into_iter().enumerate() {
+        insert(&tx, actor, i, r).await.map_err(|e| (k, e))?;
+    }
+    tx.commit().await.map_err(|e| (0, e.into()))?;
+    Ok(n)
 }
 
 fn status_of(c: &commitment::Model) -> CommitmentStatus {
@@ -252,12 +329,7 @@ pub async fn verify(
     verdict: String,
     on: NaiveDate,
 ) -> StoreResult<commitment::Model> {
-    if !fulfilled && verdict.trim().is_empty() {
-        return Err(StoreError::rule(
-            ErrorCode::VerdictRequired,
-            "认定未兑现时请说明理由",
-        ));
-    }
+    verdict_fits(fulfilled, &verdict)?;
     let tx = crate::db::begin_write(db).await?;
     let c = get(&tx, id).await?;
     let next = after_verdict(status_of(&c), fulfilled)

@@ -199,3 +199,222 @@ async fn a_commitment_cycle_runs_to_verified_fulfilment() {
         "{html}"
     );
 }
+
+const COLUMNS: [&str; 10] = [
+    "承诺人",
+    "党组织",
+    "承诺事项",
+    "承诺内容",
+    "承诺日期",
+    "完成时限",
+    "状态",
+    "逾期",
+    "核实日期",
+    "核实意见",
+];
+
+#[tokio::test]
+async fn a_committee_imports_its_commitments_ledger_where_each_stands_and_exports_it_back() {
+    use crate::party_zones::{member, party_org};
+    use crate::{admin, problem_cells, refused, sheet_rows, text_xlsx, upload_xlsx};
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let lab = party_org(&app.db, None, "金凤实验室党支部").await;
+    let other = party_org(&app.db, None, "明月湖党支部").await;
+    member(&app.db, &lab, "李晓燕").await;
+    member(&app.db, &other, "王建华").await;
+    member(&app.db, &lab, "周雪梅").await;
+    member(&app.db, &lab, "周雪梅").await;
+    let res = api
+        .get("/api/v1/party/commitments/import/template")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sheet_rows(&res.bytes().await.unwrap(), None)[0], COLUMNS);
+
+    // Every bad cell named, nothing imported; an empty date is not today.
+    let bad = text_xlsx(&[
+        COLUMNS.to_vec(),
+        vec![
+            "王建华",
+            "金凤实验室党支部",
+            "甲",
+            "",
+            "2026-03-01",
+            "2026-09-30",
+            "",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "周雪梅",
+            "金凤实验室党支部",
+            "乙",
+            "",
+            "2026-03-01",
+            "2026-09-30",
+            "",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "李晓燕",
+            "金凤实验室党支部",
+            "丙",
+            "",
+            "",
+            "2026-09-30",
+            "完成了",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "李晓燕",
+            "金凤实验室党支部",
+            "丁",
+            "",
+            "2026-03-01",
+            "2026-09-30",
+            "未兑现",
+            "",
+            "2026-05-01",
+            "",
+        ],
+        vec![
+            "李晓燕",
+            "金凤实验室党支部",
+            "戊",
+            "",
+            "2026-03-01",
+            "2026-09-30",
+            "践诺中",
+            "",
+            "2026-05-01",
+            "",
+        ],
+    ]);
+    let body = refused(
+        upload_xlsx(&api, "/api/v1/party/commitments/import", bad).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        problem_cells(&body),
+        [
+            (2, "承诺人".to_string()),
+            (3, "承诺人".to_string()),
+            (4, "承诺日期".to_string()),
+            (4, "状态".to_string()),
+        ],
+        "{body}"
+    );
+    assert_eq!(api.get_ok("/api/v1/party/commitments").await["total"], 0);
+    // Known only while writing: a rejection needs its reason, a date needs a state.
+    let one = |row: Vec<&str>| text_xlsx(&[COLUMNS.to_vec(), row]);
+    let body = refused(
+        upload_xlsx(
+            &api,
+            "/api/v1/party/commitments/import",
+            one(vec![
+                "李晓燕",
+                "金凤实验室党支部",
+                "丁",
+                "",
+                "2026-03-01",
+                "2026-09-30",
+                "未兑现",
+                "",
+                "2026-05-01",
+                "",
+            ]),
+        )
+        .await,
+        422,
+        "import_invalid",
+    );
+    assert!(
+        body.to_string().contains("认定未兑现时请说明理由"),
+        "{body}"
+    );
+    let body = refused(
+        upload_xlsx(
+            &api,
+            "/api/v1/party/commitments/import",
+            one(vec![
+                "李晓燕",
+                "金凤实验室党支部",
+                "戊",
+                "",
+                "2026-03-01",
+                "2026-09-30",
+                "践诺中",
+                "",
+                "2026-05-01",
+                "",
+            ]),
+        )
+        .await,
+        422,
+        "import_invalid",
+    );
+    assert!(body.to_string().contains("只有已践诺或未兑现"), "{body}");
+
+    // A good ledger, as the export writes it (oldest pledge last).
+    let good: Vec<Vec<&str>> = vec![
+        COLUMNS.to_vec(),
+        vec![
+            "李晓燕",
+            "金凤实验室党支部",
+            "帮助3家企业申报高企",
+            "走访辅导",
+            "2026-03-01",
+            "2026-06-30",
+            "已践诺",
+            "否",
+            "2026-06-20",
+            "材料齐全",
+        ],
+        vec![
+            "王建华",
+            "明月湖党支部",
+            "组织两场路演",
+            "",
+            "2026-02-01",
+            "2026-05-31",
+            "未兑现",
+            "是",
+            "2026-06-05",
+            "只办了一场",
+        ],
+    ];
+    let (status, done) =
+        upload_xlsx(&api, "/api/v1/party/commitments/import", text_xlsx(&good)).await;
+    assert_eq!(
+        (status, done["imported"].clone()),
+        (200, json!(2)),
+        "{done}"
+    );
+    let res = api
+        .get("/api/v1/party/commitments/export")
+        .send()
+        .await
+        .unwrap();
+    let mut got = sheet_rows(&res.bytes().await.unwrap(), None);
+    got[1..].sort();
+    let mut want: Vec<Vec<String>> = good
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    want[1..].sort();
+    assert_eq!(got, want);
+    let figures = api.get_ok("/api/v1/party/commitments/figures").await;
+    assert_eq!(figures["all"]["verified"], 1, "{figures}");
+
+    // The page has the panel.
+    let page = app.browser("admin").await;
+    let html = page.get_text("/party/commitments").await;
+    assert!(html.contains("/api/v1/party/commitments/import/template"));
+}

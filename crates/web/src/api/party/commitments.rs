@@ -13,6 +13,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::excel;
 use crate::forms::party::commitments::{PledgeDraft, ReportDraft, VerdictDraft};
+use crate::service::party::commitment_sheets as sheets;
 use crate::service::party::commitments::{
     self as service, CommitmentDetail, CommitmentFiguresView, CommitmentListQuery, CommitmentView,
 };
@@ -42,8 +43,38 @@ pub async fn export(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "承诺践诺.xlsx",
-        service::export_bytes(&s, &p, &q).await?,
+        sheets::export_bytes(&s, &p, &q).await?,
     ))
+}
+
+/// 下载承诺践诺导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/party/commitments/import/template", tag = "party",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn commitments_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "承诺践诺导入模板.xlsx",
+        sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入承诺践诺台账：承诺人按姓名在其党组织中查找；状态写中文名称；已践诺、未兑现须有核实日期，未兑现须有核实意见；先校验全部行，有错则整体不导入
+#[utoipa::path(post, path = "/api/v1/party/commitments/import", tag = "party",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_commitments(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    crate::api::ApiMultipart(mp): crate::api::ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
+    let bytes = excel::upload(mp).await?;
+    Ok(Json(excel::Imported {
+        imported: sheets::import_bytes(&s, &p, &bytes)
+            .await
+            .map_err(crate::error::ApiError::from)?,
+    }))
 }
 
 /// 承诺践诺情况：总数、各状态、逾期、践诺率（到期承诺中已核实的比例），并按党组织分列
@@ -113,6 +144,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, pledge))
         .routes(routes!(export))
+        .routes(routes!(commitments_template))
+        .routes(routes!(import_commitments))
         .routes(routes!(figures))
         .routes(routes!(get_one))
         .routes(routes!(report))

@@ -16,8 +16,11 @@ use kechuang_store::Principal;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{answer, done, draft, with_status, FlashQuery, FormState};
+use crate::pages::actions::{
+    answer, done, draft, import_refusal, with_status, FlashQuery, FormState, ImportPanel,
+};
 use crate::pages::{fmt_date, query_string, render, PageCtx, PageError, PageResult, Pager};
+use crate::service::party::commitment_sheets as sheets;
 use crate::service::party::commitments::{
     self as service, CommitmentDetail, CommitmentListQuery, CommitmentView,
 };
@@ -27,6 +30,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/party/commitments", get(list).post(pledge))
         .route("/party/commitments/export.xlsx", get(export))
+        .route("/party/commitments/import", post(import))
         .route("/party/commitments/{id}", get(detail))
         .route("/party/commitments/{id}/act/{action}", post(act))
         .route("/public/party/{party_org_id}/commitments", get(public))
@@ -49,7 +53,16 @@ struct ListPage {
     can_write: bool,
     today: String,
     fs: FormState,
+    imp: ImportPanel,
 }
+
+/// The ledger's import panel.
+const COMMITMENT_IMPORT: (&str, &str, &str, &str) = (
+    "import-commitments",
+    "/party/commitments/import",
+    "/api/v1/party/commitments/import/template",
+    "承诺人按姓名在所填党组织中查找；状态写中文名称（践诺中、待核实、已践诺、未兑现）；已践诺、未兑现须填核实日期，未兑现须填核实意见。",
+);
 
 impl ListPage {
     fn sel(&self, v: &Option<String>, code: &str) -> bool {
@@ -86,7 +99,20 @@ async fn list_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
+    list_page_with(st, p, q, fs, vec![], flash).await
+}
+
+/// The list, with the import panel showing a refused import's bad cells.
+async fn list_page_with(
+    st: &AppState,
+    p: &Principal,
+    q: CommitmentListQuery,
+    fs: FormState,
+    problems: Vec<crate::excel::ImportProblem>,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
+    let imp = ImportPanel::new(COMMITMENT_IMPORT, &fs, problems);
     let filter = q.filter()?;
     let page = commitments::list(
         &st.db,
@@ -159,7 +185,27 @@ async fn list_page(
         can_write: p.can(Permission::PartyWrite),
         today: crate::forms::transfer::today_text(),
         fs,
+        imp,
     }))
+}
+
+/// POST /party/commitments/import (multipart; the CSRF token rides in the query).
+pub async fn import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(done("/party/commitments", "imported")),
+        Err(e) => import_refusal(e)?,
+    };
+    let r = list_page_with(&st, &p, CommitmentListQuery::default(), fs, problems, None).await?;
+    Ok(with_status(r, status))
 }
 
 pub async fn export(
@@ -167,7 +213,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<CommitmentListQuery>,
 ) -> PageResult {
-    let b = service::export_bytes(&st, &p, &q).await?;
+    let b = sheets::export_bytes(&st, &p, &q).await?;
     Ok(excel::xlsx_response("承诺践诺.xlsx", b))
 }
 

@@ -15,7 +15,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::{non_empty, opt_bool};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::excel::{self, Cell};
 use crate::forms::party::commitments::{PledgeDraft, ReportDraft, VerdictDraft};
 use crate::AppState;
 
@@ -110,47 +109,6 @@ impl CommitmentListQuery {
             },
         })
     }
-}
-
-pub async fn export_bytes(
-    s: &AppState,
-    p: &Principal,
-    q: &CommitmentListQuery,
-) -> ApiResult<Vec<u8>> {
-    require(p, Permission::PartyRead)?;
-    let rows = views(
-        s,
-        commitments::list_all(&s.db, &q.filter()?, 100_000).await?,
-    )
-    .await?;
-    excel::workbook(
-        "承诺践诺",
-        &[
-            "承诺人",
-            "党组织",
-            "承诺事项",
-            "承诺日期",
-            "完成时限",
-            "状态",
-            "逾期",
-            "核实日期",
-            "核实意见",
-        ],
-        rows.into_iter().map(|v| {
-            let c = v.commitment;
-            vec![
-                Cell::Text(v.member_name),
-                Cell::Text(v.party_org_name),
-                Cell::Text(c.title),
-                Cell::Date(c.pledged_on),
-                Cell::Date(c.due_on),
-                Cell::Text(v.status_label),
-                Cell::Text(if v.overdue { "是" } else { "否" }.into()),
-                Cell::from(c.verified_on),
-                Cell::Text(c.verdict),
-            ]
-        }),
-    )
 }
 
 #[derive(Serialize, ToSchema)]

@@ -5,6 +5,7 @@
 pub mod accountability;
 pub mod claim_sheets;
 pub mod claims;
+pub mod commitment_sheets;
 pub mod commitments;
 pub mod meetings;
 pub mod member_sheets;
