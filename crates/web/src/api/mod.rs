@@ -32,6 +32,23 @@ use crate::error::ErrorBody;
 use crate::AppState;
 use kechuang_domain::ErrorCode;
 
+/// The answer to an Excel import: the upload's file field read and given
+/// to `import` (which checks permission and reads every row), then
+/// `{"imported": n}` or the refusal (422 `import_invalid` listing the bad
+/// cells, 400/413 for a file that is not one).
+pub async fn imported<Fut>(
+    ApiMultipart(mp): ApiMultipart,
+    import: impl FnOnce(Vec<u8>) -> Fut,
+) -> crate::error::ApiResult<axum::Json<crate::excel::Imported>>
+where
+    Fut: std::future::Future<Output = Result<usize, crate::excel::ImportFailure>>,
+{
+    let bytes = crate::excel::upload(mp).await?;
+    Ok(axum::Json(crate::excel::Imported {
+        imported: import(bytes).await?,
+    }))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "科创服务平台 API", version = "1", description = "科创服务平台 JSON 接口。认证：`Authorization: Bearer <令牌>`（在“API 令牌”页面或 `kechuang token create` 创建），或浏览器会话（写操作须带 `X-CSRF-Token`）。错误统一为 `{\"code\",\"message\",\"details\"}`。"),

@@ -283,6 +283,24 @@ pub fn import_refusal(
     }
 }
 
+/// The answer to an Excel import posted from a list page: back to `list`
+/// with 导入完成, or the list again (`refused` draws it from the refusal's
+/// form state and bad cells) with the refusal's status.
+pub async fn import_answer<Fut>(
+    r: Result<usize, ImportFailure>,
+    list: &str,
+    refused: impl FnOnce(FormState, Vec<ImportProblem>) -> Fut,
+) -> PageResult
+where
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    let (status, fs, problems) = match r {
+        Ok(_) => return Ok(done(list, "imported")),
+        Err(e) => import_refusal(e)?,
+    };
+    Ok(with_status(refused(fs, problems).await?, status))
+}
+
 #[cfg(test)]
 mod tests {
     use super::join_repeated;

@@ -94,15 +94,13 @@ pub async fn claims_template(_user: ApiUser) -> ApiResult<Response> {
 pub async fn import_claims(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    crate::api::ApiMultipart(mp): crate::api::ApiMultipart,
+    upload: crate::api::ApiMultipart,
 ) -> ApiResult<Json<excel::Imported>> {
     crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
-    let bytes = excel::upload(mp).await?;
-    Ok(Json(excel::Imported {
-        imported: sheets::import_bytes(&s, &p, &bytes)
-            .await
-            .map_err(crate::error::ApiError::from)?,
-    }))
+    crate::api::imported(upload, |bytes| async move {
+        sheets::import_bytes(&s, &p, &bytes).await
+    })
+    .await
 }
 
 /// 登记揭榜项目（须为市级及以上：市级、省级、国家级）

@@ -66,15 +66,13 @@ pub async fn commitments_template(_user: ApiUser) -> ApiResult<Response> {
 pub async fn import_commitments(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    crate::api::ApiMultipart(mp): crate::api::ApiMultipart,
+    upload: crate::api::ApiMultipart,
 ) -> ApiResult<Json<excel::Imported>> {
     crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
-    let bytes = excel::upload(mp).await?;
-    Ok(Json(excel::Imported {
-        imported: sheets::import_bytes(&s, &p, &bytes)
-            .await
-            .map_err(crate::error::ApiError::from)?,
-    }))
+    crate::api::imported(upload, |bytes| async move {
+        sheets::import_bytes(&s, &p, &bytes).await
+    })
+    .await
 }
 
 /// 承诺践诺情况：总数、各状态、逾期、践诺率（到期承诺中已核实的比例），并按党组织分列

@@ -19,7 +19,7 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{
-    answer, done, draft, field, import_refusal, with_status, FlashQuery, FormState, ImportPanel,
+    answer, done, draft, field, import_answer, with_status, FlashQuery, FormState, ImportPanel,
 };
 use crate::pages::{fmt_date, query_string, render, PageCtx, PageResult, Pager};
 use crate::service::party::claim_sheets as sheets;
@@ -185,12 +185,10 @@ pub async fn import(
         sheets::import_bytes(&st, &p, &bytes).await
     }
     .await;
-    let (status, fs, problems) = match r {
-        Ok(_) => return Ok(done(CLAIMS, "imported")),
-        Err(e) => import_refusal(e)?,
-    };
-    let r = list_page_with(&st, &p, ClaimListQuery::default(), fs, problems, None).await?;
-    Ok(with_status(r, status))
+    import_answer(r, CLAIMS, |fs, problems| {
+        list_page_with(&st, &p, ClaimListQuery::default(), fs, problems, None)
+    })
+    .await
 }
 
 pub async fn export(

@@ -22,8 +22,7 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{
-    answer, done, draft, field, import_refusal, org_choices, with_status, FlashQuery, FormState,
-    ImportPanel,
+    answer, done, draft, field, org_choices, with_status, FlashQuery, FormState, ImportPanel,
 };
 use crate::pages::{
     department_choices, fmt_date, query_string, render, PageCtx, PageResult, Pager,
@@ -291,7 +290,7 @@ pub async fn import_assignments(
         crate::service::party::staff_sheets::assignments_import_bytes(&st, &p, &bytes).await
     }
     .await;
-    import_answer(&st, &p, ASSIGNMENT_IMPORT.0, r).await
+    answer_import(&st, &p, ASSIGNMENT_IMPORT.0, r).await
 }
 
 /// POST /party/staff/import (multipart; the CSRF token rides in the query).
@@ -305,30 +304,27 @@ pub async fn import(
         crate::service::party::staff_sheets::import_bytes(&st, &p, &bytes).await
     }
     .await;
-    import_answer(&st, &p, STAFF_IMPORT.0, r).await
+    answer_import(&st, &p, STAFF_IMPORT.0, r).await
 }
 
 /// The list again after an import: done, or the refusal in its panel.
-async fn import_answer(
+async fn answer_import(
     st: &AppState,
     p: &Principal,
     panel: &str,
     r: Result<usize, crate::excel::ImportFailure>,
 ) -> PageResult {
-    let (status, fs, problems) = match r {
-        Ok(_) => return Ok(done(ACTIVE, "imported")),
-        Err(e) => import_refusal(e)?,
-    };
-    let r = list_page_with(
-        st,
-        p,
-        StaffListQuery::default(),
-        fs,
-        (panel, problems),
-        None,
-    )
-    .await?;
-    Ok(with_status(r, status))
+    crate::pages::actions::import_answer(r, ACTIVE, |fs, problems| {
+        list_page_with(
+            st,
+            p,
+            StaffListQuery::default(),
+            fs,
+            (panel, problems),
+            None,
+        )
+    })
+    .await
 }
 
 pub async fn export(

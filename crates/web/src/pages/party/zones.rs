@@ -17,8 +17,7 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::pages::actions::{
-    answer, done, draft, field, import_refusal, org_choices, with_status, FlashQuery, FormState,
-    ImportPanel,
+    answer, done, draft, field, import_answer, org_choices, FlashQuery, FormState, ImportPanel,
 };
 use crate::pages::{query_string, render, PageCtx, PageResult, Pager};
 use crate::service::party::zone_sheets as sheets;
@@ -139,12 +138,10 @@ pub async fn import(
         sheets::import_bytes(&st, &p, &bytes).await
     }
     .await;
-    let (status, fs, problems) = match r {
-        Ok(_) => return Ok(done(ZONES, "imported")),
-        Err(e) => import_refusal(e)?,
-    };
-    let r = list_page_with(&st, &p, ZoneListQuery::default(), fs, problems, None).await?;
-    Ok(with_status(r, status))
+    import_answer(r, ZONES, |fs, problems| {
+        list_page_with(&st, &p, ZoneListQuery::default(), fs, problems, None)
+    })
+    .await
 }
 
 pub async fn export(
