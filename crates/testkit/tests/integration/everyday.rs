@@ -832,3 +832,32 @@ async fn a_clerk_marks_chosen_messages_read() {
     assert_eq!(crate::location(&res), "/messages?flash=none_chosen");
     assert_eq!(unread(&w.lead).await, before - 2);
 }
+
+#[tokio::test]
+async fn a_long_list_jumps_to_a_page_keeping_its_filter_and_page_size() {
+    let w = world().await;
+    crate::cases::receive_many(
+        &w,
+        (1..=80).map(|n| (format!("跳页测试{n}"), "用于翻页".to_string())),
+    )
+    .await;
+    let b = w.app.browser("admin").await;
+    let html = b
+        .get_text("/cases?q=%E8%B7%B3%E9%A1%B5%E6%B5%8B%E8%AF%95&per_page=10")
+        .await;
+    let form = between(&html, "<form class=\"pager-jump", "</form>").expect("跳至 form");
+    assert!(form.contains("action=\"/cases\""), "{form}");
+    assert!(form.contains("name=\"q\" value=\"跳页测试\""), "{form}");
+    assert!(form.contains("name=\"per_page\" value=\"10\""), "{form}");
+    assert!(form.contains("name=\"page\" min=\"1\" max=\"8\""), "{form}");
+    // What the form sends.
+    let last = b
+        .get_text("/cases?q=%E8%B7%B3%E9%A1%B5%E6%B5%8B%E8%AF%95&per_page=10&page=8")
+        .await;
+    assert!(last.contains("第 8/8 页"), "{last}");
+    // A short list has no jump.
+    let short = b
+        .get_text("/cases?q=%E8%B7%B3%E9%A1%B5%E6%B5%8B%E8%AF%95&per_page=50")
+        .await;
+    assert!(!short.contains("pager-jump"));
+}

@@ -670,6 +670,10 @@ pub struct Pager {
     pub links: Vec<PageLink>,
     /// The page-size choice (每页 10 / 20 / 50 / 100 条), each back to page 1.
     pub sizes: Vec<PageLink>,
+    /// 跳至 N 页: the list's path, and its query (filters, page size) as
+    /// the form's hidden fields.
+    pub jump_action: String,
+    pub jump_fields: Vec<(String, String)>,
 }
 #[derive(Clone)]
 pub struct PageLink {
@@ -730,6 +734,13 @@ impl Pager {
                 disabled: false,
             })
             .collect();
+        let (path, query) = base.split_once('?').unwrap_or((base, ""));
+        let mut jump_fields: Vec<(String, String)> =
+            serde_urlencoded::from_str(query).unwrap_or_default();
+        jump_fields.retain(|(k, v)| k != "page" && k != "per_page" && !v.is_empty());
+        if !size.is_empty() {
+            jump_fields.push(("per_page".into(), p.per_page.to_string()));
+        }
         Pager {
             page: p.page,
             pages,
@@ -737,6 +748,8 @@ impl Pager {
             at_least: false,
             links,
             sizes,
+            jump_action: path.to_string(),
+            jump_fields,
         }
     }
 }
