@@ -175,33 +175,12 @@ async fn insert<C: ConnectionTrait>(
             "完成时限不能早于承诺日期",
         ));
     }
+    recorded_fits(i.pledged_on, &r)?;
     let status = r.status.unwrap_or(CommitmentStatus::Pledged);
     let judged = matches!(
         status,
         CommitmentStatus::Verified | CommitmentStatus::Rejected
     );
-    match r.verified_on {
-        None if judged => {
-            return Err(StoreError::rule(
-                ErrorCode::CommitmentState,
-                "已践诺或未兑现的承诺须填写核实日期",
-            ))
-        }
-        Some(_) if !judged => {
-            return Err(StoreError::rule(
-                ErrorCode::CommitmentState,
-                "只有已践诺或未兑现的承诺才有核实日期",
-            ))
-        }
-        Some(on) if on < i.pledged_on || on > crate::clock::today() => {
-            return Err(StoreError::rule(
-                ErrorCode::CommitmentState,
-                "核实日期应在承诺日期与今天之间",
-            ))
-        }
-        _ => {}
-    }
-    verdict_fits(status != CommitmentStatus::Rejected, &r.verdict)?;
     let m = super::network::member(db, &i.member_id)
         .await
         .map_err(|_| {
@@ -225,6 +204,39 @@ async fn insert<C: ConnectionTrait>(
         },
     )
     .await
+}
+
+/// Where an imported commitment stands, against its pledge date: a
+/// verified or rejected one has its day of verification; a verification
+/// (also an earlier one of a commitment reported again since) lies between
+/// the pledge and today; a rejection says why. (No database needed: an
+/// import checks each row with it before writing.)
+pub fn recorded_fits(pledged_on: NaiveDate, r: &Recorded) -> StoreResult<()> {
+    let status = r.status.unwrap_or(CommitmentStatus::Pledged);
+    let judged = matches!(
+        status,
+        CommitmentStatus::Verified | CommitmentStatus::Rejected
+    );
+    match r.verified_on {
+        None if judged => Err(StoreError::rule(
+            ErrorCode::CommitmentState,
+            "已践诺或未兑现的承诺须填写核实日期",
+        )),
+        Some(on) => verified_on_fits(pledged_on, on),
+        None => Ok(()),
+    }?;
+    verdict_fits(status != CommitmentStatus::Rejected, &r.verdict)
+}
+
+/// A verification is made between the pledge and today.
+fn verified_on_fits(pledged_on: NaiveDate, on: NaiveDate) -> StoreResult<()> {
+    if on < pledged_on || on > crate::clock::today() {
+        return Err(StoreError::rule(
+            ErrorCode::CommitmentState,
+            "核实日期应在承诺日期与今天之间",
+        ));
+    }
+    Ok(())
 }
 
 /// A finding of 未兑现 says why.
@@ -332,6 +344,7 @@ pub async fn verify(
     verdict_fits(fulfilled, &verdict)?;
     let tx = crate::db::begin_write(db).await?;
     let c = get(&tx, id).await?;
+    verified_on_fits(c.pledged_on, on)?;
     let next = after_verdict(status_of(&c), fulfilled)
         .map_err(|m| StoreError::rule(ErrorCode::CommitmentState, m))?;
     let m = record::update(

@@ -613,6 +613,37 @@ async fn a_committee_imports_its_claims_ledger_with_results_and_exports_it_back(
     assert_eq!(problem_cells(&body).len(), 2, "{body}");
     assert_eq!(api.get_ok("/api/v1/party/claims").await["total"], 2);
 
+    // Results counted but their sheet missing: refused, not lost.
+    let body = refused(
+        upload_xlsx(
+            &api,
+            "/api/v1/party/claims/import",
+            crate::text_xlsx(&[
+                CLAIM_COLUMNS.to_vec(),
+                vec![
+                    "1",
+                    "新项目",
+                    "市级",
+                    "新团队",
+                    "赵六",
+                    "3",
+                    "",
+                    "",
+                    "2026-03-01",
+                    "2",
+                ],
+            ]),
+        )
+        .await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        problem_cells(&body),
+        [(2, "原创性成果数".to_string())],
+        "{body}"
+    );
+
     // The page has the panel.
     let page = app.browser("admin").await;
     let html = page.get_text("/party/claims").await;

@@ -206,6 +206,16 @@ pub async fn import_bytes(
                 None
             }
         };
+        // Results counted on a claim but no results sheet: refused, not lost.
+        let counted = cell("原创性成果数").parse::<u32>().unwrap_or(0);
+        if results.is_none() && counted > 0 {
+            problems.push(bad(
+                "原创性成果数",
+                format!(
+                    "文件中没有“{RESULTS_SHEET}”工作表，{counted}项成果无法导入：请使用导出文件或导入模板的两个工作表"
+                ),
+            ));
+        }
         let title = draft.title.trim().to_string();
         if registered.contains(&title) {
             problems.push(bad(

@@ -8,6 +8,9 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+use kechuang_domain::ErrorCode;
+
 use kechuang_domain::auth::Permission;
 use kechuang_domain::party::CommitmentStatus;
 use kechuang_store::party::commitments::{self as store, Recorded};
@@ -17,7 +20,7 @@ use kechuang_store::Principal;
 use super::commitments::{views, CommitmentListQuery};
 use super::one_of;
 use crate::auth::require;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::party::commitments::PledgeDraft;
 use crate::AppState;
@@ -108,13 +111,25 @@ pub async fn import_bytes(
     for o in network::all(&s.db).await? {
         orgs.entry(o.name).or_default().push(o.id);
     }
-    // Members by (organisation id, name).
+    // Members by (organisation id, name), and by name alone (a member who
+    // has since moved to another organisation is found by a unique name).
     let mut members: HashMap<(String, String), Vec<String>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
     for m in network::members_all(&s.db, &Default::default(), 1_000_000).await? {
+        by_name
+            .entry(m.name.clone())
+            .or_default()
+            .push(m.id.clone());
         members
             .entry((m.party_org_id, m.name))
             .or_default()
             .push(m.id);
+    }
+    // Commitments already registered, and those of the file, by (member,
+    // title, pledge date): a ledger imported twice is refused, not doubled.
+    let mut seen: HashMap<(String, String, NaiveDate), usize> = HashMap::new();
+    for c in store::list_all(&s.db, &Default::default(), 1_000_000).await? {
+        seen.insert((c.member_id, c.title, c.pledged_on), 0);
     }
     let (mut problems, mut rows, mut rows_of) = (vec![], vec![], vec![]);
     for (row_no, row) in table.rows() {
@@ -126,12 +141,20 @@ pub async fn import_bytes(
         };
         let before = problems.len();
         let (org_name, name) = (cell("党组织"), cell("承诺人"));
+        if org_name.is_empty() {
+            problems.push(bad("党组织", "请填写承诺人所在的党组织".into()));
+        }
         let org = one_of(&orgs, &org_name, "党组织", "党组织网络").unwrap_or_else(|e| {
             problems.push(bad("党组织", e));
             None
         });
+        let moved = || match by_name.get(&name).map(Vec::as_slice) {
+            Some([id]) => Some(id.clone()),
+            _ => None,
+        };
         let member_id = match org.map(|o| members.get(&(o, name.clone()))) {
             Some(Some(ids)) if ids.len() == 1 => ids[0].clone(),
+            Some(None) if moved().is_some() => moved().unwrap_or_default(),
             Some(Some(ids)) => {
                 problems.push(bad(
                     "承诺人",
@@ -198,26 +221,51 @@ pub async fn import_bytes(
             }
             d
         };
+        let recorded = Recorded {
+            status,
+            verified_on,
+            verdict: cell("核实意见"),
+        };
         match draft.validate() {
-            Ok(input) if problems.len() == before => {
-                rows.push((
-                    input,
-                    Recorded {
-                        status,
-                        verified_on,
-                        verdict: cell("核实意见"),
-                    },
-                ));
-                rows_of.push(row_no);
+            Ok(input) => {
+                if let Err(e) = store::recorded_fits(input.pledged_on, &recorded) {
+                    let e = ApiError::from(e);
+                    let column = if e.code == ErrorCode::VerdictRequired {
+                        "核实意见"
+                    } else {
+                        "核实日期"
+                    };
+                    problems.push(bad(column, e.message));
+                }
+                let key = (
+                    input.member_id.clone(),
+                    input.title.clone(),
+                    input.pledged_on,
+                );
+                match seen.get(&key) {
+                    Some(0) => problems.push(bad(
+                        "承诺事项",
+                        format!("{name}同日的承诺“{}”已登记，请勿重复导入", input.title),
+                    )),
+                    Some(first) => problems.push(bad("承诺事项", format!("与第{first}行重复"))),
+                    None if problems.len() == before => {
+                        seen.insert(key, row_no);
+                        rows.push((input, recorded));
+                        rows_of.push(row_no);
+                    }
+                    None => {}
+                }
             }
-            Ok(_) => {}
-            Err((_, fields)) => problems.extend(
-                fields
-                    .into_iter()
-                    // An unknown member is said above, by name.
-                    .filter(|(f, _)| *f != "member_id" || name.is_empty())
-                    .map(|(f, reason)| bad(column_of(f), reason)),
-            ),
+            Err((_, fields)) => {
+                // An unknown member is said above, by name (once).
+                let said = problems.len() > before;
+                problems.extend(
+                    fields
+                        .into_iter()
+                        .filter(|(f, _)| *f != "member_id" || !said)
+                        .map(|(f, reason)| bad(column_of(f), reason)),
+                )
+            }
         }
     }
     excel::finish_import(rows, rows_of, problems, "状态", |rows| {
