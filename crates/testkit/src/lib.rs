@@ -293,6 +293,17 @@ impl Browser {
     pub async fn get_text(&self, path: &str) -> String {
         self.get(path).await.text().await.expect("text")
     }
+    /// Post an .xlsx as a page's upload form does: the multipart field
+    /// `file`, the session's CSRF token in the query.
+    pub async fn upload(&self, path: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("upload.xlsx");
+        self.http
+            .post(format!("{}{}?csrf_token={}", self.base, path, self.csrf))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .expect("upload")
+    }
     /// Post a urlencoded form with the session's CSRF token added.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut f: Vec<(&str, &str)> = fields.to_vec();

@@ -1228,17 +1228,7 @@ async fn pages_show_lists_forms_with_errors_in_place_and_fragments() {
     }
     // The import page lists every bad cell and imports nothing.
     let file = text_xlsx(&[vec!["单位名称", "单位类型"], vec!["", "火星机构"]]);
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(file).file_name("a.xlsx"),
-    );
-    let res = b
-        .http
-        .post(format!("{}/orgs/import?csrf_token={}", b.base, b.csrf))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = b.upload("/orgs/import", file).await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
     assert!(

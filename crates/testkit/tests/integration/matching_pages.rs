@@ -355,20 +355,10 @@ async fn a_need_is_matched_and_signed_in_the_browser() {
     let res = broker.get(href).await;
     assert_eq!(res.status(), 200);
     let bytes = res.bytes().await.unwrap().to_vec();
-    let upload = |bytes: Vec<u8>| {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name("needs.xlsx");
-        broker
-            .http
-            .post(format!(
-                "{}/matching/needs/import?csrf_token={}",
-                broker.base, broker.csrf
-            ))
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-    };
-    let r = upload(bytes).await.unwrap();
+    let upload = |bytes: Vec<u8>| broker.upload("/matching/needs/import", bytes);
+    let r = upload(bytes).await;
     assert_eq!(location(&r), "/matching/needs?flash=imported");
-    let r = upload(b"not a workbook".to_vec()).await.unwrap();
+    let r = upload(b"not a workbook".to_vec()).await;
     assert!(r.status().is_client_error(), "{}", r.status());
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"import-error\""), "{html}");

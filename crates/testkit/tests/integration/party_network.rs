@@ -707,7 +707,7 @@ async fn the_member_register_imports_from_excel_all_or_nothing_and_exports_the_s
     let page = app.browser("office").await;
     let html = page.get_text("/party/members").await;
     assert!(html.contains("导入 Excel") && html.contains("/api/v1/party/members/import/template"));
-    let part = reqwest::multipart::Part::bytes(crate::text_xlsx(&[
+    let file = crate::text_xlsx(&[
         head_vec(),
         vec![
             "赵四",
@@ -724,18 +724,8 @@ async fn the_member_register_imports_from_excel_all_or_nothing_and_exports_the_s
             "",
             "",
         ],
-    ]))
-    .file_name("m.xlsx");
-    let r = page
-        .http
-        .post(format!(
-            "{}/party/members/import?csrf_token={}",
-            page.base, page.csrf
-        ))
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap();
+    ]);
+    let r = page.upload("/party/members/import", file).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(

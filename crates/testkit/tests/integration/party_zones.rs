@@ -456,21 +456,15 @@ async fn a_committee_imports_its_zone_ledger_with_members_and_firms_and_exports_
         html.contains("/api/v1/party/zones/import/template"),
         "{html}"
     );
-    let part = reqwest::multipart::Part::bytes(text_xlsx(&[
-        COLUMNS.to_vec(),
-        vec!["戊", "不存在的党委", "王建华", "", "", "", "", ""],
-    ]))
-    .file_name("z.xlsx");
     let r = page
-        .http
-        .post(format!(
-            "{}/party/zones/import?csrf_token={}",
-            page.base, page.csrf
-        ))
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap();
+        .upload(
+            "/party/zones/import",
+            text_xlsx(&[
+                COLUMNS.to_vec(),
+                vec!["戊", "不存在的党委", "王建华", "", "", "", "", ""],
+            ]),
+        )
+        .await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(

@@ -508,24 +508,13 @@ async fn the_bureau_keeps_the_register_and_the_catalogue() {
         .contains("领军人才（A类）"));
 
     // The import on the register page: bad cells listed, a good file imported.
-    let upload = |bytes: Vec<u8>| {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name("talents.xlsx");
-        staff
-            .http
-            .post(format!(
-                "{}/talent/talents/import?csrf_token={}",
-                staff.base, staff.csrf
-            ))
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-    };
+    let upload = |bytes: Vec<u8>| staff.upload("/talent/talents/import", bytes);
     let header = vec!["姓名", "外文姓名", "国籍", "人才层次", "工作单位"];
     let r = upload(crate::text_xlsx(&[
         header.clone(),
         vec!["王五", "", "中国", "院士", "金凤实验室"],
     ]))
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(
@@ -536,8 +525,7 @@ async fn the_bureau_keeps_the_register_and_the_catalogue() {
         header,
         vec!["王五", "", "中国", "领军人才（A类）", "金凤实验室"],
     ]))
-    .await
-    .unwrap();
+    .await;
     assert_eq!(location(&r), "/talent/talents?flash=imported");
     assert!(staff.get_text("/talent/talents").await.contains("王五"));
 }
