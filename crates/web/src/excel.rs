@@ -359,6 +359,8 @@ fn column_letters(mut c: u32) -> String {
 pub struct Table {
     col: std::collections::HashMap<String, usize>,
     data: Vec<Vec<String>>,
+    /// The header's row in Excel: 1, or 2 below a title row.
+    header_row: usize,
 }
 
 impl Table {
@@ -390,12 +392,22 @@ impl Table {
             )
             .into());
         }
-        let data = rows.split_off(1);
-        let col: std::collections::HashMap<String, usize> = rows[0]
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.trim().to_string(), i))
-            .collect();
+        let columns = |row: &[String]| -> std::collections::HashMap<String, usize> {
+            row.iter()
+                .enumerate()
+                .map(|(i, h)| (h.trim().to_string(), i))
+                .collect()
+        };
+        let has_all = |col: &std::collections::HashMap<String, usize>| {
+            required.iter().all(|c| col.contains_key(*c))
+        };
+        // A printed list's title row above the header (导出的“2026年度…清单”) is skipped.
+        let header_row = match rows.get(1).map(|r| columns(r.as_slice())) {
+            Some(second) if !has_all(&columns(&rows[0])) && has_all(&second) => 2,
+            _ => 1,
+        };
+        let data = rows.split_off(header_row);
+        let col = columns(&rows[header_row - 1]);
         let missing: Vec<&str> = required
             .iter()
             .copied()
@@ -415,7 +427,11 @@ impl Table {
             )
             .into());
         }
-        Ok(Table { col, data })
+        Ok(Table {
+            col,
+            data,
+            header_row,
+        })
     }
 
     /// The non-blank data rows: (row number in Excel, the row).
@@ -424,7 +440,7 @@ impl Table {
             .iter()
             .enumerate()
             .filter(|(_, r)| !r.iter().all(|c| c.trim().is_empty()))
-            .map(|(i, r)| (i + 2, r.as_slice()))
+            .map(move |(i, r)| (i + self.header_row + 1, r.as_slice()))
     }
 
     /// A row's cell under a column name; empty when the column or cell is absent.

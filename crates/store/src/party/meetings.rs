@@ -736,6 +736,7 @@ async fn insert_milestone<C: ConnectionTrait>(
     key_item_id: &str,
     title: String,
     due_on: NaiveDate,
+    done_on: Option<NaiveDate>,
 ) -> StoreResult<key_item_milestone::Model> {
     record::insert(
         tx,
@@ -744,7 +745,7 @@ async fn insert_milestone<C: ConnectionTrait>(
             key_item_id: Set(key_item_id.into()),
             title: Set(title),
             due_on: Set(due_on),
-            done_on: Set(None),
+            done_on: Set(done_on),
             ..Default::default()
         },
     )
@@ -756,10 +757,79 @@ async fn insert_milestone<C: ConnectionTrait>(
 pub async fn create_key_item(db: &Db, actor: &str, i: KeyItemInput) -> StoreResult<KeyItemRow> {
     check_milestones(i.due_on, &i.milestones)?;
     let tx = crate::db::begin_write(db).await?;
-    check_department(&tx, &i.department_id).await?;
+    let (item, mut milestones) = insert_item(&tx, actor, &KeyItemRecord::new(i)).await?;
+    tx.commit().await?;
+    milestones.sort_by_key(|m| (m.due_on, m.id.clone()));
+    Ok(KeyItemRow {
+        risk: risk_of(&item, &milestones, today()),
+        item,
+        milestones,
+    })
+}
+
+/// A key item where it stands, as a ledger records it: the day each
+/// milestone was done, the progress reported, the day the item was done.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyItemRecord {
+    pub item: KeyItemInput,
+    /// The day each of `item.milestones` was done (same order).
+    pub milestones_done: Vec<Option<NaiveDate>>,
+    pub progress: i32,
+    pub done_on: Option<NaiveDate>,
+}
+
+impl KeyItemRecord {
+    /// A new item: nothing done, no progress.
+    pub fn new(item: KeyItemInput) -> Self {
+        KeyItemRecord {
+            milestones_done: vec![None; item.milestones.len()],
+            progress: 0,
+            done_on: None,
+            item,
+        }
+    }
+
+    /// Whether the record could have come about through the forms: each
+    /// milestone by the deadline and done by `today`, progress 0–100, the
+    /// item done by `today` only with every milestone done and progress
+    /// 100%. Err names what is wrong: ("milestones" | "progress" | "done_on", why).
+    pub fn fits(&self, today: NaiveDate) -> Result<(), (&'static str, String)> {
+        check_milestones(self.item.due_on, &self.item.milestones)
+            .map_err(|e| ("milestones", e.to_string()))?;
+        let done = self.item.milestones.iter().zip(&self.milestones_done);
+        if let Some(((t, _), _)) = done.clone().find(|(_, d)| d.is_some_and(|d| d > today)) {
+            return Err(("milestones", format!("节点“{t}”的完成日期晚于今天")));
+        }
+        if !(0..=100).contains(&self.progress) {
+            return Err(("progress", "工作进度须为 0～100 之间的整数".into()));
+        }
+        if let Some(on) = self.done_on {
+            if on > today {
+                return Err(("done_on", "完成日期不能晚于今天".into()));
+            }
+            if let Some(((t, _), _)) = done.clone().find(|(_, d)| d.is_none()) {
+                return Err(("done_on", format!("节点“{t}”未完成，事项不能记为已完成")));
+            }
+            if self.progress != 100 {
+                return Err(("progress", "已完成的事项工作进度应为100%".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Insert an item with its milestones in `tx` (the department and meeting
+/// checked; the year by default the meeting's, else the deadline's).
+async fn insert_item<C: ConnectionTrait>(
+    tx: &C,
+    actor: &str,
+    r: &KeyItemRecord,
+) -> StoreResult<(key_item::Model, Vec<key_item_milestone::Model>)> {
+    let i = &r.item;
+    check_department(tx, &i.department_id).await?;
     let meeting_year = match &i.meeting_id {
         Some(m) => Some(
-            get_meeting(&tx, m)
+            get_meeting(tx, m)
                 .await
                 .map_err(|_| StoreError::rule(ErrorCode::UnknownMeeting, "来源会议不存在"))?
                 .held_on
@@ -770,25 +840,45 @@ pub async fn create_key_item(db: &Db, actor: &str, i: KeyItemInput) -> StoreResu
     let year = i.year.or(meeting_year).unwrap_or(i.due_on.year());
     let mut am = key_item::ActiveModel {
         meeting_id: Set(i.meeting_id.clone()),
-        progress: Set(0),
-        status: Set(KeyStatus::Open.as_str().into()),
-        done_on: Set(None),
+        progress: Set(r.progress),
+        status: Set(match r.done_on {
+            Some(_) => KeyStatus::Done,
+            None => KeyStatus::Open,
+        }
+        .as_str()
+        .into()),
+        done_on: Set(r.done_on),
         note: Set(i.note.clone()),
         ..Default::default()
     };
-    apply_item(&mut am, &i, year);
-    let item = record::insert(&tx, actor, am).await?;
+    apply_item(&mut am, i, year);
+    let item = record::insert(tx, actor, am).await?;
     let mut milestones = vec![];
-    for (t, d) in i.milestones {
-        milestones.push(insert_milestone(&tx, actor, &item.id, t, d).await?);
+    for ((t, d), done) in i.milestones.iter().zip(&r.milestones_done) {
+        milestones.push(insert_milestone(tx, actor, &item.id, t.clone(), *d, *done).await?);
     }
-    tx.commit().await?;
-    milestones.sort_by_key(|m| (m.due_on, m.id.clone()));
-    Ok(KeyItemRow {
-        risk: risk_of(&item, &milestones, today()),
-        item,
-        milestones,
-    })
+    Ok((item, milestones))
+}
+
+/// Register a ledger's key items where each stands, all or nothing; each
+/// record is checked by [`KeyItemRecord::fits`] here too. Err carries the
+/// index of the item.
+pub async fn import_key_items(
+    db: &Db,
+    actor: &str,
+    rows: Vec<KeyItemRecord>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    for (k, r) in rows.iter().enumerate() {
+        r.fits(today())
+            .map_err(|(_, why)| (k, StoreError::rule(ErrorCode::ImportInvalid, why)))?;
+        insert_item(&tx, actor, r).await.map_err(|e| (k, e))?;
+    }
+    tx.commit().await.map_err(|e| (0, StoreError::from(e)))?;
+    Ok(n)
 }
 
 /// Change an item's title, owner, department, decision, deadline or year
@@ -907,7 +997,7 @@ pub async fn add_milestone(
     let item = get_key_item(&tx, key_item_id).await?;
     still_open(&item)?;
     check_milestones(item.due_on, &[(title.clone(), due_on)])?;
-    let m = insert_milestone(&tx, actor, key_item_id, title, due_on).await?;
+    let m = insert_milestone(&tx, actor, key_item_id, title, due_on, None).await?;
     tx.commit().await?;
     Ok(m)
 }

@@ -148,6 +148,79 @@ pub async fn remove_team_member(
     Ok(())
 }
 
+/// A ledger's team with its members.
+#[derive(Clone, Debug)]
+pub struct TeamImport {
+    pub team: TeamInput,
+    pub member_ids: Vec<String>,
+}
+
+/// Register a ledger's teams with their members, all or nothing; each
+/// department and member must exist (checked here, in the transaction).
+/// Err carries the index of the team.
+pub async fn import_teams(
+    db: &Db,
+    actor: &str,
+    rows: Vec<TeamImport>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    for (k, r) in rows.into_iter().enumerate() {
+        let at = |e: StoreError| (k, e);
+        if let Some(d) = &r.team.department_id {
+            crate::entities::department::Entity::find_by_id(d.clone())
+                .one(&tx)
+                .await
+                .map_err(|e| at(e.into()))?
+                .ok_or_else(|| {
+                    at(StoreError::rule(
+                        ErrorCode::UnknownDepartment,
+                        "所在部门不存在",
+                    ))
+                })?;
+        }
+        let mut am = team::ActiveModel::default();
+        apply_team(&mut am, r.team);
+        let t = record::insert(&tx, actor, am).await.map_err(at)?;
+        for m in r.member_ids {
+            super::network::member(&tx, &m).await.map_err(|e| {
+                at(match e {
+                    StoreError::NotFound => {
+                        StoreError::rule(ErrorCode::UnknownMember, "党员不存在")
+                    }
+                    e => e,
+                })
+            })?;
+            record::insert(
+                &tx,
+                actor,
+                team_member::ActiveModel {
+                    team_id: Set(t.id.clone()),
+                    member_id: Set(m),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(at)?;
+        }
+    }
+    tx.commit().await.map_err(|e| (0, StoreError::from(e)))?;
+    Ok(n)
+}
+
+/// The members of every team, by team id.
+pub async fn members_by_team<C: ConnectionTrait>(
+    db: &C,
+) -> StoreResult<HashMap<String, Vec<String>>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for m in team_member::Entity::find().all(db).await? {
+        out.entry(m.team_id).or_default().push(m.member_id);
+    }
+    Ok(out)
+}
+
 // ---- races ----
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1068,6 +1068,7 @@ async fn openapi_describes_every_route_with_its_area_tag() {
         "/api/v1/calendar/add-workdays",
         "/api/v1/me",
         "/api/v1/dictionary",
+        "/api/v1/party/teams/import",
         "/api/v1/firm/funding",
         "/api/v1/firm/funding/export",
         "/api/v1/firm/loans",

@@ -631,7 +631,7 @@ async fn the_key_item_list_filters_by_today_and_exports_the_filed_list() {
     // The header row under the title is frozen and filtered.
     let sheet = crate::xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<pane ySplit=\"2\""), "{sheet}");
-    assert!(sheet.contains("<autoFilter ref=\"A2:I5\""), "{sheet}");
+    assert!(sheet.contains("<autoFilter ref=\"A2:K5\""), "{sheet}");
     assert_eq!(rows[0][0], "2026年度重点事项清单");
     assert_eq!(
         rows[1],
@@ -644,7 +644,9 @@ async fn the_key_item_list_filters_by_today_and_exports_the_filed_list() {
             "节点安排",
             "工作进度",
             "完成情况",
-            "来源会议"
+            "来源会议",
+            "会议决定",
+            "年度"
         ]
     );
     assert_eq!(
@@ -655,15 +657,17 @@ async fn the_key_item_list_filters_by_today_and_exports_the_filed_list() {
             "党群工作部",
             "陈立",
             "2026-01-31",
-            "选址（1月20日）✓；装修（1月28日）",
+            "选址（2026年1月20日，2026年1月19日完成）\n装修（2026年1月28日）",
             "60%，推进中",
             "逾期未完成",
             "第一季度联席会议",
+            "",
+            "2026",
         ]
     );
     assert_eq!(rows[3][0], "2");
     assert_eq!(rows[3][6], "100%");
-    assert_eq!(rows[3][7], "已完成（2月20日）");
+    assert_eq!(rows[3][7], "已完成（2026年2月20日）");
     assert_eq!(rows[4][1], "推进责任区全覆盖");
     assert_eq!(rows[4][2], "科技创新局");
     assert_eq!(rows[4][7], "推进中（有逾期风险）");
@@ -679,6 +683,202 @@ async fn the_key_item_list_filters_by_today_and_exports_the_filed_list() {
     assert_eq!(wb.worksheet_range_at(0).unwrap().unwrap().rows().count(), 3);
     // The year of an item defaults to its meeting's.
     assert_eq!(over["year"], 2026);
+
+    // The filed list, title row and all, imports into another committee's
+    // empty register as it stands, and its export gives the same file.
+    let other = spawn_app().await;
+    let api2 = admin(&other).await;
+    create_department(&api2, "党群工作部", "DQ", None).await;
+    create_department(&api2, "科技创新局", "KJ", None).await;
+    meeting(&api2, "joint", "第一季度联席会议", "2026-01-16").await;
+    let (status, done) =
+        crate::upload_xlsx(&api2, "/api/v1/party/key-items/import", bytes.clone()).await;
+    assert_eq!(
+        (status, done["imported"].clone()),
+        (200, json!(3)),
+        "{done}"
+    );
+    let again = api2
+        .get("/api/v1/party/key-items/export?year=2026")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    assert_eq!(crate::sheet_rows(&again, None), rows);
+    let items = api2
+        .get_ok("/api/v1/party/key-items?year=2026&status=done")
+        .await;
+    assert_eq!(items["items"][0]["done_on"], "2026-02-20");
+    // The same list again is refused, not doubled (each row named).
+    let body = refused(
+        crate::upload_xlsx(&api2, "/api/v1/party/key-items/import", again).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        crate::problem_cells(&body),
+        [
+            (3, "重点事项".to_string()),
+            (4, "重点事项".to_string()),
+            (5, "重点事项".to_string())
+        ],
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_key_item_list_with_bad_cells_is_refused_cell_by_cell_and_imports_nothing() {
+    const COLUMNS: [&str; 11] = [
+        "序号",
+        "重点事项",
+        "责任单位",
+        "责任人",
+        "完成时限",
+        "节点安排",
+        "工作进度",
+        "完成情况",
+        "来源会议",
+        "会议决定",
+        "年度",
+    ];
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    create_department(&api, "党群工作部", "DQ", None).await;
+    meeting(&api, "joint", "联席会议", "2026-01-16").await;
+    meeting(&api, "joint", "联席会议", "2026-04-16").await;
+    let res = api
+        .get("/api/v1/party/key-items/import/template")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let template = res.bytes().await.unwrap().to_vec();
+    assert_eq!(crate::sheet_rows(&template, None)[0], COLUMNS);
+    let future = (chrono::Utc::now().date_naive() + Duration::days(30)).to_string();
+    let row = |cells: &[(&str, &str)]| -> Vec<String> {
+        COLUMNS
+            .iter()
+            .map(|c| {
+                cells
+                    .iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    // Each row its own title unless it gives one.
+    let n = std::cell::Cell::new(0);
+    let with = |extra: &[(&str, &str)]| {
+        n.set(n.get() + 1);
+        let title = format!("事项{}", n.get());
+        let mut cells = vec![
+            ("重点事项", title.as_str()),
+            ("责任人", "陈立"),
+            ("完成时限", "2026-06-30"),
+        ];
+        cells.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+        cells.extend_from_slice(extra);
+        row(&cells)
+    };
+    let rows: Vec<Vec<String>> = vec![
+        COLUMNS.iter().map(|c| c.to_string()).collect(),
+        with(&[("责任单位", "没有这个部门")]),
+        with(&[("来源会议", "联席会议")]),
+        with(&[("节点安排", "选址 2026-03-01")]),
+        with(&[("节点安排", "选址（2026年7月1日）")]),
+        with(&[("工作进度", "120%")]),
+        with(&[("完成情况", "已完成")]),
+        with(&[
+            ("完成情况", "已完成（2026年5月1日）"),
+            ("工作进度", "100%"),
+            ("节点安排", "选址（2026年3月1日）"),
+        ]),
+        with(&[("完成情况", "已完成（2026年5月1日）"), ("工作进度", "80%")]),
+        with(&[("节点安排", &format!("选址（2026年3月1日，{future}完成）"))]),
+        with(&[("完成时限", "明年")]),
+        with(&[("重点事项", "")]),
+        // Good rows: a meeting told apart by its date; a done item.
+        with(&[
+            ("重点事项", "甲"),
+            ("来源会议", "联席会议（2026年4月16日）"),
+        ]),
+        with(&[
+            ("重点事项", "乙"),
+            ("完成情况", "已完成（2026年5月1日）"),
+            ("工作进度", "100%"),
+        ]),
+        with(&[("重点事项", "乙"), ("年度", "2026")]),
+    ];
+    let refs: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let body = refused(
+        crate::upload_xlsx(
+            &api,
+            "/api/v1/party/key-items/import",
+            crate::text_xlsx(&refs),
+        )
+        .await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        crate::problem_cells(&body),
+        [
+            (2, "责任单位".to_string()),
+            (3, "来源会议".to_string()),
+            (4, "节点安排".to_string()),
+            (5, "节点安排".to_string()),
+            (6, "工作进度".to_string()),
+            (7, "完成情况".to_string()),
+            (8, "完成情况".to_string()),
+            (9, "工作进度".to_string()),
+            (10, "节点安排".to_string()),
+            (11, "完成时限".to_string()),
+            (12, "重点事项".to_string()),
+            (15, "重点事项".to_string()),
+        ],
+        "{body}"
+    );
+    let text = body.to_string();
+    assert!(text.contains("联席会议（会议日期）"), "{text}");
+    assert!(text.contains("与第14行重复"), "{text}");
+    assert_eq!(
+        api.get_ok("/api/v1/party/key-items?year=all").await["total"],
+        0
+    );
+
+    // The page: 导入清单 with its template, and a refusal in its panel.
+    let page = app.browser("admin").await;
+    let html = page.get_text("/party/key-items").await;
+    assert!(
+        html.contains("/api/v1/party/key-items/import/template"),
+        "{html}"
+    );
+    let res = page
+        .upload("/party/key-items/import", crate::text_xlsx(&refs[..3]))
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"import-problems\""), "{html}");
+    assert!(html.contains("没有这个部门"), "{html}");
+    // A good file lands on the list with 导入成功.
+    let res = page
+        .upload(
+            "/party/key-items/import",
+            crate::text_xlsx(&[refs[0].clone(), refs[13].clone()]),
+        )
+        .await;
+    assert_eq!(location(&res), "/party/key-items?year=all&flash=imported");
+    assert_eq!(
+        api.get_ok("/api/v1/party/key-items?year=all").await["total"],
+        1
+    );
 }
 
 #[tokio::test]

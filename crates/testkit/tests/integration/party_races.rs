@@ -293,3 +293,140 @@ async fn a_dimension_without_data_is_not_scored_and_its_weight_goes_to_the_other
         .unwrap()
         .contains("诉求按时办结率"));
 }
+
+#[tokio::test]
+async fn a_committee_imports_its_teams_ledger_with_members_and_exports_it_back() {
+    use crate::party_zones::{member, party_org};
+    use crate::{
+        admin, create_department, problem_cells, refused, sheet_rows, text_xlsx, upload_xlsx,
+    };
+    const COLUMNS: [&str; 6] = ["先锋队", "口号", "所在部门", "队长", "队员", "队员数"];
+
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let root = party_org(&app.db, None, "科技创新机构联合党委").await;
+    let lab = party_org(&app.db, Some(&root), "金凤实验室党支部").await;
+    member(&app.db, &lab, "李晓燕").await;
+    member(&app.db, &root, "王建华").await;
+    // Two members of one name: told apart by their organisation.
+    member(&app.db, &lab, "周雪梅").await;
+    member(&app.db, &root, "周雪梅").await;
+    create_department(&api, "科技创新局", "KJJ", None).await;
+
+    let res = api
+        .get("/api/v1/party/teams/import/template")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(sheet_rows(&res.bytes().await.unwrap(), None)[0], COLUMNS);
+
+    // Every bad cell is named; nothing is imported.
+    let bad = text_xlsx(&[
+        COLUMNS.to_vec(),
+        vec!["甲队", "", "没有这个部门", "王建华", "王建华", ""],
+        vec!["乙队", "", "", "", "周雪梅", ""],
+        vec!["", "只有口号", "", "", "", ""],
+        vec!["丙队", "", "", "", "李晓燕、不在册、李晓燕", ""],
+        vec!["甲队", "", "", "", "", ""],
+    ]);
+    let body = refused(
+        upload_xlsx(&api, "/api/v1/party/teams/import", bad).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        problem_cells(&body),
+        [
+            (2, "所在部门".to_string()),
+            (3, "队员".to_string()),
+            (4, "先锋队".to_string()),
+            (5, "队员".to_string()),
+            (5, "队员".to_string()),
+            (6, "先锋队".to_string()),
+        ],
+        "{body}"
+    );
+    assert!(body.to_string().contains("周雪梅（所在党组织）"), "{body}");
+    assert!(body.to_string().contains("与第2行重复"), "{body}");
+    assert_eq!(api.get_ok("/api/v1/party/teams").await, json!([]));
+
+    // A good ledger, written as the export writes it.
+    let good: Vec<Vec<String>> = [
+        [
+            "科技服务先锋队",
+            "比服务、比效能",
+            "科技创新局",
+            "王建华",
+            "周雪梅（金凤实验室党支部）、李晓燕、王建华",
+            "3",
+        ],
+        ["实验室先锋队", "", "", "", "", "0"],
+    ]
+    .iter()
+    .map(|r| r.iter().map(|c| c.to_string()).collect())
+    .collect();
+    let mut file = vec![COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
+    file.extend(good.iter().cloned());
+    let as_refs: Vec<Vec<&str>> = file
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let (status, done) = upload_xlsx(&api, "/api/v1/party/teams/import", text_xlsx(&as_refs)).await;
+    assert_eq!(
+        (status, done["imported"].clone()),
+        (200, json!(2)),
+        "{done}"
+    );
+    let teams = api.get_ok("/api/v1/party/teams").await;
+    let service = teams
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "科技服务先锋队")
+        .unwrap();
+    assert_eq!(service["member_ids"].as_array().unwrap().len(), 3);
+    assert!(service["department_id"].is_string());
+
+    // The export gives the file back (teams in name order).
+    let res = api.get("/api/v1/party/teams/export").send().await.unwrap();
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let exported = sheet_rows(&bytes, None);
+    assert_eq!(exported[0], COLUMNS);
+    let mut rows = exported[1..].to_vec();
+    rows.sort();
+    let mut expected = good.clone();
+    expected.sort();
+    assert_eq!(rows, expected);
+
+    // The same ledger again is refused, not doubled.
+    let body = refused(
+        upload_xlsx(&api, "/api/v1/party/teams/import", bytes).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(problem_cells(&body).len(), 2, "{body}");
+    assert_eq!(
+        api.get_ok("/api/v1/party/teams")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // The page: 导入先锋队 with its template, and a refusal shown in its panel.
+    let page = app.browser("admin").await;
+    let html = page.get_text("/party/races").await;
+    assert!(
+        html.contains("/api/v1/party/teams/import/template"),
+        "{html}"
+    );
+    assert!(html.contains("/party/teams/export.xlsx"), "{html}");
+    let bad = text_xlsx(&[COLUMNS.to_vec(), vec!["丁队", "", "", "", "不在册", ""]]);
+    let res = page.upload("/party/teams/import", bad).await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"import-problems\""), "{html}");
+    assert!(html.contains("不在册"), "{html}");
+}

@@ -157,7 +157,8 @@ pub fn version(pairs: &[(String, String)]) -> Result<i32, ApiError> {
 
 /// After a successful action: back to `to` with a flash message.
 pub fn done(to: &str, flash: &str) -> Response {
-    Redirect::to(&format!("{to}?flash={flash}")).into_response()
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{sep}flash={flash}")).into_response()
 }
 
 /// Options for a select of organisations (id, name), sorted by name.

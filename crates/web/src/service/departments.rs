@@ -99,6 +99,53 @@ pub async fn delete(s: &AppState, p: &Principal, id: &str, version: i32) -> ApiR
 /// The departments in the caller's scope as an .xlsx workbook.
 /// The columns of the export, the template and the import (层级 is
 /// computed from the parent and not read).
+/// The departments by name and by code, for a ledger's 部门 cell.
+pub struct DepartmentIndex {
+    by: HashMap<String, Vec<String>>,
+    names: HashMap<String, String>,
+    codes: HashMap<String, String>,
+}
+
+impl DepartmentIndex {
+    pub async fn load(s: &AppState) -> ApiResult<DepartmentIndex> {
+        let mut by = HashMap::<String, Vec<String>>::new();
+        let (mut names, mut codes) = (HashMap::new(), HashMap::new());
+        for d in departments::list(&s.db, &Scope::All).await? {
+            by.entry(d.name.clone()).or_default().push(d.id.clone());
+            by.entry(d.code.clone()).or_default().push(d.id.clone());
+            names.insert(d.id.clone(), d.name);
+            codes.insert(d.id, d.code);
+        }
+        Ok(DepartmentIndex { by, names, codes })
+    }
+
+    /// The department a cell names (None when empty), or why not.
+    pub fn find(&self, written: &str) -> Result<Option<String>, String> {
+        match self.by.get(written).map(Vec::as_slice) {
+            _ if written.is_empty() => Ok(None),
+            Some([id]) => Ok(Some(id.clone())),
+            Some(_) => Err(format!("有多个名为“{written}”的部门，请填写部门编码")),
+            None => Err(format!("部门“{written}”不存在")),
+        }
+    }
+
+    /// A department as `find` reads it back: its name, or its code where
+    /// departments share the name ("" for none).
+    pub fn key_of(&self, id: Option<&str>) -> String {
+        let Some(name) = id.and_then(|d| self.names.get(d)) else {
+            return String::new();
+        };
+        match self.by.get(name).map(Vec::len) {
+            Some(1) => name.clone(),
+            _ => self
+                .codes
+                .get(id.unwrap_or_default())
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+}
+
 pub const DEPARTMENT_COLUMNS: [&str; 7] = [
     "部门名称",
     "部门编码",

@@ -9,12 +9,13 @@ use std::collections::{HashMap, HashSet};
 
 use kechuang_domain::auth::{Permission, Role};
 use kechuang_store::accounts::{self, NewUser};
-use kechuang_store::{departments, Principal, Scope};
+use kechuang_store::Principal;
 
 use crate::auth::require;
 use crate::error::ApiResult;
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::UserDraft;
+use crate::service::departments::DepartmentIndex;
 use crate::AppState;
 
 /// The columns of the export, the template and the import.
@@ -107,11 +108,7 @@ pub async fn import_bytes(
 ) -> Result<usize, ImportFailure> {
     require(p, Permission::UsersAdmin)?;
     let table = Table::read(bytes, &["用户名", "角色", "初始密码"])?;
-    let mut deps: HashMap<String, Vec<String>> = HashMap::new();
-    for d in departments::list(&s.db, &Scope::All).await? {
-        deps.entry(d.name).or_default().push(d.id.clone());
-        deps.entry(d.code).or_default().push(d.id);
-    }
+    let deps = DepartmentIndex::load(s).await?;
     let existing: HashSet<String> = accounts::list_users(&s.db)
         .await?
         .into_iter()
@@ -145,23 +142,13 @@ pub async fn import_bytes(
                 format!("“{role_text}”不是角色，请填写如“部门经办人”“企业用户”"),
             ));
         }
-        let department_id = match cell("所属部门").as_str() {
-            "" => String::new(),
-            t => match deps.get(t).map(Vec::as_slice) {
-                Some([id]) => id.clone(),
-                Some(_) => {
-                    problems.push(bad(
-                        "所属部门",
-                        format!("有多个名为“{t}”的部门，请填写部门编码"),
-                    ));
-                    String::new()
-                }
-                None => {
-                    problems.push(bad("所属部门", format!("部门“{t}”不存在")));
-                    String::new()
-                }
-            },
-        };
+        let department_id = deps
+            .find(&cell("所属部门"))
+            .unwrap_or_else(|e| {
+                problems.push(bad("所属部门", e));
+                None
+            })
+            .unwrap_or_default();
         let org_text = cell("所属单位");
         let org_id = match org_text.as_str() {
             "" => String::new(),

@@ -17,11 +17,40 @@ use crate::excel;
 use crate::forms::party::meetings::{
     DoneDraft, KeyItemDraft, MeetingDraft, MilestoneDraft, ProgressDraft,
 };
+use crate::service::party::key_item_sheets as sheets;
 use crate::service::party::meetings::{
     self as service, KeyItemDetailView, KeyItemListQuery, KeyItemView, MeetingDetailView,
     MeetingListQuery, MeetingView,
 };
 use crate::AppState;
+
+/// 下载年度重点事项清单导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/party/key-items/import/template", tag = "party",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn key_items_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "年度重点事项导入模板.xlsx",
+        sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入年度重点事项清单（可含标题行）：先校验全部行，有错则整体不导入。节点安排每行一个“标题（2026年6月30日）”，已完成的写“标题（2026年6月30日，2026年6月28日完成）”；工作进度“60%”或“60%，说明”；完成情况“已完成（2026年5月20日）”记为已完成；责任单位按部门名称或编码；来源会议按会议名称，重名写“名称（会议日期）”
+#[utoipa::path(post, path = "/api/v1/party/key-items/import", tag = "party",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_key_items(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    upload: crate::api::ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
+    crate::api::imported(upload, |bytes| async move {
+        sheets::import_bytes(&s, &p, &bytes).await
+    })
+    .await
+}
 
 #[derive(Deserialize, ToSchema)]
 pub struct MeetingUpdate {
@@ -134,7 +163,7 @@ pub async fn list_key_items(
     )))
 }
 
-/// 导出年度重点事项清单（Excel：标题行“YYYY年度重点事项清单”，列为序号、重点事项、责任单位、责任人、完成时限、节点安排、工作进度、完成情况、来源会议）
+/// 导出年度重点事项清单（Excel：标题行“YYYY年度重点事项清单”，列为序号、重点事项、责任单位、责任人、完成时限、节点安排、工作进度、完成情况、来源会议、会议决定、年度；可原样导入）
 #[utoipa::path(get, path = "/api/v1/party/key-items/export", tag = "party", params(KeyItemListQuery),
     responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ErrorBody)))]
 pub async fn export_key_items(
@@ -144,7 +173,7 @@ pub async fn export_key_items(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "年度重点事项清单.xlsx",
-        service::key_items_export_bytes(&s, &p, &q).await?,
+        sheets::export_bytes(&s, &p, &q).await?,
     ))
 }
 
@@ -250,6 +279,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(decide_key_item))
         .routes(routes!(list_key_items, create_key_item))
         .routes(routes!(export_key_items))
+        .routes(routes!(key_items_template))
+        .routes(routes!(import_key_items))
         .routes(routes!(get_key_item, update_key_item))
         .routes(routes!(report_progress))
         .routes(routes!(complete_key_item))

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use kechuang_store::entities::{honor, race, race_score, team};
 use kechuang_store::party::races::Leaderboard;
@@ -13,8 +14,10 @@ use utoipa_axum::routes;
 use crate::api::{ApiJson, ApiPath};
 use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
+use crate::excel;
 use crate::forms::party::races::{HonorDraft, RaceDraft, ScoreEntryDraft, TeamDraft};
 use crate::service::party::races::{self as service, TeamView};
+use crate::service::party::team_sheets as sheets;
 use crate::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -22,6 +25,44 @@ pub struct TeamUpdate {
     pub version: i32,
     #[serde(flatten)]
     pub team: TeamDraft,
+}
+
+/// 导出先锋队台账（Excel）
+#[utoipa::path(get, path = "/api/v1/party/teams/export", tag = "party",
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ErrorBody)))]
+pub async fn export_teams(State(s): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "先锋队.xlsx",
+        sheets::export_bytes(&s, &p).await?,
+    ))
+}
+
+/// 下载先锋队导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/party/teams/import/template", tag = "party",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn teams_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "先锋队导入模板.xlsx",
+        sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入先锋队台账：先校验全部行，有错则整体不导入（所在部门按名称或编码；队员按党员姓名，以“、”分隔，重名写成“姓名（所在党组织）”）
+#[utoipa::path(post, path = "/api/v1/party/teams/import", tag = "party",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_teams(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    upload: crate::api::ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::PartyWrite)?;
+    crate::api::imported(upload, |bytes| async move {
+        sheets::import_bytes(&s, &p, &bytes).await
+    })
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -174,6 +215,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_teams, create_team))
         .routes(routes!(update_team))
+        .routes(routes!(export_teams))
+        .routes(routes!(teams_template))
+        .routes(routes!(import_teams))
         .routes(routes!(add_member, remove_member))
         .routes(routes!(list_races, create_race))
         .routes(routes!(score))

@@ -20,10 +20,13 @@ use kechuang_store::Principal;
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
-use crate::pages::actions::{answer, done, draft, field, with_status, FlashQuery, FormState};
+use crate::pages::actions::{
+    answer, done, draft, field, import_answer, with_status, FlashQuery, FormState, ImportPanel,
+};
 use crate::pages::{
     department_choices, fmt_date, query_string, render, PageCtx, PageResult, Pager,
 };
+use crate::service::party::key_item_sheets as sheets;
 use crate::service::party::meetings::{
     self as service, KeyItemDetailView, KeyItemListQuery, KeyItemView, MeetingDetailView,
     MeetingListQuery, MeetingView,
@@ -38,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/party/meetings/{id}/act/{action}", post(act))
         .route("/party/key-items", get(key_items))
         .route("/party/key-items/export.xlsx", get(key_items_export))
+        .route("/party/key-items/import", post(key_items_import))
         .route("/party/key-items/{id}", get(key_item))
         .route("/party/key-items/{id}/act/{action}", post(key_item_act))
 }
@@ -313,7 +317,17 @@ struct KeyItemsPage {
     summary: Summary,
     departments: Vec<(String, String)>,
     export_href: String,
+    can_write: bool,
+    imp: ImportPanel,
 }
+
+/// The list's import panel.
+const KEY_ITEM_IMPORT: (&str, &str, &str, &str) = (
+    "import-key-items",
+    "/party/key-items/import",
+    "/api/v1/party/key-items/import/template",
+    "可直接导入导出的清单（含标题行）。节点安排每行一个“标题（2026年6月30日）”，已完成的写“标题（2026年6月30日，2026年6月28日完成）”；工作进度写“60%”或“60%，说明”；完成情况写“已完成（2026年5月20日）”即记为已完成；责任单位按部门名称或编码；来源会议按会议名称。",
+);
 
 impl KeyItemsPage {
     fn date(&self, d: &NaiveDate) -> String {
@@ -340,12 +354,47 @@ pub async fn key_items(
     State(st): State<AppState>,
     PageUser(p): PageUser,
     Query(q): Query<KeyItemListQuery>,
+    Query(fl): Query<FlashQuery>,
 ) -> PageResult {
-    Ok(key_items_page(&st, &p, q).await?)
+    Ok(key_items_page(
+        &st,
+        &p,
+        q,
+        FormState::default(),
+        vec![],
+        fl.flash.as_deref(),
+    )
+    .await?)
 }
 
-async fn key_items_page(st: &AppState, p: &Principal, q: KeyItemListQuery) -> ApiResult<Response> {
+/// POST /party/key-items/import (multipart; the CSRF token rides in the query).
+pub async fn key_items_import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = excel::upload(mp).await?;
+        sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    import_answer(r, "/party/key-items?year=all", |fs, problems| {
+        key_items_page(&st, &p, KeyItemListQuery::default(), fs, problems, None)
+    })
+    .await
+}
+
+/// The list, with the import panel showing a refused import's bad cells.
+async fn key_items_page(
+    st: &AppState,
+    p: &Principal,
+    q: KeyItemListQuery,
+    fs: FormState,
+    problems: Vec<excel::ImportProblem>,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
     require(p, Permission::PartyRead)?;
+    let imp = ImportPanel::new(KEY_ITEM_IMPORT, &fs, problems);
     let f = q.filter()?;
     let today = kechuang_store::clock::today();
     let page = store::list_key_items(
@@ -400,7 +449,8 @@ async fn key_items_page(st: &AppState, p: &Principal, q: KeyItemListQuery) -> Ap
                 ("党建工作会议", MEETINGS),
                 ("年度重点事项", ""),
             ],
-        ),
+        )
+        .flash_code(flash),
         rows: service::key_item_views(st, page.items).await?,
         pager,
         export_href: format!("/party/key-items/export.xlsx?{query}"),
@@ -410,6 +460,8 @@ async fn key_items_page(st: &AppState, p: &Principal, q: KeyItemListQuery) -> Ap
         summary,
         departments: department_choices(st).await?,
         q,
+        can_write: p.can(Permission::PartyWrite),
+        imp,
     }))
 }
 
@@ -422,7 +474,7 @@ pub async fn key_items_export(
         Ok(Some(y)) => format!("{y}年度重点事项清单.xlsx"),
         _ => "重点事项清单.xlsx".into(),
     };
-    let b = service::key_items_export_bytes(&st, &p, &q).await?;
+    let b = sheets::export_bytes(&st, &p, &q).await?;
     Ok(excel::xlsx_response(&name, b))
 }
 

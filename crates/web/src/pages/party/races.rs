@@ -14,10 +14,14 @@ use kechuang_store::Principal;
 
 use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
+use crate::excel::ImportProblem;
 use crate::forms::party::races::{dimension_lines, RaceDraft, DEFAULT_DIMENSIONS};
-use crate::pages::actions::{answer, done, draft, field, FlashQuery, FormState};
+use crate::pages::actions::{
+    answer, done, draft, field, import_answer, FlashQuery, FormState, ImportPanel,
+};
 use crate::pages::{department_choices, fmt_date, render, PageCtx, PageResult};
 use crate::service::party::races as service;
+use crate::service::party::team_sheets as sheets;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -26,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/party/races/act/{action}", post(index_act))
         .route("/party/races/{id}", get(board))
         .route("/party/races/{id}/act/{action}", post(board_act))
+        .route("/party/teams/export.xlsx", get(export_teams))
+        .route("/party/teams/import", post(import_teams))
         .route("/party/teams/{id}", get(team_page))
         .route("/party/teams/{id}/act/{action}", post(team_act))
 }
@@ -45,7 +51,16 @@ struct IndexPage {
     can_write: bool,
     today: String,
     fs: FormState,
+    imp: ImportPanel,
 }
+
+/// The teams ledger's import panel.
+const TEAM_IMPORT: (&str, &str, &str, &str) = (
+    "import-teams",
+    "/party/teams/import",
+    "/api/v1/party/teams/import/template",
+    "所在部门按名称或编码；队员按党员姓名，以“、”分隔，重名写成“姓名（所在党组织）”（导出即如此）。",
+);
 
 /// Rows in the race form's dimension table.
 const DIMENSION_ROWS: usize = 6;
@@ -80,6 +95,18 @@ async fn index_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
+    index_page_with(st, p, fs, vec![], flash).await
+}
+
+/// The page, with the import panel showing a refused import's bad cells.
+async fn index_page_with(
+    st: &AppState,
+    p: &Principal,
+    fs: FormState,
+    problems: Vec<ImportProblem>,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    let imp = ImportPanel::new(TEAM_IMPORT, &fs, problems);
     let teams = service::team_views(st, p)
         .await?
         .into_iter()
@@ -115,7 +142,31 @@ async fn index_page(
         can_write: p.can(Permission::PartyWrite),
         today: crate::forms::transfer::today_text(),
         fs,
+        imp,
     }))
+}
+
+/// GET /party/teams/export.xlsx: the teams ledger.
+pub async fn export_teams(State(st): State<AppState>, PageUser(p): PageUser) -> PageResult {
+    let b = sheets::export_bytes(&st, &p).await?;
+    Ok(crate::excel::xlsx_response("先锋队.xlsx", b))
+}
+
+/// POST /party/teams/import (multipart; the CSRF token rides in the query).
+pub async fn import_teams(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    import_answer(r, "/party/races", |fs, problems| {
+        index_page_with(&st, &p, fs, problems, None)
+    })
+    .await
 }
 
 /// POST /party/races/act/{action}: team, race, honor.

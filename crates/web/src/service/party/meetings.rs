@@ -320,19 +320,6 @@ impl KeyItemListQuery {
     }
 }
 
-/// Columns of the filed list.
-pub const KEY_ITEM_COLUMNS: [&str; 9] = [
-    "序号",
-    "重点事项",
-    "责任单位",
-    "责任人",
-    "完成时限",
-    "节点安排",
-    "工作进度",
-    "完成情况",
-    "来源会议",
-];
-
 /// "3月31日"
 pub fn month_day(d: NaiveDate) -> String {
     format!("{}月{}日", d.month(), d.day())
@@ -373,40 +360,6 @@ pub fn completion_text(v: &KeyItemView) -> String {
         Some(Risk::AtRisk) => "推进中（有逾期风险）".into(),
         _ => "推进中".into(),
     }
-}
-
-pub async fn key_items_export_bytes(
-    s: &AppState,
-    p: &Principal,
-    q: &KeyItemListQuery,
-) -> ApiResult<Vec<u8>> {
-    require(p, Permission::PartyRead)?;
-    let f = q.filter()?;
-    let rows = store::list_all_key_items(&s.db, &f, kechuang_store::clock::today(), 50_000).await?;
-    let views = key_item_views(s, rows).await?;
-    let title = match f.year {
-        Some(y) => format!("{y}年度重点事项清单"),
-        None => "重点事项清单".to_string(),
-    };
-    excel::titled_workbook(
-        "重点事项清单",
-        &title,
-        &KEY_ITEM_COLUMNS,
-        &[6.0, 36.0, 18.0, 12.0, 14.0, 44.0, 28.0, 18.0, 28.0],
-        views.into_iter().enumerate().map(|(k, v)| {
-            vec![
-                Cell::Number((k + 1) as f64),
-                Cell::Text(v.item.title.clone()),
-                Cell::Text(v.department_name.clone()),
-                Cell::Text(v.item.owner.clone()),
-                Cell::Date(v.item.due_on),
-                Cell::Text(milestones_text(&v.milestones)),
-                Cell::Text(progress_text(&v.item)),
-                Cell::Text(completion_text(&v)),
-                Cell::Text(v.meeting_title.clone()),
-            ]
-        }),
-    )
 }
 
 /// A meeting whose agenda carried the item.

@@ -22,14 +22,15 @@ pub struct TeamView {
 
 pub async fn team_views(s: &AppState, p: &Principal) -> ApiResult<Vec<TeamView>> {
     require(p, Permission::PartyRead)?;
-    let mut out = vec![];
-    for t in races::teams(&s.db).await? {
-        out.push(TeamView {
-            member_ids: races::team_member_ids(&s.db, &t.id).await?,
+    let mut members = races::members_by_team(&s.db).await?;
+    Ok(races::teams(&s.db)
+        .await?
+        .into_iter()
+        .map(|t| TeamView {
+            member_ids: members.remove(&t.id).unwrap_or_default(),
             team: t,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 pub async fn create_team(s: &AppState, p: &Principal, d: &TeamDraft) -> ApiResult<team::Model> {

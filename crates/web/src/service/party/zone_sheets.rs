@@ -9,11 +9,11 @@
 use std::collections::{HashMap, HashSet};
 
 use kechuang_domain::auth::Permission;
-use kechuang_store::entities::party_member;
 use kechuang_store::party::network;
 use kechuang_store::party::zones::{self as store, ZoneImport};
 use kechuang_store::Principal;
 
+use super::member_names::{split, MemberNames, SEPARATORS};
 use super::one_of;
 use super::zones::{views, ZoneListQuery};
 use crate::auth::require;
@@ -34,83 +34,6 @@ pub const COLUMNS: [&str; 8] = [
     "覆盖单位数",
 ];
 
-/// How a list cell separates its names.
-const SEPARATORS: [char; 5] = ['、', '，', ',', '；', ';'];
-
-/// The members a zone of this party organisation may have, by name.
-struct Members {
-    by_name: HashMap<String, Vec<party_member::Model>>,
-    org_names: HashMap<String, String>,
-}
-
-impl Members {
-    async fn under(
-        s: &AppState,
-        party_org_id: &str,
-        org_names: &HashMap<String, String>,
-    ) -> ApiResult<Members> {
-        let mut by_name: HashMap<String, Vec<party_member::Model>> = HashMap::new();
-        for m in store::members_under(&s.db, party_org_id).await? {
-            by_name.entry(m.name.clone()).or_default().push(m);
-        }
-        Ok(Members {
-            by_name,
-            org_names: org_names.clone(),
-        })
-    }
-
-    fn org_of(&self, m: &party_member::Model) -> &str {
-        self.org_names
-            .get(&m.party_org_id)
-            .map_or("", String::as_str)
-    }
-
-    /// “姓名”, or “姓名（所在党组织）” unless the member is the only one of
-    /// that name here (a member since moved out of the organisation is
-    /// qualified too, so an import does not take a namesake for them).
-    fn key_of(&self, m: &party_member::Model) -> String {
-        match self.by_name.get(&m.name).map(Vec::as_slice) {
-            Some([only]) if only.id == m.id => m.name.clone(),
-            _ => format!("{}（{}）", m.name, self.org_of(m)),
-        }
-    }
-
-    /// The member written as `key_of` writes it, or why not.
-    fn find(&self, written: &str, zone_org: &str) -> Result<String, String> {
-        let (name, org) = match written.strip_suffix('）').and_then(|w| w.split_once('（')) {
-            Some((n, o)) => (n.trim(), Some(o.trim())),
-            None => (written, None),
-        };
-        let found: Vec<&party_member::Model> = self
-            .by_name
-            .get(name)
-            .map(|v| {
-                v.iter()
-                    .filter(|m| org.is_none_or(|o| self.org_of(m) == o))
-                    .collect()
-            })
-            .unwrap_or_default();
-        match found.as_slice() {
-            [m] => Ok(m.id.clone()),
-            [] => Err(format!(
-                "“{written}”不是“{zone_org}”或其下级组织的党员，请先登记到党员名册"
-            )),
-            more => Err(format!(
-                "“{zone_org}”及其下级组织有 {} 名党员叫“{name}”，请写成“{name}（所在党组织）”",
-                more.len()
-            )),
-        }
-    }
-}
-
-fn split(cell: &str) -> Vec<String> {
-    cell.split(|c| SEPARATORS.contains(&c) || c == '\n')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
 pub async fn export_bytes(s: &AppState, p: &Principal, q: &ZoneListQuery) -> ApiResult<Vec<u8>> {
     require(p, Permission::PartyRead)?;
     let rows = views(s, store::list_all(&s.db, &q.filter(), 50_000).await?).await?;
@@ -118,13 +41,13 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &ZoneListQuery) -> Api
     let (members, orgs) = store::links(&s.db, &ids).await?;
     let org_names = kechuang_store::names::all(&s.db, "party_orgs").await?;
     let index = OrgIndex::load(s).await?;
-    let mut under: HashMap<String, Members> = HashMap::new();
+    let mut under: HashMap<String, MemberNames> = HashMap::new();
     let mut out = vec![];
     for v in rows {
         let party_org = v.zone.party_org_id.clone();
         if !under.contains_key(&party_org) {
-            let m = Members::under(s, &party_org, &org_names).await?;
-            under.insert(party_org.clone(), m);
+            let m = store::members_under(&s.db, &party_org).await?;
+            under.insert(party_org.clone(), MemberNames::new(m, &org_names));
         }
         let names = &under[&party_org];
         let member_cell = members
@@ -213,7 +136,7 @@ pub async fn import_bytes(
             .map(|r| (r.zone.party_org_id, r.zone.name))
             .collect();
     let index = OrgIndex::load(s).await?;
-    let mut under: HashMap<String, Members> = HashMap::new();
+    let mut under: HashMap<String, MemberNames> = HashMap::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let (mut problems, mut rows, mut rows_of) = (vec![], vec![], vec![]);
     for (row_no, row) in table.rows() {
@@ -252,18 +175,14 @@ pub async fn import_bytes(
         let mut member_ids = vec![];
         if !party_org_id.is_empty() {
             if !under.contains_key(&party_org_id) {
-                let m = Members::under(s, &party_org_id, &org_names).await?;
-                under.insert(party_org_id.clone(), m);
+                let m = store::members_under(&s.db, &party_org_id).await?;
+                under.insert(party_org_id.clone(), MemberNames::new(m, &org_names));
             }
-            for written in split(&cell("责任区党员")) {
-                match under[&party_org_id].find(&written, &org_name) {
-                    Ok(id) if member_ids.contains(&id) => {
-                        problems.push(bad("责任区党员", format!("“{written}”写了两次")))
-                    }
-                    Ok(id) => member_ids.push(id),
-                    Err(e) => problems.push(bad("责任区党员", e)),
-                }
-            }
+            member_ids = under[&party_org_id].find_all(
+                &cell("责任区党员"),
+                &format!("“{org_name}”或其下级组织"),
+                |e| problems.push(bad("责任区党员", e)),
+            );
         }
         let mut org_ids = vec![];
         for written in split(&cell("覆盖单位")) {
