@@ -171,6 +171,8 @@ pub enum TaskStatus {
     Done,
     /// Returned as mis-dispatched (已退回).
     Returned,
+    /// Called off: its case was merged into another (已撤销).
+    Cancelled,
 }
 
 /// Whether a case's tasks allow the reply: at least one task that was not
@@ -185,11 +187,12 @@ pub fn all_tasks_done<'a>(statuses: impl IntoIterator<Item = &'a str>) -> bool {
 
 impl TaskStatus {
     /// Every status, in declaration order.
-    pub const ALL: [TaskStatus; 4] = [
+    pub const ALL: [TaskStatus; 5] = [
         TaskStatus::Pending,
         TaskStatus::Accepted,
         TaskStatus::Done,
         TaskStatus::Returned,
+        TaskStatus::Cancelled,
     ];
 
     /// Stable snake_case code, as stored in the database and used in serde.
@@ -199,6 +202,7 @@ impl TaskStatus {
             TaskStatus::Accepted => "accepted",
             TaskStatus::Done => "done",
             TaskStatus::Returned => "returned",
+            TaskStatus::Cancelled => "cancelled",
         }
     }
 
@@ -214,6 +218,7 @@ impl TaskStatus {
             TaskStatus::Accepted => "办理中",
             TaskStatus::Done => "已完成",
             TaskStatus::Returned => "已退回",
+            TaskStatus::Cancelled => "已撤销",
         }
     }
 }
@@ -1181,7 +1186,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(refused, 4 * 4 - 5);
+        assert_eq!(refused, 5 * 4 - 5);
     }
 
     #[test]

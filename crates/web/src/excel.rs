@@ -401,9 +401,11 @@ impl Table {
         let has_all = |col: &std::collections::HashMap<String, usize>| {
             required.iter().all(|c| col.contains_key(*c))
         };
-        // A printed list's title row above the header (导出的“2026年度…清单”) is skipped.
+        // A printed list's title row above the header (导出的“2026年度…清单”:
+        // one cell, no header of its own) is skipped.
+        let title_only = rows[0].iter().filter(|c| !c.trim().is_empty()).count() == 1;
         let header_row = match rows.get(1).map(|r| columns(r.as_slice())) {
-            Some(second) if !has_all(&columns(&rows[0])) && has_all(&second) => 2,
+            Some(second) if title_only && !has_all(&columns(&rows[0])) && has_all(&second) => 2,
             _ => 1,
         };
         let data = rows.split_off(header_row);
@@ -538,14 +540,20 @@ pub fn read_rows_of(
         row[c as usize] = unneutralised(text.trim()).to_string();
     }
     if !bad.is_empty() {
-        let header = rows.first();
+        // The header: the first row, or the second below a one-cell title row.
+        let filled = |r: &Vec<String>| r.iter().filter(|c| !c.trim().is_empty()).count();
+        let at = match rows.as_slice() {
+            [first, second, ..] if filled(first) == 1 && filled(second) > 1 => 1,
+            _ => 0,
+        };
+        let header = rows.get(at);
         let problems = bad
             .into_iter()
             .map(|(i, c)| ImportProblem {
                 row: i + 1,
                 column: header
                     .and_then(|h| h.get(c as usize))
-                    .filter(|h| !h.trim().is_empty() && i > 0)
+                    .filter(|h| !h.trim().is_empty() && i > at)
                     .map(|h| h.trim().to_string())
                     .unwrap_or_else(|| format!("{}列", column_letters(c))),
                 reason: "含有不可见的控制字符（如 NUL），请删除后重新上传".into(),

@@ -174,6 +174,7 @@ pub fn task_status(lang: Lang, code: &str) -> String {
             TaskStatus::Accepted => "Handling",
             TaskStatus::Done => "Done",
             TaskStatus::Returned => "Returned",
+            TaskStatus::Cancelled => "Cancelled",
         }
         .to_string(),
     }

@@ -296,13 +296,56 @@ pub async fn merge(
         },
     )
     .await?;
+    // Its departments' open tasks are called off: the work goes on in the target.
+    let mut cancelled = 0;
+    for t in tasks(&tx, &m.id).await? {
+        if !matches!(
+            TaskStatus::parse(&t.status),
+            Some(TaskStatus::Pending | TaskStatus::Accepted)
+        ) {
+            continue;
+        }
+        let (v, department) = (t.version, t.department_id.clone());
+        record::update(
+            &tx,
+            &actor.username,
+            "cancel",
+            t,
+            v,
+            |am: &mut case_task::ActiveModel| {
+                am.status = Set(TaskStatus::Cancelled.as_str().into())
+            },
+        )
+        .await?;
+        cancelled += 1;
+        notify(
+            &tx,
+            Some(department),
+            None,
+            format!("任务已撤销 {}：{}", m.number, m.title),
+            format!(
+                "该诉求与 {} 重复，已合并，请在该诉求中继续办理",
+                target.number
+            ),
+            format!("/cases/{}", target.id),
+        )
+        .await?;
+    }
     event(
         &tx,
         &m.id,
         &actor.display_name,
         "merge",
         None,
-        format!("与 {} 重复，已合并，后续进展见该诉求", target.number),
+        format!(
+            "与 {} 重复，已合并，后续进展见该诉求{}",
+            target.number,
+            if cancelled > 0 {
+                format!("；{cancelled} 项未完成的分办任务已撤销")
+            } else {
+                String::new()
+            }
+        ),
     )
     .await?;
     event(

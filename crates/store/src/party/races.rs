@@ -51,6 +51,17 @@ fn apply_team(am: &mut team::ActiveModel, i: TeamInput) {
     am.leader = Set(i.leader);
 }
 
+/// A team's department, when it names one, must exist.
+async fn check_department<C: ConnectionTrait>(db: &C, id: &Option<String>) -> StoreResult<()> {
+    if let Some(d) = id {
+        crate::entities::department::Entity::find_by_id(d.clone())
+            .one(db)
+            .await?
+            .ok_or_else(|| StoreError::rule(ErrorCode::UnknownDepartment, "所在部门不存在"))?;
+    }
+    Ok(())
+}
+
 pub async fn create_team(db: &Db, actor: &str, i: TeamInput) -> StoreResult<team::Model> {
     if i.name.trim().is_empty() {
         return Err(StoreError::rule(
@@ -59,6 +70,7 @@ pub async fn create_team(db: &Db, actor: &str, i: TeamInput) -> StoreResult<team
         ));
     }
     let tx = crate::db::begin_write(db).await?;
+    check_department(&tx, &i.department_id).await?;
     let mut am = team::ActiveModel::default();
     apply_team(&mut am, i);
     let m = record::insert(&tx, actor, am).await?;
@@ -74,6 +86,7 @@ pub async fn update_team(
     i: TeamInput,
 ) -> StoreResult<team::Model> {
     let tx = crate::db::begin_write(db).await?;
+    check_department(&tx, &i.department_id).await?;
     let before = team(&tx, id).await?;
     let m = record::update(&tx, actor, "update", before, version, |am| {
         apply_team(am, i)
@@ -169,18 +182,9 @@ pub async fn import_teams(
     let n = rows.len();
     for (k, r) in rows.into_iter().enumerate() {
         let at = |e: StoreError| (k, e);
-        if let Some(d) = &r.team.department_id {
-            crate::entities::department::Entity::find_by_id(d.clone())
-                .one(&tx)
-                .await
-                .map_err(|e| at(e.into()))?
-                .ok_or_else(|| {
-                    at(StoreError::rule(
-                        ErrorCode::UnknownDepartment,
-                        "所在部门不存在",
-                    ))
-                })?;
-        }
+        check_department(&tx, &r.team.department_id)
+            .await
+            .map_err(at)?;
         let mut am = team::ActiveModel::default();
         apply_team(&mut am, r.team);
         let t = record::insert(&tx, actor, am).await.map_err(at)?;

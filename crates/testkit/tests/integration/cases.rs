@@ -1005,6 +1005,54 @@ async fn triage_declines_merges_and_returns() {
     assert_eq!(own["case"]["status_label"], "已合并");
     assert!(last(&own).contains("已合并"), "{own}");
     assert!(last(&own).contains(a["number"].as_str().unwrap()));
+
+    // A duplicate found after dispatch: merging it calls off its
+    // department's task, which leaves the department's 待签收 list, and
+    // the department is told where the work goes on.
+    let e = submit(&w, "企业用地审批周期过长（补充说明）").await;
+    let (_, d) = act(
+        &w.task_force,
+        &e,
+        "dispatch",
+        json!({"version": 1, "lead_department_id": w.lead_dep["id"]}),
+    )
+    .await;
+    assert_eq!(d["status"], "dispatched", "{d}");
+    let pending = format!(
+        "/api/v1/cases?pending_task_department_id={}",
+        w.lead_dep["id"].as_str().unwrap()
+    );
+    assert_eq!(w.lead.get_ok(&pending).await["total"], 1);
+    let (status, m) = act(
+        &w.task_force,
+        &e,
+        "merge",
+        json!({"version": d["version"], "target_id": a["id"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{m}");
+    let seen = fetch(&w.task_force, &e).await;
+    let tasks = seen["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 1, "{seen}");
+    assert_eq!(
+        (
+            tasks[0]["status"].as_str(),
+            tasks[0]["status_label"].as_str()
+        ),
+        (Some("cancelled"), Some("已撤销"))
+    );
+    assert!(last(&seen).contains("1 项未完成的分办任务已撤销"), "{seen}");
+    assert_eq!(w.lead.get_ok(&pending).await["total"], 0);
+    let inbox = w.lead.get_ok("/api/v1/messages").await;
+    let told = &inbox["items"][0];
+    assert!(
+        told["title"].as_str().unwrap().starts_with("任务已撤销"),
+        "{inbox}"
+    );
+    assert_eq!(
+        told["link"],
+        format!("/cases/{}", a["id"].as_str().unwrap())
+    );
 }
 
 #[tokio::test]

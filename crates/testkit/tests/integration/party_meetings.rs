@@ -810,8 +810,19 @@ async fn a_key_item_list_with_bad_cells_is_refused_cell_by_cell_and_imports_noth
             ("重点事项", "乙"),
             ("完成情况", "已完成（2026年5月1日）"),
             ("工作进度", "100%"),
+            ("责任单位", "DQ"),
         ]),
         with(&[("重点事项", "乙"), ("年度", "2026")]),
+        // Without 年度 an item takes its meeting's year: the same item twice.
+        with(&[
+            ("重点事项", "甲"),
+            ("来源会议", "联席会议（2026年4月16日）"),
+        ]),
+        // A milestone title may hold “；”.
+        with(&[
+            ("重点事项", "丙"),
+            ("节点安排", "方案；评审（2026年3月1日）"),
+        ]),
     ];
     let refs: Vec<Vec<&str>> = rows
         .iter()
@@ -842,12 +853,14 @@ async fn a_key_item_list_with_bad_cells_is_refused_cell_by_cell_and_imports_noth
             (11, "完成时限".to_string()),
             (12, "重点事项".to_string()),
             (15, "重点事项".to_string()),
+            (16, "重点事项".to_string()),
         ],
         "{body}"
     );
     let text = body.to_string();
     assert!(text.contains("联席会议（会议日期）"), "{text}");
     assert!(text.contains("与第14行重复"), "{text}");
+    assert!(text.contains("与第13行重复"), "{text}");
     assert_eq!(
         api.get_ok("/api/v1/party/key-items?year=all").await["total"],
         0

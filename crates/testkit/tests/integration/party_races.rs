@@ -329,6 +329,7 @@ async fn a_committee_imports_its_teams_ledger_with_members_and_exports_it_back()
         vec!["", "只有口号", "", "", "", ""],
         vec!["丙队", "", "", "", "李晓燕、不在册、李晓燕", ""],
         vec!["甲队", "", "", "", "", ""],
+        vec!["戊队", "", "", &"长".repeat(51), "", ""],
     ]);
     let body = refused(
         upload_xlsx(&api, "/api/v1/party/teams/import", bad).await,
@@ -344,6 +345,7 @@ async fn a_committee_imports_its_teams_ledger_with_members_and_exports_it_back()
             (5, "队员".to_string()),
             (5, "队员".to_string()),
             (6, "先锋队".to_string()),
+            (7, "队长".to_string()),
         ],
         "{body}"
     );
@@ -388,7 +390,7 @@ async fn a_committee_imports_its_teams_ledger_with_members_and_exports_it_back()
     assert_eq!(service["member_ids"].as_array().unwrap().len(), 3);
     assert!(service["department_id"].is_string());
 
-    // The export gives the file back (teams in name order).
+    // The export gives the file back.
     let res = api.get("/api/v1/party/teams/export").send().await.unwrap();
     let bytes = res.bytes().await.unwrap().to_vec();
     let exported = sheet_rows(&bytes, None);

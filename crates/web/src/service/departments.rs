@@ -96,56 +96,69 @@ pub async fn delete(s: &AppState, p: &Principal, id: &str, version: i32) -> ApiR
     Ok(())
 }
 
-/// The departments in the caller's scope as an .xlsx workbook.
-/// The columns of the export, the template and the import (层级 is
-/// computed from the parent and not read).
-/// The departments by name and by code, for a ledger's 部门 cell.
+/// The departments by code and by name, for a ledger's 部门 cell.
 pub struct DepartmentIndex {
-    by: HashMap<String, Vec<String>>,
+    by_code: HashMap<String, String>,
+    by_name: HashMap<String, Vec<String>>,
     names: HashMap<String, String>,
     codes: HashMap<String, String>,
 }
 
 impl DepartmentIndex {
     pub async fn load(s: &AppState) -> ApiResult<DepartmentIndex> {
-        let mut by = HashMap::<String, Vec<String>>::new();
-        let (mut names, mut codes) = (HashMap::new(), HashMap::new());
+        let mut ix = DepartmentIndex {
+            by_code: HashMap::new(),
+            by_name: HashMap::new(),
+            names: HashMap::new(),
+            codes: HashMap::new(),
+        };
         for d in departments::list(&s.db, &Scope::All).await? {
-            by.entry(d.name.clone()).or_default().push(d.id.clone());
-            by.entry(d.code.clone()).or_default().push(d.id.clone());
-            names.insert(d.id.clone(), d.name);
-            codes.insert(d.id, d.code);
+            ix.by_code.insert(d.code.clone(), d.id.clone());
+            ix.by_name
+                .entry(d.name.clone())
+                .or_default()
+                .push(d.id.clone());
+            ix.names.insert(d.id.clone(), d.name);
+            ix.codes.insert(d.id, d.code);
         }
-        Ok(DepartmentIndex { by, names, codes })
+        Ok(ix)
     }
 
-    /// The department a cell names (None when empty), or why not.
+    /// The department a cell names by its code (codes are unique) or by a
+    /// name only it has (None when empty), or why not.
     pub fn find(&self, written: &str) -> Result<Option<String>, String> {
-        match self.by.get(written).map(Vec::as_slice) {
-            _ if written.is_empty() => Ok(None),
+        if written.is_empty() {
+            return Ok(None);
+        }
+        if let Some(id) = self.by_code.get(written) {
+            return Ok(Some(id.clone()));
+        }
+        match self.by_name.get(written).map(Vec::as_slice) {
             Some([id]) => Ok(Some(id.clone())),
             Some(_) => Err(format!("有多个名为“{written}”的部门，请填写部门编码")),
-            None => Err(format!("部门“{written}”不存在")),
+            None => Err(format!("部门“{written}”不存在，请填写部门名称或编码")),
         }
     }
 
     /// A department as `find` reads it back: its name, or its code where
-    /// departments share the name ("" for none).
+    /// the name is shared or is another department's code ("" for none).
     pub fn key_of(&self, id: Option<&str>) -> String {
-        let Some(name) = id.and_then(|d| self.names.get(d)) else {
+        let Some(id) = id else { return String::new() };
+        let Some(name) = self.names.get(id) else {
             return String::new();
         };
-        match self.by.get(name).map(Vec::len) {
-            Some(1) => name.clone(),
-            _ => self
-                .codes
-                .get(id.unwrap_or_default())
-                .cloned()
-                .unwrap_or_default(),
+        let plain = self.by_name.get(name).is_some_and(|v| v.len() == 1)
+            && self.by_code.get(name).is_none_or(|c| c == id);
+        if plain {
+            name.clone()
+        } else {
+            self.codes.get(id).cloned().unwrap_or_default()
         }
     }
 }
 
+/// The columns of the export, the template and the import (层级 is
+/// computed from the parent and not read).
 pub const DEPARTMENT_COLUMNS: [&str; 7] = [
     "部门名称",
     "部门编码",
@@ -156,6 +169,7 @@ pub const DEPARTMENT_COLUMNS: [&str; 7] = [
     "资金业务",
 ];
 
+/// The departments in the caller's scope as an .xlsx workbook.
 pub async fn export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
     require(p, Permission::DepartmentsRead)?;
     let all = departments::list(&s.db, &p.scope).await?;

@@ -32,7 +32,7 @@ pub const USER_COLUMNS: [&str; 8] = [
 
 pub async fn export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
     require(p, Permission::UsersAdmin)?;
-    let deps = kechuang_store::names::all(&s.db, "departments").await?;
+    let deps = DepartmentIndex::load(s).await?;
     let users = accounts::list_users(&s.db).await?;
     let org_ids: Vec<String> = users.iter().filter_map(|u| u.org_id.clone()).collect();
     let orgs = kechuang_store::names::of(&s.db, "orgs", org_ids).await?;
@@ -48,7 +48,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
                         .map(|r| r.label_zh().to_string())
                         .unwrap_or(u.role),
                 ),
-                Cell::from(u.department_id.and_then(|d| deps.get(&d).cloned())),
+                Cell::from(Some(deps.key_of(u.department_id.as_deref())).filter(|k| !k.is_empty())),
                 Cell::from(u.org_id.and_then(|o| orgs.get(&o).cloned())),
                 Cell::Text(u.phone),
                 Cell::Text(if u.active { "启用" } else { "停用" }.into()),

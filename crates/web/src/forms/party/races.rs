@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::forms::fields::{date, done, opt, required, Checked};
+use crate::forms::too_long;
 use crate::forms::transfer::scaled;
 
 /// A vanguard team (先锋队).
@@ -23,6 +24,8 @@ impl TeamDraft {
     pub fn validate(&self) -> Checked<TeamInput> {
         let mut e = vec![];
         let name = required(&mut e, "name", "先锋队名称", &self.name, 100);
+        too_long(&mut e, "slogan", "口号", self.slogan.trim(), 200);
+        too_long(&mut e, "leader", "队长", self.leader.trim(), 50);
         done(e, || TeamInput {
             name,
             slogan: self.slogan.trim().into(),

@@ -3,7 +3,7 @@
 //! columns, so a committee's own list imports as it stands and an export
 //! imports again into an empty register.
 //!
-//! 节点安排 holds one milestone a line, “标题（2026年6月30日）”, a done one
+//! 节点安排 holds one milestone a line (a title may hold “；”), “标题（2026年6月30日）”, a done one
 //! “标题（2026年6月30日，2026年6月28日完成）”; 工作进度 “60%” or
 //! “60%，说明”; 完成情况 “已完成（2026年5月20日）” marks the item done
 //! (any other text there — 推进中, 逾期未完成 — is computed and not read);
@@ -25,7 +25,7 @@ use crate::error::ApiResult;
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::format::fmt_date;
 use crate::forms::parse_date;
-use crate::forms::party::meetings::KeyItemDraft;
+use crate::forms::party::meetings::{KeyItemDraft, ProgressDraft};
 use crate::service::departments::DepartmentIndex;
 use crate::AppState;
 
@@ -59,7 +59,7 @@ fn milestones_cell(ms: &[key_item_milestone::Model]) -> String {
 /// The milestones of a 节点安排 cell: (title, due, done), or why not.
 fn read_milestones(cell: &str) -> Result<Vec<(String, NaiveDate, Option<NaiveDate>)>, String> {
     let mut out = vec![];
-    for part in cell.split(['\n', '；', ';']).map(str::trim) {
+    for part in cell.lines().map(str::trim) {
         if part.is_empty() {
             continue;
         }
@@ -89,7 +89,7 @@ fn read_milestones(cell: &str) -> Result<Vec<(String, NaiveDate, Option<NaiveDat
     Ok(out)
 }
 
-/// “60%” or “60%，说明”: (progress, note), or why not.
+/// “60%” or “60%，说明”: (progress, note) by the progress form's rules, or why not.
 fn read_progress(cell: &str) -> Result<(i32, String), String> {
     if cell.is_empty() {
         return Ok((0, String::new()));
@@ -98,14 +98,21 @@ fn read_progress(cell: &str) -> Result<(i32, String), String> {
         Some((p, n)) => (p.trim(), n.trim()),
         None => (cell, ""),
     };
-    pct.strip_suffix(['%', '％'])
-        .unwrap_or(pct)
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|p| (0..=100).contains(p))
-        .map(|p| (p, note.to_string()))
-        .ok_or_else(|| format!("“{cell}”请写成“60%”或“60%，说明”（0～100）"))
+    let draft = ProgressDraft {
+        progress: pct.strip_suffix(['%', '％']).unwrap_or(pct).trim().into(),
+        note: note.into(),
+        version: 0,
+    };
+    draft.validate().map_err(|(_, fields)| {
+        fields
+            .into_iter()
+            .map(|(f, why)| match f {
+                "progress" => format!("“{pct}”请写成“60%”或“60%，说明”（0～100 的整数）"),
+                _ => why,
+            })
+            .collect::<Vec<_>>()
+            .join("；")
+    })
 }
 
 /// The meetings by title, for 来源会议.
@@ -136,7 +143,8 @@ impl Meetings {
         }
     }
 
-    /// The meeting a cell names (None when empty), or why not.
+    /// The meeting a cell names (None when empty): by its exact title,
+    /// else “标题（会议日期）”; or why not.
     fn find(&self, written: &str) -> Result<Option<String>, String> {
         if written.is_empty() {
             return Ok(None);
@@ -145,26 +153,36 @@ impl Meetings {
             .strip_suffix('）')
             .and_then(|w| w.rsplit_once('（'))
             .and_then(|(t, d)| parse_date(d).map(|d| (t.trim(), d)));
-        let found: Vec<&meeting::Model> = match dated {
-            Some((t, d)) => self
+        let found: Vec<&meeting::Model> = match (self.by_title.get(written), dated) {
+            (Some(v), _) => v.iter().collect(),
+            (None, Some((t, d))) => self
                 .by_title
                 .get(t)
                 .map(|v| v.iter().filter(|m| m.held_on == d).collect())
                 .unwrap_or_default(),
-            None => self
-                .by_title
-                .get(written)
-                .map(|v| v.iter().collect())
-                .unwrap_or_default(),
+            (None, None) => vec![],
         };
         match found.as_slice() {
             [m] => Ok(Some(m.id.clone())),
             [] => Err(format!("会议“{written}”不存在，请先登记会议，或留空")),
+            more if dated.is_some() && self.by_title.get(written).is_none() => Err(format!(
+                "有 {} 次会议名为“{written}”且同日召开，无法区分，请先在会议中改名",
+                more.len()
+            )),
             more => Err(format!(
                 "有 {} 次会议名为“{written}”，请写成“{written}（会议日期）”",
                 more.len()
             )),
         }
+    }
+
+    /// The year of a meeting (a key item's list year by default).
+    fn year_of(&self, id: &str) -> Option<i32> {
+        self.by_title
+            .values()
+            .flatten()
+            .find(|m| m.id == id)
+            .map(|m| chrono::Datelike::year(&m.held_on))
     }
 }
 
@@ -364,21 +382,25 @@ pub async fn import_bytes(
             problems.push(bad(column_of(field), why));
         }
         // The year as the store will take it: given, else the meeting's, else the deadline's.
-        let year = match (record.item.year, &record.item.meeting_id) {
-            (Some(y), _) => Some(y),
-            (None, None) => Some(chrono::Datelike::year(&record.item.due_on)),
-            (None, Some(_)) => None,
-        };
-        if let Some(y) = year {
-            let key = (y, record.item.title.clone());
-            if registered.contains(&key) {
-                problems.push(bad(
-                    "重点事项",
-                    format!("{y}年度清单已有“{}”，请勿重复导入", key.1),
-                ));
-            } else if let Some(first) = seen.insert(key, row_no) {
-                problems.push(bad("重点事项", format!("与第{first}行重复")));
-            }
+        let y = record
+            .item
+            .year
+            .or_else(|| {
+                record
+                    .item
+                    .meeting_id
+                    .as_deref()
+                    .and_then(|m| meetings.year_of(m))
+            })
+            .unwrap_or(chrono::Datelike::year(&record.item.due_on));
+        let key = (y, record.item.title.clone());
+        if registered.contains(&key) {
+            problems.push(bad(
+                "重点事项",
+                format!("{y}年度清单已有“{}”，请勿重复导入", key.1),
+            ));
+        } else if let Some(first) = seen.insert(key, row_no) {
+            problems.push(bad("重点事项", format!("与第{first}行重复")));
         }
         if problems.len() == before {
             rows.push(record);

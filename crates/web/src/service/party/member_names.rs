@@ -69,9 +69,13 @@ impl MemberNames {
     /// The member written as `key_of` writes it, or why not; `place` names
     /// where the members are looked for (“金凤实验室党支部”或其下级组织).
     pub fn find(&self, written: &str, place: &str) -> Result<String, String> {
-        let (name, org) = match written.strip_suffix('）').and_then(|w| w.split_once('（')) {
-            Some((n, o)) => (n.trim(), Some(o.trim())),
-            None => (written, None),
+        // The exact name first (a name may itself hold brackets), else
+        // “姓名（所在党组织）” split at its first bracket (an organisation's
+        // name may hold brackets too).
+        let qualified = written.strip_suffix('）').and_then(|w| w.split_once('（'));
+        let (name, org) = match qualified {
+            Some((n, o)) if !self.by_name.contains_key(written) => (n.trim(), Some(o.trim())),
+            _ => (written, None),
         };
         let found: Vec<&party_member::Model> = self
             .by_name

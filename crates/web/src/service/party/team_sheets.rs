@@ -37,6 +37,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal) -> ApiResult<Vec<u8>> {
     let mut out = vec![];
     for t in store::teams(&s.db).await? {
         let ids = members.remove(&t.id).unwrap_or_default();
+        // Members are never deleted, so each id is in the register.
         let mut keys: Vec<String> = ids.iter().filter_map(|id| names.key_of_id(id)).collect();
         keys.sort();
         out.push(vec![
@@ -114,8 +115,13 @@ pub async fn import_bytes(
         let team = match draft.validate() {
             Ok(t) => t,
             Err((_, fields)) => {
-                for (_, reason) in fields {
-                    problems.push(bad("先锋队", reason));
+                for (f, reason) in fields {
+                    let column = match f {
+                        "slogan" => "口号",
+                        "leader" => "队长",
+                        _ => "先锋队",
+                    };
+                    problems.push(bad(column, reason));
                 }
                 continue;
             }
