@@ -165,7 +165,7 @@ impl Meetings {
         match found.as_slice() {
             [m] => Ok(Some(m.id.clone())),
             [] => Err(format!("会议“{written}”不存在，请先登记会议，或留空")),
-            more if dated.is_some() && self.by_title.get(written).is_none() => Err(format!(
+            more if dated.is_some() && !self.by_title.contains_key(written) => Err(format!(
                 "有 {} 次会议名为“{written}”且同日召开，无法区分，请先在会议中改名",
                 more.len()
             )),
