@@ -675,6 +675,25 @@ pub enum ImportFailure {
     Other(ApiError),
 }
 
+/// One id for a name in an imported file, or why not (`what` is the kind of
+/// record, `place` the page that keeps them). An empty name is `None`.
+pub fn one_of(
+    names: &std::collections::HashMap<String, Vec<String>>,
+    name: &str,
+    what: &str,
+    place: &str,
+) -> Result<Option<String>, String> {
+    match names.get(name).map(Vec::as_slice) {
+        _ if name.is_empty() => Ok(None),
+        Some([id]) => Ok(Some(id.clone())),
+        Some(ids) if ids.len() > 1 => Err(format!(
+            "有 {} 个名为“{name}”的{what}，请先在{place}中改名区分",
+            ids.len()
+        )),
+        _ => Err(format!("{what}“{name}”不存在，请填写{place}中的名称")),
+    }
+}
+
 /// The end of an all-or-nothing import, once every row is read: a file
 /// without rows is a 400, bad cells a 422 listing them all by row, else
 /// `write` stores the checked rows in one transaction; a row it refuses

@@ -527,6 +527,70 @@ pub async fn create(db: &Db, actor: &Actor, i: EventInput) -> StoreResult<event:
     Ok(m)
 }
 
+/// A ledger's event where it stands: a draft, published (needs a lead
+/// organiser) or cancelled (with its reason).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventImport {
+    pub event: EventInput,
+    pub status: EventStatus,
+    pub cancel_reason: String,
+}
+
+impl EventImport {
+    /// Whether the status could have come about through the pages: Err
+    /// names what is wrong (("organisers" | "cancel_reason", why)).
+    pub fn fits(&self) -> Result<(), (&'static str, String)> {
+        match self.status {
+            EventStatus::Published if !has_lead(&self.event.organisers) => {
+                Err(("organisers", no_lead().to_string()))
+            }
+            EventStatus::Cancelled if self.cancel_reason.trim().is_empty() => {
+                Err(("cancel_reason", "已取消的活动请填写取消原因".into()))
+            }
+            _ if self.status != EventStatus::Cancelled && !self.cancel_reason.trim().is_empty() => {
+                Err(("cancel_reason", "只有已取消的活动才有取消原因".into()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Register a ledger's events with their organisers, all or nothing, each
+/// checked as `create` checks it and by [`EventImport::fits`]. Err carries
+/// the index of the event.
+pub async fn import(
+    db: &Db,
+    actor: &Actor,
+    rows: Vec<EventImport>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    for (k, r) in rows.into_iter().enumerate() {
+        let at = |e: StoreError| (k, e);
+        check_input(&r.event).map_err(at)?;
+        r.fits()
+            .map_err(|(f, why)| at(StoreError::field(ErrorCode::ImportInvalid, f, why)))?;
+        check_refs(&tx, actor, &r.event).await.map_err(at)?;
+        let at_now = now();
+        let mut am = event::ActiveModel {
+            status: Set(r.status.as_str().into()),
+            cancel_reason: Set(r.cancel_reason.trim().to_string()),
+            published_at: Set((r.status == EventStatus::Published).then_some(at_now)),
+            cancelled_at: Set((r.status == EventStatus::Cancelled).then_some(at_now)),
+            ..Default::default()
+        };
+        apply(&mut am, &r.event);
+        let m = record::insert(&tx, &actor.username, am).await.map_err(at)?;
+        sync_organisers(&tx, &actor.username, &m.id, &r.event.organisers)
+            .await
+            .map_err(at)?;
+    }
+    tx.commit().await.map_err(|e| (0, StoreError::from(e)))?;
+    Ok(n)
+}
+
 /// Change a draft or published event read at `version` and replace its
 /// organisers. The capacity cannot drop below the confirmed registrations;
 /// a larger capacity confirms waitlisted registrations, earliest first.

@@ -581,3 +581,214 @@ async fn demo_series_reaches_the_articles_figures() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_committee_imports_its_event_ledger_and_exports_it_back() {
+    const COLUMNS: [&str; 22] = [
+        "活动名称",
+        "类型",
+        "系列",
+        "状态",
+        "开始日期",
+        "结束日期",
+        "时间",
+        "地点",
+        "主办",
+        "协办",
+        "名额",
+        "已确认",
+        "候补",
+        "待审核",
+        "已签到",
+        "面向对象",
+        "所属联盟",
+        "报名开始",
+        "报名截止",
+        "报名需审核",
+        "议程",
+        "取消原因",
+    ];
+    let app = spawn_app().await;
+    let adm = admin(&app).await;
+    create_department(&adm, "科技创新局", "KJ", None).await;
+    create_org(&adm, "重庆某某科技有限公司", 101, json!({})).await;
+    let (status, _) = adm
+        .post_json("/api/v1/events/series", json!({ "name": "两城汇" }))
+        .await;
+    assert_eq!(status, 201);
+    let res = adm
+        .get("/api/v1/events/import/template")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(sheet_rows(&res.bytes().await.unwrap(), None)[0], COLUMNS);
+
+    // A row by column name, the rest empty.
+    let row = |cells: &[(&str, &str)]| -> Vec<String> {
+        COLUMNS
+            .iter()
+            .map(|c| {
+                cells
+                    .iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let xlsx = |rows: &[Vec<String>]| {
+        let refs: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        crate::text_xlsx(&refs)
+    };
+    let ok = [("类型", "路演"), ("开始日期", "2027-03-18")];
+    let with = |title: &str, extra: &[(&str, &str)]| {
+        let mut cells = vec![("活动名称", title)];
+        cells.extend(
+            ok.iter()
+                .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k)),
+        );
+        cells.extend_from_slice(extra);
+        row(&cells)
+    };
+    let bad = vec![
+        header.clone(),
+        with("甲", &[("类型", "晚会")]),
+        with("乙", &[("主办", "不存在的单位")]),
+        with("丙", &[("状态", "已发布")]),
+        with("丁", &[("状态", "已取消")]),
+        with("戊", &[("时间", "25:00～26:00")]),
+        with("己", &[("系列", "不存在的系列")]),
+        with("庚", &[]),
+        with("庚", &[]),
+        with("辛", &[("结束日期", "2027-03-01")]),
+    ];
+    let body = crate::refused(
+        crate::upload_xlsx(&adm, "/api/v1/events/import", xlsx(&bad)).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        crate::problem_cells(&body),
+        [
+            (2, "类型".to_string()),
+            (3, "主办".to_string()),
+            (4, "主办".to_string()),
+            (5, "取消原因".to_string()),
+            (6, "时间".to_string()),
+            (7, "系列".to_string()),
+            (9, "活动名称".to_string()),
+            (10, "结束日期".to_string()),
+        ],
+        "{body}"
+    );
+    assert!(body.to_string().contains("与第8行重复"), "{body}");
+    assert_eq!(adm.get_ok("/api/v1/events").await["total"], 0);
+
+    // A good ledger, written as the export writes it: a published roadshow
+    // with its organisers, times, places and window; a draft over three
+    // days; a cancelled one with its reason.
+    let good = vec![
+        row(&[
+            ("活动名称", "两城汇·成果路演"),
+            ("类型", "路演"),
+            ("系列", "两城汇"),
+            ("状态", "已发布"),
+            ("开始日期", "2027-03-18"),
+            ("结束日期", "2027-03-18"),
+            ("时间", "2027年3月18日 09:00～17:00"),
+            ("地点", "科学城会展中心"),
+            ("主办", "科技创新局"),
+            ("协办", "重庆某某科技有限公司"),
+            ("名额", "200"),
+            ("已确认", "0"),
+            ("候补", "0"),
+            ("待审核", "0"),
+            ("已签到", "0"),
+            ("面向对象", "高校院所、科技企业"),
+            ("报名开始", "2027-03-01"),
+            ("报名截止", "2027-03-15"),
+            ("报名需审核", "是"),
+            ("议程", "上午路演，下午对接"),
+        ]),
+        row(&[
+            ("活动名称", "科技成果展"),
+            ("类型", "展会"),
+            ("状态", "草稿"),
+            ("开始日期", "2027-04-01"),
+            ("结束日期", "2027-04-03"),
+            ("时间", "2027年4月1日～4月3日（全天）"),
+            ("主办", "科技创新局"),
+            ("已确认", "0"),
+            ("候补", "0"),
+            ("待审核", "0"),
+            ("已签到", "0"),
+        ]),
+        row(&[
+            ("活动名称", "创新论坛"),
+            ("类型", "论坛"),
+            ("状态", "已取消"),
+            ("开始日期", "2027-05-20"),
+            ("结束日期", "2027-05-20"),
+            ("时间", "2027年5月20日 14:00起"),
+            ("主办", "科技创新局"),
+            ("已确认", "0"),
+            ("候补", "0"),
+            ("待审核", "0"),
+            ("已签到", "0"),
+            ("取消原因", "嘉宾行程变化"),
+        ]),
+    ];
+    let mut file = vec![header.clone()];
+    file.extend(good.iter().cloned());
+    let (status, done) = crate::upload_xlsx(&adm, "/api/v1/events/import", xlsx(&file)).await;
+    assert_eq!(
+        (status, done["imported"].clone()),
+        (200, json!(3)),
+        "{done}"
+    );
+    let listed = adm.get_ok("/api/v1/events?q=成果路演").await;
+    let ev = &listed["items"][0];
+    assert_eq!(ev["status"], "published", "{listed}");
+    assert_eq!(ev["needs_approval"], true);
+    assert_eq!(ev["organisers"].as_array().unwrap().len(), 2);
+
+    // The export gives the file back; the same ledger again is refused.
+    let bytes = adm
+        .get("/api/v1/events/export")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let exported = sheet_rows(&bytes, None);
+    assert_eq!(exported[0], COLUMNS);
+    let mut rows = exported[1..].to_vec();
+    rows.sort();
+    let mut expected = good.clone();
+    expected.sort();
+    assert_eq!(rows, expected);
+    let body = crate::refused(
+        crate::upload_xlsx(&adm, "/api/v1/events/import", bytes).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(crate::problem_cells(&body).len(), 3, "{body}");
+    assert_eq!(adm.get_ok("/api/v1/events").await["total"], 3);
+
+    // The page: 导入 Excel with its template, and a refusal in its panel.
+    let page = app.browser("admin").await;
+    let html = page.get_text("/events").await;
+    assert!(html.contains("/api/v1/events/import/template"), "{html}");
+    let res = page.upload("/events/import", xlsx(&bad[..3])).await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"import-problems\""), "{html}");
+    assert!(html.contains("不存在的单位"), "{html}");
+}

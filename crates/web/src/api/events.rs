@@ -18,6 +18,7 @@ use crate::excel;
 use crate::forms::events::{
     CheckinDraft, EventDraft, OutcomeDraft, ReasonDraft, RegistrationDraft, SeriesDraft,
 };
+use crate::service::event_sheets as sheets;
 use crate::service::events::{
     self as service, CalendarEventView, CancelledRegistrationView, CheckinView, EventDetailView,
     EventFeedsView, EventListQuery, EventOutcomeView, ReachAttendanceView, ReachEventsView,
@@ -48,7 +49,7 @@ pub async fn list_events(
     )))
 }
 
-/// 导出活动列表（Excel）
+/// 导出活动台账（Excel；可原样导入：已确认、候补、待审核、已签到由报名统计，导入时不读）
 #[utoipa::path(get, path = "/api/v1/events/export", tag = "events", params(EventListQuery),
     responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ErrorBody)))]
 pub async fn export_events(
@@ -58,8 +59,36 @@ pub async fn export_events(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "活动.xlsx",
-        service::events_export_bytes(&s, &p, &q).await?,
+        sheets::export_bytes(&s, &p, &q).await?,
     ))
+}
+
+/// 下载活动台账导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/events/import/template", tag = "events",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn events_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "活动导入模板.xlsx",
+        sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入活动台账：先校验全部行，有错则整体不导入（类型、状态按中文名；系列、所属联盟按名称；主办、协办为部门名称或编码、单位全称或统一社会信用代码，以“、”分隔；时间写“09:00～17:00”或“09:00起”，全天留空；已取消的写取消原因）
+#[utoipa::path(post, path = "/api/v1/events/import", tag = "events",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_events(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    upload: crate::api::ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::EventsWrite)?;
+    crate::api::imported(upload, |bytes| async move {
+        sheets::import_bytes(&s, &p, &bytes).await
+    })
+    .await
 }
 
 /// 新建活动（草稿）；发布前须有主办方
@@ -362,6 +391,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_events, create_event))
         .routes(routes!(export_events))
+        .routes(routes!(events_template))
+        .routes(routes!(import_events))
         .routes(routes!(get_event, update_event, delete_event))
         .routes(routes!(publish_event))
         .routes(routes!(cancel_event))

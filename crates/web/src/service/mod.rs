@@ -10,6 +10,7 @@ pub mod chains;
 pub mod cockpit;
 pub mod departments;
 pub mod dictionary;
+pub mod event_sheets;
 pub mod events;
 pub mod firm;
 pub mod matching;

@@ -20,7 +20,7 @@ use kechuang_domain::events::{EventKind, EventStatus, RegistrationStatus, Sector
 use crate::auth::{require, PageUser};
 use crate::excel;
 use crate::forms::events::{CheckinDraft, RegistrationDraft};
-use crate::pages::actions::{done, draft, FlashQuery, FormState};
+use crate::pages::actions::{done, draft, import_answer, FlashQuery, FormState, ImportPanel};
 use crate::pages::{fmt_date, query_string, render, PageCtx, PageResult, Pager};
 use crate::service::events::{
     CalendarEventView, CheckinView, EventDetailView, EventListQuery, ReachAttendanceView,
@@ -28,6 +28,7 @@ use crate::service::events::{
 };
 
 use crate::error::ApiResult;
+use crate::service::event_sheets as sheets;
 use crate::service::events as service;
 use crate::AppState;
 
@@ -102,6 +103,7 @@ pub fn routes() -> Router<AppState> {
         .route("/events/new", get(organise::new_form))
         .route("/events/mine", get(mine::page))
         .route("/events/export.xlsx", get(export))
+        .route("/events/import", post(import))
         .route("/events/{id}", get(detail))
         .route("/events/{id}/edit", get(organise::edit_form))
         .route("/events/{id}/act/{action}", post(organise::act))
@@ -159,7 +161,16 @@ struct ListPage {
     statuses: Vec<(&'static str, &'static str)>,
     export_href: String,
     can_write: bool,
+    imp: ImportPanel,
 }
+
+/// The calendar's import panel.
+const EVENT_IMPORT: (&str, &str, &str, &str) = (
+    "import-events",
+    "/events/import",
+    "/api/v1/events/import/template",
+    "类型、状态按中文名（草稿、已发布、已取消，已取消的写取消原因）；系列、所属联盟按名称；主办、协办写部门名称或编码、单位全称或统一社会信用代码，以“、”分隔；时间写“09:00～17:00”或“09:00起”，全天留空。已确认、候补等由报名统计，不必填写。",
+);
 
 impl ListPage {
     fn sel(&self, v: &Option<String>, code: &str) -> bool {
@@ -173,7 +184,45 @@ async fn list(
     Query(q): Query<EventListQuery>,
     Query(fl): Query<FlashQuery>,
 ) -> PageResult {
-    let page = service::list_events(&st, &p, &q).await?;
+    Ok(list_page(
+        &st,
+        &p,
+        q,
+        FormState::default(),
+        vec![],
+        fl.flash.as_deref(),
+    )
+    .await?)
+}
+
+/// POST /events/import (multipart; the CSRF token rides in the query).
+async fn import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    import_answer(r, EVENTS, |fs, problems| {
+        list_page(&st, &p, EventListQuery::default(), fs, problems, None)
+    })
+    .await
+}
+
+/// The calendar, with the import panel showing a refused import's bad cells.
+async fn list_page(
+    st: &AppState,
+    p: &kechuang_store::Principal,
+    q: EventListQuery,
+    fs: FormState,
+    problems: Vec<crate::excel::ImportProblem>,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
+    let imp = ImportPanel::new(EVENT_IMPORT, &fs, problems);
+    let page = service::list_events(st, p, &q).await?;
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let (qq, kind, status, series, alliance, from, to, sort) = (
         o(&q.q),
@@ -196,13 +245,13 @@ async fn list(
         ("sort", &sort),
     ]);
     Ok(render(&ListPage {
-        page: PageCtx::new(&st, &p, "活动日历", EVENTS, &crumbs("活动日历"))
-            .flash_code(fl.flash.as_deref()),
+        page: PageCtx::new(st, p, "活动日历", EVENTS, &crumbs("活动日历")).flash_code(flash),
         pager: Pager::new(&page, &format!("{EVENTS}?{query}")),
         rows: page.items,
         export_href: format!("/events/export.xlsx?{query}"),
         can_write: p.can(Permission::EventsWrite),
-        series: service::series_names(&st).await?,
+        imp,
+        series: service::series_names(st).await?,
         kinds: kinds(),
         statuses: statuses(),
         q,
@@ -214,7 +263,7 @@ async fn export(
     PageUser(p): PageUser,
     Query(q): Query<EventListQuery>,
 ) -> PageResult {
-    let b = service::events_export_bytes(&st, &p, &q).await?;
+    let b = sheets::export_bytes(&st, &p, &q).await?;
     Ok(excel::xlsx_response("活动.xlsx", b))
 }
 

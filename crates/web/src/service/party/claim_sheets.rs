@@ -12,9 +12,9 @@ use kechuang_store::party::network;
 use kechuang_store::Principal;
 
 use super::claims::{kind_label, views, ClaimListQuery};
-use super::one_of;
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
+use crate::excel::one_of;
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Sheet, Table};
 use crate::forms::party::claims::{ClaimDraft, ResultDraft};
 use crate::AppState;

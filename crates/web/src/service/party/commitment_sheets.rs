@@ -18,9 +18,9 @@ use kechuang_store::party::network;
 use kechuang_store::Principal;
 
 use super::commitments::{views, CommitmentListQuery};
-use super::one_of;
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
+use crate::excel::one_of;
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::party::commitments::PledgeDraft;
 use crate::AppState;

@@ -22,8 +22,6 @@ pub mod threads;
 pub mod zone_sheets;
 pub mod zones;
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use kechuang_domain::ErrorCode;
 
@@ -56,24 +54,5 @@ pub fn query_year(v: &Option<String>, label: &str) -> ApiResult<Option<i32>> {
             .ok_or_else(|| {
                 ApiError::bad_request(ErrorCode::InvalidQuery, format!("{label}须为四位数字年份"))
             }),
-    }
-}
-
-/// One id for a name in an imported file, or why not (`what` is the kind of
-/// record, `place` the page that keeps them). An empty name is `None`.
-pub fn one_of(
-    names: &HashMap<String, Vec<String>>,
-    name: &str,
-    what: &str,
-    place: &str,
-) -> Result<Option<String>, String> {
-    match names.get(name).map(Vec::as_slice) {
-        _ if name.is_empty() => Ok(None),
-        Some([id]) => Ok(Some(id.clone())),
-        Some(ids) if ids.len() > 1 => Err(format!(
-            "有 {} 个名为“{name}”的{what}，请先在{place}中改名区分",
-            ids.len()
-        )),
-        _ => Err(format!("{what}“{name}”不存在，请填写{place}中的名称")),
     }
 }

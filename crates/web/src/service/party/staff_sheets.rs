@@ -17,10 +17,10 @@ use kechuang_domain::auth::Permission;
 use kechuang_store::party::staff::{self as store, StaffRole};
 use kechuang_store::{departments, party::network, Principal, Scope};
 
-use super::one_of;
 use super::staff::STAFF_COLUMNS;
 use crate::auth::require;
 use crate::error::ApiResult;
+use crate::excel::one_of;
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::party::staff::{AssignmentDraft, StaffDraft};
 use crate::AppState;

@@ -14,10 +14,10 @@ use kechuang_store::party::zones::{self as store, ZoneImport};
 use kechuang_store::Principal;
 
 use super::member_names::{split, MemberNames, SEPARATORS};
-use super::one_of;
 use super::zones::{views, ZoneListQuery};
 use crate::auth::require;
 use crate::error::ApiResult;
+use crate::excel::one_of;
 use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::party::zones::ZoneDraft;
 use crate::service::orgs::OrgIndex;
