@@ -604,17 +604,22 @@ pub async fn settled_orgs(
 /// order, for the node pickers of forms.
 pub async fn node_choices(db: &Db) -> StoreResult<Vec<(String, String)>> {
     let chains = crate::names::all(db, "chains").await?;
-    let nodes = chain_node::Entity::find()
-        .order_by_asc(chain_node::Column::ChainId)
-        .order_by_asc(chain_node::Column::SortOrder)
-        .order_by_asc(chain_node::Column::Id)
-        .all(db)
-        .await?;
-    Ok(nodes
+    Ok(all_nodes(db)
+        .await?
         .into_iter()
         .map(|n| {
             let chain = chains.get(&n.chain_id).map(String::as_str).unwrap_or("");
             (n.id, format!("{chain} · {}", n.name))
         })
         .collect())
+}
+
+/// Every chain node, by chain and then the node's order.
+pub async fn all_nodes(db: &Db) -> StoreResult<Vec<chain_node::Model>> {
+    Ok(chain_node::Entity::find()
+        .order_by_asc(chain_node::Column::ChainId)
+        .order_by_asc(chain_node::Column::SortOrder)
+        .order_by_asc(chain_node::Column::Id)
+        .all(db)
+        .await?)
 }

@@ -161,6 +161,108 @@ pub async fn create(db: &Db, actor: &str, i: ProjectInput) -> StoreResult<transf
     Ok(m)
 }
 
+/// A ledger's project where it stands: its stage since a day, its state,
+/// and, in incubation, the firm (already in the register), its incubator
+/// and the days it entered and left. It enters the register at that stage
+/// (one stay in the stage history, from that day; no gate review).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectRecord {
+    pub project: ProjectInput,
+    pub stage: Stage,
+    pub state: ProjectState,
+    pub stage_entered_on: NaiveDate,
+    pub firm_org_id: Option<String>,
+    pub incubator_org_id: Option<String>,
+    pub incubated_on: Option<NaiveDate>,
+    pub graduated_on: Option<NaiveDate>,
+}
+
+impl ProjectRecord {
+    /// Whether the record could have come about through the pages (each day
+    /// by `today`; a firm only in incubation, with its incubator and entry
+    /// day; graduation after entry). Err: (field, why), the field one of
+    /// stage_entered_on, firm_org_id, incubator_org_id, incubated_on, graduated_on.
+    pub fn fits(&self, today: NaiveDate) -> Result<(), (&'static str, String)> {
+        let future = |f: &'static str, d: Option<NaiveDate>| match d {
+            Some(d) if d > today => Err((f, "日期不能晚于今天".to_string())),
+            _ => Ok(()),
+        };
+        future("stage_entered_on", Some(self.stage_entered_on))?;
+        future("incubated_on", self.incubated_on)?;
+        future("graduated_on", self.graduated_on)?;
+        let incubating = self.firm_org_id.is_some()
+            || self.incubator_org_id.is_some()
+            || self.incubated_on.is_some()
+            || self.graduated_on.is_some();
+        if incubating && self.stage != Stage::Incubation {
+            return Err((
+                "firm_org_id",
+                "只有处于“企业孵化”阶段的项目才有孵化企业、孵化器和入孵、毕业日期".into(),
+            ));
+        }
+        if incubating {
+            if self.firm_org_id.is_none() {
+                return Err(("firm_org_id", "请填写孵化企业（须已在单位名录中）".into()));
+            }
+            if self.incubator_org_id.is_none() {
+                return Err(("incubator_org_id", "请填写孵化器".into()));
+            }
+            let Some(since) = self.incubated_on else {
+                return Err(("incubated_on", "请填写入孵日期".into()));
+            };
+            if self.graduated_on.is_some_and(|g| g < since) {
+                return Err(("graduated_on", "毕业日期不能早于入孵日期".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Register a ledger's projects where each stands, all or nothing; each
+/// checked as `create` checks it and by [`ProjectRecord::fits`]. Err
+/// carries the index of the project.
+pub async fn import(
+    db: &Db,
+    actor: &str,
+    rows: Vec<ProjectRecord>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    for (k, r) in rows.into_iter().enumerate() {
+        let at = |e: StoreError| (k, e);
+        r.fits(today())
+            .map_err(|(f, why)| at(StoreError::field(ErrorCode::ImportInvalid, f, why)))?;
+        check_refs(&tx, &r.project).await.map_err(at)?;
+        for (id, what) in [
+            (&r.firm_org_id, "孵化企业"),
+            (&r.incubator_org_id, "孵化器"),
+        ] {
+            if let Some(id) = id {
+                require_org(&tx, id, what).await.map_err(at)?;
+            }
+        }
+        let mut am = transfer_project::ActiveModel {
+            stage: Set(r.stage.as_str().into()),
+            state: Set(r.state.as_str().into()),
+            stage_entered_on: Set(r.stage_entered_on),
+            incubator_org_id: Set(r.incubator_org_id),
+            firm_org_id: Set(r.firm_org_id),
+            incubated_on: Set(r.incubated_on),
+            graduated_on: Set(r.graduated_on),
+            ..Default::default()
+        };
+        apply(&mut am, r.project);
+        let m = record::insert(&tx, actor, am).await.map_err(at)?;
+        enter_stage(&tx, &m.id, r.stage, r.stage_entered_on)
+            .await
+            .map_err(at)?;
+    }
+    tx.commit().await.map_err(|e| (0, StoreError::from(e)))?;
+    Ok(n)
+}
+
 pub async fn update(
     db: &Db,
     actor: &str,

@@ -1762,6 +1762,8 @@ async fn openapi_lists_the_transfer_routes_under_their_tag() {
     let expected = [
         ("/api/v1/transfer/projects", vec!["get", "post"]),
         ("/api/v1/transfer/projects/export", vec!["get"]),
+        ("/api/v1/transfer/projects/import", vec!["post"]),
+        ("/api/v1/transfer/projects/import/template", vec!["get"]),
         ("/api/v1/transfer/projects/{id}", vec!["get", "put"]),
         ("/api/v1/transfer/projects/{id}/reviews", vec!["post"]),
         ("/api/v1/transfer/projects/{id}/firm", vec!["post"]),
@@ -1965,4 +1967,233 @@ async fn transfer_pages_keep_rejected_input_beside_its_field_and_show_the_figure
         html.contains("硅光互连高速收发芯片（二期）"),
         "the contract names its project"
     );
+}
+
+#[tokio::test]
+async fn a_committee_imports_its_project_ledger_where_each_stands_and_exports_it_back() {
+    const COLUMNS: [&str; 17] = [
+        "项目名称",
+        "技术领域",
+        "产业链",
+        "成果持有单位",
+        "发明人及份额",
+        "专利号",
+        "技术成熟度（TRL）",
+        "阶段",
+        "状态",
+        "进入本阶段日期",
+        "技术经理人",
+        "孵化企业",
+        "产业链环节",
+        "孵化器",
+        "入孵日期",
+        "毕业日期",
+        "项目简介",
+    ];
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    create_org(&api, "重庆大学", 31, json!({ "kind": "university" })).await;
+    create_org(&api, "金凤孵化器", 32, json!({ "kind": "intermediary" })).await;
+    create_org(&api, "重庆隔膜科技有限公司", 33, json!({})).await;
+    let (status, chain) = Api::json(
+        api.post("/api/v1/chains")
+            .json(&json!({"name": "新能源汽车"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let cid = chain["id"].as_str().unwrap();
+    let (status, _) = Api::json(
+        api.post(&format!("/api/v1/chains/{cid}/nodes"))
+            .json(&json!({"name": "动力电池"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let res = api
+        .get("/api/v1/transfer/projects/import/template")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        crate::sheet_rows(&res.bytes().await.unwrap(), None)[0],
+        COLUMNS
+    );
+
+    let row = |cells: &[(&str, &str)]| -> Vec<String> {
+        COLUMNS
+            .iter()
+            .map(|c| {
+                cells
+                    .iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let xlsx = |rows: &[Vec<String>]| {
+        let refs: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        crate::text_xlsx(&refs)
+    };
+    let future = (kechuang_store::clock::today() + chrono::Duration::days(3)).to_string();
+    let with = |title: &str, extra: &[(&str, &str)]| {
+        let mut cells = vec![
+            ("项目名称", title),
+            ("技术成熟度（TRL）", "4"),
+            ("阶段", "概念验证"),
+            ("进入本阶段日期", "2026-03-01"),
+        ];
+        cells.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+        cells.extend_from_slice(extra);
+        row(&cells)
+    };
+    let bad = vec![
+        header.clone(),
+        with("甲", &[("阶段", "中试")]),
+        with("乙", &[("进入本阶段日期", &future)]),
+        with("丙", &[("孵化企业", "重庆隔膜科技有限公司")]),
+        with(
+            "丁",
+            &[
+                ("阶段", "企业孵化"),
+                ("孵化企业", "重庆隔膜科技有限公司"),
+                ("孵化器", "金凤孵化器"),
+            ],
+        ),
+        with("戊", &[("产业链环节", "动力电池")]),
+        with("己", &[("成果持有单位", "不在名录的大学")]),
+        with("庚", &[("发明人及份额", "张三:60；李四:30")]),
+        with(
+            "辛",
+            &[
+                ("阶段", "企业孵化"),
+                ("孵化企业", "重庆隔膜科技有限公司"),
+                ("孵化器", "金凤孵化器"),
+                ("入孵日期", "2026-05-01"),
+                ("毕业日期", "2026-04-01"),
+            ],
+        ),
+        with("壬", &[]),
+        with("壬", &[]),
+    ];
+    let body = refused(
+        upload_xlsx(&api, "/api/v1/transfer/projects/import", xlsx(&bad)).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        crate::problem_cells(&body),
+        [
+            (2, "阶段".to_string()),
+            (3, "进入本阶段日期".to_string()),
+            (4, "孵化企业".to_string()),
+            (5, "入孵日期".to_string()),
+            (6, "产业链环节".to_string()),
+            (7, "成果持有单位".to_string()),
+            (8, "发明人及份额".to_string()),
+            (9, "毕业日期".to_string()),
+            (11, "项目名称".to_string()),
+        ],
+        "{body}"
+    );
+    assert_eq!(api.get_ok("/api/v1/transfer/projects").await["total"], 0);
+
+    // A good ledger, as the export writes it: one in proof of concept on a
+    // chain node, one incubating its firm that has graduated, one stopped.
+    let good = vec![
+        row(&[
+            ("项目名称", "高性能锂电池隔膜"),
+            ("技术领域", "新材料"),
+            ("产业链", "新能源汽车"),
+            ("成果持有单位", "重庆大学"),
+            ("发明人及份额", "张三:60；李四:40"),
+            ("专利号", "ZL202310123456.7"),
+            ("技术成熟度（TRL）", "4"),
+            ("阶段", "概念验证"),
+            ("状态", "推进中"),
+            ("进入本阶段日期", "2026-03-01"),
+            ("技术经理人", "王经理"),
+            ("产业链环节", "动力电池"),
+            ("项目简介", "湿法隔膜工艺"),
+        ]),
+        row(&[
+            ("项目名称", "固态电解质"),
+            ("成果持有单位", "重庆大学"),
+            ("技术成熟度（TRL）", "7"),
+            ("阶段", "企业孵化"),
+            ("状态", "推进中"),
+            ("进入本阶段日期", "2025-09-01"),
+            ("孵化企业", "重庆隔膜科技有限公司"),
+            ("孵化器", "金凤孵化器"),
+            ("入孵日期", "2025-10-01"),
+            ("毕业日期", "2026-06-30"),
+        ]),
+        row(&[
+            ("项目名称", "钠离子正极"),
+            ("技术成熟度（TRL）", "3"),
+            ("阶段", "项目筛选"),
+            ("状态", "终止"),
+            ("进入本阶段日期", "2026-01-10"),
+        ]),
+    ];
+    let mut file = vec![header.clone()];
+    file.extend(good.iter().cloned());
+    let (status, done) = upload_xlsx(&api, "/api/v1/transfer/projects/import", xlsx(&file)).await;
+    assert_eq!(
+        (status, done["imported"].clone()),
+        (200, json!(3)),
+        "{done}"
+    );
+    // The stage history starts on the day the ledger gives.
+    let listed = api.get_ok("/api/v1/transfer/projects?q=固态电解质").await;
+    let pid = listed["items"][0]["id"].as_str().unwrap().to_string();
+    let d = api
+        .get_ok(&format!("/api/v1/transfer/projects/{pid}"))
+        .await;
+    assert_eq!(d["stages"].as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d["stages"][0]["entered_on"], "2025-09-01");
+    assert_eq!(d["project"]["firm_name"], "重庆隔膜科技有限公司");
+
+    // The export gives the file back; the same ledger again is refused.
+    let bytes = api
+        .get("/api/v1/transfer/projects/export")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let exported = crate::sheet_rows(&bytes, None);
+    assert_eq!(exported[0], COLUMNS);
+    let mut rows = exported[1..].to_vec();
+    rows.sort();
+    let mut expected = good.clone();
+    expected.sort();
+    assert_eq!(rows, expected);
+    let body = refused(
+        upload_xlsx(&api, "/api/v1/transfer/projects/import", bytes).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(crate::problem_cells(&body).len(), 3, "{body}");
+
+    // The page: 导入 Excel with its template, and a refusal in its panel.
+    let page = app.browser("admin").await;
+    let html = page.get_text("/transfer/projects").await;
+    assert!(
+        html.contains("/api/v1/transfer/projects/import/template"),
+        "{html}"
+    );
+    let res = page
+        .upload("/transfer/projects/import", xlsx(&bad[..2]))
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"import-problems\""), "{html}");
+    assert!(html.contains("中试"), "{html}");
 }

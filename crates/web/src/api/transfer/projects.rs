@@ -20,6 +20,7 @@ use crate::excel;
 use crate::forms::transfer::{
     DatedDraft, DecisionDraft, FirmDraft, ProjectDraft, ReviewDraft, ScoreDraft,
 };
+use crate::service::transfer::project_sheets as sheets;
 use crate::service::transfer::projects::{
     self as service, FunnelQuery, ProjectDetailView, ProjectListQuery, ProjectView,
 };
@@ -36,7 +37,7 @@ pub async fn list_projects(
     Ok(Json(ListPage::of(service::list(&s, &p, &q).await?, |v| v)))
 }
 
-/// 按筛选条件导出成果转化项目（Excel）
+/// 按筛选条件导出成果转化项目台账（Excel；可原样导入）
 #[utoipa::path(get, path = "/api/v1/transfer/projects/export", tag = "transfer", params(ProjectListQuery),
     responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn export_projects(
@@ -46,8 +47,36 @@ pub async fn export_projects(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "成果转化项目.xlsx",
-        service::export_bytes(&s, &p, &q).await?,
+        sheets::export_bytes(&s, &p, &q).await?,
     ))
+}
+
+/// 下载成果转化项目导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/transfer/projects/import/template", tag = "transfer",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn projects_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "成果转化项目导入模板.xlsx",
+        sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入成果转化项目台账：先校验全部行，有错则整体不导入（阶段、状态按中文名；产业链按名称，产业链环节按该链中的环节名称；成果持有单位、孵化企业、孵化器按全称或统一社会信用代码；项目自“进入本阶段日期”起处于该阶段，不含此前的关口评审）
+#[utoipa::path(post, path = "/api/v1/transfer/projects/import", tag = "transfer",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_projects(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    upload: crate::api::ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::TransferWrite)?;
+    crate::api::imported(upload, |bytes| async move {
+        sheets::import_bytes(&s, &p, &bytes).await
+    })
+    .await
 }
 
 /// 新建成果转化项目（进入“项目筛选”阶段）
@@ -178,6 +207,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_projects, create_project))
         .routes(routes!(export_projects))
+        .routes(routes!(projects_template))
+        .routes(routes!(import_projects))
         .routes(routes!(get_project, update_project))
         .routes(routes!(open_review))
         .routes(routes!(add_score))

@@ -233,6 +233,7 @@ pub fn routes() -> Router<AppState> {
             get(projects::list).post(projects::create),
         )
         .route("/transfer/projects/export.xlsx", get(projects::export))
+        .route("/transfer/projects/import", post(projects::import))
         .route("/transfer/projects/{id}", get(projects::detail))
         .route("/transfer/projects/{id}/act/{action}", post(projects::act))
         .route("/transfer/grant-equity", get(equity::list))

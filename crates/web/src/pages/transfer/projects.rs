@@ -18,7 +18,9 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel;
 use crate::forms::transfer::today_text;
+use crate::pages::actions::{import_answer, ImportPanel};
 use crate::pages::{query_string, Pager};
+use crate::service::transfer::project_sheets as sheets;
 use crate::service::transfer::projects::{
     self as service, ProjectDetailView, ProjectListQuery, ProjectView,
 };
@@ -39,7 +41,16 @@ struct ListPage {
     holders: Vec<(String, String)>,
     can_write: bool,
     fs: FormState,
+    imp: ImportPanel,
 }
+
+/// The ledger's import panel.
+const PROJECT_IMPORT: (&str, &str, &str, &str) = (
+    "import-projects",
+    "/transfer/projects/import",
+    "/api/v1/transfer/projects/import/template",
+    "阶段、状态按中文名；产业链按名称，产业链环节按该链中的环节名称；成果持有单位、孵化企业、孵化器按全称或统一社会信用代码（孵化企业须已在单位名录中）；项目自“进入本阶段日期”起处于该阶段。",
+);
 
 impl ListPage {
     fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
@@ -74,7 +85,20 @@ async fn list_page(
     fs: FormState,
     flash: Option<&str>,
 ) -> ApiResult<Response> {
+    list_page_with(st, p, q, fs, vec![], flash).await
+}
+
+/// The list, with the import panel showing a refused import's bad cells.
+async fn list_page_with(
+    st: &AppState,
+    p: &Principal,
+    q: ProjectListQuery,
+    fs: FormState,
+    problems: Vec<excel::ImportProblem>,
+    flash: Option<&str>,
+) -> ApiResult<Response> {
     require(p, Permission::TransferRead)?;
+    let imp = ImportPanel::new(PROJECT_IMPORT, &fs, problems);
     let page = kechuang_store::transfer::projects::list(
         &st.db,
         &q.filter()?,
@@ -113,7 +137,25 @@ async fn list_page(
         holders: org_choices(st, &["university", "institute"]).await?,
         can_write: p.can(Permission::TransferWrite),
         fs,
+        imp,
     }))
+}
+
+/// POST /transfer/projects/import (multipart; the CSRF token rides in the query).
+pub async fn import(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = excel::upload(mp).await?;
+        sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    import_answer(r, "/transfer/projects", |fs, problems| {
+        list_page_with(&st, &p, ProjectListQuery::default(), fs, problems, None)
+    })
+    .await
 }
 
 pub async fn export(
@@ -121,7 +163,7 @@ pub async fn export(
     PageUser(p): PageUser,
     Query(q): Query<ProjectListQuery>,
 ) -> PageResult {
-    let b = service::export_bytes(&st, &p, &q).await?;
+    let b = sheets::export_bytes(&st, &p, &q).await?;
     Ok(excel::xlsx_response("成果转化项目.xlsx", b))
 }
 

@@ -9,6 +9,7 @@ pub mod documents;
 pub mod equity;
 pub mod equity_applications;
 pub mod loans;
+pub mod project_sheets;
 pub mod projects;
 
 use std::collections::HashMap;

@@ -12,7 +12,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::{name_of, non_empty};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::excel::{self, Cell};
 use crate::forms::transfer::{
     DatedDraft, DecisionDraft, FirmDraft, ProjectDraft, ReviewDraft, ScoreDraft,
 };
@@ -128,46 +127,6 @@ pub async fn list(
         page: pg,
         per_page: per,
     })
-}
-
-pub const EXPORT_COLUMNS: [&str; 12] = [
-    "项目名称",
-    "技术领域",
-    "产业链",
-    "成果持有单位",
-    "发明人及份额",
-    "专利号",
-    "技术成熟度（TRL）",
-    "阶段",
-    "状态",
-    "进入本阶段日期",
-    "技术经理人",
-    "孵化企业",
-];
-
-pub async fn export_bytes(s: &AppState, p: &Principal, q: &ProjectListQuery) -> ApiResult<Vec<u8>> {
-    require(p, Permission::TransferRead)?;
-    let rows = views(s, projects::list_all(&s.db, &q.filter()?, 100_000).await?).await?;
-    excel::workbook(
-        "成果转化项目",
-        &EXPORT_COLUMNS,
-        rows.into_iter().map(|v| {
-            vec![
-                Cell::Text(v.project.title),
-                Cell::Text(v.project.field),
-                Cell::Text(v.chain_name),
-                Cell::Text(v.holder_name),
-                Cell::Text(v.project.inventors.replace(';', "；")),
-                Cell::Text(v.project.patents),
-                Cell::Number(v.project.trl.into()),
-                Cell::Text(v.stage_label),
-                Cell::Text(v.state_label),
-                Cell::Date(v.project.stage_entered_on),
-                Cell::Text(v.project.manager),
-                Cell::Text(v.firm_name),
-            ]
-        }),
-    )
 }
 
 pub async fn create(
