@@ -175,12 +175,12 @@ pub enum TaskStatus {
     Cancelled,
 }
 
-/// Whether a case's tasks allow the reply: at least one task that was not
-/// returned, and every such task done. `statuses` are stored task status codes.
+/// Whether a case's tasks allow the reply: at least one task that was
+/// neither returned nor cancelled, and every such task done. `statuses` are stored task status codes.
 pub fn all_tasks_done<'a>(statuses: impl IntoIterator<Item = &'a str>) -> bool {
     let mut live = statuses
         .into_iter()
-        .filter(|s| *s != TaskStatus::Returned.as_str())
+        .filter(|s| *s != TaskStatus::Returned.as_str() && *s != TaskStatus::Cancelled.as_str())
         .peekable();
     live.peek().is_some() && live.all(|s| s == TaskStatus::Done.as_str())
 }

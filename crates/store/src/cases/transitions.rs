@@ -324,10 +324,10 @@ pub async fn merge(
             None,
             format!("任务已撤销 {}：{}", m.number, m.title),
             format!(
-                "该诉求与 {} 重复，已合并，请在该诉求中继续办理",
+                "该诉求与 {} 重复，已合并，本部门的任务已撤销，无需继续办理",
                 target.number
             ),
-            format!("/cases/{}", target.id),
+            format!("/cases/{}", m.id),
         )
         .await?;
     }
@@ -337,17 +337,21 @@ pub async fn merge(
         &actor.display_name,
         "merge",
         None,
-        format!(
-            "与 {} 重复，已合并，后续进展见该诉求{}",
-            target.number,
-            if cancelled > 0 {
-                format!("；{cancelled} 项未完成的分办任务已撤销")
-            } else {
-                String::new()
-            }
-        ),
+        format!("与 {} 重复，已合并，后续进展见该诉求", target.number),
     )
     .await?;
+    // For the committee's eyes (not the firm's timeline): the tasks called off.
+    if cancelled > 0 {
+        event(
+            &tx,
+            &m.id,
+            &actor.display_name,
+            "cancel",
+            None,
+            format!("合并后撤销 {cancelled} 项未完成的分办任务"),
+        )
+        .await?;
+    }
     event(
         &tx,
         &target.id,

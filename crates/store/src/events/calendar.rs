@@ -547,6 +547,9 @@ impl EventImport {
             EventStatus::Cancelled if self.cancel_reason.trim().is_empty() => {
                 Err(("cancel_reason", "已取消的活动请填写取消原因".into()))
             }
+            _ if self.cancel_reason.trim().chars().count() > 500 => {
+                Err(("cancel_reason", "取消原因不能超过500个字".into()))
+            }
             _ if self.status != EventStatus::Cancelled && !self.cancel_reason.trim().is_empty() => {
                 Err(("cancel_reason", "只有已取消的活动才有取消原因".into()))
             }

@@ -136,6 +136,17 @@ async fn check_refs<C: ConnectionTrait>(db: &C, i: &ProjectInput) -> StoreResult
             StoreError::rule(ErrorCode::UnknownChain, "所属产业链不存在，请重新选择")
         })?;
     }
+    if let Some(n) = &i.chain_node_id {
+        let node = crate::entities::chain_node::Entity::find_by_id(n.clone())
+            .one(db)
+            .await?;
+        if node.is_none_or(|node| Some(&node.chain_id) != i.chain_id.as_ref()) {
+            return Err(StoreError::rule(
+                ErrorCode::UnknownChain,
+                "产业链环节不存在或不属于所选产业链，请重新选择",
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -178,8 +189,8 @@ pub struct ProjectRecord {
 }
 
 impl ProjectRecord {
-    /// Whether the record could have come about through the pages (each day
-    /// by `today`; a firm only in incubation, with its incubator and entry
+    /// Whether the record could have come about through the pages (the
+    /// stage entered by `today`; a firm only in incubation, with its incubator and entry
     /// day; graduation after entry). Err: (field, why), the field one of
     /// stage_entered_on, firm_org_id, incubator_org_id, incubated_on, graduated_on.
     pub fn fits(&self, today: NaiveDate) -> Result<(), (&'static str, String)> {
@@ -188,8 +199,6 @@ impl ProjectRecord {
             _ => Ok(()),
         };
         future("stage_entered_on", Some(self.stage_entered_on))?;
-        future("incubated_on", self.incubated_on)?;
-        future("graduated_on", self.graduated_on)?;
         let incubating = self.firm_org_id.is_some()
             || self.incubator_org_id.is_some()
             || self.incubated_on.is_some()

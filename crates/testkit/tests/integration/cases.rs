@@ -1041,7 +1041,10 @@ async fn triage_declines_merges_and_returns() {
         ),
         (Some("cancelled"), Some("已撤销"))
     );
-    assert!(last(&seen).contains("1 项未完成的分办任务已撤销"), "{seen}");
+    assert!(last(&seen).contains("撤销 1 项未完成的分办任务"), "{seen}");
+    // The firm's timeline ends on the merge, without the committee's note.
+    let own = fetch(&w.enterprise, &e).await;
+    assert!(last(&own).contains("已合并"), "{own}");
     assert_eq!(w.lead.get_ok(&pending).await["total"], 0);
     let inbox = w.lead.get_ok("/api/v1/messages").await;
     let told = &inbox["items"][0];
@@ -1051,7 +1054,11 @@ async fn triage_declines_merges_and_returns() {
     );
     assert_eq!(
         told["link"],
-        format!("/cases/{}", a["id"].as_str().unwrap())
+        format!("/cases/{}", e["id"].as_str().unwrap())
+    );
+    assert!(
+        told["body"].as_str().unwrap().contains("无需继续办理"),
+        "{told}"
     );
 }
 

@@ -666,6 +666,9 @@ async fn a_committee_imports_its_event_ledger_and_exports_it_back() {
         with("庚", &[]),
         with("庚", &[]),
         with("辛", &[("结束日期", "2027-03-01")]),
+        with("壬", &[("时间", "～17:00")]),
+        with("癸", &[("时间", "九点开始")]),
+        with("子", &[("报名需审核", "需要")]),
     ];
     let body = crate::refused(
         crate::upload_xlsx(&adm, "/api/v1/events/import", xlsx(&bad)).await,
@@ -683,6 +686,9 @@ async fn a_committee_imports_its_event_ledger_and_exports_it_back() {
             (7, "系列".to_string()),
             (9, "活动名称".to_string()),
             (10, "结束日期".to_string()),
+            (11, "时间".to_string()),
+            (12, "时间".to_string()),
+            (13, "报名需审核".to_string()),
         ],
         "{body}"
     );

@@ -140,6 +140,11 @@ impl DepartmentIndex {
         }
     }
 
+    /// A department's code.
+    pub fn code_of(&self, id: &str) -> String {
+        self.codes.get(id).cloned().unwrap_or_default()
+    }
+
     /// A department as `find` reads it back: its name, or its code where
     /// the name is shared or is another department's code ("" for none).
     pub fn key_of(&self, id: Option<&str>) -> String {

@@ -26,7 +26,6 @@ use crate::auth::require;
 use crate::error::ApiResult;
 use crate::excel::{self, one_of, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::events::EventDraft;
-use crate::forms::parse_flag;
 use crate::AppState;
 
 pub const COLUMNS: [&str; 22] = [
@@ -80,11 +79,23 @@ fn read_times(cell: &str) -> Result<(Option<NaiveTime>, Option<NaiveTime>), Stri
             k += 1;
         }
     }
+    let usage = "时间请写成“09:00～17:00”或“09:00起”，全天活动留空或写“全天”";
+    // Text before the first time ending in a range mark: an end without a start.
+    let lone_end = found.len() == 1
+        && cell
+            .split_once(|c: char| c.is_ascii_digit())
+            .is_some_and(|(before, _)| {
+                before
+                    .trim_end()
+                    .ends_with(['～', '~', '至', '-', '—', '–'])
+            });
     match found.as_slice() {
-        [] => Ok((None, None)),
+        [] if cell.trim().is_empty() || cell.contains("全天") => Ok((None, None)),
+        [] => Err(format!("“{}”里没有时间。{usage}", cell.trim())),
+        [_] if lone_end => Err(format!("只写了结束时间。{usage}")),
         [a] => Ok((Some(*a), None)),
         [a, b] => Ok((Some(*a), Some(*b))),
-        _ => Err("时间请写成“09:00～17:00”或“09:00起”，全天活动留空".into()),
+        _ => Err(usage.into()),
     }
 }
 
@@ -113,8 +124,23 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &EventListQuery) -> Ap
                     .iter()
                     .filter(|o| o.role == role)
                     .map(|o| match (&o.department_id, &o.org_id) {
-                        (Some(d), _) => deps.key_of(Some(d)),
-                        (None, Some(id)) => orgs.key_of(id, &SEPARATORS),
+                        (Some(d), _) => {
+                            let key = deps.key_of(Some(d));
+                            // A name a list cell would split, or an
+                            // organisation's too, is written as the code.
+                            if key.contains(SEPARATORS) || orgs.find(&key).is_ok() {
+                                deps.code_of(d)
+                            } else {
+                                key
+                            }
+                        }
+                        (None, Some(id)) => {
+                            let key = orgs.key_of(id, &SEPARATORS);
+                            match deps.find(&key) {
+                                Ok(Some(_)) => orgs.code_of(id).unwrap_or(key),
+                                _ => key,
+                            }
+                        }
                         (None, None) => o.name.clone(),
                     })
                     .collect::<Vec<_>>()
@@ -261,17 +287,18 @@ pub async fn import_bytes(
                 .map(str::trim)
                 .filter(|w| !w.is_empty())
             {
-                match deps.find(written) {
-                    Ok(Some(id)) => d.push(id),
-                    _ => match orgs.find(written) {
-                        Ok(id) => o.push(id),
-                        Err(_) => problems.push(bad(
-                            column,
-                            format!(
-                                "“{written}”既不是部门，也不在单位名录中，请填写部门名称或单位全称"
-                            ),
-                        )),
-                    },
+                match (deps.find(written), orgs.find(written)) {
+                    (Ok(Some(_)), Ok(_)) => problems.push(bad(
+                        column,
+                        format!("“{written}”既是部门又是单位名录中的单位，请写部门编码或单位的统一社会信用代码"),
+                    )),
+                    (Ok(Some(id)), Err(_)) => d.push(id),
+                    (_, Ok(id)) => o.push(id),
+                    (Err(e), Err(_)) => problems.push(bad(column, e)),
+                    (Ok(None), Err(_)) => problems.push(bad(
+                        column,
+                        format!("“{written}”既不是部门，也不在单位名录中，请填写部门名称或单位全称"),
+                    )),
                 }
             }
             (d.join(","), o.join(","))
@@ -296,6 +323,17 @@ pub async fn import_bytes(
                 format!("“{status_text}”不是活动状态，请填写草稿、已发布或已取消"),
             ));
         }
+        let needs_approval = match cell("报名需审核").as_str() {
+            "" | "否" => false,
+            "是" => true,
+            other => {
+                problems.push(bad(
+                    "报名需审核",
+                    format!("“{other}”请写“是”（报名需主办方审核）或留空"),
+                ));
+                false
+            }
+        };
         let draft = EventDraft {
             series_id,
             alliance_id,
@@ -315,7 +353,7 @@ pub async fn import_bytes(
             opens_on: cell("报名开始"),
             closes_on: cell("报名截止"),
             agenda: cell("议程"),
-            needs_approval: parse_flag(&cell("报名需审核")),
+            needs_approval,
             lead_department_ids,
             lead_org_ids,
             co_department_ids,

@@ -491,6 +491,14 @@ impl OrgIndex {
         }
     }
 
+    /// An organisation's credit code, when it has one.
+    pub fn code_of(&self, id: &str) -> Option<String> {
+        self.of_id
+            .get(id)
+            .map(|(_, code)| code.clone())
+            .filter(|c| !c.is_empty())
+    }
+
     /// How an export writes an organisation so that `find` reads it back:
     /// its name, or its credit code where another has the same name or the
     /// name holds one of `separators` (a list cell would split it).
