@@ -355,7 +355,8 @@ fn column_letters(mut c: u32) -> String {
 }
 
 /// An import sheet read under its header row: the columns by name, and the
-/// data rows with the row numbers a person sees in Excel (the header is 1).
+/// data rows with the row numbers a person sees in Excel (the header is row
+/// 1, or row 2 below a printed list's one-cell title row).
 pub struct Table {
     col: std::collections::HashMap<String, usize>,
     data: Vec<Vec<String>>,

@@ -473,10 +473,7 @@ pub async fn leaderboard(db: &Db, race_id: &str) -> StoreResult<Leaderboard> {
     } else {
         HashMap::new()
     };
-    let mut members: HashMap<String, Vec<String>> = HashMap::new();
-    for t in &teams {
-        members.insert(t.id.clone(), team_member_ids(db, &t.id).await?);
-    }
+    let members = members_by_team(db).await?;
     let mut columns: Vec<(Vec<Option<u64>>, Vec<String>)> = vec![];
     for d in &dims {
         let source = DimensionSource::parse(&d.source).unwrap_or(DimensionSource::Manual);

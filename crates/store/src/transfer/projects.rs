@@ -194,11 +194,9 @@ impl ProjectRecord {
     /// day; graduation after entry). Err: (field, why), the field one of
     /// stage_entered_on, firm_org_id, incubator_org_id, incubated_on, graduated_on.
     pub fn fits(&self, today: NaiveDate) -> Result<(), (&'static str, String)> {
-        let future = |f: &'static str, d: Option<NaiveDate>| match d {
-            Some(d) if d > today => Err((f, "日期不能晚于今天".to_string())),
-            _ => Ok(()),
-        };
-        future("stage_entered_on", Some(self.stage_entered_on))?;
+        if self.stage_entered_on > today {
+            return Err(("stage_entered_on", "日期不能晚于今天".into()));
+        }
         let incubating = self.firm_org_id.is_some()
             || self.incubator_org_id.is_some()
             || self.incubated_on.is_some()

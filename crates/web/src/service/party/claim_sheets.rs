@@ -14,8 +14,7 @@ use kechuang_store::Principal;
 use super::claims::{kind_label, views, ClaimListQuery};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::excel::one_of;
-use crate::excel::{self, Cell, ImportFailure, ImportProblem, Sheet, Table};
+use crate::excel::{self, one_of, Cell, ImportFailure, ImportProblem, Sheet, Table};
 use crate::forms::party::claims::{ClaimDraft, ResultDraft};
 use crate::AppState;
 

@@ -20,8 +20,7 @@ use kechuang_store::Principal;
 use super::commitments::{views, CommitmentListQuery};
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::excel::one_of;
-use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
+use crate::excel::{self, one_of, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::party::commitments::PledgeDraft;
 use crate::AppState;
 

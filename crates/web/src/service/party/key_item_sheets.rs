@@ -15,8 +15,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use kechuang_domain::auth::Permission;
-use kechuang_store::entities::{key_item_milestone, meeting};
-use kechuang_store::party::meetings::{self as store, KeyItemRecord, MeetingFilter};
+use kechuang_store::entities::{key_item, key_item_milestone, meeting};
+use kechuang_store::party::meetings::{self as store, KeyItemRecord, MeetingFilter, Risk};
 use kechuang_store::Principal;
 
 use super::meetings::{key_item_views, KeyItemListQuery, KeyItemView};
@@ -118,27 +118,34 @@ fn read_progress(cell: &str) -> Result<(i32, String), String> {
 /// The meetings by title, for 来源会议.
 struct Meetings {
     by_title: HashMap<String, Vec<meeting::Model>>,
+    /// (title, day held) by id.
+    by_id: HashMap<String, (String, NaiveDate)>,
 }
 
 impl Meetings {
     async fn load(s: &AppState) -> ApiResult<Meetings> {
         let mut by_title: HashMap<String, Vec<meeting::Model>> = HashMap::new();
+        let mut by_id = HashMap::new();
         for r in store::list_all_meetings(&s.db, &MeetingFilter::default(), 1_000_000).await? {
+            by_id.insert(
+                r.meeting.id.clone(),
+                (r.meeting.title.clone(), r.meeting.held_on),
+            );
             by_title
                 .entry(r.meeting.title.clone())
                 .or_default()
                 .push(r.meeting);
         }
-        Ok(Meetings { by_title })
+        Ok(Meetings { by_title, by_id })
     }
 
     /// The title, or “标题（日期）” when meetings share it.
     fn key_of(&self, id: Option<&str>) -> String {
-        let Some(id) = id else { return String::new() };
-        let all = self.by_title.values().flatten();
-        match all.clone().find(|m| m.id == id) {
-            Some(m) if self.by_title[&m.title].len() == 1 => m.title.clone(),
-            Some(m) => format!("{}（{}）", m.title, fmt_date(m.held_on)),
+        match id.and_then(|id| self.by_id.get(id)) {
+            Some((title, _)) if self.by_title.get(title).is_some_and(|v| v.len() == 1) => {
+                title.clone()
+            }
+            Some((title, held_on)) => format!("{title}（{}）", fmt_date(*held_on)),
             None => String::new(),
         }
     }
@@ -178,18 +185,29 @@ impl Meetings {
 
     /// The year of a meeting (a key item's list year by default).
     fn year_of(&self, id: &str) -> Option<i32> {
-        self.by_title
-            .values()
-            .flatten()
-            .find(|m| m.id == id)
-            .map(|m| chrono::Datelike::year(&m.held_on))
+        self.by_id
+            .get(id)
+            .map(|(_, held_on)| chrono::Datelike::year(held_on))
     }
 }
 
+/// 已完成（2026年5月20日）/ 逾期未完成 / 推进中（有逾期风险）/ 推进中
 fn completion_cell(v: &KeyItemView) -> String {
-    match v.item.done_on {
-        Some(d) => format!("{DONE}（{}）", fmt_date(d)),
-        None => super::meetings::completion_text(v),
+    match (v.item.done_on, Risk::parse(&v.risk)) {
+        (Some(d), _) => format!("{DONE}（{}）", fmt_date(d)),
+        (None, Some(Risk::Done)) => DONE.into(),
+        (None, Some(Risk::Overdue)) => "逾期未完成".into(),
+        (None, Some(Risk::AtRisk)) => "推进中（有逾期风险）".into(),
+        _ => "推进中".into(),
+    }
+}
+
+/// "60%" or "60%，已完成方案评审"
+fn progress_cell(item: &key_item::Model) -> String {
+    if item.note.trim().is_empty() {
+        format!("{}%", item.progress)
+    } else {
+        format!("{}%，{}", item.progress, item.note.trim())
     }
 }
 
@@ -219,7 +237,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &KeyItemListQuery) -> 
                 Cell::Text(v.item.owner.clone()),
                 Cell::Date(v.item.due_on),
                 Cell::Text(milestones_cell(&v.milestones)),
-                Cell::Text(super::meetings::progress_text(&v.item)),
+                Cell::Text(progress_cell(&v.item)),
                 Cell::Text(completion_cell(&v)),
                 Cell::Text(meetings.key_of(v.item.meeting_id.as_deref())),
                 Cell::Text(v.item.decision.clone()),

@@ -321,7 +321,7 @@ impl KeyItemListQuery {
 }
 
 /// "3月31日"
-pub fn month_day(d: NaiveDate) -> String {
+fn month_day(d: NaiveDate) -> String {
     format!("{}月{}日", d.month(), d.day())
 }
 
@@ -338,28 +338,6 @@ pub fn milestones_text(ms: &[key_item_milestone::Model]) -> String {
         })
         .collect::<Vec<_>>()
         .join("；")
-}
-
-/// "60%" or "60%，已完成方案评审"
-pub fn progress_text(item: &key_item::Model) -> String {
-    if item.note.trim().is_empty() {
-        format!("{}%", item.progress)
-    } else {
-        format!("{}%，{}", item.progress, item.note.trim())
-    }
-}
-
-/// 已完成（5月20日）/ 逾期未完成 / 推进中（有逾期风险）/ 推进中
-pub fn completion_text(v: &KeyItemView) -> String {
-    match Risk::parse(&v.risk) {
-        Some(Risk::Done) => match v.item.done_on {
-            Some(d) => format!("已完成（{}）", month_day(d)),
-            None => "已完成".into(),
-        },
-        Some(Risk::Overdue) => "逾期未完成".into(),
-        Some(Risk::AtRisk) => "推进中（有逾期风险）".into(),
-        _ => "推进中".into(),
-    }
 }
 
 /// A meeting whose agenda carried the item.

@@ -20,8 +20,7 @@ use kechuang_store::{departments, party::network, Principal, Scope};
 use super::staff::STAFF_COLUMNS;
 use crate::auth::require;
 use crate::error::ApiResult;
-use crate::excel::one_of;
-use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
+use crate::excel::{self, one_of, Cell, ImportFailure, ImportProblem, Table};
 use crate::forms::party::staff::{AssignmentDraft, StaffDraft};
 use crate::AppState;
 

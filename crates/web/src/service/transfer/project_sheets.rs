@@ -208,16 +208,14 @@ pub async fn import_bytes(
                 }
             },
         };
+        let stage_text = cell("阶段");
         let stage = Stage::ALL
             .into_iter()
-            .find(|x| x.label_zh() == cell("阶段") || x.as_str() == cell("阶段"));
+            .find(|x| x.label_zh() == stage_text || x.as_str() == stage_text);
         if stage.is_none() {
             problems.push(bad(
                 "阶段",
-                format!(
-                    "“{}”不是阶段，请填写项目筛选、概念验证、成果转化或企业孵化",
-                    cell("阶段")
-                ),
+                format!("“{stage_text}”不是阶段，请填写项目筛选、概念验证、成果转化或企业孵化"),
             ));
         }
         let state = match cell("状态").as_str() {
