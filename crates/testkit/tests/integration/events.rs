@@ -625,26 +625,9 @@ async fn a_committee_imports_its_event_ledger_and_exports_it_back() {
     assert_eq!(sheet_rows(&res.bytes().await.unwrap(), None)[0], COLUMNS);
 
     // A row by column name, the rest empty.
-    let row = |cells: &[(&str, &str)]| -> Vec<String> {
-        COLUMNS
-            .iter()
-            .map(|c| {
-                cells
-                    .iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| v.to_string())
-                    .unwrap_or_default()
-            })
-            .collect()
-    };
+    let row = |cells: &[(&str, &str)]| crate::row_of(&COLUMNS, cells);
     let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    let xlsx = |rows: &[Vec<String>]| {
-        let refs: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|r| r.iter().map(String::as_str).collect())
-            .collect();
-        crate::text_xlsx(&refs)
-    };
+    let xlsx = crate::rows_xlsx;
     let ok = [("类型", "路演"), ("开始日期", "2027-03-18")];
     let with = |title: &str, extra: &[(&str, &str)]| {
         let mut cells = vec![("活动名称", title)];

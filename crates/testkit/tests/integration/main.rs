@@ -154,6 +154,29 @@ pub fn text_xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
+/// A row of a ledger by column name, the other columns empty.
+pub fn row_of(columns: &[&str], cells: &[(&str, &str)]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|c| {
+            cells
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// [`text_xlsx`] of owned rows.
+pub fn rows_xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+    let refs: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    text_xlsx(&refs)
+}
+
 /// One part of an .xlsx (a zip archive) as text.
 pub fn xlsx_part(bytes: &[u8], name: &str) -> String {
     use std::io::Read;

@@ -758,18 +758,7 @@ async fn a_key_item_list_with_bad_cells_is_refused_cell_by_cell_and_imports_noth
     let template = res.bytes().await.unwrap().to_vec();
     assert_eq!(crate::sheet_rows(&template, None)[0], COLUMNS);
     let future = (chrono::Utc::now().date_naive() + Duration::days(30)).to_string();
-    let row = |cells: &[(&str, &str)]| -> Vec<String> {
-        COLUMNS
-            .iter()
-            .map(|c| {
-                cells
-                    .iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| v.to_string())
-                    .unwrap_or_default()
-            })
-            .collect()
-    };
+    let row = |cells: &[(&str, &str)]| crate::row_of(&COLUMNS, cells);
     // Each row its own title unless it gives one.
     let n = std::cell::Cell::new(0);
     let with = |extra: &[(&str, &str)]| {

@@ -2019,26 +2019,9 @@ async fn a_committee_imports_its_project_ledger_where_each_stands_and_exports_it
         COLUMNS
     );
 
-    let row = |cells: &[(&str, &str)]| -> Vec<String> {
-        COLUMNS
-            .iter()
-            .map(|c| {
-                cells
-                    .iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| v.to_string())
-                    .unwrap_or_default()
-            })
-            .collect()
-    };
+    let row = |cells: &[(&str, &str)]| crate::row_of(&COLUMNS, cells);
     let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    let xlsx = |rows: &[Vec<String>]| {
-        let refs: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|r| r.iter().map(String::as_str).collect())
-            .collect();
-        crate::text_xlsx(&refs)
-    };
+    let xlsx = crate::rows_xlsx;
     let future = (kechuang_store::clock::today() + chrono::Duration::days(3)).to_string();
     let with = |title: &str, extra: &[(&str, &str)]| {
         let mut cells = vec![
