@@ -676,6 +676,25 @@ pub enum ImportFailure {
     Other(ApiError),
 }
 
+/// Whether a row's key is new to the import: not in the register (Err
+/// `already`, which says what is registered) nor an earlier row's (Err
+/// “与第N行重复”). A ledger imported twice is refused, never doubled.
+pub fn new_key<K: Eq + std::hash::Hash>(
+    registered: &std::collections::HashSet<K>,
+    seen: &mut std::collections::HashMap<K, usize>,
+    key: K,
+    row: usize,
+    already: impl FnOnce(&K) -> String,
+) -> Result<(), String> {
+    if registered.contains(&key) {
+        return Err(already(&key));
+    }
+    match seen.insert(key, row) {
+        Some(first) => Err(format!("与第{first}行重复")),
+        None => Ok(()),
+    }
+}
+
 /// One id for a name in an imported file, or why not (`what` is the kind of
 /// record, `place` the page that keeps them). An empty name is `None`.
 pub fn one_of(

@@ -378,17 +378,10 @@ pub async fn import_bytes(
             problems.push(bad(column_of(f), why));
         }
         let key = (record.event.title.clone(), record.event.schedule.starts_on);
-        if registered.contains(&key) {
-            problems.push(bad(
-                "活动名称",
-                format!(
-                    "{}已有活动“{}”，请勿重复导入",
-                    crate::format::fmt_date(key.1),
-                    key.0
-                ),
-            ));
-        } else if let Some(first) = seen.insert(key, row_no) {
-            problems.push(bad("活动名称", format!("与第{first}行重复")));
+        if let Err(e) = excel::new_key(&registered, &mut seen, key, row_no, |(t, d)| {
+            format!("{}已有活动“{t}”，请勿重复导入", crate::format::fmt_date(*d))
+        }) {
+            problems.push(bad("活动名称", e));
         }
         if problems.len() == before {
             rows.push(record);

@@ -412,13 +412,10 @@ pub async fn import_bytes(
             })
             .unwrap_or(chrono::Datelike::year(&record.item.due_on));
         let key = (y, record.item.title.clone());
-        if registered.contains(&key) {
-            problems.push(bad(
-                "重点事项",
-                format!("{y}年度清单已有“{}”，请勿重复导入", key.1),
-            ));
-        } else if let Some(first) = seen.insert(key, row_no) {
-            problems.push(bad("重点事项", format!("与第{first}行重复")));
+        if let Err(e) = excel::new_key(&registered, &mut seen, key, row_no, |(y, t)| {
+            format!("{y}年度清单已有“{t}”，请勿重复导入")
+        }) {
+            problems.push(bad("重点事项", e));
         }
         if problems.len() == before {
             rows.push(record);

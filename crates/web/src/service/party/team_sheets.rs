@@ -126,13 +126,10 @@ pub async fn import_bytes(
                 continue;
             }
         };
-        if registered.contains(&team.name) {
-            problems.push(bad(
-                "先锋队",
-                format!("已有先锋队“{}”，请勿重复导入", team.name),
-            ));
-        } else if let Some(first) = seen.insert(team.name.clone(), row_no) {
-            problems.push(bad("先锋队", format!("与第{first}行重复")));
+        if let Err(e) = excel::new_key(&registered, &mut seen, team.name.clone(), row_no, |n| {
+            format!("已有先锋队“{n}”，请勿重复导入")
+        }) {
+            problems.push(bad("先锋队", e));
         }
         if problems.len() == before {
             rows.push(TeamImport { team, member_ids });

@@ -195,13 +195,10 @@ pub async fn import_bytes(
         }
         let Some(zone) = input else { continue };
         let key = (zone.party_org_id.clone(), zone.name.clone());
-        if registered.contains(&key) {
-            problems.push(bad(
-                "责任区",
-                format!("“{org_name}”已有责任区“{}”，请勿重复导入", zone.name),
-            ));
-        } else if let Some(first) = seen.insert(key, row_no) {
-            problems.push(bad("责任区", format!("与第{first}行重复")));
+        if let Err(e) = excel::new_key(&registered, &mut seen, key, row_no, |(_, n)| {
+            format!("“{org_name}”已有责任区“{n}”，请勿重复导入")
+        }) {
+            problems.push(bad("责任区", e));
         }
         if problems.len() == before {
             rows.push(ZoneImport {

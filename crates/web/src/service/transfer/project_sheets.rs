@@ -278,13 +278,10 @@ pub async fn import_bytes(
             problems.push(bad(column_of(f), why));
         }
         let key = (record.project.title.clone(), holder);
-        if registered.contains(&key) {
-            problems.push(bad(
-                "项目名称",
-                format!("已有项目“{}”（同一成果持有单位），请勿重复导入", key.0),
-            ));
-        } else if let Some(first) = seen.insert(key, row_no) {
-            problems.push(bad("项目名称", format!("与第{first}行重复")));
+        if let Err(e) = excel::new_key(&registered, &mut seen, key, row_no, |(t, _)| {
+            format!("已有项目“{t}”（同一成果持有单位），请勿重复导入")
+        }) {
+            problems.push(bad("项目名称", e));
         }
         if problems.len() == before {
             rows.push(record);
