@@ -8,6 +8,8 @@
 //! created on it and dropped at the end.
 //!
 //! Environment: `BENCH_SECONDS` (measured seconds, default 15),
+//! `BENCH_SQLITE_SYNCHRONOUS` (`normal`, the default, or `full`: the
+//! durability both SQLite servers open their file with),
 //! `BENCH_WARMUP` (seconds, default 2), `BENCH_CLIENTS` (default 32).
 //!
 //! It prints figures; nothing here is a pass/fail assertion.
@@ -354,7 +356,7 @@ async fn bare_create(
 
 /// The bare server over a fresh database with the real schema (migrated,
 /// so the `cases` table has the same columns and indexes), connected with
-/// the application's own pool settings (SQLite: WAL, synchronous=NORMAL,
+/// the application's own pool settings (SQLite: WAL, the run's synchronous level,
 /// busy timeout, 8 connections; PostgreSQL: 20 connections).
 async fn start_bare() -> (String, String, Option<TempDir>) {
     let (url, dir) = fresh_database().await;
@@ -508,6 +510,10 @@ async fn main() {
         cfg.measure.as_secs(),
         cores
     );
+    // Both SQLite servers open their file with the same durability.
+    let durability = std::env::var("BENCH_SQLITE_SYNCHRONOUS").unwrap_or_else(|_| "normal".into());
+    std::env::set_var("KECHUANG_TEST_SQLITE_SYNCHRONOUS", &durability);
+    println!("SQLite synchronous={durability} (BENCH_SQLITE_SYNCHRONOUS: normal or full)");
 
     let mut rows = vec![];
     let mut pg_dbs = vec![];

@@ -15,7 +15,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::entities::{chain, chain_node, chain_org, chain_output, org};
+use crate::entities::{
+    chain, chain_node, chain_org, chain_output, need, offer, org, transfer_project,
+};
 use crate::record;
 use crate::{Db, StoreError, StoreResult};
 
@@ -289,6 +291,38 @@ pub async fn delete_node(db: &Db, actor: &str, chain_id: &str, node_id: &str) ->
         return Err(StoreError::rule(
             ErrorCode::NodeInUse,
             "该节点下还有子节点或挂接单位，不能删除",
+        ));
+    }
+    // Records filed under the node would lose it without a word.
+    let projects = transfer_project::Entity::find()
+        .filter(transfer_project::Column::ChainNodeId.eq(node_id))
+        .count(&tx)
+        .await?;
+    let needs = need::Entity::find()
+        .filter(need::Column::ChainNodeId.eq(node_id))
+        .count(&tx)
+        .await?;
+    let offers = offer::Entity::find()
+        .filter(offer::Column::ChainNodeId.eq(node_id))
+        .count(&tx)
+        .await?;
+    if projects + needs + offers > 0 {
+        let uses: Vec<String> = [
+            (projects, "个转化项目"),
+            (needs, "条技术需求"),
+            (offers, "条技术供给"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n}{what}"))
+        .collect();
+        return Err(StoreError::rule(
+            ErrorCode::NodeInUse,
+            format!(
+                "“{}”还有{}归在这个环节，不能删除；请先把它们改到其他环节",
+                node.name,
+                uses.join("、")
+            ),
         ));
     }
     let version = node.version;

@@ -165,11 +165,60 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// How SQLite makes a commit durable, chosen in the database address with
+/// `?synchronous=normal` (the default) or `?synchronous=full`. With the
+/// write-ahead log, NORMAL loses nothing when the process crashes but may
+/// lose the last commits when the machine loses power; FULL waits for the
+/// disk on every commit, so each acknowledged write survives a power cut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    Normal,
+    Full,
+}
+
+/// The durability a SQLite address asks for, and the address without that
+/// parameter (which the driver does not know).
+pub fn sqlite_durability(url: &str) -> Result<(String, Durability), String> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), Durability::Normal));
+    };
+    let mut chosen = Durability::Normal;
+    let mut kept = vec![];
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("synchronous", v)) => {
+                chosen = match v.to_ascii_lowercase().as_str() {
+                    "normal" => Durability::Normal,
+                    "full" => Durability::Full,
+                    _ => {
+                        return Err(format!(
+                            "数据库地址中的 synchronous={v} 无效：请写 synchronous=normal（默认，断电可能丢失最后几次提交）或 synchronous=full（每次提交都落盘）"
+                        ))
+                    }
+                }
+            }
+            _ if pair.is_empty() => {}
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, chosen))
+}
+
 /// Open a connection pool. Fails fast (a few seconds) with a readable
 /// message when the server is unreachable. For SQLite the file and its
-/// folder are created, WAL mode and a busy timeout are set.
+/// folder are created, WAL mode, the durability chosen in the address
+/// ([`Durability`]) and a busy timeout are set.
 pub async fn connect(url: &str) -> Result<Db, String> {
-    let mut url = url.to_string();
+    let (mut url, durability) = if url.starts_with("sqlite://") {
+        sqlite_durability(url)?
+    } else {
+        (url.to_string(), Durability::Normal)
+    };
     if let Some(path) = url.strip_prefix("sqlite://") {
         let file = path.split('?').next().unwrap_or_default();
         if file != ":memory:" && !file.is_empty() {
@@ -226,9 +275,13 @@ pub async fn connect(url: &str) -> Result<Db, String> {
         // every checkout (a server connection is still tested).
         .test_before_acquire(!url.starts_with("sqlite"))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|o| {
+        .map_sqlx_sqlite_opts(move |o| {
+            use sea_orm::sqlx::sqlite::SqliteSynchronous;
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .synchronous(match durability {
+                    Durability::Normal => SqliteSynchronous::Normal,
+                    Durability::Full => SqliteSynchronous::Full,
+                })
                 .busy_timeout(Duration::from_secs(10))
         });
     let connecting = Database::connect(opt);
@@ -321,10 +374,14 @@ async fn connect_single(url: &str) -> Result<Db, String> {
 }
 
 fn with_sqlite_mode(url: &str) -> String {
+    let url = match sqlite_durability(url) {
+        Ok((plain, _)) if url.starts_with("sqlite://") => plain,
+        _ => url.to_string(),
+    };
     if url.starts_with("sqlite://") && !url.contains("mode=") {
         format!("{url}{}mode=rwc", if url.contains('?') { "&" } else { "?" })
     } else {
-        url.to_string()
+        url
     }
 }
 
@@ -370,6 +427,50 @@ pub async fn backup(db: &Db, to: &std::path::Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_durability_is_read_from_the_address_and_left_out_of_it() {
+        assert_eq!(
+            sqlite_durability("sqlite://./d/k.db").unwrap(),
+            ("sqlite://./d/k.db".to_string(), Durability::Normal)
+        );
+        assert_eq!(
+            sqlite_durability("sqlite://./d/k.db?synchronous=FULL").unwrap(),
+            ("sqlite://./d/k.db".to_string(), Durability::Full)
+        );
+        assert_eq!(
+            sqlite_durability("sqlite://k.db?mode=rwc&synchronous=normal").unwrap(),
+            ("sqlite://k.db?mode=rwc".to_string(), Durability::Normal)
+        );
+        let e = sqlite_durability("sqlite://k.db?synchronous=off").unwrap_err();
+        assert!(e.contains("synchronous=full"), "{e}");
+        assert_eq!(
+            with_sqlite_mode("sqlite://k.db?synchronous=full"),
+            "sqlite://k.db?mode=rwc"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_durability_address_opens_with_every_commit_synced() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let dir = std::env::temp_dir().join(format!("kc-sync-{}", crate::new_id()));
+        let file = dir.join("k.db");
+        for (param, level) in [("full", 2), ("normal", 1)] {
+            let url = format!("sqlite://{}?synchronous={param}", file.display());
+            let db = connect(&url).await.unwrap();
+            let row = db
+                .query_one(Statement::from_string(
+                    db.get_database_backend(),
+                    "PRAGMA synchronous",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), level, "{param}");
+            db.close().await.unwrap();
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn server_address_and_redaction() {

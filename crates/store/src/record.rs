@@ -37,8 +37,8 @@ fn id_of(snapshot: &Value) -> String {
     snapshot["id"].as_str().unwrap_or_default().to_string()
 }
 
-/// Insert a new record (version 1 and timestamps are set here, and the id
-/// unless the caller chose it) and audit it as `create`.
+/// Insert a new record (version 1 and timestamps are set here, the id and
+/// the created time unless the caller chose them) and audit it as `create`.
 pub async fn insert<C, A>(
     tx: &C,
     actor: &str,
@@ -56,7 +56,11 @@ where
         am.set(col::<A::Entity>("id"), new_id().into());
     }
     am.set(col::<A::Entity>("version"), 1i32.into());
-    am.set(col::<A::Entity>("created_at"), t.into());
+    // A created time already set is kept (a ledger's record made before it
+    // was imported).
+    if am.is_not_set(col::<A::Entity>("created_at")) {
+        am.set(col::<A::Entity>("created_at"), t.into());
+    }
     am.set(col::<A::Entity>("updated_at"), t.into());
     let m = am.insert(tx).await?;
     let after = snap(&m);

@@ -32,7 +32,10 @@ fn unique() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }
 
-/// Make a fresh, empty database and return its URL.
+/// Make a fresh, empty database and return its URL: a SQLite file in a
+/// temporary folder (with `?synchronous=` from `KECHUANG_TEST_SQLITE_SYNCHRONOUS`
+/// when set, for the benchmarks), or a new database on the server
+/// `KECHUANG_TEST_DATABASE_URL` names.
 pub async fn fresh_database() -> (String, Option<TempDir>) {
     match std::env::var("KECHUANG_TEST_DATABASE_URL")
         .ok()
@@ -41,8 +44,13 @@ pub async fn fresh_database() -> (String, Option<TempDir>) {
         None => {
             let dir = std::env::temp_dir().join(format!("kechuang-test-{}", unique()));
             std::fs::create_dir_all(&dir).expect("temp dir");
+            let durability = std::env::var("KECHUANG_TEST_SQLITE_SYNCHRONOUS")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(|s| format!("?synchronous={s}"))
+                .unwrap_or_default();
             (
-                format!("sqlite://{}/kechuang.db", dir.display()),
+                format!("sqlite://{}/kechuang.db{durability}", dir.display()),
                 Some(TempDir(dir)),
             )
         }

@@ -569,6 +569,19 @@ pub fn read_rows_of(
     Ok(Some(rows))
 }
 
+/// A date cell as import text: “2026-06-01”, or with its time to the
+/// second where it has one (“2026-06-01 09:30:15”). A spreadsheet stores
+/// a moment as a fraction of a day, read back to the nearest second.
+fn moment_text(t: chrono::NaiveDateTime) -> String {
+    let t = t + chrono::Duration::milliseconds(500);
+    let t = t.with_nanosecond(0).unwrap_or(t);
+    if t.time() == chrono::NaiveTime::MIN {
+        t.date().to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
 /// A cell that is not a string, as import text.
 fn value_text(d: &DataRef) -> String {
     match d {
@@ -582,7 +595,7 @@ fn value_text(d: &DataRef) -> String {
         DataRef::Bool(false) => "否".into(),
         DataRef::DateTime(dt) => dt
             .as_datetime()
-            .map(|t| t.date().to_string())
+            .map(moment_text)
             .unwrap_or_else(|| dt.to_string()),
         DataRef::DateTimeIso(s) => s.chars().take(10).collect(),
         DataRef::DurationIso(s) => s.clone(),
@@ -692,6 +705,16 @@ pub fn new_key<K: Eq + std::hash::Hash>(
     match seen.insert(key, row) {
         Some(first) => Err(format!("与第{first}行重复")),
         None => Ok(()),
+    }
+}
+
+/// A yes/no cell: “是” is yes, empty or “否” no; anything else is not read
+/// as either (Err says to write “是” for `meaning`, or leave it empty).
+pub fn yes_or_empty(written: &str, meaning: &str) -> Result<bool, String> {
+    match written.trim() {
+        "" | "否" => Ok(false),
+        "是" => Ok(true),
+        other => Err(format!("“{other}”请写“是”（{meaning}）或留空")),
     }
 }
 

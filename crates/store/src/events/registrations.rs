@@ -698,3 +698,166 @@ pub async fn cancel(
         promoted,
     })
 }
+
+/// A registration as a committee's sign-up ledger records it (报名名单):
+/// where it stands, its ticket code and when it was made and checked in.
+#[derive(Clone, Debug)]
+pub struct RegistrationImport {
+    pub event_id: String,
+    pub input: RegistrationInput,
+    /// None: by the registering rules, in the ledger's order (pending
+    /// where the organiser approves, else confirmed while there are places,
+    /// else waitlisted), as the form registers.
+    pub status: Option<RegistrationStatus>,
+    /// A checked code (`domain::events::parse_ticket`); None issues one.
+    pub ticket_code: Option<String>,
+    pub walk_in: bool,
+    /// None: the time of the import.
+    pub registered_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub checked_in_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why it was refused or cancelled.
+    pub note: String,
+}
+
+impl RegistrationImport {
+    /// Whether the record could have come about through the pages: Err
+    /// names what is wrong ((field, why); fields `note`, `status`,
+    /// `walk_in`, `registered_at`, `checked_in_at`).
+    pub fn fits(&self, now: chrono::DateTime<chrono::Utc>) -> Result<(), (&'static str, String)> {
+        let note = self.note.trim();
+        let status = self.status;
+        let checked_in = self.checked_in_at.is_some();
+        if note.chars().count() > 500 {
+            return Err(("note", "备注（原因）不能超过500个字".into()));
+        }
+        if status == Some(RegistrationStatus::Rejected) && note.is_empty() {
+            return Err(("note", "未通过的报名请在备注中写明原因".into()));
+        }
+        if !note.is_empty() && status.is_none_or(|s| s.is_active()) {
+            return Err((
+                "note",
+                "备注只记未通过或取消的原因：状态为待审核、已确认或候补的报名请留空".into(),
+            ));
+        }
+        if checked_in && status != Some(RegistrationStatus::Confirmed) {
+            return Err(("status", "已签到的报名状态应为“已确认”".into()));
+        }
+        if self.walk_in && !checked_in {
+            return Err(("checked_in_at", "现场登记的报名请填写签到时间".into()));
+        }
+        if self.registered_at.is_some_and(|t| t > now) {
+            return Err(("registered_at", "报名时间不能晚于现在".into()));
+        }
+        match (self.registered_at, self.checked_in_at) {
+            (_, Some(c)) if c > now => Err(("checked_in_at", "签到时间不能晚于现在".into())),
+            (Some(r), Some(c)) if c < r => {
+                Err(("checked_in_at", "签到时间不能早于报名时间".into()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Register a sign-up ledger's registrations, all or nothing, into events
+/// the actor organises (drafts refused: nobody could have registered yet),
+/// each checked as `register` checks the person and institution and by
+/// [`RegistrationImport::fits`]; one active registration per phone per
+/// event, a ticket code used once, and no more confirmed places than the
+/// event has. Err carries the index of the registration.
+pub async fn import(
+    db: &Db,
+    actor: &Actor,
+    rows: Vec<RegistrationImport>,
+) -> Result<usize, (usize, StoreError)> {
+    let tx = crate::db::begin_write(db)
+        .await
+        .map_err(|e| (0, StoreError::from(e)))?;
+    let n = rows.len();
+    let now = crate::now();
+    let mut events: HashMap<String, event::Model> = HashMap::new();
+    for (k, r) in rows.into_iter().enumerate() {
+        let at = |e: StoreError| (k, e);
+        r.fits(now)
+            .map_err(|(f, why)| at(StoreError::field(ErrorCode::ImportInvalid, f, why)))?;
+        let ev = match events.get(&r.event_id) {
+            Some(ev) => ev.clone(),
+            None => {
+                let ev = lock_event(&tx, &actor.scope, &r.event_id)
+                    .await
+                    .map_err(at)?;
+                require_manager(&tx, actor, &ev).await.map_err(at)?;
+                if super::status_of(&ev) == kechuang_domain::events::EventStatus::Draft {
+                    return Err(at(StoreError::rule(
+                        ErrorCode::EventNotPublished,
+                        format!("“{}”还是草稿，发布后才有报名，请先发布活动", ev.title),
+                    )));
+                }
+                events.insert(ev.id.clone(), ev.clone());
+                ev
+            }
+        };
+        let res = resolve(&tx, r.input).await.map_err(at)?;
+        let confirmed = confirmed_count(&tx, &ev.id).await.map_err(at)?;
+        let status = r
+            .status
+            .unwrap_or_else(|| on_register(ev.needs_approval, capacity_of(&ev), confirmed));
+        if status.is_active() {
+            require_phone_free(&tx, &ev.id, &res.phone)
+                .await
+                .map_err(at)?;
+        }
+        if status == RegistrationStatus::Confirmed
+            && capacity_of(&ev).is_some_and(|c| confirmed >= u64::from(c))
+        {
+            return Err(at(StoreError::rule(
+                ErrorCode::CapacityBelowConfirmed,
+                format!(
+                    "“{}”名额为{}，已确认的报名已满，请改为候补或调整名额",
+                    ev.title,
+                    capacity_of(&ev).unwrap_or_default()
+                ),
+            )));
+        }
+        let ticket = match r.ticket_code {
+            Some(code) => {
+                let taken = event_registration::Entity::find()
+                    .filter(event_registration::Column::TicketCode.eq(code.clone()))
+                    .count(&tx)
+                    .await
+                    .map_err(|e| at(e.into()))?;
+                if taken > 0 {
+                    return Err(at(StoreError::Conflict {
+                        code: ErrorCode::AlreadyRegistered,
+                        message: format!("票码 {code} 已登记，请勿重复导入"),
+                    }));
+                }
+                code
+            }
+            None => new_ticket(&tx).await.map_err(at)?,
+        };
+        let checked_in_by = r.checked_in_at.map(|_| actor.user_id.clone());
+        let mut am = event_registration::ActiveModel {
+            event_id: Set(ev.id.clone()),
+            org_id: Set(res.org_id),
+            institution_name: Set(res.name),
+            institution_uscc: Set(res.uscc),
+            sector: Set(res.sector.as_str().into()),
+            person_name: Set(res.person_name),
+            phone: Set(res.phone),
+            status: Set(status.as_str().into()),
+            ticket_code: Set(ticket),
+            walk_in: Set(r.walk_in),
+            registered_by: Set(actor.user_id.clone()),
+            note: Set(r.note.trim().to_string()),
+            checked_in_at: Set(r.checked_in_at),
+            checked_in_by: Set(checked_in_by),
+            ..Default::default()
+        };
+        if let Some(t) = r.registered_at {
+            am.created_at = Set(t);
+        }
+        record::insert(&tx, &actor.username, am).await.map_err(at)?;
+    }
+    tx.commit().await.map_err(|e| (0, StoreError::from(e)))?;
+    Ok(n)
+}

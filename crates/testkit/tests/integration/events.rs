@@ -311,7 +311,7 @@ async fn events_register_check_in_reach_and_feeds() {
         .await
         .unwrap();
     let rows = sheet_rows(&regs, None);
-    assert_eq!(rows[0][0], "票码");
+    assert_eq!(rows[0][..2], ["活动", "票码"]);
     assert_eq!(rows.len(), 5, "{rows:?}");
 
     // iCalendar feeds: the public one (no sign-in), the series one, the user's own.
@@ -780,4 +780,298 @@ async fn a_committee_imports_its_event_ledger_and_exports_it_back() {
     let html = res.text().await.unwrap();
     assert!(html.contains("id=\"import-problems\""), "{html}");
     assert!(html.contains("不存在的单位"), "{html}");
+}
+
+#[tokio::test]
+async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
+    const COLUMNS: [&str; 12] = [
+        "活动",
+        "票码",
+        "参会人",
+        "手机",
+        "单位",
+        "统一社会信用代码",
+        "领域",
+        "状态",
+        "现场登记",
+        "报名时间",
+        "签到时间",
+        "备注",
+    ];
+    let app = spawn_app().await;
+    let adm = admin(&app).await;
+    let dept = create_department(&adm, "科技创新局", "KJ", None).await;
+    create_org(&adm, "重庆某某科技有限公司", 101, json!({})).await;
+    // Two events of one title: a past one with three places, a coming one.
+    let day = |d: i64| (today() + Duration::days(d)).to_string();
+    let past = event(
+        &adm,
+        json!({ "title": "两城汇", "kind": "路演", "starts_on": day(-10), "capacity": "3",
+                "lead_department_ids": id(&dept) }),
+    )
+    .await;
+    let coming = event(
+        &adm,
+        json!({ "title": "两城汇", "kind": "路演", "starts_on": day(10),
+                "lead_department_ids": id(&dept) }),
+    )
+    .await;
+    let res = adm
+        .get("/api/v1/events/registrations/import/template")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(sheet_rows(&res.bytes().await.unwrap(), None)[0], COLUMNS);
+
+    let cn = |d: i64| {
+        let d = today() + Duration::days(d);
+        format!(
+            "两城汇（{}年{}月{}日）",
+            chrono::Datelike::year(&d),
+            chrono::Datelike::month(&d),
+            chrono::Datelike::day(&d)
+        )
+    };
+    let (past_key, coming_key) = (cn(-10), cn(10));
+    let at = |d: i64, hm: &str| format!("{} {hm}", day(d));
+    let ticket = |n: u32| kechuang_domain::events::ticket_code([n, 1, 2, 3, 4, 5, 6]);
+    let row = |cells: &[(&str, &str)]| crate::row_of(&COLUMNS, cells);
+    let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let xlsx = crate::rows_xlsx;
+    let firm = "重庆某某科技有限公司";
+    let person = |ev: &str, name: &str, phone: &str, extra: &[(&str, &str)]| {
+        let mut cells = vec![
+            ("活动", ev),
+            ("参会人", name),
+            ("手机", phone),
+            ("单位", firm),
+        ];
+        cells.extend_from_slice(extra);
+        row(&cells)
+    };
+    let late = at(-5, "10:00");
+    let bad = vec![
+        header.clone(),
+        person("两城汇", "甲", "13800000101", &[]),
+        person("没有的活动", "乙", "13800000102", &[]),
+        person(&past_key, "丙", "13800000103", &[("票码", "ABC")]),
+        row(&[
+            ("活动", &past_key),
+            ("参会人", "丁"),
+            ("手机", "13800000104"),
+            ("单位", "不存在的公司"),
+        ]),
+        person(&past_key, "戊", "13800000105", &[("状态", "已报名")]),
+        person(
+            &past_key,
+            "己",
+            "13800000106",
+            &[("状态", "候补"), ("签到时间", &late)],
+        ),
+        person(
+            &past_key,
+            "庚",
+            "13800000107",
+            &[("状态", "已确认"), ("备注", "素食")],
+        ),
+        person(&past_key, "辛", "手机号", &[]),
+        person(&past_key, "壬", "13800000109", &[]),
+        person(&past_key, "癸", "13800000109", &[]),
+        person(&past_key, "子", "13800000111", &[("报名时间", "明天上午")]),
+        person(&past_key, "丑", "13800000112", &[("现场登记", "是")]),
+    ];
+    let body = crate::refused(
+        crate::upload_xlsx(&adm, "/api/v1/events/registrations/import", xlsx(&bad)).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        crate::problem_cells(&body),
+        [
+            (2, "活动".to_string()),
+            (3, "活动".to_string()),
+            (4, "票码".to_string()),
+            (5, "单位".to_string()),
+            (6, "状态".to_string()),
+            (7, "状态".to_string()),
+            (8, "备注".to_string()),
+            (9, "手机".to_string()),
+            (11, "手机".to_string()),
+            (12, "报名时间".to_string()),
+            (13, "签到时间".to_string()),
+        ],
+        "{body}"
+    );
+    let text = body.to_string();
+    assert!(text.contains("两城汇（活动日期）"), "{text}");
+    assert!(text.contains("与第10行重复"), "{text}");
+    let count = || async { adm.get_ok("/api/v1/events/registrations").await["total"].clone() };
+    assert_eq!(count().await, 0);
+
+    // A good list, as the export writes it: the past event's three places
+    // taken (one signed up at the door), one waitlisted, one cancelled, an
+    // institute not yet registered; one for the coming event without a
+    // ticket or status, placed by the rules.
+    let (t1, t2, t3, t4, t5) = (ticket(1), ticket(2), ticket(3), ticket(4), ticket(5));
+    let uscc = code(101);
+    let institute = code(202);
+    let (r1, r2, r3) = (at(-30, "09:30"), at(-29, "10:00"), at(-10, "09:10"));
+    let (c2, r4, r5) = (at(-10, "09:05"), at(-20, "16:45"), at(-25, "08:00"));
+    let good = vec![
+        row(&[
+            ("活动", &past_key),
+            ("票码", &t1),
+            ("参会人", "张明"),
+            ("手机", "13800000001"),
+            ("单位", firm),
+            ("统一社会信用代码", &uscc),
+            ("领域", "企业"),
+            ("状态", "已确认"),
+            ("报名时间", &r1),
+        ]),
+        row(&[
+            ("活动", &past_key),
+            ("票码", &t2),
+            ("参会人", "李华"),
+            ("手机", "13800000002"),
+            ("单位", "某某创新研究院"),
+            ("统一社会信用代码", &institute),
+            ("领域", "科研院所"),
+            ("状态", "已确认"),
+            ("报名时间", &r2),
+            ("签到时间", &c2),
+        ]),
+        row(&[
+            ("活动", &past_key),
+            ("票码", &t3),
+            ("参会人", "王芳"),
+            ("手机", "13800000003"),
+            ("单位", firm),
+            ("统一社会信用代码", &uscc),
+            ("领域", "企业"),
+            ("状态", "已确认"),
+            ("现场登记", "是"),
+            ("报名时间", &r3),
+            ("签到时间", &r3),
+        ]),
+        row(&[
+            ("活动", &past_key),
+            ("票码", &t4),
+            ("参会人", "赵强"),
+            ("手机", "13800000004"),
+            ("单位", firm),
+            ("统一社会信用代码", &uscc),
+            ("领域", "企业"),
+            ("状态", "候补"),
+            ("报名时间", &r4),
+        ]),
+        row(&[
+            ("活动", &past_key),
+            ("票码", &t5),
+            ("参会人", "钱进"),
+            ("手机", "13800000005"),
+            ("单位", firm),
+            ("统一社会信用代码", &uscc),
+            ("领域", "企业"),
+            ("状态", "已取消"),
+            ("报名时间", &r5),
+            ("备注", "行程冲突"),
+        ]),
+    ];
+    let mut file = vec![header.clone()];
+    file.extend(good.iter().cloned());
+    // Written by hand: the firm by its name alone, no ticket, no status.
+    file.push(person(&coming_key, "孙丽", "13800000006", &[]));
+    let (status, done) =
+        crate::upload_xlsx(&adm, "/api/v1/events/registrations/import", xlsx(&file)).await;
+    assert_eq!(
+        (status, done["imported"].clone()),
+        (200, json!(6)),
+        "{done}"
+    );
+    let seats = adm.get_ok(&format!("/api/v1/events/{}", id(&past))).await;
+    assert_eq!(seats["event"]["counts"]["confirmed"], 3, "{seats}");
+    assert_eq!(seats["event"]["counts"]["waitlisted"], 1, "{seats}");
+    assert_eq!(seats["event"]["counts"]["checked_in"], 2, "{seats}");
+    let mine = adm
+        .get_ok(&format!(
+            "/api/v1/events/registrations?event_id={}",
+            id(&coming)
+        ))
+        .await;
+    let new = &mine["items"][0];
+    assert_eq!(new["status"], "confirmed", "{mine}");
+    assert_eq!(new["org_id"].as_str().map(str::len), Some(36), "{mine}");
+
+    // The export gives the file back (the issued ticket and the import's
+    // time where the file left them empty); the same list again is refused.
+    let bytes = adm
+        .get("/api/v1/events/registrations/export")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let exported = sheet_rows(&bytes, None);
+    assert_eq!(exported[0], COLUMNS);
+    let issued = exported
+        .iter()
+        .find(|r| r[2] == "孙丽")
+        .expect("the coming event's registration")
+        .clone();
+    assert_eq!(issued[1], new["ticket_code"].as_str().unwrap());
+    let mut expected = good.clone();
+    expected.push(row(&[
+        ("活动", &coming_key),
+        ("票码", &issued[1]),
+        ("参会人", "孙丽"),
+        ("手机", "13800000006"),
+        ("单位", firm),
+        ("统一社会信用代码", &uscc),
+        ("领域", "企业"),
+        ("状态", "已确认"),
+        ("报名时间", &issued[9]),
+    ]));
+    let mut rows = exported[1..].to_vec();
+    rows.sort();
+    expected.sort();
+    assert_eq!(rows, expected);
+    let body = crate::refused(
+        crate::upload_xlsx(&adm, "/api/v1/events/registrations/import", bytes).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(crate::problem_cells(&body).len(), 6, "{body}");
+    assert!(body.to_string().contains("已登记，请勿重复导入"), "{body}");
+
+    // A confirmed place beyond the event's three is refused by the store.
+    let full = vec![
+        header.clone(),
+        person(&past_key, "周全", "13800000007", &[("状态", "已确认")]),
+    ];
+    let body = crate::refused(
+        crate::upload_xlsx(&adm, "/api/v1/events/registrations/import", xlsx(&full)).await,
+        422,
+        "import_invalid",
+    );
+    assert!(body.to_string().contains("名额为3"), "{body}");
+    assert_eq!(count().await, 6);
+
+    // The page: 导入 Excel with its template, and a refusal in its panel.
+    let page = app.browser("admin").await;
+    let html = page.get_text("/events/registrations").await;
+    assert!(
+        html.contains("/api/v1/events/registrations/import/template"),
+        "{html}"
+    );
+    let res = page
+        .upload("/events/registrations/import", xlsx(&bad[..3]))
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"import-problems\""), "{html}");
+    assert!(html.contains("没有的活动"), "{html}");
 }

@@ -2002,7 +2002,7 @@ async fn a_committee_imports_its_project_ledger_where_each_stands_and_exports_it
     .await;
     assert_eq!(status, 201);
     let cid = chain["id"].as_str().unwrap();
-    let (status, _) = Api::json(
+    let (status, node) = Api::json(
         api.post(&format!("/api/v1/chains/{cid}/nodes"))
             .json(&json!({"name": "动力电池"})),
     )
@@ -2164,6 +2164,18 @@ async fn a_committee_imports_its_project_ledger_where_each_stands_and_exports_it
         "import_invalid",
     );
     assert_eq!(crate::problem_cells(&body).len(), 3, "{body}");
+
+    // The chain node a project is filed under stays while it is.
+    let (status, body) = Api::json(api.delete(&format!(
+        "/api/v1/chains/{cid}/nodes/{}",
+        node["id"].as_str().unwrap()
+    )))
+    .await;
+    let body = refused((status, body), 422, "node_in_use");
+    assert!(
+        body["message"].as_str().unwrap().contains("1个转化项目"),
+        "{body}"
+    );
 
     // The page: 导入 Excel with its template, and a refusal in its panel.
     let page = app.browser("admin").await;

@@ -259,8 +259,36 @@ pub async fn export_registrations(
 ) -> ApiResult<Response> {
     Ok(excel::xlsx_response(
         "活动报名.xlsx",
-        service::registrations_export_bytes(&s, &p, &q).await?,
+        crate::service::registration_sheets::export_bytes(&s, &p, &q).await?,
     ))
+}
+
+/// 下载报名名单导入模板（Excel，列同导出）
+#[utoipa::path(get, path = "/api/v1/events/registrations/import/template", tag = "events",
+    responses((status = 200, description = "xlsx 模板", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn registrations_template(_user: ApiUser) -> ApiResult<Response> {
+    Ok(excel::xlsx_response(
+        "报名导入模板.xlsx",
+        crate::service::registration_sheets::template_bytes()?,
+    ))
+}
+
+/// 从 Excel 导入报名名单：先校验全部行，有错则整体不导入（活动按名称，同名活动写“名称（开始日期）”；单位为单位全称或统一社会信用代码，未登记单位写名称和信用代码；领域、状态按中文名，状态留空按报名规则排定；票码留空则新发；报名时间、签到时间为北京时间）
+#[utoipa::path(post, path = "/api/v1/events/registrations/import", tag = "events",
+    request_body(content_type = "multipart/form-data", description = "字段 file：.xlsx 文件，列同导出"),
+    responses((status = 200, body = excel::Imported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "文件解压后超过32MB（excel_too_large）", body = ErrorBody),
+        (status = 422, description = "有错误行（import_invalid），details.problems 列出行、列、原因", body = ErrorBody)))]
+pub async fn import_registrations(
+    State(s): State<AppState>,
+    ApiUser(p): ApiUser,
+    upload: crate::api::ApiMultipart,
+) -> ApiResult<Json<excel::Imported>> {
+    crate::auth::require(&p, kechuang_domain::auth::Permission::EventsWrite)?;
+    crate::api::imported(upload, |bytes| async move {
+        crate::service::registration_sheets::import_bytes(&s, &p, &bytes).await
+    })
+    .await
 }
 
 /// 电子票：票码和二维码（SVG）
@@ -403,6 +431,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_outcome))
         .routes(routes!(list_registrations))
         .routes(routes!(export_registrations))
+        .routes(routes!(registrations_template))
+        .routes(routes!(import_registrations))
         .routes(routes!(ticket))
         .routes(routes!(approve_registration))
         .routes(routes!(reject_registration))

@@ -294,14 +294,10 @@ pub async fn import_bytes(
                 }
             },
         };
-        let funding = match cell("资金业务").as_str() {
-            "" | "否" => false,
-            "是" => true,
-            v => {
-                problems.push(bad("资金业务", format!("“{v}”无效：请填“是”或“否”")));
-                false
-            }
-        };
+        let funding = excel::yes_or_empty(&cell("资金业务"), "办理资金业务").unwrap_or_else(|e| {
+            problems.push(bad("资金业务", e));
+            false
+        });
         let draft = DepartmentDraft {
             name: cell("部门名称"),
             code: cell("部门编码"),

@@ -312,10 +312,7 @@ pub async fn import_bytes(
         let status_text = cell("状态");
         let status = match status_text.as_str() {
             "" => Some(EventStatus::Draft),
-            t => EventStatus::ALL
-                .iter()
-                .copied()
-                .find(|s| s.label_zh() == t || s.as_str() == t),
+            t => EventStatus::parse(t),
         };
         if status.is_none() {
             problems.push(bad(
@@ -323,17 +320,11 @@ pub async fn import_bytes(
                 format!("“{status_text}”不是活动状态，请填写草稿、已发布或已取消"),
             ));
         }
-        let needs_approval = match cell("报名需审核").as_str() {
-            "" | "否" => false,
-            "是" => true,
-            other => {
-                problems.push(bad(
-                    "报名需审核",
-                    format!("“{other}”请写“是”（报名需主办方审核）或留空"),
-                ));
+        let needs_approval = excel::yes_or_empty(&cell("报名需审核"), "报名需主办方审核")
+            .unwrap_or_else(|e| {
+                problems.push(bad("报名需审核", e));
                 false
-            }
-        };
+            });
         let draft = EventDraft {
             series_id,
             alliance_id,

@@ -22,7 +22,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::require;
 use crate::error::{ApiError, ApiResult};
-use crate::excel::{self, Cell};
+use crate::excel;
 use crate::extract::{non_empty, opt_bool};
 use crate::forms::events::{
     CheckinDraft, EventDraft, OutcomeDraft, ReasonDraft, RegistrationDraft, SeriesDraft,
@@ -886,51 +886,6 @@ pub async fn event_titles(
     ids.sort();
     ids.dedup();
     Ok(calendar::titles(&s.db, &ids).await?)
-}
-
-pub const REGISTRATION_COLUMNS: [&str; 11] = [
-    "票码",
-    "参会人",
-    "手机",
-    "单位",
-    "统一社会信用代码",
-    "领域",
-    "状态",
-    "现场登记",
-    "报名时间",
-    "签到时间",
-    "备注",
-];
-
-pub async fn registrations_export_bytes(
-    s: &AppState,
-    p: &Principal,
-    q: &RegistrationListQuery,
-) -> ApiResult<Vec<u8>> {
-    require(p, Permission::EventsRead)?;
-    let rows =
-        registrations::list_all(&s.db, &actor(p), &q.filter(p)?, excel::MAX_EXPORT_ROWS).await?;
-    excel::workbook(
-        "报名",
-        &REGISTRATION_COLUMNS,
-        rows.into_iter().map(|r| {
-            let v = registration_view(r);
-            let r = v.registration;
-            vec![
-                Cell::Text(r.ticket_code),
-                Cell::Text(r.person_name),
-                Cell::Text(r.phone),
-                Cell::Text(r.institution_name),
-                Cell::Text(r.institution_uscc.unwrap_or_default()),
-                Cell::Text(v.sector_label),
-                Cell::Text(v.status_label),
-                Cell::Text(if r.walk_in { "是" } else { "" }.into()),
-                Cell::DateTime(r.created_at),
-                r.checked_in_at.map(Cell::DateTime).unwrap_or(Cell::Empty),
-                Cell::Text(r.note),
-            ]
-        }),
-    )
 }
 
 /// A ticket code as a QR code (SVG).

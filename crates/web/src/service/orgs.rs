@@ -491,6 +491,14 @@ impl OrgIndex {
         }
     }
 
+    /// An organisation's full name.
+    pub fn name_of(&self, id: &str) -> String {
+        self.of_id
+            .get(id)
+            .map(|(name, _)| name.clone())
+            .unwrap_or_default()
+    }
+
     /// An organisation's credit code, when it has one.
     pub fn code_of(&self, id: &str) -> Option<String> {
         self.of_id

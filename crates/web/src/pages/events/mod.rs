@@ -115,6 +115,7 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/checkin", get(checkin_page).post(checkin))
         .route("/events/tickets/{id}", get(ticket))
         .route("/events/registrations", get(registrations))
+        .route("/events/registrations/import", post(import_registrations))
         .route("/events/reach", get(reach))
         .route("/events/reach/records", get(reach_records))
         .route("/events.ics", get(all_feed))
@@ -468,7 +469,16 @@ struct RegistrationsPage {
     act_query: String,
     statuses: Vec<(&'static str, &'static str)>,
     fs: FormState,
+    imp: ImportPanel,
 }
+
+/// The registrations' import panel.
+const REGISTRATION_IMPORT: (&str, &str, &str, &str) = (
+    "import-registrations",
+    "/events/registrations/import",
+    "/api/v1/events/registrations/import/template",
+    "活动写活动名称，同名活动写“名称（开始日期）”；单位写单位全称或统一社会信用代码，未登记的单位写名称和信用代码；领域、状态按中文名，状态留空则按报名规则（需审核、名额）排定；票码留空则新发；报名时间、签到时间写“2026-06-01 09:30”（北京时间，只写日期为当日0时），签到的报名为已确认。",
+);
 
 impl RegistrationsPage {
     fn form(&self, r: &RegistrationView) -> String {
@@ -519,6 +529,25 @@ async fn registrations(
     Ok(render(&r))
 }
 
+/// POST /events/registrations/import (multipart; the CSRF token rides in the query).
+async fn import_registrations(
+    State(st): State<AppState>,
+    PageUser(p): PageUser,
+    mp: axum::extract::Multipart,
+) -> PageResult {
+    let r = async {
+        let bytes = crate::excel::upload(mp).await?;
+        crate::service::registration_sheets::import_bytes(&st, &p, &bytes).await
+    }
+    .await;
+    import_answer(r, "/events/registrations", |fs, problems| async {
+        let mut page = registrations_page(&st, &p, RegistrationListQuery::default(), fs).await?;
+        page.imp = ImportPanel::new(REGISTRATION_IMPORT, &page.fs, problems);
+        Ok(page.into_response())
+    })
+    .await
+}
+
 /// The registrations list (报名签到), with the approve/reject/cancel forms.
 async fn registrations_page(
     st: &AppState,
@@ -548,6 +577,7 @@ async fn registrations_page(
             .map(|k| (k.as_str(), k.label_zh()))
             .collect(),
         q,
+        imp: ImportPanel::new(REGISTRATION_IMPORT, &fs, vec![]),
         fs,
     })
 }

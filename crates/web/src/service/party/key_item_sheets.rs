@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use kechuang_domain::auth::Permission;
-use kechuang_store::entities::{key_item, key_item_milestone, meeting};
+use kechuang_store::entities::{key_item, key_item_milestone};
 use kechuang_store::party::meetings::{self as store, KeyItemRecord, MeetingFilter, Risk};
 use kechuang_store::Principal;
 
@@ -26,6 +26,7 @@ use crate::excel::{self, Cell, ImportFailure, ImportProblem, Table};
 use crate::format::fmt_date;
 use crate::forms::parse_date;
 use crate::forms::party::meetings::{KeyItemDraft, ProgressDraft};
+use crate::service::dated_names::DatedNames;
 use crate::service::departments::DepartmentIndex;
 use crate::AppState;
 
@@ -116,79 +117,13 @@ fn read_progress(cell: &str) -> Result<(i32, String), String> {
 }
 
 /// The meetings by title, for 来源会议.
-struct Meetings {
-    by_title: HashMap<String, Vec<meeting::Model>>,
-    /// (title, day held) by id.
-    by_id: HashMap<String, (String, NaiveDate)>,
-}
-
-impl Meetings {
-    async fn load(s: &AppState) -> ApiResult<Meetings> {
-        let mut by_title: HashMap<String, Vec<meeting::Model>> = HashMap::new();
-        let mut by_id = HashMap::new();
-        for r in store::list_all_meetings(&s.db, &MeetingFilter::default(), 1_000_000).await? {
-            by_id.insert(
-                r.meeting.id.clone(),
-                (r.meeting.title.clone(), r.meeting.held_on),
-            );
-            by_title
-                .entry(r.meeting.title.clone())
-                .or_default()
-                .push(r.meeting);
-        }
-        Ok(Meetings { by_title, by_id })
-    }
-
-    /// The title, or “标题（日期）” when meetings share it.
-    fn key_of(&self, id: Option<&str>) -> String {
-        match id.and_then(|id| self.by_id.get(id)) {
-            Some((title, _)) if self.by_title.get(title).is_some_and(|v| v.len() == 1) => {
-                title.clone()
-            }
-            Some((title, held_on)) => format!("{title}（{}）", fmt_date(*held_on)),
-            None => String::new(),
-        }
-    }
-
-    /// The meeting a cell names (None when empty): by its exact title,
-    /// else “标题（会议日期）”; or why not.
-    fn find(&self, written: &str) -> Result<Option<String>, String> {
-        if written.is_empty() {
-            return Ok(None);
-        }
-        let dated = written
-            .strip_suffix('）')
-            .and_then(|w| w.rsplit_once('（'))
-            .and_then(|(t, d)| parse_date(d).map(|d| (t.trim(), d)));
-        let found: Vec<&meeting::Model> = match (self.by_title.get(written), dated) {
-            (Some(v), _) => v.iter().collect(),
-            (None, Some((t, d))) => self
-                .by_title
-                .get(t)
-                .map(|v| v.iter().filter(|m| m.held_on == d).collect())
-                .unwrap_or_default(),
-            (None, None) => vec![],
-        };
-        match found.as_slice() {
-            [m] => Ok(Some(m.id.clone())),
-            [] => Err(format!("会议“{written}”不存在，请先登记会议，或留空")),
-            more if dated.is_some() && !self.by_title.contains_key(written) => Err(format!(
-                "有 {} 次会议名为“{written}”且同日召开，无法区分，请先在会议中改名",
-                more.len()
-            )),
-            more => Err(format!(
-                "有 {} 次会议名为“{written}”，请写成“{written}（会议日期）”",
-                more.len()
-            )),
-        }
-    }
-
-    /// The year of a meeting (a key item's list year by default).
-    fn year_of(&self, id: &str) -> Option<i32> {
-        self.by_id
-            .get(id)
-            .map(|(_, held_on)| chrono::Datelike::year(held_on))
-    }
+async fn meetings(s: &AppState) -> ApiResult<DatedNames> {
+    let all = store::list_all_meetings(&s.db, &MeetingFilter::default(), 1_000_000).await?;
+    Ok(DatedNames::new(
+        "会议",
+        all.into_iter()
+            .map(|r| (r.meeting.id, r.meeting.title, r.meeting.held_on)),
+    ))
 }
 
 /// 已完成（2026年5月20日）/ 逾期未完成 / 推进中（有逾期风险）/ 推进中
@@ -217,7 +152,7 @@ pub async fn export_bytes(s: &AppState, p: &Principal, q: &KeyItemListQuery) -> 
     let rows = store::list_all_key_items(&s.db, &f, kechuang_store::clock::today(), 50_000).await?;
     let views = key_item_views(s, rows).await?;
     let deps = DepartmentIndex::load(s).await?;
-    let meetings = Meetings::load(s).await?;
+    let meetings = meetings(s).await?;
     let title = match f.year {
         Some(y) => format!("{y}年度重点事项清单"),
         None => "重点事项清单".to_string(),
@@ -308,7 +243,7 @@ pub async fn import_bytes(
     require(p, Permission::PartyWrite)?;
     let table = Table::read(bytes, &["重点事项", "责任人", "完成时限"])?;
     let deps = DepartmentIndex::load(s).await?;
-    let meetings = Meetings::load(s).await?;
+    let meetings = meetings(s).await?;
     let today = kechuang_store::clock::today();
     // Items already on a list, by (year, title): a list imported twice is
     // refused rather than doubled.
@@ -336,7 +271,7 @@ pub async fn import_bytes(
             })
             .unwrap_or_default();
         let meeting_id = meetings
-            .find(&cell("来源会议"))
+            .find(&cell("来源会议"), "请先登记会议，或留空")
             .unwrap_or_else(|e| {
                 problems.push(bad("来源会议", e));
                 None
@@ -408,7 +343,8 @@ pub async fn import_bytes(
                     .item
                     .meeting_id
                     .as_deref()
-                    .and_then(|m| meetings.year_of(m))
+                    .and_then(|m| meetings.day_of(m))
+                    .map(|d| chrono::Datelike::year(&d))
             })
             .unwrap_or(chrono::Datelike::year(&record.item.due_on));
         let key = (y, record.item.title.clone());
