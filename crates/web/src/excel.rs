@@ -597,7 +597,9 @@ fn value_text(d: &DataRef) -> String {
             .as_datetime()
             .map(moment_text)
             .unwrap_or_else(|| dt.to_string()),
-        DataRef::DateTimeIso(s) => s.chars().take(10).collect(),
+        DataRef::DateTimeIso(s) => chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+            .map(moment_text)
+            .unwrap_or_else(|_| s.chars().take(10).collect()),
         DataRef::DurationIso(s) => s.clone(),
         DataRef::Error(e) => format!("{e:?}"),
     }

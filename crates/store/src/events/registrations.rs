@@ -11,7 +11,7 @@ use kechuang_domain::ErrorCode;
 use std::collections::HashMap;
 
 use kechuang_domain::events::{
-    on_approve, on_cancel, on_register, on_reject, phone_key, promotions, ticket_code,
+    on_approve, on_cancel, on_register, on_reject, phone_key, promotions, ticket_code, EventStatus,
     RegistrationStatus, Sector, TICKET_RANDOM,
 };
 use kechuang_domain::org::OrgKind;
@@ -473,7 +473,9 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     how: NewRegistration,
 ) -> StoreResult<event_registration::Model> {
     let ticket = new_ticket(tx).await?;
-    let checked_in_at = how.checked_in_by.as_ref().map(|_| crate::now());
+    // A walk-in signs up and checks in at one moment.
+    let at = crate::now();
+    let checked_in_at = how.checked_in_by.as_ref().map(|_| at);
     record::insert(
         tx,
         &actor.username,
@@ -492,6 +494,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
             note: Set(String::new()),
             checked_in_at: Set(checked_in_at),
             checked_in_by: Set(how.checked_in_by),
+            created_at: Set(at),
             ..Default::default()
         },
     )
@@ -686,7 +689,7 @@ pub async fn cancel(
     )
     .await?;
     let promoted = if was == RegistrationStatus::Confirmed
-        && super::status_of(&ev) == kechuang_domain::events::EventStatus::Published
+        && super::status_of(&ev) == EventStatus::Published
     {
         promote(&tx, &actor.username, &ev).await?
     } else {
@@ -712,7 +715,7 @@ pub struct RegistrationImport {
     /// A checked code (`domain::events::parse_ticket`); None issues one.
     pub ticket_code: Option<String>,
     pub walk_in: bool,
-    /// None: the time of the import.
+    /// None: the check-in time if any, else the time of the import.
     pub registered_at: Option<chrono::DateTime<chrono::Utc>>,
     pub checked_in_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Why it was refused or cancelled.
@@ -774,28 +777,64 @@ pub async fn import(
         .map_err(|e| (0, StoreError::from(e)))?;
     let n = rows.len();
     let now = crate::now();
+    // Every event locked before anything else is read (so the counts below
+    // see what earlier writers committed), in id order (so two imports
+    // cannot wait on each other).
+    let mut ids: Vec<(&str, usize)> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.event_id.as_str(), k))
+        .collect();
+    ids.sort();
+    ids.dedup_by(|a, b| a.0 == b.0);
     let mut events: HashMap<String, event::Model> = HashMap::new();
+    for (id, k) in ids {
+        let ev = lock_event(&tx, &actor.scope, id)
+            .await
+            .map_err(|e| (k, e))?;
+        events.insert(ev.id.clone(), ev);
+    }
+    for ev in events.values() {
+        let first = rows.iter().position(|r| r.event_id == ev.id).unwrap_or(0);
+        require_manager(&tx, actor, ev)
+            .await
+            .map_err(|e| (first, e))?;
+        if super::status_of(ev) == EventStatus::Draft {
+            return Err((
+                first,
+                StoreError::rule(
+                    ErrorCode::EventNotPublished,
+                    format!("“{}”还是草稿，发布后才有报名，请先发布活动", ev.title),
+                ),
+            ));
+        }
+    }
     for (k, r) in rows.into_iter().enumerate() {
         let at = |e: StoreError| (k, e);
         r.fits(now)
             .map_err(|(f, why)| at(StoreError::field(ErrorCode::ImportInvalid, f, why)))?;
-        let ev = match events.get(&r.event_id) {
-            Some(ev) => ev.clone(),
-            None => {
-                let ev = lock_event(&tx, &actor.scope, &r.event_id)
-                    .await
-                    .map_err(at)?;
-                require_manager(&tx, actor, &ev).await.map_err(at)?;
-                if super::status_of(&ev) == kechuang_domain::events::EventStatus::Draft {
-                    return Err(at(StoreError::rule(
-                        ErrorCode::EventNotPublished,
-                        format!("“{}”还是草稿，发布后才有报名，请先发布活动", ev.title),
-                    )));
-                }
-                events.insert(ev.id.clone(), ev.clone());
-                ev
-            }
+        let Some(ev) = events.get(&r.event_id).cloned() else {
+            return Err(at(StoreError::NotFound));
         };
+        if r.checked_in_at
+            .is_some_and(|t| crate::clock::beijing_date(t) < ev.starts_on)
+        {
+            return Err(at(StoreError::field(
+                ErrorCode::ImportInvalid,
+                "checked_in_at",
+                format!("签到时间早于“{}”的开始日期", ev.title),
+            )));
+        }
+        if r.status.is_none() && super::status_of(&ev) == EventStatus::Cancelled {
+            return Err(at(StoreError::field(
+                ErrorCode::ImportInvalid,
+                "status",
+                format!(
+                    "“{}”已取消，不再接受报名：请写明这条报名当时的状态",
+                    ev.title
+                ),
+            )));
+        }
         let res = resolve(&tx, r.input).await.map_err(at)?;
         let confirmed = confirmed_count(&tx, &ev.id).await.map_err(at)?;
         let status = r
@@ -806,7 +845,9 @@ pub async fn import(
                 .await
                 .map_err(at)?;
         }
+        // A walk-in takes a place at the door even when the event is full.
         if status == RegistrationStatus::Confirmed
+            && !r.walk_in
             && capacity_of(&ev).is_some_and(|c| confirmed >= u64::from(c))
         {
             return Err(at(StoreError::rule(
@@ -853,7 +894,9 @@ pub async fn import(
             checked_in_by: Set(checked_in_by),
             ..Default::default()
         };
-        if let Some(t) = r.registered_at {
+        // Signed up no later than checked in: without a sign-up time, the
+        // check-in's; else the import's.
+        if let Some(t) = r.registered_at.or(r.checked_in_at) {
             am.created_at = Set(t);
         }
         record::insert(&tx, &actor.username, am).await.map_err(at)?;

@@ -802,11 +802,11 @@ async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
     let adm = admin(&app).await;
     let dept = create_department(&adm, "科技创新局", "KJ", None).await;
     create_org(&adm, "重庆某某科技有限公司", 101, json!({})).await;
-    // Two events of one title: a past one with three places, a coming one.
+    // Two events of one title: a past one with two places, a coming one.
     let day = |d: i64| (today() + Duration::days(d)).to_string();
     let past = event(
         &adm,
-        json!({ "title": "两城汇", "kind": "路演", "starts_on": day(-10), "capacity": "3",
+        json!({ "title": "两城汇", "kind": "路演", "starts_on": day(-10), "capacity": "2",
                 "lead_department_ids": id(&dept) }),
     )
     .await;
@@ -880,6 +880,7 @@ async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
         person(&past_key, "癸", "13800000109", &[]),
         person(&past_key, "子", "13800000111", &[("报名时间", "明天上午")]),
         person(&past_key, "丑", "13800000112", &[("现场登记", "是")]),
+        person(&past_key, "寅", "12-34", &[]),
     ];
     let body = crate::refused(
         crate::upload_xlsx(&adm, "/api/v1/events/registrations/import", xlsx(&bad)).await,
@@ -900,6 +901,7 @@ async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
             (11, "手机".to_string()),
             (12, "报名时间".to_string()),
             (13, "签到时间".to_string()),
+            (14, "手机".to_string()),
         ],
         "{body}"
     );
@@ -909,8 +911,8 @@ async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
     let count = || async { adm.get_ok("/api/v1/events/registrations").await["total"].clone() };
     assert_eq!(count().await, 0);
 
-    // A good list, as the export writes it: the past event's three places
-    // taken (one signed up at the door), one waitlisted, one cancelled, an
+    // A good list, as the export writes it: the past event's two places
+    // taken and one more at the door, one waitlisted, one cancelled, an
     // institute not yet registered; one for the coming event without a
     // ticket or status, placed by the rules.
     let (t1, t2, t3, t4, t5) = (ticket(1), ticket(2), ticket(3), ticket(4), ticket(5));
@@ -1047,7 +1049,7 @@ async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
     assert_eq!(crate::problem_cells(&body).len(), 6, "{body}");
     assert!(body.to_string().contains("已登记，请勿重复导入"), "{body}");
 
-    // A confirmed place beyond the event's three is refused by the store.
+    // A confirmed place beyond the event's two is refused by the store.
     let full = vec![
         header.clone(),
         person(&past_key, "周全", "13800000007", &[("状态", "已确认")]),
@@ -1057,7 +1059,7 @@ async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
         422,
         "import_invalid",
     );
-    assert!(body.to_string().contains("名额为3"), "{body}");
+    assert!(body.to_string().contains("名额为2"), "{body}");
     assert_eq!(count().await, 6);
 
     // The page: 导入 Excel with its template, and a refusal in its panel.

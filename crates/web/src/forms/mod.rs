@@ -69,8 +69,19 @@ pub fn parse_flag(s: &str) -> bool {
     )
 }
 
-/// Dates as "2026-03-01", "2026/3/1" or "2026年3月1日".
+/// Dates as "2026-03-01", "2026/3/1" or "2026年3月1日"; a time after the
+/// day ("2026-03-01 14:00", as a spreadsheet's date cell may hold) is left out.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    // A moment's day (a spreadsheet's date cell holding a time of day).
+    let s = match s.trim().split_once(' ') {
+        Some((day, time))
+            if chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M:%S").is_ok()
+                || chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").is_ok() =>
+        {
+            day
+        }
+        _ => s,
+    };
     let t = s
         .trim()
         .replace(['年', '月', '/', '.'], "-")
@@ -469,6 +480,12 @@ mod tests {
             NaiveDate::from_ymd_opt(2020, 3, 5)
         );
         assert_eq!(parse_date("2020-13-05"), None);
+        // A date cell holding a time of day gives its day; other text after it does not.
+        assert_eq!(
+            parse_date("2020-03-05 14:30:00"),
+            NaiveDate::from_ymd_opt(2020, 3, 5)
+        );
+        assert_eq!(parse_date("2020-03-05 下午"), None);
         // chrono reads signed years of any width; no backend stores them.
         for far in [
             "+262142-12-31",

@@ -439,6 +439,8 @@ pub struct OrgIndex {
     by_name: HashMap<String, Vec<String>>,
     /// id → (name, credit code)
     of_id: HashMap<String, (String, String)>,
+    /// id → `OrgKind` code
+    kinds: HashMap<String, String>,
 }
 
 impl OrgIndex {
@@ -447,6 +449,7 @@ impl OrgIndex {
             by_code: HashMap::new(),
             by_name: HashMap::new(),
             of_id: HashMap::new(),
+            kinds: HashMap::new(),
         };
         for o in orgs::list_all(&s.db, &Scope::All, &Default::default(), 1_000_000).await? {
             let code = o.uscc.unwrap_or_default();
@@ -457,6 +460,7 @@ impl OrgIndex {
                 .entry(o.name.clone())
                 .or_default()
                 .push(o.id.clone());
+            ix.kinds.insert(o.id.clone(), o.kind);
             ix.of_id.insert(o.id, (o.name, code));
         }
         Ok(ix)
@@ -489,6 +493,11 @@ impl OrgIndex {
             Some(id) => Ok(id.clone()),
             None => self.by_name(key),
         }
+    }
+
+    /// An organisation's kind (`OrgKind` code).
+    pub fn kind_of(&self, id: &str) -> Option<&str> {
+        self.kinds.get(id).map(String::as_str)
     }
 
     /// An organisation's full name.

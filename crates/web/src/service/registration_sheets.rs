@@ -14,7 +14,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveTime, Utc};
 use kechuang_domain::auth::Permission;
-use kechuang_domain::events::{parse_ticket, phone_key, RegistrationStatus};
+use kechuang_domain::events::{parse_ticket, phone_key, RegistrationStatus, Sector};
+use kechuang_domain::org::OrgKind;
 use kechuang_store::events::registrations::{self, RegistrationImport};
 use kechuang_store::events::{calendar, Actor};
 use kechuang_store::{Principal, Scope};
@@ -74,17 +75,18 @@ pub async fn export_bytes(
         rows.into_iter().map(|r| {
             let v = registration_view(r);
             let r = v.registration;
-            // A registered organisation's own code, so the row reads back.
-            let code = match &r.org_id {
-                Some(id) => orgs.code_of(id),
-                None => r.institution_uscc,
+            // A registered organisation as the register holds it now (its
+            // name and code), so the row reads back after a rename.
+            let (name, code) = match &r.org_id {
+                Some(id) => (orgs.name_of(id), orgs.code_of(id)),
+                None => (r.institution_name, r.institution_uscc),
             };
             vec![
                 Cell::Text(events.key_of(Some(&r.event_id))),
                 Cell::Text(r.ticket_code),
                 Cell::Text(r.person_name),
                 Cell::Text(r.phone),
-                Cell::Text(r.institution_name),
+                Cell::Text(name),
                 Cell::Text(code.unwrap_or_default()),
                 Cell::Text(v.sector_label),
                 Cell::Text(v.status_label),
@@ -149,6 +151,9 @@ fn read_moment(cell: &str) -> Result<Option<DateTime<Utc>>, String> {
         None => (cell, String::new()),
     };
     let day = parse_date(day).ok_or_else(usage)?;
+    if chrono::Datelike::year(&day) < 2000 {
+        return Err(format!("“{cell}”早于2000年，请核对"));
+    }
     let time = match time.as_str() {
         "" => NaiveTime::MIN,
         t => NaiveTime::parse_from_str(t, "%H:%M:%S")
@@ -292,6 +297,26 @@ pub async fn import_bytes(
             })
         };
         let (registered_at, checked_in_at) = (moment("报名时间"), moment("签到时间"));
+        // The store's own rules, so that each row is named here, not the
+        // first one the store meets.
+        let digits = phone_key(&draft.phone).trim_start_matches('+').len();
+        let well_formed = draft
+            .phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '));
+        if !draft.phone.is_empty() && well_formed && !(5..=20).contains(&digits) {
+            problems.push(bad(
+                "手机",
+                "请填写正确的手机号或电话号码（5—20位数字）".into(),
+            ));
+        }
+        let kind = orgs.kind_of(&draft.org_id).and_then(OrgKind::parse);
+        if kind.is_some_and(|k| Sector::of_org_kind(k).is_none()) && draft.sector.is_empty() {
+            problems.push(bad(
+                "领域",
+                "该单位的类型不能确定领域，请填写政府部门、企业、高校、科研院所、金融机构或中介机构".into(),
+            ));
+        }
         let input = match draft.validate() {
             Ok(i) => i,
             Err((_, fields)) => {
