@@ -144,11 +144,13 @@ pub async fn begin_write(db: &Db) -> Result<WriteTx, DbErr> {
 /// cases), by which it chooses indexes: without them it guesses, and a
 /// search's few cases can lose to an index on their status. PostgreSQL and
 /// MariaDB keep their own. Run by the jobs loop at start-up and daily.
-pub async fn analyze(db: &Db) -> Result<(), DbErr> {
-    if db.get_database_backend() == DatabaseBackend::Sqlite {
-        db.execute_unprepared("ANALYZE").await?;
+/// True when it ran (SQLite).
+pub async fn analyze(db: &Db) -> Result<bool, DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(false);
     }
-    Ok(())
+    db.execute_unprepared("ANALYZE").await?;
+    Ok(true)
 }
 
 /// Hide the password of a database URL for messages and logs.
@@ -469,6 +471,36 @@ mod tests {
             assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), level, "{param}");
             db.close().await.unwrap();
         }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// The bundled SQLite is built as `.cargo/config.toml` says: each
+    /// connection with its own page cache, no global allocation counter
+    /// (docs/BENCHMARKS.md, "Reads across cores"). A build outside this
+    /// repository's cargo settings fails here.
+    #[tokio::test]
+    async fn sqlite_is_built_without_the_shared_page_cache() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let dir = std::env::temp_dir().join(format!("kc-opts-{}", crate::new_id()));
+        let db = connect(&format!("sqlite://{}", dir.join("k.db").display()))
+            .await
+            .unwrap();
+        let used = |option: &str| {
+            let sql = format!("SELECT sqlite_compileoption_used('{option}')");
+            let db = &db;
+            async move {
+                db.query_one(Statement::from_string(DatabaseBackend::Sqlite, sql))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .try_get_by_index::<i32>(0)
+                    .unwrap()
+            }
+        };
+        assert_eq!(used("ENABLE_MEMORY_MANAGEMENT").await, 0);
+        assert_eq!(used("DEFAULT_MEMSTATUS=0").await, 1);
+        assert_eq!(used("THREADSAFE=1").await, 1);
+        db.close().await.unwrap();
         let _ = std::fs::remove_dir_all(dir);
     }
 
