@@ -1,14 +1,16 @@
-//! Timed work, run by every replica: at start-up and daily, SQLite's table
-//! statistics and the standard case statistics (ahead of their first
-//! reader) and the matchmaking sweep (needs past their deadline close);
-//! every ten minutes the case sweep (automatic supervision,
-//! due-soon warnings, closing unrated replies); and robot-webhook delivery
-//! from the outbox. Each is safe to run concurrently on several replicas:
-//! case changes are versioned updates, outbox rows are claimed with leases.
+//! Timed work. SQLite's table statistics are refreshed at each start-up.
+//! Work on the database is done once per period by whichever replica claims
+//! it (`kechuang_store::jobs`): each Beijing day, the table statistics again
+//! and the matchmaking sweep (needs past their deadline close); every ten-minute slot, the case sweep
+//! (automatic supervision, due-soon warnings, closing unrated replies).
+//! Every replica warms its own caches daily (the standard case statistics
+//! and the cockpit, ahead of their first reader), and delivers robot
+//! webhooks from the outbox, whose rows are claimed with leases so each
+//! message is sent once.
 
 use std::time::Duration;
 
-use kechuang_store::{accounts, cases, outbox, stats_cache, Db};
+use kechuang_store::{accounts, cases, jobs, outbox, stats_cache, Db};
 use serde_json::{json, Value};
 
 /// The message body each robot expects (WeCom, DingTalk: markdown; Feishu: text).
@@ -92,27 +94,110 @@ pub async fn deliver_once(
     Ok((sent, failed))
 }
 
+/// Run `work` if this replica claims `job` for `period` (another replica
+/// may have), and record its outcome. False when the claim could not be
+/// made (the database did not answer): try again later.
+async fn once<F, Fut>(db: &Db, job: &str, period: &str, replica: &str, work: F) -> bool
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = String>,
+{
+    match jobs::claim(db, job, period, replica).await {
+        Ok(true) => {
+            let outcome = work().await;
+            if let Err(e) = jobs::finish(db, job, period, &outcome).await {
+                tracing::warn!(error = %e, job, "recording a job's outcome failed");
+            }
+            true
+        }
+        Ok(false) => {
+            tracing::debug!(job, period, "claimed by another replica");
+            true
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, job, "claiming a job failed");
+            false
+        }
+    }
+}
+
+/// The daily database work: SQLite's table statistics and closing the
+/// needs past their deadline. What it did, in words. A part that fails is
+/// said so here and done again the next day (nothing in it is urgent).
+async fn daily(db: &Db, today: chrono::NaiveDate) -> String {
+    let mut done = Vec::new();
+    match kechuang_store::db::analyze(db).await {
+        Ok(true) => done.push("统计信息已更新".to_string()),
+        Ok(false) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "refreshing table statistics failed");
+            done.push(format!("统计信息更新失败：{e}"));
+        }
+    }
+    match kechuang_store::matching::sweep::close_expired_needs(db, today).await {
+        Ok(closed) => done.push(format!("关闭过期需求 {} 项", closed.len())),
+        Err(e) => {
+            tracing::warn!(error = %e, "closing expired needs failed");
+            done.push(format!("关闭过期需求失败：{e}"));
+        }
+    }
+    done.join("；")
+}
+
+/// One ten-minute case sweep, expired sessions and old job rows removed.
+async fn sweep(db: &Db, today: chrono::NaiveDate) -> String {
+    let _ = accounts::purge_expired(db).await;
+    let _ = jobs::purge_old(db).await;
+    match cases::sweep(db, today).await {
+        Ok(s) => {
+            if s.supervised + s.warned + s.closed_no_answer > 0 {
+                tracing::info!(
+                    supervised = s.supervised,
+                    warned = s.warned,
+                    closed_no_answer = s.closed_no_answer,
+                    "case sweep"
+                );
+            }
+            format!(
+                "督办 {}，临期提醒 {}，未评价关闭 {}",
+                s.supervised, s.warned, s.closed_no_answer
+            )
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "case sweep failed");
+            format!("失败：{e}")
+        }
+    }
+}
+
 /// Start the background loops of this replica.
 pub fn spawn(state: kechuang_web::AppState, base_url: String) {
     let db = state.db.clone();
     let sweep_db = db.clone();
+    let replica = format!("{}-{}", std::process::id(), kechuang_store::new_id());
+    let sweeper = replica.clone();
     tokio::spawn(async move {
-        let mut daily_done = None;
+        // Fresh table statistics at start-up too (an import or an upgrade
+        // may have come before), whoever does today's daily work.
+        if let Err(e) = kechuang_store::db::analyze(&sweep_db).await {
+            tracing::warn!(error = %e, "refreshing table statistics failed");
+        }
+        let (mut claimed, mut warmed) = (None, None);
         loop {
             let today = cases::today();
-            if daily_done != Some(today) {
-                if let Err(e) = kechuang_store::db::analyze(&sweep_db).await {
-                    tracing::warn!(error = %e, "refreshing table statistics failed");
-                }
-                match kechuang_store::matching::sweep::close_expired_needs(&sweep_db, today).await {
-                    Ok(closed) if !closed.is_empty() => {
-                        tracing::info!(closed = closed.len(), "expired needs closed")
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "closing expired needs failed"),
-                }
+            // Work on the database: once a day, by whichever replica claims it.
+            if claimed != Some(today)
+                && once(&sweep_db, jobs::DAILY, &today.to_string(), &sweeper, || {
+                    daily(&sweep_db, today)
+                })
+                .await
+            {
+                claimed = Some(today);
+            }
+            // This process's caches: every replica warms its own.
+            if warmed != Some(today) {
                 match stats_cache::warm_standard(&sweep_db).await {
-                    Ok(_) => daily_done = Some(today),
+                    Ok(_) => warmed = Some(today),
                     Err(e) => {
                         tracing::warn!(error = %e, "computing the standard statistics failed")
                     }
@@ -121,20 +206,19 @@ pub fn spawn(state: kechuang_web::AppState, base_url: String) {
                     tracing::warn!(error = %e.message, "computing the cockpit ahead failed");
                 }
             }
-            match cases::sweep(&sweep_db, today).await {
-                Ok(s) if s.supervised + s.warned + s.closed_no_answer > 0 => {
-                    tracing::info!(
-                        supervised = s.supervised,
-                        warned = s.warned,
-                        closed_no_answer = s.closed_no_answer,
-                        "case sweep"
-                    )
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "case sweep failed"),
-            }
-            let _ = accounts::purge_expired(&sweep_db).await;
-            tokio::time::sleep(Duration::from_secs(600)).await;
+            let now = kechuang_store::now();
+            once(
+                &sweep_db,
+                jobs::CASE_SWEEP,
+                &jobs::slot_period(now),
+                &sweeper,
+                || sweep(&sweep_db, today),
+            )
+            .await;
+            // Every replica wakes at the next slot; one of them sweeps it.
+            let next = jobs::slot_start(now) + jobs::SWEEP_EVERY;
+            let wait = (next - kechuang_store::now()).to_std().unwrap_or_default();
+            tokio::time::sleep(wait + Duration::from_millis(50)).await;
         }
     });
     tokio::spawn(async move {
@@ -142,7 +226,6 @@ pub fn spawn(state: kechuang_web::AppState, base_url: String) {
             .timeout(Duration::from_secs(10))
             .build()
             .unwrap_or_default();
-        let replica = format!("{}-{}", std::process::id(), kechuang_store::new_id());
         loop {
             if let Err(e) = deliver_once(&db, &client, &replica, &base_url).await {
                 tracing::warn!(error = %e, "webhook delivery round failed");

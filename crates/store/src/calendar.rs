@@ -58,7 +58,7 @@ pub async fn list<C: ConnectionTrait>(
 /// How long a replica trusts its copy of the calendar. Edits made through
 /// this process clear it at once; edits made on another replica are seen
 /// within this time (the calendar changes a few times a year).
-const CACHE_TTL: Duration = Duration::from_secs(10);
+pub const CACHE_TTL: Duration = Duration::from_secs(10);
 
 type Cache = RwLock<HashMap<String, (Instant, WorkCalendar)>>;
 

@@ -41,6 +41,7 @@ pub mod grant_equity_document;
 pub mod grant_tranche;
 pub mod honor;
 pub mod interview;
+pub mod job_run;
 pub mod key_item;
 pub mod key_item_milestone;
 pub mod loan;

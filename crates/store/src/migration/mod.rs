@@ -26,6 +26,7 @@ mod m20261206_000020_zone_mechanisms;
 mod m20261206_000021_settings;
 mod m20261207_000022_grant_equity_applications;
 mod m20261208_000023_user_phone;
+mod m20261209_000024_job_runs;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_settings::Migration),
             Box::new(m20261207_000022_grant_equity_applications::Migration),
             Box::new(m20261208_000023_user_phone::Migration),
+            Box::new(m20261209_000024_job_runs::Migration),
         ]
     }
 }
