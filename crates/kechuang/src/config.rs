@@ -19,6 +19,10 @@ pub struct FileConfig {
     /// (`KECHUANG_METRICS_TOKEN` wins); without one, /metrics answers only
     /// callers on this machine (loopback).
     pub metrics_token: Option<String>,
+    /// Reverse proxies in front of this replica, by address, comma-separated
+    /// (`KECHUANG_TRUSTED_PROXIES` wins): their `X-Forwarded-For` names the
+    /// client, whose failed sign-ins the lockout counts.
+    pub trusted_proxies: Option<String>,
 }
 
 impl FileConfig {
@@ -34,6 +38,25 @@ impl FileConfig {
     pub fn database_url(&self, flag: Option<String>) -> String {
         flag.or_else(|| self.database_url.clone())
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.into())
+    }
+
+    /// The trusted proxies' addresses; an address that does not read is
+    /// refused with what to write.
+    pub fn trusted_proxies(&self, env: Option<String>) -> anyhow::Result<Vec<std::net::IpAddr>> {
+        let list = env
+            .or_else(|| self.trusted_proxies.clone())
+            .unwrap_or_default();
+        list.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse().map_err(|_| {
+                    anyhow::anyhow!(
+                        "trusted_proxies 中的“{s}”不是 IP 地址：请写反向代理的地址，以逗号分隔，例如 10.0.0.2,10.0.0.3"
+                    )
+                })
+            })
+            .collect()
     }
 
     pub fn bind(&self, flag: Option<String>) -> String {

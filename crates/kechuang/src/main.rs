@@ -157,12 +157,15 @@ async fn run() -> anyhow::Result<()> {
                 .ok()
                 .or(file.metrics_token.clone())
                 .filter(|t| !t.trim().is_empty());
+            let trusted_proxies =
+                file.trusted_proxies(std::env::var("KECHUANG_TRUSTED_PROXIES").ok())?;
             let running = server::start_with(
                 db,
                 &file.bind(bind),
                 file.secure_cookies.unwrap_or(false),
                 public_url,
                 metrics_token,
+                trusted_proxies,
             )
             .await?;
             println!(

@@ -43,16 +43,19 @@ pub async fn start(db: Db, bind: &str, secure_cookies: bool) -> anyhow::Result<R
 /// timed jobs ([`crate::jobs::spawn`]). `public_url` is the address people
 /// open (links in robot messages), by default the bound address;
 /// `metrics_token` opens /metrics to other hosts (otherwise it answers
-/// loopback callers only).
+/// loopback callers only); `trusted_proxies` are the reverse proxies whose
+/// `X-Forwarded-For` names the client.
 pub async fn start_with(
     db: Db,
     bind: &str,
     secure_cookies: bool,
     public_url: Option<String>,
     metrics_token: Option<String>,
+    trusted_proxies: Vec<std::net::IpAddr>,
 ) -> anyhow::Result<Running> {
     let mut state = AppState::new(db, secure_cookies);
     state.metrics_token = metrics_token.map(Into::into);
+    state.trusted_proxies = trusted_proxies.into();
     let running = serve(state.clone(), bind).await?;
     crate::jobs::spawn(
         state,

@@ -33,6 +33,30 @@ pub fn cookie_value(parts_headers: &axum::http::HeaderMap, name: &str) -> Option
         .map(|(_, v)| v.to_string())
 }
 
+/// The client's address: the connection's, unless it comes from a trusted
+/// reverse proxy; then the nearest address in `X-Forwarded-For` that is not
+/// itself a trusted proxy (each proxy appends the address it was called
+/// from, so entries left of it could be written by anyone). The sign-in
+/// lockout counts failures per this address.
+pub fn client_ip(
+    peer: std::net::IpAddr,
+    forwarded_for: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded_for.unwrap_or_default().rsplit(',') {
+        match hop.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => client = ip,
+            Ok(ip) => return ip,
+            Err(_) => break,
+        }
+    }
+    client
+}
+
 fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
@@ -241,7 +265,43 @@ pub fn safe_next(next: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::same_origin;
+    use super::{client_ip, same_origin};
+
+    #[test]
+    fn the_client_is_named_by_trusted_proxies_only() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxies = [ip("10.0.0.2"), ip("10.0.0.3")];
+        // Straight from a client: its own address, whatever it claims.
+        assert_eq!(
+            client_ip(ip("203.0.113.7"), Some("1.2.3.4"), &proxies),
+            ip("203.0.113.7")
+        );
+        // Through the proxy: the address the proxy was called from.
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), Some("198.51.100.9"), &proxies),
+            ip("198.51.100.9")
+        );
+        // A client's forged entry on the left is passed over; two proxies in a row.
+        assert_eq!(
+            client_ip(
+                ip("10.0.0.2"),
+                Some("1.2.3.4, 198.51.100.9, 10.0.0.3"),
+                &proxies
+            ),
+            ip("198.51.100.9")
+        );
+        // Nothing readable: the proxy itself (failures counted together).
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), Some("junk"), &proxies),
+            ip("10.0.0.2")
+        );
+        assert_eq!(client_ip(ip("10.0.0.2"), None, &proxies), ip("10.0.0.2"));
+        // No proxies configured: the connection, as before.
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), Some("198.51.100.9"), &[]),
+            ip("10.0.0.2")
+        );
+    }
     use axum::http::HeaderMap;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {

@@ -18,6 +18,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Bearer token for /metrics from other hosts; `None`: loopback only.
     pub metrics_token: Option<Arc<str>>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see
+    /// [`crate::auth::client_ip`]); empty: the connection's address is the client.
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// This replica's matching index (技术撮合), fresh from the change feed.
     pub matching: crate::service::matching::index::MatchIndex,
 }
@@ -31,6 +34,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             secure_cookies,
             metrics_token: None,
+            trusted_proxies: Arc::new([]),
             matching: Default::default(),
         }
     }

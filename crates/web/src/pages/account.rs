@@ -78,16 +78,14 @@ pub struct LoginForm {
     lang: String,
 }
 
-fn client_ip(ci: ConnectInfo<std::net::SocketAddr>) -> String {
-    ci.0.ip().to_string()
-}
-
 pub async fn login(
     State(state): State<AppState>,
     ci: ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let ip = client_ip(ci);
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let ip = crate::auth::client_ip(ci.0.ip(), forwarded, &state.trusted_proxies).to_string();
     let username = f.username.trim().to_string();
     let next = safe_next(&f.next).to_string();
     let lang = Lang::parse(&f.lang).unwrap_or_default();
