@@ -124,9 +124,15 @@ where
 /// The daily database work: SQLite's table statistics and closing the
 /// needs past their deadline. What it did, in words. A part that fails is
 /// said so here and done again the next day (nothing in it is urgent).
-async fn daily(db: &Db, today: chrono::NaiveDate) -> String {
+/// `fresh`: the statistics were refreshed at start-up a moment ago.
+async fn daily(db: &Db, today: chrono::NaiveDate, fresh: bool) -> String {
     let mut done = Vec::new();
-    match kechuang_store::db::analyze(db).await {
+    let analyzed = if fresh {
+        Ok(true)
+    } else {
+        kechuang_store::db::analyze(db).await
+    };
+    match analyzed {
         Ok(true) => done.push("统计信息已更新".to_string()),
         Ok(false) => {}
         Err(e) => {
@@ -179,16 +185,20 @@ pub fn spawn(state: kechuang_web::AppState, base_url: String) {
     tokio::spawn(async move {
         // Fresh table statistics at start-up too (an import or an upgrade
         // may have come before), whoever does today's daily work.
-        if let Err(e) = kechuang_store::db::analyze(&sweep_db).await {
-            tracing::warn!(error = %e, "refreshing table statistics failed");
-        }
+        let mut fresh = match kechuang_store::db::analyze(&sweep_db).await {
+            Ok(ran) => ran,
+            Err(e) => {
+                tracing::warn!(error = %e, "refreshing table statistics failed");
+                false
+            }
+        };
         let (mut claimed, mut warmed) = (None, None);
         loop {
             let today = cases::today();
             // Work on the database: once a day, by whichever replica claims it.
             if claimed != Some(today)
                 && once(&sweep_db, jobs::DAILY, &today.to_string(), &sweeper, || {
-                    daily(&sweep_db, today)
+                    daily(&sweep_db, today, fresh)
                 })
                 .await
             {
@@ -215,6 +225,7 @@ pub fn spawn(state: kechuang_web::AppState, base_url: String) {
                 || sweep(&sweep_db, today),
             )
             .await;
+            fresh = false;
             // Every replica wakes at the next slot; one of them sweeps it.
             let next = jobs::slot_start(now) + jobs::SWEEP_EVERY;
             let wait = (next - kechuang_store::now()).to_std().unwrap_or_default();

@@ -9,7 +9,9 @@
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+};
 
 use crate::entities::job_run;
 use crate::{new_id, now, Db, StoreResult};
@@ -71,7 +73,6 @@ pub async fn finish(db: &Db, job: &str, period: &str, outcome: &str) -> StoreRes
 
 /// The runs of `job`, newest first.
 pub async fn runs(db: &Db, job: &str, limit: u64) -> StoreResult<Vec<job_run::Model>> {
-    use sea_orm::QuerySelect;
     Ok(job_run::Entity::find()
         .filter(job_run::Column::Job.eq(job))
         .order_by_desc(job_run::Column::StartedAt)
