@@ -747,8 +747,24 @@ pub fn one_of(
 pub async fn finish_import<T, Fut>(
     rows: Vec<T>,
     rows_of: Vec<usize>,
-    mut problems: Vec<ImportProblem>,
+    problems: Vec<ImportProblem>,
     column: &str,
+    write: impl FnOnce(Vec<T>) -> Fut,
+) -> Result<usize, ImportFailure>
+where
+    Fut: std::future::Future<Output = Result<usize, (usize, kechuang_store::StoreError)>>,
+{
+    finish_import_by_field(rows, rows_of, problems, |_| column, write).await
+}
+
+/// [`finish_import`] where a row the store refuses over one field is
+/// named under that field's column: `column_of(Some(field))`, else
+/// `column_of(None)`.
+pub async fn finish_import_by_field<'c, T, Fut>(
+    rows: Vec<T>,
+    rows_of: Vec<usize>,
+    mut problems: Vec<ImportProblem>,
+    column_of: impl Fn(Option<&str>) -> &'c str,
     write: impl FnOnce(Vec<T>) -> Fut,
 ) -> Result<usize, ImportFailure>
 where
@@ -764,11 +780,17 @@ where
     match write(rows).await {
         Ok(n) => Ok(n),
         Err((_, e @ kechuang_store::StoreError::Db(_))) => Err(ApiError::from(e).into()),
-        Err((k, e)) => Err(ImportFailure::Invalid(vec![ImportProblem {
-            row: rows_of.get(k).copied().unwrap_or(2),
-            column: column.into(),
-            reason: ApiError::from(e).message,
-        }])),
+        Err((k, e)) => {
+            let field = match &e {
+                kechuang_store::StoreError::Field { field, .. } => Some(field.clone()),
+                _ => None,
+            };
+            Err(ImportFailure::Invalid(vec![ImportProblem {
+                row: rows_of.get(k).copied().unwrap_or(2),
+                column: column_of(field.as_deref()).into(),
+                reason: ApiError::from(e).message,
+            }]))
+        }
     }
 }
 

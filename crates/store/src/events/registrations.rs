@@ -809,6 +809,8 @@ pub async fn import(
             ));
         }
     }
+    // The first waitlisted row of each event, to check once all are in.
+    let mut first_waitlisted: HashMap<String, usize> = HashMap::new();
     for (k, r) in rows.into_iter().enumerate() {
         let at = |e: StoreError| (k, e);
         r.fits(now)
@@ -900,6 +902,39 @@ pub async fn import(
             am.created_at = Set(t);
         }
         record::insert(&tx, &actor.username, am).await.map_err(at)?;
+        if status == RegistrationStatus::Waitlisted {
+            first_waitlisted.entry(ev.id.clone()).or_insert(k);
+        }
+    }
+    // Nobody waits for a place that is free: a waitlisted registration on
+    // an event with room would have been confirmed (as a cancellation
+    // confirms the next in line), so the ledger is refused rather than
+    // changed.
+    let mut first_waitlisted: Vec<(usize, String)> =
+        first_waitlisted.into_iter().map(|(e, k)| (k, e)).collect();
+    first_waitlisted.sort();
+    for (k, event_id) in first_waitlisted {
+        let ev = &events[&event_id];
+        let confirmed = confirmed_count(&tx, &ev.id).await.map_err(|e| (k, e))?;
+        if promotions(capacity_of(ev), confirmed, 1) > 0 {
+            return Err((
+                k,
+                StoreError::field(
+                    ErrorCode::ImportInvalid,
+                    "status",
+                    match capacity_of(ev) {
+                        Some(c) => format!(
+                            "“{}”名额为{c}，已确认{confirmed}人，尚有名额，不应候补：请改为“已确认”或留空由系统安排",
+                            ev.title
+                        ),
+                        None => format!(
+                            "“{}”不限名额，不应候补：请改为“已确认”或留空由系统安排",
+                            ev.title
+                        ),
+                    },
+                ),
+            ));
+        }
     }
     tx.commit().await.map_err(|e| (0, StoreError::from(e)))?;
     Ok(n)

@@ -1062,6 +1062,25 @@ async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
     assert!(body.to_string().contains("名额为2"), "{body}");
     assert_eq!(count().await, 6);
 
+    // Nobody waits for a free place: the coming event has no limit, so a
+    // waitlisted row there is refused under 状态, not imported as it stands.
+    let waiting = vec![
+        header.clone(),
+        person(&coming_key, "吴用", "13800000008", &[("状态", "候补")]),
+    ];
+    let body = crate::refused(
+        crate::upload_xlsx(&adm, "/api/v1/events/registrations/import", xlsx(&waiting)).await,
+        422,
+        "import_invalid",
+    );
+    assert_eq!(
+        crate::problem_cells(&body),
+        [(2, "状态".to_string())],
+        "{body}"
+    );
+    assert!(body.to_string().contains("不限名额，不应候补"), "{body}");
+    assert_eq!(count().await, 6);
+
     // The page: 导入 Excel with its template, and a refusal in its panel.
     let page = app.browser("admin").await;
     let html = page.get_text("/events/registrations").await;
@@ -1076,4 +1095,29 @@ async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
     let html = res.text().await.unwrap();
     assert!(html.contains("id=\"import-problems\""), "{html}");
     assert!(html.contains("没有的活动"), "{html}");
+
+    // A clerk's lists name the events the clerk sees: another department's
+    // draft of the same title is neither found nor counted for the clerk.
+    let other = create_department(&adm, "经济信息委", "JX", None).await;
+    let (status, draft) = adm
+        .post_json(
+            "/api/v1/events",
+            json!({ "title": "两城汇", "kind": "路演", "starts_on": day(20),
+                    "lead_department_ids": id(&other) }),
+        )
+        .await;
+    assert_eq!(status, 201, "{draft}");
+    let clerk = app
+        .api_client("kj-lists", Role::Department, Some(id(&dept)), None)
+        .await;
+    let plain = vec![header.clone(), person("两城汇", "郑义", "13800000009", &[])];
+    for (who, n) in [(&clerk, 2), (&adm, 3)] {
+        let body = crate::refused(
+            crate::upload_xlsx(who, "/api/v1/events/registrations/import", xlsx(&plain)).await,
+            422,
+            "import_invalid",
+        );
+        let text = body.to_string();
+        assert!(text.contains(&format!("有 {n} 个活动名为“两城汇”")), "{text}");
+    }
 }

@@ -40,15 +40,41 @@ impl DatedNames {
         }
     }
 
-    /// The title, or “标题（日期）” when records share it; empty for none.
+    /// The title, or “标题（日期）” when records share it or when the title
+    /// itself reads as another record's “标题（日期）”; empty for none.
     pub fn key_of(&self, id: Option<&str>) -> String {
         match id.and_then(|id| self.by_id.get(id)) {
-            Some((title, _)) if self.by_title.get(title).is_some_and(|v| v.len() == 1) => {
-                title.clone()
+            Some((title, day))
+                if self.by_title.get(title).is_some_and(|v| v.len() > 1)
+                    || !self.dated(title).1.is_empty() =>
+            {
+                format!("{title}（{}）", fmt_date(*day))
             }
-            Some((title, day)) => format!("{title}（{}）", fmt_date(*day)),
+            Some((title, _)) => title.clone(),
             None => String::new(),
         }
+    }
+
+    /// Whether `written` reads as “标题（日期）”, and the records it names so.
+    fn dated(&self, written: &str) -> (bool, Vec<&String>) {
+        let Some((t, d)) = written
+            .strip_suffix('）')
+            .and_then(|w| w.rsplit_once('（'))
+            .and_then(|(t, d)| parse_date(d).map(|d| (t.trim(), d)))
+        else {
+            return (false, vec![]);
+        };
+        let hits = self
+            .by_title
+            .get(t)
+            .map(|v| {
+                v.iter()
+                    .filter(|(_, day)| *day == d)
+                    .map(|(id, _)| id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        (true, hits)
     }
 
     /// The day of a record.
@@ -56,35 +82,29 @@ impl DatedNames {
         self.by_id.get(id).map(|(_, day)| *day)
     }
 
-    /// The record a cell names (None when empty): by its exact title, else
-    /// “标题（日期）”; or why not, ending in `missing` when none is found.
+    /// The record a cell names (None when empty): by “标题（日期）”, else by
+    /// its exact title (so what [`key_of`](Self::key_of) writes reads back
+    /// as the same record); or why not, ending in `missing` when none is
+    /// found.
     pub fn find(&self, written: &str, missing: &str) -> Result<Option<String>, String> {
         if written.is_empty() {
             return Ok(None);
         }
         let what = self.what;
-        let dated = written
-            .strip_suffix('）')
-            .and_then(|w| w.rsplit_once('（'))
-            .and_then(|(t, d)| parse_date(d).map(|d| (t.trim(), d)));
-        let found: Vec<&String> = match (self.by_title.get(written), dated) {
-            (Some(v), _) => v.iter().map(|(id, _)| id).collect(),
-            (None, Some((t, d))) => self
-                .by_title
-                .get(t)
-                .map(|v| {
-                    v.iter()
-                        .filter(|(_, day)| *day == d)
-                        .map(|(id, _)| id)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            (None, None) => vec![],
+        let (is_dated, by_day) = self.dated(written);
+        let by_day_found = !by_day.is_empty();
+        let found: Vec<&String> = if by_day_found {
+            by_day
+        } else {
+            self.by_title
+                .get(written)
+                .map(|v| v.iter().map(|(id, _)| id).collect())
+                .unwrap_or_default()
         };
         match found.as_slice() {
             [id] => Ok(Some((*id).clone())),
             [] => Err(format!("{what}“{written}”不存在，{missing}")),
-            more if dated.is_some() && !self.by_title.contains_key(written) => Err(format!(
+            more if is_dated && by_day_found => Err(format!(
                 "有 {} 个{what}名为“{written}”且在同一天，无法区分，请先将{what}改名",
                 more.len()
             )),
@@ -128,5 +148,31 @@ mod tests {
         let missing = ix.find("沙龙", "请先登记").unwrap_err();
         assert_eq!(missing, "活动“沙龙”不存在，请先登记");
         assert!(ix.find("两城汇（2026年7月1日）", "x").is_err());
+    }
+
+    #[test]
+    fn a_title_that_reads_as_a_dated_key_does_not_capture_it() {
+        let ix = DatedNames::new(
+            "活动",
+            [
+                ("a".into(), "两城汇".into(), d(3, 5)),
+                ("b".into(), "两城汇".into(), d(6, 18)),
+                ("c".into(), "两城汇（2026年6月18日）".into(), d(7, 1)),
+                ("e".into(), "路演（2026年7月1日）".into(), d(7, 1)),
+            ],
+        );
+        // Every record's key reads back as that record.
+        for id in ["a", "b", "c", "e"] {
+            let key = ix.key_of(Some(id));
+            assert_eq!(ix.find(&key, "").unwrap().as_deref(), Some(id), "{key}");
+        }
+        assert_eq!(ix.key_of(Some("b")), "两城汇（2026年6月18日）");
+        assert_eq!(
+            ix.key_of(Some("c")),
+            "两城汇（2026年6月18日）（2026年7月1日）"
+        );
+        // A title with a date in it and no record it could be confused with
+        // keeps its plain title.
+        assert_eq!(ix.key_of(Some("e")), "路演（2026年7月1日）");
     }
 }

@@ -45,13 +45,10 @@ pub const COLUMNS: [&str; 12] = [
     "备注",
 ];
 
-/// Every event by title and first day (registrations name their event).
+/// The events the user sees, by title and first day (registrations name
+/// their event); another department's drafts are neither found nor counted.
 async fn events(s: &AppState, p: &Principal) -> ApiResult<DatedNames> {
-    let all = Actor {
-        scope: Scope::All,
-        ..Actor::of(p)
-    };
-    let rows = calendar::list_all(&s.db, &all, &Default::default(), 1_000_000).await?;
+    let rows = calendar::list_all(&s.db, &Actor::of(p), &Default::default(), 1_000_000).await?;
     Ok(DatedNames::new(
         "活动",
         rows.into_iter()
@@ -362,8 +359,12 @@ pub async fn import_bytes(
         }
     }
     let a = Actor::of(p);
-    excel::finish_import(rows, rows_of, problems, "活动", |rows| {
-        registrations::import(&s.db, &a, rows)
-    })
+    excel::finish_import_by_field(
+        rows,
+        rows_of,
+        problems,
+        |field| field.map_or("活动", column_of),
+        |rows| registrations::import(&s.db, &a, rows),
+    )
     .await
 }
