@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use kechuang_domain::money::Money;
 use kechuang_domain::ErrorCode;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 
 use crate::entities::{grant_equity_application as app, grant_equity_document as doc, org};
@@ -292,9 +292,6 @@ pub(super) async fn sign<C: ConnectionTrait>(
 
 // ---- documents ----
 
-/// Documents per application.
-pub const MAX_DOCUMENTS: u64 = 20;
-
 /// Attach a document (business plan, patents, financial statements…).
 pub async fn attach(
     db: &Db,
@@ -307,29 +304,15 @@ pub async fn attach(
     let file = crate::files::check(filename, content_type, bytes)?;
     let tx = crate::db::begin_write(db).await?;
     let a = get(&tx, application_id).await?;
-    let count = doc::Entity::find()
-        .filter(doc::Column::ApplicationId.eq(a.id.as_str()))
-        .count(&tx)
-        .await?;
-    if count >= MAX_DOCUMENTS {
-        return Err(StoreError::rule(
-            ErrorCode::TooManyAttachments,
-            "每份申请最多20份材料",
-        ));
-    }
-    let m = doc::Entity::insert(doc::ActiveModel {
-        id: Set(crate::new_id()),
-        application_id: Set(a.id),
-        filename: Set(file.name),
-        content_type: Set(file.content_type),
-        size: Set(bytes.len() as i64),
-        sha256: Set(file.sha256),
-        uploaded_by: Set(actor.chars().take(64).collect()),
-        created_at: Set(crate::now()),
-    })
-    .exec_with_returning(&tx)
+    let m = super::documents::attach::<doc::Entity, _>(
+        &tx,
+        a.id,
+        actor,
+        file,
+        bytes,
+        "每份申请最多20份材料",
+    )
     .await?;
-    crate::files::write(&tx, &m.id, bytes).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -339,11 +322,7 @@ pub async fn documents<C: ConnectionTrait>(
     db: &C,
     application_id: &str,
 ) -> StoreResult<Vec<doc::Model>> {
-    Ok(doc::Entity::find()
-        .filter(doc::Column::ApplicationId.eq(application_id))
-        .order_by_asc(doc::Column::CreatedAt)
-        .all(db)
-        .await?)
+    super::documents::list::<doc::Entity, _>(db, application_id).await
 }
 
 /// A document of an application and its bytes.
@@ -352,11 +331,5 @@ pub async fn document(
     application_id: &str,
     id: &str,
 ) -> StoreResult<(doc::Model, Vec<u8>)> {
-    let m = doc::Entity::find_by_id(id.to_string())
-        .filter(doc::Column::ApplicationId.eq(application_id))
-        .one(db)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let bytes = crate::files::read(db, &m.id, m.size).await?;
-    Ok((m, bytes))
+    super::documents::read::<doc::Entity>(db, application_id, id).await
 }

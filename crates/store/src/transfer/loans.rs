@@ -749,9 +749,6 @@ pub async fn totals(db: &Db) -> StoreResult<Vec<TierTotals>> {
 
 // ---- documents ----
 
-/// Documents per application.
-pub const MAX_DOCUMENTS: u64 = 20;
-
 /// Attach a document (business licence, financial statements…) to a loan.
 pub async fn attach(
     db: &Db,
@@ -761,33 +758,18 @@ pub async fn attach(
     content_type: &str,
     bytes: &[u8],
 ) -> StoreResult<loan_document::Model> {
-    use sea_orm::PaginatorTrait;
     let file = crate::files::check(filename, content_type, bytes)?;
     let tx = crate::db::begin_write(db).await?;
     let l = get(&tx, loan_id).await?;
-    let count = loan_document::Entity::find()
-        .filter(loan_document::Column::LoanId.eq(l.id.as_str()))
-        .count(&tx)
-        .await?;
-    if count >= MAX_DOCUMENTS {
-        return Err(StoreError::rule(
-            ErrorCode::TooManyAttachments,
-            "每笔贷款最多20份材料",
-        ));
-    }
-    let m = loan_document::Entity::insert(loan_document::ActiveModel {
-        id: Set(crate::new_id()),
-        loan_id: Set(l.id),
-        filename: Set(file.name),
-        content_type: Set(file.content_type),
-        size: Set(bytes.len() as i64),
-        sha256: Set(file.sha256),
-        uploaded_by: Set(actor.chars().take(64).collect()),
-        created_at: Set(crate::now()),
-    })
-    .exec_with_returning(&tx)
+    let m = super::documents::attach::<loan_document::Entity, _>(
+        &tx,
+        l.id,
+        actor,
+        file,
+        bytes,
+        "每笔贷款最多20份材料",
+    )
     .await?;
-    crate::files::write(&tx, &m.id, bytes).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -797,11 +779,7 @@ pub async fn documents<C: ConnectionTrait>(
     db: &C,
     loan_id: &str,
 ) -> StoreResult<Vec<loan_document::Model>> {
-    Ok(loan_document::Entity::find()
-        .filter(loan_document::Column::LoanId.eq(loan_id))
-        .order_by_asc(loan_document::Column::CreatedAt)
-        .all(db)
-        .await?)
+    super::documents::list::<loan_document::Entity, _>(db, loan_id).await
 }
 
 /// A document of a loan and its bytes.
@@ -810,11 +788,5 @@ pub async fn document(
     loan_id: &str,
     id: &str,
 ) -> StoreResult<(loan_document::Model, Vec<u8>)> {
-    let m = loan_document::Entity::find_by_id(id.to_string())
-        .filter(loan_document::Column::LoanId.eq(loan_id))
-        .one(db)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let bytes = crate::files::read(db, &m.id, m.size).await?;
-    Ok((m, bytes))
+    super::documents::read::<loan_document::Entity>(db, loan_id, id).await
 }

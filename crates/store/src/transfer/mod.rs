@@ -3,10 +3,12 @@
 //! ([`projects`]), grant-to-equity agreements and their fund pools
 //! ([`equity`]) and firms' online applications for them
 //! ([`equity_applications`]), tiered loans ([`loans`]) and registered technology
-//! contracts with their turnover ([`contracts`]). The arithmetic lives in
+//! contracts with their turnover ([`contracts`]); the documents firms attach
+//! to their funding applications ([`documents`]). The arithmetic lives in
 //! `kechuang_domain::transfer`; this layer stores, checks and audits.
 
 pub mod contracts;
+pub mod documents;
 pub mod equity;
 pub mod equity_applications;
 pub mod loans;

@@ -467,6 +467,22 @@ async fn an_enterprise_applies_for_grant_to_equity_and_follows_it_to_the_agreeme
         assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF plan");
     }
     assert_eq!(w.other.get(&url).send().await.unwrap().status(), 404);
+    // Twenty documents an application at most.
+    for k in 2..=20 {
+        let (status, d) = Api::json(upload(
+            &w.qiye,
+            "附件.pdf",
+            format!("%PDF {k}").into_bytes(),
+        ))
+        .await;
+        assert_eq!(status, 201, "{d}");
+    }
+    let full = refused(
+        Api::json(upload(&w.qiye, "多余.pdf", b"%PDF".to_vec())).await,
+        422,
+        "too_many_attachments",
+    );
+    assert!(full.to_string().contains("每份申请最多20份材料"), "{full}");
     let one = format!("/api/v1/transfer/grant-equity-applications/{app_id}");
     refused(Api::json(w.other.get(&one)).await, 404, "not_found");
     refused(
@@ -499,7 +515,8 @@ async fn an_enterprise_applies_for_grant_to_equity_and_follows_it_to_the_agreeme
 
     // Only a funding department decides; a rejection needs its reason.
     let staff = w.bureau.get_ok(&one).await;
-    assert_eq!(staff["documents"].as_array().unwrap().len(), 1);
+    assert_eq!(staff["documents"].as_array().unwrap().len(), 20);
+    assert_eq!(staff["documents"][0]["filename"], "商业计划书.pdf");
     let version = staff["application"]["version"].as_i64().unwrap();
     let decision = format!("{one}/decision");
     refused(
