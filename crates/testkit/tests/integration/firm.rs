@@ -307,7 +307,10 @@ async fn only_a_firm_s_own_account_has_a_funding_page_and_only_funding_departmen
     let qiye = w.app.browser("qiye").await;
     let home = qiye.get_text("/").await;
     assert!(home.contains("href=\"/firm/funding\""), "{home}");
-    assert!(home.contains("id=\"my-funding\""), "{home}");
+    let funding = kechuang_testkit::between(&home, "id=\"my-funding\"", "</ul>").unwrap();
+    for apply in ["href=\"/firm/loans/new\"", "href=\"/firm/equity/new\""] {
+        assert!(funding.contains(apply), "{apply}: {funding}");
+    }
     let staff = w.app.browser("kjj").await;
     assert!(!staff.get_text("/").await.contains("href=\"/firm/funding\""));
     assert_eq!(w.firm["name"], "重庆融资测试科技有限公司");

@@ -18,7 +18,10 @@ use super::{fmt_date, render, PageCtx, PageResult};
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::service::cases::{statistics, CaseListQuery, FiguresView};
-use crate::service::events::{self as events_service, RegistrationListQuery, RegistrationView};
+use crate::service::events::{
+    self as events_service, CalendarEventView, EventListQuery, RegistrationListQuery,
+    RegistrationView,
+};
 use crate::AppState;
 use axum::routing::get;
 use axum::Router;
@@ -244,6 +247,11 @@ struct EnterpriseHome {
     titles: std::collections::HashMap<String, String>,
     /// Its tiered loans, newest first (我的融资), when the account may apply.
     loans: Option<Vec<crate::service::firm::FirmLoan>>,
+    /// Published events not yet over, soonest first, and how many (可报名的活动),
+    /// when the account may register.
+    coming: Option<(u64, Vec<CalendarEventView>)>,
+    /// Today, as the events list's `from` takes it.
+    today: NaiveDate,
 }
 
 impl EnterpriseHome {
@@ -299,6 +307,24 @@ async fn enterprise_home(s: &AppState, p: &Principal) -> Result<EnterpriseHome, 
     } else {
         None
     };
+    let today = kechuang_store::clock::today();
+    let coming = if p.can(Permission::EventsRegister) {
+        let list = events_service::list_events(
+            s,
+            p,
+            &EventListQuery {
+                status: Some("published".into()),
+                from: Some(today.to_string()),
+                sort: Some("starts_asc".into()),
+                per_page: Some(3),
+                ..Default::default()
+            },
+        )
+        .await?;
+        Some((list.total, list.items))
+    } else {
+        None
+    };
     Ok(EnterpriseHome {
         page: PageCtx::new(s, p, "首页", "/", &[]),
         to_rate,
@@ -306,6 +332,8 @@ async fn enterprise_home(s: &AppState, p: &Principal) -> Result<EnterpriseHome, 
         registrations,
         titles,
         loans,
+        coming,
+        today,
     })
 }
 
