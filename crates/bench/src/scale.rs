@@ -1,8 +1,17 @@
-//! Scaling with cores, measured from outside: the release `kechuang` server
-//! pinned to N cores (`taskset`), `wrk` pinned to other cores, a fresh demo
-//! database for each N, and the same load on `bench-bare` (one INSERT into a
-//! small table) as the baseline. Prints one table: requests per second and
-//! p99 latency for each request and each N.
+//! Scaling with cores and replicas, measured from outside: the release
+//! `kechuang` server pinned to N cores (`taskset`), `wrk` pinned to other
+//! cores, a fresh demo database for each column, and the same load on
+//! `bench-bare` (one INSERT into a small table) as the baseline. Prints one
+//! table: requests per second and p50 / p99 latency for each request and
+//! each column.
+//!
+//! With `BENCH_REPLICAS=1,2,3` each N is also measured with R replicas of the
+//! server over one database, replica i pinned to its own N cores where there
+//! are enough, and R `wrk`s at once (the connections split between them, one
+//! per replica, as a reverse proxy would spread them); the rates are summed.
+//! Replicas belong on PostgreSQL: `BENCH_DATABASE_URL` names the server
+//! (e.g. `postgres://postgres@127.0.0.1:5432/postgres`), and each column gets
+//! a new database on it. The database server itself is not pinned.
 //!
 //! Needs `taskset` (util-linux) and `wrk` on the PATH, and the release
 //! binaries beside this one (`cargo build --release -p kechuang -p
@@ -13,7 +22,9 @@
 //! default 2), `BENCH_CONNECTIONS` (default 64), `BENCH_THREADS` (wrk
 //! threads, default 4), `BENCH_LOAD_CORES` (cores for wrk, default 8),
 //! `BENCH_SQLITE_SYNCHRONOUS` (`normal` or `full`, both servers),
-//! `BENCH_ONLY` (comma-separated request names, e.g. `cases,bare`).
+//! `BENCH_ONLY` (comma-separated request names, e.g. `cases,bare`),
+//! `BENCH_REPLICAS` (default `1`), `BENCH_DATABASE_URL` (default: SQLite
+//! files in a temporary folder).
 //!
 //! On a machine with fewer than N + 1 cores the load shares the server's
 //! cores, and the table says so: such a figure understates the server.
@@ -167,6 +178,7 @@ fn parse_wrk(out: &str) -> Figure {
     f
 }
 
+#[derive(Clone, Copy)]
 struct Load<'a> {
     load_cores: &'a [usize],
     threads: u64,
@@ -177,8 +189,8 @@ struct Load<'a> {
 }
 
 impl Load<'_> {
-    fn wrk(&self, secs: u64, script: &str, url: &str) -> String {
-        let path = self.dir.join("load.lua");
+    fn wrk(&self, secs: u64, script: &str, url: &str, i: usize) -> String {
+        let path = self.dir.join(format!("load-{i}.lua"));
         std::fs::write(&path, script).expect("write the wrk script");
         let out = Command::new("taskset")
             .args(["-c", &core_list(self.load_cores), "wrk", "--latency"])
@@ -194,10 +206,43 @@ impl Load<'_> {
     }
 
     fn run(&self, script: &str, url: &str) -> Figure {
+        self.run_all(script, std::slice::from_ref(&url.to_string()))
+    }
+
+    /// One `wrk` per address at once, the connections and threads split
+    /// between them; the rates and errors summed, the slowest p50 and p99.
+    fn run_all(&self, script: &str, urls: &[String]) -> Figure {
+        let k = urls.len().max(1) as u64;
+        let part = Load {
+            threads: (self.threads / k).max(1),
+            connections: (self.connections / k).max(1),
+            ..*self
+        };
+        let all = |secs: u64| {
+            std::thread::scope(|sc| {
+                let runs: Vec<_> = urls
+                    .iter()
+                    .enumerate()
+                    .map(|(i, url)| {
+                        let part = &part;
+                        sc.spawn(move || part.wrk(secs, script, url, i))
+                    })
+                    .collect();
+                runs.into_iter()
+                    .map(|r| parse_wrk(&r.join().expect("wrk thread")))
+                    .collect::<Vec<_>>()
+            })
+        };
         if self.warmup > 0 {
-            self.wrk(self.warmup, script, url);
+            all(self.warmup);
         }
-        parse_wrk(&self.wrk(self.seconds, script, url))
+        let figures = all(self.seconds);
+        Figure {
+            rate: figures.iter().map(|f| f.rate).sum(),
+            p50_ms: figures.iter().map(|f| f.p50_ms).fold(f64::NAN, f64::max),
+            p99_ms: figures.iter().map(|f| f.p99_ms).fold(f64::NAN, f64::max),
+            errors: figures.iter().map(|f| f.errors).sum(),
+        }
     }
 }
 
@@ -261,17 +306,42 @@ async fn json(http: &reqwest::Client, url: &str, token: &str) -> Value {
         .expect("JSON")
 }
 
-/// All figures for one N: the rows' names with their figures.
-async fn measure(n: usize, cores: &[usize], only: &[String]) -> Vec<(&'static str, Figure)> {
-    let server_cores = &cores[..n];
+/// A fresh database for one column: a SQLite file in `dir`, or a new
+/// database on the server `BENCH_DATABASE_URL` names.
+async fn fresh_database(dir: &Path, file: &str) -> String {
+    match std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        Some(server) => kechuang_testkit::fresh_database_on(Some(server)).await.0,
+        None => sqlite_url(dir, file),
+    }
+}
+
+/// All figures for one column (N cores, R replicas): the rows' names with
+/// their figures.
+async fn measure(
+    n: usize,
+    replicas: usize,
+    cores: &[usize],
+    only: &[String],
+) -> Vec<(&'static str, Figure)> {
+    // Replica i on cores [i·N, (i+1)·N), wrapping round where there are
+    // too few; the load on the cores after the last replica's.
+    let server_cores =
+        |i: usize| -> Vec<usize> { (0..n).map(|k| cores[(i * n + k) % cores.len()]).collect() };
+    let used = (n * replicas).min(cores.len());
     let load_cores_wanted = env_u64("BENCH_LOAD_CORES", 8) as usize;
-    let rest = &cores[n..];
+    let rest = &cores[used..];
     let load_cores: Vec<usize> = if rest.is_empty() {
         cores.to_vec()
     } else {
         rest.iter().copied().take(load_cores_wanted).collect()
     };
-    let dir = std::env::temp_dir().join(format!("kechuang-scale-{}-{n}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "kechuang-scale-{}-{n}x{replicas}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     let load = Load {
@@ -287,25 +357,38 @@ async fn measure(n: usize, cores: &[usize], only: &[String]) -> Vec<(&'static st
     let mut rows = Vec::new();
 
     let kechuang = sibling("kechuang");
-    let db_url = sqlite_url(&dir, "kechuang.db");
-    let port = 18_080 + n as u16;
+    let db_url = fresh_database(&dir, "kechuang.db").await;
     eprintln!(
-        "[{n} core(s): server on {}, wrk on {}] seeding the demo …",
-        core_list(server_cores),
+        "[{n} core(s) × {replicas} replica(s): wrk on {}] seeding the demo …",
         core_list(&load_cores)
     );
-    let server = start(
-        Command::new("taskset")
-            .args(["-c", &core_list(server_cores)])
+    // The first replica seeds the demo; the others start on its database.
+    let mut servers = Vec::new();
+    for i in 0..replicas {
+        let port = 18_080 + (10 * n + i) as u16;
+        let mut cmd = Command::new("taskset");
+        cmd.args(["-c", &core_list(&server_cores(i))])
             .arg(&kechuang)
-            .args(["serve", "--demo"])
+            .arg("serve")
+            .args(if i == 0 { Some("--demo") } else { None })
             .env("KECHUANG_DATABASE_URL", &db_url)
             .env("KECHUANG_BIND", format!("127.0.0.1:{port}"))
-            .env("KECHUANG_LOG", "warn"),
-        format!("http://127.0.0.1:{port}"),
-        &dir.join("kechuang.log"),
-    );
-    wait_ready(&http, &format!("{}/healthz", server.base)).await;
+            .env("KECHUANG_LOG", "warn");
+        let server = start(
+            &mut cmd,
+            format!("http://127.0.0.1:{port}"),
+            &dir.join(format!("kechuang-{i}.log")),
+        );
+        wait_ready(&http, &format!("{}/healthz", server.base)).await;
+        eprintln!("  replica {i} on cores {}", core_list(&server_cores(i)));
+        servers.push(server);
+    }
+    let urls = |path: &str| -> Vec<String> {
+        servers
+            .iter()
+            .map(|s| format!("{}{path}", s.base))
+            .collect()
+    };
     let token = Command::new(&kechuang)
         .args([
             "token",
@@ -324,7 +407,7 @@ async fn measure(n: usize, cores: &[usize], only: &[String]) -> Vec<(&'static st
         token.starts_with("kc_"),
         "no token from `kechuang token create`"
     );
-    let base = server.base.clone();
+    let base = servers[0].base.clone();
     let cats = json(&http, &format!("{base}/api/v1/case-categories"), &token).await;
     let category = cats[0]["id"].as_str().expect("a case category").to_string();
     let orgs = json(&http, &format!("{base}/api/v1/orgs?per_page=100"), &token).await;
@@ -348,7 +431,7 @@ async fn measure(n: usize, cores: &[usize], only: &[String]) -> Vec<(&'static st
     ] {
         if wanted(name) {
             eprintln!("  GET {path} …");
-            rows.push((name, load.run(&get, &format!("{base}{path}"))));
+            rows.push((name, load.run_all(&get, &urls(path))));
         }
     }
     if wanted("intake") {
@@ -359,7 +442,7 @@ async fn measure(n: usize, cores: &[usize], only: &[String]) -> Vec<(&'static st
             org["id"].as_str().unwrap_or_default()
         );
         let script = post_script("application/json", Some(&token), prefix, &suffix);
-        rows.push(("intake", load.run(&script, &format!("{base}/api/v1/cases"))));
+        rows.push(("intake", load.run_all(&script, &urls("/api/v1/cases"))));
     }
     if wanted("open311") {
         eprintln!("  POST /open311/v2/requests.json …");
@@ -374,18 +457,19 @@ async fn measure(n: usize, cores: &[usize], only: &[String]) -> Vec<(&'static st
         let script = post_script("application/x-www-form-urlencoded", None, &prefix, "");
         rows.push((
             "open311",
-            load.run(&script, &format!("{base}/open311/v2/requests.json")),
+            load.run_all(&script, &urls("/open311/v2/requests.json")),
         ));
     }
-    drop(server);
+    drop(servers);
 
-    if wanted("bare") {
+    // The bare baseline runs alone, on the first replica's cores.
+    if wanted("bare") && replicas == 1 {
         let port = 18_180 + n as u16;
         let bare = start(
             Command::new("taskset")
-                .args(["-c", &core_list(server_cores)])
+                .args(["-c", &core_list(&server_cores(0))])
                 .arg(sibling("bench-bare"))
-                .env("BARE_DATABASE_URL", sqlite_url(&dir, "bare.db"))
+                .env("BARE_DATABASE_URL", fresh_database(&dir, "bare.db").await)
                 .env("BARE_BIND", format!("127.0.0.1:{port}")),
             format!("http://127.0.0.1:{port}"),
             &dir.join("bare.log"),
@@ -439,15 +523,29 @@ async fn main() {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
+    let replicas: Vec<usize> = env_or("BENCH_REPLICAS", "1")
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .filter(|r| *r >= 1)
+        .collect();
     let mut columns = Vec::new();
     for &n in &ns {
-        columns.push((n, measure(n, &cores, &only).await));
+        for &r in &replicas {
+            columns.push(((n, r), measure(n, r, &cores, &only).await));
+        }
     }
+    let name = |(n, r): (usize, usize)| {
+        let mut s = format!("{n} core{}", if n == 1 { "" } else { "s" });
+        if replicas != [1] {
+            let _ = write!(s, " × {r} replica{}", if r == 1 { "" } else { "s" });
+        }
+        s
+    };
 
-    let shared: Vec<String> = ns
+    let shared: Vec<String> = columns
         .iter()
-        .filter(|&&n| n >= cores.len())
-        .map(|n| n.to_string())
+        .filter(|((n, r), _)| n * r >= cores.len())
+        .map(|(c, _)| name(*c))
         .collect();
     println!(
         "\n{} cores available; wrk -t{} -c{}, {} s after {} s warm-up; requests per second (p50 / p99 ms)",
@@ -459,14 +557,14 @@ async fn main() {
     );
     if !shared.is_empty() {
         println!(
-            "with {} server core(s) the load generator shares the server's cores (no core left for it)",
+            "in {} the load generator shares the server's cores (no core left for it)",
             shared.join(", ")
         );
     }
     let mut header = String::from("| request |");
     let mut rule = String::from("|---|");
-    for (n, _) in &columns {
-        let _ = write!(header, " {n} core{} |", if *n == 1 { "" } else { "s" });
+    for (c, _) in &columns {
+        let _ = write!(header, " {} |", name(*c));
         rule.push_str("---|");
     }
     println!("{header}\n{rule}");
@@ -500,13 +598,13 @@ async fn main() {
     let rate = |name: &str, rows: &[(&str, Figure)]| {
         rows.iter().find(|(r, _)| *r == name).map(|(_, f)| f.rate)
     };
-    for (n, rows) in &columns {
+    for (c, rows) in &columns {
         if let Some(bare) = rate("bare", rows) {
             let parts: Vec<String> = ["intake", "open311"]
                 .iter()
                 .filter_map(|k| rate(k, rows).map(|r| format!("{k} {:.1} %", 100.0 * r / bare)))
                 .collect();
-            println!("{n} core(s): of the bare insert: {}", parts.join(", "));
+            println!("{}: of the bare insert: {}", name(*c), parts.join(", "));
         }
     }
 }

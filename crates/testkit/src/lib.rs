@@ -37,10 +37,13 @@ fn unique() -> String {
 /// when set, for the benchmarks), or a new database on the server
 /// `KECHUANG_TEST_DATABASE_URL` names.
 pub async fn fresh_database() -> (String, Option<TempDir>) {
-    match std::env::var("KECHUANG_TEST_DATABASE_URL")
-        .ok()
-        .filter(|s| !s.is_empty())
-    {
+    fresh_database_on(std::env::var("KECHUANG_TEST_DATABASE_URL").ok()).await
+}
+
+/// Like [`fresh_database`], on the database server `server` names (a SQLite
+/// file when `None` or empty).
+pub async fn fresh_database_on(server: Option<String>) -> (String, Option<TempDir>) {
+    match server.filter(|s| !s.is_empty()) {
         None => {
             let dir = std::env::temp_dir().join(format!("kechuang-test-{}", unique()));
             std::fs::create_dir_all(&dir).expect("temp dir");
