@@ -1118,6 +1118,9 @@ async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
             "import_invalid",
         );
         let text = body.to_string();
-        assert!(text.contains(&format!("有 {n} 个活动名为“两城汇”")), "{text}");
+        assert!(
+            text.contains(&format!("有 {n} 个活动名为“两城汇”")),
+            "{text}"
+        );
     }
 }
