@@ -28,49 +28,36 @@ pub(crate) trait DocumentTable: EntityTrait {
     fn file(m: &Self::Model) -> (&str, i64);
 }
 
-impl DocumentTable for loan_document::Entity {
-    const ID: Self::Column = loan_document::Column::Id;
-    const OWNER: Self::Column = loan_document::Column::LoanId;
-    const CREATED_AT: Self::Column = loan_document::Column::CreatedAt;
-    fn row(owner_id: String, file: Checked, size: i64, actor: &str) -> Self::ActiveModel {
-        use sea_orm::ActiveValue::Set;
-        loan_document::ActiveModel {
-            id: Set(crate::new_id()),
-            loan_id: Set(owner_id),
-            filename: Set(file.name),
-            content_type: Set(file.content_type),
-            size: Set(size),
-            sha256: Set(file.sha256),
-            uploaded_by: Set(actor.chars().take(64).collect()),
-            created_at: Set(crate::now()),
+/// The two tables have the same columns but for the one naming the
+/// application.
+macro_rules! document_table {
+    ($table:ident, $owner:ident, $owner_field:ident) => {
+        impl DocumentTable for $table::Entity {
+            const ID: Self::Column = $table::Column::Id;
+            const OWNER: Self::Column = $table::Column::$owner;
+            const CREATED_AT: Self::Column = $table::Column::CreatedAt;
+            fn row(owner_id: String, file: Checked, size: i64, actor: &str) -> Self::ActiveModel {
+                use sea_orm::ActiveValue::Set;
+                $table::ActiveModel {
+                    id: Set(crate::new_id()),
+                    $owner_field: Set(owner_id),
+                    filename: Set(file.name),
+                    content_type: Set(file.content_type),
+                    size: Set(size),
+                    sha256: Set(file.sha256),
+                    uploaded_by: Set(actor.chars().take(64).collect()),
+                    created_at: Set(crate::now()),
+                }
+            }
+            fn file(m: &Self::Model) -> (&str, i64) {
+                (&m.id, m.size)
+            }
         }
-    }
-    fn file(m: &Self::Model) -> (&str, i64) {
-        (&m.id, m.size)
-    }
+    };
 }
 
-impl DocumentTable for grant_equity_document::Entity {
-    const ID: Self::Column = grant_equity_document::Column::Id;
-    const OWNER: Self::Column = grant_equity_document::Column::ApplicationId;
-    const CREATED_AT: Self::Column = grant_equity_document::Column::CreatedAt;
-    fn row(owner_id: String, file: Checked, size: i64, actor: &str) -> Self::ActiveModel {
-        use sea_orm::ActiveValue::Set;
-        grant_equity_document::ActiveModel {
-            id: Set(crate::new_id()),
-            application_id: Set(owner_id),
-            filename: Set(file.name),
-            content_type: Set(file.content_type),
-            size: Set(size),
-            sha256: Set(file.sha256),
-            uploaded_by: Set(actor.chars().take(64).collect()),
-            created_at: Set(crate::now()),
-        }
-    }
-    fn file(m: &Self::Model) -> (&str, i64) {
-        (&m.id, m.size)
-    }
-}
+document_table!(loan_document, LoanId, loan_id);
+document_table!(grant_equity_document, ApplicationId, application_id);
 
 /// Attach a checked file to an application, inside the caller's write
 /// transaction (where the application was read); `too_many` is the refusal
