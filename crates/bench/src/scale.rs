@@ -96,8 +96,9 @@ fn lua(s: &str) -> String {
     format!("{s:?}")
 }
 
-/// A wrk script posting `prefix .. thread .. "-" .. n .. suffix`, so every
-/// body differs (titles and phones stay unique across wrk's threads).
+/// A wrk script posting `prefix .. wrk .. thread .. "-" .. n .. suffix`, so
+/// every body differs (titles stay unique across wrk processes and threads;
+/// `wrk_id` is set by [`Load::wrk`]).
 fn post_script(content_type: &str, token: Option<&str>, prefix: &str, suffix: &str) -> String {
     let auth = token.map(auth_script).unwrap_or_default();
     format!(
@@ -106,7 +107,7 @@ wrk.headers["Content-Type"] = {ct}
 {auth}local threads = 0
 function setup(thread)
   threads = threads + 1
-  thread:set("tid", threads)
+  thread:set("tid", wrk_id .. threads)
 end
 local n = 0
 request = function()
@@ -191,7 +192,8 @@ struct Load<'a> {
 impl Load<'_> {
     fn wrk(&self, secs: u64, script: &str, url: &str, i: usize) -> String {
         let path = self.dir.join(format!("load-{i}.lua"));
-        std::fs::write(&path, script).expect("write the wrk script");
+        std::fs::write(&path, format!("wrk_id = \"{i}.\"\n{script}"))
+            .expect("write the wrk script");
         let out = Command::new("taskset")
             .args(["-c", &core_list(self.load_cores), "wrk", "--latency"])
             .arg(format!("-t{}", self.threads))
@@ -213,9 +215,12 @@ impl Load<'_> {
     /// between them; the rates and errors summed, the slowest p50 and p99.
     fn run_all(&self, script: &str, urls: &[String]) -> Figure {
         let k = urls.len().max(1) as u64;
-        let part = Load {
+        // The i-th wrk: its share of the connections (the first ones take
+        // the remainder, so the total is kept).
+        let part = |i: usize| Load {
             threads: (self.threads / k).max(1),
-            connections: (self.connections / k).max(1),
+            connections: (self.connections / k + u64::from((i as u64) < self.connections % k))
+                .max(1),
             ..*self
         };
         let all = |secs: u64| {
@@ -224,7 +229,7 @@ impl Load<'_> {
                     .iter()
                     .enumerate()
                     .map(|(i, url)| {
-                        let part = &part;
+                        let part = part(i);
                         sc.spawn(move || part.wrk(secs, script, url, i))
                     })
                     .collect();
@@ -316,6 +321,37 @@ async fn fresh_database(dir: &Path, file: &str) -> String {
         Some(server) => kechuang_testkit::fresh_database_on(Some(server)).await.0,
         None => sqlite_url(dir, file),
     }
+}
+
+/// Drop a database [`fresh_database`] made on a PostgreSQL server (SQLite
+/// files go with the temporary folder).
+async fn drop_database(url: &str) {
+    use sea_orm::{ConnectionTrait, Database, DatabaseBackend, Statement};
+    let (Some(server), true) = (
+        std::env::var("BENCH_DATABASE_URL").ok(),
+        url.starts_with("postgres"),
+    ) else {
+        return;
+    };
+    let name = url
+        .split('?')
+        .next()
+        .and_then(|b| b.rsplit('/').next())
+        .unwrap_or_default();
+    if !name.starts_with("kc_test_") {
+        return;
+    }
+    let Ok(admin) = Database::connect(&server).await else {
+        return;
+    };
+    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    if let Err(e) = admin
+        .execute(Statement::from_string(DatabaseBackend::Postgres, sql))
+        .await
+    {
+        eprintln!("note: could not drop {name}: {e}");
+    }
+    let _ = admin.close().await;
 }
 
 /// All figures for one column (N cores, R replicas): the rows' names with
@@ -461,15 +497,17 @@ async fn measure(
         ));
     }
     drop(servers);
+    drop_database(&db_url).await;
 
     // The bare baseline runs alone, on the first replica's cores.
     if wanted("bare") && replicas == 1 {
         let port = 18_180 + n as u16;
+        let bare_url = fresh_database(&dir, "bare.db").await;
         let bare = start(
             Command::new("taskset")
                 .args(["-c", &core_list(&server_cores(0))])
                 .arg(sibling("bench-bare"))
-                .env("BARE_DATABASE_URL", fresh_database(&dir, "bare.db").await)
+                .env("BARE_DATABASE_URL", &bare_url)
                 .env("BARE_BIND", format!("127.0.0.1:{port}")),
             format!("http://127.0.0.1:{port}"),
             &dir.join("bare.log"),
@@ -493,6 +531,8 @@ async fn measure(
         eprintln!("  POST bare /items …");
         let script = post_script("application/json", None, r#"{"title":"bare "#, r#""}"#);
         rows.push(("bare", load.run(&script, &url)));
+        drop(bare);
+        drop_database(&bare_url).await;
     }
     let _ = std::fs::remove_dir_all(&dir);
     rows

@@ -907,14 +907,18 @@ pub async fn import(
         }
     }
     // Nobody waits for a place that is free: a waitlisted registration on
-    // an event with room would have been confirmed (as a cancellation
-    // confirms the next in line), so the ledger is refused rather than
-    // changed.
+    // a published event with room would have been confirmed (as a
+    // cancellation confirms the next in line), so the ledger is refused
+    // rather than changed. A cancelled event confirms nobody any more, so
+    // its list stands as it was.
     let mut first_waitlisted: Vec<(usize, String)> =
         first_waitlisted.into_iter().map(|(e, k)| (k, e)).collect();
     first_waitlisted.sort();
     for (k, event_id) in first_waitlisted {
         let ev = &events[&event_id];
+        if super::status_of(ev) != EventStatus::Published {
+            continue;
+        }
         let confirmed = confirmed_count(&tx, &ev.id).await.map_err(|e| (k, e))?;
         if promotions(capacity_of(ev), confirmed, 1) > 0 {
             return Err((

@@ -98,6 +98,8 @@ pub(crate) async fn list<D: DocumentTable, C: ConnectionTrait>(
     Ok(D::find()
         .filter(D::OWNER.eq(owner_id))
         .order_by_asc(D::CREATED_AT)
+        // Ids are UUIDv7: in creation order within the same second.
+        .order_by_asc(D::ID)
         .all(db)
         .await?)
 }

@@ -1081,6 +1081,34 @@ async fn a_committee_imports_its_registration_lists_and_exports_them_back() {
     assert!(body.to_string().contains("不限名额，不应候补"), "{body}");
     assert_eq!(count().await, 6);
 
+    // A cancelled event confirms nobody any more: its list, someone still
+    // waitlisted beside a free place, imports as it stands.
+    let gone = event(
+        &adm,
+        json!({ "title": "已取消的沙龙", "kind": "路演", "starts_on": day(3), "capacity": "1",
+                "lead_department_ids": id(&dept) }),
+    )
+    .await;
+    let (status, cancelled) = adm
+        .post_json(
+            &format!("/api/v1/events/{}/cancel", id(&gone)),
+            json!({ "version": gone["version"], "reason": "场地调整" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{cancelled}");
+    let list = vec![
+        header.clone(),
+        person("已取消的沙龙", "冯伟", "13800000010", &[("状态", "候补")]),
+    ];
+    let (status, done) =
+        crate::upload_xlsx(&adm, "/api/v1/events/registrations/import", xlsx(&list)).await;
+    assert_eq!(
+        (status, done["imported"].clone()),
+        (200, json!(1)),
+        "{done}"
+    );
+    assert_eq!(count().await, 7);
+
     // The page: 导入 Excel with its template, and a refusal in its panel.
     let page = app.browser("admin").await;
     let html = page.get_text("/events/registrations").await;

@@ -355,10 +355,13 @@ async fn each_role_lands_where_its_work_is() {
     assert!(to_rate.contains("高企认定材料辅导") && !to_rate.contains("中试基地用电增容"));
     let regs = between(&html, "id=\"my-registrations\"", "</ul>").unwrap();
     assert!(regs.contains("两城汇·硬科技路演"));
-    // Today's event is open to it, soonest first, the whole list one click away.
+    // Today's event is coming, its registration open, soonest first, the
+    // whole list one click away.
     let coming = between(&html, "id=\"coming-events\"", "</ul>").unwrap();
     assert!(
-        coming.contains("可报名的活动（1）") && coming.contains("两城汇·硬科技路演"),
+        coming.contains("近期活动（1）")
+            && coming.contains("两城汇·硬科技路演")
+            && coming.contains("报名中"),
         "{coming}"
     );
     assert!(coming.contains(&format!(

@@ -247,7 +247,7 @@ struct EnterpriseHome {
     titles: std::collections::HashMap<String, String>,
     /// Its tiered loans, newest first (我的融资), when the account may apply.
     loans: Option<Vec<crate::service::firm::FirmLoan>>,
-    /// Published events not yet over, soonest first, and how many (可报名的活动),
+    /// Published events not yet over, soonest first, and how many (近期活动),
     /// when the account may register.
     coming: Option<(u64, Vec<CalendarEventView>)>,
     /// Today, as the events list's `from` takes it.
@@ -255,6 +255,18 @@ struct EnterpriseHome {
 }
 
 impl EnterpriseHome {
+    /// Where an event's registration window stands today (报名中 …).
+    fn window(&self, e: &CalendarEventView) -> String {
+        let w = kechuang_domain::events::Window {
+            opens_on: e.event.opens_on,
+            closes_on: e.event.closes_on,
+        };
+        match w.admits(self.today) {
+            Ok(()) => "报名中".into(),
+            Err(why) => why,
+        }
+    }
+
     fn title(&self, r: &RegistrationView) -> String {
         self.titles
             .get(&r.registration.event_id)

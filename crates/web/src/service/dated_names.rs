@@ -44,10 +44,7 @@ impl DatedNames {
     /// itself reads as another record's “标题（日期）”; empty for none.
     pub fn key_of(&self, id: Option<&str>) -> String {
         match id.and_then(|id| self.by_id.get(id)) {
-            Some((title, day))
-                if self.by_title.get(title).is_some_and(|v| v.len() > 1)
-                    || !self.dated(title).1.is_empty() =>
-            {
+            Some((title, day)) if self.written_dated(title) => {
                 format!("{title}（{}）", fmt_date(*day))
             }
             Some((title, _)) => title.clone(),
@@ -55,15 +52,20 @@ impl DatedNames {
         }
     }
 
-    /// Whether `written` reads as “标题（日期）”, and the records it names so.
-    fn dated(&self, written: &str) -> (bool, Vec<&String>) {
-        let Some((t, d)) = written
+    /// Whether [`key_of`](Self::key_of) writes the records titled `title`
+    /// with their day.
+    fn written_dated(&self, title: &str) -> bool {
+        self.by_title.get(title).is_some_and(|v| v.len() > 1)
+            || self.dated(title).is_some_and(|(_, hits)| !hits.is_empty())
+    }
+
+    /// When `written` reads as “标题（日期）”: the title and the records of
+    /// that title on that day.
+    fn dated<'a>(&self, written: &'a str) -> Option<(&'a str, Vec<&String>)> {
+        let (t, d) = written
             .strip_suffix('）')
             .and_then(|w| w.rsplit_once('（'))
-            .and_then(|(t, d)| parse_date(d).map(|d| (t.trim(), d)))
-        else {
-            return (false, vec![]);
-        };
+            .and_then(|(t, d)| parse_date(d).map(|d| (t.trim(), d)))?;
         let hits = self
             .by_title
             .get(t)
@@ -74,7 +76,7 @@ impl DatedNames {
                     .collect()
             })
             .unwrap_or_default();
-        (true, hits)
+        Some((t, hits))
     }
 
     /// The day of a record.
@@ -82,29 +84,36 @@ impl DatedNames {
         self.by_id.get(id).map(|(_, day)| *day)
     }
 
-    /// The record a cell names (None when empty): by “标题（日期）”, else by
-    /// its exact title (so what [`key_of`](Self::key_of) writes reads back
-    /// as the same record); or why not, ending in `missing` when none is
-    /// found.
+    /// The record a cell names (None when empty): by its exact title or by
+    /// “标题（日期）”, reading what [`key_of`](Self::key_of) writes back as
+    /// the same record; or why not, ending in `missing` when none is found.
+    /// A cell that could be either and that `key_of` would not write is
+    /// refused with what to write instead.
     pub fn find(&self, written: &str, missing: &str) -> Result<Option<String>, String> {
         if written.is_empty() {
             return Ok(None);
         }
         let what = self.what;
-        let (is_dated, by_day) = self.dated(written);
-        let by_day_found = !by_day.is_empty();
-        let found: Vec<&String> = if by_day_found {
-            by_day
-        } else {
-            self.by_title
-                .get(written)
-                .map(|v| v.iter().map(|(id, _)| id).collect())
-                .unwrap_or_default()
+        let exact: Vec<&String> = self
+            .by_title
+            .get(written)
+            .map(|v| v.iter().map(|(id, _)| id).collect())
+            .unwrap_or_default();
+        let (by_day, found) = match self.dated(written) {
+            Some((t, hits)) if !hits.is_empty() => {
+                if !exact.is_empty() && !self.written_dated(t) {
+                    return Err(format!(
+                        "“{written}”既是一个{what}的名称，也可指当天的{what}“{t}”：前者请写成“{written}（{what}日期）”，后者请写成“{t}”"
+                    ));
+                }
+                (true, hits)
+            }
+            _ => (false, exact),
         };
         match found.as_slice() {
             [id] => Ok(Some((*id).clone())),
             [] => Err(format!("{what}“{written}”不存在，{missing}")),
-            more if is_dated && by_day_found => Err(format!(
+            more if by_day => Err(format!(
                 "有 {} 个{what}名为“{written}”且在同一天，无法区分，请先将{what}改名",
                 more.len()
             )),
@@ -174,5 +183,22 @@ mod tests {
         // A title with a date in it and no record it could be confused with
         // keeps its plain title.
         assert_eq!(ix.key_of(Some("e")), "路演（2026年7月1日）");
+
+        // A hand-written cell that could be a unique title's record on its
+        // day or a record of that exact title is refused, not guessed.
+        let ix = DatedNames::new(
+            "活动",
+            [
+                ("r".into(), "路演".into(), d(7, 1)),
+                ("w".into(), "路演（2026年7月1日）".into(), d(8, 1)),
+            ],
+        );
+        assert_eq!(ix.key_of(Some("r")), "路演");
+        let w = ix.key_of(Some("w"));
+        assert_eq!(w, "路演（2026年7月1日）（2026年8月1日）");
+        assert_eq!(ix.find(&w, "").unwrap().as_deref(), Some("w"));
+        assert_eq!(ix.find("路演", "").unwrap().as_deref(), Some("r"));
+        let both = ix.find("路演（2026年7月1日）", "").unwrap_err();
+        assert!(both.contains("后者请写成“路演”"), "{both}");
     }
 }
