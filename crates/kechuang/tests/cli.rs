@@ -150,7 +150,8 @@ fn serve_starts_and_stops_on_sigterm() {
             format!("sqlite://{}/kc.db", dir.0.display()),
         )
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // Kept in a file, so a start that fails says why.
+        .stderr(std::fs::File::create(dir.0.join("stderr.log")).unwrap())
         .spawn()
         .unwrap();
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
@@ -158,7 +159,9 @@ fn serve_starts_and_stops_on_sigterm() {
     std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
     assert!(
         line.contains("科创服务平台已启动：http://127.0.0.1:"),
-        "{line}"
+        "first line {line:?}, exit {:?}, stderr:\n{}",
+        child.try_wait(),
+        std::fs::read_to_string(dir.0.join("stderr.log")).unwrap_or_default()
     );
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
