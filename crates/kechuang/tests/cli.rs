@@ -11,21 +11,15 @@ impl Drop for Dir {
     }
 }
 
+/// A folder of its own for each test: the tests run at once, and two that
+/// shared one would share its database.
 fn tempdir() -> Dir {
-    let d = std::env::temp_dir().join(format!(
-        "kechuang-cli-{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos() ^ rand_suffix()
-    ));
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let d = std::env::temp_dir().join(format!("kechuang-cli-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     Dir(d)
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
 }
 
 fn kechuang(dir: &Dir, args: &[&str], stdin: Option<&str>) -> Output {
