@@ -151,6 +151,12 @@ pub enum Permission {
     /// Enter and correct the reported statistics (报送统计) the cockpit shows
     /// beside the computed indicators, with their source and approver.
     CockpitReport,
+    /// View policies (政策): every published one, the drafts of one's own
+    /// departments; an organisation sees which are open to it.
+    PoliciesRead,
+    /// Keep the policies of one's own departments: draft, change, publish,
+    /// stop, import (the department that runs each policy, administrators).
+    PoliciesWrite,
 }
 
 impl Role {
@@ -242,6 +248,7 @@ impl Role {
                 TalentRead,
                 CockpitRead,
                 CockpitReport,
+                PoliciesRead,
             ],
             Role::Department => &[
                 OrgsRead,
@@ -269,6 +276,9 @@ impl Role {
                 TalentRead,
                 TalentWrite,
                 TalentPii,
+                // Each department keeps the policies it runs.
+                PoliciesRead,
+                PoliciesWrite,
             ],
             Role::TaskForce => &[
                 OrgsRead,
@@ -287,6 +297,7 @@ impl Role {
                 EventsWrite,
                 AlliancesRead,
                 AlliancesWrite,
+                PoliciesRead,
             ],
             Role::Instructor | Role::ServiceOfficer => &[
                 OrgsRead,
@@ -301,6 +312,8 @@ impl Role {
                 EventsRead,
                 EventsRegister,
                 AlliancesRead,
+                // Service staff point their firms to the policies open to them.
+                PoliciesRead,
             ],
             // The party-building office runs the network; it needs members' contact data.
             Role::PartyWorker => &[
@@ -320,6 +333,7 @@ impl Role {
                 EventsRegister,
                 EventsWrite,
                 AlliancesRead,
+                PoliciesRead,
             ],
             // Technology managers and brokers work the transfer pipeline.
             Role::Broker => &[
@@ -342,6 +356,7 @@ impl Role {
                 MatchingRead,
                 MatchingReview,
                 MatchingBroker,
+                PoliciesRead,
             ],
             // Scope limits organisation and case access to the user's own organisation.
             Role::Enterprise => &[
@@ -358,6 +373,8 @@ impl Role {
                 AlliancesRead,
                 MatchingRead,
                 MatchingPost,
+                // The policies open to the firm, to apply for through a case.
+                PoliciesRead,
             ],
             Role::Talent => &[
                 TalentRequest,
@@ -415,7 +432,7 @@ impl ScopeKind {
 
 impl Permission {
     /// Every permission, in declaration order.
-    pub const ALL: [Permission; 41] = [
+    pub const ALL: [Permission; 43] = [
         Permission::OrgsRead,
         Permission::OrgsWrite,
         Permission::OrgsImport,
@@ -457,6 +474,8 @@ impl Permission {
         Permission::TalentRequest,
         Permission::CockpitRead,
         Permission::CockpitReport,
+        Permission::PoliciesRead,
+        Permission::PoliciesWrite,
     ];
 
     /// Stable snake_case code, as used in serde.
@@ -503,6 +522,8 @@ impl Permission {
             Permission::TalentRequest => "talent_request",
             Permission::CockpitRead => "cockpit_read",
             Permission::CockpitReport => "cockpit_report",
+            Permission::PoliciesRead => "policies_read",
+            Permission::PoliciesWrite => "policies_write",
         }
     }
 }

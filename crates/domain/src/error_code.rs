@@ -88,6 +88,7 @@ catalogue! {
     DuplicateMember = "duplicate_member", "该党员已在先锋队中";
     DuplicateName = "duplicate_name", "同名记录已存在";
     DuplicateOrganiser = "duplicate_organiser", "同一单位被重复列为主办或协办";
+    DuplicatePolicyTitle = "duplicate_policy_title", "同名政策已存在";
     DuplicateSeriesName = "duplicate_series_name", "同名活动系列已存在";
     DuplicateTerm = "duplicate_term", "匹配词库中已有该词或同义词组";
     DuplicateUnit = "duplicate_unit", "该党组织已登记在这个单位";
@@ -114,6 +115,7 @@ catalogue! {
     InstitutionNameRequired = "institution_name_required", "未填写报名单位名称";
     Internal = "internal", "服务器内部错误";
     InvalidAmount = "invalid_amount", "金额无效（须为正数、不超过上限，或与其他金额不符）";
+    InvalidApplyWindow = "invalid_apply_window", "申报起止日期无效";
     InvalidAppointment = "invalid_appointment", "交叉任职信息不完整";
     InvalidCapacity = "invalid_capacity", "名额超出允许范围";
     InvalidCategory = "invalid_category", "诉求分类不存在或已停用";
@@ -211,6 +213,7 @@ catalogue! {
     NotOwnStaff = "not_own_staff", "只能以本人身份记录或修改工作";
     NotPending = "not_pending", "报名不在待审核状态";
     NotServiceOfficer = "not_service_officer", "该服务人员不是首席服务官";
+    NotPolicyDepartment = "not_policy_department", "只有政策的牵头部门可以执行该操作";
     NotTaskDepartment = "not_task_department", "只能处理本部门的任务";
     NoteRequired = "note_required", "未填写说明";
     NothingGranted = "nothing_granted", "协议尚未拨付任何资助款";

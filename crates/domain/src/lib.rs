@@ -21,6 +21,7 @@ pub mod money;
 pub mod org;
 pub mod party;
 pub mod password;
+pub mod policies;
 pub mod search;
 pub mod talent;
 pub mod text;

@@ -97,6 +97,7 @@ pub const AUDITED: &[&str] = &[
     "talents",
     "talent_requests",
     "reported_figures",
+    "policies",
 ];
 
 /// JSON snapshot of a record for the before/after columns.

@@ -30,6 +30,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod page;
 pub mod party;
+pub mod policies;
 pub mod record;
 pub mod reported;
 pub mod scope;

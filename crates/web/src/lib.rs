@@ -98,6 +98,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::transfer::routes())
         .merge(pages::firm::routes())
         .merge(pages::alliances::routes())
+        .merge(pages::policies::routes())
         .merge(pages::calendar::routes())
         .merge(pages::events::routes())
         .merge(pages::matching::routes())

@@ -67,6 +67,7 @@ pub mod party_chain_link;
 pub mod party_member;
 pub mod party_org;
 pub mod party_org_unit;
+pub mod policy;
 pub mod project_claim;
 pub mod project_stage;
 pub mod race;

@@ -25,6 +25,7 @@ mod party_network;
 mod party_races;
 mod party_staff;
 mod party_zones;
+mod policies;
 mod talent;
 mod talent_demo;
 mod talent_pages;

@@ -16,6 +16,7 @@ pub mod me;
 pub mod messages;
 pub mod orgs;
 pub mod party;
+pub mod policies;
 pub mod talent;
 pub mod transfer;
 pub mod users;
@@ -67,6 +68,7 @@ where
         (name = "events", description = "赛会展演：活动日历、活动系列（两城汇）、报名与电子票、签到与现场登记、活动成效与覆盖"),
         (name = "cockpit", description = "领导驾驶舱：各领域指标（口径、环比、同比、趋势、明细链接）与期间报告"),
         (name = "firm", description = "企业融资（企业本身）：可申请的贷款梯度、在线申请科企梯度贷并补充材料、本企业的贷款（审批意见、还款计划、逾期）与先投后股协议"),
+        (name = "policies", description = "政策：各部门维护的政策（适用单位类型与产业链、支持内容、申报条件、申报时间），发布与停止，导入导出；企业查看对本单位开放的政策并以“政策兑现”诉求申请"),
         (name = "talent", description = "人才服务：人才层次、服务目录、人才名册（证件号脱敏，完整查看留痕）、人才服务申请（在诉求闭环引擎上多部门一并办理、一次答复、评价）"),
     )
 )]
@@ -223,6 +225,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(talent::router())
         .merge(cockpit::router())
         .merge(firm::router())
+        .merge(policies::router())
 }
 
 /// The `version` an editor saw, for optimistic concurrency.

@@ -6,6 +6,7 @@ pub mod events;
 pub mod fields;
 pub mod matching;
 pub mod party;
+pub mod policies;
 pub mod transfer;
 
 use chrono::{NaiveDate, Utc};

@@ -466,6 +466,7 @@ pub fn entity_label(entity: &str) -> &'static str {
         "talent_requests" => "人才服务申请",
         "talent_access" => "人才个人信息（完整查看）",
         "reported_figures" => "报送统计",
+        "policies" => "政策",
         "event_series" => "活动系列",
         "events" => "赛会展演活动",
         "event_organisers" => "活动主办协办单位",

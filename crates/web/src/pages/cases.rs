@@ -412,7 +412,18 @@ async fn new_page(
     Ok(render_status(status, &pg))
 }
 
-pub async fn new_form(State(s): State<AppState>, PageUser(p): PageUser) -> PageResult {
+/// What the new-case form may start from.
+#[derive(Deserialize, Default)]
+pub struct NewCaseQuery {
+    /// A policy (政策) the firm applies for: a 政策兑现 case about it.
+    pub policy_id: Option<String>,
+}
+
+pub async fn new_form(
+    State(s): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<NewCaseQuery>,
+) -> PageResult {
     let now = Utc::now()
         .with_timezone(&super::cst())
         .format("%Y-%m-%dT%H:%M")
@@ -446,6 +457,12 @@ pub async fn new_form(State(s): State<AppState>, PageUser(p): PageUser) -> PageR
                 .map(|(c, _, _)| c.id.clone())
                 .unwrap_or_default();
         }
+    }
+    if let Some(id) = q.policy_id.as_deref().filter(|i| !i.is_empty()) {
+        let c = crate::service::policies::case_for(&s, &p, id).await?;
+        d.title = c.title;
+        d.description = c.description;
+        d.category_id = c.category_id.unwrap_or_default();
     }
     new_page(&s, &p, StatusCode::OK, d, vec![]).await
 }

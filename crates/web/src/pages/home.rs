@@ -250,6 +250,9 @@ struct EnterpriseHome {
     /// Published events not yet over, soonest first, and how many (近期活动),
     /// when the account may register.
     coming: Option<(u64, Vec<CalendarEventView>)>,
+    /// Policies open to the firm that it may apply for today, the soonest
+    /// deadline first, and how many (可申报政策).
+    policies: Option<(u64, Vec<crate::service::policies::PolicyView>)>,
     /// Today, as the events list's `from` takes it.
     today: NaiveDate,
 }
@@ -337,8 +340,15 @@ async fn enterprise_home(s: &AppState, p: &Principal) -> Result<EnterpriseHome, 
     } else {
         None
     };
+    let policies = if p.can(Permission::PoliciesRead) {
+        let list = crate::service::policies::applying_now(s, p, 3).await?;
+        Some((list.total, list.items))
+    } else {
+        None
+    };
     Ok(EnterpriseHome {
         page: PageCtx::new(s, p, "首页", "/", &[]),
+        policies,
         to_rate,
         open,
         registrations,

@@ -19,6 +19,7 @@ pub mod matching;
 pub mod messages;
 pub mod orgs;
 pub mod party;
+pub mod policies;
 pub mod talent;
 pub mod transfer;
 
@@ -354,6 +355,12 @@ fn nav(p: &Principal, active: &str) -> Vec<NavSection> {
                     "people-fill",
                     Some(Permission::AlliancesRead),
                 ),
+                (
+                    "政策",
+                    "/policies",
+                    "file-earmark-text",
+                    Some(Permission::PoliciesRead),
+                ),
             ],
         ),
         (
@@ -590,6 +597,8 @@ impl PageCtx {
             Some("compensated") => "风险池代偿已登记",
             Some("log_to_case") => "问题已转为诉求，进入受理流程",
             Some("published") => "已发布，活动出现在日历和订阅中",
+            Some("policy_published") => "已发布，适用的单位可以看到并申请",
+            Some("policy_stopped") => "已停止，单位不再看到该政策",
             Some("cancelled") => "已取消，已通知报名人",
             Some("checked_in") => "已现场登记并签到",
             Some("listing_submitted") => "已提交审核，审核通过后发布",

@@ -18,6 +18,7 @@ pub mod matching;
 pub mod messages;
 pub mod orgs;
 pub mod party;
+pub mod policies;
 pub mod registration_sheets;
 pub mod talent;
 pub mod transfer;
