@@ -1523,3 +1523,93 @@ async fn a_clerk_hides_a_column_of_a_wide_list_and_it_stays_hidden() {
     assert!(!last.iter().any(|h| h.starts_with("更新时间")), "{last:?}");
     b.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+#[ignore = "needs chromium + chromium-driver; run by .ci/run with --ignored"]
+async fn a_bureau_publishes_a_policy_and_a_firm_applies_for_it_on_a_phone() {
+    let app = spawn_app().await;
+    let api = app.api_client("seed", Role::Admin, None, None).await;
+    let (status, dept) = api
+        .post_json(
+            "/api/v1/departments",
+            json!({ "name": "科技创新局", "code": "KJ" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{dept}");
+    let code = kechuang_domain::uscc::complete("91500106MA0000501")
+        .unwrap()
+        .to_string();
+    let (status, org) = api
+        .post_json(
+            "/api/v1/orgs",
+            json!({ "name": "重庆政策示范科技有限公司", "kind": "enterprise", "uscc": code,
+                    "contact_name": "王联络员", "contact_phone": "13800000000" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{org}");
+    let id_of = |v: &serde_json::Value| v["id"].as_str().unwrap().to_string();
+    app.user("qiye", Role::Enterprise, None, Some(id_of(&org)))
+        .await;
+    app.user("kj", Role::Department, Some(id_of(&dept)), None)
+        .await;
+
+    // The bureau drafts the policy on its desk; a missing field is shown in place.
+    let desk = browser(1366, 900).await;
+    let c = &desk.client;
+    sign_in(c, &app, "kj").await;
+    c.goto(&app.url("/policies")).await.unwrap();
+    click(c, "a[href='#new-policy']").await;
+    fill(c, "#new-title", "研发投入后补助").await;
+    click(c, "#new-org_kinds-enterprise").await;
+    click(c, "#new-policy button[type=submit]").await;
+    wait_for_text(c, "请填写支持内容").await;
+    fill(c, "#new-support", "按研发投入增量的10%给予补助，最高200万元").await;
+    assert_eq!(
+        c.find(Locator::Css("#new-org_kinds-enterprise"))
+            .await
+            .unwrap()
+            .prop("checked")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true"),
+        "the ticked kind stays ticked"
+    );
+    click(c, "#new-policy button[type=submit]").await;
+    wait_for_text(c, "草稿").await;
+    click(c, "#toast-container .btn-close").await;
+    wait_until_gone(c, "toast-body").await;
+    click(c, "form[action$='/act/publish'] button[type=submit]").await;
+    wait_for_text(c, "已发布，适用的单位可以看到并申请").await;
+    desk.client.clone().close().await.unwrap();
+
+    // On a phone the firm finds it on its home and applies through a case.
+    let phone = browser(390, 844).await;
+    let f = &phone.client;
+    sign_in(f, &app, "qiye").await;
+    wait_for_text(f, "可申报政策（1）").await;
+    click(f, "#open-policies a[href^='/policies/']").await;
+    wait_for_text(f, "常年申报").await;
+    assert!(!scrolls_sideways(f).await, "the policy page fits the phone");
+    click(f, "#apply-policy").await;
+    wait_for_text(f, "申请政策兑现：研发投入后补助").await;
+    let description = f
+        .find(Locator::Css("#description"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(description.contains("本单位情况及申请内容："), "{description}");
+    fill(
+        f,
+        "#description",
+        &format!("{description}上年度研发投入860万元，较前一年增长32%。"),
+    )
+    .await;
+    click(f, "form[action^='/cases/new'] button[type=submit]").await;
+    wait_for_text(f, "政策兑现").await;
+    wait_for_text(f, "上年度研发投入860万元").await;
+    phone.client.clone().close().await.unwrap();
+}

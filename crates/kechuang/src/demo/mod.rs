@@ -9,6 +9,7 @@ mod alliances;
 mod events;
 mod matching;
 mod party;
+mod policies;
 pub mod talent;
 mod transfer;
 
@@ -577,6 +578,9 @@ async fn load_sized(db: &Db, talent_requests: usize) -> anyhow::Result<bool> {
     matching::load(db)
         .await
         .context("写入演示技术撮合数据失败")?;
+    policies::load(db, &dep_ids)
+        .await
+        .context("写入演示政策失败")?;
     // After party (its talent specialists serve the talents).
     talent::load(db, &dep_ids, talent_requests)
         .await
