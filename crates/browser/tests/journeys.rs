@@ -1563,7 +1563,12 @@ async fn a_bureau_publishes_a_policy_and_a_firm_applies_for_it_on_a_phone() {
     click(c, "#new-org_kinds-enterprise").await;
     click(c, "#new-policy button[type=submit]").await;
     wait_for_text(c, "请填写支持内容").await;
-    fill(c, "#new-support", "按研发投入增量的10%给予补助，最高200万元").await;
+    fill(
+        c,
+        "#new-support",
+        "按研发投入增量的10%给予补助，最高200万元",
+    )
+    .await;
     assert_eq!(
         c.find(Locator::Css("#new-org_kinds-enterprise"))
             .await
@@ -1601,7 +1606,10 @@ async fn a_bureau_publishes_a_policy_and_a_firm_applies_for_it_on_a_phone() {
         .await
         .unwrap()
         .unwrap_or_default();
-    assert!(description.contains("本单位情况及申请内容："), "{description}");
+    assert!(
+        description.contains("本单位情况及申请内容："),
+        "{description}"
+    );
     fill(
         f,
         "#description",

@@ -232,20 +232,38 @@ pub async fn load(db: &Db, dep_ids: &HashMap<&str, String>) -> anyhow::Result<()
             conditions: s.conditions.into(),
             window,
         };
-        let p = at_time(at(drafted), policies::create(db, "demo", &Scope::All, input)).await?;
+        let p = at_time(
+            at(drafted),
+            policies::create(db, "demo", &Scope::All, input),
+        )
+        .await?;
         if s.status == PolicyStatus::Draft {
             continue;
         }
         let p = at_time(
             at(drafted + Duration::days(7)),
-            policies::set_status(db, "demo", &Scope::All, &p.id, p.version, PolicyStatus::Published),
+            policies::set_status(
+                db,
+                "demo",
+                &Scope::All,
+                &p.id,
+                p.version,
+                PolicyStatus::Published,
+            ),
         )
         .await?;
         if s.status == PolicyStatus::Stopped {
             let stopped = window.closes_on.unwrap_or(drafted) + Duration::days(1);
             at_time(
                 at(stopped),
-                policies::set_status(db, "demo", &Scope::All, &p.id, p.version, PolicyStatus::Stopped),
+                policies::set_status(
+                    db,
+                    "demo",
+                    &Scope::All,
+                    &p.id,
+                    p.version,
+                    PolicyStatus::Stopped,
+                ),
             )
             .await?;
         }

@@ -499,6 +499,8 @@ pub(crate) async fn tells_the_article_story(leader: &Api) {
     assert_eq!(value("科企梯度贷企业"), 15);
     assert_eq!(named("科企梯度贷放款")["display"], "5300.00万元");
     assert_eq!(value("创新生态共治协会成员"), 81);
+    // 14 demo policies: one still a draft, one stopped.
+    assert_eq!(value("已发布政策"), 12);
     let rd = named("研发投入强度");
     assert_eq!(
         (rd["display"].as_str(), rd["basis"].as_str()),

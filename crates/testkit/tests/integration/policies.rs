@@ -275,6 +275,20 @@ async fn a_firm_sees_the_policies_open_to_it_and_applies_through_a_case() {
         "{stopped}"
     );
     assert_eq!(titles(&firm_off, "").await, ["上年度高企认定奖励"]);
+    // The cockpit counts them from the same records.
+    let leader = w.app.api_client("lingdao", Role::Leader, None, None).await;
+    let cockpit = leader.get_ok("/api/v1/cockpit").await;
+    let value = |code: &str| {
+        cockpit["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == code)
+            .unwrap_or_else(|| panic!("no {code}: {cockpit}"))["value"]
+            .clone()
+    };
+    assert_eq!(value("policies_published"), 3);
+    assert_eq!(value("policies_applying"), 2);
 
     // The firm applies on the page: its home lists the policy, whose page
     // starts a 政策兑现 case about it.

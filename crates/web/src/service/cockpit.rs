@@ -961,6 +961,42 @@ async fn stocks(s: &AppState, period: Period) -> ApiResult<Vec<IndicatorView>> {
         all.map_or(0, |t| t.disbursed_fen),
         "/transfer/loans",
     ));
+    let policies = |f: kechuang_store::policies::PolicyFilter| async move {
+        kechuang_store::policies::list(
+            db,
+            &kechuang_store::Scope::All,
+            &f,
+            kechuang_store::PageReq::first(1),
+        )
+        .await
+        .map(|p| p.total as i64)
+    };
+    out.push(now(
+        "policies_published",
+        "政策服务",
+        "已发布政策",
+        "各部门已发布、正在实施的政策数（不含草稿和已停止的）。",
+        Unit::Count("项"),
+        policies(kechuang_store::policies::PolicyFilter {
+            status: Some(kechuang_domain::policies::PolicyStatus::Published),
+            ..Default::default()
+        })
+        .await?,
+        "/policies?status=published",
+    ));
+    out.push(now(
+        "policies_applying",
+        "政策服务",
+        "可申报政策",
+        "已发布且今天在申报时间内的政策数；企业通过“政策兑现”诉求申请。",
+        Unit::Count("项"),
+        policies(kechuang_store::policies::PolicyFilter {
+            applying_on: Some(kechuang_store::clock::today()),
+            ..Default::default()
+        })
+        .await?,
+        "/policies?applying=true",
+    ));
     for row in
         kechuang_store::alliances::list_all(db, &Default::default(), period.to(), 100).await?
     {

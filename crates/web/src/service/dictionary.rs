@@ -15,7 +15,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use kechuang_domain::{auth, cases, events, matching, org, party, talent, transfer};
+use kechuang_domain::{auth, cases, events, matching, org, party, policies, talent, transfer};
 use kechuang_store::party::{accountability, claims, meetings, programmes, staff};
 
 /// One value of a code list.
@@ -356,6 +356,13 @@ pub fn fixed() -> Vec<Dictionary> {
             "服务联动",
             "联盟与协会、成员导入",
             events::AllianceKind
+        ),
+        list!(
+            "policy_status",
+            "政策状态",
+            "服务联动",
+            "政策、政策导入",
+            policies::PolicyStatus
         ),
         list!(
             "talent_origin",
