@@ -20,6 +20,7 @@ pub mod error;
 pub mod events;
 pub mod files;
 pub mod frozen;
+pub mod imports;
 pub mod jobs;
 pub mod like;
 pub mod matching;

@@ -566,9 +566,7 @@ pub async fn import(
     actor: &Actor,
     rows: Vec<EventImport>,
 ) -> Result<usize, (usize, StoreError)> {
-    let tx = crate::db::begin_write(db)
-        .await
-        .map_err(|e| (0, StoreError::from(e)))?;
+    let tx = crate::imports::begin(db, "events").await?;
     let n = rows.len();
     for (k, r) in rows.into_iter().enumerate() {
         let at = |e: StoreError| (k, e);
@@ -586,6 +584,20 @@ pub async fn import(
         };
         apply(&mut am, &r.event);
         let m = record::insert(&tx, &actor.username, am).await.map_err(at)?;
+        let same = event::Entity::find()
+            .filter(event::Column::Title.eq(m.title.clone()))
+            .filter(event::Column::StartsOn.eq(m.starts_on))
+            .count(&tx)
+            .await
+            .map_err(|e| at(e.into()))?;
+        crate::imports::only_one(same, || {
+            format!(
+                "{}的活动“{}”",
+                kechuang_domain::events::date_zh(m.starts_on),
+                m.title
+            )
+        })
+        .map_err(at)?;
         sync_organisers(&tx, &actor.username, &m.id, &r.event.organisers)
             .await
             .map_err(at)?;

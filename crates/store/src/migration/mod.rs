@@ -28,6 +28,7 @@ mod m20261207_000022_grant_equity_applications;
 mod m20261208_000023_user_phone;
 mod m20261209_000024_job_runs;
 mod m20261210_000025_policies;
+mod m20261210_000026_import_locks;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000023_user_phone::Migration),
             Box::new(m20261209_000024_job_runs::Migration),
             Box::new(m20261210_000025_policies::Migration),
+            Box::new(m20261210_000026_import_locks::Migration),
         ]
     }
 }

@@ -573,9 +573,7 @@ pub async fn import(
     actor: &str,
     rows: Vec<(ClaimInput, Vec<ResultInput>)>,
 ) -> Result<usize, (usize, StoreError)> {
-    let tx = crate::db::begin_write(db)
-        .await
-        .map_err(|e| (0, StoreError::from(e)))?;
+    let tx = crate::imports::begin(db, "project_claims").await?;
     let n = rows.len();
     for (k, (claim, results)) in rows.into_iter().enumerate() {
         let at = |e: StoreError| (k, e);
@@ -584,6 +582,12 @@ pub async fn import(
         let mut am = project_claim::ActiveModel::default();
         apply(&mut am, claim);
         let c = record::insert(&tx, actor, am).await.map_err(at)?;
+        let same = project_claim::Entity::find()
+            .filter(project_claim::Column::Title.eq(c.title.clone()))
+            .count(&tx)
+            .await
+            .map_err(|e| at(e.into()))?;
+        crate::imports::only_one(same, || format!("揭榜项目“{}”", c.title)).map_err(at)?;
         for r in results {
             result_fits(claimed_on, &r).map_err(at)?;
             let am = original_result::ActiveModel {

@@ -11,8 +11,8 @@ use kechuang_domain::party::{
     after_report, after_verdict, commitment_overdue, share_permille, CommitmentStatus,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use serde::Serialize;
 
@@ -257,12 +257,19 @@ pub async fn import(
     actor: &str,
     rows: Vec<(PledgeInput, Recorded)>,
 ) -> Result<usize, (usize, StoreError)> {
-    let tx = crate::db::begin_write(db)
-        .await
-        .map_err(|e| (0, StoreError::from(e)))?;
+    let tx = crate::imports::begin(db, "commitments").await?;
     let n = rows.len();
     for (k, (i, r)) in rows.into_iter().enumerate() {
-        insert(&tx, actor, i, r).await.map_err(|e| (k, e))?;
+        let c = insert(&tx, actor, i, r).await.map_err(|e| (k, e))?;
+        let same = commitment::Entity::find()
+            .filter(commitment::Column::MemberId.eq(c.member_id.clone()))
+            .filter(commitment::Column::Title.eq(c.title.clone()))
+            .filter(commitment::Column::PledgedOn.eq(c.pledged_on))
+            .count(&tx)
+            .await
+            .map_err(|e| (k, e.into()))?;
+        crate::imports::only_one(same, || format!("同一党员同日的承诺“{}”", c.title))
+            .map_err(|e| (k, e))?;
     }
     tx.commit().await.map_err(|e| (0, e.into()))?;
     Ok(n)

@@ -868,14 +868,22 @@ pub async fn import_key_items(
     actor: &str,
     rows: Vec<KeyItemRecord>,
 ) -> Result<usize, (usize, StoreError)> {
-    let tx = crate::db::begin_write(db)
-        .await
-        .map_err(|e| (0, StoreError::from(e)))?;
+    let tx = crate::imports::begin(db, "key_items").await?;
     let n = rows.len();
     for (k, r) in rows.iter().enumerate() {
         r.fits(today())
             .map_err(|(_, why)| (k, StoreError::rule(ErrorCode::ImportInvalid, why)))?;
-        insert_item(&tx, actor, r).await.map_err(|e| (k, e))?;
+        let (item, _) = insert_item(&tx, actor, r).await.map_err(|e| (k, e))?;
+        let same = key_item::Entity::find()
+            .filter(key_item::Column::Year.eq(item.year))
+            .filter(key_item::Column::Title.eq(item.title.clone()))
+            .count(&tx)
+            .await
+            .map_err(|e| (k, e.into()))?;
+        crate::imports::only_one(same, || {
+            format!("{}年的重点事项“{}”", item.year, item.title)
+        })
+        .map_err(|e| (k, e))?;
     }
     tx.commit().await.map_err(|e| (0, StoreError::from(e)))?;
     Ok(n)

@@ -12,7 +12,8 @@ use kechuang_domain::party::{
     dimension_scores, ranks, share_permille, weighted_total, DimensionSource,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 use serde::Serialize;
 
@@ -176,9 +177,7 @@ pub async fn import_teams(
     actor: &str,
     rows: Vec<TeamImport>,
 ) -> Result<usize, (usize, StoreError)> {
-    let tx = crate::db::begin_write(db)
-        .await
-        .map_err(|e| (0, StoreError::from(e)))?;
+    let tx = crate::imports::begin(db, "teams").await?;
     let n = rows.len();
     for (k, r) in rows.into_iter().enumerate() {
         let at = |e: StoreError| (k, e);
@@ -188,6 +187,12 @@ pub async fn import_teams(
         let mut am = team::ActiveModel::default();
         apply_team(&mut am, r.team);
         let t = record::insert(&tx, actor, am).await.map_err(at)?;
+        let same = team::Entity::find()
+            .filter(team::Column::Name.eq(t.name.clone()))
+            .count(&tx)
+            .await
+            .map_err(|e| at(e.into()))?;
+        crate::imports::only_one(same, || format!("先锋队“{}”", t.name)).map_err(at)?;
         for m in r.member_ids {
             super::network::member(&tx, &m).await.map_err(|e| {
                 at(match e {

@@ -427,9 +427,7 @@ pub async fn import(
     actor: &str,
     rows: Vec<ZoneImport>,
 ) -> Result<usize, (usize, StoreError)> {
-    let tx = crate::db::begin_write(db)
-        .await
-        .map_err(|e| (0, StoreError::from(e)))?;
+    let tx = crate::imports::begin(db, "zones").await?;
     let n = rows.len();
     for (k, r) in rows.into_iter().enumerate() {
         let at = |e: StoreError| (k, e);
@@ -442,6 +440,13 @@ pub async fn import(
         let mut am = zone::ActiveModel::default();
         apply(&mut am, r.zone);
         let z = record::insert(&tx, actor, am).await.map_err(at)?;
+        let same = zone::Entity::find()
+            .filter(zone::Column::PartyOrgId.eq(z.party_org_id.clone()))
+            .filter(zone::Column::Name.eq(z.name.clone()))
+            .count(&tx)
+            .await
+            .map_err(|e| at(e.into()))?;
+        crate::imports::only_one(same, || format!("该党组织的责任区“{}”", z.name)).map_err(at)?;
         for m in r.member_ids {
             let member = party_member::Entity::find_by_id(m.clone())
                 .one(&tx)

@@ -233,9 +233,7 @@ pub async fn import(
     actor: &str,
     rows: Vec<ProjectRecord>,
 ) -> Result<usize, (usize, StoreError)> {
-    let tx = crate::db::begin_write(db)
-        .await
-        .map_err(|e| (0, StoreError::from(e)))?;
+    let tx = crate::imports::begin(db, "transfer_projects").await?;
     let n = rows.len();
     for (k, r) in rows.into_iter().enumerate() {
         let at = |e: StoreError| (k, e);
@@ -262,6 +260,17 @@ pub async fn import(
         };
         apply(&mut am, r.project);
         let m = record::insert(&tx, actor, am).await.map_err(at)?;
+        let holder = match &m.holder_org_id {
+            Some(h) => transfer_project::Column::HolderOrgId.eq(h.clone()),
+            None => transfer_project::Column::HolderOrgId.is_null(),
+        };
+        let same = transfer_project::Entity::find()
+            .filter(transfer_project::Column::Title.eq(m.title.clone()))
+            .filter(holder)
+            .count(&tx)
+            .await
+            .map_err(|e| at(e.into()))?;
+        crate::imports::only_one(same, || format!("项目“{}”", m.title)).map_err(at)?;
         enter_stage(&tx, &m.id, r.stage, r.stage_entered_on)
             .await
             .map_err(at)?;

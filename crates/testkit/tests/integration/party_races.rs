@@ -432,3 +432,47 @@ async fn a_committee_imports_its_teams_ledger_with_members_and_exports_it_back()
     assert!(html.contains("id=\"import-problems\""), "{html}");
     assert!(html.contains("不在册"), "{html}");
 }
+
+/// Two clerks (or two replicas) importing one ledger at the same moment
+/// register it once: the imports take turns, and the later one finds the
+/// records and is refused at the row, with nothing written.
+#[tokio::test]
+async fn one_ledger_imported_several_times_at_once_is_registered_once() {
+    use crate::{admin, upload_xlsx};
+    let app = spawn_app().await;
+    let api = admin(&app).await;
+    let mut file = vec![vec![
+        "先锋队".to_string(),
+        "口号".into(),
+        "所在部门".into(),
+        "队长".into(),
+        "队员".into(),
+        "队员数".into(),
+    ]];
+    for k in 1..=400 {
+        file.push(vec![
+            format!("第{k}先锋队"),
+            "比服务".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            "0".into(),
+        ]);
+    }
+    let bytes = crate::rows_xlsx(&file);
+    let import = || upload_xlsx(&api, "/api/v1/party/teams/import", bytes.clone());
+    let (a, b, c, d) = tokio::join!(import(), import(), import(), import());
+    let answers = [a, b, c, d];
+    let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "one import registers the ledger: {answers:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 422),
+        "the others are refused with what to do: {answers:?}"
+    );
+    let teams = api.get_ok("/api/v1/party/teams").await;
+    assert_eq!(teams.as_array().unwrap().len(), 400);
+}
