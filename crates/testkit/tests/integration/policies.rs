@@ -311,7 +311,7 @@ async fn a_firm_sees_the_policies_open_to_it_and_applies_through_a_case() {
         .unwrap()
         .iter()
         .find(|c| c["code"] == "policy")
-        .map(|c| id(c))
+        .map(id)
         .unwrap();
     assert!(
         form.contains(&format!("value=\"{category}\" selected")),
