@@ -151,8 +151,9 @@ pub enum Permission {
     /// Enter and correct the reported statistics (报送统计) the cockpit shows
     /// beside the computed indicators, with their source and approver.
     CockpitReport,
-    /// View policies (政策): every published one, the drafts of one's own
-    /// departments; an organisation sees which are open to it.
+    /// View policies (政策): the published and stopped ones, and the drafts
+    /// of one's own departments (all of them for the scope `All`); an
+    /// organisation sees only the published ones open to it.
     PoliciesRead,
     /// Keep the policies of one's own departments: draft, change, publish,
     /// stop, import (the department that runs each policy, administrators).

@@ -213,6 +213,7 @@ catalogue! {
     NotOwnStaff = "not_own_staff", "只能以本人身份记录或修改工作";
     NotPending = "not_pending", "报名不在待审核状态";
     NotServiceOfficer = "not_service_officer", "该服务人员不是首席服务官";
+    PolicyNotOpen = "policy_not_open", "政策未发布或不在申报时间内，不能申请";
     NotPolicyDepartment = "not_policy_department", "只有政策的牵头部门可以执行该操作";
     NotTaskDepartment = "not_task_department", "只能处理本部门的任务";
     NoteRequired = "note_required", "未填写说明";

@@ -10,7 +10,8 @@ use crate::events::{date_zh, WindowState};
 use crate::org::OrgKind;
 
 coded! {
-    /// Where a policy stands. Drafts are seen by their department only.
+    /// Where a policy stands. Drafts are seen by their department (and
+    /// the committee's leadership and administrators) only.
     pub enum PolicyStatus {
         Draft = ("draft", "草稿"),
         /// Open to the organisations it names (within its window).

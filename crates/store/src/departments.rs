@@ -282,10 +282,14 @@ pub async fn delete(
         .filter(org::Column::DepartmentId.eq(id))
         .count(&tx)
         .await?;
-    if children + users + orgs > 0 {
+    let policies = crate::entities::policy::Entity::find()
+        .filter(crate::entities::policy::Column::DepartmentId.eq(id))
+        .count(&tx)
+        .await?;
+    if children + users + orgs + policies > 0 {
         return Err(StoreError::rule(
             ErrorCode::DepartmentInUse,
-            format!("该部门下还有{children}个下级部门、{users}个账号、{orgs}家服务单位，请先转移后再删除"),
+            format!("该部门下还有{children}个下级部门、{users}个账号、{orgs}家服务单位、{policies}项政策，请先转移后再删除"),
         ));
     }
     record::delete(&tx, actor, before, version).await?;

@@ -2,14 +2,18 @@
 //! before writing that none of its records is registered already; two
 //! imports of the same file at once (two clerks, two replicas) could both
 //! pass that check. So every register's import writes in a transaction
-//! that first takes the register's row of `import_locks` (`SELECT … FOR
-//! UPDATE` on PostgreSQL and MySQL; SQLite writers are queued by
+//! that first locks the register's row of `import_locks` (`SELECT … FOR
+//! UPDATE` on PostgreSQL, an upsert on MySQL; SQLite writers are queued by
 //! `db::begin_write` anyway) and counts, after each insert, the records
 //! sharing its key: the second import waits for the first, then finds its
 //! records and is refused at the row, with nothing written.
 //!
-//! Taken as the transaction's first statement, the lock also starts
-//! MySQL's REPEATABLE READ snapshot after the previous import's commit.
+//! The lock is the transaction's first statement and reads nothing, so on
+//! MySQL the REPEATABLE READ snapshot is taken by the first read after it,
+//! once the previous import has committed.
+//!
+//! On MySQL keys compare under the database's collation (case-insensitive):
+//! “ABC队” beside a registered “abc队” is refused there, kept on the others.
 
 use kechuang_domain::ErrorCode;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
@@ -54,8 +58,12 @@ async fn hold<C: ConnectionTrait>(tx: &C, register: &str) -> StoreResult<()> {
                 "INSERT INTO import_locks (register) VALUES ($1) ON CONFLICT DO NOTHING",
             ))
             .await?;
-            tx.query_one(stmt(lock)).await?;
-            Ok(())
+            match tx.query_one(stmt(lock)).await? {
+                Some(_) => Ok(()),
+                None => Err(StoreError::Db(sea_orm::DbErr::Custom(format!(
+                    "import lock of {register} not taken"
+                )))),
+            }
         }
     }
 }

@@ -1,9 +1,10 @@
 //! Policies (政策) open to the organisations of the zone (#17). The rules
 //! are in `kechuang_domain::policies`.
 //!
-//! Visibility: the scope `All` (and the served scopes of service staff)
-//! sees every policy; a department scope sees the published and stopped
-//! ones and the drafts of its departments; an organisation sees only the
+//! Visibility: the scope `All` (administrators, leaders, the party office)
+//! sees every policy; a department scope the published and stopped ones and
+//! the drafts of its departments; the served scope of service staff and
+//! brokers the published and stopped ones; an organisation sees only the
 //! published policies open to it (its kind of organisation, and its chains
 //! where a policy names one). Writing a policy takes the scope `All` or
 //! the policy's department in a department scope, checked on the row read
@@ -117,7 +118,9 @@ async fn open_to_org<C: ConnectionTrait>(db: &C, org_id: Option<&str>) -> StoreR
 async fn visible<C: ConnectionTrait>(db: &C, scope: &Scope) -> StoreResult<Condition> {
     use policy::Column as P;
     Ok(match scope {
-        Scope::All | Scope::Served(_) => Condition::all(),
+        Scope::All => Condition::all(),
+        // Service staff and brokers read what is offered, not what is drafted.
+        Scope::Served(_) => Condition::all().add(P::Status.ne(PolicyStatus::Draft.as_str())),
         Scope::Departments(ids) => Condition::any()
             .add(P::Status.ne(PolicyStatus::Draft.as_str()))
             .add(P::DepartmentId.is_in(ids.clone())),
@@ -349,7 +352,7 @@ async fn lock_mine<C: ConnectionTrait>(
         .await?
         .ok_or(StoreError::NotFound)?;
     if !manages(scope, &p.department_id) {
-        if p.status == PolicyStatus::Draft.as_str() && !scope.sees_all() {
+        if p.status == PolicyStatus::Draft.as_str() {
             return Err(StoreError::NotFound);
         }
         let name = crate::names::of(tx, "departments", [p.department_id.clone()])
@@ -436,9 +439,8 @@ pub async fn import(
     scope: &Scope,
     rows: Vec<(PolicyInput, PolicyStatus)>,
 ) -> Result<usize, (usize, StoreError)> {
-    let tx = crate::db::begin_write(db)
-        .await
-        .map_err(|e| (0, e.into()))?;
+    // Taking turns, two imports of one ledger never deadlock on the index.
+    let tx = crate::imports::begin(db, "policies").await?;
     let n = rows.len();
     for (k, (i, status)) in rows.into_iter().enumerate() {
         insert(&tx, actor, scope, i, status)

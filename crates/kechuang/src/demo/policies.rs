@@ -1,6 +1,7 @@
 //! Demo policies (政策): what each department of the science city runs for
 //! the organisations of the zone — R&D subsidies, awards, rent and talent
-//! support, chain-specific support kept by the task forces — with windows
+//! support, chain-specific support run by the task forces (kept by their
+//! parent departments' clerks, as task forces hold no policy writes) — with windows
 //! past, open and to come around the end of 2026, one stopped and one still
 //! a draft. Each goes through the store as its department would: drafted
 //! and published at the date its window opens.

@@ -11,8 +11,8 @@ use chrono::{Datelike, NaiveDate};
 use kechuang_domain::org::OrgKind;
 use kechuang_domain::party::{share_permille, Ladder, MemberStage, PartyOrgKind};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use serde::Serialize;
 
@@ -664,16 +664,28 @@ pub async fn import_members(
     actor: &str,
     rows: Vec<MemberInput>,
 ) -> Result<usize, (usize, StoreError)> {
-    let tx = crate::db::begin_write(db)
-        .await
-        .map_err(|e| (0, StoreError::from(e)))?;
+    let tx = crate::imports::begin(db, "party_members").await?;
     let n = rows.len();
     for (k, i) in rows.into_iter().enumerate() {
         let stage = stage_of(&i).map_err(|e| (k, e))?;
         get(&tx, &i.party_org_id).await.map_err(|e| (k, e))?;
         let mut am = party_member::ActiveModel::default();
         apply_member(&mut am, i, stage);
-        record::insert(&tx, actor, am).await.map_err(|e| (k, e))?;
+        let m = record::insert(&tx, actor, am).await.map_err(|e| (k, e))?;
+        if !m.id_number.is_empty() {
+            let same = party_member::Entity::find()
+                .filter(party_member::Column::IdNumber.eq(m.id_number.clone()))
+                .count(&tx)
+                .await
+                .map_err(|e| (k, e.into()))?;
+            crate::imports::only_one(same, || {
+                format!(
+                    "身份证号为{}的党员",
+                    kechuang_domain::party::mask_id(&m.id_number)
+                )
+            })
+            .map_err(|e| (k, e))?;
+        }
     }
     tx.commit().await.map_err(|e| (0, e.into()))?;
     Ok(n)

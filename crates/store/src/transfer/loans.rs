@@ -10,8 +10,8 @@ use kechuang_domain::transfer::{allocate, assess, compensation, schedule, Ladder
 use kechuang_domain::ErrorCode;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use serde::Serialize;
 
@@ -106,15 +106,19 @@ pub async fn import_tiers(
     actor: &str,
     rows: Vec<TierInput>,
 ) -> Result<usize, (usize, StoreError)> {
-    let tx = crate::db::begin_write(db)
-        .await
-        .map_err(|e| (0, StoreError::from(e)))?;
+    let tx = crate::imports::begin(db, "loan_tiers").await?;
     let n = rows.len();
     for (k, i) in rows.into_iter().enumerate() {
         check_tier(&i).map_err(|e| (k, e))?;
         let mut am = loan_tier::ActiveModel::default();
         apply_tier(&mut am, i);
-        record::insert(&tx, actor, am).await.map_err(|e| (k, e))?;
+        let t = record::insert(&tx, actor, am).await.map_err(|e| (k, e))?;
+        let same = loan_tier::Entity::find()
+            .filter(loan_tier::Column::Name.eq(t.name.clone()))
+            .count(&tx)
+            .await
+            .map_err(|e| (k, e.into()))?;
+        crate::imports::only_one(same, || format!("贷款档位“{}”", t.name)).map_err(|e| (k, e))?;
     }
     tx.commit().await.map_err(|e| (0, e.into()))?;
     Ok(n)

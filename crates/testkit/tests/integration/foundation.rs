@@ -1073,6 +1073,8 @@ async fn openapi_describes_every_route_with_its_area_tag() {
         "/api/v1/firm/funding/export",
         "/api/v1/firm/loans",
         "/api/v1/firm/equity-applications",
+        "/api/v1/policies",
+        "/api/v1/policies/import",
     ] {
         assert!(paths.contains_key(p), "{p} missing from OpenAPI");
     }
@@ -1089,6 +1091,7 @@ async fn openapi_describes_every_route_with_its_area_tag() {
         "admin",
         "chains",
         "alliances",
+        "policies",
     ];
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {

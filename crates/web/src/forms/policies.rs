@@ -2,7 +2,6 @@
 
 use kechuang_domain::org::OrgKind;
 use kechuang_domain::policies::ApplyWindow;
-use kechuang_store::entities::policy;
 use kechuang_store::policies::PolicyInput;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -104,20 +103,6 @@ impl PolicyDraft {
             conditions,
             window,
         })
-    }
-
-    pub fn from_model(m: &policy::Model) -> Self {
-        PolicyDraft {
-            title: m.title.clone(),
-            doc_number: m.doc_number.clone(),
-            department_id: m.department_id.clone(),
-            org_kinds: m.org_kinds.clone(),
-            chain_id: m.chain_id.clone().unwrap_or_default(),
-            support: m.support.clone(),
-            conditions: m.conditions.clone(),
-            opens_on: m.opens_on.map(|d| d.to_string()).unwrap_or_default(),
-            closes_on: m.closes_on.map(|d| d.to_string()).unwrap_or_default(),
-        }
     }
 }
 

@@ -21,7 +21,7 @@ use crate::auth::{require, PageUser};
 use crate::error::{ApiError, ApiResult};
 use crate::excel::{self, ImportProblem};
 use crate::pages::actions::{
-    answer, done, draft, field, import_answer, join_repeated, FlashQuery, FormState, ImportPanel,
+    answer, done, draft, import_answer, join_repeated, version, FlashQuery, FormState, ImportPanel,
 };
 use crate::pages::{fmt_date, query_string, render, PageCtx, PageResult, Pager};
 use crate::service::policies::{self as service, PolicyListQuery, PolicyView};
@@ -336,7 +336,7 @@ pub async fn act(
 ) -> PageResult {
     let pairs = join_repeated(pairs);
     let result: ApiResult<&str> = async {
-        let version = field(&pairs, "version").parse().unwrap_or(0);
+        let version = version(&pairs)?;
         match action.as_str() {
             "edit" => service::update(&st, &p, &id, version, &draft(&pairs)?)
                 .await

@@ -233,9 +233,17 @@ pub struct PolicyCase {
     pub category_id: Option<String>,
 }
 
-/// The case an organisation writes to apply for a policy's support.
+/// The case an organisation writes to apply for a policy's support (422
+/// unless the policy is published and its window open today).
 pub async fn case_for(s: &AppState, p: &Principal, id: &str) -> ApiResult<PolicyCase> {
     let v = detail(s, p, id).await?;
+    if !v.applying {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::PolicyNotOpen,
+            format!("“{}”现在不能申请：{}", v.policy.title, v.window_note),
+        ));
+    }
     let category_id = kechuang_store::cases::categories(&s.db)
         .await?
         .into_iter()
@@ -245,12 +253,9 @@ pub async fn case_for(s: &AppState, p: &Principal, id: &str) -> ApiResult<Policy
         "" => String::new(),
         n => format!("（{n}）"),
     };
-    let mut title = format!("申请政策兑现：{}", v.policy.title);
-    if title.chars().count() > 100 {
-        title = title.chars().take(100).collect();
-    }
     Ok(PolicyCase {
-        title,
+        // At most 108 characters: a case title may have 200.
+        title: format!("申请政策兑现：{}", v.policy.title),
         description: format!(
             "申请政策：{}{doc}\n支持内容：{}\n本单位情况及申请内容：",
             v.policy.title, v.policy.support
