@@ -207,6 +207,12 @@ async fn a_firm_sees_the_policies_open_to_it_and_applies_through_a_case() {
     );
     assert_eq!(w.rs.get_ok("/api/v1/policies").await["total"], 4);
     assert_eq!(w.kj.get_ok("/api/v1/policies").await["total"], 5);
+    // A broker reads what is offered, not what is drafted.
+    let broker = w
+        .app
+        .api_client("jingjiren", Role::Broker, None, None)
+        .await;
+    assert_eq!(broker.get_ok("/api/v1/policies").await["total"], 4);
 
     // Each organisation sees the published policies open to it, and no other.
     let firm_on = w
@@ -317,12 +323,40 @@ async fn a_firm_sees_the_policies_open_to_it_and_applies_through_a_case() {
         form.contains(&format!("value=\"{category}\" selected")),
         "the 政策兑现 category is chosen: {form}"
     );
-    // A closed policy offers no application, only when it closed.
+    // A closed policy offers no application, only when it closed; asked
+    // for anyway, the case form says why.
     let page = b.get_text(&format!("/policies/{}", id(&closed))).await;
     assert!(
         !page.contains("/cases/new?policy_id") && page.contains("申报已于"),
         "{page}"
     );
+    let res = b
+        .get(&format!("/cases/new?policy_id={}", id(&closed)))
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("现在不能申请：申报已于"));
+
+    // A department that still runs policies is not deleted.
+    let cj = create_department(&w.admin, "财政局", "CJ", None).await;
+    let (status, p) = w
+        .admin
+        .post_json(
+            "/api/v1/policies",
+            json!({"title": "上市奖励", "support": "最高600万元", "department_id": id(&cj)}),
+        )
+        .await;
+    assert_eq!(status, 201, "{p}");
+    let e = refused(
+        Api::json(w.admin.delete(&format!(
+            "/api/v1/departments/{}?version={}",
+            id(&cj),
+            cj["version"]
+        )))
+        .await,
+        422,
+        "department_in_use",
+    );
+    assert!(e["message"].as_str().unwrap().contains("1项政策"), "{e}");
 }
 
 const COLUMNS: [&str; 10] = [
