@@ -828,7 +828,16 @@ pub async fn add_appointment(
         ));
     }
     let tx = crate::db::begin_write(db).await?;
-    get(&tx, &i.party_org_id).await?;
+    // The organisation named in the body: unknown is a bad field, not a
+    // missing resource.
+    get(&tx, &i.party_org_id).await.map_err(|e| match e {
+        StoreError::NotFound => StoreError::field(
+            ErrorCode::UnknownPartyOrg,
+            "party_org_id",
+            "党组织不存在，请从党组织中选择",
+        ),
+        e => e,
+    })?;
     let m = record::insert(
         &tx,
         actor,

@@ -454,7 +454,19 @@ async fn recruitment_follows_the_ladder_and_counts_the_sci_tech_share() {
     .await;
     assert_eq!(status, 409, "a stale edit is refused");
 
-    // Cross-appointments.
+    // Cross-appointments; an unknown organisation is a field to correct.
+    let (status, e) = office
+        .post_json(
+            "/api/v1/party/appointments",
+            json!({"party_org_id": "", "person": "李晓燕", "party_post": "党支部书记", "admin_post": "副总经理"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &e["code"]),
+        (422, &json!("unknown_party_org")),
+        "{e}"
+    );
+    assert!(e["details"]["fields"]["party_org_id"].is_string(), "{e}");
     let (status, ap) = office.post_json("/api/v1/party/appointments", json!({"party_org_id": branch, "person": "李晓燕", "party_post": "党支部书记", "admin_post": "副总经理"})).await;
     assert_eq!(status, 201, "{ap}");
     let (_, detail) = Api::json(office.get(&format!("/api/v1/party/orgs/{branch}"))).await;
