@@ -13,8 +13,8 @@ use utoipa_axum::routes;
 
 use crate::api::{ApiJson, ApiMultipart, ApiPath, ApiQuery, ListPage, Paging, VersionParam};
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::excel::{self, upload, Imported};
+use crate::error::{ApiResult, ErrorBody};
+use crate::excel::{self, Imported};
 use crate::forms::policies::PolicyDraft;
 use crate::service::policies::{self as service, PolicyListQuery, PolicyView};
 use crate::AppState;
@@ -144,15 +144,13 @@ pub async fn policy_template(_user: ApiUser) -> ApiResult<Response> {
 pub async fn import_policies(
     State(s): State<AppState>,
     ApiUser(p): ApiUser,
-    ApiMultipart(mp): ApiMultipart,
+    upload: ApiMultipart,
 ) -> ApiResult<Json<Imported>> {
     crate::auth::require(&p, kechuang_domain::auth::Permission::PoliciesWrite)?;
-    let bytes = upload(mp).await?;
-    Ok(Json(Imported {
-        imported: service::import_bytes(&s, &p, &bytes)
-            .await
-            .map_err(ApiError::from)?,
-    }))
+    crate::api::imported(upload, |bytes| async move {
+        service::import_bytes(&s, &p, &bytes).await
+    })
+    .await
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
