@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use crate::events::{date_zh, WindowState};
+use crate::events::{date_zh, Window, WindowState};
 use crate::org::OrgKind;
 
 coded! {
@@ -38,15 +38,14 @@ impl ApplyWindow {
         }
     }
 
-    /// Where the window stands on `today`.
+    /// Where the window stands on `today` (the rule of an event's
+    /// registration window, both days included).
     pub fn state(&self, today: NaiveDate) -> WindowState {
-        if self.opens_on.is_some_and(|o| today < o) {
-            WindowState::NotYetOpen
-        } else if self.closes_on.is_some_and(|c| today > c) {
-            WindowState::Closed
-        } else {
-            WindowState::Open
+        Window {
+            opens_on: self.opens_on,
+            closes_on: self.closes_on,
         }
+        .state(today)
     }
 
     /// The window in words, as a firm reads it on `today`.
